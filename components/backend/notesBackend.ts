@@ -1,0 +1,144 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { policyJson, serviceTrust } from "../policies";
+import { handlerArchive } from "./bundle";
+import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
+
+export interface NotesBackendArgs {
+  /** Retain and protect the table and bucket, and turn on DynamoDB deletion protection. @default false */
+  protectData?: boolean;
+  /** Retention of the function's log group, in days. @default 30 */
+  logRetentionDays?: number;
+  /** Lambda memory in MB. @default 256 */
+  memoryMb?: number;
+  /** Reserved concurrency; -1 leaves it unreserved. @default -1 */
+  reservedConcurrency?: number;
+  /** Active X-Ray tracing. @default false */
+  tracing?: boolean;
+  /** Origins allowed to upload attachments from a browser with the presigned URL. @default [] */
+  corsOrigins?: string[];
+  /**
+   * What the front door tells the handler (AUTH_MODE, audiences, ALB ARN, …). It may be an
+   * output of resources the door makes after the backend exists; it never changes a URN here.
+   */
+  handlerEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * The notes backend: one DynamoDB table, one S3 attachments bucket and one Lambda function.
+ * It is the same in every auth mode (same names, same URNs), so switching doors never touches data.
+ */
+export class NotesBackend extends pulumi.ComponentResource {
+  public readonly table: aws.dynamodb.Table;
+  public readonly bucket: aws.s3.Bucket;
+  public readonly function: aws.lambda.Function;
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly tableName: pulumi.Output<string>;
+  public readonly bucketName: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+
+  constructor(name: string, args: NotesBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("notes-auth:backend:NotesBackend", name, {}, opts);
+    const protect = args.protectData ?? false;
+    const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
+
+    this.table = new aws.dynamodb.Table(`${name}-table`, {
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "userId",
+      rangeKey: "noteId",
+      attributes: [
+        { name: "userId", type: "S" },
+        { name: "noteId", type: "S" },
+      ],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+      deletionProtectionEnabled: protect,
+    }, dataOpts);
+
+    this.bucket = new aws.s3.Bucket(`${name}-attachments`, { forceDestroy: false }, dataOpts);
+    const bucketOpts = { parent: this };
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-attachments-public-access`, {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, bucketOpts);
+    new aws.s3.BucketOwnershipControls(`${name}-attachments-ownership`, {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    }, bucketOpts);
+    new aws.s3.BucketVersioning(`${name}-attachments-versioning`, {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    }, bucketOpts);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-attachments-encryption`, {
+      bucket: this.bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, bucketOpts);
+    new aws.s3.BucketPolicy(`${name}-attachments-tls-only`, {
+      bucket: this.bucket.id,
+      policy: policyJson([{
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "s3:*",
+        Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      }]),
+    }, { parent: this, dependsOn: [publicAccess] });
+    if ((args.corsOrigins ?? []).length > 0) {
+      new aws.s3.BucketCorsConfiguration(`${name}-attachments-cors`, {
+        bucket: this.bucket.id,
+        corsRules: [{ allowedMethods: ["PUT", "GET"], allowedOrigins: args.corsOrigins!, allowedHeaders: ["content-type", "content-length"], maxAgeSeconds: 3000 }],
+      }, bucketOpts);
+    }
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-api-logs`, {
+      retentionInDays: args.logRetentionDays ?? 30,
+    }, { parent: this });
+
+    this.role = new aws.iam.Role(`${name}-api-role`, {
+      assumeRolePolicy: serviceTrust("lambda.amazonaws.com"),
+    }, { parent: this });
+    new aws.iam.RolePolicy(`${name}-api-access`, {
+      role: this.role.id,
+      policy: policyJson([
+        { Sid: "NotesTable", Effect: "Allow", Action: [...DYNAMODB_ACTIONS], Resource: this.table.arn },
+        { Sid: "PrivateAttachments", Effect: "Allow", Action: [...S3_ACTIONS], Resource: pulumi.interpolate`${this.bucket.arn}/private/*` },
+        { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:log-stream:*` },
+      ]),
+    }, { parent: this });
+    if (args.tracing) {
+      // X-Ray has no resource-level permissions; this AWS-managed policy is the documented way.
+      new aws.iam.RolePolicyAttachment(`${name}-api-xray`, {
+        role: this.role.name,
+        policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+      }, { parent: this });
+    }
+
+    const reserved = args.reservedConcurrency ?? -1;
+    this.function = new aws.lambda.Function(`${name}-api`, {
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: handlerArchive(),
+      role: this.role.arn,
+      memorySize: args.memoryMb ?? 256,
+      timeout: 10,
+      reservedConcurrentExecutions: reserved >= 0 ? reserved : undefined,
+      tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      environment: {
+        variables: pulumi.all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
+          .apply(([door, table, bucket]): Record<string, string> => ({ ...door, NOTES_TABLE: table, ATTACHMENTS_BUCKET: bucket })),
+      },
+    }, { parent: this });
+
+    this.tableName = this.table.name;
+    this.bucketName = this.bucket.bucket;
+    this.functionName = this.function.name;
+    this.registerOutputs({ tableName: this.tableName, bucketName: this.bucketName, functionName: this.functionName });
+  }
+}

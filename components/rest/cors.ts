@@ -1,0 +1,30 @@
+/**
+ * CORS for REST doors. The Lambda answers real requests with the allowed origin echoed; these
+ * helpers cover what API Gateway answers itself: the OPTIONS preflight and 4xx/5xx responses.
+ * Never `*`: only the configured origins are echoed.
+ */
+
+/**
+ * VTL for the preflight's MOCK integration response: echo the request's Origin only when it
+ * is one of the configured origins (a static header could name one origin only).
+ */
+export function corsPreflightTemplate(origins: string[]): string {
+  const list = origins.map((o) => `"${o}"`).join(",");
+  return [
+    `#set($origin = $input.params().header.get("origin"))`,
+    `#if("$!origin" == "")#set($origin = $input.params().header.get("Origin"))#end`,
+    `#if([${list}].contains($origin))`,
+    `#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)`,
+    `#end`,
+    `{}`,
+  ].join("\n");
+}
+
+/**
+ * Allow-Origin of gateway responses (401/403/429/5xx raised before the Lambda runs). With one
+ * origin it is that origin; with several it echoes the request's Origin, because gateway
+ * responses cannot test a list. Those bodies carry no data, only the error message.
+ */
+export function gatewayResponseOrigin(origins: string[]): string {
+  return origins.length === 1 ? `'${origins[0]}'` : "method.request.header.origin";
+}

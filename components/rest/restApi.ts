@@ -1,0 +1,252 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { NotesBackend } from "../backend/notesBackend";
+import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
+import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
+
+/** How every non-OPTIONS method of a REST door is authorized. */
+export type RestAuth =
+  /** Cognito user pools authorizer (ID tokens); optionally an API key on top, for throttling. */
+  | { kind: "cognito"; userPoolArn: pulumi.Input<string>; apiKeyRequired?: boolean }
+  /** SigV4 with IAM credentials (identity pool users or IAM roles). */
+  | { kind: "iam" }
+  /** An API key identifies the calling application (not a user). */
+  | { kind: "api-key" };
+
+export interface NotesRestApiArgs {
+  /** The backend whose function serves every route. */
+  backend: NotesBackend;
+  /** The door's authorization, applied to every method but OPTIONS. */
+  auth: RestAuth;
+  /** Browser origins allowed by CORS; none means no OPTIONS methods at all. @default [] */
+  corsOrigins?: string[];
+  /** Stage throttling across all callers. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Retention of the access-log group, in days. @default 30 */
+  logRetentionDays?: number;
+  /** X-Ray tracing on the stage. @default false */
+  tracing?: boolean;
+  /** A WAFv2 web ACL to associate with the stage. */
+  wafAclArn?: string;
+  /** Routes to expose. @default API_ROUTES */
+  routes?: ApiRoute[];
+  /** Stage name. @default "v1" */
+  stageName?: string;
+}
+
+/** Access-log fields: who called, how they were authorized, and what came back. No tokens. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  caller: "$context.identity.caller",
+  user: "$context.identity.user",
+  apiKeyId: "$context.identity.apiKeyId",
+  sub: "$context.authorizer.claims.sub",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  responseLength: "$context.responseLength",
+  authorizeError: "$context.authorize.error",
+  integrationError: "$context.integration.error",
+});
+
+/**
+ * The REST API that the `iam`, `cognito` and `api-key` doors share: one resource tree, a Lambda
+ * proxy method per route, CORS preflight as the only unauthenticated method, CORS on 4xx/5xx
+ * gateway responses, a deployment redeployed whenever routes or auth change, a separate Stage
+ * with access logs and throttling, and a Lambda permission scoped to this API's stage.
+ */
+export class NotesRestApi extends pulumi.ComponentResource {
+  public readonly api: aws.apigateway.RestApi;
+  public readonly stage: aws.apigateway.Stage;
+  public readonly authorizer?: aws.apigateway.Authorizer;
+  public readonly methods: aws.apigateway.Method[] = [];
+  /** https://{api}.execute-api.{region}.amazonaws.com/{stage} */
+  public readonly url: pulumi.Output<string>;
+  public readonly stageName: string;
+  /** arn:aws:execute-api:{region}:{account}:{apiId} */
+  public readonly executionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: NotesRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("notes-auth:door:NotesRestApi", name, {}, opts);
+    const routes = args.routes ?? API_ROUTES;
+    const origins = args.corsOrigins ?? [];
+    this.stageName = args.stageName ?? "v1";
+    const child = { parent: this };
+
+    this.api = new aws.apigateway.RestApi(`${name}`, {
+      description: `notes-auth (${args.auth.kind})`,
+      endpointConfiguration: { types: "REGIONAL" },
+      apiKeySource: "HEADER",
+    }, child);
+
+    if (args.auth.kind === "cognito") {
+      this.authorizer = new aws.apigateway.Authorizer(`${name}-cognito`, {
+        restApi: this.api.id,
+        type: "COGNITO_USER_POOLS",
+        providerArns: [args.auth.userPoolArn],
+        identitySource: "method.request.header.Authorization",
+      }, child);
+    }
+    const methodAuth = restMethodAuth(args.auth, this.authorizer);
+
+    // The resource tree, one aws.apigateway.Resource per path prefix.
+    const resources = new Map<string, pulumi.Input<string>>([["", this.api.rootResourceId]]);
+    const resourceFor = (path: string): pulumi.Input<string> => {
+      const known = resources.get(path);
+      if (known !== undefined) return known;
+      const cut = path.lastIndexOf("/");
+      const parentId = resourceFor(path.slice(0, cut));
+      const part = path.slice(cut + 1);
+      const res = new aws.apigateway.Resource(`${name}${slug(path)}`, { restApi: this.api.id, parentId, pathPart: part }, child);
+      resources.set(path, res.id);
+      return res.id;
+    };
+
+    const integrations: pulumi.Resource[] = [];
+    for (const { method, path } of routeKeys(routes)) {
+      const resourceId = resourceFor(path);
+      const id = `${name}${slug(path)}-${method.toLowerCase()}`;
+      const m = new aws.apigateway.Method(id, { restApi: this.api.id, resourceId, httpMethod: method, ...methodAuth }, child);
+      this.methods.push(m);
+      integrations.push(new aws.apigateway.Integration(id, {
+        restApi: this.api.id,
+        resourceId,
+        httpMethod: m.httpMethod,
+        type: "AWS_PROXY",
+        integrationHttpMethod: "POST",
+        uri: args.backend.function.invokeArn,
+      }, child));
+    }
+
+    if (origins.length > 0) {
+      for (const route of uniquePaths(routes)) {
+        const verbs = routes.filter((r) => r.path === route.path).flatMap((r) => r.methods);
+        integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins));
+      }
+      for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+        integrations.push(new aws.apigateway.Response(`${name}-${type.toLowerCase().replace("_", "-")}`, {
+          restApiId: this.api.id,
+          responseType: type,
+          responseParameters: {
+            "gatewayresponse.header.Access-Control-Allow-Origin": gatewayResponseOrigin(origins),
+            "gatewayresponse.header.Vary": "'Origin'",
+          },
+        }, child));
+      }
+    }
+
+    // Redeploy whenever the routes, the auth or CORS change, so a stage never keeps stale auth.
+    const redeployHash = crypto.createHash("sha256")
+      .update(JSON.stringify({ routes, auth: { ...args.auth, userPoolArn: undefined }, origins }))
+      .digest("hex");
+    const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
+      restApi: this.api.id,
+      description: `routes+auth ${redeployHash.slice(0, 12)}`,
+      triggers: { redeployment: redeployHash },
+    }, { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] });
+
+    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
+      retentionInDays: args.logRetentionDays ?? 30,
+    }, child);
+    this.stage = new aws.apigateway.Stage(`${name}-stage`, {
+      restApi: this.api.id,
+      deployment: deployment.id,
+      stageName: this.stageName,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      xrayTracingEnabled: args.tracing ?? false,
+    }, child);
+    new aws.apigateway.MethodSettings(`${name}-settings`, {
+      restApi: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        loggingLevel: "ERROR",
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: args.throttle.rateLimit,
+        throttlingBurstLimit: args.throttle.burstLimit,
+      },
+    }, child);
+    if (args.wafAclArn) {
+      new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
+    }
+
+    this.executionArn = this.api.executionArn;
+    new aws.lambda.Permission(`${name}-invoke`, {
+      action: "lambda:InvokeFunction",
+      function: args.backend.function.name,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`,
+    }, child);
+
+    this.url = this.stage.invokeUrl;
+    this.registerOutputs({ url: this.url, executionArn: this.executionArn });
+  }
+
+  /** `execute-api:Invoke` ARN of one method on this stage: .../{stage}/{VERB}/{path}. */
+  public methodArn(method: string, path: string): pulumi.Output<string> {
+    const resourcePath = path.replace(/\{[^}]+\}/g, "*").replace(/^\//, "");
+    return pulumi.interpolate`${this.api.executionArn}/${this.stageName}/${method}/${resourcePath}`;
+  }
+
+  /** OPTIONS: a MOCK integration that answers the preflight for listed origins only. */
+  private preflight(name: string, path: string, verbs: string[], resourceId: pulumi.Input<string>, origins: string[]): pulumi.Resource[] {
+    const id = `${name}${slug(path)}-options`;
+    const child = { parent: this };
+    const allowMethods = [...verbs, "OPTIONS"].join(",");
+    const method = new aws.apigateway.Method(id, {
+      restApi: this.api.id, resourceId, httpMethod: "OPTIONS", authorization: "NONE", apiKeyRequired: false,
+    }, child);
+    const integration = new aws.apigateway.Integration(id, {
+      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, type: "MOCK",
+      requestTemplates: { "application/json": '{"statusCode": 200}' },
+    }, child);
+    const headers = ["Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Vary"];
+    const response = new aws.apigateway.MethodResponse(id, {
+      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: "200",
+      responseParameters: Object.fromEntries(["Access-Control-Allow-Origin", ...headers].map((h) => [`method.response.header.${h}`, false])),
+    }, child);
+    const integrationResponse = new aws.apigateway.IntegrationResponse(id, {
+      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: response.statusCode,
+      responseParameters: {
+        "method.response.header.Access-Control-Allow-Headers": "'Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key'",
+        "method.response.header.Access-Control-Allow-Methods": `'${allowMethods}'`,
+        "method.response.header.Access-Control-Max-Age": "'600'",
+        "method.response.header.Vary": "'Origin'",
+      },
+      responseTemplates: { "application/json": corsPreflightTemplate(origins) },
+    }, { parent: this, dependsOn: [integration] });
+    return [method, integration, response, integrationResponse];
+  }
+}
+
+/** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */
+export function restMethodAuth(auth: RestAuth, authorizer?: aws.apigateway.Authorizer): Pick<aws.apigateway.MethodArgs, "authorization" | "authorizerId" | "apiKeyRequired"> {
+  const kind = auth.kind;
+  switch (kind) {
+    case "cognito":
+      if (!authorizer) throw new Error("the cognito REST door needs its authorizer");
+      return { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, apiKeyRequired: auth.kind === "cognito" && (auth.apiKeyRequired ?? false) };
+    case "iam":
+      return { authorization: "AWS_IAM", apiKeyRequired: false };
+    case "api-key":
+      return { authorization: "NONE", apiKeyRequired: true };
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`unknown REST auth ${unreachable}`);
+    }
+  }
+}
+
+function uniquePaths(routes: ApiRoute[]): ApiRoute[] {
+  const seen = new Set<string>();
+  return routes.filter((r) => (seen.has(r.path) ? false : (seen.add(r.path), true)));
+}
+
+/** `/notes/{id}/attachment` -> `-notes-id-attachment` (a name-safe suffix). */
+export function slug(path: string): string {
+  return path.replace(/[{}]/g, "").replace(/\//g, "-");
+}

@@ -1,0 +1,16 @@
+/**
+ * The AWS actions the handler calls, and nothing more. The infrastructure grants exactly these
+ * (components/backend/notesBackend.ts) on this stack's table and on `bucket/private/*`.
+ * Kept free of imports so the Pulumi program can read it without loading the AWS SDK.
+ */
+export const DYNAMODB_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:Query",
+  "dynamodb:Scan",
+] as const;
+
+/** Presigned uploads are signed with the function's role, so it needs PutObject on the prefix. */
+export const S3_ACTIONS = ["s3:PutObject"] as const;

@@ -1,0 +1,19 @@
+/**
+ * notes-auth: one notes backend behind the front door that `notes-auth:authMode` selects.
+ * The config is read and validated first, so a bad value stops the program before any resource.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./components/pulumiConfig";
+import { buildNotesAuth } from "./components/stack";
+
+const config = readStackConfig(new pulumi.Config());
+const stack = buildNotesAuth(config);
+
+export const authMode = stack.authMode;
+export const url = stack.url;
+export const region = stack.region;
+export const client = stack.client;
+export const tableName = stack.tableName;
+export const attachmentsBucket = stack.attachmentsBucket;
+export const functionName = stack.functionName;
+export const secrets = stack.secrets;
