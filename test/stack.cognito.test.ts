@@ -1,0 +1,130 @@
+import * as assert from "assert";
+import { API_ROUTES, routeKeys } from "../components/routes";
+import { StackRun, ofType, one, runMode } from "./support/stack";
+
+/** Assertions every REST door shares; the iam and api-key suites call them too. */
+export function describeRestStage(name: string, getRun: () => StackRun): void {
+  describe(`${name}: REST stage`, () => {
+    it("has a method for every route, and OPTIONS only as CORS preflight with no auth", () => {
+      const methods = ofType(getRun(), "aws:apigateway/method:Method");
+      const real = methods.filter((m) => m.inputs.httpMethod !== "OPTIONS");
+      assert.equal(real.length, routeKeys(API_ROUTES).length);
+      for (const m of methods.filter((m) => m.inputs.httpMethod === "OPTIONS")) {
+        assert.equal(m.inputs.authorization, "NONE", m.name);
+        assert.equal(m.inputs.apiKeyRequired, false, m.name);
+      }
+      for (const m of real) assert.notEqual(m.inputs.authorization === "NONE" && !m.inputs.apiKeyRequired, true, `${m.name} is open`);
+    });
+    it("proxies every method to the one notes function", () => {
+      const integrations = ofType(getRun(), "aws:apigateway/integration:Integration").filter((i) => i.inputs.httpMethod !== "OPTIONS");
+      assert.equal(integrations.length, routeKeys(API_ROUTES).length);
+      for (const i of integrations) {
+        assert.equal(i.inputs.type, "AWS_PROXY", i.name);
+        assert.match(i.inputs.uri, /function:notes-api\/invocations$/, i.name);
+      }
+    });
+    it("logs access to a log group, logs errors, keeps data trace off, and throttles the stage", () => {
+      const run = getRun();
+      const stage = one(run, "aws:apigateway/stage:Stage").inputs;
+      assert.match(stage.accessLogSettings.destinationArn, /^arn:aws:logs:.*:log-group:.*access-logs$/);
+      assert.ok(JSON.parse(stage.accessLogSettings.format).requestId);
+      const settings = one(run, "aws:apigateway/methodSettings:MethodSettings").inputs;
+      assert.equal(settings.methodPath, "*/*");
+      assert.ok(["ERROR", "INFO"].includes(settings.settings.loggingLevel));
+      assert.equal(settings.settings.dataTraceEnabled, false);
+      assert.equal(settings.settings.throttlingRateLimit, 50);
+      assert.equal(settings.settings.throttlingBurstLimit, 100);
+    });
+    it("redeploys when routes or auth change, and the stage points at that deployment", () => {
+      const run = getRun();
+      const deployment = one(run, "aws:apigateway/deployment:Deployment");
+      assert.match(deployment.inputs.triggers.redeployment, /^[0-9a-f]{64}$/);
+      assert.equal(one(run, "aws:apigateway/stage:Stage").inputs.deployment, `${deployment.name}-id`);
+    });
+    it("lets only this API's stage invoke the function", () => {
+      const perms = ofType(getRun(), "aws:lambda/permission:Permission");
+      assert.equal(perms.length, 1);
+      assert.equal(perms[0].inputs.principal, "apigateway.amazonaws.com");
+      assert.match(perms[0].inputs.sourceArn, /^arn:aws:execute-api:us-east-1:123456789012:[\w-]+\/v1\/\*\/\*$/);
+    });
+    it("answers CORS preflight and 4xx/5xx only for the configured origins", () => {
+      const run = getRun();
+      const preflight = ofType(run, "aws:apigateway/integrationResponse:IntegrationResponse");
+      assert.ok(preflight.length > 0);
+      for (const p of preflight) {
+        const vtl = p.inputs.responseTemplates["application/json"] as string;
+        assert.ok(vtl.includes('["https://app.example.com"].contains($origin)'), p.name);
+        assert.ok(!vtl.includes("*"), p.name);
+      }
+      const responses = ofType(run, "aws:apigateway/response:Response");
+      assert.deepEqual(responses.map((r) => r.inputs.responseType).sort(), ["DEFAULT_4XX", "DEFAULT_5XX"]);
+      for (const r of responses) assert.equal(r.inputs.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], "'https://app.example.com'");
+    });
+  });
+}
+
+describe("CognitoFrontDoor", function () {
+  let run: StackRun;
+  before(async () => {
+    // given authMode cognito; when the program runs under mocks
+    run = await runMode("cognito");
+  });
+
+  it("has a COGNITO_USER_POOLS authorizer whose provider is this stack's pool", () => {
+    const authorizer = one(run, "aws:apigateway/authorizer:Authorizer").inputs;
+    assert.equal(authorizer.type, "COGNITO_USER_POOLS");
+    assert.deepEqual(authorizer.providerArns, ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool"]);
+    assert.equal(authorizer.identitySource, "method.request.header.Authorization");
+  });
+
+  it("authorizes every non-OPTIONS method with it", () => {
+    const methods = ofType(run, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
+    assert.ok(methods.length > 0);
+    for (const m of methods) {
+      assert.equal(m.inputs.authorization, "COGNITO_USER_POOLS", m.name);
+      assert.equal(m.inputs.authorizerId, "door-api-cognito-id", m.name);
+      assert.equal(m.inputs.authorizationScopes, undefined, `${m.name}: no scopes, so ID tokens are what is accepted`);
+    }
+  });
+
+  it("pins the audience: the handler accepts tokens of this stack's SPA client only", () => {
+    const env = one(run, "aws:lambda/function:Function").inputs.environment.variables;
+    assert.equal(env.ALLOWED_CLIENT_IDS, "users-spa-client-id");
+    assert.equal(env.ADMIN_GROUP, "admins");
+  });
+
+  it("exports what a client needs to sign in, and no secret", () => {
+    assert.equal(run.outputs.authMode, "cognito");
+    assert.match(run.outputs.url, /^https:\/\/.*execute-api.*\/v1$/);
+    assert.equal(run.outputs.client.userPoolId, "us-east-1_userspool");
+    assert.equal(run.outputs.client.userPoolClientId, "users-spa-client-id");
+    assert.equal(run.outputs.region, "us-east-1");
+  });
+
+  describeRestStage("cognito", () => run);
+});
+
+describe("UserDirectory", function () {
+  let run: StackRun;
+  before(async () => {
+    run = await runMode("cognito");
+  });
+  it("signs in by email with a strong password policy and optional TOTP MFA", () => {
+    const pool = one(run, "aws:cognito/userPool:UserPool").inputs;
+    assert.deepEqual(pool.usernameAttributes, ["email"]);
+    assert.ok(pool.passwordPolicy.minimumLength >= 8);
+    for (const k of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"]) assert.equal(pool.passwordPolicy[k], true, k);
+    assert.equal(pool.mfaConfiguration, "OPTIONAL");
+    assert.deepEqual(pool.softwareTokenMfaConfiguration, { enabled: true });
+    assert.equal(pool.deletionProtection, "INACTIVE");
+  });
+  it("has a SPA client without a secret, with SRP and refresh flows", () => {
+    const client = one(run, "aws:cognito/userPoolClient:UserPoolClient", "users-spa").inputs;
+    assert.equal(client.generateSecret, false);
+    assert.deepEqual(client.explicitAuthFlows.sort(), ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
+    assert.equal(client.preventUserExistenceErrors, "ENABLED");
+  });
+  it("has the admin group", () => {
+    assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.name, "admins");
+  });
+});

@@ -1,0 +1,61 @@
+import * as assert from "assert";
+import { AuthMode } from "../../components/config";
+import { RecordedResource } from "../../tools/offline/mocks";
+import { StackRun, resourcesUnder, runStack } from "../../tools/offline/runStack";
+
+export { resourcesUnder };
+export type { StackRun, RecordedResource };
+
+/** The least config each door needs, on top of which tests add their own. */
+export const MINIMAL_CONFIG: Record<AuthMode, Record<string, unknown>> = {
+  cognito: {},
+  iam: {},
+  "api-key": { apiKeyClients: ["reporting", "ops"] },
+  "http-jwt": {},
+  "alb-oidc": { albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef" },
+};
+
+/** Runs the real program under mocks for a door (memoized per config). */
+export async function runMode(mode: AuthMode, extra: Record<string, unknown> = {}): Promise<StackRun> {
+  const run = await runStack({
+    stack: "test",
+    config: { "aws:region": "us-east-1", authMode: mode, corsOrigins: ["https://app.example.com"], ...MINIMAL_CONFIG[mode], ...extra },
+  });
+  assert.equal(run.error, undefined, `the ${mode} stack failed: ${run.error}`);
+  return run;
+}
+
+/** All recorded resources of a type. */
+export function ofType(run: StackRun, type: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+/** The one recorded resource of a type and name; fails the test when absent. */
+export function one(run: StackRun, type: string, name?: string): RecordedResource {
+  const found = ofType(run, type).filter((r) => name === undefined || r.name === name);
+  assert.equal(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+  return found[0];
+}
+
+/** A policy document input, parsed, with statements always as an array. */
+export function policy(doc: unknown): { Statement: any[] } {
+  const parsed = typeof doc === "string" ? JSON.parse(doc) : doc;
+  const statements = Array.isArray((parsed as any).Statement) ? (parsed as any).Statement : [(parsed as any).Statement];
+  return { Statement: statements };
+}
+
+/** Every action/resource of a statement as arrays. */
+export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Every IAM policy document the stack writes, with the resource that holds it. */
+export function allPolicies(run: StackRun): { holder: string; doc: { Statement: any[] } }[] {
+  const fields: Record<string, string> = {
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/role:Role": "assumeRolePolicy",
+    "aws:s3/bucketPolicy:BucketPolicy": "policy",
+  };
+  return run.resources
+    .filter((r) => fields[r.type] && r.inputs[fields[r.type]])
+    .map((r) => ({ holder: `${r.type} ${r.name}`, doc: policy(r.inputs[fields[r.type]]) }));
+}

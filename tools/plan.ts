@@ -1,0 +1,78 @@
+/**
+ * `npm run plan [-- --stack dev]`: runs the real index.ts under mocks with Pulumi.<stack>.yaml
+ * and prints what `pulumi up` would create, as a tree, plus how the chosen door authenticates.
+ * Needs no AWS account and no Pulumi CLI.
+ */
+import { AUTH_MODES, AuthMode } from "../components/config";
+import { DOOR_FACTS } from "../components/doors/catalog";
+import { RecordedResource } from "./offline/mocks";
+import { readStackFile, runStack, StackRun } from "./offline/runStack";
+
+export function parseArgs(argv: string[]): { stack: string } {
+  let stack = "dev";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--stack" && argv[i + 1]) stack = argv[++i];
+    else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
+    else throw new Error(`unknown argument ${a}: use --stack <name>`);
+  }
+  if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);
+  return { stack };
+}
+
+/** The resource tree, children indented under their parents. */
+export function renderTree(run: StackRun): string {
+  const children = new Map<string | undefined, RecordedResource[]>();
+  for (const r of run.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    const kids = (children.get(parent) ?? []).slice().sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    for (const r of kids) {
+      lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}`);
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines.join("\n");
+}
+
+export function renderPlan(stack: string, run: StackRun): string {
+  const mode = run.outputs.authMode as AuthMode;
+  const facts = DOOR_FACTS[mode];
+  const custom = run.resources.filter((r) => r.custom).length;
+  return [
+    `Stack ${stack}: authMode ${mode} (${facts.title})`,
+    "",
+    renderTree(run),
+    "",
+    `${custom} resources to create (${run.resources.length - custom} components).`,
+    "",
+    "Front door",
+    `  client presents:   ${facts.clientPresents}`,
+    `  how to get it:     ${facts.howToGetIt}`,
+    `  verified by:       ${facts.verifiedBy}`,
+    `  backend receives:  ${facts.backendReceives}`,
+    `  principal id:      ${facts.principalId}`,
+    "",
+    "Outputs (values are mocks)",
+    ...Object.entries(run.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
+  ].join("\n");
+}
+
+async function main(): Promise<void> {
+  const { stack } = parseArgs(process.argv.slice(2));
+  const config = readStackFile(stack);
+  const run = await runStack({ stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
+  if (run.error) {
+    process.stderr.write(`error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n`);
+    process.exit(2);
+  }
+  process.stdout.write(renderPlan(stack, run) + "\n");
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(2);
+  });
+}
