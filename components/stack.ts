@@ -5,9 +5,11 @@ import { NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { FrontDoor, FrontDoorArgs, record } from "./doors/frontDoor";
 import { CognitoFrontDoor } from "./doors/cognitoFrontDoor";
+import { IamFrontDoor } from "./doors/iamFrontDoor";
+import { ApiKeyFrontDoor } from "./doors/apiKeyFrontDoor";
 
 /** The doors this version builds; any other mode stops before a resource is made. */
-export const AVAILABLE_DOORS: readonly AuthMode[] = ["cognito"];
+export const AVAILABLE_DOORS: readonly AuthMode[] = ["cognito", "iam", "api-key"];
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {
@@ -57,12 +59,12 @@ export function buildNotesAuth(cfg: StackConfig): NotesAuthOutputs {
     handlerEnvironment: doorEnvironment,
   });
 
-  const door = createFrontDoor({ backend, users, config: cfg });
+  const door: FrontDoor = createFrontDoor({ backend, users, config: cfg });
+  const secrets = record(pulumi.secret(door.secrets ?? record({})));
   setDoorEnvironment(door.handlerEnvironment);
   if (setAdminRoleArn) {
-    const adminRole = (door as { adminRoleArn?: pulumi.Output<string> }).adminRoleArn;
-    if (!adminRole) throw new Error("the iam door must expose adminRoleArn");
-    setAdminRoleArn(adminRole);
+    if (!(door instanceof IamFrontDoor)) throw new Error("only the iam door maps the admin group to a role");
+    setAdminRoleArn(door.adminRoleArn);
   }
 
   return {
@@ -73,7 +75,7 @@ export function buildNotesAuth(cfg: StackConfig): NotesAuthOutputs {
     tableName: backend.tableName,
     attachmentsBucket: backend.bucketName,
     functionName: backend.functionName,
-    secrets: record(pulumi.secret(door.secrets ?? record({}))),
+    secrets,
   };
 }
 
@@ -84,10 +86,12 @@ export function createFrontDoor(args: FrontDoorArgs): FrontDoor {
     case "cognito":
       return new CognitoFrontDoor("door", args);
     case "iam":
+      return new IamFrontDoor("door", args);
     case "api-key":
+      return new ApiKeyFrontDoor("door", args);
     case "http-jwt":
     case "alb-oidc":
-      throw new Error(`notes-auth:authMode "${mode}" is not built yet; available: cognito`);
+      throw new Error(`notes-auth:authMode "${mode}" is not built yet; available: ${AVAILABLE_DOORS.join(", ")}`);
     default: {
       const unreachable: never = mode;
       throw new Error(`unknown notes-auth:authMode ${unreachable}`);

@@ -23,9 +23,11 @@ async function main(): Promise<void> {
   // A program error (bad config, say) is caught where it is thrown, so it is reported with
   // the resources registered before it: the tests prove that list is empty.
   let failure: unknown;
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+  let exported: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
     try {
-      return { ...require(path.join(__dirname, "..", "..", "index.ts")) };
+      exported = { ...require(path.join(__dirname, "..", "..", "index.ts")) };
+      return exported;
     } catch (err) {
       failure = err;
       return {};
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   });
   await settle(recorded);
   const result: StackRun = failure === undefined
-    ? { resources: recorded, outputs: await plain(outputs ?? {}) }
+    ? { resources: recorded, outputs: await plain(exported) }
     : { resources: recorded, outputs: {}, error: failure instanceof Error ? failure.message : String(failure) };
   fs.writeFileSync(out, JSON.stringify(result));
 }
@@ -50,8 +52,8 @@ async function settle(recorded: unknown[]): Promise<void> {
 
 /** Stack outputs as plain JSON; secrets are marked, never printed. */
 async function plain(value: any): Promise<any> {
-  if (value && typeof value === "object" && typeof value.isSecret === "object" && typeof value.apply === "function") {
-    const secret = await value.isSecret;
+  if (pulumi.Output.isInstance(value)) {
+    const secret = await pulumi.isSecret(value);
     const inner = await new Promise((resolve) => value.apply(resolve));
     return secret ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner);
   }

@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { policyJson, Statement } from "../policies";
+import { NotesRestApi } from "../rest/restApi";
+import { API_ROUTES, routeKeys } from "../routes";
+import { FrontDoor, FrontDoorArgs, baseHandlerEnvironment, record, requireUsers, withHandlerEnvironment } from "./frontDoor";
+
+/** The IAM policy variable for the caller's identity id. It must reach AWS literally. */
+export const IDENTITY_SUB_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
+
+/**
+ * `iam`: API Gateway REST with AWS_IAM on every non-OPTIONS method. Users sign in to the user
+ * pool, trade the ID token at a Cognito identity pool for role credentials and sign with SigV4;
+ * machines assume an optional machine role. The admin group maps to an admin role that may also
+ * invoke `/admin/*` (token-based role mapping, ambiguous roles denied).
+ */
+export class IamFrontDoor extends pulumi.ComponentResource implements FrontDoor {
+  public readonly mode = "iam" as const;
+  public readonly rest: NotesRestApi;
+  public readonly identityPool: aws.cognito.IdentityPool;
+  public readonly userRole: aws.iam.Role;
+  public readonly adminRole: aws.iam.Role;
+  public readonly machineRole?: aws.iam.Role;
+  public readonly adminRoleArn: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+  public readonly handlerEnvironment: pulumi.Output<Record<string, string>>;
+  public readonly clientConfig: pulumi.Output<Record<string, unknown>>;
+
+  constructor(name: string, args: FrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("notes-auth:door:IamFrontDoor", name, {}, opts);
+    const cfg = args.config;
+    const users = requireUsers(args, "IamFrontDoor");
+    const child = { parent: this };
+
+    this.rest = new NotesRestApi(`${name}-api`, {
+      backend: args.backend,
+      auth: { kind: "iam" },
+      corsOrigins: cfg.corsOrigins,
+      throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
+      logRetentionDays: cfg.logRetentionDays,
+      tracing: cfg.tracing,
+      wafAclArn: cfg.wafAclArn,
+    }, child);
+
+    const provider = pulumi.interpolate`cognito-idp.${users.region}.amazonaws.com/${users.userPoolId}`;
+    this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
+      identityPoolName: `notes_auth_${pulumi.getStack().replace(/[^\w]/g, "_")}`,
+      allowUnauthenticatedIdentities: false,
+      allowClassicFlow: false,
+      cognitoIdentityProviders: [{ clientId: users.clientId, providerName: provider, serverSideTokenCheck: true }],
+    }, child);
+
+    const invoke = (admin: boolean): pulumi.Output<string>[] =>
+      routeKeys(API_ROUTES).filter(({ route }) => admin || !route.admin).map(({ method, path }) => this.rest.methodArn(method, path));
+    const bucketArn = pulumi.interpolate`arn:aws:s3:::${args.backend.bucketName}`;
+    const ownPrefix = pulumi.concat(bucketArn, "/private/", IDENTITY_SUB_VARIABLE, "/*");
+    const userStatements = (admin: boolean): Statement[] => [
+      { Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(admin) },
+      { Sid: "OwnAttachments", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ownPrefix },
+      {
+        Sid: "ListOwnAttachments", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn,
+        Condition: { StringLike: { "s3:prefix": `private/${IDENTITY_SUB_VARIABLE}/*` } },
+      },
+    ];
+    const identityTrust = policyJson([{
+      Effect: "Allow",
+      Principal: { Federated: "cognito-identity.amazonaws.com" },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: { "cognito-identity.amazonaws.com:aud": this.identityPool.id },
+        "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+      },
+    }]);
+    this.userRole = new aws.iam.Role(`${name}-user-role`, { assumeRolePolicy: identityTrust, description: "Signed-in notes users (identity pool)" }, child);
+    new aws.iam.RolePolicy(`${name}-user-access`, { role: this.userRole.id, policy: policyJson(userStatements(false)) }, child);
+    this.adminRole = new aws.iam.Role(`${name}-admin-role`, { assumeRolePolicy: identityTrust, description: "Members of the admin group (identity pool)" }, child);
+    new aws.iam.RolePolicy(`${name}-admin-access`, { role: this.adminRole.id, policy: policyJson(userStatements(true)) }, child);
+
+    new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
+      identityPoolId: this.identityPool.id,
+      roles: { authenticated: this.userRole.arn },
+      roleMappings: [{
+        identityProvider: pulumi.interpolate`${provider}:${users.clientId}`,
+        type: "Token",
+        ambiguousRoleResolution: "Deny",
+      }],
+    }, child);
+
+    if (cfg.machineRolePrincipals.length > 0) {
+      this.machineRole = new aws.iam.Role(`${name}-machine-role`, {
+        description: "Machines calling the notes API with SigV4",
+        assumeRolePolicy: policyJson([{ Effect: "Allow", Principal: { AWS: cfg.machineRolePrincipals }, Action: "sts:AssumeRole" }]),
+      }, child);
+      new aws.iam.RolePolicy(`${name}-machine-access`, {
+        role: this.machineRole.id,
+        policy: policyJson([{ Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(false) }]),
+      }, child);
+    }
+
+    this.adminRoleArn = this.adminRole.arn;
+    this.url = this.rest.url;
+    this.handlerEnvironment = withHandlerEnvironment(baseHandlerEnvironment(this.mode, cfg, users), {
+      IAM_ADMIN_ROLE_NAME: this.adminRole.name,
+    });
+    this.clientConfig = record({
+      signIn: "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign requests with SigV4 (service execute-api)",
+      region: users.region,
+      userPoolId: users.userPoolId,
+      userPoolClientId: users.clientId,
+      identityPoolId: this.identityPool.id,
+      machineRoleArn: this.machineRole?.arn ?? "",
+      attachmentsBucket: args.backend.bucketName,
+      signingService: "execute-api",
+    });
+    this.registerOutputs({ url: this.url, clientConfig: this.clientConfig, adminRoleArn: this.adminRoleArn });
+  }
+}
