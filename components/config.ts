@@ -221,6 +221,9 @@ export function parseStackConfig(get: ConfigLookup): StackConfig {
   if ((cfg.jwtIssuer === undefined) !== (cfg.jwtAudiences.length === 0)) {
     throw new ConfigError(cfg.jwtIssuer ? "jwtAudiences" : "jwtIssuer", "must be set together with the other: an external issuer needs its audiences (notes-auth:jwtIssuer and notes-auth:jwtAudiences)");
   }
+  if (cfg.m2mClient && cfg.jwtIssuer) {
+    throw new ConfigError("m2mClient", "creates a Cognito client-credentials client, which needs the stack's own user pool: unset notes-auth:jwtIssuer, or register the machine client at your IdP");
+  }
   if (cfg.m2mAdmin && !cfg.m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
   if ((cfg.vpcId === undefined) !== (cfg.subnetIds.length === 0)) {
     throw new ConfigError(cfg.vpcId ? "subnetIds" : "vpcId", "must be set together with the other: an existing VPC needs at least two public subnets (notes-auth:vpcId and notes-auth:subnetIds)");

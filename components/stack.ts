@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { AuthMode, StackConfig, usesOwnUserPool } from "./config";
+import { StackConfig, usesOwnUserPool } from "./config";
 import { NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { FrontDoor, FrontDoorArgs, record } from "./doors/frontDoor";
 import { CognitoFrontDoor } from "./doors/cognitoFrontDoor";
 import { IamFrontDoor } from "./doors/iamFrontDoor";
 import { ApiKeyFrontDoor } from "./doors/apiKeyFrontDoor";
-
-/** The doors this version builds; any other mode stops before a resource is made. */
-export const AVAILABLE_DOORS: readonly AuthMode[] = ["cognito", "iam", "api-key"];
+import { HttpJwtFrontDoor } from "./doors/httpJwtFrontDoor";
+import { AlbOidcFrontDoor } from "./doors/albOidcFrontDoor";
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {
@@ -30,9 +29,6 @@ export interface NotesAuthOutputs {
  * configured), the backend, and the one front door that `authMode` selects.
  */
 export function buildNotesAuth(cfg: StackConfig): NotesAuthOutputs {
-  if (!AVAILABLE_DOORS.includes(cfg.authMode)) {
-    throw new pulumi.RunError(`notes-auth:authMode "${cfg.authMode}" is not built yet; available: ${AVAILABLE_DOORS.join(", ")}`);
-  }
   const [adminRoleArn, setAdminRoleArn] = cfg.authMode === "iam" ? pulumi.deferredOutput<string>() : [undefined, undefined];
   const users = usesOwnUserPool(cfg)
     ? new UserDirectory("users", {
@@ -90,8 +86,9 @@ export function createFrontDoor(args: FrontDoorArgs): FrontDoor {
     case "api-key":
       return new ApiKeyFrontDoor("door", args);
     case "http-jwt":
+      return new HttpJwtFrontDoor("door", args);
     case "alb-oidc":
-      throw new Error(`notes-auth:authMode "${mode}" is not built yet; available: ${AVAILABLE_DOORS.join(", ")}`);
+      return new AlbOidcFrontDoor("door", args);
     default: {
       const unreachable: never = mode;
       throw new Error(`unknown notes-auth:authMode ${unreachable}`);

@@ -59,3 +59,11 @@ export function allPolicies(run: StackRun): { holder: string; doc: { Statement: 
     .filter((r) => fields[r.type] && r.inputs[fields[r.type]])
     .map((r) => ({ holder: `${r.type} ${r.name}`, doc: policy(r.inputs[fields[r.type]]) }));
 }
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** A recorded input that may be a Pulumi secret: its value, and whether it was secret. */
+export function unsecret<T = any>(v: unknown): { secret: boolean; value: T } {
+  if (v && typeof v === "object" && SECRET_SIG in (v as object)) return { secret: true, value: (v as any).value };
+  return { secret: false, value: v as T };
+}
