@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NotesRestApi, RestAuth } from "../rest/restApi";
+import { NotesRestApi, RestAuth, restApiArgsFromConfig } from "../rest/restApi";
 import { FrontDoor, FrontDoorArgs, baseHandlerEnvironment, record, requireUsers, withHandlerEnvironment } from "./frontDoor";
 
 /**
@@ -32,15 +32,7 @@ export class ApiKeyFrontDoor extends pulumi.ComponentResource implements FrontDo
       ? { kind: "cognito", userPoolArn: users!.userPoolArn, apiKeyRequired: true }
       : { kind: "api-key" };
 
-    this.rest = new NotesRestApi(`${name}-api`, {
-      backend: args.backend,
-      auth,
-      corsOrigins: cfg.corsOrigins,
-      throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
-      logRetentionDays: cfg.logRetentionDays,
-      tracing: cfg.tracing,
-      wafAclArn: cfg.wafAclArn,
-    }, child);
+    this.rest = new NotesRestApi(`${name}-api`, restApiArgsFromConfig(args.backend, cfg, auth), child);
 
     this.usagePlan = new aws.apigateway.UsagePlan(`${name}-plan`, {
       description: "Per-client throttle and quota for notes API keys",

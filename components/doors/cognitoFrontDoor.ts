@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NotesRestApi } from "../rest/restApi";
+import { NotesRestApi, restApiArgsFromConfig } from "../rest/restApi";
 import { FrontDoor, FrontDoorArgs, baseHandlerEnvironment, record, requireUsers, withHandlerEnvironment } from "./frontDoor";
 
 /**
@@ -22,15 +22,7 @@ export class CognitoFrontDoor extends pulumi.ComponentResource implements FrontD
     super("notes-auth:door:CognitoFrontDoor", name, {}, opts);
     const cfg = args.config;
     const users = requireUsers(args, "CognitoFrontDoor");
-    this.rest = new NotesRestApi(`${name}-api`, {
-      backend: args.backend,
-      auth: { kind: "cognito", userPoolArn: users.userPoolArn },
-      corsOrigins: cfg.corsOrigins,
-      throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
-      logRetentionDays: cfg.logRetentionDays,
-      tracing: cfg.tracing,
-      wafAclArn: cfg.wafAclArn,
-    }, { parent: this });
+    this.rest = new NotesRestApi(`${name}-api`, restApiArgsFromConfig(args.backend, cfg, { kind: "cognito", userPoolArn: users.userPoolArn }), { parent: this });
     this.url = this.rest.url;
     this.handlerEnvironment = withHandlerEnvironment(baseHandlerEnvironment(this.mode, cfg, users), {
       ALLOWED_CLIENT_IDS: users.clientId,

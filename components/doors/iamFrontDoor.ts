@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { policyJson, Statement } from "../policies";
-import { NotesRestApi } from "../rest/restApi";
+import { NotesRestApi, restApiArgsFromConfig } from "../rest/restApi";
 import { API_ROUTES, routeKeys } from "../routes";
 import { FrontDoor, FrontDoorArgs, baseHandlerEnvironment, record, requireUsers, withHandlerEnvironment } from "./frontDoor";
 
@@ -32,15 +32,7 @@ export class IamFrontDoor extends pulumi.ComponentResource implements FrontDoor 
     const users = requireUsers(args, "IamFrontDoor");
     const child = { parent: this };
 
-    this.rest = new NotesRestApi(`${name}-api`, {
-      backend: args.backend,
-      auth: { kind: "iam" },
-      corsOrigins: cfg.corsOrigins,
-      throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
-      logRetentionDays: cfg.logRetentionDays,
-      tracing: cfg.tracing,
-      wafAclArn: cfg.wafAclArn,
-    }, child);
+    this.rest = new NotesRestApi(`${name}-api`, restApiArgsFromConfig(args.backend, cfg, { kind: "iam" }), child);
 
     const provider = pulumi.interpolate`cognito-idp.${users.region}.amazonaws.com/${users.userPoolId}`;
     this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {

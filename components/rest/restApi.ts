@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
+import { StackConfig } from "../config";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 
@@ -221,6 +222,19 @@ export class NotesRestApi extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [integration] });
     return [method, integration, response, integrationResponse];
   }
+}
+
+/** The REST API settings every REST door takes from the stack config; only the auth differs. */
+export function restApiArgsFromConfig(backend: NotesBackend, cfg: StackConfig, auth: RestAuth): NotesRestApiArgs {
+  return {
+    backend,
+    auth,
+    corsOrigins: cfg.corsOrigins,
+    throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
+    logRetentionDays: cfg.logRetentionDays,
+    tracing: cfg.tracing,
+    wafAclArn: cfg.wafAclArn,
+  };
 }
 
 /** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */
