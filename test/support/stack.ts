@@ -2,25 +2,15 @@ import * as assert from "assert";
 import { AuthMode } from "../../components/config";
 import { RecordedResource } from "../../tools/offline/mocks";
 import { StackRun, resourcesUnder, runStack } from "../../tools/offline/runStack";
+import { OFFLINE_STACK, doorConfig } from "../../tools/offline/doorConfigs";
 
 export { resourcesUnder };
 export type { StackRun, RecordedResource };
 
-/** The least config each door needs, on top of which tests add their own. */
-export const MINIMAL_CONFIG: Record<AuthMode, Record<string, unknown>> = {
-  cognito: {},
-  iam: {},
-  "api-key": { apiKeyClients: ["reporting", "ops"] },
-  "http-jwt": {},
-  "alb-oidc": { albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef" },
-};
 
 /** Runs the real program under mocks for a door (memoized per config). */
 export async function runMode(mode: AuthMode, extra: Record<string, unknown> = {}): Promise<StackRun> {
-  const run = await runStack({
-    stack: "test",
-    config: { "aws:region": "us-east-1", authMode: mode, corsOrigins: ["https://app.example.com"], ...MINIMAL_CONFIG[mode], ...extra },
-  });
+  const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra) });
   assert.equal(run.error, undefined, `the ${mode} stack failed: ${run.error}`);
   return run;
 }

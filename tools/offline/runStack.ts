@@ -34,7 +34,25 @@ export function runStack(request: RunRequest): Promise<StackRun> {
   return run;
 }
 
+/** At most one program run per core at a time; the rest wait their turn. */
+const slots = { free: Math.max(1, os.cpus().length), waiting: [] as (() => void)[] };
+async function withSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (slots.free === 0) await new Promise<void>((resolve) => slots.waiting.push(resolve));
+  else slots.free--;
+  try {
+    return await work();
+  } finally {
+    const next = slots.waiting.shift();
+    if (next) next();
+    else slots.free++;
+  }
+}
+
 function spawnRun(request: RunRequest): Promise<StackRun> {
+  return withSlot(() => spawnRunNow(request));
+}
+
+function spawnRunNow(request: RunRequest): Promise<StackRun> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-run-")), "run.json");
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "run.ts")], {
@@ -42,12 +60,12 @@ function spawnRun(request: RunRequest): Promise<StackRun> {
       env: { ...process.env, NOTES_AUTH_RUN: JSON.stringify(request), NOTES_AUTH_RUN_OUT: out, PULUMI_NODEJS_SKIP_COMMAND_CHECK: "1" },
       maxBuffer: 64 * 1024 * 1024,
     }, (err, _stdout, stderr) => {
-      if (err || !fs.existsSync(out)) {
-        reject(new Error(`the program did not run: ${stderr || err?.message}`));
-        return;
+      try {
+        if (err || !fs.existsSync(out)) reject(new Error(`the program did not run: ${stderr || err?.message}`));
+        else resolve(JSON.parse(fs.readFileSync(out, "utf8")));
+      } finally {
+        fs.rmSync(path.dirname(out), { recursive: true, force: true });
       }
-      resolve(JSON.parse(fs.readFileSync(out, "utf8")));
-      fs.rmSync(path.dirname(out), { recursive: true, force: true });
     });
   });
 }
