@@ -8,8 +8,10 @@ import type { Input } from "@pulumi/pulumi";
  * pure function of a key lookup, so it is tested without the Pulumi runtime.
  */
 
-export const AUTH_MODES = ["iam", "cognito", "http-jwt", "api-key", "alb-oidc"] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
+import { AUTH_MODES, AuthMode } from "../handlers/authModes";
+
+export { AUTH_MODES };
+export type { AuthMode };
 
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;

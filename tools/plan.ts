@@ -8,16 +8,33 @@ import { DOOR_FACTS } from "../components/doors/catalog";
 import { RecordedResource } from "./offline/mocks";
 import { readStackFile, runStack, StackRun } from "./offline/runStack";
 
-export function parseArgs(argv: string[]): { stack: string } {
+export interface PlanArgs {
+  stack: string;
+  /** `--set key=value` overrides of the stack file (a JSON value, or a plain string). */
+  overrides: Record<string, unknown>;
+}
+
+export function parseArgs(argv: string[]): PlanArgs {
   let stack = "dev";
+  const overrides: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--stack" && argv[i + 1]) stack = argv[++i];
     else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
-    else throw new Error(`unknown argument ${a}: use --stack <name>`);
+    else if (a === "--set" && argv[i + 1]) {
+      const kv = argv[++i];
+      const eq = kv.indexOf("=");
+      if (eq <= 0) throw new Error(`--set "${kv}" must be key=value, e.g. --set authMode=http-jwt`);
+      const raw = kv.slice(eq + 1);
+      let value: unknown = raw;
+      if (/^[[{]/.test(raw)) {
+        try { value = JSON.parse(raw); } catch { throw new Error(`--set ${kv.slice(0, eq)}: ${raw} is not valid JSON`); }
+      }
+      overrides[kv.slice(0, eq).replace(/^notes-auth:/, "")] = value;
+    } else throw new Error(`unknown argument ${a}: use --stack <name> and --set key=value`);
   }
   if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);
-  return { stack };
+  return { stack, overrides };
 }
 
 /** The resource tree, children indented under their parents. */
@@ -60,8 +77,8 @@ export function renderPlan(stack: string, run: StackRun): string {
 }
 
 async function main(): Promise<void> {
-  const { stack } = parseArgs(process.argv.slice(2));
-  const config = readStackFile(stack);
+  const { stack, overrides } = parseArgs(process.argv.slice(2));
+  const config = { ...readStackFile(stack), ...overrides };
   const run = await runStack({ stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
   if (run.error) {
     process.stderr.write(`error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n`);

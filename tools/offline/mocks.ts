@@ -24,8 +24,9 @@ export async function installRecordingMocks(project: string, stack: string): Pro
   const recorded: RecordedResource[] = [];
   const pending = new Map<string, { inputs: any; custom: boolean }>();
   await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      pending.set(`${args.type}::${args.name}`, { inputs: args.inputs, custom: args.custom ?? true });
+    newResource: async (args) => {
+      const inputs = await plainAssets(args.inputs);
+      pending.set(`${args.type}::${args.name}`, { inputs, custom: args.custom ?? true });
       const { id, state } = mockState(args.type, args.name, args.inputs);
       return { id, state };
     },
@@ -42,6 +43,24 @@ export async function installRecordingMocks(project: string, stack: string): Pro
     return urn;
   };
   return recorded;
+}
+
+/** Assets and archives as plain JSON, so tests can read a function's code: {assets: {file: {text}}}. */
+async function plainAssets(value: any): Promise<any> {
+  if (value instanceof pulumi.asset.AssetArchive) {
+    const assets = await (value as any).assets;
+    const out: Record<string, unknown> = {};
+    for (const [name, a] of Object.entries(assets)) out[name] = await plainAssets(a);
+    return { assets: out };
+  }
+  if (value instanceof pulumi.asset.StringAsset) return { text: await (value as any).text };
+  if (value instanceof pulumi.asset.FileAsset) return { path: await (value as any).path };
+  if (Array.isArray(value)) return Promise.all(value.map(plainAssets));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plainAssets(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
 }
 
 function mockCall(token: string, inputs: any): Record<string, any> {

@@ -1,0 +1,29 @@
+/**
+ * Lambda entry point of the notes API (bundled by esbuild; AWS SDK v3 external).
+ * Everything is built once per container, on the first event, from the environment.
+ */
+import { readEnv } from "./env";
+import { createHandler, HandlerDeps } from "./app";
+import { DynamoNotesStore } from "./notes/store";
+import { s3Presigner } from "./notes/attachments";
+import { createAlbVerifier } from "./principal/alb";
+import { newId } from "./routes";
+
+let deps: HandlerDeps | undefined;
+
+function fromEnvironment(): HandlerDeps {
+  if (deps) return deps;
+  const env = readEnv();
+  deps = {
+    env,
+    store: new DynamoNotesStore(env.table),
+    presign: s3Presigner(env.bucket),
+    maxAttachmentBytes: env.maxAttachmentBytes,
+    now: () => new Date(),
+    newId,
+    alb: env.authMode === "alb-oidc" ? createAlbVerifier({ albArn: env.albArn!, issuer: env.albIssuer!, clientId: env.albClientId! }) : undefined,
+  };
+  return deps;
+}
+
+export const handler = createHandler(fromEnvironment);

@@ -1,0 +1,41 @@
+import { HandlerEnv } from "./env";
+import { AnyEvent, AnyResult, normalize, respond } from "./http/request";
+import { errorResponse } from "./http/errors";
+import { principalOf } from "./principal";
+import { AlbIdentityVerifier } from "./principal/alb";
+import { RouteDeps, match } from "./routes";
+
+export interface HandlerDeps extends RouteDeps {
+  env: HandlerEnv;
+  /** alb-oidc only. */
+  alb?: AlbIdentityVerifier;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * The handler, with its dependencies injected: normalize the event, derive the principal from
+ * verified context (401, before any storage call), find the route (404/405), run it,
+ * and answer in the event's own shape. Errors map to their status; anything else is a bare 500.
+ */
+export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
+  const resolve = typeof deps === "function" ? deps : () => deps;
+  return async (event: AnyEvent): Promise<AnyResult> => {
+    let origin: string | undefined;
+    try {
+      const d = resolve();
+      const req = normalize(event);
+      origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
+      const principal = await principalOf(req, d.env, d.alb);
+      const route = match(req.method, req.path);
+      return respond(event, await route.fn(req, principal, d, route.params), origin);
+    } catch (err) {
+      const res = errorResponse(err);
+      if (res.status === 500) {
+        // No request data, headers or tokens in the log: the error's name and message only.
+        const log = (typeof deps === "function" ? undefined : deps.log) ?? ((e) => console.error(JSON.stringify(e)));
+        log({ level: "error", error: err instanceof Error ? `${err.name}: ${err.message}` : "unknown" });
+      }
+      return respond(event, res, origin);
+    }
+  };
+}

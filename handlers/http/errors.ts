@@ -1,0 +1,34 @@
+/** Typed errors, each mapped to one status code. Messages are safe to show a client. */
+export class HttpError extends Error {
+  constructor(public readonly status: number, message: string, public readonly headers: Record<string, string> = {}) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+export class BadRequest extends HttpError {
+  constructor(message: string) { super(400, message); }
+}
+export class Unauthorized extends HttpError {
+  constructor(message = "not authenticated") { super(401, message); }
+}
+export class Forbidden extends HttpError {
+  constructor(message = "forbidden") { super(403, message); }
+}
+export class NotFound extends HttpError {
+  constructor(message = "not found") { super(404, message); }
+}
+export class MethodNotAllowed extends HttpError {
+  constructor(allowed: string[]) { super(405, "method not allowed", { Allow: allowed.join(", ") }); }
+}
+export class PayloadTooLarge extends HttpError {
+  constructor(message: string) { super(413, message); }
+}
+export class UnsupportedMediaType extends HttpError {
+  constructor() { super(415, "content-type must be application/json"); }
+}
+
+/** A response for any thrown value: typed errors keep their status; anything else is a bare 500. */
+export function errorResponse(err: unknown): { status: number; body: { message: string }; headers: Record<string, string> } {
+  if (err instanceof HttpError) return { status: err.status, body: { message: err.message }, headers: err.headers };
+  return { status: 500, body: { message: "internal error" }, headers: {} };
+}

@@ -1,0 +1,210 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as crypto from "crypto";
+import type { AddressInfo } from "net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { readEnv, HandlerEnv } from "../../handlers/env";
+import { createHandler, HandlerDeps } from "../../handlers/app";
+import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
+import { AlbIdentityVerifier } from "../../handlers/principal/alb";
+
+/** The shared, published AWS event payloads (../shared/aws-events beside the repo). */
+export const EVENTS_DIR = path.join(__dirname, "..", "..", "..", "shared", "aws-events");
+export const fixture = (name: string): any => JSON.parse(fs.readFileSync(path.join(EVENTS_DIR, name), "utf8"));
+
+export const POOL_ID = "us-east-1_Notes1234";
+export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
+export const SPA_CLIENT = "spaclient0000000000000000";
+export const M2M_CLIENT = "machineclient000000000000";
+export const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/notes-alb/0123456789abcdef";
+export const ALB_CLIENT = "albclient00000000000000000";
+export const USER_A = "11111111-1111-4111-8111-111111111111";
+export const USER_B = "22222222-2222-4222-8222-222222222222";
+
+/** Handler environment for a door, as the infrastructure sets it. */
+export function envFor(mode: HandlerEnv["authMode"], extra: Record<string, string> = {}): HandlerEnv {
+  return readEnv({
+    NOTES_TABLE: "notes", ATTACHMENTS_BUCKET: "notes-attachments", AWS_REGION: "us-east-1", AUTH_MODE: mode,
+    ADMIN_GROUP: "admins", USER_POOL_ID: POOL_ID, COGNITO_ISSUER: ISSUER, CORS_ALLOWED_ORIGINS: "https://app.example.com",
+    ...(mode === "cognito" ? { ALLOWED_CLIENT_IDS: SPA_CLIENT } : {}),
+    ...(mode === "http-jwt" ? { ALLOWED_CLIENT_IDS: `${SPA_CLIENT},${M2M_CLIENT}`, ADMIN_SCOPE: "notes/admin" } : {}),
+    ...(mode === "iam" ? { IAM_ADMIN_ROLE_NAME: "notes-admin-role" } : {}),
+    ...(mode === "api-key" ? { ADMIN_API_KEY_IDS: "opskey123" } : {}),
+    ...(mode === "alb-oidc" ? { ALB_ARN, ALB_ISSUER: ISSUER, ALB_CLIENT_ID: ALB_CLIENT } : {}),
+    ...extra,
+  });
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+
+export interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+}
+
+const bodyText = (body: unknown) => (body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body));
+const jsonHeaders = (c: Call) => ({ ...(c.body !== undefined ? { "Content-Type": "application/json" } : {}), ...c.headers });
+
+/** A REST v1 proxy event (from the published Cognito-authorizer payload) for a request. */
+export function restEvent(c: Call, context: { claims?: Record<string, unknown>; identity?: Record<string, unknown> } = {}): any {
+  const e = clone(fixture("apigw-rest-cognito-authorizer.json"));
+  e.httpMethod = c.method;
+  e.path = c.path;
+  e.resource = c.path;
+  e.headers = jsonHeaders(c);
+  e.multiValueHeaders = Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k, [v]]));
+  e.queryStringParameters = c.query ?? null;
+  e.multiValueQueryStringParameters = c.query ? Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])) : null;
+  e.body = bodyText(c.body);
+  e.isBase64Encoded = false;
+  e.requestContext.httpMethod = c.method;
+  e.requestContext.authorizer = context.claims ? { claims: context.claims } : null;
+  e.requestContext.identity = { ...e.requestContext.identity, ...(context.identity ?? {}) };
+  return e;
+}
+
+/** ID-token claims as the REST Cognito authorizer passes them, for a user of our SPA client. */
+export function idClaims(sub: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { sub, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": sub, email: `${sub.slice(0, 4)}@example.com`, ...extra };
+}
+
+/** An HTTP API payload 2.0 event (from the published JWT payload). */
+export function httpEvent(c: Call, jwt?: { claims: Record<string, unknown>; scopes: string[] | null }): any {
+  const e = clone(fixture("apigw-http-jwt.json"));
+  e.rawPath = c.path;
+  e.routeKey = `${c.method} ${c.path}`;
+  e.rawQueryString = new URLSearchParams(c.query ?? {}).toString();
+  e.queryStringParameters = c.query;
+  e.headers = Object.fromEntries(Object.entries(jsonHeaders(c)).map(([k, v]) => [k.toLowerCase(), v]));
+  e.body = bodyText(c.body) ?? undefined;
+  e.isBase64Encoded = false;
+  e.requestContext.http.method = c.method;
+  e.requestContext.http.path = c.path;
+  e.requestContext.routeKey = e.routeKey;
+  if (jwt) e.requestContext.authorizer = { jwt };
+  else delete e.requestContext.authorizer;
+  return e;
+}
+
+/** Access-token claims of a Cognito user of the SPA client. */
+export function accessClaims(sub: string, scopes: string[], extra: Record<string, unknown> = {}): { claims: Record<string, unknown>; scopes: string[] | null } {
+  return { claims: { sub, client_id: SPA_CLIENT, token_use: "access", iss: ISSUER, username: sub, scope: scopes.join(" "), ...extra }, scopes: null };
+}
+
+/** Client-credentials access-token claims of the machine client. */
+export function machineClaims(scopes: string[]): { claims: Record<string, unknown>; scopes: string[] | null } {
+  return { claims: { sub: M2M_CLIENT, client_id: M2M_CLIENT, token_use: "access", iss: ISSUER, scope: scopes.join(" ") }, scopes: null };
+}
+
+/** An ALB target event (from the published single- or multi-value payloads). */
+export function albEvent(c: Call, oidcData?: string, multi = false): any {
+  const e = clone(fixture(multi ? "alb-multi-value-headers.json" : "alb-single-value-headers.json"));
+  e.httpMethod = c.method;
+  e.path = c.path;
+  const headers: Record<string, string> = { ...Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k, String(v)])), ...Object.fromEntries(Object.entries(jsonHeaders(c)).map(([k, v]) => [k.toLowerCase(), v])) };
+  if (multi) {
+    headers.accept = "*/*";
+    for (const [k, v] of Object.entries(e.multiValueHeaders)) headers[k] ??= (v as string[])[0];
+  }
+  if (oidcData) {
+    headers["x-amzn-oidc-data"] = oidcData;
+    headers["x-amzn-oidc-identity"] = "spoofable";
+  }
+  if (multi) {
+    e.multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+    e.multiValueQueryStringParameters = Object.fromEntries(Object.entries(c.query ?? {}).map(([k, v]) => [k, [v]]));
+  } else {
+    e.headers = headers;
+    e.queryStringParameters = c.query ?? {};
+  }
+  e.body = bodyText(c.body) ?? "";
+  e.isBase64Encoded = false;
+  return e;
+}
+
+/** An ES256 key pair standing in for the ALB's regional signing key. */
+export function albKey(kid: string = crypto.randomUUID()) {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return { kid, privateKey, pem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+}
+
+/** base64url with '=' padding kept, as the ALB sends it. */
+const b64padded = (buf: Buffer) => buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
+
+/** Signs an x-amzn-oidc-data token the way the ALB does (ES256, raw r||s signature, padding). */
+export function signAlbToken(key: { kid: string; privateKey: crypto.KeyObject }, opts: { sub?: string; signer?: string; client?: string; iss?: string; exp?: number; alg?: string; claims?: Record<string, unknown> } = {}): string {
+  const exp = opts.exp ?? Math.floor(Date.now() / 1000) + 60;
+  const header = { typ: "JWT", kid: key.kid, alg: opts.alg ?? "ES256", iss: opts.iss ?? ISSUER, client: opts.client ?? ALB_CLIENT, signer: opts.signer ?? ALB_ARN, exp };
+  const payload = { sub: opts.sub ?? USER_A, email: "a@example.com", exp, iss: opts.iss ?? ISSUER, ...opts.claims };
+  const input = `${b64padded(Buffer.from(JSON.stringify(header)))}.${b64padded(Buffer.from(JSON.stringify(payload)))}`;
+  const sig = crypto.sign("sha256", Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" });
+  return `${input}.${b64padded(sig)}`;
+}
+
+/** A key fetcher serving PEMs by kid from memory, counting calls; unknown kids fail like a 404. */
+export function memoryKeyFetcher(keys: { kid: string; pem: string }[]) {
+  const fetcher = {
+    calls: 0,
+    async fetch(uri: string): Promise<ArrayBuffer> {
+      fetcher.calls++;
+      const kid = decodeURIComponent(uri.split("/").pop()!);
+      const key = keys.find((k) => k.kid === kid);
+      if (!key) throw new Error(`404 for ${uri}`);
+      const bytes = Buffer.from(key.pem);
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    },
+  };
+  return fetcher;
+}
+
+/** A store that records calls and fails the test if the handler touches it. */
+export function forbiddenStore(): NotesStore & { calls: string[] } {
+  const calls: string[] = [];
+  const no = (name: string) => async () => {
+    calls.push(name);
+    throw new Error(`the store was called (${name})`);
+  };
+  return { calls, create: no("create"), get: no("get"), list: no("list"), update: no("update"), addAttachment: no("addAttachment"), remove: no("remove"), stats: no("stats") } as any;
+}
+
+/** dynalite on a loopback port with the notes table (userId, noteId), plus a client for it. */
+export async function startDynalite(): Promise<{ endpoint: string; client: DynamoDBClient; table: string; close: () => Promise<void> }> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const dynalite = require("dynalite");
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const table = "notes";
+  await client.send(new CreateTableCommand({
+    TableName: table,
+    BillingMode: "PAY_PER_REQUEST",
+    KeySchema: [{ AttributeName: "userId", KeyType: "HASH" }, { AttributeName: "noteId", KeyType: "RANGE" }],
+    AttributeDefinitions: [{ AttributeName: "userId", AttributeType: "S" }, { AttributeName: "noteId", AttributeType: "S" }],
+  }));
+  return { endpoint, client, table, close: () => { client.destroy(); return new Promise((r) => server.close(() => r())); } };
+}
+
+/** A handler over dynalite for a door, with a fake presigner and an optional ALB verifier. */
+export function handlerFor(mode: HandlerEnv["authMode"], client: DynamoDBClient, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore } = {}) {
+  const env = envFor(mode, opts.env);
+  const deps: HandlerDeps = {
+    env,
+    store: opts.store ?? new DynamoNotesStore(env.table, client),
+    presign: async (key, contentType, size, expires) => `https://notes-attachments.s3.amazonaws.com/${key}?ct=${encodeURIComponent(contentType)}&len=${size}&exp=${expires}`,
+    maxAttachmentBytes: env.maxAttachmentBytes,
+    now: () => new Date("2026-11-23T12:00:00Z"),
+    newId: () => crypto.randomUUID(),
+    alb: opts.alb,
+    log: () => undefined,
+  };
+  const handler = createHandler(deps);
+  return async (event: any) => {
+    const res: any = await handler(event);
+    const headers = res.headers ?? Object.fromEntries(Object.entries(res.multiValueHeaders ?? {}).map(([k, v]) => [k, (v as string[])[0]]));
+    return { status: res.statusCode as number, body: res.body ? JSON.parse(res.body) : undefined, headers, raw: res };
+  };
+}
