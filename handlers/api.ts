@@ -5,7 +5,7 @@
 import { readEnv } from "./env";
 import { createHandler, HandlerDeps } from "./app";
 import { DynamoNotesStore } from "./notes/store";
-import { s3Presigner } from "./notes/attachments";
+import { environmentCredentials, s3Presigner } from "./notes/attachments";
 import { createAlbVerifier } from "./principal/alb";
 import { newId } from "./routes";
 
@@ -17,7 +17,7 @@ function fromEnvironment(): HandlerDeps {
   deps = {
     env,
     store: new DynamoNotesStore(env.table),
-    presign: s3Presigner(env.bucket),
+    presign: s3Presigner({ bucket: env.bucket, region: env.region, credentials: environmentCredentials, endpoint: process.env.AWS_ENDPOINT_URL_S3 }),
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date(),
     newId,
