@@ -1,0 +1,85 @@
+/**
+ * `npm run compare [-- --mode <m>] [--scenario name=…,mau=…,requests=…]`
+ *
+ * Runs the real program under mocks for every door, writes docs/comparison.md and
+ * docs/cost-chart.svg, and prints the same report. With --mode it prints one door alone and
+ * writes nothing; with --scenario the scenarios replace the defaults (printed only, unless
+ * --write is given too).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { AUTH_MODES, AuthMode } from "../../components/config";
+import { DEFAULT_SCENARIOS, Scenario, parseScenarioFlags } from "./scenarios";
+import { capabilityMatrix } from "./matrix";
+import { runDoors } from "./runs";
+import { chartPoints, renderReport } from "./report";
+import { renderChartSvg } from "./chart";
+
+export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
+export const REPORT_FILE = path.join(DOCS_DIR, "comparison.md");
+export const CHART_FILE = path.join(DOCS_DIR, "cost-chart.svg");
+export const DOOR_CHART_FILE = path.join(DOCS_DIR, "cost-chart-door.svg");
+
+export interface CompareOptions {
+  modes: AuthMode[];
+  scenarios: Scenario[];
+  /** Write docs/ (the default for a full, default run). */
+  write: boolean;
+}
+
+/** Parses the command line; a bad flag is an Error that says what is allowed. */
+export function parseCompareArgs(argv: string[]): CompareOptions {
+  let modes: AuthMode[] = [...AUTH_MODES];
+  let write: boolean | undefined;
+  const scenarioArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--mode") {
+      const m = argv[++i];
+      if (!(AUTH_MODES as readonly string[]).includes(m)) throw new Error(`--mode "${m ?? ""}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
+      modes = [m as AuthMode];
+    } else if (a === "--scenario") {
+      if (argv[i + 1] === undefined) throw new Error("--scenario needs a value, e.g. --scenario name=startup,mau=1000,requests=100000");
+      scenarioArgs.push(a, argv[++i]);
+    } else if (a === "--write") write = true;
+    else throw new Error(`unknown argument ${a}: use --mode <${AUTH_MODES.join("|")}>, --scenario name=…,mau=…,requests=…, --write`);
+  }
+  const scenarios = scenarioArgs.length > 0 ? parseScenarioFlags(scenarioArgs) : DEFAULT_SCENARIOS;
+  const full = modes.length === AUTH_MODES.length;
+  return { modes, scenarios, write: write ?? (full && scenarioArgs.length === 0) };
+}
+
+/** Builds the report (and the chart when writing). */
+export async function buildComparison(opts: CompareOptions): Promise<{ markdown: string; svg?: string; doorSvg?: string }> {
+  const runs = await runDoors(opts.modes);
+  const matrix = capabilityMatrix(runs);
+  const chartFiles = opts.write ? { total: path.basename(CHART_FILE), door: path.basename(DOOR_CHART_FILE) } : undefined;
+  const markdown = renderReport({ modes: opts.modes, runs, matrix, scenarios: opts.scenarios, chartFiles });
+  if (!opts.write) return { markdown };
+  const like = opts.scenarios[0];
+  return {
+    markdown,
+    svg: await renderChartSvg(chartPoints(opts.modes, like, "total"), "Monthly cost by front door (us-east-1)"),
+    doorSvg: await renderChartSvg(chartPoints(opts.modes, like, "door"), "What the front door itself costs per month (us-east-1)"),
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseCompareArgs(process.argv.slice(2));
+  const { markdown, svg, doorSvg } = await buildComparison(opts);
+  process.stdout.write(markdown);
+  if (opts.write) {
+    fs.mkdirSync(DOCS_DIR, { recursive: true });
+    fs.writeFileSync(REPORT_FILE, markdown);
+    fs.writeFileSync(CHART_FILE, svg!);
+    fs.writeFileSync(DOOR_CHART_FILE, doorSvg!);
+    process.stderr.write(`\nwrote ${[REPORT_FILE, CHART_FILE, DOOR_CHART_FILE].map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : err}\n`);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,118 @@
+import { AuthMode } from "../../components/config";
+import PRICE_DATA from "./prices.json";
+import { Scenario } from "./scenarios";
+
+export type DoorId = AuthMode;
+export type RegionPrices = (typeof PRICE_DATA)["us-east-1"];
+export const PRICES: Record<string, RegionPrices> = PRICE_DATA;
+
+/** USD per month, by where it is spent. */
+export interface CostBreakdown {
+  gateway: number;
+  cognito: number;
+  lambda: number;
+  dynamodb: number;
+  dataTransfer: number;
+  /** Fixed extras: the ALB's public IPv4 addresses. */
+  other: number;
+  total: number;
+  notes: string[];
+}
+
+export interface Band {
+  upTo: number | null;
+  price: number;
+}
+
+/** Graduated pricing: each unit is priced by the band it falls in (bands in ascending `upTo`). */
+export function tiered(quantity: number, bands: Band[], unit = 1): number {
+  let cost = 0;
+  let from = 0;
+  for (const b of bands) {
+    if (quantity <= from) break;
+    const to = b.upTo === null ? quantity : Math.min(quantity, b.upTo);
+    cost += ((to - from) / unit) * b.price;
+    from = to;
+  }
+  return cost;
+}
+
+export const HOURS_PER_MONTH = 730;
+const GB = 1024 ** 3;
+/** The ALB door spans two AZs: two load balancer nodes, two public IPv4 addresses. */
+export const ALB_PUBLIC_IPS = 2;
+/** Conservative: every request opens a new connection (keep-alive only lowers the LCU count). */
+export const REQUESTS_PER_CONNECTION = 1;
+/** Average request size the ALB processes besides the response. */
+export const AVG_REQUEST_BYTES = 1024;
+
+const USER_DOORS: DoorId[] = ["iam", "cognito", "http-jwt", "alb-oidc"];
+
+/** The monthly cost of one door in one scenario. */
+export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES["us-east-1"]): CostBreakdown {
+  const notes: string[] = [];
+  let gateway = 0;
+  let other = 0;
+  switch (door) {
+    case "iam":
+    case "cognito":
+    case "api-key":
+      gateway = tiered(s.requestsPerMonth, p.apiGatewayRest.perMillionRequests, 1e6);
+      notes.push("REST API requests at the graduated per-million price; no 12-month free tier.");
+      break;
+    case "http-jwt": {
+      const units = Math.max(1, Math.ceil(s.avgResponseBytes / p.apiGatewayHttp.meteredIncrementBytes));
+      gateway = tiered(s.requestsPerMonth * units, p.apiGatewayHttp.perMillionRequests, 1e6);
+      notes.push("HTTP API requests metered in 512 KB increments; no 12-month free tier.");
+      break;
+    }
+    case "alb-oidc": {
+      const l = p.alb.lcu;
+      const perSecond = s.requestsPerMonth / (HOURS_PER_MONTH * 3600);
+      const gbPerHour = (s.requestsPerMonth * (s.avgResponseBytes + AVG_REQUEST_BYTES)) / GB / HOURS_PER_MONTH;
+      const lcus = Math.max(perSecond / REQUESTS_PER_CONNECTION / l.newConnectionsPerSecond, gbPerHour / l.processedGbPerHourLambdaTargets);
+      gateway = HOURS_PER_MONTH * (p.alb.perHour + lcus * p.alb.perLcuHour);
+      other = ALB_PUBLIC_IPS * HOURS_PER_MONTH * p.publicIpv4.perAddressHour;
+      notes.push(`ALB: ${HOURS_PER_MONTH} h a month plus LCU-hours from traffic spread evenly (one new connection per request; 0.4 GB/h per LCU for Lambda targets; 2 listener rules, under the 10 free).`);
+      notes.push(`ALB: ${ALB_PUBLIC_IPS} public IPv4 addresses (two AZs). The VPC itself has no NAT gateway, so no further charge.`);
+      break;
+    }
+    default: {
+      const unreachable: never = door;
+      throw new Error(`unknown door ${unreachable}`);
+    }
+  }
+
+  const mau = USER_DOORS.includes(door) ? s.mau : 0;
+  let cognito = Math.max(0, mau - p.cognito.freeMau) * p.cognito.essentialsPerMau;
+  if (door === "api-key") notes.push("api-key: keys identify applications, so no user MAUs are billed.");
+  if (door === "iam") notes.push("iam: the Cognito identity pool is free; users are billed as user pool MAUs.");
+  if (door === "http-jwt") {
+    cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
+    notes.push("http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost.");
+  }
+  if (door === "alb-oidc" && mau > 0) notes.push("alb-oidc: sign-ins through the ALB are Cognito MAUs like any other.");
+  notes.push(`Cognito Essentials plan: ${p.cognito.freeMau.toLocaleString("en-US")} MAU free, then $${p.cognito.essentialsPerMau} per MAU.`);
+
+  const gbSeconds = s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024);
+  const lambda = (Math.max(0, s.requestsPerMonth - p.lambda.freeRequests) / 1e6) * p.lambda.perMillionRequests
+    + tiered(Math.max(0, gbSeconds - p.lambda.freeGbSeconds), p.lambda.arm64PerGbSecond);
+  notes.push("Lambda arm64 with the always-free tier (1M requests, 400,000 GB-s).");
+
+  const reads = s.requestsPerMonth * s.readShare;
+  const writes = s.requestsPerMonth - reads;
+  const dynamodb = (reads / 1e6) * p.dynamodb.onDemandPerMillionReadUnits + (writes / 1e6) * p.dynamodb.onDemandPerMillionWriteUnits;
+  notes.push("DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage not counted.");
+
+  const egressGb = (s.requestsPerMonth * s.avgResponseBytes) / GB;
+  const dataTransfer = tiered(Math.max(0, egressGb - p.dataTransfer.freeGbPerMonth), p.dataTransfer.perGb);
+  notes.push("Data transfer out: responses only, first 100 GB a month free.");
+
+  const total = gateway + cognito + lambda + dynamodb + dataTransfer + other;
+  return { gateway, cognito, lambda, dynamodb, dataTransfer, other, total, notes };
+}
+
+/** Every door in every scenario. */
+export function costTable(scenarios: Scenario[], doors: DoorId[] = ["iam", "cognito", "http-jwt", "api-key", "alb-oidc"]): Record<string, Record<DoorId, CostBreakdown>> {
+  return Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s)])) as Record<DoorId, CostBreakdown>]));
+}
