@@ -90,7 +90,7 @@ export function renderReport(input: ReportInput): string {
   }
   if (input.chartFiles) {
     out.push(`The whole monthly bill against requests per month (one MAU per ${CHART_REQUESTS_PER_MAU} requests), one line per door:`, "", `![Monthly cost against requests per month, one line per door](${input.chartFiles.total})`, "");
-    out.push("What the door alone costs (API Gateway or the ALB and its addresses): the part that differs between doors:", "", `![Door-only monthly cost against requests per month](${input.chartFiles.door})`, "");
+    out.push("What the door alone costs (API Gateway or the ALB and its addresses): the part that differs between doors. `iam`, `cognito` and `api-key` all pay the REST API price, so their lines lie on top of each other:", "", `![Door-only monthly cost against requests per month](${input.chartFiles.door})`, "");
   }
   const notes = [...new Set(modes.flatMap((m) => scenarios.flatMap((s) => all[s.name][m].notes)))];
   out.push("Assumptions:", "", ...notes.map((n) => `- ${n}`), "", "Prices (source page, date read):", "", ...priceSources().map((p) => `- ${p}`), "");
