@@ -58,6 +58,8 @@ export interface StackConfig {
   cognitoDomainPrefix: string;
   /** A WAFv2 web ACL to attach (REST doors and ALB). */
   wafAclArn?: string;
+  /** Set API Gateway's account-level CloudWatch role (needed for REST execution logging). */
+  apiGatewayAccountRole: boolean;
   // iam
   machineRolePrincipals: string[];
   // api-key
@@ -191,6 +193,7 @@ export function parseStackConfig(get: ConfigLookup): StackConfig {
     oauthLogoutUrls: list(get, "oauthLogoutUrls", REDIRECT_URL),
     cognitoDomainPrefix: str(get, "cognitoDomainPrefix") ?? "",
     wafAclArn: arn(get, "wafAclArn", "wafv2"),
+    apiGatewayAccountRole: bool(get, "apiGatewayAccountRole", true),
     machineRolePrincipals: list(get, "machineRolePrincipals", PRINCIPAL_ARN),
     apiKeyClients: list(get, "apiKeyClients", CLIENT_NAME),
     apiKeyAdminClients: list(get, "apiKeyAdminClients", CLIENT_NAME),

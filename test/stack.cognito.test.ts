@@ -41,6 +41,14 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.match(deployment.inputs.triggers.redeployment, /^[0-9a-f]{64}$/);
       assert.equal(one(run, "aws:apigateway/stage:Stage").inputs.deployment, `${deployment.name}-id`);
     });
+    it("sets API Gateway's account CloudWatch role, which execution logging needs", () => {
+      const run = getRun();
+      const account = one(run, "aws:apigateway/account:Account").inputs;
+      const role = one(run, "aws:iam/role:Role", "door-api-cloudwatch-role").inputs;
+      assert.equal(account.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/door-api-cloudwatch-role");
+      assert.deepEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, { Service: "apigateway.amazonaws.com" });
+      assert.deepEqual(role.managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]);
+    });
     it("lets only this API's stage invoke the function", () => {
       const perms = ofType(getRun(), "aws:lambda/permission:Permission");
       assert.equal(perms.length, 1);
@@ -102,6 +110,12 @@ describe("CognitoFrontDoor", function () {
   });
 
   describeRestStage("cognito", () => run);
+
+  it("leaves the account CloudWatch role alone with apiGatewayAccountRole false", async () => {
+    const without = await runMode("cognito", { apiGatewayAccountRole: false });
+    assert.equal(ofType(without, "aws:apigateway/account:Account").length, 0);
+    assert.equal(without.resources.filter((r) => r.name.endsWith("cloudwatch-role")).length, 0);
+  });
 });
 
 describe("UserDirectory", function () {

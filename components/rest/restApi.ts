@@ -5,6 +5,7 @@ import { NotesBackend } from "../backend/notesBackend";
 import { StackConfig } from "../config";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
+import { serviceTrust } from "../policies";
 
 /** How every non-OPTIONS method of a REST door is authorized. */
 export type RestAuth =
@@ -34,6 +35,12 @@ export interface NotesRestApiArgs {
   routes?: ApiRoute[];
   /** Stage name. @default "v1" */
   stageName?: string;
+  /**
+   * Set API Gateway's account-level CloudWatch role, without which execution logging cannot be
+   * turned on. It is one setting per account and region, so it is kept when the stack goes.
+   * @default true
+   */
+  manageAccountRole?: boolean;
 }
 
 /** Access-log fields: who called, how they were authorized, and what came back. No tokens. */
@@ -159,6 +166,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
       xrayTracingEnabled: args.tracing ?? false,
     }, child);
+    const accountSettings = (args.manageAccountRole ?? true) ? [this.accountLogging(name)] : [];
     new aws.apigateway.MethodSettings(`${name}-settings`, {
       restApi: this.api.id,
       stageName: this.stage.stageName,
@@ -170,7 +178,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
         throttlingRateLimit: args.throttle.rateLimit,
         throttlingBurstLimit: args.throttle.burstLimit,
       },
-    }, child);
+    }, { parent: this, dependsOn: accountSettings });
     if (args.wafAclArn) {
       new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
     }
@@ -185,6 +193,17 @@ export class NotesRestApi extends pulumi.ComponentResource {
 
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
+  }
+
+  /** The account's API Gateway CloudWatch role (an AWS-managed policy), kept on destroy. */
+  private accountLogging(name: string): aws.apigateway.Account {
+    const keep = { parent: this, retainOnDelete: true };
+    const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
+      description: "API Gateway pushes execution logs to CloudWatch (account setting)",
+      assumeRolePolicy: serviceTrust("apigateway.amazonaws.com"),
+      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
+    }, keep);
+    return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, keep);
   }
 
   /** `execute-api:Invoke` ARN of one method on this stage: .../{stage}/{VERB}/{path}. */
@@ -234,6 +253,7 @@ export function restApiArgsFromConfig(backend: NotesBackend, cfg: StackConfig, a
     logRetentionDays: cfg.logRetentionDays,
     tracing: cfg.tracing,
     wafAclArn: cfg.wafAclArn,
+    manageAccountRole: cfg.apiGatewayAccountRole,
   };
 }
 

@@ -35,6 +35,6 @@ export function devLoop(opts: { quick: boolean; runs: number }): DevLoopFigures 
   return {
     planPerMode,
     npmTest: summarize(Array.from({ length: opts.runs }, () => commandSeconds("npm", ["test", "--silent"]))),
-    compare: summarize(Array.from({ length: opts.runs }, () => commandSeconds("npm", ["run", "-s", "compare", "--", "--mode", "cognito"]))),
+    compare: summarize(Array.from({ length: opts.runs }, () => commandSeconds("npm", ["run", "-s", "compare", "--", "--no-write"]))),
   };
 }

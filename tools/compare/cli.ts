@@ -4,7 +4,7 @@
  * Runs the real program under mocks for every door, writes docs/comparison.md and
  * docs/cost-chart.svg, and prints the same report. With --mode it prints one door alone and
  * writes nothing; with --scenario the scenarios replace the defaults (printed only, unless
- * --write is given too).
+ * --write is given too); --no-write prints the full report without touching docs/.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -42,7 +42,8 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
       if (argv[i + 1] === undefined) throw new Error("--scenario needs a value, e.g. --scenario name=startup,mau=1000,requests=100000");
       scenarioArgs.push(a, argv[++i]);
     } else if (a === "--write") write = true;
-    else throw new Error(`unknown argument ${a}: use --mode <${AUTH_MODES.join("|")}>, --scenario name=…,mau=…,requests=…, --write`);
+    else if (a === "--no-write") write = false;
+    else throw new Error(`unknown argument ${a}: use --mode <${AUTH_MODES.join("|")}>, --scenario name=…,mau=…,requests=…, --write, --no-write`);
   }
   const scenarios = scenarioArgs.length > 0 ? parseScenarioFlags(scenarioArgs) : DEFAULT_SCENARIOS;
   const full = modes.length === AUTH_MODES.length;
