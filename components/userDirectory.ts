@@ -89,7 +89,7 @@ export class UserDirectory extends pulumi.ComponentResource {
     this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
       userPoolId: this.userPool.id,
       domain: args.domainPrefix,
-      managedLoginVersion: 2,
+      managedLoginVersion: 1,
     }, { parent: this });
 
     this.client = new aws.cognito.UserPoolClient(`${name}-spa`, {

@@ -18,6 +18,7 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
       assert.deepEqual(table.serverSideEncryption, { enabled: true });
       assert.equal(table.deletionProtectionEnabled, false, "protection is off unless protectData");
+      assert.deepEqual(one(run, "aws:dynamodb/table:Table", "notes-table").options, { protect: false, retainOnDelete: false });
     });
   });
 
@@ -109,6 +110,11 @@ describe("NotesBackend with protectData and prod settings", function () {
   let run: StackRun;
   before(async () => {
     run = await runMode("cognito", { protectData: true, logRetentionDays: 365, lambdaReservedConcurrency: 20, tracing: true, lambdaMemoryMb: 512 });
+  });
+  it("protects and retains the table, the bucket and the user pool", () => {
+    for (const [type, name] of [["aws:dynamodb/table:Table", "notes-table"], ["aws:s3/bucket:Bucket", "notes-attachments"], ["aws:cognito/userPool:UserPool", "users-pool"]]) {
+      assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true }, name);
+    }
   });
   it("turns on DynamoDB and Cognito deletion protection", () => {
     assert.equal(one(run, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled, true);

@@ -48,6 +48,7 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.equal(account.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/door-api-cloudwatch-role");
       assert.deepEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, { Service: "apigateway.amazonaws.com" });
       assert.deepEqual(role.managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]);
+      assert.equal(one(run, "aws:apigateway/account:Account").options.retainOnDelete, true, "kept on destroy: other APIs in the account rely on it");
     });
     it("lets only this API's stage invoke the function", () => {
       const perms = ofType(getRun(), "aws:lambda/permission:Permission");

@@ -9,6 +9,8 @@ export interface RecordedResource {
   parent?: string;
   /** False for component resources. */
   custom: boolean;
+  /** The resource options that never reach the provider: protect and retainOnDelete. */
+  options: { protect: boolean; retainOnDelete: boolean };
   inputs: Record<string, any>;
 }
 
@@ -23,6 +25,7 @@ export const MOCK_REGION = "us-east-1";
 export async function installRecordingMocks(project: string, stack: string): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
   const pending = new Map<string, { inputs: any; custom: boolean }>();
+  const options = new Map<string, RecordedResource["options"]>();
   await pulumi.runtime.setMocks({
     newResource: async (args) => {
       const inputs = await plainAssets(args.inputs);
@@ -39,10 +42,23 @@ export async function installRecordingMocks(project: string, stack: string): Pro
   monitor.newUrn = (parent: string, type: string, name: string) => {
     const urn: string = newUrn(parent, type, name);
     const seen = pending.get(`${type}::${name}`) ?? { inputs: {}, custom: false };
-    recorded.push({ type, name, urn, parent: parent || undefined, custom: seen.custom, inputs: seen.inputs });
+    const opts = options.get(`${type}::${name}`) ?? { protect: false, retainOnDelete: false };
+    recorded.push({ type, name, urn, parent: parent || undefined, custom: seen.custom, options: opts, inputs: seen.inputs });
     return urn;
   };
+  // Options are read with a stack transformation, which sees them before they leave the program.
+  recordOptions = (type, name, opts) => options.set(`${type}::${name}`, { protect: !!opts.protect, retainOnDelete: !!opts.retainOnDelete });
   return recorded;
+}
+
+let recordOptions: (type: string, name: string, opts: pulumi.ResourceOptions) => void = () => undefined;
+
+/** Call inside the stack, before the program runs: records each resource's protect/retain options. */
+export function registerOptionRecorder(): void {
+  pulumi.runtime.registerStackTransformation((args) => {
+    recordOptions(args.type, args.name, args.opts);
+    return undefined;
+  });
 }
 
 /** Assets and archives as plain JSON, so tests can read a function's code: {assets: {file: {text}}}. */

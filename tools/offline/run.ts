@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecordingMocks } from "./mocks";
+import { installRecordingMocks, registerOptionRecorder } from "./mocks";
 import type { RunRequest, StackRun } from "./runStack";
 
 async function main(): Promise<void> {
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   let exported: Record<string, unknown> = {};
   await pulumi.runtime.runInPulumiStack(async () => {
     try {
+      registerOptionRecorder();
       exported = { ...require(path.join(__dirname, "..", "..", "index.ts")) };
       return exported;
     } catch (err) {
