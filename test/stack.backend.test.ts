@@ -34,6 +34,14 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
       assert.ok(["AES256", "aws:kms"].includes(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm));
     });
+    it("expires old versions after 30 days and abandoned multipart uploads after a day", () => {
+      const rule = one(run, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0];
+      assert.equal(rule.status, "Enabled");
+      assert.deepEqual(rule.filter, { prefix: "private/" });
+      assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 30 });
+      assert.deepEqual(rule.abortIncompleteMultipartUpload, { daysAfterInitiation: 1 });
+      assert.equal(rule.expiration, undefined, "current attachments never expire");
+    });
     it("denies any request without TLS, on the bucket and on every object", () => {
       const doc = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
       const deny = doc.Statement.find((s) => s.Effect === "Deny");

@@ -4,6 +4,9 @@ import { policyJson, serviceTrust } from "../policies";
 import { handlerArchive } from "./bundle";
 import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
 
+/** How long a replaced or deleted attachment version is kept before S3 expires it. */
+export const NONCURRENT_VERSION_DAYS = 30;
+
 export interface NotesBackendArgs {
   /** Retain and protect the table and bucket, and turn on DynamoDB deletion protection. @default false */
   protectData?: boolean;
@@ -72,6 +75,17 @@ export class NotesBackend extends pulumi.ComponentResource {
     new aws.s3.BucketVersioning(`${name}-attachments-versioning`, {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
+    }, bucketOpts);
+    // Versioning keeps replaced and deleted uploads; keep them 30 days, and drop abandoned multipart uploads.
+    new aws.s3.BucketLifecycleConfiguration(`${name}-attachments-lifecycle`, {
+      bucket: this.bucket.id,
+      rules: [{
+        id: "old-versions-and-abandoned-uploads",
+        status: "Enabled",
+        filter: { prefix: "private/" },
+        noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      }],
     }, bucketOpts);
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-attachments-encryption`, {
       bucket: this.bucket.id,
