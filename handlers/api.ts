@@ -5,7 +5,7 @@
 import { readEnv } from "./env";
 import { createHandler, HandlerDeps } from "./app";
 import { DynamoNotesStore } from "./notes/store";
-import { environmentCredentials, s3Presigner } from "./notes/attachments";
+import { environmentCredentials, s3Presigner, s3Remover } from "./notes/attachments";
 import { createAlbVerifier } from "./principal/alb";
 import { newId } from "./routes";
 
@@ -14,10 +14,12 @@ let deps: HandlerDeps | undefined;
 function fromEnvironment(): HandlerDeps {
   if (deps) return deps;
   const env = readEnv();
+  const s3 = { bucket: env.bucket, region: env.region, credentials: environmentCredentials, endpoint: process.env.AWS_ENDPOINT_URL_S3 };
   deps = {
     env,
     store: new DynamoNotesStore(env.table),
-    presign: s3Presigner({ bucket: env.bucket, region: env.region, credentials: environmentCredentials, endpoint: process.env.AWS_ENDPOINT_URL_S3 }),
+    presign: s3Presigner(s3),
+    removeObjects: s3Remover(s3),
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date(),
     newId,

@@ -9,7 +9,6 @@ export interface HandlerDeps extends RouteDeps {
   env: HandlerEnv;
   /** alb-oidc only. */
   alb?: AlbIdentityVerifier;
-  log?: (entry: Record<string, unknown>) => void;
 }
 
 /**

@@ -12,5 +12,8 @@ export const DYNAMODB_ACTIONS = [
   "dynamodb:Scan",
 ] as const;
 
-/** Presigned uploads are signed with the function's role, so it needs PutObject on the prefix. */
-export const S3_ACTIONS = ["s3:PutObject"] as const;
+/**
+ * Presigned uploads are signed with the function's role, so it needs PutObject on the prefix;
+ * deleting a note deletes its attachments.
+ */
+export const S3_ACTIONS = ["s3:PutObject", "s3:DeleteObject"] as const;

@@ -4,11 +4,14 @@ import { BadRequest, Forbidden, MethodNotAllowed, NotFound, PayloadTooLarge } fr
 import { Principal } from "./principal";
 import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody } from "./notes/schema";
 import { Note, NotesStore } from "./notes/store";
-import { Presigner, attachmentKey } from "./notes/attachments";
+import { ObjectRemover, Presigner, attachmentKey } from "./notes/attachments";
 
 export interface RouteDeps {
   store: NotesStore;
   presign: Presigner;
+  /** Deletes a deleted note's attachments. */
+  removeObjects: ObjectRemover;
+  log?: (entry: Record<string, unknown>) => void;
   maxAttachmentBytes: number;
   now: () => Date;
   newId: () => string;
@@ -89,8 +92,22 @@ async function updateNote(req: ApiRequest, who: Principal, deps: RouteDeps, para
   return { status: 200, body: view(note) };
 }
 
+/**
+ * The row goes first (so a note never outlives a failed object delete), then its attachments.
+ * If S3 fails, the note is still gone: the keys are logged for a sweep, and versioning's 30-day
+ * lifecycle covers the delete markers.
+ */
 async function deleteNote(_req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
-  if (!(await deps.store.remove(who.id, noteId(params)))) throw noteNotFound();
+  const note = await deps.store.remove(who.id, noteId(params));
+  if (!note) throw noteNotFound();
+  const keys = note.attachmentKeys ?? [];
+  if (keys.length > 0) {
+    try {
+      await deps.removeObjects(keys);
+    } catch (err) {
+      (deps.log ?? ((e) => console.error(JSON.stringify(e))))({ level: "error", message: "attachments not deleted", noteId: note.noteId, keys, error: err instanceof Error ? err.message : "unknown" });
+    }
+  }
   return { status: 204 };
 }
 

@@ -3,6 +3,9 @@ import { createHash, createHmac } from "crypto";
 /** Makes a presigned PUT URL bound to one key, content type and exact length. */
 export type Presigner = (key: string, contentType: string, size: number, expiresInSeconds: number) => Promise<string>;
 
+/** Deletes objects by key; resolves when every one is gone (or was already). */
+export type ObjectRemover = (keys: string[]) => Promise<void>;
+
 export interface SigningCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -34,6 +37,11 @@ const sha256hex = (data: string) => createHash("sha256").update(data, "utf8").di
  * client, which costs ~60 ms of cold start to load; a test checks it against @smithy/signature-v4.
  */
 export function presignPutObject(opts: S3PresignOptions, key: string, contentType: string, size: number, expiresIn: number): string {
+  return presignObject(opts, "PUT", key, expiresIn, { "content-length": String(size), "content-type": contentType.trim() });
+}
+
+/** A SigV4 query-presigned URL for one object operation; `headers` are signed besides host. */
+export function presignObject(opts: S3PresignOptions, method: "PUT" | "DELETE", key: string, expiresIn: number, headers: Record<string, string> = {}): string {
   const creds = opts.credentials();
   const now = (opts.now ?? (() => new Date()))();
   const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, "");
@@ -41,6 +49,8 @@ export function presignPutObject(opts: S3PresignOptions, key: string, contentTyp
   const scope = `${day}/${opts.region}/s3/aws4_request`;
   const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.amazonaws.com`);
   const path = `${opts.endpoint ? `/${opts.bucket}` : ""}/${uriEncode(key, true)}`;
+  const signed: Record<string, string> = { ...headers, host: base.host };
+  const signedNames = Object.keys(signed).sort();
   const query: Record<string, string> = {
     "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
     "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
@@ -48,12 +58,12 @@ export function presignPutObject(opts: S3PresignOptions, key: string, contentTyp
     "X-Amz-Date": amzDate,
     "X-Amz-Expires": String(expiresIn),
     ...(creds.sessionToken ? { "X-Amz-Security-Token": creds.sessionToken } : {}),
-    "X-Amz-SignedHeaders": "content-length;content-type;host",
-    "x-id": "PutObject",
+    "X-Amz-SignedHeaders": signedNames.join(";"),
+    "x-id": method === "PUT" ? "PutObject" : "DeleteObject",
   };
   const canonicalQuery = Object.keys(query).sort().map((k) => `${uriEncode(k)}=${uriEncode(query[k])}`).join("&");
-  const canonicalHeaders = `content-length:${size}\ncontent-type:${contentType.trim()}\nhost:${base.host}\n`;
-  const canonicalRequest = ["PUT", path, canonicalQuery, canonicalHeaders, "content-length;content-type;host", "UNSIGNED-PAYLOAD"].join("\n");
+  const canonicalHeaders = signedNames.map((h) => `${h}:${signed[h]}\n`).join("");
+  const canonicalRequest = [method, path, canonicalQuery, canonicalHeaders, signedNames.join(";"), "UNSIGNED-PAYLOAD"].join("\n");
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256hex(canonicalRequest)].join("\n");
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), opts.region), "s3"), "aws4_request");
   const signature = createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
@@ -70,6 +80,16 @@ export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): Si
 
 export function s3Presigner(opts: S3PresignOptions): Presigner {
   return async (key, contentType, size, expiresIn) => presignPutObject(opts, key, contentType, size, expiresIn);
+}
+
+/** Deletes objects with presigned DELETE requests (no S3 client to load); 404 counts as gone. */
+export function s3Remover(opts: S3PresignOptions, send: typeof fetch = fetch): ObjectRemover {
+  return async (keys) => {
+    for (const key of keys) {
+      const res = await send(presignObject(opts, "DELETE", key, 60), { method: "DELETE" });
+      if (!res.ok && res.status !== 404) throw new Error(`S3 DeleteObject answered ${res.status}`);
+    }
+  };
 }
 
 /** The object key of an attachment: always under the owner's private prefix. */

@@ -28,8 +28,8 @@ export interface NotesStore {
   /** Undefined when the owner has no such note (nothing is written then). */
   update(userId: string, noteId: string, patch: Partial<Pick<Note, "title" | "content" | "tags">>, now: string): Promise<Note | undefined>;
   addAttachment(userId: string, noteId: string, key: string, now: string): Promise<boolean>;
-  /** False when the owner has no such note. */
-  remove(userId: string, noteId: string): Promise<boolean>;
+  /** The deleted note, or undefined when the owner has no such note. */
+  remove(userId: string, noteId: string): Promise<Note | undefined>;
   stats(): Promise<{ notes: number; principals: number }>;
 }
 
@@ -91,12 +91,11 @@ export class DynamoNotesStore implements NotesStore {
     return done ?? false;
   }
 
-  async remove(userId: string, noteId: string): Promise<boolean> {
-    const done = await this.conditional(async () => {
-      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { userId, noteId }, ConditionExpression: "attribute_exists(noteId)" }));
-      return true;
+  async remove(userId: string, noteId: string): Promise<Note | undefined> {
+    return this.conditional(async () => {
+      const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: { userId, noteId }, ConditionExpression: "attribute_exists(noteId)", ReturnValues: "ALL_OLD" }));
+      return out.Attributes as Note;
     });
-    return done ?? false;
   }
 
   async stats(): Promise<{ notes: number; principals: number }> {

@@ -161,6 +161,34 @@ describe("handler against dynalite", function () {
       assert.equal(res.body.expiresInSeconds, 300);
       assert.deepEqual((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).body.attachmentKeys, [res.body.key]);
     });
+    it("deletes a note's attachments with the note, and never another principal's", async () => {
+      const removed: string[] = [];
+      const call = (c: Call, user = USER_A) => handlerFor("cognito", db.client, { removed })(restEvent(c, { claims: idClaims(user) }));
+      const note = await call({ method: "POST", path: "/notes", body: { title: "files", content: "" } });
+      const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "image/png", size: 10 } });
+      // when B tries, nothing is removed
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` }, USER_B)).status, 404);
+      assert.deepEqual(removed, []);
+      // when A deletes the note, its attachment goes too
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
+      assert.deepEqual(removed, [up.body.key]);
+    });
+    it("still deletes the note when S3 fails, and logs the keys for a sweep", async () => {
+      const logged: Record<string, unknown>[] = [];
+      const { createHandler } = await import("../../handlers/app");
+      const { DynamoNotesStore } = await import("../../handlers/notes/store");
+      const { envFor } = await import("./support");
+      const h = createHandler({
+        env: envFor("cognito"), store: new DynamoNotesStore("notes", db.client), maxAttachmentBytes: 100, now: () => new Date(), newId: () => require("crypto").randomUUID(),
+        presign: async () => "https://example.invalid/", removeObjects: async () => { throw new Error("S3 down"); }, log: (e) => void logged.push(e),
+      });
+      const call = async (c: Call) => { const r: any = await h(restEvent(c, { claims: idClaims(USER_A) })); return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined }; };
+      const note = await call({ method: "POST", path: "/notes", body: { title: "x", content: "" } });
+      const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
+      assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
+      assert.deepEqual(logged.map((e) => ({ message: e.message, keys: e.keys })), [{ message: "attachments not deleted", keys: [up.body.key] }]);
+    });
     it("encodes a machine principal in the key so it stays one path segment", async () => {
       const call = (c: Call) => handlerFor("http-jwt", db.client)(httpEvent(c, machineClaims(["notes/write"])));
       const note = await call({ method: "POST", path: "/notes", body: { title: "m", content: "" } });
@@ -190,6 +218,18 @@ describe("handler against dynalite", function () {
       assert.equal(ours.searchParams.get("X-Amz-Expires"), "300");
       assert.equal(ours.searchParams.get("X-Amz-Security-Token"), credentials.sessionToken);
       assert.equal(decodeURIComponent(ours.pathname.slice(1)), key);
+    });
+    it("signs DELETE URLs the same way as @smithy/signature-v4", async () => {
+      const { presignObject } = await import("../../handlers/notes/attachments");
+      const { SignatureV4 } = await import("@smithy/signature-v4");
+      const { Hash } = await import("@smithy/hash-node");
+      const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+      const at = new Date("2026-11-23T01:02:03Z");
+      const ours = new URL(presignObject({ bucket: "b", region: "eu-west-1", credentials: () => credentials, now: () => at }, "DELETE", "private/u/n/f", 60));
+      const theirs = await new SignatureV4({ service: "s3", region: "eu-west-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: false, applyChecksum: false })
+        .presign({ method: "DELETE", protocol: "https:", hostname: "b.s3.eu-west-1.amazonaws.com", path: "/private/u/n/f", query: { "x-id": "DeleteObject" }, headers: { host: "b.s3.eu-west-1.amazonaws.com", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } } as any, { signingDate: at, expiresIn: 60 } as any);
+      assert.equal(ours.searchParams.get("X-Amz-Signature"), (theirs.query as any)["X-Amz-Signature"]);
+      assert.equal(ours.searchParams.get("X-Amz-SignedHeaders"), "host");
     });
   });
 

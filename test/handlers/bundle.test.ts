@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import * as path from "path";
 import { bundleHandler } from "../../components/backend/bundle";
 import { ISSUER, POOL_ID, SPA_CLIENT, USER_A, idClaims, restEvent, startDynalite } from "./support";
@@ -13,14 +15,23 @@ describe("the bundled handler (index.js), configured by environment only", funct
   const saved = { ...process.env };
   let db: Awaited<ReturnType<typeof startDynalite>>;
   let handler: (event: unknown) => Promise<any>;
+  let s3: http.Server;
+  const s3Requests: string[] = [];
 
   before(async () => {
     db = await startDynalite();
+    // an S3 stand-in on loopback that records what it is asked to do
+    s3 = http.createServer((req, res) => {
+      s3Requests.push(`${req.method} ${new URL(req.url!, "http://x").pathname}`);
+      res.statusCode = 204;
+      res.end();
+    });
+    await new Promise<void>((r) => s3.listen(0, "127.0.0.1", r));
     Object.assign(process.env, {
       NOTES_TABLE: db.table, ATTACHMENTS_BUCKET: "notes-attachments", AUTH_MODE: "cognito",
       ALLOWED_CLIENT_IDS: SPA_CLIENT, COGNITO_ISSUER: ISSUER, USER_POOL_ID: POOL_ID, ADMIN_GROUP: "admins",
       AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "session",
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9",
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`,
     });
     // inside the project, so the external AWS SDK resolves from node_modules as it does on Lambda
     fs.mkdirSync(dir, { recursive: true });
@@ -30,6 +41,7 @@ describe("the bundled handler (index.js), configured by environment only", funct
   after(async () => {
     process.env = saved;
     await db.close();
+    await new Promise((r) => s3.close(r));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -45,9 +57,12 @@ describe("the bundled handler (index.js), configured by environment only", funct
     const upload = await call({ method: "POST", path: `/notes/${created.body.noteId}/attachment`, body: { contentType: "text/plain", size: 5 } });
     assert.equal(upload.status, 200, JSON.stringify(upload.body));
     const url = new URL(upload.body.uploadUrl);
-    assert.equal(url.origin, "http://127.0.0.1:9", "AWS_ENDPOINT_URL_S3 is honoured (path-style)");
+    assert.equal(url.origin, process.env.AWS_ENDPOINT_URL_S3, "AWS_ENDPOINT_URL_S3 is honoured (path-style)");
     assert.equal(url.pathname, `/notes-attachments/${upload.body.key}`);
     assert.equal(url.searchParams.get("X-Amz-Security-Token"), "session");
+    // and deleting the note deletes the object at that endpoint
+    assert.equal((await call({ method: "DELETE", path: `/notes/${created.body.noteId}` })).status, 204);
+    assert.deepEqual(s3Requests, [`DELETE /notes-attachments/${upload.body.key}`]);
   });
 
   it("answers 401 without verified claims, from the bundle too", async () => {

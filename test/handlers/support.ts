@@ -189,12 +189,13 @@ export async function startDynalite(): Promise<{ endpoint: string; client: Dynam
 }
 
 /** A handler over dynalite for a door, with a fake presigner and an optional ALB verifier. */
-export function handlerFor(mode: HandlerEnv["authMode"], client: DynamoDBClient, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore } = {}) {
+export function handlerFor(mode: HandlerEnv["authMode"], client: DynamoDBClient, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[] } = {}) {
   const env = envFor(mode, opts.env);
   const deps: HandlerDeps = {
     env,
     store: opts.store ?? new DynamoNotesStore(env.table, client),
     presign: async (key, contentType, size, expires) => `https://notes-attachments.s3.amazonaws.com/${key}?ct=${encodeURIComponent(contentType)}&len=${size}&exp=${expires}`,
+    removeObjects: async (keys) => void opts.removed?.push(...keys),
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date("2026-11-23T12:00:00Z"),
     newId: () => crypto.randomUUID(),

@@ -24,6 +24,10 @@ export class MemoryNotesStore implements NotesStore {
     note.attachmentKeys = [...(note.attachmentKeys ?? []), key];
     return true;
   }
-  async remove(u: string, n: string) { return this.rows.delete(this.k(u, n)); }
+  async remove(u: string, n: string) {
+    const note = this.rows.get(this.k(u, n));
+    this.rows.delete(this.k(u, n));
+    return note;
+  }
   async stats() { return { notes: this.rows.size, principals: new Set([...this.rows.values()].map((n) => n.userId)).size }; }
 }
