@@ -152,6 +152,16 @@ const ORIGIN = { pattern: /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d
 const CLIENT_NAME = { pattern: /^[A-Za-z0-9_-]{1,64}$/, what: "1-64 letters, digits, _ or -" };
 const PRINCIPAL_ARN = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, what: "an IAM role, user or account-root ARN" };
 
+/** Cognito domain prefixes: lower-case letters, digits and hyphens, without aws/amazon/cognito. */
+function domainPrefix(get: ConfigLookup): string {
+  const v = str(get, "cognitoDomainPrefix");
+  if (v === undefined) return "";
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(v) || /aws|amazon|cognito/.test(v)) {
+    throw new ConfigError("cognitoDomainPrefix", `is "${v}": use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"`);
+  }
+  return v;
+}
+
 function url(get: ConfigLookup, key: string): string | undefined {
   const v = str(get, key);
   if (v !== undefined && !HTTPS_URL.pattern.test(v)) throw new ConfigError(key, `is "${v}": it must be an https:// URL`);
@@ -191,7 +201,7 @@ export function parseStackConfig(get: ConfigLookup): StackConfig {
     mfa: oneOf(get, "mfa", MFA_MODES, "OPTIONAL"),
     oauthCallbackUrls: list(get, "oauthCallbackUrls", REDIRECT_URL),
     oauthLogoutUrls: list(get, "oauthLogoutUrls", REDIRECT_URL),
-    cognitoDomainPrefix: str(get, "cognitoDomainPrefix") ?? "",
+    cognitoDomainPrefix: domainPrefix(get),
     wafAclArn: arn(get, "wafAclArn", "wafv2"),
     apiGatewayAccountRole: bool(get, "apiGatewayAccountRole", true),
     machineRolePrincipals: list(get, "machineRolePrincipals", PRINCIPAL_ARN),

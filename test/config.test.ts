@@ -53,6 +53,11 @@ describe("stack config", () => {
     it("rejects a list given as a plain string", () => fails({ authMode: "cognito", corsOrigins: "https://a.example.com" }, "corsOrigins", "list"));
     it("rejects a burst below the rate", () => fails({ authMode: "cognito", throttleRateLimit: "100", throttleBurstLimit: "10" }, "throttleBurstLimit"));
     it("rejects a malformed machine-role principal", () => fails({ authMode: "iam", machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
+    it("rejects a Cognito domain prefix Cognito would refuse", () => {
+      fails({ authMode: "cognito", cognitoDomainPrefix: "My_Notes" }, "cognitoDomainPrefix", "lower-case");
+      fails({ authMode: "cognito", cognitoDomainPrefix: "notes-cognito" }, "cognitoDomainPrefix", '"cognito"');
+      assert.equal(parse({ authMode: "cognito", cognitoDomainPrefix: "acme-notes" }).cognitoDomainPrefix, "acme-notes");
+    });
     it("rejects an unknown quota period", () => fails({ authMode: "api-key", apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
   });
 
