@@ -20,8 +20,9 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
   const resolve = typeof deps === "function" ? deps : () => deps;
   return async (event: AnyEvent): Promise<AnyResult> => {
     let origin: string | undefined;
+    let d: HandlerDeps | undefined;
     try {
-      const d = resolve();
+      d = resolve();
       const req = normalize(event);
       origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
       const principal = await principalOf(req, d.env, d.alb);
@@ -31,7 +32,7 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       const res = errorResponse(err);
       if (res.status === 500) {
         // No request data, headers or tokens in the log: the error's name and message only.
-        const log = (typeof deps === "function" ? undefined : deps.log) ?? ((e) => console.error(JSON.stringify(e)));
+        const log = d?.log ?? ((e) => console.error(JSON.stringify(e)));
         log({ level: "error", error: err instanceof Error ? `${err.name}: ${err.message}` : "unknown" });
       }
       return respond(event, res, origin);

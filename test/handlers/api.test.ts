@@ -248,6 +248,23 @@ describe("handler against dynalite", function () {
     });
   });
 
+  describe("unexpected errors", () => {
+    it("answer 500 with no details, and log the error without the request's token", async () => {
+      const logged: Record<string, unknown>[] = [];
+      const { createHandler } = await import("../../handlers/app");
+      const { envFor } = await import("./support");
+      const failing = { get: async () => { throw new Error("ProvisionedThroughputExceededException: slow down"); } } as any;
+      const h = createHandler({ env: envFor("cognito"), store: failing, presign: async () => "", removeObjects: async () => undefined, maxAttachmentBytes: 1, now: () => new Date(), newId: () => "x", log: (e) => void logged.push(e) });
+      const event = restEvent({ method: "GET", path: "/notes/11111111-1111-4111-8111-111111111111", headers: { Authorization: "eyJsecret.token.value" } }, { claims: idClaims(USER_A) });
+      const res: any = await h(event);
+      assert.equal(res.statusCode, 500);
+      assert.deepEqual(JSON.parse(res.body), { message: "internal error" });
+      assert.equal(logged.length, 1);
+      assert.ok(!JSON.stringify(logged).includes("eyJsecret"), "no token in the log");
+      assert.match(String(logged[0].error), /slow down/);
+    });
+  });
+
   describe("CORS on real responses", () => {
     it("echoes a listed origin only, never *", async () => {
       const call = (origin: string) => handlerFor("cognito", db.client)(restEvent({ method: "GET", path: "/me", headers: { Origin: origin } }, { claims: idClaims(USER_A) }));
