@@ -1,5 +1,6 @@
 import { randomUUID } from "crypto";
 import { ApiRequest, ApiResponse } from "./http/request";
+import { API_ROUTES, RouteName } from "./routeTable";
 import { BadRequest, Forbidden, MethodNotAllowed, NotFound, PayloadTooLarge } from "./http/errors";
 import { Principal } from "./principal";
 import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody } from "./notes/schema";
@@ -19,14 +20,20 @@ export interface RouteDeps {
 
 type RouteFn = (req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>) => Promise<ApiResponse>;
 
-/** The routes, by path pattern and method. The doors expose the same list (components/routes.ts). */
-const ROUTES: { pattern: RegExp; methods: Record<string, RouteFn> }[] = [
-  { pattern: /^\/notes\/?$/, methods: { GET: listNotes, POST: createNote } },
-  { pattern: /^\/notes\/(?<id>[^/]+)\/?$/, methods: { GET: getNote, PUT: updateNote, DELETE: deleteNote } },
-  { pattern: /^\/notes\/(?<id>[^/]+)\/attachment\/?$/, methods: { POST: presignAttachment } },
-  { pattern: /^\/me\/?$/, methods: { GET: me } },
-  { pattern: /^\/admin\/stats\/?$/, methods: { GET: adminStats } },
-];
+/** The function behind each route name; the compiler checks that every name has one. */
+const HANDLERS: Record<RouteName, RouteFn> = { listNotes, createNote, getNote, updateNote, deleteNote, presignAttachment, me, adminStats };
+
+/** `/notes/{id}` -> /^\/notes\/(?<id>[^/]+)\/?$/ */
+function pathPattern(path: string): RegExp {
+  const source = path.split("/").map((part) => (/^\{\w+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("\\/");
+  return new RegExp(`^${source}\\/?$`);
+}
+
+/** The routes by path pattern and method, built from the one table the doors also use. */
+const ROUTES: { pattern: RegExp; methods: Record<string, RouteFn> }[] = [...new Set(API_ROUTES.map((r) => r.path))].map((path) => ({
+  pattern: pathPattern(path),
+  methods: Object.fromEntries(API_ROUTES.filter((r) => r.path === path).map((r) => [r.method, HANDLERS[r.name]])),
+}));
 
 /** Finds the route for a method and path: unknown path 404, known path with another method 405. */
 export function match(method: string, path: string): { fn: RouteFn; params: Record<string, string> } {

@@ -32,7 +32,7 @@ export interface NotesRestApiArgs {
   /** A WAFv2 web ACL to associate with the stage. */
   wafAclArn?: string;
   /** Routes to expose. @default API_ROUTES */
-  routes?: ApiRoute[];
+  routes?: readonly ApiRoute[];
   /** Stage name. @default "v1" */
   stageName?: string;
   /**
@@ -131,7 +131,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
 
     if (origins.length > 0) {
       for (const route of uniquePaths(routes)) {
-        const verbs = routes.filter((r) => r.path === route.path).flatMap((r) => r.methods);
+        const verbs = routes.filter((r) => r.path === route.path).map((r) => r.method);
         integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins));
       }
       for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
@@ -275,7 +275,7 @@ export function restMethodAuth(auth: RestAuth, authorizer?: aws.apigateway.Autho
   }
 }
 
-function uniquePaths(routes: ApiRoute[]): ApiRoute[] {
+function uniquePaths(routes: readonly ApiRoute[]): ApiRoute[] {
   const seen = new Set<string>();
   return routes.filter((r) => (seen.has(r.path) ? false : (seen.add(r.path), true)));
 }

@@ -1,0 +1,30 @@
+/**
+ * The API's routes, once, for the handler's router and for the front doors (each door makes one
+ * gateway method or route per entry). Import-free so the Pulumi program can read it.
+ */
+export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
+
+/** The handler function that serves a route (handlers/routes.ts maps each name to one). */
+export type RouteName = "listNotes" | "createNote" | "getNote" | "updateNote" | "deleteNote" | "presignAttachment" | "me" | "adminStats";
+
+export interface ApiRoute {
+  /** Path with `{param}` placeholders, e.g. `/notes/{id}`. */
+  path: string;
+  method: HttpVerb;
+  name: RouteName;
+  /** The OAuth scope a bearer token needs at the http-jwt door. */
+  scope: "read" | "write" | "admin";
+  /** Only admins may call it (admin group, admin role, admin scope or admin API key). */
+  admin?: boolean;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { path: "/notes", method: "GET", name: "listNotes", scope: "read" },
+  { path: "/notes", method: "POST", name: "createNote", scope: "write" },
+  { path: "/notes/{id}", method: "GET", name: "getNote", scope: "read" },
+  { path: "/notes/{id}", method: "PUT", name: "updateNote", scope: "write" },
+  { path: "/notes/{id}", method: "DELETE", name: "deleteNote", scope: "write" },
+  { path: "/notes/{id}/attachment", method: "POST", name: "presignAttachment", scope: "write" },
+  { path: "/me", method: "GET", name: "me", scope: "read" },
+  { path: "/admin/stats", method: "GET", name: "adminStats", scope: "admin", admin: true },
+];
