@@ -1,20 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, StackConfig, parseStackConfig } from "./config";
+import { ConfigError, ResolvedConfig, parseStackConfig } from "./config";
 
 /** Keys read as Pulumi secrets (`pulumi config set --secret`). */
 export const SECRET_KEYS = ["oidcClientSecret"] as const;
 
 /**
- * Reads `notes-auth:*` from the stack and validates it. A bad key stops the program with a
- * message that names it; nothing has been created yet at that point.
+ * Reads `notes-auth:*` from the stack and validates it, the door's own keys included. A bad key
+ * stops the program with a message that names it; nothing has been created yet at that point.
  */
-export function readStackConfig(config: pulumi.Config): StackConfig {
+export function readStackConfig(config: pulumi.Config): ResolvedConfig {
   const secret = new Set<string>(SECRET_KEYS);
   try {
     // Secret keys are only checked for presence here (no plaintext read), then read as secrets.
-    const cfg = parseStackConfig((key) => (secret.has(key) ? pulumi.runtime.getConfig(`${config.name}:${key}`) : config.get(key)));
-    if (cfg.oidc) cfg.oidc.clientSecret = config.requireSecret("oidcClientSecret");
-    return cfg;
+    return parseStackConfig(
+      (key) => (secret.has(key) ? pulumi.runtime.getConfig(`${config.name}:${key}`) : config.get(key)),
+      (key) => config.requireSecret(key),
+    );
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;

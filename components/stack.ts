@@ -1,14 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { StackConfig, usesOwnUserPool } from "./config";
+import { stackSettings } from "../handlers/env";
+import { ResolvedConfig, StackConfig } from "./config";
 import { NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
-import { FrontDoor, FrontDoorArgs, record } from "./doors/frontDoor";
-import { CognitoFrontDoor } from "./doors/cognitoFrontDoor";
-import { IamFrontDoor } from "./doors/iamFrontDoor";
-import { ApiKeyFrontDoor } from "./doors/apiKeyFrontDoor";
-import { HttpJwtFrontDoor } from "./doors/httpJwtFrontDoor";
-import { AlbOidcFrontDoor } from "./doors/albOidcFrontDoor";
+import { doorModule } from "./doors/registry";
+import { record } from "./doors/door";
+import { HANDLER_DOORS } from "../handlers/doors";
+import type { SettingsCodec } from "../handlers/settings";
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {
@@ -25,75 +24,55 @@ export interface NotesAuthOutputs {
 }
 
 /**
- * Builds the whole stack for a validated config: the user directory (unless an external IdP is
- * configured), the backend, and the one front door that `authMode` selects.
+ * Builds the whole stack for a validated config: the user directory (unless the door uses an
+ * external IdP), the backend, and the one front door that `authMode` selects, from the registry.
+ * Nothing here knows any particular door.
  */
-export function buildNotesAuth(cfg: StackConfig): NotesAuthOutputs {
-  const [adminRoleArn, setAdminRoleArn] = cfg.authMode === "iam" ? pulumi.deferredOutput<string>() : [undefined, undefined];
-  const users = usesOwnUserPool(cfg)
+export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
+  const { stack } = cfg;
+  const module = doorModule(stack.authMode);
+  const users = module.usesUserPool(cfg.door)
     ? new UserDirectory("users", {
-        protectData: cfg.protectData,
-        mfa: cfg.mfa,
-        adminGroup: cfg.adminGroup,
-        callbackUrls: cfg.oauthCallbackUrls.length > 0 ? cfg.oauthCallbackUrls : undefined,
-        logoutUrls: cfg.oauthLogoutUrls.length > 0 ? cfg.oauthLogoutUrls : undefined,
-        domainPrefix: domainPrefix(cfg),
-        adminRoleArn,
+        protectData: stack.protectData,
+        mfa: stack.mfa,
+        adminGroup: stack.adminGroup,
+        callbackUrls: stack.oauthCallbackUrls.length > 0 ? stack.oauthCallbackUrls : undefined,
+        logoutUrls: stack.oauthLogoutUrls.length > 0 ? stack.oauthLogoutUrls : undefined,
+        domainPrefix: domainPrefix(stack),
       })
     : undefined;
 
   // The door's handler settings exist only once the door does; the backend takes them as a
   // deferred output, so its own resources (and URNs) never depend on which door is built.
-  const [doorEnvironment, setDoorEnvironment] = pulumi.deferredOutput<Record<string, string>>();
+  const [handlerEnvironment, setHandlerEnvironment] = pulumi.deferredOutput<Record<string, string>>();
   const backend = new NotesBackend("notes", {
-    protectData: cfg.protectData,
-    logRetentionDays: cfg.logRetentionDays,
-    memoryMb: cfg.lambdaMemoryMb,
-    reservedConcurrency: cfg.lambdaReservedConcurrency,
-    tracing: cfg.tracing,
-    corsOrigins: cfg.corsOrigins,
-    handlerEnvironment: doorEnvironment,
+    protectData: stack.protectData,
+    logRetentionDays: stack.logRetentionDays,
+    memoryMb: stack.lambdaMemoryMb,
+    reservedConcurrency: stack.lambdaReservedConcurrency,
+    tracing: stack.tracing,
+    corsOrigins: stack.corsOrigins,
+    handlerEnvironment,
   });
 
-  const door: FrontDoor = createFrontDoor({ backend, users, config: cfg });
-  const secrets = record(pulumi.secret(door.secrets ?? record({})));
-  setDoorEnvironment(door.handlerEnvironment);
-  if (setAdminRoleArn) {
-    if (!(door instanceof IamFrontDoor)) throw new Error("only the iam door maps the admin group to a role");
-    setAdminRoleArn(door.adminRoleArn);
-  }
+  const door = module.create("door", cfg.door, { backend, users });
+  users?.seal();
+  const doorCodec = HANDLER_DOORS[stack.authMode].settings as SettingsCodec<unknown>;
+  setHandlerEnvironment(pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
+    ...stackSettings.encode({ authMode: stack.authMode, adminGroup: stack.adminGroup, corsOrigins: stack.corsOrigins, cognitoIssuer, userPoolId }),
+    ...doorCodec.encode(settings),
+  })));
 
   return {
-    authMode: cfg.authMode,
+    authMode: stack.authMode,
     url: door.url,
     region: aws.getRegionOutput().region,
     client: door.clientConfig,
     tableName: backend.tableName,
     attachmentsBucket: backend.bucketName,
     functionName: backend.functionName,
-    secrets,
+    secrets: record(pulumi.secret(door.secrets ?? record({}))),
   };
-}
-
-/** Picks the door for `authMode`; every mode has a case, and the compiler checks it. */
-export function createFrontDoor(args: FrontDoorArgs): FrontDoor {
-  const mode = args.config.authMode;
-  switch (mode) {
-    case "cognito":
-      return new CognitoFrontDoor("door", args);
-    case "iam":
-      return new IamFrontDoor("door", args);
-    case "api-key":
-      return new ApiKeyFrontDoor("door", args);
-    case "http-jwt":
-      return new HttpJwtFrontDoor("door", args);
-    case "alb-oidc":
-      return new AlbOidcFrontDoor("door", args);
-    default: {
-      const unreachable: never = mode;
-      throw new Error(`unknown notes-auth:authMode ${unreachable}`);
-    }
-  }
 }
 
 /** `cognitoDomainPrefix`, or `notes-auth-<stack>-<account>` (globally unique per account). */

@@ -1,28 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { citedUrns } from "./doors/door";
+import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/routeTable";
 
-/** The resource server identifier: scopes read `notes/read`, `notes/write`, `notes/admin`. */
-export const NOTES_RESOURCE_SERVER = "notes";
-export const NOTES_SCOPES = ["read", "write", "admin"] as const;
-export type NotesScope = (typeof NOTES_SCOPES)[number];
-export const scopeName = (s: NotesScope) => `${NOTES_RESOURCE_SERVER}/${s}`;
+export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
+export type { NotesScope };
+
+const SCOPE_DESCRIPTIONS: Record<NotesScope, string> = {
+  read: "Read your notes",
+  write: "Create, change and delete your notes",
+  admin: "Admin routes (the handler also requires the admin group for users)",
+};
 
 export interface UserDirectoryArgs {
   /** Turn on Cognito deletion protection and protect the pool from `pulumi destroy`. @default false */
   protectData?: boolean;
   /** TOTP MFA: OFF, OPTIONAL (users may enrol) or ON. @default "OPTIONAL" */
   mfa?: "OFF" | "OPTIONAL" | "ON";
-  /** Name of the group whose members are admins. @default "admins" */
-  adminGroup?: string;
+  /** Name of the group whose members are admins (the stack's `adminGroup`). */
+  adminGroup: string;
   /** Redirect URIs for the SPA's authorization-code flow (managed login). @default ["http://localhost:3000/callback"] */
   callbackUrls?: string[];
   /** Sign-out redirect URIs. @default ["http://localhost:3000/"] */
   logoutUrls?: string[];
-  /**
-   * IAM role the admin group maps to in an identity pool (the `iam` door sets it); a change is an
-   * in-place update of the group, never a replacement.
-   */
-  adminRoleArn?: pulumi.Input<string>;
   /** Prefix of the Cognito-hosted domain (`<prefix>.auth.<region>.amazoncognito.com`). */
   domainPrefix: pulumi.Input<string>;
 }
@@ -49,12 +49,17 @@ export class UserDirectory extends pulumi.ComponentResource {
   public readonly domainUrl: pulumi.Output<string>;
   public readonly region: pulumi.Output<string>;
   public readonly adminGroupName: string;
+  /** The children reports cite (the capability matrix). */
+  public readonly cited: { pool: aws.cognito.UserPool; spaClient: aws.cognito.UserPoolClient };
+  private readonly resolveAdminRole: (role: pulumi.Output<string | undefined>) => void;
+  private adminRole?: pulumi.Input<string>;
+  private sealed = false;
 
   constructor(name: string, args: UserDirectoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("notes-auth:users:UserDirectory", name, {}, opts);
     const protect = args.protectData ?? false;
     const mfa = args.mfa ?? "OPTIONAL";
-    this.adminGroupName = args.adminGroup ?? "admins";
+    this.adminGroupName = args.adminGroup;
 
     this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
       usernameAttributes: ["email"],
@@ -79,11 +84,7 @@ export class UserDirectory extends pulumi.ComponentResource {
       userPoolId: this.userPool.id,
       identifier: NOTES_RESOURCE_SERVER,
       name: "notes API",
-      scopes: [
-        { scopeName: "read", scopeDescription: "Read your notes" },
-        { scopeName: "write", scopeDescription: "Create, change and delete your notes" },
-        { scopeName: "admin", scopeDescription: "Admin routes (the handler also requires the admin group for users)" },
-      ],
+      scopes: NOTES_SCOPES.map((scope) => ({ scopeName: scope, scopeDescription: SCOPE_DESCRIPTIONS[scope] })),
     }, { parent: this });
 
     this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
@@ -110,12 +111,16 @@ export class UserDirectory extends pulumi.ComponentResource {
       tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
     }, { parent: this });
 
+    // A door may map the group to an IAM role (mapAdminGroupToRole); the role exists only once
+    // the door does, so the group takes it as a deferred input, resolved by seal().
+    const [adminRoleArn, resolveAdminRole] = pulumi.deferredOutput<string | undefined>();
+    this.resolveAdminRole = resolveAdminRole;
     this.adminGroup = new aws.cognito.UserGroup(`${name}-admins`, {
       userPoolId: this.userPool.id,
       name: this.adminGroupName,
       description: "May call /admin/*",
       precedence: 1,
-      roleArn: args.adminRoleArn,
+      roleArn: adminRoleArn,
     }, { parent: this });
 
     const region = aws.getRegionOutput({}, { parent: this });
@@ -125,6 +130,33 @@ export class UserDirectory extends pulumi.ComponentResource {
     this.clientId = this.client.id;
     this.issuer = pulumi.interpolate`https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.id}`;
     this.domainUrl = pulumi.interpolate`https://${this.domain.domain}.auth.${this.region}.amazoncognito.com`;
-    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, issuer: this.issuer, domainUrl: this.domainUrl });
+    this.cited = { pool: this.userPool, spaClient: this.client };
+    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, issuer: this.issuer, domainUrl: this.domainUrl, cited: citedUrns(this.cited) });
+  }
+
+  /**
+   * Another app client of this pool, owned by the door that needs it (the ALB's login client, a
+   * machine client): `parent` keeps it in the door's tree.
+   */
+  public addClient(name: string, args: Omit<aws.cognito.UserPoolClientArgs, "userPoolId">, opts: pulumi.CustomResourceOptions): aws.cognito.UserPoolClient {
+    return new aws.cognito.UserPoolClient(name, { ...args, userPoolId: this.userPool.id }, opts);
+  }
+
+  /**
+   * Maps the admin group to an IAM role: members' ID tokens then carry it in `cognito:roles`
+   * and `cognito:preferred_role`, which an identity pool's token-based role mapping reads.
+   * A change is an in-place update of the group, never a replacement.
+   */
+  public mapAdminGroupToRole(roleArn: pulumi.Input<string>): void {
+    if (this.sealed) throw new Error("UserDirectory: mapAdminGroupToRole after seal()");
+    if (this.adminRole !== undefined) throw new Error("UserDirectory: the admin group is already mapped to a role");
+    this.adminRole = roleArn;
+  }
+
+  /** Resolves what doors added (the admin group's role). The stack calls it once, after the door is built. */
+  public seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    this.resolveAdminRole(pulumi.output(this.adminRole));
   }
 }

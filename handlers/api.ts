@@ -6,7 +6,7 @@ import { readEnv } from "./env";
 import { createHandler, HandlerDeps } from "./app";
 import { DynamoNotesStore } from "./notes/store";
 import { environmentCredentials, s3Presigner, s3Remover } from "./notes/attachments";
-import { createAlbVerifier } from "./principal/alb";
+import { doorState } from "./doors";
 import { newId } from "./routes";
 
 let deps: HandlerDeps | undefined;
@@ -23,7 +23,7 @@ function fromEnvironment(): HandlerDeps {
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date(),
     newId,
-    alb: env.authMode === "alb-oidc" ? createAlbVerifier({ albArn: env.albArn!, issuer: env.albIssuer!, clientId: env.albClientId! }) : undefined,
+    doorState: doorState(env),
   };
   return deps;
 }

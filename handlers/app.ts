@@ -1,14 +1,13 @@
 import { HandlerEnv } from "./env";
 import { AnyEvent, AnyResult, normalize, respond } from "./http/request";
 import { errorResponse } from "./http/errors";
-import { principalOf } from "./principal";
-import { AlbIdentityVerifier } from "./principal/alb";
+import { DoorState, principalOf } from "./doors";
 import { RouteDeps, match } from "./routes";
 
 export interface HandlerDeps extends RouteDeps {
   env: HandlerEnv;
-  /** alb-oidc only. */
-  alb?: AlbIdentityVerifier;
+  /** What the door's rule needs besides settings, built once per container (doors/index.ts). */
+  doorState?: DoorState;
 }
 
 /**
@@ -25,7 +24,7 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       d = resolve();
       const req = normalize(event);
       origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
-      const principal = await principalOf(req, d.env, d.alb);
+      const principal = await principalOf(req, d.env, d.doorState);
       const route = match(req.method, req.path);
       return respond(event, await route.fn(req, principal, d, route.params), origin);
     } catch (err) {

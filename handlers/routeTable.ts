@@ -2,6 +2,13 @@
  * The API's routes, once, for the handler's router and for the front doors (each door makes one
  * gateway method or route per entry). Import-free so the Pulumi program can read it.
  */
+/** The OAuth resource server: scopes read `notes/read`, `notes/write`, `notes/admin`. */
+export const NOTES_RESOURCE_SERVER = "notes";
+export const NOTES_SCOPES = ["read", "write", "admin"] as const;
+export type NotesScope = (typeof NOTES_SCOPES)[number];
+/** `read` -> `notes/read`: the scope as tokens carry it. */
+export const scopeName = (s: NotesScope) => `${NOTES_RESOURCE_SERVER}/${s}`;
+
 export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
 
 /** The handler function that serves a route (handlers/routes.ts maps each name to one). */
@@ -13,7 +20,7 @@ export interface ApiRoute {
   method: HttpVerb;
   name: RouteName;
   /** The OAuth scope a bearer token needs at the http-jwt door. */
-  scope: "read" | "write" | "admin";
+  scope: NotesScope;
   /** Only admins may call it (admin group, admin role, admin scope or admin API key). */
   admin?: boolean;
 }

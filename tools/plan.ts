@@ -4,9 +4,9 @@
  * Needs no AWS account and no Pulumi CLI.
  */
 import { AUTH_MODES, AuthMode } from "../components/config";
-import { DOOR_FACTS } from "../components/doors/catalog";
-import { RecordedResource } from "./offline/mocks";
-import { readStackFile, runStack, StackRun } from "./offline/runStack";
+import { DOORS } from "../components/doors/registry";
+import { RecordedResource } from "../offline/mocks";
+import { readStackFile, runStack, StackRun } from "../offline/runStack";
 
 export interface PlanArgs {
   stack: string;
@@ -55,7 +55,7 @@ export function renderTree(run: StackRun): string {
 
 export function renderPlan(stack: string, run: StackRun): string {
   const mode = run.outputs.authMode as AuthMode;
-  const facts = DOOR_FACTS[mode];
+  const facts = DOORS[mode].facts;
   const custom = run.resources.filter((r) => r.custom).length;
   return [
     `Stack ${stack}: authMode ${mode} (${facts.title})`,

@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import { policyJson, serviceTrust } from "../policies";
 import { handlerArchive } from "./bundle";
 import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
+import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/env";
+import { TABLE_KEYS } from "../../handlers/notes/table";
 
 /** How long a replaced or deleted attachment version is kept before S3 expires it. */
 export const NONCURRENT_VERSION_DAYS = 30;
@@ -10,21 +12,21 @@ export const NONCURRENT_VERSION_DAYS = 30;
 export interface NotesBackendArgs {
   /** Retain and protect the table and bucket, and turn on DynamoDB deletion protection. @default false */
   protectData?: boolean;
-  /** Retention of the function's log group, in days. @default 30 */
-  logRetentionDays?: number;
-  /** Lambda memory in MB. @default 256 */
-  memoryMb?: number;
-  /** Reserved concurrency; -1 leaves it unreserved. @default -1 */
-  reservedConcurrency?: number;
+  /** Retention of the function's log group, in days. */
+  logRetentionDays: number;
+  /** Lambda memory in MB. */
+  memoryMb: number;
+  /** Reserved concurrency; -1 leaves it unreserved. */
+  reservedConcurrency: number;
   /** Active X-Ray tracing. @default false */
   tracing?: boolean;
   /** Origins allowed to upload attachments from a browser with the presigned URL. @default [] */
   corsOrigins?: string[];
   /**
-   * What the front door tells the handler (AUTH_MODE, audiences, ALB ARN, …). It may be an
-   * output of resources the door makes after the backend exists; it never changes a URN here.
+   * What the stack and the front door tell the handler (AUTH_MODE, audiences, ALB ARN, …). It may
+   * be an output of resources the door makes after the backend exists; it never changes a URN here.
    */
-  handlerEnvironment: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  handlerEnvironment: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -48,11 +50,11 @@ export class NotesBackend extends pulumi.ComponentResource {
 
     this.table = new aws.dynamodb.Table(`${name}-table`, {
       billingMode: "PAY_PER_REQUEST",
-      hashKey: "userId",
-      rangeKey: "noteId",
+      hashKey: TABLE_KEYS.partition,
+      rangeKey: TABLE_KEYS.sort,
       attributes: [
-        { name: "userId", type: "S" },
-        { name: "noteId", type: "S" },
+        { name: TABLE_KEYS.partition, type: "S" },
+        { name: TABLE_KEYS.sort, type: "S" },
       ],
       pointInTimeRecovery: { enabled: true },
       serverSideEncryption: { enabled: true },
@@ -110,7 +112,7 @@ export class NotesBackend extends pulumi.ComponentResource {
     }
 
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-api-logs`, {
-      retentionInDays: args.logRetentionDays ?? 30,
+      retentionInDays: args.logRetentionDays,
     }, { parent: this });
 
     this.role = new aws.iam.Role(`${name}-api-role`, {
@@ -132,21 +134,21 @@ export class NotesBackend extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
-    const reserved = args.reservedConcurrency ?? -1;
+    const reserved = args.reservedConcurrency;
     this.function = new aws.lambda.Function(`${name}-api`, {
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
       code: handlerArchive(),
       role: this.role.arn,
-      memorySize: args.memoryMb ?? 256,
+      memorySize: args.memoryMb,
       timeout: 10,
       reservedConcurrentExecutions: reserved >= 0 ? reserved : undefined,
       tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
       environment: {
         variables: pulumi.all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
-          .apply(([door, table, bucket]): Record<string, string> => ({ ...door, NOTES_TABLE: table, ATTACHMENTS_BUCKET: bucket })),
+          .apply(([door, table, bucket]): Record<string, string> => ({ ...door, ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }) })),
       },
     }, { parent: this });
 
@@ -154,5 +156,13 @@ export class NotesBackend extends pulumi.ComponentResource {
     this.bucketName = this.bucket.bucket;
     this.functionName = this.function.name;
     this.registerOutputs({ tableName: this.tableName, bucketName: this.bucketName, functionName: this.functionName });
+  }
+
+  /**
+   * Lets one AWS service invoke the function, only from `sourceArn` (this API's stage or this
+   * target group, never a wildcard account): the one Lambda permission every door makes.
+   */
+  public allowInvoke(name: string, principal: "apigateway.amazonaws.com" | "elasticloadbalancing.amazonaws.com", sourceArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.lambda.Permission {
+    return new aws.lambda.Permission(name, { action: "lambda:InvokeFunction", function: this.function.name, principal, sourceArn }, opts);
   }
 }

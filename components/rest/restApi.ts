@@ -2,10 +2,11 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
-import { StackConfig } from "../config";
+import type { StackConfig } from "../config";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 import { serviceTrust } from "../policies";
+import { accessLogFormat } from "../accessLogs";
 
 /** How every non-OPTIONS method of a REST door is authorized. */
 export type RestAuth =
@@ -16,17 +17,14 @@ export type RestAuth =
   /** An API key identifies the calling application (not a user). */
   | { kind: "api-key" };
 
-export interface NotesRestApiArgs {
-  /** The backend whose function serves every route. */
-  backend: NotesBackend;
-  /** The door's authorization, applied to every method but OPTIONS. */
-  auth: RestAuth;
+/** What a REST door takes from the stack's shared keys (restOptions). */
+export interface RestApiOptions {
   /** Browser origins allowed by CORS; none means no OPTIONS methods at all. @default [] */
   corsOrigins?: string[];
   /** Stage throttling across all callers. */
   throttle: { rateLimit: number; burstLimit: number };
-  /** Retention of the access-log group, in days. @default 30 */
-  logRetentionDays?: number;
+  /** Retention of the access-log group, in days. */
+  logRetentionDays: number;
   /** X-Ray tracing on the stage. @default false */
   tracing?: boolean;
   /** A WAFv2 web ACL to associate with the stage. */
@@ -43,22 +41,13 @@ export interface NotesRestApiArgs {
   manageAccountRole?: boolean;
 }
 
-/** Access-log fields: who called, how they were authorized, and what came back. No tokens. */
-const ACCESS_LOG_FORMAT = JSON.stringify({
-  requestId: "$context.requestId",
-  ip: "$context.identity.sourceIp",
-  caller: "$context.identity.caller",
-  user: "$context.identity.user",
-  apiKeyId: "$context.identity.apiKeyId",
-  sub: "$context.authorizer.claims.sub",
-  requestTime: "$context.requestTime",
-  httpMethod: "$context.httpMethod",
-  resourcePath: "$context.resourcePath",
-  status: "$context.status",
-  responseLength: "$context.responseLength",
-  authorizeError: "$context.authorize.error",
-  integrationError: "$context.integration.error",
-});
+export interface NotesRestApiArgs extends RestApiOptions {
+  /** The backend whose function serves every route. */
+  backend: NotesBackend;
+  /** The door's authorization, applied to every method but OPTIONS. */
+  auth: RestAuth;
+}
+
 
 /**
  * The REST API that the `iam`, `cognito` and `api-key` doors share: one resource tree, a Lambda
@@ -71,6 +60,11 @@ export class NotesRestApi extends pulumi.ComponentResource {
   public readonly stage: aws.apigateway.Stage;
   public readonly authorizer?: aws.apigateway.Authorizer;
   public readonly methods: aws.apigateway.Method[] = [];
+  /** OPTIONS methods answering CORS preflight (none without corsOrigins). */
+  public readonly preflightMethods: aws.apigateway.Method[] = [];
+  /** Stage-wide logging and throttling. */
+  public readonly methodSettings: aws.apigateway.MethodSettings;
+  public readonly wafAssociation?: aws.wafv2.WebAclAssociation;
   /** https://{api}.execute-api.{region}.amazonaws.com/{stage} */
   public readonly url: pulumi.Output<string>;
   public readonly stageName: string;
@@ -157,17 +151,17 @@ export class NotesRestApi extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] });
 
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
-      retentionInDays: args.logRetentionDays ?? 30,
+      retentionInDays: args.logRetentionDays,
     }, child);
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.api.id,
       deployment: deployment.id,
       stageName: this.stageName,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("rest") },
       xrayTracingEnabled: args.tracing ?? false,
     }, child);
     const accountSettings = (args.manageAccountRole ?? true) ? [this.accountLogging(name)] : [];
-    new aws.apigateway.MethodSettings(`${name}-settings`, {
+    this.methodSettings = new aws.apigateway.MethodSettings(`${name}-settings`, {
       restApi: this.api.id,
       stageName: this.stage.stageName,
       methodPath: "*/*",
@@ -180,16 +174,11 @@ export class NotesRestApi extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: accountSettings });
     if (args.wafAclArn) {
-      new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
+      this.wafAssociation = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
     }
 
     this.executionArn = this.api.executionArn;
-    new aws.lambda.Permission(`${name}-invoke`, {
-      action: "lambda:InvokeFunction",
-      function: args.backend.function.name,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`,
-    }, child);
+    args.backend.allowInvoke(`${name}-invoke`, "apigateway.amazonaws.com", pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`, child);
 
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
@@ -220,6 +209,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     const method = new aws.apigateway.Method(id, {
       restApi: this.api.id, resourceId, httpMethod: "OPTIONS", authorization: "NONE", apiKeyRequired: false,
     }, child);
+    this.preflightMethods.push(method);
     const integration = new aws.apigateway.Integration(id, {
       restApi: this.api.id, resourceId, httpMethod: method.httpMethod, type: "MOCK",
       requestTemplates: { "application/json": '{"statusCode": 200}' },
@@ -243,11 +233,9 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 }
 
-/** The REST API settings every REST door takes from the stack config; only the auth differs. */
-export function restApiArgsFromConfig(backend: NotesBackend, cfg: StackConfig, auth: RestAuth): NotesRestApiArgs {
+/** The REST API settings every REST door takes from the stack's shared keys; only the auth differs. */
+export function restOptions(cfg: StackConfig): RestApiOptions {
   return {
-    backend,
-    auth,
     corsOrigins: cfg.corsOrigins,
     throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
     logRetentionDays: cfg.logRetentionDays,
@@ -255,6 +243,11 @@ export function restApiArgsFromConfig(backend: NotesBackend, cfg: StackConfig, a
     wafAclArn: cfg.wafAclArn,
     manageAccountRole: cfg.apiGatewayAccountRole,
   };
+}
+
+/** The REST API's children that reports cite, for a door's `cited`. */
+export function restCitations(rest: NotesRestApi) {
+  return { preflight: rest.preflightMethods[0], stageThrottle: rest.methodSettings, waf: rest.wafAssociation, authorizer: rest.authorizer };
 }
 
 /** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { AuthMode } from "../../components/config";
-import { RecordedResource } from "../../tools/offline/mocks";
-import { StackRun, resourcesUnder, runStack } from "../../tools/offline/runStack";
-import { OFFLINE_STACK, doorConfig } from "../../tools/offline/doorConfigs";
+import { doorConfig } from "../../components/doors/registry";
+import { RecordedResource } from "../../offline/mocks";
+import { OFFLINE_STACK, StackRun, resourcesUnder, runStack } from "../../offline/runStack";
 
 export { resourcesUnder };
 export type { StackRun, RecordedResource };

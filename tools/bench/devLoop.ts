@@ -1,7 +1,7 @@
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { AUTH_MODES, AuthMode } from "../../components/config";
-import { MINIMAL_CONFIG } from "../offline/doorConfigs";
+import { DOORS } from "../../components/doors/registry";
 import { Summary, summarize } from "./stats";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -16,7 +16,7 @@ export function commandSeconds(cmd: string, args: string[]): number {
 
 /** `npm run plan` arguments for a door with its minimal config on top of the dev stack. */
 export function planArgs(mode: AuthMode): string[] {
-  const sets = Object.entries({ authMode: mode, ...MINIMAL_CONFIG[mode] }).flatMap(([k, v]) => ["--set", `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`]);
+  const sets = Object.entries({ authMode: mode, ...DOORS[mode].minimalConfig }).flatMap(([k, v]) => ["--set", `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`]);
   return ["run", "-s", "plan", "--", ...sets];
 }
 

@@ -53,7 +53,7 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
 /** Builds the report (and the chart when writing). */
 export async function buildComparison(opts: CompareOptions): Promise<{ markdown: string; svg?: string; doorSvg?: string }> {
   const runs = await runDoors(opts.modes);
-  const matrix = capabilityMatrix(runs);
+  const matrix = capabilityMatrix(runs, opts.modes);
   const chartFiles = opts.write ? { total: path.basename(CHART_FILE), door: path.basename(DOOR_CHART_FILE) } : undefined;
   const markdown = renderReport({ modes: opts.modes, runs, matrix, scenarios: opts.scenarios, chartFiles });
   if (!opts.write) return { markdown };

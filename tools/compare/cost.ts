@@ -1,4 +1,6 @@
-import { AuthMode } from "../../components/config";
+import { AUTH_MODES, AuthMode } from "../../components/config";
+import { DoorPricing } from "../../components/doors/door";
+import { doorModule } from "../../components/doors/registry";
 import PRICE_DATA from "./prices.json";
 import { Scenario } from "./scenarios";
 
@@ -46,27 +48,25 @@ export const REQUESTS_PER_CONNECTION = 1;
 /** Average request size the ALB processes besides the response. */
 export const AVG_REQUEST_BYTES = 1024;
 
-const USER_DOORS: DoorId[] = ["iam", "cognito", "http-jwt", "alb-oidc"];
-
-/** The monthly cost of one door in one scenario. */
+/** The monthly cost of one door in one scenario, from the door module's pricing. */
 export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES["us-east-1"]): CostBreakdown {
+  const pricing: DoorPricing = doorModule(door).pricing;
   const notes: string[] = [];
   let gateway = 0;
   let other = 0;
-  switch (door) {
-    case "iam":
-    case "cognito":
-    case "api-key":
+  const kind = pricing.gateway;
+  switch (kind) {
+    case "api-gateway-rest":
       gateway = tiered(s.requestsPerMonth, p.apiGatewayRest.perMillionRequests, 1e6);
       notes.push("REST API requests at the graduated per-million price; no 12-month free tier.");
       break;
-    case "http-jwt": {
+    case "api-gateway-http": {
       const units = Math.max(1, Math.ceil(s.avgResponseBytes / p.apiGatewayHttp.meteredIncrementBytes));
       gateway = tiered(s.requestsPerMonth * units, p.apiGatewayHttp.perMillionRequests, 1e6);
       notes.push("HTTP API requests metered in 512 KB increments; no 12-month free tier.");
       break;
     }
-    case "alb-oidc": {
+    case "alb": {
       const l = p.alb.lcu;
       const perSecond = s.requestsPerMonth / (HOURS_PER_MONTH * 3600);
       const gbPerHour = (s.requestsPerMonth * (s.avgResponseBytes + AVG_REQUEST_BYTES)) / GB / HOURS_PER_MONTH;
@@ -78,20 +78,15 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
       break;
     }
     default: {
-      const unreachable: never = door;
-      throw new Error(`unknown door ${unreachable}`);
+      const unreachable: never = kind;
+      throw new Error(`unknown gateway ${unreachable}`);
     }
   }
 
-  const mau = USER_DOORS.includes(door) ? s.mau : 0;
+  const mau = pricing.billsMau ? s.mau : 0;
   let cognito = Math.max(0, mau - p.cognito.freeMau) * p.cognito.essentialsPerMau;
-  if (door === "api-key") notes.push("api-key: keys identify applications, so no user MAUs are billed.");
-  if (door === "iam") notes.push("iam: the Cognito identity pool is free; users are billed as user pool MAUs.");
-  if (door === "http-jwt") {
-    cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
-    notes.push("http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost.");
-  }
-  if (door === "alb-oidc" && mau > 0) notes.push("alb-oidc: sign-ins through the ALB are Cognito MAUs like any other.");
+  if (pricing.billsMachineTokens) cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
+  notes.push(...pricing.notes);
   notes.push(`Cognito Essentials plan: ${p.cognito.freeMau.toLocaleString("en-US")} MAU free, then $${p.cognito.essentialsPerMau} per MAU.`);
 
   const gbSeconds = s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024);
@@ -113,6 +108,6 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
 }
 
 /** Every door in every scenario. */
-export function costTable(scenarios: Scenario[], doors: DoorId[] = ["iam", "cognito", "http-jwt", "api-key", "alb-oidc"]): Record<string, Record<DoorId, CostBreakdown>> {
+export function costTable(scenarios: Scenario[], doors: readonly DoorId[] = AUTH_MODES): Record<string, Record<DoorId, CostBreakdown>> {
   return Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s)])) as Record<DoorId, CostBreakdown>]));
 }

@@ -1,43 +1,33 @@
-import { AUTH_MODES, AuthMode } from "../../components/config";
-import { OFFLINE_STACK, doorConfig } from "../offline/doorConfigs";
-import { StackRun, resourcesUnder, runStack } from "../offline/runStack";
-
-/** The variants the report runs besides each door's minimal stack, to back matrix cells. */
-export const VARIANTS = {
-  iamMachines: ["iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] }],
-  jwtMachines: ["http-jwt", { m2mClient: true }],
-  jwtExternal: ["http-jwt", { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"] }],
-  apiKeyUsers: ["api-key", { apiKeyWithCognito: true }],
-  albExternal: ["alb-oidc", {
-    oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
-    oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
-    oidcClientId: "alb-client", oidcClientSecret: "placeholder",
-  }],
-  ...Object.fromEntries(AUTH_MODES.map((m) => [`waf:${m}`, [m, { wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }]])),
-} as Record<string, [AuthMode, Record<string, unknown>]>;
+import { AuthMode } from "../../components/config";
+import { doorConfig, doorModule } from "../../components/doors/registry";
+import { SECRET_KEYS } from "../../components/pulumiConfig";
+import { OFFLINE_STACK, StackRun, resourcesUnder, runStack } from "../../offline/runStack";
 
 export interface DoorRuns {
   /** The door's minimal stack. */
   base: Record<AuthMode, StackRun>;
-  /** Named variants (see VARIANTS). */
+  /** Each door's variants (its module's `variants`), by `<mode>:<variant>`. */
   variant: Record<string, StackRun>;
 }
 
-/** Runs each door (and the variants) under mocks; memoized, so tests that ran them share them. */
-export async function runDoors(modes: readonly AuthMode[] = AUTH_MODES): Promise<DoorRuns> {
+/** Runs each door and its variants under mocks; memoized, so tests that ran them share them. */
+export async function runDoors(modes: readonly AuthMode[]): Promise<DoorRuns> {
   const base = {} as Record<AuthMode, StackRun>;
   const variant: Record<string, StackRun> = {};
   const jobs: Promise<void>[] = [];
-  for (const mode of modes) jobs.push(runChecked(mode, {}).then((r) => void (base[mode] = r)));
-  for (const [name, [mode, extra]] of Object.entries(VARIANTS)) {
-    if (modes.includes(mode)) jobs.push(runChecked(mode, extra).then((r) => void (variant[name] = r)));
+  for (const mode of modes) {
+    jobs.push(runChecked(mode, {}).then((r) => void (base[mode] = r)));
+    for (const [name, extra] of Object.entries(doorModule(mode).variants)) {
+      jobs.push(runChecked(mode, extra).then((r) => void (variant[`${mode}:${name}`] = r)));
+    }
   }
   await Promise.all(jobs); // runStack runs one program per core at a time
   return { base, variant };
 }
 
 async function runChecked(mode: AuthMode, extra: Record<string, unknown>): Promise<StackRun> {
-  const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra), ...(extra.oidcClientSecret ? { secretKeys: ["oidcClientSecret"] } : {}) });
+  const secretKeys = SECRET_KEYS.filter((k) => extra[k] !== undefined);
+  const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra), ...(secretKeys.length > 0 ? { secretKeys } : {}) });
   if (run.error) throw new Error(`the ${mode} stack did not build: ${run.error}`);
   return run;
 }

@@ -1,0 +1,193 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import { DoorComponent, DoorDeps, record } from "../door";
+
+export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
+
+/** The session cookie the ALB sets after login. */
+export const ALB_SESSION_COOKIE = "notes-auth-session";
+
+/** An external OpenID Connect IdP for `authenticate-oidc` instead of the stack's Cognito pool. */
+export interface OidcProviderConfig {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  userInfoEndpoint: string;
+  clientId: string;
+  /** Read as a Pulumi secret; kept out of plain outputs. */
+  clientSecret: pulumi.Input<string>;
+}
+
+export interface AlbOidcFrontDoorArgs {
+  /** ACM certificate of the HTTPS listener. */
+  certificateArn: string;
+  /** An existing VPC and at least two public subnets; undefined creates a VPC with awsx. */
+  network?: { vpcId: string; subnetIds: string[] };
+  /** Open port 80 only to redirect to HTTPS. */
+  redirectHttp: boolean;
+  /** The ALB session: cookie lifetime in seconds and the scopes asked of the IdP. */
+  session: { timeoutSeconds: number; scope: string };
+  deletionProtection: boolean;
+  /** S3 bucket for ALB access logs. */
+  accessLogsBucket?: string;
+  /** A WAFv2 web ACL to associate. */
+  wafAclArn?: string;
+  /** An external IdP instead of the stack's user pool. */
+  idp?: OidcProviderConfig;
+}
+
+export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf";
+
+/** TLS 1.3 with 1.2 fallback, AWS's recommended policy (SH ELB.17). */
+export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const ANYWHERE = "0.0.0.0/0";
+
+/**
+ * `alb-oidc`: an Application Load Balancer that runs the OIDC login itself. Its HTTPS listener
+ * first authenticates (authenticate-cognito with this stack's pool, or authenticate-oidc with the
+ * `oidc*` IdP), then forwards to the notes function as a Lambda target. The browser holds a
+ * session cookie; the handler verifies the ALB-signed `x-amzn-oidc-data` header, including that
+ * the signer is THIS load balancer (ALB_ARN), because the key endpoint is shared by all accounts.
+ *
+ * The VPC comes from awsx (public subnets only, no NAT: the function is not in the VPC), or from
+ * `vpcId` + `subnetIds`. The load balancer and listeners are plain aws resources.
+ */
+export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation> {
+  public readonly mode = "alb-oidc" as const;
+  public readonly loadBalancer: aws.lb.LoadBalancer;
+  public readonly targetGroup: aws.lb.TargetGroup;
+  public readonly httpsListener: aws.lb.Listener;
+  public readonly loginClient?: aws.cognito.UserPoolClient;
+  public readonly dnsName: pulumi.Output<string>;
+  public readonly waf?: aws.wafv2.WebAclAssociation;
+
+  constructor(name: string, args: AlbOidcFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
+    super(ALB_OIDC_DOOR_TYPE, name, {}, opts);
+    const users = deps.users;
+    const child = { parent: this };
+    if (!users && !args.idp) throw new Error("AlbOidcFrontDoor needs the stack's UserDirectory or an external IdP");
+
+    let vpcId: pulumi.Input<string>;
+    let subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    if (args.network) {
+      vpcId = args.network.vpcId;
+      subnetIds = args.network.subnetIds;
+    } else {
+      const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
+        numberOfAvailabilityZones: 2,
+        natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
+        subnetSpecs: [{ type: awsx.ec2.SubnetType.Public, cidrMask: 24 }],
+        subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
+      }, child);
+      vpcId = vpc.vpcId;
+      subnetIds = vpc.publicSubnetIds;
+    }
+
+    const ports = args.redirectHttp ? [443, 80] : [443];
+    const securityGroup = new aws.ec2.SecurityGroup(`${name}-alb-sg`, {
+      vpcId,
+      description: `notes-auth ALB: ${ports.join(" and ")} in; HTTPS out to the IdP`,
+      ingress: ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [ANYWHERE], description: port === 80 ? "redirect to HTTPS" : "HTTPS" })),
+      egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [ANYWHERE], description: "IdP token and user-info endpoints" }],
+    }, child);
+
+    this.loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
+      loadBalancerType: "application",
+      internal: false,
+      securityGroups: [securityGroup.id],
+      subnets: subnetIds,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "strictest",
+      enableDeletionProtection: args.deletionProtection,
+      accessLogs: args.accessLogsBucket ? { bucket: args.accessLogsBucket, enabled: true, prefix: "notes-auth" } : undefined,
+    }, child);
+
+    this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      targetType: "lambda",
+      lambdaMultiValueHeadersEnabled: false,
+      healthCheck: { enabled: false },
+    }, child);
+    const permission = deps.backend.allowInvoke(`${name}-invoke`, "elasticloadbalancing.amazonaws.com", this.targetGroup.arn, child);
+    new aws.lb.TargetGroupAttachment(`${name}-target`, {
+      targetGroupArn: this.targetGroup.arn,
+      targetId: deps.backend.function.arn,
+    }, { parent: this, dependsOn: [permission] });
+
+    this.dnsName = this.loadBalancer.dnsName;
+    const session = { onUnauthenticatedRequest: "authenticate", scope: args.session.scope, sessionTimeout: args.session.timeoutSeconds, sessionCookieName: ALB_SESSION_COOKIE };
+    let authenticate: aws.types.input.lb.ListenerDefaultAction;
+    let issuer: pulumi.Input<string>;
+    let clientId: pulumi.Input<string>;
+    if (args.idp) {
+      const o = args.idp;
+      issuer = o.issuer;
+      clientId = o.clientId;
+      authenticate = {
+        type: "authenticate-oidc",
+        order: 1,
+        authenticateOidc: {
+          ...session,
+          issuer: o.issuer,
+          authorizationEndpoint: o.authorizationEndpoint,
+          tokenEndpoint: o.tokenEndpoint,
+          userInfoEndpoint: o.userInfoEndpoint,
+          clientId: o.clientId,
+          clientSecret: pulumi.secret(o.clientSecret),
+        },
+      };
+    } else {
+      const dir = users!;
+      // The ALB is a confidential client: it keeps the secret and runs the code flow itself.
+      this.loginClient = dir.addClient(`${name}-alb-client`, {
+        generateSecret: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
+        supportedIdentityProviders: ["COGNITO"],
+        callbackUrls: [pulumi.interpolate`https://${this.dnsName}/oauth2/idpresponse`],
+        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+      }, child);
+      issuer = dir.issuer;
+      clientId = this.loginClient.id;
+      authenticate = {
+        type: "authenticate-cognito",
+        order: 1,
+        authenticateCognito: { ...session, userPoolArn: dir.userPoolArn, userPoolClientId: this.loginClient.id, userPoolDomain: dir.domain.domain },
+      };
+    }
+
+    this.httpsListener = new aws.lb.Listener(`${name}-https`, {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: ALB_TLS_POLICY,
+      certificateArn: args.certificateArn,
+      defaultActions: [authenticate, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
+    }, child);
+    if (args.redirectHttp) {
+      new aws.lb.Listener(`${name}-http-redirect`, {
+        loadBalancerArn: this.loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      }, child);
+    }
+    if (args.wafAclArn) {
+      this.waf = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.loadBalancer.arn, webAclArn: args.wafAclArn }, child);
+    }
+
+    const url = pulumi.interpolate`https://${this.dnsName}`;
+    const settings = pulumi.output({ albArn: this.loadBalancer.arn, issuer, clientId });
+    const clientConfig = record({
+      signIn: "open the URL in a browser: the ALB redirects to the login page and keeps the session in a cookie",
+      dnsName: this.dnsName,
+      issuer,
+      note: "point a DNS name covered by albCertificateArn at dnsName (CNAME or alias)",
+    });
+    const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
+    this.publish({ url, settings, clientConfig, cited });
+  }
+}

@@ -1,0 +1,35 @@
+import type { AuthMode } from "../../handlers/authModes";
+import type { DoorModule } from "./door";
+import { albOidcDoor } from "./alb-oidc";
+import { apiKeyDoor } from "./api-key";
+import { cognitoDoor } from "./cognito";
+import { httpJwtDoor } from "./http-jwt";
+import { iamDoor } from "./iam";
+
+/**
+ * Every front door, by authMode: the one place that knows them all. The stack, `npm run plan`,
+ * `npm run compare`, the cost model and the tests iterate it; a mode without a module is a
+ * compile error here.
+ */
+export const DOORS = {
+  iam: iamDoor,
+  cognito: cognitoDoor,
+  "http-jwt": httpJwtDoor,
+  "api-key": apiKeyDoor,
+  "alb-oidc": albOidcDoor,
+} satisfies { [M in AuthMode]: DoorModule<M, any, any> };
+
+/** A door's own arguments, as its module's argsFrom returns them. */
+export type ArgsOf<M extends AuthMode> = ReturnType<(typeof DOORS)[M]["argsFrom"]>;
+/** The chosen door's arguments, whichever door it is. */
+export type DoorArgs = ArgsOf<AuthMode>;
+
+/** The module of a mode, typed loosely for code that treats every door alike. */
+export function doorModule(mode: AuthMode): DoorModule<AuthMode, unknown, string> {
+  return DOORS[mode] as unknown as DoorModule<AuthMode, unknown, string>;
+}
+
+/** The least config a door needs, with one CORS origin and a region: what reports and tests run. */
+export function doorConfig(mode: AuthMode, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { "aws:region": "us-east-1", authMode: mode, corsOrigins: ["https://app.example.com"], ...DOORS[mode].minimalConfig, ...extra };
+}

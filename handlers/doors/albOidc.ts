@@ -1,0 +1,33 @@
+import { Unauthorized } from "../http/errors";
+import { parseGroups } from "../principal";
+import { SettingsOf, settings, text } from "../settings";
+import type { HandlerDoor } from "./door";
+import { AlbIdentityVerifier, createAlbVerifier } from "./albVerifier";
+
+export const albOidcSettings = settings({
+  /** THIS load balancer: the only accepted `signer`. */
+  albArn: text("ALB_ARN"),
+  /** The IdP issuer the ALB authenticates against. */
+  issuer: text("ALB_ISSUER"),
+  /** The OIDC client the ALB uses. */
+  clientId: text("ALB_CLIENT_ID"),
+});
+export type AlbOidcSettings = SettingsOf<typeof albOidcSettings>;
+
+/**
+ * `alb-oidc`: an ALB target event; the caller is the signed x-amzn-oidc-data header, verified
+ * here (the ALB is not the only way to reach a function), never x-amzn-oidc-identity.
+ */
+export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbIdentityVerifier> = {
+  shape: "alb",
+  settings: albOidcSettings,
+  init: (s) => createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId }),
+  async principal(req, _s, stack, verifier) {
+    const token = req.headers["x-amzn-oidc-data"];
+    if (!token || !verifier) throw new Unauthorized();
+    const claims = await verifier.verify(token);
+    const groups = parseGroups(claims["cognito:groups"]);
+    const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
+    return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "alb-oidc", groups, scopes: [], isAdmin: groups.includes(stack.adminGroup) };
+  },
+};

@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { Unauthorized } from "../http/errors";
+import { Principal } from "../principal";
+import { ConfigurationError, SettingsOf, flag, list, settings } from "../settings";
+import type { HandlerDoor } from "./door";
+import { allowedClientIds, fromUserPoolClaims } from "./userPoolTokens";
+
+export const apiKeySettings = settings({
+  /** Key ids allowed on /admin/*. */
+  adminApiKeyIds: list("ADMIN_API_KEY_IDS"),
+  /** A Cognito ID token is also required, and it (not the key) identifies the caller. */
+  userTokens: flag("API_KEY_USER_TOKENS"),
+  /** With user tokens: the app clients whose ID tokens are accepted. */
+  allowedClientIds: { ...allowedClientIds, nonEmpty: false },
+});
+export type ApiKeySettings = SettingsOf<typeof apiKeySettings>;
+
+/** REST API key: identifies an application, never a user. */
+export function fromApiKey(event: APIGatewayProxyEvent, adminKeyIds: string[]): Principal {
+  const keyId = event.requestContext?.identity?.apiKeyId;
+  if (!keyId) throw new Unauthorized();
+  return { id: `apikey:${keyId}`, kind: "machine", door: "api-key", groups: [], scopes: [], isAdmin: adminKeyIds.includes(keyId) };
+}
+
+/** `api-key`: REST v1; the key's id, or with user tokens the user pool claims. */
+export const apiKeyDoor: HandlerDoor<ApiKeySettings> = {
+  shape: "rest-v1",
+  settings: apiKeySettings,
+  validate(s) {
+    if (s.userTokens && s.allowedClientIds.length === 0) throw new ConfigurationError(`${allowedClientIds.env} is not set`);
+  },
+  principal: (req, s, stack) => {
+    const event = req.event as APIGatewayProxyEvent;
+    return s.userTokens ? fromUserPoolClaims(event, s.allowedClientIds, stack) : fromApiKey(event, s.adminApiKeyIds);
+  },
+};

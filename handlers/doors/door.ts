@@ -1,0 +1,26 @@
+import type { EventShape, ApiRequest } from "../http/request";
+import type { Principal } from "../principal";
+import type { SettingsCodec } from "../settings";
+import type { StackEnv } from "../env";
+
+/**
+ * One front door as the handler sees it: the event shape it produces, the settings the
+ * infrastructure hands over for it, and its principal rule. Everything the handler knows about
+ * a door is here; components/doors/<mode>/ holds the rest (and encodes these settings).
+ */
+export interface HandlerDoor<S, State = undefined> {
+  /** The only event shape this door sends; any other shape has no verified identity here. */
+  shape: EventShape;
+  /** The door's settings: the component encodes them, handlers/env.ts decodes them. */
+  settings: SettingsCodec<S>;
+  /** Checks across settings that the codec cannot express (named in the error). */
+  validate?(settings: S, stack: StackEnv): void;
+  /** Builds, once per container, what the rule needs besides settings (the ALB key cache, say). */
+  init?(settings: S, stack: StackEnv): State;
+  /**
+   * The caller, from what this door verified ONLY (authorizer claims, the IAM identity API
+   * Gateway checked, the ALB-signed header): never from the body, the path or client headers.
+   * Throws Unauthorized when there is no verified principal.
+   */
+  principal(req: ApiRequest, settings: S, stack: StackEnv, state: State): Principal | Promise<Principal>;
+}

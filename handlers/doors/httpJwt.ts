@@ -1,0 +1,41 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import { Unauthorized } from "../http/errors";
+import { Principal, parseGroups, parseScopes } from "../principal";
+import { SettingsOf, optional, settings } from "../settings";
+import type { StackEnv } from "../env";
+import type { HandlerDoor } from "./door";
+import { allowedClientIds } from "./userPoolTokens";
+
+export const httpJwtSettings = settings({
+  allowedClientIds,
+  /** The scope that admin routes need. */
+  adminScope: optional("ADMIN_SCOPE"),
+});
+export type HttpJwtSettings = SettingsOf<typeof httpJwtSettings>;
+
+/** HTTP API JWT authorizer: access tokens for our clients; client credentials are machines. */
+export function fromJwt(event: APIGatewayProxyEventV2WithJWTAuthorizer, s: HttpJwtSettings, stack: StackEnv): Principal {
+  const jwt = event.requestContext?.authorizer?.jwt;
+  const claims = jwt?.claims as Record<string, unknown> | undefined;
+  if (!claims || typeof claims.sub !== "string" || claims.sub === "") throw new Unauthorized();
+  if (claims.token_use !== undefined && claims.token_use !== "access") throw new Unauthorized("an access token is required");
+  const audience = (claims.client_id ?? claims.aud) as unknown;
+  const audiences = Array.isArray(audience) ? audience.map(String) : [String(audience)];
+  if (!audiences.some((a) => s.allowedClientIds.includes(a))) throw new Unauthorized("token was issued to another client");
+  const scopes = jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope);
+  const groups = parseGroups(claims["cognito:groups"]);
+  const hasAdminScope = !!s.adminScope && scopes.includes(s.adminScope);
+  const isMachine = typeof claims.client_id === "string" && claims.sub === claims.client_id && claims.username === undefined;
+  if (isMachine) return { id: `client:${claims.client_id}`, kind: "machine", door: "http-jwt", groups: [], scopes, isAdmin: hasAdminScope };
+  const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
+  // Any user of the SPA client may ask for the admin scope, so users also need the admin group.
+  const isAdmin = hasAdminScope && (fromOurPool ? groups.includes(stack.adminGroup) : true);
+  return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "http-jwt", groups, scopes, isAdmin };
+}
+
+/** `http-jwt`: HTTP API payload 2.0 with the JWT authorizer's claims and scopes. */
+export const httpJwtDoor: HandlerDoor<HttpJwtSettings> = {
+  shape: "http-v2",
+  settings: httpJwtSettings,
+  principal: (req, s, stack) => fromJwt(req.event as APIGatewayProxyEventV2WithJWTAuthorizer, s, stack),
+};

@@ -1,0 +1,32 @@
+import type { AddressInfo } from "net";
+import { TABLE_KEYS } from "../handlers/notes/table";
+
+/** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
+export const NOTES_KEY_SCHEMA = {
+  KeySchema: [{ AttributeName: TABLE_KEYS.partition, KeyType: "HASH" as const }, { AttributeName: TABLE_KEYS.sort, KeyType: "RANGE" as const }],
+  AttributeDefinitions: [{ AttributeName: TABLE_KEYS.partition, AttributeType: "S" as const }, { AttributeName: TABLE_KEYS.sort, AttributeType: "S" as const }],
+};
+
+export interface LocalDynamo {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite (an in-process DynamoDB) on a loopback port; with `path`, data is kept on disk there
+ * (LevelDB) and survives a restart.
+ */
+export async function startDynalite(opts: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const dynalite = require("dynalite");
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path ? { path: opts.path } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

@@ -1,0 +1,156 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource as the program registered it. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  /** The parent's URN; undefined for the stack itself. */
+  parent?: string;
+  /** False for component resources. */
+  custom: boolean;
+  /** The resource options that never reach the provider: protect and retainOnDelete. */
+  options: { protect: boolean; retainOnDelete: boolean };
+  /** URNs this resource depends on (dependsOn and the resources its inputs come from), as the engine sees them. */
+  dependencies: string[];
+  inputs: Record<string, any>;
+  /** What a component registered with registerOutputs (doors: url, client config, cited children). */
+  outputs?: Record<string, any>;
+}
+
+export const MOCK_ACCOUNT = "123456789012";
+export const MOCK_REGION = "us-east-1";
+
+/**
+ * Recording mocks (after pulumi-awsx's tests): every resource's type, name, URN, parent,
+ * options, dependencies and inputs are kept, and each component's registered outputs; provider
+ * outputs are plausible values, ARNs included, so wiring can be asserted. Unknown invokes throw,
+ * so a new data source cannot slip in unmocked.
+ */
+export async function installRecordingMocks(project: string, stack: string): Promise<RecordedResource[]> {
+  const recorded: RecordedResource[] = [];
+  const inputs = new Map<string, Promise<any>>();
+  await pulumi.runtime.setMocks({
+    newResource: async (args) => {
+      inputs.set(`${args.type}::${args.name}`, plainAssets(args.inputs));
+      const { id, state } = mockState(args.type, args.name, args.inputs);
+      return { id, state };
+    },
+    call: (args) => mockCall(args.token, args.inputs),
+  }, project, stack, /* preview */ false);
+
+  // The monitor sees each registration as the engine would: parent, options and dependencies.
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+    register(req, async (err: unknown, res: any) => {
+      if (!err) {
+        recorded.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: res.getUrn(),
+          parent: req.getParent() || undefined,
+          custom: req.getCustom(),
+          options: { protect: !!req.getProtect(), retainOnDelete: !!req.getRetainondelete() },
+          dependencies: req.getDependenciesList(),
+          inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
+        });
+      }
+      callback(err, res);
+    });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req: any, callback: (err: unknown, res: any) => void) => {
+    const resource = recorded.find((r) => r.urn === req.getUrn());
+    if (resource) resource.outputs = req.getOutputs()?.toJavaScript();
+    registerOutputs(req, callback);
+  };
+  return recorded;
+}
+
+/** Assets and archives as plain JSON, so tests can read a function's code: {assets: {file: {text}}}. */
+async function plainAssets(value: any): Promise<any> {
+  if (value instanceof pulumi.asset.AssetArchive) {
+    const assets = await (value as any).assets;
+    const out: Record<string, unknown> = {};
+    for (const [name, a] of Object.entries(assets)) out[name] = await plainAssets(a);
+    return { assets: out };
+  }
+  if (value instanceof pulumi.asset.StringAsset) return { text: await (value as any).text };
+  if (value instanceof pulumi.asset.FileAsset) return { path: await (value as any).path };
+  if (Array.isArray(value)) return Promise.all(value.map(plainAssets));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plainAssets(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+function mockCall(token: string, inputs: any): Record<string, any> {
+  switch (token) {
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+    case "aws:index/getRegion:getRegion":
+      return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: MOCK_REGION };
+    default:
+      throw new Error(`unmocked invoke ${token} ${JSON.stringify(inputs)}`);
+  }
+}
+
+const arn = (service: string, resource: string, region = MOCK_REGION) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
+
+/** Plausible provider outputs for the types the program uses. */
+export function mockState(type: string, name: string, inputs: any): { id: string; state: Record<string, any> } {
+  const id = `${name}-id`;
+  const base = { ...inputs, id };
+  switch (type) {
+    case "aws:dynamodb/table:Table":
+      return { id: name, state: { ...base, name, arn: arn("dynamodb", `table/${name}`) } };
+    case "aws:s3/bucket:Bucket":
+      return { id: name, state: { ...base, bucket: name, arn: `arn:aws:s3:::${name}` } };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { id: name, state: { ...base, name, arn: arn("logs", `log-group:${name}`) } };
+    case "aws:iam/role:Role":
+      return { id: name, state: { ...base, name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}` } };
+    case "aws:lambda/function:Function": {
+      const fnArn = arn("lambda", `function:${name}`);
+      return { id: name, state: { ...base, name, arn: fnArn, invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations` } };
+    }
+    case "aws:apigateway/restApi:RestApi":
+      return { id, state: { ...base, rootResourceId: `${name}-root`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${id}` } };
+    case "aws:apigateway/stage:Stage":
+      return { id, state: { ...base, invokeUrl: `https://${inputs.restApi}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`, arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`, executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`) } };
+    case "aws:apigateway/apiKey:ApiKey":
+      return { id, state: { ...base, value: inputs.value ?? `mock-api-key-value-for-${name}`, arn: `arn:aws:apigateway:${MOCK_REGION}::/apikeys/${id}` } };
+    case "aws:apigatewayv2/api:Api":
+      return { id, state: { ...base, apiEndpoint: `https://${id}.execute-api.${MOCK_REGION}.amazonaws.com`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${id}` } };
+    case "aws:apigatewayv2/stage:Stage":
+      return { id, state: { ...base, invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/`, arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${inputs.apiId}/stages/${inputs.name}` } };
+    case "aws:cognito/userPool:UserPool": {
+      const poolId = `${MOCK_REGION}_${name.replace(/[^A-Za-z0-9]/g, "")}`;
+      return { id: poolId, state: { ...base, id: poolId, arn: arn("cognito-idp", `userpool/${poolId}`), endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${poolId}` } };
+    }
+    case "aws:cognito/userPoolClient:UserPoolClient":
+      return { id: `${name}-client-id`, state: { ...base, id: `${name}-client-id`, clientSecret: inputs.generateSecret ? `mock-secret-of-${name}` : "" } };
+    case "aws:cognito/resourceServer:ResourceServer":
+      return { id, state: { ...base, scopeIdentifiers: (inputs.scopes ?? []).map((s: any) => `${inputs.identifier}/${s.scopeName}`) } };
+    case "aws:cognito/identityPool:IdentityPool":
+      return { id: `${MOCK_REGION}:00000000-0000-4000-8000-${name.length.toString().padStart(12, "0")}`, state: { ...base, arn: arn("cognito-identity", `identitypool/${name}`) } };
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const lbArn = arn("elasticloadbalancing", `loadbalancer/app/${name}/0123456789abcdef`);
+      return { id: lbArn, state: { ...base, arn: lbArn, arnSuffix: `app/${name}/0123456789abcdef`, dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
+    }
+    case "aws:lb/targetGroup:TargetGroup": {
+      const tgArn = arn("elasticloadbalancing", `targetgroup/${name}/0123456789abcdef`);
+      return { id: tgArn, state: { ...base, arn: tgArn, arnSuffix: `targetgroup/${name}/0123456789abcdef` } };
+    }
+    case "awsx:ec2:Vpc":
+      return { id, state: { ...base, vpcId: `vpc-${name}`, publicSubnetIds: ["subnet-public-a", "subnet-public-b"], privateSubnetIds: ["subnet-private-a", "subnet-private-b"], isolatedSubnetIds: [] } };
+    default:
+      return { id, state: { ...base, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}`) } };
+  }
+}

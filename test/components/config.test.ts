@@ -1,0 +1,100 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { AUTH_MODES, ConfigError, parseStackConfig } from "../../components/config";
+import { ArgsOf, DOORS } from "../../components/doors/registry";
+
+const ROOT = path.join(__dirname, "..", "..");
+const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
+const declared = project.config as Record<string, { type: string; description: string; default?: unknown; secret?: boolean }>;
+const lookup = (values: Record<string, unknown>) => (key: string) => {
+  const v = values[key];
+  return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+};
+const parse = (values: Record<string, unknown>) => parseStackConfig(lookup(values));
+const fails = (values: Record<string, unknown>, key: string, ...mentions: string[]) => {
+  assert.throws(() => parse(values), (err: unknown) => {
+    assert.ok(err instanceof ConfigError, String(err));
+    assert.equal(err.key, key);
+    assert.ok(err.message.startsWith(`notes-auth:${key} `), err.message);
+    for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
+    return true;
+  });
+};
+
+describe("stack config", () => {
+  describe("authMode", () => {
+    it("is required, and the error lists every allowed value", () => fails({}, "authMode", ...AUTH_MODES));
+    it("rejects an unknown value by name", () => fails({ authMode: "oauth" }, "authMode", '"oauth"', ...AUTH_MODES));
+    it("accepts each mode with its minimal settings", () => {
+      assert.equal(parse({ authMode: "cognito" }).stack.authMode, "cognito");
+      assert.equal((parse({ authMode: "api-key", apiKeyClients: ["a"] }).door as ArgsOf<"api-key">).clients[0], "a");
+    });
+  });
+
+  describe("mode requirements", () => {
+    it("alb-oidc needs a certificate", () => fails({ authMode: "alb-oidc" }, "albCertificateArn", "alb-oidc"));
+    it("api-key needs at least one client", () => fails({ authMode: "api-key" }, "apiKeyClients", "api-key"));
+    it("an external JWT issuer needs its audiences, and the reverse", () => {
+      fails({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/" }, "jwtAudiences");
+      fails({ authMode: "http-jwt", jwtAudiences: ["abc"] }, "jwtIssuer");
+    });
+    it("the oidc* keys come all together", () => fails({ authMode: "alb-oidc", albCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x", oidcIssuer: "https://idp.example.com" }, "oidcAuthorizationEndpoint"));
+    it("admin API-key clients must be configured clients", () => fails({ authMode: "api-key", apiKeyClients: ["a"], apiKeyAdminClients: ["b"] }, "apiKeyAdminClients", '"b"'));
+  });
+
+  describe("values", () => {
+    it("rejects a non-boolean protectData", () => fails({ authMode: "cognito", protectData: "yes" }, "protectData", "true or false"));
+    it("rejects a log retention CloudWatch does not offer", () => fails({ authMode: "cognito", logRetentionDays: "31" }, "logRetentionDays", "30"));
+    it("rejects * and plain-http origins in corsOrigins", () => {
+      fails({ authMode: "cognito", corsOrigins: ["*"] }, "corsOrigins", "never *");
+      fails({ authMode: "cognito", corsOrigins: ["http://evil.example.com"] }, "corsOrigins");
+    });
+    it("rejects a list given as a plain string", () => fails({ authMode: "cognito", corsOrigins: "https://a.example.com" }, "corsOrigins", "list"));
+    it("rejects a burst below the rate", () => fails({ authMode: "cognito", throttleRateLimit: "100", throttleBurstLimit: "10" }, "throttleBurstLimit"));
+    it("rejects a malformed machine-role principal", () => fails({ authMode: "iam", machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
+    it("rejects a Cognito domain prefix Cognito would refuse", () => {
+      fails({ authMode: "cognito", cognitoDomainPrefix: "My_Notes" }, "cognitoDomainPrefix", "lower-case");
+      fails({ authMode: "cognito", cognitoDomainPrefix: "notes-cognito" }, "cognitoDomainPrefix", '"cognito"');
+      assert.equal(parse({ authMode: "cognito", cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix, "acme-notes");
+    });
+    it("rejects an unknown quota period", () => fails({ authMode: "api-key", apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
+  });
+
+  describe("Pulumi.yaml", () => {
+    it("declares every key with a type and a description", () => {
+      for (const [key, decl] of Object.entries(declared)) {
+        assert.ok(["string", "boolean", "integer", "array"].includes(decl.type), key);
+        assert.ok(decl.description && decl.description.length > 10, key);
+      }
+    });
+    it("declares the defaults the program applies, so both agree (every door's keys, under that door)", () => {
+      for (const mode of AUTH_MODES) {
+        const minimal = { authMode: mode, ...DOORS[mode].minimalConfig };
+        const defaults = parse(minimal);
+        for (const [key, decl] of Object.entries(declared)) {
+          if (key === "authMode" || decl.default === undefined || key in DOORS[mode].minimalConfig) continue;
+          const explicit = parse({ ...minimal, [key]: decl.default });
+          assert.deepEqual(explicit, defaults, `${mode} ${key}: default ${JSON.stringify(decl.default)}`);
+        }
+      }
+    });
+    it("declares every key the program reads, whichever door", () => {
+      // given a lookup that records every key asked for; when each door's full config is parsed
+      const read = new Set<string>();
+      const oidc: Record<string, string> = { oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/a", oidcTokenEndpoint: "https://idp.example.com/t", oidcUserInfoEndpoint: "https://idp.example.com/u", oidcClientId: "c", oidcClientSecret: "s" };
+      for (const mode of AUTH_MODES) {
+        const values = { authMode: mode, ...DOORS[mode].minimalConfig, ...(mode === "alb-oidc" ? oidc : {}) };
+        parseStackConfig((key) => (read.add(key), lookup(values)(key)));
+      }
+      // then each is declared
+      assert.ok(read.size > 30);
+      for (const key of read) assert.ok(key in declared, `Pulumi.yaml declares ${key}`);
+    });
+    it("is what the README's config reference documents", () => {
+      const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+      for (const key of Object.keys(declared)) assert.ok(readme.includes(`\`${key}\``), `README mentions ${key}`);
+    });
+  });
+});

@@ -1,0 +1,125 @@
+import * as assert from "assert";
+import { runStack } from "../../../offline/runStack";
+import { StackRun, ofType, one, runMode, unsecret } from "../../support/stack";
+
+const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/door-alb/0123456789abcdef";
+const TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/door-tg/0123456789abcdef";
+
+describe("AlbOidcFrontDoor", function () {
+  let run: StackRun;
+  before(async () => {
+    // given authMode alb-oidc with a certificate and the stack's pool
+    run = await runMode("alb-oidc");
+  });
+
+  it("listens on HTTPS with the certificate and a TLS 1.3 policy", () => {
+    const https = one(run, "aws:lb/listener:Listener", "door-https").inputs;
+    assert.equal(https.protocol, "HTTPS");
+    assert.equal(https.port, 443);
+    assert.match(https.certificateArn, /^arn:aws:acm:/);
+    assert.match(https.sslPolicy, /^ELBSecurityPolicy-TLS13-1-[23]-/);
+  });
+
+  it("authenticates with Cognito first (never allow), then forwards to the Lambda target group", () => {
+    const actions = one(run, "aws:lb/listener:Listener", "door-https").inputs.defaultActions;
+    assert.equal(actions.length, 2);
+    assert.equal(actions[0].type, "authenticate-cognito");
+    assert.equal(actions[0].order, 1);
+    assert.equal(actions[0].authenticateCognito.onUnauthenticatedRequest, "authenticate");
+    assert.equal(actions[0].authenticateCognito.userPoolArn, "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool");
+    assert.equal(actions[0].authenticateCognito.userPoolClientId, "door-alb-client-client-id");
+    assert.equal(actions[0].authenticateCognito.sessionTimeout, 3600);
+    assert.deepEqual({ type: actions[1].type, order: actions[1].order, tg: actions[1].targetGroupArn }, { type: "forward", order: 2, tg: TG_ARN });
+  });
+
+  it("opens port 80 only to redirect to HTTPS", () => {
+    const http = ofType(run, "aws:lb/listener:Listener").filter((l) => l.inputs.protocol === "HTTP");
+    assert.equal(http.length, 1);
+    assert.deepEqual(http[0].inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+  });
+
+  it("drops invalid headers and mitigates desync on an internet-facing ALB", () => {
+    const lb = one(run, "aws:lb/loadBalancer:LoadBalancer").inputs;
+    assert.equal(lb.dropInvalidHeaderFields, true);
+    assert.ok(["defensive", "strictest"].includes(lb.desyncMitigationMode));
+    assert.equal(lb.internal, false);
+    assert.deepEqual(lb.subnets, ["subnet-public-a", "subnet-public-b"]);
+  });
+
+  it("lets in 443 and 80 only", () => {
+    const sg = one(run, "aws:ec2/securityGroup:SecurityGroup").inputs;
+    assert.deepEqual(sg.ingress.map((r: any) => [r.fromPort, r.toPort]).sort(), [[443, 443], [80, 80]].sort());
+  });
+
+  it("lets only this target group invoke the function, and has no function URL", () => {
+    const p = one(run, "aws:lambda/permission:Permission").inputs;
+    assert.equal(p.principal, "elasticloadbalancing.amazonaws.com");
+    assert.equal(p.sourceArn, TG_ARN);
+    assert.equal(one(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").inputs.targetId, "arn:aws:lambda:us-east-1:123456789012:function:notes-api");
+    assert.equal(one(run, "aws:lb/targetGroup:TargetGroup").inputs.targetType, "lambda");
+    assert.equal(ofType(run, "aws:lambda/functionUrl:FunctionUrl").length, 0);
+  });
+
+  it("uses a confidential code-flow client whose callback is the ALB", () => {
+    const c = one(run, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client").inputs;
+    assert.equal(c.generateSecret, true);
+    assert.deepEqual(c.allowedOauthFlows, ["code"]);
+    assert.deepEqual(c.callbackUrls, ["https://door-alb-1234567890.us-east-1.elb.amazonaws.com/oauth2/idpresponse"]);
+  });
+
+  it("tells the handler this ALB's ARN for the signer check", () => {
+    const env = one(run, "aws:lambda/function:Function").inputs.environment.variables;
+    assert.equal(env.AUTH_MODE, "alb-oidc");
+    assert.equal(env.ALB_ARN, LB_ARN);
+    assert.equal(env.ALB_CLIENT_ID, "door-alb-client-client-id");
+  });
+
+  it("builds the VPC with awsx: public subnets, no NAT", () => {
+    const vpc = one(run, "awsx:ec2:Vpc").inputs;
+    assert.equal(vpc.natGateways.strategy, "None");
+    assert.deepEqual(vpc.subnetSpecs.map((s: any) => s.type), ["Public"]);
+  });
+
+  describe("with an external OIDC IdP and an existing VPC, no redirect listener", () => {
+    let ext: StackRun;
+    before(async () => {
+      ext = await runStack({
+        stack: "test",
+        secretKeys: ["oidcClientSecret"],
+        config: {
+          authMode: "alb-oidc", "aws:region": "us-east-1",
+          albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false,
+          vpcId: "vpc-existing", subnetIds: ["subnet-1", "subnet-2"],
+          oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
+          oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
+          oidcClientId: "alb-client", oidcClientSecret: "s3cr3t-value",
+        },
+      });
+      assert.equal(ext.error, undefined, ext.error);
+    });
+    it("uses authenticate-oidc with the IdP's endpoints and creates no user pool or VPC", () => {
+      const actions = unsecret(one(ext, "aws:lb/listener:Listener", "door-https").inputs.defaultActions);
+      assert.equal(actions.secret, true, "the actions hold the client secret, so Pulumi keeps them secret");
+      const [auth] = actions.value;
+      assert.equal(auth.authenticateOidc.clientId, "alb-client");
+      assert.equal(auth.type, "authenticate-oidc");
+      assert.equal(auth.authenticateOidc.issuer, "https://idp.example.com");
+      assert.equal(auth.authenticateOidc.tokenEndpoint, "https://idp.example.com/token");
+      assert.equal(auth.authenticateOidc.onUnauthenticatedRequest, "authenticate");
+      assert.equal(ofType(ext, "aws:cognito/userPool:UserPool").length, 0);
+      assert.equal(ofType(ext, "awsx:ec2:Vpc").length, 0);
+      assert.deepEqual(one(ext, "aws:lb/loadBalancer:LoadBalancer").inputs.subnets, ["subnet-1", "subnet-2"]);
+      assert.equal(ofType(ext, "aws:lb/listener:Listener").length, 1, "no port-80 listener");
+      assert.deepEqual(one(ext, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress.map((r: any) => r.fromPort), [443]);
+    });
+    it("never puts the client secret in a plain output", () => {
+      assert.ok(!JSON.stringify(ext.outputs).includes("s3cr3t-value"));
+    });
+  });
+
+  it("without a certificate, stops before any resource and names the key", async () => {
+    const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc" } });
+    assert.ok(bad.error?.includes("notes-auth:albCertificateArn"), bad.error);
+    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
+  });
+});

@@ -1,0 +1,44 @@
+import * as assert from "assert";
+import { AUTH_MODES, AuthMode } from "../../components/config";
+import { runStack } from "../../offline/runStack";
+import { StackRun, resourcesUnder, runMode } from "../support/stack";
+
+const BUILT_MODES: readonly AuthMode[] = AUTH_MODES;
+
+describe("switching the front door", function () {
+  const runs = new Map<AuthMode, StackRun>();
+  before(async () => {
+    for (const mode of BUILT_MODES) runs.set(mode, await runMode(mode));
+  });
+
+  it("keeps every backend resource's URN and the table's and bucket's inputs", () => {
+    const [first, ...others] = BUILT_MODES;
+    const base = resourcesUnder(runs.get(first)!, "notes-auth:backend:NotesBackend");
+    assert.ok(base.length >= 10, "the backend has its resources");
+    for (const mode of others) {
+      const here = resourcesUnder(runs.get(mode)!, "notes-auth:backend:NotesBackend");
+      assert.deepEqual(here.map((r) => r.urn).sort(), base.map((r) => r.urn).sort(), `${first} -> ${mode}`);
+      for (const type of ["aws:dynamodb/table:Table", "aws:s3/bucket:Bucket"]) {
+        assert.deepEqual(here.find((r) => r.type === type)!.inputs, base.find((r) => r.type === type)!.inputs, `${type} ${first} -> ${mode}`);
+      }
+    }
+  });
+
+  it("keeps the user pool wherever the stack has one", () => {
+    const pools = BUILT_MODES.map((m) => runs.get(m)!.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")).filter(Boolean);
+    for (const p of pools) assert.deepEqual({ urn: p!.urn, inputs: p!.inputs }, { urn: pools[0]!.urn, inputs: pools[0]!.inputs });
+  });
+});
+
+describe("a bad authMode", function () {
+  for (const [label, value] of [["missing", undefined], ["unknown", "saml"]] as const) {
+    it(`(${label}) stops the program before any resource, naming the key and the allowed values`, async () => {
+      const run = await runStack({ stack: "test", config: value === undefined ? {} : { authMode: value } });
+      assert.ok(run.error, "the program fails");
+      assert.ok(run.error!.includes("notes-auth:authMode"), run.error);
+      for (const mode of AUTH_MODES) assert.ok(run.error!.includes(mode), `${mode} listed: ${run.error}`);
+      assert.deepEqual(run.resources.filter((r) => r.custom), [], "no resource was registered");
+    });
+  }
+
+});

@@ -1,0 +1,275 @@
+import * as assert from "assert";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { AuthMode } from "../../handlers/authModes";
+import { createAlbVerifier } from "../../handlers/doors/albVerifier";
+import { ALB_ARN, ALB_CLIENT, Call, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite } from "../support/handler";
+
+type Db = Awaited<ReturnType<typeof startDynalite>>;
+const key = albKey();
+const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
+
+/** One door: how to turn a call by a user into that door's event. */
+interface Door {
+  name: string;
+  mode: AuthMode;
+  event: (c: Call, user: string) => any;
+}
+const PROVIDER = (sub: string) => `cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234,cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234:CognitoSignIn:${sub}`;
+const DOORS: Door[] = [
+  { name: "REST v1 (iam, identity-pool user)", mode: "iam", event: (c, u) => restEvent(c, { identity: { cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: PROVIDER(u), userArn: "arn:aws:sts::123456789012:assumed-role/notes-user-role/CognitoIdentityCredentials" } }) },
+  { name: "REST v1 (api-key)", mode: "api-key", event: (c, u) => restEvent(c, { identity: { apiKeyId: `key-of-${u}` } }) },
+  { name: "REST v1 (cognito)", mode: "cognito", event: (c, u) => restEvent(c, { claims: idClaims(u) }) },
+  { name: "HTTP v2 (http-jwt)", mode: "http-jwt", event: (c, u) => httpEvent(c, accessClaims(u, ["notes/read", "notes/write"])) },
+  { name: "ALB single-value (alb-oidc)", mode: "alb-oidc", event: (c, u) => albEvent(c, signAlbToken(key, { sub: u })) },
+  { name: "ALB multi-value (alb-oidc)", mode: "alb-oidc", event: (c, u) => albEvent(c, signAlbToken(key, { sub: u }), true) },
+];
+
+describe("handler against dynalite", function () {
+  let db: Db;
+  before(async () => {
+    db = await startDynalite();
+  });
+  after(async () => db.close());
+  const rows = async () => ((await db.client.send(new ScanCommand({ TableName: db.table }))).Items ?? []).length;
+
+  for (const door of DOORS) {
+    describe(door.name, () => {
+      const call = (c: Call, user = USER_A) => handlerFor(door.mode, db.client, { alb: verifier })(door.event(c, user));
+
+      it("creates, reads, lists, updates and deletes a note (full CRUD)", async () => {
+        // when A creates a note
+        const created = await call({ method: "POST", path: "/notes", body: { title: " First ", content: "hello", tags: ["a"] } });
+        assert.equal(created.status, 201, JSON.stringify(created.body));
+        assert.equal(created.body.title, "First");
+        assert.equal(created.body.userId, undefined, "the owner id is not echoed");
+        const id = created.body.noteId;
+        assert.equal(created.headers.Location, `/notes/${id}`);
+        // then A reads and lists it
+        assert.deepEqual((await call({ method: "GET", path: `/notes/${id}` })).body, created.body);
+        const list = await call({ method: "GET", path: "/notes" });
+        assert.equal(list.status, 200);
+        assert.ok(list.body.items.some((n: any) => n.noteId === id));
+        // and updates it
+        const updated = await call({ method: "PUT", path: `/notes/${id}`, body: { content: "changed" } });
+        assert.equal(updated.status, 200);
+        assert.equal(updated.body.content, "changed");
+        assert.equal(updated.body.title, "First");
+        // and deletes it
+        assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 204);
+        assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 404);
+        assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 404);
+      });
+
+      it("isolates principals: B cannot read, change or delete A's note, and it stays as it was", async () => {
+        const a = await call({ method: "POST", path: "/notes", body: { title: "A's", content: "secret" } });
+        const id = a.body.noteId;
+        for (const c of [{ method: "GET", path: `/notes/${id}` }, { method: "PUT", path: `/notes/${id}`, body: { title: "pwned" } }, { method: "DELETE", path: `/notes/${id}` }, { method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 3 } }]) {
+          const res = await call(c, USER_B);
+          assert.equal(res.status, 404, `${c.method}: ${JSON.stringify(res.body)}`);
+          assert.deepEqual(res.body, { message: "note not found" }, "the same answer as for a missing note");
+        }
+        assert.ok(!(await call({ method: "GET", path: "/notes" }, USER_B)).body.items.some((n: any) => n.noteId === id));
+        assert.deepEqual((await call({ method: "GET", path: `/notes/${id}` })).body, a.body);
+      });
+
+      it("reports the caller at /me", async () => {
+        const res = await call({ method: "GET", path: "/me" });
+        assert.equal(res.status, 200);
+        assert.equal(res.body.id, door.mode === "api-key" ? `apikey:key-of-${USER_A}` : USER_A);
+        assert.equal(res.body.door, door.mode);
+      });
+    });
+  }
+
+  describe("listing", () => {
+    it("pages with limit and an opaque cursor, only through the caller's own notes", async () => {
+      const user = "33333333-3333-4333-8333-333333333333";
+      const call = (c: Call) => handlerFor("cognito", db.client)(restEvent(c, { claims: idClaims(user) }));
+      for (let i = 0; i < 5; i++) await call({ method: "POST", path: "/notes", body: { title: `n${i}`, content: "" } });
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await call({ method: "GET", path: "/notes", query: { limit: "2", ...(cursor ? { cursor } : {}) } });
+        assert.equal(page.status, 200, JSON.stringify(page.body));
+        assert.ok(page.body.items.length <= 2);
+        seen.push(...page.body.items.map((n: any) => n.title));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      assert.deepEqual(seen.sort(), ["n0", "n1", "n2", "n3", "n4"]);
+    });
+  });
+
+  describe("bad input writes nothing", () => {
+    const call = (c: Call) => handlerFor("cognito", db.client)(restEvent(c, { claims: idClaims(USER_A) }));
+    const cases: [string, Call, number, RegExp][] = [
+      ["malformed JSON", { method: "POST", path: "/notes", body: "{not json" }, 400, /malformed JSON/],
+      ["a missing title", { method: "POST", path: "/notes", body: { content: "x" } }, 400, /^title: is required$/],
+      ["a title of the wrong type", { method: "POST", path: "/notes", body: { title: 5, content: "x" } }, 400, /^title: must be a string$/],
+      ["an empty title", { method: "POST", path: "/notes", body: { title: "  ", content: "x" } }, 400, /^title: must not be empty$/],
+      ["a title over 200 characters", { method: "POST", path: "/notes", body: { title: "t".repeat(201), content: "x" } }, 400, /^title: must be at most 200/],
+      ["content over 64 KiB", { method: "POST", path: "/notes", body: { title: "t", content: "é".repeat(33000) } }, 400, /^content: must be at most 65536 bytes$/],
+      ["eleven tags", { method: "POST", path: "/notes", body: { title: "t", content: "c", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) } }, 400, /^tags: must have at most 10/],
+      ["a forged userId in the body", { method: "POST", path: "/notes", body: { title: "t", content: "c", userId: USER_B } }, 400, /^userId: not allowed$/],
+      ["a JSON array body", { method: "POST", path: "/notes", body: "[1,2]" }, 400, /^body: must be a JSON object$/],
+      ["no body", { method: "POST", path: "/notes" }, 400, /^body: a JSON object is required$/],
+      ["a body over 128 KiB", { method: "POST", path: "/notes", body: { title: "t", content: "x".repeat(140 * 1024) } }, 413, /limit is 131072/],
+      ["a non-JSON content type", { method: "POST", path: "/notes", body: "title=t", headers: { "Content-Type": "application/x-www-form-urlencoded" } }, 415, /application\/json/],
+      ["an empty update", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: {} }, 400, /at least one of/],
+      ["an unknown route", { method: "GET", path: "/nope" }, 404, /no such route/],
+      ["a wrong method", { method: "PATCH", path: "/notes" }, 405, /method not allowed/],
+      ["a bad list limit", { method: "GET", path: "/notes", query: { limit: "1000" } }, 400, /^limit: /],
+      ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: Buffer.from(JSON.stringify({ userId: USER_B, noteId: "x" })).toString("base64url") } }, 400, /^cursor: /],
+      ["a note id that cannot exist", { method: "GET", path: "/notes/..%2F..%2Fadmin" }, 404, /note not found/],
+      ["an attachment over the size cap", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 11 * 1024 * 1024 } }, 413, /^size: /],
+      ["an attachment with a bad size", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 1.5 } }, 400, /^size: must be a whole number$/],
+    ];
+    for (const [what, c, status, message] of cases) {
+      it(`${what}: ${status} with a JSON message, and no row written`, async () => {
+        const before = await rows();
+        const res = await call(c);
+        assert.equal(res.status, status, JSON.stringify(res.body));
+        assert.match(res.body.message, message);
+        assert.equal(res.headers["Content-Type"], "application/json");
+        assert.equal(await rows(), before);
+      });
+    }
+    it("answers 405 with an Allow header", async () => {
+      const res = await call({ method: "PATCH", path: "/notes/11111111-1111-4111-8111-111111111111" });
+      assert.equal(res.headers.Allow, "GET, PUT, DELETE");
+    });
+  });
+
+  describe("unauthenticated requests", () => {
+    it("get 401 and nothing is read or written, on every route", async () => {
+      const before = await rows();
+      for (const c of [{ method: "GET", path: "/notes" }, { method: "POST", path: "/notes", body: { title: "t", content: "c" } }, { method: "GET", path: "/admin/stats" }]) {
+        const res = await handlerFor("cognito", db.client)(restEvent(c));
+        assert.equal(res.status, 401);
+      }
+      assert.equal(await rows(), before);
+    });
+  });
+
+  describe("attachments", () => {
+    it("presigns an upload under the caller's private prefix, for an existing note only", async () => {
+      const call = (c: Call) => handlerFor("http-jwt", db.client)(httpEvent(c, accessClaims(USER_A, ["notes/write"])));
+      const note = await call({ method: "POST", path: "/notes", body: { title: "with file", content: "" } });
+      const res = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "image/png", size: 1024 } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.match(res.body.key, new RegExp(`^private/${USER_A}/${note.body.noteId}/[0-9a-f-]{36}$`));
+      assert.ok(res.body.uploadUrl.includes(res.body.key));
+      assert.equal(res.body.expiresInSeconds, 300);
+      assert.deepEqual((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).body.attachmentKeys, [res.body.key]);
+    });
+    it("deletes a note's attachments with the note, and never another principal's", async () => {
+      const removed: string[] = [];
+      const call = (c: Call, user = USER_A) => handlerFor("cognito", db.client, { removed })(restEvent(c, { claims: idClaims(user) }));
+      const note = await call({ method: "POST", path: "/notes", body: { title: "files", content: "" } });
+      const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "image/png", size: 10 } });
+      // when B tries, nothing is removed
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` }, USER_B)).status, 404);
+      assert.deepEqual(removed, []);
+      // when A deletes the note, its attachment goes too
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
+      assert.deepEqual(removed, [up.body.key]);
+    });
+    it("still deletes the note when S3 fails, and logs the keys for a sweep", async () => {
+      const logged: Record<string, unknown>[] = [];
+      const { createHandler } = await import("../../handlers/app");
+      const { DynamoNotesStore } = await import("../../handlers/notes/store");
+      const { envFor } = await import("../support/handler");
+      const h = createHandler({
+        env: envFor("cognito"), store: new DynamoNotesStore("notes", db.client), maxAttachmentBytes: 100, now: () => new Date(), newId: () => require("crypto").randomUUID(),
+        presign: async () => "https://example.invalid/", removeObjects: async () => { throw new Error("S3 down"); }, log: (e) => void logged.push(e),
+      });
+      const call = async (c: Call) => { const r: any = await h(restEvent(c, { claims: idClaims(USER_A) })); return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined }; };
+      const note = await call({ method: "POST", path: "/notes", body: { title: "x", content: "" } });
+      const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
+      assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
+      assert.deepEqual(logged.map((e) => ({ message: e.message, keys: e.keys })), [{ message: "attachments not deleted", keys: [up.body.key] }]);
+    });
+    it("encodes a machine principal in the key so it stays one path segment", async () => {
+      const call = (c: Call) => handlerFor("http-jwt", db.client)(httpEvent(c, machineClaims(["notes/write"])));
+      const note = await call({ method: "POST", path: "/notes", body: { title: "m", content: "" } });
+      const res = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "text/plain", size: 3 } });
+      assert.match(res.body.key, /^private\/client%3Amachineclient0+\//);
+    });
+    it("signs a SigV4 URL identical to @smithy/signature-v4's, bound to key, type and length", async () => {
+      // given fixed credentials and time; when both sign the same PutObject
+      const { presignPutObject } = await import("../../handlers/notes/attachments");
+      const { SignatureV4 } = await import("@smithy/signature-v4");
+      const { Hash } = await import("@smithy/hash-node");
+      const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token/with+chars=" };
+      const at = new Date("2026-11-23T12:34:56Z");
+      const key = "private/client%3Amachine/11111111-1111-4111-8111-111111111111/file name.png";
+      const ours = new URL(presignPutObject({ bucket: "notes-attachments", region: "us-east-1", credentials: () => credentials, now: () => at }, key, "image/png", 1024, 300));
+      const signer = new SignatureV4({ service: "s3", region: "us-east-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: false, applyChecksum: false });
+      const theirs = await signer.presign({
+        method: "PUT", protocol: "https:", hostname: "notes-attachments.s3.us-east-1.amazonaws.com",
+        path: `/${key.split("/").map(encodeURIComponent).join("/")}`,
+        query: { "x-id": "PutObject" },
+        // as S3RequestPresigner does: the header is hoisted into the query and is the payload hash
+        headers: { host: "notes-attachments.s3.us-east-1.amazonaws.com", "content-type": "image/png", "content-length": "1024", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
+      } as any, { signingDate: at, expiresIn: 300, unhoistableHeaders: new Set(["content-type", "content-length"]), signableHeaders: new Set(["content-type", "content-length"]) } as any);
+      // then the signatures agree, and the URL binds type and length
+      assert.equal(ours.searchParams.get("X-Amz-Signature"), (theirs.query as any)["X-Amz-Signature"]);
+      assert.equal(ours.searchParams.get("X-Amz-SignedHeaders"), "content-length;content-type;host");
+      assert.equal(ours.searchParams.get("X-Amz-Expires"), "300");
+      assert.equal(ours.searchParams.get("X-Amz-Security-Token"), credentials.sessionToken);
+      assert.equal(decodeURIComponent(ours.pathname.slice(1)), key);
+    });
+    it("signs DELETE URLs the same way as @smithy/signature-v4", async () => {
+      const { presignObject } = await import("../../handlers/notes/attachments");
+      const { SignatureV4 } = await import("@smithy/signature-v4");
+      const { Hash } = await import("@smithy/hash-node");
+      const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
+      const at = new Date("2026-11-23T01:02:03Z");
+      const ours = new URL(presignObject({ bucket: "b", region: "eu-west-1", credentials: () => credentials, now: () => at }, "DELETE", "private/u/n/f", 60));
+      const theirs = await new SignatureV4({ service: "s3", region: "eu-west-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: false, applyChecksum: false })
+        .presign({ method: "DELETE", protocol: "https:", hostname: "b.s3.eu-west-1.amazonaws.com", path: "/private/u/n/f", query: { "x-id": "DeleteObject" }, headers: { host: "b.s3.eu-west-1.amazonaws.com", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } } as any, { signingDate: at, expiresIn: 60 } as any);
+      assert.equal(ours.searchParams.get("X-Amz-Signature"), (theirs.query as any)["X-Amz-Signature"]);
+      assert.equal(ours.searchParams.get("X-Amz-SignedHeaders"), "host");
+    });
+  });
+
+  describe("admin routes", () => {
+    it("give counts to admins and 403 to everyone else, per door", async () => {
+      const stats = (mode: AuthMode, event: any) => handlerFor(mode, db.client)(event);
+      const path = { method: "GET", path: "/admin/stats" };
+      const admin = await stats("cognito", restEvent(path, { claims: idClaims(USER_A, { "cognito:groups": "admins" }) }));
+      assert.equal(admin.status, 200);
+      assert.ok(admin.body.notes >= 1 && admin.body.principals >= 1, JSON.stringify(admin.body));
+      assert.equal((await stats("cognito", restEvent(path, { claims: idClaims(USER_A) }))).status, 403);
+      assert.equal((await stats("api-key", restEvent(path, { identity: { apiKeyId: "opskey123" } }))).status, 200);
+      assert.equal((await stats("api-key", restEvent(path, { identity: { apiKeyId: "reportingkey" } }))).status, 403);
+      assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"])))).status, 403);
+      assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[admins]" })))).status, 200);
+    });
+  });
+
+  describe("unexpected errors", () => {
+    it("answer 500 with no details, and log the error without the request's token", async () => {
+      const logged: Record<string, unknown>[] = [];
+      const { createHandler } = await import("../../handlers/app");
+      const { envFor } = await import("../support/handler");
+      const failing = { get: async () => { throw new Error("ProvisionedThroughputExceededException: slow down"); } } as any;
+      const h = createHandler({ env: envFor("cognito"), store: failing, presign: async () => "", removeObjects: async () => undefined, maxAttachmentBytes: 1, now: () => new Date(), newId: () => "x", log: (e) => void logged.push(e) });
+      const event = restEvent({ method: "GET", path: "/notes/11111111-1111-4111-8111-111111111111", headers: { Authorization: "eyJsecret.token.value" } }, { claims: idClaims(USER_A) });
+      const res: any = await h(event);
+      assert.equal(res.statusCode, 500);
+      assert.deepEqual(JSON.parse(res.body), { message: "internal error" });
+      assert.equal(logged.length, 1);
+      assert.ok(!JSON.stringify(logged).includes("eyJsecret"), "no token in the log");
+      assert.match(String(logged[0].error), /slow down/);
+    });
+  });
+
+  describe("CORS on real responses", () => {
+    it("echoes a listed origin only, never *", async () => {
+      const call = (origin: string) => handlerFor("cognito", db.client)(restEvent({ method: "GET", path: "/me", headers: { Origin: origin } }, { claims: idClaims(USER_A) }));
+      assert.equal((await call("https://app.example.com")).headers["Access-Control-Allow-Origin"], "https://app.example.com");
+      assert.equal((await call("https://evil.example.com")).headers["Access-Control-Allow-Origin"], undefined);
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import { createAlbVerifier } from "../../../handlers/doors/albVerifier";
+import { normalize } from "../../../handlers/http/request";
+import { principalOf } from "../../../handlers/doors";
+import { ALB_ARN, ALB_CLIENT, ISSUER, USER_A, albEvent, albKey, envFor, forbiddenStore, handlerFor, memoryKeyFetcher, signAlbToken } from "../../support/handler";
+import { eventSources, load } from "../../support/events";
+
+describe("handler: ALB identity (x-amzn-oidc-data)", () => {
+  const key = albKey();
+  const otherKey = albKey();
+  const newVerifier = () => {
+    const fetcher = memoryKeyFetcher([key]);
+    return { fetcher, verifier: createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher }) };
+  };
+  const principal = (token: string | undefined, verifier = newVerifier().verifier) =>
+    principalOf(normalize(albEvent({ method: "GET", path: "/me" }, token)), envFor("alb-oidc"), verifier);
+  const rejects401 = (p: Promise<unknown>) => assert.rejects(p, (err: any) => err.status === 401);
+
+  it("accepts a token signed for this ALB, padding and all, and maps it to the sub", async () => {
+    const token = signAlbToken(key);
+    assert.ok(/=\./.test(token) || token.endsWith("="), "the test token carries base64 padding like the ALB's");
+    const p = await principal(token);
+    assert.deepEqual({ id: p.id, kind: p.kind, door: p.door }, { id: USER_A, kind: "user", door: "alb-oidc" });
+  });
+
+  it("fetches the key by kid once and then uses the cache", async () => {
+    const { fetcher, verifier } = newVerifier();
+    await principal(signAlbToken(key), verifier);
+    await principal(signAlbToken(key, { sub: "someone-else" }), verifier);
+    assert.equal(fetcher.calls, 1);
+  });
+
+  const rejected: [string, () => string | undefined][] = [
+    ["a token signed by another ALB (signer mismatch: the ALBeast case)", () => signAlbToken(key, { signer: "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/evil/0000000000000000" })],
+    ["an expired token", () => signAlbToken(key, { exp: Math.floor(Date.now() / 1000) - 600 })],
+    ["a tampered payload", () => {
+      const [h, , s] = signAlbToken(key).split(".");
+      const forged = Buffer.from(JSON.stringify({ sub: "victim", exp: Math.floor(Date.now() / 1000) + 60, iss: ISSUER })).toString("base64url");
+      return `${h}.${forged}.${s}`;
+    }],
+    ["alg HS256", () => signAlbToken(key, { alg: "HS256" })],
+    ["alg RS256", () => signAlbToken(key, { alg: "RS256" })],
+    ["a token signed with a key the endpoint does not serve for its kid", () => signAlbToken({ kid: key.kid, privateKey: otherKey.privateKey })],
+    ["an unknown kid", () => signAlbToken(otherKey)],
+    ["a kid that is not a UUID (untrusted input)", () => signAlbToken({ kid: "../../evil", privateKey: key.privateKey })],
+    ["another client id", () => signAlbToken(key, { client: "other-client" })],
+    ["another issuer", () => signAlbToken(key, { iss: "https://evil.example.com" })],
+    ["a missing header", () => undefined],
+    ["garbage", () => "not-a-jwt"],
+    ...eventSources().flatMap((source): [string, () => string][] => {
+      const sample = source.samples.albForeignToken;
+      return sample ? [[`the real token in ${source.label} (other ALB, expired)`, () => load(source, sample.file).headers["x-amzn-oidc-data"]]] : [];
+    }),
+  ];
+  for (const [what, token] of rejected) {
+    it(`rejects ${what} with 401`, async () => {
+      await rejects401(principal(token()));
+    });
+  }
+
+  it("rejects ALB headers without the signed data, even with x-amzn-oidc-identity", async () => {
+    const e = albEvent({ method: "GET", path: "/me", headers: { "x-amzn-oidc-identity": USER_A, "x-amzn-oidc-accesstoken": "t" } });
+    await rejects401(principalOf(normalize(e), envFor("alb-oidc"), newVerifier().verifier));
+  });
+
+  it("touches no storage when the identity is bad", async () => {
+    const store = forbiddenStore();
+    const handle = handlerFor("alb-oidc", undefined as any, { alb: newVerifier().verifier, store });
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const res = await handle(albEvent({ method, path: "/notes", body: method === "POST" ? { title: "t", content: "c" } : undefined }, signAlbToken(key, { signer: "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/evil/0000000000000000" })));
+      assert.equal(res.status, 401);
+      assert.deepEqual(Object.keys(res.body), ["message"]);
+    }
+    assert.deepEqual(store.calls, []);
+  });
+});

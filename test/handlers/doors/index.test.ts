@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import { normalize } from "../../../handlers/http/request";
+import { principalOf } from "../../../handlers/doors";
+import { parseGroups } from "../../../handlers/principal";
+import { ALB_ARN, M2M_CLIENT, POOL_ID, SPA_CLIENT, USER_A, accessClaims, albEvent, envFor, httpEvent, idClaims, machineClaims, restEvent } from "../../support/handler";
+import { eventSources, load, ownFixture } from "../../support/events";
+
+const who = (event: any, mode: Parameters<typeof envFor>[0], env: Record<string, string> = {}) => principalOf(normalize(event), envFor(mode, env));
+const rejects401 = (p: Promise<unknown>) => assert.rejects(p, (err: any) => err.status === 401);
+
+describe("handler: principal extraction (verified context only)", () => {
+  for (const source of eventSources()) {
+    const { restIdToken, restGroups, restIamRole, restApiKey, httpIdToken } = source.samples;
+    describe(`on ${source.label}`, () => {
+      it("cognito: maps the ID-token event to its sub when the audience is ours", async () => {
+        // given the event, with our stack's SPA client as its audience
+        const p = await who(load(source, restIdToken.file), "cognito", { ALLOWED_CLIENT_IDS: restIdToken.clientId, COGNITO_ISSUER: restIdToken.issuer });
+        assert.deepEqual(p, { id: restIdToken.sub, kind: "user", door: "cognito", groups: [], scopes: [], isAdmin: false });
+      });
+      it("cognito: rejects a token issued to another app client of the pool", async () => {
+        await rejects401(who(load(source, restIdToken.file), "cognito", { ALLOWED_CLIENT_IDS: "another-client", COGNITO_ISSUER: restIdToken.issuer }));
+      });
+      it("cognito: maps the groups event as its claims say (no sub: no principal)", async () => {
+        const p = who(load(source, restGroups.file), "cognito", { ALLOWED_CLIENT_IDS: restGroups.clientId });
+        if (restGroups.expect === "unauthorized") await rejects401(p);
+        else assert.deepEqual({ id: (await p).id, isAdmin: (await p).isAdmin }, { id: restGroups.expect.id, isAdmin: restGroups.expect.admin });
+      });
+      it("iam: maps the SigV4 role event to iam:<caller ARN>", async () => {
+        const p = await who(load(source, restIamRole.file), "iam");
+        assert.deepEqual({ id: p.id, kind: p.kind, isAdmin: p.isAdmin }, { id: `iam:${restIamRole.userArn}`, kind: "machine", isAdmin: false });
+      });
+      it("iam: makes callers with the admin role admins", async () => {
+        const p = await who(load(source, restIamRole.file), "iam", { IAM_ADMIN_ROLE_NAME: restIamRole.roleName });
+        assert.equal(p.isAdmin, true);
+      });
+      it("api-key: maps the API-key event to apikey:<id>, an application not a user", async () => {
+        const p = await who(load(source, restApiKey.file), "api-key");
+        assert.deepEqual(p, { id: `apikey:${restApiKey.keyId}`, kind: "machine", door: "api-key", groups: [], scopes: [], isAdmin: false });
+      });
+      it("api-key: makes only the configured admin keys admins", async () => {
+        assert.equal((await who(load(source, restApiKey.file), "api-key", { ADMIN_API_KEY_IDS: restApiKey.keyId })).isAdmin, true);
+      });
+      it("http-jwt: rejects the event that carries an ID token", async () => {
+        await rejects401(who(load(source, httpIdToken.file), "http-jwt", { ALLOWED_CLIENT_IDS: httpIdToken.clientId }));
+      });
+    });
+  }
+
+  describe("cognito (REST user pools authorizer)", () => {
+    it("rejects an access token where an ID token is expected", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { token_use: "access" }) }), "cognito"));
+    });
+    it("reads groups in every form the gateways deliver", () => {
+      assert.deepEqual(parseGroups("admins"), ["admins"]);
+      assert.deepEqual(parseGroups("admins,editors"), ["admins", "editors"]);
+      assert.deepEqual(parseGroups("[admins editors]"), ["admins", "editors"]);
+      assert.deepEqual(parseGroups(["admins"]), ["admins"]);
+      assert.deepEqual(parseGroups(undefined), []);
+    });
+    it("makes members of the admin group admins", async () => {
+      const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": "[editors admins]" }) }), "cognito");
+      assert.equal(p.isAdmin, true);
+    });
+    it("ignores a forged userId in the body and x-amzn-oidc-* headers", async () => {
+      const e = restEvent({ method: "POST", path: "/notes", body: { userId: "victim", title: "t", content: "c" }, headers: { "x-amzn-oidc-data": "forged", "x-amzn-oidc-identity": "victim" } }, { claims: idClaims(USER_A) });
+      assert.equal((await who(e, "cognito")).id, USER_A);
+    });
+    it("rejects a REST event without authorizer claims", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }), "cognito"));
+    });
+  });
+
+  describe("iam (REST AWS_IAM)", () => {
+    const identityPoolUser = (provider: string, type = "authenticated") => restEvent({ method: "GET", path: "/me" }, {
+      identity: {
+        cognitoIdentityPoolId: "us-east-1:0000", cognitoIdentityId: "us-east-1:abcd",
+        cognitoAuthenticationType: type, cognitoAuthenticationProvider: provider,
+        userArn: "arn:aws:sts::123456789012:assumed-role/notes-user-role/CognitoIdentityCredentials", caller: "AROA:CognitoIdentityCredentials",
+      },
+    });
+    const provider = (pool: string, sub: string) => `cognito-idp.us-east-1.amazonaws.com/${pool},cognito-idp.us-east-1.amazonaws.com/${pool}:CognitoSignIn:${sub}`;
+
+    it("maps the identity-pool fixture to the user pool sub in its provider string", async () => {
+      const p = await who(ownFixture("rest-iam-identity-pool.json"), "iam");
+      assert.deepEqual({ id: p.id, kind: p.kind, door: p.door }, { id: USER_A, kind: "user", door: "iam" });
+    });
+    it("maps an identity-pool user to their user pool sub", async () => {
+      const p = await who(identityPoolUser(provider(POOL_ID, USER_A)), "iam");
+      assert.deepEqual({ id: p.id, kind: p.kind, isAdmin: p.isAdmin }, { id: USER_A, kind: "user", isAdmin: false });
+    });
+    it("rejects an identity from another user pool, and unauthenticated identities", async () => {
+      await rejects401(who(identityPoolUser(provider("us-east-1_Other", USER_A)), "iam"));
+      await rejects401(who(identityPoolUser(provider(POOL_ID, USER_A), "unauthenticated"), "iam"));
+    });
+    it("makes identity-pool users with the admin role admins", async () => {
+      const user = await who(restEvent({ method: "GET", path: "/me" }, { identity: { cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: provider(POOL_ID, USER_A), userArn: "arn:aws:sts::123456789012:assumed-role/notes-admin-role/CognitoIdentityCredentials" } }), "iam");
+      assert.deepEqual({ id: user.id, isAdmin: user.isAdmin }, { id: USER_A, isAdmin: true });
+    });
+  });
+
+  describe("api-key", () => {
+    it("with user tokens, takes the user from the claims and ignores the key id", async () => {
+      const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A), identity: { apiKeyId: "k1" } });
+      assert.equal((await who(e, "api-key", { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT })).id, USER_A);
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { identity: { apiKeyId: "k1" } }), "api-key", { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT }));
+    });
+  });
+
+  describe("http-jwt (HTTP API JWT authorizer)", () => {
+    it("maps a user's access token to their sub, with scopes", async () => {
+      const p = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/read", "notes/write"])), "http-jwt");
+      assert.deepEqual(p, { id: USER_A, kind: "user", door: "http-jwt", groups: [], scopes: ["notes/read", "notes/write"], isAdmin: false });
+    });
+    it("maps a client-credentials token to client:<client_id>", async () => {
+      const p = await who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/read"])), "http-jwt");
+      assert.deepEqual({ id: p.id, kind: p.kind }, { id: `client:${M2M_CLIENT}`, kind: "machine" });
+    });
+    it("rejects a token for another client", async () => {
+      await rejects401(who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/read"], { client_id: "someone-else" })), "http-jwt"));
+    });
+    it("requires the admin group as well as the admin scope for users; the scope for machines", async () => {
+      const scopeOnly = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"])), "http-jwt");
+      assert.equal(scopeOnly.isAdmin, false);
+      const both = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[admins]" })), "http-jwt");
+      assert.equal(both.isAdmin, true);
+      assert.equal((await who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"])), "http-jwt")).isAdmin, true);
+    });
+    it("prefixes users of an external issuer with oidc:", async () => {
+      const p = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims("auth0|42", ["notes/read"], { iss: "https://login.example.com/", token_use: undefined, aud: "notes-api", client_id: undefined })), "http-jwt", { ALLOWED_CLIENT_IDS: "notes-api", COGNITO_ISSUER: "" });
+      assert.equal(p.id, "oidc:auth0|42");
+    });
+  });
+
+  describe("the door decides which context counts", () => {
+    it("rejects a REST event at the http-jwt door and an HTTP event at the cognito door", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A) }), "http-jwt"));
+      await rejects401(who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/read"])), "cognito"));
+    });
+    it("never reads x-amzn-oidc-* on an event that did not come from an ALB", async () => {
+      const e = restEvent({ method: "GET", path: "/me", headers: { "x-amzn-oidc-data": "eyJhbGciOiJFUzI1NiJ9.e30=.c2ln", "x-amzn-oidc-identity": USER_A } });
+      await rejects401(who(e, "alb-oidc"));
+      await rejects401(who(e, "cognito"));
+    });
+    it("rejects an ALB event at a gateway door even with ALB headers", async () => {
+      await rejects401(who(albEvent({ method: "GET", path: "/me" }, "forged"), "cognito"));
+      void ALB_ARN;
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import { quantile, summarize } from "../../../tools/bench/stats";
+
+const ROOT = path.join(__dirname, "..", "..", "..");
+
+describe("benchmark harness", function () {
+  this.timeout(120_000);
+
+  it("computes medians and nearest-rank percentiles", () => {
+    assert.deepEqual(summarize([5, 1, 3, 2, 4]), { n: 5, median: 3, min: 1, max: 5, p50: 3, p99: 5 });
+    assert.equal(summarize([1, 2, 3, 4]).median, 2.5);
+    const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(quantile(hundred, 0.99), 99);
+    assert.equal(quantile(hundred, 0.5), 50);
+  });
+
+  it("`npm run bench -- --quick` still runs and records every figure", async () => {
+    // given a scratch output file; when the quick benchmark runs
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bench-")), "results.json");
+    await promisify(execFile)("npm", ["run", "-s", "bench", "--", "--quick", "--out", out], { cwd: ROOT, env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" } });
+    // then results.json holds the machine, node, date and each figure
+    const r = JSON.parse(fs.readFileSync(out, "utf8"));
+    assert.ok(r.machine.cpus > 0 && r.node.startsWith("v") && !Number.isNaN(Date.parse(r.date)));
+    assert.ok(r.bundle[0].minifiedBytes > 10_000 && r.bundle[0].gzippedBytes < r.bundle[0].minifiedBytes);
+    assert.ok(r.coldInit.loadBundle.median > 0);
+    for (const store of ["dynalite", "stubbedStorage"]) {
+      for (const shape of ["rest-v1", "http-v2", "alb"]) {
+        for (const route of ["create", "get", "list100", "update", "delete"]) {
+          const s = r.perRequestMs[store][shape][route];
+          assert.ok(s.n === 30 && s.p50 > 0 && s.p99 >= s.p50, `${store} ${shape} ${route}`);
+        }
+      }
+    }
+    assert.ok(r.albVerifyMs.cachedKey.median > 0 && r.albVerifyMs.cacheMiss.median > 0);
+    assert.ok(r.devLoopSeconds.planPerMode.cognito.median > 0);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  });
+});
