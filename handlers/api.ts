@@ -9,23 +9,29 @@ import { environmentCredentials, s3Presigner, s3Remover } from "./notes/attachme
 import { doorState } from "./doors";
 import { newId } from "./routes";
 
-let deps: HandlerDeps | undefined;
-
-function fromEnvironment(): HandlerDeps {
-  if (deps) return deps;
-  const env = readEnv();
-  const s3 = { bucket: env.bucket, region: env.region, credentials: environmentCredentials, endpoint: process.env.AWS_ENDPOINT_URL_S3 };
-  deps = {
-    env,
-    store: new DynamoNotesStore(env.table),
-    presign: s3Presigner(s3),
-    removeObjects: s3Remover(s3),
-    maxAttachmentBytes: env.maxAttachmentBytes,
-    now: () => new Date(),
-    newId,
-    doorState: doorState(env),
-  };
-  return deps;
+/**
+ * A handler configured only by an environment, as Lambda configures a container: the deployed
+ * function uses `process.env`; local mode gives each local door its own environment.
+ */
+export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
+  let deps: HandlerDeps | undefined;
+  return createHandler((): HandlerDeps => {
+    if (deps) return deps;
+    const env = readEnv(vars);
+    const credentials = () => environmentCredentials(vars);
+    const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: vars.AWS_ENDPOINT_URL_S3 };
+    deps = {
+      env,
+      store: new DynamoNotesStore(env.table, vars.AWS_ENDPOINT_URL_DYNAMODB),
+      presign: s3Presigner(s3),
+      removeObjects: s3Remover(s3),
+      maxAttachmentBytes: env.maxAttachmentBytes,
+      now: () => new Date(),
+      newId,
+      doorState: doorState(env),
+    };
+    return deps;
+  });
 }
 
-export const handler = createHandler(fromEnvironment);
+export const handler = handlerFromEnvironment(process.env);

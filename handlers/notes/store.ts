@@ -40,8 +40,10 @@ export interface NotesStore {
 export class DynamoNotesStore implements NotesStore {
   private readonly db: DynamoDBDocumentClient;
 
-  constructor(private readonly table: string, client: DynamoDBClient = new DynamoDBClient({})) {
-    this.db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  /** `client`: a DynamoDB client, or the endpoint to build one for (AWS_ENDPOINT_URL_DYNAMODB); by default the SDK's own resolution. */
+  constructor(private readonly table: string, client?: DynamoDBClient | string) {
+    const c = client instanceof DynamoDBClient ? client : new DynamoDBClient(client ? { endpoint: client } : {});
+    this.db = DynamoDBDocumentClient.from(c, { marshallOptions: { removeUndefinedValues: true } });
   }
 
   async create(note: Note): Promise<void> {
