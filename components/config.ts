@@ -40,8 +40,11 @@ export interface StackConfig {
   cognitoDomainPrefix: string;
   /** A WAFv2 web ACL to attach (REST doors and ALB). */
   wafAclArn?: string;
-  /** Set API Gateway's account-level CloudWatch role (needed for REST execution logging). */
-  apiGatewayAccountRole: boolean;
+  /**
+   * Manage API Gateway's regional account CloudWatch role in this stack (true), or rely on the
+   * one the account already has (false). Unset: no choice made yet, which REST doors refuse.
+   */
+  apiGatewayAccountRole?: boolean;
 }
 
 /** The whole validated config: the shared keys and the chosen door's own arguments. */
@@ -83,7 +86,7 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     oauthLogoutUrls: config.list("oauthLogoutUrls", REDIRECT_URL),
     cognitoDomainPrefix: domainPrefix(config),
     wafAclArn: config.arn("wafAclArn", "wafv2"),
-    apiGatewayAccountRole: config.bool("apiGatewayAccountRole", true),
+    apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
   };
   if (cfg.throttleBurstLimit < cfg.throttleRateLimit) {
     throw new ConfigError("throttleBurstLimit", `(${cfg.throttleBurstLimit}) must be at least notes-auth:throttleRateLimit (${cfg.throttleRateLimit})`);

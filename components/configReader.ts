@@ -61,6 +61,11 @@ export class ConfigReader {
     throw new ConfigError(key, `is "${v}": it must be true or false`);
   }
 
+  /** A boolean with no default: undefined when unset, so a caller can require an explicit choice. */
+  choice(key: string): boolean | undefined {
+    return this.str(key) === undefined ? undefined : this.bool(key, false);
+  }
+
   int(key: string, fallback: number, min: number, max: number): number {
     const v = this.str(key);
     if (v === undefined) return fallback;

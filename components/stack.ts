@@ -4,6 +4,7 @@ import { stackSettings } from "../handlers/env";
 import { ResolvedConfig, StackConfig } from "./config";
 import { NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
+import { ApiGatewayLogging } from "./apiGatewayLogging";
 import { doorModule } from "./doors/registry";
 import { record } from "./doors/door";
 import { HANDLER_DOORS } from "../handlers/doors";
@@ -55,7 +56,9 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     handlerEnvironment,
   });
 
-  const door = module.create("door", cfg.door, { backend, users });
+  // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
+  const apiGatewayLogging = stack.apiGatewayAccountRole ? new ApiGatewayLogging("apigateway-logging") : undefined;
+  const door = module.create("door", cfg.door, { backend, users, apiGatewayLogging });
   users?.seal();
   const doorCodec = HANDLER_DOORS[stack.authMode].settings as SettingsCodec<unknown>;
   setHandlerEnvironment(pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({

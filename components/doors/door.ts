@@ -5,6 +5,7 @@ import type { StackConfig } from "../config";
 import type { ConfigReader } from "../configReader";
 import type { NotesBackend } from "../backend/notesBackend";
 import type { UserDirectory } from "../userDirectory";
+import type { ApiGatewayLogging } from "../apiGatewayLogging";
 
 /**
  * What a front door is, in one place: the interface every door module implements. The
@@ -61,6 +62,8 @@ export interface DoorDeps {
   backend: NotesBackend;
   /** The stack's user directory; undefined when the door uses an external IdP. */
   users?: UserDirectory;
+  /** API Gateway's regional CloudWatch role when this stack manages it (`apiGatewayAccountRole`). */
+  apiGatewayLogging?: ApiGatewayLogging;
 }
 
 /** Plain facts about a door, for `npm run plan`, `npm run compare` and the README. */

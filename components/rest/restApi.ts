@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
 import type { StackConfig } from "../config";
+import { ConfigError } from "../configReader";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
-import { serviceTrust } from "../policies";
 import { accessLogFormat } from "../accessLogs";
 
 /** How every non-OPTIONS method of a REST door is authorized. */
@@ -33,12 +33,6 @@ export interface RestApiOptions {
   routes?: readonly ApiRoute[];
   /** Stage name. @default "v1" */
   stageName?: string;
-  /**
-   * Set API Gateway's account-level CloudWatch role, without which execution logging cannot be
-   * turned on. It is one setting per account and region, so it is kept when the stack goes.
-   * @default true
-   */
-  manageAccountRole?: boolean;
 }
 
 export interface NotesRestApiArgs extends RestApiOptions {
@@ -46,6 +40,11 @@ export interface NotesRestApiArgs extends RestApiOptions {
   backend: NotesBackend;
   /** The door's authorization, applied to every method but OPTIONS. */
   auth: RestAuth;
+  /**
+   * The region's API Gateway account setting when this stack manages it: the stage and its
+   * method settings log, so they are created only after it (AWS refuses logging before it).
+   */
+  accountLogging?: pulumi.Resource;
 }
 
 
@@ -150,6 +149,9 @@ export class NotesRestApi extends pulumi.ComponentResource {
       triggers: { redeployment: redeployHash },
     }, { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] });
 
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: logging
+    // needs the account's CloudWatch role first, so the stage waits for it when we manage it.
+    const afterAccount = args.accountLogging ? [args.accountLogging] : [];
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
       retentionInDays: args.logRetentionDays,
     }, child);
@@ -159,8 +161,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
       stageName: this.stageName,
       accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("rest") },
       xrayTracingEnabled: args.tracing ?? false,
-    }, child);
-    const accountSettings = (args.manageAccountRole ?? true) ? [this.accountLogging(name)] : [];
+    }, { parent: this, dependsOn: afterAccount });
     this.methodSettings = new aws.apigateway.MethodSettings(`${name}-settings`, {
       restApi: this.api.id,
       stageName: this.stage.stageName,
@@ -172,7 +173,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
         throttlingRateLimit: args.throttle.rateLimit,
         throttlingBurstLimit: args.throttle.burstLimit,
       },
-    }, { parent: this, dependsOn: accountSettings });
+    }, { parent: this, dependsOn: afterAccount });
     if (args.wafAclArn) {
       this.wafAssociation = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
     }
@@ -182,17 +183,6 @@ export class NotesRestApi extends pulumi.ComponentResource {
 
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
-  }
-
-  /** The account's API Gateway CloudWatch role (an AWS-managed policy), kept on destroy. */
-  private accountLogging(name: string): aws.apigateway.Account {
-    const keep = { parent: this, retainOnDelete: true };
-    const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
-      description: "API Gateway pushes execution logs to CloudWatch (account setting)",
-      assumeRolePolicy: serviceTrust("apigateway.amazonaws.com"),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
-    }, keep);
-    return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, keep);
   }
 
   /** `execute-api:Invoke` ARN of one method on this stage: .../{stage}/{VERB}/{path}. */
@@ -233,15 +223,21 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 }
 
-/** The REST API settings every REST door takes from the stack's shared keys; only the auth differs. */
+/**
+ * The REST API settings every REST door takes from the stack's shared keys; only the auth differs.
+ * A REST stage logs, and logging needs the region's API Gateway CloudWatch role, which one stack per
+ * account and region sets: so a REST door needs the explicit choice `apiGatewayAccountRole`.
+ */
 export function restOptions(cfg: StackConfig): RestApiOptions {
+  if (cfg.apiGatewayAccountRole === undefined) {
+    throw new ConfigError("apiGatewayAccountRole", `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`);
+  }
   return {
     corsOrigins: cfg.corsOrigins,
     throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
     logRetentionDays: cfg.logRetentionDays,
     tracing: cfg.tracing,
     wafAclArn: cfg.wafAclArn,
-    manageAccountRole: cfg.apiGatewayAccountRole,
   };
 }
 

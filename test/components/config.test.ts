@@ -13,6 +13,8 @@ const lookup = (values: Record<string, unknown>) => (key: string) => {
   return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
 };
 const parse = (values: Record<string, unknown>) => parseStackConfig(lookup(values));
+/** REST doors need the choice of who manages API Gateway's logging role; most specs here are about other keys. */
+const rest = { apiGatewayAccountRole: true };
 const fails = (values: Record<string, unknown>, key: string, ...mentions: string[]) => {
   assert.throws(() => parse(values), (err: unknown) => {
     assert.ok(err instanceof ConfigError, String(err));
@@ -28,20 +30,24 @@ describe("stack config", () => {
     it("is required, and the error lists every allowed value", () => fails({}, "authMode", ...AUTH_MODES));
     it("rejects an unknown value by name", () => fails({ authMode: "oauth" }, "authMode", '"oauth"', ...AUTH_MODES));
     it("accepts each mode with its minimal settings", () => {
-      assert.equal(parse({ authMode: "cognito" }).stack.authMode, "cognito");
-      assert.equal((parse({ authMode: "api-key", apiKeyClients: ["a"] }).door as ArgsOf<"api-key">).clients[0], "a");
+      for (const mode of AUTH_MODES) assert.equal(parse({ authMode: mode, ...DOORS[mode].minimalConfig }).stack.authMode, mode);
+      assert.equal((parse({ authMode: "api-key", ...rest, apiKeyClients: ["a"] }).door as ArgsOf<"api-key">).clients[0], "a");
     });
   });
 
   describe("mode requirements", () => {
     it("alb-oidc needs a certificate", () => fails({ authMode: "alb-oidc" }, "albCertificateArn", "alb-oidc"));
-    it("api-key needs at least one client", () => fails({ authMode: "api-key" }, "apiKeyClients", "api-key"));
+    it("a REST door needs an explicit apiGatewayAccountRole choice (one stack per account and region sets the role)", () => {
+      for (const mode of ["iam", "cognito", "api-key"] as const) fails({ authMode: mode, ...(mode === "api-key" ? { apiKeyClients: ["a"] } : {}) }, "apiGatewayAccountRole", mode, "exactly one stack per account and region");
+      assert.equal(parse({ authMode: "http-jwt" }).stack.apiGatewayAccountRole, undefined, "the HTTP API door does not need it");
+    });
+    it("api-key needs at least one client", () => fails({ authMode: "api-key", ...rest }, "apiKeyClients", "api-key"));
     it("an external JWT issuer needs its audiences, and the reverse", () => {
       fails({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/" }, "jwtAudiences");
       fails({ authMode: "http-jwt", jwtAudiences: ["abc"] }, "jwtIssuer");
     });
     it("the oidc* keys come all together", () => fails({ authMode: "alb-oidc", albCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x", oidcIssuer: "https://idp.example.com" }, "oidcAuthorizationEndpoint"));
-    it("admin API-key clients must be configured clients", () => fails({ authMode: "api-key", apiKeyClients: ["a"], apiKeyAdminClients: ["b"] }, "apiKeyAdminClients", '"b"'));
+    it("admin API-key clients must be configured clients", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyAdminClients: ["b"] }, "apiKeyAdminClients", '"b"'));
   });
 
   describe("values", () => {
@@ -53,13 +59,13 @@ describe("stack config", () => {
     });
     it("rejects a list given as a plain string", () => fails({ authMode: "cognito", corsOrigins: "https://a.example.com" }, "corsOrigins", "list"));
     it("rejects a burst below the rate", () => fails({ authMode: "cognito", throttleRateLimit: "100", throttleBurstLimit: "10" }, "throttleBurstLimit"));
-    it("rejects a malformed machine-role principal", () => fails({ authMode: "iam", machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
+    it("rejects a malformed machine-role principal", () => fails({ authMode: "iam", ...rest, machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
     it("rejects a Cognito domain prefix Cognito would refuse", () => {
       fails({ authMode: "cognito", cognitoDomainPrefix: "My_Notes" }, "cognitoDomainPrefix", "lower-case");
       fails({ authMode: "cognito", cognitoDomainPrefix: "notes-cognito" }, "cognitoDomainPrefix", '"cognito"');
-      assert.equal(parse({ authMode: "cognito", cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix, "acme-notes");
+      assert.equal(parse({ authMode: "cognito", ...rest, cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix, "acme-notes");
     });
-    it("rejects an unknown quota period", () => fails({ authMode: "api-key", apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
+    it("rejects an unknown quota period", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
   });
 
   describe("Pulumi.yaml", () => {

@@ -24,6 +24,15 @@ describe("switching the front door", function () {
     }
   });
 
+  it("keeps API Gateway's regional logging role across door switches (an account setting, not a door's)", async () => {
+    // given a stack that manages the role; when it switches from a REST door to the HTTP API door
+    const rest = resourcesUnder(runs.get("cognito")!, "notes-auth:apigateway:ApiGatewayLogging");
+    const http = resourcesUnder(await runMode("http-jwt", { apiGatewayAccountRole: true }), "notes-auth:apigateway:ApiGatewayLogging");
+    // then the same role and account setting stay (no delete, no orphan, no re-create)
+    assert.equal(rest.length, 3);
+    assert.deepEqual(http.map((r) => r.urn).sort(), rest.map((r) => r.urn).sort());
+  });
+
   it("keeps the user pool wherever the stack has one", () => {
     const pools = BUILT_MODES.map((m) => runs.get(m)!.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")).filter(Boolean);
     for (const p of pools) assert.deepEqual({ urn: p!.urn, inputs: p!.inputs }, { urn: pools[0]!.urn, inputs: pools[0]!.inputs });

@@ -41,14 +41,24 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.match(deployment.inputs.triggers.redeployment, /^[0-9a-f]{64}$/);
       assert.equal(one(run, "aws:apigateway/stage:Stage").inputs.deployment, `${deployment.name}-id`);
     });
-    it("sets API Gateway's account CloudWatch role, which execution logging needs", () => {
+    it("sets API Gateway's account CloudWatch role, which execution logging needs, and keeps it on destroy", () => {
       const run = getRun();
-      const account = one(run, "aws:apigateway/account:Account").inputs;
-      const role = one(run, "aws:iam/role:Role", "door-api-cloudwatch-role").inputs;
-      assert.equal(account.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/door-api-cloudwatch-role");
-      assert.deepEqual(JSON.parse(role.assumeRolePolicy).Statement[0].Principal, { Service: "apigateway.amazonaws.com" });
-      assert.deepEqual(role.managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]);
-      assert.equal(one(run, "aws:apigateway/account:Account").options.retainOnDelete, true, "kept on destroy: other APIs in the account rely on it");
+      const account = one(run, "aws:apigateway/account:Account");
+      const role = one(run, "aws:iam/role:Role", "apigateway-logging-cloudwatch-role");
+      assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/apigateway-logging-cloudwatch-role");
+      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "apigateway.amazonaws.com" });
+      assert.deepEqual(role.inputs.managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]);
+      assert.equal(account.options.retainOnDelete, true, "kept on destroy: other APIs in the account rely on it");
+      assert.equal(role.options.retainOnDelete, true);
+    });
+    it("creates the stage and its logging settings only after the account's CloudWatch role is set (AWS refuses logging before)", () => {
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+      const run = getRun();
+      const account = one(run, "aws:apigateway/account:Account").urn;
+      for (const type of ["aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings"]) {
+        const r = one(run, type);
+        assert.ok(r.dependencies.includes(account), `${r.name} depends on the Account setting: ${r.dependencies.join(", ")}`);
+      }
     });
     it("lets only this API's stage invoke the function", () => {
       const perms = ofType(getRun(), "aws:lambda/permission:Permission");

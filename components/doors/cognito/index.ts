@@ -1,6 +1,6 @@
 import { restOptions } from "../../rest/restApi";
 import { DoorModule, minutes } from "../door";
-import { WAF_VARIANT, restCapabilities } from "../restFacts";
+import { REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { COGNITO_DOOR_TYPE, CognitoCitation, CognitoFrontDoor, CognitoFrontDoorArgs } from "./component";
 
 /** `cognito`: API Gateway REST + the Cognito user pools authorizer (ID tokens). */
@@ -32,7 +32,7 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
     L->>T: query userId = sub
     T-->>L: notes
     L-->>C: 200 JSON`,
-  minimalConfig: {},
+  minimalConfig: REST_MINIMAL_CONFIG,
   variants: WAF_VARIANT,
   capabilities: {
     ...restCapabilities(),

@@ -39,7 +39,7 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     const users = requireUsers(deps, "IamFrontDoor");
     const child = { parent: this };
 
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, auth: { kind: "iam" } }, child);
+    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, auth: { kind: "iam" } }, child);
 
     const provider = pulumi.interpolate`cognito-idp.${users.region}.amazonaws.com/${users.userPoolId}`;
     this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {

@@ -1,7 +1,7 @@
 import { PRINCIPAL_ARN } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
-import { WAF_VARIANT, restCapabilities } from "../restFacts";
+import { REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { IAM_DOOR_TYPE, IamCitation, IamFrontDoor, IamFrontDoorArgs } from "./component";
 
 /** `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, machines through a role. */
@@ -36,7 +36,7 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     L->>T: query userId = principal
     T-->>L: notes
     L-->>C: 200 JSON`,
-  minimalConfig: {},
+  minimalConfig: REST_MINIMAL_CONFIG,
   variants: { ...WAF_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] } },
   capabilities: {
     ...restCapabilities(),
