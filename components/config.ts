@@ -1,7 +1,7 @@
 import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL } from "./configReader";
-import { DOORS, DoorArgs } from "./doors/registry";
+import { DoorArgs, doorModule } from "./doors/registry";
 
 export { AUTH_MODES, ConfigError };
 export type { AuthMode, ConfigLookup };
@@ -38,6 +38,10 @@ export interface StackConfig {
   oauthLogoutUrls: string[];
   /** Cognito domain prefix; empty derives `notes-auth-<stack>-<account>`. */
   cognitoDomainPrefix: string;
+  /** Anyone may sign up (true), or only admins create users (false). */
+  selfSignUp: boolean;
+  /** Cognito's email through SES (a verified identity) instead of its capped default sender. */
+  email?: { sesIdentityArn: string; from?: string };
   /** A WAFv2 web ACL to attach (REST doors and ALB). */
   wafAclArn?: string;
   /**
@@ -53,14 +57,53 @@ export interface ResolvedConfig {
   door: DoorArgs;
 }
 
-/** Cognito domain prefixes: lower-case letters, digits and hyphens, without aws/amazon/cognito. */
+/**
+ * A prefix Cognito accepts for its hosted domain: 1-63 lower-case letters, digits and hyphens,
+ * not starting or ending with a hyphen, without "aws", "amazon" or "cognito".
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html
+ */
+export function cognitoRefusesPrefix(prefix: string): boolean {
+  return !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix);
+}
+
+const PREFIX_RULE = `use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"`;
+
+/** The prefix used when `cognitoDomainPrefix` is unset: unique per stack and account. */
+export function derivedDomainPrefix(stackName: string, accountId: string): string {
+  return `notes-auth-${stackName.toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${accountId}`;
+}
+
 function domainPrefix(config: ConfigReader): string {
   const v = config.str("cognitoDomainPrefix");
   if (v === undefined) return "";
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(v) || /aws|amazon|cognito/.test(v)) {
-    throw new ConfigError("cognitoDomainPrefix", `is "${v}": use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"`);
-  }
+  if (cognitoRefusesPrefix(v)) throw new ConfigError("cognitoDomainPrefix", `is "${v}": ${PREFIX_RULE}`);
   return v;
+}
+
+/**
+ * Reserved concurrency AWS can grant: 0 throttles every invocation, and Lambda keeps 100 of the
+ * account's concurrency unreserved, so on the default quota of 1,000 at most 900 can be reserved
+ * (new accounts start lower). https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+ */
+function reservedConcurrency(config: ConfigReader): number {
+  const n = config.int("lambdaReservedConcurrency", -1, -1, 900);
+  if (n === 0) throw new ConfigError("lambdaReservedConcurrency", "is 0, which throttles every request (the function would never run): use -1 for no reservation, or 1-900");
+  return n;
+}
+
+/**
+ * Cognito's default sender is capped (50 emails a day per account); production pools send through
+ * SES with a verified identity (DEVELOPER). https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+ */
+function sesEmail(config: ConfigReader): StackConfig["email"] {
+  const sesIdentityArn = config.arn("sesEmailIdentityArn", "ses");
+  const from = config.str("emailFrom");
+  if (from !== undefined && !/^([^<>@]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
+    throw new ConfigError("emailFrom", `is "${from}": use an address or "Name <address>"`);
+  }
+  if (from !== undefined && sesIdentityArn === undefined) throw new ConfigError("emailFrom", "needs notes-auth:sesEmailIdentityArn: a custom sender goes through SES");
+  return sesIdentityArn ? { sesIdentityArn, ...(from ? { from } : {}) } : undefined;
 }
 
 /** Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key. */
@@ -79,12 +122,14 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     throttleRateLimit: config.int("throttleRateLimit", 50, 1, 10000),
     throttleBurstLimit: config.int("throttleBurstLimit", 100, 1, 5000),
     lambdaMemoryMb: config.int("lambdaMemoryMb", 256, 128, 10240),
-    lambdaReservedConcurrency: config.int("lambdaReservedConcurrency", -1, -1, 1000),
+    lambdaReservedConcurrency: reservedConcurrency(config),
     tracing: config.bool("tracing", false),
     mfa: config.oneOf("mfa", MFA_MODES, "OPTIONAL"),
     oauthCallbackUrls: config.list("oauthCallbackUrls", REDIRECT_URL),
     oauthLogoutUrls: config.list("oauthLogoutUrls", REDIRECT_URL),
     cognitoDomainPrefix: domainPrefix(config),
+    selfSignUp: config.bool("selfSignUp", true),
+    email: sesEmail(config),
     wafAclArn: config.arn("wafAclArn", "wafv2"),
     apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
   };
@@ -98,8 +143,15 @@ export function readStackKeys(config: ConfigReader): StackConfig {
  * Reads and validates the whole config: the shared keys, then the chosen door's own keys (its
  * module's `argsFrom`). Throws a ConfigError naming the first bad key, before any resource.
  */
-export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) => Input<string>): ResolvedConfig {
+export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) => Input<string>, stackName?: string): ResolvedConfig {
   const config = new ConfigReader(get, getSecret);
   const stack = readStackKeys(config);
-  return { stack, door: DOORS[stack.authMode].argsFrom(config, stack) as DoorArgs };
+  const door = doorModule(stack.authMode);
+  const args = door.argsFrom(config, stack) as DoorArgs;
+  // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
+  // not at deploy. Any 12-digit account id gives the same verdict.
+  if (stackName !== undefined && door.usesUserPool(args) && !stack.cognitoDomainPrefix && cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))) {
+    throw new ConfigError("cognitoDomainPrefix", `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`);
+  }
+  return { stack, door: args };
 }

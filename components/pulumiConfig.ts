@@ -15,6 +15,7 @@ export function readStackConfig(config: pulumi.Config): ResolvedConfig {
     return parseStackConfig(
       (key) => (secret.has(key) ? pulumi.runtime.getConfig(`${config.name}:${key}`) : config.get(key)),
       (key) => config.requireSecret(key),
+      pulumi.getStack(),
     );
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);

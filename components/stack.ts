@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { stackSettings } from "../handlers/env";
-import { ResolvedConfig, StackConfig } from "./config";
+import { ResolvedConfig, StackConfig, derivedDomainPrefix } from "./config";
 import { NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
@@ -40,6 +40,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         callbackUrls: stack.oauthCallbackUrls.length > 0 ? stack.oauthCallbackUrls : undefined,
         logoutUrls: stack.oauthLogoutUrls.length > 0 ? stack.oauthLogoutUrls : undefined,
         domainPrefix: domainPrefix(stack),
+        selfSignUp: stack.selfSignUp,
+        email: stack.email,
       })
     : undefined;
 
@@ -78,9 +80,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   };
 }
 
-/** `cognitoDomainPrefix`, or `notes-auth-<stack>-<account>` (globally unique per account). */
+/** `cognitoDomainPrefix`, or the prefix derived from the stack and account (validated in config). */
 function domainPrefix(cfg: StackConfig): pulumi.Input<string> {
   if (cfg.cognitoDomainPrefix) return cfg.cognitoDomainPrefix;
-  const account = aws.getCallerIdentityOutput().accountId;
-  return pulumi.interpolate`notes-auth-${pulumi.getStack().toLowerCase().replace(/[^a-z0-9-]/g, "-")}-${account}`;
+  return aws.getCallerIdentityOutput().accountId.apply((account) => derivedDomainPrefix(pulumi.getStack(), account));
 }

@@ -25,6 +25,10 @@ export interface UserDirectoryArgs {
   logoutUrls?: string[];
   /** Prefix of the Cognito-hosted domain (`<prefix>.auth.<region>.amazoncognito.com`). */
   domainPrefix: pulumi.Input<string>;
+  /** Anyone may sign up (true), or only admins create users (false). */
+  selfSignUp: boolean;
+  /** Send Cognito's email through SES with a verified identity; unset: Cognito's capped default sender. */
+  email?: { sesIdentityArn: string; from?: string };
 }
 
 /**
@@ -76,7 +80,12 @@ export class UserDirectory extends pulumi.ComponentResource {
       mfaConfiguration: mfa,
       softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
       accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: !args.selfSignUp },
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html: the
+      // default sender is capped at 50 emails a day per account; DEVELOPER sends through SES.
+      emailConfiguration: args.email
+        ? { emailSendingAccount: "DEVELOPER", sourceArn: args.email.sesIdentityArn, ...(args.email.from ? { fromEmailAddress: args.email.from } : {}) }
+        : { emailSendingAccount: "COGNITO_DEFAULT" },
       deletionProtection: protect ? "ACTIVE" : "INACTIVE",
     }, { parent: this, protect, retainOnDelete: protect });
 

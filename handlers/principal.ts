@@ -12,14 +12,32 @@ export interface Principal {
 }
 
 /**
- * Groups from a `cognito:groups` claim as the gateways deliver it: an array, "admins",
- * "admins,other" or "[admins other]" (API Gateway stringifies lists).
+ * A Cognito user pool `sub` is a UUID: our own pool's users become principals only with one, so a
+ * crafted or foreign identifier can never land in another user's partition or a machine's.
  */
-export function parseGroups(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String).filter(Boolean);
-  if (typeof value !== "string") return [];
-  const inner = value.trim().replace(/^\[/, "").replace(/\]$/, "");
-  return inner.split(/[\s,]+/).map((g) => g.trim()).filter(Boolean);
+const COGNITO_SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const isCognitoSub = (v: unknown): v is string => typeof v === "string" && COGNITO_SUB.test(v);
+
+/**
+ * Groups from a verified token's own JSON (`cognito:groups` is an array there): exact, whatever
+ * characters a group name holds. A single string is one group, never split.
+ */
+export function groupsFromTokenClaim(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === "string" && g !== "");
+  return typeof value === "string" && value !== "" ? [value] : [];
+}
+
+/**
+ * Groups as the HTTP API JWT authorizer passes an array claim to the integration: one string,
+ * `[a b c]`, the names space-separated in brackets. Cognito group names hold no white space, so
+ * splitting on it is exact; commas stay part of a name ("[team,admins]" is one group).
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html (GroupName pattern)
+ */
+export function groupsFromHttpApiClaim(value: unknown): string[] {
+  if (Array.isArray(value)) return groupsFromTokenClaim(value);
+  if (typeof value !== "string" || value === "") return [];
+  const inner = value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
+  return inner.split(" ").filter(Boolean);
 }
 
 /** Scopes from a `scope` claim ("a b c") or an array. */

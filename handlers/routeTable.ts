@@ -9,6 +9,11 @@ export type NotesScope = (typeof NOTES_SCOPES)[number];
 /** `read` -> `notes/read`: the scope as tokens carry it. */
 export const scopeName = (s: NotesScope) => `${NOTES_RESOURCE_SERVER}/${s}`;
 
+/** Request headers the API itself reads (besides a door's credentials): CORS must allow them. */
+export const API_REQUEST_HEADERS = ["content-type", "if-match"] as const;
+/** Response headers a browser client must be able to read: CORS must expose them. */
+export const API_RESPONSE_HEADERS = ["etag", "location"] as const;
+
 export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
 
 /** The handler function that serves a route (handlers/routes.ts maps each name to one). */

@@ -41,11 +41,15 @@ type ValueOf<F> =
   : F extends { kind: "number" } ? number
   : never;
 
+/** The settings object of a field map: optional fields may be left out. */
+type Values<F> = { [K in keyof F as F[K] extends { kind: "optional" } ? never : K]: ValueOf<F[K]> } & { [K in keyof F as F[K] extends { kind: "optional" } ? K : never]?: string };
+type Simplify<T> = { [K in keyof T]: T[K] };
+
 export type SettingsOf<C> = C extends SettingsCodec<infer S> ? S : never;
 
 export interface SettingsCodec<S> {
   /** The variables, by setting name (for docs and tests). */
-  readonly fields: Readonly<Record<keyof S, Field>>;
+  readonly fields: Readonly<Record<string, Field>>;
   /** The environment variables for these settings (what the program writes). */
   encode(settings: S): Record<string, string>;
   /** The settings from the environment; a missing or malformed variable is a ConfigurationError naming it. */
@@ -55,8 +59,8 @@ export interface SettingsCodec<S> {
 const splitList = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
 /** Declares a group of settings: field name -> environment variable and format. */
-export function settings<F extends Record<string, Field>>(fields: F): SettingsCodec<{ [K in keyof F]: ValueOf<F[K]> }> {
-  type S = { [K in keyof F]: ValueOf<F[K]> };
+export function settings<F extends Record<string, Field>>(fields: F): SettingsCodec<Simplify<Values<F>>> {
+  type S = Simplify<Values<F>>;
   return {
     fields,
     encode(values: S): Record<string, string> {

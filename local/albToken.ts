@@ -28,7 +28,8 @@ const b64padded = (buf: Buffer) => buf.toString("base64").replace(/\+/g, "-").re
 
 export function signAlbData(key: AlbSigningKey, f: AlbTokenFields): string {
   const header = { typ: "JWT", kid: key.kid, alg: f.alg ?? "ES256", iss: f.iss, client: f.client, signer: f.signer, exp: f.exp };
-  const payload = { ...f.claims, exp: f.exp, iss: f.iss };
+  // The claims may override exp and iss (tests send tokens the ALB never would).
+  const payload = { exp: f.exp, iss: f.iss, ...f.claims };
   const input = `${b64padded(Buffer.from(JSON.stringify(header)))}.${b64padded(Buffer.from(JSON.stringify(payload)))}`;
   const sig = crypto.sign("sha256", Buffer.from(input), { key: key.privateKey, dsaEncoding: "ieee-p1363" });
   return `${input}.${b64padded(sig)}`;

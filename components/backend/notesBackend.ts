@@ -61,7 +61,10 @@ export class NotesBackend extends pulumi.ComponentResource {
       deletionProtectionEnabled: protect,
     }, dataOpts);
 
-    this.bucket = new aws.s3.Bucket(`${name}-attachments`, { forceDestroy: false }, dataOpts);
+    // A versioned bucket that ever held an object cannot be deleted until every version and delete
+    // marker is gone (S3 answers BucketNotEmpty): unprotected stacks let the provider empty it on
+    // destroy; protected ones keep refusing. https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html
+    this.bucket = new aws.s3.Bucket(`${name}-attachments`, { forceDestroy: !protect }, dataOpts);
     const bucketOpts = { parent: this };
     const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-attachments-public-access`, {
       bucket: this.bucket.id,

@@ -4,6 +4,17 @@
  * Never `*`: only the configured origins are echoed.
  */
 
+import { API_REQUEST_HEADERS } from "../../handlers/routeTable";
+
+/**
+ * The headers a door's CORS preflight allows: the API's own request headers and exactly what
+ * the door's clients send to authenticate (a signer's headers, a key, a token), lower-case.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html
+ */
+export function corsAllowHeaders(clientHeaders: readonly string[]): string[] {
+  return [...new Set([...API_REQUEST_HEADERS, ...clientHeaders].map((h) => h.toLowerCase()))];
+}
+
 /**
  * VTL for the preflight's MOCK integration response: echo the request's Origin only when it
  * is one of the configured origins (a static header could name one origin only).

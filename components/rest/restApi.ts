@@ -5,7 +5,7 @@ import { NotesBackend } from "../backend/notesBackend";
 import type { StackConfig } from "../config";
 import { ConfigError } from "../configReader";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
-import { corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
+import { corsAllowHeaders, corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 import { accessLogFormat } from "../accessLogs";
 
 /** How every non-OPTIONS method of a REST door is authorized. */
@@ -40,6 +40,8 @@ export interface NotesRestApiArgs extends RestApiOptions {
   backend: NotesBackend;
   /** The door's authorization, applied to every method but OPTIONS. */
   auth: RestAuth;
+  /** The headers the door's clients send to authenticate (the preflight allows them besides the API's own). */
+  clientHeaders: readonly string[];
   /**
    * The region's API Gateway account setting when this stack manages it: the stage and its
    * method settings log, so they are created only after it (AWS refuses logging before it).
@@ -125,7 +127,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     if (origins.length > 0) {
       for (const route of uniquePaths(routes)) {
         const verbs = routes.filter((r) => r.path === route.path).map((r) => r.method);
-        integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins));
+        integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins, corsAllowHeaders(args.clientHeaders)));
       }
       for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
         integrations.push(new aws.apigateway.Response(`${name}-${type.toLowerCase().replace("_", "-")}`, {
@@ -192,7 +194,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 
   /** OPTIONS: a MOCK integration that answers the preflight for listed origins only. */
-  private preflight(name: string, path: string, verbs: string[], resourceId: pulumi.Input<string>, origins: string[]): pulumi.Resource[] {
+  private preflight(name: string, path: string, verbs: string[], resourceId: pulumi.Input<string>, origins: string[], allowHeaders: string[]): pulumi.Resource[] {
     const id = `${name}${slug(path)}-options`;
     const child = { parent: this };
     const allowMethods = [...verbs, "OPTIONS"].join(",");
@@ -212,7 +214,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     const integrationResponse = new aws.apigateway.IntegrationResponse(id, {
       restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: response.statusCode,
       responseParameters: {
-        "method.response.header.Access-Control-Allow-Headers": "'Authorization,Content-Type,X-Amz-Date,X-Amz-Security-Token,X-Api-Key'",
+        "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders.join(",")}'`,
         "method.response.header.Access-Control-Allow-Methods": `'${allowMethods}'`,
         "method.response.header.Access-Control-Max-Age": "'600'",
         "method.response.header.Vary": "'Origin'",

@@ -1,6 +1,6 @@
 import { Unauthorized } from "../http/errors";
-import { parseGroups } from "../principal";
-import { SettingsOf, settings, text } from "../settings";
+import { groupsFromTokenClaim, isCognitoSub } from "../principal";
+import { SettingsOf, optional, settings, text } from "../settings";
 import type { HandlerDoor } from "./door";
 import { AlbIdentityVerifier, createAlbVerifier } from "./albVerifier";
 
@@ -11,6 +11,8 @@ export const albOidcSettings = settings({
   issuer: text("ALB_ISSUER"),
   /** The OIDC client the ALB uses. */
   clientId: text("ALB_CLIENT_ID"),
+  /** Where the ALB's public keys are (<base>/<kid>); unset: the regional endpoint AWS documents. */
+  keyEndpoint: optional("ALB_KEY_ENDPOINT"),
 });
 export type AlbOidcSettings = SettingsOf<typeof albOidcSettings>;
 
@@ -21,13 +23,14 @@ export type AlbOidcSettings = SettingsOf<typeof albOidcSettings>;
 export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbIdentityVerifier> = {
   shape: "alb",
   settings: albOidcSettings,
-  init: (s) => createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId }),
+  init: (s) => createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId, keyEndpoint: s.keyEndpoint }),
   async principal(req, _s, stack, verifier) {
     const token = req.headers["x-amzn-oidc-data"];
     if (!token || !verifier) throw new Unauthorized();
     const claims = await verifier.verify(token);
-    const groups = parseGroups(claims["cognito:groups"]);
+    const groups = groupsFromTokenClaim(claims["cognito:groups"]);
     const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
+    if (fromOurPool && !isCognitoSub(claims.sub)) throw new Unauthorized();
     return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "alb-oidc", groups, scopes: [], isAdmin: groups.includes(stack.adminGroup) };
   },
 };

@@ -65,6 +65,20 @@ describe("stack config", () => {
       fails({ authMode: "cognito", cognitoDomainPrefix: "notes-cognito" }, "cognitoDomainPrefix", '"cognito"');
       assert.equal(parse({ authMode: "cognito", ...rest, cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix, "acme-notes");
     });
+    it("rejects reserved concurrency 0 (it throttles every request) and more than Lambda lets a default account reserve", () => {
+      fails({ authMode: "http-jwt", lambdaReservedConcurrency: "0" }, "lambdaReservedConcurrency", "-1");
+      fails({ authMode: "http-jwt", lambdaReservedConcurrency: "1000" }, "lambdaReservedConcurrency", "900");
+    });
+    it("refuses a stack name that would make a Cognito domain prefix Cognito refuses, naming the key to set", () => {
+      assert.throws(() => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "aws-dev"), (err: any) => err.key === "cognitoDomainPrefix" && /notes-auth-aws-dev-<account>/.test(err.message));
+      assert.throws(() => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "x".repeat(40)), (err: any) => err.key === "cognitoDomainPrefix");
+      assert.equal(parseStackConfig(lookup({ authMode: "http-jwt", cognitoDomainPrefix: "acme-notes" }), undefined, "aws-dev").stack.cognitoDomainPrefix, "acme-notes");
+      assert.ok(parseStackConfig(lookup({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/", jwtAudiences: ["a"] }), undefined, "aws-dev"), "no user pool, no prefix");
+    });
+    it("needs an SES identity for a custom sender", () => {
+      fails({ authMode: "http-jwt", emailFrom: "Notes <no-reply@example.com>" }, "emailFrom", "sesEmailIdentityArn");
+      fails({ authMode: "http-jwt", sesEmailIdentityArn: "arn:aws:sns:us-east-1:1:x" }, "sesEmailIdentityArn", "arn:aws:ses");
+    });
     it("rejects an unknown quota period", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
   });
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
-import { runStack } from "../../offline/runStack";
+import { readStackFile, runStack } from "../../offline/runStack";
 import { StackRun, resourcesUnder, runMode } from "../support/stack";
 
 const BUILT_MODES: readonly AuthMode[] = AUTH_MODES;
@@ -36,6 +36,25 @@ describe("switching the front door", function () {
   it("keeps the user pool wherever the stack has one", () => {
     const pools = BUILT_MODES.map((m) => runs.get(m)!.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")).filter(Boolean);
     for (const p of pools) assert.deepEqual({ urn: p!.urn, inputs: p!.inputs }, { urn: pools[0]!.urn, inputs: pools[0]!.inputs });
+  });
+});
+
+describe("the example stacks", function () {
+  for (const stack of ["dev", "prod"]) {
+    it(`Pulumi.${stack}.yaml builds`, async () => {
+      const run = await runStack({ stack, config: readStackFile(stack) });
+      assert.equal(run.error, undefined, run.error);
+    });
+  }
+  it("the prod example is a production starting point: protected data, admin-created users, real origins and redirects", async () => {
+    const run = await runStack({ stack: "prod", config: readStackFile("prod") });
+    const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
+    assert.equal(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly, true);
+    assert.equal(pool.inputs.deletionProtection, "ACTIVE");
+    const spa = run.resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "users-spa")!;
+    for (const url of [...spa.inputs.callbackUrls, ...spa.inputs.logoutUrls]) assert.match(url, /^https:\/\//, url);
+    const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+    assert.notEqual(fn.inputs.environment.variables.CORS_ALLOWED_ORIGINS, "");
   });
 });
 

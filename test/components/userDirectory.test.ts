@@ -21,6 +21,17 @@ describe("UserDirectory", function () {
     assert.deepEqual(client.explicitAuthFlows.sort(), ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
     assert.equal(client.preventUserExistenceErrors, "ENABLED");
   });
+  it("lets anyone sign up by default and sends email with Cognito's default sender", () => {
+    const pool = one(run, "aws:cognito/userPool:UserPool").inputs;
+    assert.equal(pool.adminCreateUserConfig.allowAdminCreateUserOnly, false);
+    assert.deepEqual(pool.emailConfiguration, { emailSendingAccount: "COGNITO_DEFAULT" });
+  });
+  it("with selfSignUp false and an SES identity: only admins create users, and email goes through SES", async () => {
+    const prod = await runMode("cognito", { selfSignUp: false, sesEmailIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", emailFrom: "Notes <no-reply@example.com>" });
+    const pool = one(prod, "aws:cognito/userPool:UserPool").inputs;
+    assert.equal(pool.adminCreateUserConfig.allowAdminCreateUserOnly, true);
+    assert.deepEqual(pool.emailConfiguration, { emailSendingAccount: "DEVELOPER", sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", fromEmailAddress: "Notes <no-reply@example.com>" });
+  });
   it("has the admin group", () => {
     assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.name, "admins");
   });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { AuthMode } from "../../handlers/authModes";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
-import { ALB_ARN, ALB_CLIENT, Call, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite } from "../support/handler";
+import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite } from "../support/handler";
 
 type Db = Awaited<ReturnType<typeof startDynalite>>;
 const key = albKey();
@@ -16,7 +16,7 @@ interface Door {
 }
 const PROVIDER = (sub: string) => `cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234,cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234:CognitoSignIn:${sub}`;
 const DOORS: Door[] = [
-  { name: "REST v1 (iam, identity-pool user)", mode: "iam", event: (c, u) => restEvent(c, { identity: { cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: PROVIDER(u), userArn: "arn:aws:sts::123456789012:assumed-role/notes-user-role/CognitoIdentityCredentials" } }) },
+  { name: "REST v1 (iam, identity-pool user)", mode: "iam", event: (c, u) => restEvent(c, { identity: { cognitoIdentityPoolId: IDENTITY_POOL_ID, cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: PROVIDER(u), userArn: "arn:aws:sts::123456789012:assumed-role/notes-user-role/CognitoIdentityCredentials" } }) },
   { name: "REST v1 (api-key)", mode: "api-key", event: (c, u) => restEvent(c, { identity: { apiKeyId: `key-of-${u}` } }) },
   { name: "REST v1 (cognito)", mode: "cognito", event: (c, u) => restEvent(c, { claims: idClaims(u) }) },
   { name: "HTTP v2 (http-jwt)", mode: "http-jwt", event: (c, u) => httpEvent(c, accessClaims(u, ["notes/read", "notes/write"])) },

@@ -19,8 +19,8 @@ export interface Samples {
   restIdToken: { file: string; sub: string; clientId: string; issuer: string };
   /** REST + user pools authorizer with groups: what the principal is, or that it has none. */
   restGroups: { file: string; clientId: string; expect: { id: string; admin: boolean } | "unauthorized" };
-  /** REST + AWS_IAM, an assumed role: its caller ARN and the role's name. */
-  restIamRole: { file: string; userArn: string; roleName: string };
+  /** REST + AWS_IAM, an assumed role session: the role's ARN, which is the machine's identity. */
+  restIamRole: { file: string; roleArn: string };
   /** REST with an API key: the key's id. */
   restApiKey: { file: string; keyId: string };
   /** HTTP API + JWT authorizer carrying an ID token (refused), with the route's path and method. */
@@ -44,7 +44,7 @@ const OWN: EventSource = {
   samples: {
     restIdToken: { file: "rest-cognito-authorizer.json", sub: "11111111-1111-4111-8111-111111111111", clientId: "spaclient0000000000000000", issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234" },
     restGroups: { file: "rest-cognito-authorizer-groups.json", clientId: "spaclient0000000000000000", expect: { id: "33333333-3333-4333-8333-333333333333", admin: true } },
-    restIamRole: { file: "rest-iam-role.json", userArn: "arn:aws:sts::123456789012:assumed-role/notes-machine-role/reporting-job", roleName: "notes-machine-role" },
+    restIamRole: { file: "rest-iam-role.json", roleArn: "arn:aws:iam::123456789012:role/notes-machine-role" },
     restApiKey: { file: "rest-api-key.json", keyId: "ab12cd34ef" },
     httpIdToken: { file: "http-jwt-id-token.json", clientId: "spaclient0000000000000000", path: "/notes", method: "POST" },
     httpIam: { file: "http-iam.json" },
@@ -61,7 +61,7 @@ const PUBLISHED: EventSource = {
   samples: {
     restIdToken: { file: "apigw-rest-cognito-authorizer.json", sub: "d2f50444-0041-7036-aea2-a955fca33d37", clientId: "3nkoep4151b7umeggnottc30u9", issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_y0bLG4i27" },
     restGroups: { file: "apigw-rest-cognito-authorizer-groups.json", clientId: "3mushfc8sgm8uoacvif5vhkt49", expect: "unauthorized" },
-    restIamRole: { file: "apigw-rest-iam-sigv4-role.json", userArn: "arn:aws:sts::123456789012:assumed-role/Admin/aamorosi", roleName: "Admin" },
+    restIamRole: { file: "apigw-rest-iam-sigv4-role.json", roleArn: "arn:aws:iam::123456789012:role/Admin" },
     restApiKey: { file: "apigw-rest-apikey.json", keyId: "test-invoke-api-key-id" },
     httpIdToken: { file: "apigw-http-jwt.json", clientId: "3nkoep4151b7umeggnottc30u9", path: "/cognito", method: "POST" },
     httpIam: { file: "apigw-http-iam-cognito-identity.json" },

@@ -7,6 +7,7 @@ import { AlbIdentityVerifier } from "../../handlers/doors/albVerifier";
 import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/dynamo";
 import { ownFixture } from "./events";
+import { restAuthorizerClaims } from "../../aws/userPoolAuthorizer";
 
 export const POOL_ID = "us-east-1_Notes1234";
 export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
@@ -14,6 +15,8 @@ export const SPA_CLIENT = "spaclient0000000000000000";
 export const M2M_CLIENT = "machineclient000000000000";
 export const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/notes-alb/0123456789abcdef";
 export const ALB_CLIENT = "albclient00000000000000000";
+export const IDENTITY_POOL_ID = "us-east-1:0a1b2c3d-6666-4e5f-8a9b-0c1d2e3f4a5b";
+export const ADMIN_ROLE_ARN = "arn:aws:iam::123456789012:role/notes-admin-role";
 export const USER_A = "11111111-1111-4111-8111-111111111111";
 export const USER_B = "22222222-2222-4222-8222-222222222222";
 
@@ -24,7 +27,7 @@ export function envFor(mode: HandlerEnv["authMode"], extra: Record<string, strin
     ADMIN_GROUP: "admins", USER_POOL_ID: POOL_ID, COGNITO_ISSUER: ISSUER, CORS_ALLOWED_ORIGINS: "https://app.example.com",
     ...(mode === "cognito" ? { ALLOWED_CLIENT_IDS: SPA_CLIENT } : {}),
     ...(mode === "http-jwt" ? { ALLOWED_CLIENT_IDS: `${SPA_CLIENT},${M2M_CLIENT}`, ADMIN_SCOPE: "notes/admin" } : {}),
-    ...(mode === "iam" ? { IAM_ADMIN_ROLE_NAME: "notes-admin-role" } : {}),
+    ...(mode === "iam" ? { IAM_ADMIN_ROLE_ARN: ADMIN_ROLE_ARN, IAM_IDENTITY_POOL_ID: IDENTITY_POOL_ID } : {}),
     ...(mode === "api-key" ? { ADMIN_API_KEY_IDS: "opskey123" } : {}),
     ...(mode === "alb-oidc" ? { ALB_ARN, ALB_ISSUER: ISSUER, ALB_CLIENT_ID: ALB_CLIENT } : {}),
     ...extra,
@@ -42,27 +45,37 @@ export interface Call {
 const bodyText = (body: unknown) => (body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body));
 const jsonHeaders = (c: Call) => ({ ...(c.body !== undefined ? { "Content-Type": "application/json" } : {}), ...c.headers });
 
-/** A REST v1 proxy event (from our Cognito-authorizer fixture) for a request. */
+/**
+ * A REST v1 proxy event (from our Cognito-authorizer fixture) for a request. With `claims` (an
+ * ID token's payload), the event carries what API Gateway does: the token in the Authorization
+ * header and its claims flattened to strings under requestContext.authorizer.claims.
+ */
 export function restEvent(c: Call, context: { claims?: Record<string, unknown>; identity?: Record<string, unknown> } = {}): any {
   const e = ownFixture("rest-cognito-authorizer.json");
   e.httpMethod = c.method;
   e.path = c.path;
   e.resource = c.path;
-  e.headers = jsonHeaders(c);
+  e.headers = { ...jsonHeaders(c), ...(context.claims ? { Authorization: idToken(context.claims) } : {}) };
   e.multiValueHeaders = Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k, [v]]));
   e.queryStringParameters = c.query ?? null;
   e.multiValueQueryStringParameters = c.query ? Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])) : null;
   e.body = bodyText(c.body);
   e.isBase64Encoded = false;
   e.requestContext.httpMethod = c.method;
-  e.requestContext.authorizer = context.claims ? { claims: context.claims } : null;
+  e.requestContext.authorizer = context.claims ? { claims: restAuthorizerClaims(context.claims) } : null;
   e.requestContext.identity = { ...e.requestContext.identity, ...(context.identity ?? {}) };
   return e;
 }
 
-/** ID-token claims as the REST Cognito authorizer passes them, for a user of our SPA client. */
+/** A JWT-shaped token carrying `payload` (API Gateway verified it; the handler only reads it back). */
+export function idToken(payload: Record<string, unknown>): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  return `${b64({ kid: "test", alg: "RS256" })}.${b64(payload)}.c2lnbmF0dXJl`;
+}
+
+/** ID-token claims of a user of our SPA client. */
 export function idClaims(sub: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { sub, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": sub, email: `${sub.slice(0, 4)}@example.com`, ...extra };
+  return { sub, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": sub, email: `${sub.slice(0, 4)}@example.com`, jti: `jti-${sub}`, exp: 1764046800, iat: 1764043200, ...extra };
 }
 
 /** An HTTP API payload 2.0 event (from our JWT-authorizer fixture). */

@@ -1,6 +1,14 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../components/routes";
 import { StackRun, ofType, one } from "./stack";
+import { headersNotAllowed, preflightRequestHeaders } from "../../aws/cors";
+
+/** The Access-Control-Allow-Headers every recorded REST preflight answers (one value, asserted equal). */
+export function preflightAllowHeaders(run: StackRun): string {
+  const values = [...new Set(ofType(run, "aws:apigateway/integrationResponse:IntegrationResponse").map((r) => String(r.inputs.responseParameters["method.response.header.Access-Control-Allow-Headers"]).replace(/^'|'$/g, "")))];
+  assert.equal(values.length, 1, `one allow list: ${values.join(" | ")}`);
+  return values[0];
+}
 
 /** Assertions every REST door shares; the iam and api-key suites call them too. */
 export function describeRestStage(name: string, getRun: () => StackRun): void {
@@ -65,6 +73,10 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.equal(perms.length, 1);
       assert.equal(perms[0].inputs.principal, "apigateway.amazonaws.com");
       assert.match(perms[0].inputs.sourceArn, /^arn:aws:execute-api:us-east-1:123456789012:[\w-]+\/v1\/\*\/\*$/);
+    });
+    it("lets a browser send the API's own request headers (JSON bodies, If-Match) through the preflight", () => {
+      const requested = preflightRequestHeaders({ "content-type": "application/json", "if-match": '"3"' });
+      assert.deepEqual(headersNotAllowed(preflightAllowHeaders(getRun()), requested), []);
     });
     it("answers CORS preflight and 4xx/5xx only for the configured origins", () => {
       const run = getRun();

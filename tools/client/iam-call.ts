@@ -1,5 +1,5 @@
 /**
- * `npm run call:iam -- --url <stack url>/notes --role-arn <client.machineRoleArn> [--method POST --body '{"title":"t","content":"c"}']`
+ * `npm run call:iam -- --url <stack url>/notes --role-arn <client.machineRoleArn> [--external-id <id>] [--method POST --body '{"title":"t","content":"c"}']`
  *
  * A machine calling the `iam` door: assume the machine role with STS, sign with SigV4, print the
  * answer. Uses the default AWS credential chain for the STS call; region from --region or AWS_REGION.
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const roleArn = args.get("role-arn");
   const region = args.get("region") ?? process.env.AWS_REGION;
   if (!url || !roleArn || !region) throw new Error("--url, --role-arn and --region (or AWS_REGION) are required");
-  const credentials = await assumeMachineRole({ roleArn, region });
+  const credentials = await assumeMachineRole({ roleArn, region, externalId: args.get("external-id") });
   const res = await callSigned({ url, region, credentials, method: args.get("method"), body: args.has("body") ? JSON.parse(args.get("body")!) : undefined });
   process.stdout.write(`${res.status}\n${JSON.stringify(res.body, null, 2)}\n`);
 }

@@ -12,9 +12,9 @@ export interface AwsCredentials {
  * Credentials of the `iam` door's machine role (the stack output `client.machineRoleArn`),
  * assumed with STS by a principal listed in `machineRolePrincipals`.
  */
-export async function assumeMachineRole(opts: { roleArn: string; region: string; sessionName?: string; sts?: STSClient }): Promise<AwsCredentials> {
+export async function assumeMachineRole(opts: { roleArn: string; region: string; externalId?: string; sessionName?: string; sts?: STSClient }): Promise<AwsCredentials> {
   const sts = opts.sts ?? new STSClient({ region: opts.region });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: opts.roleArn, RoleSessionName: opts.sessionName ?? "notes-auth-client", DurationSeconds: 900 }));
+  const out = await sts.send(new AssumeRoleCommand({ RoleArn: opts.roleArn, RoleSessionName: opts.sessionName ?? "notes-auth-client", DurationSeconds: 900, ...(opts.externalId ? { ExternalId: opts.externalId } : {}) }));
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`STS returned no credentials for ${opts.roleArn}`);
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };

@@ -43,7 +43,7 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
     const users = args.withCognito ? requireUsers(deps, "ApiKeyFrontDoor with apiKeyWithCognito") : undefined;
     const auth: RestAuth = users ? { kind: "cognito", userPoolArn: users.userPoolArn, apiKeyRequired: true } : { kind: "api-key" };
 
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, auth }, child);
+    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: ["x-api-key", ...(users ? ["authorization"] : [])], auth }, child);
 
     this.usagePlan = new aws.apigateway.UsagePlan(`${name}-plan`, {
       description: "Per-client throttle and quota for notes API keys",

@@ -27,7 +27,7 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
   constructor(name: string, args: CognitoFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(COGNITO_DOOR_TYPE, name, {}, opts);
     const users = requireUsers(deps, "CognitoFrontDoor");
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, auth: { kind: "cognito", userPoolArn: users.userPoolArn } }, { parent: this });
+    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: ["authorization"], auth: { kind: "cognito", userPoolArn: users.userPoolArn } }, { parent: this });
     const url = this.rest.url;
     const settings = pulumi.output({ allowedClientIds: [users.clientId] });
     const clientConfig = record({

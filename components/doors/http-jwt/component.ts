@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { accessLogFormat } from "../../accessLogs";
 import { API_ROUTES, routeKeys } from "../../routes";
+import { API_RESPONSE_HEADERS } from "../../../handlers/routeTable";
+import { corsAllowHeaders } from "../../rest/cors";
 import { slug } from "../../rest/restApi";
 import { NOTES_SCOPES, NotesScope, scopeName } from "../../userDirectory";
 import { DoorComponent, DoorDeps, record } from "../door";
@@ -79,7 +81,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       corsConfiguration: origins.length > 0 ? {
         allowOrigins: origins,
         allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allowHeaders: ["authorization", "content-type"],
+        allowHeaders: corsAllowHeaders(["authorization"]),
+        exposeHeaders: [...API_RESPONSE_HEADERS],
         allowCredentials: false,
         maxAge: 600,
       } : undefined,

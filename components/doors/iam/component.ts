@@ -7,17 +7,23 @@ import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const IAM_DOOR_TYPE = "notes-auth:door:IamFrontDoor";
 
+/**
+ * What a SigV4 signer sends besides `host`: the signature, its date, the session token of
+ * temporary credentials (identity pool, STS), and the payload hash the AWS SDK's signer adds.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+ */
+export const SIGV4_CLIENT_HEADERS = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+
 export interface IamFrontDoorArgs {
   /** The REST API's shared settings (CORS, throttling, logs, WAF). */
   rest: RestApiOptions;
-  /** IAM principals that may assume the machine role; empty: no machine role. @default [] */
+  /** IAM principals that may assume the machine role; empty: no machine role. */
   machineRolePrincipals: string[];
+  /** What a principal must also show to assume the machine role (at least one, with principals). */
+  machineRoleCondition?: { externalId?: string; orgId?: string };
 }
 
-export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool" | "adminAccess" | "machineRole";
-
-/** The IAM policy variable for the caller's identity id. It must reach AWS literally. */
-export const IDENTITY_SUB_VARIABLE = "${cognito-identity.amazonaws.com:sub}";
+export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool" | "adminAccess" | "machineRole" | "roleAttachment";
 
 /**
  * `iam`: API Gateway REST with AWS_IAM on every non-OPTIONS method. Users sign in to the user
@@ -33,13 +39,14 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
   public readonly adminRole: aws.iam.Role;
   public readonly machineRole?: aws.iam.Role;
   public readonly adminAccess: aws.iam.RolePolicy;
+  public readonly roleAttachment: aws.cognito.IdentityPoolRoleAttachment;
 
   constructor(name: string, args: IamFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(IAM_DOOR_TYPE, name, {}, opts);
     const users = requireUsers(deps, "IamFrontDoor");
     const child = { parent: this };
 
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, auth: { kind: "iam" } }, child);
+    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: SIGV4_CLIENT_HEADERS, auth: { kind: "iam" } }, child);
 
     const provider = pulumi.interpolate`cognito-idp.${users.region}.amazonaws.com/${users.userPoolId}`;
     this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
@@ -51,15 +58,10 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
 
     const invoke = (admin: boolean): pulumi.Output<string>[] =>
       routeKeys(API_ROUTES).filter(({ route }) => admin || !route.admin).map(({ method, path }) => this.rest.methodArn(method, path));
-    const bucketArn = pulumi.interpolate`arn:aws:s3:::${deps.backend.bucketName}`;
-    const ownPrefix = pulumi.concat(bucketArn, "/private/", IDENTITY_SUB_VARIABLE, "/*");
+    // Only the API: attachments go through its presigned URLs, which carry the size cap, the
+    // user pool sub in the key and deletion with the note. A direct S3 grant would bypass all three.
     const userStatements = (admin: boolean): Statement[] => [
       { Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(admin) },
-      { Sid: "OwnAttachments", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ownPrefix },
-      {
-        Sid: "ListOwnAttachments", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn,
-        Condition: { StringLike: { "s3:prefix": `private/${IDENTITY_SUB_VARIABLE}/*` } },
-      },
     ];
     const identityTrust = policyJson([{
       Effect: "Allow",
@@ -75,22 +77,37 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     this.adminRole = new aws.iam.Role(`${name}-admin-role`, { assumeRolePolicy: identityTrust, description: "Members of the admin group (identity pool)" }, child);
     this.adminAccess = new aws.iam.RolePolicy(`${name}-admin-access`, { role: this.adminRole.id, policy: policyJson(userStatements(true)) }, child);
 
-    new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
+    // Role from token: admins' ID tokens carry the admin role (their group's) as
+    // cognito:preferred_role; everyone else's carries no role, and AuthenticatedRole gives them
+    // the default authenticated (user) role. With Deny they would get no credentials at all.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
+    // Escalation stays closed: the classic flow is off (above), and a CustomRoleArn must be one of
+    // the token's cognito:roles, which only the admin group's members carry (aws/identityPool.ts).
+    this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
       identityPoolId: this.identityPool.id,
       roles: { authenticated: this.userRole.arn },
       roleMappings: [{
         identityProvider: pulumi.interpolate`${provider}:${users.clientId}`,
         type: "Token",
-        ambiguousRoleResolution: "Deny",
+        ambiguousRoleResolution: "AuthenticatedRole",
       }],
     }, child);
 
     users.mapAdminGroupToRole(this.adminRole.arn);
 
     if (args.machineRolePrincipals.length > 0) {
+      // Principals of another account need a shared secret (sts:ExternalId) or membership of
+      // the organization (aws:PrincipalOrgID), so a listed principal alone is never enough.
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+      const condition = args.machineRoleCondition;
       this.machineRole = new aws.iam.Role(`${name}-machine-role`, {
         description: "Machines calling the notes API with SigV4",
-        assumeRolePolicy: policyJson([{ Effect: "Allow", Principal: { AWS: args.machineRolePrincipals }, Action: "sts:AssumeRole" }]),
+        assumeRolePolicy: policyJson([{
+          Effect: "Allow",
+          Principal: { AWS: args.machineRolePrincipals },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { ...(condition?.externalId ? { "sts:ExternalId": condition.externalId } : {}), ...(condition?.orgId ? { "aws:PrincipalOrgID": condition.orgId } : {}) } },
+        }]),
       }, child);
       new aws.iam.RolePolicy(`${name}-machine-access`, {
         role: this.machineRole.id,
@@ -99,7 +116,7 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     }
 
     const url = this.rest.url;
-    const settings = pulumi.output({ adminRoleName: this.adminRole.name });
+    const settings = pulumi.output({ adminRoleArn: this.adminRole.arn, identityPoolId: this.identityPool.id });
     const clientConfig = record({
       signIn: "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign requests with SigV4 (service execute-api)",
       region: users.region,
@@ -107,10 +124,10 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       userPoolClientId: users.clientId,
       identityPoolId: this.identityPool.id,
       machineRoleArn: this.machineRole?.arn ?? "",
-      attachmentsBucket: deps.backend.bucketName,
+      ...(args.machineRoleCondition?.externalId ? { machineRoleExternalIdRequired: true } : {}),
       signingService: "execute-api",
     });
-    const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: this.machineRole };
+    const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: this.machineRole, roleAttachment: this.roleAttachment };
     this.publish({ url, settings, clientConfig, cited });
   }
 }

@@ -1,4 +1,4 @@
-import { PRINCIPAL_ARN } from "../../configReader";
+import { ConfigError, PRINCIPAL_ARN } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
 import { REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
@@ -15,7 +15,7 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     howToGetIt: "sign in to the user pool, exchange the ID token at the Cognito identity pool for role credentials (or, for machines, assume the machine role with STS)",
     verifiedBy: "API Gateway checks the signature and the role's execute-api:Invoke permission on the exact route",
     backendReceives: "requestContext.identity: cognitoAuthenticationProvider (…:CognitoSignIn:<sub>) or the caller's userArn",
-    principalId: "<user pool sub> for users; iam:<caller ARN> for roles",
+    principalId: "<user pool sub> for users; iam:<role ARN> for machines (the role, never the session)",
     whenToChoose: "AWS-native callers (other services, roles in other accounts) alongside users, and per-route IAM policy: `iam`. Clients must sign with SigV4.",
   },
   diagram: `sequenceDiagram
@@ -37,7 +37,7 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     T-->>L: notes
     L-->>C: 200 JSON`,
   minimalConfig: REST_MINIMAL_CONFIG,
-  variants: { ...WAF_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] } },
+  variants: { ...WAF_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" } },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "machineRole", variant: "machines", text: "users (identity pool) and machines (IAM roles)" },
@@ -47,7 +47,23 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly (SDK signs); browsers need the SDK" },
   },
   pricing: { gateway: "api-gateway-rest", billsMau: true, billsMachineTokens: false, notes: ["iam: the Cognito identity pool is free; users are billed as user pool MAUs."] },
-  argsFrom: (config, stack) => ({ rest: restOptions(stack), machineRolePrincipals: config.list("machineRolePrincipals", PRINCIPAL_ARN) }),
+  argsFrom(config, stack) {
+    const machineRolePrincipals = config.list("machineRolePrincipals", PRINCIPAL_ARN);
+    const externalId = config.str("machineRoleExternalId");
+    const orgId = config.str("machineRoleOrgId");
+    if (externalId !== undefined && !/^[\w+=,.@:\/-]{2,1224}$/.test(externalId)) {
+      throw new ConfigError("machineRoleExternalId", "must be 2-1224 letters, digits or +=,.@:/- (the sts:ExternalId a machine passes to AssumeRole)");
+    }
+    if (orgId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(orgId)) throw new ConfigError("machineRoleOrgId", `is "${orgId}": it must be an AWS Organizations id such as o-a1b2c3d4e5`);
+    if (machineRolePrincipals.length > 0 && externalId === undefined && orgId === undefined) {
+      throw new ConfigError("machineRoleExternalId", "or notes-auth:machineRoleOrgId is required with notes-auth:machineRolePrincipals: a listed principal must also present an external id (sts:ExternalId) or belong to your organization (aws:PrincipalOrgID) to assume the machine role");
+    }
+    return {
+      rest: restOptions(stack),
+      machineRolePrincipals,
+      machineRoleCondition: externalId || orgId ? { externalId, orgId } : undefined,
+    };
+  },
   usesUserPool: () => true,
   create: (name, args, deps, opts) => new IamFrontDoor(name, args, deps, opts),
 };

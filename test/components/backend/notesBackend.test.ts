@@ -23,6 +23,11 @@ describe("NotesBackend (cognito stack, defaults)", function () {
   });
 
   describe("attachments bucket", () => {
+    it("can be destroyed with its objects and versions on an unprotected stack (S3 refuses to delete a non-empty bucket)", () => {
+      const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
+      assert.equal(bucket.inputs.forceDestroy, true);
+      assert.deepEqual(bucket.options, { protect: false, retainOnDelete: false });
+    });
     it("blocks all four kinds of public access", () => {
       const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
       for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab[k], true, k);
@@ -123,6 +128,9 @@ describe("NotesBackend with protectData and prod settings", function () {
     for (const [type, name] of [["aws:dynamodb/table:Table", "notes-table"], ["aws:s3/bucket:Bucket", "notes-attachments"], ["aws:cognito/userPool:UserPool", "users-pool"]]) {
       assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true }, name);
     }
+  });
+  it("keeps refusing to destroy a bucket that holds data", () => {
+    assert.equal(one(run, "aws:s3/bucket:Bucket", "notes-attachments").inputs.forceDestroy, false);
   });
   it("turns on DynamoDB and Cognito deletion protection", () => {
     assert.equal(one(run, "aws:dynamodb/table:Table").inputs.deletionProtectionEnabled, true);

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../../components/routes";
 import { StackRun, ofType, one, runMode } from "../../support/stack";
+import { headersNotAllowed, preflightRequestHeaders } from "../../../aws/cors";
 
 describe("HttpJwtFrontDoor", function () {
   let run: StackRun;
@@ -51,6 +52,8 @@ describe("HttpJwtFrontDoor", function () {
     const cors = one(run, "aws:apigatewayv2/api:Api").inputs.corsConfiguration;
     assert.deepEqual(cors.allowOrigins, ["https://app.example.com"]);
     assert.equal(cors.allowCredentials, false);
+    assert.deepEqual(headersNotAllowed(cors.allowHeaders.join(","), preflightRequestHeaders({ authorization: "Bearer t", "content-type": "application/json", "if-match": '"1"' })), []);
+    assert.deepEqual(cors.exposeHeaders, ["etag", "location"], "a browser can read ETag and Location");
   });
 
   it("defines the notes scopes and a client-credentials machine client without admin", () => {

@@ -1,7 +1,14 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../../components/routes";
-import { describeRestStage } from "../../support/restStage";
+import { describeRestStage, preflightAllowHeaders } from "../../support/restStage";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { headersNotAllowed, preflightRequestHeaders } from "../../../aws/cors";
+import { doorConfig } from "../../../components/doors/registry";
+import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { StackRun, asList, ofType, one, policy, runMode } from "../../support/stack";
+import { RoleAttachment, resolveRole } from "../../../aws/identityPool";
+import { groupRoleClaims } from "../../../aws/userPool";
 
 const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
 const userRouteArns = routeKeys(API_ROUTES).filter((k) => !k.route.admin).map(({ method, path }) => `${API}/v1/${method}/${path.replace(/\{[^}]+\}/g, "*").slice(1)}`);
@@ -10,7 +17,7 @@ describe("IamFrontDoor", function () {
   let run: StackRun;
   before(async () => {
     // given authMode iam with one machine principal; when the program runs under mocks
-    run = await runMode("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] });
+    run = await runMode("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" });
   });
 
   it("requires AWS_IAM on every non-OPTIONS method", () => {
@@ -59,29 +66,62 @@ describe("IamFrontDoor", function () {
     }
   });
 
-  it("scopes direct S3 access to private/${cognito-identity.amazonaws.com:sub}/, literally", () => {
-    const doc = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "door-user-access").inputs.policy);
-    const objects = doc.Statement.find((s) => asList(s.Action).includes("s3:PutObject"));
-    assert.deepEqual(asList(objects.Action).sort(), ["s3:GetObject", "s3:PutObject"]);
-    assert.equal(objects.Resource, "arn:aws:s3:::notes-attachments/private/${cognito-identity.amazonaws.com:sub}/*");
-    const list = doc.Statement.find((s) => s.Action === "s3:ListBucket");
-    assert.equal(list.Resource, "arn:aws:s3:::notes-attachments");
-    assert.deepEqual(list.Condition, { StringLike: { "s3:prefix": "private/${cognito-identity.amazonaws.com:sub}/*" } });
+  it("grants users and admins no direct S3 access: attachments go through the API's presigned URLs only", () => {
+    for (const name of ["door-user-access", "door-admin-access"]) {
+      const actions = policy(one(run, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy).Statement.flatMap((st) => asList(st.Action));
+      assert.deepEqual(actions, ["execute-api:Invoke"], name);
+    }
   });
 
-  it("maps roles from the token, denies ambiguous ones, and points the admin group at the admin role", () => {
+  it("lets the README's browser request through the CORS preflight: every header the SigV4 signer sends is allowed", async () => {
+    // given the README's example, signed with temporary (identity pool) credentials
+    const signer = new SignatureV4({ service: "execute-api", region: "us-east-1", credentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "session" }, sha256: Sha256 });
+    const signed = await signer.sign({ method: "PUT", protocol: "https:", hostname: "api.example.com", path: "/v1/notes/1", headers: { host: "api.example.com", "content-type": "application/json", "if-match": '"2"' }, body: "{}" });
+    // when a browser sends it, it first asks the preflight for every non-safelisted header
+    const requested = preflightRequestHeaders(signed.headers as Record<string, string>);
+    assert.ok(requested.includes("x-amz-content-sha256") && requested.includes("x-amz-security-token"), requested.join(","));
+    // then the recorded answer allows each of them
+    assert.deepEqual(headersNotAllowed(preflightAllowHeaders(run), requested), []);
+  });
+
+  describe("identity pool role resolution, as Cognito documents it, on the recorded attachment", () => {
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
+    const attachment = () => one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs as RoleAttachment;
+    const groups = () => ofType(run, "aws:cognito/userGroup:UserGroup").map((g) => ({ name: g.inputs.name, roleArn: g.inputs.roleArn, precedence: g.inputs.precedence }));
+    const provider = () => attachment().roleMappings![0].identityProvider;
+    const USER_ROLE = "arn:aws:iam::123456789012:role/door-user-role";
+    const ADMIN_ROLE = "arn:aws:iam::123456789012:role/door-admin-role";
+
+    it("gives a user outside every group the authenticated (user) role", () => {
+      assert.deepEqual(resolveRole(attachment(), provider(), groupRoleClaims(groups(), [])), { role: USER_ROLE });
+    });
+    it("gives a member of the admin group the admin role (its cognito:preferred_role)", () => {
+      assert.deepEqual(resolveRole(attachment(), provider(), groupRoleClaims(groups(), ["admins"])), { role: ADMIN_ROLE });
+    });
+    it("refuses an ordinary user who asks for the admin role (CustomRoleArn not in the token's cognito:roles)", () => {
+      assert.ok("refused" in resolveRole(attachment(), provider(), groupRoleClaims(groups(), []), ADMIN_ROLE));
+    });
+    it("keeps the classic flow off, so no client picks its role with AssumeRoleWithWebIdentity", () => {
+      assert.equal(one(run, "aws:cognito/identityPool:IdentityPool").inputs.allowClassicFlow, false);
+    });
+  });
+
+  it("maps roles from the token, gives ambiguous tokens the authenticated role, and points the admin group at the admin role", () => {
     const attach = one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs;
     assert.equal(attach.roles.authenticated, "arn:aws:iam::123456789012:role/door-user-role");
     assert.equal(attach.roleMappings.length, 1);
     assert.equal(attach.roleMappings[0].type, "Token");
-    assert.equal(attach.roleMappings[0].ambiguousRoleResolution, "Deny");
+    assert.equal(attach.roleMappings[0].ambiguousRoleResolution, "AuthenticatedRole");
     assert.equal(attach.roleMappings[0].identityProvider, "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id");
     assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn, "arn:aws:iam::123456789012:role/door-admin-role");
   });
 
   it("lets the configured principals assume a machine role that may invoke the user routes only", () => {
     const trust = policy(one(run, "aws:iam/role:Role", "door-machine-role").inputs.assumeRolePolicy);
-    assert.deepEqual(trust.Statement, [{ Effect: "Allow", Principal: { AWS: ["arn:aws:iam::210987654321:role/reporting"] }, Action: "sts:AssumeRole" }]);
+    assert.deepEqual(trust.Statement, [{
+      Effect: "Allow", Principal: { AWS: ["arn:aws:iam::210987654321:role/reporting"] }, Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
+    }]);
     const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "door-machine-access").inputs.policy);
     assert.deepEqual(access.Statement.flatMap((s) => asList(s.Resource)).sort(), userRouteArns.slice().sort());
   });
@@ -90,9 +130,17 @@ describe("IamFrontDoor", function () {
     const env = one(run, "aws:lambda/function:Function").inputs.environment.variables;
     assert.equal(env.AUTH_MODE, "iam");
     assert.equal(env.USER_POOL_ID, "us-east-1_userspool");
-    assert.equal(env.IAM_ADMIN_ROLE_NAME, "door-admin-role");
+    assert.equal(env.IAM_ADMIN_ROLE_ARN, "arn:aws:iam::123456789012:role/door-admin-role");
+    assert.equal(env.IAM_IDENTITY_POOL_ID, run.outputs.client.identityPoolId);
     assert.match(run.outputs.client.identityPoolId, /^us-east-1:/);
     assert.equal(run.outputs.client.machineRoleArn, "arn:aws:iam::123456789012:role/door-machine-role");
+  });
+
+  it("requires an external id or an organization for the machine role's principals", async () => {
+    const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] }) });
+    assert.match(refused.error ?? "", /notes-auth:machineRoleExternalId or notes-auth:machineRoleOrgId is required/);
+    const org = await runMode("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleOrgId: "o-a1b2c3d4e5" });
+    assert.deepEqual(policy(one(org, "aws:iam/role:Role", "door-machine-role").inputs.assumeRolePolicy).Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
   });
 
   it("creates no machine role when no principal is configured", async () => {

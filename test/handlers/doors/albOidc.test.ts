@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { createAlbVerifier } from "../../../handlers/doors/albVerifier";
 import { normalize } from "../../../handlers/http/request";
 import { principalOf } from "../../../handlers/doors";
-import { ALB_ARN, ALB_CLIENT, ISSUER, USER_A, albEvent, albKey, envFor, forbiddenStore, handlerFor, memoryKeyFetcher, signAlbToken } from "../../support/handler";
+import { ALB_ARN, ALB_CLIENT, ISSUER, USER_A, USER_B, albEvent, albKey, envFor, forbiddenStore, handlerFor, memoryKeyFetcher, signAlbToken } from "../../support/handler";
 import { eventSources, load } from "../../support/events";
 
 describe("handler: ALB identity (x-amzn-oidc-data)", () => {
@@ -26,7 +26,7 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
   it("fetches the key by kid once and then uses the cache", async () => {
     const { fetcher, verifier } = newVerifier();
     await principal(signAlbToken(key), verifier);
-    await principal(signAlbToken(key, { sub: "someone-else" }), verifier);
+    await principal(signAlbToken(key, { sub: USER_B }), verifier);
     assert.equal(fetcher.calls, 1);
   });
 
@@ -57,6 +57,43 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
       await rejects401(principal(token()));
     });
   }
+
+  it("rejects a validly signed token without a numeric exp", async () => {
+    for (const exp of [undefined, "9999999999"]) {
+      const token = signAlbToken(key, { claims: { exp } });
+      await rejects401(principal(token));
+    }
+  });
+
+  it("checks signer and client before fetching any key", async () => {
+    const { fetcher, verifier } = newVerifier();
+    await rejects401(principal(signAlbToken(albKey(), { signer: "arn:aws:elasticloadbalancing:us-east-1:999999999999:loadbalancer/app/evil/0000000000000000" }), verifier));
+    await rejects401(principal(signAlbToken(albKey(), { client: "other-client" }), verifier));
+    assert.equal(fetcher.calls, 0);
+  });
+
+  it("remembers a failed key look-up, so a replayed unknown kid costs one fetch", async () => {
+    const { fetcher, verifier } = newVerifier();
+    const unknown = signAlbToken(albKey());
+    for (let i = 0; i < 5; i++) await rejects401(principal(unknown, verifier));
+    assert.equal(fetcher.calls, 1);
+  });
+
+  it("keeps our key however many other valid kids arrive, and fetches unknown kids only at a bounded rate", async () => {
+    // given an endpoint that also serves other load balancers' keys (it is shared by every account)
+    const others = Array.from({ length: 20 }, () => albKey());
+    const fetcher = memoryKeyFetcher([key, ...others]);
+    const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher });
+    await principal(signAlbToken(key), verifier);
+    // when tokens claiming our signer arrive under 20 other kids (an attacker holds none of those private keys)
+    const attacker = albKey();
+    for (const other of others) await rejects401(principal(signAlbToken({ kid: other.kid, privateKey: attacker.privateKey }), verifier));
+    const afterFlood = fetcher.calls;
+    // then our key is still cached, and the flood cost at most the per-minute allowance of fetches
+    await principal(signAlbToken(key, { sub: USER_B }), verifier);
+    assert.equal(fetcher.calls, afterFlood, "no re-fetch of our key");
+    assert.ok(afterFlood <= 1 + 10, `at most 10 unknown-kid fetches a minute, saw ${afterFlood - 1}`);
+  });
 
   it("rejects ALB headers without the signed data, even with x-amzn-oidc-identity", async () => {
     const e = albEvent({ method: "GET", path: "/me", headers: { "x-amzn-oidc-identity": USER_A, "x-amzn-oidc-accesstoken": "t" } });

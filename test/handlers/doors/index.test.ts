@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { normalize } from "../../../handlers/http/request";
 import { principalOf } from "../../../handlers/doors";
-import { parseGroups } from "../../../handlers/principal";
-import { ALB_ARN, M2M_CLIENT, POOL_ID, SPA_CLIENT, USER_A, accessClaims, albEvent, envFor, httpEvent, idClaims, machineClaims, restEvent } from "../../support/handler";
+import { groupsFromHttpApiClaim, groupsFromTokenClaim } from "../../../handlers/principal";
+import { ALB_ARN, IDENTITY_POOL_ID, M2M_CLIENT, POOL_ID, SPA_CLIENT, USER_A, accessClaims, albEvent, envFor, httpEvent, idClaims, machineClaims, restEvent } from "../../support/handler";
 import { eventSources, load, ownFixture } from "../../support/events";
 
 const who = (event: any, mode: Parameters<typeof envFor>[0], env: Record<string, string> = {}) => principalOf(normalize(event), envFor(mode, env));
@@ -25,12 +25,12 @@ describe("handler: principal extraction (verified context only)", () => {
         if (restGroups.expect === "unauthorized") await rejects401(p);
         else assert.deepEqual({ id: (await p).id, isAdmin: (await p).isAdmin }, { id: restGroups.expect.id, isAdmin: restGroups.expect.admin });
       });
-      it("iam: maps the SigV4 role event to iam:<caller ARN>", async () => {
+      it("iam: maps the SigV4 role-session event to iam:<role ARN>, whatever the session name", async () => {
         const p = await who(load(source, restIamRole.file), "iam");
-        assert.deepEqual({ id: p.id, kind: p.kind, isAdmin: p.isAdmin }, { id: `iam:${restIamRole.userArn}`, kind: "machine", isAdmin: false });
+        assert.deepEqual({ id: p.id, kind: p.kind, isAdmin: p.isAdmin }, { id: `iam:${restIamRole.roleArn}`, kind: "machine", isAdmin: false });
       });
-      it("iam: makes callers with the admin role admins", async () => {
-        const p = await who(load(source, restIamRole.file), "iam", { IAM_ADMIN_ROLE_NAME: restIamRole.roleName });
+      it("iam: makes callers with the admin role (by full ARN) admins", async () => {
+        const p = await who(load(source, restIamRole.file), "iam", { IAM_ADMIN_ROLE_ARN: restIamRole.roleArn });
         assert.equal(p.isAdmin, true);
       });
       it("api-key: maps the API-key event to apikey:<id>, an application not a user", async () => {
@@ -50,15 +50,32 @@ describe("handler: principal extraction (verified context only)", () => {
     it("rejects an access token where an ID token is expected", async () => {
       await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { token_use: "access" }) }), "cognito"));
     });
-    it("reads groups in every form the gateways deliver", () => {
-      assert.deepEqual(parseGroups("admins"), ["admins"]);
-      assert.deepEqual(parseGroups("admins,editors"), ["admins", "editors"]);
-      assert.deepEqual(parseGroups("[admins editors]"), ["admins", "editors"]);
-      assert.deepEqual(parseGroups(["admins"]), ["admins"]);
-      assert.deepEqual(parseGroups(undefined), []);
+    it("reads groups exactly as each source gives them: a token's list, or the HTTP API's [a b] string", () => {
+      assert.deepEqual(groupsFromTokenClaim(["admins", "team,ops"]), ["admins", "team,ops"]);
+      assert.deepEqual(groupsFromTokenClaim("team,admins"), ["team,admins"], "one group, never split on commas");
+      assert.deepEqual(groupsFromTokenClaim(undefined), []);
+      assert.deepEqual(groupsFromHttpApiClaim("[admins editors]"), ["admins", "editors"]);
+      assert.deepEqual(groupsFromHttpApiClaim("[team,admins]"), ["team,admins"]);
+      assert.deepEqual(groupsFromHttpApiClaim("admins"), ["admins"]);
+    });
+    it("does not make a member of a group named \"team,admins\" an admin", async () => {
+      const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["team,admins"] }) }), "cognito");
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["team,admins"], isAdmin: false });
+    });
+    it("ignores groups unless the Authorization token is the one whose claims the authorizer passed", async () => {
+      const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["admins"] }) });
+      e.requestContext.authorizer.claims.jti = "another-token";
+      assert.equal((await who(e, "cognito")).isAdmin, false);
+    });
+    it("rejects claims without iss, or with another issuer, when the stack has its own pool", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { iss: undefined }) }), "cognito"));
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other" }) }), "cognito"));
+    });
+    it("rejects a sub that is not a Cognito UUID", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims("apikey:abc", { sub: "apikey:abc" }) }), "cognito"));
     });
     it("makes members of the admin group admins", async () => {
-      const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": "[editors admins]" }) }), "cognito");
+      const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["editors", "admins"] }) }), "cognito");
       assert.equal(p.isAdmin, true);
     });
     it("ignores a forged userId in the body and x-amzn-oidc-* headers", async () => {
@@ -73,7 +90,7 @@ describe("handler: principal extraction (verified context only)", () => {
   describe("iam (REST AWS_IAM)", () => {
     const identityPoolUser = (provider: string, type = "authenticated") => restEvent({ method: "GET", path: "/me" }, {
       identity: {
-        cognitoIdentityPoolId: "us-east-1:0000", cognitoIdentityId: "us-east-1:abcd",
+        cognitoIdentityPoolId: IDENTITY_POOL_ID, cognitoIdentityId: "us-east-1:abcd",
         cognitoAuthenticationType: type, cognitoAuthenticationProvider: provider,
         userArn: "arn:aws:sts::123456789012:assumed-role/notes-user-role/CognitoIdentityCredentials", caller: "AROA:CognitoIdentityCredentials",
       },
@@ -93,8 +110,22 @@ describe("handler: principal extraction (verified context only)", () => {
       await rejects401(who(identityPoolUser(provider(POOL_ID, USER_A), "unauthenticated"), "iam"));
     });
     it("makes identity-pool users with the admin role admins", async () => {
-      const user = await who(restEvent({ method: "GET", path: "/me" }, { identity: { cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: provider(POOL_ID, USER_A), userArn: "arn:aws:sts::123456789012:assumed-role/notes-admin-role/CognitoIdentityCredentials" } }), "iam");
+      const user = await who(restEvent({ method: "GET", path: "/me" }, { identity: { cognitoIdentityPoolId: IDENTITY_POOL_ID, cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: provider(POOL_ID, USER_A), userArn: "arn:aws:sts::123456789012:assumed-role/notes-admin-role/CognitoIdentityCredentials" } }), "iam");
       assert.deepEqual({ id: user.id, isAdmin: user.isAdmin }, { id: USER_A, isAdmin: true });
+    });
+    it("compares the admin role by full ARN: the same role name in another account is not admin", async () => {
+      const e = restEvent({ method: "GET", path: "/me" }, { identity: { userArn: "arn:aws:sts::999999999999:assumed-role/notes-admin-role/x" } });
+      const p = await who(e, "iam");
+      assert.deepEqual({ id: p.id, isAdmin: p.isAdmin }, { id: "iam:arn:aws:iam::999999999999:role/notes-admin-role", isAdmin: false });
+    });
+    it("keys a machine on its role: two sessions of one role are one principal, and a chosen session name reaches nothing else", async () => {
+      const session = (name: string) => who(restEvent({ method: "GET", path: "/me" }, { identity: { userArn: `arn:aws:sts::123456789012:assumed-role/reporting/${name}` } }), "iam");
+      const [a, b] = [await session("ecs-task-1"), await session("ecs-task-2")];
+      assert.equal(a.id, "iam:arn:aws:iam::123456789012:role/reporting");
+      assert.equal(b.id, a.id);
+    });
+    it("rejects identity-pool callers of another identity pool", async () => {
+      await rejects401(who(restEvent({ method: "GET", path: "/me" }, { identity: { cognitoIdentityPoolId: "us-east-1:ffffffff-0000-4000-8000-000000000000", cognitoAuthenticationType: "authenticated", cognitoAuthenticationProvider: provider(POOL_ID, USER_A) } }), "iam"));
     });
   });
 
@@ -122,6 +153,9 @@ describe("handler: principal extraction (verified context only)", () => {
       const scopeOnly = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"])), "http-jwt");
       assert.equal(scopeOnly.isAdmin, false);
       const both = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[admins]" })), "http-jwt");
+      assert.equal(both.isAdmin, true);
+      const lookalike = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[team,admins]" })), "http-jwt");
+      assert.equal(lookalike.isAdmin, false, "a group named team,admins is not the admin group");
       assert.equal(both.isAdmin, true);
       assert.equal((await who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"])), "http-jwt")).isAdmin, true);
     });
