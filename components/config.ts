@@ -42,6 +42,8 @@ export interface StackConfig {
   selfSignUp: boolean;
   /** Cognito's email through SES (a verified identity) instead of its capped default sender. */
   email?: { sesIdentityArn: string; from?: string };
+  /** The DNS name clients use for the API (lower case); the alb-oidc door's login returns to it. */
+  domainName?: string;
   /** A WAFv2 web ACL to attach (REST doors and ALB). */
   wafAclArn?: string;
   /**
@@ -78,6 +80,15 @@ function domainPrefix(config: ConfigReader): string {
   const v = config.str("cognitoDomainPrefix");
   if (v === undefined) return "";
   if (cognitoRefusesPrefix(v)) throw new ConfigError("cognitoDomainPrefix", `is "${v}": ${PREFIX_RULE}`);
+  return v;
+}
+
+/** A DNS name in lower case (callback URLs must be lower case; DNS is case-insensitive anyway). */
+function hostname(config: ConfigReader, key: string): string | undefined {
+  const v = config.str(key);
+  if (v !== undefined && !/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v)) {
+    throw new ConfigError(key, `is "${v}": it must be a DNS name in lower case, such as notes.example.com`);
+  }
   return v;
 }
 
@@ -130,6 +141,7 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     cognitoDomainPrefix: domainPrefix(config),
     selfSignUp: config.bool("selfSignUp", true),
     email: sesEmail(config),
+    domainName: hostname(config, "domainName"),
     wafAclArn: config.arn("wafAclArn", "wafv2"),
     apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
   };

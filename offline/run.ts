@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const recorded = await installRecordingMocks(project, request.stack);
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.config)) {
+    if (value === undefined || value === null) continue; // an unset key, as if absent from the stack file
     config[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
   pulumi.runtime.setAllConfig(config, (request.secretKeys ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`)));

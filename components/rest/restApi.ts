@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
@@ -7,6 +6,7 @@ import { ConfigError } from "../configReader";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsAllowHeaders, corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 import { accessLogFormat } from "../accessLogs";
+import { SnapshotPart, deploymentTrigger } from "./deploymentTrigger";
 
 /** How every non-OPTIONS method of a REST door is authorized. */
 export type RestAuth =
@@ -86,7 +86,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     }, child);
 
     if (args.auth.kind === "cognito") {
-      this.authorizer = new aws.apigateway.Authorizer(`${name}-cognito`, {
+      this.authorizer = this.part(aws.apigateway.Authorizer, `${name}-cognito`, {
         restApi: this.api.id,
         type: "COGNITO_USER_POOLS",
         providerArns: [args.auth.userPoolArn],
@@ -103,7 +103,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
       const cut = path.lastIndexOf("/");
       const parentId = resourceFor(path.slice(0, cut));
       const part = path.slice(cut + 1);
-      const res = new aws.apigateway.Resource(`${name}${slug(path)}`, { restApi: this.api.id, parentId, pathPart: part }, child);
+      const res = this.part(aws.apigateway.Resource, `${name}${slug(path)}`, { restApi: this.api.id, parentId, pathPart: part });
       resources.set(path, res.id);
       return res.id;
     };
@@ -112,9 +112,9 @@ export class NotesRestApi extends pulumi.ComponentResource {
     for (const { method, path } of routeKeys(routes)) {
       const resourceId = resourceFor(path);
       const id = `${name}${slug(path)}-${method.toLowerCase()}`;
-      const m = new aws.apigateway.Method(id, { restApi: this.api.id, resourceId, httpMethod: method, ...methodAuth }, child);
+      const m = this.part(aws.apigateway.Method, id, { restApi: this.api.id, resourceId, httpMethod: method, ...methodAuth });
       this.methods.push(m);
-      integrations.push(new aws.apigateway.Integration(id, {
+      integrations.push(this.part(aws.apigateway.Integration, id, {
         restApi: this.api.id,
         resourceId,
         httpMethod: m.httpMethod,
@@ -130,7 +130,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
         integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins, corsAllowHeaders(args.clientHeaders)));
       }
       for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
-        integrations.push(new aws.apigateway.Response(`${name}-${type.toLowerCase().replace("_", "-")}`, {
+        integrations.push(this.part(aws.apigateway.Response, `${name}-${type.toLowerCase().replace("_", "-")}`, {
           restApiId: this.api.id,
           responseType: type,
           responseParameters: {
@@ -141,14 +141,12 @@ export class NotesRestApi extends pulumi.ComponentResource {
       }
     }
 
-    // Redeploy whenever the routes, the auth or CORS change, so a stage never keeps stale auth.
-    const redeployHash = crypto.createHash("sha256")
-      .update(JSON.stringify({ routes, auth: { ...args.auth, userPoolArn: undefined }, origins }))
-      .digest("hex");
+    // Redeploy whenever anything the deployment snapshots changes (components/rest/deploymentTrigger.ts).
+    const trigger = pulumi.output(this.snapshot).apply((parts) => deploymentTrigger(parts as SnapshotPart[]));
     const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
       restApi: this.api.id,
-      description: `routes+auth ${redeployHash.slice(0, 12)}`,
-      triggers: { redeployment: redeployHash },
+      description: trigger.apply((t) => `snapshot ${t.slice(0, 12)}`),
+      triggers: { redeployment: trigger },
     }, { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] });
 
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: logging
@@ -187,6 +185,16 @@ export class NotesRestApi extends pulumi.ComponentResource {
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
   }
 
+  /** Every part the deployment snapshots, with the inputs it was given (see deploymentTrigger). */
+  private readonly snapshot: { type: string; name: string; inputs: pulumi.Inputs }[] = [];
+
+  /** Creates a child the deployment snapshots, and records its inputs for the redeploy trigger. */
+  private part<A extends object, R extends pulumi.CustomResource>(Ctor: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R, name: string, args: A, opts: pulumi.CustomResourceOptions = {}): R {
+    // Every generated resource class carries its type token (e.g. aws:apigateway/method:Method).
+    this.snapshot.push({ type: (Ctor as unknown as { __pulumiType: string }).__pulumiType, name, inputs: args as pulumi.Inputs });
+    return new Ctor(name, args, { parent: this, ...opts });
+  }
+
   /** `execute-api:Invoke` ARN of one method on this stage: .../{stage}/{VERB}/{path}. */
   public methodArn(method: string, path: string): pulumi.Output<string> {
     const resourcePath = path.replace(/\{[^}]+\}/g, "*").replace(/^\//, "");
@@ -198,20 +206,20 @@ export class NotesRestApi extends pulumi.ComponentResource {
     const id = `${name}${slug(path)}-options`;
     const child = { parent: this };
     const allowMethods = [...verbs, "OPTIONS"].join(",");
-    const method = new aws.apigateway.Method(id, {
+    const method = this.part(aws.apigateway.Method, id, {
       restApi: this.api.id, resourceId, httpMethod: "OPTIONS", authorization: "NONE", apiKeyRequired: false,
     }, child);
     this.preflightMethods.push(method);
-    const integration = new aws.apigateway.Integration(id, {
+    const integration = this.part(aws.apigateway.Integration, id, {
       restApi: this.api.id, resourceId, httpMethod: method.httpMethod, type: "MOCK",
       requestTemplates: { "application/json": '{"statusCode": 200}' },
     }, child);
     const headers = ["Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Vary"];
-    const response = new aws.apigateway.MethodResponse(id, {
+    const response = this.part(aws.apigateway.MethodResponse, id, {
       restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: "200",
       responseParameters: Object.fromEntries(["Access-Control-Allow-Origin", ...headers].map((h) => [`method.response.header.${h}`, false])),
     }, child);
-    const integrationResponse = new aws.apigateway.IntegrationResponse(id, {
+    const integrationResponse = this.part(aws.apigateway.IntegrationResponse, id, {
       restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: response.statusCode,
       responseParameters: {
         "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders.join(",")}'`,

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../components/routes";
 import { StackRun, ofType, one } from "./stack";
 import { headersNotAllowed, preflightRequestHeaders } from "../../aws/cors";
+import { SNAPSHOT_TYPES, deploymentTrigger } from "../../components/rest/deploymentTrigger";
 
 /** The Access-Control-Allow-Headers every recorded REST preflight answers (one value, asserted equal). */
 export function preflightAllowHeaders(run: StackRun): string {
@@ -43,10 +44,19 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.equal(settings.settings.throttlingRateLimit, 50);
       assert.equal(settings.settings.throttlingBurstLimit, 100);
     });
-    it("redeploys when routes or auth change, and the stage points at that deployment", () => {
+    it("redeploys when anything the deployment snapshots changes, and the stage points at that deployment", () => {
       const run = getRun();
       const deployment = one(run, "aws:apigateway/deployment:Deployment");
-      assert.match(deployment.inputs.triggers.redeployment, /^[0-9a-f]{64}$/);
+      // given every method, integration, response, authorizer and resource as recorded
+      const parts = run.resources.filter((r) => (SNAPSHOT_TYPES as readonly string[]).includes(r.type)).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+      assert.ok(parts.some((p) => p.type === "aws:apigateway/integration:Integration"));
+      // then the trigger is the hash of exactly their inputs
+      assert.equal(deployment.inputs.triggers.redeployment, deploymentTrigger(parts));
+      // and changing any one input (a replaced user pool, a new function version's URI) changes it
+      for (const i of [0, parts.length - 1]) {
+        const changed = parts.map((p, j) => (j === i ? { ...p, inputs: { ...p.inputs, changed: true } } : p));
+        assert.notEqual(deploymentTrigger(changed), deployment.inputs.triggers.redeployment, parts[i].name);
+      }
       assert.equal(one(run, "aws:apigateway/stage:Stage").inputs.deployment, `${deployment.name}-id`);
     });
     it("sets API Gateway's account CloudWatch role, which execution logging needs, and keeps it on destroy", () => {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { DoorComponent, DoorDeps, record } from "../door";
+import { albRedirectUris } from "../../../aws/alb";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
@@ -22,6 +23,11 @@ export interface OidcProviderConfig {
 export interface AlbOidcFrontDoorArgs {
   /** ACM certificate of the HTTPS listener. */
   certificateArn: string;
+  /**
+   * The DNS name clients use (covered by the certificate; lower case). Undefined only when the
+   * user chose to use the load balancer's own DNS name (`albWithoutDomainName`).
+   */
+  domainName?: string;
   /** An existing VPC and at least two public subnets; undefined creates a VPC with awsx. */
   network?: { vpcId: string; subnetIds: string[] };
   /** Open port 80 only to redirect to HTTPS. */
@@ -60,6 +66,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
   public readonly httpsListener: aws.lb.Listener;
   public readonly loginClient?: aws.cognito.UserPoolClient;
   public readonly dnsName: pulumi.Output<string>;
+  /** The redirect URIs the IdP must allow (the login client lists them; register them at an external IdP). */
+  public readonly redirectUris: pulumi.Output<string[]>;
   public readonly waf?: aws.wafv2.WebAclAssociation;
 
   constructor(name: string, args: AlbOidcFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
@@ -115,6 +123,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     }, { parent: this, dependsOn: [permission] });
 
     this.dnsName = this.loadBalancer.dnsName;
+    // Every name clients use, lower-cased: the ALB sends the name the client used (aws/alb.ts).
+    this.redirectUris = this.dnsName.apply((dns) => albRedirectUris([...(args.domainName ? [args.domainName] : []), dns]));
     const session = { onUnauthenticatedRequest: "authenticate", scope: args.session.scope, sessionTimeout: args.session.timeoutSeconds, sessionCookieName: ALB_SESSION_COOKIE };
     let authenticate: aws.types.input.lb.ListenerDefaultAction;
     let issuer: pulumi.Input<string>;
@@ -145,7 +155,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
         allowedOauthFlows: ["code"],
         allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
         supportedIdentityProviders: ["COGNITO"],
-        callbackUrls: [pulumi.interpolate`https://${this.dnsName}/oauth2/idpresponse`],
+        callbackUrls: this.redirectUris,
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         preventUserExistenceErrors: "ENABLED",
         enableTokenRevocation: true,
@@ -179,13 +189,16 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       this.waf = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.loadBalancer.arn, webAclArn: args.wafAclArn }, child);
     }
 
-    const url = pulumi.interpolate`https://${this.dnsName}`;
+    const url = args.domainName ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`https://${this.dnsName}`;
     const settings = pulumi.output({ albArn: this.loadBalancer.arn, issuer, clientId });
     const clientConfig = record({
       signIn: "open the URL in a browser: the ALB redirects to the login page and keeps the session in a cookie",
       dnsName: this.dnsName,
       issuer,
-      note: "point a DNS name covered by albCertificateArn at dnsName (CNAME or alias)",
+      redirectUris: this.redirectUris,
+      note: args.domainName
+        ? `point ${args.domainName} (covered by albCertificateArn) at dnsName with a CNAME or alias record`
+        : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
     });
     const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
     this.publish({ url, settings, clientConfig, cited });

@@ -38,7 +38,7 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     L->>T: query userId = sub
     T-->>L: notes
     L-->>B: 200 JSON`,
-  minimalConfig: { albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef" },
+  minimalConfig: { albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef", domainName: "notes.example.com" },
   variants: {
     ...WAF_VARIANT,
     external: {
@@ -72,8 +72,13 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
       throw new ConfigError(vpcId ? "subnetIds" : "vpcId", "must be set together with the other: an existing VPC needs at least two public subnets (notes-auth:vpcId and notes-auth:subnetIds)");
     }
     if (subnetIds.length === 1) throw new ConfigError("subnetIds", "needs at least two subnets in different Availability Zones (an ALB requirement)");
+    const withoutDomainName = config.bool("albWithoutDomainName", false);
+    if (!stack.domainName && !withoutDomainName) {
+      throw new ConfigError("domainName", "is required for the alb-oidc door: the DNS name your users type (covered by notes-auth:albCertificateArn); the ALB's login sends them back to https://<that name>/oauth2/idpresponse. To use the load balancer's own DNS name instead (browsers will warn about the certificate), set notes-auth:albWithoutDomainName true");
+    }
     const args: AlbOidcFrontDoorArgs = {
       certificateArn: certificateArn ?? "",
+      domainName: stack.domainName,
       network: vpcId ? { vpcId, subnetIds } : undefined,
       redirectHttp: config.bool("albRedirectHttp", true),
       session: { timeoutSeconds: config.int("albSessionTimeout", 3600, 60, 604800), scope: config.str("albScope") ?? "openid email" },

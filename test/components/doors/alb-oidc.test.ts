@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { runStack } from "../../../offline/runStack";
+import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
+import { doorConfig } from "../../../components/doors/registry";
+import { albRedirectUris } from "../../../aws/alb";
 import { StackRun, ofType, one, runMode, unsecret } from "../../support/stack";
 
 const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/door-alb/0123456789abcdef";
@@ -60,11 +62,27 @@ describe("AlbOidcFrontDoor", function () {
     assert.equal(ofType(run, "aws:lambda/functionUrl:FunctionUrl").length, 0);
   });
 
-  it("uses a confidential code-flow client whose callback is the ALB", () => {
+  it("uses a confidential code-flow client whose callbacks are every name clients use, in lower case", () => {
     const c = one(run, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client").inputs;
     assert.equal(c.generateSecret, true);
     assert.deepEqual(c.allowedOauthFlows, ["code"]);
-    assert.deepEqual(c.callbackUrls, ["https://door-alb-1234567890.us-east-1.elb.amazonaws.com/oauth2/idpresponse"]);
+    // the ALB sends https://<the name the browser used>/oauth2/idpresponse (aws/alb.ts)
+    for (const uri of albRedirectUris(["notes.example.com", "door-alb-1234567890.us-east-1.elb.amazonaws.com"])) assert.ok(c.callbackUrls.includes(uri), uri);
+    for (const uri of c.callbackUrls) assert.equal(uri, uri.toLowerCase());
+  });
+
+  it("serves its url on domainName, the name the certificate covers", () => {
+    assert.equal(run.outputs.url, "https://notes.example.com");
+    assert.deepEqual(run.outputs.client.redirectUris, ["https://notes.example.com/oauth2/idpresponse", "https://door-alb-1234567890.us-east-1.elb.amazonaws.com/oauth2/idpresponse"]);
+  });
+
+  it("needs domainName unless the user opts out explicitly, then uses the load balancer's own name", async () => {
+    const { domainName: _name, ...config } = doorConfig("alb-oidc");
+    const refused = await runStack({ stack: OFFLINE_STACK, config });
+    assert.match(refused.error ?? "", /notes-auth:domainName is required for the alb-oidc door/);
+    assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+    const optedOut = await runMode("alb-oidc", { domainName: undefined, albWithoutDomainName: true });
+    assert.equal(optedOut.outputs.url, "https://door-alb-1234567890.us-east-1.elb.amazonaws.com");
   });
 
   it("tells the handler this ALB's ARN for the signer check", () => {
@@ -88,7 +106,7 @@ describe("AlbOidcFrontDoor", function () {
         secretKeys: ["oidcClientSecret"],
         config: {
           authMode: "alb-oidc", "aws:region": "us-east-1",
-          albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false,
+          albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false, domainName: "notes.example.com",
           vpcId: "vpc-existing", subnetIds: ["subnet-1", "subnet-2"],
           oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
           oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
@@ -111,6 +129,9 @@ describe("AlbOidcFrontDoor", function () {
       assert.deepEqual(one(ext, "aws:lb/loadBalancer:LoadBalancer").inputs.subnets, ["subnet-1", "subnet-2"]);
       assert.equal(ofType(ext, "aws:lb/listener:Listener").length, 1, "no port-80 listener");
       assert.deepEqual(one(ext, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress.map((r: any) => r.fromPort), [443]);
+    });
+    it("tells the user which redirect URI to register at their IdP", () => {
+      assert.ok(ext.outputs.client.redirectUris.includes("https://notes.example.com/oauth2/idpresponse"));
     });
     it("never puts the client secret in a plain output", () => {
       assert.ok(!JSON.stringify(ext.outputs).includes("s3cr3t-value"));
