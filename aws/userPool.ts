@@ -28,3 +28,13 @@ export function groupRoleClaims(groups: readonly GroupDefinition[], memberOf: re
   const preferred = [...new Set(mine.filter((g) => rank(g) === best).map((g) => g.roleArn!))];
   return preferred.length === 1 ? { "cognito:roles": roles, "cognito:preferred_role": preferred[0] } : { "cognito:roles": roles };
 }
+
+/**
+ * A prefix Cognito accepts for its hosted domain: 1-63 lower-case letters, digits and hyphens,
+ * not starting or ending with a hyphen, without "aws", "amazon" or "cognito".
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html
+ */
+export function cognitoRefusesPrefix(prefix: string): boolean {
+  return !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix);
+}

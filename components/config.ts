@@ -2,6 +2,7 @@ import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
+import { cognitoRefusesPrefix } from "../aws/userPool";
 
 export { AUTH_MODES, ConfigError };
 export type { AuthMode, ConfigLookup };
@@ -57,16 +58,6 @@ export interface StackConfig {
 export interface ResolvedConfig {
   stack: StackConfig;
   door: DoorArgs;
-}
-
-/**
- * A prefix Cognito accepts for its hosted domain: 1-63 lower-case letters, digits and hyphens,
- * not starting or ending with a hyphen, without "aws", "amazon" or "cognito".
- * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html
- * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolDomain.html
- */
-export function cognitoRefusesPrefix(prefix: string): boolean {
-  return !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix);
 }
 
 const PREFIX_RULE = `use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"`;

@@ -14,6 +14,8 @@ export interface RecordedResource {
   /** URNs this resource depends on (dependsOn and the resources its inputs come from), as the engine sees them. */
   dependencies: string[];
   inputs: Record<string, any>;
+  /** The provider's outputs (mocked): what stack policies see, as in a real preview. Empty for components. */
+  state: Record<string, any>;
   /** What a component registered with registerOutputs (doors: url, client config, cited children). */
   outputs?: Record<string, any>;
 }
@@ -30,10 +32,12 @@ export const MOCK_REGION = "us-east-1";
 export async function installRecordingMocks(project: string, stack: string): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
   const inputs = new Map<string, Promise<any>>();
+  const states = new Map<string, Record<string, any>>();
   await pulumi.runtime.setMocks({
     newResource: async (args) => {
       inputs.set(`${args.type}::${args.name}`, plainAssets(args.inputs));
       const { id, state } = mockState(args.type, args.name, args.inputs);
+      states.set(`${args.type}::${args.name}`, { ...state, id });
       return { id, state };
     },
     call: (args) => mockCall(args.token, args.inputs),
@@ -54,6 +58,7 @@ export async function installRecordingMocks(project: string, stack: string): Pro
           options: { protect: !!req.getProtect(), retainOnDelete: !!req.getRetainondelete() },
           dependencies: req.getDependenciesList(),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
+          state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
         });
       }
       callback(err, res);

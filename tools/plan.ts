@@ -7,6 +7,7 @@ import { AUTH_MODES, AuthMode } from "../components/config";
 import { DOORS } from "../components/doors/registry";
 import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
+import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policies";
 
 export interface PlanArgs {
   stack: string;
@@ -53,6 +54,12 @@ export function renderTree(run: StackRun): string {
   return lines.join("\n");
 }
 
+/** The policy pack's verdict on the plan, as `pulumi preview --policy-pack policy` would give it. */
+export function renderPolicies(violations: PolicyViolation[]): string {
+  if (violations.length === 0) return `Policy pack (policy/): ${POLICY_NAMES.length} policies, no violations.`;
+  return [`Policy pack (policy/): ${violations.length} violation(s) of ${POLICY_NAMES.length} policies`, ...violations.map((v) => `  ${v.policy}: ${v.resource ? `${v.resource}: ` : ""}${v.message}`)].join("\n");
+}
+
 export function renderPlan(stack: string, run: StackRun): string {
   const mode = run.outputs.authMode as AuthMode;
   const facts = DOORS[mode].facts;
@@ -84,7 +91,7 @@ async function main(): Promise<void> {
     process.stderr.write(`error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n`);
     process.exit(2);
   }
-  process.stdout.write(renderPlan(stack, run) + "\n");
+  process.stdout.write(renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n");
 }
 
 if (require.main === module) {

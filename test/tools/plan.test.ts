@@ -19,6 +19,7 @@ describe("npm run plan", function () {
     assert.match(stdout, /\n\d+ resources to create \(\d+ components\)\./);
     assert.match(stdout, /client presents: {3}a Cognito ID token in the Authorization header/);
     assert.match(stdout, /principal id: {6}<user pool sub>/);
+    assert.match(stdout, /Policy pack \(policy\/\): \d+ policies, no violations\./);
   });
 
   it("applies --set overrides and fails clearly on a bad value, naming the key", async () => {

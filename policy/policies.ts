@@ -1,0 +1,290 @@
+import * as aws from "@pulumi/aws";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { albRedirectUris } from "../aws/alb";
+import { headersNotAllowed, preflightRequestHeaders } from "../aws/cors";
+import { RoleAttachment, resolveRole } from "../aws/identityPool";
+import { sigv4BrowserRequestHeaders } from "../aws/sigv4";
+import { cognitoRefusesPrefix } from "../aws/userPool";
+
+/**
+ * Each policy is one rule: an item of the team's security checklist that resource inputs show
+ * (ids in brackets: AWS Security Hub SH, Checkov CKV, cfn-nag CN), or an AWS behaviour that once
+ * broke a deployment (the AWS documentation page is cited). Resource policies read a resource's
+ * inputs; stack policies read the whole graph (outputs and dependencies), as a preview has them.
+ */
+
+type Statement = { Effect?: string; Action?: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const statements = (doc: unknown): Statement[] => {
+  const parsed = typeof doc === "string" ? JSON.parse(doc) : doc;
+  return asList((parsed as { Statement?: Statement | Statement[] } | undefined)?.Statement);
+};
+
+// --- the backend -------------------------------------------------------------------------------
+
+const dynamodb: ResourceValidationPolicy = {
+  name: "dynamodb-pitr-encryption-on-demand",
+  description: "The table has point-in-time recovery [SH DynamoDB.2], server-side encryption and on-demand billing [SH DynamoDB.1].",
+  validateResource: validateResourceOfType(aws.dynamodb.Table, (t, _args, report) => {
+    if (!t.pointInTimeRecovery?.enabled) report("point-in-time recovery is off");
+    if (!t.serverSideEncryption?.enabled) report("server-side encryption is not enabled");
+    if (t.billingMode !== "PAY_PER_REQUEST") report(`billing mode is ${t.billingMode}, not PAY_PER_REQUEST`);
+  }),
+};
+
+const publicAccess: ResourceValidationPolicy = {
+  name: "s3-public-access-blocked",
+  description: "All four S3 public-access blocks are on [SH S3.8, CKV_AWS_53-56].",
+  validateResource: validateResourceOfType(aws.s3.BucketPublicAccessBlock, (b, _args, report) => {
+    for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const) if (b[k] !== true) report(`${k} is not true`);
+  }),
+};
+
+const tlsOnly: ResourceValidationPolicy = {
+  name: "s3-tls-only",
+  description: "A bucket policy denies requests without TLS (aws:SecureTransport false) on the bucket and its objects [SH S3.5].",
+  validateResource: validateResourceOfType(aws.s3.BucketPolicy, (p, _args, report) => {
+    const deny = statements(p.policy).find((s) => s.Effect === "Deny" && String(s.Condition?.Bool?.["aws:SecureTransport"]) === "false");
+    const resources = asList(deny?.Resource as string | string[] | undefined).map(String);
+    if (!deny || !resources.some((r) => !r.endsWith("/*")) || !resources.some((r) => r.endsWith("/*"))) report("no deny of non-TLS requests covering both the bucket and bucket/*");
+  }),
+};
+
+const ownership: ResourceValidationPolicy = {
+  name: "s3-acls-disabled",
+  description: "Object ownership is BucketOwnerEnforced, so ACLs are off [SH S3.12].",
+  validateResource: validateResourceOfType(aws.s3.BucketOwnershipControls, (o, _args, report) => {
+    if (o.rule?.objectOwnership !== "BucketOwnerEnforced") report(`object ownership is ${o.rule?.objectOwnership}`);
+  }),
+};
+
+const versioning: ResourceValidationPolicy = {
+  name: "s3-versioning",
+  description: "Bucket versioning is enabled [SH S3.14].",
+  validateResource: validateResourceOfType(aws.s3.BucketVersioning, (v, _args, report) => {
+    if (v.versioningConfiguration?.status !== "Enabled") report("versioning is not enabled");
+  }),
+};
+
+const destroyable: ResourceValidationPolicy = {
+  name: "s3-unprotected-bucket-destroyable",
+  description: "An unprotected bucket sets forceDestroy: S3 refuses to delete a bucket that holds any object, version or delete marker, so `pulumi destroy` would fail (https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html).",
+  validateResource: validateResourceOfType(aws.s3.Bucket, (b, args, report) => {
+    if (!args.opts.protect && b.forceDestroy !== true) report("unprotected bucket without forceDestroy: destroy fails with BucketNotEmpty once it holds an object");
+  }),
+};
+
+const lambdaRuntime: ResourceValidationPolicy = {
+  name: "lambda-supported-runtime",
+  description: "Functions run a supported Node.js runtime (nodejs22.x or later) [SH Lambda.2].",
+  validateResource: validateResourceOfType(aws.lambda.Function, (f, _args, report) => {
+    const m = /^nodejs(\d+)\.x$/.exec(String(f.runtime));
+    if (!m || Number(m[1]) < 22) report(`runtime ${f.runtime} is not nodejs22.x or later`);
+    if (f.reservedConcurrentExecutions === 0) report("reserved concurrency 0 throttles every invocation (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html)");
+  }),
+};
+
+const permissionScoped: ResourceValidationPolicy = {
+  name: "lambda-permission-scoped",
+  description: "Every Lambda permission names its source ARN (this API or target group), never a wildcard account [SH Lambda.1, CKV_AWS_364].",
+  validateResource: validateResourceOfType(aws.lambda.Permission, (p, _args, report) => {
+    if (!p.sourceArn || p.sourceArn === "*" || /:\*:/.test(String(p.sourceArn))) report(`source ARN ${p.sourceArn ?? "(none)"} is not scoped`);
+  }),
+};
+
+const noFunctionUrl: ResourceValidationPolicy = {
+  name: "lambda-no-function-url",
+  description: "The function has no public URL: every request comes through the door [SH Lambda.1].",
+  validateResource: validateResourceOfType(aws.lambda.FunctionUrl, (_u, _args, report) => report("a function URL bypasses the front door")),
+};
+
+const noWildcards: ResourceValidationPolicy = {
+  name: "iam-no-wildcards",
+  description: "No Allow statement we write grants a * action or a bare * resource [CKV_AWS_63, CKV_AWS_355].",
+  validateResource: (args, report) => {
+    const doc = args.type === "aws:iam/role:Role" ? undefined : args.type === "aws:iam/rolePolicy:RolePolicy" || args.type === "aws:iam/policy:Policy" ? args.props.policy : undefined;
+    if (doc === undefined) return;
+    for (const s of statements(doc).filter((s) => s.Effect === "Allow")) {
+      for (const a of asList(s.Action)) if (a === "*" || a.endsWith(":*")) report(`action ${a}`);
+      for (const r of asList(s.Resource as string | string[])) if (r === "*") report("resource *");
+    }
+  },
+};
+
+// --- the doors ---------------------------------------------------------------------------------
+
+const restMethods: ResourceValidationPolicy = {
+  name: "rest-methods-authorized",
+  description: "Every REST method but the CORS preflight has the door's authorization (or an API key); OPTIONS is the only method without [CN W59].",
+  validateResource: validateResourceOfType(aws.apigateway.Method, (m, _args, report) => {
+    if (m.httpMethod === "OPTIONS") return;
+    if (m.authorization === "NONE" && m.apiKeyRequired !== true) report(`${m.httpMethod} is open: no authorization and no API key`);
+  }),
+};
+
+const restStageLogs: ResourceValidationPolicy = {
+  name: "rest-stage-logging",
+  description: "A REST stage writes access logs to a log group [CKV_AWS_76]; its method settings log errors [SH APIGateway.1], keep data trace off [CKV_AWS_276] and throttle.",
+  validateResource: [
+    validateResourceOfType(aws.apigateway.Stage, (s, _args, report) => {
+      if (!s.accessLogSettings?.destinationArn) report("no access logs");
+    }),
+    validateResourceOfType(aws.apigateway.MethodSettings, (m, _args, report) => {
+      if (!["ERROR", "INFO"].includes(String(m.settings?.loggingLevel))) report(`execution logging is ${m.settings?.loggingLevel ?? "off"}`);
+      if (m.settings?.dataTraceEnabled !== false) report("data trace is not off");
+      if (m.settings?.throttlingRateLimit === undefined || m.settings?.throttlingBurstLimit === undefined) report("the stage is not throttled");
+    }),
+  ],
+};
+
+const usagePlan: ResourceValidationPolicy = {
+  name: "usage-plan-limits",
+  description: "A usage plan throttles and caps each key, on named stages (the Stage resource, so a redeploy keeps it).",
+  validateResource: validateResourceOfType(aws.apigateway.UsagePlan, (p, _args, report) => {
+    if (!p.throttleSettings?.rateLimit || !p.throttleSettings?.burstLimit) report("no throttle");
+    if (!p.quotaSettings?.limit || !p.quotaSettings?.period) report("no quota");
+    if (!p.apiStages || p.apiStages.length === 0) report("covers no stage");
+  }),
+};
+
+const httpScopes: ResourceValidationPolicy = {
+  name: "http-jwt-routes-scoped",
+  description: "Every JWT route requires scopes: the JWT authorizer cannot tell ID from access tokens otherwise (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).",
+  validateResource: validateResourceOfType(aws.apigatewayv2.Route, (r, _args, report) => {
+    if (r.authorizationType === "NONE" || r.authorizationType === undefined) report(`${r.routeKey} has no authorization`);
+    if (r.authorizationType === "JWT" && !(r.authorizationScopes && r.authorizationScopes.length > 0)) report(`${r.routeKey} has no scopes`);
+  }),
+};
+
+const httpCors: ResourceValidationPolicy = {
+  name: "http-cors-explicit",
+  description: "An HTTP API's CORS names its origins, never * with credentials.",
+  validateResource: validateResourceOfType(aws.apigatewayv2.Api, (a, _args, report) => {
+    const cors = a.corsConfiguration;
+    if (cors?.allowOrigins?.includes("*") && cors.allowCredentials) report("* origin with credentials");
+  }),
+};
+
+const albListeners: ResourceValidationPolicy = {
+  name: "alb-https-only",
+  description: "ALB listeners are HTTPS with a TLS 1.3 policy [SH ELB.17, ELB.18]; an HTTP listener only redirects [SH ELB.1]; authentication never lets unauthenticated requests through.",
+  validateResource: validateResourceOfType(aws.lb.Listener, (l, _args, report) => {
+    const actions = asList(l.defaultActions);
+    if (l.protocol === "HTTP") {
+      if (!actions.every((a) => a.type === "redirect" && a.redirect?.protocol === "HTTPS")) report("an HTTP listener that does more than redirect to HTTPS");
+      return;
+    }
+    if (l.protocol !== "HTTPS") report(`protocol ${l.protocol}`);
+    if (!/^ELBSecurityPolicy-TLS13-/.test(String(l.sslPolicy))) report(`TLS policy ${l.sslPolicy} is not a TLS 1.3 policy`);
+    for (const a of actions) {
+      const auth = a.authenticateCognito ?? a.authenticateOidc;
+      if (auth && auth.onUnauthenticatedRequest === "allow") report("onUnauthenticatedRequest allow forwards anonymous requests");
+    }
+  }),
+};
+
+const albHardened: ResourceValidationPolicy = {
+  name: "alb-hardened",
+  description: "The load balancer drops invalid header fields [SH ELB.4] and mitigates desync defensively or strictly [SH ELB.12].",
+  validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, _args, report) => {
+    if (lb.loadBalancerType !== "application") return;
+    if (lb.dropInvalidHeaderFields !== true) report("invalid header fields are not dropped");
+    if (!["defensive", "strictest"].includes(String(lb.desyncMitigationMode ?? "defensive"))) report(`desync mitigation ${lb.desyncMitigationMode}`);
+  }),
+};
+
+const identityPool: ResourceValidationPolicy = {
+  name: "identity-pool-locked-down",
+  description: "No unauthenticated identities [SH Cognito.2], the classic flow off (a client could pick any trusting role), server-side token check on (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html).",
+  validateResource: validateResourceOfType(aws.cognito.IdentityPool, (p, _args, report) => {
+    if (p.allowUnauthenticatedIdentities) report("unauthenticated identities are allowed");
+    if (p.allowClassicFlow) report("the classic (basic) flow is on");
+    for (const provider of asList(p.cognitoIdentityProviders)) if (!provider.serverSideTokenCheck) report(`no server-side token check for ${provider.providerName}`);
+  }),
+};
+
+const usersGetARole: ResourceValidationPolicy = {
+  name: "identity-pool-users-get-credentials",
+  description: "With role-from-token mapping, a user whose token carries no role gets the default authenticated role; with Deny, every user outside a group is refused credentials (https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html).",
+  validateResource: validateResourceOfType(aws.cognito.IdentityPoolRoleAttachment, (a, _args, report) => {
+    const attachment = a as unknown as RoleAttachment;
+    for (const mapping of asList(attachment.roleMappings)) {
+      const outcome = resolveRole(attachment, mapping.identityProvider, {});
+      if ("refused" in outcome) report(`a user in no group of ${mapping.identityProvider} gets no credentials: ${outcome.refused}`);
+    }
+  }),
+};
+
+const domainPrefix: ResourceValidationPolicy = {
+  name: "cognito-domain-prefix-accepted",
+  description: "A Cognito domain prefix Cognito accepts: 1-63 lower-case letters, digits and hyphens, without aws, amazon or cognito (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).",
+  validateResource: validateResourceOfType(aws.cognito.UserPoolDomain, (d, _args, report) => {
+    if (typeof d.domain === "string" && !d.domain.includes(".") && cognitoRefusesPrefix(d.domain)) report(`Cognito refuses the prefix ${d.domain}`);
+  }),
+};
+
+const redeployTrigger: ResourceValidationPolicy = {
+  name: "rest-deployment-redeploys",
+  description: "A REST deployment is a snapshot; it has a trigger so changes reach the stage (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html). The program hashes every snapshotted input into it (asserted by the specs).",
+  validateResource: validateResourceOfType(aws.apigateway.Deployment, (d, _args, report) => {
+    if (!d.triggers || Object.keys(d.triggers).length === 0) report("no redeployment trigger: route or auth changes would never reach the stage");
+  }),
+};
+
+// --- across resources ----------------------------------------------------------------------------
+
+const dependsOn = (r: PolicyResource, target: PolicyResource) => r.dependencies.some((d) => d.urn === target.urn);
+
+const stageAfterAccount: StackValidationPolicy = {
+  name: "rest-logging-after-account-role",
+  description: "When the stack sets API Gateway's account CloudWatch role, every logging stage and method setting is created after it: API Gateway refuses logging before the role is set (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).",
+  validateStack: (args, report) => {
+    const accounts = args.resources.filter((r) => r.type === "aws:apigateway/account:Account");
+    if (accounts.length === 0) return; // the account's role is set elsewhere (apiGatewayAccountRole false)
+    for (const r of args.resources) {
+      const logs = (r.type === "aws:apigateway/stage:Stage" && r.props.accessLogSettings) || (r.type === "aws:apigateway/methodSettings:MethodSettings" && r.props.settings?.loggingLevel && r.props.settings.loggingLevel !== "OFF");
+      if (logs && !accounts.some((a) => dependsOn(r, a))) report(`${r.name} logs but does not wait for the account's CloudWatch role`, r.urn);
+    }
+  },
+};
+
+const albLogin: StackValidationPolicy = {
+  name: "alb-login-redirects-registered",
+  description: "The Cognito client behind an ALB's authenticate-cognito action lists https://<load balancer DNS name>/oauth2/idpresponse, and every callback URL in lower case (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html).",
+  validateStack: (args, report) => {
+    for (const listener of args.resources.filter((r) => r.type === "aws:lb/listener:Listener")) {
+      for (const action of asList(listener.props.defaultActions as { authenticateCognito?: { userPoolClientId?: string } }[])) {
+        const clientId = action.authenticateCognito?.userPoolClientId;
+        if (!clientId) continue;
+        const client = args.resources.find((r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.props.id === clientId);
+        const lb = args.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer" && r.props.arn === listener.props.loadBalancerArn);
+        if (!client || !lb?.props.dnsName) continue;
+        const callbacks: string[] = asList(client.props.callbackUrls);
+        for (const uri of albRedirectUris([lb.props.dnsName])) if (!callbacks.includes(uri)) report(`${client.name} does not list ${uri}`, client.urn);
+        for (const uri of callbacks) if (uri !== uri.toLowerCase()) report(`callback ${uri} is not lower case (Cognito requires it)`, client.urn);
+      }
+    }
+  },
+};
+
+const sigv4Preflight: StackValidationPolicy = {
+  name: "iam-cors-allows-sigv4",
+  description: "Where methods use AWS_IAM, the CORS preflight allows every header a SigV4 signer sends, or browsers can never call them (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).",
+  validateStack: async (args, report) => {
+    if (!args.resources.some((r) => r.type === "aws:apigateway/method:Method" && r.props.authorization === "AWS_IAM")) return;
+    const requested = preflightRequestHeaders(await sigv4BrowserRequestHeaders());
+    for (const r of args.resources.filter((r) => r.type === "aws:apigateway/integrationResponse:IntegrationResponse")) {
+      const allow = r.props.responseParameters?.["method.response.header.Access-Control-Allow-Headers"];
+      if (allow === undefined) continue;
+      const missing = headersNotAllowed(String(allow).replace(/^'|'$/g, ""), requested);
+      if (missing.length > 0) report(`the preflight does not allow ${missing.join(", ")}`, r.urn);
+    }
+  },
+};
+
+/** Every policy of the pack. */
+export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  dynamodb, publicAccess, tlsOnly, ownership, versioning, destroyable, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
+  restMethods, restStageLogs, usagePlan, httpScopes, httpCors, albListeners, albHardened, identityPool, usersGetARole, domainPrefix, redeployTrigger,
+  stageAfterAccount, albLogin, sigv4Preflight,
+];

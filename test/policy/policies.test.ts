@@ -1,0 +1,56 @@
+import * as assert from "assert";
+import { AUTH_MODES } from "../../components/config";
+import { doorConfig, doorModule } from "../../components/doors/registry";
+import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
+import { POLICY_NAMES, runPolicies } from "../../offline/policies";
+
+/** The policy pack users run with `pulumi preview --policy-pack policy`, run here on the recorded resources. */
+describe("policy pack", function () {
+  this.timeout(180_000);
+  const runs = new Map<string, StackRun>();
+  before(async () => {
+    // given every door and each of its variants, as the comparison report builds them
+    const configs = AUTH_MODES.flatMap((m) => [[m, {}] as const, ...Object.entries(doorModule(m).variants).map(([v, extra]) => [`${m}:${v}`, extra] as const)]);
+    await Promise.all(configs.map(async ([label, extra]) => {
+      const mode = label.split(":")[0] as (typeof AUTH_MODES)[number];
+      const secretKeys = "oidcClientSecret" in extra ? ["oidcClientSecret"] : undefined;
+      const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra), ...(secretKeys ? { secretKeys } : {}) });
+      assert.equal(run.error, undefined, `${label}: ${run.error}`);
+      runs.set(label, run);
+    }));
+  });
+
+  it("has a policy for each rule, each with a description citing where it comes from", () => {
+    assert.ok(POLICY_NAMES.length >= 20);
+    assert.equal(new Set(POLICY_NAMES).size, POLICY_NAMES.length);
+  });
+
+  it("passes every door and variant the program builds", async () => {
+    for (const [label, run] of runs) assert.deepEqual(await runPolicies(run), [], label);
+  });
+
+  // Each rule must be able to fail: a recorded resource changed the way the bugs were, and the policy that catches it.
+  const broken: [string, string, string, (r: any) => void][] = [
+    ["a stage that no longer waits for the account's CloudWatch role", "cognito", "rest-logging-after-account-role", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/stage:Stage").dependencies = []; }],
+    ["a role mapping that denies ambiguous roles", "iam", "identity-pool-users-get-credentials", (run) => { run.resources.find((r: any) => r.type === "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs.roleMappings[0].ambiguousRoleResolution = "Deny"; }],
+    ["an ALB login client that lists only another name", "alb-oidc", "alb-login-redirects-registered", (run) => { run.resources.find((r: any) => r.name === "door-alb-client").state.callbackUrls = ["https://notes.example.com/oauth2/idpresponse"]; }],
+    ["a preflight that does not allow x-amz-content-sha256", "iam", "iam-cors-allows-sigv4", (run) => { for (const r of run.resources.filter((r: any) => r.type === "aws:apigateway/integrationResponse:IntegrationResponse")) r.state.responseParameters["method.response.header.Access-Control-Allow-Headers"] = "'authorization,content-type,x-amz-date,x-amz-security-token'"; }],
+    ["an unprotected bucket without forceDestroy", "cognito", "s3-unprotected-bucket-destroyable", (run) => { run.resources.find((r: any) => r.type === "aws:s3/bucket:Bucket").inputs.forceDestroy = false; }],
+    ["a deployment without a trigger", "api-key", "rest-deployment-redeploys", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/deployment:Deployment").inputs.triggers = {}; }],
+    ["reserved concurrency 0", "http-jwt", "lambda-supported-runtime", (run) => { run.resources.find((r: any) => r.type === "aws:lambda/function:Function").inputs.reservedConcurrentExecutions = 0; }],
+    ["a JWT route without scopes", "http-jwt", "http-jwt-routes-scoped", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/route:Route").inputs.authorizationScopes = []; }],
+    ["an open REST method", "cognito", "rest-methods-authorized", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET").inputs.authorization = "NONE"; }],
+    ["a wildcard action", "iam", "iam-no-wildcards", (run) => { const p = run.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy"); p.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }); }],
+    ["a public-access block turned off", "cognito", "s3-public-access-blocked", (run) => { run.resources.find((r: any) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs.restrictPublicBuckets = false; }],
+    ["an ALB that lets anonymous requests through", "alb-oidc", "alb-https-only", (run) => { run.resources.find((r: any) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS").inputs.defaultActions[0].authenticateCognito.onUnauthenticatedRequest = "allow"; }],
+    ["a domain prefix Cognito refuses", "cognito", "cognito-domain-prefix-accepted", (run) => { run.resources.find((r: any) => r.type === "aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain = "notes-aws-dev"; }],
+  ];
+  for (const [what, label, policy, breakIt] of broken) {
+    it(`catches ${what} (${policy})`, async () => {
+      const run = JSON.parse(JSON.stringify(runs.get(label)));
+      breakIt(run);
+      const found = await runPolicies(run);
+      assert.ok(found.some((v) => v.policy === policy), JSON.stringify(found));
+    });
+  }
+});
