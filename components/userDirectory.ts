@@ -151,6 +151,12 @@ export class UserDirectory extends pulumi.ComponentResource {
     return new aws.cognito.UserPoolClient(name, { ...args, userPoolId: this.userPool.id }, opts);
   }
 
+  /** Another group of this pool, owned by the door that needs it (a tier's group, say). */
+  public addGroup(name: string, groupName: string, description: string, opts: pulumi.CustomResourceOptions): aws.cognito.UserGroup {
+    if (groupName === this.adminGroupName) throw new Error(`UserDirectory: ${groupName} is the admin group`);
+    return new aws.cognito.UserGroup(name, { userPoolId: this.userPool.id, name: groupName, description }, opts);
+  }
+
   /**
    * Maps the admin group to an IAM role: members' ID tokens then carry it in `cognito:roles`
    * and `cognito:preferred_role`, which an identity pool's token-based role mapping reads.

@@ -45,3 +45,34 @@ export function parseScopes(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);
   return typeof value === "string" ? value.split(/\s+/).filter(Boolean) : [];
 }
+
+/** A verified bearer token's identity claims, whatever checked them (a gateway or our authorizer). */
+export interface BearerIdentity {
+  sub: string;
+  iss?: string;
+  /** Cognito access tokens: the app client; other issuers may put it in `aud`. */
+  clientId?: string;
+  /** Cognito user tokens carry one; client-credentials tokens do not. */
+  username?: string;
+  groups: string[];
+  scopes: string[];
+}
+
+/**
+ * The principal of a verified bearer token, by one rule for every door that sees such tokens: a
+ * client-credentials token (sub is the client, no username) is the machine `client:<id>`; a user
+ * of our own pool is their Cognito sub (a UUID, or no principal); a user of another issuer is
+ * `oidc:<sub>`. Admin: a user of our pool by the admin group (any user of the SPA client may ask
+ * for the admin scope, so the scope alone never makes one; where a gateway also demands the scope
+ * on the route, as http-jwt's does, both hold); machines and other issuers' users by the admin scope.
+ */
+export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string }): Principal | undefined {
+  const hasAdminScope = !!rule.adminScope && who.scopes.includes(rule.adminScope);
+  if (who.clientId !== undefined && who.sub === who.clientId && who.username === undefined) {
+    return { id: `client:${who.clientId}`, kind: "machine", door, groups: [], scopes: who.scopes, isAdmin: hasAdminScope };
+  }
+  const fromOurPool = rule.cognitoIssuer !== undefined && who.iss === rule.cognitoIssuer;
+  if (fromOurPool && !isCognitoSub(who.sub)) return undefined;
+  const isAdmin = fromOurPool ? who.groups.includes(rule.adminGroup) : hasAdminScope;
+  return { id: fromOurPool ? who.sub : `oidc:${who.sub}`, kind: "user", door, groups: who.groups, scopes: who.scopes, isAdmin };
+}

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { policyJson, serviceTrust } from "../policies";
-import { handlerArchive } from "./bundle";
+import { policyJson } from "../policies";
+import { HANDLER_ENTRY } from "./bundle";
+import { bundledFunction } from "./bundledFunction";
 import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
 import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/env";
 import { TABLE_KEYS } from "../../handlers/notes/table";
@@ -114,46 +115,23 @@ export class NotesBackend extends pulumi.ComponentResource {
       }, bucketOpts);
     }
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-api-logs`, {
-      retentionInDays: args.logRetentionDays,
-    }, { parent: this });
-
-    this.role = new aws.iam.Role(`${name}-api-role`, {
-      assumeRolePolicy: serviceTrust("lambda.amazonaws.com"),
-    }, { parent: this });
-    new aws.iam.RolePolicy(`${name}-api-access`, {
-      role: this.role.id,
-      policy: policyJson([
+    const api = bundledFunction(`${name}-api`, {
+      entry: HANDLER_ENTRY,
+      memoryMb: args.memoryMb,
+      timeoutSeconds: 10,
+      reservedConcurrency: args.reservedConcurrency,
+      tracing: args.tracing ?? false,
+      logRetentionDays: args.logRetentionDays,
+      statements: [
         { Sid: "NotesTable", Effect: "Allow", Action: [...DYNAMODB_ACTIONS], Resource: this.table.arn },
         { Sid: "PrivateAttachments", Effect: "Allow", Action: [...S3_ACTIONS], Resource: pulumi.interpolate`${this.bucket.arn}/private/*` },
-        { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:log-stream:*` },
-      ]),
-    }, { parent: this });
-    if (args.tracing) {
-      // X-Ray has no resource-level permissions; this AWS-managed policy is the documented way.
-      new aws.iam.RolePolicyAttachment(`${name}-api-xray`, {
-        role: this.role.name,
-        policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
-      }, { parent: this });
-    }
-
-    const reserved = args.reservedConcurrency;
-    this.function = new aws.lambda.Function(`${name}-api`, {
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
-      handler: "index.handler",
-      code: handlerArchive(),
-      role: this.role.arn,
-      memorySize: args.memoryMb,
-      timeout: 10,
-      reservedConcurrentExecutions: reserved >= 0 ? reserved : undefined,
-      tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-      environment: {
-        variables: pulumi.all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
-          .apply(([door, table, bucket]): Record<string, string> => ({ ...door, ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }) })),
-      },
-    }, { parent: this });
+      ],
+      environment: pulumi.all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
+        .apply(([door, table, bucket]): Record<string, string> => ({ ...door, ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }) })),
+    }, this);
+    this.function = api.fn;
+    this.role = api.role;
+    this.logGroup = api.logGroup;
 
     this.tableName = this.table.name;
     this.bucketName = this.bucket.bucket;

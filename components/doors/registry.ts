@@ -5,6 +5,7 @@ import { apiKeyDoor } from "./api-key";
 import { cognitoDoor } from "./cognito";
 import { httpJwtDoor } from "./http-jwt";
 import { iamDoor } from "./iam";
+import { lambdaAuthorizerDoor } from "./lambda-authorizer";
 
 /**
  * Every front door, by authMode: the one place that knows them all. The stack, `npm run plan`,
@@ -17,6 +18,7 @@ export const DOORS = {
   "http-jwt": httpJwtDoor,
   "api-key": apiKeyDoor,
   "alb-oidc": albOidcDoor,
+  "lambda-authorizer": lambdaAuthorizerDoor,
 } satisfies { [M in AuthMode]: DoorModule<M, any, any> };
 
 /** A door's own arguments, as its module's argsFrom returns them. */

@@ -15,7 +15,13 @@ export type RestAuth =
   /** SigV4 with IAM credentials (identity pool users or IAM roles). */
   | { kind: "iam" }
   /** An API key identifies the calling application (not a user). */
-  | { kind: "api-key" };
+  | { kind: "api-key" }
+  /**
+   * A REQUEST Lambda authorizer on the Authorization header; it returns the caller's usage-plan
+   * key (apiKeySource AUTHORIZER), so every method requires a key no client ever sends.
+   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+   */
+  | { kind: "lambda"; authorizerUri: pulumi.Input<string>; resultTtlSeconds: number };
 
 /** What a REST door takes from the stack's shared keys (restOptions). */
 export interface RestApiOptions {
@@ -82,7 +88,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     this.api = new aws.apigateway.RestApi(`${name}`, {
       description: `notes-auth (${args.auth.kind})`,
       endpointConfiguration: { types: "REGIONAL" },
-      apiKeySource: "HEADER",
+      apiKeySource: args.auth.kind === "lambda" ? "AUTHORIZER" : "HEADER",
     }, child);
 
     if (args.auth.kind === "cognito") {
@@ -91,6 +97,16 @@ export class NotesRestApi extends pulumi.ComponentResource {
         type: "COGNITO_USER_POOLS",
         providerArns: [args.auth.userPoolArn],
         identitySource: "method.request.header.Authorization",
+      }, child);
+    } else if (args.auth.kind === "lambda") {
+      // The identity source is the cache key; a request without it gets 401 without a call.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization-with-console.html
+      this.authorizer = this.part(aws.apigateway.Authorizer, `${name}-lambda`, {
+        restApi: this.api.id,
+        type: "REQUEST",
+        authorizerUri: args.auth.authorizerUri,
+        identitySource: "method.request.header.Authorization",
+        authorizerResultTtlInSeconds: args.auth.resultTtlSeconds,
       }, child);
     }
     const methodAuth = restMethodAuth(args.auth, this.authorizer);
@@ -262,11 +278,14 @@ export function restMethodAuth(auth: RestAuth, authorizer?: aws.apigateway.Autho
   switch (kind) {
     case "cognito":
       if (!authorizer) throw new Error("the cognito REST door needs its authorizer");
-      return { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, apiKeyRequired: auth.kind === "cognito" && (auth.apiKeyRequired ?? false) };
+      return { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, apiKeyRequired: auth.apiKeyRequired ?? false };
     case "iam":
       return { authorization: "AWS_IAM", apiKeyRequired: false };
     case "api-key":
       return { authorization: "NONE", apiKeyRequired: true };
+    case "lambda":
+      if (!authorizer) throw new Error("the lambda-authorizer REST door needs its authorizer");
+      return { authorization: "CUSTOM", authorizerId: authorizer.id, apiKeyRequired: true };
     default: {
       const unreachable: never = kind;
       throw new Error(`unknown REST auth ${unreachable}`);

@@ -2,6 +2,7 @@ import { AlbJwtVerifier } from "aws-jwt-verify";
 import { AlbJwksCache } from "aws-jwt-verify/alb-cache";
 import type { JwksCache } from "aws-jwt-verify/jwk";
 import { Unauthorized } from "../http/errors";
+import { KeyFetcher, keyFetcher } from "../http/keyFetcher";
 
 /** Claims of a verified `x-amzn-oidc-data` token. */
 export interface AlbClaims {
@@ -16,10 +17,6 @@ export interface AlbIdentityVerifier {
   verify(token: string): Promise<AlbClaims>;
 }
 
-/** Fetches the PEM public key at a URL (the ALB key endpoint); injectable for tests. */
-export interface KeyFetcher {
-  fetch(uri: string): Promise<unknown>;
-}
 
 export interface AlbVerifierOptions {
   /** THIS load balancer: the only accepted `signer`. */
@@ -84,7 +81,7 @@ class AlbKeyCache implements JwksCache {
   private fetchTimes: number[] = [];
 
   constructor(private readonly opts: Required<Pick<AlbVerifierOptions, "failedLookupTtlMs" | "newKidFetchesPerMinute" | "now">> & { fetcher?: KeyFetcher }) {
-    this.fetched = new AlbJwksCache(opts.fetcher ? { fetcher: opts.fetcher as never } : undefined);
+    this.fetched = new AlbJwksCache({ fetcher: opts.fetcher ?? keyFetcher() });
   }
 
   async getJwk(uri: string, jwt: Parameters<JwksCache["getJwk"]>[1]) {

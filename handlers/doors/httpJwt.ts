@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
-import { Principal, groupsFromHttpApiClaim, isCognitoSub, parseScopes } from "../principal";
+import { Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
 import { SettingsOf, optional, settings } from "../settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
@@ -22,16 +22,16 @@ export function fromJwt(event: APIGatewayProxyEventV2WithJWTAuthorizer, s: HttpJ
   const audience = (claims.client_id ?? claims.aud) as unknown;
   const audiences = Array.isArray(audience) ? audience.map(String) : [String(audience)];
   if (!audiences.some((a) => s.allowedClientIds.includes(a))) throw new Unauthorized("token was issued to another client");
-  const scopes = jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope);
-  const groups = groupsFromHttpApiClaim(claims["cognito:groups"]);
-  const hasAdminScope = !!s.adminScope && scopes.includes(s.adminScope);
-  const isMachine = typeof claims.client_id === "string" && claims.sub === claims.client_id && claims.username === undefined;
-  if (isMachine) return { id: `client:${claims.client_id}`, kind: "machine", door: "http-jwt", groups: [], scopes, isAdmin: hasAdminScope };
-  const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
-  if (fromOurPool && !isCognitoSub(claims.sub)) throw new Unauthorized();
-  // Any user of the SPA client may ask for the admin scope, so users also need the admin group.
-  const isAdmin = hasAdminScope && (fromOurPool ? groups.includes(stack.adminGroup) : true);
-  return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "http-jwt", groups, scopes, isAdmin };
+  const principal = bearerPrincipal({
+    sub: claims.sub,
+    iss: typeof claims.iss === "string" ? claims.iss : undefined,
+    clientId: typeof claims.client_id === "string" ? claims.client_id : undefined,
+    username: typeof claims.username === "string" ? claims.username : undefined,
+    groups: groupsFromHttpApiClaim(claims["cognito:groups"]),
+    scopes: jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope),
+  }, "http-jwt", { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope });
+  if (!principal) throw new Unauthorized();
+  return principal;
 }
 
 /** `http-jwt`: HTTP API payload 2.0 with the JWT authorizer's claims and scopes. */

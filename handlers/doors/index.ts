@@ -10,6 +10,7 @@ import { apiKeyDoor } from "./apiKey";
 import { cognitoDoor } from "./cognito";
 import { httpJwtDoor } from "./httpJwt";
 import { iamDoor } from "./iam";
+import { lambdaAuthorizerDoor } from "./lambdaAuthorizer";
 
 export type { HandlerDoor } from "./door";
 
@@ -20,6 +21,7 @@ export const HANDLER_DOORS = {
   "http-jwt": httpJwtDoor,
   "api-key": apiKeyDoor,
   "alb-oidc": albOidcDoor,
+  "lambda-authorizer": lambdaAuthorizerDoor,
 } satisfies { [M in AuthMode]: HandlerDoor<any, any> };
 
 /** The settings a door's component hands the handler. */

@@ -30,6 +30,7 @@ export function envFor(mode: HandlerEnv["authMode"], extra: Record<string, strin
     ...(mode === "iam" ? { IAM_ADMIN_ROLE_ARN: ADMIN_ROLE_ARN, IAM_IDENTITY_POOL_ID: IDENTITY_POOL_ID } : {}),
     ...(mode === "api-key" ? { ADMIN_API_KEY_IDS: "opskey123" } : {}),
     ...(mode === "alb-oidc" ? { ALB_ARN, ALB_ISSUER: ISSUER, ALB_CLIENT_ID: ALB_CLIENT } : {}),
+    ...(mode === "lambda-authorizer" ? { ADMIN_SCOPE: "notes/admin" } : {}),
     ...extra,
   });
 }

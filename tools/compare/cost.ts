@@ -89,8 +89,12 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
   notes.push(...pricing.notes);
   notes.push(`Cognito Essentials plan: ${p.cognito.freeMau.toLocaleString("en-US")} MAU free, then $${p.cognito.essentialsPerMau} per MAU.`);
 
-  const gbSeconds = s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024);
-  const lambda = (Math.max(0, s.requestsPerMonth - p.lambda.freeRequests) / 1e6) * p.lambda.perMillionRequests
+  // The notes function on every request; a Lambda authorizer on each cache miss (same account, same free tier).
+  const authorizerCalls = pricing.authorizer ? s.requestsPerMonth * (1 - pricing.authorizer.cacheHitRatio) : 0;
+  const invocations = s.requestsPerMonth + authorizerCalls;
+  const gbSeconds = s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024)
+    + (pricing.authorizer ? authorizerCalls * (pricing.authorizer.ms / 1000) * (pricing.authorizer.memoryMb / 1024) : 0);
+  const lambda = (Math.max(0, invocations - p.lambda.freeRequests) / 1e6) * p.lambda.perMillionRequests
     + tiered(Math.max(0, gbSeconds - p.lambda.freeGbSeconds), p.lambda.arm64PerGbSecond);
   notes.push("Lambda arm64 with the always-free tier (1M requests, 400,000 GB-s).");
 

@@ -181,3 +181,29 @@ describe("handler: principal extraction (verified context only)", () => {
     });
   });
 });
+
+describe("handler: principal at the lambda-authorizer door (our authorizer's answer only)", () => {
+  const USER = "11111111-1111-4111-8111-111111111111";
+  const at = (authorizer: Record<string, unknown> | null) => {
+    const e = restEvent({ method: "GET", path: "/me" });
+    e.requestContext.authorizer = authorizer;
+    return principalOf(normalize(e), envFor("lambda-authorizer"));
+  };
+  const context = (extra: Record<string, unknown> = {}) => ({ principalId: USER, sub: USER, iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234", clientId: "spaclient0000000000000000", username: "alice", groups: "[]", scopes: "", plan: "free", ...extra });
+
+  it("is the user pool sub, as at cognito and http-jwt, so a door switch keeps the notes", async () => {
+    assert.deepEqual(await at(context()), { id: USER, kind: "user", door: "lambda-authorizer", groups: [], scopes: [], isAdmin: false });
+  });
+  it("reads groups exactly from the authorizer's JSON list", async () => {
+    const p = await at(context({ groups: JSON.stringify(["team,admins", "admins"]) }));
+    assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["team,admins", "admins"], isAdmin: true });
+  });
+  it("prefixes users of an external issuer with oidc:, and machines with client:", async () => {
+    assert.equal((await at(context({ iss: "https://login.example.com/", principalId: `oidc:${USER}` }))).id, `oidc:${USER}`);
+    assert.equal((await at(context({ sub: "m2mclient", clientId: "m2mclient", username: "", principalId: "client:m2mclient" }))).id, "client:m2mclient");
+  });
+  it("refuses a context whose principalId is not what its claims make, or no authorizer at all", async () => {
+    await assert.rejects(at(context({ principalId: "22222222-2222-4222-8222-222222222222" })), (err: any) => err.status === 401);
+    await assert.rejects(at(null), (err: any) => err.status === 401);
+  });
+});

@@ -1,0 +1,102 @@
+import * as assert from "assert";
+import { createAuthorizer, UNAUTHORIZED } from "../../../handlers/authorizer/index";
+import { readAuthorizerSettings } from "../../../handlers/authorizer/settings";
+import { createTokenVerifier } from "../../../handlers/authorizer/verify";
+import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
+
+const METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/v1/GET/notes";
+const ROUTE = (verb: string, path: string) => `arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/v1/${verb}/${path}`;
+const SPA = "spaclient0000000000000000";
+const ALICE = "11111111-1111-4111-8111-111111111111";
+const now = () => Math.floor(Date.now() / 1000);
+
+describe("the lambda-authorizer door's authorizer (tokens signed by a key of the test's own)", function () {
+  const key = rsaKey();
+  const stranger = rsaKey();
+  let jwks: Awaited<ReturnType<typeof jwksServer>>;
+  let authorize: ReturnType<typeof createAuthorizer>;
+  const event = (token?: string, methodArn = METHOD_ARN) => ({ type: "REQUEST", methodArn, headers: token === undefined ? {} : { Authorization: `Bearer ${token}` } }) as any;
+  const access = (extra: Record<string, unknown> = {}) => signJwt(key, { sub: ALICE, iss: jwks.issuer, client_id: SPA, token_use: "access", username: "alice", scope: "aws.cognito.signin.user.admin", exp: now() + 300, iat: now(), ...extra });
+  const denied = (p: Promise<unknown>) => assert.rejects(p, (err: Error) => err.message === UNAUTHORIZED);
+
+  before(async () => {
+    jwks = await jwksServer([key]);
+    const settings = readAuthorizerSettings({
+      AUTHORIZER_ISSUER: jwks.issuer, AUTHORIZER_AUDIENCES: SPA, AUTHORIZER_TOKEN_USE: "access", ADMIN_GROUP: "admins", ADMIN_SCOPE: "notes/admin", COGNITO_ISSUER: jwks.issuer,
+      AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }, { name: "pro", group: "pro", key: "pro-key" }, { name: "partner", scope: "notes/partner", key: "partner-key" }]),
+    });
+    authorize = createAuthorizer(settings, createTokenVerifier(settings));
+  });
+  after(() => jwks.close());
+
+  it("gives a valid user every user route, explicitly denies the admin routes, and their sub as principal", async () => {
+    const res = await authorize(event(access()));
+    assert.equal(res.principalId, ALICE);
+    const [allow, deny] = res.policyDocument.Statement;
+    assert.equal(allow.Effect, "Allow");
+    assert.ok(allow.Resource.includes(ROUTE("GET", "notes")) && allow.Resource.includes(ROUTE("PUT", "notes/*")) && allow.Resource.includes(ROUTE("POST", "notes/*/attachment")));
+    assert.deepEqual(deny, { Effect: "Deny", Action: "execute-api:Invoke", Resource: [ROUTE("GET", "admin/stats")] });
+    assert.ok(!JSON.stringify(res.policyDocument).includes('"*"'), "never a bare *");
+  });
+
+  it("answers with a policy for every route whatever route was called (API Gateway caches it for the token)", async () => {
+    const a = await authorize(event(access(), ROUTE("DELETE", "notes/0f0f0f0f-0000-4000-8000-000000000000")));
+    const b = await authorize(event(access(), METHOD_ARN));
+    assert.deepEqual(a.policyDocument, b.policyDocument);
+  });
+
+  it("lets a member of the admin group call the admin routes", async () => {
+    const res = await authorize(event(access({ "cognito:groups": ["admins"] })));
+    assert.equal(res.policyDocument.Statement.length, 1);
+    assert.ok(res.policyDocument.Statement[0].Resource.includes(ROUTE("GET", "admin/stats")));
+  });
+
+  it("puts each caller on their tier's plan: group, then scope, else the default", async () => {
+    assert.equal((await authorize(event(access()))).usageIdentifierKey, "free-key");
+    assert.equal((await authorize(event(access({ "cognito:groups": ["pro"] })))).usageIdentifierKey, "pro-key");
+    assert.equal((await authorize(event(access({ scope: "notes/partner" })))).usageIdentifierKey, "partner-key");
+    assert.equal((await authorize(event(access({ "cognito:groups": ["pro"] })))).context.plan, "pro");
+  });
+
+  it("passes sub, groups (as exact JSON), scopes and client as string context", async () => {
+    const res = await authorize(event(access({ "cognito:groups": ["team,admins", "pro"] })));
+    assert.deepEqual(JSON.parse(String(res.context.groups)), ["team,admins", "pro"]);
+    for (const v of Object.values(res.context)) assert.ok(["string", "number", "boolean"].includes(typeof v));
+  });
+
+  const refused: [string, () => string | undefined][] = [
+    ["no token", () => undefined],
+    ["an expired token", () => access({ exp: now() - 60 })],
+    ["a token signed by another key (forged)", () => signJwt({ kid: key.kid, privateKey: stranger.privateKey }, { sub: ALICE, iss: jwks.issuer, client_id: SPA, token_use: "access", exp: now() + 300 })],
+    ["a token of another issuer", () => access({ iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other" })],
+    ["a token for another client", () => access({ client_id: "someone-else" })],
+    ["an ID token where access tokens are configured", () => access({ token_use: "id", aud: SPA, client_id: undefined })],
+    ["a tampered payload", () => { const [h, , sig] = access().split("."); return `${h}.${Buffer.from(JSON.stringify({ sub: "22222222-2222-4222-8222-222222222222", iss: jwks.issuer, client_id: SPA, token_use: "access", exp: now() + 300 })).toString("base64url")}.${sig}`; }],
+    ["a sub that is not a Cognito UUID", () => access({ sub: "apikey:x" })],
+  ];
+  for (const [what, token] of refused) {
+    it(`answers 401 ("Unauthorized") to ${what}`, async () => {
+      await denied(authorize(event(token())));
+    });
+  }
+
+  it("never logs a token, whatever happens", async () => {
+    const logged: string[] = [];
+    const saved = { log: console.log, error: console.error, warn: console.warn, info: console.info };
+    Object.assign(console, { log: (...a: unknown[]) => logged.push(a.join(" ")), error: (...a: unknown[]) => logged.push(a.join(" ")), warn: (...a: unknown[]) => logged.push(a.join(" ")), info: (...a: unknown[]) => logged.push(a.join(" ")) });
+    const token = access({ exp: now() - 60 });
+    try {
+      await authorize(event(access())).catch(() => undefined);
+      await authorize(event(token)).catch(() => undefined);
+    } finally {
+      Object.assign(console, saved);
+    }
+    assert.ok(!logged.some((l) => l.includes(token.split(".")[1])), logged.join("\n"));
+  });
+
+  it("fetches the issuer's keys once and keeps them across invocations", async () => {
+    const before = jwks.fetches();
+    for (let i = 0; i < 3; i++) await authorize(event(access()));
+    assert.ok(jwks.fetches() - before <= 0, "no refetch for a known kid");
+  });
+});
