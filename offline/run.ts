@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   });
   await settle(recorded);
   const result: StackRun = failure === undefined
-    ? { resources: recorded, outputs: await plain(exported) }
+    ? { resources: recorded, outputs: await plain(exported), revealedOutputs: await plain(exported, true) }
     : { resources: recorded, outputs: {}, error: failure instanceof Error ? failure.message : String(failure) };
   fs.writeFileSync(out, JSON.stringify(result));
 }
@@ -50,21 +50,22 @@ async function settle(recorded: unknown[]): Promise<void> {
   }
 }
 
-/** Stack outputs as plain JSON; secrets are marked, never printed. */
-async function plain(value: any): Promise<any> {
+/** Stack outputs as plain JSON; secrets are marked, never printed (`reveal`: their mock values, for local mode). */
+async function plain(value: any, reveal = false): Promise<any> {
   if (pulumi.Output.isInstance(value)) {
     const secret = await pulumi.isSecret(value);
     const inner = await new Promise((resolve) => value.apply(resolve));
-    return secret ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner);
+    return secret && !reveal ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner, reveal);
   }
-  if (Array.isArray(value)) return Promise.all(value.map(plain));
+  if (Array.isArray(value)) return Promise.all(value.map((v) => plain(v, reveal)));
   if (value && typeof value === "object") {
     if (value.__pulumiOutput || value.__pulumiResource) return undefined;
     if ("4dabf18193072939515e22adb298388d" in value) {
       // A secret after massaging: say which keys it holds, never the values.
+      if (reveal) return plain(value.value, reveal);
       return { secret: true, keys: value.value && typeof value.value === "object" ? Object.keys(value.value) : [] };
     }
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v, reveal)] as const));
     return Object.fromEntries(entries);
   }
   return value;

@@ -17,6 +17,8 @@ export interface RunRequest {
 export interface StackRun {
   resources: RecordedResource[];
   outputs: Record<string, any>;
+  /** The same outputs with secrets' (mock) values in place: what local mode maps to its own values. Never printed. */
+  revealedOutputs?: Record<string, any>;
   error?: string;
 }
 
