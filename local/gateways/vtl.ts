@@ -46,7 +46,8 @@ function inputOf(req: IncomingRequest, pathParams: Record<string, string>) {
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) header.set(k, Array.isArray(v) ? v[v.length - 1] : v);
   const querystring = new Map<string, string>(new URLSearchParams(req.rawQuery ?? "").entries());
   const path = new Map(Object.entries(pathParams));
-  const getter = (m: Map<string, string>) => ({ get: (name: string) => m.get(name) ?? null, keySet: () => [...m.keys()] });
+  // A missing parameter is Java null: `#set` of null leaves the variable unset, so `"$!x"` renders empty.
+  const getter = (m: Map<string, string>) => ({ get: (name: string) => m.get(name), keySet: () => [...m.keys()] });
   const body = req.body?.toString("utf8") ?? "";
   return {
     params: (name?: string) => (name === undefined
