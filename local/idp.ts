@@ -120,14 +120,22 @@ function resourceScopesOf(program: RecordedProgram, poolId: string): string[] {
     .flatMap((r) => (r.inputs.scopes ?? []).map((s: { scopeName: string }) => `${r.inputs.identifier}/${s.scopeName}`));
 }
 
+/** Where a local pool keeps its RS256 signing key (a JWK) in a data folder. */
+export const signingKeyFile = (dataDir: string) => path.join(dataDir, "idp-signing-key.json");
+
 /** RS256 signing key, kept in dataDir when given. */
 function signingKey(dataDir: string | undefined): crypto.JsonWebKey & { kid: string } {
-  const file = dataDir ? path.join(dataDir, "idp-signing-key.json") : undefined;
+  const file = dataDir ? signingKeyFile(dataDir) : undefined;
   if (file && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
-  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: "jwk" }), kid: crypto.randomBytes(16).toString("base64url"), alg: "RS256", use: "sig" };
+  const jwk = newSigningKey();
   if (file) fs.writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
   return jwk;
+}
+
+/** A fresh RSA-2048 signing key as a JWK with a random kid. */
+export function newSigningKey(): crypto.JsonWebKey & { kid: string } {
+  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { ...privateKey.export({ format: "jwk" }), kid: crypto.randomBytes(16).toString("base64url"), alg: "RS256", use: "sig" };
 }
 
 /** The region of a documented ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<id>`). */

@@ -66,6 +66,8 @@ export interface LocalStackOptions {
   dataDir: string;
   /** The gateway's port; 0 picks a free one. @default 3000 */
   port?: number;
+  /** The user pool's port (a fixed one keeps the issuer, so tokens survive a restart); 0 picks a free one. @default 0 */
+  idpPort?: number;
   users?: SeedUser[];
   log?: (line: string) => void;
 }
@@ -111,7 +113,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     const [dynamo, s3, startedIdp] = await Promise.all([
       startDynalite({ path: path.join(opts.dataDir, "dynamodb") }),
       startS3(program, path.join(opts.dataDir, "s3")),
-      program.ofType("aws:cognito/userPool:UserPool").length ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir }) : Promise.resolve(undefined),
+      program.ofType("aws:cognito/userPool:UserPool").length ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir, port: opts.idpPort ?? 0 }) : Promise.resolve(undefined),
     ]);
     closers.push(dynamo.close, s3.close, ...(startedIdp ? [startedIdp.close] : []));
     idp = startedIdp;

@@ -67,7 +67,7 @@ async function main(): Promise<number> {
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   let stack;
   try {
-    stack = await startLocalStack({ run, stack: args.stack, dataDir: args.dataDir, port: args.port, log: (line) => process.stdout.write(`  [gateway] ${line}\n`) });
+    stack = await startLocalStack({ run, stack: args.stack, dataDir: args.dataDir, port: args.port, idpPort: args.port ? args.port + 1 : 0, log: (line) => process.stdout.write(`  [gateway] ${line}\n`) });
   } catch (err) {
     if (err instanceof NotEmulatedYet || err instanceof DoorNotLocalYet) {
       process.stderr.write(`The ${door} door cannot run locally yet: local mode for ${door} comes in "Local mode, part 2" (today: cognito and http-jwt).\n  (${err.message})\n`);
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
       return 1;
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      process.stderr.write(`Port ${args.port} on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`);
+      process.stderr.write(`Port ${args.port} or ${args.port + 1} (the local user pool) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`);
       return 1;
     }
     throw err;

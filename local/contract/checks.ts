@@ -114,10 +114,12 @@ export interface Check {
   run(ctx: ContractContext): Promise<void>;
 }
 
+let ownKey: crypto.KeyObject | undefined;
+
 /** A token signed by a key of our own, with the header and claims of a genuine one. */
 function forge(token: string): string {
   const [header, payload] = token.split(".");
-  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const privateKey = (ownKey ??= crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey);
   const signature = crypto.sign("sha256", Buffer.from(`${header}.${payload}`), privateKey).toString("base64url");
   return `${header}.${payload}.${signature}`;
 }

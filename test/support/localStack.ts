@@ -4,8 +4,11 @@ import * as path from "path";
 import type { AuthMode } from "../../handlers/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
+import { newSigningKey, signingKeyFile } from "../../local/idp";
 import { copyRun } from "../../local/recorded";
 import { runMode } from "./stack";
+
+let testKey: ReturnType<typeof newSigningKey> | undefined;
 
 export interface TestDoor extends RunningLocalStack {
   /** What the gateway logged (why it refused calls). */
@@ -22,6 +25,8 @@ export async function startTestDoor(mode: AuthMode, opts: { extra?: Record<strin
   const run = copyRun(await runMode(mode, opts.extra));
   opts.alter?.(run);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-local-"));
+  // One signing key for every test door (RSA key generation is the slowest part of a start).
+  if (!fs.existsSync(signingKeyFile(dataDir))) fs.writeFileSync(signingKeyFile(dataDir), JSON.stringify((testKey ??= newSigningKey())));
   const logs: string[] = [];
   const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, log: (line) => logs.push(line) });
   return { ...stack, logs, dataDir };
