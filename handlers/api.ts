@@ -2,6 +2,7 @@
  * Lambda entry point of the notes API (bundled by esbuild; AWS SDK v3 external).
  * Everything is built once per container, on the first event, from the environment.
  */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { readEnv } from "./env";
 import { createHandler, HandlerDeps } from "./app";
 import { DynamoNotesStore } from "./notes/store";
@@ -22,7 +23,12 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
     const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: vars.AWS_ENDPOINT_URL_S3 };
     deps = {
       env,
-      store: new DynamoNotesStore(env.table, vars.AWS_ENDPOINT_URL_DYNAMODB),
+      // Region, credentials and endpoint from this environment, not the process's (Lambda's are the same).
+      store: new DynamoNotesStore(env.table, new DynamoDBClient({
+        region: env.region,
+        credentials: async () => credentials(),
+        ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+      })),
       presign: s3Presigner(s3),
       removeObjects: s3Remover(s3),
       maxAttachmentBytes: env.maxAttachmentBytes,

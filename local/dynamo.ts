@@ -30,3 +30,39 @@ export async function startDynalite(opts: { path?: string; port?: number } = {})
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
+
+/** A recorded `aws:dynamodb/table:Table`'s inputs as DynamoDB's CreateTable input (key schema, attributes, indexes). */
+export function createTableInput(tableName: string, inputs: Record<string, any>) {
+  const keys = (hash: string, range?: string) => [
+    { AttributeName: hash, KeyType: "HASH" as const },
+    ...(range ? [{ AttributeName: range, KeyType: "RANGE" as const }] : []),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST" as const,
+    AttributeDefinitions: (inputs.attributes ?? []).map((a: { name: string; type: string }) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: keys(inputs.hashKey, inputs.rangeKey),
+    ...(inputs.globalSecondaryIndexes?.length ? {
+      GlobalSecondaryIndexes: inputs.globalSecondaryIndexes.map((g: any) => ({
+        IndexName: g.name, KeySchema: keys(g.hashKey, g.rangeKey), Projection: { ProjectionType: g.projectionType ?? "ALL", ...(g.nonKeyAttributes ? { NonKeyAttributes: g.nonKeyAttributes } : {}) },
+      })),
+    } : {}),
+  };
+}
+
+/** Creates the tables the program records, unless dynalite already keeps them (data survives restarts). */
+export async function ensureTables(endpoint: string, tables: { name: string; inputs: Record<string, any> }[], region: string): Promise<void> {
+  const { DynamoDBClient, CreateTableCommand, ResourceInUseException } = await import("@aws-sdk/client-dynamodb");
+  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    for (const t of tables) {
+      try {
+        await client.send(new CreateTableCommand(createTableInput(t.name, t.inputs)));
+      } catch (err) {
+        if (!(err instanceof ResourceInUseException)) throw err;
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,17 +1,25 @@
 /**
- * Child-process entry: runs the real index.ts under recording mocks with the config in
- * NOTES_AUTH_RUN and writes what it registered to NOTES_AUTH_RUN_OUT. One process per stack
- * config, because Node caches the program's modules.
+ * Worker entry (forked by runStack.ts): runs the real index.ts under recording mocks, once per
+ * request received over IPC, and answers with what it registered. Each run gets fresh mocks, fresh
+ * config and freshly loaded project modules (index.ts, components/, handlers/, …), exactly as a
+ * new process would; only the libraries (@pulumi/*, …) stay loaded, which is most of the start-up.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingMocks } from "./mocks";
 import type { RunRequest, StackRun } from "./runStack";
 
-async function main(): Promise<void> {
-  const request: RunRequest = JSON.parse(process.env.NOTES_AUTH_RUN ?? "{}");
-  const out = process.env.NOTES_AUTH_RUN_OUT!;
+const ROOT = path.join(__dirname, "..");
+
+/** Forgets the project's own modules (not node_modules), so the next require runs the program anew. */
+function forgetProjectModules(): void {
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(ROOT + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`) && id !== __filename && !id.endsWith(`${path.sep}offline${path.sep}mocks.ts`)) delete require.cache[id];
+  }
+}
+
+async function runOnce(request: RunRequest): Promise<StackRun> {
+  forgetProjectModules();
   const project = "notes-auth";
   const recorded = await installRecordingMocks(project, request.stack);
   const config: Record<string, string> = {};
@@ -35,10 +43,9 @@ async function main(): Promise<void> {
     }
   });
   await settle(recorded);
-  const result: StackRun = failure === undefined
-    ? { resources: recorded, outputs: await plain(exported) }
+  return failure === undefined
+    ? { resources: recorded, outputs: await plain(exported), revealedOutputs: await plain(exported, true) }
     : { resources: recorded, outputs: {}, error: failure instanceof Error ? failure.message : String(failure) };
-  fs.writeFileSync(out, JSON.stringify(result));
 }
 
 /** Waits until no new resource has been registered for a few event-loop turns. */
@@ -51,27 +58,32 @@ async function settle(recorded: unknown[]): Promise<void> {
   }
 }
 
-/** Stack outputs as plain JSON; secrets are marked, never printed. */
-async function plain(value: any): Promise<any> {
+/** Stack outputs as plain JSON; secrets are marked, never printed (`reveal`: their mock values, for local mode). */
+async function plain(value: any, reveal = false): Promise<any> {
   if (pulumi.Output.isInstance(value)) {
     const secret = await pulumi.isSecret(value);
     const inner = await new Promise((resolve) => value.apply(resolve));
-    return secret ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner);
+    return secret && !reveal ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner, reveal);
   }
-  if (Array.isArray(value)) return Promise.all(value.map(plain));
+  if (Array.isArray(value)) return Promise.all(value.map((v) => plain(v, reveal)));
   if (value && typeof value === "object") {
     if (value.__pulumiOutput || value.__pulumiResource) return undefined;
     if ("4dabf18193072939515e22adb298388d" in value) {
       // A secret after massaging: say which keys it holds, never the values.
+      if (reveal) return plain(value.value, reveal);
       return { secret: true, keys: value.value && typeof value.value === "object" ? Object.keys(value.value) : [] };
     }
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v, reveal)] as const));
     return Object.fromEntries(entries);
   }
   return value;
 }
 
-main().catch((err) => {
-  process.stderr.write(String(err?.stack ?? err));
-  process.exit(1);
+// The parent is gone (its last test, or the CLI, finished): so is this worker.
+process.on("disconnect", () => process.exit(0));
+process.on("message", (message: { id: number; request: RunRequest }) => {
+  runOnce(message.request).then(
+    (run) => process.send!({ id: message.id, run }),
+    (err) => process.send!({ id: message.id, failed: String(err?.stack ?? err) }),
+  );
 });

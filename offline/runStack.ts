@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFile } from "child_process";
+import { ChildProcess, fork } from "child_process";
 import type { RecordedResource } from "./mocks";
 
 /** What to run: a stack name and its `notes-auth:*` (and `aws:*`) config. */
@@ -17,6 +17,8 @@ export interface RunRequest {
 export interface StackRun {
   resources: RecordedResource[];
   outputs: Record<string, any>;
+  /** The same outputs with secrets' (mock) values in place: what local mode maps to its own values. Never printed. */
+  revealedOutputs?: Record<string, any>;
   error?: string;
 }
 
@@ -26,52 +28,100 @@ const ROOT = path.join(__dirname, "..");
 export const OFFLINE_STACK = "test";
 const cache = new Map<string, Promise<StackRun>>();
 
-/** Runs the real program under mocks in a fresh Node process (memoized per request). */
+/** Runs the real program under mocks in a worker process (memoized per request). */
 export function runStack(request: RunRequest): Promise<StackRun> {
   const key = JSON.stringify(request);
   let run = cache.get(key);
   if (!run) {
-    run = spawnRun(request);
+    run = pool.run(request);
     cache.set(key, run);
   }
   return run;
 }
 
-/** At most one program run per core at a time; the rest wait their turn. */
-const slots = { free: Math.max(1, os.cpus().length), waiting: [] as (() => void)[] };
-async function withSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (slots.free === 0) await new Promise<void>((resolve) => slots.waiting.push(resolve));
-  else slots.free--;
-  try {
-    return await work();
-  } finally {
-    const next = slots.waiting.shift();
-    if (next) next();
-    else slots.free++;
-  }
+/** What keeps the parent's event loop alive for a worker: the process, its IPC channel, its stderr pipe. */
+const refs = (child: ChildProcess) => [child, child.channel, child.stderr] as unknown as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+
+/** A worker runs this many programs, then makes way for a fresh one (bounded memory). */
+const RUNS_PER_WORKER = 20;
+
+interface Worker {
+  child: ChildProcess;
+  runs: number;
+  busy?: { id: number; resolve: (run: StackRun) => void; reject: (err: Error) => void };
+  stderr: string;
 }
 
-function spawnRun(request: RunRequest): Promise<StackRun> {
-  return withSlot(() => spawnRunNow(request));
-}
+/**
+ * At most one worker per core, each running one program at a time (offline/run.ts). A worker
+ * keeps the libraries loaded between runs; each run loads the program itself afresh. Idle
+ * workers do not keep the parent alive, and leave when it does.
+ */
+const pool = {
+  workers: [] as Worker[],
+  queue: [] as { request: RunRequest; resolve: (run: StackRun) => void; reject: (err: Error) => void }[],
+  nextId: 0,
+  size: Math.max(1, os.cpus().length),
 
-function spawnRunNow(request: RunRequest): Promise<StackRun> {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-run-")), "run.json");
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "run.ts")], {
-      cwd: ROOT,
-      env: { ...process.env, NOTES_AUTH_RUN: JSON.stringify(request), NOTES_AUTH_RUN_OUT: out, PULUMI_NODEJS_SKIP_COMMAND_CHECK: "1" },
-      maxBuffer: 64 * 1024 * 1024,
-    }, (err, _stdout, stderr) => {
-      try {
-        if (err || !fs.existsSync(out)) reject(new Error(`the program did not run: ${stderr || err?.message}`));
-        else resolve(JSON.parse(fs.readFileSync(out, "utf8")));
-      } finally {
-        fs.rmSync(path.dirname(out), { recursive: true, force: true });
-      }
+  run(request: RunRequest): Promise<StackRun> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.dispatch();
     });
-  });
-}
+  },
+
+  dispatch(): void {
+    while (this.queue.length > 0) {
+      let worker = this.workers.find((w) => !w.busy);
+      if (!worker && this.workers.length < this.size) worker = this.spawn();
+      if (!worker) return;
+      const job = this.queue.shift()!;
+      const id = this.nextId++;
+      worker.busy = { id, resolve: job.resolve, reject: job.reject };
+      worker.runs++;
+      refs(worker.child).forEach((r) => r?.ref?.());
+      worker.child.send({ id, request: job.request });
+    }
+  },
+
+  spawn(): Worker {
+    const child = fork(path.join(__dirname, "run.ts"), [], {
+      cwd: ROOT,
+      execArgv: ["-r", "ts-node/register/transpile-only"],
+      env: { ...process.env, PULUMI_NODEJS_SKIP_COMMAND_CHECK: "1" },
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    const worker: Worker = { child, runs: 0, stderr: "" };
+    child.stderr!.on("data", (d) => void (worker.stderr = (worker.stderr + String(d)).slice(-20_000)));
+    child.on("message", (message: { id: number; run?: StackRun; failed?: string }) => {
+      const job = worker.busy;
+      if (!job || job.id !== message.id) return;
+      worker.busy = undefined;
+      if (message.run) job.resolve(message.run);
+      else job.reject(new Error(`the program did not run: ${message.failed}`));
+      if (worker.runs >= RUNS_PER_WORKER) this.retire(worker);
+      else this.idle(worker);
+      this.dispatch();
+    });
+    child.on("exit", (code) => {
+      this.workers = this.workers.filter((w) => w !== worker);
+      worker.busy?.reject(new Error(`the program did not run (worker exited ${code}): ${worker.stderr}`));
+      worker.busy = undefined;
+      this.dispatch();
+    });
+    this.workers.push(worker);
+    return worker;
+  },
+
+  idle(worker: Worker): void {
+    refs(worker.child).forEach((r) => r?.unref?.());
+  },
+
+  retire(worker: Worker): void {
+    this.workers = this.workers.filter((w) => w !== worker);
+    worker.child.kill();
+  },
+};
 
 /** Stack config from Pulumi.<stack>.yaml, as `pulumi up` would read it (project defaults apply in code). */
 export function readStackFile(stack: string): Record<string, unknown> {

@@ -24,7 +24,9 @@ export function corsPreflightTemplate(origins: string[]): string {
   return [
     `#set($origin = $input.params().header.get("origin"))`,
     `#if("$!origin" == "")#set($origin = $input.params().header.get("Origin"))#end`,
-    `#if([${list}].contains($origin))`,
+    // Velocity calls methods on references only: a list literal must be set first.
+    `#set($allowed = [${list}])`,
+    `#if($allowed.contains($origin))`,
     `#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)`,
     `#end`,
     `{}`,

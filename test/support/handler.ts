@@ -7,7 +7,7 @@ import { AlbIdentityVerifier } from "../../handlers/doors/albVerifier";
 import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/dynamo";
 import { ownFixture } from "./events";
-import { restAuthorizerClaims } from "../../aws/userPoolAuthorizer";
+import { gatewayClaimStrings } from "../../aws/gatewayClaims";
 
 export const POOL_ID = "us-east-1_Notes1234";
 export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
@@ -63,7 +63,7 @@ export function restEvent(c: Call, context: { claims?: Record<string, unknown>; 
   e.body = bodyText(c.body);
   e.isBase64Encoded = false;
   e.requestContext.httpMethod = c.method;
-  e.requestContext.authorizer = context.claims ? { claims: restAuthorizerClaims(context.claims) } : null;
+  e.requestContext.authorizer = context.claims ? { claims: gatewayClaimStrings(context.claims, "rest") } : null;
   e.requestContext.identity = { ...e.requestContext.identity, ...(context.identity ?? {}) };
   return e;
 }

@@ -72,10 +72,6 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
       throw new ConfigError(vpcId ? "subnetIds" : "vpcId", "must be set together with the other: an existing VPC needs at least two public subnets (notes-auth:vpcId and notes-auth:subnetIds)");
     }
     if (subnetIds.length === 1) throw new ConfigError("subnetIds", "needs at least two subnets in different Availability Zones (an ALB requirement)");
-    const withoutDomainName = config.bool("albWithoutDomainName", false);
-    if (!stack.domainName && !withoutDomainName) {
-      throw new ConfigError("domainName", "is required for the alb-oidc door: the DNS name your users type (covered by notes-auth:albCertificateArn); the ALB's login sends them back to https://<that name>/oauth2/idpresponse. To use the load balancer's own DNS name instead (browsers will warn about the certificate), set notes-auth:albWithoutDomainName true");
-    }
     const args: AlbOidcFrontDoorArgs = {
       certificateArn: certificateArn ?? "",
       domainName: stack.domainName,
@@ -89,6 +85,10 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     };
     if (!certificateArn) {
       throw new ConfigError("albCertificateArn", "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate ARN, arn:aws:acm:…)");
+    }
+    const withoutDomainName = config.bool("albWithoutDomainName", false);
+    if (!stack.domainName && !withoutDomainName) {
+      throw new ConfigError("domainName", "is required for the alb-oidc door: the DNS name your users type (covered by notes-auth:albCertificateArn); the ALB's login sends them back to https://<that name>/oauth2/idpresponse. To use the load balancer's own DNS name instead (browsers will warn about the certificate), set notes-auth:albWithoutDomainName true");
     }
     return args;
   },

@@ -1,0 +1,44 @@
+/**
+ * `npm run contract [-- --door <authMode>] [--set key=value] [--outputs file]`: the contract suite
+ * against a running door. It uses the running local stack's `.local/outputs.json` (or `--outputs`);
+ * with none running, it starts the door itself on a free port and stops it at the end.
+ * Prints one line per check and a summary.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseLocalArgs, runCli, runningOutputs } from "../cli";
+import type { StackOutputs } from "../doorClient";
+import { startLocalStack } from "../localStack";
+import { recordStack } from "../recorded";
+import { ContractContext, runChecks } from "./checks";
+
+async function main(): Promise<number> {
+  const args = parseLocalArgs(process.argv.slice(2), ["door", "stack", "set", "outputs", "data-dir"]);
+  let outputs: StackOutputs | undefined = args.outputs ? JSON.parse(fs.readFileSync(args.outputs, "utf8")) : runningOutputs(args.dataDir);
+  let stop = async () => undefined as void;
+  if (outputs && args.door && outputs.authMode !== args.door) throw new Error(`the running stack serves the ${outputs.authMode} door, not ${args.door}`);
+  if (!outputs) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-contract-"));
+    const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
+    const stack = await startLocalStack({ run, stack: args.stack, dataDir, port: 0, log: () => undefined });
+    outputs = stack.outputs;
+    stop = async () => {
+      await stack.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+    process.stdout.write(`(no local stack was running: started the ${outputs.authMode} door at ${outputs.url} for this run)\n`);
+  }
+  try {
+    process.stdout.write(`Contract suite against the ${outputs.authMode} door at ${outputs.url}\n`);
+    const tally = await runChecks(new ContractContext(outputs), (check, outcome, detail) => {
+      process.stdout.write(`${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ${check.title}${detail ? `\n        ${detail}` : ""}\n`);
+    });
+    process.stdout.write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
+    return tally.failed ? 1 : 0;
+  } finally {
+    await stop();
+  }
+}
+
+if (require.main === module) runCli(main);

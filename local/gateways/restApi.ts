@@ -1,0 +1,270 @@
+import type { JWTPayload } from "jose";
+import type { RecordedResource } from "../../offline/mocks";
+import { IncomingRequest, restV1Event } from "../events";
+import { GatewayDeps, LocalGateway, NotEmulatedYet, accountOf, lambdaOfUri, methodArn } from "./gateway";
+import { GatewayReply, TokenBucket, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
+import { hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
+import { gatewayClaimStrings } from "../../aws/gatewayClaims";
+import { TemplateError, renderTemplate } from "./vtl";
+
+/**
+ * API Gateway REST APIs, from the recorded `RestApi`, `Resource`, `Method`, `Integration`,
+ * `IntegrationResponse`, `Authorizer`, `Response` (gateway responses), `Stage` and
+ * `MethodSettings` resources: one local gateway per recorded stage. Nothing here knows a door.
+ */
+
+const T = {
+  restApi: "aws:apigateway/restApi:RestApi",
+  resource: "aws:apigateway/resource:Resource",
+  method: "aws:apigateway/method:Method",
+  integration: "aws:apigateway/integration:Integration",
+  integrationResponse: "aws:apigateway/integrationResponse:IntegrationResponse",
+  authorizer: "aws:apigateway/authorizer:Authorizer",
+  gatewayResponse: "aws:apigateway/response:Response",
+  stage: "aws:apigateway/stage:Stage",
+  methodSettings: "aws:apigateway/methodSettings:MethodSettings",
+  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
+} as const;
+
+/**
+ * The gateway responses this emulator raises, with the status and message API Gateway gives
+ * them by default.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
+ * Messages: "Missing Authentication Token" (api-gateway-gatewayResponse-definition.html),
+ * "Unauthorized", "Too Many Requests" and "Internal server error" (AWS Knowledge Center:
+ * api-gateway-troubleshoot-403-forbidden, api-gateway-internal-server-error).
+ */
+export const GATEWAY_RESPONSES = {
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, message: "Missing Authentication Token" },
+  UNAUTHORIZED: { status: 401, message: "Unauthorized" },
+  THROTTLED: { status: 429, message: "Too Many Requests" },
+  API_CONFIGURATION_ERROR: { status: 500, message: "Internal server error" },
+  INTEGRATION_FAILURE: { status: 502, message: "Internal server error" },
+} as const;
+export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
+
+/**
+ * The value of a response parameter mapping: a quoted literal (`'value'`) or a request
+ * parameter (`method.request.header.Origin`, `.querystring.`, `.path.`).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/request-response-data-mappings.html
+ */
+export function mappedValue(expression: string, req: IncomingRequest, pathParams: Record<string, string>): string | undefined {
+  const literal = /^'(.*)'$/s.exec(expression);
+  if (literal) return literal[1];
+  const param = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(expression);
+  if (!param) return undefined;
+  const [, where, name] = param;
+  if (where === "header") return headerValues(req.headers, name)[0];
+  if (where === "querystring") return new URLSearchParams(req.rawQuery ?? "").get(name) ?? undefined;
+  return pathParams[name];
+}
+
+/** Headers of a mapping's `<prefix><Header-Name>` keys, evaluated for a request. */
+function mappedHeaders(params: Record<string, string> | undefined, prefix: string, req: IncomingRequest, pathParams: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, expr] of Object.entries(params ?? {})) {
+    if (!key.startsWith(prefix)) continue;
+    const value = mappedValue(expr, req, pathParams);
+    if (value !== undefined && value !== "") out[key.slice(prefix.length)] = value;
+  }
+  return out;
+}
+
+/** The user pool's documented issuer from its ARN: https://cognito-idp.<region>.amazonaws.com/<poolId>. */
+export function userPoolIssuer(poolArn: string): string {
+  const [, , , region, , resource] = poolArn.split(":");
+  return `https://cognito-idp.${region}.amazonaws.com/${resource.replace(/^userpool\//, "")}`;
+}
+
+interface Method {
+  resource: RecordedResource;
+  integration?: RecordedResource;
+  integrationResponses: RecordedResource[];
+  authorizer?: RecordedResource;
+}
+
+export function restApiGateways(deps: GatewayDeps): LocalGateway[] {
+  const { program } = deps;
+  if (program.ofType(T.usagePlan).length) throw new NotEmulatedYet("REST usage plans and API keys");
+  return program.ofType(T.stage).map((stage) => {
+    const api = program.byId(T.restApi, stage.inputs.restApi);
+    if (!api) throw new Error(`stage ${stage.name} names no recorded REST API`);
+    return restStage(deps, api, stage);
+  });
+}
+
+function restStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedResource): LocalGateway {
+  const { program } = deps;
+  const apiId = program.idOf(api);
+  const apiState = program.stateOf(api);
+  const stageName = String(stage.inputs.stageName);
+  const mine = (type: string, field = "restApi") => program.ofType(type).filter((r) => r.inputs[field] === apiId);
+
+  // The resource tree: each Resource's full path from its parent's.
+  const paths = new Map<string, string>([[String(apiState.rootResourceId), "/"]]);
+  const resources = mine(T.resource);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of resources) {
+      const parent = paths.get(r.inputs.parentId);
+      if (parent !== undefined && !paths.has(program.idOf(r))) {
+        paths.set(program.idOf(r), `${parent === "/" ? "" : parent}/${r.inputs.pathPart}`);
+        grew = true;
+      }
+    }
+  }
+
+  const key = (resourceId: string, verb: string) => `${resourceId} ${verb}`;
+  const methods = new Map<string, Method>();
+  for (const m of mine(T.method)) {
+    const at = (r: RecordedResource) => r.inputs.resourceId === m.inputs.resourceId && r.inputs.httpMethod === m.inputs.httpMethod;
+    const authorizer = m.inputs.authorizerId ? program.byId(T.authorizer, m.inputs.authorizerId) : undefined;
+    methods.set(key(m.inputs.resourceId, m.inputs.httpMethod), {
+      resource: m,
+      integration: mine(T.integration).find(at),
+      integrationResponses: mine(T.integrationResponse).filter(at),
+      authorizer,
+    });
+    checkEmulated(m, authorizer, mine(T.integration).find(at));
+  }
+  const templates = [...paths.values()];
+  const idOfPath = new Map([...paths].map(([id, p]) => [p, id]));
+  const responses = mine(T.gatewayResponse, "restApiId");
+  const settings = mine(T.methodSettings).filter((s) => s.inputs.stageName === stageName && s.inputs.methodPath === "*/*")[0]?.inputs.settings;
+  // Stage throttling (MethodSettings */*): https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+  const bucket = settings?.throttlingRateLimit !== undefined && settings.throttlingRateLimit >= 0
+    ? new TokenBucket(settings.throttlingRateLimit, settings.throttlingBurstLimit ?? settings.throttlingRateLimit, deps.now) : undefined;
+
+  /** A gateway response: the recorded one of its type, else DEFAULT_4XX / DEFAULT_5XX, for status, headers and body. */
+  const gatewayResponse = (type: GatewayResponseType, req: IncomingRequest, pathParams: Record<string, string> = {}): GatewayReply => {
+    const base = GATEWAY_RESPONSES[type];
+    const fallback = base.status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+    const recorded = responses.find((r) => r.inputs.responseType === type) ?? responses.find((r) => r.inputs.responseType === fallback);
+    const status = recorded?.inputs.statusCode ? Number(recorded.inputs.statusCode) : base.status;
+    const headers = mappedHeaders(recorded?.inputs.responseParameters, "gatewayresponse.header.", req, pathParams);
+    const template = recorded?.inputs.responseTemplates?.["application/json"];
+    if (!template) return messageReply(status, base.message, headers);
+    const body = renderTemplate(template, req, pathParams, { error: { message: base.message, messageString: JSON.stringify(base.message), responseType: type } }).body;
+    return { status, headers: { "content-type": "application/json", ...headers }, body: Buffer.from(body) };
+  };
+
+  return {
+    describe: `REST API ${api.name} (${apiId}), stage ${stageName}`,
+    basePath: `/${stageName}`,
+    invokeUrl: String(program.stateOf(stage).invokeUrl),
+    async handle(req) {
+      const matched = matchTemplate(templates, req.path);
+      const resourceId = matched ? idOfPath.get(matched.template)! : undefined;
+      const method = resourceId ? methods.get(key(resourceId, req.method)) ?? methods.get(key(resourceId, "ANY")) : undefined;
+      // An unknown resource or method: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html
+      if (!matched || !method) return gatewayResponse("MISSING_AUTHENTICATION_TOKEN", req);
+      const pathParams = matched.params;
+      if (bucket && !bucket.take()) return gatewayResponse("THROTTLED", req, pathParams);
+
+      let authorizerContext: Record<string, unknown> | undefined;
+      if (method.resource.inputs.authorization === "COGNITO_USER_POOLS") {
+        const outcome = await userPoolAuthorizer(deps, method, req);
+        if (!outcome.ok) {
+          deps.log(`${req.method} ${req.path}: 401 from the user pool authorizer: ${outcome.reason}`);
+          return gatewayResponse("UNAUTHORIZED", req, pathParams);
+        }
+        authorizerContext = { claims: gatewayClaimStrings(outcome.payload, "rest") };
+      }
+
+      const integration = method.integration;
+      if (integration?.inputs.type === "MOCK") return mockIntegration(method, req, pathParams, () => gatewayResponse("API_CONFIGURATION_ERROR", req, pathParams), deps);
+      const functionArn = lambdaOfUri(String(integration?.inputs.uri ?? ""));
+      const sourceArn = methodArn(String(apiState.executionArn), stageName, req.method, req.path);
+      const event = restV1Event(req, {
+        apiId, stage: stageName, accountId: accountOf(String(apiState.executionArn)), resourcePath: matched.template,
+        pathParameters: Object.keys(pathParams).length ? pathParams : null, authorizer: authorizerContext ?? null,
+      });
+      const invoked = await deps.lambda.invokeAs({ principal: "apigateway.amazonaws.com", sourceArn, sourceAccount: accountOf(sourceArn) }, functionArn, event);
+      if (!invoked.allowed) {
+        // "Execution failed due to configuration error: Invalid permissions on Lambda function", a 500:
+        // https://repost.aws/knowledge-center/api-gateway-internal-server-error
+        deps.log(`${req.method} ${req.path}: 500, invalid permissions on Lambda function (${invoked.reason})`);
+        return gatewayResponse("API_CONFIGURATION_ERROR", req, pathParams);
+      }
+      const reply = proxyResult(invoked.result, "1.0");
+      if (!reply) {
+        deps.log(`${req.method} ${req.path}: 502, malformed Lambda proxy response`);
+        return gatewayResponse("INTEGRATION_FAILURE", req, pathParams);
+      }
+      return reply;
+    },
+  };
+}
+
+/** What this emulator cannot reproduce yet stops local mode at start, naming it. */
+function checkEmulated(method: RecordedResource, authorizer: RecordedResource | undefined, integration: RecordedResource | undefined): void {
+  const auth = String(method.inputs.authorization ?? "NONE");
+  if (auth !== "NONE" && auth !== "COGNITO_USER_POOLS") throw new NotEmulatedYet(`REST methods with ${auth} authorization`);
+  if (method.inputs.apiKeyRequired) throw new NotEmulatedYet("REST methods that require an API key");
+  if (auth === "COGNITO_USER_POOLS" && authorizer?.inputs.type !== "COGNITO_USER_POOLS") throw new NotEmulatedYet(`REST authorizers of type ${authorizer?.inputs.type}`);
+  if (integration && !["AWS_PROXY", "MOCK"].includes(integration.inputs.type)) throw new NotEmulatedYet(`REST integrations of type ${integration.inputs.type}`);
+}
+
+/**
+ * The COGNITO_USER_POOLS authorizer: the token in the identity source must be a valid,
+ * unexpired token of one of the authorizer's user pools (signature, `iss`, `exp`). Without
+ * scopes on the method it must be an ID token; with scopes, an access token holding one of them.
+ * The app client (`aud`) is not checked unless `identityValidationExpression` is set.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-enable-cognito-user-pool.html
+ */
+async function userPoolAuthorizer(deps: GatewayDeps, method: Method, req: IncomingRequest): Promise<{ ok: true; payload: JWTPayload } | { ok: false; reason: string }> {
+  const authorizer = method.authorizer!;
+  const header = /^method\.request\.header\.(.+)$/.exec(String(authorizer.inputs.identitySource ?? "method.request.header.Authorization"))?.[1] ?? "Authorization";
+  const token = headerValues(req.headers, header)[0];
+  if (!token) return { ok: false, reason: `no ${header} header` };
+  const issuers = (authorizer.inputs.providerArns ?? []).map((arn: string) => deps.localize(userPoolIssuer(arn)));
+  const iss = unverifiedIssuer(token);
+  if (!iss || !issuers.includes(iss)) return { ok: false, reason: "the token is not from the authorizer's user pools" };
+  const verified = await verifySignedToken(token, await deps.keys.byUrl(`${iss}/.well-known/jwks.json`), issuers, deps.now);
+  if (!verified.ok) return verified;
+  const scopes: string[] = method.resource.inputs.authorizationScopes ?? [];
+  const payload = verified.payload;
+  if (scopes.length === 0 && payload.token_use !== "id") return { ok: false, reason: "the method has no scopes, so an ID token is required" };
+  if (scopes.length > 0 && (payload.token_use !== "access" || !hasAnyScope(scopesOf(payload), scopes))) return { ok: false, reason: `an access token with one of ${scopes.join(", ")} is required` };
+  const validation = authorizer.inputs.identityValidationExpression;
+  if (validation && !new RegExp(`^(?:${validation})$`).test(String(payload.aud ?? ""))) return { ok: false, reason: "aud does not match the token validation expression" };
+  return { ok: true, payload };
+}
+
+/** `iss` of a token without verifying it (to pick the pool whose keys verify it). */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).iss;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A MOCK integration: the request template gives the status code, the integration response for
+ * that code maps headers and renders its template (VTL), `$context.responseOverride` applied.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-mock-integration.html
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-override-request-response-parameters.html
+ * A template that cannot be evaluated is a configuration error (500).
+ */
+function mockIntegration(method: Method, req: IncomingRequest, pathParams: Record<string, string>, configurationError: () => GatewayReply, deps: GatewayDeps): GatewayReply {
+  try {
+    const requestTemplate = method.integration?.inputs.requestTemplates?.["application/json"] ?? '{"statusCode": 200}';
+    const statusCode = String(JSON.parse(renderTemplate(requestTemplate, req, pathParams).body).statusCode ?? 200);
+    const response = method.integrationResponses.find((r) => String(r.inputs.statusCode) === statusCode && !r.inputs.selectionPattern)
+      ?? method.integrationResponses.find((r) => !r.inputs.selectionPattern);
+    if (!response) throw new TemplateError(`no integration response for status ${statusCode}`);
+    const headers = mappedHeaders(response.inputs.responseParameters, "method.response.header.", req, pathParams);
+    const template = response.inputs.responseTemplates?.["application/json"];
+    const rendered = template ? renderTemplate(template, req, pathParams) : { body: "", override: { header: {} as Record<string, string> } };
+    return {
+      status: rendered.override.status ?? Number(response.inputs.statusCode),
+      headers: { "content-type": "application/json", ...headers, ...rendered.override.header },
+      body: Buffer.from(rendered.body),
+    };
+  } catch (err) {
+    if (!(err instanceof TemplateError) && !(err instanceof SyntaxError)) throw err;
+    deps.log(`${req.method} ${req.path}: 500, ${err.message}`);
+    return configurationError();
+  }
+}
