@@ -17,3 +17,4 @@ export const tableName = stack.tableName;
 export const attachmentsBucket = stack.attachmentsBucket;
 export const functionName = stack.functionName;
 export const secrets = stack.secrets;
+export const dnsTarget = stack.dnsTarget;

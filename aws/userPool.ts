@@ -38,3 +38,30 @@ export function groupRoleClaims(groups: readonly GroupDefinition[], memberOf: re
 export function cognitoRefusesPrefix(prefix: string): boolean {
   return !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix) || /aws|amazon|cognito/.test(prefix);
 }
+
+/** Cognito's feature plans, cheapest first. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html */
+export const COGNITO_PLANS = ["LITE", "ESSENTIALS", "PLUS"] as const;
+export type CognitoPlan = (typeof COGNITO_PLANS)[number];
+/** The plan the program sets unless `cognitoPlan` says otherwise: it uses nothing Lite lacks (AWS's own default for a new pool is Essentials). */
+export const DEFAULT_COGNITO_PLAN: CognitoPlan = "LITE";
+
+/**
+ * The lowest plan that has a feature the program can turn on. Threat protection (advanced
+ * security: compromised credentials, adaptive authentication) is Plus only; managed login
+ * branding and access-token customization need Essentials (this program uses neither: its hosted
+ * UI is the classic one). https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-plus.html
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html
+ */
+export const FEATURE_PLAN = {
+  "threat protection": "PLUS",
+  "managed login branding": "ESSENTIALS",
+  "access-token customization": "ESSENTIALS",
+} as const satisfies Record<string, CognitoPlan>;
+export type PlanFeature = keyof typeof FEATURE_PLAN;
+
+/** The first feature `plan` lacks, with the plan it needs; undefined when the plan has them all. */
+export function missingPlanFeature(plan: CognitoPlan, features: readonly PlanFeature[]): { feature: PlanFeature; needs: CognitoPlan } | undefined {
+  const rank = (p: CognitoPlan) => COGNITO_PLANS.indexOf(p);
+  const feature = features.find((f) => rank(FEATURE_PLAN[f]) > rank(plan));
+  return feature ? { feature, needs: FEATURE_PLAN[feature] } : undefined;
+}

@@ -2,7 +2,7 @@ import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
-import { cognitoRefusesPrefix } from "../aws/userPool";
+import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN, cognitoRefusesPrefix, missingPlanFeature } from "../aws/userPool";
 
 export { AUTH_MODES, ConfigError };
 export type { AuthMode, ConfigLookup };
@@ -18,6 +18,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 export const MFA_MODES = ["OFF", "OPTIONAL", "ON"] as const;
 /** The admin group's name when `adminGroup` is unset. */
 export const DEFAULT_ADMIN_GROUP = "admins";
+/** Keys a stack may still carry from an earlier release, and what replaced them: setting one is an error naming the new key. */
+export const RETIRED_KEYS: Readonly<Record<string, string>> = { albCertificateArn: "domainCertificateArn (the certificate of domainName, for every door)" };
 
 export interface StackConfig {
   authMode: AuthMode;
@@ -45,6 +47,17 @@ export interface StackConfig {
   email?: { sesIdentityArn: string; from?: string };
   /** The DNS name clients use for the API (lower case); the alb-oidc door's login returns to it. */
   domainName?: string;
+  /** An ACM certificate (this region) covering domainName: the custom domain's, or the ALB listener's. */
+  domainCertificateArn?: string;
+  /** A Route 53 hosted zone in which the stack creates the domain's alias record. */
+  hostedZoneId?: string;
+  /** Mutual TLS on the custom domain (API Gateway doors). */
+  mtls?: { truststoreUri: string; truststoreVersion?: string; requiredForMachines: boolean };
+  /** Alarms, and where they go: a new topic with an email subscription, or an existing topic. */
+  alarms?: AlarmConfig;
+  cognitoPlan: CognitoPlan;
+  /** Cognito threat protection (advanced security); Plus plan. */
+  cognitoThreatProtection: "OFF" | "AUDIT" | "ENFORCED";
   /** A WAFv2 web ACL to attach (REST doors and ALB). */
   wafAclArn?: string;
   /**
@@ -52,6 +65,30 @@ export interface StackConfig {
    * one the account already has (false). Unset: no choice made yet, which REST doors refuse.
    */
   apiGatewayAccountRole?: boolean;
+}
+
+/** Alarm destinations and thresholds (components/alarms.ts). */
+export interface AlarmConfig {
+  email?: string;
+  topicArn?: string;
+  /** Function errors in 5 minutes. */
+  functionErrors: number;
+  /** Function throttles in 5 minutes. */
+  functionThrottles: number;
+  /** p99 duration as a share of the function's timeout, in percent. */
+  durationP99Percent: number;
+  /** DynamoDB throttled requests in 5 minutes. */
+  dynamoThrottles: number;
+  /** Gateway 5xx responses, percent of requests over 5 minutes. */
+  gateway5xxPercent: number;
+  /** Gateway 4xx responses, percent of requests over 5 minutes. */
+  gateway4xxPercent: number;
+  /** 429 responses (throttles and exhausted quotas) in 5 minutes, counted from the access logs. */
+  throttled429: number;
+  /** ALB authentication failures (rejected logins) in 5 minutes. */
+  albAuthFailures: number;
+  /** ALB authentication p99 latency, ms. */
+  albAuthLatencyMs: number;
 }
 
 /** The whole validated config: the shared keys and the chosen door's own arguments. */
@@ -72,6 +109,49 @@ function domainPrefix(config: ConfigReader): string {
   if (v === undefined) return "";
   if (cognitoRefusesPrefix(v)) throw new ConfigError("cognitoDomainPrefix", `is "${v}": ${PREFIX_RULE}`);
   return v;
+}
+
+/** A Route 53 hosted zone id. */
+function hostedZone(config: ConfigReader): string | undefined {
+  const v = config.str("hostedZoneId");
+  if (v !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(v)) throw new ConfigError("hostedZoneId", `is "${v}": it must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ`);
+  return v;
+}
+
+/**
+ * Mutual TLS: the truststore is a PEM bundle in S3, and an update takes a new object version.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+ */
+function mtls(config: ConfigReader): StackConfig["mtls"] {
+  const truststoreUri = config.str("mtlsTruststoreUri");
+  const truststoreVersion = config.str("mtlsTruststoreVersion");
+  const requiredForMachines = config.bool("mtlsRequiredForMachines", false);
+  if (truststoreUri === undefined) {
+    if (truststoreVersion !== undefined) throw new ConfigError("mtlsTruststoreVersion", "needs notes-auth:mtlsTruststoreUri");
+    if (requiredForMachines) throw new ConfigError("mtlsRequiredForMachines", "needs notes-auth:mtlsTruststoreUri: without mutual TLS no client presents a certificate");
+    return undefined;
+  }
+  if (!/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/.test(truststoreUri)) throw new ConfigError("mtlsTruststoreUri", `is "${truststoreUri}": it must be s3://<bucket>/<key>.pem (a PEM bundle of the CAs you trust)`);
+  return { truststoreUri, ...(truststoreVersion ? { truststoreVersion } : {}), requiredForMachines };
+}
+
+function alarms(config: ConfigReader): AlarmConfig | undefined {
+  const email = config.str("alarmEmail");
+  const topicArn = config.arn("alarmTopicArn", "sns");
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError("alarmEmail", `is "${email}": it must be an email address`);
+  if (email && topicArn) throw new ConfigError("alarmEmail", "and notes-auth:alarmTopicArn are alternatives: set one");
+  const thresholds = {
+    functionErrors: config.int("alarmFunctionErrors", 1, 1, 1_000_000),
+    functionThrottles: config.int("alarmFunctionThrottles", 1, 1, 1_000_000),
+    durationP99Percent: config.int("alarmDurationP99Percent", 80, 1, 100),
+    dynamoThrottles: config.int("alarmDynamoThrottles", 1, 1, 1_000_000),
+    gateway5xxPercent: config.int("alarmGateway5xxPercent", 1, 1, 100),
+    gateway4xxPercent: config.int("alarmGateway4xxPercent", 10, 1, 100),
+    throttled429: config.int("alarmThrottled429", 10, 1, 1_000_000),
+    albAuthFailures: config.int("alarmAlbAuthFailures", 10, 1, 1_000_000),
+    albAuthLatencyMs: config.int("alarmAlbAuthLatencyMs", 2000, 1, 60_000),
+  };
+  return email || topicArn ? { email, topicArn, ...thresholds } : undefined;
 }
 
 /** A DNS name in lower case (callback URLs must be lower case; DNS is case-insensitive anyway). */
@@ -133,9 +213,20 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     selfSignUp: config.bool("selfSignUp", true),
     email: sesEmail(config),
     domainName: hostname(config, "domainName"),
+    domainCertificateArn: config.arn("domainCertificateArn", "acm"),
+    hostedZoneId: hostedZone(config),
+    mtls: mtls(config),
+    alarms: alarms(config),
+    cognitoPlan: config.oneOf("cognitoPlan", COGNITO_PLANS, DEFAULT_COGNITO_PLAN),
+    cognitoThreatProtection: config.oneOf("cognitoThreatProtection", ["OFF", "AUDIT", "ENFORCED"] as const, "OFF"),
     wafAclArn: config.arn("wafAclArn", "wafv2"),
     apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
   };
+  for (const [key, now] of Object.entries(RETIRED_KEYS)) {
+    if (config.str(key) !== undefined) throw new ConfigError(key, `was renamed notes-auth:${now}`);
+  }
+  const needs = cfg.cognitoThreatProtection !== "OFF" ? missingPlanFeature(cfg.cognitoPlan, ["threat protection"]) : undefined;
+  if (needs) throw new ConfigError("cognitoPlan", `is ${cfg.cognitoPlan}, which lacks ${needs.feature} (notes-auth:cognitoThreatProtection ${cfg.cognitoThreatProtection}): it needs ${needs.needs}`);
   if (cfg.throttleBurstLimit < cfg.throttleRateLimit) {
     throw new ConfigError("throttleBurstLimit", `(${cfg.throttleBurstLimit}) must be at least notes-auth:throttleRateLimit (${cfg.throttleRateLimit})`);
   }
@@ -151,6 +242,15 @@ export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) =>
   const stack = readStackKeys(config);
   const door = doorModule(stack.authMode);
   const args = door.argsFrom(config, stack) as DoorArgs;
+  // After the door's own checks, which name the door's needs more precisely.
+  if (stack.domainName && !stack.domainCertificateArn) {
+    throw new ConfigError("domainCertificateArn", `is required with notes-auth:domainName: an ACM certificate in the stack's region covering ${stack.domainName}`);
+  }
+  if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate) throw new ConfigError("domainName", "is required with notes-auth:domainCertificateArn: the name the certificate covers");
+  if (stack.hostedZoneId && !stack.domainName) throw new ConfigError("domainName", "is required with notes-auth:hostedZoneId: the alias record's name");
+  if (stack.mtls && !(stack.domainName && stack.domainCertificateArn)) {
+    throw new ConfigError("mtlsTruststoreUri", "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only");
+  }
   // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
   // not at deploy. Any 12-digit account id gives the same verdict.
   if (stackName !== undefined && door.usesUserPool(args) && !stack.cognitoDomainPrefix && cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))) {

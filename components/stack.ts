@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { stackSettings } from "../handlers/env";
 import { ResolvedConfig, StackConfig, derivedDomainPrefix } from "./config";
-import { NotesBackend } from "./backend/notesBackend";
+import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
+import { CustomDomain } from "./customDomain";
+import { Alarms } from "./alarms";
 import { doorModule } from "./doors/registry";
 import { record } from "./doors/door";
 import { HANDLER_DOORS } from "../handlers/doors";
@@ -22,6 +24,8 @@ export interface NotesAuthOutputs {
   functionName: pulumi.Output<string>;
   /** Secret values (API keys, client secrets), wrapped with pulumi.secret. */
   secrets: pulumi.Output<Record<string, unknown>>;
+  /** With domainName: the name to point it at, when the stack does not manage the record (no hostedZoneId). */
+  dnsTarget?: pulumi.Output<string>;
 }
 
 /**
@@ -42,6 +46,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         domainPrefix: domainPrefix(stack),
         selfSignUp: stack.selfSignUp,
         email: stack.email,
+        plan: stack.cognitoPlan,
+        threatProtection: stack.cognitoThreatProtection,
       })
     : undefined;
 
@@ -62,15 +68,24 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   const apiGatewayLogging = stack.apiGatewayAccountRole ? new ApiGatewayLogging("apigateway-logging") : undefined;
   const door = module.create("door", cfg.door, { backend, users, apiGatewayLogging });
   users?.seal();
+
+  // The stack's own name for the API: kept across door switches (components/customDomain.ts).
+  const domain = stack.domainName
+    ? new CustomDomain("domain", { domainName: stack.domainName, certificateArn: stack.domainCertificateArn, hostedZoneId: stack.hostedZoneId, mtls: stack.mtls, target: door.domainTarget })
+    : undefined;
+  if (stack.alarms) {
+    new Alarms("alarms", { config: stack.alarms, functionName: backend.functionName, functionTimeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS, tableName: backend.tableName, door: door.metrics });
+  }
   const doorCodec = HANDLER_DOORS[stack.authMode].settings as SettingsCodec<unknown>;
   setHandlerEnvironment(pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
-    ...stackSettings.encode({ authMode: stack.authMode, adminGroup: stack.adminGroup, corsOrigins: stack.corsOrigins, cognitoIssuer, userPoolId }),
+    ...stackSettings.encode({ authMode: stack.authMode, adminGroup: stack.adminGroup, corsOrigins: stack.corsOrigins, cognitoIssuer, userPoolId, mtlsRequiredForMachines: stack.mtls?.requiredForMachines ?? false }),
     ...doorCodec.encode(settings),
   })));
 
   return {
     authMode: stack.authMode,
-    url: door.url,
+    url: domain?.url ?? door.url,
+    dnsTarget: domain?.dnsTarget,
     region: aws.getRegionOutput().region,
     client: door.clientConfig,
     tableName: backend.tableName,

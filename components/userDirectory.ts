@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { citedUrns } from "./doors/door";
+import type { CognitoPlan } from "../aws/userPool";
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/routeTable";
 
 export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
@@ -29,6 +30,10 @@ export interface UserDirectoryArgs {
   selfSignUp: boolean;
   /** Send Cognito's email through SES with a verified identity; unset: Cognito's capped default sender. */
   email?: { sesIdentityArn: string; from?: string };
+  /** The feature plan. A change updates the pool in place: plans can be switched at any time (UpdateUserPool). */
+  plan: CognitoPlan;
+  /** Threat protection (advanced security), which needs the Plus plan. @default "OFF" */
+  threatProtection?: "OFF" | "AUDIT" | "ENFORCED";
 }
 
 /**
@@ -87,6 +92,10 @@ export class UserDirectory extends pulumi.ComponentResource {
         ? { emailSendingAccount: "DEVELOPER", sourceArn: args.email.sesIdentityArn, ...(args.email.from ? { fromEmailAddress: args.email.from } : {}) }
         : { emailSendingAccount: "COGNITO_DEFAULT" },
       deletionProtection: protect ? "ACTIVE" : "INACTIVE",
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+      // ("You can switch between feature plans at any time"): an in-place update, never a new pool.
+      userPoolTier: args.plan,
+      ...(args.threatProtection && args.threatProtection !== "OFF" ? { userPoolAddOns: { advancedSecurityMode: args.threatProtection } } : {}),
     }, { parent: this, protect, retainOnDelete: protect });
 
     this.resourceServer = new aws.cognito.ResourceServer(`${name}-notes-scopes`, {

@@ -1,5 +1,5 @@
 import { AUTH_MODES, AuthMode } from "./authModes";
-import { ConfigurationError, SettingsOf, list, optional, positive, settings, text } from "./settings";
+import { ConfigurationError, SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
 import { HANDLER_DOORS, DoorSettings } from "./doors";
 import type { HandlerDoor } from "./doors/door";
 
@@ -24,6 +24,8 @@ export const stackSettings = settings({
   /** The stack's own user pool, when it has one: its tokens' `iss`, and its id. */
   cognitoIssuer: optional("COGNITO_ISSUER"),
   userPoolId: optional("USER_POOL_ID"),
+  /** Refuse machine principals that present no client certificate (`mtlsRequiredForMachines`). */
+  mtlsRequiredForMachines: flag("MTLS_REQUIRED_FOR_MACHINES"),
 });
 
 export type StackEnv = Omit<SettingsOf<typeof stackSettings>, "authMode"> & { authMode: AuthMode };

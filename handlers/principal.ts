@@ -1,3 +1,4 @@
+import type { ClientCert } from "./clientCert";
 import type { AuthMode } from "./authModes";
 
 /** The caller as the backend sees it, whatever the door. */
@@ -9,6 +10,8 @@ export interface Principal {
   groups: string[];
   scopes: string[];
   isAdmin: boolean;
+  /** The client certificate the gateway verified (mutual TLS on the custom domain), if any. */
+  clientCert?: ClientCert;
 }
 
 /**

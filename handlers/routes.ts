@@ -132,7 +132,8 @@ async function presignAttachment(req: ApiRequest, who: Principal, deps: RouteDep
 }
 
 async function me(_req: ApiRequest, who: Principal): Promise<ApiResponse> {
-  return { status: 200, body: { id: who.id, kind: who.kind, door: who.door, groups: who.groups, scopes: who.scopes, isAdmin: who.isAdmin } };
+  const cert = who.clientCert && { subject: who.clientCert.subjectDN, issuer: who.clientCert.issuerDN, serialNumber: who.clientCert.serialNumber };
+  return { status: 200, body: { id: who.id, kind: who.kind, door: who.door, groups: who.groups, scopes: who.scopes, isAdmin: who.isAdmin, ...(cert ? { clientCert: cert } : {}) } };
 }
 
 async function adminStats(_req: ApiRequest, who: Principal, deps: RouteDeps): Promise<ApiResponse> {

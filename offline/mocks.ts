@@ -9,8 +9,8 @@ export interface RecordedResource {
   parent?: string;
   /** False for component resources. */
   custom: boolean;
-  /** The resource options that never reach the provider: protect and retainOnDelete. */
-  options: { protect: boolean; retainOnDelete: boolean };
+  /** The resource options that never reach the provider: protect, retainOnDelete, deleteBeforeReplace. */
+  options: { protect: boolean; retainOnDelete: boolean; deleteBeforeReplace: boolean };
   /** URNs this resource depends on (dependsOn and the resources its inputs come from), as the engine sees them. */
   dependencies: string[];
   inputs: Record<string, any>;
@@ -55,7 +55,7 @@ export async function installRecordingMocks(project: string, stack: string): Pro
           urn: res.getUrn(),
           parent: req.getParent() || undefined,
           custom: req.getCustom(),
-          options: { protect: !!req.getProtect(), retainOnDelete: !!req.getRetainondelete() },
+          options: { protect: !!req.getProtect(), retainOnDelete: !!req.getRetainondelete(), deleteBeforeReplace: !!req.getDeletebeforereplace() },
           dependencies: req.getDependenciesList(),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
           state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
@@ -126,7 +126,7 @@ export function mockState(type: string, name: string, inputs: any): { id: string
       return { id: name, state: { ...base, name, arn: fnArn, invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations` } };
     }
     case "aws:apigateway/restApi:RestApi":
-      return { id, state: { ...base, rootResourceId: `${name}-root`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${id}` } };
+      return { id, state: { ...base, name: inputs.name ?? `${name}-0a1b2c3`, rootResourceId: `${name}-root`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${id}` } };
     case "aws:apigateway/stage:Stage":
       return { id, state: { ...base, invokeUrl: `https://${inputs.restApi}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`, arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`, executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`) } };
     case "aws:apigateway/apiKey:ApiKey":
@@ -135,6 +135,8 @@ export function mockState(type: string, name: string, inputs: any): { id: string
       return { id, state: { ...base, apiEndpoint: `https://${id}.execute-api.${MOCK_REGION}.amazonaws.com`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${id}` } };
     case "aws:apigatewayv2/stage:Stage":
       return { id, state: { ...base, invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/`, arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${inputs.apiId}/stages/${inputs.name}` } };
+    case "aws:apigatewayv2/domainName:DomainName":
+      return { id: inputs.domainName, state: { ...base, id: inputs.domainName, arn: `arn:aws:apigateway:${MOCK_REGION}::/domainnames/${inputs.domainName}`, domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-0123456789.execute-api.${MOCK_REGION}.amazonaws.com`, hostedZoneId: "Z1UJRXOUMOOFQ8" } } };
     case "aws:cognito/userPool:UserPool": {
       const poolId = `${MOCK_REGION}_${name.replace(/[^A-Za-z0-9]/g, "")}`;
       return { id: poolId, state: { ...base, id: poolId, arn: arn("cognito-idp", `userpool/${poolId}`), endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${poolId}` } };

@@ -282,9 +282,41 @@ const sigv4Preflight: StackValidationPolicy = {
   },
 };
 
+const domainTls: ResourceValidationPolicy = {
+  name: "custom-domain-tls12-regional",
+  description: "An API Gateway custom domain is regional with the TLS_1_2 security policy, which mutual TLS also requires (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html).",
+  validateResource: validateResourceOfType(aws.apigatewayv2.DomainName, (d, _args, report) => {
+    const c = d.domainNameConfiguration;
+    if (c?.securityPolicy !== "TLS_1_2") report(`security policy is ${c?.securityPolicy}, not TLS_1_2`);
+    if (c?.endpointType !== "REGIONAL") report(`endpoint type is ${c?.endpointType}, not REGIONAL`);
+  }),
+};
+
+const domainNotBypassed: StackValidationPolicy = {
+  name: "custom-domain-not-bypassed",
+  description: "An API served on a custom domain has its default execute-api endpoint turned off, or clients reach it around the domain and its mutual TLS (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html).",
+  validateStack: (args, report) => {
+    const apis = args.resources.filter((r) => r.type === "aws:apigateway/restApi:RestApi" || r.type === "aws:apigatewayv2/api:Api");
+    for (const mapping of args.resources.filter((r) => r.type === "aws:apigatewayv2/apiMapping:ApiMapping")) {
+      for (const api of apis.filter((a) => a.props.id === mapping.props.apiId)) {
+        if (api.props.disableExecuteApiEndpoint !== true) report(`${api.name} is mapped to ${mapping.props.domainName} but still answers on execute-api`, api.urn);
+      }
+    }
+  },
+};
+
+const alarmsNotify: ResourceValidationPolicy = {
+  name: "alarms-notify",
+  description: "Every CloudWatch alarm notifies someone when it fires and when it clears: an alarm without actions pages nobody.",
+  validateResource: validateResourceOfType(aws.cloudwatch.MetricAlarm, (a, _args, report) => {
+    if (asList(a.alarmActions).length === 0) report("no alarm actions");
+    if (asList(a.okActions).length === 0) report("no OK actions");
+  }),
+};
+
 /** Every policy of the pack. */
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   dynamodb, publicAccess, tlsOnly, ownership, versioning, destroyable, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
   restMethods, restStageLogs, usagePlan, httpScopes, httpCors, albListeners, albHardened, identityPool, usersGetARole, domainPrefix, redeployTrigger,
-  stageAfterAccount, albLogin, sigv4Preflight,
+  domainTls, alarmsNotify, stageAfterAccount, albLogin, sigv4Preflight, domainNotBypassed,
 ];

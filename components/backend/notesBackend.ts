@@ -7,6 +7,9 @@ import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
 import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/env";
 import { TABLE_KEYS } from "../../handlers/notes/table";
 
+/** The notes function's timeout; every storage deadline stays well under it. */
+export const NOTES_FUNCTION_TIMEOUT_SECONDS = 10;
+
 /** How long a replaced or deleted attachment version is kept before S3 expires it. */
 export const NONCURRENT_VERSION_DAYS = 30;
 
@@ -118,7 +121,7 @@ export class NotesBackend extends pulumi.ComponentResource {
     const api = bundledFunction(`${name}-api`, {
       entry: HANDLER_ENTRY,
       memoryMb: args.memoryMb,
-      timeoutSeconds: 10,
+      timeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS,
       reservedConcurrency: args.reservedConcurrency,
       tracing: args.tracing ?? false,
       logRetentionDays: args.logRetentionDays,

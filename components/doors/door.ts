@@ -6,6 +6,8 @@ import type { ConfigReader } from "../configReader";
 import type { NotesBackend } from "../backend/notesBackend";
 import type { UserDirectory } from "../userDirectory";
 import type { ApiGatewayLogging } from "../apiGatewayLogging";
+import type { DomainCitation, DomainTarget } from "../customDomain";
+import type { DoorMetrics } from "../alarms";
 
 /**
  * What a front door is, in one place: the interface every door module implements. The
@@ -18,6 +20,10 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
   readonly mode: M;
   /** Where clients send requests. */
   readonly url: pulumi.Output<string>;
+  /** Where a custom domain sends its traffic. */
+  readonly domainTarget: DomainTarget;
+  /** What the stack's alarms watch. */
+  readonly metrics: DoorMetrics;
   /** What the handler needs to derive the principal at this door (handlers/doors/<mode>.ts). */
   readonly settings: pulumi.Output<DoorSettings<M>>;
   /** Everything a client needs to sign in and call the API (plain: no secrets). */
@@ -31,6 +37,10 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
 /** What a door component publishes once its children exist. */
 export interface DoorPublication<M extends AuthMode, C extends string> {
   url: pulumi.Output<string>;
+  /** Where a custom domain (components/customDomain.ts) sends its traffic. */
+  domainTarget: DomainTarget;
+  /** What the stack's alarms watch (components/alarms.ts). */
+  metrics: DoorMetrics;
   settings: pulumi.Output<DoorSettings<M>>;
   clientConfig: pulumi.Output<Record<string, unknown>>;
   secrets?: pulumi.Output<Record<string, unknown>>;
@@ -45,6 +55,8 @@ export interface DoorPublication<M extends AuthMode, C extends string> {
 export abstract class DoorComponent<M extends AuthMode, C extends string> extends pulumi.ComponentResource implements FrontDoor<M, C> {
   public abstract readonly mode: M;
   declare public readonly url: pulumi.Output<string>;
+  declare public readonly domainTarget: DomainTarget;
+  declare public readonly metrics: DoorMetrics;
   declare public readonly settings: pulumi.Output<DoorSettings<M>>;
   declare public readonly clientConfig: pulumi.Output<Record<string, unknown>>;
   declare public readonly secrets?: pulumi.Output<Record<string, unknown>>;
@@ -96,6 +108,7 @@ export const CAPABILITIES = [
   "CORS",
   "WAF",
   "Custom domain",
+  "mTLS",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -109,7 +122,7 @@ export type CitedInputs = Record<string, any>;
  * evidence is the handler's code, a documented AWS behaviour, or nothing.
  */
 export type CellSpec<C extends string> =
-  | { cite: C | `users:${UserDirectoryCitation}`; variant?: string; text: string | ((inputs: CitedInputs) => string) }
+  | { cite: C | `users:${UserDirectoryCitation}` | `domain:${DomainCitation}`; variant?: string; text: string | ((inputs: CitedInputs) => string) }
   | { evidence: "handler" | "AWS behaviour" | "not built"; text: string };
 
 /** The user directory's children that reports cite. */
@@ -147,6 +160,12 @@ export interface DoorModule<M extends AuthMode, A, C extends string = string> {
   argsFrom(config: ConfigReader, stack: StackConfig): A;
   /** True when the stack must create its own Cognito user directory for these arguments. */
   usesUserPool(args: A): boolean;
+  /**
+   * True when the door's own listener holds `domainCertificateArn` (alb-oidc), so its argsFrom
+   * decides whether the certificate may come without `domainName`. Unset: the certificate is the
+   * custom domain's, and needs the name.
+   */
+  readonly listenerCertificate?: boolean;
   create(name: string, args: A, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions): FrontDoor<M, C>;
 }
 

@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
 import type { StackConfig } from "../config";
 import { ConfigError } from "../configReader";
+import { DomainTarget, gatewayCustomDomain } from "../customDomain";
+import type { DoorMetrics } from "../alarms";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsAllowHeaders, corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 import { accessLogFormat } from "../accessLogs";
@@ -33,6 +35,8 @@ export interface RestApiOptions {
   logRetentionDays: number;
   /** X-Ray tracing on the stage. @default false */
   tracing?: boolean;
+  /** Behind a custom domain: the default execute-api endpoint is off (clients cannot bypass the domain). */
+  disableExecuteApiEndpoint: boolean;
   /** A WAFv2 web ACL to associate with the stage. */
   wafAclArn?: string;
   /** Routes to expose. @default API_ROUTES */
@@ -72,6 +76,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
   /** Stage-wide logging and throttling. */
   public readonly methodSettings: aws.apigateway.MethodSettings;
   public readonly wafAssociation?: aws.wafv2.WebAclAssociation;
+  public readonly accessLogGroup: aws.cloudwatch.LogGroup;
   /** https://{api}.execute-api.{region}.amazonaws.com/{stage} */
   public readonly url: pulumi.Output<string>;
   public readonly stageName: string;
@@ -89,6 +94,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
       description: `notes-auth (${args.auth.kind})`,
       endpointConfiguration: { types: "REGIONAL" },
       apiKeySource: args.auth.kind === "lambda" ? "AUTHORIZER" : "HEADER",
+      disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
     }, child);
 
     if (args.auth.kind === "cognito") {
@@ -168,7 +174,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: logging
     // needs the account's CloudWatch role first, so the stage waits for it when we manage it.
     const afterAccount = args.accountLogging ? [args.accountLogging] : [];
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
+    const accessLogs = this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
       retentionInDays: args.logRetentionDays,
     }, child);
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
@@ -264,6 +270,15 @@ export function restOptions(cfg: StackConfig): RestApiOptions {
     logRetentionDays: cfg.logRetentionDays,
     tracing: cfg.tracing,
     wafAclArn: cfg.wafAclArn,
+    disableExecuteApiEndpoint: gatewayCustomDomain(cfg),
+  };
+}
+
+/** Where a custom domain sends a REST door's traffic, and what its alarms watch. */
+export function restDoorTargets(rest: NotesRestApi): { domainTarget: DomainTarget; metrics: DoorMetrics } {
+  return {
+    domainTarget: { kind: "api-gateway", apiId: rest.api.id, stage: rest.stage.stageName },
+    metrics: { kind: "rest-api", apiName: rest.api.name, stage: rest.stage.stageName, accessLogGroupName: rest.accessLogGroup.name },
   };
 }
 

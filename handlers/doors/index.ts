@@ -1,7 +1,8 @@
 import type { AuthMode } from "../authModes";
 import type { HandlerEnv } from "../env";
 import type { ApiRequest } from "../http/request";
-import { Unauthorized } from "../http/errors";
+import { Forbidden, Unauthorized } from "../http/errors";
+import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
 import type { SettingsOf } from "../settings";
 import type { HandlerDoor } from "./door";
@@ -37,7 +38,12 @@ export type DoorState = unknown;
 export async function principalOf(req: ApiRequest, env: HandlerEnv, state?: DoorState): Promise<Principal> {
   const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
   if (req.shape !== door.shape) throw new Unauthorized();
-  return door.principal(req, env.door, env, state ?? door.init?.(env.door, env));
+  const principal = await door.principal(req, env.door, env, state ?? door.init?.(env.door, env));
+  const clientCert = clientCertOf(req);
+  if (principal.kind === "machine" && env.mtlsRequiredForMachines && !clientCert) {
+    throw new Forbidden("machines must present a client certificate (mutual TLS on the API's custom domain)");
+  }
+  return clientCert ? { ...principal, clientCert } : principal;
 }
 
 /** Builds a door's per-container state once (the ALB verifier and its key cache). */

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { OFFLINE_STACK, runStack } from "../../offline/runStack";
+import { doorConfig } from "../../components/doors/registry";
 import { StackRun, one, runMode } from "../support/stack";
 
 describe("UserDirectory", function () {
@@ -34,5 +36,40 @@ describe("UserDirectory", function () {
   });
   it("has the admin group", () => {
     assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.name, "admins");
+  });
+
+  describe("the Cognito plan", () => {
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+    it("is Lite unless set (AWS's own default for a new pool is Essentials, so the program always says which)", () => {
+      assert.equal(one(run, "aws:cognito/userPool:UserPool").inputs.userPoolTier, "LITE");
+    });
+    it("uses nothing Lite lacks: the classic hosted UI (managed login is Essentials), no email MFA, no password history, no token triggers", () => {
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html
+      const pool = one(run, "aws:cognito/userPool:UserPool").inputs;
+      assert.equal(one(run, "aws:cognito/userPoolDomain:UserPoolDomain").inputs.managedLoginVersion, 1);
+      assert.equal(pool.emailMfaConfiguration, undefined);
+      assert.equal(pool.passwordPolicy.passwordHistorySize, undefined);
+      assert.equal(pool.lambdaConfig, undefined);
+      assert.equal(pool.userPoolAddOns, undefined);
+    });
+    it("a plan change updates the same pool: same URN, only userPoolTier differs (plans switch at any time)", async () => {
+      const plus = await runMode("cognito", { cognitoPlan: "PLUS" });
+      const [a, b] = [one(run, "aws:cognito/userPool:UserPool"), one(plus, "aws:cognito/userPool:UserPool")];
+      assert.equal(b.urn, a.urn);
+      assert.deepEqual({ ...b.inputs, userPoolTier: undefined }, { ...a.inputs, userPoolTier: undefined });
+      assert.equal(b.inputs.userPoolTier, "PLUS");
+      assert.deepEqual(b.options, a.options);
+    });
+    it("threat protection turns on the pool's advanced security on Plus", async () => {
+      const plus = await runMode("cognito", { cognitoPlan: "PLUS", cognitoThreatProtection: "ENFORCED" });
+      assert.deepEqual(one(plus, "aws:cognito/userPool:UserPool").inputs.userPoolAddOns, { advancedSecurityMode: "ENFORCED" });
+    });
+    it("refuses threat protection on a plan without it, naming both keys and the plan it needs, before any resource", async () => {
+      for (const plan of ["LITE", "ESSENTIALS"]) {
+        const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("cognito", { cognitoPlan: plan, cognitoThreatProtection: "AUDIT" }) });
+        assert.equal(refused.error, `notes-auth:cognitoPlan is ${plan}, which lacks threat protection (notes-auth:cognitoThreatProtection AUDIT): it needs PLUS`);
+        assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+      }
+    });
   });
 });

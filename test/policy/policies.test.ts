@@ -44,6 +44,8 @@ describe("policy pack", function () {
     ["a public-access block turned off", "cognito", "s3-public-access-blocked", (run) => { run.resources.find((r: any) => r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs.restrictPublicBuckets = false; }],
     ["an ALB that lets anonymous requests through", "alb-oidc", "alb-https-only", (run) => { run.resources.find((r: any) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTPS").inputs.defaultActions[0].authenticateCognito.onUnauthenticatedRequest = "allow"; }],
     ["a domain prefix Cognito refuses", "cognito", "cognito-domain-prefix-accepted", (run) => { run.resources.find((r: any) => r.type === "aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain = "notes-aws-dev"; }],
+    ["a custom domain whose API still answers on execute-api", "http-jwt:mtls", "custom-domain-not-bypassed", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/api:Api").state.disableExecuteApiEndpoint = false; }],
+    ["a custom domain on TLS 1.0", "cognito:domain", "custom-domain-tls12-regional", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/domainName:DomainName").inputs.domainNameConfiguration.securityPolicy = "TLS_1_0"; }],
   ];
   for (const [what, label, policy, breakIt] of broken) {
     it(`catches ${what} (${policy})`, async () => {

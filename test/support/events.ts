@@ -33,6 +33,8 @@ export interface Samples {
   albHealthCheck: { file: string };
   /** A real ALB identity header of another load balancer, long expired (published source only). */
   albForeignToken?: { file: string };
+  /** API Gateway events after mutual TLS, with the client certificate (published source only). */
+  withClientCert?: string[];
 }
 
 export const OWN_FIXTURES = path.join(__dirname, "..", "fixtures");
@@ -69,6 +71,7 @@ const PUBLISHED: EventSource = {
     albMulti: { file: "alb-multi-value-headers.json", header: ["x-myheader", "123"], query: ["key", "hello"] },
     albHealthCheck: { file: "alb-healthcheck.json" },
     albForeignToken: { file: "alb-oidc.json" },
+    withClientCert: ["apigw-rest-all-identity-fields-placeholder.json", "apigw-http-jwt-scopes-placeholder.json", "apigw-http-iam-cognito-identity.json"],
   },
 };
 

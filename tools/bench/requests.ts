@@ -45,7 +45,7 @@ interface Call {
 function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store: NotesStore, client: DynamoDBClient, state?: unknown) {
   const env = readEnv({
     ...backendSettings.encode({ table: TABLE, bucket: "bench-attachments", maxAttachmentBytes: 1024 }),
-    ...stackSettings.encode({ authMode: mode, adminGroup: "admins", corsOrigins: [], cognitoIssuer: ISSUER, userPoolId: POOL }),
+    ...stackSettings.encode({ authMode: mode, adminGroup: "admins", corsOrigins: [], cognitoIssuer: ISSUER, userPoolId: POOL, mtlsRequiredForMachines: false }),
     ...(HANDLER_DOORS[mode].settings as SettingsCodec<DoorSettings<M>>).encode(settings),
     AWS_REGION: REGION,
   });

@@ -3,6 +3,7 @@ import { DoorPricing } from "../../components/doors/door";
 import { doorModule } from "../../components/doors/registry";
 import PRICE_DATA from "./prices.json";
 import { Scenario } from "./scenarios";
+import type { CognitoPlan } from "../../aws/userPool";
 
 export type DoorId = AuthMode;
 export type RegionPrices = (typeof PRICE_DATA)["us-east-1"];
@@ -83,11 +84,11 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
     }
   }
 
-  const mau = pricing.billsMau ? s.mau : 0;
-  let cognito = Math.max(0, mau - p.cognito.freeMau) * p.cognito.essentialsPerMau;
+  let cognito = pricing.billsMau ? cognitoMauCost(s.mau, s.cognitoPlan, p) : 0;
   if (pricing.billsMachineTokens) cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
   notes.push(...pricing.notes);
-  notes.push(`Cognito Essentials plan: ${p.cognito.freeMau.toLocaleString("en-US")} MAU free, then $${p.cognito.essentialsPerMau} per MAU.`);
+  const plan = p.cognito.plans[s.cognitoPlan];
+  notes.push(`Cognito ${s.cognitoPlan} plan (\`cognitoPlan\`): ${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}$${plan.perMau} per MAU.`);
 
   // The notes function on every request; a Lambda authorizer on each cache miss (same account, same free tier).
   const authorizerCalls = pricing.authorizer ? s.requestsPerMonth * (1 - pricing.authorizer.cacheHitRatio) : 0;
@@ -109,6 +110,12 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
 
   const total = gateway + cognito + lambda + dynamodb + dataTransfer + other;
   return { gateway, cognito, lambda, dynamodb, dataTransfer, other, total, notes };
+}
+
+/** What a month of `mau` signed-in users costs on a Cognito feature plan. */
+export function cognitoMauCost(mau: number, plan: CognitoPlan, p: RegionPrices = PRICES["us-east-1"]): number {
+  const { perMau, freeMau } = p.cognito.plans[plan];
+  return Math.max(0, mau - freeMau) * perMau;
 }
 
 /** Every door in every scenario. */

@@ -22,7 +22,9 @@ const ev = (r: RecordedResource) => `${r.type.split(":").pop()} ${r.name}`;
 /** The resource a cell cites: a child the door exposes, or (users:<key>) one of the user directory's. */
 function cited(run: StackRun | undefined, mode: AuthMode, cite: string): RecordedResource | undefined {
   if (!run) return undefined;
-  const [owner, key] = cite.startsWith("users:") ? ["notes-auth:users:UserDirectory", cite.slice("users:".length)] : [doorModule(mode).componentType, cite];
+  const owners: Record<string, string> = { users: "notes-auth:users:UserDirectory", domain: "notes-auth:domain:CustomDomain" };
+  const colon = cite.indexOf(":");
+  const [owner, key] = colon > 0 && owners[cite.slice(0, colon)] ? [owners[cite.slice(0, colon)], cite.slice(colon + 1)] : [doorModule(mode).componentType, cite];
   return citedResource(run, run.resources.find((r) => r.type === owner), key);
 }
 

@@ -1,6 +1,7 @@
 import { AuthMode } from "../../components/config";
 import { doorModule } from "../../components/doors/registry";
-import { CostBreakdown, PRICES, costTable, monthlyCost } from "./cost";
+import { CostBreakdown, PRICES, cognitoMauCost, costTable, monthlyCost } from "./cost";
+import { COGNITO_PLANS } from "../../aws/userPool";
 import { Scenario } from "./scenarios";
 import { CostPoint } from "./chart";
 import { CAPABILITIES, Matrix } from "./matrix";
@@ -93,6 +94,7 @@ export function renderReport(input: ReportInput): string {
         return [`\`${m}\``, money(c.gateway), money(c.cognito), money(c.lambda), money(c.dynamodb), money(c.dataTransfer), money(c.other), `**${money(c.total)}**`];
       })), "");
   }
+  out.push(...cognitoPlans(input), "");
   if (input.chartFiles) {
     out.push(`The whole monthly bill against requests per month (one MAU per ${CHART_REQUESTS_PER_MAU} requests), one line per door:`, "", `![Monthly cost against requests per month, one line per door](${input.chartFiles.total})`, "");
     const sameGateway = Object.values(groupBy(modes, (m) => doorModule(m).pricing.gateway)).filter((g) => g.length > 1);
@@ -107,6 +109,23 @@ export function renderReport(input: ReportInput): string {
 
   out.push("## Which door when", "", ...recommendations(modes, scenarios, all), "");
   return out.join("\n");
+}
+
+/** The MAU bill on each Cognito feature plan, side by side, and the plan the program sets. */
+function cognitoPlans(input: ReportInput): string[] {
+  const { modes, runs, scenarios } = input;
+  const tiers = [...new Set(modes.flatMap((m) => runs.base[m].resources.filter((r) => r.type === "aws:cognito/userPool:UserPool").map((r) => String(r.inputs.userPoolTier))))];
+  if (tiers.length === 0) return [];
+  const priced = [...new Set(scenarios.map((s) => s.cognitoPlan))];
+  const p = PRICES["us-east-1"].cognito.plans;
+  return [
+    "### The Cognito plan",
+    "",
+    `The user pool is on the ${tiers.map((t) => `\`${t}\``).join(", ")} plan (\`cognitoPlan\`, the recorded \`userPoolTier\`); the tables above price ${priced.map((t) => `\`${t}\``).join(", ")}. What the signed-in users cost a month on each plan (the plan changes in place, any time; threat protection needs \`PLUS\`):`,
+    "",
+    table(["MAU", ...COGNITO_PLANS.map((plan) => `\`${plan}\` ($${p[plan].perMau}/MAU, ${p[plan].freeMau.toLocaleString("en-US")} free)`)],
+      scenarios.map((s) => [s.mau.toLocaleString("en-US"), ...COGNITO_PLANS.map((plan) => (plan === s.cognitoPlan ? `**${money(cognitoMauCost(s.mau, plan))}**` : money(cognitoMauCost(s.mau, plan))))])),
+  ];
 }
 
 function switching(input: ReportInput): string[] {
@@ -162,7 +181,8 @@ function recommendations(modes: AuthMode[], scenarios: Scenario[], all: Record<s
   const userDoor = modes.find((m) => doorModule(m).pricing.billsMau);
   if (userDoor && all[big.name][userDoor].total > 0) {
     const share = all[big.name][userDoor].cognito / all[big.name][userDoor].total;
-    lines.push(`- Above Cognito's free ${"10,000"} MAU, identity dominates the bill: at ${big.name}, Cognito is ${Math.round(share * 100)}% of the \`${userDoor}\` total, so the door's own price matters less than who your users are and how they sign in.`);
+    const free = PRICES["us-east-1"].cognito.plans[big.cognitoPlan].freeMau;
+    lines.push(`- ${free ? `Above Cognito's free ${free.toLocaleString("en-US")} MAU` : "On Cognito's Plus plan"}, identity dominates the bill: at ${big.name}, Cognito is ${Math.round(share * 100)}% of the \`${userDoor}\` total, so the door's own price matters less than who your users are and how they sign in.`);
   }
   for (const m of modes) lines.push(`- ${doorModule(m).facts.whenToChoose}`);
   return lines;

@@ -1,3 +1,5 @@
+import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN } from "../../aws/userPool";
+
 /** One traffic scenario for the cost model. */
 export interface Scenario {
   name: string;
@@ -13,9 +15,11 @@ export interface Scenario {
   lambdaMemoryMb: number;
   /** Share of requests that read (1 RRU); the rest write (1 WRU). */
   readShare: number;
+  /** The user pool's feature plan the MAU are billed at (`cognitoPlan`). */
+  cognitoPlan: CognitoPlan;
 }
 
-const BASE = { avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8 };
+const BASE = { avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8, cognitoPlan: DEFAULT_COGNITO_PLAN };
 
 export const DEFAULT_SCENARIOS: Scenario[] = [
   { name: "1k MAU / 100k requests", mau: 1_000, requestsPerMonth: 100_000, m2mTokenRequestsPerMonth: 0, ...BASE },
@@ -35,9 +39,9 @@ const FIELDS: Record<string, { key: keyof Scenario; min: number; max: number; in
   memoryMb: { key: "lambdaMemoryMb", min: 128, max: 10240, integer: true },
   readShare: { key: "readShare", min: 0, max: 1, integer: false },
 };
-const ALLOWED = `name, ${Object.keys(FIELDS).join(", ")}`;
+const ALLOWED = `name, plan, ${Object.keys(FIELDS).join(", ")}`;
 
-/** Reads `--scenario name=…,mau=…,requests=…[,m2m=…,responseBytes=…,lambdaMs=…,memoryMb=…,readShare=…]`, repeatable. */
+/** Reads `--scenario name=…,mau=…,requests=…[,plan=LITE|ESSENTIALS|PLUS,m2m=…,responseBytes=…,lambdaMs=…,memoryMb=…,readShare=…]`, repeatable. */
 export function parseScenarioFlags(argv: string[]): Scenario[] {
   const out: Scenario[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -54,6 +58,11 @@ export function parseScenarioFlags(argv: string[]): Scenario[] {
       if (k === "name") {
         if (!v) throw new ScenarioError("--scenario name: must not be empty");
         s.name = v;
+        continue;
+      }
+      if (k === "plan") {
+        if (!(COGNITO_PLANS as readonly string[]).includes(v)) throw new ScenarioError(`--scenario plan: "${v}" is not a Cognito plan (${COGNITO_PLANS.join(", ")})`);
+        s.cognitoPlan = v as CognitoPlan;
         continue;
       }
       const f = FIELDS[k];

@@ -197,10 +197,14 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       issuer,
       redirectUris: this.redirectUris,
       note: args.domainName
-        ? `point ${args.domainName} (covered by albCertificateArn) at dnsName with a CNAME or alias record`
+        ? `point ${args.domainName} (covered by domainCertificateArn) at dnsName with a CNAME or alias record`
         : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
     });
     const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
-    this.publish({ url, settings, clientConfig, cited });
+    this.publish({
+      url,
+      domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
+      metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
+      settings, clientConfig, cited });
   }
 }

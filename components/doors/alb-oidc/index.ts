@@ -38,9 +38,10 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     L->>T: query userId = sub
     T-->>L: notes
     L-->>B: 200 JSON`,
-  minimalConfig: { albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef", domainName: "notes.example.com" },
+  minimalConfig: { domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef", domainName: "notes.example.com" },
   variants: {
     ...WAF_VARIANT,
+    domain: { hostedZoneId: "Z0123456789EXAMPLE" },
     external: {
       oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
       oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
@@ -56,7 +57,8 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     "Browser or API": { evidence: "AWS behaviour", text: "browser-only (redirects and cookies)" },
     CORS: { evidence: "not built", text: "same-origin by design (cookie session)" },
     WAF: { cite: "waf", variant: "waf", text: "web ACL associated (`wafAclArn`)" },
-    "Custom domain": { cite: "httpsListener", text: "yours: point a name on the certificate at the ALB" },
+    "Custom domain": { cite: "domain:record", variant: "domain", text: "yours on the listener's certificate (`domainName`); alias record with `hostedZoneId`" },
+    mTLS: { evidence: "not built", text: "not built (the ALB's login authenticates browsers)" },
   },
   pricing: {
     gateway: "alb",
@@ -65,12 +67,13 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     notes: ["alb-oidc: sign-ins through the ALB are Cognito MAUs like any other."],
   },
   argsFrom(config, stack) {
-    const certificateArn = config.arn("albCertificateArn", "acm");
+    const certificateArn = stack.domainCertificateArn;
     const vpcId = config.str("vpcId");
     const subnetIds = config.list("subnetIds");
     if ((vpcId === undefined) !== (subnetIds.length === 0)) {
       throw new ConfigError(vpcId ? "subnetIds" : "vpcId", "must be set together with the other: an existing VPC needs at least two public subnets (notes-auth:vpcId and notes-auth:subnetIds)");
     }
+    if (stack.mtls) throw new ConfigError("mtlsTruststoreUri", "is for the API Gateway doors: the alb-oidc door authenticates browsers with its login, not client certificates");
     if (subnetIds.length === 1) throw new ConfigError("subnetIds", "needs at least two subnets in different Availability Zones (an ALB requirement)");
     const args: AlbOidcFrontDoorArgs = {
       certificateArn: certificateArn ?? "",
@@ -84,15 +87,16 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
       idp: readOidc(config),
     };
     if (!certificateArn) {
-      throw new ConfigError("albCertificateArn", "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate ARN, arn:aws:acm:…)");
+      throw new ConfigError("domainCertificateArn", "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate ARN covering domainName, arn:aws:acm:…)");
     }
     const withoutDomainName = config.bool("albWithoutDomainName", false);
     if (!stack.domainName && !withoutDomainName) {
-      throw new ConfigError("domainName", "is required for the alb-oidc door: the DNS name your users type (covered by notes-auth:albCertificateArn); the ALB's login sends them back to https://<that name>/oauth2/idpresponse. To use the load balancer's own DNS name instead (browsers will warn about the certificate), set notes-auth:albWithoutDomainName true");
+      throw new ConfigError("domainName", "is required for the alb-oidc door: the DNS name your users type (covered by notes-auth:domainCertificateArn); the ALB's login sends them back to https://<that name>/oauth2/idpresponse. To use the load balancer's own DNS name instead (browsers will warn about the certificate), set notes-auth:albWithoutDomainName true");
     }
     return args;
   },
   usesUserPool: (args) => args.idp === undefined,
+  listenerCertificate: true,
   create: (name, args, deps, opts) => new AlbOidcFrontDoor(name, args, deps, opts),
 };
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NotesRestApi, RestApiOptions, RestAuth, restCitations } from "../../rest/restApi";
+import { NotesRestApi, RestApiOptions, RestAuth, restCitations, restDoorTargets } from "../../rest/restApi";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const API_KEY_DOOR_TYPE = "notes-auth:door:ApiKeyFrontDoor";
@@ -81,6 +81,6 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
       apiKeys: Object.fromEntries(args.clients.map((c) => [c, this.keys[c].value])),
     })));
     const cited = { ...restCitations(this.rest), usagePlan: this.usagePlan, firstKey: this.keys[args.clients[0]] };
-    this.publish({ url, settings, clientConfig, secrets, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, secrets, cited });
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NotesRestApi, RestApiOptions, restCitations } from "../../rest/restApi";
+import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const COGNITO_DOOR_TYPE = "notes-auth:door:CognitoFrontDoor";
@@ -38,6 +38,6 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
       tokenType: "id",
     });
     const cited = restCitations(this.rest);
-    this.publish({ url, settings, clientConfig, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
   }
 }

@@ -17,6 +17,8 @@ export interface HttpJwtFrontDoorArgs {
   throttle: { rateLimit: number; burstLimit: number };
   /** Retention of the access-log group, in days. */
   logRetentionDays: number;
+  /** Behind a custom domain: the default execute-api endpoint is off. */
+  disableExecuteApiEndpoint: boolean;
   /** An external OIDC issuer and its audiences instead of the stack's user pool. */
   externalIssuer?: { issuer: string; audiences: string[] };
   /** A client-credentials app client for machines (needs the stack's pool); `admin` grants notes/admin. */
@@ -78,6 +80,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     this.api = new aws.apigatewayv2.Api(`${name}-api`, {
       protocolType: "HTTP",
       description: "notes-auth (http-jwt)",
+      disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
       corsConfiguration: origins.length > 0 ? {
         allowOrigins: origins,
         allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
@@ -152,6 +155,10 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     const secrets = record(pulumi.secret(record(this.machineClient ? { machineClientSecret: this.machineClient.clientSecret } : {})));
     const adminRoute = this.routes.find((r, i) => routeKeys(API_ROUTES)[i].route.admin);
     const cited = { authorizer: this.authorizer, adminRoute, stage: this.stage, api: this.api, machineClient: this.machineClient };
-    this.publish({ url, settings, clientConfig, secrets, cited });
+    this.publish({
+      url,
+      domainTarget: { kind: "api-gateway", apiId: this.api.id, stage: this.stage.name },
+      metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },
+      settings, clientConfig, secrets, cited });
   }
 }

@@ -1,5 +1,7 @@
 import { ConfigError } from "../../configReader";
+import { gatewayCustomDomain } from "../../customDomain";
 import { DoorModule, minutes } from "../door";
+import { DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restFacts";
 import { HTTP_JWT_DOOR_TYPE, HttpJwtCitation, HttpJwtFrontDoor, HttpJwtFrontDoorArgs } from "./component";
 
 /** `http-jwt`: API Gateway HTTP API + JWT authorizer (Cognito or any OIDC issuer), scopes per route. */
@@ -33,6 +35,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     L-->>C: 200 JSON`,
   minimalConfig: {},
   variants: {
+    ...DOMAIN_VARIANTS,
     machines: { m2mClient: true },
     external: { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"] },
   },
@@ -45,7 +48,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
     CORS: { cite: "api", text: "API's CORS config, listed origins, no credentials" },
     WAF: { evidence: "not built", text: "not supported by HTTP APIs" },
-    "Custom domain": { evidence: "not built", text: "not built" },
+    ...gatewayDomainCapabilities(),
   },
   pricing: {
     gateway: "api-gateway-http",
@@ -69,6 +72,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
       corsOrigins: stack.corsOrigins,
       throttle: { rateLimit: stack.throttleRateLimit, burstLimit: stack.throttleBurstLimit },
       logRetentionDays: stack.logRetentionDays,
+      disableExecuteApiEndpoint: gatewayCustomDomain(stack),
       externalIssuer: issuer ? { issuer, audiences } : undefined,
       machineClient: m2mClient ? { admin: m2mAdmin } : undefined,
     };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { policyJson, Statement } from "../../policies";
-import { NotesRestApi, RestApiOptions, restCitations } from "../../rest/restApi";
+import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { API_ROUTES, routeKeys } from "../../routes";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
@@ -128,6 +128,6 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       signingService: "execute-api",
     });
     const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: this.machineRole, roleAttachment: this.roleAttachment };
-    this.publish({ url, settings, clientConfig, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
   }
 }

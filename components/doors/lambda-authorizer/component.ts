@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { authorizerSettings, encodePlans } from "../../../handlers/authorizer/settings";
 import { bundledFunction } from "../../backend/bundledFunction";
-import { NotesRestApi, RestApiOptions, restCitations } from "../../rest/restApi";
+import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { scopeName } from "../../userDirectory";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
@@ -140,6 +140,6 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
       authorizerCacheSeconds: args.cacheTtlSeconds,
     });
     const cited = { ...restCitations(this.rest), authorizerFunction: this.authorizerFunction, firstPlan: this.plans[args.plans[0].name].plan, authorizerPermission: this.authorizerPermission };
-    this.publish({ url, settings, clientConfig, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
   }
 }

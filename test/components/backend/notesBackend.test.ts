@@ -18,7 +18,7 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
       assert.deepEqual(table.serverSideEncryption, { enabled: true });
       assert.equal(table.deletionProtectionEnabled, false, "protection is off unless protectData");
-      assert.deepEqual(one(run, "aws:dynamodb/table:Table", "notes-table").options, { protect: false, retainOnDelete: false });
+      assert.deepEqual(one(run, "aws:dynamodb/table:Table", "notes-table").options, { protect: false, retainOnDelete: false, deleteBeforeReplace: false });
     });
   });
 
@@ -26,7 +26,7 @@ describe("NotesBackend (cognito stack, defaults)", function () {
     it("can be destroyed with its objects and versions on an unprotected stack (S3 refuses to delete a non-empty bucket)", () => {
       const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
       assert.equal(bucket.inputs.forceDestroy, true);
-      assert.deepEqual(bucket.options, { protect: false, retainOnDelete: false });
+      assert.deepEqual(bucket.options, { protect: false, retainOnDelete: false, deleteBeforeReplace: false });
     });
     it("blocks all four kinds of public access", () => {
       const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
@@ -126,7 +126,7 @@ describe("NotesBackend with protectData and prod settings", function () {
   });
   it("protects and retains the table, the bucket and the user pool", () => {
     for (const [type, name] of [["aws:dynamodb/table:Table", "notes-table"], ["aws:s3/bucket:Bucket", "notes-attachments"], ["aws:cognito/userPool:UserPool", "users-pool"]]) {
-      assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true }, name);
+      assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true, deleteBeforeReplace: false }, name);
     }
   });
   it("keeps refusing to destroy a bucket that holds data", () => {

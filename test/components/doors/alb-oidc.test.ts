@@ -106,7 +106,7 @@ describe("AlbOidcFrontDoor", function () {
         secretKeys: ["oidcClientSecret"],
         config: {
           authMode: "alb-oidc", "aws:region": "us-east-1",
-          albCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false, domainName: "notes.example.com",
+          domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false, domainName: "notes.example.com",
           vpcId: "vpc-existing", subnetIds: ["subnet-1", "subnet-2"],
           oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
           oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
@@ -140,7 +140,7 @@ describe("AlbOidcFrontDoor", function () {
 
   it("without a certificate, stops before any resource and names the key", async () => {
     const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc" } });
-    assert.ok(bad.error?.includes("notes-auth:albCertificateArn"), bad.error);
+    assert.ok(bad.error?.includes("notes-auth:domainCertificateArn"), bad.error);
     assert.deepEqual(bad.resources.filter((r) => r.custom), []);
   });
 });

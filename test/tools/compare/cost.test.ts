@@ -1,9 +1,10 @@
 import * as assert from "assert";
-import { ALB_PUBLIC_IPS, HOURS_PER_MONTH, PRICES, monthlyCost, tiered } from "../../../tools/compare/cost";
+import { ALB_PUBLIC_IPS, HOURS_PER_MONTH, PRICES, cognitoMauCost, monthlyCost, tiered } from "../../../tools/compare/cost";
+import { DEFAULT_COGNITO_PLAN } from "../../../aws/userPool";
 import { DEFAULT_SCENARIOS, Scenario, ScenarioError, parseScenarioFlags } from "../../../tools/compare/scenarios";
 
 const p = PRICES["us-east-1"];
-const scenario = (over: Partial<Scenario>): Scenario => ({ name: "t", mau: 0, requestsPerMonth: 0, m2mTokenRequestsPerMonth: 0, avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8, ...over });
+const scenario = (over: Partial<Scenario>): Scenario => ({ name: "t", mau: 0, requestsPerMonth: 0, m2mTokenRequestsPerMonth: 0, avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8, cognitoPlan: DEFAULT_COGNITO_PLAN, ...over });
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} != ${expected}`);
 
 describe("cost model", () => {
@@ -48,10 +49,17 @@ describe("cost model", () => {
       const over = scenario({ requestsPerMonth: 1_000_001, lambdaMs: 400, lambdaMemoryMb: 1024 });
       close(monthlyCost("http-jwt", over).lambda, 0.0000002 + 0.4 * 0.0000133334, "one over");
     });
-    it("Cognito: 10,000 MAU are free; the 10,001st costs $0.015", () => {
+    it("Cognito: Lite (the default) and Essentials give 10,000 MAU free, then $0.0055 and $0.015; Plus bills every MAU at $0.02", () => {
       close(monthlyCost("cognito", scenario({ mau: 10_000 })).cognito, 0, "at the boundary");
-      close(monthlyCost("cognito", scenario({ mau: 10_001 })).cognito, 0.015, "one over");
+      close(monthlyCost("cognito", scenario({ mau: 10_001 })).cognito, 0.0055, "one over, Lite");
+      close(monthlyCost("cognito", scenario({ mau: 10_001, cognitoPlan: "ESSENTIALS" })).cognito, 0.015, "one over, Essentials");
+      close(monthlyCost("cognito", scenario({ mau: 1, cognitoPlan: "PLUS" })).cognito, 0.02, "Plus has no free MAU");
       close(monthlyCost("api-key", scenario({ mau: 1_000_000 })).cognito, 0, "keys are not users");
+    });
+    it("Cognito at 100k MAU: $495 on Lite instead of $1,350 on Essentials", () => {
+      close(cognitoMauCost(100_000, "LITE"), 495, "Lite");
+      close(cognitoMauCost(100_000, "ESSENTIALS"), 1350, "Essentials");
+      close(cognitoMauCost(100_000, "PLUS"), 2000, "Plus");
     });
     it("data transfer: the first 100 GB are free", () => {
       // 100 GiB / 2048 B per response = 52,428,800 responses
@@ -86,11 +94,11 @@ describe("cost model", () => {
     it("100k MAU / 10M requests", () => {
       const s = DEFAULT_SCENARIOS[1];
       // Lambda: 9M x $0.20/M = $1.80; GB-s: 10M x 0.02 s x 0.25 GB = 50,000 (free)
-      // DynamoDB: 8M x 0.125 + 2M x 0.625 = $1 + $1.25; Cognito: 90,000 x 0.015 = $1,350
+      // DynamoDB: 8M x 0.125 + 2M x 0.625 = $1 + $1.25; Cognito Lite: 90,000 x 0.0055 = $495
       // egress: 10M x 2 KiB = 19.07 GiB (free)
-      close(monthlyCost("cognito", s).total, 35 + 1350 + 1.8 + 2.25, "cognito");
+      close(monthlyCost("cognito", s).total, 35 + 495 + 1.8 + 2.25, "cognito");
       // http-jwt adds 10,000 M2M tokens: 10 x $2.25
-      close(monthlyCost("http-jwt", s).total, 10 + 1350 + 22.5 + 1.8 + 2.25, "http-jwt");
+      close(monthlyCost("http-jwt", s).total, 10 + 495 + 22.5 + 1.8 + 2.25, "http-jwt");
       close(monthlyCost("api-key", s).total, 35 + 1.8 + 2.25, "api-key");
     });
   });
@@ -100,15 +108,18 @@ describe("cost model", () => {
       const [a, b] = parseScenarioFlags(["--scenario", "name=startup,mau=1000,requests=100000", "--scenario", "mau=5,requests=7,readShare=0.5,m2m=3"]);
       assert.deepEqual({ name: a.name, mau: a.mau, req: a.requestsPerMonth, bytes: a.avgResponseBytes }, { name: "startup", mau: 1000, req: 100000, bytes: 2048 });
       assert.deepEqual({ name: b.name, share: b.readShare, m2m: b.m2mTokenRequestsPerMonth }, { name: "5 MAU / 7 requests", share: 0.5, m2m: 3 });
+      assert.equal(a.cognitoPlan, DEFAULT_COGNITO_PLAN);
+      assert.equal(parseScenarioFlags(["--scenario", "mau=5,requests=7,plan=PLUS"])[0].cognitoPlan, "PLUS");
     });
     const bad: [string, string, RegExp][] = [
-      ["an unknown field", "mau=1,requests=1,users=5", /users: unknown field \(allowed: name, mau, requests/],
+      ["an unknown field", "mau=1,requests=1,users=5", /users: unknown field \(allowed: name, plan, mau, requests/],
       ["a non-number", "mau=lots,requests=1", /mau: "lots" is not a number/],
       ["a negative count", "mau=-1,requests=1", /mau: -1 is outside 0\.\./],
       ["a read share over 1", "mau=1,requests=1,readShare=1.5", /readShare: 1\.5 is outside 0\.\.1/],
       ["a fractional MAU", "mau=1.5,requests=1", /mau: 1\.5 must be a whole number/],
       ["a missing request count", "mau=1", /requests: is required/],
       ["a part without =", "mau=1,requests", /"requests" is not key=value/],
+      ["a plan Cognito does not have", "mau=1,requests=1,plan=GOLD", /plan: "GOLD" is not a Cognito plan \(LITE, ESSENTIALS, PLUS\)/],
     ];
     for (const [what, spec, message] of bad) {
       it(`rejects ${what}, naming the field`, () => {

@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { StackConfig } from "./config";
+import { citedUrns } from "./doors/door";
+
+/** Where a door's traffic arrives: an API Gateway stage, or a load balancer. */
+export type DomainTarget =
+  | { kind: "api-gateway"; apiId: pulumi.Input<string>; stage: pulumi.Input<string> }
+  | { kind: "load-balancer"; dnsName: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+
+/**
+ * True when a gateway door serves a custom domain (domainName with its certificate): then its
+ * default execute-api endpoint is turned off, or clients could bypass the domain (and its mTLS).
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
+ */
+export function gatewayCustomDomain(cfg: StackConfig): boolean {
+  return cfg.domainName !== undefined;
+}
+
+export interface CustomDomainArgs {
+  domainName: string;
+  /** ACM certificate in the stack's region; unused for a load balancer (its listener has it). */
+  certificateArn?: string;
+  /** Route 53 zone for the alias record; without it, point the name at `target` yourself. */
+  hostedZoneId?: string;
+  mtls?: { truststoreUri: string; truststoreVersion?: string };
+  target: DomainTarget;
+}
+
+export type DomainCitation = "domainName" | "record" | "mtls";
+
+/**
+ * The stack's own name for its API, whatever the door. For the gateway doors it is one regional
+ * API Gateway custom domain (the v2 resource, which maps REST and HTTP API stages alike: "You can
+ * map HTTP and REST API stages to the same custom domain name",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html), so a
+ * switch between gateway doors keeps the domain and only replaces its mapping; for the ALB door
+ * the listener already holds the certificate. The optional alias record keeps its name in every
+ * door and is updated in place to the new target. TLS 1.2 at least, and mutual TLS when asked.
+ */
+export class CustomDomain extends pulumi.ComponentResource {
+  public readonly url: pulumi.Output<string>;
+  /** The name to point domainName at (alias or CNAME) when the stack does not manage the record. */
+  public readonly dnsTarget: pulumi.Output<string>;
+  public readonly domain?: aws.apigatewayv2.DomainName;
+  public readonly mapping?: aws.apigatewayv2.ApiMapping;
+  public readonly record?: aws.route53.Record;
+  public readonly cited: Partial<Record<DomainCitation, pulumi.Resource>>;
+
+  constructor(name: string, args: CustomDomainArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("notes-auth:domain:CustomDomain", name, {}, opts);
+    const child = { parent: this };
+    let alias: { name: pulumi.Input<string>; zoneId: pulumi.Input<string> };
+    const target = args.target;
+    switch (target.kind) {
+      case "api-gateway": {
+        if (!args.certificateArn) throw new Error("CustomDomain: an API Gateway domain needs its certificate");
+        this.domain = new aws.apigatewayv2.DomainName(name, {
+          domainName: args.domainName,
+          domainNameConfiguration: { certificateArn: args.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+          // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+          ...(args.mtls ? { mutualTlsAuthentication: { truststoreUri: args.mtls.truststoreUri, ...(args.mtls.truststoreVersion ? { truststoreVersion: args.mtls.truststoreVersion } : {}) } } : {}),
+        }, child);
+        // One mapping at the empty path: a new door's mapping can only exist once the old one is gone.
+        this.mapping = new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { domainName: this.domain.id, apiId: target.apiId, stage: target.stage }, { parent: this, deleteBeforeReplace: true });
+        alias = { name: this.domain.domainNameConfiguration.targetDomainName, zoneId: this.domain.domainNameConfiguration.hostedZoneId };
+        break;
+      }
+      case "load-balancer":
+        alias = { name: target.dnsName, zoneId: target.zoneId };
+        break;
+      default: {
+        const unreachable: never = target;
+        throw new Error(`unknown domain target ${JSON.stringify(unreachable)}`);
+      }
+    }
+    if (args.hostedZoneId) {
+      this.record = new aws.route53.Record(`${name}-alias`, {
+        zoneId: args.hostedZoneId,
+        name: args.domainName,
+        type: "A",
+        aliases: [{ name: alias.name, zoneId: alias.zoneId, evaluateTargetHealth: false }],
+      }, child);
+    }
+    this.url = pulumi.output(`https://${args.domainName}`);
+    this.dnsTarget = pulumi.output(alias.name);
+    this.cited = { domainName: this.domain, record: this.record, mtls: args.mtls ? this.domain : undefined };
+    this.registerOutputs({ url: this.url, dnsTarget: this.dnsTarget, cited: citedUrns(this.cited) });
+  }
+}
