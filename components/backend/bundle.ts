@@ -15,8 +15,9 @@ export interface HandlerBundle {
 const cache = new Map<string, HandlerBundle>();
 
 /**
- * Bundles a handler with esbuild when the program runs (no closure serialization).
- * The AWS SDK v3 stays external: the nodejs22.x runtime provides it.
+ * Bundles a handler with esbuild when the program runs (no closure serialization), with every
+ * package it needs inside: nothing is left to whatever AWS SDK the runtime happens to ship
+ * (the handler uses none; its DynamoDB and S3 calls are signed by aws4 and sent by node's https).
  */
 export function bundleHandler(entry: string = HANDLER_ENTRY): HandlerBundle {
   const hit = cache.get(entry);
@@ -29,7 +30,6 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): HandlerBundle {
     format: "cjs",
     minify: true,
     legalComments: "none",
-    external: ["@aws-sdk/*", "@smithy/*"],
     write: false,
     logLevel: "silent",
   });

@@ -7,6 +7,7 @@ import { HANDLER_DOORS, DoorSettings } from "../../handlers/doors";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { backendSettings, readEnv, stackSettings } from "../../handlers/env";
 import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
+import { DynamoClient } from "../../handlers/notes/dynamo";
 import { newId } from "../../handlers/routes";
 import type { SettingsCodec } from "../../handlers/settings";
 import { newAlbKey, signAlbData } from "../../local/albToken";
@@ -52,7 +53,7 @@ function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store
   void client;
   return createHandler({
     env, store, newId, now: () => new Date(), maxAttachmentBytes: env.maxAttachmentBytes, doorState: state,
-    presign: async (k) => `https://bench.invalid/${k}`, removeObjects: async () => undefined, log: () => undefined,
+    presign: async (k) => `https://bench.invalid/${k}`, removeObjects: async (keys) => ({ deleted: keys, failed: [] }), log: () => undefined,
   });
 }
 
@@ -137,7 +138,7 @@ export async function requestFigures(n: number): Promise<RequestFigures> {
     await client.send(new CreateTableCommand({ TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA }));
     const out = { dynalite: {}, stubbedStorage: {} } as RequestFigures;
     for (const shape of SHAPES) {
-      out.dynalite[shape] = await measure(shape, n, new DynamoNotesStore(TABLE, client), client);
+      out.dynalite[shape] = await measure(shape, n, new DynamoNotesStore(TABLE, new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => ({ accessKeyId: "bench", secretAccessKey: "bench" }) })), client);
       out.stubbedStorage[shape] = await measure(shape, n, new MemoryNotesStore(), client);
     }
     return out;
