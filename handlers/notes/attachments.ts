@@ -36,22 +36,19 @@ function objectUrl(opts: S3Options, key: string): URL {
 }
 
 /**
- * A SigV4 query-presigned URL for one object operation, signed by aws4; `headers` are signed
- * besides host, so a PUT must carry exactly the approved content-type and content-length.
+ * A SigV4 query-presigned PutObject URL, signed by aws4, with content-type and content-length
+ * signed besides host, so the upload must carry exactly the approved type and length.
  * Query as S3's own presigner sends it (x-id, x-amz-content-sha256: UNSIGNED-PAYLOAD); a test
  * checks the signature against @smithy/signature-v4.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
-export function presignObject(opts: S3Options, method: "PUT" | "DELETE", key: string, expiresIn: number, headers: Record<string, string> = {}): string {
+export function presignPutObject(opts: S3Options, key: string, contentType: string, size: number, expiresIn: number): string {
   const url = objectUrl(opts, key);
   const amzDate = (opts.now ?? (() => new Date()))().toISOString().replace(/[:-]|\.\d{3}/g, "");
-  const query = `X-Amz-Date=${amzDate}&X-Amz-Expires=${expiresIn}&x-amz-content-sha256=UNSIGNED-PAYLOAD&x-id=${method === "PUT" ? "PutObject" : "DeleteObject"}`;
-  const signed = aws4.sign({ host: url.host, method, service: "s3", region: opts.region, signQuery: true, path: `${url.pathname}?${query}`, headers }, opts.credentials());
+  const query = `X-Amz-Date=${amzDate}&X-Amz-Expires=${expiresIn}&x-amz-content-sha256=UNSIGNED-PAYLOAD&x-id=PutObject`;
+  const headers = { "content-length": String(size), "content-type": contentType.trim() };
+  const signed = aws4.sign({ host: url.host, method: "PUT", service: "s3", region: opts.region, signQuery: true, path: `${url.pathname}?${query}`, headers }, opts.credentials());
   return `${url.protocol}//${url.host}${signed.path}`;
-}
-
-export function presignPutObject(opts: S3Options, key: string, contentType: string, size: number, expiresIn: number): string {
-  return presignObject(opts, "PUT", key, expiresIn, { "content-length": String(size), "content-type": contentType.trim() });
 }
 
 export function s3Presigner(opts: S3Options): Presigner {
@@ -78,19 +75,22 @@ export function s3Remover(opts: S3Options, policy: Partial<typeof S3_CLEANUP_POL
   const p = { ...S3_CLEANUP_POLICY, ...policy };
   return async (keys) => {
     const deadline = clock.now() + p.deadlineMs;
-    const report: RemovalReport = { deleted: [], failed: [] };
+    const errors: (string | undefined)[] = [];
     for (let i = 0; i < keys.length; i += p.concurrency) {
-      await Promise.all(keys.slice(i, i + p.concurrency).map(async (key) => {
+      await Promise.all(keys.slice(i, i + p.concurrency).map(async (key, j) => {
         try {
           const res = await sendWithRetries({ service: "s3", region: opts.region, url: objectUrl(opts, key).href, method: "DELETE", headers: {} }, opts.credentials(), p, isRetryableS3Answer, clock, deadline);
-          if (res.status < 300 || res.status === 404) report.deleted.push(key);
-          else report.failed.push({ key, error: `S3 answered ${res.status} ${errorType(res)}` });
+          if (res.status >= 300 && res.status !== 404) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
         } catch (err) {
-          report.failed.push({ key, error: err instanceof Error ? err.message : "unknown" });
+          errors[i + j] = err instanceof Error ? err.message : "unknown";
         }
       }));
     }
-    return report;
+    // In the order asked, so a log line reads like the note's own list.
+    return {
+      deleted: keys.filter((_, i) => errors[i] === undefined),
+      failed: keys.flatMap((key, i) => (errors[i] === undefined ? [] : [{ key, error: errors[i]! }])),
+    };
   };
 }
 

@@ -11,6 +11,8 @@ export interface StandIn {
   endpoint: string;
   /** What arrived, in order: the DynamoDB operation (X-Amz-Target) or `METHOD path`. */
   calls: string[];
+  /** The headers of each call, in the same order. */
+  headers: http.IncomingHttpHeaders[];
   /** Most requests that were in flight at once. */
   maxInFlight: number;
   close(): Promise<void>;
@@ -55,12 +57,13 @@ export async function proxyStandIn(target: string | undefined, plan: Plan = () =
   let n = 0;
   let inFlight = 0;
   const sockets = new Set<net.Socket>();
-  const standIn: StandIn = { endpoint: "", calls: [], maxInFlight: 0, close: async () => undefined };
+  const standIn: StandIn = { endpoint: "", calls: [], headers: [], maxInFlight: 0, close: async () => undefined };
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const op = opOf(req);
     standIn.calls.push(op);
+    standIn.headers.push(req.headers);
     inFlight++;
     standIn.maxInFlight = Math.max(standIn.maxInFlight, inFlight);
     res.on("close", () => inFlight--);
