@@ -2,9 +2,16 @@ import * as assert from "assert";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { AuthMode } from "../../handlers/authModes";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
-import { ALB_ARN, ALB_CLIENT, Call, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite } from "../support/handler";
+import { s3Remover } from "../../handlers/notes/attachments";
+import { LIMITS } from "../../handlers/notes/schema";
+import { ALB_ARN, ALB_CLIENT, Call, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite, storeAt } from "../support/handler";
+import { dynamoError, hangingStandIn, proxyStandIn, refusingEndpoint, timed } from "../support/standins";
 
 type Db = Awaited<ReturnType<typeof startDynalite>>;
+const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
+/** The store's policy, short for tests: a 400 ms deadline, 150 ms per attempt. */
+const POLICY = { deadlineMs: 400, attemptTimeoutMs: 150, maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 20 };
+const PROMPT_MS = POLICY.deadlineMs + 200;
 const key = albKey();
 const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
 
@@ -118,7 +125,21 @@ describe("handler against dynalite", function () {
       ["an unknown route", { method: "GET", path: "/nope" }, 404, /no such route/],
       ["a wrong method", { method: "PATCH", path: "/notes" }, 405, /method not allowed/],
       ["a bad list limit", { method: "GET", path: "/notes", query: { limit: "1000" } }, 400, /^limit: /],
-      ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: Buffer.from(JSON.stringify({ userId: USER_B, noteId: "x" })).toString("base64url") } }, 400, /^cursor: /],
+      ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_B, noteId: "x" }) } }, 400, /^cursor: /],
+      ["a crafted cursor with the caller's id and an empty note id", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "" }) } }, 400, /^cursor: /],
+      ["a cursor with a note id no note can have", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "x".repeat(2000) }) } }, 400, /^cursor: /],
+      ["a cursor with an extra key", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "11111111-1111-4111-8111-111111111111", title: "x" }) } }, 400, /^cursor: /],
+      ["a cursor of another type", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: 5 }) } }, 400, /^cursor: /],
+      ["a title of zero-width characters only", { method: "POST", path: "/notes", body: { title: "\u200b\u200c\u2060\ufeff", content: "x" } }, 400, /^title: must have a visible character$/],
+      ["a lone surrogate in the title", { method: "POST", path: "/notes", body: '{"title":"a\\ud800","content":"x"}' }, 400, /^title: must be valid Unicode/],
+      ["a lone surrogate in the content", { method: "POST", path: "/notes", body: '{"title":"t","content":"x\\udc00y"}' }, 400, /^content: must be valid Unicode/],
+      ["a lone surrogate in a tag", { method: "POST", path: "/notes", body: '{"title":"t","content":"","tags":["\\ud83d"]}' }, 400, /^tags\.0: must be valid Unicode/],
+      ["tags repeated in another case", { method: "POST", path: "/notes", body: { title: "t", content: "c", tags: ["Work", "home", " work"] } }, 400, /^tags: must not repeat a tag/],
+      ["application/jsonp", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/jsonp" } }, 415, /application\/json/],
+      ["application/json-patch+json", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "Content-Type": "application/json-patch+json" } }, 415, /application\/json/],
+      ["JSON with another charset", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/json; charset=iso-8859-1" } }, 415, /application\/json/],
+      ["JSON with another parameter", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/json; profile=x" } }, 415, /application\/json/],
+      ["a malformed If-Match", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "If-Match": "abc" } }, 400, /^If-Match: /],
       ["a note id that cannot exist", { method: "GET", path: "/notes/..%2F..%2Fadmin" }, 404, /note not found/],
       ["an attachment over the size cap", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 11 * 1024 * 1024 } }, 413, /^size: /],
       ["an attachment with a bad size", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 1.5 } }, 400, /^size: must be a whole number$/],
@@ -207,6 +228,149 @@ describe("handler against dynalite", function () {
       assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"])))).status, 403);
       assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[admins]" })))).status, 200);
     });
+  });
+
+  describe("input that is fine", () => {
+    it("given application/json with charset=utf-8 and tags that differ, when creating, then 201", async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      const res = await call({ method: "POST", path: "/notes", body: { title: "é ok \u200b", content: "😀", tags: ["work", "works"] }, headers: { "Content-Type": "application/json; charset=UTF-8" } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    });
+  });
+
+  describe("versions: ETag and If-Match", () => {
+    const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+
+    it("given two clients that read the same note, when both PUT with If-Match, then the second gets 412 and the first's change stays", async () => {
+      const created = await call({ method: "POST", path: "/notes", body: { title: "shared", content: "v1" } });
+      assert.match(created.headers.ETag, /^"[0-9a-f]{16}"$/);
+      const id = created.body.noteId;
+      const read = await call({ method: "GET", path: `/notes/${id}` });
+      assert.equal(read.headers.ETag, created.headers.ETag);
+      assert.equal(read.body.version, undefined, "the version is the ETag, not a field");
+      const first = await call({ method: "PUT", path: `/notes/${id}`, body: { content: "alice" }, headers: { "If-Match": read.headers.ETag } });
+      assert.equal(first.status, 200);
+      assert.notEqual(first.headers.ETag, read.headers.ETag);
+      const second = await call({ method: "PUT", path: `/notes/${id}`, body: { content: "bob" }, headers: { "If-Match": read.headers.ETag } });
+      assert.equal(second.status, 412);
+      assert.match(second.body.message, /changed/);
+      const now = await call({ method: "GET", path: `/notes/${id}` });
+      assert.equal(now.body.content, "alice");
+      assert.equal(now.headers.ETag, first.headers.ETag);
+    });
+
+    it("given a stale If-Match, when deleting, then 412 and the note stays; given the current one, then 204", async () => {
+      const created = await call({ method: "POST", path: "/notes", body: { title: "del", content: "" } });
+      const id = created.body.noteId;
+      const changed = await call({ method: "PUT", path: `/notes/${id}`, body: { title: "del2" } });
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": created.headers.ETag } })).status, 412);
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 200);
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `W/${changed.headers.ETag}` } })).status, 412, "a weak tag never matches");
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `"nope", ${changed.headers.ETag}` } })).status, 204);
+    });
+
+    it("given no If-Match (or *), when two clients PUT, then the last write wins as before", async () => {
+      const id = (await call({ method: "POST", path: "/notes", body: { title: "lww", content: "" } })).body.noteId;
+      assert.equal((await call({ method: "PUT", path: `/notes/${id}`, body: { content: "one" } })).status, 200);
+      assert.equal((await call({ method: "PUT", path: `/notes/${id}`, body: { content: "two" }, headers: { "If-Match": "*" } })).status, 200);
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).body.content, "two");
+    });
+
+    it("given a browser origin that is allowed, then it may read ETag, Location and Retry-After", async () => {
+      const res = await call({ method: "POST", path: "/notes", body: { title: "cors", content: "" }, headers: { Origin: "https://app.example.com" } });
+      assert.equal(res.headers["Access-Control-Expose-Headers"], "ETag, Location, Retry-After");
+    });
+  });
+
+  describe("attachment cap", () => {
+    it(`given a note with ${LIMITS.attachments} attachments, when one more is asked for, then 409 JSON and the note keeps ${LIMITS.attachments}`, async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      const id = (await call({ method: "POST", path: "/notes", body: { title: "full", content: "" } })).body.noteId;
+      for (let i = 0; i < LIMITS.attachments; i++) assert.equal((await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } })).status, 200);
+      const over = await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      assert.equal(over.status, 409);
+      assert.match(over.body.message, new RegExp(`at most ${LIMITS.attachments} attachments`));
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).body.attachmentKeys.length, LIMITS.attachments);
+    });
+  });
+
+  describe("storage faults: a prompt JSON answer, and a table that holds what the client was told", () => {
+    const rowsOf = async (title: string) => ((await db.client.send(new ScanCommand({ TableName: db.table }))).Items ?? []).filter((i) => i.title?.S === title);
+    const create = async (endpoint: string, title: string, logged: Record<string, unknown>[] = []) => {
+      const h = handlerFor("cognito", db, { store: storeAt(endpoint, POLICY), log: (e) => void logged.push(e) });
+      return timed(() => h(restEvent({ method: "POST", path: "/notes", body: { title, content: "" } }, { claims: idClaims(USER_A) })));
+    };
+    const is503 = (res: { status: number; body: any; headers: Record<string, string> }) => {
+      assert.equal(res.status, 503);
+      assert.deepEqual(res.body, { message: "storage is not answering; try again" });
+      assert.equal(res.headers["Retry-After"], "1");
+      assert.equal(res.headers["Content-Type"], "application/json");
+    };
+
+    it("given DynamoDB refuses connections, when a note is created, then 503 promptly, logged with its cause, and no row", async () => {
+      const logged: Record<string, unknown>[] = [];
+      const { ms, value } = await create(await refusingEndpoint(), "refused", logged);
+      is503(value);
+      assert.ok(ms < PROMPT_MS, `${ms} ms`);
+      assert.match(String(logged[0]?.cause), /ECONNREFUSED/);
+      assert.equal((await rowsOf("refused")).length, 0);
+    });
+
+    it("given DynamoDB accepts and never answers, when a note is created, then 503 by the deadline and no row", async () => {
+      const hang = await hangingStandIn();
+      try {
+        const { ms, value } = await create(hang.endpoint, "hung");
+        is503(value);
+        assert.ok(ms < PROMPT_MS, `${ms} ms`);
+        assert.equal((await rowsOf("hung")).length, 0);
+      } finally {
+        await hang.close();
+      }
+    });
+
+    it("given ProvisionedThroughputExceededException for the first calls, when a note is created, then 201 after retries and exactly that row", async () => {
+      const proxy = await proxyStandIn(db.endpoint, (n) => (n <= 2 ? dynamoError("ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded.") : undefined));
+      try {
+        const { value } = await create(proxy.endpoint, "throttled");
+        assert.equal(value.status, 201, JSON.stringify(value.body));
+        assert.deepEqual((await rowsOf("throttled")).map((r) => r.noteId.S), [value.body.noteId]);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it("given a DynamoDB slower than the deadline, when a note is created, then 503 by the deadline and no row", async () => {
+      const proxy = await proxyStandIn(db.endpoint, () => ({ kind: "slow", delayMs: 1000 }));
+      try {
+        const { ms, value } = await create(proxy.endpoint, "too slow");
+        is503(value);
+        assert.ok(ms < PROMPT_MS, `${ms} ms`);
+        assert.equal((await rowsOf("too slow")).length, 0);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    for (const [what, s3] of [["refuses connections", () => refusingEndpoint().then((endpoint) => ({ endpoint, close: async () => undefined }))], ["never answers", hangingStandIn]] as const) {
+      it(`given S3 ${what}, when a note with attachments is deleted, then 204 within the cleanup deadline, no row, and a log line names every undeleted key`, async () => {
+        const stand = await s3();
+        const logged: Record<string, unknown>[] = [];
+        const removeObjects = s3Remover({ bucket: "notes-attachments", region: "us-east-1", credentials: () => ({ accessKeyId: "a", secretAccessKey: "b" }), endpoint: stand.endpoint }, { deadlineMs: 300, attemptTimeoutMs: 100, baseDelayMs: 5, maxDelayMs: 20 });
+        const call = (c: Call) => handlerFor("cognito", db, { removeObjects, log: (e) => void logged.push(e) })(restEvent(c, { claims: idClaims(USER_A) }));
+        try {
+          const id = (await call({ method: "POST", path: "/notes", body: { title: `s3 ${what}`, content: "" } })).body.noteId;
+          const keys: string[] = [];
+          for (let i = 0; i < 12; i++) keys.push((await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } })).body.key);
+          const { ms, value } = await timed(() => call({ method: "DELETE", path: `/notes/${id}` }));
+          assert.equal(value.status, 204);
+          assert.ok(ms < 300 + 300, `${ms} ms`);
+          assert.equal((await rowsOf(`s3 ${what}`)).length, 0);
+          assert.deepEqual(logged.map((e) => [e.level, e.message, e.keys]), [["info", "deleting note with attachments", keys], ["error", "attachments not deleted", keys]]);
+        } finally {
+          await stand.close();
+        }
+      });
+    }
   });
 
   describe("unexpected errors", () => {
