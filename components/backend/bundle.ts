@@ -22,6 +22,14 @@ const cache = new Map<string, HandlerBundle>();
 export function bundleHandler(entry: string = HANDLER_ENTRY): HandlerBundle {
   const hit = cache.get(entry);
   if (hit) return hit;
+  const code = bundleCode(entry);
+  const bundle = { code, bytes: Buffer.byteLength(code) };
+  cache.set(entry, bundle);
+  return bundle;
+}
+
+/** Minified CommonJS for nodejs22.x from an entry point; `external` packages are left to the runtime (the benchmark's comparison only). */
+export function bundleCode(entry: string, external: string[] = []): string {
   const result = esbuild.buildSync({
     entryPoints: [entry],
     bundle: true,
@@ -30,13 +38,11 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): HandlerBundle {
     format: "cjs",
     minify: true,
     legalComments: "none",
+    external,
     write: false,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].text;
-  const bundle = { code, bytes: Buffer.byteLength(code) };
-  cache.set(entry, bundle);
-  return bundle;
+  return result.outputFiles[0].text;
 }
 
 /** The bundle as a Lambda deployment archive with `index.js` at its root (handler `index.handler`). */

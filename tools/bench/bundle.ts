@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import * as esbuild from "esbuild";
-import { HANDLER_ENTRY, bundleHandler } from "../../components/backend/bundle";
+import { HANDLER_ENTRY, bundleCode, bundleHandler } from "../../components/backend/bundle";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -22,19 +21,7 @@ export const VARIANT_LABELS: Record<Variant, string> = {
 /** The code of a variant: ours is exactly what the stack deploys; the conventional one built the same way, SDK bundled or left external. */
 export function variantCode(variant: Variant): string {
   if (variant === "ours") return bundleHandler().code;
-  const result = esbuild.buildSync({
-    entryPoints: [CONVENTIONAL_ENTRY],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    external: variant === "conventionalSdkExternal" ? ["@aws-sdk/*", "@smithy/*"] : [],
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0].text;
+  return bundleCode(CONVENTIONAL_ENTRY, variant === "conventionalSdkExternal" ? ["@aws-sdk/*", "@smithy/*"] : []);
 }
 
 export interface BundleFigures {
