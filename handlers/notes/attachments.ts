@@ -1,5 +1,5 @@
 import * as aws4 from "aws4";
-import { AwsResponse, Clock, Credentials, RetryPolicy, errorType, sendWithRetries, systemClock } from "./aws";
+import { AwsResponse, Clock, Credentials, awsDomain, RetryPolicy, errorType, sendWithRetries, systemClock } from "./aws";
 
 /** Makes a presigned PUT URL bound to one key, content type and exact length. */
 export type Presigner = (key: string, contentType: string, size: number, expiresInSeconds: number) => Promise<string>;
@@ -31,7 +31,7 @@ function encodeKey(key: string): string {
 
 /** The object's URL: path-style at a local endpoint, virtual-hosted at AWS. */
 function objectUrl(opts: S3Options, key: string): URL {
-  const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.amazonaws.com`);
+  const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.${awsDomain(opts.region)}`);
   return new URL(`${base.protocol}//${base.host}${opts.endpoint ? `/${opts.bucket}` : ""}/${encodeKey(key)}`);
 }
 

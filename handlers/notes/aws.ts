@@ -31,6 +31,9 @@ export function serviceEndpoint(service: "DYNAMODB" | "S3", env: NodeJS.ProcessE
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** The regional AWS domain: `amazonaws.com`, or `amazonaws.com.cn` in the China regions (https://docs.aws.amazon.com/general/latest/gr/rande.html). */
+export const awsDomain = (region: string) => (region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com");
+
 /** How long one logical call may take, and how it retries within that time. */
 export interface RetryPolicy {
   /** The whole call, every attempt and every wait included, in ms. */

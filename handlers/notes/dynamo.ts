@@ -6,7 +6,7 @@
  * Attribute values are marshalled by @aws-sdk/util-dynamodb (5 KB bundled), not by hand.
  */
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { AwsResponse, AwsServiceError, Clock, Credentials, RetryPolicy, errorMessage, errorType, sendWithRetries, systemClock } from "./aws";
+import { AwsResponse, AwsServiceError, Clock, awsDomain, Credentials, RetryPolicy, errorMessage, errorType, sendWithRetries, systemClock } from "./aws";
 
 export { marshall, unmarshall };
 
@@ -30,7 +30,7 @@ export const DYNAMODB_POLICY: RetryPolicy = { deadlineMs: 3000, attemptTimeoutMs
 export interface DynamoOptions {
   region: string;
   credentials: () => Credentials;
-  /** AWS_ENDPOINT_URL_DYNAMODB for local stand-ins; default `https://dynamodb.<region>.amazonaws.com`. */
+  /** AWS_ENDPOINT_URL_DYNAMODB for local stand-ins; default DynamoDB's regional endpoint. */
   endpoint?: string;
   policy?: Partial<RetryPolicy>;
   clock?: Clock;
@@ -44,7 +44,7 @@ export class DynamoClient {
   constructor(private readonly opts: DynamoOptions) {
     this.policy = { ...DYNAMODB_POLICY, ...opts.policy };
     this.clock = opts.clock ?? systemClock;
-    this.url = opts.endpoint ?? `https://dynamodb.${opts.region}.amazonaws.com/`;
+    this.url = opts.endpoint ?? `https://dynamodb.${opts.region}.${awsDomain(opts.region)}/`;
   }
 
   /** The deadline of a call that starts now (absolute, in the clock's ms). */

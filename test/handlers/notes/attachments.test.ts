@@ -29,6 +29,11 @@ describe("attachments in S3 (handlers/notes/attachments.ts)", () => {
       assert.equal(decodeURIComponent(ours.pathname.slice(1)), key);
     });
 
+    it("given no endpoint, when signing, then the URL is S3's virtual-hosted one of the region's partition", () => {
+      assert.equal(new URL(presignPutObject({ bucket: "bkt", region: "eu-west-1", credentials: creds }, "k", "text/plain", 3, 60)).host, "bkt.s3.eu-west-1.amazonaws.com");
+      assert.equal(new URL(presignPutObject({ bucket: "bkt", region: "cn-north-1", credentials: creds }, "k", "text/plain", 3, 60)).host, "bkt.s3.cn-north-1.amazonaws.com.cn");
+    });
+
     it("given a local endpoint, when signing, then the URL is path-style at that endpoint", () => {
       const url = new URL(presignPutObject({ bucket: "bkt", region: "us-east-1", credentials: creds, endpoint: "http://127.0.0.1:4569" }, "private/a b", "text/plain", 3, 60));
       assert.equal(url.origin, "http://127.0.0.1:4569");
