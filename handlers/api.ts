@@ -1,12 +1,13 @@
 /**
- * Lambda entry point of the notes API (bundled by esbuild; AWS SDK v3 external).
+ * Lambda entry point of the notes API (bundled by esbuild with everything it needs: no AWS SDK).
  * Everything is built once per container, on the first event, from the environment.
  */
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { readEnv } from "./env";
 import { createHandler, HandlerDeps } from "./app";
 import { DynamoNotesStore } from "./notes/store";
-import { environmentCredentials, s3Presigner, s3Remover } from "./notes/attachments";
+import { DynamoClient } from "./notes/dynamo";
+import { environmentCredentials, serviceEndpoint } from "./notes/aws";
+import { s3Presigner, s3Remover } from "./notes/attachments";
 import { doorState } from "./doors";
 import { newId } from "./routes";
 
@@ -20,15 +21,10 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
     if (deps) return deps;
     const env = readEnv(vars);
     const credentials = () => environmentCredentials(vars);
-    const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: vars.AWS_ENDPOINT_URL_S3 };
+    const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: serviceEndpoint("S3", vars) };
     deps = {
       env,
-      // Region, credentials and endpoint from this environment, not the process's (Lambda's are the same).
-      store: new DynamoNotesStore(env.table, new DynamoDBClient({
-        region: env.region,
-        credentials: async () => credentials(),
-        ...(vars.AWS_ENDPOINT_URL_DYNAMODB ? { endpoint: vars.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-      })),
+      store: new DynamoNotesStore(env.table, new DynamoClient({ region: env.region, credentials, endpoint: serviceEndpoint("DYNAMODB", vars) })),
       presign: s3Presigner(s3),
       removeObjects: s3Remover(s3),
       maxAttachmentBytes: env.maxAttachmentBytes,

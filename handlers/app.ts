@@ -13,7 +13,7 @@ export interface HandlerDeps extends RouteDeps {
 /**
  * The handler, with its dependencies injected: normalize the event, derive the principal from
  * verified context (401, before any storage call), find the route (404/405), run it,
- * and answer in the event's own shape. Errors map to their status; anything else is a bare 500.
+ * and answer in the event's own shape. Errors map to their status; anything else is a bare 500. Every 5xx is logged.
  */
 export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
   const resolve = typeof deps === "function" ? deps : () => deps;
@@ -29,12 +29,14 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       return respond(event, await route.fn(req, principal, d, route.params), origin);
     } catch (err) {
       const res = errorResponse(err);
-      if (res.status === 500) {
-        // No request data, headers or tokens in the log: the error's name and message only.
+      if (res.status >= 500) {
+        // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why storage was unavailable).
         const log = d?.log ?? ((e) => console.error(JSON.stringify(e)));
-        log({ level: "error", error: err instanceof Error ? `${err.name}: ${err.message}` : "unknown" });
+        log({ level: "error", status: res.status, error: describe(err), ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}) });
       }
       return respond(event, res, origin);
     }
   };
 }
+
+const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : "unknown");

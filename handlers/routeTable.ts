@@ -12,7 +12,7 @@ export const scopeName = (s: NotesScope) => `${NOTES_RESOURCE_SERVER}/${s}`;
 /** Request headers the API itself reads (besides a door's credentials): CORS must allow them. */
 export const API_REQUEST_HEADERS = ["content-type", "if-match"] as const;
 /** Response headers a browser client must be able to read: CORS must expose them. */
-export const API_RESPONSE_HEADERS = ["etag", "location"] as const;
+export const API_RESPONSE_HEADERS = ["etag", "location", "retry-after"] as const;
 
 export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
 

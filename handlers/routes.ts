@@ -1,16 +1,16 @@
 import { randomUUID } from "crypto";
-import { ApiRequest, ApiResponse } from "./http/request";
+import { ApiRequest, ApiResponse, etag, ifMatch } from "./http/request";
 import { API_ROUTES, RouteName } from "./routeTable";
 import { BadRequest, Forbidden, MethodNotAllowed, NotFound, PayloadTooLarge } from "./http/errors";
 import { Principal } from "./principal";
 import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody } from "./notes/schema";
-import { Note, NotesStore } from "./notes/store";
-import { ObjectRemover, Presigner, attachmentKey } from "./notes/attachments";
+import { Note, NoteKey, NotesStore } from "./notes/store";
+import { ObjectRemover, Presigner, RemovalReport, attachmentKey } from "./notes/attachments";
 
 export interface RouteDeps {
   store: NotesStore;
   presign: Presigner;
-  /** Deletes a deleted note's attachments. */
+  /** Deletes a deleted note's attachments, within its own deadline. */
   removeObjects: ObjectRemover;
   log?: (entry: Record<string, unknown>) => void;
   maxAttachmentBytes: number;
@@ -56,14 +56,18 @@ function noteId(params: Record<string, string>): string {
   return id;
 }
 
-const view = ({ userId: _owner, ...note }: Note) => note;
+/** A note as clients see it: no owner id, and its version only as the ETag header. */
+const view = ({ userId: _owner, version: _version, ...note }: Note) => note;
+const noteResponse = (status: number, note: Note, headers: Record<string, string> = {}): ApiResponse => ({ status, body: view(note), headers: { ETag: etag(note.version), ...headers } });
+
+type Log = (entry: Record<string, unknown>) => void;
+const logOf = (deps: RouteDeps): Log => deps.log ?? ((e) => console.log(JSON.stringify(e)));
 
 async function createNote(req: ApiRequest, who: Principal, deps: RouteDeps): Promise<ApiResponse> {
   const input = parseBody(CreateNote, req.body, req.headers["content-type"]);
   const at = deps.now().toISOString();
-  const note: Note = { userId: who.id, noteId: deps.newId(), title: input.title, content: input.content, tags: input.tags ?? [], createdAt: at, updatedAt: at };
-  await deps.store.create(note);
-  return { status: 201, body: view(note), headers: { Location: `/notes/${note.noteId}` } };
+  const note = await deps.store.create({ userId: who.id, noteId: deps.newId(), title: input.title, content: input.content, tags: input.tags ?? [], createdAt: at, updatedAt: at });
+  return noteResponse(201, note, { Location: `/notes/${note.noteId}` });
 }
 
 async function listNotes(req: ApiRequest, who: Principal, deps: RouteDeps): Promise<ApiResponse> {
@@ -71,16 +75,27 @@ async function listNotes(req: ApiRequest, who: Principal, deps: RouteDeps): Prom
   if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.listMax) throw new BadRequest(`limit: must be a whole number from 1 to ${LIMITS.listMax}`);
   const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor, who);
   const page = await deps.store.list(who.id, limit, after);
-  return { status: 200, body: { items: page.items.map(view), ...(page.next ? { nextCursor: Buffer.from(JSON.stringify(page.next)).toString("base64url") } : {}) } };
+  return { status: 200, body: { items: page.items.map(view), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) } };
 }
 
-/** A cursor is the last key of a page; one that names another owner is refused. */
-function decodeCursor(cursor: string, who: Principal): Record<string, string> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (key && key.userId === who.id && typeof key.noteId === "string" && Object.keys(key).length === 2) return key;
-  } catch {
-    /* fall through */
+const encodeCursor = (key: NoteKey) => Buffer.from(JSON.stringify({ userId: key.userId, noteId: key.noteId })).toString("base64url");
+
+/**
+ * A cursor is the last key of a page, and must be exactly one this API could have handed to this
+ * caller: base64url of {"userId": <the caller>, "noteId": <a note id>}, nothing else. Anything
+ * else (another owner, an empty or made-up note id, extra keys) is a 400 and never reaches DynamoDB.
+ */
+function decodeCursor(cursor: string, who: Principal): NoteKey {
+  if (/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) {
+    try {
+      const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+      if (key && typeof key === "object" && !Array.isArray(key)) {
+        const { userId, noteId, ...rest } = key as Record<string, unknown>;
+        if (userId === who.id && typeof noteId === "string" && NOTE_ID.test(noteId) && Object.keys(rest).length === 0) return { userId, noteId };
+      }
+    } catch {
+      /* fall through */
+    }
   }
   throw new BadRequest("cursor: not a cursor from this API");
 }
@@ -88,31 +103,38 @@ function decodeCursor(cursor: string, who: Principal): Record<string, string> {
 async function getNote(_req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
   const note = await deps.store.get(who.id, noteId(params));
   if (!note) throw noteNotFound();
-  return { status: 200, body: view(note) };
+  return noteResponse(200, note);
 }
 
 async function updateNote(req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
   const id = noteId(params);
+  const versions = ifMatch(req.headers);
   const patch = parseBody(UpdateNote, req.body, req.headers["content-type"]);
-  const note = await deps.store.update(who.id, id, patch, deps.now().toISOString());
+  const note = await deps.store.update(who.id, id, patch, deps.now().toISOString(), { versions });
   if (!note) throw noteNotFound();
-  return { status: 200, body: view(note) };
+  return noteResponse(200, note);
 }
 
 /**
- * The row goes first (so a note never outlives a failed object delete), then its attachments.
- * If S3 fails, the note is still gone: the keys are logged for a sweep, and versioning's 30-day
- * lifecycle covers the delete markers.
+ * The attachment keys are logged before the row goes, so even a crash right after the delete
+ * leaves a record of them. Then the objects are deleted in batches within the S3 deadline; every
+ * key that could not be deleted is logged by name (versioning's 30-day lifecycle removes the
+ * noncurrent versions of those that were).
  */
-async function deleteNote(_req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
-  const note = await deps.store.remove(who.id, noteId(params));
+async function deleteNote(req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
+  const log = logOf(deps);
+  const note = await deps.store.remove(who.id, noteId(params), {
+    versions: ifMatch(req.headers),
+    beforeDelete: (n) => {
+      if (n.attachmentKeys?.length) log({ level: "info", message: "deleting note with attachments", noteId: n.noteId, keys: n.attachmentKeys });
+    },
+  });
   if (!note) throw noteNotFound();
   const keys = note.attachmentKeys ?? [];
   if (keys.length > 0) {
-    try {
-      await deps.removeObjects(keys);
-    } catch (err) {
-      (deps.log ?? ((e) => console.error(JSON.stringify(e))))({ level: "error", message: "attachments not deleted", noteId: note.noteId, keys, error: err instanceof Error ? err.message : "unknown" });
+    const report = await deps.removeObjects(keys).catch((err): RemovalReport => ({ deleted: [], failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })) }));
+    if (report.failed.length > 0) {
+      log({ level: "error", message: "attachments not deleted", noteId: note.noteId, keys: report.failed.map((f) => f.key), errors: [...new Set(report.failed.map((f) => f.error))] });
     }
   }
   return { status: 204 };
@@ -126,7 +148,7 @@ async function presignAttachment(req: ApiRequest, who: Principal, deps: RouteDep
   const input = parseBody(AttachmentRequest, req.body, req.headers["content-type"]);
   if (input.size > deps.maxAttachmentBytes) throw new PayloadTooLarge(`size: an attachment may be at most ${deps.maxAttachmentBytes} bytes`);
   const key = attachmentKey(who.id, id, deps.newId());
-  if (!(await deps.store.addAttachment(who.id, id, key, deps.now().toISOString()))) throw noteNotFound();
+  if (!(await deps.store.addAttachment(who.id, id, key, deps.now().toISOString(), LIMITS.attachments))) throw noteNotFound();
   const uploadUrl = await deps.presign(key, input.contentType, input.size, UPLOAD_URL_SECONDS);
   return { status: 200, body: { uploadUrl, key, expiresInSeconds: UPLOAD_URL_SECONDS, maxBytes: deps.maxAttachmentBytes } };
 }

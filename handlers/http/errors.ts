@@ -20,11 +20,24 @@ export class NotFound extends HttpError {
 export class MethodNotAllowed extends HttpError {
   constructor(allowed: string[]) { super(405, "method not allowed", { Allow: allowed.join(", ") }); }
 }
+/** The request conflicts with the resource's current state (e.g. a note already at its attachment cap). */
+export class Conflict extends HttpError {
+  constructor(message: string) { super(409, message); }
+}
+/** An If-Match that no longer matches: someone changed the note since the client read it. */
+export class PreconditionFailed extends HttpError {
+  constructor(message = "the note has changed since it was read (If-Match does not match its ETag)") { super(412, message); }
+}
 export class PayloadTooLarge extends HttpError {
   constructor(message: string) { super(413, message); }
 }
 export class UnsupportedMediaType extends HttpError {
   constructor() { super(415, "content-type must be application/json"); }
+}
+
+/** Storage did not answer in time (or kept failing): nothing was changed that the client was not told of; try again. */
+export class ServiceUnavailable extends HttpError {
+  constructor(message = "storage is not answering; try again", retryAfterSeconds = 1) { super(503, message, { "Retry-After": String(retryAfterSeconds) }); }
 }
 
 /** A response for any thrown value: typed errors keep their status; anything else is a bare 500. */

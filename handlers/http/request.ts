@@ -1,5 +1,6 @@
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { BadRequest, PayloadTooLarge } from "./errors";
+import { API_RESPONSE_HEADERS } from "../routeTable";
 
 /** The three event shapes the one function receives. */
 export type EventShape = "rest-v1" | "http-v2" | "alb";
@@ -112,9 +113,29 @@ function safeDecode(v: string): string {
   }
 }
 
+/** A strong entity tag for a version: `"<version>"`. */
+export const etag = (version: string) => `"${version}"`;
+
+/**
+ * The versions an If-Match header accepts: undefined when absent or `*` (any current note).
+ * Weak tags (`W/"..."`) never match, because If-Match uses the strong comparison; they come back
+ * as `W/<tag>`, which no version equals. RFC 9110 §13.1.1, §8.8.3.2.
+ */
+export function ifMatch(headers: Record<string, string>): string[] | undefined {
+  const value = headers["if-match"];
+  if (value === undefined || value.trim() === "*") return undefined;
+  const tags: string[] = [];
+  const entityTag = /[ \t]*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[ \t]*(,|$)/y;
+  let m: RegExpExecArray | null;
+  while (entityTag.lastIndex < value.length && (m = entityTag.exec(value))) tags.push(m[1] ? `W/${m[2]}` : m[2]);
+  if (tags.length === 0 || entityTag.lastIndex < value.length) throw new BadRequest('If-Match: must be * or entity tags such as "3f2a9c0d1b4e5f60", as ETag gave them');
+  return tags;
+}
+
 const REASONS: Record<number, string> = {
   200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-  404: "Not Found", 405: "Method Not Allowed", 413: "Payload Too Large", 415: "Unsupported Media Type", 500: "Internal Server Error",
+  404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 412: "Precondition Failed", 413: "Payload Too Large", 415: "Unsupported Media Type",
+  500: "Internal Server Error", 503: "Service Unavailable",
 };
 
 /** The response in the shape of the event it answers (ALB: status line, and multi-value headers if asked that way). */
@@ -123,7 +144,8 @@ export function respond(event: unknown, res: ApiResponse, corsOrigin?: string): 
     ...(res.body !== undefined ? { "Content-Type": "application/json" } : {}),
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    ...(corsOrigin ? { "Access-Control-Allow-Origin": corsOrigin, Vary: "Origin" } : {}),
+    // A browser script may read only the headers listed here besides the CORS-safelisted ones.
+    ...(corsOrigin ? { "Access-Control-Allow-Origin": corsOrigin, "Access-Control-Expose-Headers": API_RESPONSE_HEADERS.join(", "), Vary: "Origin" } : {}),
     ...res.headers,
   };
   const body = res.body === undefined ? "" : JSON.stringify(res.body);

@@ -1,94 +1,96 @@
-import { createHash, createHmac } from "crypto";
+import * as aws4 from "aws4";
+import { AwsResponse, Clock, Credentials, awsDomain, RetryPolicy, errorType, sendWithRetries, systemClock } from "./aws";
 
 /** Makes a presigned PUT URL bound to one key, content type and exact length. */
 export type Presigner = (key: string, contentType: string, size: number, expiresInSeconds: number) => Promise<string>;
 
-/** Deletes objects by key; resolves when every one is gone (or was already). */
-export type ObjectRemover = (keys: string[]) => Promise<void>;
-
-export interface SigningCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
+/** What became of each key a removal was asked to delete. */
+export interface RemovalReport {
+  deleted: string[];
+  /** Keys still in the bucket (or not known to be gone), each with why. */
+  failed: { key: string; error: string }[];
 }
 
-export interface S3PresignOptions {
+/** Deletes objects by key within a deadline; never throws, reports every key it could not delete. */
+export type ObjectRemover = (keys: string[]) => Promise<RemovalReport>;
+
+export interface S3Options {
   bucket: string;
   region: string;
   /** Lambda puts the function role's credentials in the environment. */
-  credentials: () => SigningCredentials;
-  /** AWS_ENDPOINT_URL_S3 (path-style), for local S3 stand-ins; default virtual-hosted AWS. */
+  credentials: () => Credentials;
+  /** AWS_ENDPOINT_URL_S3 (path-style), for local stand-ins; default virtual-hosted AWS. */
   endpoint?: string;
   now?: () => Date;
 }
 
-/** RFC 3986 encoding as SigV4 wants it (keep / in paths when asked). */
-function uriEncode(s: string, keepSlash = false): string {
-  const encoded = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return keepSlash ? encoded.replace(/%2F/g, "/") : encoded;
+/** RFC 3986 encoding of an object key, `/` kept, as S3 wants it in the path. */
+function encodeKey(key: string): string {
+  return key.split("/").map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 
-const hmac = (key: Buffer | string, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
-const sha256hex = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
+/** The object's URL: path-style at a local endpoint, virtual-hosted at AWS. */
+function objectUrl(opts: S3Options, key: string): URL {
+  const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.${awsDomain(opts.region)}`);
+  return new URL(`${base.protocol}//${base.host}${opts.endpoint ? `/${opts.bucket}` : ""}/${encodeKey(key)}`);
+}
 
 /**
- * A SigV4 query-presigned S3 PutObject URL, with content-type and content-length signed so the
- * upload must match what the API approved. Written against node's crypto instead of the S3
- * client, which costs ~60 ms of cold start to load; a test checks it against @smithy/signature-v4.
+ * A SigV4 query-presigned PutObject URL, signed by aws4, with content-type and content-length
+ * signed besides host, so the upload must carry exactly the approved type and length.
+ * Query as S3's own presigner sends it (x-id, x-amz-content-sha256: UNSIGNED-PAYLOAD); a test
+ * checks the signature against @smithy/signature-v4.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
-export function presignPutObject(opts: S3PresignOptions, key: string, contentType: string, size: number, expiresIn: number): string {
-  return presignObject(opts, "PUT", key, expiresIn, { "content-length": String(size), "content-type": contentType.trim() });
+export function presignPutObject(opts: S3Options, key: string, contentType: string, size: number, expiresIn: number): string {
+  const url = objectUrl(opts, key);
+  const amzDate = (opts.now ?? (() => new Date()))().toISOString().replace(/[:-]|\.\d{3}/g, "");
+  const query = `X-Amz-Date=${amzDate}&X-Amz-Expires=${expiresIn}&x-amz-content-sha256=UNSIGNED-PAYLOAD&x-id=PutObject`;
+  const headers = { "content-length": String(size), "content-type": contentType.trim() };
+  const signed = aws4.sign({ host: url.host, method: "PUT", service: "s3", region: opts.region, signQuery: true, path: `${url.pathname}?${query}`, headers }, opts.credentials());
+  return `${url.protocol}//${url.host}${signed.path}`;
 }
 
-/** A SigV4 query-presigned URL for one object operation; `headers` are signed besides host. */
-export function presignObject(opts: S3PresignOptions, method: "PUT" | "DELETE", key: string, expiresIn: number, headers: Record<string, string> = {}): string {
-  const creds = opts.credentials();
-  const now = (opts.now ?? (() => new Date()))();
-  const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, "");
-  const day = amzDate.slice(0, 8);
-  const scope = `${day}/${opts.region}/s3/aws4_request`;
-  const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.amazonaws.com`);
-  const path = `${opts.endpoint ? `/${opts.bucket}` : ""}/${uriEncode(key, true)}`;
-  const signed: Record<string, string> = { ...headers, host: base.host };
-  const signedNames = Object.keys(signed).sort();
-  const query: Record<string, string> = {
-    "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-    "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
-    "X-Amz-Credential": `${creds.accessKeyId}/${scope}`,
-    "X-Amz-Date": amzDate,
-    "X-Amz-Expires": String(expiresIn),
-    ...(creds.sessionToken ? { "X-Amz-Security-Token": creds.sessionToken } : {}),
-    "X-Amz-SignedHeaders": signedNames.join(";"),
-    "x-id": method === "PUT" ? "PutObject" : "DeleteObject",
-  };
-  const canonicalQuery = Object.keys(query).sort().map((k) => `${uriEncode(k)}=${uriEncode(query[k])}`).join("&");
-  const canonicalHeaders = signedNames.map((h) => `${h}:${signed[h]}\n`).join("");
-  const canonicalRequest = [method, path, canonicalQuery, canonicalHeaders, signedNames.join(";"), "UNSIGNED-PAYLOAD"].join("\n");
-  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256hex(canonicalRequest)].join("\n");
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${creds.secretAccessKey}`, day), opts.region), "s3"), "aws4_request");
-  const signature = createHmac("sha256", signingKey).update(stringToSign, "utf8").digest("hex");
-  return `${base.protocol}//${base.host}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
-}
-
-/** Credentials of the function's role, as Lambda provides them in the environment. */
-export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): SigningCredentials {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) throw new Error("no AWS credentials in the environment");
-  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-}
-
-export function s3Presigner(opts: S3PresignOptions): Presigner {
+export function s3Presigner(opts: S3Options): Presigner {
   return async (key, contentType, size, expiresIn) => presignPutObject(opts, key, contentType, size, expiresIn);
 }
 
-/** Deletes objects with presigned DELETE requests (no S3 client to load); 404 counts as gone. */
-export function s3Remover(opts: S3PresignOptions, send: typeof fetch = fetch): ObjectRemover {
+/**
+ * The S3 cleanup of a deleted note: 3 s in all (the function's timeout is 10 s, the store's own
+ * deadline 3 s), at most 10 deletes in flight, each retried on 5xx (503 SlowDown included) and
+ * network failures. At the cap of 50 attachments that is 5 rounds.
+ */
+export const S3_CLEANUP_POLICY: RetryPolicy & { concurrency: number } = { deadlineMs: 3000, attemptTimeoutMs: 1000, maxAttempts: 4, baseDelayMs: 25, maxDelayMs: 250, concurrency: 10 };
+
+/** 5xx is retried (500 InternalError, 503 SlowDown): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html */
+const isRetryableS3Answer = (res: AwsResponse) => res.status >= 500;
+
+/**
+ * Deletes objects with signed DeleteObject requests (no S3 client to load), in bounded batches
+ * under one deadline. DeleteObject answers 204 whether or not the key existed; 404 (a missing
+ * bucket at a stand-in) counts as gone too.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
+ */
+export function s3Remover(opts: S3Options, policy: Partial<typeof S3_CLEANUP_POLICY> = {}, clock: Clock = systemClock): ObjectRemover {
+  const p = { ...S3_CLEANUP_POLICY, ...policy };
   return async (keys) => {
-    for (const key of keys) {
-      const res = await send(presignObject(opts, "DELETE", key, 60), { method: "DELETE" });
-      if (!res.ok && res.status !== 404) throw new Error(`S3 DeleteObject answered ${res.status}`);
+    const deadline = clock.now() + p.deadlineMs;
+    const errors: (string | undefined)[] = [];
+    for (let i = 0; i < keys.length; i += p.concurrency) {
+      await Promise.all(keys.slice(i, i + p.concurrency).map(async (key, j) => {
+        try {
+          const res = await sendWithRetries({ service: "s3", region: opts.region, url: objectUrl(opts, key).href, method: "DELETE", headers: {} }, opts.credentials(), p, isRetryableS3Answer, clock, deadline);
+          if (res.status >= 300 && res.status !== 404) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
+        } catch (err) {
+          errors[i + j] = err instanceof Error ? err.message : "unknown";
+        }
+      }));
     }
+    // In the order asked, so a log line reads like the note's own list.
+    return {
+      deleted: keys.filter((_, i) => errors[i] === undefined),
+      failed: keys.flatMap((key, i) => (errors[i] === undefined ? [] : [{ key, error: errors[i]! }])),
+    };
   };
 }
 

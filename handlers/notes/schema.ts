@@ -13,12 +13,24 @@ export const LIMITS = {
   tagChars: 32,
   listDefault: 50,
   listMax: 100,
+  /** Attachments per note: keeps a note far under DynamoDB's 400 KB and its deletion within the S3 cleanup deadline. */
+  attachments: 50,
 } as const;
 
-const title = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(LIMITS.titleChars, `must be at most ${LIMITS.titleChars} characters`));
-const content = z.string().check(z.refine((s) => Buffer.byteLength(s, "utf8") <= LIMITS.contentBytes, `must be at most ${LIMITS.contentBytes} bytes`));
-const tags = z.array(z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(LIMITS.tagChars, `must be at most ${LIMITS.tagChars} characters`)))
-  .check(z.maxLength(LIMITS.tags, `must have at most ${LIMITS.tags} tags`));
+/** A character that shows: not white space, not a control, format or default-ignorable (zero-width) one. */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
+/** Half of a surrogate pair without the other half: not Unicode text, so it has no UTF-8 form to store. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = z.refine<string>((s) => !LONE_SURROGATE.test(s), "must be valid Unicode (a lone surrogate)");
+const visible = z.refine<string>((s) => VISIBLE.test(s), "must have a visible character");
+
+const title = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(LIMITS.titleChars, `must be at most ${LIMITS.titleChars} characters`), wellFormed, visible);
+const content = z.string().check(z.refine((s) => Buffer.byteLength(s, "utf8") <= LIMITS.contentBytes, `must be at most ${LIMITS.contentBytes} bytes`), wellFormed);
+const tags = z.array(z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(LIMITS.tagChars, `must be at most ${LIMITS.tagChars} characters`), wellFormed, visible))
+  .check(
+    z.maxLength(LIMITS.tags, `must have at most ${LIMITS.tags} tags`),
+    z.refine((list) => new Set(list.map((t) => t.normalize("NFC").toLowerCase())).size === list.length, "must not repeat a tag (case-insensitive)"),
+  );
 
 /** POST /notes. Unknown fields (a `userId`, say) are rejected, never used. */
 export const CreateNote = z.strictObject({ title, content, tags: z.optional(tags) });
@@ -31,9 +43,15 @@ export const AttachmentRequest = z.strictObject({
   size: z.int().check(z.positive("must be positive")),
 });
 
+/**
+ * `application/json`, optionally with `charset=utf-8` (the only encoding JSON has, RFC 8259 §8.1);
+ * `application/jsonp`, `application/json-patch+json` or any other parameter is another media type.
+ */
+const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;[ \t]*charset[ \t]*=[ \t]*("?)utf-8\2[ \t]*)?$/i;
+
 /** Parses a JSON body against a schema; every failure is a 400 that names the field. */
 export function parseBody<T>(schema: z.ZodMiniType<T>, body: string | undefined, contentType: string | undefined): T {
-  if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) throw new UnsupportedMediaType();
+  if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) throw new UnsupportedMediaType();
   if (body === undefined) throw new BadRequest("body: a JSON object is required");
   let json: unknown;
   try {

@@ -2,9 +2,16 @@ import * as assert from "assert";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { AuthMode } from "../../handlers/authModes";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
-import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite } from "../support/handler";
+import { s3Remover } from "../../handlers/notes/attachments";
+import { LIMITS } from "../../handlers/notes/schema";
+import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite, storeAt } from "../support/handler";
+import { dynamoError, hangingStandIn, proxyStandIn, refusingEndpoint, timed } from "../support/standins";
 
 type Db = Awaited<ReturnType<typeof startDynalite>>;
+const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString("base64url");
+/** The store's policy, short for tests: a 400 ms deadline, 150 ms per attempt. */
+const POLICY = { deadlineMs: 400, attemptTimeoutMs: 150, maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 20 };
+const PROMPT_MS = POLICY.deadlineMs + 200;
 const key = albKey();
 const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
 
@@ -34,7 +41,7 @@ describe("handler against dynalite", function () {
 
   for (const door of DOORS) {
     describe(door.name, () => {
-      const call = (c: Call, user = USER_A) => handlerFor(door.mode, db.client, { alb: verifier })(door.event(c, user));
+      const call = (c: Call, user = USER_A) => handlerFor(door.mode, db, { alb: verifier })(door.event(c, user));
 
       it("creates, reads, lists, updates and deletes a note (full CRUD)", async () => {
         // when A creates a note
@@ -84,7 +91,7 @@ describe("handler against dynalite", function () {
   describe("listing", () => {
     it("pages with limit and an opaque cursor, only through the caller's own notes", async () => {
       const user = "33333333-3333-4333-8333-333333333333";
-      const call = (c: Call) => handlerFor("cognito", db.client)(restEvent(c, { claims: idClaims(user) }));
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(user) }));
       for (let i = 0; i < 5; i++) await call({ method: "POST", path: "/notes", body: { title: `n${i}`, content: "" } });
       const seen: string[] = [];
       let cursor: string | undefined;
@@ -100,7 +107,7 @@ describe("handler against dynalite", function () {
   });
 
   describe("bad input writes nothing", () => {
-    const call = (c: Call) => handlerFor("cognito", db.client)(restEvent(c, { claims: idClaims(USER_A) }));
+    const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
     const cases: [string, Call, number, RegExp][] = [
       ["malformed JSON", { method: "POST", path: "/notes", body: "{not json" }, 400, /malformed JSON/],
       ["a missing title", { method: "POST", path: "/notes", body: { content: "x" } }, 400, /^title: is required$/],
@@ -118,7 +125,21 @@ describe("handler against dynalite", function () {
       ["an unknown route", { method: "GET", path: "/nope" }, 404, /no such route/],
       ["a wrong method", { method: "PATCH", path: "/notes" }, 405, /method not allowed/],
       ["a bad list limit", { method: "GET", path: "/notes", query: { limit: "1000" } }, 400, /^limit: /],
-      ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: Buffer.from(JSON.stringify({ userId: USER_B, noteId: "x" })).toString("base64url") } }, 400, /^cursor: /],
+      ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_B, noteId: "x" }) } }, 400, /^cursor: /],
+      ["a crafted cursor with the caller's id and an empty note id", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "" }) } }, 400, /^cursor: /],
+      ["a cursor with a note id no note can have", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "x".repeat(2000) }) } }, 400, /^cursor: /],
+      ["a cursor with an extra key", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "11111111-1111-4111-8111-111111111111", title: "x" }) } }, 400, /^cursor: /],
+      ["a cursor of another type", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: 5 }) } }, 400, /^cursor: /],
+      ["a title of zero-width characters only", { method: "POST", path: "/notes", body: { title: "\u200b\u200c\u2060\ufeff", content: "x" } }, 400, /^title: must have a visible character$/],
+      ["a lone surrogate in the title", { method: "POST", path: "/notes", body: '{"title":"a\\ud800","content":"x"}' }, 400, /^title: must be valid Unicode/],
+      ["a lone surrogate in the content", { method: "POST", path: "/notes", body: '{"title":"t","content":"x\\udc00y"}' }, 400, /^content: must be valid Unicode/],
+      ["a lone surrogate in a tag", { method: "POST", path: "/notes", body: '{"title":"t","content":"","tags":["\\ud83d"]}' }, 400, /^tags\.0: must be valid Unicode/],
+      ["tags repeated in another case", { method: "POST", path: "/notes", body: { title: "t", content: "c", tags: ["Work", "home", " work"] } }, 400, /^tags: must not repeat a tag/],
+      ["application/jsonp", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/jsonp" } }, 415, /application\/json/],
+      ["application/json-patch+json", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "Content-Type": "application/json-patch+json" } }, 415, /application\/json/],
+      ["JSON with another charset", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/json; charset=iso-8859-1" } }, 415, /application\/json/],
+      ["JSON with another parameter", { method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { "Content-Type": "application/json; profile=x" } }, 415, /application\/json/],
+      ["a malformed If-Match", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "If-Match": "abc" } }, 400, /^If-Match: /],
       ["a note id that cannot exist", { method: "GET", path: "/notes/..%2F..%2Fadmin" }, 404, /note not found/],
       ["an attachment over the size cap", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 11 * 1024 * 1024 } }, 413, /^size: /],
       ["an attachment with a bad size", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 1.5 } }, 400, /^size: must be a whole number$/],
@@ -143,7 +164,7 @@ describe("handler against dynalite", function () {
     it("get 401 and nothing is read or written, on every route", async () => {
       const before = await rows();
       for (const c of [{ method: "GET", path: "/notes" }, { method: "POST", path: "/notes", body: { title: "t", content: "c" } }, { method: "GET", path: "/admin/stats" }]) {
-        const res = await handlerFor("cognito", db.client)(restEvent(c));
+        const res = await handlerFor("cognito", db)(restEvent(c));
         assert.equal(res.status, 401);
       }
       assert.equal(await rows(), before);
@@ -152,7 +173,7 @@ describe("handler against dynalite", function () {
 
   describe("attachments", () => {
     it("presigns an upload under the caller's private prefix, for an existing note only", async () => {
-      const call = (c: Call) => handlerFor("http-jwt", db.client)(httpEvent(c, accessClaims(USER_A, ["notes/write"])));
+      const call = (c: Call) => handlerFor("http-jwt", db)(httpEvent(c, accessClaims(USER_A, ["notes/write"])));
       const note = await call({ method: "POST", path: "/notes", body: { title: "with file", content: "" } });
       const res = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "image/png", size: 1024 } });
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -163,7 +184,7 @@ describe("handler against dynalite", function () {
     });
     it("deletes a note's attachments with the note, and never another principal's", async () => {
       const removed: string[] = [];
-      const call = (c: Call, user = USER_A) => handlerFor("cognito", db.client, { removed })(restEvent(c, { claims: idClaims(user) }));
+      const call = (c: Call, user = USER_A) => handlerFor("cognito", db, { removed })(restEvent(c, { claims: idClaims(user) }));
       const note = await call({ method: "POST", path: "/notes", body: { title: "files", content: "" } });
       const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "image/png", size: 10 } });
       // when B tries, nothing is removed
@@ -173,69 +194,30 @@ describe("handler against dynalite", function () {
       assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
       assert.deepEqual(removed, [up.body.key]);
     });
-    it("still deletes the note when S3 fails, and logs the keys for a sweep", async () => {
+    it("given S3 fails, when a note is deleted, then the note is gone and its keys are logged before the row goes and again as not deleted", async () => {
       const logged: Record<string, unknown>[] = [];
-      const { createHandler } = await import("../../handlers/app");
-      const { DynamoNotesStore } = await import("../../handlers/notes/store");
-      const { envFor } = await import("../support/handler");
-      const h = createHandler({
-        env: envFor("cognito"), store: new DynamoNotesStore("notes", db.client), maxAttachmentBytes: 100, now: () => new Date(), newId: () => require("crypto").randomUUID(),
-        presign: async () => "https://example.invalid/", removeObjects: async () => { throw new Error("S3 down"); }, log: (e) => void logged.push(e),
-      });
-      const call = async (c: Call) => { const r: any = await h(restEvent(c, { claims: idClaims(USER_A) })); return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined }; };
+      const removeObjects = async (keys: string[]) => ({ deleted: [], failed: keys.map((key) => ({ key, error: "S3 down" })) });
+      const call = (c: Call) => handlerFor("cognito", db, { log: (e) => void logged.push(e), removeObjects })(restEvent(c, { claims: idClaims(USER_A) }));
       const note = await call({ method: "POST", path: "/notes", body: { title: "x", content: "" } });
       const up = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "text/plain", size: 1 } });
       assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
       assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
-      assert.deepEqual(logged.map((e) => ({ message: e.message, keys: e.keys })), [{ message: "attachments not deleted", keys: [up.body.key] }]);
+      assert.deepEqual(logged.map((e) => ({ message: e.message, keys: e.keys })), [
+        { message: "deleting note with attachments", keys: [up.body.key] },
+        { message: "attachments not deleted", keys: [up.body.key] },
+      ]);
     });
     it("encodes a machine principal in the key so it stays one path segment", async () => {
-      const call = (c: Call) => handlerFor("http-jwt", db.client)(httpEvent(c, machineClaims(["notes/write"])));
+      const call = (c: Call) => handlerFor("http-jwt", db)(httpEvent(c, machineClaims(["notes/write"])));
       const note = await call({ method: "POST", path: "/notes", body: { title: "m", content: "" } });
       const res = await call({ method: "POST", path: `/notes/${note.body.noteId}/attachment`, body: { contentType: "text/plain", size: 3 } });
       assert.match(res.body.key, /^private\/client%3Amachineclient0+\//);
-    });
-    it("signs a SigV4 URL identical to @smithy/signature-v4's, bound to key, type and length", async () => {
-      // given fixed credentials and time; when both sign the same PutObject
-      const { presignPutObject } = await import("../../handlers/notes/attachments");
-      const { SignatureV4 } = await import("@smithy/signature-v4");
-      const { Hash } = await import("@smithy/hash-node");
-      const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "token/with+chars=" };
-      const at = new Date("2026-11-23T12:34:56Z");
-      const key = "private/client%3Amachine/11111111-1111-4111-8111-111111111111/file name.png";
-      const ours = new URL(presignPutObject({ bucket: "notes-attachments", region: "us-east-1", credentials: () => credentials, now: () => at }, key, "image/png", 1024, 300));
-      const signer = new SignatureV4({ service: "s3", region: "us-east-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: false, applyChecksum: false });
-      const theirs = await signer.presign({
-        method: "PUT", protocol: "https:", hostname: "notes-attachments.s3.us-east-1.amazonaws.com",
-        path: `/${key.split("/").map(encodeURIComponent).join("/")}`,
-        query: { "x-id": "PutObject" },
-        // as S3RequestPresigner does: the header is hoisted into the query and is the payload hash
-        headers: { host: "notes-attachments.s3.us-east-1.amazonaws.com", "content-type": "image/png", "content-length": "1024", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
-      } as any, { signingDate: at, expiresIn: 300, unhoistableHeaders: new Set(["content-type", "content-length"]), signableHeaders: new Set(["content-type", "content-length"]) } as any);
-      // then the signatures agree, and the URL binds type and length
-      assert.equal(ours.searchParams.get("X-Amz-Signature"), (theirs.query as any)["X-Amz-Signature"]);
-      assert.equal(ours.searchParams.get("X-Amz-SignedHeaders"), "content-length;content-type;host");
-      assert.equal(ours.searchParams.get("X-Amz-Expires"), "300");
-      assert.equal(ours.searchParams.get("X-Amz-Security-Token"), credentials.sessionToken);
-      assert.equal(decodeURIComponent(ours.pathname.slice(1)), key);
-    });
-    it("signs DELETE URLs the same way as @smithy/signature-v4", async () => {
-      const { presignObject } = await import("../../handlers/notes/attachments");
-      const { SignatureV4 } = await import("@smithy/signature-v4");
-      const { Hash } = await import("@smithy/hash-node");
-      const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
-      const at = new Date("2026-11-23T01:02:03Z");
-      const ours = new URL(presignObject({ bucket: "b", region: "eu-west-1", credentials: () => credentials, now: () => at }, "DELETE", "private/u/n/f", 60));
-      const theirs = await new SignatureV4({ service: "s3", region: "eu-west-1", credentials, sha256: Hash.bind(null, "sha256"), uriEscapePath: false, applyChecksum: false })
-        .presign({ method: "DELETE", protocol: "https:", hostname: "b.s3.eu-west-1.amazonaws.com", path: "/private/u/n/f", query: { "x-id": "DeleteObject" }, headers: { host: "b.s3.eu-west-1.amazonaws.com", "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } } as any, { signingDate: at, expiresIn: 60 } as any);
-      assert.equal(ours.searchParams.get("X-Amz-Signature"), (theirs.query as any)["X-Amz-Signature"]);
-      assert.equal(ours.searchParams.get("X-Amz-SignedHeaders"), "host");
     });
   });
 
   describe("admin routes", () => {
     it("give counts to admins and 403 to everyone else, per door", async () => {
-      const stats = (mode: AuthMode, event: any) => handlerFor(mode, db.client)(event);
+      const stats = (mode: AuthMode, event: any) => handlerFor(mode, db)(event);
       const path = { method: "GET", path: "/admin/stats" };
       const admin = await stats("cognito", restEvent(path, { claims: idClaims(USER_A, { "cognito:groups": "admins" }) }));
       assert.equal(admin.status, 200);
@@ -248,13 +230,147 @@ describe("handler against dynalite", function () {
     });
   });
 
+  describe("input that is fine", () => {
+    it("given application/json with charset=utf-8 and tags that differ, when creating, then 201", async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      const res = await call({ method: "POST", path: "/notes", body: { title: "é ok \u200b", content: "😀", tags: ["work", "works"] }, headers: { "Content-Type": "application/json; charset=UTF-8" } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    });
+  });
+
+  describe("versions: ETag and If-Match", () => {
+    const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+
+    it("given two clients that read the same note, when both PUT with If-Match, then the second gets 412 and the first's change stays", async () => {
+      const created = await call({ method: "POST", path: "/notes", body: { title: "shared", content: "v1" } });
+      assert.match(created.headers.ETag, /^"[0-9a-f]{16}"$/);
+      const id = created.body.noteId;
+      const read = await call({ method: "GET", path: `/notes/${id}` });
+      assert.equal(read.headers.ETag, created.headers.ETag);
+      assert.equal(read.body.version, undefined, "the version is the ETag, not a field");
+      const first = await call({ method: "PUT", path: `/notes/${id}`, body: { content: "alice" }, headers: { "If-Match": read.headers.ETag } });
+      assert.equal(first.status, 200);
+      assert.notEqual(first.headers.ETag, read.headers.ETag);
+      const second = await call({ method: "PUT", path: `/notes/${id}`, body: { content: "bob" }, headers: { "If-Match": read.headers.ETag } });
+      assert.equal(second.status, 412);
+      assert.match(second.body.message, /changed/);
+      const now = await call({ method: "GET", path: `/notes/${id}` });
+      assert.equal(now.body.content, "alice");
+      assert.equal(now.headers.ETag, first.headers.ETag);
+    });
+
+    it("given a stale If-Match, when deleting, then 412 and the note stays; given the current one, then 204", async () => {
+      const created = await call({ method: "POST", path: "/notes", body: { title: "del", content: "" } });
+      const id = created.body.noteId;
+      const changed = await call({ method: "PUT", path: `/notes/${id}`, body: { title: "del2" } });
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": created.headers.ETag } })).status, 412);
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 200);
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `W/${changed.headers.ETag}` } })).status, 412, "a weak tag never matches");
+      assert.equal((await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `"nope", ${changed.headers.ETag}` } })).status, 204);
+    });
+
+    it("given no If-Match (or *), when two clients PUT, then the last write wins as before", async () => {
+      const id = (await call({ method: "POST", path: "/notes", body: { title: "lww", content: "" } })).body.noteId;
+      assert.equal((await call({ method: "PUT", path: `/notes/${id}`, body: { content: "one" } })).status, 200);
+      assert.equal((await call({ method: "PUT", path: `/notes/${id}`, body: { content: "two" }, headers: { "If-Match": "*" } })).status, 200);
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).body.content, "two");
+    });
+
+    it("given a browser origin that is allowed, then it may read ETag, Location and Retry-After", async () => {
+      const res = await call({ method: "POST", path: "/notes", body: { title: "cors", content: "" }, headers: { Origin: "https://app.example.com" } });
+      // header names are case-insensitive (https://fetch.spec.whatwg.org/#http-access-control-expose-headers)
+      const exposed = res.headers["Access-Control-Expose-Headers"].split(",").map((h: string) => h.trim().toLowerCase());
+      assert.deepEqual(exposed.sort(), ["etag", "location", "retry-after"]);
+    });
+  });
+
+  describe("attachment cap", () => {
+    it(`given a note with ${LIMITS.attachments} attachments, when one more is asked for, then 409 JSON and the note keeps ${LIMITS.attachments}`, async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      const id = (await call({ method: "POST", path: "/notes", body: { title: "full", content: "" } })).body.noteId;
+      for (let i = 0; i < LIMITS.attachments; i++) assert.equal((await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } })).status, 200);
+      const over = await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      assert.equal(over.status, 409);
+      assert.match(over.body.message, new RegExp(`at most ${LIMITS.attachments} attachments`));
+      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).body.attachmentKeys.length, LIMITS.attachments);
+    });
+  });
+
+  describe("storage faults: a prompt JSON answer, and a table that holds what the client was told", () => {
+    const rowsOf = async (title: string) => ((await db.client.send(new ScanCommand({ TableName: db.table }))).Items ?? []).filter((i) => i.title?.S === title);
+    const create = async (endpoint: string, title: string, logged: Record<string, unknown>[] = []) => {
+      const h = handlerFor("cognito", db, { store: storeAt(endpoint, POLICY), log: (e) => void logged.push(e) });
+      return timed(() => h(restEvent({ method: "POST", path: "/notes", body: { title, content: "" } }, { claims: idClaims(USER_A) })));
+    };
+    const is503 = (res: { status: number; body: any; headers: Record<string, string> }) => {
+      assert.equal(res.status, 503);
+      assert.deepEqual(res.body, { message: "storage is not answering; try again" });
+      assert.equal(res.headers["Retry-After"], "1");
+      assert.equal(res.headers["Content-Type"], "application/json");
+    };
+
+    const unavailable: [string, () => Promise<{ endpoint: string; close: () => Promise<void> }>][] = [
+      ["refuses connections", async () => ({ endpoint: await refusingEndpoint(), close: async () => undefined })],
+      ["accepts and never answers", hangingStandIn],
+      ["is slower than the deadline", () => proxyStandIn(db.endpoint, () => ({ kind: "slow", delayMs: 1000 }))],
+    ];
+    for (const [what, start] of unavailable) {
+      it(`given DynamoDB ${what}, when a note is created, then 503 JSON by the deadline, logged with its cause, and no row`, async () => {
+        const stand = await start();
+        const logged: Record<string, unknown>[] = [];
+        try {
+          const { ms, value } = await create(stand.endpoint, `unavailable: ${what}`, logged);
+          is503(value);
+          assert.ok(ms < PROMPT_MS, `${ms} ms`);
+          assert.deepEqual(logged.map((e) => [e.level, e.status]), [["error", 503]]);
+          assert.match(String(logged[0].cause), /^ServiceUnreachable: dynamodb unavailable: /);
+          assert.equal((await rowsOf(`unavailable: ${what}`)).length, 0);
+        } finally {
+          await stand.close();
+        }
+      });
+    }
+
+    it("given ProvisionedThroughputExceededException for the first calls, when a note is created, then 201 after retries and exactly that row", async () => {
+      const proxy = await proxyStandIn(db.endpoint, (n) => (n <= 2 ? dynamoError("ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded.") : undefined));
+      try {
+        const { value } = await create(proxy.endpoint, "throttled");
+        assert.equal(value.status, 201, JSON.stringify(value.body));
+        assert.deepEqual((await rowsOf("throttled")).map((r) => r.noteId.S), [value.body.noteId]);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    for (const [what, s3] of [["refuses connections", () => refusingEndpoint().then((endpoint) => ({ endpoint, close: async () => undefined }))], ["never answers", hangingStandIn]] as const) {
+      it(`given S3 ${what}, when a note with attachments is deleted, then 204 within the cleanup deadline, no row, and a log line names every undeleted key`, async () => {
+        const stand = await s3();
+        const logged: Record<string, unknown>[] = [];
+        const removeObjects = s3Remover({ bucket: "notes-attachments", region: "us-east-1", credentials: () => ({ accessKeyId: "a", secretAccessKey: "b" }), endpoint: stand.endpoint }, { deadlineMs: 300, attemptTimeoutMs: 100, baseDelayMs: 5, maxDelayMs: 20 });
+        const call = (c: Call) => handlerFor("cognito", db, { removeObjects, log: (e) => void logged.push(e) })(restEvent(c, { claims: idClaims(USER_A) }));
+        try {
+          const id = (await call({ method: "POST", path: "/notes", body: { title: `s3 ${what}`, content: "" } })).body.noteId;
+          const keys: string[] = [];
+          for (let i = 0; i < 12; i++) keys.push((await call({ method: "POST", path: `/notes/${id}/attachment`, body: { contentType: "text/plain", size: 1 } })).body.key);
+          const { ms, value } = await timed(() => call({ method: "DELETE", path: `/notes/${id}` }));
+          assert.equal(value.status, 204);
+          assert.ok(ms < 300 + 300, `${ms} ms`);
+          assert.equal((await rowsOf(`s3 ${what}`)).length, 0);
+          assert.deepEqual(logged.map((e) => [e.level, e.message, e.keys]), [["info", "deleting note with attachments", keys], ["error", "attachments not deleted", keys]]);
+        } finally {
+          await stand.close();
+        }
+      });
+    }
+  });
+
   describe("unexpected errors", () => {
     it("answer 500 with no details, and log the error without the request's token", async () => {
       const logged: Record<string, unknown>[] = [];
       const { createHandler } = await import("../../handlers/app");
       const { envFor } = await import("../support/handler");
       const failing = { get: async () => { throw new Error("ProvisionedThroughputExceededException: slow down"); } } as any;
-      const h = createHandler({ env: envFor("cognito"), store: failing, presign: async () => "", removeObjects: async () => undefined, maxAttachmentBytes: 1, now: () => new Date(), newId: () => "x", log: (e) => void logged.push(e) });
+      const h = createHandler({ env: envFor("cognito"), store: failing, presign: async () => "", removeObjects: async () => ({ deleted: [], failed: [] }), maxAttachmentBytes: 1, now: () => new Date(), newId: () => "x", log: (e) => void logged.push(e) });
       const event = restEvent({ method: "GET", path: "/notes/11111111-1111-4111-8111-111111111111", headers: { Authorization: "eyJsecret.token.value" } }, { claims: idClaims(USER_A) });
       const res: any = await h(event);
       assert.equal(res.statusCode, 500);
@@ -267,7 +383,7 @@ describe("handler against dynalite", function () {
 
   describe("CORS on real responses", () => {
     it("echoes a listed origin only, never *", async () => {
-      const call = (origin: string) => handlerFor("cognito", db.client)(restEvent({ method: "GET", path: "/me", headers: { Origin: origin } }, { claims: idClaims(USER_A) }));
+      const call = (origin: string) => handlerFor("cognito", db)(restEvent({ method: "GET", path: "/me", headers: { Origin: origin } }, { claims: idClaims(USER_A) }));
       assert.equal((await call("https://app.example.com")).headers["Access-Control-Allow-Origin"], "https://app.example.com");
       assert.equal((await call("https://evil.example.com")).headers["Access-Control-Allow-Origin"], undefined);
     });

@@ -3,6 +3,8 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { readEnv, HandlerEnv } from "../../handlers/env";
 import { createHandler, HandlerDeps } from "../../handlers/app";
 import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
+import { DynamoClient } from "../../handlers/notes/dynamo";
+import type { Clock, RetryPolicy } from "../../handlers/notes/aws";
 import { AlbIdentityVerifier } from "../../handlers/doors/albVerifier";
 import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/dynamo";
@@ -183,19 +185,32 @@ export async function startDynalite(): Promise<{ endpoint: string; client: Dynam
   return { endpoint: local.endpoint, client, table, close: () => { client.destroy(); return local.close(); } };
 }
 
-/** A handler over dynalite for a door, with a fake presigner and an optional ALB verifier. */
-export function handlerFor(mode: HandlerEnv["authMode"], client: DynamoDBClient, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[] } = {}) {
+/** The handler's own DynamoDB client at an endpoint (dynalite or a stand-in), with test credentials and optionally a short policy. */
+export function dynamoAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?: Clock): DynamoClient {
+  return new DynamoClient({ endpoint, region: "us-east-1", credentials: () => ({ accessKeyId: "test", secretAccessKey: "test" }), policy, clock });
+}
+
+/** The notes store over the table "notes" at an endpoint. */
+export function storeAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?: Clock): DynamoNotesStore {
+  return new DynamoNotesStore("notes", dynamoAt(endpoint, policy, clock));
+}
+
+/** A handler over dynalite (or `opts.store`) for a door, with a fake presigner and an optional ALB verifier. */
+export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string } | undefined, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[]; removeObjects?: HandlerDeps["removeObjects"]; log?: (e: Record<string, unknown>) => void } = {}) {
   const env = envFor(mode, opts.env);
   const deps: HandlerDeps = {
     env,
-    store: opts.store ?? new DynamoNotesStore(env.table, client),
+    store: opts.store ?? storeAt(db!.endpoint),
     presign: async (key, contentType, size, expires) => `https://notes-attachments.s3.amazonaws.com/${key}?ct=${encodeURIComponent(contentType)}&len=${size}&exp=${expires}`,
-    removeObjects: async (keys) => void opts.removed?.push(...keys),
+    removeObjects: opts.removeObjects ?? (async (keys) => {
+      opts.removed?.push(...keys);
+      return { deleted: keys, failed: [] };
+    }),
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date("2026-11-23T12:00:00Z"),
     newId: () => crypto.randomUUID(),
     doorState: opts.alb,
-    log: () => undefined,
+    log: opts.log ?? (() => undefined),
   };
   const handler = createHandler(deps);
   return async (event: any) => {

@@ -1,60 +1,51 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as zlib from "zlib";
-import { spawnSync } from "child_process";
-import { HANDLER_ENTRY, bundleHandler } from "../../components/backend/bundle";
-import { Summary, summarize } from "./stats";
+import { HANDLER_ENTRY, bundleCode, bundleHandler } from "../../components/backend/bundle";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+/** The conventional handler (AWS SDK v3 DocumentClient + s3-request-presigner), built for the benchmark only. */
+export const CONVENTIONAL_ENTRY = path.join(ROOT, "bench", "conventional.ts");
+
+/** What the cold-start comparison loads, besides an empty process. */
+export const VARIANTS = ["ours", "conventional", "conventionalSdkExternal"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export const VARIANT_LABELS: Record<Variant, string> = {
+  ours: "our bundle (handlers/api.ts)",
+  conventional: "conventional handler, SDK v3 bundled",
+  conventionalSdkExternal: "conventional handler, SDK v3 external (as the runtime provides it)",
+};
+
+/** The code of a variant: ours is exactly what the stack deploys; the conventional one built the same way, SDK bundled or left external. */
+export function variantCode(variant: Variant): string {
+  if (variant === "ours") return bundleHandler().code;
+  return bundleCode(CONVENTIONAL_ENTRY, variant === "conventionalSdkExternal" ? ["@aws-sdk/*", "@smithy/*"] : []);
+}
 
 export interface BundleFigures {
+  variant: Variant;
   entry: string;
   minifiedBytes: number;
   gzippedBytes: number;
 }
 
-/** Bytes of what goes into the Lambda zip, minified and gzipped, per entry point. */
-export function bundleFigures(entries: string[] = [HANDLER_ENTRY]): BundleFigures[] {
-  return entries.map((entry) => {
-    const { code } = bundleHandler(entry);
-    return { entry: path.relative(path.join(__dirname, "..", ".."), entry), minifiedBytes: Buffer.byteLength(code), gzippedBytes: zlib.gzipSync(code, { level: 9 }).length };
+/** Bytes of each variant's index.js, minified and gzipped (an external SDK is not counted: it is on the runtime's disk). */
+export function bundleFigures(): BundleFigures[] {
+  return VARIANTS.map((variant) => {
+    const code = variantCode(variant);
+    const entry = variant === "ours" ? HANDLER_ENTRY : CONVENTIONAL_ENTRY;
+    return { variant, entry: path.relative(ROOT, entry), minifiedBytes: Buffer.byteLength(code), gzippedBytes: zlib.gzipSync(code, { level: 9 }).length };
   });
 }
 
-/** The bundle written where Node resolves the external AWS SDK from this project's node_modules. */
-export function writeBundle(dir: string, entry: string = HANDLER_ENTRY): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "index.js");
-  fs.writeFileSync(file, bundleHandler(entry).code);
-  return file;
-}
-
-function spawnMs(args: string[]): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: "ignore", env: { ...process.env, NOTES_TABLE: "bench", ATTACHMENTS_BUCKET: "bench", AUTH_MODE: "cognito" } });
-  if (r.status !== 0) throw new Error(`node ${args.join(" ")} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-export interface ColdInitFigures {
-  emptyProcess: Summary;
-  loadBundle: Summary;
-  /** Median of loadBundle minus median of emptyProcess. */
-  aboveEmptyMedianMs: number;
-}
-
-/**
- * Cold init: a fresh Node process loads the bundle and has `handler` ready, minus an empty
- * process. Runs alternate so drift hits both alike.
- */
-export function coldInit(bundleFile: string, runs: number): ColdInitFigures {
-  const empty: number[] = [];
-  const load: number[] = [];
-  const script = `const m=require(${JSON.stringify(bundleFile)});if(typeof m.handler!=="function")process.exit(3)`;
-  spawnMs(["-e", script]); // warm the file cache
-  for (let i = 0; i < runs; i++) {
-    empty.push(spawnMs(["-e", ""]));
-    load.push(spawnMs(["-e", script]));
-  }
-  const emptyProcess = summarize(empty);
-  const loadBundle = summarize(load);
-  return { emptyProcess, loadBundle, aboveEmptyMedianMs: loadBundle.median - emptyProcess.median };
+/** Each variant as `<dir>/<variant>/index.js`, inside the project so an external SDK resolves from node_modules as on Lambda. */
+export function writeVariants(dir: string): Record<Variant, string> {
+  return Object.fromEntries(VARIANTS.map((variant) => {
+    const file = path.join(dir, variant, "index.js");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, variantCode(variant));
+    return [variant, file];
+  })) as Record<Variant, string>;
 }

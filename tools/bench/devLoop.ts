@@ -9,8 +9,8 @@ const ROOT = path.join(__dirname, "..", "..");
 /** Wall time of one command in the project root, in seconds; throws if it fails. */
 export function commandSeconds(cmd: string, args: string[]): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "ignore", env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}`);
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}:\n${`${r.stdout}${r.stderr}`.slice(-4000)}`);
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 

@@ -1,12 +1,11 @@
 import { randomUUID } from "crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { createHandler } from "../../handlers/app";
 import { AuthMode } from "../../handlers/authModes";
 import { HANDLER_DOORS, DoorSettings } from "../../handlers/doors";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { backendSettings, readEnv, stackSettings } from "../../handlers/env";
 import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
+import { DynamoClient } from "../../handlers/notes/dynamo";
 import { newId } from "../../handlers/routes";
 import type { SettingsCodec } from "../../handlers/settings";
 import { newAlbKey, signAlbData } from "../../local/albToken";
@@ -20,7 +19,10 @@ export type Shape = (typeof SHAPES)[number];
 export const ROUTES = ["create", "get", "list100", "update", "delete"] as const;
 export type RouteName = (typeof ROUTES)[number];
 
-export type RequestFigures = Record<"dynalite" | "stubbedStorage", Record<Shape, Record<RouteName, Summary>>>;
+export type RequestFigures = Record<"dynalite" | "stubbedStorage", Record<Shape, Record<RouteName, Summary>>> & {
+  /** The conventional handler (bench/conventional.ts, AWS SDK v3) against the same dynalite, REST v1 events. */
+  conventional: { "rest-v1": Record<RouteName, Summary> };
+};
 
 const REGION = "us-east-1";
 const POOL = "us-east-1_Bench0001";
@@ -34,29 +36,55 @@ const keyFetcher = { fetch: async () => { const b = Buffer.from(key.pem); return
 const albVerifier = () => createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: keyFetcher });
 
 /** One call of the benchmark, as a client makes it. */
-interface Call {
+export interface Call {
   method: string;
   path: string;
   body?: unknown;
   query?: Record<string, string>;
 }
 
-/** The handler of a door, configured through its environment as the stack configures it. */
-function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store: NotesStore, client: DynamoDBClient, state?: unknown) {
-  const env = readEnv({
+/** A door's environment, as the stack sets it. */
+function doorEnv<M extends AuthMode>(mode: M, settings: DoorSettings<M>): Record<string, string> {
+  return {
     ...backendSettings.encode({ table: TABLE, bucket: "bench-attachments", maxAttachmentBytes: 1024 }),
     ...stackSettings.encode({ authMode: mode, adminGroup: "admins", corsOrigins: [], cognitoIssuer: ISSUER, userPoolId: POOL, mtlsRequiredForMachines: false }),
     ...(HANDLER_DOORS[mode].settings as SettingsCodec<DoorSettings<M>>).encode(settings),
     AWS_REGION: REGION,
-  });
-  void client;
+  };
+}
+
+const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
+
+/** The environment of the deployed function at the cognito door, with its storage at `endpoint`: what a cold process gets. */
+export function deployedEnv(endpoint: string): Record<string, string> {
+  return { ...doorEnv("cognito", { allowedClientIds: [SPA_CLIENT] }), AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_S3: endpoint };
+}
+
+const cognitoClaims = (u: string) => ({ sub: u, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": u });
+const restBase = { apiId: "bench", accountId: "123456789012" };
+
+/** A REST v1 event through the cognito door, for a user. */
+export function restEvent(c: Call, user: string): Record<string, unknown> {
+  return restV1Event(incoming(c), { ...restBase, stage: "v1", resourcePath: c.path, pathParameters: null, authorizer: { claims: cognitoClaims(user) } });
+}
+
+/** The table the benchmark uses, at a fresh dynalite. */
+export async function benchTable(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const db = await startDynalite();
+  await new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }).call("CreateTable", { TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA });
+  return db;
+}
+
+/** The handler of a door, configured through its environment as the stack configures it. */
+function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store: NotesStore, state?: unknown) {
+  const env = readEnv(doorEnv(mode, settings));
   return createHandler({
     env, store, newId, now: () => new Date(), maxAttachmentBytes: env.maxAttachmentBytes, doorState: state,
-    presign: async (k) => `https://bench.invalid/${k}`, removeObjects: async () => undefined, log: () => undefined,
+    presign: async (k) => `https://bench.invalid/${k}`, removeObjects: async (keys) => ({ deleted: keys, failed: [] }), log: () => undefined,
   });
 }
 
-function incoming(c: Call): IncomingRequest {
+export function incoming(c: Call): IncomingRequest {
   const body = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
   return { method: c.method, path: c.path, rawQuery: new URLSearchParams(c.query ?? {}).toString(), headers: body ? { "content-type": "application/json" } : {}, body };
 }
@@ -66,23 +94,30 @@ const parse = async (res: Promise<any>) => {
   return { status: r.statusCode as number, body: r.body ? JSON.parse(r.body) : undefined };
 };
 
-function doorFor(shape: Shape, store: NotesStore, client: DynamoDBClient) {
-  const user = "44444444-4444-4444-8444-444444444444";
-  const lister = "55555555-5555-4555-8555-555555555555";
-  const base = { apiId: "bench", accountId: "123456789012" };
+interface Door {
+  call: (c: Call, user?: string) => Promise<{ status: number; body: any }>;
+  lister: string;
+}
+
+const USER = "44444444-4444-4444-8444-444444444444";
+const LISTER = "55555555-5555-4555-8555-555555555555";
+
+function doorFor(shape: Shape, store: NotesStore): Door {
+  const user = USER;
+  const lister = LISTER;
+  const base = restBase;
   switch (shape) {
     case "rest-v1": {
-      const h = handlerOf("cognito", { allowedClientIds: [SPA_CLIENT] }, store, client);
-      const claims = (u: string) => ({ sub: u, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": u });
-      return { call: (c: Call, u = user) => parse(h(restV1Event(incoming(c), { ...base, stage: "v1", resourcePath: c.path, pathParameters: null, authorizer: { claims: claims(u) } }) as any)), lister };
+      const h = handlerOf("cognito", { allowedClientIds: [SPA_CLIENT] }, store);
+      return { call: (c: Call, u = user) => parse(h(restEvent(c, u) as any)), lister };
     }
     case "http-v2": {
-      const h = handlerOf("http-jwt", { allowedClientIds: [SPA_CLIENT], adminScope: "notes/admin" }, store, client);
+      const h = handlerOf("http-jwt", { allowedClientIds: [SPA_CLIENT], adminScope: "notes/admin" }, store);
       const jwt = (u: string) => ({ jwt: { claims: { sub: u, client_id: SPA_CLIENT, token_use: "access", iss: ISSUER, username: u, scope: "notes/read notes/write" }, scopes: null } });
       return { call: (c: Call, u = user) => parse(h(httpV2Event(incoming(c), { ...base, stage: "$default", routeKey: `${c.method} ${c.path}`, authorizer: jwt(u) }) as any)), lister };
     }
     case "alb": {
-      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, client, albVerifier());
+      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, albVerifier());
       const tokens = new Map<string, string>();
       const token = (u: string) => tokens.get(u) ?? (tokens.set(u, signAlbData(key, { signer: ALB_ARN, client: ALB_CLIENT, iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: u } })), tokens.get(u)!);
       return {
@@ -105,9 +140,8 @@ async function timed(fn: () => Promise<{ status: number }>, expect: number): Pro
   return ms;
 }
 
-/** p50/p99 per route for one shape and store, after a warm-up. */
-async function measure(shape: Shape, n: number, store: NotesStore, client: DynamoDBClient): Promise<Record<RouteName, Summary>> {
-  const door = doorFor(shape, store, client);
+/** p50/p99 per route through one door, after a warm-up. */
+async function measure(door: Door, n: number): Promise<Record<RouteName, Summary>> {
   const body = { title: "benchmark note", content: "x".repeat(200), tags: ["bench"] };
   for (let i = 0; i < Math.min(100, n); i++) await door.call({ method: "GET", path: "/me" });
   for (let i = 0; i < 100; i++) await door.call({ method: "POST", path: "/notes", body }, door.lister);
@@ -129,20 +163,31 @@ async function measure(shape: Shape, n: number, store: NotesStore, client: Dynam
   return Object.fromEntries(ROUTES.map((r) => [r, roundSummary(summarize(samples[r]), 4)])) as Record<RouteName, Summary>;
 }
 
-/** Per-request handler time against dynalite on loopback, and with storage stubbed out. */
+/**
+ * The conventional handler in this process, configured by the environment its module reads at
+ * load (as guides write it), answering REST v1 events of the cognito door.
+ */
+function conventionalDoor(endpoint: string): Door {
+  Object.assign(process.env, { NOTES_TABLE: TABLE, ATTACHMENTS_BUCKET: "bench-attachments", AWS_REGION: REGION, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { handler } = require("../../bench/conventional") as { handler: (e: unknown) => Promise<unknown> };
+  return { call: (c: Call, u = USER) => parse(handler(restEvent(c, u))), lister: LISTER };
+}
+
+/** Per-request handler time against dynalite on loopback, with storage stubbed out, and the conventional handler's. */
 export async function requestFigures(n: number): Promise<RequestFigures> {
-  const db = await startDynalite();
-  const client = new DynamoDBClient({ endpoint: db.endpoint, region: REGION, credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+  const db = await benchTable();
+  const saved = { ...process.env };
   try {
-    await client.send(new CreateTableCommand({ TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA }));
     const out = { dynalite: {}, stubbedStorage: {} } as RequestFigures;
     for (const shape of SHAPES) {
-      out.dynalite[shape] = await measure(shape, n, new DynamoNotesStore(TABLE, client), client);
-      out.stubbedStorage[shape] = await measure(shape, n, new MemoryNotesStore(), client);
+      out.dynalite[shape] = await measure(doorFor(shape, new DynamoNotesStore(TABLE, new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }))), n);
+      out.stubbedStorage[shape] = await measure(doorFor(shape, new MemoryNotesStore()), n);
     }
+    out.conventional = { "rest-v1": await measure(conventionalDoor(db.endpoint), n) };
     return out;
   } finally {
-    client.destroy();
+    process.env = saved;
     await db.close();
   }
 }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as http from "http";
+import * as os from "os";
 import type { AddressInfo } from "net";
 import * as path from "path";
 import { bundleHandler } from "../../../components/backend/bundle";
@@ -11,7 +12,8 @@ import { ISSUER, POOL_ID, SPA_CLIENT, USER_A, idClaims, restEvent, startDynalite
  * runtime does, configured only through the environment the stack sets (endpoints included).
  */
 describe("the bundled handler (index.js), configured by environment only", function () {
-  const dir = path.join(__dirname, "..", "..", "..", "bench", "tmp", "bundle-test");
+  // outside the project: no node_modules to fall back on, as in the Lambda zip
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bundle-"));
   const saved = { ...process.env };
   let db: Awaited<ReturnType<typeof startDynalite>>;
   let handler: (event: unknown) => Promise<any>;
@@ -33,8 +35,6 @@ describe("the bundled handler (index.js), configured by environment only", funct
       AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "session",
       AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`,
     });
-    // inside the project, so the external AWS SDK resolves from node_modules as it does on Lambda
-    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "index.js"), bundleHandler().code);
     handler = require(path.join(dir, "index.js")).handler;
   });
@@ -63,6 +63,13 @@ describe("the bundled handler (index.js), configured by environment only", funct
     // and deleting the note deletes the object at that endpoint
     assert.equal((await call({ method: "DELETE", path: `/notes/${created.body.noteId}` })).status, 204);
     assert.deepEqual(s3Requests, [`DELETE /notes-attachments/${upload.body.key}`]);
+  });
+
+  it("given the bundle, then it requires node's built-ins only: no AWS SDK or other package is left to the runtime", () => {
+    const { builtinModules } = require("module") as typeof import("module");
+    const required = [...new Set([...bundleHandler().code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+    assert.deepEqual(required.filter((m) => !builtinModules.includes(m.replace(/^node:/, ""))), []);
+    assert.ok(required.includes("https"), "it talks to AWS itself");
   });
 
   it("answers 401 without verified claims, from the bundle too", async () => {

@@ -26,8 +26,18 @@ describe("benchmark harness", function () {
     // then results.json holds the machine, node, date and each figure
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     assert.ok(r.machine.cpus > 0 && r.node.startsWith("v") && !Number.isNaN(Date.parse(r.date)));
-    assert.ok(r.bundle[0].minifiedBytes > 10_000 && r.bundle[0].gzippedBytes < r.bundle[0].minifiedBytes);
-    assert.ok(r.coldInit.loadBundle.median > 0);
+    // the four-way cold start: empty process, ours, conventional bundled and with the SDK external
+    assert.deepEqual(r.bundle.map((b: any) => b.variant), ["ours", "conventional", "conventionalSdkExternal"]);
+    const [ours, conventional, external] = r.bundle;
+    for (const b of r.bundle) assert.ok(b.minifiedBytes > 1000 && b.gzippedBytes < b.minifiedBytes, b.variant);
+    assert.ok(external.minifiedBytes < ours.minifiedBytes && ours.minifiedBytes < conventional.minifiedBytes, "the SDK is most of the conventional bundle");
+    assert.ok(r.coldStart.emptyProcess.median > 0 && r.coldStart.runs === 3);
+    for (const phase of ["init", "firstResponse"]) {
+      for (const v of ["ours", "conventional", "conventionalSdkExternal"]) {
+        const f = r.coldStart[phase][v];
+        assert.ok(f.summary.n === 3 && f.summary.median > 0 && f.ratio > 0 && Number.isFinite(f.aboveEmptyMs), `${phase} ${v}`);
+      }
+    }
     for (const store of ["dynalite", "stubbedStorage"]) {
       for (const shape of ["rest-v1", "http-v2", "alb"]) {
         for (const route of ["create", "get", "list100", "update", "delete"]) {
@@ -36,6 +46,7 @@ describe("benchmark harness", function () {
         }
       }
     }
+    for (const route of ["create", "get", "list100", "update", "delete"]) assert.ok(r.perRequestMs.conventional["rest-v1"][route].p50 > 0, route);
     assert.ok(r.albVerifyMs.cachedKey.median > 0 && r.albVerifyMs.cacheMiss.median > 0);
     assert.ok(r.devLoopSeconds.planPerMode.cognito.median > 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
