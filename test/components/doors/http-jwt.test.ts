@@ -53,7 +53,7 @@ describe("HttpJwtFrontDoor", function () {
     assert.deepEqual(cors.allowOrigins, ["https://app.example.com"]);
     assert.equal(cors.allowCredentials, false);
     assert.deepEqual(headersNotAllowed(cors.allowHeaders.join(","), preflightRequestHeaders({ authorization: "Bearer t", "content-type": "application/json", "if-match": '"1"' })), []);
-    assert.deepEqual(cors.exposeHeaders, ["etag", "location"], "a browser can read ETag and Location");
+    assert.deepEqual(cors.exposeHeaders, ["etag", "location", "retry-after"], "a browser can read ETag, Location and Retry-After (a 503 says when to retry)");
   });
 
   it("defines the notes scopes and a client-credentials machine client without admin", () => {
