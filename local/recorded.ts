@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { RecordedResource } from "../offline/mocks";
 import { StackRun, readStackFile, runStack } from "../offline/runStack";
 
@@ -18,7 +19,30 @@ export interface RecordedProgram {
   byId(type: string, id: string): RecordedResource | undefined;
 }
 
-export function recordedProgram(run: StackRun): RecordedProgram {
+/** API Gateway's ids: 10 lower-case letters and digits (what an API's ARNs and URLs carry). */
+const API_ID = /^[a-z0-9]{10}$/;
+const API_TYPES = ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"];
+
+/**
+ * The run with each API's id as API Gateway assigns one (10 letters and digits), everywhere the
+ * recorded resources and outputs name it (ARNs, URLs, stages, permissions, policies). The mocks
+ * name ids after resources (`door-api-id`), which no deployed API has and code that parses ARNs as
+ * AWS writes them rightly refuses. The new id is derived from the old one, so it is stable.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_RestApi.html
+ */
+export function withServiceIds(run: StackRun): StackRun {
+  const swaps = run.resources
+    .filter((r) => API_TYPES.includes(r.type) && !API_ID.test(String(r.state.id)))
+    .map((r) => [String(r.state.id), createHash("sha256").update(String(r.state.id)).digest("base64").replace(/[^a-z0-9]/g, "").padEnd(10, "0").slice(0, 10)] as const);
+  if (swaps.length === 0) return run;
+  const patterns = swaps.map(([from, to]) => [new RegExp(`(?<![\\w-])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), to] as const);
+  const walk = (v: unknown): unknown => (typeof v === "string" ? patterns.reduce((s, [re, to]) => s.replace(re, to), v)
+    : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  return walk(run) as StackRun;
+}
+
+export function recordedProgram(recorded: StackRun): RecordedProgram {
+  const run = withServiceIds(recorded);
   const ofType = (type: string) => run.resources.filter((r) => r.type === type);
   return {
     run,
