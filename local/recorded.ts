@@ -41,8 +41,18 @@ export function withServiceIds(run: StackRun): StackRun {
   return walk(run) as StackRun;
 }
 
+/** Pulumi's mark on a secret value in recorded inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** The run with secret inputs in the clear (local mode configures its services with them, as AWS does). */
+export function revealSecrets<T>(value: T): T {
+  const walk = (v: unknown): unknown => (Array.isArray(v) ? v.map(walk)
+    : v && typeof v === "object" ? (SECRET_SIG in v ? walk((v as unknown as { value: unknown }).value) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))) : v);
+  return walk(value) as T;
+}
+
 export function recordedProgram(recorded: StackRun): RecordedProgram {
-  const run = withServiceIds(recorded);
+  const run = withServiceIds({ ...recorded, resources: revealSecrets(recorded.resources) });
   const ofType = (type: string) => run.resources.filter((r) => r.type === type);
   return {
     run,

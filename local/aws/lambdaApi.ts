@@ -5,26 +5,32 @@ import { AwsRequest, asSigned, jsonError, jsonSignatureError } from "./protocol"
 import { verifySigV4 } from "./sigv4";
 
 /**
- * Lambda's Invoke API (`POST /2015-03-31/functions/<name or ARN>/invocations`, REST-JSON, SigV4
- * service `lambda`), allowed by the caller's IAM policies (`lambda:InvokeFunction` on the
- * function's ARN), so @aws-sdk/client-lambda can call a local function directly, as an operator
- * can in AWS. A function's error comes back as a 200 with `X-Amz-Function-Error: Unhandled`.
+ * Lambda's Invoke API (`POST /2015-03-31/functions/<name or ARN>/invocations`) and
+ * GetFunctionConfiguration (`GET …/configuration`), REST-JSON with SigV4 (service `lambda`),
+ * allowed by the caller's IAM policies (`lambda:InvokeFunction`, `lambda:GetFunctionConfiguration`
+ * on the function's ARN), so @aws-sdk/client-lambda can reach a local function directly, as an
+ * operator can in AWS. A function's error comes back as a 200 with `X-Amz-Function-Error: Unhandled`.
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionConfiguration.html
  */
 
-const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const PATH = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)$/;
 
 export function lambdaApi(deps: { iam: LocalIam; lambda(): LocalLambda; region: string }): (req: AwsRequest) => Promise<GatewayReply | undefined> {
   return async (req) => {
-    const m = INVOKE.exec(req.rawPath);
-    if (!m || req.method !== "POST") return undefined;
+    const m = PATH.exec(req.rawPath);
+    if (!m || req.method !== (m[2] === "invocations" ? "POST" : "GET")) return undefined;
+    const action = m[2] === "invocations" ? "lambda:InvokeFunction" : "lambda:GetFunctionConfiguration";
     const checked = await verifySigV4<IssuedCredentials>(asSigned(req), { service: "lambda", region: deps.region, lookup: (k) => deps.iam.lookup(k) });
     if (!checked.ok) return jsonError(jsonSignatureError(checked.failure), checked.message, 403);
     const fn = deps.lambda().find(decodeURIComponent(m[1]));
     if (!fn) return jsonError("ResourceNotFoundException", `Function not found: ${decodeURIComponent(m[1])}`, 404);
     const caller = checked.credentials.principal;
-    if ((await deps.iam.allows(caller, "lambda:InvokeFunction", fn.arn)) !== "Allowed") {
-      return jsonError("AccessDeniedException", `User: ${caller.arn} is not authorized to perform: lambda:InvokeFunction on resource: ${fn.arn}`, 403);
+    if ((await deps.iam.allows(caller, action, fn.arn)) !== "Allowed") {
+      return jsonError("AccessDeniedException", `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${fn.arn}`, 403);
+    }
+    if (m[2] === "configuration") {
+      return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ FunctionName: fn.name, FunctionArn: fn.arn, Handler: "index.handler", Environment: { Variables: fn.environment } })) };
     }
     let event: unknown;
     try {
