@@ -71,14 +71,23 @@ export interface StackChoice {
   door?: string;
 }
 
-/** The stack config as `npm run plan` builds it: Pulumi.<stack>.yaml, then overrides, then the door. */
-export function stackConfig(choice: StackChoice): Record<string, unknown> {
-  return { ...readStackFile(choice.stack), ...choice.overrides, ...(choice.door ? { authMode: choice.door } : {}) };
+/**
+ * The stack config as `npm run plan` builds it (Pulumi.<stack>.yaml, then overrides, then the
+ * door), over the door's example config for the keys that only a deployment needs and the stack
+ * file may lack (an ALB's certificate and domain name, api-key's clients): `defaulted` names them.
+ */
+export function stackConfig(choice: StackChoice): Record<string, unknown> & { defaulted?: string[] } {
+  const chosen = { ...readStackFile(choice.stack), ...choice.overrides, ...(choice.door ? { authMode: choice.door } : {}) };
+  // Loaded here only: the registry loads every door's component.
+  const { DOORS } = require("../components/doors/registry") as typeof import("../components/doors/registry");
+  const example: Record<string, unknown> = DOORS[chosen.authMode as keyof typeof DOORS]?.minimalConfig ?? {};
+  const defaulted = Object.keys(example).filter((k) => !(k in chosen));
+  return { ...Object.fromEntries(defaulted.map((k) => [k, example[k]])), ...chosen, ...(defaulted.length ? { defaulted } : {}) };
 }
 
 /** Runs the real program under mocks for that config (memoized per config, as for the plan and the tests). */
 export async function recordStack(choice: StackChoice): Promise<StackRun> {
-  const config = stackConfig(choice);
+  const { defaulted: _defaulted, ...config } = stackConfig(choice);
   const run = await runStack({ stack: choice.stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
   if (run.error) throw new Error(`the program stopped: ${run.error}`);
   return run;

@@ -99,9 +99,11 @@ async function main(): Promise<number> {
     process.stderr.write(`A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`);
     return 1;
   }
-  const door = String(stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door }).authMode ?? "");
+  const config = stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door });
+  const door = String(config.authMode ?? "");
   const started = Date.now();
   process.stdout.write(`Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`);
+  if (config.defaulted) process.stdout.write(`  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`);
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   let stack;
   try {
