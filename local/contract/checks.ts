@@ -6,7 +6,7 @@ import { albTargetEvent } from "../events";
 import { decodeJwt } from "../oauth";
 import { ContractContext, Party, Skip, expectStatus } from "./context";
 
-export { ContractContext, Skip } from "./context";
+export { ContractContext, Skip, localContractOptions } from "./context";
 export type { ContractOptions, ContractParties, Party, Reply } from "./context";
 
 /**
@@ -585,4 +585,13 @@ export async function runChecks(ctx: ContractContext, report: (check: Check, out
     }
   }
   return tally;
+}
+
+/** Runs the checks and prints one line per check (and why, when it failed or was skipped), then the summary; the number that failed. */
+export async function printChecks(ctx: ContractContext, write: (text: string) => void, onlyIds?: string[]): Promise<number> {
+  const tally = await runChecks(ctx, (check, outcome, detail) => {
+    write(`${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ${check.title}${detail ? `\n        ${detail}` : ""}\n`);
+  }, onlyIds);
+  write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
+  return tally.failed;
 }
