@@ -20,12 +20,17 @@ for (const [label, config] of Object.entries(LOCAL_DOORS)) {
     });
     for (const check of CHECKS) {
       it(check.title, async function () {
+        // A skipped check says why, in its title.
+        const skip = (reason: string) => {
+          this.test!.title = `${check.title} (skipped: ${reason})`;
+          this.skip();
+        };
         const reason = check.skip?.(ctx);
-        if (reason) this.skip();
+        if (reason) skip(reason);
         try {
           await check.run(ctx);
         } catch (err) {
-          if (err instanceof Skip) this.skip();
+          if (err instanceof Skip) skip(err.message);
           throw err;
         }
       });
