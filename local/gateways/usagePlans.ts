@@ -65,9 +65,6 @@ export class Quota {
     this.used++;
     return true;
   }
-  remaining(): number {
-    return periodStart(this.period, this.now()) !== this.start ? this.limit : Math.max(0, this.limit - this.used);
-  }
 }
 
 export type UsageOutcome =
