@@ -86,17 +86,15 @@ async function burst(ctx: ContractContext, party: Party, n: number): Promise<{ s
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Spends a party's quota: waves of requests, paced by its plan's rate, until "Limit Exceeded"; the number of 200s. */
-async function spendQuota(ctx: ContractContext, party: Party, plan: { rateLimit: number; burstLimit: number; quota?: { limit: number } }): Promise<number> {
-  let served = 0;
-  const wave = Math.max(1, Math.min(plan.burstLimit, plan.rateLimit));
-  for (let sent = 0; sent <= plan.quota!.limit + wave; sent += wave) {
-    const answers = await burst(ctx, party, wave);
-    served += answers.filter((a) => a.status === 200).length;
-    if (answers.some((a) => a.status === 429 && a.message === "Limit Exceeded")) return served;
-    await sleep(Math.ceil((wave / plan.rateLimit) * 1000));
+/** Spends a party's quota, one request after another (throttled ones retried), until "Limit Exceeded"; the number served. */
+async function spendQuota(ctx: ContractContext, party: Party, plan: { burstLimit: number; quota?: { limit: number } }): Promise<number> {
+  const auth = await ctx.as(party);
+  for (let served = 0; served <= plan.quota!.limit + plan.burstLimit; served++) {
+    const r = await ctx.call("/me", { auth });
+    if (r.status === 429 && r.json?.message === "Limit Exceeded") return served;
+    expectStatus(r, 200, `${party.label} spending its quota`);
   }
-  throw new assert.AssertionError({ message: `${party.label} sent ${plan.quota!.limit + wave} requests without "Limit Exceeded" (quota ${plan.quota!.limit})` });
+  throw new assert.AssertionError({ message: `${party.label} was served more than its quota (${plan.quota!.limit}) without "Limit Exceeded"` });
 }
 
 /** Skips unless quotas may be spent here and the party's is small enough to spend in a test. */
@@ -458,7 +456,8 @@ export const CHECKS: Check[] = [
     title: "given a key's (or a tier's) usage plan, when it sends more than its burst at once, then some answers are 429 Too Many Requests, and a moment later it is served again; another tier's caller is not throttled with it",
     skip: only("api-key", "lambda-authorizer"),
     async run(ctx) {
-      const a = ctx.parties.b;
+      // The same caller as the quota check after it: the burst spends its quota too.
+      const a = ctx.parties.a;
       const plan = planOf(ctx, a);
       const n = plan ? plan.burstLimit + Math.ceil(plan.rateLimit / 2) + 5 : 60;
       // Another tier's caller first, with as many at once: its larger burst lets them all through
@@ -469,8 +468,13 @@ export const CHECKS: Check[] = [
         const theirs = await burst(ctx, tiered, n);
         assert.ok(theirs.every((x) => x.status === 200), `${tiered.label}'s tier (burst ${other.burstLimit}) was throttled: ${JSON.stringify(theirs.filter((x) => x.status !== 200).slice(0, 3))}`);
       }
-      const answers = await burst(ctx, a, n);
-      const throttled = answers.filter((x) => x.status === 429 && x.message === "Too Many Requests").length;
+      // A second burst if the first was not throttled: on a loaded machine requests may arrive slower than the bucket refills.
+      let answers: { status: number; message?: string }[] = [];
+      let throttled = 0;
+      for (let attempt = 0; attempt < 2 && throttled === 0; attempt++) {
+        answers = await burst(ctx, a, n);
+        throttled = answers.filter((x) => x.status === 429 && x.message === "Too Many Requests").length;
+      }
       if (!plan && throttled === 0) throw new Skip(`no 429 after ${n} concurrent requests: the key's burst is above that (the outputs do not say)`);
       assert.ok(throttled > 0, `${n} requests at once against a burst of ${plan?.burstLimit}: none was throttled (${JSON.stringify(answers.slice(0, 3))})`);
       assert.ok(answers.every((x) => x.status === 200 || x.status === 429), JSON.stringify(answers.filter((x) => x.status !== 200 && x.status !== 429)));

@@ -19,10 +19,10 @@ export const LOCAL_DOORS = {
   "http-jwt": { mode: "http-jwt", extra: {} },
   "http-jwt with m2mClient": { mode: "http-jwt", extra: { m2mClient: true } },
   "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
-  "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 100, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
+  "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 120, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
   "api-key with apiKeyWithCognito": { mode: "api-key", extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 } },
   "alb-oidc": { mode: "alb-oidc", extra: {} },
-  "lambda-authorizer": { mode: "lambda-authorizer", extra: { authorizerPlans: ["name=free,rate=40,burst=40,quota=150,period=DAY", "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH"], throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
+  "lambda-authorizer": { mode: "lambda-authorizer", extra: { authorizerPlans: ["name=free,rate=40,burst=40,quota=120,period=DAY", "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH"], throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
 } as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
 
 let testKey: ReturnType<typeof newSigningKey> | undefined;

@@ -11,7 +11,7 @@ async function signed(creds: KnownCredentials, opts: { date?: Date; body?: strin
 }
 
 describe("local AWS services: SigV4 verification", () => {
-  const creds = { accessKeyId: "ASIAEXAMPLEEXAMPLE01", secretAccessKey: "secret", sessionToken: "token", expiration: Date.now() + 60_000 };
+  const creds = { accessKeyId: "ASIAEXAMPLEEXAMPLE01", secretAccessKey: "secret", sessionToken: "token", expiration: Date.now() + 24 * 3600_000 };
   const verify = (req: SignedRequest, lookup = (k: string) => (k === creds.accessKeyId ? creds : undefined)) =>
     verifySigV4(req, { service: "execute-api", region: "us-east-1", lookup });
 
