@@ -1,22 +1,58 @@
-import type { AuthMode } from "../handlers/authModes";
-import type { LocalOutputs } from "./localStack";
-import { TokenSet, clientCredentials, signInWithCode } from "./oauth";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Hash } from "@smithy/hash-node";
+import type { LocalInfo, LocalOutputs } from "./localStack";
+import { Browser, TokenSet, browse, clientCredentials, signInWithCode } from "./oauth";
 import type { SeedUser } from "./seedUsers";
 
 /**
  * How a client calls each door, as the README's "Calling each door" says, from the stack
- * outputs alone: which token the door expects, how it is sent, and how to get it.
+ * outputs alone: which token a door takes and how it is sent, SigV4 for `iam`, API keys, a load
+ * balancer's browser session; and what a door answers a request without credentials.
  */
 
 /** Stack outputs as a client reads them (`.local/outputs.json`, or a deployed stack's). */
-export type StackOutputs = Pick<LocalOutputs, "authMode" | "url" | "client" | "secrets"> & { local?: LocalOutputs["local"] };
+export type StackOutputs = Pick<LocalOutputs, "authMode" | "url" | "client" | "secrets"> & { region?: string; functionName?: string; local?: LocalInfo };
 
-/** Local mode for these doors comes in "Local mode, part 2". */
-export class DoorNotLocalYet extends Error {
-  constructor(mode: string) {
-    super(`local mode for the ${mode} door comes in "Local mode, part 2"; today it serves cognito and http-jwt`);
-    this.name = "DoorNotLocalYet";
-  }
+/** AWS credentials, or a provider of them (what the AWS SDK's credential providers return). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+export type AwsCredentialsSource = AwsCredentials | (() => Promise<AwsCredentials>);
+
+/** A request on its way out, before the caller's credentials are added. */
+export interface OutgoingRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What a caller adds to a request to prove who it is: a header, a cookie, a SigV4 signature, or several. */
+export type Credential = (req: OutgoingRequest) => Promise<OutgoingRequest>;
+
+export const withHeader = (name: string, value: string): Credential => async (req) => ({ ...req, headers: { ...req.headers, [name]: value } });
+
+export const combine = (...credentials: Credential[]): Credential => async (req) => {
+  for (const c of credentials) req = await c(req);
+  return req;
+};
+
+/**
+ * SigV4 for `execute-api`, as the AWS SDK's signer signs (README, "Calling each door"):
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+ */
+export function sigv4(credentials: AwsCredentialsSource, region: string, signingDate?: Date): Credential {
+  const signer = new SignatureV4({ service: "execute-api", region, credentials, sha256: Hash.bind(null, "sha256") });
+  return async (req) => {
+    const url = new URL(req.url);
+    const signed = await signer.sign({
+      method: req.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname,
+      query: Object.fromEntries(url.searchParams), headers: { ...req.headers, host: url.host }, body: req.body,
+    }, signingDate ? { signingDate } : {});
+    return { ...req, headers: signed.headers as Record<string, string> };
+  };
 }
 
 /** What a user presents at a door that takes user pool tokens. */
@@ -28,25 +64,32 @@ export interface UserTokenKind {
 }
 
 /**
- * - cognito: the ID token, as is (`Authorization: <idToken>`);
- * - http-jwt: an access token with the notes scopes, as a bearer token.
+ * - cognito, and api-key with `apiKeyWithCognito`: the ID token, as is (`Authorization: <idToken>`);
+ * - http-jwt: an access token with the notes scopes, as a bearer token;
+ * - lambda-authorizer: the token `client.tokenUse` names, as a bearer token;
+ * - iam, api-key alone and alb-oidc take no token (SigV4, a key, a session cookie).
  */
-export function userTokenKind(mode: AuthMode): UserTokenKind {
-  switch (mode) {
+export function userTokenKind(outputs: Pick<StackOutputs, "authMode" | "client">): UserTokenKind | undefined {
+  switch (outputs.authMode) {
     case "cognito":
       return { token: "id", scheme: "raw" };
     case "http-jwt":
       return { token: "access", scheme: "bearer" };
-    case "iam":
-    case "api-key":
-    case "alb-oidc":
     case "lambda-authorizer":
-      throw new DoorNotLocalYet(mode);
-    default: {
-      const unreachable: never = mode;
-      throw new Error(`unknown authMode ${unreachable}`);
-    }
+      return { token: outputs.client.tokenUse === "id" ? "id" : "access", scheme: "bearer" };
+    case "api-key":
+      return outputs.client.userPoolClientId ? { token: "id", scheme: "raw" } : undefined;
+    default:
+      return undefined;
   }
+}
+
+/** What a door answers a request without any credentials. */
+export function refusal(outputs: Pick<StackOutputs, "authMode" | "client">): { status: number; message?: string; what: string } {
+  if (outputs.authMode === "iam") return { status: 403, message: "Missing Authentication Token", what: "API Gateway's 403 for an unsigned request" };
+  if (outputs.authMode === "alb-oidc") return { status: 302, what: "the load balancer's redirect to the login" };
+  if (outputs.authMode === "api-key" && !userTokenKind(outputs)) return { status: 403, message: "Forbidden", what: "API Gateway's 403 for a request without a valid key" };
+  return { status: 401, message: "Unauthorized", what: "the authorizer's 401" };
 }
 
 /** The scopes a sign-in asks for: OpenID, plus the door's API scopes when it checks scopes. */
@@ -55,20 +98,48 @@ export function signInScopes(outputs: StackOutputs, only?: string[]): string[] {
   return ["openid", "email", "profile", ...api];
 }
 
-/** The local user pool's sign-in endpoints and the app client's callback, from outputs.json. */
-function codeFlowOf(outputs: StackOutputs, clientId: string) {
+/** Where a deployed stack's users sign in, when its outputs do not say (cognito, iam, api-key): `--cognito-domain`. */
+export interface SignInOptions {
+  /** The Cognito domain (https://<prefix>.auth.<region>.amazoncognito.com). */
+  cognitoDomain?: string;
+  /** A callback URL of the app client (the code flow stops at it; nothing needs to serve it). @default http://localhost:3000/callback */
+  callbackUrl?: string;
+}
+
+/** The user pool's sign-in endpoints and the app client's callback: the local pool's, else the outputs' or the options'. */
+function codeFlowOf(outputs: StackOutputs, clientId: string, opts: SignInOptions) {
   const idp = outputs.local?.idp;
-  if (!idp) throw new Error("outputs.json has no local identity provider (is this a local stack of a door with a user pool?)");
-  const client = idp.clients.find((c) => c.clientId === clientId);
-  const redirectUri = client?.callbackUrls[0] ?? idp.clients.find((c) => c.callbackUrls.length)?.callbackUrls[0];
-  if (!redirectUri) throw new Error(`no callback URL for client ${clientId}`);
-  return { authorizeEndpoint: idp.authorizeEndpoint, tokenEndpoint: idp.tokenEndpoint, redirectUri };
+  if (idp) {
+    const client = idp.clients.find((c) => c.clientId === clientId);
+    const redirectUri = client?.callbackUrls[0] ?? idp.clients.find((c) => c.callbackUrls.length)?.callbackUrls[0];
+    if (!redirectUri) throw new Error(`no callback URL for client ${clientId}`);
+    return { authorizeEndpoint: idp.authorizeEndpoint, tokenEndpoint: idp.tokenEndpoint, redirectUri };
+  }
+  const domain = opts.cognitoDomain?.replace(/\/$/, "");
+  const authorizeEndpoint = outputs.client.authorizeEndpoint ?? (domain && `${domain}/oauth2/authorize`);
+  const tokenEndpoint = outputs.client.tokenEndpoint ?? (domain && `${domain}/oauth2/token`);
+  if (!authorizeEndpoint || !tokenEndpoint) throw new Error("the outputs name no sign-in endpoints for this door: pass --cognito-domain https://<prefix>.auth.<region>.amazoncognito.com");
+  return { authorizeEndpoint, tokenEndpoint, redirectUri: opts.callbackUrl ?? "http://localhost:3000/callback" };
 }
 
 /** A user's tokens from the door's app client (or `clientId`), through the code flow with PKCE. */
-export function signIn(outputs: StackOutputs, user: Pick<SeedUser, "email" | "password">, opts: { clientId?: string; scopes?: string[] } = {}): Promise<TokenSet> {
+export function signIn(outputs: StackOutputs, user: Pick<SeedUser, "email" | "password">, opts: { clientId?: string; scopes?: string[] } & SignInOptions = {}): Promise<TokenSet> {
   const clientId = opts.clientId ?? String(outputs.client.userPoolClientId);
-  return signInWithCode({ ...codeFlowOf(outputs, clientId), clientId, scopes: signInScopes(outputs, opts.scopes), username: user.email, password: user.password });
+  return signInWithCode({ ...codeFlowOf(outputs, clientId, opts), clientId, scopes: signInScopes(outputs, opts.scopes), username: user.email, password: user.password });
+}
+
+/**
+ * A browser session at a load balancer that authenticates: the first request is sent to the
+ * login, the user signs in there, and the load balancer's cookies come back. Returns the Cookie
+ * header the browser then sends.
+ */
+export async function albSession(outputs: StackOutputs, user: Pick<SeedUser, "email" | "password">): Promise<string> {
+  const browser = new Browser();
+  const start = `${outputs.url.replace(/\/$/, "")}/me`;
+  const { res } = await browse(browser, start, { username: user.email, password: user.password });
+  const cookie = browser.cookieHeader(start);
+  if (!cookie) throw new Error(`no session after signing in at the load balancer (last answer ${res.status})`);
+  return cookie;
 }
 
 /** The machine client's access token (client credentials), when the stack has one. */
@@ -80,13 +151,15 @@ export function machineSignIn(outputs: StackOutputs, scopes: string[] = []): Pro
 }
 
 /** The token of a sign-in this door takes. */
-export function doorToken(mode: AuthMode, tokens: TokenSet): string {
-  const token = userTokenKind(mode).token === "id" ? tokens.id_token : tokens.access_token;
+export function doorToken(outputs: Pick<StackOutputs, "authMode" | "client">, tokens: TokenSet): string {
+  const kind = userTokenKind(outputs);
+  if (!kind) throw new Error(`the ${outputs.authMode} door takes no bearer token`);
+  const token = kind.token === "id" ? tokens.id_token : tokens.access_token;
   if (!token) throw new Error("the sign-in gave no such token");
   return token;
 }
 
 /** The Authorization header value for a token at this door. */
-export function authorization(mode: AuthMode, token: string): string {
-  return userTokenKind(mode).scheme === "bearer" ? `Bearer ${token}` : token;
+export function authorization(outputs: Pick<StackOutputs, "authMode" | "client">, token: string): string {
+  return userTokenKind(outputs)?.scheme === "bearer" ? `Bearer ${token}` : token;
 }

@@ -17,6 +17,8 @@ export interface IncomingRequest {
   method: string;
   /** The path without the stage and without the query string. */
   path: string;
+  /** The full path exactly as sent (percent-encoded, stage included): what a SigV4 signature covers. */
+  rawPath?: string;
   /** The raw query string, without `?`. */
   rawQuery?: string;
   /** Header names as received; repeated headers as arrays. */
@@ -143,6 +145,16 @@ export function restV1Event(req: IncomingRequest, ctx: RestContext): Record<stri
     },
     ...bodyOf(req),
   };
+}
+
+/**
+ * The input of a REST `REQUEST` Lambda authorizer: the request's headers, query, path parameters
+ * and request context, with `type` and the `methodArn` of the call.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
+ */
+export function restAuthorizerEvent(req: IncomingRequest, ctx: RestContext, methodArn: string): Record<string, unknown> {
+  const { body: _body, isBase64Encoded: _b64, ...request } = restV1Event(req, ctx);
+  return { type: "REQUEST", methodArn, ...request };
 }
 
 export interface HttpContext {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
+import { GroupDefinition, groupRoleClaims } from "../aws/userPool";
 import type { RecordedProgram } from "./recorded";
 import { PasswordPolicy, SeedUser, passwordPolicyViolations } from "./seedUsers";
 
@@ -13,8 +14,10 @@ import { PasswordPolicy, SeedUser, passwordPolicyViolations } from "./seedUsers"
  * like Cognito's:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
  * (ID token: `aud` = the app client, `token_use: "id"`, `cognito:username`, `cognito:groups`,
- * `email`; access token: `client_id`, `scope`, `token_use: "access"`, `username`,
- * `cognito:groups`, no `aud`; client credentials: `sub` = `client_id`).
+ * `cognito:roles` and `cognito:preferred_role` from the groups' roles (aws/userPool.ts), `email`;
+ * access token: `client_id`, `scope`, `token_use: "access"`, `username`, `cognito:groups`, no
+ * `aud`; client credentials: `sub` = `client_id`). The `/oauth2/userInfo` endpoint answers with
+ * the user's attributes only, as Cognito's does.
  *
  * Each pool is served under `http://127.0.0.1:<port>/<poolId>`, so the documented issuer
  * `https://cognito-idp.<region>.amazonaws.com/<poolId>` and the pool's domain
@@ -59,15 +62,25 @@ export interface LocalUserPool {
   /** An app client of this pool that no door trusts, present only locally (the "token of another client" checks). */
   otherClientId: string;
   groups: string[];
-  users: SeedUser[];
+  /** The recorded groups with their IAM roles and precedence (the ID token's role claims come from them). */
+  groupRoles: GroupDefinition[];
+  /** The pool's users: local/users.json, and those the admin API adds (npm run smoke --create-users). */
+  users: LocalUser[];
   /** Sign-in names: email when the pool signs in with email (`usernameAttributes`), else the username. */
   signsInWithEmail: boolean;
+}
+
+/** A user of a local pool; users.json's are confirmed, the admin API's wait for a permanent password. */
+export interface LocalUser extends SeedUser {
+  status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD";
 }
 
 export interface LocalIdp {
   /** http://127.0.0.1:<port> */
   url: string;
   pools: LocalUserPool[];
+  /** The pool a documented issuer (`https://cognito-idp.<region>.amazonaws.com/<poolId>`) or a local one names. */
+  poolByIssuer(issuer: string): LocalUserPool | undefined;
   /** A documented AWS issuer or domain URL (or any string containing one) with local URLs in its place. */
   localize(value: string): string;
   close(): Promise<void>;
@@ -79,6 +92,11 @@ export interface IdpOptions {
   /** Keeps the signing key here (so tokens survive a restart); a fresh key otherwise. */
   dataDir?: string;
   port?: number;
+  /**
+   * Maps recorded URLs of the stack's own front door (a load balancer's names) to the local
+   * ones, for app clients' callback URLs: the ALB's login returns to the name the client used.
+   */
+  localizeUrl?: (url: string) => string;
 }
 
 /** Cognito's default token validity units: hours for access and ID tokens (UserPoolClient TokenValidityUnits). */
@@ -94,10 +112,10 @@ export function effectiveGroups(user: SeedUser, poolGroups: string[]): string[] 
 }
 
 /** The pool's clients from the recorded UserPoolClient inputs (ids as the program sees them). */
-function clientsOf(program: RecordedProgram, poolId: string, resourceScopes: string[]): LocalClient[] {
+function clientsOf(program: RecordedProgram, poolId: string, resourceScopes: string[], localizeUrl: (url: string) => string): LocalClient[] {
   return program.ofType("aws:cognito/userPoolClient:UserPoolClient")
     .filter((c) => c.inputs.userPoolId === poolId)
-    .map((c) => clientFrom(program.idOf(c), c.name, c.inputs, resourceScopes));
+    .map((c) => clientFrom(program.idOf(c), c.name, { ...c.inputs, callbackUrls: [...new Set((c.inputs.callbackUrls ?? []).map(localizeUrl))] }, resourceScopes));
 }
 
 function clientFrom(clientId: string, name: string, inputs: Record<string, any>, resourceScopes: string[]): LocalClient {
@@ -158,13 +176,14 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     const poolId = opts.program.idOf(poolResource);
     const region = regionOf(opts.program.stateOf(poolResource).arn);
     const resourceScopes = resourceScopesOf(opts.program, poolId);
-    const groups = opts.program.ofType("aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === poolId).map((g) => String(g.inputs.name));
+    const groupResources = opts.program.ofType("aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === poolId);
+    const groups = groupResources.map((g) => String(g.inputs.name));
     const policy: PasswordPolicy = poolResource.inputs.passwordPolicy ?? {};
     for (const u of opts.users) {
       const missing = passwordPolicyViolations(policy, u.password);
       if (missing.length) throw new Error(`local/users.json: ${u.username}'s password does not meet the user pool's password policy (needs ${missing.join(", ")})`);
     }
-    const recordedClients = clientsOf(opts.program, poolId, resourceScopes);
+    const recordedClients = clientsOf(opts.program, poolId, resourceScopes, opts.localizeUrl ?? ((u) => u));
     const spa = recordedClients.find((c) => c.flows.includes("code"));
     const other = clientFrom(`local-other-client-of-${poolId}`, "local-other", {
       allowedOauthFlowsUserPoolClient: true, allowedOauthFlows: ["code"], allowedOauthScopes: [...OIDC_SCOPES.slice(0, 3), ...resourceScopes],
@@ -184,7 +203,8 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       clients: [...recordedClients, other],
       otherClientId: other.clientId,
       groups,
-      users: opts.users.map((u) => ({ ...u, groups: effectiveGroups(u, groups) })),
+      groupRoles: groupResources.map((g) => ({ name: String(g.inputs.name), roleArn: g.inputs.roleArn || undefined, precedence: g.inputs.precedence })),
+      users: opts.users.map((u) => ({ ...u, groups: effectiveGroups(u, groups), status: "CONFIRMED" as const })),
       signsInWithEmail: (poolResource.inputs.usernameAttributes ?? []).includes("email"),
     };
     pools.push(pool);
@@ -205,6 +225,7 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     const rest = req.url.split("?")[0];
     if (rest === "/login" || rest.startsWith("/interaction/")) void login(app.provider, app.pool, req, res);
     else if (rest === "/local/expired-copy" && req.method === "POST") void expiredCopy(app.pool, jwk, req, res);
+    else if (rest === "/oauth2/userInfo") void userInfo(app.pool, jwk, req, res);
     else app.callback(req, res);
   });
 
@@ -212,6 +233,7 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   return {
     url,
     pools,
+    poolByIssuer: (issuer) => pools.find((p) => p.issuer === issuer || p.awsIssuer === issuer),
     localize: (value) => replacements.reduce((v, [aws, local]) => v.split(aws).join(local), value),
     close: () => new Promise((resolve) => {
       server.close(() => resolve());
@@ -221,7 +243,7 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
 }
 
 function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: object): any {
-  const bySub = new Map(pool.users.map((u) => [u.sub, u]));
+  const bySub = { get: (sub: string) => pool.users.find((u) => u.sub === sub && u.status === "CONFIRMED") };
   const clientOf = (id: string) => pool.clients.find((c) => c.clientId === id);
   const resourceScopesOfClient = (id: string) => (clientOf(id)?.scopes ?? []).filter((s) => !OIDC_SCOPES.includes(s));
   const userClaims = (u: SeedUser) => ({ "cognito:username": u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) });
@@ -240,13 +262,16 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     pkce: { required: () => false },
     scopes: ["openid", "email", "profile"],
     // Cognito ID tokens carry a jti (the handler matches the REST authorizer's claims to the token by it).
-    claims: { openid: ["sub", "cognito:username", "cognito:groups", "token_use", "jti"], email: ["email", "email_verified"] },
+    claims: { openid: ["sub", "cognito:username", "cognito:groups", "cognito:roles", "cognito:preferred_role", "token_use", "jti"], email: ["email", "email_verified"] },
     conformIdTokenClaims: false,
     findAccount: async (_ctx: unknown, sub: string) => {
       const u = bySub.get(sub);
       return u && {
         accountId: sub,
-        claims: async (use: string) => ({ sub, email: u.email, email_verified: true, ...userClaims(u), ...(use === "id_token" ? { token_use: "id", jti: crypto.randomUUID() } : {}) }),
+        claims: async (use: string) => ({
+          sub, email: u.email, email_verified: true, ...userClaims(u),
+          ...(use === "id_token" ? { token_use: "id", jti: crypto.randomUUID(), ...groupRoleClaims(pool.groupRoles, u.groups) } : {}),
+        }),
       };
     },
     // Cognito shows no consent screen: a signed-in user gets what the client may ask for.
@@ -255,7 +280,7 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       const grant = new ctx.oidc.provider.Grant({ clientId, accountId: ctx.oidc.session.accountId });
       const requested = String(ctx.oidc.params.scope ?? "").split(" ");
       grant.addOIDCScope(requested.filter((s) => OIDC_SCOPES.includes(s) && clientOf(clientId)?.scopes.includes(s)).join(" "));
-      grant.addOIDCClaims(["email", "email_verified", "cognito:username", "cognito:groups", "token_use", "jti"]);
+      grant.addOIDCClaims(["email", "email_verified", "cognito:username", "cognito:groups", "cognito:roles", "cognito:preferred_role", "token_use", "jti"]);
       grant.addResourceScope(RESOURCE, requested.filter((s) => resourceScopesOfClient(clientId).includes(s)).join(" "));
       await grant.save();
       return grant;
@@ -348,8 +373,8 @@ async function login(provider: any, pool: LocalUserPool, req: http.IncomingMessa
     const { username = "", password = "" } = await formBody(req);
     // usernameConfiguration.caseSensitive false: sign-in names compare case-insensitively.
     const name = username.trim().toLowerCase();
-    const user = pool.users.find((u) => (pool.signsInWithEmail ? u.email.toLowerCase() === name : false) || u.username.toLowerCase() === name);
-    if (!user || user.password !== password) {
+    const user = findUser(pool, name);
+    if (!user || user.password !== password || user.status !== "CONFIRMED") {
       // Cognito's wording, the same for an unknown user and a wrong password (preventUserExistenceErrors).
       res.writeHead(401, { "content-type": "text/plain" }).end("Incorrect username or password.\n");
       return;
@@ -357,6 +382,35 @@ async function login(provider: any, pool: LocalUserPool, req: http.IncomingMessa
     await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
   } catch (err) {
     res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
+  }
+}
+
+/** A user by sign-in name: the email when the pool signs in with email, or the username (case-insensitively). */
+export function findUser(pool: LocalUserPool, name: string): LocalUser | undefined {
+  const n = name.trim().toLowerCase();
+  return pool.users.find((u) => (pool.signsInWithEmail && u.email.toLowerCase() === n) || u.username.toLowerCase() === n);
+}
+
+/**
+ * `/oauth2/userInfo`: the attributes of the user an access token of this pool was issued to, for
+ * a token with the `openid` scope; Cognito answers with user attributes (`sub`, `email`,
+ * `email_verified` as a string, `username`), never the token's group claims.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html
+ */
+async function userInfo(pool: LocalUserPool, jwk: crypto.JsonWebKey & { kid: string }, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const jose = await import("jose");
+  const refuse = (description: string) => res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer error="invalid_token", error_description="${description}"` })
+    .end(JSON.stringify({ error: "invalid_token", error_description: description }));
+  const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
+  if (!token) return void refuse("Access token is missing");
+  try {
+    const key = crypto.createPublicKey(crypto.createPrivateKey({ key: jwk, format: "jwk" }));
+    const { payload } = await jose.jwtVerify(token, key, { issuer: pool.issuer, algorithms: ["RS256"] });
+    const user = pool.users.find((u) => u.sub === payload.sub && u.status === "CONFIRMED");
+    if (payload.token_use !== "access" || !String(payload.scope ?? "").split(" ").includes("openid") || !user) return void refuse("Access token does not contain openid scope");
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sub: user.sub, email_verified: "true", email: user.email, username: user.username }));
+  } catch {
+    refuse("Access token is invalid or expired");
   }
 }
 

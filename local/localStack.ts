@@ -2,26 +2,41 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackSettings } from "../handlers/env";
 import type { StackRun } from "../offline/runStack";
+import { LocalIam } from "./aws/iam";
+import { identityPoolApi } from "./aws/identityPool";
+import { lambdaApi } from "./aws/lambdaApi";
+import { listenForAws } from "./aws/server";
+import { stsApi } from "./aws/sts";
+import { userPoolAdminApi } from "./aws/userPoolAdmin";
 import { ensureTables, startDynalite } from "./dynamo";
-import { GatewayDeps, LocalGateway, gatewaysOf, serveGateways } from "./gateways";
+import { GatewayDeps, LocalGateway, gatewaysOf, listenForGateways } from "./gateways";
 import { KeySets } from "./gateways/jwt";
+import { LocalApiKey, localApiKeys } from "./gateways/usagePlans";
 import { LocalIdp, startIdp } from "./idp";
 import { LocalLambda, startLambda } from "./lambda";
 import { acquireLock, noteLockUrl } from "./lock";
-import { recordedProgram } from "./recorded";
+import { RecordedProgram, recordedProgram } from "./recorded";
 import { S3RVER_CREDENTIALS, startS3 } from "./s3";
 import { SeedUser, loadUsers } from "./seedUsers";
 
 /**
  * Local mode: the recorded program's front door on 127.0.0.1, with the services behind it
- * (dynalite, S3, the user pool's stand-in, the real handler), each configured from the
- * resources the program registers.
+ * (dynalite, S3, the user pool's stand-in, the identity pool, STS, the real functions), each
+ * configured from the resources the program registers.
  */
+
+/** Credentials local mode prints: what a principal outside the services would hold. */
+export interface LocalCredentials {
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
 
 /** What local mode adds to the stack outputs: how to reach the local services and the test users. */
 export interface LocalInfo {
   stack: string;
-  /** The emulated API and stage. */
+  /** The emulated front doors. */
   gateway: string;
   /** The user pool's stand-in, when the program has a user pool. */
   idp?: {
@@ -40,7 +55,21 @@ export interface LocalInfo {
   /** The stack's admin group and CORS origins, as the program hands them to the function. */
   adminGroup: string;
   corsOrigins: string[];
-  endpoints: { dynamodb: string; s3: string };
+  /** `aws`: the one endpoint of the local AWS APIs (STS, identity pool, user pool admin API, Lambda Invoke). */
+  endpoints: { dynamodb: string; s3: string; aws: string };
+  /**
+   * Credentials of principals outside the stack: the account's administrator (for an operator's
+   * tools) and each AWS principal of another account that a recorded trust policy names, with
+   * the role it may assume and the external id the trust policy asks for.
+   */
+  principals: {
+    operator: LocalCredentials;
+    trusted: (LocalCredentials & { roleArn: string; externalId?: string; orgId?: string })[];
+  };
+  /** The recorded usage plans of the stage (throttle and quota), with the ids of their keys. */
+  usagePlans: { name: string; keyIds: string[]; rateLimit?: number; burstLimit?: number; quota?: { limit: number; period: string } }[];
+  /** Local-only: re-dates a load balancer's session cookie into the past (the contract's expired-cookie check). */
+  albExpiredSessionEndpoint?: string;
   dataDir: string;
 }
 
@@ -68,6 +97,8 @@ export interface LocalStackOptions {
   port?: number;
   /** The user pool's port (a fixed one keeps the issuer, so tokens survive a restart); 0 picks a free one. @default 0 */
   idpPort?: number;
+  /** The local AWS endpoint's port; 0 picks a free one. @default 0 */
+  awsPort?: number;
   users?: SeedUser[];
   log?: (line: string) => void;
 }
@@ -76,13 +107,19 @@ export interface RunningLocalStack {
   outputs: LocalOutputs;
   gateways: LocalGateway[];
   lambda: LocalLambda;
+  iam: LocalIam;
+  idp?: LocalIdp;
   close(): Promise<void>;
+}
+
+/** Replaces every occurrence of each recorded value in a string. */
+export function replaceAll(value: string, replacements: [string, string][]): string {
+  return replacements.reduce((v, [from, to]) => (from ? v.split(from).join(to) : v), value);
 }
 
 /** Replaces every occurrence of each recorded value in a JSON value (deep). */
 export function replaceDeep<T>(value: T, replacements: [string, string][]): T {
-  const swap = (s: string) => replacements.reduce((v, [from, to]) => (from ? v.split(from).join(to) : v), s);
-  const walk = (v: unknown): unknown => (typeof v === "string" ? swap(v) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  const walk = (v: unknown): unknown => (typeof v === "string" ? replaceAll(v, replacements) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
   return walk(value) as T;
 }
 
@@ -90,68 +127,114 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
   const log = opts.log ?? ((line: string) => console.log(line));
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const program = recordedProgram(opts.run);
+  const region = String(program.run.outputs.region ?? "us-east-1");
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
     closers.push(acquireLock(opts.dataDir, opts.port ?? 3000));
-    // The gateways first: a front door local mode cannot emulate yet stops here, before any service starts.
+    // The front door's port and the AWS endpoint first: the services are configured with their URLs.
+    const front = await listenForGateways(opts.port ?? 3000, log);
+    closers.push(front.close);
+    const aws = await listenForAws(opts.awsPort ?? 0, log);
+    closers.push(aws.close);
+
+    // The gateways next: a front door local mode cannot emulate stops here, before any service starts.
     let lambda: LocalLambda | undefined;
     let idp: LocalIdp | undefined;
+    let replacements: [string, string][] = [];
+    const iam = new LocalIam(program);
+    const apiKeys = localApiKeys(program);
     const deps: GatewayDeps = {
       program,
       get lambda() {
         return lambda!;
       },
-      localize: (v) => idp?.localize(v) ?? v,
+      localize: (v) => replaceAll(v, replacements),
       keys: new KeySets(),
+      iam,
+      apiKeys,
+      idp: () => idp,
+      aws: { endpoint: aws.origin, add: aws.add },
       log,
     };
     const gateways = gatewaysOf(deps);
 
+    // The front door's recorded URLs, and the stack's url output (a DNS name that points at it), are the local origin.
+    const urls: [string, string][] = gateways.map((g) => [g.invokeUrl.replace(/\/$/, ""), `${front.origin}${g.basePath}`]);
+    const stackUrl = String(program.run.outputs.url ?? "");
+    if (stackUrl && replaceAll(stackUrl, urls) === stackUrl) urls.push([new URL(stackUrl).origin, front.origin]);
+    replacements = urls;
+
     const [dynamo, s3, startedIdp] = await Promise.all([
       startDynalite({ path: path.join(opts.dataDir, "dynamodb") }),
       startS3(program, path.join(opts.dataDir, "s3")),
-      program.ofType("aws:cognito/userPool:UserPool").length ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir, port: opts.idpPort ?? 0 }) : Promise.resolve(undefined),
+      program.ofType("aws:cognito/userPool:UserPool").length
+        ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir, port: opts.idpPort ?? 0, localizeUrl: (u) => replaceAll(u, urls) })
+        : Promise.resolve(undefined),
     ]);
     closers.push(dynamo.close, s3.close, ...(startedIdp ? [startedIdp.close] : []));
     idp = startedIdp;
-    const region = String(opts.run.outputs.region ?? "us-east-1");
+    // Recorded (mock) values -> local ones: the user pools' issuers and domains, client secrets, API key values, URLs.
+    replacements = [...(idp ? poolReplacements(idp) : []), ...secretReplacements(program, idp, apiKeys), ...urls];
+
     await ensureTables(dynamo.endpoint, program.ofType("aws:dynamodb/table:Table").map((t) => ({ name: String(program.stateOf(t).name), inputs: t.inputs })), region);
     lambda = startLambda(program, {
-      // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
-      endpoints: { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint },
+      endpoints: {
+        // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albOidc.ts;
+        // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>).
+        ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
+      },
       credentials: S3RVER_CREDENTIALS,
       localize: deps.localize,
     });
-    const server = await serveGateways(gateways, opts.port ?? 3000, log);
-    closers.push(server.close);
+    aws.add(
+      stsApi({ iam, region, log }),
+      identityPoolApi({ program, iam, idp: () => idp, keys: deps.keys, log }),
+      userPoolAdminApi({ program, iam, idp: () => idp, region, log }),
+      lambdaApi({ iam, lambda: () => lambda!, region }),
+    );
+    front.serve(gateways);
 
-    const outputs = localOutputs(opts, program, gateways, server.origin, lambda, idp, { dynamodb: dynamo.endpoint, s3: s3.endpoint });
+    const outputs = localOutputs(opts, program, gateways, lambda, idp, iam, apiKeys, replacements, { dynamodb: dynamo.endpoint, s3: s3.endpoint, aws: aws.origin });
     fs.writeFileSync(path.join(opts.dataDir, "outputs.json"), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
     noteLockUrl(opts.dataDir, outputs.url);
-    return { outputs, gateways, lambda, close: closeAll };
+    return { outputs, gateways, lambda, iam, idp, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
   }
 }
 
-function localOutputs(opts: LocalStackOptions, program: ReturnType<typeof recordedProgram>, gateways: LocalGateway[], origin: string, lambda: LocalLambda, idp: LocalIdp | undefined, endpoints: LocalInfo["endpoints"]): LocalOutputs {
-  // Recorded (mock) values -> local ones: stage URLs, the pool's issuer and domain, client secrets.
-  const replacements: [string, string][] = [
-    ...gateways.map((g): [string, string] => [g.invokeUrl.replace(/\/$/, ""), `${origin}${g.basePath}`]),
-    ...(idp?.pools ?? []).flatMap((p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][]),
+function poolReplacements(idp: LocalIdp): [string, string][] {
+  return idp.pools.flatMap((p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][]);
+}
+
+/** The mocks' client secrets and API key values -> the ones the local services generated. */
+function secretReplacements(program: RecordedProgram, idp: LocalIdp | undefined, apiKeys: LocalApiKey[]): [string, string][] {
+  return [
     ...program.ofType("aws:cognito/userPoolClient:UserPoolClient").flatMap((c): [string, string][] => {
       const local = idp?.pools.flatMap((p) => p.clients).find((l) => l.clientId === program.idOf(c));
       const mock = program.stateOf(c).clientSecret;
       return mock && local?.secret ? [[mock, local.secret]] : [];
     }),
+    ...apiKeys.map((k): [string, string] => [k.recordedValue, k.value]),
   ];
-  const recorded = opts.run.revealedOutputs ?? opts.run.outputs;
-  const env = stackSettings.decode(lambda.functions[0]?.environment ?? {});
+}
+
+function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateways: LocalGateway[], lambda: LocalLambda, idp: LocalIdp | undefined, iam: LocalIam, apiKeys: LocalApiKey[], replacements: [string, string][], endpoints: LocalInfo["endpoints"]): LocalOutputs {
+  const recorded = program.run.revealedOutputs ?? program.run.outputs;
+  const api = lambda.functions.find((f) => f.environment.AUTH_MODE) ?? lambda.functions[0];
+  const env = stackSettings.decode(api?.environment ?? {});
   const pool = idp?.pools[0];
+  const credentialsOf = (c: ReturnType<LocalIam["issue"]>): LocalCredentials => ({ arn: c.principal.arn, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) });
+  const plans = program.ofType("aws:apigateway/usagePlan:UsagePlan");
+  const planKeys = program.ofType("aws:apigateway/usagePlanKey:UsagePlanKey");
+  const alb = program.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
   return {
     ...replaceDeep(recorded, replacements),
     local: {
@@ -169,10 +252,27 @@ function localOutputs(opts: LocalStackOptions, program: ReturnType<typeof record
           clients: pool.clients.map(({ clientId, name, flows, scopes, callbackUrls }) => ({ clientId, name, flows, scopes, callbackUrls })),
         },
       } : {}),
-      users: pool?.users ?? [],
+      users: (pool?.users ?? []).map(({ username, email, password, sub, groups }) => ({ username, email, password, sub, groups })),
       adminGroup: env.adminGroup,
       corsOrigins: env.corsOrigins,
       endpoints,
+      principals: {
+        operator: credentialsOf(iam.issue(iam.operator(), { longTerm: true })),
+        trusted: iam.trustedOutsiders().map((t) => ({
+          ...credentialsOf(iam.issue(iam.outsider(t.principal), { ttlSeconds: 12 * 3600 })),
+          roleArn: t.roleArn,
+          ...(t.externalId ? { externalId: t.externalId } : {}),
+          ...(t.orgId ? { orgId: t.orgId } : {}),
+        })),
+      },
+      usagePlans: plans.map((p) => ({
+        name: p.name,
+        keyIds: planKeys.filter((k) => k.inputs.usagePlanId === program.idOf(p)).map((k) => String(k.inputs.keyId)).filter((id) => apiKeys.some((a) => a.id === id)),
+        rateLimit: p.inputs.throttleSettings?.rateLimit,
+        burstLimit: p.inputs.throttleSettings?.burstLimit,
+        ...(p.inputs.quotaSettings ? { quota: { limit: p.inputs.quotaSettings.limit, period: p.inputs.quotaSettings.period } } : {}),
+      })),
+      ...(alb ? { albExpiredSessionEndpoint: `${endpoints.aws}/local/alb/${encodeURIComponent(alb.name)}/expired-session` } : {}),
       dataDir: path.resolve(opts.dataDir),
     },
   } as LocalOutputs;

@@ -2,9 +2,10 @@ import * as crypto from "crypto";
 
 /**
  * OAuth 2.0 clients as a user's tools run them, with fetch only: the authorization-code flow
- * with PKCE (RFC 7636) through the sign-in form, and client credentials. Nothing here knows how
- * the provider is built: it follows the redirects of the authorize endpoint, posts the form it
- * lands on, and reads the code from the redirect to the callback URL.
+ * with PKCE (RFC 7636) through the sign-in form, and client credentials; and a small browser for
+ * sign-ins that a server runs (a load balancer's). Nothing here knows how the provider is built:
+ * it follows the redirects, posts the sign-in form it lands on (with its hidden fields), and reads
+ * the code from the redirect to the callback URL.
  */
 
 export interface TokenSet {
@@ -17,19 +18,86 @@ export interface TokenSet {
 
 export class OAuthError extends Error {}
 
-/** A tiny cookie jar: the sign-in pages keep their interaction state in cookies. */
-class Browser {
-  private readonly jar = new Map<string, string>();
+/**
+ * A small browser: follows nothing by itself, keeps cookies per host (a cookie set with
+ * `Max-Age=0` is removed), so sign-in pages and a load balancer's session work as in a browser.
+ */
+export class Browser {
+  private readonly jars = new Map<string, Map<string, string>>();
+  /** The cookies this browser holds for a URL's host, as a Cookie header value. */
+  cookieHeader(url: string): string {
+    return [...(this.jars.get(new URL(url).host) ?? new Map())].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
   async go(url: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookie = this.cookieHeader(url);
     const res = await fetch(url, { ...init, redirect: "manual", headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> ?? {}) } });
+    const jar = this.jars.get(new URL(url).host) ?? new Map<string, string>();
+    this.jars.set(new URL(url).host, jar);
     for (const set of res.headers.getSetCookie()) {
-      const [pair] = set.split(";");
+      const [pair, ...attributes] = set.split(";");
       const eq = pair.indexOf("=");
-      this.jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
+      const name = pair.slice(0, eq).trim();
+      if (attributes.some((a) => /^\s*max-age=0\s*$/i.test(a))) jar.delete(name);
+      else jar.set(name, pair.slice(eq + 1));
     }
     return res;
   }
+}
+
+/**
+ * The sign-in form of a page: the first form with a password field, its action (relative to the
+ * page), its hidden fields (a hosted UI's CSRF token), and which fields take the name and password.
+ */
+export function signInForm(html: string, pageUrl: string): { action: string; fields: Record<string, string>; userField: string; passwordField: string } | undefined {
+  for (const [, attrs, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
+    const inputs = [...inner.matchAll(/<input\b([^>]*)>/gi)].map(([, a]) => ({
+      name: /\bname="([^"]*)"/i.exec(a)?.[1],
+      type: (/\btype="([^"]*)"/i.exec(a)?.[1] ?? "text").toLowerCase(),
+      value: /\bvalue="([^"]*)"/i.exec(a)?.[1] ?? "",
+    })).filter((i) => i.name);
+    const password = inputs.find((i) => i.type === "password");
+    const user = inputs.find((i) => ["text", "email"].includes(i.type));
+    if (!password || !user) continue;
+    const action = /\baction="([^"]*)"/i.exec(attrs)?.[1]?.replace(/&amp;/g, "&");
+    return {
+      action: new URL(action || pageUrl, pageUrl).href,
+      fields: Object.fromEntries(inputs.filter((i) => i.type === "hidden").map((i) => [i.name!, i.value.replace(/&amp;/g, "&")])),
+      userField: user.name!,
+      passwordField: password.name!,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Goes to `url` as a browser: follows redirects, and on a page with a sign-in form posts the
+ * user's name and password. Stops at the first answer that is not a redirect, or at a redirect
+ * `stop` accepts (not followed). Returns that answer and the URL it came from.
+ */
+export async function browse(browser: Browser, url: string, who: { username: string; password: string }, stop: (location: string) => boolean = () => false): Promise<{ res: Response; url: string; location?: string }> {
+  let current = url;
+  let res = await browser.go(current);
+  let posted = false;
+  for (let hops = 0; hops < 12; hops++) {
+    const location = res.headers.get("location");
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, current).href;
+      if (stop(next)) return { res, url: current, location: next };
+      current = next;
+      res = await browser.go(current);
+      continue;
+    }
+    if (res.status === 200 && (res.headers.get("content-type") ?? "").includes("text/html") && !posted) {
+      const form = signInForm(await res.text(), current);
+      if (!form) return { res, url: current };
+      posted = true;
+      res = await browser.go(form.action, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ ...form.fields, [form.userField]: who.username, [form.passwordField]: who.password }).toString() });
+      if (res.status >= 400) throw new OAuthError(`sign-in refused (${res.status}): ${(await res.text()).trim().slice(0, 200)}`);
+      continue;
+    }
+    return { res, url: current };
+  }
+  throw new OAuthError(`too many redirects from ${url}`);
 }
 
 export interface CodeFlowRequest {
@@ -44,26 +112,14 @@ export interface CodeFlowRequest {
 
 /** Signs a user in with the authorization-code flow and PKCE (S256), posting the sign-in form. */
 export async function signInWithCode(r: CodeFlowRequest): Promise<TokenSet> {
-  const browser = new Browser();
   const verifier = crypto.randomBytes(32).toString("base64url");
   const state = crypto.randomBytes(12).toString("base64url");
   const query = new URLSearchParams({
     client_id: r.clientId, response_type: "code", redirect_uri: r.redirectUri, scope: r.scopes.join(" "), state,
     code_challenge: crypto.createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
   });
-  let res = await browser.go(`${r.authorizeEndpoint}?${query}`);
-  let location = res.headers.get("location");
-  for (let hops = 0; location && !location.startsWith(r.redirectUri) && hops < 5; hops++) {
-    const url = new URL(location, r.authorizeEndpoint).href;
-    res = await browser.go(url);
-    if (res.status === 200 && (res.headers.get("content-type") ?? "").includes("text/html")) {
-      // The sign-in form: post the credentials back to it.
-      res = await browser.go(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ username: r.username, password: r.password }).toString() });
-      if (res.status >= 400) throw new OAuthError(`sign-in refused (${res.status}): ${(await res.text()).trim()}`);
-    }
-    location = res.headers.get("location");
-  }
-  if (!location?.startsWith(r.redirectUri)) throw new OAuthError(`the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ${(await res.text()).slice(0, 200)}`);
+  const { res, location } = await browse(new Browser(), `${r.authorizeEndpoint}?${query}`, r, (l) => l.startsWith(r.redirectUri));
+  if (!location) throw new OAuthError(`the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ${(await res.text()).slice(0, 200)}`);
   const callback = new URL(location);
   if (callback.searchParams.get("error")) throw new OAuthError(`${callback.searchParams.get("error")}: ${callback.searchParams.get("error_description") ?? ""}`);
   if (callback.searchParams.get("state") !== state) throw new OAuthError("the state came back changed");

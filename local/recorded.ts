@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { RecordedResource } from "../offline/mocks";
 import { StackRun, readStackFile, runStack } from "../offline/runStack";
 
@@ -18,7 +19,40 @@ export interface RecordedProgram {
   byId(type: string, id: string): RecordedResource | undefined;
 }
 
-export function recordedProgram(run: StackRun): RecordedProgram {
+/** API Gateway's ids: 10 lower-case letters and digits (what an API's ARNs and URLs carry). */
+const API_ID = /^[a-z0-9]{10}$/;
+const API_TYPES = ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"];
+
+/**
+ * The run with each API's id as API Gateway assigns one (10 letters and digits), everywhere the
+ * recorded resources and outputs name it (ARNs, URLs, stages, permissions, policies). The mocks
+ * name ids after resources (`door-api-id`), which no deployed API has and code that parses ARNs as
+ * AWS writes them rightly refuses. The new id is derived from the old one, so it is stable.
+ * https://docs.aws.amazon.com/apigateway/latest/api/API_RestApi.html
+ */
+export function withServiceIds(run: StackRun): StackRun {
+  const swaps = run.resources
+    .filter((r) => API_TYPES.includes(r.type) && !API_ID.test(String(r.state.id)))
+    .map((r) => [String(r.state.id), createHash("sha256").update(String(r.state.id)).digest("base64").replace(/[^a-z0-9]/g, "").padEnd(10, "0").slice(0, 10)] as const);
+  if (swaps.length === 0) return run;
+  const patterns = swaps.map(([from, to]) => [new RegExp(`(?<![\\w-])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), to] as const);
+  const walk = (v: unknown): unknown => (typeof v === "string" ? patterns.reduce((s, [re, to]) => s.replace(re, to), v)
+    : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  return walk(run) as StackRun;
+}
+
+/** Pulumi's mark on a secret value in recorded inputs. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** The run with secret inputs in the clear (local mode configures its services with them, as AWS does). */
+export function revealSecrets<T>(value: T): T {
+  const walk = (v: unknown): unknown => (Array.isArray(v) ? v.map(walk)
+    : v && typeof v === "object" ? (SECRET_SIG in v ? walk((v as unknown as { value: unknown }).value) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))) : v);
+  return walk(value) as T;
+}
+
+export function recordedProgram(recorded: StackRun): RecordedProgram {
+  const run = withServiceIds({ ...recorded, resources: revealSecrets(recorded.resources) });
   const ofType = (type: string) => run.resources.filter((r) => r.type === type);
   return {
     run,
@@ -37,14 +71,23 @@ export interface StackChoice {
   door?: string;
 }
 
-/** The stack config as `npm run plan` builds it: Pulumi.<stack>.yaml, then overrides, then the door. */
-export function stackConfig(choice: StackChoice): Record<string, unknown> {
-  return { ...readStackFile(choice.stack), ...choice.overrides, ...(choice.door ? { authMode: choice.door } : {}) };
+/**
+ * The stack config as `npm run plan` builds it (Pulumi.<stack>.yaml, then overrides, then the
+ * door), over the door's example config for the keys that only a deployment needs and the stack
+ * file may lack (an ALB's certificate and domain name, api-key's clients): `defaulted` names them.
+ */
+export function stackConfig(choice: StackChoice): Record<string, unknown> & { defaulted?: string[] } {
+  const chosen = { ...readStackFile(choice.stack), ...choice.overrides, ...(choice.door ? { authMode: choice.door } : {}) };
+  // Loaded here only: the registry loads every door's component.
+  const { DOORS } = require("../components/doors/registry") as typeof import("../components/doors/registry");
+  const example: Record<string, unknown> = DOORS[chosen.authMode as keyof typeof DOORS]?.minimalConfig ?? {};
+  const defaulted = Object.keys(example).filter((k) => !(k in chosen));
+  return { ...Object.fromEntries(defaulted.map((k) => [k, example[k]])), ...chosen, ...(defaulted.length ? { defaulted } : {}) };
 }
 
 /** Runs the real program under mocks for that config (memoized per config, as for the plan and the tests). */
 export async function recordStack(choice: StackChoice): Promise<StackRun> {
-  const config = stackConfig(choice);
+  const { defaulted: _defaulted, ...config } = stackConfig(choice);
   const run = await runStack({ stack: choice.stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
   if (run.error) throw new Error(`the program stopped: ${run.error}`);
   return run;

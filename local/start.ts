@@ -5,27 +5,63 @@
  * recorded resources. Ctrl-C stops everything.
  */
 import * as path from "path";
-import type { AuthMode } from "../handlers/authModes";
 import { DEFAULT_DATA_DIR, LocalArgs, parseLocalArgs, runCli, runningOutputs } from "./cli";
-import { DoorNotLocalYet, authorization, userTokenKind } from "./doorClient";
+import { authorization, userTokenKind } from "./doorClient";
 import { NotEmulatedYet } from "./gateways";
 import { LocalOutputs, startLocalStack } from "./localStack";
 import { AlreadyRunning } from "./lock";
 import { recordStack, stackConfig } from "./recorded";
 
-/** How to call the door from a shell, with the token command first (README, "Calling each door"). */
+/** How to call the door from a shell, credentials first (README, "Calling each door"). */
 export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
-  const mode = outputs.authMode as AuthMode;
   const url = outputs.url.replace(/\/$/, "");
-  const header = authorization(mode, "$TOKEN");
   const [a] = outputs.local.users;
-  const lines = [
-    `  TOKEN=$(npm run -s token -- --user ${a?.username ?? "alice"}${dataDirFlag})`,
-    `  curl -H "Authorization: ${header}" ${url}/notes`,
-    `  curl -H "Authorization: ${header}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-    `  curl -H "Authorization: ${header}" ${url}/me`,
-  ];
-  if (userTokenKind(mode).token === "access") lines.push(`  TOKEN=$(npm run -s token -- --user ${a?.username ?? "alice"} --scope ${outputs.client.scopes?.read ?? "notes/read"}${dataDirFlag})   # a read-only token: writes get 403`);
+  const user = a?.username ?? "alice";
+  const token = `  TOKEN=$(npm run -s token -- --user ${user}${dataDirFlag})`;
+  const kind = userTokenKind(outputs);
+  const keys = Object.entries((outputs.secrets?.apiKeys ?? {}) as Record<string, string>);
+  const lines: string[] = [];
+  if (outputs.authMode === "iam") {
+    const region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
+    const sign = `curl --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
+    lines.push(
+      `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign in, GetId, GetCredentialsForIdentity)`,
+      `  ${sign} ${url}/notes`,
+      `  ${sign} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+      `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
+    );
+    for (const t of outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
+      lines.push(`  # a machine: ${t.arn} (listed in machineRolePrincipals) assumes the machine role at the local STS`);
+      lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
+      lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
+    }
+    return lines;
+  }
+  if (outputs.authMode === "alb-oidc") {
+    return [
+      `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps your session in a cookie`,
+      `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the session cookie`,
+      `  curl -H "cookie: $COOKIE" ${url}/notes`,
+      `  curl -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+      `  curl -H "cookie: $COOKIE" ${url}/me`,
+    ];
+  }
+  const key = keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "";
+  if (outputs.authMode === "api-key" && !kind) {
+    for (const [name, value] of keys) lines.push(`  curl -H "x-api-key: ${value}" ${url}/me   # the ${name} application`);
+    lines.push(`  curl -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`);
+    return lines;
+  }
+  const header = authorization(outputs, "$TOKEN");
+  lines.push(
+    token,
+    `  curl -H "Authorization: ${header}"${key} ${url}/notes`,
+    `  curl -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+    `  curl -H "Authorization: ${header}"${key} ${url}/me`,
+  );
+  if (outputs.authMode === "http-jwt") lines.push(`  TOKEN=$(npm run -s token -- --user ${user} --scope ${outputs.client.scopes?.read ?? "notes/read"}${dataDirFlag})   # a read-only token: writes get 403`);
+  const tiered = outputs.local.users.find((u) => Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some((t) => t.group && u.groups.includes(t.group)));
+  if (tiered) lines.push(`  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on another tier (${tiered.groups.join(", ")}): its own throttle and quota`);
   if (outputs.client.machineClientId) {
     lines.push(
       `  TOKEN=$(npm run -s token -- --client machine${dataDirFlag})   # client credentials (secret in .local/outputs.json "secrets")`,
@@ -39,12 +75,14 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
   const idp = outputs.local.idp;
   return [
     `Local ${outputs.authMode} door of stack ${outputs.local.stack}: ${outputs.local.gateway}`,
-    `  in AWS:    ${outputs.client.signIn ?? "(no sign-in)"}; locally: the same tokens from the local user pool below (npm run token)`,
+    `  in AWS:    ${outputs.client.signIn ?? "(no sign-in)"}; locally: the same flows against the local services below`,
     `  url:       ${outputs.url}`,
     ...(idp ? [
       `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ${idp.authorizeEndpoint})`,
       `  users:     ${outputs.local.users.map((u) => `${u.username} (${u.email} / ${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`).join("; ")}`,
     ] : []),
+    `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda Invoke; AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL)`,
+    `  operator:  AWS_ACCESS_KEY_ID=${outputs.local.principals.operator.accessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.local.principals.operator.secretAccessKey} (${outputs.local.principals.operator.arn}: npm run smoke -- --create-users)`,
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
     "Try it:",
@@ -61,16 +99,18 @@ async function main(): Promise<number> {
     process.stderr.write(`A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`);
     return 1;
   }
-  const door = String(stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door }).authMode ?? "");
+  const config = stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door });
+  const door = String(config.authMode ?? "");
   const started = Date.now();
   process.stdout.write(`Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`);
+  if (config.defaulted) process.stdout.write(`  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`);
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   let stack;
   try {
-    stack = await startLocalStack({ run, stack: args.stack, dataDir: args.dataDir, port: args.port, idpPort: args.port ? args.port + 1 : 0, log: (line) => process.stdout.write(`  [gateway] ${line}\n`) });
+    stack = await startLocalStack({ run, stack: args.stack, dataDir: args.dataDir, port: args.port, idpPort: args.port ? args.port + 1 : 0, awsPort: args.port ? args.port + 2 : 0, log: (line) => process.stdout.write(`  [local] ${line}\n`) });
   } catch (err) {
-    if (err instanceof NotEmulatedYet || err instanceof DoorNotLocalYet) {
-      process.stderr.write(`The ${door} door cannot run locally yet: local mode for ${door} comes in "Local mode, part 2" (today: cognito and http-jwt).\n  (${err.message})\n`);
+    if (err instanceof NotEmulatedYet) {
+      process.stderr.write(`The ${door} door cannot run locally with this configuration: ${err.message}.\n`);
       return 3;
     }
     if (err instanceof AlreadyRunning) {
@@ -78,7 +118,7 @@ async function main(): Promise<number> {
       return 1;
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      process.stderr.write(`Port ${args.port} or ${args.port + 1} (the local user pool) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`);
+      process.stderr.write(`Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`);
       return 1;
     }
     throw err;

@@ -1,18 +1,20 @@
 /**
  * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]` or `-- --client machine`:
- * prints the token the running local door expects, got through the real OAuth flow against the
- * local user pool (authorization code with PKCE through its sign-in form; client credentials for
- * the machine client). Only the token goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
+ * prints what the running local door takes from that user, got through the real flows against the
+ * local services: the token (authorization code with PKCE through the sign-in form; client
+ * credentials for the machine client); at `iam`, the identity pool's credentials as `export`
+ * lines for `eval`; at `alb-oidc`, the load balancer's session cookie after signing in through
+ * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
  */
-import type { AuthMode } from "../handlers/authModes";
 import { parseLocalArgs, runCli, runningOutputs } from "./cli";
-import { doorToken, machineSignIn, signIn } from "./doorClient";
+import { ContractContext } from "./contract/checks";
+import { albSession, doorToken, machineSignIn, signIn, userTokenKind } from "./doorClient";
 
 async function main(): Promise<number> {
   const args = parseLocalArgs(process.argv.slice(2), ["user", "door", "client", "scope", "data-dir"]);
   const outputs = runningOutputs(args.dataDir);
   if (!outputs) throw new Error(`no local stack is running from ${args.dataDir}: start one with npm start`);
-  const mode = outputs.authMode as AuthMode;
+  const mode = outputs.authMode;
   if (args.door && args.door !== mode) throw new Error(`the running local stack serves the ${mode} door; restart it with npm start -- --door ${args.door}`);
   if (args.client === "machine") {
     process.stdout.write(`${(await machineSignIn(outputs, args.scopes)).access_token}\n`);
@@ -22,8 +24,18 @@ async function main(): Promise<number> {
   const name = (args.user ?? "").toLowerCase();
   const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
   if (!user) throw new Error(`--user ${args.user ?? "(missing)"}: the local users are ${outputs.local.users.map((u) => u.username).join(", ")}`);
+  if (mode === "iam") {
+    const c = await new ContractContext(outputs).identityPoolCredentials(user);
+    process.stdout.write(`export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_SESSION_TOKEN=${c.sessionToken}\n`);
+    return 0;
+  }
+  if (mode === "alb-oidc") {
+    process.stdout.write(`${await albSession(outputs, user)}\n`);
+    return 0;
+  }
+  if (!userTokenKind(outputs)) throw new Error(`the ${mode} door takes API keys, not tokens: they are in ${args.dataDir}/outputs.json ("secrets")`);
   const tokens = await signIn(outputs, user, args.scopes.length ? { scopes: args.scopes } : {});
-  process.stdout.write(`${doorToken(mode, tokens)}\n`);
+  process.stdout.write(`${doorToken(outputs, tokens)}\n`);
   return 0;
 }
 

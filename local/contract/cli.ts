@@ -11,7 +11,7 @@ import { parseLocalArgs, runCli, runningOutputs } from "../cli";
 import type { StackOutputs } from "../doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
-import { ContractContext, runChecks } from "./checks";
+import { ContractContext, printChecks } from "./checks";
 
 async function main(): Promise<number> {
   const args = parseLocalArgs(process.argv.slice(2), ["door", "stack", "set", "outputs", "data-dir"]);
@@ -31,11 +31,7 @@ async function main(): Promise<number> {
   }
   try {
     process.stdout.write(`Contract suite against the ${outputs.authMode} door at ${outputs.url}\n`);
-    const tally = await runChecks(new ContractContext(outputs), (check, outcome, detail) => {
-      process.stdout.write(`${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ${check.title}${detail ? `\n        ${detail}` : ""}\n`);
-    });
-    process.stdout.write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
-    return tally.failed ? 1 : 0;
+    return (await printChecks(new ContractContext(outputs), (text) => process.stdout.write(text))) ? 1 : 0;
   } finally {
     await stop();
   }

@@ -1,5 +1,9 @@
 import type { IncomingRequest } from "../events";
+import type { LocalIam } from "../aws/iam";
+import type { AwsApi } from "../aws/server";
+import type { LocalIdp } from "../idp";
 import type { LocalLambda } from "../lambda";
+import type { LocalApiKey } from "./usagePlans";
 import type { RecordedProgram } from "../recorded";
 import type { GatewayReply } from "./http";
 import { KeySets } from "./jwt";
@@ -11,6 +15,14 @@ export interface GatewayDeps {
   /** Maps documented AWS URLs (a user pool's issuer) to the local services'. */
   localize(value: string): string;
   keys: KeySets;
+  /** Credentials the local services issued, and IAM evaluation of the recorded policies. */
+  iam: LocalIam;
+  /** The recorded API keys with their local values. */
+  apiKeys: LocalApiKey[];
+  /** The user pools' stand-in, once it runs (an ALB's authenticate-cognito action signs users in there). */
+  idp(): LocalIdp | undefined;
+  /** The local AWS endpoint, where a gateway may publish what AWS serves for it (an ALB's public keys). */
+  aws: { endpoint: string; add(api: AwsApi): void };
   /** Where the gateway reports why it refused a call (the local equivalent of execution logs). */
   log(line: string): void;
   now?: () => number;
@@ -29,13 +41,12 @@ export interface LocalGateway {
 }
 
 /**
- * A resource the program records that the local gateways cannot reproduce yet: the program
- * needs an emulator feature that "Local mode, part 2" brings (AWS_IAM, API keys and usage
- * plans, the ALB's authenticate actions).
+ * A resource the program records that the local gateways cannot reproduce (an external IdP, a
+ * listener rule, another integration type): local mode stops at start and names it.
  */
 export class NotEmulatedYet extends Error {
   constructor(what: string) {
-    super(`local mode cannot emulate ${what} yet: it comes in "Local mode, part 2"`);
+    super(`local mode cannot emulate ${what}`);
     this.name = "NotEmulatedYet";
   }
 }

@@ -1,4 +1,5 @@
-import type * as http from "http";
+import * as http from "http";
+import type { AddressInfo } from "net";
 import type { IncomingRequest } from "../events";
 
 /** What a local gateway answers: status, headers (repeated ones as lists) and body. */
@@ -23,6 +24,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
   return {
     method: (req.method ?? "GET").toUpperCase(),
     path: decodeURI(q < 0 ? url : url.slice(0, q)),
+    rawPath: q < 0 ? url : url.slice(0, q),
     rawQuery: q < 0 ? undefined : url.slice(q + 1),
     headers,
     body: Buffer.concat(chunks),
@@ -36,7 +38,7 @@ export function send(res: http.ServerResponse, reply: GatewayReply): void {
 }
 
 /** `{"message": "..."}`, the body API Gateway gives its own error responses. */
-export function messageReply(status: number, message: string, headers: Record<string, string> = {}): GatewayReply {
+export function messageReply(status: number, message: string | null, headers: Record<string, string> = {}): GatewayReply {
   return { status, headers: { "content-type": "application/json", ...headers }, body: Buffer.from(JSON.stringify({ message })) };
 }
 
@@ -124,4 +126,38 @@ export class TokenBucket {
     this.tokens -= 1;
     return true;
   }
+}
+
+export interface LocalServer {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on 127.0.0.1 (port 0: a free one) and answers each request with `handle`; an error
+ * thrown there is logged and answered with a 500.
+ */
+export async function listen(port: number, handle: (req: IncomingRequest) => Promise<GatewayReply>, log: (line: string) => void): Promise<LocalServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        send(res, await handle(await readRequest(req)));
+      } catch (err) {
+        log(`500: ${err instanceof Error ? err.stack : err}`);
+        if (!res.headersSent) send(res, messageReply(500, "Internal server error"));
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
 }

@@ -159,6 +159,10 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
       deps.log(`${req.method} ${req.path}: 500, API Gateway may not invoke the function (${invoked.reason})`);
       return messageReply(500, "Internal Server Error");
     }
+    if (invoked.error) {
+      deps.log(`${req.method} ${req.path}: 500, the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})`);
+      return messageReply(500, "Internal Server Error");
+    }
     return proxyResult(invoked.result, version) ?? messageReply(500, "Internal Server Error");
   };
 

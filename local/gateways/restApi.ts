@@ -1,16 +1,21 @@
 import type { JWTPayload } from "jose";
 import type { RecordedResource } from "../../offline/mocks";
-import { IncomingRequest, restV1Event } from "../events";
+import { IncomingRequest, RestContext, restAuthorizerEvent, restV1Event } from "../events";
 import { GatewayDeps, LocalGateway, NotEmulatedYet, accountOf, lambdaOfUri, methodArn } from "./gateway";
 import { GatewayReply, TokenBucket, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
+import { iamAuthorization } from "./iamAuth";
 import { hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
+import { RequestAuthorizer } from "./requestAuthorizer";
+import { StageUsagePlans } from "./usagePlans";
 import { gatewayClaimStrings } from "../../aws/gatewayClaims";
 import { TemplateError, renderTemplate } from "./vtl";
 
 /**
  * API Gateway REST APIs, from the recorded `RestApi`, `Resource`, `Method`, `Integration`,
- * `IntegrationResponse`, `Authorizer`, `Response` (gateway responses), `Stage` and
- * `MethodSettings` resources: one local gateway per recorded stage. Nothing here knows a door.
+ * `IntegrationResponse`, `Authorizer` (user pools, REQUEST Lambda), `Response` (gateway
+ * responses), `Stage`, `MethodSettings`, `ApiKey`, `UsagePlan` and `UsagePlanKey` resources, and
+ * the recorded IAM policies for AWS_IAM methods: one local gateway per recorded stage. Nothing
+ * here knows a door.
  */
 
 const T = {
@@ -23,23 +28,34 @@ const T = {
   gatewayResponse: "aws:apigateway/response:Response",
   stage: "aws:apigateway/stage:Stage",
   methodSettings: "aws:apigateway/methodSettings:MethodSettings",
-  usagePlan: "aws:apigateway/usagePlan:UsagePlan",
 } as const;
 
 /**
- * The gateway responses this emulator raises, with the status and message API Gateway gives
- * them by default.
+ * The gateway responses this emulator raises, with the status, default message and
+ * `x-amzn-ErrorType` API Gateway gives them.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html
- * Messages: "Missing Authentication Token" (api-gateway-gatewayResponse-definition.html),
- * "Unauthorized", "Too Many Requests" and "Internal server error" (AWS Knowledge Center:
- * api-gateway-troubleshoot-403-forbidden, api-gateway-internal-server-error).
+ * Messages and error types: "Missing Authentication Token" (api-gateway-gatewayResponse-definition.html),
+ * "Unauthorized", "Forbidden" (an API key), "Too Many Requests", "Limit Exceeded" (a quota),
+ * "Signature expired", "The security token included in the request is invalid." and "Internal
+ * server error" (AWS Knowledge Center: api-gateway-troubleshoot-403-forbidden, api-gateway-429-limit,
+ * api-gateway-internal-server-error, api-gateway-403-error-lambda-authorizer); a failing Lambda
+ * authorizer's 500 carries a null message.
+ * UNRECOGNIZED_CLIENT is no configurable type of its own: its answer is a DEFAULT_4XX.
  */
 export const GATEWAY_RESPONSES = {
-  MISSING_AUTHENTICATION_TOKEN: { status: 403, message: "Missing Authentication Token" },
-  UNAUTHORIZED: { status: 401, message: "Unauthorized" },
-  THROTTLED: { status: 429, message: "Too Many Requests" },
-  API_CONFIGURATION_ERROR: { status: 500, message: "Internal server error" },
-  INTEGRATION_FAILURE: { status: 502, message: "Internal server error" },
+  MISSING_AUTHENTICATION_TOKEN: { status: 403, message: "Missing Authentication Token", errorType: "MissingAuthenticationTokenException" },
+  UNAUTHORIZED: { status: 401, message: "Unauthorized", errorType: "UnauthorizedException" },
+  ACCESS_DENIED: { status: 403, message: "User is not authorized to access this resource", errorType: "AccessDeniedException" },
+  INVALID_SIGNATURE: { status: 403, message: "Forbidden", errorType: "InvalidSignatureException" },
+  EXPIRED_TOKEN: { status: 403, message: "Signature expired", errorType: "InvalidSignatureException" },
+  UNRECOGNIZED_CLIENT: { status: 403, message: "The security token included in the request is invalid.", errorType: "UnrecognizedClientException" },
+  INVALID_API_KEY: { status: 403, message: "Forbidden", errorType: "ForbiddenException" },
+  THROTTLED: { status: 429, message: "Too Many Requests", errorType: "TooManyRequestsException" },
+  QUOTA_EXCEEDED: { status: 429, message: "Limit Exceeded", errorType: "LimitExceededException" },
+  AUTHORIZER_FAILURE: { status: 500, message: null, errorType: "AuthorizerFailureException" },
+  AUTHORIZER_CONFIGURATION_ERROR: { status: 500, message: null, errorType: "AuthorizerConfigurationException" },
+  API_CONFIGURATION_ERROR: { status: 500, message: "Internal server error", errorType: "InternalServerErrorException" },
+  INTEGRATION_FAILURE: { status: 502, message: "Internal server error", errorType: "InternalServerErrorException" },
 } as const;
 export type GatewayResponseType = keyof typeof GATEWAY_RESPONSES;
 
@@ -85,7 +101,6 @@ interface Method {
 
 export function restApiGateways(deps: GatewayDeps): LocalGateway[] {
   const { program } = deps;
-  if (program.ofType(T.usagePlan).length) throw new NotEmulatedYet("REST usage plans and API keys");
   return program.ofType(T.stage).map((stage) => {
     const api = program.byId(T.restApi, stage.inputs.restApi);
     if (!api) throw new Error(`stage ${stage.name} names no recorded REST API`);
@@ -131,20 +146,35 @@ function restStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
   const idOfPath = new Map([...paths].map(([id, p]) => [p, id]));
   const responses = mine(T.gatewayResponse, "restApiId");
   const settings = mine(T.methodSettings).filter((s) => s.inputs.stageName === stageName && s.inputs.methodPath === "*/*")[0]?.inputs.settings;
+  const executionArn = String(apiState.executionArn);
+  const region = executionArn.split(":")[3];
+  const account = accountOf(executionArn);
+  const apiKeySource = String(api.inputs.apiKeySource ?? "HEADER");
+  const usagePlans = new StageUsagePlans(program, apiId, stageName, deps.apiKeys, deps.now);
+  const requestAuthorizers = new Map<RecordedResource, RequestAuthorizer>();
+  const requestAuthorizerOf = (authorizer: RecordedResource) => {
+    let found = requestAuthorizers.get(authorizer);
+    if (!found) {
+      found = new RequestAuthorizer(authorizer, { iam: deps.iam, lambda: () => deps.lambda, account, authorizerArn: `${executionArn}/authorizers/${program.idOf(authorizer)}`, now: deps.now });
+      requestAuthorizers.set(authorizer, found);
+    }
+    return found;
+  };
   // Stage throttling (MethodSettings */*): https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
   const bucket = settings?.throttlingRateLimit !== undefined && settings.throttlingRateLimit >= 0
     ? new TokenBucket(settings.throttlingRateLimit, settings.throttlingBurstLimit ?? settings.throttlingRateLimit, deps.now) : undefined;
 
   /** A gateway response: the recorded one of its type, else DEFAULT_4XX / DEFAULT_5XX, for status, headers and body. */
-  const gatewayResponse = (type: GatewayResponseType, req: IncomingRequest, pathParams: Record<string, string> = {}): GatewayReply => {
+  const gatewayResponse = (type: GatewayResponseType, req: IncomingRequest, pathParams: Record<string, string> = {}, message?: string | null): GatewayReply => {
     const base = GATEWAY_RESPONSES[type];
+    const text = message === undefined ? base.message : message;
     const fallback = base.status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
     const recorded = responses.find((r) => r.inputs.responseType === type) ?? responses.find((r) => r.inputs.responseType === fallback);
     const status = recorded?.inputs.statusCode ? Number(recorded.inputs.statusCode) : base.status;
-    const headers = mappedHeaders(recorded?.inputs.responseParameters, "gatewayresponse.header.", req, pathParams);
+    const headers = { "x-amzn-ErrorType": base.errorType, ...mappedHeaders(recorded?.inputs.responseParameters, "gatewayresponse.header.", req, pathParams) };
     const template = recorded?.inputs.responseTemplates?.["application/json"];
-    if (!template) return messageReply(status, base.message, headers);
-    const body = renderTemplate(template, req, pathParams, { error: { message: base.message, messageString: JSON.stringify(base.message), responseType: type } }).body;
+    if (!template) return messageReply(status, text, headers);
+    const body = renderTemplate(template, req, pathParams, { error: { message: text, messageString: JSON.stringify(text), responseType: type } }).body;
     return { status, headers: { "content-type": "application/json", ...headers }, body: Buffer.from(body) };
   };
 
@@ -160,35 +190,58 @@ function restStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
       if (!matched || !method) return gatewayResponse("MISSING_AUTHENTICATION_TOKEN", req);
       const pathParams = matched.params;
       if (bucket && !bucket.take()) return gatewayResponse("THROTTLED", req, pathParams);
+      const refuse = (type: GatewayResponseType, why: string, message?: string | null) => {
+        deps.log(`${req.method} ${req.path}: ${GATEWAY_RESPONSES[type].status} ${type}: ${why}`);
+        return gatewayResponse(type, req, pathParams, message);
+      };
+      const sourceArn = methodArn(executionArn, stageName, req.method, req.path);
+      const context: RestContext = {
+        apiId, stage: stageName, accountId: account, resourcePath: matched.template,
+        pathParameters: Object.keys(pathParams).length ? pathParams : null, authorizer: null, identity: {},
+      };
 
-      let authorizerContext: Record<string, unknown> | undefined;
-      if (method.resource.inputs.authorization === "COGNITO_USER_POOLS") {
+      // Authorization, by the method's recorded type.
+      let usageIdentifierKey: string | undefined;
+      const authorization = String(method.resource.inputs.authorization ?? "NONE");
+      if (authorization === "COGNITO_USER_POOLS") {
         const outcome = await userPoolAuthorizer(deps, method, req);
-        if (!outcome.ok) {
-          deps.log(`${req.method} ${req.path}: 401 from the user pool authorizer: ${outcome.reason}`);
-          return gatewayResponse("UNAUTHORIZED", req, pathParams);
-        }
-        authorizerContext = { claims: gatewayClaimStrings(outcome.payload, "rest") };
+        if (!outcome.ok) return refuse("UNAUTHORIZED", `the user pool authorizer: ${outcome.reason}`);
+        context.authorizer = { claims: gatewayClaimStrings(outcome.payload, "rest") };
+      } else if (authorization === "AWS_IAM") {
+        const outcome = await iamAuthorization(deps.iam, { ...req, rawPath: req.rawPath ?? `/${stageName}${req.path}` }, { region, methodArn: sourceArn, now: deps.now });
+        if (!outcome.ok) return refuse(outcome.type, outcome.message, outcome.message);
+        context.identity = outcome.identity;
+      } else if (authorization === "CUSTOM") {
+        const outcome = await requestAuthorizerOf(method.authorizer!).authorize(req, sourceArn, () => restAuthorizerEvent(req, context, sourceArn));
+        if (!outcome.ok) return refuse(outcome.type, outcome.reason, outcome.message);
+        if (outcome.cached) deps.log(`${req.method} ${req.path}: the Lambda authorizer's cached policy allows it`);
+        // A proxy integration gets the principalId and the context, each value a string.
+        context.authorizer = { principalId: outcome.answer.principalId, ...outcome.answer.context, integrationLatency: 0 };
+        usageIdentifierKey = outcome.answer.usageIdentifierKey;
+      }
+
+      // The API key and its usage plan: from x-api-key, or the authorizer's usageIdentifierKey.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
+      if (method.resource.inputs.apiKeyRequired) {
+        const used = usagePlans.use(apiKeySource === "AUTHORIZER" ? usageIdentifierKey : headerValues(req.headers, "x-api-key")[0]);
+        if (!used.ok) return refuse(used.type, used.reason);
+        context.identity = { ...context.identity, apiKey: used.key.value, apiKeyId: used.key.id };
       }
 
       const integration = method.integration;
       if (integration?.inputs.type === "MOCK") return mockIntegration(method, req, pathParams, () => gatewayResponse("API_CONFIGURATION_ERROR", req, pathParams), deps);
       const functionArn = lambdaOfUri(String(integration?.inputs.uri ?? ""));
-      const sourceArn = methodArn(String(apiState.executionArn), stageName, req.method, req.path);
-      const event = restV1Event(req, {
-        apiId, stage: stageName, accountId: accountOf(String(apiState.executionArn)), resourcePath: matched.template,
-        pathParameters: Object.keys(pathParams).length ? pathParams : null, authorizer: authorizerContext ?? null,
-      });
-      const invoked = await deps.lambda.invokeAs({ principal: "apigateway.amazonaws.com", sourceArn, sourceAccount: accountOf(sourceArn) }, functionArn, event);
+      const event = restV1Event(req, context);
+      const invoked = await deps.lambda.invokeAs({ principal: "apigateway.amazonaws.com", sourceArn, sourceAccount: account }, functionArn, event);
       if (!invoked.allowed) {
         // "Execution failed due to configuration error: Invalid permissions on Lambda function", a 500:
         // https://repost.aws/knowledge-center/api-gateway-internal-server-error
         deps.log(`${req.method} ${req.path}: 500, invalid permissions on Lambda function (${invoked.reason})`);
         return gatewayResponse("API_CONFIGURATION_ERROR", req, pathParams);
       }
-      const reply = proxyResult(invoked.result, "1.0");
+      const reply = invoked.error ? undefined : proxyResult(invoked.result, "1.0");
       if (!reply) {
-        deps.log(`${req.method} ${req.path}: 502, malformed Lambda proxy response`);
+        deps.log(`${req.method} ${req.path}: 502, ${invoked.error ? `the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})` : "malformed Lambda proxy response"}`);
         return gatewayResponse("INTEGRATION_FAILURE", req, pathParams);
       }
       return reply;
@@ -196,12 +249,12 @@ function restStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
   };
 }
 
-/** What this emulator cannot reproduce yet stops local mode at start, naming it. */
+/** What this emulator cannot reproduce stops local mode at start, naming it. */
 function checkEmulated(method: RecordedResource, authorizer: RecordedResource | undefined, integration: RecordedResource | undefined): void {
   const auth = String(method.inputs.authorization ?? "NONE");
-  if (auth !== "NONE" && auth !== "COGNITO_USER_POOLS") throw new NotEmulatedYet(`REST methods with ${auth} authorization`);
-  if (method.inputs.apiKeyRequired) throw new NotEmulatedYet("REST methods that require an API key");
+  if (!["NONE", "COGNITO_USER_POOLS", "AWS_IAM", "CUSTOM"].includes(auth)) throw new NotEmulatedYet(`REST methods with ${auth} authorization`);
   if (auth === "COGNITO_USER_POOLS" && authorizer?.inputs.type !== "COGNITO_USER_POOLS") throw new NotEmulatedYet(`REST authorizers of type ${authorizer?.inputs.type}`);
+  if (auth === "CUSTOM" && authorizer?.inputs.type !== "REQUEST") throw new NotEmulatedYet(`REST Lambda authorizers of type ${authorizer?.inputs.type}`);
   if (integration && !["AWS_PROXY", "MOCK"].includes(integration.inputs.type)) throw new NotEmulatedYet(`REST integrations of type ${integration.inputs.type}`);
 }
 

@@ -7,6 +7,7 @@ import { NotEmulatedYet } from "../../local/gateways";
 import { startLocalStack } from "../../local/localStack";
 import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
+import { DOORS } from "../../components/doors/registry";
 import { TestDoor, removeDir, startTestDoor } from "../support/localStack";
 
 describe("local mode (startLocalStack)", function () {
@@ -18,14 +19,14 @@ describe("local mode (startLocalStack)", function () {
     try {
       door = await startTestDoor("cognito", { dataDir });
       const atCognito = new ContractContext(door.outputs);
-      const note = await atCognito.createNote(atCognito.users.a, "written at the cognito door");
+      const note = await atCognito.createNote(atCognito.parties.a, "written at the cognito door");
       await door.close();
       door = await startTestDoor("http-jwt", { dataDir });
       const atHttpJwt = new ContractContext(door.outputs);
-      const r = await atHttpJwt.call(`/notes/${note.id}`, { auth: await atHttpJwt.authOf(atHttpJwt.users.a) });
+      const r = await atHttpJwt.call(`/notes/${note.id}`, { auth: await atHttpJwt.as(atHttpJwt.parties.a) });
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.title, "written at the cognito door");
-      const bob = await atHttpJwt.call(`/notes/${note.id}`, { auth: await atHttpJwt.authOf(atHttpJwt.users.b) });
+      const bob = await atHttpJwt.call(`/notes/${note.id}`, { auth: await atHttpJwt.as(atHttpJwt.parties.b) });
       assert.equal(bob.status, 404, "bob still cannot read it");
     } finally {
       await door?.close();
@@ -47,20 +48,18 @@ describe("local mode (startLocalStack)", function () {
     }
   });
 
-  for (const mode of ["iam", "api-key", "alb-oidc"] as const) {
-    it(`given the ${mode} door, when local mode starts it, then it refuses clearly (part 2) and leaves nothing running`, async () => {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-part2-"));
-      try {
-        await assert.rejects(
-          startLocalStack({ run: await runMode(mode), stack: "test", dataDir, port: 0, log: () => undefined }),
-          (err: unknown) => err instanceof NotEmulatedYet && /Local mode, part 2/.test(err.message),
-        );
-        assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
-      } finally {
-        removeDir(dataDir);
-      }
-    });
-  }
+  it("given the alb-oidc door with an external IdP (no local stand-in), when local mode starts it, then it refuses clearly, naming what it cannot run, and leaves nothing running", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-external-"));
+    try {
+      await assert.rejects(
+        startLocalStack({ run: await runMode("alb-oidc", DOORS["alb-oidc"].variants.external), stack: "test", dataDir, port: 0, log: () => undefined }),
+        (err: unknown) => err instanceof NotEmulatedYet && /authenticate-oidc \(an external IdP has no local stand-in\)/.test(err.message),
+      );
+      assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
+    } finally {
+      removeDir(dataDir);
+    }
+  });
 
   it("given the http-jwt door with a machine client, when it starts, then outputs.json has the stack outputs' keys with local values, the local secret, and a local section", async () => {
     const run = await runMode("http-jwt", { m2mClient: true });
@@ -73,7 +72,7 @@ describe("local mode (startLocalStack)", function () {
       assert.match(written.client.tokenEndpoint, /^http:\/\/127\.0\.0\.1:\d+\//);
       assert.equal(typeof written.secrets.machineClientSecret, "string");
       assert.doesNotMatch(written.secrets.machineClientSecret, /mock/, "the local user pool's own secret");
-      assert.deepEqual(written.local.users.map((u: { username: string }) => u.username), ["alice", "bob", "carol"]);
+      assert.deepEqual(written.local.users.map((u: { username: string }) => u.username), ["alice", "bob", "carol", "dave"]);
     } finally {
       await door.close();
       removeDir(door.dataDir);

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import type { StackRun } from "../../offline/runStack";
 import { CHECKS, ContractContext } from "../../local/contract/checks";
+import { albSession } from "../../local/doorClient";
 import type { AuthMode } from "../../handlers/authModes";
-import { TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
 
 /**
  * The wiring comes from the program: alter one recorded input, as a bug in a component would,
@@ -96,9 +97,118 @@ describe("local mode takes its wiring from the recorded program", function () {
     });
     try {
       const ctx = new ContractContext(door.outputs);
-      const [first, second] = await Promise.all([ctx.call("/notes"), ctx.call("/notes")]);
+      const [first, second] = await Promise.all([ctx.call("/notes", { noRetry: true }), ctx.call("/notes", { noRetry: true })]);
       assert.deepEqual([first.status, second.status].sort(), [401, 429]);
       assert.deepEqual((first.status === 429 ? first : second).json, { message: "Too Many Requests" });
+    } finally {
+      await door.close();
+      removeDir(door.dataDir);
+    }
+  });
+
+  it("given the admin role's recorded policy narrowed to the user routes, when the admin calls /admin/stats at iam, then API Gateway refuses the admin role with 403", async () => {
+    const { error } = await checkWith("iam", "iam-role-policy", (run) => {
+      for (const p of inputsOf(run, "aws:iam/rolePolicy:RolePolicy", (i) => String(i.policy).includes("/GET/admin/stats"))) {
+        const doc = JSON.parse(p.policy);
+        for (const s of doc.Statement) s.Resource = [s.Resource].flat().filter((r: string) => !r.includes("/admin/"));
+        p.policy = JSON.stringify(doc);
+      }
+    }, LOCAL_DOORS["iam with a machine role"].extra);
+    assert.match(String(error?.message), /the admin role on \/admin\/stats: expected 200, got 403 \{"message":"User: arn:aws:sts::\d+:assumed-role\/[\w-]+\/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke/);
+  });
+
+  it("given the admin group recorded without its role, when the admin calls /admin/stats at iam, then the identity pool gives them the user role and API Gateway refuses them", async () => {
+    const { error } = await checkWith("iam", "admin", (run) => {
+      for (const g of inputsOf(run, "aws:cognito/userGroup:UserGroup", (i) => !!i.roleArn)) delete g.roleArn;
+    }, LOCAL_DOORS["iam with a machine role"].extra);
+    assert.match(String(error?.message), /carol on \/admin\/stats: expected 200, got 403 .*door-user-role/);
+  });
+
+  it("given the usage plan's quota recorded as 3, when a key calls four times, then the fourth gets 429 Limit Exceeded: the recorded quota, not the configured one", async () => {
+    const door = await startTestDoor("api-key", {
+      extra: LOCAL_DOORS["api-key"].extra,
+      alter: (run) => {
+        for (const p of inputsOf(run, "aws:apigateway/usagePlan:UsagePlan")) p.quotaSettings.limit = 3;
+      },
+    });
+    try {
+      const ctx = new ContractContext(door.outputs);
+      const auth = await ctx.as(ctx.parties.a);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await ctx.call("/me", { auth })).status);
+      assert.deepEqual(statuses, [200, 200, 200, 429]);
+      assert.deepEqual((await ctx.call("/me", { auth })).json, { message: "Limit Exceeded" });
+    } finally {
+      await door.close();
+      removeDir(door.dataDir);
+    }
+  });
+
+  it("given the pro tier's usage plan recorded with a quota of 2, when the pro user calls three times, then the third gets 429 Limit Exceeded while a free user is served: the tier's recorded plan decides", async () => {
+    const door = await startTestDoor("lambda-authorizer", {
+      extra: LOCAL_DOORS["lambda-authorizer"].extra,
+      alter: (run) => {
+        const proKey = inputsOf(run, "aws:apigateway/apiKey:ApiKey", (i) => String(i.name).endsWith("tier-pro"));
+        assert.equal(proKey.length, 1);
+        for (const p of inputsOf(run, "aws:apigateway/usagePlan:UsagePlan", (i) => String(i.description).includes("pro"))) p.quotaSettings.limit = 2;
+      },
+    });
+    try {
+      const ctx = new ContractContext(door.outputs);
+      const dave = await ctx.as(ctx.parties.tiered!);
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await ctx.call("/me", { auth: dave })).status);
+      assert.deepEqual(statuses, [200, 200, 429]);
+      assert.equal((await ctx.call("/me", { auth: await ctx.as(ctx.parties.a) })).status, 200, "a free user");
+    } finally {
+      await door.close();
+      removeDir(door.dataDir);
+    }
+  });
+
+  it("given the authorizer's cache TTL recorded as 0, when a user calls twice, then the authorizer answers each call (no cached policy); with the recorded 300 s the second call is answered from the cache", async () => {
+    const cachedLines = async (ttl?: number) => {
+      const door = await startTestDoor("lambda-authorizer", {
+        extra: LOCAL_DOORS["lambda-authorizer"].extra,
+        alter: (run) => {
+          if (ttl !== undefined) for (const a of inputsOf(run, "aws:apigateway/authorizer:Authorizer")) a.authorizerResultTtlInSeconds = ttl;
+        },
+      });
+      try {
+        const ctx = new ContractContext(door.outputs);
+        const auth = await ctx.as(ctx.parties.a);
+        for (let i = 0; i < 2; i++) assert.equal((await ctx.call("/me", { auth })).status, 200);
+        return door.logs.filter((l) => l.includes("cached policy allows it")).length;
+      } finally {
+        await door.close();
+        removeDir(door.dataDir);
+      }
+    };
+    assert.equal(await cachedLines(0), 0);
+    assert.equal(await cachedLines(), 1);
+  });
+
+  it("given the authorizer's Lambda permission recorded for another API's authorizers, when a user calls the lambda-authorizer door, then API Gateway cannot invoke the authorizer: 500", async () => {
+    const { error, door } = await checkWith("lambda-authorizer", "crud", (run) => {
+      for (const p of inputsOf(run, "aws:lambda/permission:Permission", (i) => String(i.sourceArn).includes("/authorizers/"))) p.sourceArn = p.sourceArn.replace(/:[\w-]+\/authorizers\//, ":another-api/authorizers/");
+    }, LOCAL_DOORS["lambda-authorizer"].extra);
+    assert.match(String(error?.message), /expected 201, got 500 \{"message":null\}/);
+    assert.ok(door.logs.some((l) => l.includes("API Gateway may not invoke the authorizer")), door.logs.join("\n"));
+  });
+
+  it("given the listener's session cookie name recorded as another, when a user signs in at the alb-oidc door, then the session lives under the recorded name, and the component's name is no session", async () => {
+    const door = await startTestDoor("alb-oidc", {
+      alter: (run) => {
+        for (const l of inputsOf(run, "aws:lb/listener:Listener", (i) => i.protocol === "HTTPS")) l.defaultActions[0].authenticateCognito.sessionCookieName = "recorded-name";
+      },
+    });
+    try {
+      const ctx = new ContractContext(door.outputs);
+      const cookie = await albSession(door.outputs, ctx.parties.a.user!);
+      assert.match(cookie, /(^|; )recorded-name-0=/);
+      const session = /recorded-name-0=([^;]+)/.exec(cookie)![1];
+      assert.equal((await ctx.call("/me", { headers: { cookie: `recorded-name-0=${session}` } })).status, 200);
+      assert.equal((await ctx.call("/me", { headers: { cookie: `notes-auth-session-0=${session}` } })).status, 302, "the component's cookie name is no session");
     } finally {
       await door.close();
       removeDir(door.dataDir);

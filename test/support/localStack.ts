@@ -6,7 +6,24 @@ import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/idp";
 import { copyRun } from "../../local/recorded";
+import { DOORS } from "../../components/doors/registry";
 import { runMode } from "./stack";
+
+/**
+ * The local doors the specs start, each with a config the offline runs share (one recorded run
+ * per config). Usage plans are small, so a test can spend a quota and pass a burst quickly: each
+ * key's (tier's) quota holds the suite's own calls and the burst check's, and little more.
+ */
+export const LOCAL_DOORS = {
+  cognito: { mode: "cognito", extra: {} },
+  "http-jwt": { mode: "http-jwt", extra: {} },
+  "http-jwt with m2mClient": { mode: "http-jwt", extra: { m2mClient: true } },
+  "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
+  "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 120, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
+  "api-key with apiKeyWithCognito": { mode: "api-key", extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 } },
+  "alb-oidc": { mode: "alb-oidc", extra: {} },
+  "lambda-authorizer": { mode: "lambda-authorizer", extra: { authorizerPlans: ["name=free,rate=40,burst=40,quota=120,period=DAY", "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH"], throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
+} as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
 
 let testKey: ReturnType<typeof newSigningKey> | undefined;
 

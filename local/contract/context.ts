@@ -1,0 +1,228 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import type { AuthMode } from "../../handlers/authModes";
+import {
+  AwsCredentials, Credential, OutgoingRequest, SignInOptions, StackOutputs, albSession, authorization, combine, doorToken, refusal, signIn, sigv4,
+  userTokenKind, withHeader,
+} from "../doorClient";
+import type { TokenSet } from "../oauth";
+import type { SeedUser } from "../seedUsers";
+
+/**
+ * What a contract run knows: the stack outputs (`.local/outputs.json`, or a deployed stack's), the
+ * test users, and the clients a user has (fetch and the OAuth flows, the AWS SDK's credential
+ * providers and STS, SigV4, API keys, a browser's cookies). It knows each door's client side
+ * (README, "Calling each door"), never how a gateway is built.
+ */
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export interface CallOptions {
+  method?: string;
+  /** The caller's credentials; a string is an Authorization header value. */
+  auth?: Credential | string;
+  body?: unknown;
+  origin?: string;
+  headers?: Record<string, string>;
+  /** Take a 429 Too Many Requests as the answer instead of retrying it (the throttling checks). */
+  noRetry?: boolean;
+}
+
+/** Throttled calls are retried with backoff, as the AWS SDKs retry them, this many times. */
+const THROTTLE_RETRIES = 6;
+
+/** Someone who calls the door: a user (with their sign-in), or an application with an API key. */
+export interface Party {
+  label: string;
+  user?: SeedUser;
+  /** The API key it sends (an application at `api-key`; with `apiKeyWithCognito`, the app a user's calls go through). */
+  key?: { name: string; value: string; keyId: string };
+}
+
+/** Who the contract calls as: two ordinary parties, an admin when the door has one, and a user of another tier. */
+export interface ContractParties {
+  a: Party;
+  b: Party;
+  admin?: Party;
+  /** A user on a usage plan other than the default one (lambda-authorizer's tiers). */
+  tiered?: Party;
+}
+
+export interface ContractOptions extends SignInOptions {
+  /** The test users: the outputs' local users, or those `npm run smoke` created or was given. */
+  users?: SeedUser[];
+  /** Where the AWS SDK clients send their calls (local mode's endpoint); undefined: AWS. */
+  awsEndpoint?: string;
+  /** Credentials of the operator (Lambda Invoke and its configuration); undefined: the SDK's default chain. */
+  operator?: AwsCredentials;
+  /** A principal the machine role trusts, and the external id it must pass; undefined credentials: the default chain. */
+  machine?: { credentials?: AwsCredentials; externalId?: string };
+  /** Spend a key's or a tier's whole quota (blocks all its callers until the period ends): local mode only. */
+  spendQuotas: boolean;
+}
+
+/** Options from local outputs: local endpoints and the principals local mode prints. */
+export function localContractOptions(outputs: StackOutputs): ContractOptions {
+  const local = outputs.local;
+  const trusted = local?.principals.trusted.find((t) => t.roleArn === outputs.client.machineRoleArn);
+  return {
+    users: local?.users,
+    awsEndpoint: local?.endpoints.aws,
+    operator: local?.principals.operator,
+    machine: trusted ? { credentials: trusted, externalId: trusted.externalId } : undefined,
+    spendQuotas: !!local,
+  };
+}
+
+/** A check that finds, once running, that it cannot be done here; the runner reports it as skipped. */
+export class Skip extends Error {}
+
+export class ContractContext {
+  readonly mode: AuthMode;
+  readonly parties: ContractParties;
+  readonly region: string;
+  private readonly tokens = new Map<string, Promise<TokenSet>>();
+  private readonly credentials = new Map<Party, Promise<Credential>>();
+
+  constructor(readonly outputs: StackOutputs, readonly options: ContractOptions = localContractOptions(outputs)) {
+    this.mode = outputs.authMode as AuthMode;
+    this.region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
+    this.parties = contractParties(outputs, options.users ?? []);
+  }
+
+  /** The door takes a bearer token (the user pool's), so the token checks apply. */
+  get takesTokens(): boolean {
+    return userTokenKind(this.outputs) !== undefined;
+  }
+
+  /** A user's sign-in at the door's client (or another), memoized per user, client and scopes. */
+  signIn(user: SeedUser, opts: { clientId?: string; scopes?: string[] } = {}): Promise<TokenSet> {
+    const key = JSON.stringify([user.email, opts.clientId, opts.scopes]);
+    let t = this.tokens.get(key);
+    if (!t) {
+      t = signIn(this.outputs, user, { ...opts, cognitoDomain: this.options.cognitoDomain, callbackUrl: this.options.callbackUrl });
+      t.catch(() => this.tokens.delete(key));
+      this.tokens.set(key, t);
+    }
+    return t;
+  }
+
+  /** A token sent the way this door takes it, with the party's API key when the door needs one too. */
+  withToken(token: string, party: Party = this.parties.a): Credential {
+    return combine(withHeader("authorization", authorization(this.outputs, token)), ...(party.key ? [withHeader("x-api-key", party.key.value)] : []));
+  }
+
+  /** What a party sends at this door, memoized. */
+  as(party: Party): Promise<Credential> {
+    let c = this.credentials.get(party);
+    if (!c) {
+      c = this.credentialOf(party);
+      c.catch(() => this.credentials.delete(party));
+      this.credentials.set(party, c);
+    }
+    return c;
+  }
+
+  private async credentialOf(party: Party): Promise<Credential> {
+    if (!party.user) return withHeader("x-api-key", party.key!.value);
+    if (this.takesTokens) return this.withToken(doorToken(this.outputs, await this.signIn(party.user)), party);
+    if (this.mode === "alb-oidc") return withHeader("cookie", await albSession(this.outputs, party.user));
+    if (this.mode === "iam") return sigv4(await this.identityPoolCredentials(party.user), this.region);
+    throw new Error(`no way to call the ${this.mode} door as ${party.label}`);
+  }
+
+  /** A user's credentials from the identity pool, with their ID token (README, "Calling each door", iam). */
+  async identityPoolCredentials(user: SeedUser): Promise<AwsCredentials> {
+    const { fromCognitoIdentityPool } = await import("@aws-sdk/credential-providers");
+    const tokens = await this.signIn(user);
+    const provider = fromCognitoIdentityPool({
+      clientConfig: { region: this.region, ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}) },
+      identityPoolId: String(this.outputs.client.identityPoolId),
+      logins: { [`cognito-idp.${this.region}.amazonaws.com/${this.outputs.client.userPoolId}`]: tokens.id_token! },
+    });
+    return provider();
+  }
+
+  /** A request with the caller's credentials; redirects are not followed (a load balancer's login is an answer). */
+  async call(path: string, o: CallOptions = {}): Promise<Reply> {
+    const req: OutgoingRequest = {
+      method: o.method ?? "GET",
+      url: `${this.outputs.url.replace(/\/$/, "")}${path}`,
+      headers: {
+        ...(o.origin ? { origin: o.origin } : {}),
+        ...(o.body !== undefined ? { "content-type": "application/json" } : {}),
+        ...o.headers,
+      },
+      body: o.body === undefined ? undefined : JSON.stringify(o.body),
+    };
+    const authorize = o.auth ? (typeof o.auth === "string" ? withHeader("authorization", o.auth) : o.auth) : async (r: OutgoingRequest) => r;
+    for (let attempt = 0; ; attempt++) {
+      const signed = await authorize(req);
+      const res = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body, redirect: "manual" });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      // A throttled call is retried with backoff (the SDKs' way); a spent quota is an answer.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html
+      if (res.status === 429 && json?.message === "Too Many Requests" && !o.noRetry && attempt < THROTTLE_RETRIES) {
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        continue;
+      }
+      return { status: res.status, headers: res.headers, text, json };
+    }
+  }
+
+  /** Creates a note as a party; fails the check unless it is 201. */
+  async createNote(party: Party, title = `contract ${crypto.randomUUID()}`): Promise<{ id: string; title: string }> {
+    const r = await this.call("/notes", { method: "POST", auth: await this.as(party), body: { title, content: "written by the contract suite" } });
+    expectStatus(r, 201, `${party.label} creates a note`);
+    return { id: r.json.noteId, title: r.json.title };
+  }
+
+  /** The door's answer to a request without credentials, checked. */
+  expectRefused(r: Reply, what: string): void {
+    const expected = refusal(this.outputs);
+    assert.equal(r.status, expected.status, `${what}: expected ${expected.what} (${expected.status}), got ${r.status} ${r.text.slice(0, 200)}`);
+    if (expected.message) assert.equal(r.json?.message, expected.message, `${what}: ${r.text.slice(0, 200)}`);
+  }
+}
+
+/**
+ * The parties of a door, from the outputs and the test users: at `api-key` without tokens, the
+ * applications (keys; the admin one from `client.clients[].admin`); elsewhere, users (two outside
+ * the admin group and every tier group, one admin, one of a non-default tier), with the first
+ * key when the door also wants one.
+ */
+export function contractParties(outputs: StackOutputs, users: SeedUser[]): ContractParties {
+  const keys = Object.entries((outputs.client.clients ?? {}) as Record<string, { keyId: string; admin: boolean }>)
+    .map(([name, c]) => ({ name, keyId: c.keyId, admin: c.admin, value: String(outputs.secrets?.apiKeys?.[name] ?? "") }));
+  if (outputs.authMode === "api-key" && !userTokenKind(outputs)) {
+    const plain = keys.filter((k) => !k.admin);
+    const admin = keys.find((k) => k.admin);
+    if (plain.length < 2) throw new Error(`the contract needs two API keys of ordinary clients; the outputs list ${keys.map((k) => k.name).join(", ") || "none"}`);
+    const party = (k: (typeof keys)[number]): Party => ({ label: `the ${k.name} key`, key: { name: k.name, value: k.value, keyId: k.keyId } });
+    return { a: party(plain[0]), b: party(plain[1]), ...(admin ? { admin: party(admin) } : {}) };
+  }
+  const adminGroup = outputs.local?.adminGroup ?? "admins";
+  const tierGroups = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).map((t) => t.group).filter((g): g is string => !!g);
+  const key = keys[0] && { name: keys[0].name, value: keys[0].value, keyId: keys[0].keyId };
+  const party = (u: SeedUser): Party => ({ label: u.username, user: u, ...(key ? { key } : {}) });
+  const plain = users.filter((u) => !u.groups.includes(adminGroup) && !u.groups.some((g) => tierGroups.includes(g)));
+  const admin = users.find((u) => u.groups.includes(adminGroup));
+  const tiered = users.find((u) => u.groups.some((g) => tierGroups.includes(g)));
+  if (plain.length < 2) throw new Error(`the contract needs two users outside the ${adminGroup} group; the users are ${users.map((u) => u.username).join(", ") || "none"}`);
+  return { a: party(plain[0]), b: party(plain[1]), ...(admin ? { admin: party(admin) } : {}), ...(tiered ? { tiered: party(tiered) } : {}) };
+}
+
+export function expectStatus(r: Reply, status: number, what: string): void {
+  assert.equal(r.status, status, `${what}: expected ${status}, got ${r.status} ${r.text.slice(0, 300)}`);
+}

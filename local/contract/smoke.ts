@@ -1,0 +1,141 @@
+/**
+ * `npm run smoke -- --stack <name> | --outputs <file> [--create-users | --users <file>]
+ *   [--cognito-domain https://<prefix>.auth.<region>.amazoncognito.com] [--callback-url <url>]
+ *   [--external-id <id>] [--only <check,check>]`
+ *
+ * The contract suite against a deployed stack, from its outputs (`pulumi stack output --json
+ * --show-secrets`), with the clients a user has: the hosted UI sign-in (authorization code with
+ * PKCE), the identity pool through @aws-sdk/credential-providers, STS through @aws-sdk/client-sts,
+ * the stack's API keys, a browser session at a load balancer. `--create-users` creates two users
+ * and an admin (and, at a door with tiers, a user of another tier) with the caller's AWS
+ * credentials and deletes them at the end, whatever happened. It writes only as its own users and
+ * keys, never changes a note it did not create, and spends no quota of a deployed stack. Against
+ * local outputs (`.local/outputs.json`) every client goes to the local endpoints.
+ */
+import { execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { runCli } from "../cli";
+import type { StackOutputs } from "../doorClient";
+import { SeedUser, loadUsers } from "../seedUsers";
+import { ContractContext, ContractOptions, localContractOptions, printChecks } from "./checks";
+
+export interface SmokeArgs {
+  stack?: string;
+  outputs?: string;
+  createUsers: boolean;
+  users?: string;
+  cognitoDomain?: string;
+  callbackUrl?: string;
+  externalId?: string;
+  only?: string[];
+}
+
+const FLAGS = ["stack", "outputs", "users", "cognito-domain", "callback-url", "external-id", "only"] as const;
+
+export function parseSmokeArgs(argv: string[]): SmokeArgs {
+  const args: SmokeArgs = { createUsers: false };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+    const name = flag.replace(/^--/, "");
+    if (name === "create-users") {
+      args.createUsers = true;
+      continue;
+    }
+    if (!flag.startsWith("--") || !(FLAGS as readonly string[]).includes(name)) throw new Error(`unknown argument ${argv[i]} (npm run smoke takes --stack or --outputs, and --create-users, --users, --cognito-domain, --callback-url, --external-id, --only)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value`);
+    const key = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof SmokeArgs;
+    (args as any)[key] = key === "only" ? value.split(",") : key === "outputs" || key === "users" ? path.resolve(value) : value;
+  }
+  if (!args.stack === !args.outputs) throw new Error("pass --stack <name> (runs pulumi stack output --json --show-secrets) or --outputs <file>, one of them");
+  if (args.createUsers && args.users) throw new Error("--create-users and --users exclude each other");
+  return args;
+}
+
+/** The stack's outputs: `pulumi stack output --json --show-secrets`, or the file given. */
+export function readOutputs(args: SmokeArgs): StackOutputs {
+  const text = args.outputs ? fs.readFileSync(args.outputs, "utf8") : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", args.stack!], { encoding: "utf8" });
+  const outputs = JSON.parse(text) as StackOutputs;
+  if (!outputs.authMode || !outputs.url) throw new Error("these outputs have no authMode and url: are they notes-auth's?");
+  return outputs;
+}
+
+/** A password Cognito's default policy (and the stack's) accepts. */
+const newPassword = () => `Sm0ke-${crypto.randomBytes(9).toString("base64url")}!aA`;
+
+/**
+ * Test users in the stack's user pool (AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup),
+ * with the caller's credentials; `remove` deletes them (AdminDeleteUser).
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
+ */
+export async function createTestUsers(outputs: StackOutputs, opts: ContractOptions, log: (line: string) => void): Promise<{ users: SeedUser[]; remove(): Promise<void> }> {
+  const idp = await import("@aws-sdk/client-cognito-identity-provider");
+  // The pool's id, or the last part of its issuer (https://cognito-idp.<region>.amazonaws.com/<poolId>) where a door names only that.
+  const fromIssuer = String(outputs.client.issuer ?? "").split("/").pop() ?? "";
+  const poolId = String(outputs.client.userPoolId ?? (/^[\w-]+_[0-9A-Za-z]+$/.test(fromIssuer) ? fromIssuer : ""));
+  if (!poolId) throw new Error(`the ${outputs.authMode} door's outputs name no user pool: --create-users has nothing to create users in`);
+  const client = new idp.CognitoIdentityProviderClient({ region: String(outputs.region ?? outputs.client.region ?? "us-east-1"), ...(opts.awsEndpoint ? { endpoint: opts.awsEndpoint } : {}), ...(opts.operator ? { credentials: opts.operator } : {}) });
+  const adminGroup = outputs.local?.adminGroup ?? "admins";
+  const tierGroup = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).map((t) => t.group).find(Boolean);
+  const run = crypto.randomBytes(4).toString("hex");
+  const wanted = [["a", []], ["b", []], ["admin", [adminGroup]], ...(tierGroup ? [["tier", [tierGroup]]] : [])] as [string, string[]][];
+  const created: SeedUser[] = [];
+  const remove = async () => {
+    for (const u of created) {
+      try {
+        await client.send(new idp.AdminDeleteUserCommand({ UserPoolId: poolId, Username: u.email }));
+        log(`  deleted test user ${u.email}`);
+      } catch (err) {
+        log(`  could not delete test user ${u.email}: ${err instanceof Error ? err.message : err} (delete it by hand)`);
+      }
+    }
+    client.destroy();
+  };
+  try {
+    for (const [role, groups] of wanted) {
+      const email = `notes-smoke-${run}-${role}@example.com`;
+      const password = newPassword();
+      const out = await client.send(new idp.AdminCreateUserCommand({
+        UserPoolId: poolId, Username: email, MessageAction: "SUPPRESS",
+        UserAttributes: [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }],
+      }));
+      const sub = out.User?.Attributes?.find((a) => a.Name === "sub")?.Value ?? "";
+      created.push({ username: `smoke-${role}`, email, password, sub, groups });
+      await client.send(new idp.AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: password, Permanent: true }));
+      for (const g of groups) await client.send(new idp.AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: email, GroupName: g }));
+      log(`  created test user ${email}${groups.length ? ` (${groups.join(", ")})` : ""}`);
+    }
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  return { users: created, remove };
+}
+
+export async function smoke(args: SmokeArgs, write: (text: string) => void): Promise<number> {
+  const outputs = readOutputs(args);
+  const options: ContractOptions = {
+    ...(outputs.local ? localContractOptions(outputs) : { spendQuotas: false }),
+    ...(args.cognitoDomain ? { cognitoDomain: args.cognitoDomain } : {}),
+    ...(args.callbackUrl ? { callbackUrl: args.callbackUrl } : {}),
+  };
+  if (args.externalId) options.machine = { ...options.machine, externalId: args.externalId };
+  if (args.users) options.users = loadUsers(args.users);
+  write(`Smoke test of the ${outputs.authMode} door at ${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`);
+  const created = args.createUsers ? await createTestUsers(outputs, options, (line) => write(`${line}\n`)) : undefined;
+  // Ctrl-C still deletes the test users.
+  const interrupted = () => void created?.remove().finally(() => process.exit(130));
+  if (created) process.once("SIGINT", interrupted);
+  try {
+    if (created) options.users = created.users;
+    if (!options.users?.length && outputs.authMode !== "api-key") throw new Error("no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)");
+    return await printChecks(new ContractContext(outputs, options), write, args.only);
+  } finally {
+    process.removeListener("SIGINT", interrupted);
+    await created?.remove();
+  }
+}
+
+if (require.main === module) runCli(async () => ((await smoke(parseSmokeArgs(process.argv.slice(2)), (text) => process.stdout.write(text))) ? 1 : 0));
