@@ -1,6 +1,6 @@
 import { JwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
-import { keyFetcher } from "../http/keyFetcher";
+import { KeyFetcher, keyFetcher } from "../http/keyFetcher";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { BearerIdentity, groupsFromTokenClaim, parseScopes } from "../principal";
 import type { AuthorizerSettings } from "./settings";
@@ -14,7 +14,7 @@ export type TokenVerifier = (token: string) => Promise<BearerIdentity>;
  * `token_use`, and the app client in `aud` (ID tokens) or `client_id` (access tokens).
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
-export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse">): TokenVerifier {
+export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse">, fetcher: KeyFetcher = keyFetcher()): TokenVerifier {
   const verifier = JwtVerifier.create(
     {
       issuer: s.issuer,
@@ -26,7 +26,7 @@ export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwks
         if (!audience.some((a) => s.audiences.includes(a))) throw new Error("issued to another client");
       },
     },
-    { jwksCache: new SimpleJwksCache({ fetcher: keyFetcher() }) },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
   );
   return async (token) => {
     const p = (await verifier.verify(token)) as JwtPayload & Record<string, unknown>;

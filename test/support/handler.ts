@@ -209,7 +209,7 @@ export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string 
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: () => new Date("2026-11-23T12:00:00Z"),
     newId: () => crypto.randomUUID(),
-    doorState: opts.alb,
+    doorState: opts.alb && { identity: opts.alb },
     log: opts.log ?? (() => undefined),
   };
   const handler = createHandler(deps);

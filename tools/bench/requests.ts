@@ -1,4 +1,5 @@
-import { randomUUID } from "crypto";
+import { generateKeyPairSync, randomUUID, sign } from "crypto";
+import { createTokenVerifier } from "../../handlers/authorizer/verify";
 import { createHandler } from "../../handlers/app";
 import { AuthMode } from "../../handlers/authModes";
 import { HANDLER_DOORS, DoorSettings } from "../../handlers/doors";
@@ -33,7 +34,21 @@ const ALB_CLIENT = "benchalbclient0000000000";
 const TABLE = "notes";
 const key = newAlbKey();
 const keyFetcher = { fetch: async () => { const b = Buffer.from(key.pem); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); } };
-const albVerifier = () => createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: keyFetcher });
+/** Our pool's access-token key (RS256), served as its JWKS: the ALB door verifies the forwarded access token too. */
+const poolKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const POOL_KID = "bench-pool-key";
+const jwksFetcher = { fetch: async () => { const b = Buffer.from(JSON.stringify({ keys: [{ ...poolKey.publicKey.export({ format: "jwk" }), kid: POOL_KID, alg: "RS256", use: "sig" }] })); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); } };
+const albState = () => ({
+  identity: createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: keyFetcher }),
+  accessToken: createTokenVerifier({ issuer: ISSUER, audiences: [ALB_CLIENT], tokenUse: "access" }, jwksFetcher),
+});
+const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+/** An access token of our pool for the ALB's client, as the ALB forwards it in x-amzn-oidc-accesstoken. */
+function poolAccessToken(sub: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${b64url({ kid: POOL_KID, alg: "RS256" })}.${b64url({ sub, iss: ISSUER, client_id: ALB_CLIENT, token_use: "access", scope: "openid", "cognito:groups": ["readers"], iat: now, exp: now + 3600 })}`;
+  return `${input}.${sign("sha256", Buffer.from(input), poolKey.privateKey).toString("base64url")}`;
+}
 
 /** One call of the benchmark, as a client makes it. */
 export interface Call {
@@ -117,13 +132,15 @@ function doorFor(shape: Shape, store: NotesStore): Door {
       return { call: (c: Call, u = user) => parse(h(httpV2Event(incoming(c), { ...base, stage: "$default", routeKey: `${c.method} ${c.path}`, authorizer: jwt(u) }) as any)), lister };
     }
     case "alb": {
-      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, albVerifier());
+      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, albState());
       const tokens = new Map<string, string>();
+      const accessTokens = new Map<string, string>();
       const token = (u: string) => tokens.get(u) ?? (tokens.set(u, signAlbData(key, { signer: ALB_ARN, client: ALB_CLIENT, iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: u } })), tokens.get(u)!);
       return {
         call: (c: Call, u = user) => {
           const req = incoming(c);
           req.headers["x-amzn-oidc-data"] = token(u);
+          req.headers["x-amzn-oidc-accesstoken"] = accessTokens.get(u) ?? (accessTokens.set(u, poolAccessToken(u)), accessTokens.get(u)!);
           return parse(h(albTargetEvent(req, { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bench/0123456789abcdef", multiValueHeaders: false }) as any));
         },
         lister,
@@ -200,7 +217,7 @@ export interface AlbVerifyFigures {
 /** ALB identity verification in the handler: with the key cached, and on a cache miss. */
 export async function albVerifyFigures(n: number): Promise<AlbVerifyFigures> {
   const token = signAlbData(key, { signer: ALB_ARN, client: ALB_CLIENT, iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: randomUUID() } });
-  const cached = albVerifier();
+  const cached = albState().identity;
   await cached.verify(token);
   const hit: number[] = [];
   const miss: number[] = [];
@@ -208,7 +225,7 @@ export async function albVerifyFigures(n: number): Promise<AlbVerifyFigures> {
     let start = process.hrtime.bigint();
     await cached.verify(token);
     hit.push(Number(process.hrtime.bigint() - start) / 1e6);
-    const fresh = albVerifier();
+    const fresh = albState().identity;
     start = process.hrtime.bigint();
     await fresh.verify(token);
     miss.push(Number(process.hrtime.bigint() - start) / 1e6);

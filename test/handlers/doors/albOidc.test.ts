@@ -4,6 +4,8 @@ import { normalize } from "../../../handlers/http/request";
 import { principalOf } from "../../../handlers/doors";
 import { ALB_ARN, ALB_CLIENT, ISSUER, USER_A, USER_B, albEvent, albKey, envFor, forbiddenStore, handlerFor, memoryKeyFetcher, signAlbToken } from "../../support/handler";
 import { eventSources, load } from "../../support/events";
+import { albOidcDoor } from "../../../handlers/doors/albOidc";
+import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
 
 describe("handler: ALB identity (x-amzn-oidc-data)", () => {
   const key = albKey();
@@ -13,7 +15,7 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
     return { fetcher, verifier: createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher }) };
   };
   const principal = (token: string | undefined, verifier = newVerifier().verifier) =>
-    principalOf(normalize(albEvent({ method: "GET", path: "/me" }, token)), envFor("alb-oidc"), verifier);
+    principalOf(normalize(albEvent({ method: "GET", path: "/me" }, token)), envFor("alb-oidc"), { identity: verifier });
   const rejects401 = (p: Promise<unknown>) => assert.rejects(p, (err: any) => err.status === 401);
 
   it("accepts a token signed for this ALB, padding and all, and maps it to the sub", async () => {
@@ -97,7 +99,7 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
 
   it("rejects ALB headers without the signed data, even with x-amzn-oidc-identity", async () => {
     const e = albEvent({ method: "GET", path: "/me", headers: { "x-amzn-oidc-identity": USER_A, "x-amzn-oidc-accesstoken": "t" } });
-    await rejects401(principalOf(normalize(e), envFor("alb-oidc"), newVerifier().verifier));
+    await rejects401(principalOf(normalize(e), envFor("alb-oidc"), { identity: newVerifier().verifier }));
   });
 
   it("touches no storage when the identity is bad", async () => {
@@ -109,5 +111,66 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
       assert.deepEqual(Object.keys(res.body), ["message"]);
     }
     assert.deepEqual(store.calls, []);
+  });
+
+  describe("groups, with the stack's own user pool", () => {
+    // Cognito's user info (what x-amzn-oidc-data carries) has attributes only, no groups; the ALB
+    // forwards the access token, which has them.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+    const poolKey = rsaKey();
+    let pool: Awaited<ReturnType<typeof jwksServer>>;
+    before(async () => {
+      pool = await jwksServer([poolKey]);
+    });
+    after(() => pool.close());
+
+    const now = () => Math.floor(Date.now() / 1000);
+    const accessToken = (claims: Record<string, unknown> = {}, key = poolKey) =>
+      signJwt(key, { sub: USER_A, iss: pool.issuer, client_id: ALB_CLIENT, token_use: "access", scope: "openid", "cognito:groups": ["admins"], iat: now(), exp: now() + 600, ...claims });
+    /** The door as init builds it for a stack whose ALB signs in with the stack's pool; the ALB header key is the test's. */
+    const asAlb = async (headers: Record<string, string>, dataClaims: Record<string, unknown> = {}) => {
+      const env = envFor("alb-oidc", { COGNITO_ISSUER: pool.issuer, ALB_ISSUER: pool.issuer });
+      const state = { ...albOidcDoor.init!(env.door as any, env), identity: createAlbVerifier({ albArn: ALB_ARN, issuer: pool.issuer, clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) }) };
+      const event = albEvent({ method: "GET", path: "/me", headers }, signAlbToken(key, { iss: pool.issuer, claims: dataClaims }));
+      return principalOf(normalize(event), env, state);
+    };
+
+    it("given an admin's access token forwarded by the ALB, then the user is admin (groups from the verified token)", async () => {
+      const p = await asAlb({ "x-amzn-oidc-accesstoken": accessToken() });
+      assert.deepEqual({ id: p.id, groups: p.groups, isAdmin: p.isAdmin }, { id: USER_A, groups: ["admins"], isAdmin: true });
+    });
+
+    const ignored: [string, () => string | undefined][] = [
+      ["no access token", () => undefined],
+      ["another user's token", () => accessToken({ sub: USER_B })],
+      ["a token for another app client", () => accessToken({ client_id: "other-client" })],
+      ["an ID token", () => accessToken({ token_use: "id", aud: ALB_CLIENT })],
+      ["an expired token", () => accessToken({ exp: now() - 60 })],
+      ["a token of another issuer", () => accessToken({ iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other" })],
+      ["a token signed by a key the pool does not publish", () => accessToken({}, rsaKey(poolKey.kid))],
+      ["garbage", () => "not-a-jwt"],
+    ];
+    for (const [what, token] of ignored) {
+      it(`given ${what}, then the user is served without groups (never admin, never refused)`, async () => {
+        const t = token();
+        const p = await asAlb(t === undefined ? {} : { "x-amzn-oidc-accesstoken": t });
+        assert.deepEqual({ id: p.id, groups: p.groups, isAdmin: p.isAdmin }, { id: USER_A, groups: [], isAdmin: false });
+      });
+    }
+
+    it("ignores cognito:groups in the user-info claims (Cognito never puts them there)", async () => {
+      const p = await asAlb({}, { "cognito:groups": ["admins"] });
+      assert.equal(p.isAdmin, false);
+    });
+
+    it("with an external IdP, takes groups from its user-info claims and builds no pool verifier", async () => {
+      const env = envFor("alb-oidc", { ALB_ISSUER: "https://idp.example.com" });
+      assert.equal(albOidcDoor.init!(env.door as any, env).accessToken, undefined);
+      const external = createAlbVerifier({ albArn: ALB_ARN, issuer: "https://idp.example.com", clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
+      const event = albEvent({ method: "GET", path: "/me" }, signAlbToken(key, { iss: "https://idp.example.com", sub: "ext-user", claims: { "cognito:groups": ["admins"] } }));
+      const p = await principalOf(normalize(event), env, { identity: external });
+      assert.deepEqual({ id: p.id, isAdmin: p.isAdmin }, { id: "oidc:ext-user", isAdmin: true });
+    });
   });
 });
