@@ -83,20 +83,23 @@ export function renderPlan(stack: string, run: StackRun): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
-  const { stack, overrides } = parseArgs(process.argv.slice(2));
-  const config = { ...readStackFile(stack), ...overrides };
-  const run = await runStack({ stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
-  if (run.error) {
-    process.stderr.write(`error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n`);
-    process.exit(2);
+/** What `npm run plan` prints for these arguments, and its exit code (2 on bad input). */
+export async function plan(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stack, overrides } = parseArgs(argv);
+    const config = { ...readStackFile(stack), ...overrides };
+    const run = await runStack({ stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
+    if (run.error) return { code: 2, stdout: "", stderr: `error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n` };
+    return { code: 0, stdout: renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n", stderr: "" };
+  } catch (err) {
+    return { code: 2, stdout: "", stderr: `error: ${err instanceof Error ? err.message : err}\n` };
   }
-  process.stdout.write(renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n");
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : err}\n`);
-    process.exit(2);
+  plan(process.argv.slice(2)).then(({ code, stdout, stderr }) => {
+    process.stdout.write(stdout);
+    process.stderr.write(stderr);
+    process.exitCode = code;
   });
 }
