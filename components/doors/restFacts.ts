@@ -3,6 +3,9 @@ import type { Capability, CellSpec } from "./door";
 /** The report's variant with a web ACL, for the WAF cell (any web ACL ARN; mocks never call AWS). */
 export const WAF_VARIANT = { waf: { wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" } };
 
+/** The report's variant with the stack's alarms, for every door (an email makes the topic too). */
+export const ALARMS_VARIANT = { alarms: { alarmEmail: "ops@example.com" } };
+
 /** The report's variants with a custom domain, and with mutual TLS on it (any values; mocks never call AWS). */
 export const DOMAIN_VARIANTS = {
   domain: { domainName: "api.example.com", domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef", hostedZoneId: "Z0123456789EXAMPLE" },

@@ -76,6 +76,7 @@ export function renderReport(input: ReportInput): string {
       out.push(`\`${m}\` also has the \`${r.type}\` component \`${r.name}\`: its provider creates the resources inside it (for the VPC: the VPC, public subnets, route tables and an internet gateway, no NAT gateway), which mocks cannot see, so they are not counted above.`, "");
     }
   }
+  out.push(...productionFeatures(input), "");
   out.push(...switching(input), "");
 
   out.push("## Who checks what", "");
@@ -109,6 +110,28 @@ export function renderReport(input: ReportInput): string {
 
   out.push("## Which door when", "", ...recommendations(modes, scenarios, all), "");
   return out.join("\n");
+}
+
+/** The report's variants that turn on a production feature (components/doors/restFacts.ts), as the table names them. */
+const FEATURE_VARIANTS: Record<string, string> = { domain: "custom domain (`domainName`, `hostedZoneId`)", mtls: "mutual TLS (`mtlsTruststoreUri`)", alarms: "alarms (`alarmEmail`)" };
+
+/** What each production feature adds to a door's minimal stack: the resources by type, from the variant runs. */
+function productionFeatures(input: ReportInput): string[] {
+  const { modes, runs } = input;
+  const added = (m: AuthMode, variant: string): string => {
+    const run = runs.variant[`${m}:${variant}`];
+    if (!run) return "n/a";
+    const base = countByType(runs.base[m]);
+    const diff = Object.entries(countByType(run)).map(([t, n]) => [t, n - (base[t] ?? 0)] as const).filter(([, n]) => n > 0);
+    return diff.length === 0 ? "nothing (already there)" : diff.map(([t, n]) => `${n} ${t.split(":")[1]?.split("/")[0] ?? t} ${t.split(":").pop()}`).join(", ");
+  };
+  return [
+    "### What the production features add",
+    "",
+    "Resources each feature adds to a door's minimal stack (from the report's variant runs; `n/a`: the feature does not apply to the door).",
+    "",
+    table(["feature", ...modes.map((m) => `\`${m}\``)], Object.entries(FEATURE_VARIANTS).map(([v, label]) => [label, ...modes.map((m) => added(m, v))])),
+  ];
 }
 
 /** The MAU bill on each Cognito feature plan, side by side, and the plan the program sets. */

@@ -1,6 +1,6 @@
 import { ConfigError } from "../../configReader";
 import { DoorModule } from "../door";
-import { WAF_VARIANT } from "../restFacts";
+import { ALARMS_VARIANT, WAF_VARIANT } from "../restFacts";
 import { ALB_OIDC_DOOR_TYPE, AlbOidcCitation, AlbOidcFrontDoor, AlbOidcFrontDoorArgs, OidcProviderConfig } from "./component";
 
 const OIDC_KEYS = ["oidcIssuer", "oidcAuthorizationEndpoint", "oidcTokenEndpoint", "oidcUserInfoEndpoint", "oidcClientId", "oidcClientSecret"] as const;
@@ -41,6 +41,7 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
   minimalConfig: { domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef", domainName: "notes.example.com" },
   variants: {
     ...WAF_VARIANT,
+    ...ALARMS_VARIANT,
     domain: { hostedZoneId: "Z0123456789EXAMPLE" },
     external: {
       oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",

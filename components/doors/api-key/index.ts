@@ -1,7 +1,7 @@
 import { CLIENT_NAME, ConfigError } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
-import { DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { API_KEY_DOOR_TYPE, ApiKeyCitation, ApiKeyFrontDoor, ApiKeyFrontDoorArgs, QUOTA_PERIODS } from "./component";
 
 /** `api-key`: API Gateway REST + API keys and a usage plan (applications, not users). */
@@ -31,7 +31,7 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
     T-->>L: notes
     L-->>A: 200 JSON`,
   minimalConfig: { ...REST_MINIMAL_CONFIG, apiKeyClients: ["reporting", "ops"] },
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, users: { apiKeyWithCognito: true } },
+  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, users: { apiKeyWithCognito: true } },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "authorizer", variant: "users", text: "applications; users too with `apiKeyWithCognito`" },

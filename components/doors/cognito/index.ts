@@ -1,6 +1,6 @@
 import { restOptions } from "../../rest/restApi";
 import { DoorModule, minutes } from "../door";
-import { DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { COGNITO_DOOR_TYPE, CognitoCitation, CognitoFrontDoor, CognitoFrontDoorArgs } from "./component";
 
 /** `cognito`: API Gateway REST + the Cognito user pools authorizer (ID tokens). */
@@ -33,7 +33,7 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
     T-->>L: notes
     L-->>C: 200 JSON`,
   minimalConfig: REST_MINIMAL_CONFIG,
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS },
+  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "authorizer", text: "users only (ID tokens come from sign-in)" },

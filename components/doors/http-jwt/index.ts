@@ -1,7 +1,7 @@
 import { ConfigError } from "../../configReader";
 import { gatewayCustomDomain } from "../../customDomain";
 import { DoorModule, minutes } from "../door";
-import { DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restFacts";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restFacts";
 import { HTTP_JWT_DOOR_TYPE, HttpJwtCitation, HttpJwtFrontDoor, HttpJwtFrontDoorArgs } from "./component";
 
 /** `http-jwt`: API Gateway HTTP API + JWT authorizer (Cognito or any OIDC issuer), scopes per route. */
@@ -36,6 +36,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
   minimalConfig: {},
   variants: {
     ...DOMAIN_VARIANTS,
+    ...ALARMS_VARIANT,
     machines: { m2mClient: true },
     external: { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"] },
   },

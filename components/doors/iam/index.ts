@@ -1,7 +1,7 @@
 import { ConfigError, PRINCIPAL_ARN } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
-import { DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { IAM_DOOR_TYPE, IamCitation, IamFrontDoor, IamFrontDoorArgs } from "./component";
 
 /** `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, machines through a role. */
@@ -37,7 +37,7 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     T-->>L: notes
     L-->>C: 200 JSON`,
   minimalConfig: REST_MINIMAL_CONFIG,
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" } },
+  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" } },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "machineRole", variant: "machines", text: "users (identity pool) and machines (IAM roles)" },

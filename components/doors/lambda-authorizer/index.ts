@@ -1,7 +1,7 @@
 import { ConfigError, ConfigReader } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
-import { DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { LAMBDA_AUTHORIZER_DOOR_TYPE, LambdaAuthorizerCitation, LambdaAuthorizerFrontDoor, LambdaAuthorizerFrontDoorArgs, PlanSpec, QUOTA_PERIODS } from "./component";
 
 /** The tiers when `authorizerPlans` is unset: a default tier, and a `pro` group with higher limits. */
@@ -82,7 +82,7 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     T-->>L: notes
     L-->>C: 200 JSON`,
   minimalConfig: REST_MINIMAL_CONFIG,
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, external: { authorizerIssuer: "https://login.example.com/", authorizerAudiences: ["notes-api"] } },
+  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, external: { authorizerIssuer: "https://login.example.com/", authorizerAudiences: ["notes-api"] } },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "authorizerFunction", text: "users; machines with client-credentials tokens of your issuer" },
