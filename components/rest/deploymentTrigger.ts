@@ -18,8 +18,8 @@ function canonical(value: unknown): unknown {
 
 /**
  * The redeploy trigger of a REST deployment: a hash of the actual inputs of everything the
- * deployment snapshots (resources, methods, integrations, their responses, authorizers, gateway
- * responses), so any change to any of them, a replaced user pool's ARN or a new integration URI
+ * deployment snapshots (the API's own settings, resources, methods, integrations, their responses,
+ * authorizers, gateway responses), so any change to any of them, a replaced user pool's ARN or a new integration URI
  * included, makes a new deployment. A deployment is "a point-in-time snapshot"; "updating an API
  * includes modifying routes, methods, integrations, authorizers, and anything else other than stage
  * settings". https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-deploy-api.html
@@ -31,6 +31,7 @@ export function deploymentTrigger(parts: readonly SnapshotPart[]): string {
 
 /** The resource types whose inputs a REST deployment snapshots. */
 export const SNAPSHOT_TYPES = [
+  "aws:apigateway/restApi:RestApi",
   "aws:apigateway/resource:Resource",
   "aws:apigateway/method:Method",
   "aws:apigateway/integration:Integration",

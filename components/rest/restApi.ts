@@ -90,12 +90,15 @@ export class NotesRestApi extends pulumi.ComponentResource {
     this.stageName = args.stageName ?? "v1";
     const child = { parent: this };
 
-    this.api = new aws.apigateway.RestApi(`${name}`, {
+    // Part of the snapshot: API settings such as disableExecuteApiEndpoint "take effect when you
+    // update any setting on any stage, such as updating the deployment"
+    // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html).
+    this.api = this.part(aws.apigateway.RestApi, `${name}`, {
       description: `notes-auth (${args.auth.kind})`,
       endpointConfiguration: { types: "REGIONAL" },
       apiKeySource: args.auth.kind === "lambda" ? "AUTHORIZER" : "HEADER",
       disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
-    }, child);
+    });
 
     if (args.auth.kind === "cognito") {
       this.authorizer = this.part(aws.apigateway.Authorizer, `${name}-cognito`, {

@@ -47,6 +47,12 @@ describe("CustomDomain", function () {
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html
         assert.equal(gatewayOf(runs.get(mode)!).api.inputs.disableExecuteApiEndpoint, true);
       });
+      if (mode !== "http-jwt") {
+        it(`${mode}: redeploys the stage when the domain comes or goes (a REST API's setting takes effect on a stage update)`, async () => {
+          const trigger = (run: StackRun) => one(run, "aws:apigateway/deployment:Deployment").inputs.triggers.redeployment;
+          assert.notEqual(trigger(runs.get(mode)!), trigger(await runMode(mode)));
+        });
+      }
     }
 
     it("without a domain, keeps the execute-api endpoint (the only way in) and makes no domain resources", async () => {
