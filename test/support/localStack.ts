@@ -5,6 +5,7 @@ import type { AuthMode } from "../../handlers/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/idp";
+import { TestPki, ensureTestPki } from "../../local/pki";
 import { copyRun } from "../../local/recorded";
 import { DOORS } from "../../components/doors/registry";
 import { runMode } from "./stack";
@@ -26,6 +27,19 @@ export const LOCAL_DOORS = {
 } as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
 
 let testKey: ReturnType<typeof newSigningKey> | undefined;
+let testPkiDir: string | undefined;
+
+/** Where the one test PKI of every mutual-TLS door of the run lives (made by the first; removed when the run ends). */
+function sharedPkiDir(): string {
+  if (!testPkiDir) {
+    const dir = (testPkiDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-pki-")));
+    process.once("exit", () => removeDir(dir));
+  }
+  return testPkiDir;
+}
+
+/** The test PKI the mutual-TLS doors of this run share. */
+export const testPki = (): TestPki => ensureTestPki(sharedPkiDir());
 
 export interface TestDoor extends RunningLocalStack {
   /** What the gateway logged (why it refused calls). */
