@@ -59,7 +59,7 @@ export async function startTestDoor(mode: AuthMode, opts: { extra?: Record<strin
   // One signing key for every test door (RSA key generation is the slowest part of a start).
   if (!fs.existsSync(signingKeyFile(dataDir))) fs.writeFileSync(signingKeyFile(dataDir), JSON.stringify((testKey ??= newSigningKey())));
   const logs: string[] = [];
-  const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, log: (line) => logs.push(line) });
+  const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, pkiDir: sharedPkiDir(), log: (line) => logs.push(line) });
   return { ...stack, logs, dataDir };
 }
 
