@@ -357,6 +357,49 @@ export const CHECKS: Check[] = [
     },
   },
   {
+    id: "mtls-no-certificate",
+    title: "given the door's custom domain asks for mutual TLS, when a caller with valid credentials presents no client certificate, then the domain refuses the connection (no HTTP answer; in AWS possibly its 403 Forbidden) and nothing is written",
+    skip: mtlsDoor,
+    async run(ctx) {
+      const tls = { ca: ctx.options.tls!.ca };
+      const title = `no certificate ${crypto.randomUUID()}`;
+      await expectTlsRefusal(ctx, "create without a client certificate", "/notes", { method: "POST", body: { title, content: "x" }, tls });
+      await expectTlsRefusal(ctx, "/me without a client certificate", "/me", { tls });
+      assert.ok(!(await titles(ctx, ctx.parties.a)).includes(title), "the refused note was written");
+    },
+  },
+  {
+    id: "mtls-other-ca",
+    title: "given a client certificate with the same subject from a CA the truststore does not hold, when a caller with valid credentials presents it, then the domain refuses the connection",
+    skip: (ctx) => mtlsDoor(ctx) ?? (ctx.options.tls?.other ? undefined : "needs a certificate of another CA (local mode's test PKI has one)"),
+    async run(ctx) {
+      await expectTlsRefusal(ctx, "/me with another CA's certificate", "/me", { tls: { ca: ctx.options.tls!.ca, ...ctx.options.tls!.other } });
+    },
+  },
+  {
+    id: "mtls-valid-certificate",
+    title: "given a client certificate the truststore's CA issued, when a caller presents it, then the door serves the caller as before and /me shows the certificate's subject, issuer and serial as API Gateway hands them on",
+    skip: mtlsDoor,
+    async run(ctx) {
+      const me = await ctx.call("/me", { auth: await ctx.as(ctx.parties.a) });
+      expectStatus(me, 200, "/me with the certificate");
+      if (ctx.parties.a.user?.sub) assert.equal(me.json.id, ctx.parties.a.user.sub, "the certificate does not change who the caller is");
+      const cert = new crypto.X509Certificate(ctx.options.tls!.cert!);
+      assert.deepEqual(me.json.clientCert, { subject: distinguishedName(cert.subject), issuer: distinguishedName(cert.issuer), serialNumber: opensslSerial(cert.serialNumber) });
+    },
+  },
+  {
+    id: "mtls-required-for-machines",
+    title: "given mtlsRequiredForMachines, when a machine calls with its client certificate, then the handler finds the certificate where API Gateway puts it and serves the machine (one without a certificate never reaches the handler: the handshake is refused)",
+    skip: (ctx) => mtlsDoor(ctx) ?? (ctx.outputs.local?.mtls?.requiredForMachines ? undefined : "mtlsRequiredForMachines is off (only local outputs say whether it is on)"),
+    async run(ctx) {
+      const me = await ctx.call("/me", { auth: await machineCredential(ctx) });
+      expectStatus(me, 200, "a machine with its certificate");
+      assert.equal(me.json.kind, "machine");
+      assert.ok(me.json.clientCert?.subject, "the handler saw the certificate");
+    },
+  },
+  {
     id: "iam-role-policy",
     title: "given identity-pool credentials of an ordinary user and of an admin, when each calls /admin/stats, then API Gateway refuses the user role's session with 403 naming it (its policy lacks the route) and lets the admin role through",
     skip: (ctx) => only("iam")(ctx) ?? needsAdmin(ctx),
@@ -588,49 +631,6 @@ export const CHECKS: Check[] = [
       } finally {
         client.destroy();
       }
-    },
-  },
-  {
-    id: "mtls-no-certificate",
-    title: "given the door's custom domain asks for mutual TLS, when a caller with valid credentials presents no client certificate, then the domain refuses the connection (no HTTP answer; in AWS possibly its 403 Forbidden) and nothing is written",
-    skip: mtlsDoor,
-    async run(ctx) {
-      const tls = { ca: ctx.options.tls!.ca };
-      const title = `no certificate ${crypto.randomUUID()}`;
-      await expectTlsRefusal(ctx, "create without a client certificate", "/notes", { method: "POST", body: { title, content: "x" }, tls });
-      await expectTlsRefusal(ctx, "/me without a client certificate", "/me", { tls });
-      assert.ok(!(await titles(ctx, ctx.parties.a)).includes(title), "the refused note was written");
-    },
-  },
-  {
-    id: "mtls-other-ca",
-    title: "given a client certificate with the same subject from a CA the truststore does not hold, when a caller with valid credentials presents it, then the domain refuses the connection",
-    skip: (ctx) => mtlsDoor(ctx) ?? (ctx.options.tls?.other ? undefined : "needs a certificate of another CA (local mode's test PKI has one)"),
-    async run(ctx) {
-      await expectTlsRefusal(ctx, "/me with another CA's certificate", "/me", { tls: { ca: ctx.options.tls!.ca, ...ctx.options.tls!.other } });
-    },
-  },
-  {
-    id: "mtls-valid-certificate",
-    title: "given a client certificate the truststore's CA issued, when a caller presents it, then the door serves the caller as before and /me shows the certificate's subject, issuer and serial as API Gateway hands them on",
-    skip: mtlsDoor,
-    async run(ctx) {
-      const me = await ctx.call("/me", { auth: await ctx.as(ctx.parties.a) });
-      expectStatus(me, 200, "/me with the certificate");
-      if (ctx.parties.a.user?.sub) assert.equal(me.json.id, ctx.parties.a.user.sub, "the certificate does not change who the caller is");
-      const cert = new crypto.X509Certificate(ctx.options.tls!.cert!);
-      assert.deepEqual(me.json.clientCert, { subject: distinguishedName(cert.subject), issuer: distinguishedName(cert.issuer), serialNumber: opensslSerial(cert.serialNumber) });
-    },
-  },
-  {
-    id: "mtls-required-for-machines",
-    title: "given mtlsRequiredForMachines, when a machine calls with its client certificate, then the handler finds the certificate where API Gateway puts it and serves the machine (one without a certificate never reaches the handler: the handshake is refused)",
-    skip: (ctx) => mtlsDoor(ctx) ?? (ctx.outputs.local?.mtls?.requiredForMachines ? undefined : "mtlsRequiredForMachines is off (only local outputs say whether it is on)"),
-    async run(ctx) {
-      const me = await ctx.call("/me", { auth: await machineCredential(ctx) });
-      expectStatus(me, 200, "a machine with its certificate");
-      assert.equal(me.json.kind, "machine");
-      assert.ok(me.json.clientCert?.subject, "the handler saw the certificate");
     },
   },
 ];
