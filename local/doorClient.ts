@@ -1,3 +1,4 @@
+import * as https from "https";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import type { LocalInfo, LocalOutputs } from "./localStack";
@@ -27,6 +28,41 @@ export interface OutgoingRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+}
+
+/**
+ * TLS as a client of a mutual-TLS domain sees it (PEM): the CA it trusts for the server's
+ * certificate (local mode's own; a deployed domain's is public), and the certificate and key it
+ * presents (none: it presents no certificate).
+ */
+export interface ClientTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+/**
+ * Sends a request and reads the answer, redirects not followed. With `tls`, over node's https
+ * with that CA and client certificate (fetch presents none); a refused handshake rejects, as a
+ * network error does, with the TLS error's code.
+ */
+export async function send(req: OutgoingRequest, tls?: ClientTls): Promise<Response> {
+  if (!tls) return fetch(req.url, { method: req.method, headers: req.headers, body: req.body, redirect: "manual" });
+  return new Promise((resolve, reject) => {
+    const out = https.request(req.url, { method: req.method, headers: req.headers, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) for (const v of [value ?? []].flat()) headers.append(name, v);
+        const status = res.statusCode ?? 0;
+        resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }));
+      });
+    });
+    out.on("error", reject);
+    out.end(req.body);
+  });
 }
 
 /** What a caller adds to a request to prove who it is: a header, a cookie, a SigV4 signature, or several. */

@@ -1,4 +1,4 @@
-import { randomUUID } from "crypto";
+import { X509Certificate, randomUUID } from "crypto";
 
 /**
  * Lambda events built from an HTTP request, in the three shapes AWS sends the one function:
@@ -25,6 +25,52 @@ export interface IncomingRequest {
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
   sourceIp?: string;
+  /** The client certificate the TLS layer verified (a mutual-TLS custom domain), as API Gateway hands it on. */
+  clientCert?: GatewayClientCert;
+}
+
+/** What API Gateway hands on of a client certificate it verified during mutual TLS. */
+export interface GatewayClientCert {
+  clientCertPem: string;
+  subjectDN: string;
+  issuerDN: string;
+  serialNumber: string;
+  validity: { notBefore: string; notAfter: string };
+}
+
+/**
+ * A verified client certificate as API Gateway puts it into events (REST
+ * `requestContext.identity.clientCert`, HTTP API `requestContext.authentication.clientCert`):
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+ * AWS shows the fields in sample events only, so their formats follow the samples:
+ * - `subjectDN`, `issuerDN`: the name's attributes in the order the certificate encodes them,
+ *   comma-joined without spaces (`C=US,ST=Washington,L=Seattle,O=Amazon Web Services,OU=Security,CN=My Client`).
+ *   How AWS escapes a comma inside a value is not documented: the RFC 4514 escapes OpenSSL
+ *   writes (`\,`) are kept.
+ * - `serialNumber`: `"1"` for serial 1 and `"a1:a1:…:a1"` for a 16-byte one in AWS's samples, which
+ *   is how OpenSSL prints a serial: in decimal when it fits in a signed 64-bit integer, else as
+ *   colon-separated lower-case hex bytes. Undocumented; OpenSSL's rule is the one kept.
+ * - `validity`: OpenSSL's date format, `Aug 29 00:28:21 2020 GMT` (a one-digit day padded with a space).
+ */
+export function gatewayClientCert(cert: X509Certificate): GatewayClientCert {
+  return {
+    clientCertPem: cert.toString(),
+    subjectDN: distinguishedName(cert.subject),
+    issuerDN: distinguishedName(cert.issuer),
+    serialNumber: opensslSerial(cert.serialNumber),
+    validity: { notBefore: cert.validFrom, notAfter: cert.validTo },
+  };
+}
+
+/** A name as Node prints it (one attribute a line, in encoded order) as AWS writes it: comma-joined. */
+export const distinguishedName = (name: string) => name.split("\n").join(",");
+
+/** A serial (hex, as Node gives it) as OpenSSL prints it: decimal up to 2^63 - 1, else `xx:xx:…`. */
+export function opensslSerial(hex: string): string {
+  const even = hex.length % 2 ? `0${hex}` : hex;
+  const value = BigInt(`0x${even}`);
+  if (even.length / 2 <= 8 && value < 2n ** 63n) return value.toString(10);
+  return (even.toLowerCase().match(/../g) ?? []).join(":");
 }
 
 /** Media types whose bodies a gateway passes as text; anything else is base64. */
@@ -91,7 +137,7 @@ export function restIdentity(fields: Record<string, unknown> = {}, req?: Incomin
   return {
     cognitoIdentityPoolId: null, accountId: null, cognitoIdentityId: null, caller: null, apiKey: null, apiKeyId: null,
     principalOrgId: null, sourceIp: req?.sourceIp ?? "127.0.0.1", cognitoAuthenticationType: null, cognitoAuthenticationProvider: null,
-    userArn: null, userAgent: req ? headerValue(req.headers, "user-agent") ?? null : null, user: null, accessKey: null, clientCert: null,
+    userArn: null, userAgent: req ? headerValue(req.headers, "user-agent") ?? null : null, user: null, accessKey: null, clientCert: req?.clientCert ?? null,
     ...fields,
   };
 }
@@ -195,6 +241,7 @@ export function httpV2Event(req: IncomingRequest, ctx: HttpContext): Record<stri
     requestContext: {
       accountId: ctx.accountId,
       apiId: ctx.apiId,
+      ...(req.clientCert ? { authentication: { clientCert: req.clientCert } } : {}),
       ...(ctx.authorizer ? { authorizer: ctx.authorizer } : {}),
       domainName: host,
       domainPrefix: host.split(".")[0],

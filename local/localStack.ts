@@ -9,15 +9,17 @@ import { listenForAws } from "./aws/server";
 import { stsApi } from "./aws/sts";
 import { userPoolAdminApi } from "./aws/userPoolAdmin";
 import { ensureTables, startDynalite } from "./dynamo";
-import { GatewayDeps, LocalGateway, gatewaysOf, listenForGateways } from "./gateways";
+import { GatewayDeps, LocalGateway, RecordedDomain, gatewaysOf, listenForGateways, recordedDomain } from "./gateways";
 import { KeySets } from "./gateways/jwt";
 import { LocalApiKey, localApiKeys } from "./gateways/usagePlans";
 import { LocalIdp, startIdp } from "./idp";
 import { LocalLambda, startLambda } from "./lambda";
 import { acquireLock, noteLockUrl } from "./lock";
+import { TestPki, ensureTestPki } from "./pki";
 import { RecordedProgram, recordedProgram } from "./recorded";
-import { S3RVER_CREDENTIALS, startS3 } from "./s3";
+import { LocalS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
 import { SeedUser, loadUsers } from "./seedUsers";
+import { readTruststore, s3Location, seedTruststore } from "./truststore";
 
 /**
  * Local mode: the recorded program's front door on 127.0.0.1, with the services behind it
@@ -70,6 +72,23 @@ export interface LocalInfo {
   usagePlans: { name: string; keyIds: string[]; rateLimit?: number; burstLimit?: number; quota?: { limit: number; period: string } }[];
   /** Local-only: re-dates a load balancer's session cookie into the past (the contract's expired-cookie check). */
   albExpiredSessionEndpoint?: string;
+  /**
+   * The custom domain's mutual TLS, when the program records it: the truststore read (the recorded
+   * URI), whether machines must present a certificate, and the test PKI's files a client uses:
+   * the CA of the local server certificate (`curl --cacert`), the test machine's certificate and
+   * key (`--cert`, `--key`), and a certificate and key from a CA the truststore does not hold.
+   */
+  mtls?: {
+    domainName: string;
+    truststoreUri: string;
+    truststoreVersion?: string;
+    requiredForMachines: boolean;
+    caFile: string;
+    certFile: string;
+    keyFile: string;
+    otherCertFile: string;
+    otherKeyFile: string;
+  };
   dataDir: string;
 }
 
@@ -99,6 +118,8 @@ export interface LocalStackOptions {
   idpPort?: number;
   /** The local AWS endpoint's port; 0 picks a free one. @default 0 */
   awsPort?: number;
+  /** Where the test PKI of mutual TLS lives (made there if missing). @default `<dataDir>/pki` */
+  pkiDir?: string;
   users?: SeedUser[];
   log?: (line: string) => void;
 }
@@ -111,6 +132,9 @@ export interface RunningLocalStack {
   idp?: LocalIdp;
   close(): Promise<void>;
 }
+
+/** Where local S3 keeps its objects in a data folder. */
+export const s3Directory = (dataDir: string) => path.join(dataDir, "s3");
 
 /** Replaces every occurrence of each recorded value in a string. */
 export function replaceAll(value: string, replacements: [string, string][]): string {
@@ -134,8 +158,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
   };
   try {
     closers.push(acquireLock(opts.dataDir, opts.port ?? 3000));
+    // A custom domain with mutual TLS is served over HTTPS with the test PKI's server certificate.
+    const domain = recordedDomain(program);
+    const pki = domain?.mtls ? ensureTestPki(path.resolve(opts.pkiDir ?? path.join(opts.dataDir, "pki"))) : undefined;
     // The front door's port and the AWS endpoint first: the services are configured with their URLs.
-    const front = await listenForGateways(opts.port ?? 3000, log);
+    const front = await listenForGateways(opts.port ?? 3000, log, pki && { cert: fs.readFileSync(pki.serverCertFile, "utf8"), key: fs.readFileSync(pki.serverKeyFile, "utf8") });
     closers.push(front.close);
     const aws = await listenForAws(opts.awsPort ?? 0, log);
     closers.push(aws.close);
@@ -169,7 +196,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
 
     const [dynamo, s3, startedIdp] = await Promise.all([
       startDynalite({ path: path.join(opts.dataDir, "dynamodb") }),
-      startS3(program, path.join(opts.dataDir, "s3")),
+      startS3(program, s3Directory(opts.dataDir), domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : []),
       program.ofType("aws:cognito/userPool:UserPool").length
         ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir, port: opts.idpPort ?? 0, localizeUrl: (u) => replaceAll(u, urls) })
         : Promise.resolve(undefined),
@@ -198,9 +225,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       userPoolAdminApi({ program, iam, idp: () => idp, region, log }),
       lambdaApi({ iam, lambda: () => lambda!, region }),
     );
-    front.serve(gateways);
+    if (domain?.mtls) await trustRecordedTruststore(front.trustClients!, domain, s3, pki!, log);
+    front.serve(gateways, domain);
 
-    const outputs = localOutputs(opts, program, gateways, lambda, idp, iam, apiKeys, replacements, { dynamodb: dynamo.endpoint, s3: s3.endpoint, aws: aws.origin });
+    const outputs = localOutputs(opts, program, gateways, lambda, idp, iam, apiKeys, replacements, { dynamodb: dynamo.endpoint, s3: s3.endpoint, aws: aws.origin }, domain, pki);
     fs.writeFileSync(path.join(opts.dataDir, "outputs.json"), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
     noteLockUrl(opts.dataDir, outputs.url);
     return { outputs, gateways, lambda, iam, idp, close: closeAll };
@@ -208,6 +236,21 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Mutual TLS as the program records it: local mode puts the test PKI's clients CA at the recorded
+ * truststore URI in local S3 (the operator's upload; a truststore someone else put there is kept),
+ * then the gateway trusts what it reads there, as API Gateway does.
+ */
+async function trustRecordedTruststore(trust: (bundle: string) => void, domain: RecordedDomain, s3: LocalS3, pki: TestPki, log: (line: string) => void): Promise<void> {
+  const { truststoreUri, truststoreVersion } = domain.mtls!;
+  const seeded = await seedTruststore(s3, truststoreUri, fs.readFileSync(pki.clientsCaFile, "utf8"));
+  if (seeded === "kept") log(`mutual TLS: ${truststoreUri} already holds a truststore local mode did not put there: it is kept (the test machine's certificate is refused unless its CA is in it)`);
+  if (truststoreVersion) log(`mutual TLS: truststoreVersion ${truststoreVersion} is not checked (local S3 keeps no object versions): the current object is read`);
+  const read = await readTruststore(s3, truststoreUri);
+  trust(read.bundle);
+  log(`mutual TLS on ${domain.name}: client certificates of ${read.subjects.join("; ")} (from ${truststoreUri})`);
 }
 
 function poolReplacements(idp: LocalIdp): [string, string][] {
@@ -226,7 +269,7 @@ function secretReplacements(program: RecordedProgram, idp: LocalIdp | undefined,
   ];
 }
 
-function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateways: LocalGateway[], lambda: LocalLambda, idp: LocalIdp | undefined, iam: LocalIam, apiKeys: LocalApiKey[], replacements: [string, string][], endpoints: LocalInfo["endpoints"]): LocalOutputs {
+function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateways: LocalGateway[], lambda: LocalLambda, idp: LocalIdp | undefined, iam: LocalIam, apiKeys: LocalApiKey[], replacements: [string, string][], endpoints: LocalInfo["endpoints"], domain: RecordedDomain | undefined, pki: TestPki | undefined): LocalOutputs {
   const recorded = program.run.revealedOutputs ?? program.run.outputs;
   const api = lambda.functions.find((f) => f.environment.AUTH_MODE) ?? lambda.functions[0];
   const env = stackSettings.decode(api?.environment ?? {});
@@ -273,6 +316,18 @@ function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateway
         ...(p.inputs.quotaSettings ? { quota: { limit: p.inputs.quotaSettings.limit, period: p.inputs.quotaSettings.period } } : {}),
       })),
       ...(alb ? { albExpiredSessionEndpoint: `${endpoints.aws}/local/alb/${encodeURIComponent(alb.name)}/expired-session` } : {}),
+      ...(domain?.mtls && pki ? {
+        mtls: {
+          domainName: domain.name,
+          ...domain.mtls,
+          requiredForMachines: env.mtlsRequiredForMachines,
+          caFile: pki.serverCaFile,
+          certFile: pki.clientCertFile,
+          keyFile: pki.clientKeyFile,
+          otherCertFile: pki.otherCertFile,
+          otherKeyFile: pki.otherKeyFile,
+        },
+      } : {}),
       dataDir: path.resolve(opts.dataDir),
     },
   } as LocalOutputs;

@@ -33,7 +33,7 @@ export function corsXml(rules: { allowedHeaders?: string[]; allowedMethods: stri
     `${tags("ExposeHeader", r.exposeHeaders)}${r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : ""}</CORSRule>`).join("")}</CORSConfiguration>`;
 }
 
-export async function startS3(program: RecordedProgram, directory: string): Promise<LocalS3> {
+export async function startS3(program: RecordedProgram, directory: string, others: string[] = []): Promise<LocalS3> {
   fs.mkdirSync(directory, { recursive: true });
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const S3rver = require("@20minutes/s3rver");
@@ -43,6 +43,7 @@ export async function startS3(program: RecordedProgram, directory: string): Prom
       .filter((c) => c.inputs.bucket === program.stateOf(b).bucket)
       .map((c) => corsXml(c.inputs.corsRules ?? [])),
   }));
+  for (const name of others) if (!buckets.some((b) => b.name === name)) buckets.push({ name, configs: [] });
   const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: buckets });
   const address = (await s3.run()) as AddressInfo;
   return {

@@ -14,6 +14,17 @@ import { recordStack, stackConfig } from "./recorded";
 
 /** How to call the door from a shell, credentials first (README, "Calling each door"). */
 export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
+  const lines = callLines(outputs, dataDirFlag);
+  const mtls = outputs.local.mtls;
+  if (!mtls) return lines;
+  return [
+    ...lines,
+    `  # mutual TLS: the handshake is refused without --cert/--key, or with another CA's certificate (${mtls.otherCertFile}, ${mtls.otherKeyFile})`,
+    `  curl --cacert ${mtls.caFile} ${outputs.url.replace(/\/$/, "")}/me`,
+  ];
+}
+
+function callLines(outputs: LocalOutputs, dataDirFlag: string): string[] {
   const url = outputs.url.replace(/\/$/, "");
   const [a] = outputs.local.users;
   const user = a?.username ?? "alice";
@@ -21,43 +32,47 @@ export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
   const kind = userTokenKind(outputs);
   const keys = Object.entries((outputs.secrets?.apiKeys ?? {}) as Record<string, string>);
   const lines: string[] = [];
+  const mtls = outputs.local.mtls;
+  // Over mutual TLS curl trusts the local server's CA and presents the test machine's certificate.
+  const curl = mtls ? `curl --cacert ${mtls.caFile} --cert ${mtls.certFile} --key ${mtls.keyFile}` : "curl";
   if (outputs.authMode === "iam") {
     const region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
-    const sign = `curl --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
+    const sign = `${curl} --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
     lines.push(
       `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign in, GetId, GetCredentialsForIdentity)`,
       `  ${sign} ${url}/notes`,
       `  ${sign} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
       `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
     );
-    for (const t of outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
+    for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
       lines.push(`  # a machine: ${t.arn} (listed in machineRolePrincipals) assumes the machine role at the local STS`);
       lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
       lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
     }
+    if (mtls && outputs.client.machineRoleArn) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
     return lines;
   }
   if (outputs.authMode === "alb-oidc") {
     return [
       `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps your session in a cookie`,
       `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the session cookie`,
-      `  curl -H "cookie: $COOKIE" ${url}/notes`,
-      `  curl -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-      `  curl -H "cookie: $COOKIE" ${url}/me`,
+      `  ${curl} -H "cookie: $COOKIE" ${url}/notes`,
+      `  ${curl} -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+      `  ${curl} -H "cookie: $COOKIE" ${url}/me`,
     ];
   }
   const key = keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "";
   if (outputs.authMode === "api-key" && !kind) {
-    for (const [name, value] of keys) lines.push(`  curl -H "x-api-key: ${value}" ${url}/me   # the ${name} application`);
-    lines.push(`  curl -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`);
+    for (const [name, value] of keys) lines.push(`  ${curl} -H "x-api-key: ${value}" ${url}/me   # the ${name} application`);
+    lines.push(`  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`);
     return lines;
   }
   const header = authorization(outputs, "$TOKEN");
   lines.push(
     token,
-    `  curl -H "Authorization: ${header}"${key} ${url}/notes`,
-    `  curl -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-    `  curl -H "Authorization: ${header}"${key} ${url}/me`,
+    `  ${curl} -H "Authorization: ${header}"${key} ${url}/notes`,
+    `  ${curl} -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+    `  ${curl} -H "Authorization: ${header}"${key} ${url}/me`,
   );
   if (outputs.authMode === "http-jwt") lines.push(`  TOKEN=$(npm run -s token -- --user ${user} --scope ${outputs.client.scopes?.read ?? "notes/read"}${dataDirFlag})   # a read-only token: writes get 403`);
   const tiered = outputs.local.users.find((u) => Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some((t) => t.group && u.groups.includes(t.group)));
@@ -65,7 +80,7 @@ export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
   if (outputs.client.machineClientId) {
     lines.push(
       `  TOKEN=$(npm run -s token -- --client machine${dataDirFlag})   # client credentials (secret in .local/outputs.json "secrets")`,
-      `  curl -H "Authorization: ${header}" ${url}/me`,
+      `  ${curl} -H "Authorization: ${header}" ${url}/me`,
     );
   }
   return lines;
@@ -83,6 +98,9 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
     ] : []),
     `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda Invoke; AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL)`,
     `  operator:  AWS_ACCESS_KEY_ID=${outputs.local.principals.operator.accessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.local.principals.operator.secretAccessKey} (${outputs.local.principals.operator.arn}: npm run smoke -- --create-users)`,
+    ...(outputs.local.mtls ? [
+      `  mTLS:      ${outputs.local.mtls.domainName}'s client certificates are checked against ${outputs.local.mtls.truststoreUri} in local S3 (the test PKI's clients CA); server CA ${outputs.local.mtls.caFile}, test machine ${outputs.local.mtls.certFile} and ${outputs.local.mtls.keyFile}`,
+    ] : []),
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
     "Try it:",

@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import * as fs from "fs";
 import type { AuthMode } from "../../handlers/authModes";
 import {
-  AwsCredentials, Credential, OutgoingRequest, SignInOptions, StackOutputs, albSession, authorization, combine, doorToken, refusal, signIn, sigv4,
+  AwsCredentials, ClientTls, Credential, OutgoingRequest, SignInOptions, StackOutputs, albSession, authorization, combine, doorToken, refusal, send, signIn, sigv4,
   userTokenKind, withHeader,
 } from "../doorClient";
 import type { TokenSet } from "../oauth";
@@ -31,6 +32,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Take a 429 Too Many Requests as the answer instead of retrying it (the throttling checks). */
   noRetry?: boolean;
+  /** TLS other than the options' (another client certificate, or none). */
+  tls?: ClientTls;
 }
 
 /** Throttled calls are retried with backoff, as the AWS SDKs retry them, this many times. */
@@ -64,6 +67,8 @@ export interface ContractOptions extends SignInOptions {
   machine?: { credentials?: AwsCredentials; externalId?: string };
   /** Spend a key's or a tier's whole quota (blocks all its callers until the period ends): local mode only. */
   spendQuotas: boolean;
+  /** Mutual TLS: what every call trusts and presents; with the certificate and key of a CA the truststore does not hold. */
+  tls?: ClientTls & { other?: { cert: string; key: string } };
 }
 
 /** Options from local outputs: local endpoints and the principals local mode prints. */
@@ -76,7 +81,14 @@ export function localContractOptions(outputs: StackOutputs): ContractOptions {
     operator: local?.principals.operator,
     machine: trusted ? { credentials: trusted, externalId: trusted.externalId } : undefined,
     spendQuotas: !!local,
+    ...(local?.mtls ? { tls: localTls(local.mtls) } : {}),
   };
+}
+
+/** The test PKI's files local mode names (README, "Try it locally"). */
+function localTls(files: NonNullable<NonNullable<StackOutputs["local"]>["mtls"]>): NonNullable<ContractOptions["tls"]> {
+  const read = (file: string) => fs.readFileSync(file, "utf8");
+  return { ca: read(files.caFile), cert: read(files.certFile), key: read(files.keyFile), other: { cert: read(files.otherCertFile), key: read(files.otherKeyFile) } };
 }
 
 /** A check that finds, once running, that it cannot be done here; the runner reports it as skipped. */
@@ -163,7 +175,7 @@ export class ContractContext {
     const authorize = o.auth ? (typeof o.auth === "string" ? withHeader("authorization", o.auth) : o.auth) : async (r: OutgoingRequest) => r;
     for (let attempt = 0; ; attempt++) {
       const signed = await authorize(req);
-      const res = await fetch(signed.url, { method: signed.method, headers: signed.headers, body: signed.body, redirect: "manual" });
+      const res = await send(signed, o.tls ?? this.options.tls);
       const text = await res.text();
       let json: any;
       try {

@@ -36,6 +36,8 @@ export interface LocalGateway {
   basePath: string;
   /** The stage's URL as the program records it (mock), which local URLs replace in outputs. */
   invokeUrl: string;
+  /** An API Gateway stage: its API and name (what a custom domain's mappings name), and whether the API's execute-api endpoint is on. */
+  api?: { id: string; stage: string; executeApiEndpoint: boolean };
   /** Handles a request whose path is below basePath (basePath already removed). */
   handle(req: IncomingRequest): Promise<GatewayReply>;
 }

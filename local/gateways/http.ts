@@ -1,6 +1,8 @@
 import * as http from "http";
+import * as https from "https";
 import type { AddressInfo } from "net";
-import type { IncomingRequest } from "../events";
+import type { TLSSocket } from "tls";
+import { IncomingRequest, gatewayClientCert } from "../events";
 
 /** What a local gateway answers: status, headers (repeated ones as lists) and body. */
 export interface GatewayReply {
@@ -21,6 +23,9 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
     const prev = headers[name];
     headers[name] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
   }
+  // Over mutual TLS, the certificate the handshake verified (an unverified one never gets this far).
+  const socket = req.socket as TLSSocket;
+  const peer = socket.encrypted && socket.authorized ? socket.getPeerX509Certificate() : undefined;
   return {
     method: (req.method ?? "GET").toUpperCase(),
     path: decodeURI(q < 0 ? url : url.slice(0, q)),
@@ -29,6 +34,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
     headers,
     body: Buffer.concat(chunks),
     sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
+    ...(peer ? { clientCert: gatewayClientCert(peer) } : {}),
   };
 }
 
@@ -129,17 +135,33 @@ export class TokenBucket {
 }
 
 export interface LocalServer {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>, or https:// with `tls` */
   origin: string;
   close(): Promise<void>;
 }
 
+/** HTTPS with mutual TLS: the server's certificate and key (PEM); every client must present a certificate. */
+export interface MutualTls {
+  cert: string;
+  key: string;
+}
+
+export interface ListeningServer extends LocalServer {
+  /**
+   * With mutual TLS: trusts exactly the CA certificates of this PEM bundle for client
+   * certificates, from the next handshake on. Until it is called no client certificate is trusted.
+   */
+  trustClients?(bundle: string): void;
+}
+
 /**
  * Listens on 127.0.0.1 (port 0: a free one) and answers each request with `handle`; an error
- * thrown there is logged and answered with a 500.
+ * thrown there is logged and answered with a 500. With `tls`, HTTPS that asks every client for a
+ * certificate and ends the handshake of one that sends none or one no trusted CA issued
+ * (`requestCert`, `rejectUnauthorized`): no request of theirs is read.
  */
-export async function listen(port: number, handle: (req: IncomingRequest) => Promise<GatewayReply>, log: (line: string) => void): Promise<LocalServer> {
-  const server = http.createServer((req, res) => {
+export async function listen(port: number, handle: (req: IncomingRequest) => Promise<GatewayReply>, log: (line: string) => void, tls?: MutualTls): Promise<ListeningServer> {
+  const answer: http.RequestListener = (req, res) => {
     void (async () => {
       try {
         send(res, await handle(await readRequest(req)));
@@ -148,16 +170,19 @@ export async function listen(port: number, handle: (req: IncomingRequest) => Pro
         if (!res.headersSent) send(res, messageReply(500, "Internal server error"));
       }
     })();
-  });
+  };
+  // `ca: []` trusts no CA (without `ca`, Node would trust its public root CAs).
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: true, ca: [] }, answer) : http.createServer(answer);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  const running: LocalServer = {
+    origin: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     }),
   };
+  return tls ? { ...running, trustClients: (bundle) => (server as https.Server).setSecureContext({ cert: tls.cert, key: tls.key, ca: bundle }) } : running;
 }

@@ -170,6 +170,7 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
     describe: `HTTP API ${api.name} (${apiId}), stage ${stageName}`,
     basePath: stageName === "$default" ? "" : `/${stageName}`,
     invokeUrl: String(program.stateOf(stage).invokeUrl),
+    api: { id: apiId, stage: stageName, executeApiEndpoint: api.inputs.disableExecuteApiEndpoint !== true },
     async handle(req) {
       const origin = headerValues(req.headers, "origin")[0];
       const preflight = req.method === "OPTIONS" && !!origin && headerValues(req.headers, "access-control-request-method").length > 0;

@@ -1,10 +1,13 @@
 import { albGateways } from "./alb";
 import { GatewayDeps, LocalGateway, NotEmulatedYet } from "./gateway";
 import { httpApiGateways } from "./httpApi";
-import { LocalServer, listen, messageReply } from "./http";
+import { ListeningServer, MutualTls, listen, messageReply } from "./http";
+import { RecordedDomain, Route, router } from "./domain";
 import { restApiGateways } from "./restApi";
 
 export { NotEmulatedYet };
+export { recordedDomain } from "./domain";
+export type { RecordedDomain };
 export type { GatewayDeps, LocalGateway };
 
 /** Every gateway the recorded program defines, each from its own recorded resources. */
@@ -14,23 +17,24 @@ export function gatewaysOf(deps: GatewayDeps): LocalGateway[] {
   return gateways;
 }
 
-export interface GatewayServer extends LocalServer {
-  /** Starts answering with these gateways (until then, 503). */
-  serve(gateways: LocalGateway[]): void;
+export interface GatewayServer extends ListeningServer {
+  /** Starts answering with these gateways, on the custom domain's mappings if the program has one (until then, 503). */
+  serve(gateways: LocalGateway[], domain?: RecordedDomain): void;
 }
 
 /**
  * Listens on 127.0.0.1 first (so the local origin is known before the services that need it
- * start), then serves the gateways, each under its stage's base path.
+ * start), then serves the gateways: each under its stage's base path, or through the custom
+ * domain's mappings. With `tls`, over HTTPS with mutual TLS (a custom domain that asks for it).
  */
-export async function listenForGateways(port: number, log: (line: string) => void): Promise<GatewayServer> {
-  let byLongestBase: LocalGateway[] | undefined;
+export async function listenForGateways(port: number, log: (line: string) => void, tls?: MutualTls): Promise<GatewayServer> {
+  let route: Route | undefined;
   const server = await listen(port, async (request) => {
-    if (!byLongestBase) return messageReply(503, "Service Unavailable");
-    const gateway = byLongestBase.find((g) => request.path === g.basePath || request.path.startsWith(`${g.basePath}/`));
-    // A path outside every stage: API Gateway's answer to an unknown stage.
-    if (!gateway) return messageReply(403, "Forbidden");
-    return gateway.handle({ ...request, path: request.path.slice(gateway.basePath.length) || "/" });
-  }, log);
-  return { ...server, serve: (gateways) => void (byLongestBase = [...gateways].sort((a, b) => b.basePath.length - a.basePath.length)) };
+    if (!route) return messageReply(503, "Service Unavailable");
+    const found = route(request.path);
+    // A path outside every stage and mapping: API Gateway's answer to an unknown stage.
+    if (!found) return messageReply(403, "Forbidden");
+    return found.gateway.handle({ ...request, path: found.path });
+  }, log, tls);
+  return { ...server, serve: (gateways, domain) => void (route = router(gateways, domain)) };
 }

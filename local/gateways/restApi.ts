@@ -182,6 +182,7 @@ function restStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
     describe: `REST API ${api.name} (${apiId}), stage ${stageName}`,
     basePath: `/${stageName}`,
     invokeUrl: String(program.stateOf(stage).invokeUrl),
+    api: { id: apiId, stage: stageName, executeApiEndpoint: api.inputs.disableExecuteApiEndpoint !== true },
     async handle(req) {
       const matched = matchTemplate(templates, req.path);
       const resourceId = matched ? idOfPath.get(matched.template)! : undefined;

@@ -1,9 +1,17 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StackRun } from "../../offline/runStack";
 import { CHECKS, ContractContext } from "../../local/contract/checks";
 import { albSession } from "../../local/doorClient";
 import type { AuthMode } from "../../handlers/authModes";
-import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { s3Directory } from "../../local/localStack";
+import { recordedProgram } from "../../local/recorded";
+import { startS3 } from "../../local/s3";
+import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor, testPki } from "../support/localStack";
+import { runMode } from "../support/stack";
 
 /**
  * The wiring comes from the program: alter one recorded input, as a bug in a component would,
@@ -212,6 +220,40 @@ describe("local mode takes its wiring from the recorded program", function () {
     } finally {
       await door.close();
       removeDir(door.dataDir);
+    }
+  });
+
+  it("given the truststore URI recorded as another object, which holds another CA, when the mutual-TLS door starts, then the test machine's certificate is refused at the handshake and the other CA's is served: the gateway trusts what the recorded URI holds", async () => {
+    const { mode, extra } = LOCAL_DOORS["http-jwt with m2mClient and mutual TLS"];
+    const partners = { Bucket: "notes-truststore", Key: "partners.pem" };
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-truststore-"));
+    // An operator's upload there before the door starts (local mode keeps a truststore it did not put).
+    const s3 = await startS3(recordedProgram(await runMode(mode, extra)), s3Directory(dataDir), [partners.Bucket]);
+    const client = new S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials });
+    try {
+      await client.send(new PutObjectCommand({ ...partners, Body: fs.readFileSync(testPki().otherCaFile, "utf8") }));
+    } finally {
+      client.destroy();
+      await s3.close();
+    }
+    const door = await startTestDoor(mode, {
+      extra,
+      dataDir,
+      alter: (run) => {
+        for (const d of inputsOf(run, "aws:apigatewayv2/domainName:DomainName")) d.mutualTlsAuthentication.truststoreUri = `s3://${partners.Bucket}/${partners.Key}`;
+      },
+    });
+    try {
+      const ctx = new ContractContext(door.outputs);
+      const valid = CHECKS.find((c) => c.id === "mtls-valid-certificate")!;
+      await assert.rejects(valid.run(ctx), (err: NodeJS.ErrnoException) => /^(ERR_SSL_\w+|ECONNRESET)$/.test(String(err.code)), "the test machine's certificate");
+      const other = await ctx.call("/me", { auth: await ctx.as(ctx.parties.a), tls: { ca: ctx.options.tls!.ca, ...ctx.options.tls!.other } });
+      assert.equal(other.status, 200, other.text);
+      assert.match(other.json.clientCert.issuer, /,CN=notes-auth local other CA$/);
+      assert.ok(door.logs.some((l) => l.includes("did not put there")), door.logs.join("\n"));
+    } finally {
+      await door.close();
+      removeDir(dataDir);
     }
   });
 });

@@ -5,6 +5,7 @@ import type { AuthMode } from "../../handlers/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/idp";
+import { TestPki, ensureTestPki } from "../../local/pki";
 import { copyRun } from "../../local/recorded";
 import { DOORS } from "../../components/doors/registry";
 import { runMode } from "./stack";
@@ -18,6 +19,7 @@ export const LOCAL_DOORS = {
   cognito: { mode: "cognito", extra: {} },
   "http-jwt": { mode: "http-jwt", extra: {} },
   "http-jwt with m2mClient": { mode: "http-jwt", extra: { m2mClient: true } },
+  "http-jwt with m2mClient and mutual TLS": { mode: "http-jwt", extra: { m2mClient: true, ...DOORS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true } },
   "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
   "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 120, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
   "api-key with apiKeyWithCognito": { mode: "api-key", extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 } },
@@ -26,6 +28,19 @@ export const LOCAL_DOORS = {
 } as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
 
 let testKey: ReturnType<typeof newSigningKey> | undefined;
+let testPkiDir: string | undefined;
+
+/** Where the one test PKI of every mutual-TLS door of the run lives (made by the first; removed when the run ends). */
+function sharedPkiDir(): string {
+  if (!testPkiDir) {
+    const dir = (testPkiDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-pki-")));
+    process.once("exit", () => removeDir(dir));
+  }
+  return testPkiDir;
+}
+
+/** The test PKI the mutual-TLS doors of this run share. */
+export const testPki = (): TestPki => ensureTestPki(sharedPkiDir());
 
 export interface TestDoor extends RunningLocalStack {
   /** What the gateway logged (why it refused calls). */
@@ -45,7 +60,7 @@ export async function startTestDoor(mode: AuthMode, opts: { extra?: Record<strin
   // One signing key for every test door (RSA key generation is the slowest part of a start).
   if (!fs.existsSync(signingKeyFile(dataDir))) fs.writeFileSync(signingKeyFile(dataDir), JSON.stringify((testKey ??= newSigningKey())));
   const logs: string[] = [];
-  const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, log: (line) => logs.push(line) });
+  const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, pkiDir: sharedPkiDir(), log: (line) => logs.push(line) });
   return { ...stack, logs, dataDir };
 }
 

@@ -1,5 +1,9 @@
 import * as assert from "assert";
-import { TokenBucket, matchTemplate, proxyResult } from "../../../local/gateways/http";
+import * as fs from "fs";
+import { ClientTls, send } from "../../../local/doorClient";
+import type { IncomingRequest } from "../../../local/events";
+import { TokenBucket, listen, matchTemplate, messageReply, proxyResult } from "../../../local/gateways/http";
+import { testPki } from "../../support/localStack";
 
 describe("local gateways: routing, throttling, proxy results", () => {
   it("given literal and parameter paths, when a path matches both, then the literal one wins and parameters are read", () => {
@@ -26,5 +30,27 @@ describe("local gateways: routing, throttling, proxy results", () => {
     assert.equal(r.status, 201);
     assert.equal(r.body.toString(), "{}");
     assert.equal(r.headers["content-type"], "application/json");
+  });
+
+  it("given an HTTPS listener with mutual TLS, when the clients CA is trusted, then the test machine's request carries its certificate, and no certificate or another CA's ends at the handshake; before, none is trusted", async () => {
+    const pki = testPki();
+    const read = (file: string) => fs.readFileSync(file, "utf8");
+    const seen: IncomingRequest[] = [];
+    const server = await listen(0, async (req) => (seen.push(req), messageReply(200, "ok")), () => undefined, { cert: read(pki.serverCertFile), key: read(pki.serverKeyFile) });
+    const call = (tls: ClientTls) => send({ method: "GET", url: `${server.origin}/me`, headers: {} }, { ca: read(pki.serverCaFile), ...tls });
+    const refused = (what: string, tls: ClientTls) => assert.rejects(call(tls), (err: NodeJS.ErrnoException) => /^(ERR_SSL_\w+|ECONNRESET)$/.test(String(err.code)), what);
+    const machine = { cert: read(pki.clientCertFile), key: read(pki.clientKeyFile) };
+    try {
+      assert.match(server.origin, /^https:\/\/127\.0\.0\.1:\d+$/);
+      await refused("the machine, before a truststore is set", machine);
+      server.trustClients!(read(pki.clientsCaFile));
+      assert.equal((await call(machine)).status, 200);
+      assert.equal(seen[0].clientCert?.subjectDN, "C=US,O=notes-auth local,OU=machines,CN=reporting-job");
+      await refused("no certificate", {});
+      await refused("another CA's certificate", { cert: read(pki.otherCertFile), key: read(pki.otherKeyFile) });
+      assert.equal(seen.length, 1, "no refused request was read");
+    } finally {
+      await server.close();
+    }
   });
 });
