@@ -5,6 +5,7 @@ import { authorization, combine, doorToken, machineSignIn, sigv4, userTokenKind,
 import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
 import { decodeJwt } from "../oauth";
 import { ContractContext, Party, Reply, Skip, expectStatus } from "./context";
+import type { AuthMode } from "../../handlers/authModes";
 
 export { ContractContext, Skip, localContractOptions } from "./context";
 export type { ContractOptions, ContractParties, Party, Reply } from "./context";
@@ -19,6 +20,8 @@ export interface Check {
   id: string;
   /** given / when / then */
   title: string;
+  /** The doors the check is about; unset: every door. */
+  doors?: readonly AuthMode[];
   skip?(ctx: ContractContext): string | undefined;
   run(ctx: ContractContext): Promise<void>;
 }
@@ -55,7 +58,6 @@ async function titles(ctx: ContractContext, party: Party): Promise<string[]> {
 }
 
 const refused = (r: { status: number; text: string }, what: string) => assert.ok(r.status === 401, `${what}: expected 401, got ${r.status} ${r.text.slice(0, 200)}`);
-const only = (...modes: string[]) => (ctx: ContractContext) => (modes.includes(ctx.mode) ? undefined : `a check of the ${modes.join(" and ")} door${modes.length > 1 ? "s" : ""}`);
 const tokenDoor = (ctx: ContractContext) => (ctx.takesTokens ? undefined : `the ${ctx.mode} door takes no bearer token (${ctx.mode === "iam" ? "SigV4: see the iam-* checks" : ctx.mode === "alb-oidc" ? "a session cookie: see the alb-* checks" : "an API key: see the api-key checks"})`);
 const needsAdmin = (ctx: ContractContext) => (ctx.parties.admin ? undefined : "the door has no admin caller (an admin key needs apiKeyAdminClients)");
 const noCorsAtAlb = (ctx: ContractContext) => (ctx.mode === "alb-oidc"
@@ -298,7 +300,7 @@ export const CHECKS: Check[] = [
   {
     id: "read-only-token",
     title: "given an access token with only notes/read, when it lists and then creates a note, then the list is 200 and the write is refused by the gateway with 403",
-    skip: only("http-jwt"),
+    doors: ["http-jwt"],
     async run(ctx) {
       const read = String(ctx.outputs.client.scopes?.read ?? "notes/read");
       const auth = authorization(ctx.outputs, (await ctx.signIn(ctx.parties.a.user!, { scopes: [read] })).access_token);
@@ -402,7 +404,8 @@ export const CHECKS: Check[] = [
   {
     id: "iam-role-policy",
     title: "given identity-pool credentials of an ordinary user and of an admin, when each calls /admin/stats, then API Gateway refuses the user role's session with 403 naming it (its policy lacks the route) and lets the admin role through",
-    skip: (ctx) => only("iam")(ctx) ?? needsAdmin(ctx),
+    doors: ["iam"],
+    skip: (ctx) => needsAdmin(ctx),
     async run(ctx) {
       const r = await ctx.call("/admin/stats", { auth: await ctx.as(ctx.parties.a) });
       expectStatus(r, 403, "the user role on /admin/stats");
@@ -413,7 +416,8 @@ export const CHECKS: Check[] = [
   {
     id: "iam-machine-role",
     title: "given a principal the machine role trusts, when it assumes the role with STS (and its external id) and calls the API signed, then it is iam:<role ARN>, a machine, it may write, and /admin/* is refused by API Gateway",
-    skip: (ctx) => only("iam")(ctx) ?? (ctx.outputs.client.machineRoleArn ? undefined : "the stack has no machine role (machineRolePrincipals)"),
+    doors: ["iam"],
+    skip: (ctx) => (ctx.outputs.client.machineRoleArn ? undefined : "the stack has no machine role (machineRolePrincipals)"),
     async run(ctx) {
       const auth = sigv4(await assumeMachineRole(ctx), ctx.region);
       const me = await ctx.call("/me", { auth });
@@ -428,7 +432,8 @@ export const CHECKS: Check[] = [
   {
     id: "iam-machine-trust",
     title: "given the trusted principal, when it asks STS for the machine role with a wrong external id, then STS refuses (AccessDenied): the trust policy's condition holds",
-    skip: (ctx) => only("iam")(ctx) ?? (ctx.outputs.client.machineRoleExternalIdRequired ? undefined : "the machine role asks for no external id"),
+    doors: ["iam"],
+    skip: (ctx) => (ctx.outputs.client.machineRoleExternalIdRequired ? undefined : "the machine role asks for no external id"),
     async run(ctx) {
       await assert.rejects(assumeMachineRole(ctx, "not-the-external-id"), (err: Error) => err.name === "AccessDenied", "AssumeRole with another external id");
     },
@@ -436,7 +441,7 @@ export const CHECKS: Check[] = [
   {
     id: "iam-tampered-signature",
     title: "given a request signed with the user's credentials, when one character of the signature is changed, then API Gateway answers 403 (the signature does not match)",
-    skip: only("iam"),
+    doors: ["iam"],
     async run(ctx) {
       const signed = await (await ctx.as(ctx.parties.a))({ method: "GET", url: `${ctx.outputs.url.replace(/\/$/, "")}/me`, headers: {} });
       const header = signed.headers.authorization;
@@ -449,7 +454,7 @@ export const CHECKS: Check[] = [
   {
     id: "iam-expired-signature",
     title: "given valid credentials, when a request is signed six minutes in the past (beyond the five minutes of clock skew), then API Gateway answers 403 Signature expired",
-    skip: only("iam"),
+    doors: ["iam"],
     async run(ctx) {
       const creds = await ctx.identityPoolCredentials(ctx.parties.a.user!);
       const r = await ctx.call("/me", { auth: sigv4(creds, ctx.region, new Date(Date.now() - 6 * 60 * 1000)) });
@@ -460,7 +465,7 @@ export const CHECKS: Check[] = [
   {
     id: "iam-unknown-credentials",
     title: "given credentials no AWS service issued (a well-formed key and secret), when a request is signed with them, then API Gateway answers 403: the security token is invalid",
-    skip: only("iam"),
+    doors: ["iam"],
     async run(ctx) {
       const r = await ctx.call("/me", { auth: sigv4({ accessKeyId: "ASIA" + "Q".repeat(16), secretAccessKey: crypto.randomBytes(30).toString("base64"), sessionToken: crypto.randomBytes(64).toString("base64") }, ctx.region) });
       expectStatus(r, 403, "credentials never issued");
@@ -470,7 +475,7 @@ export const CHECKS: Check[] = [
   {
     id: "apikey-missing-or-unknown",
     title: "given a request with no API key or with a key the API does not have, when it calls the door, then API Gateway answers 403 Forbidden and nothing is written",
-    skip: only("api-key"),
+    doors: ["api-key"],
     async run(ctx) {
       const user = ctx.parties.a.user;
       // With apiKeyWithCognito, a valid token goes along: the key alone is what is missing.
@@ -488,7 +493,8 @@ export const CHECKS: Check[] = [
   {
     id: "apikey-principals",
     title: "given two applications' keys, when each calls /me, then each is its own principal, apikey:<its key id>, and neither is admin",
-    skip: (ctx) => only("api-key")(ctx) ?? (ctx.takesTokens ? "with apiKeyWithCognito the token, not the key, identifies the caller" : undefined),
+    doors: ["api-key"],
+    skip: (ctx) => (ctx.takesTokens ? "with apiKeyWithCognito the token, not the key, identifies the caller" : undefined),
     async run(ctx) {
       for (const p of [ctx.parties.a, ctx.parties.b]) {
         const me = await ctx.call("/me", { auth: await ctx.as(p) });
@@ -500,7 +506,8 @@ export const CHECKS: Check[] = [
   {
     id: "apikey-with-token",
     title: "given apiKeyWithCognito, when a caller sends the key without a token, then the authorizer answers 401; a token without the key gets 403 Forbidden",
-    skip: (ctx) => only("api-key")(ctx) ?? (ctx.takesTokens ? undefined : "the door asks for no token (apiKeyWithCognito is off)"),
+    doors: ["api-key"],
+    skip: (ctx) => (ctx.takesTokens ? undefined : "the door asks for no token (apiKeyWithCognito is off)"),
     async run(ctx) {
       expectStatus(await ctx.call("/me", { auth: withHeader("x-api-key", ctx.parties.a.key!.value) }), 401, "a key without a token");
       const r = await ctx.call("/me", { auth: authorization(ctx.outputs, doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!))) });
@@ -511,7 +518,7 @@ export const CHECKS: Check[] = [
   {
     id: "authorizer-cached-policy",
     title: "given a user who called an allowed route, when they call /admin/stats and another allowed route while the authorizer's answer is cached, then /admin/stats is 403 with an explicit deny and the other route 200: one policy answers for every route",
-    skip: only("lambda-authorizer"),
+    doors: ["lambda-authorizer"],
     async run(ctx) {
       const auth = await ctx.as(ctx.parties.a);
       expectStatus(await ctx.call("/notes", { auth }), 200, "an allowed route first");
@@ -524,7 +531,7 @@ export const CHECKS: Check[] = [
   {
     id: "usage-burst",
     title: "given a key's (or a tier's) usage plan, when it sends more than its burst at once, then some answers are 429 Too Many Requests, and a moment later it is served again; another tier's caller is not throttled with it",
-    skip: only("api-key", "lambda-authorizer"),
+    doors: ["api-key", "lambda-authorizer"],
     async run(ctx) {
       // The same caller as the quota check after it: the burst spends its quota too.
       const a = ctx.parties.a;
@@ -555,7 +562,8 @@ export const CHECKS: Check[] = [
   {
     id: "usage-quota",
     title: "given a key's (or a tier's) quota, when it is spent, then its calls get 429 Limit Exceeded until the period ends, while another key (tier) is still served",
-    skip: (ctx) => only("api-key", "lambda-authorizer")(ctx) ?? quotaSkip(ctx, ctx.parties.a) ?? (ctx.mode === "lambda-authorizer" && !ctx.parties.tiered ? "needs a user of another tier" : undefined),
+    doors: ["api-key", "lambda-authorizer"],
+    skip: (ctx) => quotaSkip(ctx, ctx.parties.a) ?? (ctx.mode === "lambda-authorizer" && !ctx.parties.tiered ? "needs a user of another tier" : undefined),
     async run(ctx) {
       const { a } = ctx.parties;
       const plan = planOf(ctx, a)!;
@@ -571,7 +579,7 @@ export const CHECKS: Check[] = [
   {
     id: "alb-login-redirect",
     title: "given a browser without a session, when it requests a page, then the load balancer redirects it to the user pool's authorization endpoint with the code flow's parameters, a state and a nonce, and redirect_uri at the host it used",
-    skip: only("alb-oidc"),
+    doors: ["alb-oidc"],
     async run(ctx) {
       const r = await ctx.call("/notes?limit=5");
       expectStatus(r, 302, "a first request");
@@ -588,7 +596,7 @@ export const CHECKS: Check[] = [
   {
     id: "alb-tampered-cookie",
     title: "given a signed-in browser's session cookie with one character changed, when it is sent, then the load balancer treats it as no session and redirects to the login",
-    skip: only("alb-oidc"),
+    doors: ["alb-oidc"],
     async run(ctx) {
       const cookie = await (await ctx.as(ctx.parties.a))({ method: "GET", url: ctx.outputs.url, headers: {} });
       const value = cookie.headers.cookie;
@@ -600,7 +608,8 @@ export const CHECKS: Check[] = [
   {
     id: "alb-expired-cookie",
     title: "given a session cookie whose session has ended, when it is sent, then the load balancer redirects to the login",
-    skip: (ctx) => only("alb-oidc")(ctx) ?? (ctx.outputs.local?.albExpiredSessionEndpoint ? undefined : "needs local mode's helper that re-dates a session (a deployed ALB's session lasts albSessionTimeout)"),
+    doors: ["alb-oidc"],
+    skip: (ctx) => (ctx.outputs.local?.albExpiredSessionEndpoint ? undefined : "needs local mode's helper that re-dates a session (a deployed ALB's session lasts albSessionTimeout)"),
     async run(ctx) {
       const session = await (await ctx.as(ctx.parties.a))({ method: "GET", url: ctx.outputs.url, headers: {} });
       const res = await fetch(ctx.outputs.local!.albExpiredSessionEndpoint!, { method: "POST", body: session.headers.cookie });
@@ -612,7 +621,7 @@ export const CHECKS: Check[] = [
   {
     id: "alb-forged-header",
     title: "given a request that reaches the function directly (Lambda Invoke) with an x-amzn-oidc-data header signed by another key, or naming another load balancer as signer, when the handler gets it, then it answers 401",
-    skip: only("alb-oidc"),
+    doors: ["alb-oidc"],
     async run(ctx) {
       const { lambda, client } = await lambdaClient(ctx);
       try {
@@ -635,11 +644,17 @@ export const CHECKS: Check[] = [
   },
 ];
 
+/** Why a check does not run against this door, if it does not: another door's check, or what the door lacks. */
+export function skipReason(check: Check, ctx: ContractContext): string | undefined {
+  if (check.doors && !check.doors.includes(ctx.mode)) return `a check of the ${check.doors.join(" and ")} door${check.doors.length > 1 ? "s" : ""}`;
+  return check.skip?.(ctx);
+}
+
 /** Runs the checks one after another (a CLI's runner; mocha maps each to an `it`). */
 export async function runChecks(ctx: ContractContext, report: (check: Check, outcome: "passed" | "failed" | "skipped", detail?: string) => void, onlyIds?: string[]): Promise<{ passed: number; failed: number; skipped: number }> {
   const tally = { passed: 0, failed: 0, skipped: 0 };
   for (const check of CHECKS.filter((c) => !onlyIds || onlyIds.includes(c.id))) {
-    const reason = check.skip?.(ctx);
+    const reason = skipReason(check, ctx);
     if (reason) {
       tally.skipped++;
       report(check, "skipped", reason);

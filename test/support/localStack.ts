@@ -18,7 +18,6 @@ import { runMode } from "./stack";
 export const LOCAL_DOORS = {
   cognito: { mode: "cognito", extra: {} },
   "http-jwt": { mode: "http-jwt", extra: {} },
-  "http-jwt with m2mClient": { mode: "http-jwt", extra: { m2mClient: true } },
   "http-jwt with m2mClient and mutual TLS": { mode: "http-jwt", extra: { m2mClient: true, ...DOORS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true } },
   "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
   "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 120, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
