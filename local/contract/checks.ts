@@ -155,6 +155,19 @@ async function lambdaClient(ctx: ContractContext) {
   return { lambda, client: new lambda.LambdaClient({ region: ctx.region, ...(ctx.options.awsEndpoint ? { endpoint: ctx.options.awsEndpoint } : {}), ...(ctx.options.operator ? { credentials: ctx.options.operator } : {}) }) };
 }
 
+/** A check that a door's genuine token, altered by `alter`, is refused with 401. */
+function alteredTokenCheck(id: string, given: string, alter: (token: string) => string): Check {
+  return {
+    id,
+    title: `given ${given}, when it is presented, then the door answers 401`,
+    skip: tokenDoor,
+    async run(ctx) {
+      const real = doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!));
+      refused(await ctx.call("/notes", { auth: ctx.withToken(alter(real)) }), id);
+    },
+  };
+}
+
 export const CHECKS: Check[] = [
   {
     id: "no-credentials",
@@ -184,24 +197,8 @@ export const CHECKS: Check[] = [
       assert.equal(me.json.isAdmin, false);
     },
   },
-  {
-    id: "forged-token",
-    title: "given a token signed by a key of the caller's own (same header and claims as a real one), when it is presented, then the door answers 401",
-    skip: tokenDoor,
-    async run(ctx) {
-      const real = doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!));
-      refused(await ctx.call("/notes", { auth: ctx.withToken(forge(real)) }), "forged token");
-    },
-  },
-  {
-    id: "tampered-signature",
-    title: "given a genuine token with one signature byte changed, when it is presented, then the door answers 401",
-    skip: tokenDoor,
-    async run(ctx) {
-      const real = doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!));
-      refused(await ctx.call("/notes", { auth: ctx.withToken(tamper(real)) }), "tampered token");
-    },
-  },
+  alteredTokenCheck("forged-token", "a token signed by a key of the caller's own (same header and claims as a real one)", forge),
+  alteredTokenCheck("tampered-signature", "a genuine token with one signature byte changed", tamper),
   {
     id: "expired-token",
     title: "given a genuine token of the pool whose exp has passed, when it is presented, then the door answers 401",
