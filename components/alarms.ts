@@ -4,10 +4,14 @@ import { DYNAMODB_ACTIONS } from "../handlers/permissions";
 import type { AlarmConfig } from "./config";
 
 /** What a door's alarms watch: its API (name or id, and stage, and the access logs), or its load balancer. */
-export type DoorMetrics =
+export type DoorMetrics = (
   | { kind: "rest-api"; apiName: pulumi.Input<string>; stage: pulumi.Input<string>; accessLogGroupName: pulumi.Input<string> }
   | { kind: "http-api"; apiId: pulumi.Input<string>; stage: pulumi.Input<string>; accessLogGroupName: pulumi.Input<string> }
-  | { kind: "load-balancer"; arnSuffix: pulumi.Input<string> };
+  | { kind: "load-balancer"; arnSuffix: pulumi.Input<string> }
+) & {
+  /** The door's own authorizer function, if it has one: it fails and throttles apart from the notes function. */
+  authorizerFunctionName?: pulumi.Input<string>;
+};
 
 export interface AlarmsArgs {
   config: AlarmConfig;
@@ -69,6 +73,13 @@ export class Alarms extends pulumi.ComponentResource {
     alarm("function-duration-p99", `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s timeout`, {
       ...simple("AWS/Lambda", "Duration", fn, { extendedStatistic: "p99" }), threshold: args.functionTimeoutSeconds * 1000 * c.durationP99Percent / 100,
     });
+    if (args.door.authorizerFunctionName !== undefined) {
+      // When the authorizer fails, API Gateway answers 500 and the notes function never runs.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
+      const auth = { FunctionName: args.door.authorizerFunctionName };
+      alarm("authorizer-errors", "The Lambda authorizer failed: callers got 500 before the notes function (Lambda Errors)", { ...simple("AWS/Lambda", "Errors", auth, { statistic: "Sum" }), threshold: c.functionErrors });
+      alarm("authorizer-throttles", "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)", { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles });
+    }
     // ThrottledRequests is reported per operation: the sum over the operations the handler calls.
     const operations = DYNAMODB_ACTIONS.map((a) => a.replace("dynamodb:", ""));
     alarm("dynamodb-throttles", "DynamoDB throttled requests to the notes table", {
@@ -111,10 +122,10 @@ export class Alarms extends pulumi.ComponentResource {
       }
       case "load-balancer": {
         const dims = { LoadBalancer: door.arnSuffix };
-        alarm("alb-auth-error", "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)", { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: 1 });
+        alarm("alb-auth-error", "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)", { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: c.albAuthErrors });
         alarm("alb-auth-failure", "Logins at the ALB were rejected by the IdP (ELBAuthFailure)", { ...simple("AWS/ApplicationELB", "ELBAuthFailure", dims, { statistic: "Sum" }), threshold: c.albAuthFailures });
         alarm("alb-auth-latency-p99", "The ALB's calls to the IdP are slow (ELBAuthLatency p99)", { ...simple("AWS/ApplicationELB", "ELBAuthLatency", dims, { extendedStatistic: "p99" }), threshold: c.albAuthLatencyMs });
-        alarm("alb-target-5xx", "The notes function answered 5xx through the ALB", { ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }), threshold: 1 });
+        alarm("alb-target-5xx", "The notes function answered 5xx through the ALB", { ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }), threshold: c.albTarget5xx });
         break;
       }
       default: {

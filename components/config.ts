@@ -85,10 +85,14 @@ export interface AlarmConfig {
   gateway4xxPercent: number;
   /** 429 responses (throttles and exhausted quotas) in 5 minutes, counted from the access logs. */
   throttled429: number;
+  /** ALB authentication errors (the login could not complete) in 5 minutes. */
+  albAuthErrors: number;
   /** ALB authentication failures (rejected logins) in 5 minutes. */
   albAuthFailures: number;
   /** ALB authentication p99 latency, ms. */
   albAuthLatencyMs: number;
+  /** 5xx answers of the notes function through the ALB in 5 minutes. */
+  albTarget5xx: number;
 }
 
 /** The whole validated config: the shared keys and the chosen door's own arguments. */
@@ -148,8 +152,10 @@ function alarms(config: ConfigReader): AlarmConfig | undefined {
     gateway5xxPercent: config.int("alarmGateway5xxPercent", 1, 1, 100),
     gateway4xxPercent: config.int("alarmGateway4xxPercent", 10, 1, 100),
     throttled429: config.int("alarmThrottled429", 10, 1, 1_000_000),
+    albAuthErrors: config.int("alarmAlbAuthErrors", 1, 1, 1_000_000),
     albAuthFailures: config.int("alarmAlbAuthFailures", 10, 1, 1_000_000),
     albAuthLatencyMs: config.int("alarmAlbAuthLatencyMs", 2000, 1, 60_000),
+    albTarget5xx: config.int("alarmAlbTarget5xx", 1, 1, 1_000_000),
   };
   return email || topicArn ? { email, topicArn, ...thresholds } : undefined;
 }

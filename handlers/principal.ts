@@ -52,6 +52,7 @@ export function parseScopes(value: unknown): string[] {
 /** A verified bearer token's identity claims, whatever checked them (a gateway or our authorizer). */
 export interface BearerIdentity {
   sub: string;
+  /** Always present on a verified token; a missing one means no principal. */
   iss?: string;
   /** Cognito access tokens: the app client; other issuers may put it in `aud`. */
   clientId?: string;
@@ -70,6 +71,9 @@ export interface BearerIdentity {
  * on the route, as http-jwt's does, both hold); machines and other issuers' users by the admin scope.
  */
 export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string }): Principal | undefined {
+  // Whoever verified the token checked its issuer, so a token without one never passed a real
+  // verifier: no principal (and no way around the admin-group rule as "another issuer's" user).
+  if (who.iss === undefined || who.iss === "") return undefined;
   const hasAdminScope = !!rule.adminScope && who.scopes.includes(rule.adminScope);
   if (who.clientId !== undefined && who.sub === who.clientId && who.username === undefined) {
     return { id: `client:${who.clientId}`, kind: "machine", door, groups: [], scopes: who.scopes, isAdmin: hasAdminScope };

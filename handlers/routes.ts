@@ -131,6 +131,12 @@ async function deleteNote(req: ApiRequest, who: Principal, deps: RouteDeps, para
   });
   if (!note) throw noteNotFound();
   const keys = note.attachmentKeys ?? [];
+  const lateUploadsUntil = uploadWindowEnd(note, deps.now());
+  if (keys.length > 0 && lateUploadsUntil) {
+    // An upload URL cannot be revoked: one issued less than UPLOAD_URL_SECONDS ago can still put an
+    // object under these keys after the delete below, and nothing would reference it.
+    log({ level: "warn", message: "upload URLs outlive the deleted note: an object uploaded to these keys before the time given is left behind", noteId: note.noteId, keys, until: lateUploadsUntil });
+  }
   if (keys.length > 0) {
     const report = await deps.removeObjects(keys).catch((err): RemovalReport => ({ deleted: [], failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })) }));
     if (report.failed.length > 0) {
@@ -142,6 +148,12 @@ async function deleteNote(req: ApiRequest, who: Principal, deps: RouteDeps, para
 
 /** Upload URLs live 5 minutes. */
 export const UPLOAD_URL_SECONDS = 300;
+
+/** When the last upload URL of a note expires, if that is still to come (its last change was a presign, or later). */
+function uploadWindowEnd(note: Note, now: Date): string | undefined {
+  const end = Date.parse(note.updatedAt) + UPLOAD_URL_SECONDS * 1000;
+  return Number.isFinite(end) && end > now.getTime() ? new Date(end).toISOString() : undefined;
+}
 
 async function presignAttachment(req: ApiRequest, who: Principal, deps: RouteDeps, params: Record<string, string>): Promise<ApiResponse> {
   const id = noteId(params);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { OFFLINE_STACK, runStack } from "../../offline/runStack";
-import { doorConfig } from "../../components/doors/registry";
+import { DOORS, doorConfig } from "../../components/doors/registry";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS } from "../../components/backend/notesBackend";
 import { DYNAMODB_ACTIONS } from "../../handlers/permissions";
 import { StackRun, ofType, one, runMode } from "../support/stack";
@@ -9,12 +9,15 @@ const TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-pager";
 const alarmsOf = (run: StackRun) => new Map(ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => [r.name.replace(/^alarms-/, ""), r.inputs]));
 
 describe("Alarms", function () {
-  let rest: StackRun, http: StackRun, alb: StackRun;
+  let rest: StackRun, http: StackRun, alb: StackRun, authorizer: StackRun;
+  const runs: [string, StackRun][] = [];
   before(async () => {
-    // given alarms sent to an existing topic, at a REST, the HTTP API and the ALB door
+    // given alarms sent to an existing topic, at every door
     rest = await runMode("api-key", { alarmTopicArn: TOPIC, alarmThrottled429: 25 });
     http = await runMode("http-jwt", { alarmTopicArn: TOPIC });
-    alb = await runMode("alb-oidc", { alarmTopicArn: TOPIC });
+    alb = await runMode("alb-oidc", { alarmTopicArn: TOPIC, alarmAlbAuthErrors: 3, alarmAlbTarget5xx: 7 });
+    authorizer = await runMode("lambda-authorizer", { alarmTopicArn: TOPIC });
+    runs.push(["api-key", rest], ["http-jwt", http], ["alb-oidc", alb], ["lambda-authorizer", authorizer], ["iam", await runMode("iam", { alarmTopicArn: TOPIC })], ["cognito", await runMode("cognito", { alarmTopicArn: TOPIC })]);
   });
 
   it("are off unless an operator is named: no alarm nobody receives", async () => {
@@ -23,25 +26,28 @@ describe("Alarms", function () {
   });
 
   it("every door: the function's errors, throttles and p99 near its timeout, on this stack's function, to the topic", () => {
-    for (const run of [rest, http, alb]) {
+    assert.deepEqual(runs.map(([mode]) => mode).sort(), Object.keys(DOORS).sort(), "every door is checked");
+    for (const [mode, run] of runs) {
       const fn = one(run, "aws:lambda/function:Function", "notes-api").state.name;
       const alarms = alarmsOf(run);
       const expect = { "function-errors": ["Errors", "Sum", 1], "function-throttles": ["Throttles", "Sum", 1], "function-duration-p99": ["Duration", "p99", NOTES_FUNCTION_TIMEOUT_SECONDS * 1000 * 0.8] } as const;
       for (const [id, [metric, stat, threshold]] of Object.entries(expect)) {
         const a = alarms.get(id)!;
-        assert.ok(a, id);
+        assert.ok(a, `${mode} ${id}`);
         assert.deepEqual(
           { ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic ?? a.extendedStatistic, threshold: a.threshold, op: a.comparisonOperator },
-          { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat, threshold, op: "GreaterThanOrEqualToThreshold" }, id);
-        assert.deepEqual({ alarm: a.alarmActions, ok: a.okActions, missing: a.treatMissingData }, { alarm: [TOPIC], ok: [TOPIC], missing: "notBreaching" }, id);
+          { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat, threshold, op: "GreaterThanOrEqualToThreshold" }, `${mode} ${id}`);
+        assert.deepEqual({ alarm: a.alarmActions, ok: a.okActions, missing: a.treatMissingData }, { alarm: [TOPIC], ok: [TOPIC], missing: "notBreaching" }, `${mode} ${id}`);
         assert.equal(a.name, `notes-auth-${OFFLINE_STACK}-${id}`, "named for the stack and what broke");
       }
     }
   });
 
   it("every door: DynamoDB throttles summed over each operation the handler calls on this stack's table", () => {
-    const table = one(rest, "aws:dynamodb/table:Table").state.name;
-    const a = alarmsOf(rest).get("dynamodb-throttles")!;
+    for (const [mode, run] of runs) {
+    const table = one(run, "aws:dynamodb/table:Table").state.name;
+    const a = alarmsOf(run).get("dynamodb-throttles")!;
+    assert.ok(a, mode);
     const metrics = a.metricQueries.filter((q: any) => q.metric);
     // ThrottledRequests has dimensions TableName and Operation (no table-wide series):
     // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
@@ -50,6 +56,16 @@ describe("Alarms", function () {
     const sum = a.metricQueries.find((q: any) => q.returnData);
     assert.equal(sum.expression, `SUM([${metrics.map((q: any) => q.id).join(",")}])`);
     assert.equal(a.threshold, 1);
+    }
+  });
+
+  it("the lambda-authorizer door: its authorizer function's errors and throttles, apart from the notes function's; no other door has them", () => {
+    const fn = one(authorizer, "aws:lambda/function:Function", "door-authorizer").state.name;
+    for (const [id, metric] of [["authorizer-errors", "Errors"], ["authorizer-throttles", "Throttles"]]) {
+      const a = alarmsOf(authorizer).get(id)!;
+      assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic, threshold: a.threshold, actions: a.alarmActions }, { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat: "Sum", threshold: 1, actions: [TOPIC] }, id);
+    }
+    for (const [mode, run] of runs.filter(([m]) => m !== "lambda-authorizer")) assert.deepEqual([...alarmsOf(run).keys()].filter((k) => k.startsWith("authorizer-")), [], mode);
   });
 
   it("API Gateway doors: 5xx and 4xx as a percentage of requests, on this API's stage (REST names, HTTP API ids)", () => {
@@ -92,9 +108,10 @@ describe("Alarms", function () {
   it("the alb-oidc door: the login's errors, failures and latency, and target 5xx, on this load balancer; no gateway alarms", () => {
     const suffix = one(alb, "aws:lb/loadBalancer:LoadBalancer").state.arnSuffix;
     const alarms = alarmsOf(alb);
-    for (const [id, metric] of [["alb-auth-error", "ELBAuthError"], ["alb-auth-failure", "ELBAuthFailure"], ["alb-auth-latency-p99", "ELBAuthLatency"], ["alb-target-5xx", "HTTPCode_Target_5XX_Count"]]) {
+    // thresholds: alarmAlbAuthErrors 3 and alarmAlbTarget5xx 7 as configured, the others at their defaults
+    for (const [id, metric, threshold] of [["alb-auth-error", "ELBAuthError", 3], ["alb-auth-failure", "ELBAuthFailure", 10], ["alb-auth-latency-p99", "ELBAuthLatency", 2000], ["alb-target-5xx", "HTTPCode_Target_5XX_Count", 7]] as const) {
       const a = alarms.get(id)!;
-      assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions }, { ns: "AWS/ApplicationELB", metric, dims: { LoadBalancer: suffix } }, id);
+      assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, threshold: a.threshold }, { ns: "AWS/ApplicationELB", metric, dims: { LoadBalancer: suffix }, threshold }, id);
     }
     assert.deepEqual([...alarms.keys()].filter((k) => k.startsWith("gateway-")), []);
     assert.deepEqual(ofType(alb, "aws:cloudwatch/logMetricFilter:LogMetricFilter"), []);

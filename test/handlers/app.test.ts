@@ -4,6 +4,7 @@ import { AuthMode } from "../../handlers/authModes";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { s3Remover } from "../../handlers/notes/attachments";
 import { LIMITS } from "../../handlers/notes/schema";
+import { UPLOAD_URL_SECONDS } from "../../handlers/routes";
 import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite, storeAt } from "../support/handler";
 import { dynamoError, hangingStandIn, proxyStandIn, refusingEndpoint, timed } from "../support/standins";
 
@@ -117,6 +118,7 @@ describe("handler against dynalite", function () {
       ["content over 64 KiB", { method: "POST", path: "/notes", body: { title: "t", content: "é".repeat(33000) } }, 400, /^content: must be at most 65536 bytes$/],
       ["eleven tags", { method: "POST", path: "/notes", body: { title: "t", content: "c", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) } }, 400, /^tags: must have at most 10/],
       ["a forged userId in the body", { method: "POST", path: "/notes", body: { title: "t", content: "c", userId: USER_B } }, 400, /^userId: not allowed$/],
+      ["a forged field after a bad one", { method: "POST", path: "/notes", body: { title: 5, content: "c", owner: USER_B } }, 400, /^(title: must be a string|owner: not allowed)$/],
       ["a JSON array body", { method: "POST", path: "/notes", body: "[1,2]" }, 400, /^body: must be a JSON object$/],
       ["no body", { method: "POST", path: "/notes" }, 400, /^body: a JSON object is required$/],
       ["a body over 128 KiB", { method: "POST", path: "/notes", body: { title: "t", content: "x".repeat(140 * 1024) } }, 413, /limit is 131072/],
@@ -142,6 +144,7 @@ describe("handler against dynalite", function () {
       ["a malformed If-Match", { method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "If-Match": "abc" } }, 400, /^If-Match: /],
       ["a note id that cannot exist", { method: "GET", path: "/notes/..%2F..%2Fadmin" }, 404, /note not found/],
       ["an attachment over the size cap", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 11 * 1024 * 1024 } }, 413, /^size: /],
+      ["an attachment size as text", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: "10" } }, 400, /^size: must be a number$/],
       ["an attachment with a bad size", { method: "POST", path: "/notes/11111111-1111-4111-8111-111111111111/attachment", body: { contentType: "image/png", size: 1.5 } }, 400, /^size: must be a whole number$/],
     ];
     for (const [what, c, status, message] of cases) {
@@ -204,8 +207,31 @@ describe("handler against dynalite", function () {
       assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
       assert.deepEqual(logged.map((e) => ({ message: e.message, keys: e.keys })), [
         { message: "deleting note with attachments", keys: [up.body.key] },
+        { message: "upload URLs outlive the deleted note: an object uploaded to these keys before the time given is left behind", keys: [up.body.key] },
         { message: "attachments not deleted", keys: [up.body.key] },
       ]);
+    });
+    it("given an upload URL still valid, when its note is deleted, then a log line names the keys an upload can still reach and until when; after the URL's life, none", async () => {
+      // given a note whose upload URL was issued at 12:00 (URLs live UPLOAD_URL_SECONDS)
+      const logged: Record<string, unknown>[] = [];
+      let clock = new Date("2026-11-23T12:00:00Z");
+      const call = (c: Call) => handlerFor("cognito", db, { log: (e) => void logged.push(e), now: () => clock })(restEvent(c, { claims: idClaims(USER_A) }));
+      const lateNote = await call({ method: "POST", path: "/notes", body: { title: "late", content: "" } });
+      const up = await call({ method: "POST", path: `/notes/${lateNote.body.noteId}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      assert.equal(up.body.expiresInSeconds, UPLOAD_URL_SECONDS);
+      // when it is deleted four minutes later, the URL can still put an object nothing references: logged by key, with the URL's end
+      clock = new Date("2026-11-23T12:04:00Z");
+      assert.equal((await call({ method: "DELETE", path: `/notes/${lateNote.body.noteId}` })).status, 204);
+      const warned = logged.filter((e) => e.level === "warn");
+      assert.deepEqual(warned.map((e) => ({ keys: e.keys, until: e.until })), [{ keys: [up.body.key], until: "2026-11-23T12:05:00.000Z" }]);
+      // when another note is deleted after its URL's life, no such line
+      logged.length = 0;
+      clock = new Date("2026-11-23T12:00:00Z");
+      const oldNote = await call({ method: "POST", path: "/notes", body: { title: "old", content: "" } });
+      await call({ method: "POST", path: `/notes/${oldNote.body.noteId}/attachment`, body: { contentType: "text/plain", size: 1 } });
+      clock = new Date("2026-11-23T12:05:01Z");
+      assert.equal((await call({ method: "DELETE", path: `/notes/${oldNote.body.noteId}` })).status, 204);
+      assert.deepEqual(logged.filter((e) => e.level === "warn"), []);
     });
     it("encodes a machine principal in the key so it stays one path segment", async () => {
       const call = (c: Call) => handlerFor("http-jwt", db)(httpEvent(c, machineClaims(["notes/write"])));
@@ -356,7 +382,8 @@ describe("handler against dynalite", function () {
           assert.equal(value.status, 204);
           assert.ok(ms < 300 + 300, `${ms} ms`);
           assert.equal((await rowsOf(`s3 ${what}`)).length, 0);
-          assert.deepEqual(logged.map((e) => [e.level, e.message, e.keys]), [["info", "deleting note with attachments", keys], ["error", "attachments not deleted", keys]]);
+          // (their upload URLs are still valid: that is logged too, by key)
+          assert.deepEqual(logged.filter((e) => e.level !== "warn").map((e) => [e.level, e.message, e.keys]), [["info", "deleting note with attachments", keys], ["error", "attachments not deleted", keys]]);
         } finally {
           await stand.close();
         }

@@ -105,8 +105,8 @@ export function accessClaims(sub: string, scopes: string[], extra: Record<string
 }
 
 /** Client-credentials access-token claims of the machine client. */
-export function machineClaims(scopes: string[]): { claims: Record<string, unknown>; scopes: string[] | null } {
-  return { claims: { sub: M2M_CLIENT, client_id: M2M_CLIENT, token_use: "access", iss: ISSUER, scope: scopes.join(" ") }, scopes: null };
+export function machineClaims(scopes: string[], extra: Record<string, unknown> = {}): { claims: Record<string, unknown>; scopes: string[] | null } {
+  return { claims: { sub: M2M_CLIENT, client_id: M2M_CLIENT, token_use: "access", iss: ISSUER, scope: scopes.join(" "), ...extra }, scopes: null };
 }
 
 /** An ALB target event (from our single- or multi-value fixtures). */
@@ -196,7 +196,7 @@ export function storeAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?:
 }
 
 /** A handler over dynalite (or `opts.store`) for a door, with a fake presigner and an optional ALB verifier. */
-export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string } | undefined, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[]; removeObjects?: HandlerDeps["removeObjects"]; log?: (e: Record<string, unknown>) => void } = {}) {
+export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string } | undefined, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[]; removeObjects?: HandlerDeps["removeObjects"]; log?: (e: Record<string, unknown>) => void; now?: () => Date } = {}) {
   const env = envFor(mode, opts.env);
   const deps: HandlerDeps = {
     env,
@@ -207,7 +207,7 @@ export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string 
       return { deleted: keys, failed: [] };
     }),
     maxAttachmentBytes: env.maxAttachmentBytes,
-    now: () => new Date("2026-11-23T12:00:00Z"),
+    now: opts.now ?? (() => new Date("2026-11-23T12:00:00Z")),
     newId: () => crypto.randomUUID(),
     doorState: opts.alb && { identity: opts.alb },
     log: opts.log ?? (() => undefined),

@@ -12,9 +12,28 @@ export interface ColdFigures {
   ratio: number;
 }
 
+/**
+ * Processes that load only Node's own modules, to read our init against:
+ * - `runtimeClient`: `node:http`, which Lambda's Node.js runtime interface client loads before it
+ *   loads the handler (its RAPID client requires `node:http` at module scope:
+ *   https://github.com/aws/aws-lambda-nodejs-runtime-interface-client, src/client/rapid-client.ts),
+ *   so on Lambda our init starts with it loaded;
+ * - `tlsFloor`: `node:http`, `node:https` and `node:crypto`, what any handler that signs and sends
+ *   its own AWS calls over TLS loads, with or without an SDK: the floor no bundle can go under.
+ */
+export const BASELINES = {
+  runtimeClient: `require("http")`,
+  tlsFloor: `require("http");require("https");require("crypto")`,
+} as const;
+export type Baseline = keyof typeof BASELINES;
+
 export interface ColdStartFigures {
   runs: number;
   emptyProcess: Summary;
+  /** Node's own modules only (BASELINES), above the empty process. */
+  baselines: Record<Baseline, ColdFigures>;
+  /** Our init above each baseline: what our own code adds (ms, medians). */
+  oursAbove: Record<Baseline, number>;
   /** `node -e 'require(index.js)'` with `handler` a function: the init phase. */
   init: Record<Variant, ColdFigures>;
   /** Init plus one request (GET /notes against dynalite on loopback) answered 200: what the first caller waits for. */
@@ -61,6 +80,7 @@ export async function coldStart(files: Record<Variant, string>, runs: number, fi
   const firstEnv = { ...process.env, ...first.env };
   const jobs: { key: string; run: () => Promise<number> }[] = [
     { key: "empty", run: () => processMs("", initEnv) },
+    ...(Object.keys(BASELINES) as Baseline[]).map((b) => ({ key: `baseline:${b}`, run: () => processMs(BASELINES[b], initEnv) })),
     ...VARIANTS.map((v) => ({ key: `init:${v}`, run: () => processMs(initScript(files[v]), initEnv) })),
     ...VARIANTS.map((v) => ({ key: `first:${v}`, run: () => processMs(firstScript(files[v], eventFile), firstEnv) })),
   ];
@@ -77,9 +97,13 @@ export async function coldStart(files: Record<Variant, string>, runs: number, fi
     const s = summarize(samples[key]);
     return { summary: roundSummary(s, 1), aboveEmptyMs: Number((s.median - empty.median).toFixed(1)), ratio: Number((s.median / empty.median).toFixed(2)) };
   };
+  const median = (key: string) => summarize(samples[key]).median;
+  const baselineKeys = Object.keys(BASELINES) as Baseline[];
   return {
     runs,
     emptyProcess: roundSummary(empty, 1),
+    baselines: Object.fromEntries(baselineKeys.map((b) => [b, figures(`baseline:${b}`)])) as Record<Baseline, ColdFigures>,
+    oursAbove: Object.fromEntries(baselineKeys.map((b) => [b, Number((median("init:ours") - median(`baseline:${b}`)).toFixed(1))])) as Record<Baseline, number>,
     init: Object.fromEntries(VARIANTS.map((v) => [v, figures(`init:${v}`)])) as Record<Variant, ColdFigures>,
     firstResponse: Object.fromEntries(VARIANTS.map((v) => [v, figures(`first:${v}`)])) as Record<Variant, ColdFigures>,
   };

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { VARIANTS, VARIANT_LABELS, bundleFigures, writeVariants } from "./bundle";
-import { coldStart } from "./coldStart";
+import { BASELINES, Baseline, coldStart } from "./coldStart";
 import { devLoop } from "./devLoop";
 import { ROUTES, SHAPES, albVerifyFigures, benchTable, deployedEnv, requestFigures, restEvent } from "./requests";
 
@@ -86,6 +86,14 @@ export function renderTable(r: any): string {
     const f = c.firstResponse[v];
     const b = r.bundle.find((x: any) => x.variant === v);
     lines.push(`  ${VARIANT_LABELS[v].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)} ${`+${f.aboveEmptyMs} ms ${f.ratio}x`.padStart(20)}   ${(b.minifiedBytes / 1024).toFixed(1)} KB`);
+  }
+  const BASELINE_LABELS: Record<Baseline, string> = {
+    runtimeClient: "node:http only (what Lambda's runtime client has loaded before our init)",
+    tlsFloor: "node:http + https + crypto only (the floor for any handler calling AWS over TLS)",
+  };
+  for (const b of Object.keys(BASELINES) as Baseline[]) {
+    const i = c.baselines[b];
+    lines.push(`  ${BASELINE_LABELS[b].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)}   ours is +${c.oursAbove[b]} ms above it`);
   }
   const ours = c.init.ours;
   const bOurs = r.bundle.find((x: any) => x.variant === "ours");

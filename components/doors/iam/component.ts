@@ -29,7 +29,7 @@ export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool
  * `iam`: API Gateway REST with AWS_IAM on every non-OPTIONS method. Users sign in to the user
  * pool, trade the ID token at a Cognito identity pool for role credentials and sign with SigV4;
  * machines assume an optional machine role. The admin group maps to an admin role that may also
- * invoke `/admin/*` (token-based role mapping, ambiguous roles denied).
+ * invoke `/admin/*` (token-based role mapping; a user in no group gets the authenticated role).
  */
 export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
   public readonly mode = "iam" as const;

@@ -140,6 +140,7 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
       authorizerCacheSeconds: args.cacheTtlSeconds,
     });
     const cited = { ...restCitations(this.rest), authorizerFunction: this.authorizerFunction, firstPlan: this.plans[args.plans[0].name].plan, authorizerPermission: this.authorizerPermission };
-    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
+    const targets = restDoorTargets(this.rest);
+    this.publish({ url, ...targets, metrics: { ...targets.metrics, authorizerFunctionName: this.authorizerFunction.name }, settings, clientConfig, cited });
   }
 }

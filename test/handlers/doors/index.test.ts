@@ -159,6 +159,10 @@ describe("handler: principal extraction (verified context only)", () => {
       assert.equal(both.isAdmin, true);
       assert.equal((await who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"])), "http-jwt")).isAdmin, true);
     });
+    it("given claims without iss and the admin scope, then no principal: never an admin as 'another issuer's' user", async () => {
+      await rejects401(who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { iss: undefined })), "http-jwt"));
+      await rejects401(who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"], { iss: undefined })), "http-jwt"));
+    });
     it("prefixes users of an external issuer with oidc:", async () => {
       const p = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims("auth0|42", ["notes/read"], { iss: "https://login.example.com/", token_use: undefined, aud: "notes-api", client_id: undefined })), "http-jwt", { ALLOWED_CLIENT_IDS: "notes-api", COGNITO_ISSUER: "" });
       assert.equal(p.id, "oidc:auth0|42");

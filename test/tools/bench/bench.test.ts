@@ -38,6 +38,11 @@ describe("benchmark harness", function () {
         assert.ok(f.summary.n === 3 && f.summary.median > 0 && f.ratio > 0 && Number.isFinite(f.aboveEmptyMs), `${phase} ${v}`);
       }
     }
+    // and the baselines our init is read against: Node's own modules only, below ours
+    for (const b of ["runtimeClient", "tlsFloor"]) {
+      const f = r.coldStart.baselines[b];
+      assert.ok(f.summary.n === 3 && f.summary.median > 0 && Number.isFinite(r.coldStart.oursAbove[b]), b);
+    }
     for (const store of ["dynalite", "stubbedStorage"]) {
       for (const shape of ["rest-v1", "http-v2", "alb"]) {
         for (const route of ["create", "get", "list100", "update", "delete"]) {
