@@ -88,7 +88,7 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
   if (pricing.billsMachineTokens) cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
   notes.push(...pricing.notes);
   const plan = p.cognito.plans[s.cognitoPlan];
-  notes.push(`Cognito ${s.cognitoPlan} plan (\`cognitoPlan\`): ${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}$${plan.perMau} per MAU.`);
+  notes.push(`Cognito ${s.cognitoPlan} plan (\`cognitoPlan\`): ${describePlan(plan)}.`);
 
   // The notes function on every request; a Lambda authorizer on each cache miss (same account, same free tier).
   const authorizerCalls = pricing.authorizer ? s.requestsPerMonth * (1 - pricing.authorizer.cacheHitRatio) : 0;
@@ -112,10 +112,16 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
   return { gateway, cognito, lambda, dynamodb, dataTransfer, other, total, notes };
 }
 
-/** What a month of `mau` signed-in users costs on a Cognito feature plan. */
+/** What a month of `mau` signed-in users costs on a Cognito feature plan (its free MAU are its first band, at $0). */
 export function cognitoMauCost(mau: number, plan: CognitoPlan, p: RegionPrices = PRICES["us-east-1"]): number {
-  const { perMau, freeMau } = p.cognito.plans[plan];
-  return Math.max(0, mau - freeMau) * perMau;
+  return tiered(mau, p.cognito.plans[plan].mauBands);
+}
+
+/** A plan's price in words: "10,000 MAU free, then per MAU $0.0055 to 100,000, ..." */
+export function describePlan(plan: { freeMau: number; mauBands: Band[] }): string {
+  const paid = plan.mauBands.filter((b) => b.price > 0);
+  const rates = paid.map((b) => `$${b.price}${paid.length > 1 ? (b.upTo === null ? " beyond" : ` to ${b.upTo.toLocaleString("en-US")}`) : ""}`).join(", ");
+  return `${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}per MAU ${rates}`;
 }
 
 /** Every door in every scenario. */

@@ -1,6 +1,6 @@
 import { AuthMode } from "../../components/config";
 import { doorModule } from "../../components/doors/registry";
-import { CostBreakdown, PRICES, cognitoMauCost, costTable, monthlyCost } from "./cost";
+import { CostBreakdown, PRICES, cognitoMauCost, costTable, describePlan, monthlyCost } from "./cost";
 import { COGNITO_PLANS } from "../../aws/userPool";
 import { Scenario } from "./scenarios";
 import { CostPoint } from "./chart";
@@ -146,7 +146,7 @@ function cognitoPlans(input: ReportInput): string[] {
     "",
     `The user pool is on the ${tiers.map((t) => `\`${t}\``).join(", ")} plan (\`cognitoPlan\`, the recorded \`userPoolTier\`); the tables above price ${priced.map((t) => `\`${t}\``).join(", ")}. What the signed-in users cost a month on each plan (the plan changes in place, any time; threat protection needs \`PLUS\`):`,
     "",
-    table(["MAU", ...COGNITO_PLANS.map((plan) => `\`${plan}\` ($${p[plan].perMau}/MAU, ${p[plan].freeMau.toLocaleString("en-US")} free)`)],
+    table(["MAU", ...COGNITO_PLANS.map((plan) => `\`${plan}\` (${describePlan(p[plan])})`)],
       scenarios.map((s) => [s.mau.toLocaleString("en-US"), ...COGNITO_PLANS.map((plan) => (plan === s.cognitoPlan ? `**${money(cognitoMauCost(s.mau, plan))}**` : money(cognitoMauCost(s.mau, plan))))])),
   ];
 }

@@ -61,6 +61,12 @@ describe("cost model", () => {
       close(cognitoMauCost(100_000, "ESSENTIALS"), 1350, "Essentials");
       close(cognitoMauCost(100_000, "PLUS"), 2000, "Plus");
     });
+    it("Cognito Lite gets cheaper by volume: $0.0046 per MAU above 100k, $0.00325 above 1M, $0.0025 above 10M; Essentials and Plus do not", () => {
+      close(cognitoMauCost(100_001, "LITE"), 495 + 0.0046, "one into the second band");
+      close(cognitoMauCost(1_000_000, "LITE"), 495 + 900_000 * 0.0046, "1M: 4,635");
+      close(cognitoMauCost(10_000_001, "LITE"), 495 + 900_000 * 0.0046 + 9_000_000 * 0.00325 + 0.0025, "one past 10M");
+      close(cognitoMauCost(1_000_000, "ESSENTIALS"), 990_000 * 0.015, "Essentials is flat");
+    });
     it("data transfer: the first 100 GB are free", () => {
       // 100 GiB / 2048 B per response = 52,428,800 responses
       close(monthlyCost("http-jwt", scenario({ requestsPerMonth: 52_428_800 })).dataTransfer, 0, "exactly 100 GB");
