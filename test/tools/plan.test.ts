@@ -34,6 +34,17 @@ describe("npm run plan", function () {
     assert.match(nope.stderr, /no stack file Pulumi\.nope\.yaml/);
   });
 
+  it("shows the lambda-authorizer door with --set authMode=lambda-authorizer: the authorizer function, a usage plan per tier, and what the client presents", async () => {
+    const { code, stdout } = await plan(["--set", "authMode=lambda-authorizer"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Stack dev: authMode lambda-authorizer \(API Gateway REST \+ REQUEST Lambda authorizer/);
+    assert.match(stdout, /\+ aws:lambda\/function:Function {2}door-authorizer\n/);
+    assert.match(stdout, /\+ aws:apigateway\/authorizer:Authorizer {2}door-api-lambda\n/);
+    for (const tier of ["free", "pro"]) assert.match(stdout, new RegExp(`\\+ aws:apigateway/usagePlan:UsagePlan {2}door-tier-${tier}\\n`), tier);
+    assert.match(stdout, /client presents: {3}a bearer JWT/);
+    assert.match(stdout, /Policy pack \(policy\/\): \d+ policies, no violations\./);
+  });
+
   it("parses its arguments strictly", () => {
     assert.deepEqual(parseArgs(["--stack", "prod", "--set", "corsOrigins=[\"https://a.example.com\"]"]), { stack: "prod", overrides: { corsOrigins: ["https://a.example.com"] } });
     assert.throws(() => parseArgs(["--set", "novalue"]), /must be key=value/);

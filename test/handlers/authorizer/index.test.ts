@@ -19,8 +19,9 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
   const access = (extra: Record<string, unknown> = {}) => signJwt(key, { sub: ALICE, iss: jwks.issuer, client_id: SPA, token_use: "access", username: "alice", scope: "aws.cognito.signin.user.admin", exp: now() + 300, iat: now(), ...extra });
   const denied = (p: Promise<unknown>) => assert.rejects(p, (err: Error) => err.message === UNAUTHORIZED);
 
+  const served = [key];
   before(async () => {
-    jwks = await jwksServer([key]);
+    jwks = await jwksServer(served);
     const settings = readAuthorizerSettings({
       AUTHORIZER_ISSUER: jwks.issuer, AUTHORIZER_AUDIENCES: SPA, AUTHORIZER_TOKEN_USE: "access", ADMIN_GROUP: "admins", ADMIN_SCOPE: "notes/admin", COGNITO_ISSUER: jwks.issuer,
       AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }, { name: "pro", group: "pro", key: "pro-key" }, { name: "partner", scope: "notes/partner", key: "partner-key" }]),
@@ -98,5 +99,42 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     const before = jwks.fetches();
     for (let i = 0; i < 3; i++) await authorize(event(access()));
     assert.ok(jwks.fetches() - before <= 0, "no refetch for a known kid");
+  });
+
+  it("given the issuer rotates to a new key, when a token signed by it arrives, then the keys are fetched again once and it is accepted", async () => {
+    const rotated = rsaKey();
+    served.push(rotated);
+    const before = jwks.fetches();
+    const token = signJwt(rotated, { sub: ALICE, iss: jwks.issuer, client_id: SPA, token_use: "access", username: "alice", exp: now() + 300, iat: now() });
+    assert.equal((await authorize(event(token))).principalId, ALICE);
+    assert.equal(jwks.fetches() - before, 1, "one fetch for the unknown kid");
+    await authorize(event(token));
+    assert.equal(jwks.fetches() - before, 1, "then cached");
+  });
+
+  it("with tokenUse id: accepts our pool's ID token for the SPA client, and refuses an access token", async () => {
+    const settings = readAuthorizerSettings({ AUTHORIZER_ISSUER: jwks.issuer, AUTHORIZER_AUDIENCES: SPA, AUTHORIZER_TOKEN_USE: "id", ADMIN_GROUP: "admins", ADMIN_SCOPE: "notes/admin", COGNITO_ISSUER: jwks.issuer, AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }]) });
+    const byId = createAuthorizer(settings, createTokenVerifier(settings));
+    const id = signJwt(key, { sub: ALICE, iss: jwks.issuer, aud: SPA, token_use: "id", "cognito:username": "alice", exp: now() + 300, iat: now() });
+    const res = await byId(event(id));
+    assert.equal(res.principalId, ALICE);
+    assert.equal(res.policyDocument.Statement[0].Effect, "Allow");
+    await denied(byId(event(access())));
+  });
+
+  it("with another OIDC issuer: its users are oidc:<sub>, its machines client:<id>, and admin comes from the admin scope", async () => {
+    // given an issuer that is not the stack's pool (COGNITO_ISSUER unset), audience notes-api, any token_use (as the door configures an external issuer)
+    const settings = readAuthorizerSettings({ AUTHORIZER_ISSUER: jwks.issuer, AUTHORIZER_AUDIENCES: "notes-api", AUTHORIZER_TOKEN_USE: "any", ADMIN_GROUP: "admins", ADMIN_SCOPE: "notes/admin", AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }]) });
+    const external = createAuthorizer(settings, createTokenVerifier(settings));
+    const user = (scope: string) => signJwt(key, { sub: "auth0|42", iss: jwks.issuer, aud: "notes-api", scope, exp: now() + 300, iat: now() });
+    const plain = await external(event(user("notes/read")));
+    assert.equal(plain.principalId, "oidc:auth0|42");
+    assert.ok(plain.policyDocument.Statement.some((st: any) => st.Effect === "Deny" && st.Resource.includes(ROUTE("GET", "admin/stats"))), "no admin scope: admin routes denied");
+    const admin = await external(event(user("notes/read notes/admin")));
+    assert.equal(admin.policyDocument.Statement.length, 1);
+    assert.ok(admin.policyDocument.Statement[0].Resource.includes(ROUTE("GET", "admin/stats")), "the admin scope opens the admin routes");
+    // a client-credentials token: sub is the client, no username
+    const machine = signJwt(key, { sub: "notes-api", client_id: "notes-api", iss: jwks.issuer, aud: "notes-api", scope: "notes/read", exp: now() + 300, iat: now() });
+    assert.equal((await external(event(machine))).principalId, "client:notes-api");
   });
 });
