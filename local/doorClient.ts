@@ -4,6 +4,7 @@ import { Hash } from "@smithy/hash-node";
 import type { LocalInfo, LocalOutputs } from "./localStack";
 import { Browser, TokenSet, browse, clientCredentials, signInWithCode } from "./oauth";
 import type { SeedUser } from "./seedUsers";
+import type { ClientCredential } from "../components/doors/door";
 
 /**
  * How a client calls each door, as the README's "Calling each door" says, from the stack
@@ -92,40 +93,48 @@ export function sigv4(credentials: AwsCredentialsSource, region: string, signing
 }
 
 /** What a user presents at a door that takes user pool tokens. */
-export interface UserTokenKind {
-  /** Which token of the sign-in the door takes. */
-  token: "id" | "access";
-  /** How it goes in the Authorization header. */
-  scheme: "raw" | "bearer";
+export type UserTokenKind = Extract<ClientCredential, { kind: "user-token" }>;
+
+/**
+ * How clients authenticate at this stack's door: what the door published in its `client` output
+ * (`credential`, components/doors/door.ts), so no client needs to know doors by name.
+ */
+export function credentialOf(outputs: Pick<StackOutputs, "authMode" | "client">): ClientCredential {
+  const c = outputs.client.credential as ClientCredential | undefined;
+  if (!c || typeof c !== "object" || typeof c.kind !== "string") throw new Error(`the stack's client output has no credential: redeploy the ${outputs.authMode} door with this version`);
+  return c;
+}
+
+/** The token a user presents and how, at a door that takes one (undefined: SigV4, a key, a session cookie). */
+export function userTokenKind(outputs: Pick<StackOutputs, "authMode" | "client">): UserTokenKind | undefined {
+  const c = credentialOf(outputs);
+  return c.kind === "user-token" ? c : undefined;
 }
 
 /**
- * - cognito, and api-key with `apiKeyWithCognito`: the ID token, as is (`Authorization: <idToken>`);
- * - http-jwt: an access token with the notes scopes, as a bearer token;
- * - lambda-authorizer: the token `client.tokenUse` names, as a bearer token;
- * - iam, api-key alone and alb-oidc take no token (SigV4, a key, a session cookie).
+ * What the door's AWS service answers a request without any credentials:
+ * - a token authorizer (user pools, JWT, Lambda): 401 `Unauthorized`;
+ * - AWS_IAM: 403 `Missing Authentication Token`, and an API key requirement: 403 `Forbidden`
+ *   (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html);
+ * - the ALB's authenticate action: a 302 to the IdP's login
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html).
  */
-export function userTokenKind(outputs: Pick<StackOutputs, "authMode" | "client">): UserTokenKind | undefined {
-  switch (outputs.authMode) {
-    case "cognito":
-      return { token: "id", scheme: "raw" };
-    case "http-jwt":
-      return { token: "access", scheme: "bearer" };
-    case "lambda-authorizer":
-      return { token: outputs.client.tokenUse === "id" ? "id" : "access", scheme: "bearer" };
-    case "api-key":
-      return outputs.client.userPoolClientId ? { token: "id", scheme: "raw" } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** What a door answers a request without any credentials. */
 export function refusal(outputs: Pick<StackOutputs, "authMode" | "client">): { status: number; message?: string; what: string } {
-  if (outputs.authMode === "iam") return { status: 403, message: "Missing Authentication Token", what: "API Gateway's 403 for an unsigned request" };
-  if (outputs.authMode === "alb-oidc") return { status: 302, what: "the load balancer's redirect to the login" };
-  if (outputs.authMode === "api-key" && !userTokenKind(outputs)) return { status: 403, message: "Forbidden", what: "API Gateway's 403 for a request without a valid key" };
-  return { status: 401, message: "Unauthorized", what: "the authorizer's 401" };
+  const c = credentialOf(outputs);
+  switch (c.kind) {
+    case "user-token":
+      return { status: 401, message: "Unauthorized", what: "the authorizer's 401" };
+    case "identity-pool-sigv4":
+      return { status: 403, message: "Missing Authentication Token", what: "API Gateway's 403 for an unsigned request" };
+    case "api-key":
+      return { status: 403, message: "Forbidden", what: "API Gateway's 403 for a request without a valid key" };
+    case "alb-session":
+      return { status: 302, what: "the load balancer's redirect to the login" };
+    default: {
+      const unknown: never = c;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /** The scopes a sign-in asks for: OpenID, plus the door's API scopes when it checks scopes. */

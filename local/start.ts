@@ -6,11 +6,12 @@
  */
 import * as path from "path";
 import { DEFAULT_DATA_DIR, LocalArgs, parseLocalArgs, runCli, runningOutputs } from "./cli";
-import { authorization, userTokenKind } from "./doorClient";
+import { authorization, credentialOf } from "./doorClient";
 import { NotEmulatedYet } from "./gateways";
 import { LocalOutputs, startLocalStack } from "./localStack";
 import { AlreadyRunning } from "./lock";
 import { recordStack, stackConfig } from "./recorded";
+import { DOORS } from "../components/doors/registry";
 
 /** How to call the door from a shell, credentials first (README, "Calling each door"). */
 export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
@@ -28,53 +29,79 @@ function callLines(outputs: LocalOutputs, dataDirFlag: string): string[] {
   const url = outputs.url.replace(/\/$/, "");
   const [a] = outputs.local.users;
   const user = a?.username ?? "alice";
-  const token = `  TOKEN=$(npm run -s token -- --user ${user}${dataDirFlag})`;
-  const kind = userTokenKind(outputs);
   const keys = Object.entries((outputs.secrets?.apiKeys ?? {}) as Record<string, string>);
-  const lines: string[] = [];
   const mtls = outputs.local.mtls;
   // Over mutual TLS curl trusts the local server's CA and presents the test machine's certificate.
   const curl = mtls ? `curl --cacert ${mtls.caFile} --cert ${mtls.certFile} --key ${mtls.keyFile}` : "curl";
-  if (outputs.authMode === "iam") {
-    const region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
-    const sign = `${curl} --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
-    lines.push(
-      `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign in, GetId, GetCredentialsForIdentity)`,
-      `  ${sign} ${url}/notes`,
-      `  ${sign} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-      `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
-    );
-    for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
-      lines.push(`  # a machine: ${t.arn} (listed in machineRolePrincipals) assumes the machine role at the local STS`);
-      lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
-      lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
+  const credential = credentialOf(outputs);
+  switch (credential.kind) {
+    case "identity-pool-sigv4":
+      return sigv4Lines(outputs, { url, user, curl, dataDirFlag });
+    case "alb-session":
+      return [
+        `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps your session in a cookie`,
+        `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the session cookie`,
+        `  ${curl} -H "cookie: $COOKIE" ${url}/notes`,
+        `  ${curl} -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+        `  ${curl} -H "cookie: $COOKIE" ${url}/me`,
+      ];
+    case "api-key":
+      return [
+        ...keys.map(([name, value]) => `  ${curl} -H "x-api-key: ${value}" ${url}/me   # the ${name} application`),
+        `  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+      ];
+    case "user-token":
+      return tokenLines(outputs, { url, user, curl, dataDirFlag, key: credential.apiKey && keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "" });
+    default: {
+      const unknown: never = credential;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
     }
-    if (mtls && outputs.client.machineRoleArn) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
-    return lines;
   }
-  if (outputs.authMode === "alb-oidc") {
-    return [
-      `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps your session in a cookie`,
-      `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the session cookie`,
-      `  ${curl} -H "cookie: $COOKIE" ${url}/notes`,
-      `  ${curl} -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-      `  ${curl} -H "cookie: $COOKIE" ${url}/me`,
-    ];
+}
+
+interface CallContext {
+  url: string;
+  user: string;
+  curl: string;
+  dataDirFlag: string;
+}
+
+/** SigV4 with a user's identity-pool credentials; a machine through the machine role, when one is trusted. */
+function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: CallContext): string[] {
+  const region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
+  const sign = `${curl} --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
+  const lines = [
+    `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign in, GetId, GetCredentialsForIdentity)`,
+    `  ${sign} ${url}/notes`,
+    `  ${sign} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+    `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
+  ];
+  const mtls = outputs.local.mtls;
+  for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
+    lines.push(`  # a machine: ${t.arn} (listed in machineRolePrincipals) assumes the machine role at the local STS`);
+    lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
+    lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
   }
-  const key = keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "";
-  if (outputs.authMode === "api-key" && !kind) {
-    for (const [name, value] of keys) lines.push(`  ${curl} -H "x-api-key: ${value}" ${url}/me   # the ${name} application`);
-    lines.push(`  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`);
-    return lines;
+  if (!outputs.client.machineRoleArn) {
+    const example = Object.entries(DOORS.iam.variants.machines).map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`).join("");
+    lines.push(`  # a machine role (and npm run call:iam) comes with machineRolePrincipals, another account's principals: npm start -- --door iam${example}`);
   }
+  if (mtls && outputs.client.machineRoleArn) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
+  return lines;
+}
+
+/** A user's token in Authorization (with the app's key where the door wants one), other tiers, scopes and the machine client. */
+function tokenLines(outputs: LocalOutputs, { url, user, curl, dataDirFlag, key }: CallContext & { key: string }): string[] {
   const header = authorization(outputs, "$TOKEN");
-  lines.push(
-    token,
+  const lines = [
+    `  TOKEN=$(npm run -s token -- --user ${user}${dataDirFlag})`,
     `  ${curl} -H "Authorization: ${header}"${key} ${url}/notes`,
     `  ${curl} -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
     `  ${curl} -H "Authorization: ${header}"${key} ${url}/me`,
-  );
-  if (outputs.authMode === "http-jwt") lines.push(`  TOKEN=$(npm run -s token -- --user ${user} --scope ${outputs.client.scopes?.read ?? "notes/read"}${dataDirFlag})   # a read-only token: writes get 403`);
+  ];
+  // Where the gateway checks scopes per route, a token with fewer scopes gets fewer routes.
+  const readScope = outputs.client.scopes?.read;
+  if (readScope) lines.push(`  TOKEN=$(npm run -s token -- --user ${user} --scope ${readScope}${dataDirFlag})   # a read-only token: writes get 403`);
   const tiered = outputs.local.users.find((u) => Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some((t) => t.group && u.groups.includes(t.group)));
   if (tiered) lines.push(`  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on another tier (${tiered.groups.join(", ")}): its own throttle and quota`);
   if (outputs.client.machineClientId) {

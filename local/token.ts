@@ -8,7 +8,7 @@
  */
 import { parseLocalArgs, runCli, runningOutputs } from "./cli";
 import { ContractContext } from "./contract/checks";
-import { albSession, doorToken, machineSignIn, signIn, userTokenKind } from "./doorClient";
+import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "./doorClient";
 
 async function main(): Promise<number> {
   const args = parseLocalArgs(process.argv.slice(2), ["user", "door", "client", "scope", "data-dir"]);
@@ -24,19 +24,28 @@ async function main(): Promise<number> {
   const name = (args.user ?? "").toLowerCase();
   const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
   if (!user) throw new Error(`--user ${args.user ?? "(missing)"}: the local users are ${outputs.local.users.map((u) => u.username).join(", ")}`);
-  if (mode === "iam") {
-    const c = await new ContractContext(outputs).identityPoolCredentials(user);
-    process.stdout.write(`export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_SESSION_TOKEN=${c.sessionToken}\n`);
-    return 0;
+  const credential = credentialOf(outputs);
+  switch (credential.kind) {
+    case "identity-pool-sigv4": {
+      const c = await new ContractContext(outputs).identityPoolCredentials(user);
+      process.stdout.write(`export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_SESSION_TOKEN=${c.sessionToken}\n`);
+      return 0;
+    }
+    case "alb-session":
+      process.stdout.write(`${await albSession(outputs, user)}\n`);
+      return 0;
+    case "api-key":
+      throw new Error(`the ${mode} door takes API keys, not tokens: they are in ${args.dataDir}/outputs.json ("secrets")`);
+    case "user-token": {
+      const tokens = await signIn(outputs, user, args.scopes.length ? { scopes: args.scopes } : {});
+      process.stdout.write(`${doorToken(outputs, tokens)}\n`);
+      return 0;
+    }
+    default: {
+      const unknown: never = credential;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
   }
-  if (mode === "alb-oidc") {
-    process.stdout.write(`${await albSession(outputs, user)}\n`);
-    return 0;
-  }
-  if (!userTokenKind(outputs)) throw new Error(`the ${mode} door takes API keys, not tokens: they are in ${args.dataDir}/outputs.json ("secrets")`);
-  const tokens = await signIn(outputs, user, args.scopes.length ? { scopes: args.scopes } : {});
-  process.stdout.write(`${doorToken(outputs, tokens)}\n`);
-  return 0;
 }
 
 if (require.main === module) runCli(main);

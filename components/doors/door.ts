@@ -34,8 +34,26 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
   readonly cited: Partial<Record<C, pulumi.Resource>>;
 }
 
+/**
+ * How a client authenticates at a door: published in the stack's `client` output as `credential`,
+ * so any client (local mode's `npm run token`, the contract suite, your own) reads it from the
+ * stack instead of knowing doors by name.
+ * - `user-token`: a user pool (or OIDC) token in `Authorization`, as is (`raw`) or `Bearer`;
+ *   `apiKey` when an `x-api-key` goes with it;
+ * - `identity-pool-sigv4`: SigV4 with the identity pool's temporary credentials;
+ * - `api-key`: `x-api-key` alone (an application, not a user);
+ * - `alb-session`: the load balancer's session cookie after its login.
+ */
+export type ClientCredential =
+  | { kind: "user-token"; token: "id" | "access"; scheme: "raw" | "bearer"; apiKey: boolean }
+  | { kind: "identity-pool-sigv4" }
+  | { kind: "api-key" }
+  | { kind: "alb-session" };
+
 /** What a door component publishes once its children exist. */
 export interface DoorPublication<M extends AuthMode, C extends string> {
+  /** How its clients authenticate (merged into `clientConfig` as `credential`). */
+  credential: ClientCredential;
   url: pulumi.Output<string>;
   /** Where a custom domain (components/customDomain.ts) sends its traffic. */
   domainTarget: DomainTarget;
@@ -62,9 +80,10 @@ export abstract class DoorComponent<M extends AuthMode, C extends string> extend
   declare public readonly secrets?: pulumi.Output<Record<string, unknown>>;
   declare public readonly cited: Partial<Record<C, pulumi.Resource>>;
 
-  protected publish(p: DoorPublication<M, C>): void {
-    Object.assign(this, p);
-    this.registerOutputs({ url: p.url, clientConfig: p.clientConfig, cited: citedUrns(p.cited) });
+  protected publish({ credential, ...p }: DoorPublication<M, C>): void {
+    const clientConfig = record(p.clientConfig.apply((c) => ({ ...c, credential })));
+    Object.assign(this, { ...p, clientConfig });
+    this.registerOutputs({ url: p.url, clientConfig, cited: citedUrns(p.cited) });
   }
 }
 

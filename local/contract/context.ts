@@ -4,7 +4,7 @@ import * as fs from "fs";
 import type { AuthMode } from "../../handlers/authModes";
 import {
   AwsCredentials, ClientTls, Credential, OutgoingRequest, SignInOptions, StackOutputs, albSession, authorization, combine, doorToken, refusal, send, signIn, sigv4,
-  userTokenKind, withHeader,
+  credentialOf as doorCredential, userTokenKind, withHeader,
 } from "../doorClient";
 import type { TokenSet } from "../oauth";
 import type { SeedUser } from "../seedUsers";
@@ -142,10 +142,21 @@ export class ContractContext {
 
   private async credentialOf(party: Party): Promise<Credential> {
     if (!party.user) return withHeader("x-api-key", party.key!.value);
-    if (this.takesTokens) return this.withToken(doorToken(this.outputs, await this.signIn(party.user)), party);
-    if (this.mode === "alb-oidc") return withHeader("cookie", await albSession(this.outputs, party.user));
-    if (this.mode === "iam") return sigv4(await this.identityPoolCredentials(party.user), this.region);
-    throw new Error(`no way to call the ${this.mode} door as ${party.label}`);
+    const door = doorCredential(this.outputs);
+    switch (door.kind) {
+      case "user-token":
+        return this.withToken(doorToken(this.outputs, await this.signIn(party.user)), party);
+      case "alb-session":
+        return withHeader("cookie", await albSession(this.outputs, party.user));
+      case "identity-pool-sigv4":
+        return sigv4(await this.identityPoolCredentials(party.user), this.region);
+      case "api-key":
+        throw new Error(`the ${this.mode} door takes applications' API keys, not users: ${party.label} has none`);
+      default: {
+        const unknown: never = door;
+        throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+      }
+    }
   }
 
   /** A user's credentials from the identity pool, with their ID token (README, "Calling each door", iam). */
@@ -209,7 +220,7 @@ export class ContractContext {
 }
 
 /**
- * The parties of a door, from the outputs and the test users: at `api-key` without tokens, the
+ * The parties of a door, from the outputs and the test users: at a door of API keys alone (`api-key` without tokens), the
  * applications (keys; the admin one from `client.clients[].admin`); elsewhere, users (two outside
  * the admin group and every tier group, one admin, one of a non-default tier), with the first
  * key when the door also wants one.
@@ -217,7 +228,7 @@ export class ContractContext {
 export function contractParties(outputs: StackOutputs, users: SeedUser[]): ContractParties {
   const keys = Object.entries((outputs.client.clients ?? {}) as Record<string, { keyId: string; admin: boolean }>)
     .map(([name, c]) => ({ name, keyId: c.keyId, admin: c.admin, value: String(outputs.secrets?.apiKeys?.[name] ?? "") }));
-  if (outputs.authMode === "api-key" && !userTokenKind(outputs)) {
+  if (doorCredential(outputs).kind === "api-key") {
     const plain = keys.filter((k) => !k.admin);
     const admin = keys.find((k) => k.admin);
     if (plain.length < 2) throw new Error(`the contract needs two API keys of ordinary clients; the outputs list ${keys.map((k) => k.name).join(", ") || "none"}`);

@@ -17,7 +17,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { runCli } from "../cli";
-import type { StackOutputs } from "../doorClient";
+import { StackOutputs, credentialOf } from "../doorClient";
 import { SeedUser, loadUsers } from "../seedUsers";
 import { ContractContext, ContractOptions, localContractOptions, printChecks } from "./checks";
 
@@ -130,7 +130,7 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
   if (created) process.once("SIGINT", interrupted);
   try {
     if (created) options.users = created.users;
-    if (!options.users?.length && outputs.authMode !== "api-key") throw new Error("no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)");
+    if (!options.users?.length && credentialOf(outputs).kind !== "api-key") throw new Error("no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)");
     return await printChecks(new ContractContext(outputs, options), write, args.only);
   } finally {
     process.removeListener("SIGINT", interrupted);

@@ -202,6 +202,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     });
     const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
     this.publish({
+      credential: { kind: "alb-session" },
       url,
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesRestApi, RestApiOptions, RestAuth, restCitations, restDoorTargets } from "../../rest/restApi";
-import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
+import { ClientCredential, DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const API_KEY_DOOR_TYPE = "notes-auth:door:ApiKeyFrontDoor";
 export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
@@ -81,6 +81,7 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
       apiKeys: Object.fromEntries(args.clients.map((c) => [c, this.keys[c].value])),
     })));
     const cited = { ...restCitations(this.rest), usagePlan: this.usagePlan, firstKey: this.keys[args.clients[0]] };
-    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, secrets, cited });
+    const credential: ClientCredential = args.withCognito ? { kind: "user-token", token: "id", scheme: "raw", apiKey: true } : { kind: "api-key" };
+    this.publish({ url, ...restDoorTargets(this.rest), credential, settings, clientConfig, secrets, cited });
   }
 }

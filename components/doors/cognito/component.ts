@@ -38,6 +38,6 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
       tokenType: "id",
     });
     const cited = restCitations(this.rest);
-    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false }, settings, clientConfig, cited });
   }
 }

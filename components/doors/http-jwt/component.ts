@@ -156,6 +156,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     const adminRoute = this.routes.find((r, i) => routeKeys(API_ROUTES)[i].route.admin);
     const cited = { authorizer: this.authorizer, adminRoute, stage: this.stage, api: this.api, machineClient: this.machineClient };
     this.publish({
+      credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false },
       url,
       domainTarget: { kind: "api-gateway", apiId: this.api.id, stage: this.stage.name },
       metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },

@@ -128,6 +128,6 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       signingService: "execute-api",
     });
     const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: this.machineRole, roleAttachment: this.roleAttachment };
-    this.publish({ url, ...restDoorTargets(this.rest), settings, clientConfig, cited });
+    this.publish({ url, ...restDoorTargets(this.rest), credential: { kind: "identity-pool-sigv4" }, settings, clientConfig, cited });
   }
 }

@@ -1,0 +1,67 @@
+import * as assert from "assert";
+import { howToCall } from "../../local/start";
+import type { LocalOutputs } from "../../local/localStack";
+import { DOORS } from "../../components/doors/registry";
+
+/** Outputs as a local door writes them, with only what the printed commands read. */
+function outputs(authMode: string, client: Record<string, unknown>, extra: Partial<LocalOutputs> = {}): LocalOutputs {
+  return {
+    authMode, url: "http://127.0.0.1:3000/v1/", client, secrets: { apiKeys: { reporting: "key-reporting", ops: "key-ops" } },
+    local: { users: [{ username: "alice", email: "alice@example.com", groups: [] }, { username: "dave", email: "dave@example.com", groups: ["pro"] }], principals: { trusted: [] }, endpoints: { aws: "http://127.0.0.1:4001" } },
+    ...extra,
+  } as unknown as LocalOutputs;
+}
+
+describe("npm start: how to call the door it serves", () => {
+  it("given a door of raw ID tokens (cognito), then a token from npm run token goes in Authorization as is", () => {
+    const lines = howToCall(outputs("cognito", { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false } })).join("\n");
+    assert.match(lines, /TOKEN=\$\(npm run -s token -- --user alice\)/);
+    assert.match(lines, /curl -H "Authorization: \$TOKEN" http:\/\/127\.0\.0\.1:3000\/v1\/notes/);
+    assert.doesNotMatch(lines, /x-api-key|Bearer/);
+  });
+
+  it("given a door of bearer access tokens with scopes (http-jwt), then Bearer, a read-only token, and the machine client when there is one", () => {
+    const lines = howToCall(outputs("http-jwt", { credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false }, scopes: { read: "notes/read" }, machineClientId: "m2m" })).join("\n");
+    assert.match(lines, /-H "Authorization: Bearer \$TOKEN"/);
+    assert.match(lines, /--scope notes\/read\).*writes get 403/);
+    assert.match(lines, /npm run -s token -- --client machine/);
+  });
+
+  it("given a tiered door (lambda-authorizer), then a user of another tier is named", () => {
+    const lines = howToCall(outputs("lambda-authorizer", { credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false }, tiers: { free: {}, pro: { group: "pro" } } })).join("\n");
+    assert.match(lines, /--user dave\).*another tier \(pro\)/);
+  });
+
+  it("given keys with tokens (api-key with apiKeyWithCognito), then both; given keys alone, then one line per application and no token", () => {
+    const both = howToCall(outputs("api-key", { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: true } })).join("\n");
+    assert.match(both, /-H "Authorization: \$TOKEN" -H "x-api-key: key-reporting"/);
+    const keys = howToCall(outputs("api-key", { credential: { kind: "api-key" } })).join("\n");
+    assert.match(keys, /-H "x-api-key: key-reporting" .*# the reporting application/);
+    assert.match(keys, /-H "x-api-key: key-ops" .*# the ops application/);
+    assert.doesNotMatch(keys, /TOKEN/);
+  });
+
+  it("given the ALB door, then the session cookie from npm run token", () => {
+    const lines = howToCall(outputs("alb-oidc", { credential: { kind: "alb-session" } })).join("\n");
+    assert.match(lines, /COOKIE=\$\(npm run -s token -- --user alice\)/);
+    assert.match(lines, /-H "cookie: \$COOKIE"/);
+  });
+
+  it("given the iam door without a machine role, then SigV4 with the identity pool's credentials, and how to start it with one", () => {
+    const lines = howToCall(outputs("iam", { credential: { kind: "identity-pool-sigv4" }, region: "eu-west-1" })).join("\n");
+    assert.match(lines, /eval "\$\(npm run -s token -- --user alice\)"/);
+    assert.match(lines, /curl --aws-sigv4 "aws:amz:eu-west-1:execute-api"/);
+    // the hint is the door's own machines variant, so it starts a door that prints npm run call:iam
+    const [principal] = DOORS.iam.variants.machines.machineRolePrincipals;
+    assert.ok(lines.includes(`--set 'machineRolePrincipals=${JSON.stringify([principal])}'`) && lines.includes(`--set 'machineRoleExternalId=${DOORS.iam.variants.machines.machineRoleExternalId}'`), lines);
+  });
+
+  it("given the iam door with a trusted machine, then npm run call:iam with that machine's local credentials", () => {
+    const trusted = [{ arn: "arn:aws:sts::210987654321:assumed-role/reporting/local", accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "t", roleArn: "arn:aws:iam::123456789012:role/door-machine-role", externalId: "x" }];
+    const o = outputs("iam", { credential: { kind: "identity-pool-sigv4" }, machineRoleArn: trusted[0].roleArn });
+    (o.local as any).principals.trusted = trusted;
+    const lines = howToCall(o).join("\n");
+    assert.match(lines, /AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001/);
+    assert.match(lines, /npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes --role-arn arn:aws:iam::123456789012:role\/door-machine-role --external-id x --region/);
+  });
+});
