@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import { newAlbKey, signAlbData } from "../albToken";
-import { authorization, combine, doorToken, machineSignIn, sigv4, userTokenKind, withHeader } from "../doorClient";
+import { authorization, combine, credentialOf, doorToken, machineSignIn, sigv4, userTokenKind, withHeader } from "../doorClient";
+import type { ClientCredential } from "../../components/doors/door";
 import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
 import { decodeJwt } from "../oauth";
 import { ContractContext, Party, Reply, Skip, expectStatus } from "./context";
@@ -332,7 +333,7 @@ export const CHECKS: Check[] = [
     async run(ctx) {
       const listed = ctx.outputs.local!.corsOrigins[0];
       // What each door's browser client sends besides content-type (README, "Calling each door").
-      const clientHeaders = ctx.mode === "iam" ? ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"] : ctx.mode === "api-key" ? ["x-api-key", ...(ctx.takesTokens ? ["authorization"] : [])] : ["authorization"];
+      const clientHeaders = browserHeaders(credentialOf(ctx.outputs));
       const preflight = (origin: string) => ctx.call("/notes", { method: "OPTIONS", origin, headers: { "access-control-request-method": "POST", "access-control-request-headers": [...clientHeaders, "content-type"].join(",") } });
       const ok = await preflight(listed);
       assert.ok(ok.status >= 200 && ok.status < 300, `preflight from ${listed}: ${ok.status} ${ok.text}`);
@@ -648,6 +649,27 @@ export function skipReason(check: Check, ctx: ContractContext): string | undefin
 }
 
 /** Runs the checks one after another (a CLI's runner; mocha maps each to an `it`). */
+/** What a door's browser client sends besides content-type, by how it authenticates (README, "Calling each door"). */
+function browserHeaders(c: ClientCredential): string[] {
+  switch (c.kind) {
+    case "identity-pool-sigv4":
+      return ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"];
+    case "api-key":
+      return ["x-api-key"];
+    case "user-token":
+      return ["authorization", ...(c.apiKey ? ["x-api-key"] : [])];
+    case "alb-session":
+      return []; // the session is a cookie, which needs no preflight
+    default: {
+      const unknown: never = c;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** Not a check of the door: the suite's own tidying up, reported only when it fails. */
+const CLEANUP: Check = { id: "cleanup", title: "the checks delete every note they wrote", async run() {} };
+
 export async function runChecks(ctx: ContractContext, report: (check: Check, outcome: "passed" | "failed" | "skipped", detail?: string) => void, onlyIds?: string[]): Promise<{ passed: number; failed: number; skipped: number }> {
   const tally = { passed: 0, failed: 0, skipped: 0 };
   for (const check of CHECKS.filter((c) => !onlyIds || onlyIds.includes(c.id))) {
@@ -658,7 +680,16 @@ export async function runChecks(ctx: ContractContext, report: (check: Check, out
       continue;
     }
     try {
-      await check.run(ctx);
+      try {
+        await check.run(ctx);
+      } finally {
+        // Each check's notes go right after it, before a later check spends a quota they need.
+        const left = await ctx.cleanup();
+        if (left.length > 0) {
+          tally.failed++;
+          report(CLEANUP, "failed", `notes ${check.id} wrote and the suite could not delete: ${left.join(", ")}`);
+        }
+      }
       tally.passed++;
       report(check, "passed");
     } catch (err) {

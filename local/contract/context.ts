@@ -200,8 +200,26 @@ export class ContractContext {
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
         continue;
       }
+      // Every note a check writes is deleted when the checks end (cleanup), as whoever wrote it.
+      if (req.method === "POST" && path === "/notes" && res.status === 201 && typeof json?.noteId === "string") this.written.push({ id: json.noteId, auth: o.auth, tls: o.tls });
       return { status: res.status, headers: res.headers, text, json };
     }
+  }
+
+  /** Notes the checks wrote, with how to reach them again. */
+  private readonly written: { id: string; auth: CallOptions["auth"]; tls: CallOptions["tls"] }[] = [];
+
+  /**
+   * Deletes every note the checks wrote that is still there (a deployed stack's tables keep only
+   * what they had); the ids it could not delete, so the caller can say so.
+   */
+  async cleanup(): Promise<string[]> {
+    const left: string[] = [];
+    for (const n of this.written.splice(0)) {
+      const r = await this.call(`/notes/${n.id}`, { method: "DELETE", auth: n.auth, tls: n.tls }).catch(() => undefined);
+      if (!r || (r.status !== 204 && r.status !== 404)) left.push(n.id);
+    }
+    return left;
   }
 
   /** Creates a note as a party; fails the check unless it is 201. */

@@ -52,8 +52,8 @@ describe("npm start: how to call the door it serves", () => {
     assert.match(lines, /eval "\$\(npm run -s token -- --user alice\)"/);
     assert.match(lines, /curl --aws-sigv4 "aws:amz:eu-west-1:execute-api"/);
     // the hint is the door's own machines variant, so it starts a door that prints npm run call:iam
-    const [principal] = DOORS.iam.variants.machines.machineRolePrincipals;
-    assert.ok(lines.includes(`--set 'machineRolePrincipals=${JSON.stringify([principal])}'`) && lines.includes(`--set 'machineRoleExternalId=${DOORS.iam.variants.machines.machineRoleExternalId}'`), lines);
+    const machines = DOORS.iam.variants.machines as { machineRolePrincipals: string[]; machineRoleExternalId: string };
+    assert.ok(lines.includes(`--set 'machineRolePrincipals=${JSON.stringify(machines.machineRolePrincipals)}'`) && lines.includes(`--set 'machineRoleExternalId=${machines.machineRoleExternalId}'`), lines);
   });
 
   it("given the iam door with a trusted machine, then npm run call:iam with that machine's local credentials", () => {

@@ -33,6 +33,8 @@ for (const [label, config] of Object.entries(LOCAL_DOORS)) {
         } catch (err) {
           if (err instanceof Skip) skip(err.message);
           throw err;
+        } finally {
+          await ctx.cleanup();
         }
       });
     }

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { parseSmokeArgs, smoke } from "../../../local/contract/smoke";
 import { LOCAL_DOORS, removeDir, startTestDoor } from "../../support/localStack";
 
@@ -17,6 +18,11 @@ describe("npm run smoke", function () {
       assert.equal(created.length, 3, out);
       assert.ok(created.every((e) => out.includes(`deleted test user ${e}`)), out);
       assert.deepEqual(door.idp!.pools[0].users.map((u) => u.username), ["alice", "bob", "carol", "dave"], "the test users are deleted");
+      // and no note the checks wrote is left in the table (a deployed stack keeps only what it had)
+      const db = new DynamoDBClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.dynamodb, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+      const rows = await db.send(new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }));
+      db.destroy();
+      assert.equal(rows.Count, 0, "the checks' notes are deleted");
     } finally {
       await door.close();
       removeDir(door.dataDir);
