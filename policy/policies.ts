@@ -32,6 +32,31 @@ const dynamodb: ResourceValidationPolicy = {
   }),
 };
 
+const tableProtected: ResourceValidationPolicy = {
+  name: "dynamodb-deletion-protected",
+  description: "A protected table (protectData) also has DynamoDB deletion protection, so no API call or console click deletes it [SH DynamoDB.6].",
+  validateResource: validateResourceOfType(aws.dynamodb.Table, (t, args, report) => {
+    if (args.opts.protect && t.deletionProtectionEnabled !== true) report("a protected table without deletion protection");
+  }),
+};
+
+const bucketEncrypted: ResourceValidationPolicy = {
+  name: "s3-encryption",
+  description: "The bucket's default encryption names an algorithm (SSE-S3 or SSE-KMS), and every bucket has one.",
+  validateResource: validateResourceOfType(aws.s3.BucketServerSideEncryptionConfiguration, (c, _args, report) => {
+    const algorithms = asList(c.rules).map((r) => r.applyServerSideEncryptionByDefault?.sseAlgorithm);
+    if (algorithms.length === 0 || !algorithms.every((a) => a === "AES256" || a === "aws:kms" || a === "aws:kms:dsse")) report(`default encryption is ${algorithms.join(", ") || "missing"}`);
+  }),
+};
+
+const logRetention: ResourceValidationPolicy = {
+  name: "logs-retention",
+  description: "Every log group we make keeps its logs for a set number of days, never forever (the checklist: explicit log groups with retention).",
+  validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (g, _args, report) => {
+    if (!g.retentionInDays || g.retentionInDays <= 0) report("no retention: logs are kept forever");
+  }),
+};
+
 const publicAccess: ResourceValidationPolicy = {
   name: "s3-public-access-blocked",
   description: "All four S3 public-access blocks are on [SH S3.8, CKV_AWS_53-56].",
@@ -156,6 +181,18 @@ const httpScopes: ResourceValidationPolicy = {
   }),
 };
 
+const jwtAudiences: ResourceValidationPolicy = {
+  name: "http-jwt-audiences",
+  description: "A JWT authorizer names its issuer and its audiences (our app clients, or the API's audience), never a wildcard: API Gateway accepts any token of the issuer whose aud or client_id is listed (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).",
+  validateResource: validateResourceOfType(aws.apigatewayv2.Authorizer, (a, _args, report) => {
+    if (a.authorizerType !== "JWT") return;
+    const audiences = asList(a.jwtConfiguration?.audiences);
+    if (!a.jwtConfiguration?.issuer) report("no issuer");
+    if (audiences.length === 0) report("no audiences");
+    if (audiences.some((x) => String(x).includes("*"))) report("a wildcard audience");
+  }),
+};
+
 const httpCors: ResourceValidationPolicy = {
   name: "http-cors-explicit",
   description: "An HTTP API's CORS names its origins, never * with credentials.",
@@ -215,6 +252,45 @@ const usersGetARole: ResourceValidationPolicy = {
   }),
 };
 
+const identityPoolRoleTrust: ResourceValidationPolicy = {
+  name: "identity-pool-role-trust",
+  description: "A role the identity pool hands out trusts cognito-identity.amazonaws.com with sts:AssumeRoleWithWebIdentity only for this pool's identities (cognito-identity.amazonaws.com:aud) that signed in (amr authenticated) (https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html).",
+  validateResource: validateResourceOfType(aws.iam.Role, (r, _args, report) => {
+    if (typeof r.assumeRolePolicy !== "string") return;
+    for (const st of statements(r.assumeRolePolicy).filter((x) => x.Effect === "Allow" && asList((x.Principal as { Federated?: string | string[] } | undefined)?.Federated).includes("cognito-identity.amazonaws.com"))) {
+      if (!asList(st.Action).every((a) => a === "sts:AssumeRoleWithWebIdentity")) report(`actions ${asList(st.Action).join(", ")}, not only sts:AssumeRoleWithWebIdentity`);
+      if (!st.Condition?.StringEquals?.["cognito-identity.amazonaws.com:aud"]) report("no cognito-identity.amazonaws.com:aud condition: any identity pool's identities could assume it");
+      if (st.Condition?.["ForAnyValue:StringLike"]?.["cognito-identity.amazonaws.com:amr"] !== "authenticated") report("no amr authenticated condition: unauthenticated identities could assume it");
+    }
+  }),
+};
+
+const outsidersNeedProof: ResourceValidationPolicy = {
+  name: "iam-outside-principals-conditioned",
+  description: "A role that trusts principals of other accounts demands an external id (sts:ExternalId) or membership of the organization (aws:PrincipalOrgID): a listed ARN alone is a confused-deputy risk (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).",
+  validateResource: validateResourceOfType(aws.iam.Role, (r, _args, report) => {
+    if (typeof r.assumeRolePolicy !== "string") return;
+    for (const st of statements(r.assumeRolePolicy).filter((x) => x.Effect === "Allow" && (x.Principal as { AWS?: unknown } | undefined)?.AWS !== undefined)) {
+      const conditions = Object.values(st.Condition ?? {}).flatMap((c) => Object.keys(c));
+      if (!conditions.includes("sts:ExternalId") && !conditions.includes("aws:PrincipalOrgID")) report(`trusts ${asList((st.Principal as { AWS: string | string[] }).AWS).join(", ")} without sts:ExternalId or aws:PrincipalOrgID`);
+    }
+  }),
+};
+
+/** arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<VERB>/<path>: the api id and stage spelled out. */
+const EXECUTE_API_ROUTE = /^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9-]+\/[A-Za-z0-9_-]+\/[A-Z]+\/.*$/;
+
+const executeApiScoped: ResourceValidationPolicy = {
+  name: "iam-execute-api-scoped",
+  description: "execute-api:Invoke is granted on this API's stage, verb and path (arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<VERB>/<path>), never on every API or stage (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html).",
+  validateResource: validateResourceOfType(aws.iam.RolePolicy, (p, _args, report) => {
+    if (typeof p.policy !== "string") return;
+    for (const st of statements(p.policy).filter((x) => x.Effect === "Allow" && asList(x.Action).includes("execute-api:Invoke"))) {
+      for (const r of asList(st.Resource as string | string[])) if (!EXECUTE_API_ROUTE.test(String(r))) report(`execute-api:Invoke on ${r}`);
+    }
+  }),
+};
+
 const domainPrefix: ResourceValidationPolicy = {
   name: "cognito-domain-prefix-accepted",
   description: "A Cognito domain prefix Cognito accepts: 1-63 lower-case letters, digits and hyphens, without aws, amazon or cognito (https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-assign-domain-prefix.html).",
@@ -244,6 +320,35 @@ const stageAfterAccount: StackValidationPolicy = {
     for (const r of args.resources) {
       const logs = (r.type === "aws:apigateway/stage:Stage" && r.props.accessLogSettings) || (r.type === "aws:apigateway/methodSettings:MethodSettings" && r.props.settings?.loggingLevel && r.props.settings.loggingLevel !== "OFF");
       if (logs && !accounts.some((a) => dependsOn(r, a))) report(`${r.name} logs but does not wait for the account's CloudWatch role`, r.urn);
+    }
+  },
+};
+
+const userPoolAuthorizerOwnPool: StackValidationPolicy = {
+  name: "cognito-authorizer-own-pool",
+  description: "A COGNITO_USER_POOLS authorizer trusts only this stack's user pool: a token of any listed pool passes it (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html).",
+  validateStack: (args, report) => {
+    const pools = args.resources.filter((r) => r.type === "aws:cognito/userPool:UserPool").map((r) => r.props.arn).filter((a): a is string => typeof a === "string");
+    for (const a of args.resources.filter((r) => r.type === "aws:apigateway/authorizer:Authorizer" && r.props.type === "COGNITO_USER_POOLS")) {
+      const providers = asList<unknown>(a.props.providerArns);
+      if (providers.length === 0) report(`${a.name} names no user pool`, a.urn);
+      for (const arn of providers) if (typeof arn === "string" && pools.length > 0 && !pools.includes(arn)) report(`${a.name} trusts ${arn}, not this stack's pool`, a.urn);
+    }
+  },
+};
+
+const usagePlanOwnStage: StackValidationPolicy = {
+  name: "usage-plan-own-stage",
+  description: "A usage plan covers only this stack's API stages, named by the Stage resource (a plan on another API's stage meters nothing here; on a deployment's stage name before the Stage exists, API Gateway refuses it) (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-usage-plans.html).",
+  validateStack: (args, report) => {
+    const stages = args.resources.filter((r) => r.type === "aws:apigateway/stage:Stage");
+    for (const plan of args.resources.filter((r) => r.type === "aws:apigateway/usagePlan:UsagePlan")) {
+      for (const s of asList<{ apiId?: unknown; stage?: unknown }>(plan.props.apiStages)) {
+        if (typeof s.apiId !== "string" || typeof s.stage !== "string") continue; // not known before the API exists
+        const stage = stages.find((st) => st.props.restApi === s.apiId && st.props.stageName === s.stage);
+        if (!stage) report(`${plan.name} covers ${s.apiId}/${s.stage}, not a stage of this stack`, plan.urn);
+        else if (!dependsOn(plan, stage)) report(`${plan.name} names ${s.stage} without depending on its Stage resource`, plan.urn);
+      }
     }
   },
 };
@@ -316,7 +421,7 @@ const alarmsNotify: ResourceValidationPolicy = {
 
 /** Every policy of the pack. */
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
-  dynamodb, publicAccess, tlsOnly, ownership, versioning, destroyable, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
-  restMethods, restStageLogs, usagePlan, httpScopes, httpCors, albListeners, albHardened, identityPool, usersGetARole, domainPrefix, redeployTrigger,
-  domainTls, alarmsNotify, stageAfterAccount, albLogin, sigv4Preflight, domainNotBypassed,
+  dynamodb, tableProtected, publicAccess, tlsOnly, ownership, versioning, bucketEncrypted, destroyable, logRetention, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
+  outsidersNeedProof, executeApiScoped, restMethods, restStageLogs, usagePlan, httpScopes, jwtAudiences, httpCors, albListeners, albHardened, identityPool, usersGetARole,
+  identityPoolRoleTrust, domainPrefix, redeployTrigger, domainTls, alarmsNotify, stageAfterAccount, userPoolAuthorizerOwnPool, usagePlanOwnStage, albLogin, sigv4Preflight, domainNotBypassed,
 ];

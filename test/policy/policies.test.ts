@@ -4,6 +4,16 @@ import { doorConfig, doorModule } from "../../components/doors/registry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICY_NAMES, runPolicies } from "../../offline/policies";
 
+/** Edits the trust statements of the recorded roles whose principal has this key (Federated, AWS). */
+function editTrust(run: any, principal: string, edit: (statement: any) => void): void {
+  for (const role of run.resources.filter((r: any) => r.type === "aws:iam/role:Role")) {
+    const doc = typeof role.inputs.assumeRolePolicy === "string" ? JSON.parse(role.inputs.assumeRolePolicy) : role.inputs.assumeRolePolicy;
+    const hits = [doc.Statement].flat().filter((st: any) => st.Principal?.[principal] !== undefined);
+    hits.forEach(edit);
+    if (hits.length > 0) role.inputs.assumeRolePolicy = JSON.stringify(doc);
+  }
+}
+
 /** The policy pack users run with `pulumi preview --policy-pack policy`, run here on the recorded resources. */
 describe("policy pack", function () {
   this.timeout(180_000);
@@ -46,6 +56,18 @@ describe("policy pack", function () {
     ["a domain prefix Cognito refuses", "cognito", "cognito-domain-prefix-accepted", (run) => { run.resources.find((r: any) => r.type === "aws:cognito/userPoolDomain:UserPoolDomain").inputs.domain = "notes-aws-dev"; }],
     ["a custom domain whose API still answers on execute-api", "http-jwt:mtls", "custom-domain-not-bypassed", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/api:Api").state.disableExecuteApiEndpoint = false; }],
     ["a custom domain on TLS 1.0", "cognito:domain", "custom-domain-tls12-regional", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/domainName:DomainName").inputs.domainNameConfiguration.securityPolicy = "TLS_1_0"; }],
+    ["a protected table without deletion protection", "cognito", "dynamodb-deletion-protected", (run) => { const t = run.resources.find((r: any) => r.type === "aws:dynamodb/table:Table"); t.options.protect = true; t.inputs.deletionProtectionEnabled = false; }],
+    ["a bucket without default encryption", "cognito", "s3-encryption", (run) => { run.resources.find((r: any) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules = []; }],
+    ["a log group kept forever", "http-jwt", "logs-retention", (run) => { delete run.resources.find((r: any) => r.type === "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays; }],
+    ["a JWT authorizer with no audience", "http-jwt", "http-jwt-audiences", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/authorizer:Authorizer").inputs.jwtConfiguration.audiences = []; }],
+    ["an identity pool role trusting any pool's identities", "iam", "identity-pool-role-trust", (run) => { editTrust(run, "Federated", (st) => delete st.Condition.StringEquals); }],
+    ["a machine role trusting another account without an external id", "iam:machines", "iam-outside-principals-conditioned", (run) => { editTrust(run, "AWS", (st) => delete st.Condition); }],
+    ["execute-api:Invoke on every API", "iam", "iam-execute-api-scoped", (run) => {
+      const p = run.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && String(r.inputs.policy).includes("execute-api:Invoke"));
+      p.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:123456789012:*/v1/GET/notes" }] });
+    }],
+    ["a user pools authorizer that trusts another pool", "cognito", "cognito-authorizer-own-pool", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/authorizer:Authorizer").state.providerArns = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Other"]; }],
+    ["a usage plan on another API's stage", "api-key", "usage-plan-own-stage", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/usagePlan:UsagePlan").state.apiStages[0].apiId = "another-api"; }],
   ];
   for (const [what, label, policy, breakIt] of broken) {
     it(`catches ${what} (${policy})`, async () => {
