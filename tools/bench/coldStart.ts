@@ -73,7 +73,7 @@ const firstScript = (file: string, eventFile: string) =>
  * bundle's init, and each bundle's init plus its first answer. Processes are spawned
  * asynchronously so a dynalite in this process can answer the first requests.
  */
-export async function coldStart(files: Record<Variant, string>, runs: number, first: FirstRequest, scratch: string): Promise<ColdStartFigures> {
+export async function coldStart(files: Record<Variant, string>, runs: number, first: FirstRequest, scratch: string, opts: { warmUp: boolean } = { warmUp: true }): Promise<ColdStartFigures> {
   const eventFile = path.join(scratch, "first-event.json");
   fs.writeFileSync(eventFile, JSON.stringify(first.event));
   const initEnv = { ...process.env, NOTES_TABLE: "bench", ATTACHMENTS_BUCKET: "bench", AUTH_MODE: "cognito" };
@@ -85,7 +85,7 @@ export async function coldStart(files: Record<Variant, string>, runs: number, fi
     ...VARIANTS.map((v) => ({ key: `first:${v}`, run: () => processMs(firstScript(files[v], eventFile), firstEnv) })),
   ];
   const samples: Record<string, number[]> = Object.fromEntries(jobs.map((j) => [j.key, []]));
-  for (const j of jobs) await j.run(); // warm the file cache, and fail early
+  if (opts.warmUp) for (const j of jobs) await j.run(); // warm the file cache, and fail early
   for (let round = 0; round < runs; round++) {
     for (let i = 0; i < jobs.length; i++) {
       const j = jobs[(i + round) % jobs.length];
