@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { VARIANTS, VARIANT_LABELS, bundleFigures, writeVariants } from "./bundle";
+import { AUTH_MODES } from "../../components/config";
 import { BASELINES, Baseline, coldStart } from "./coldStart";
 import { devLoop } from "./devLoop";
 import { ROUTES, SHAPES, albVerifyFigures, benchTable, deployedEnv, requestFigures, restEvent } from "./requests";
@@ -21,7 +22,8 @@ export const TARGETS = {
   ownOverheadMedianMs: 0.3,
   albVerifyCachedMedianMs: 0.5,
   planSeconds: 10,
-  npmTestSeconds: 60,
+  /** The team's rule: `npm test` under 3 minutes on the 2-core machine. */
+  npmTestSeconds: 180,
 };
 
 function parseArgs(argv: string[]) {
@@ -118,7 +120,7 @@ export function renderTable(r: any): string {
   lines.push(`ALB verification: cached key ${r.albVerifyMs.cachedKey.median} ms  [target < ${TARGETS.albVerifyCachedMedianMs}: ${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ${r.albVerifyMs.cacheMiss.median} ms (median)`);
   for (const [mode, s] of Object.entries(r.devLoopSeconds.planPerMode) as [string, any][]) lines.push(`npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ${ok(s.median < TARGETS.planSeconds)}]`);
   if (r.devLoopSeconds.npmTest) lines.push(`npm test: ${r.devLoopSeconds.npmTest.median.toFixed(1)} s  [target < ${TARGETS.npmTestSeconds} s: ${ok(r.devLoopSeconds.npmTest.median < TARGETS.npmTestSeconds)}]`);
-  if (r.devLoopSeconds.compare) lines.push(`npm run compare (all five doors, no write): ${r.devLoopSeconds.compare.median.toFixed(2)} s`);
+  if (r.devLoopSeconds.compare) lines.push(`npm run compare (all ${AUTH_MODES.length} doors and their variants, no write): ${r.devLoopSeconds.compare.median.toFixed(2)} s`);
   return lines.join("\n");
 }
 
