@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import type { RecordedProgram } from "../recorded";
 import type { KnownCredentials } from "./sigv4";
+import { NotEmulatedYet } from "../gateways/gateway";
 
 /**
  * IAM, locally: the credentials the local services issue (STS, the identity pool, the printed
@@ -60,6 +61,22 @@ export class LocalIam {
   constructor(private readonly program: RecordedProgram, private readonly now: () => number = Date.now) {
     const someArn = program.run.resources.map((r) => r.state?.arn).find((a) => typeof a === "string" && /^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/.test(a));
     this.account = someArn ? accountOfArn(someArn) : "123456789012";
+    const unread = this.assumableRolesWithManagedPolicies();
+    if (unread.length > 0) throw new NotEmulatedYet(`managed policies on ${unread.join(", ")}: local mode decides execute-api calls from inline role policies (RolePolicy) only`);
+  }
+
+  /**
+   * Roles a client can assume (an identity pool's, or one that trusts another account) that also
+   * have managed policies attached: their permissions would be decided without those policies.
+   */
+  private assumableRolesWithManagedPolicies(): string[] {
+    const attached = new Set(this.program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(a.inputs.role)));
+    return this.program.ofType("aws:iam/role:Role").filter((role) => {
+      const trust = role.inputs.assumeRolePolicy ? parsePolicy(role.inputs.assumeRolePolicy) : undefined;
+      const assumable = asList(trust?.Statement as { Principal?: { Federated?: unknown; AWS?: unknown } }[]).some((st) => asList(st?.Principal?.Federated as string[]).includes("cognito-identity.amazonaws.com") || st?.Principal?.AWS !== undefined);
+      const managed = asList(role.inputs.managedPolicyArns as string[]).length > 0 || [this.program.idOf(role), String(this.program.stateOf(role).name)].some((id) => attached.has(id));
+      return assumable && managed;
+    }).map((role) => role.name);
   }
 
   /** Issues credentials for a principal: temporary ones (ASIA…, with a session token) unless `longTerm`. */

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { ContractContext } from "../../local/contract/checks";
 import { NotEmulatedYet } from "../../local/gateways";
+import { copyRun } from "../../local/recorded";
 import { startLocalStack } from "../../local/localStack";
 import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
@@ -56,6 +57,21 @@ describe("local mode (startLocalStack)", function () {
         (err: unknown) => err instanceof NotEmulatedYet && /authenticate-oidc \(an external IdP has no local stand-in\)/.test(err.message),
       );
       assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
+    } finally {
+      removeDir(dataDir);
+    }
+  });
+
+  it("given the iam door with a managed policy on the identity pool's user role, when local mode starts it, then it refuses, naming the role, instead of deciding calls without that policy", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-managed-"));
+    try {
+      const run = copyRun(await runMode("iam"));
+      const role = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "door-user-role")!;
+      run.resources.push({ ...role, type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "door-user-extra", urn: `${role.urn}-extra`, inputs: { role: role.state.name ?? role.inputs.name, policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess" }, state: {} });
+      await assert.rejects(
+        startLocalStack({ run, stack: "test", dataDir, port: 0, log: () => undefined }),
+        (err: unknown) => err instanceof NotEmulatedYet && /managed policies on door-user-role/.test(String((err as Error).message)),
+      );
     } finally {
       removeDir(dataDir);
     }
