@@ -3,6 +3,7 @@ import * as crypto from "crypto";
 import { newAlbKey, signAlbData } from "../albToken";
 import { authorization, combine, credentialOf, doorToken, machineSignIn, sigv4, userTokenKind, withHeader } from "../doorClient";
 import type { ClientCredential } from "../../components/doors/door";
+import { assumeMachineRole as assumeRole } from "../../tools/client/iamClient";
 import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
 import { decodeJwt } from "../oauth";
 import { ContractContext, Party, Reply, Skip, expectStatus } from "./context";
@@ -138,13 +139,12 @@ function quotaSkip(ctx: ContractContext, party: Party | undefined): string | und
   return undefined;
 }
 
-/** The machine role's credentials from STS, assumed by the principal the options name (README, "Calling each door", iam). */
+/** The machine role's credentials from STS, assumed by the principal the options name, through `npm run call:iam`'s own code (README, "Calling each door", iam). */
 async function assumeMachineRole(ctx: ContractContext, externalId = ctx.options.machine?.externalId) {
-  const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
+  const { STSClient } = await import("@aws-sdk/client-sts");
   const sts = new STSClient({ region: ctx.region, ...(ctx.options.awsEndpoint ? { endpoint: ctx.options.awsEndpoint } : {}), ...(ctx.options.machine?.credentials ? { credentials: ctx.options.machine.credentials } : {}) });
   try {
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: String(ctx.outputs.client.machineRoleArn), RoleSessionName: "notes-auth-contract", DurationSeconds: 900, ...(externalId ? { ExternalId: externalId } : {}) }));
-    return { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken };
+    return await assumeRole({ roleArn: String(ctx.outputs.client.machineRoleArn), region: ctx.region, externalId, sessionName: "notes-auth-contract", sts });
   } finally {
     sts.destroy();
   }
