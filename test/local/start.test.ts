@@ -1,4 +1,9 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
 import { howToCall } from "../../local/start";
 import type { LocalOutputs } from "../../local/localStack";
 import { DOORS } from "../../components/doors/registry";
@@ -63,5 +68,60 @@ describe("npm start: how to call the door it serves", () => {
     const lines = howToCall(o).join("\n");
     assert.match(lines, /AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001/);
     assert.match(lines, /npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes --role-arn arn:aws:iam::123456789012:role\/door-machine-role --external-id x --region/);
+  });
+});
+
+/** A port whose next two are free too (npm start takes port, port + 1 and port + 2), on loopback. */
+async function freePorts(): Promise<number> {
+  for (;;) {
+    const base = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const free = await Promise.all([1, 2].map((i) => new Promise<boolean>((resolve) => {
+      const s = net.createServer().once("error", () => resolve(false)).listen(base + i, "127.0.0.1", () => s.close(() => resolve(true)));
+    })));
+    if (base < 65530 && free.every(Boolean)) return base;
+  }
+}
+
+describe("npm start, as a process", function () {
+  this.timeout(60_000);
+
+  it("given a door, when it starts, then it serves within 10 s and prints how long it took; when Ctrl-C comes, then it stops everything and releases its data folder", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
+    const port = await freePorts();
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "local/start.ts", "--door", "cognito", "--data-dir", dataDir, "--port", String(port)], { cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    try {
+      // when it has started (or died trying)
+      await new Promise<void>((resolve, reject) => {
+        const poll = setInterval(() => {
+          if (/\(started in [\d.]+ s\)/.test(out)) resolve();
+          else if (child.exitCode !== null) reject(new Error(`npm start exited ${child.exitCode}: ${out}`));
+          else return;
+          clearInterval(poll);
+        }, 100);
+      });
+      const seconds = Number(/\(started in ([\d.]+) s\)/.exec(out)![1]);
+      assert.ok(seconds < 10, `started in ${seconds} s`);
+      const url = `http://127.0.0.1:${port}/v1/notes`;
+      assert.equal((await fetch(url)).status, 401, "the door answers: no token, the authorizer's 401");
+      assert.ok(fs.existsSync(path.join(dataDir, "lock.json")), "the data folder is taken while it runs");
+      // when Ctrl-C comes
+      child.kill("SIGINT");
+      assert.equal(await exited, 0, out);
+      assert.match(out, /Stopped\.\n/);
+      assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
+      for (const p of [port, port + 1, port + 2]) await assert.rejects(fetch(`http://127.0.0.1:${p}/`), `port ${p} is closed`);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
