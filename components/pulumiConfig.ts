@@ -250,7 +250,8 @@ export function readStackConfig(config: pulumi.Config, project: ProjectFile = re
       (key) => (secret.has(key) ? pulumi.runtime.getConfig(`${config.name}:${key}`) : config.get(key)),
       (key) => config.requireSecret(key),
       pulumi.getStack(),
-      new pulumi.Config("aws").get("region"),
+      // The AWS provider's region: aws:region, else the environment it falls back to.
+      new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
     );
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
