@@ -37,14 +37,16 @@ describe("the Pulumi CLI's project-config rules (pulumi/pulumi sdk/go/common/wor
       assert.ok(STACK_FILES.includes("dev") && STACK_FILES.includes("prod"));
       for (const stack of STACK_FILES) {
         const values = readStackFile(stack);
-        assert.equal(stackConfigRefusal(stack, project, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") }), undefined, stack);
+        const refused = stackConfigRefusal(stack, project, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") });
+        assert.equal(refused, undefined, `Pulumi.${stack}.yaml: ${refused}`);
       }
     });
 
     it("every config the tests and the report run passes: each door's minimal config and each of its variants (doorConfig)", () => {
       for (const mode of AUTH_MODES) {
         for (const [variant, extra] of Object.entries({ minimal: {}, ...DOORS[mode].variants })) {
-          assert.equal(stackConfigRefusal(OFFLINE_STACK, project, asStack(doorConfig(mode, extra as Record<string, unknown>))), undefined, `${mode} ${variant}`);
+          const refused = stackConfigRefusal(OFFLINE_STACK, project, asStack(doorConfig(mode, extra as Record<string, unknown>)));
+          assert.equal(refused, undefined, `${mode} ${variant}: ${refused}`);
         }
       }
     });
@@ -53,7 +55,8 @@ describe("the Pulumi CLI's project-config rules (pulumi/pulumi sdk/go/common/wor
       for (const stack of STACK_FILES) {
         for (const door of AUTH_MODES) {
           const { defaulted: _d, ...values } = stackConfig({ stack, overrides: {}, door });
-          assert.equal(stackConfigRefusal(stack, project, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") }), undefined, `${stack} ${door}`);
+          const refused = stackConfigRefusal(stack, project, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") });
+          assert.equal(refused, undefined, `${stack} ${door}: ${refused}`);
         }
       }
     });
