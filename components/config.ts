@@ -234,12 +234,13 @@ function reservedConcurrency(config: ConfigReader): number {
  * SES with a verified identity (DEVELOPER). https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
  */
 function sesEmail(config: ConfigReader, region: string | undefined): StackConfig["email"] {
-  // "Amazon Cognito can send email messages with Amazon SES resources in the AWS Region where you
-  // created your user pool, and in alternate Regions in some cases"
-  // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html);
-  // the alternate Regions are us-east-1, us-west-2 and eu-west-1 (AWS CDK's UserPoolSESOptions.sesRegion:
-  // "Must be 'us-east-1', 'us-west-2', or 'eu-west-1'"). Any other region is refused here; which of
-  // the three a given pool's region may use is Cognito's table in user-pool-email.html.
+  // Cognito sends through SES in the user pool's own region, "and in alternate Regions in some cases"
+  // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html).
+  // The alternates are us-east-1, us-west-2 and eu-west-1: the developer guide's "Amazon SES email
+  // configuration regions" (user-pool-email.html; awsdocs/amazon-cognito-developer-guide,
+  // doc_source/user-pool-email.md) once required one of those three for every pool. Any other
+  // region is refused here; which of the three a given pool region may still use is Cognito's
+  // current table, not checked.
   const sesIdentityArn = regionalArn(config, "sesEmailIdentityArn", "ses", region, `Cognito sends through SES in the user pool's region or in one of its alternate regions (${SES_ALTERNATE_REGIONS.join(", ")})`, SES_ALTERNATE_REGIONS);
   const from = config.str("emailFrom");
   if (from !== undefined && !/^([^<>@]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
@@ -249,7 +250,6 @@ function sesEmail(config: ConfigReader, region: string | undefined): StackConfig
   return sesIdentityArn ? { sesIdentityArn, ...(from ? { from } : {}) } : undefined;
 }
 
-/** Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key. */
 /**
  * Cognito's group name: "[\p{L}\p{M}\p{S}\p{N}\p{P}]+", 1-128 characters.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
