@@ -1,6 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
-import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL } from "./configReader";
+import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
 import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN, cognitoRefusesPrefix, missingPlanFeature } from "../aws/userPool";
 
@@ -51,8 +51,16 @@ export interface StackConfig {
   domainCertificateArn?: string;
   /** A Route 53 hosted zone in which the stack creates the domain's alias record. */
   hostedZoneId?: string;
+  /** Take over an alias record that already exists in hostedZoneId (made by hand before), instead of failing with "already exists". */
+  hostedZoneTakeOverRecord: boolean;
   /** Mutual TLS on the custom domain (API Gateway doors). */
-  mtls?: { truststoreUri: string; truststoreVersion?: string; requiredForMachines: boolean };
+  mtls?: {
+    truststoreUri: string;
+    truststoreVersion?: string;
+    requiredForMachines: boolean;
+    /** An ACM certificate proving ownership of the domain, which API Gateway needs when the server certificate is imported or from AWS Private CA. */
+    ownershipVerificationCertificateArn?: string;
+  };
   /** Alarms, and where they go: a new topic with an email subscription, or an existing topic. */
   alarms?: AlarmConfig;
   cognitoPlan: CognitoPlan;
@@ -126,22 +134,63 @@ function hostedZone(config: ConfigReader): string | undefined {
  * Mutual TLS: the truststore is a PEM bundle in S3, and an update takes a new object version.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
  */
-function mtls(config: ConfigReader): StackConfig["mtls"] {
+function mtls(config: ConfigReader, region: string | undefined): StackConfig["mtls"] {
   const truststoreUri = config.str("mtlsTruststoreUri");
   const truststoreVersion = config.str("mtlsTruststoreVersion");
   const requiredForMachines = config.bool("mtlsRequiredForMachines", false);
+  // API Gateway, mutual TLS with a certificate imported into ACM or issued by AWS Private CA: the
+  // domain then needs an ownershipVerificationCertificate issued by ACM, which only proves the
+  // right to the name (it is not used in the TLS handshake).
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+  // Whether the domain's certificate is imported or from a Private CA cannot be read from its ARN
+  // (every ACM certificate ARN looks alike), so the program cannot require this key; API Gateway
+  // refuses such a domain without it.
+  const ownershipVerificationCertificateArn = regionalArn(config, "domainOwnershipVerificationCertificateArn", "acm", region, "the ACM certificate must be in the stack's region, as the domain's own");
   if (truststoreUri === undefined) {
     if (truststoreVersion !== undefined) throw new ConfigError("mtlsTruststoreVersion", "needs notes-auth:mtlsTruststoreUri");
     if (requiredForMachines) throw new ConfigError("mtlsRequiredForMachines", "needs notes-auth:mtlsTruststoreUri: without mutual TLS no client presents a certificate");
+    if (ownershipVerificationCertificateArn !== undefined) throw new ConfigError("domainOwnershipVerificationCertificateArn", "needs notes-auth:mtlsTruststoreUri: API Gateway uses it for mutual TLS only");
     return undefined;
   }
   if (!/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/.test(truststoreUri)) throw new ConfigError("mtlsTruststoreUri", `is "${truststoreUri}": it must be s3://<bucket>/<key>.pem (a PEM bundle of the CAs you trust)`);
-  return { truststoreUri, ...(truststoreVersion ? { truststoreVersion } : {}), requiredForMachines };
+  return { truststoreUri, ...(truststoreVersion ? { truststoreVersion } : {}), requiredForMachines, ...(ownershipVerificationCertificateArn ? { ownershipVerificationCertificateArn } : {}) };
 }
 
-function alarms(config: ConfigReader): AlarmConfig | undefined {
+/** Regions whose SES identities any user pool may send through, besides its own (Cognito's "alternate Regions"; see sesEmail). */
+export const SES_ALTERNATE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"] as const;
+
+/**
+ * An ARN of `service` whose region must be the stack's (`region`; unchecked when unknown). `why`
+ * says which AWS rule makes it so. The region is the ARN's fourth field (arn:partition:service:region:…).
+ */
+function regionalArn(config: ConfigReader, key: string, service: string, region: string | undefined, why: string, alsoAllowed: readonly string[] = []): string | undefined {
+  const arn = config.arn(key, service);
+  if (arn === undefined || region === undefined) return arn;
+  const arnRegion = arn.split(":")[3] ?? "";
+  if (arnRegion !== region && !alsoAllowed.includes(arnRegion)) {
+    throw new ConfigError(key, `is in region "${arnRegion}", not the stack's region ${region} (aws:region): ${why}`);
+  }
+  return arn;
+}
+
+/**
+ * A WAFv2 web ACL for a regional resource: `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`.
+ * A REST stage or an ALB takes a regional ACL of its own region; a CLOUDFRONT-scope (global) ACL
+ * cannot be associated with them. https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html
+ */
+function wafAcl(config: ConfigReader, region: string | undefined): string | undefined {
+  const arn = regionalArn(config, "wafAclArn", "wafv2", region, "AWS WAF associates a regional web ACL only with resources of its own region");
+  if (arn !== undefined && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/.test(arn)) {
+    throw new ConfigError("wafAclArn", `is "${arn}": it must be a regional web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a global, CloudFront-scope ACL cannot protect a REST stage or an ALB)`);
+  }
+  return arn;
+}
+
+function alarms(config: ConfigReader, region: string | undefined): AlarmConfig | undefined {
   const email = config.str("alarmEmail");
-  const topicArn = config.arn("alarmTopicArn", "sns");
+  // CloudWatch alarm actions name an SNS topic of the alarm's own region (PutMetricAlarm, AlarmActions:
+  // arn:aws:sns:region:account-id:sns-topic-name). https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+  const topicArn = regionalArn(config, "alarmTopicArn", "sns", region, "CloudWatch alarms notify an SNS topic in their own region");
   if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError("alarmEmail", `is "${email}": it must be an email address`);
   if (email && topicArn) throw new ConfigError("alarmEmail", "and notes-auth:alarmTopicArn are alternatives: set one");
   const thresholds = {
@@ -184,8 +233,15 @@ function reservedConcurrency(config: ConfigReader): number {
  * Cognito's default sender is capped (50 emails a day per account); production pools send through
  * SES with a verified identity (DEVELOPER). https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
  */
-function sesEmail(config: ConfigReader): StackConfig["email"] {
-  const sesIdentityArn = config.arn("sesEmailIdentityArn", "ses");
+function sesEmail(config: ConfigReader, region: string | undefined): StackConfig["email"] {
+  // Cognito sends through SES in the user pool's own region, "and in alternate Regions in some cases"
+  // (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html).
+  // The alternates are us-east-1, us-west-2 and eu-west-1: the developer guide's "Amazon SES email
+  // configuration regions" (user-pool-email.html; awsdocs/amazon-cognito-developer-guide,
+  // doc_source/user-pool-email.md) once required one of those three for every pool. Any other
+  // region is refused here; which of the three a given pool region may still use is Cognito's
+  // current table, not checked.
+  const sesIdentityArn = regionalArn(config, "sesEmailIdentityArn", "ses", region, `Cognito sends through SES in the user pool's region or in one of its alternate regions (${SES_ALTERNATE_REGIONS.join(", ")})`, SES_ALTERNATE_REGIONS);
   const from = config.str("emailFrom");
   if (from !== undefined && !/^([^<>@]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
     throw new ConfigError("emailFrom", `is "${from}": use an address or "Name <address>"`);
@@ -194,8 +250,22 @@ function sesEmail(config: ConfigReader): StackConfig["email"] {
   return sesIdentityArn ? { sesIdentityArn, ...(from ? { from } : {}) } : undefined;
 }
 
-/** Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key. */
-export function readStackKeys(config: ConfigReader): StackConfig {
+/**
+ * Cognito's group name: "[\p{L}\p{M}\p{S}\p{N}\p{P}]+", 1-128 characters.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
+ */
+function groupName(config: ConfigReader, key: string, fallback: string): string {
+  const v = config.str(key) ?? fallback;
+  const problem = cognitoGroupNameProblem(v);
+  if (problem) throw new ConfigError(key, `is "${v}": ${problem}`);
+  return v;
+}
+
+/**
+ * Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key.
+ * `region` (aws:region) checks that regional ARNs are in the stack's region; unknown: unchecked.
+ */
+export function readStackKeys(config: ConfigReader, region?: string): StackConfig {
   const authMode = config.oneOf("authMode", AUTH_MODES);
   const logRetentionDays = config.int("logRetentionDays", 30, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
@@ -206,7 +276,7 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     protectData: config.bool("protectData", false),
     logRetentionDays,
     corsOrigins: config.list("corsOrigins", ORIGIN),
-    adminGroup: config.str("adminGroup") ?? DEFAULT_ADMIN_GROUP,
+    adminGroup: groupName(config, "adminGroup", DEFAULT_ADMIN_GROUP),
     throttleRateLimit: config.int("throttleRateLimit", 50, 1, 10000),
     throttleBurstLimit: config.int("throttleBurstLimit", 100, 1, 5000),
     lambdaMemoryMb: config.int("lambdaMemoryMb", 256, 128, 10240),
@@ -217,15 +287,18 @@ export function readStackKeys(config: ConfigReader): StackConfig {
     oauthLogoutUrls: config.list("oauthLogoutUrls", REDIRECT_URL),
     cognitoDomainPrefix: domainPrefix(config),
     selfSignUp: config.bool("selfSignUp", true),
-    email: sesEmail(config),
+    email: sesEmail(config, region),
     domainName: hostname(config, "domainName"),
-    domainCertificateArn: config.arn("domainCertificateArn", "acm"),
+    // A REGIONAL API Gateway domain and an ALB listener both take an ACM certificate of their own
+    // region. https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
+    domainCertificateArn: regionalArn(config, "domainCertificateArn", "acm", region, "a regional API Gateway domain and an ALB listener need an ACM certificate of their own region"),
     hostedZoneId: hostedZone(config),
-    mtls: mtls(config),
-    alarms: alarms(config),
+    hostedZoneTakeOverRecord: config.bool("hostedZoneTakeOverRecord", false),
+    mtls: mtls(config, region),
+    alarms: alarms(config, region),
     cognitoPlan: config.oneOf("cognitoPlan", COGNITO_PLANS, DEFAULT_COGNITO_PLAN),
     cognitoThreatProtection: config.oneOf("cognitoThreatProtection", ["OFF", "AUDIT", "ENFORCED"] as const, "OFF"),
-    wafAclArn: config.arn("wafAclArn", "wafv2"),
+    wafAclArn: wafAcl(config, region),
     apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
   };
   for (const [key, now] of Object.entries(RETIRED_KEYS)) {
@@ -242,10 +315,11 @@ export function readStackKeys(config: ConfigReader): StackConfig {
 /**
  * Reads and validates the whole config: the shared keys, then the chosen door's own keys (its
  * module's `argsFrom`). Throws a ConfigError naming the first bad key, before any resource.
+ * `region` is aws:region, for the regional-ARN checks.
  */
-export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) => Input<string>, stackName?: string): ResolvedConfig {
+export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) => Input<string>, stackName?: string, region?: string): ResolvedConfig {
   const config = new ConfigReader(get, getSecret);
-  const stack = readStackKeys(config);
+  const stack = readStackKeys(config, region);
   const door = doorModule(stack.authMode);
   const args = door.argsFrom(config, stack) as DoorArgs;
   // After the door's own checks, which name the door's needs more precisely.
@@ -254,8 +328,12 @@ export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) =>
   }
   if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate) throw new ConfigError("domainName", "is required with notes-auth:domainCertificateArn: the name the certificate covers");
   if (stack.hostedZoneId && !stack.domainName) throw new ConfigError("domainName", "is required with notes-auth:hostedZoneId: the alias record's name");
+  if (stack.hostedZoneTakeOverRecord && !stack.hostedZoneId) throw new ConfigError("hostedZoneTakeOverRecord", "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for notes-auth:domainName");
   if (stack.mtls && !(stack.domainName && stack.domainCertificateArn)) {
     throw new ConfigError("mtlsTruststoreUri", "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only");
+  }
+  if (stack.mtls?.ownershipVerificationCertificateArn && stack.mtls.ownershipVerificationCertificateArn === stack.domainCertificateArn) {
+    throw new ConfigError("domainOwnershipVerificationCertificateArn", "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name (needed only when domainCertificateArn is imported or from AWS Private CA)");
   }
   // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
   // not at deploy. Any 12-digit account id gives the same verdict.

@@ -29,6 +29,17 @@ export const ORIGIN: ItemRule = { pattern: /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:
 export const CLIENT_NAME: ItemRule = { pattern: /^[A-Za-z0-9_-]{1,64}$/, what: "1-64 letters, digits, _ or -" };
 export const PRINCIPAL_ARN: ItemRule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, what: "an IAM role, user or account-root ARN" };
 
+/**
+ * Why Cognito would refuse a group name, or undefined: CreateGroup's GroupName is 1-128 characters
+ * matching [\p{L}\p{M}\p{S}\p{N}\p{P}]+ (letters, marks, symbols, numbers, punctuation: no spaces
+ * or control characters). https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
+ */
+export function cognitoGroupNameProblem(name: string): string | undefined {
+  if ([...name].length > 128) return `Cognito group names are at most 128 characters (this one has ${[...name].length})`;
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name)) return "Cognito group names are letters, marks, symbols, digits and punctuation only (pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+: no spaces or control characters)";
+  return undefined;
+}
+
 /** Typed access to the keys; one instance per program run. */
 export class ConfigReader {
   /**

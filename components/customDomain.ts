@@ -23,7 +23,17 @@ export interface CustomDomainArgs {
   certificateArn?: string;
   /** Route 53 zone for the alias record; without it, point the name at `target` yourself. */
   hostedZoneId?: string;
-  mtls?: { truststoreUri: string; truststoreVersion?: string };
+  /**
+   * Take over a record of that name and type that already exists in the zone (made by hand before
+   * the stack managed it): Route 53's UPSERT (`allowOverwrite`), instead of failing with "already exists".
+   * @default false
+   */
+  takeOverRecord?: boolean;
+  /**
+   * Mutual TLS. `ownershipVerificationCertificateArn`: an ACM-issued certificate for the name, which
+   * API Gateway needs when `certificateArn` is imported into ACM or issued by AWS Private CA.
+   */
+  mtls?: { truststoreUri: string; truststoreVersion?: string; ownershipVerificationCertificateArn?: string };
   target: DomainTarget;
 }
 
@@ -57,7 +67,13 @@ export class CustomDomain extends pulumi.ComponentResource {
         if (!args.certificateArn) throw new Error("CustomDomain: an API Gateway domain needs its certificate");
         this.domain = new aws.apigatewayv2.DomainName(name, {
           domainName: args.domainName,
-          domainNameConfiguration: { certificateArn: args.certificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2" },
+          domainNameConfiguration: {
+            certificateArn: args.certificateArn,
+            endpointType: "REGIONAL",
+            securityPolicy: "TLS_1_2",
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html (imported or Private CA certificates)
+            ...(args.mtls?.ownershipVerificationCertificateArn ? { ownershipVerificationCertificateArn: args.mtls.ownershipVerificationCertificateArn } : {}),
+          },
           // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
           ...(args.mtls ? { mutualTlsAuthentication: { truststoreUri: args.mtls.truststoreUri, ...(args.mtls.truststoreVersion ? { truststoreVersion: args.mtls.truststoreVersion } : {}) } } : {}),
         }, child);
@@ -80,6 +96,8 @@ export class CustomDomain extends pulumi.ComponentResource {
         name: args.domainName,
         type: "A",
         aliases: [{ name: alias.name, zoneId: alias.zoneId, evaluateTargetHealth: false }],
+        // Only on request: taking over replaces whatever the record pointed at before.
+        ...(args.takeOverRecord ? { allowOverwrite: true } : {}),
       }, child);
     }
     this.url = pulumi.output(`https://${args.domainName}`);

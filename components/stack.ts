@@ -71,7 +71,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
 
   // The stack's own name for the API: kept across door switches (components/customDomain.ts).
   const domain = stack.domainName
-    ? new CustomDomain("domain", { domainName: stack.domainName, certificateArn: stack.domainCertificateArn, hostedZoneId: stack.hostedZoneId, mtls: stack.mtls, target: door.domainTarget })
+    ? new CustomDomain("domain", { domainName: stack.domainName, certificateArn: stack.domainCertificateArn, hostedZoneId: stack.hostedZoneId, takeOverRecord: stack.hostedZoneTakeOverRecord, mtls: stack.mtls, target: door.domainTarget })
     : undefined;
   if (stack.alarms) {
     new Alarms("alarms", { config: stack.alarms, functionName: backend.functionName, functionTimeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS, tableName: backend.tableName, door: door.metrics });

@@ -12,6 +12,7 @@ import { LocalOutputs, startLocalStack } from "./localStack";
 import { AlreadyRunning } from "./lock";
 import { recordStack, stackConfig } from "./recorded";
 import { DOORS } from "../components/doors/registry";
+import { projectConfigRefusal } from "../components/pulumiConfig";
 
 /** How to call the door from a shell, credentials first (README, "Calling each door"). */
 export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
@@ -146,6 +147,13 @@ async function main(): Promise<number> {
   }
   const config = stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door });
   const door = String(config.authMode ?? "");
+  // What `pulumi up` refuses before the program runs (Pulumi.yaml's rules), refused here too.
+  const { defaulted: _defaulted, ...values } = config;
+  const refused = projectConfigRefusal(args.stack, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") });
+  if (refused) {
+    process.stderr.write(`error: ${refused}\n`);
+    return 2;
+  }
   const started = Date.now();
   process.stdout.write(`Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`);
   if (config.defaulted) process.stdout.write(`  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`);

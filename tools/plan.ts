@@ -8,6 +8,7 @@ import { DOORS } from "../components/doors/registry";
 import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
 import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policies";
+import { projectConfigRefusal } from "../components/pulumiConfig";
 
 export interface PlanArgs {
   stack: string;
@@ -88,8 +89,12 @@ export async function plan(argv: string[]): Promise<{ code: number; stdout: stri
   try {
     const { stack, overrides } = parseArgs(argv);
     const config = { ...readStackFile(stack), ...overrides };
-    const run = await runStack({ stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
-    if (run.error) return { code: 2, stdout: "", stderr: `error: ${run.error}\n(allowed authMode values: ${AUTH_MODES.join(", ")})\n` };
+    const secretKeys = Object.keys(config).filter((k) => config[k] === "<secure>");
+    // What `pulumi preview` refuses before the program runs (Pulumi.yaml's rules), refused here too.
+    const refused = projectConfigRefusal(stack, { values: config, secure: secretKeys });
+    if (refused) return { code: 2, stdout: "", stderr: `error: ${refused}\n` };
+    const run = await runStack({ stack, config, secretKeys });
+    if (run.error) return { code: 2, stdout: "", stderr: `error: ${run.error}\n${run.error.startsWith("notes-auth:authMode ") ? `(allowed authMode values: ${AUTH_MODES.join(", ")})\n` : ""}` };
     return { code: 0, stdout: renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n", stderr: "" };
   } catch (err) {
     return { code: 2, stdout: "", stderr: `error: ${err instanceof Error ? err.message : err}\n` };

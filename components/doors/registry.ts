@@ -31,7 +31,11 @@ export function doorModule(mode: AuthMode): DoorModule<AuthMode, unknown, string
   return DOORS[mode] as unknown as DoorModule<AuthMode, unknown, string>;
 }
 
-/** The least config a door needs, with one CORS origin and a region: what reports and tests run. */
+/**
+ * The least config a door needs, with one CORS origin and a region: what reports and tests run.
+ * `apiGatewayAccountRole` has no default, so the Pulumi CLI demands it of every stack: false
+ * unless the door's own minimal config sets it (REST doors, true).
+ */
 export function doorConfig(mode: AuthMode, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { "aws:region": "us-east-1", authMode: mode, corsOrigins: ["https://app.example.com"], ...DOORS[mode].minimalConfig, ...extra };
+  return { "aws:region": "us-east-1", authMode: mode, apiGatewayAccountRole: false, corsOrigins: ["https://app.example.com"], ...DOORS[mode].minimalConfig, ...extra };
 }

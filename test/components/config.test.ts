@@ -82,6 +82,80 @@ describe("stack config", () => {
     it("rejects an unknown quota period", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
   });
 
+  describe("what AWS would refuse, refused before any resource, naming the key", () => {
+    const inRegion = (values: Record<string, unknown>, region = "eu-west-2") => parseStackConfig(lookup(values), undefined, undefined, region);
+    const failsIn = (values: Record<string, unknown>, key: string, ...mentions: string[]) => {
+      assert.throws(() => inRegion(values), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.equal(err.key, key, err.message);
+        for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
+        return true;
+      });
+    };
+    const domain = { domainName: "notes.example.com" };
+
+    it("wafAclArn at http-jwt: HTTP APIs cannot have a web ACL (AWS WAF's list of resources, how-aws-waf-works-resources.html)", () => {
+      fails({ authMode: "http-jwt", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }, "wafAclArn", "http-jwt", "HTTP API");
+      assert.ok(parse({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }), "a REST door takes it");
+    });
+
+    it("a Cognito group name outside CreateGroup's pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ or over 128 characters, as adminGroup or a tier's group (API_CreateGroup)", () => {
+      fails({ authMode: "cognito", ...rest, adminGroup: "notes admins" }, "adminGroup", '"notes admins"', "no spaces");
+      fails({ authMode: "cognito", ...rest, adminGroup: "a".repeat(129) }, "adminGroup", "128");
+      assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "Équipe-admins_2" }).stack.adminGroup, "Équipe-admins_2", "letters of any script, digits and punctuation pass");
+      assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "a".repeat(128) }).stack.adminGroup.length, 128);
+      fails({ authMode: "lambda-authorizer", ...rest, authorizerPlans: ["name=free,rate=5,burst=10,quota=1000,period=DAY", "name=pro,group=pro users,rate=50,burst=100,quota=100000,period=MONTH"] }, "authorizerPlans", '"pro users"');
+    });
+
+    it("an ARN in another region than the stack's (aws:region): certificate, alarm topic, web ACL", () => {
+      failsIn({ authMode: "http-jwt", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "domainCertificateArn", '"us-east-1"', "eu-west-2");
+      failsIn({ authMode: "alb-oidc", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "domainCertificateArn", '"us-east-1"');
+      failsIn({ authMode: "http-jwt", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops" }, "alarmTopicArn", '"us-east-1"');
+      failsIn({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }, "wafAclArn", '"us-east-1"');
+      const ok = inRegion({ authMode: "cognito", ...rest, ...domain, domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/abc", alarmTopicArn: "arn:aws:sns:eu-west-2:123456789012:ops", wafAclArn: "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/notes/abc" });
+      assert.equal(ok.stack.wafAclArn, "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/notes/abc");
+    });
+
+    it("a global (CloudFront-scope) web ACL, which no REST stage or ALB can take", () => {
+      failsIn({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" }, "wafAclArn", "us-east-1");
+      fails({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" }, "wafAclArn", "regional/webacl");
+    });
+
+    it("an SES identity outside the pool's region and Cognito's alternate regions (us-east-1, us-west-2, eu-west-1)", () => {
+      failsIn({ authMode: "cognito", ...rest, sesEmailIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/example.com" }, "sesEmailIdentityArn", '"ap-south-1"', "us-east-1, us-west-2, eu-west-1");
+      for (const region of ["eu-west-2", "us-east-1", "us-west-2", "eu-west-1"]) {
+        assert.ok(inRegion({ authMode: "cognito", ...rest, sesEmailIdentityArn: `arn:aws:ses:${region}:123456789012:identity/example.com` }).stack.email, region);
+      }
+    });
+
+    it("domainOwnershipVerificationCertificateArn: an ACM ARN in the stack's region, only with mutual TLS, never the domain's own certificate", () => {
+      const mtls = { ...domain, domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/imported", mtlsTruststoreUri: "s3://notes-trust/ca.pem" };
+      const owner = "arn:aws:acm:eu-west-2:123456789012:certificate/owner";
+      assert.equal(inRegion({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: owner }).stack.mtls?.ownershipVerificationCertificateArn, owner);
+      assert.equal(inRegion({ authMode: "cognito", ...rest, ...mtls }).stack.mtls?.ownershipVerificationCertificateArn, undefined, "not required: an ARN does not say whether the certificate is imported");
+      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: "arn:aws:iam::123456789012:server-certificate/x" }, "domainOwnershipVerificationCertificateArn", "arn:aws:acm");
+      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/owner" }, "domainOwnershipVerificationCertificateArn", '"us-east-1"');
+      failsIn({ authMode: "cognito", ...rest, ...domain, domainCertificateArn: mtls.domainCertificateArn, domainOwnershipVerificationCertificateArn: owner }, "domainOwnershipVerificationCertificateArn", "mtlsTruststoreUri");
+      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: mtls.domainCertificateArn }, "domainOwnershipVerificationCertificateArn", "separate");
+    });
+
+    it("hostedZoneTakeOverRecord needs hostedZoneId, and is false unless set", () => {
+      fails({ authMode: "http-jwt", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x", hostedZoneTakeOverRecord: true }, "hostedZoneTakeOverRecord", "hostedZoneId");
+      assert.equal(parse({ authMode: "http-jwt" }).stack.hostedZoneTakeOverRecord, false);
+    });
+  });
+
+  describe("the shipped stack files", () => {
+    it("Pulumi.prod.yaml, for a dedicated prod account, sets API Gateway's logging role (no other stack there does), and says when to flip it", async () => {
+      const { readStackFile, runStack } = await import("../../offline/runStack");
+      assert.equal(readStackFile("prod").apiGatewayAccountRole, true);
+      assert.match(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"), /#[^\n]*false only if prod\s*\n?\s*#?\s*shares its account and region/);
+      const run = await runStack({ stack: "prod", config: readStackFile("prod") });
+      assert.equal(run.error, undefined);
+      assert.equal(run.resources.filter((r) => r.type === "aws:apigateway/account:Account").length, 1, "the stage's CloudWatch role is set by this stack");
+    }).timeout(60_000);
+  });
+
   describe("Pulumi.yaml", () => {
     it("declares every key with a type and a description", () => {
       for (const [key, decl] of Object.entries(declared)) {

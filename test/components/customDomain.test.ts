@@ -118,6 +118,16 @@ describe("CustomDomain", function () {
       assert.deepEqual({ ...alb.inputs, aliases: undefined }, { ...gateway.inputs, aliases: undefined }, "only the alias target differs: no replacement");
     });
 
+    it("a record made by hand first: taken over (Route 53 overwrite, allowOverwrite) only with hostedZoneTakeOverRecord; by default the stack never overwrites one", async () => {
+      for (const mode of ["cognito", "alb-oidc"] as const) {
+        assert.equal(one(runs.get(mode)!, "aws:route53/record:Record").inputs.allowOverwrite, undefined, mode);
+        const takeOver = await runMode(mode, { ...DOMAIN, hostedZoneTakeOverRecord: true });
+        const record = one(takeOver, "aws:route53/record:Record");
+        assert.equal(record.inputs.allowOverwrite, true, mode);
+        assert.equal(record.urn, one(runs.get(mode)!, "aws:route53/record:Record").urn, "the same record: turning it on or off is an update");
+      }
+    });
+
     it("a new mapping waits for the old one to go: one API per domain at the empty path", () => {
       // A mapping's replacement would otherwise be created while the old mapping still holds the path.
       const mapping = one(runs.get("cognito")!, "aws:apigatewayv2/apiMapping:ApiMapping");
@@ -136,6 +146,19 @@ describe("mutual TLS", function () {
       assert.deepEqual(one(run, "aws:apigatewayv2/domainName:DomainName").inputs.mutualTlsAuthentication, { truststoreUri: MTLS.mtlsTruststoreUri, truststoreVersion: MTLS.mtlsTruststoreVersion }, mode);
       assert.equal(gatewayOf(run).api.inputs.disableExecuteApiEndpoint, true, mode);
     }
+  });
+
+  it("given an imported or Private CA certificate, passes domainOwnershipVerificationCertificateArn to the domain as ownershipVerificationCertificateArn (rest-api-mutual-tls.html); without the key, none", async () => {
+    const owner = "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-3333-4c4c-7777-abcdefabcdef";
+    for (const mode of ["cognito", "http-jwt"] as const) {
+      const run = await runMode(mode, { ...MTLS, domainOwnershipVerificationCertificateArn: owner });
+      assert.deepEqual(one(run, "aws:apigatewayv2/domainName:DomainName").inputs.domainNameConfiguration, { certificateArn: MTLS.domainCertificateArn, endpointType: "REGIONAL", securityPolicy: "TLS_1_2", ownershipVerificationCertificateArn: owner }, mode);
+    }
+    assert.equal(one(await runMode("cognito", MTLS), "aws:apigatewayv2/domainName:DomainName").inputs.domainNameConfiguration.ownershipVerificationCertificateArn, undefined);
+    // in another region than the stack's, it stops before any resource, naming the key
+    const elsewhere = await runStack({ stack: OFFLINE_STACK, config: doorConfig("cognito", { ...MTLS, domainOwnershipVerificationCertificateArn: owner.replace("us-east-1", "eu-west-1") }) });
+    assert.match(elsewhere.error ?? "", /^notes-auth:domainOwnershipVerificationCertificateArn is in region "eu-west-1", not the stack's region us-east-1/);
+    assert.deepEqual(elsewhere.resources.filter((r) => r.custom), []);
   });
 
   it("needs the custom domain, and says so before any resource", async () => {

@@ -90,6 +90,21 @@ async function freePorts(): Promise<number> {
 describe("npm start, as a process", function () {
   this.timeout(60_000);
 
+  it("given a config the Pulumi CLI refuses (a value of the wrong type), then it stops before running anything, with the CLI's message (config.go validateStackConfigValue)", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
+    try {
+      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "local/start.ts", "--set", "logRetentionDays=a month", "--data-dir", dataDir], { cwd: path.join(__dirname, "..", ".."), stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stderr.on("data", (d) => (err += d));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      assert.equal(code, 2, err);
+      assert.match(err, /the Pulumi CLI would refuse this stack before the program runs: Stack 'dev' with configuration key 'logRetentionDays' must be of type 'integer'/);
+      assert.deepEqual(fs.readdirSync(dataDir), [], "nothing started");
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("given a door, when it starts, then it serves within 10 s and prints how long it took; when Ctrl-C comes, then it stops everything and releases its data folder", async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
     const port = await freePorts();

@@ -3,14 +3,26 @@ import { AuthMode } from "../../components/config";
 import { doorConfig } from "../../components/doors/registry";
 import { RecordedResource } from "../../offline/mocks";
 import { OFFLINE_STACK, StackRun, resourcesUnder, runStack } from "../../offline/runStack";
+import { ProjectFile, SECRET_KEYS, readProject, stackConfigRefusal } from "../../components/pulumiConfig";
+
+let loaded: ProjectFile | undefined;
+const project = () => (loaded ??= readProject());
 
 export { resourcesUnder };
 export type { StackRun, RecordedResource };
 
 
-/** Runs the real program under mocks for a door (memoized per config). */
+/**
+ * Runs the real program under mocks for a door (memoized per config). The config must be one the
+ * Pulumi CLI would pass to the program (components/pulumiConfig.ts: Pulumi.yaml's rules), so no
+ * spec relies on a stack `pulumi up` would refuse.
+ */
 export async function runMode(mode: AuthMode, extra: Record<string, unknown> = {}): Promise<StackRun> {
-  const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra) });
+  const config = doorConfig(mode, extra);
+  // Secret keys are given encrypted, as `pulumi config set --secret` would (the program refuses plain text).
+  const secretKeys = SECRET_KEYS.filter((k) => config[k] !== undefined);
+  assert.equal(stackConfigRefusal(OFFLINE_STACK, project(), { values: config, secure: secretKeys }), undefined, `${mode} ${JSON.stringify(extra)}`);
+  const run = await runStack({ stack: OFFLINE_STACK, config, ...(secretKeys.length > 0 ? { secretKeys } : {}) });
   assert.equal(run.error, undefined, `the ${mode} stack failed: ${run.error}`);
   return run;
 }

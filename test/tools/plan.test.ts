@@ -45,6 +45,17 @@ describe("npm run plan", function () {
     assert.match(stdout, /Policy pack \(policy\/\): \d+ policies, no violations\./);
   });
 
+  it("refuses what the Pulumi CLI refuses before the program runs, with the CLI's message (config.go validateStackConfigValue), and a misspelt key with the nearest declared one", async () => {
+    // given a value of the wrong type for its Pulumi.yaml declaration
+    const typed = await plan(["--set", "throttleRateLimit=fast"]);
+    assert.deepEqual({ code: typed.code, stdout: typed.stdout }, { code: 2, stdout: "" });
+    assert.match(typed.stderr, /^error: the Pulumi CLI would refuse this stack before the program runs: Stack 'dev' with configuration key 'throttleRateLimit' must be of type 'integer'\n$/);
+    // given a key Pulumi.yaml does not declare (the program would otherwise ignore it)
+    const misspelt = await plan(["--set", "corsOrigin=[\"https://a.example.com\"]"]);
+    assert.equal(misspelt.code, 2);
+    assert.match(misspelt.stderr, /^error: notes-auth:corsOrigin is not a key of this program .*did you mean notes-auth:corsOrigins\?/);
+  });
+
   it("parses its arguments strictly", () => {
     assert.deepEqual(parseArgs(["--stack", "prod", "--set", "corsOrigins=[\"https://a.example.com\"]"]), { stack: "prod", overrides: { corsOrigins: ["https://a.example.com"] } });
     assert.throws(() => parseArgs(["--set", "novalue"]), /must be key=value/);

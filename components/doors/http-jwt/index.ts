@@ -58,6 +58,12 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     notes: ["http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost."],
   },
   argsFrom(config, stack) {
+    // AWS WAF protects REST API stages, ALBs and others, but not HTTP APIs: a web ACL cannot be
+    // attached here, so the key is refused rather than dropped without a word.
+    // https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html
+    if (stack.wafAclArn) {
+      throw new ConfigError("wafAclArn", "cannot be used with the http-jwt door: AWS WAF cannot protect an API Gateway HTTP API (only REST API stages, ALBs and other resources). Unset notes-auth:wafAclArn, or choose a REST door or alb-oidc to keep WAF");
+    }
     const issuer = config.url("jwtIssuer");
     const audiences = config.list("jwtAudiences");
     const m2mClient = config.bool("m2mClient", false);

@@ -1,4 +1,4 @@
-import { ConfigError, ConfigReader } from "../../configReader";
+import { ConfigError, ConfigReader, cognitoGroupNameProblem } from "../../configReader";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
@@ -29,6 +29,9 @@ function parsePlan(text: string): PlanSpec {
   };
   if (!/^[a-z0-9-]{1,32}$/.test(f.name ?? "")) throw bad("name must be 1-32 lower-case letters, digits or -");
   if (f.group !== undefined && f.scope !== undefined) throw bad("match a group or a scope, not both");
+  // A tier's group is a Cognito group of the pool (CreateGroup's GroupName rule).
+  const groupProblem = f.group ? cognitoGroupNameProblem(f.group) : undefined;
+  if (groupProblem) throw bad(`group "${f.group}": ${groupProblem}`);
   if (!(QUOTA_PERIODS as readonly string[]).includes(f.period ?? "")) throw bad(`period must be one of ${QUOTA_PERIODS.join(", ")}`);
   const plan: PlanSpec = { name: f.name, group: f.group || undefined, scope: f.scope || undefined, rateLimit: int("rate", 1, 10000), burstLimit: int("burst", 1, 5000), quotaLimit: int("quota", 1, 1_000_000_000), quotaPeriod: f.period as PlanSpec["quotaPeriod"] };
   if (plan.burstLimit < plan.rateLimit) throw bad("burst must be at least rate");
