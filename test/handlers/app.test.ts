@@ -69,6 +69,22 @@ describe("handler against dynalite", function () {
         assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 404);
       });
 
+      // A body without a JSON Content-Type is what a cross-site form or a no-cors fetch sends (a CORS "simple request", no preflight):
+      // https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+      it("given a write with a body and no Content-Type, or text/plain, then 415 with a JSON message and nothing written", async () => {
+        const before = await rows();
+        const bare = door.event({ method: "POST", path: "/notes", body: { title: "t", content: "c" } }, USER_A);
+        for (const k of Object.keys(bare.headers ?? {})) if (k.toLowerCase() === "content-type") delete bare.headers[k];
+        for (const k of Object.keys(bare.multiValueHeaders ?? {})) if (k.toLowerCase() === "content-type") delete bare.multiValueHeaders[k];
+        const plain = door.event({ method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "Content-Type": "text/plain" } }, USER_A);
+        for (const event of [bare, plain]) {
+          const res = await handlerFor(door.mode, db, { alb: verifier })(event);
+          assert.equal(res.status, 415, JSON.stringify(res.body));
+          assert.match(res.body.message, /application\/json/);
+        }
+        assert.equal(await rows(), before);
+      });
+
       it("isolates principals: B cannot read, change or delete A's note, and it stays as it was", async () => {
         const a = await call({ method: "POST", path: "/notes", body: { title: "A's", content: "secret" } });
         const id = a.body.noteId;
@@ -128,6 +144,15 @@ describe("handler against dynalite", function () {
       ["an unknown route", { method: "GET", path: "/nope" }, 404, /no such route/],
       ["a wrong method", { method: "PATCH", path: "/notes" }, 405, /method not allowed/],
       ["a bad list limit", { method: "GET", path: "/notes", query: { limit: "1000" } }, 400, /^limit: /],
+      ["a hexadecimal list limit (0x10)", { method: "GET", path: "/notes", query: { limit: "0x10" } }, 400, /^limit: /],
+      ["an exponent list limit (1e1)", { method: "GET", path: "/notes", query: { limit: "1e1" } }, 400, /^limit: /],
+      ["a list limit with a sign or a fraction", { method: "GET", path: "/notes", query: { limit: "+5.0" } }, 400, /^limit: /],
+      ["a NUL in the title", { method: "POST", path: "/notes", body: { title: "a\u0000b", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a C0 control (BEL) in the title", { method: "POST", path: "/notes", body: { title: "a\u0007b", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a carriage return in the title", { method: "POST", path: "/notes", body: { title: "a\rb", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a right-to-left override in the title", { method: "POST", path: "/notes", body: { title: "invoice\u202Efdp.exe", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a bidi isolate in the title", { method: "POST", path: "/notes", body: { title: "a\u2066b\u2069", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a bidi embedding in a tag", { method: "POST", path: "/notes", body: { title: "t", content: "x", tags: ["\u202Ax"] } }, 400, /^tags\.0: must not hold control characters/],
       ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_B, noteId: "x" }) } }, 400, /^cursor: /],
       ["a crafted cursor with the caller's id and an empty note id", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "" }) } }, 400, /^cursor: /],
       ["a cursor with a note id no note can have", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "x".repeat(2000) }) } }, 400, /^cursor: /],
@@ -257,7 +282,25 @@ describe("handler against dynalite", function () {
     });
   });
 
+  describe("bodies that are not UTF-8", () => {
+    it("given a base64 body with bytes that are not UTF-8, then 400 and nothing written (never stored as U+FFFD)", async () => {
+      const before = await rows();
+      const e = restEvent({ method: "POST", path: "/notes", body: "x" }, { claims: idClaims(USER_A) });
+      e.body = Buffer.concat([Buffer.from('{"title":"caf'), Buffer.from([0xe9]), Buffer.from('","content":"x"}')]).toString("base64");
+      e.isBase64Encoded = true;
+      const res = await handlerFor("cognito", db)(e);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.body.message, /^body: not valid UTF-8$/);
+      assert.equal(await rows(), before);
+    });
+  });
+
   describe("input that is fine", () => {
+    it("given tab and newline in a title, and digits for limit, then they pass", async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      assert.equal((await call({ method: "POST", path: "/notes", body: { title: "a\tb\nc", content: "x" } })).status, 201);
+      assert.equal((await call({ method: "GET", path: "/notes", query: { limit: "010" } })).status, 200);
+    });
     it("given application/json with charset=utf-8 and tags that differ, when creating, then 201", async () => {
       const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
       const res = await call({ method: "POST", path: "/notes", body: { title: "é ok \u200b", content: "😀", tags: ["work", "works"] }, headers: { "Content-Type": "application/json; charset=UTF-8" } });
