@@ -5,6 +5,7 @@ import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { s3Remover } from "../../handlers/notes/attachments";
 import { LIMITS } from "../../handlers/notes/schema";
 import { UPLOAD_URL_SECONDS } from "../../handlers/routes";
+import { normalize } from "../../handlers/http/request";
 import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite, storeAt } from "../support/handler";
 import { dynamoError, hangingStandIn, proxyStandIn, refusingEndpoint, timed } from "../support/standins";
 
@@ -279,6 +280,77 @@ describe("handler against dynalite", function () {
       assert.equal((await stats("api-key", restEvent(path, { identity: { apiKeyId: "reportingkey" } }))).status, 403);
       assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"])))).status, 403);
       assert.equal((await stats("http-jwt", httpEvent(path, accessClaims(USER_A, ["notes/admin"], { "cognito:groups": "[admins]" })))).status, 200);
+    });
+  });
+
+  describe("a credential header sent twice", () => {
+    // Which occurrence a gateway verifies is not documented, so neither is trusted. REST v1 and ALB (multi-value) list
+    // every occurrence; an HTTP API joins them with commas:
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    const twice: [string, AuthMode, () => any][] = [
+      ["REST v1: two Authorization headers (cognito)", "cognito", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A) });
+        e.multiValueHeaders.Authorization = [e.headers.Authorization, e.headers.Authorization];
+        return e;
+      }],
+      ["REST v1: Authorization and authorization (iam)", "iam", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { identity: { userArn: "arn:aws:sts::123456789012:assumed-role/reporting/s" } });
+        e.multiValueHeaders.Authorization = ["AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, Signature=00"];
+        e.multiValueHeaders.authorization = ["AWS4-HMAC-SHA256 Credential=c/d, SignedHeaders=host, Signature=11"];
+        return e;
+      }],
+      ["REST v1: two x-api-key headers (api-key)", "api-key", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { identity: { apiKeyId: "k1" } });
+        e.multiValueHeaders["x-api-key"] = ["k".repeat(20), "j".repeat(20)];
+        return e;
+      }],
+      ["HTTP API: Authorization joined with a comma (http-jwt)", "http-jwt", () => {
+        const e = httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/read"]));
+        e.headers.authorization = "Bearer a.b.c,Bearer d.e.f";
+        return e;
+      }],
+      ["ALB multi-value: two Authorization headers (alb-oidc)", "alb-oidc", () => {
+        const e = albEvent({ method: "GET", path: "/me" }, signAlbToken(key, { sub: USER_A }), true);
+        e.multiValueHeaders.authorization = ["Bearer a.b.c", "Bearer d.e.f"];
+        return e;
+      }],
+    ];
+    for (const [what, mode, event] of twice) {
+      it(`given ${what}, then 401 and a warning that names the header, never its values`, async () => {
+        const logged: Record<string, unknown>[] = [];
+        const res = await handlerFor(mode, db, { alb: verifier, log: (e) => void logged.push(e) })(event());
+        assert.equal(res.status, 401, JSON.stringify(res.body));
+        assert.equal(logged.length, 1, JSON.stringify(logged));
+        assert.equal(logged[0].level, "warn");
+        assert.match(String(logged[0].header), /^(authorization|x-api-key)$/);
+        assert.ok(!JSON.stringify(logged).includes("Bearer") && !JSON.stringify(logged).includes("AWS4"), "no credential in the log");
+      });
+    }
+    it("given one SigV4 Authorization header (its own commas) at an HTTP API, then it is not taken for two", () => {
+      const e = httpEvent({ method: "GET", path: "/me" });
+      e.headers.authorization = "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+      assert.equal(normalize(e).headers.authorization, e.headers.authorization);
+    });
+  });
+
+  describe("cross-site writes at alb-oidc (the session cookie goes with any site's request)", () => {
+    const albCall = (c: Call) => handlerFor("alb-oidc", db, { alb: verifier })(albEvent(c, signAlbToken(key, { sub: USER_A })));
+    it("given a write whose Origin is another site, then 403 and nothing written; a read from there is not refused", async () => {
+      const before = await rows();
+      const res = await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://evil.example.net" } });
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.equal((await albCall({ method: "DELETE", path: "/notes/11111111-1111-4111-8111-111111111111", headers: { Origin: "https://evil.example.net" } })).status, 403);
+      assert.equal(await rows(), before);
+      assert.equal((await albCall({ method: "GET", path: "/notes", headers: { Origin: "https://evil.example.net" } })).status, 200);
+    });
+    it("given a write from a configured CORS origin, from the API's own origin, or with no Origin, then it is accepted", async () => {
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://app.example.com" } })).status, 201);
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://notes.example.com", Host: "notes.example.com" } })).status, 201);
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" } })).status, 201);
+    });
+    it("given a token door (cognito), then Origin is not what decides (the client attaches the token itself)", async () => {
+      const res = await handlerFor("cognito", db)(restEvent({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://evil.example.net" } }, { claims: idClaims(USER_A) }));
+      assert.equal(res.status, 201);
     });
   });
 
