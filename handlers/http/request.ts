@@ -88,7 +88,8 @@ const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeader
  * an HTTP API joins repeated headers with commas
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html:
  * "Duplicate headers are combined with commas"), and no bearer token or API key holds a comma.
- * An ALB without multi-value headers passes only the last occurrence: nothing is left to compare.
+ * An ALB target group without multi-value headers passes one value per name, so nothing is left to
+ * compare there (the alb-oidc door's caller is the ALB-signed x-amzn-oidc-data, which the ALB sets itself).
  */
 function refuseRepeatedCredentials(shape: EventShape, single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): void {
   for (const name of CREDENTIAL_HEADERS) {
