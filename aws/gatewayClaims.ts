@@ -6,15 +6,16 @@
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html).
  * The string forms are not documented; they follow captured events: REST renders `exp` and `iat`
  * as dates ("Tue Jun 18 15:00:04 UTC 2024") and HTTP keeps epoch seconds; an HTTP API renders a
- * list as `[a b]` (reported by AWS's own samples). How REST renders a list is not known: it is
- * `[a b]` here too, and the handler never relies on it (it reads groups from the verified token).
+ * list as `[a b]` (reported by AWS's own samples), REST joins it with commas ("editors,admins",
+ * as captured REST events show; test/fixtures/rest-cognito-authorizer-groups.json). The handler
+ * reads groups from these strings only (handlers/principal.ts, groupsFromRestClaim and groupsFromHttpApiClaim).
  */
 export function gatewayClaimStrings(payload: Record<string, unknown>, gateway: "rest" | "http"): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(payload)) {
     if (v === undefined || v === null) continue;
     if (gateway === "rest" && (k === "exp" || k === "iat") && typeof v === "number") out[k] = javaDate(v);
-    else if (Array.isArray(v)) out[k] = `[${v.join(" ")}]`;
+    else if (Array.isArray(v)) out[k] = gateway === "rest" ? v.join(",") : `[${v.join(" ")}]`;
     else out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
   }
   return out;

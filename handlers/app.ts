@@ -1,6 +1,7 @@
 import { HandlerEnv } from "./env";
-import { AnyEvent, AnyResult, normalize, respond } from "./http/request";
-import { errorResponse } from "./http/errors";
+import { AnyEvent, AnyResult, normalize, requireJsonBody, respond } from "./http/request";
+import { AmbiguousCredentials, errorResponse } from "./http/errors";
+import { consoleLog } from "./log";
 import { DoorState, principalOf } from "./doors";
 import { RouteDeps, match } from "./routes";
 
@@ -12,7 +13,8 @@ export interface HandlerDeps extends RouteDeps {
 
 /**
  * The handler, with its dependencies injected: normalize the event, derive the principal from
- * verified context (401, before any storage call), find the route (404/405), run it,
+ * verified context (401, before any storage call), find the route (404/405), require a JSON
+ * body on writes (415), run it,
  * and answer in the event's own shape. Errors map to their status; anything else is a bare 500. Every 5xx is logged.
  */
 export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
@@ -26,13 +28,17 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
       const principal = await principalOf(req, d.env, d.doorState);
       const route = match(req.method, req.path);
+      requireJsonBody(req);
       return respond(event, await route.fn(req, principal, d, route.params), origin);
     } catch (err) {
       const res = errorResponse(err);
+      if (err instanceof AmbiguousCredentials) {
+        // Which header was repeated, never its values (they are credentials).
+        (d?.log ?? consoleLog)({ level: "warn", message: "refused: a credential header is repeated", header: err.header, status: res.status });
+      }
       if (res.status >= 500) {
         // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why storage was unavailable).
-        const log = d?.log ?? ((e) => console.error(JSON.stringify(e)));
-        log({ level: "error", status: res.status, error: describe(err), ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}) });
+        (d?.log ?? consoleLog)({ level: "error", status: res.status, error: describe(err), ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}) });
       }
       return respond(event, res, origin);
     }

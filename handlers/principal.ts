@@ -43,6 +43,27 @@ export function groupsFromHttpApiClaim(value: unknown): string[] {
   return inner.split(" ").filter(Boolean);
 }
 
+/**
+ * Groups as the REST user pools authorizer passes them: `requestContext.authorizer.claims` holds
+ * every claim as a string, and a list claim joined with commas ("editors,admins",
+ * test/fixtures/rest-cognito-authorizer-groups.json). That join cannot be undone exactly: a
+ * Cognito group name may itself hold commas (GroupName `[\p{L}\p{M}\p{S}\p{N}\p{P}]+`, and a
+ * comma is \p{P}), so "team,admins" is two groups or one named "team,admins".
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
+ *
+ * The reading: a value without a comma is exactly one group (no white space is in a name, so a
+ * value with any is no name and gives no group); a value with commas is read as the list it most
+ * likely was (split on commas) but is `ambiguous`, and an ambiguous value never grants anything
+ * (the admin group counts only when the claim is exactly that group): a member of "team,admins"
+ * is never taken for an admin. The token in the Authorization header is never read for this: it
+ * is the client's copy, and a client may send two.
+ */
+export function groupsFromRestClaim(value: unknown): { groups: string[]; ambiguous: boolean } {
+  if (typeof value !== "string" || value === "" || /\s/u.test(value)) return { groups: [], ambiguous: false };
+  if (!value.includes(",")) return { groups: [value], ambiguous: false };
+  return { groups: value.split(",").filter(Boolean), ambiguous: true };
+}
+
 /** Scopes from a `scope` claim ("a b c") or an array. */
 export function parseScopes(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String).filter(Boolean);

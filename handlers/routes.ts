@@ -5,6 +5,7 @@ import { BadRequest, Forbidden, MethodNotAllowed, NotFound, PayloadTooLarge } fr
 import { Principal } from "./principal";
 import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody } from "./notes/schema";
 import { Note, NoteKey, NotesStore } from "./notes/store";
+import { Log, consoleLog } from "./log";
 import { ObjectRemover, Presigner, RemovalReport, attachmentKey } from "./notes/attachments";
 
 export interface RouteDeps {
@@ -12,7 +13,8 @@ export interface RouteDeps {
   presign: Presigner;
   /** Deletes a deleted note's attachments, within its own deadline. */
   removeObjects: ObjectRemover;
-  log?: (entry: Record<string, unknown>) => void;
+  /** Where log lines go; default consoleLog (the console method of each level). */
+  log?: Log;
   maxAttachmentBytes: number;
   now: () => Date;
   newId: () => string;
@@ -60,17 +62,19 @@ function noteId(params: Record<string, string>): string {
 const view = ({ userId: _owner, version: _version, ...note }: Note) => note;
 const noteResponse = (status: number, note: Note, headers: Record<string, string> = {}): ApiResponse => ({ status, body: view(note), headers: { ETag: etag(note.version), ...headers } });
 
-type Log = (entry: Record<string, unknown>) => void;
-const logOf = (deps: RouteDeps): Log => deps.log ?? ((e) => console.log(JSON.stringify(e)));
+const logOf = (deps: RouteDeps): Log => deps.log ?? consoleLog;
 
 async function createNote(req: ApiRequest, who: Principal, deps: RouteDeps): Promise<ApiResponse> {
   const input = parseBody(CreateNote, req.body, req.headers["content-type"]);
   const at = deps.now().toISOString();
   const note = await deps.store.create({ userId: who.id, noteId: deps.newId(), title: input.title, content: input.content, tags: input.tags ?? [], createdAt: at, updatedAt: at });
-  return noteResponse(201, note, { Location: `/notes/${note.noteId}` });
+  // From the path the client called (a REST stage's /v1 or a domain's base path included), so the link resolves.
+  return noteResponse(201, note, { Location: `${req.calledPath.replace(/\/+$/, "")}/${note.noteId}` });
 }
 
 async function listNotes(req: ApiRequest, who: Principal, deps: RouteDeps): Promise<ApiResponse> {
+  // Decimal digits only: Number() would also read 0x10, 1e1, " 5" and 5.0.
+  if (req.query.limit !== undefined && !/^[0-9]+$/.test(req.query.limit)) throw new BadRequest(`limit: must be a whole number from 1 to ${LIMITS.listMax}`);
   const limit = req.query.limit === undefined ? LIMITS.listDefault : Number(req.query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.listMax) throw new BadRequest(`limit: must be a whole number from 1 to ${LIMITS.listMax}`);
   const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor, who);
@@ -140,7 +144,7 @@ async function deleteNote(req: ApiRequest, who: Principal, deps: RouteDeps, para
   if (keys.length > 0) {
     const report = await deps.removeObjects(keys).catch((err): RemovalReport => ({ deleted: [], failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })) }));
     if (report.failed.length > 0) {
-      log({ level: "error", message: "attachments not deleted", noteId: note.noteId, keys: report.failed.map((f) => f.key), errors: [...new Set(report.failed.map((f) => f.error))] });
+      log({ level: "error", message: "attachments not deleted", orphaned: true, noteId: note.noteId, keys: report.failed.map((f) => f.key), errors: [...new Set(report.failed.map((f) => f.error))] });
     }
   }
   return { status: 204 };

@@ -23,22 +23,46 @@ export function choosePlan(plans: readonly AuthorizerPlan[], groups: string[], s
     ?? plans.find((p) => !p.group && !p.scope)!;
 }
 
-/** `Authorization: Bearer <token>`, by case-insensitive header name. */
-export function bearerToken(headers: Record<string, string | undefined> | null | undefined): string | undefined {
+/**
+ * `Authorization: Bearer <token>` exactly: the scheme, one space, and a JWS in base64url (RFC 6750
+ * §2.1 b64token, narrowed to what a JWT is), by case-insensitive header name. Anything else (other
+ * white space, a second space, a trailing one, another case of "Bearer") is no token: API Gateway
+ * caches the answer by the header's exact value, so every accepted spelling of one token would be
+ * a cache entry of its own, each answered for the full TTL.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html
+ */
+export function bearerToken(headers: Record<string, string | undefined> | null | undefined, multiValueHeaders?: Record<string, string[] | undefined> | null): string | undefined {
+  // A repeated Authorization header is no token either (which one the gateway cached is not said).
+  const occurrences = Object.entries(multiValueHeaders ?? {}).filter(([k]) => k.toLowerCase() === "authorization").reduce((n, [, v]) => n + (v?.length ?? 0), 0);
+  if (occurrences > 1) return undefined;
   const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === "authorization")?.[1];
-  const m = value ? /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(value.trim()) : null;
+  const m = value ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(value) : null;
   return m?.[1];
+}
+
+/**
+ * The `exp` of a token that has just verified (so its payload is the issuer's): the handler
+ * refuses the request once it has passed, whatever the gateway's cache still says. A token without
+ * a numeric `exp` would stay valid for ever behind the cache, and is refused.
+ */
+export function verifiedExpiry(token: string): number | undefined {
+  try {
+    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"))?.exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * The authorizer: verify the bearer token (no token, or any failure: 401 "Unauthorized"), then
  * answer with a policy over every route (admin routes denied unless admin), the caller's plan key
- * and a context for the notes handler. A valid caller without rights on the route gets the
+ * and a context for the notes handler (the token's `exp` included). A valid caller without rights on the route gets the
  * explicit Deny, which API Gateway answers with 403. It never logs a token.
  */
 export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
-    const token = bearerToken(event.headers);
+    const token = bearerToken(event.headers, event.multiValueHeaders);
     if (!token) throw new Error(UNAUTHORIZED);
     let identity;
     try {
@@ -46,6 +70,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     } catch {
       throw new Error(UNAUTHORIZED);
     }
+    const exp = verifiedExpiry(token);
+    if (exp === undefined) throw new Error(UNAUTHORIZED);
     const principal = bearerPrincipal(identity, "lambda-authorizer", { cognitoIssuer: s.cognitoIssuer, adminGroup: s.adminGroup, adminScope: s.adminScope });
     const policyDocument = principal ? callerPolicy(event.methodArn, principal.isAdmin) : undefined;
     if (!principal || !policyDocument) throw new Error(UNAUTHORIZED);
@@ -62,6 +88,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
         groups: JSON.stringify(identity.groups),
         scopes: identity.scopes.join(" "),
         plan: plan.name,
+        // The token's expiry (epoch seconds): an answer the gateway cached for this token is refused by the handler after it.
+        exp,
       },
       usageIdentifierKey: plan.key,
     };

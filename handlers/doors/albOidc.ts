@@ -40,6 +40,8 @@ export interface AlbDoorState {
  */
 export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
   shape: "alb",
+  // The ALB's session cookie goes with every request the browser makes, from any site.
+  ambientCredentials: true,
   settings: albOidcSettings,
   init: (s, stack) => ({
     identity: createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId, keyEndpoint: s.keyEndpoint }),

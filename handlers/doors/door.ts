@@ -11,6 +11,12 @@ import type { StackEnv } from "../env";
 export interface HandlerDoor<S, State = undefined> {
   /** The only event shape this door sends; any other shape has no verified identity here. */
   shape: EventShape;
+  /**
+   * The browser sends this door's credential by itself (the ALB's session cookie), so a page of
+   * any site can make it write: writes whose `Origin` is not one of the stack's CORS origins are
+   * refused (403). Doors whose clients attach a token or a signature need no such check.
+   */
+  ambientCredentials?: boolean;
   /** The door's settings: the component encodes them, handlers/env.ts decodes them. */
   settings: SettingsCodec<S>;
   /** Checks across settings that the codec cannot express (named in the error). */

@@ -13,14 +13,28 @@ export const httpJwtSettings = settings({
 });
 export type HttpJwtSettings = SettingsOf<typeof httpJwtSettings>;
 
+/**
+ * The audiences the JWT authorizer checked, by its own rule: `aud` when the token has one, else
+ * `client_id` ("API Gateway validates client_id only if aud is not present", so a token with both
+ * passed on its `aud` alone). The handler pins the same claim, so it never refuses a token the
+ * gateway accepted for one of our clients, nor accepts one on a `client_id` the gateway ignored.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+ * The HTTP API renders a list claim as "[a b]" (handlers/principal.ts), read the same way here.
+ */
+export function audiencesAsGatewayChecks(claims: Record<string, unknown>): string[] {
+  const value = claims.aud !== undefined && claims.aud !== null && claims.aud !== "" ? claims.aud : claims.client_id;
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== "string" || value === "") return [];
+  return groupsFromHttpApiClaim(value);
+}
+
 /** HTTP API JWT authorizer: access tokens for our clients; client credentials are machines. */
 export function fromJwt(event: APIGatewayProxyEventV2WithJWTAuthorizer, s: HttpJwtSettings, stack: StackEnv): Principal {
   const jwt = event.requestContext?.authorizer?.jwt;
   const claims = jwt?.claims as Record<string, unknown> | undefined;
   if (!claims || typeof claims.sub !== "string" || claims.sub === "") throw new Unauthorized();
   if (claims.token_use !== undefined && claims.token_use !== "access") throw new Unauthorized("an access token is required");
-  const audience = (claims.client_id ?? claims.aud) as unknown;
-  const audiences = Array.isArray(audience) ? audience.map(String) : [String(audience)];
+  const audiences = audiencesAsGatewayChecks(claims);
   if (!audiences.some((a) => s.allowedClientIds.includes(a))) throw new Unauthorized("token was issued to another client");
   const principal = bearerPrincipal({
     sub: claims.sub,

@@ -1,6 +1,6 @@
 import type { AuthMode } from "../authModes";
 import type { HandlerEnv } from "../env";
-import type { ApiRequest } from "../http/request";
+import { ApiRequest, isWrite } from "../http/request";
 import { Forbidden, Unauthorized } from "../http/errors";
 import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
@@ -38,12 +38,29 @@ export type DoorState = unknown;
 export async function principalOf(req: ApiRequest, env: HandlerEnv, state?: DoorState): Promise<Principal> {
   const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
   if (req.shape !== door.shape) throw new Unauthorized();
+  refuseCrossSiteWrite(req, door, env);
   const principal = await door.principal(req, env.door, env, state ?? door.init?.(env.door, env));
   const clientCert = clientCertOf(req);
   if (principal.kind === "machine" && env.mtlsRequiredForMachines && !clientCert) {
     throw new Forbidden("machines must present a client certificate (mutual TLS on the API's custom domain)");
   }
   return clientCert ? { ...principal, clientCert } : principal;
+}
+
+/**
+ * At a door whose credential the browser attaches itself (a cookie), a write must come from the
+ * API's own origin (https://<Host>: a browser never sends another site's page with this Host and
+ * its own Origin) or one of the stack's CORS origins (`corsOrigins`, CORS_ALLOWED_ORIGINS): another site's form or
+ * no-cors fetch carries its own Origin, and browsers send Origin on every cross-origin request and
+ * on every POST, PUT, PATCH and DELETE (https://fetch.spec.whatwg.org/#origin-header). A write
+ * without Origin is not a browser's cross-site one (and also needs a JSON Content-Type, 415).
+ * OWASP's CSRF cheat sheet: "Verifying Origin With Standard Headers".
+ */
+function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknown>, env: HandlerEnv): void {
+  if (!door.ambientCredentials || !isWrite(req.method)) return;
+  const origin = req.headers.origin;
+  const sameOrigin = req.headers.host !== undefined && origin === `https://${req.headers.host}`;
+  if (origin !== undefined && !sameOrigin && !env.corsOrigins.includes(origin)) throw new Forbidden("writes are accepted only from this API's own origins (corsOrigins)");
 }
 
 /** Builds a door's per-container state once (the ALB verifier and its key cache). */

@@ -13,6 +13,9 @@ export type LambdaAuthorizerSettings = SettingsOf<typeof lambdaAuthorizerSetting
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
+/** Epoch seconds from the context: our authorizer sets a number; a proxy integration may see it as a string of digits. */
+const epochSeconds = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : typeof v === "string" && /^[0-9]{1,12}$/.test(v) ? Number(v) : undefined);
+
 /**
  * `lambda-authorizer`: REST v1 with OUR authorizer's answer in `requestContext.authorizer`: its
  * `principalId` and the context it set after verifying the token (API Gateway passes both to a
@@ -20,11 +23,20 @@ const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
  * The principal is derived again from that context by the rule every bearer door shares, and must
  * be the authorizer's principalId: a user's id is their user pool sub, so a switch from `cognito`
  * or `http-jwt` keeps their notes.
+ *
+ * API Gateway caches the authorizer's answer per token for the authorizer's TTL
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization.html),
+ * and a cached answer is used again without the authorizer running, however old the token has
+ * become. So the authorizer puts the token's `exp` in the context, and a request whose `exp` has
+ * passed (or that has none) is refused here: an expired token stops working at once. A token
+ * revoked before its `exp` (sign-out) still works until `exp`, as at every JWT door.
  */
-export function fromAuthorizerContext(event: APIGatewayProxyEvent, s: LambdaAuthorizerSettings, stack: StackEnv): Principal {
+export function fromAuthorizerContext(event: APIGatewayProxyEvent, s: LambdaAuthorizerSettings, stack: StackEnv, nowSeconds = Date.now() / 1000): Principal {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const sub = str(ctx?.sub);
   if (!ctx || !sub) throw new Unauthorized();
+  const exp = epochSeconds(ctx.exp);
+  if (exp === undefined || exp <= nowSeconds) throw new Unauthorized("the token has expired");
   let groups: string[] = [];
   try {
     groups = groupsFromTokenClaim(JSON.parse(String(ctx.groups ?? "[]")));

@@ -11,6 +11,13 @@ export class BadRequest extends HttpError {
 export class Unauthorized extends HttpError {
   constructor(message = "not authenticated") { super(401, message); }
 }
+/**
+ * A request with more than one credential header (two `Authorization`, say): which one a gateway
+ * verified is not documented, so the handler trusts neither. A 401 that the handler logs.
+ */
+export class AmbiguousCredentials extends Unauthorized {
+  constructor(public readonly header: string) { super(`more than one ${header} header`); }
+}
 export class Forbidden extends HttpError {
   constructor(message = "forbidden") { super(403, message); }
 }

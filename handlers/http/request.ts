@@ -1,5 +1,5 @@
 import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { BadRequest, PayloadTooLarge } from "./errors";
+import { AmbiguousCredentials, BadRequest, PayloadTooLarge, UnsupportedMediaType } from "./errors";
 import { API_RESPONSE_HEADERS } from "../routeTable";
 
 /** The three event shapes the one function receives. */
@@ -12,6 +12,11 @@ export interface ApiRequest {
   shape: EventShape;
   method: string;
   path: string;
+  /**
+   * The path as the client called it, stage or base path included (REST `requestContext.path`,
+   * e.g. /v1/notes; HTTP API `rawPath`; ALB `path`): where links the client follows must point.
+   */
+  calledPath: string;
   headers: Record<string, string>;
   query: Record<string, string>;
   /** The raw body, base64 decoded; undefined when empty. */
@@ -54,11 +59,48 @@ function firstValues(single?: Record<string, string | undefined> | null, multi?:
   return out;
 }
 
+/** Refuses bytes that are not UTF-8 (instead of storing U+FFFD for them, as Buffer#toString would). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 function decodeBody(body: string | null | undefined, base64: boolean): string | undefined {
   if (body === null || body === undefined || body === "") return undefined;
   const bytes = base64 ? Buffer.byteLength(body, "base64") : Buffer.byteLength(body, "utf8");
   if (bytes > MAX_BODY_BYTES) throw new PayloadTooLarge(`request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`);
-  return base64 ? Buffer.from(body, "base64").toString("utf8") : body;
+  if (!base64) return body;
+  try {
+    return UTF8.decode(Buffer.from(body, "base64"));
+  } catch {
+    throw new BadRequest("body: not valid UTF-8");
+  }
+}
+
+/** The headers that carry a credential: a request may hold each at most once. */
+export const CREDENTIAL_HEADERS = ["authorization", "x-api-key"] as const;
+
+/** One SigV4 Authorization header: its own commas separate its fields, not two headers. */
+const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeaders=[^,\s]+, ?Signature=[0-9a-f]+$/;
+
+/**
+ * Refuses (401, AmbiguousCredentials) a request that carries a credential header more than once.
+ * REST v1 and ALB with multi-value headers list every occurrence in `multiValueHeaders`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#multi-value-headers);
+ * an HTTP API joins repeated headers with commas
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html:
+ * "Duplicate headers are combined with commas"), and no bearer token or API key holds a comma.
+ * An ALB target group without multi-value headers passes one value per name, so nothing is left to
+ * compare there (the alb-oidc door's caller is the ALB-signed x-amzn-oidc-data, which the ALB sets itself).
+ */
+function refuseRepeatedCredentials(shape: EventShape, single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): void {
+  for (const name of CREDENTIAL_HEADERS) {
+    if (shape === "http-v2") {
+      const value = Object.entries(single ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+      if (value !== undefined && value !== null && value.includes(",") && !(name === "authorization" && SIGV4_AUTHORIZATION.test(value))) throw new AmbiguousCredentials(name);
+      continue;
+    }
+    const count = Object.entries(multi ?? {}).filter(([k]) => k.toLowerCase() === name).reduce((n, [, v]) => n + (v?.length ?? 0), 0);
+    if (count > 1) throw new AmbiguousCredentials(name);
+  }
 }
 
 /** One ApiRequest from any of the three shapes. An event of no known shape is a 400. */
@@ -67,8 +109,9 @@ export function normalize(event: unknown): ApiRequest {
   switch (shape) {
     case "rest-v1": {
       const e = event as APIGatewayProxyEvent;
+      refuseRepeatedCredentials(shape, e.headers, e.multiValueHeaders);
       return {
-        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path,
+        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path, calledPath: e.requestContext.path ?? e.path,
         headers: lowerHeaders(e.headers, e.multiValueHeaders),
         query: firstValues(e.queryStringParameters, e.multiValueQueryStringParameters),
         body: decodeBody(e.body, e.isBase64Encoded),
@@ -76,11 +119,12 @@ export function normalize(event: unknown): ApiRequest {
     }
     case "http-v2": {
       const e = event as APIGatewayProxyEventV2;
+      refuseRepeatedCredentials(shape, e.headers);
       // rawPath carries the stage for named stages; the gateway says which stage it is.
       const stage = e.requestContext.stage;
       const path = stage && stage !== "$default" && e.rawPath.startsWith(`/${stage}/`) ? e.rawPath.slice(stage.length + 1) : e.rawPath;
       return {
-        shape, event: e, method: e.requestContext.http.method.toUpperCase(), path,
+        shape, event: e, method: e.requestContext.http.method.toUpperCase(), path, calledPath: e.rawPath,
         headers: lowerHeaders(e.headers),
         query: firstValues(e.queryStringParameters),
         body: decodeBody(e.body, e.isBase64Encoded),
@@ -88,8 +132,9 @@ export function normalize(event: unknown): ApiRequest {
     }
     case "alb": {
       const e = event as ALBEvent;
+      refuseRepeatedCredentials(shape, e.headers, e.multiValueHeaders);
       return {
-        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path,
+        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path, calledPath: e.path,
         headers: lowerHeaders(e.headers, e.multiValueHeaders),
         query: Object.fromEntries(Object.entries(firstValues(e.queryStringParameters, e.multiValueQueryStringParameters)).map(([k, v]) => [k, safeDecode(v)])),
         body: decodeBody(e.body, e.isBase64Encoded),
@@ -102,6 +147,26 @@ export function normalize(event: unknown): ApiRequest {
       throw new BadRequest(`unrecognized event ${unreachable}`);
     }
   }
+}
+
+/**
+ * `application/json`, optionally with `charset=utf-8` (the only encoding JSON has, RFC 8259 §8.1);
+ * `application/jsonp`, `application/json-patch+json` or any other parameter is another media type.
+ */
+const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;[ \t]*charset[ \t]*=[ \t]*("?)utf-8\2[ \t]*)?$/i;
+export const isJsonMediaType = (contentType: string | undefined) => contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
+
+/** Methods that change something. */
+export const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE";
+
+/**
+ * A write with a body must say it is JSON (415 otherwise), at every door. A body without that
+ * Content-Type is what a cross-site form or a `fetch(..., { mode: "no-cors" })` sends: a CORS
+ * "simple request", which no preflight guards, with the site's cookie at a cookie door.
+ * https://fetch.spec.whatwg.org/#cors-safelisted-request-header (only three content types are safelisted)
+ */
+export function requireJsonBody(req: ApiRequest): void {
+  if ((req.method === "POST" || req.method === "PUT" || req.method === "PATCH") && req.body !== undefined && !isJsonMediaType(req.headers["content-type"])) throw new UnsupportedMediaType();
 }
 
 /** ALB passes query values URL-encoded as received. */

@@ -67,9 +67,12 @@ const isRetryableS3Answer = (res: AwsResponse) => res.status >= 500;
 
 /**
  * Deletes objects with signed DeleteObject requests (no S3 client to load), in bounded batches
- * under one deadline. DeleteObject answers 204 whether or not the key existed; 404 (a missing
- * bucket at a stand-in) counts as gone too.
+ * under one deadline. DeleteObject answers 204 whether or not the key existed, so only a 2xx is
+ * "deleted": a 404 is NoSuchBucket (the bucket is not where the function thinks, so the objects
+ * may well be somewhere still), reported as not deleted like any other failure, and the caller
+ * logs the keys as orphans.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (NoSuchBucket: 404)
  */
 export function s3Remover(opts: S3Options, policy: Partial<typeof S3_CLEANUP_POLICY> = {}, clock: Clock = systemClock): ObjectRemover {
   const p = { ...S3_CLEANUP_POLICY, ...policy };
@@ -80,7 +83,7 @@ export function s3Remover(opts: S3Options, policy: Partial<typeof S3_CLEANUP_POL
       await Promise.all(keys.slice(i, i + p.concurrency).map(async (key, j) => {
         try {
           const res = await sendWithRetries({ service: "s3", region: opts.region, url: objectUrl(opts, key).href, method: "DELETE", headers: {} }, opts.credentials(), p, isRetryableS3Answer, clock, deadline);
-          if (res.status >= 300 && res.status !== 404) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
+          if (res.status >= 300) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
         } catch (err) {
           errors[i + j] = err instanceof Error ? err.message : "unknown";
         }

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { BadRequest, UnsupportedMediaType } from "../http/errors";
+import { isJsonMediaType } from "../http/request";
 
 /**
  * Size limits. A stored note is at most ~66 KiB (title + content + tags + keys), well under
@@ -23,9 +24,17 @@ const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Po
 /** Half of a surrogate pair without the other half: not Unicode text, so it has no UTF-8 form to store. */
 const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = v.check<string, string>((s) => !LONE_SURROGATE.test(s), "must be valid Unicode (a lone surrogate)");
+/**
+ * What a title or tag may not hold: NUL and the other C0 controls but tab and line feed, and the
+ * bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069), which
+ * make a name display in another order than it is stored ("Trojan Source", CVE-2021-42574).
+ * https://www.unicode.org/reports/tr9/#Explicit_Directional_Embeddings
+ */
+const FORBIDDEN_IN_NAMES = /[\u0000-\u0008\u000B-\u001F\u202A-\u202E\u2066-\u2069]/u;
+const noControls = v.check<string, string>((s) => !FORBIDDEN_IN_NAMES.test(s), "must not hold control characters (NUL, C0 controls other than tab and newline) or bidirectional overrides");
 const visible = v.check<string, string>((s) => VISIBLE.test(s), "must have a visible character");
 const shortText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(max, `must be at most ${max} characters`), wellFormed, visible);
+  v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(max, `must be at most ${max} characters`), wellFormed, noControls, visible);
 
 const title = shortText(LIMITS.titleChars);
 const content = v.pipe(v.string(), v.check((s) => Buffer.byteLength(s, "utf8") <= LIMITS.contentBytes, `must be at most ${LIMITS.contentBytes} bytes`), wellFormed);
@@ -48,16 +57,10 @@ export const AttachmentRequest = v.strictObject({
   size: v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(1, "must be positive")),
 });
 
-/**
- * `application/json`, optionally with `charset=utf-8` (the only encoding JSON has, RFC 8259 §8.1);
- * `application/jsonp`, `application/json-patch+json` or any other parameter is another media type.
- */
-const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;[ \t]*charset[ \t]*=[ \t]*("?)utf-8\2[ \t]*)?$/i;
-
 /** Parses a JSON body against a schema; every failure is a 400 that names the field. */
 export function parseBody<T>(schema: v.GenericSchema<unknown, T>, body: string | undefined, contentType: string | undefined): T {
-  if (contentType !== undefined && !JSON_MEDIA_TYPE.test(contentType)) throw new UnsupportedMediaType();
   if (body === undefined) throw new BadRequest("body: a JSON object is required");
+  if (!isJsonMediaType(contentType)) throw new UnsupportedMediaType();
   let json: unknown;
   try {
     json = JSON.parse(body);

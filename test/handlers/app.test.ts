@@ -5,6 +5,7 @@ import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { s3Remover } from "../../handlers/notes/attachments";
 import { LIMITS } from "../../handlers/notes/schema";
 import { UPLOAD_URL_SECONDS } from "../../handlers/routes";
+import { normalize } from "../../handlers/http/request";
 import { ALB_ARN, ALB_CLIENT, Call, IDENTITY_POOL_ID, ISSUER, USER_A, USER_B, accessClaims, albEvent, albKey, handlerFor, httpEvent, idClaims, machineClaims, memoryKeyFetcher, restEvent, signAlbToken, startDynalite, storeAt } from "../support/handler";
 import { dynamoError, hangingStandIn, proxyStandIn, refusingEndpoint, timed } from "../support/standins";
 
@@ -51,7 +52,8 @@ describe("handler against dynalite", function () {
         assert.equal(created.body.title, "First");
         assert.equal(created.body.userId, undefined, "the owner id is not echoed");
         const id = created.body.noteId;
-        assert.equal(created.headers.Location, `/notes/${id}`);
+        // the Location is the path the client called (the REST stage included), then the id
+        assert.equal(created.headers.Location, `${door.mode === "http-jwt" || door.mode === "alb-oidc" ? "" : "/v1"}/notes/${id}`);
         // then A reads and lists it
         assert.deepEqual((await call({ method: "GET", path: `/notes/${id}` })).body, created.body);
         const list = await call({ method: "GET", path: "/notes" });
@@ -66,6 +68,22 @@ describe("handler against dynalite", function () {
         assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 204);
         assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 404);
         assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 404);
+      });
+
+      // A body without a JSON Content-Type is what a cross-site form or a no-cors fetch sends (a CORS "simple request", no preflight):
+      // https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+      it("given a write with a body and no Content-Type, or text/plain, then 415 with a JSON message and nothing written", async () => {
+        const before = await rows();
+        const bare = door.event({ method: "POST", path: "/notes", body: { title: "t", content: "c" } }, USER_A);
+        for (const k of Object.keys(bare.headers ?? {})) if (k.toLowerCase() === "content-type") delete bare.headers[k];
+        for (const k of Object.keys(bare.multiValueHeaders ?? {})) if (k.toLowerCase() === "content-type") delete bare.multiValueHeaders[k];
+        const plain = door.event({ method: "PUT", path: "/notes/11111111-1111-4111-8111-111111111111", body: { title: "t" }, headers: { "Content-Type": "text/plain" } }, USER_A);
+        for (const event of [bare, plain]) {
+          const res = await handlerFor(door.mode, db, { alb: verifier })(event);
+          assert.equal(res.status, 415, JSON.stringify(res.body));
+          assert.match(res.body.message, /application\/json/);
+        }
+        assert.equal(await rows(), before);
       });
 
       it("isolates principals: B cannot read, change or delete A's note, and it stays as it was", async () => {
@@ -127,6 +145,15 @@ describe("handler against dynalite", function () {
       ["an unknown route", { method: "GET", path: "/nope" }, 404, /no such route/],
       ["a wrong method", { method: "PATCH", path: "/notes" }, 405, /method not allowed/],
       ["a bad list limit", { method: "GET", path: "/notes", query: { limit: "1000" } }, 400, /^limit: /],
+      ["a hexadecimal list limit (0x10)", { method: "GET", path: "/notes", query: { limit: "0x10" } }, 400, /^limit: /],
+      ["an exponent list limit (1e1)", { method: "GET", path: "/notes", query: { limit: "1e1" } }, 400, /^limit: /],
+      ["a list limit with a sign or a fraction", { method: "GET", path: "/notes", query: { limit: "+5.0" } }, 400, /^limit: /],
+      ["a NUL in the title", { method: "POST", path: "/notes", body: { title: "a\u0000b", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a C0 control (BEL) in the title", { method: "POST", path: "/notes", body: { title: "a\u0007b", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a carriage return in the title", { method: "POST", path: "/notes", body: { title: "a\rb", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a right-to-left override in the title", { method: "POST", path: "/notes", body: { title: "invoice\u202Efdp.exe", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a bidi isolate in the title", { method: "POST", path: "/notes", body: { title: "a\u2066b\u2069", content: "x" } }, 400, /^title: must not hold control characters/],
+      ["a bidi embedding in a tag", { method: "POST", path: "/notes", body: { title: "t", content: "x", tags: ["\u202Ax"] } }, 400, /^tags\.0: must not hold control characters/],
       ["a forged cursor naming another owner", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_B, noteId: "x" }) } }, 400, /^cursor: /],
       ["a crafted cursor with the caller's id and an empty note id", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "" }) } }, 400, /^cursor: /],
       ["a cursor with a note id no note can have", { method: "GET", path: "/notes", query: { cursor: cursorOf({ userId: USER_A, noteId: "x".repeat(2000) }) } }, 400, /^cursor: /],
@@ -256,7 +283,96 @@ describe("handler against dynalite", function () {
     });
   });
 
+  describe("a credential header sent twice", () => {
+    // Which occurrence a gateway verifies is not documented, so neither is trusted. REST v1 and ALB (multi-value) list
+    // every occurrence; an HTTP API joins them with commas:
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    const twice: [string, AuthMode, () => any][] = [
+      ["REST v1: two Authorization headers (cognito)", "cognito", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A) });
+        e.multiValueHeaders.Authorization = [e.headers.Authorization, e.headers.Authorization];
+        return e;
+      }],
+      ["REST v1: Authorization and authorization (iam)", "iam", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { identity: { userArn: "arn:aws:sts::123456789012:assumed-role/reporting/s" } });
+        e.multiValueHeaders.Authorization = ["AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, Signature=00"];
+        e.multiValueHeaders.authorization = ["AWS4-HMAC-SHA256 Credential=c/d, SignedHeaders=host, Signature=11"];
+        return e;
+      }],
+      ["REST v1: two x-api-key headers (api-key)", "api-key", () => {
+        const e = restEvent({ method: "GET", path: "/me" }, { identity: { apiKeyId: "k1" } });
+        e.multiValueHeaders["x-api-key"] = ["k".repeat(20), "j".repeat(20)];
+        return e;
+      }],
+      ["HTTP API: Authorization joined with a comma (http-jwt)", "http-jwt", () => {
+        const e = httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/read"]));
+        e.headers.authorization = "Bearer a.b.c,Bearer d.e.f";
+        return e;
+      }],
+      ["ALB multi-value: two Authorization headers (alb-oidc)", "alb-oidc", () => {
+        const e = albEvent({ method: "GET", path: "/me" }, signAlbToken(key, { sub: USER_A }), true);
+        e.multiValueHeaders.authorization = ["Bearer a.b.c", "Bearer d.e.f"];
+        return e;
+      }],
+    ];
+    for (const [what, mode, event] of twice) {
+      it(`given ${what}, then 401 and a warning that names the header, never its values`, async () => {
+        const logged: Record<string, unknown>[] = [];
+        const res = await handlerFor(mode, db, { alb: verifier, log: (e) => void logged.push(e) })(event());
+        assert.equal(res.status, 401, JSON.stringify(res.body));
+        assert.equal(logged.length, 1, JSON.stringify(logged));
+        assert.equal(logged[0].level, "warn");
+        assert.match(String(logged[0].header), /^(authorization|x-api-key)$/);
+        assert.ok(!JSON.stringify(logged).includes("Bearer") && !JSON.stringify(logged).includes("AWS4"), "no credential in the log");
+      });
+    }
+    it("given one SigV4 Authorization header (its own commas) at an HTTP API, then it is not taken for two", () => {
+      const e = httpEvent({ method: "GET", path: "/me" });
+      e.headers.authorization = "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+      assert.equal(normalize(e).headers.authorization, e.headers.authorization);
+    });
+  });
+
+  describe("cross-site writes at alb-oidc (the session cookie goes with any site's request)", () => {
+    const albCall = (c: Call) => handlerFor("alb-oidc", db, { alb: verifier })(albEvent(c, signAlbToken(key, { sub: USER_A })));
+    it("given a write whose Origin is another site, then 403 and nothing written; a read from there is not refused", async () => {
+      const before = await rows();
+      const res = await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://evil.example.net" } });
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.equal((await albCall({ method: "DELETE", path: "/notes/11111111-1111-4111-8111-111111111111", headers: { Origin: "https://evil.example.net" } })).status, 403);
+      assert.equal(await rows(), before);
+      assert.equal((await albCall({ method: "GET", path: "/notes", headers: { Origin: "https://evil.example.net" } })).status, 200);
+    });
+    it("given a write from a configured CORS origin, from the API's own origin, or with no Origin, then it is accepted", async () => {
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://app.example.com" } })).status, 201);
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://notes.example.com", Host: "notes.example.com" } })).status, 201);
+      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" } })).status, 201);
+    });
+    it("given a token door (cognito), then Origin is not what decides (the client attaches the token itself)", async () => {
+      const res = await handlerFor("cognito", db)(restEvent({ method: "POST", path: "/notes", body: { title: "t", content: "c" }, headers: { Origin: "https://evil.example.net" } }, { claims: idClaims(USER_A) }));
+      assert.equal(res.status, 201);
+    });
+  });
+
+  describe("bodies that are not UTF-8", () => {
+    it("given a base64 body with bytes that are not UTF-8, then 400 and nothing written (never stored as U+FFFD)", async () => {
+      const before = await rows();
+      const e = restEvent({ method: "POST", path: "/notes", body: "x" }, { claims: idClaims(USER_A) });
+      e.body = Buffer.concat([Buffer.from('{"title":"caf'), Buffer.from([0xe9]), Buffer.from('","content":"x"}')]).toString("base64");
+      e.isBase64Encoded = true;
+      const res = await handlerFor("cognito", db)(e);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.body.message, /^body: not valid UTF-8$/);
+      assert.equal(await rows(), before);
+    });
+  });
+
   describe("input that is fine", () => {
+    it("given tab and newline in a title, and digits for limit, then they pass", async () => {
+      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+      assert.equal((await call({ method: "POST", path: "/notes", body: { title: "a\tb\nc", content: "x" } })).status, 201);
+      assert.equal((await call({ method: "GET", path: "/notes", query: { limit: "010" } })).status, 200);
+    });
     it("given application/json with charset=utf-8 and tags that differ, when creating, then 201", async () => {
       const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
       const res = await call({ method: "POST", path: "/notes", body: { title: "é ok \u200b", content: "😀", tags: ["work", "works"] }, headers: { "Content-Type": "application/json; charset=UTF-8" } });

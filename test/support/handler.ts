@@ -65,6 +65,8 @@ export function restEvent(c: Call, context: { claims?: Record<string, unknown>; 
   e.body = bodyText(c.body);
   e.isBase64Encoded = false;
   e.requestContext.httpMethod = c.method;
+  // As API Gateway gives it: the path the client called, the stage included (/v1/notes).
+  e.requestContext.path = `/${e.requestContext.stage}${c.path}`;
   e.requestContext.authorizer = context.claims ? { claims: gatewayClaimStrings(context.claims, "rest") } : null;
   e.requestContext.identity = { ...e.requestContext.identity, ...(context.identity ?? {}) };
   return e;

@@ -61,7 +61,7 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     clientPresents: "a bearer JWT (Cognito or any OIDC issuer) in the Authorization header",
     howToGetIt: "sign in at the user pool (ID or access token, by authorizerTokenUse) or get a token from your IdP",
     verifiedBy: "our authorizer function (aws-jwt-verify: signature, iss, exp, token_use, client) returns a policy over every route, cached per token, and the caller's tier key; API Gateway throttles per tier",
-    backendReceives: "requestContext.authorizer: principalId and the context the authorizer set (sub, iss, groups, scopes, client)",
+    backendReceives: "requestContext.authorizer: principalId and the context the authorizer set (sub, iss, groups, scopes, client, the token's exp)",
     principalId: "<user pool sub> for users; oidc:<sub> from an external issuer; client:<client_id> for client credentials",
     whenToChoose: "Signed-in users need tiered throttling and quotas (free/pro) without API keys in clients, or any OIDC issuer on a REST API with WAF: `lambda-authorizer`. You own the authorizer's code, and pay for its invocations beyond the cache.",
   },
@@ -80,7 +80,7 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     A-->>GW: policy over every route + tier key + context
     GW->>GW: allow the route? throttle + quota of the tier
     GW->>L: event with authorizer.principalId and context
-    L->>L: principal = sub (or oidc:, client:)
+    L->>L: exp passed? 401; principal = sub (or oidc:, client:)
     L->>T: query userId = principal
     T-->>L: notes
     L-->>C: 200 JSON`,
@@ -92,7 +92,9 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     "Per-route authorization": { cite: "authorizer", text: "the authorizer's policy over every route (admin routes denied unless admin), cached per token" },
     "Identity provider": { cite: "authorizer", variant: "external", text: "any OIDC issuer (`authorizerIssuer`) or Cognito" },
     "Throttling and quotas per client": { cite: "firstPlan", text: "per tier: a usage plan per group or scope, shared by the tier's callers" },
-    "Revocation and token lifetime": { cite: "authorizer", text: (a) => `token valid until exp; an answer is cached ${a.authorizerResultTtlInSeconds ?? 300} s per token (\`authorizerCacheTtl\`)` },
+    // The handler refuses a request whose exp (the authorizer's context) has passed, so the cache never outlives the token:
+    // what remains is the JWT window every token door has (handlers/doors/lambdaAuthorizer.ts).
+    "Revocation and token lifetime": { cite: "authorizer", text: (a) => `an answer is cached ${a.authorizerResultTtlInSeconds ?? 300} s per token (\`authorizerCacheTtl\`), but an expired token is refused at once (the handler checks the exp the authorizer passes); a signed-out or revoked token that has not expired stays allowed until its exp, as at every JWT door` },
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
   },
   pricing: {

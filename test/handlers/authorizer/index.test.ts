@@ -65,6 +65,30 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     for (const v of Object.values(res.context)) assert.ok(["string", "number", "boolean"].includes(typeof v));
   });
 
+  it("puts the token's exp in the context, for the handler to refuse a cached answer once it has passed", async () => {
+    const exp = now() + 123;
+    assert.equal((await authorize(event(access({ exp })))).context.exp, exp);
+  });
+
+  it("given a verified token without exp (valid for ever behind the cache), then 401", async () => {
+    await denied(authorize(event(access({ exp: undefined }))));
+  });
+
+  // API Gateway caches the answer by the identity source's exact value, so each spelling of one token would be its own cache entry:
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html
+  it("given the Authorization header in any form but exactly `Bearer <token>`, then 401, so no alternate cache keys exist", async () => {
+    const token = access();
+    for (const header of [`Bearer  ${token}`, `Bearer\t${token}`, ` Bearer ${token}`, `Bearer ${token} `, `bearer ${token}`, `BEARER ${token}`, `Bearer ${token}\n`, token]) {
+      await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: header } } as any));
+    }
+    assert.equal((await authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { authorization: `Bearer ${token}` } } as any)).principalId, ALICE);
+  });
+
+  it("given two Authorization headers, then 401, whichever one the gateway put in headers", async () => {
+    const token = access();
+    await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` }, multiValueHeaders: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] } } as any));
+  });
+
   const refused: [string, () => string | undefined][] = [
     ["no token", () => undefined],
     ["an expired token", () => access({ exp: now() - 60 })],

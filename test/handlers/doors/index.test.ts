@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { normalize } from "../../../handlers/http/request";
 import { principalOf } from "../../../handlers/doors";
-import { groupsFromHttpApiClaim, groupsFromTokenClaim } from "../../../handlers/principal";
-import { ALB_ARN, IDENTITY_POOL_ID, M2M_CLIENT, POOL_ID, SPA_CLIENT, USER_A, accessClaims, albEvent, envFor, httpEvent, idClaims, machineClaims, restEvent } from "../../support/handler";
+import { groupsFromHttpApiClaim, groupsFromRestClaim, groupsFromTokenClaim } from "../../../handlers/principal";
+import { ALB_ARN, IDENTITY_POOL_ID, M2M_CLIENT, POOL_ID, SPA_CLIENT, USER_A, accessClaims, albEvent, envFor, httpEvent, idClaims, idToken, machineClaims, restEvent } from "../../support/handler";
 import { eventSources, load, ownFixture } from "../../support/events";
 
-const who = (event: any, mode: Parameters<typeof envFor>[0], env: Record<string, string> = {}) => principalOf(normalize(event), envFor(mode, env));
+const who = async (event: any, mode: Parameters<typeof envFor>[0], env: Record<string, string> = {}) => principalOf(normalize(event), envFor(mode, env));
 const rejects401 = (p: Promise<unknown>) => assert.rejects(p, (err: any) => err.status === 401);
 
 describe("handler: principal extraction (verified context only)", () => {
@@ -58,14 +58,36 @@ describe("handler: principal extraction (verified context only)", () => {
       assert.deepEqual(groupsFromHttpApiClaim("[team,admins]"), ["team,admins"]);
       assert.deepEqual(groupsFromHttpApiClaim("admins"), ["admins"]);
     });
+    // The REST authorizer passes a list claim joined with commas, and a Cognito group name may hold
+    // commas (GroupName [\p{L}\p{M}\p{S}\p{N}\p{P}]+: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html),
+    // so a value with a comma is ambiguous and never makes an admin.
+    it("given the REST claim string, then one name without commas is exactly one group; a comma-joined value is split but ambiguous; white space is no name", () => {
+      assert.deepEqual(groupsFromRestClaim("admins"), { groups: ["admins"], ambiguous: false });
+      assert.deepEqual(groupsFromRestClaim("editors,admins"), { groups: ["editors", "admins"], ambiguous: true });
+      assert.deepEqual(groupsFromRestClaim("[admins editors]"), { groups: [], ambiguous: false });
+      assert.deepEqual(groupsFromRestClaim(undefined), { groups: [], ambiguous: false });
+    });
     it("does not make a member of a group named \"team,admins\" an admin", async () => {
       const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["team,admins"] }) }), "cognito");
-      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["team,admins"], isAdmin: false });
+      assert.equal(p.isAdmin, false);
     });
-    it("ignores groups unless the Authorization token is the one whose claims the authorizer passed", async () => {
-      const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["admins"] }) });
-      e.requestContext.authorizer.claims.jti = "another-token";
-      assert.equal((await who(e, "cognito")).isAdmin, false);
+    it("given a genuine token and a second Authorization header claiming the admin group (issue 20), then 401, never an admin", async () => {
+      // given the attacker's own verified claims (no groups) and two Authorization headers: the genuine token, then a forged copy
+      const claims = idClaims(USER_A);
+      const e = restEvent({ method: "GET", path: "/admin/stats" }, { claims });
+      const forged = idToken({ ...claims, "cognito:groups": ["admins"] });
+      e.headers.Authorization = forged;
+      e.multiValueHeaders.Authorization = [idToken(claims), forged];
+      // when the handler reads it, then: no principal
+      await rejects401(who(e, "cognito"));
+      await rejects401(who(e, "api-key", { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT }));
+    });
+    it("given one forged Authorization header whose payload claims the admin group, then groups still come from the verified claims: not an admin", async () => {
+      const claims = idClaims(USER_A);
+      const e = restEvent({ method: "GET", path: "/me" }, { claims });
+      e.headers.Authorization = e.multiValueHeaders.Authorization[0] = idToken({ ...claims, "cognito:groups": ["admins"] });
+      const p = await who(e, "cognito");
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: [], isAdmin: false });
     });
     it("rejects claims without iss, or with another issuer, when the stack has its own pool", async () => {
       await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { iss: undefined }) }), "cognito"));
@@ -74,9 +96,16 @@ describe("handler: principal extraction (verified context only)", () => {
     it("rejects a sub that is not a Cognito UUID", async () => {
       await rejects401(who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims("apikey:abc", { sub: "apikey:abc" }) }), "cognito"));
     });
-    it("makes members of the admin group admins", async () => {
+    it("makes members of the admin group admins, from the verified claims alone (no token in the header)", async () => {
+      const e = restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["admins"] }) });
+      delete e.headers.Authorization;
+      delete e.multiValueHeaders.Authorization;
+      const p = await who(e, "cognito");
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["admins"], isAdmin: true });
+    });
+    it("given a member of several groups (a comma-joined claim), then the groups are listed but the ambiguous value makes no admin", async () => {
       const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["editors", "admins"] }) }), "cognito");
-      assert.equal(p.isAdmin, true);
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
     });
     it("ignores a forged userId in the body and x-amzn-oidc-* headers", async () => {
       const e = restEvent({ method: "POST", path: "/notes", body: { userId: "victim", title: "t", content: "c" }, headers: { "x-amzn-oidc-data": "forged", "x-amzn-oidc-identity": "victim" } }, { claims: idClaims(USER_A) });
@@ -163,6 +192,16 @@ describe("handler: principal extraction (verified context only)", () => {
       await rejects401(who(httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { iss: undefined })), "http-jwt"));
       await rejects401(who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"], { iss: undefined })), "http-jwt"));
     });
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+    // ("API Gateway validates client_id only if aud is not present")
+    it("given a token with both aud and client_id, then its aud is what counts, as at the gateway", async () => {
+      const env = { ALLOWED_CLIENT_IDS: "notes-api", COGNITO_ISSUER: "" };
+      const both = (aud: string, clientId: string) => httpEvent({ method: "GET", path: "/me" }, accessClaims("auth0|42", ["notes/read"], { iss: "https://login.example.com/", token_use: undefined, aud, client_id: clientId }));
+      // accepted on aud although client_id is another client's
+      assert.equal((await who(both("notes-api", "some-spa"), "http-jwt", env)).id, "oidc:auth0|42");
+      // refused on aud although client_id is ours: the gateway did not check client_id
+      await rejects401(who(both("another-api", "notes-api"), "http-jwt", env));
+    });
     it("prefixes users of an external issuer with oidc:", async () => {
       const p = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims("auth0|42", ["notes/read"], { iss: "https://login.example.com/", token_use: undefined, aud: "notes-api", client_id: undefined })), "http-jwt", { ALLOWED_CLIENT_IDS: "notes-api", COGNITO_ISSUER: "" });
       assert.equal(p.id, "oidc:auth0|42");
@@ -193,7 +232,7 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
     e.requestContext.authorizer = authorizer;
     return principalOf(normalize(e), envFor("lambda-authorizer"));
   };
-  const context = (extra: Record<string, unknown> = {}) => ({ principalId: USER, sub: USER, iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234", clientId: "spaclient0000000000000000", username: "alice", groups: "[]", scopes: "", plan: "free", ...extra });
+  const context = (extra: Record<string, unknown> = {}) => ({ principalId: USER, sub: USER, iss: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234", clientId: "spaclient0000000000000000", username: "alice", groups: "[]", scopes: "", plan: "free", exp: Math.floor(Date.now() / 1000) + 300, ...extra });
 
   it("is the user pool sub, as at cognito and http-jwt, so a door switch keeps the notes", async () => {
     assert.deepEqual(await at(context()), { id: USER, kind: "user", door: "lambda-authorizer", groups: [], scopes: [], isAdmin: false });
@@ -205,6 +244,14 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
   it("prefixes users of an external issuer with oidc:, and machines with client:", async () => {
     assert.equal((await at(context({ iss: "https://login.example.com/", principalId: `oidc:${USER}` }))).id, `oidc:${USER}`);
     assert.equal((await at(context({ sub: "m2mclient", clientId: "m2mclient", username: "", principalId: "client:m2mclient" }))).id, "client:m2mclient");
+  });
+  it("given an answer the gateway cached for a token whose exp has passed, then 401: an expired token stops at once, whatever the cache TTL", async () => {
+    await assert.rejects(at(context({ exp: Math.floor(Date.now() / 1000) - 1 })), (err: any) => err.status === 401);
+    await assert.rejects(at(context({ exp: String(Math.floor(Date.now() / 1000) - 1) })), (err: any) => err.status === 401);
+    // and a context without exp (an answer that cannot say when it ends) is no principal
+    await assert.rejects(at(context({ exp: undefined })), (err: any) => err.status === 401);
+    // while an unexpired one passes, as a number or as the digits a proxy integration may see
+    assert.equal((await at(context({ exp: String(Math.floor(Date.now() / 1000) + 60) }))).id, USER);
   });
   it("refuses a context whose principalId is not what its claims make, or no authorizer at all", async () => {
     await assert.rejects(at(context({ principalId: "22222222-2222-4222-8222-222222222222" })), (err: any) => err.status === 401);

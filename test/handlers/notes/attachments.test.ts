@@ -78,6 +78,19 @@ describe("attachments in S3 (handlers/notes/attachments.ts)", () => {
       }
     });
 
+    // DeleteObject answers 204 for a key that is not there; a 404 is NoSuchBucket, so nothing says the objects are gone:
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html, https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+    it("given S3 answers 404 NoSuchBucket, when deleting, then no key is counted as deleted and each is reported with the error", async () => {
+      const noSuchBucket: Fault = { kind: "answer", status: 404, body: "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>", contentType: "application/xml" };
+      const s3 = await proxyStandIn(undefined, () => noSuchBucket);
+      try {
+        const report = await s3Remover({ bucket: "bkt", region: "us-east-1", credentials: creds, endpoint: s3.endpoint }, CLEANUP)(keys.slice(0, 2));
+        assert.deepEqual(report, { deleted: [], failed: keys.slice(0, 2).map((key) => ({ key, error: "S3 answered 404 NoSuchBucket" })) });
+      } finally {
+        await s3.close();
+      }
+    });
+
     it("given S3 refuses connections, when deleting, then it returns promptly and reports every key as not deleted", async () => {
       const endpoint = await refusingEndpoint();
       const { ms, value } = await timed(() => s3Remover({ bucket: "bkt", region: "us-east-1", credentials: creds, endpoint }, CLEANUP)(keys));
