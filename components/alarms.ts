@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { DYNAMODB_ACTIONS } from "../handlers/permissions";
+import { AUTHORIZER_FAULT } from "../handlers/authorizer/faults";
 import type { AlarmConfig } from "./config";
 
 /** What a door's alarms watch: its API (name or id, and stage, and the access logs), or its load balancer. */
@@ -9,8 +10,8 @@ export type DoorMetrics = (
   | { kind: "http-api"; apiId: pulumi.Input<string>; stage: pulumi.Input<string>; accessLogGroupName: pulumi.Input<string> }
   | { kind: "load-balancer"; arnSuffix: pulumi.Input<string> }
 ) & {
-  /** The door's own authorizer function, if it has one: it fails and throttles apart from the notes function. */
-  authorizerFunctionName?: pulumi.Input<string>;
+  /** The door's own authorizer function and its log group, if it has one: it fails and throttles apart from the notes function. */
+  authorizer?: { functionName: pulumi.Input<string>; logGroupName: pulumi.Input<string> };
 };
 
 export interface AlarmsArgs {
@@ -40,12 +41,17 @@ export class Alarms extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
   public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
   public readonly throttleFilter?: aws.cloudwatch.LogMetricFilter;
+  /** Counts the authorizer's real faults (its AUTHORIZER_FAULT log lines), not the tokens it refuses. */
+  public readonly authorizerFaultFilter?: aws.cloudwatch.LogMetricFilter;
 
   constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("notes-auth:monitoring:Alarms", name, {}, opts);
     const child = { parent: this };
     const c = args.config;
-    const prefix = `notes-auth-${pulumi.getStack()}`;
+    // Alarm names are unique per account and region, and so are Lambda function names: the
+    // function's name (auto-named with a random suffix) tells apart two same-named stacks, of
+    // this project or a copy of it, in one account and region. Project and stack lead, for people.
+    const prefix = pulumi.interpolate`${pulumi.getProject()}-${pulumi.getStack()}-${args.functionName}`;
     if (c.email) {
       const topic = new aws.sns.Topic(`${name}-topic`, { displayName: `notes-auth ${pulumi.getStack()} alarms` }, child);
       new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: c.email }, child);
@@ -55,7 +61,7 @@ export class Alarms extends pulumi.ComponentResource {
     }
     const alarm = (id: string, description: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmDescription" | "alarmActions" | "okActions" | "treatMissingData">) => {
       this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${id}`, {
-        name: `${prefix}-${id}`,
+        name: pulumi.interpolate`${prefix}-${id}`,
         alarmDescription: description,
         alarmActions: [this.topicArn],
         okActions: [this.topicArn],
@@ -64,7 +70,7 @@ export class Alarms extends pulumi.ComponentResource {
         ...a,
       }, child));
     };
-    const simple = (namespace: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>, statistic: { statistic?: string; extendedStatistic?: string }) =>
+    const simple = (namespace: pulumi.Input<string>, metricName: string, dimensions: Record<string, pulumi.Input<string>>, statistic: { statistic?: string; extendedStatistic?: string }) =>
       ({ namespace, metricName, dimensions, period: FIVE_MINUTES, comparisonOperator: "GreaterThanOrEqualToThreshold", ...statistic });
 
     const fn = { FunctionName: args.functionName };
@@ -73,11 +79,23 @@ export class Alarms extends pulumi.ComponentResource {
     alarm("function-duration-p99", `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s timeout`, {
       ...simple("AWS/Lambda", "Duration", fn, { extendedStatistic: "p99" }), threshold: args.functionTimeoutSeconds * 1000 * c.durationP99Percent / 100,
     });
-    if (args.door.authorizerFunctionName !== undefined) {
-      // When the authorizer fails, API Gateway answers 500 and the notes function never runs.
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html
-      const auth = { FunctionName: args.door.authorizerFunctionName };
-      alarm("authorizer-errors", "The Lambda authorizer failed: callers got 500 before the notes function (Lambda Errors)", { ...simple("AWS/Lambda", "Errors", auth, { statistic: "Sum" }), threshold: c.functionErrors });
+    // The metric filters' metrics: one namespace per stack instance, as the alarm names.
+    const namespace = pulumi.interpolate`NotesAuth/${pulumi.getProject()}-${pulumi.getStack()}/${args.functionName}`;
+    if (args.door.authorizer !== undefined) {
+      // Refusing a token is a thrown "Unauthorized" (API Gateway's documented 401), which Lambda
+      // counts in Errors: an Errors alarm would fire on the first expired token. The authorizer logs
+      // its real faults (keys unreachable or invalid, misconfiguration) as AUTHORIZER_FAULT lines
+      // (handlers/authorizer/faults.ts), counted here. A crash, timeout or malformed answer is a
+      // 500 from API Gateway ("message": null, x-amzn-ErrorType AuthorizerConfigurationException),
+      // which the gateway 5xx-rate alarm below covers.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+      const auth = { FunctionName: args.door.authorizer.functionName };
+      this.authorizerFaultFilter = new aws.cloudwatch.LogMetricFilter(`${name}-authorizer-faults`, {
+        logGroupName: args.door.authorizer.logGroupName,
+        pattern: `"${AUTHORIZER_FAULT}"`,
+        metricTransformation: { name: "AuthorizerFaults", namespace, value: "1", defaultValue: "0" },
+      }, child);
+      alarm("authorizer-errors", "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)", { ...simple(namespace, "AuthorizerFaults", {}, { statistic: "Sum" }), threshold: c.functionErrors });
       alarm("authorizer-throttles", "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)", { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles });
     }
     // ThrottledRequests is reported per operation: the sum over the operations the handler calls.
@@ -111,7 +129,6 @@ export class Alarms extends pulumi.ComponentResource {
         alarm("gateway-5xx-rate", `Over ${c.gateway5xxPercent}% of requests got a 5xx from API Gateway`, { ...rate(m5), threshold: c.gateway5xxPercent });
         alarm("gateway-4xx-rate", `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas included)`, { ...rate(m4), threshold: c.gateway4xxPercent });
         // The access logs' JSON has "status" (components/accessLogs.ts); a filter counts the 429s.
-        const namespace = `NotesAuth/${pulumi.getStack()}`;
         this.throttleFilter = new aws.cloudwatch.LogMetricFilter(`${name}-throttled-429`, {
           logGroupName: door.accessLogGroupName,
           pattern: '{ $.status = "429" }',

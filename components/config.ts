@@ -35,6 +35,8 @@ export interface StackConfig {
   /** -1 leaves the function unreserved. */
   lambdaReservedConcurrency: number;
   tracing: boolean;
+  /** Per-method (REST) or per-route (HTTP API) CloudWatch metrics, billed as custom metrics. */
+  detailedMetrics: boolean;
   mfa: (typeof MFA_MODES)[number];
   /** Redirect URIs of the SPA's OAuth code flow (hosted UI / managed login). */
   oauthCallbackUrls: string[];
@@ -282,6 +284,7 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
     lambdaMemoryMb: config.int("lambdaMemoryMb", 256, 128, 10240),
     lambdaReservedConcurrency: reservedConcurrency(config),
     tracing: config.bool("tracing", false),
+    detailedMetrics: config.bool("detailedMetrics", false),
     mfa: config.oneOf("mfa", MFA_MODES, "OPTIONAL"),
     oauthCallbackUrls: config.list("oauthCallbackUrls", REDIRECT_URL),
     oauthLogoutUrls: config.list("oauthLogoutUrls", REDIRECT_URL),

@@ -68,6 +68,10 @@ export class UserDirectory extends pulumi.ComponentResource {
     super("notes-auth:users:UserDirectory", name, {}, opts);
     const protect = args.protectData ?? false;
     const mfa = args.mfa ?? "OPTIONAL";
+    // The pool and what the directory adds to it (scopes, domain, SPA client, admin group) are
+    // protected and retained together: a protected pool must not lose its domain or clients to
+    // `pulumi destroy --exclude-protected`. Doors' own clients and groups follow their door.
+    const poolOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     this.adminGroupName = args.adminGroup;
 
     this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
@@ -96,20 +100,20 @@ export class UserDirectory extends pulumi.ComponentResource {
       // ("You can switch between feature plans at any time"): an in-place update, never a new pool.
       userPoolTier: args.plan,
       ...(args.threatProtection && args.threatProtection !== "OFF" ? { userPoolAddOns: { advancedSecurityMode: args.threatProtection } } : {}),
-    }, { parent: this, protect, retainOnDelete: protect });
+    }, poolOpts);
 
     this.resourceServer = new aws.cognito.ResourceServer(`${name}-notes-scopes`, {
       userPoolId: this.userPool.id,
       identifier: NOTES_RESOURCE_SERVER,
       name: "notes API",
       scopes: NOTES_SCOPES.map((scope) => ({ scopeName: scope, scopeDescription: SCOPE_DESCRIPTIONS[scope] })),
-    }, { parent: this });
+    }, poolOpts);
 
     this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
       userPoolId: this.userPool.id,
       domain: args.domainPrefix,
       managedLoginVersion: 1,
-    }, { parent: this });
+    }, poolOpts);
 
     this.client = new aws.cognito.UserPoolClient(`${name}-spa`, {
       userPoolId: this.userPool.id,
@@ -127,7 +131,7 @@ export class UserDirectory extends pulumi.ComponentResource {
       idTokenValidity: 60,
       refreshTokenValidity: 30,
       tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-    }, { parent: this });
+    }, poolOpts);
 
     // A door may map the group to an IAM role (mapAdminGroupToRole); the role exists only once
     // the door does, so the group takes it as a deferred input, resolved by seal().
@@ -139,7 +143,7 @@ export class UserDirectory extends pulumi.ComponentResource {
       description: "May call /admin/*",
       precedence: 1,
       roleArn: adminRoleArn,
-    }, { parent: this });
+    }, poolOpts);
 
     const region = aws.getRegionOutput({}, { parent: this });
     this.region = region.region;

@@ -118,7 +118,7 @@ export function mockState(type: string, name: string, inputs: any): { id: string
     case "aws:s3/bucket:Bucket":
       return { id: name, state: { ...base, bucket: name, arn: `arn:aws:s3:::${name}` } };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { id: name, state: { ...base, name, arn: arn("logs", `log-group:${name}`) } };
+      return { id: inputs.name ?? name, state: { ...base, name: inputs.name ?? name, arn: arn("logs", `log-group:${inputs.name ?? name}`) } };
     case "aws:iam/role:Role":
       return { id: name, state: { ...base, name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}` } };
     case "aws:lambda/function:Function": {

@@ -324,6 +324,26 @@ const stageAfterAccount: StackValidationPolicy = {
   },
 };
 
+const executionLogsRetained: StackValidationPolicy = {
+  name: "rest-execution-logs-retained",
+  description: "Every REST stage with execution logging has its execution-log group (API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}) declared with retention, and waits for it: otherwise API Gateway creates the group itself, keeps its logs forever, and no destroy deletes it (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html).",
+  validateStack: (args, report) => {
+    const groups = args.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup");
+    for (const settings of args.resources.filter((r) => r.type === "aws:apigateway/methodSettings:MethodSettings")) {
+      const level = settings.props.settings?.loggingLevel;
+      if (!level || level === "OFF") continue;
+      const { restApi, stageName } = settings.props;
+      if (typeof restApi !== "string" || typeof stageName !== "string") continue; // not known before the API exists
+      const name = `API-Gateway-Execution-Logs_${restApi}/${stageName}`;
+      const group = groups.find((g) => g.props.name === name);
+      if (!group) { report(`${settings.name} turns on execution logging, but ${name} is not declared: API Gateway creates it without retention and leaves it behind`, settings.urn); continue; }
+      if (!(Number(group.props.retentionInDays) > 0)) report(`${group.name} (${name}) has no retention: its logs are kept forever`, group.urn);
+      const stage = args.resources.find((r) => r.type === "aws:apigateway/stage:Stage" && r.props.restApi === restApi && r.props.stageName === stageName);
+      for (const r of [settings, ...(stage ? [stage] : [])]) if (!dependsOn(r, group)) report(`${r.name} does not wait for ${group.name}: API Gateway may create ${name} itself first`, r.urn);
+    }
+  },
+};
+
 const userPoolAuthorizerOwnPool: StackValidationPolicy = {
   name: "cognito-authorizer-own-pool",
   description: "A COGNITO_USER_POOLS authorizer trusts only this stack's user pool: a token of any listed pool passes it (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html).",
@@ -423,5 +443,5 @@ const alarmsNotify: ResourceValidationPolicy = {
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   dynamodb, tableProtected, publicAccess, tlsOnly, ownership, versioning, bucketEncrypted, destroyable, logRetention, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
   outsidersNeedProof, executeApiScoped, restMethods, restStageLogs, usagePlan, httpScopes, jwtAudiences, httpCors, albListeners, albHardened, identityPool, usersGetARole,
-  identityPoolRoleTrust, domainPrefix, redeployTrigger, domainTls, alarmsNotify, stageAfterAccount, userPoolAuthorizerOwnPool, usagePlanOwnStage, albLogin, sigv4Preflight, domainNotBypassed,
+  identityPoolRoleTrust, domainPrefix, redeployTrigger, domainTls, alarmsNotify, stageAfterAccount, executionLogsRetained, userPoolAuthorizerOwnPool, usagePlanOwnStage, albLogin, sigv4Preflight, domainNotBypassed,
 ];

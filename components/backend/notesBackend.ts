@@ -69,7 +69,10 @@ export class NotesBackend extends pulumi.ComponentResource {
     // marker is gone (S3 answers BucketNotEmpty): unprotected stacks let the provider empty it on
     // destroy; protected ones keep refusing. https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-bucket.html
     this.bucket = new aws.s3.Bucket(`${name}-attachments`, { forceDestroy: !protect }, dataOpts);
-    const bucketOpts = { parent: this };
+    // The bucket's guard rails (public-access block, ownership, versioning, lifecycle, encryption,
+    // TLS-only policy, CORS) are protected and retained with it: `pulumi destroy --exclude-protected`
+    // or a retained bucket must never be left without them. Options only: the URNs are unchanged.
+    const bucketOpts = dataOpts;
     const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-attachments-public-access`, {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -110,7 +113,7 @@ export class NotesBackend extends pulumi.ComponentResource {
         Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       }]),
-    }, { parent: this, dependsOn: [publicAccess] });
+    }, { ...dataOpts, dependsOn: [publicAccess] });
     if ((args.corsOrigins ?? []).length > 0) {
       new aws.s3.BucketCorsConfiguration(`${name}-attachments-cors`, {
         bucket: this.bucket.id,

@@ -35,6 +35,8 @@ export interface RestApiOptions {
   logRetentionDays: number;
   /** X-Ray tracing on the stage. @default false */
   tracing?: boolean;
+  /** Per-method CloudWatch metrics (billed as custom metrics); off, only the API's stage-wide metrics. @default false */
+  detailedMetrics?: boolean;
   /** Behind a custom domain: the default execute-api endpoint is off (clients cannot bypass the domain). */
   disableExecuteApiEndpoint: boolean;
   /** A WAFv2 web ACL to associate with the stage. */
@@ -77,6 +79,8 @@ export class NotesRestApi extends pulumi.ComponentResource {
   public readonly methodSettings: aws.apigateway.MethodSettings;
   public readonly wafAssociation?: aws.wafv2.WebAclAssociation;
   public readonly accessLogGroup: aws.cloudwatch.LogGroup;
+  /** The execution-log group API Gateway would otherwise create itself, never expiring and never deleted. */
+  public readonly executionLogGroup: aws.cloudwatch.LogGroup;
   /** https://{api}.execute-api.{region}.amazonaws.com/{stage} */
   public readonly url: pulumi.Output<string>;
   public readonly stageName: string;
@@ -180,13 +184,23 @@ export class NotesRestApi extends pulumi.ComponentResource {
     const accessLogs = this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
       retentionInDays: args.logRetentionDays,
     }, child);
+    // Execution logging writes to API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}, a group
+    // API Gateway creates itself when missing, without retention, and which no destroy or door
+    // switch deletes (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html,
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html).
+    // Declared here with the stack's retention, before the stage and its logging settings exist.
+    const executionLogs = this.executionLogGroup = new aws.cloudwatch.LogGroup(`${name}-execution-logs`, {
+      name: executionLogGroupName(this.api.id, this.stageName),
+      retentionInDays: args.logRetentionDays,
+    }, child);
+    const beforeLogging = [...afterAccount, executionLogs];
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.api.id,
       deployment: deployment.id,
       stageName: this.stageName,
       accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("rest") },
       xrayTracingEnabled: args.tracing ?? false,
-    }, { parent: this, dependsOn: afterAccount });
+    }, { parent: this, dependsOn: beforeLogging });
     this.methodSettings = new aws.apigateway.MethodSettings(`${name}-settings`, {
       restApi: this.api.id,
       stageName: this.stage.stageName,
@@ -194,11 +208,13 @@ export class NotesRestApi extends pulumi.ComponentResource {
       settings: {
         loggingLevel: "ERROR",
         dataTraceEnabled: false,
-        metricsEnabled: true,
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html:
+        // metricsEnabled adds the per-method dimensions, which CloudWatch bills as custom metrics.
+        metricsEnabled: args.detailedMetrics ?? false,
         throttlingRateLimit: args.throttle.rateLimit,
         throttlingBurstLimit: args.throttle.burstLimit,
       },
-    }, { parent: this, dependsOn: afterAccount });
+    }, { parent: this, dependsOn: beforeLogging });
     if (args.wafAclArn) {
       this.wafAssociation = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
     }
@@ -272,6 +288,7 @@ export function restOptions(cfg: StackConfig): RestApiOptions {
     throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
     logRetentionDays: cfg.logRetentionDays,
     tracing: cfg.tracing,
+    detailedMetrics: cfg.detailedMetrics,
     wafAclArn: cfg.wafAclArn,
     disableExecuteApiEndpoint: gatewayCustomDomain(cfg),
   };
@@ -289,6 +306,12 @@ export function restDoorTargets(rest: NotesRestApi): { domainTarget: DomainTarge
 export function restCitations(rest: NotesRestApi) {
   return { preflight: rest.preflightMethods[0], stageThrottle: rest.methodSettings, waf: rest.wafAssociation, authorizer: rest.authorizer };
 }
+
+/** The log group REST execution logging writes to: API-Gateway-Execution-Logs_{rest-api-id}/{stage_name} (AWS names it; we cannot choose). */
+export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`${EXECUTION_LOG_GROUP_PREFIX}${restApiId}/${stageName}`;
+}
+export const EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_";
 
 /** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */
 export function restMethodAuth(auth: RestAuth, authorizer?: aws.apigateway.Authorizer): Pick<aws.apigateway.MethodArgs, "authorization" | "authorizerId" | "apiKeyRequired"> {

@@ -3,6 +3,7 @@ import { bearerPrincipal } from "../principal";
 import { AuthorizerPolicy, callerPolicy } from "./policy";
 import type { AuthorizerPlan, AuthorizerSettings } from "./settings";
 import type { TokenVerifier } from "./verify";
+import { faultLine, isVerificationFault } from "./faults";
 
 /** What a REST Lambda authorizer answers. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html */
 export interface AuthorizerResult {
@@ -67,7 +68,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     let identity;
     try {
       identity = await verify(token);
-    } catch {
+    } catch (err) {
+      if (isVerificationFault(err)) console.error(faultLine(err)); // a real fault, apart from refused tokens (handlers/authorizer/faults.ts)
       throw new Error(UNAUTHORIZED);
     }
     const exp = verifiedExpiry(token);

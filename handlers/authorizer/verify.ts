@@ -4,6 +4,7 @@ import { KeyFetcher, keyFetcher } from "../http/keyFetcher";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { BearerIdentity, groupsFromTokenClaim, parseScopes } from "../principal";
 import type { AuthorizerSettings } from "./settings";
+import { TokenRefused } from "./faults";
 
 /** Verifies a bearer token; resolves to the caller's identity, rejects on anything wrong. */
 export type TokenVerifier = (token: string) => Promise<BearerIdentity>;
@@ -21,16 +22,16 @@ export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwks
       jwksUri: s.jwksUri ?? `${s.issuer.replace(/\/+$/, "")}/.well-known/jwks.json`,
       audience: null,
       customJwtCheck: ({ payload }) => {
-        if (s.tokenUse !== "any" && payload.token_use !== s.tokenUse) throw new Error(`token_use must be ${s.tokenUse}`);
+        if (s.tokenUse !== "any" && payload.token_use !== s.tokenUse) throw new TokenRefused(`token_use must be ${s.tokenUse}`);
         const audience = [payload.client_id, ...[payload.aud ?? []].flat()].filter((a): a is string => typeof a === "string");
-        if (!audience.some((a) => s.audiences.includes(a))) throw new Error("issued to another client");
+        if (!audience.some((a) => s.audiences.includes(a))) throw new TokenRefused("issued to another client");
       },
     },
     { jwksCache: new SimpleJwksCache({ fetcher }) },
   );
   return async (token) => {
     const p = (await verifier.verify(token)) as JwtPayload & Record<string, unknown>;
-    if (typeof p.sub !== "string" || p.sub === "") throw new Error("no sub");
+    if (typeof p.sub !== "string" || p.sub === "") throw new TokenRefused("no sub");
     return {
       sub: p.sub,
       iss: typeof p.iss === "string" ? p.iss : undefined,

@@ -3,6 +3,7 @@ import { OFFLINE_STACK, runStack } from "../../offline/runStack";
 import { DOORS, doorConfig } from "../../components/doors/registry";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS } from "../../components/backend/notesBackend";
 import { DYNAMODB_ACTIONS } from "../../handlers/permissions";
+import { AUTHORIZER_FAULT } from "../../handlers/authorizer/faults";
 import { StackRun, ofType, one, runMode } from "../support/stack";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-pager";
@@ -38,7 +39,9 @@ describe("Alarms", function () {
           { ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic ?? a.extendedStatistic, threshold: a.threshold, op: a.comparisonOperator },
           { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat, threshold, op: "GreaterThanOrEqualToThreshold" }, `${mode} ${id}`);
         assert.deepEqual({ alarm: a.alarmActions, ok: a.okActions, missing: a.treatMissingData }, { alarm: [TOPIC], ok: [TOPIC], missing: "notBreaching" }, `${mode} ${id}`);
-        assert.equal(a.name, `notes-auth-${OFFLINE_STACK}-${id}`, "named for the stack and what broke");
+        // Alarm names are unique per account and region, as Lambda function names are: the function's
+        // name tells two same-named stacks apart there (a copy of the project in another Pulumi org, say).
+        assert.equal(a.name, `notes-auth-${OFFLINE_STACK}-${fn}-${id}`, "named for the project, the stack, this stack's function and what broke");
       }
     }
   });
@@ -59,13 +62,32 @@ describe("Alarms", function () {
     }
   });
 
-  it("the lambda-authorizer door: its authorizer function's errors and throttles, apart from the notes function's; no other door has them", () => {
-    const fn = one(authorizer, "aws:lambda/function:Function", "door-authorizer").state.name;
-    for (const [id, metric] of [["authorizer-errors", "Errors"], ["authorizer-throttles", "Throttles"]]) {
-      const a = alarmsOf(authorizer).get(id)!;
-      assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic, threshold: a.threshold, actions: a.alarmActions }, { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat: "Sum", threshold: 1, actions: [TOPIC] }, id);
+  it("given two stacks named alike in one account and region, their alarm names differ (each carries its own function's name)", () => {
+    // CloudWatch alarm names and Lambda function names are both unique per account and region;
+    // the function's name is Pulumi's auto-name (random suffix), so it differs between the stacks.
+    for (const [mode, run] of runs) {
+      const fn = one(run, "aws:lambda/function:Function", "notes-api").state.name;
+      for (const [id, a] of alarmsOf(run)) assert.ok(a.name.includes(`-${fn}-`), `${mode} ${id}: ${a.name}`);
     }
+  });
+
+  it("the lambda-authorizer door: its authorizer function's throttles, apart from the notes function's; no other door has them", () => {
+    const fn = one(authorizer, "aws:lambda/function:Function", "door-authorizer").state.name;
+    const a = alarmsOf(authorizer).get("authorizer-throttles")!;
+    assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic, threshold: a.threshold, actions: a.alarmActions }, { ns: "AWS/Lambda", metric: "Throttles", dims: { FunctionName: fn }, stat: "Sum", threshold: 1, actions: [TOPIC] });
     for (const [mode, run] of runs.filter(([m]) => m !== "lambda-authorizer")) assert.deepEqual([...alarmsOf(run).keys()].filter((k) => k.startsWith("authorizer-")), [], mode);
+  });
+
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html: throwing
+  // "Unauthorized" is how an authorizer answers 401, and Lambda counts it in Errors, so Errors is no alarm.
+  it("the lambda-authorizer door: authorizer-errors counts the authorizer's AUTHORIZER_FAULT log lines, never Lambda Errors (a refused token is one)", () => {
+    const group = one(authorizer, "aws:cloudwatch/logGroup:LogGroup", "door-authorizer-logs").state.name;
+    const filter = ofType(authorizer, "aws:cloudwatch/logMetricFilter:LogMetricFilter").find((f) => f.name === "alarms-authorizer-faults")!;
+    assert.ok(filter, "a metric filter on the authorizer's log");
+    assert.deepEqual({ group: filter.inputs.logGroupName, pattern: filter.inputs.pattern }, { group, pattern: `"${AUTHORIZER_FAULT}"` });
+    const a = alarmsOf(authorizer).get("authorizer-errors")!;
+    assert.notEqual(a.namespace, "AWS/Lambda");
+    assert.deepEqual({ ns: a.namespace, metric: a.metricName, stat: a.statistic, threshold: a.threshold }, { ns: filter.inputs.metricTransformation.namespace, metric: filter.inputs.metricTransformation.name, stat: "Sum", threshold: 1 });
   });
 
   it("API Gateway doors: 5xx and 4xx as a percentage of requests, on this API's stage (REST names, HTTP API ids)", () => {
@@ -90,7 +112,7 @@ describe("Alarms", function () {
 
   it("API Gateway doors: counts 429s exactly from the access logs (API Gateway has no 429 metric), at the configured threshold", () => {
     for (const [run, threshold] of [[rest, 25], [http, 10]] as const) {
-      const filter = one(run, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+      const filter = one(run, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "alarms-throttled-429");
       const logs = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => /access/.test(g.name))!;
       assert.equal(filter.inputs.logGroupName, logs.state.name ?? logs.inputs.name);
       assert.equal(filter.inputs.pattern, '{ $.status = "429" }');

@@ -17,6 +17,18 @@ describe("UserDirectory", function () {
     assert.deepEqual(pool.softwareTokenMfaConfiguration, { enabled: true });
     assert.equal(pool.deletionProtection, "INACTIVE");
   });
+  it("given no protectData, nothing of the directory is protected or retained (an unprotected stack is destroyable)", () => {
+    for (const r of run.resources.filter((r) => r.custom && r.urn.includes("UserDirectory"))) assert.deepEqual({ protect: r.options.protect, retain: r.options.retainOnDelete }, { protect: false, retain: false }, r.name);
+  });
+  it("given protectData, protects and retains the pool and everything the directory adds to it (scopes, domain, SPA client, admin group), with the same URNs", async () => {
+    const protectedRun = await runMode("cognito", { protectData: true });
+    const pool = one(protectedRun, "aws:cognito/userPool:UserPool");
+    const children = protectedRun.resources.filter((r) => r.custom && r.inputs.userPoolId === pool.state.id);
+    assert.deepEqual(children.map((r) => r.name).sort(), ["users-admins", "users-domain", "users-notes-scopes", "users-spa"]);
+    for (const r of [pool, ...children]) assert.deepEqual({ protect: r.options.protect, retain: r.options.retainOnDelete }, { protect: true, retain: true }, r.name);
+    const urns = (x: StackRun) => x.resources.filter((r) => r.urn.includes("UserDirectory")).map((r) => r.urn).sort();
+    assert.deepEqual(urns(protectedRun), urns(run));
+  });
   it("has a SPA client without a secret, with SRP and refresh flows", () => {
     const client = one(run, "aws:cognito/userPoolClient:UserPoolClient", "users-spa").inputs;
     assert.equal(client.generateSecret, false);

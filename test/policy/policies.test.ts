@@ -67,6 +67,10 @@ describe("policy pack", function () {
       p.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:123456789012:*/v1/GET/notes" }] });
     }],
     ["a user pools authorizer that trusts another pool", "cognito", "cognito-authorizer-own-pool", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/authorizer:Authorizer").state.providerArns = ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Other"]; }],
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: API Gateway creates the execution-log group itself, never expiring.
+    ["a REST stage whose execution-log group is left to API Gateway", "cognito", "rest-execution-logs-retained", (run) => { run.resources = run.resources.filter((r: any) => !String(r.state.name).startsWith("API-Gateway-Execution-Logs_")); }],
+    ["an execution-log group without retention", "lambda-authorizer", "rest-execution-logs-retained", (run) => { delete run.resources.find((r: any) => String(r.state.name).startsWith("API-Gateway-Execution-Logs_")).state.retentionInDays; }],
+    ["a REST stage that logs before its execution-log group exists", "api-key", "rest-execution-logs-retained", (run) => { const s = run.resources.find((r: any) => r.type === "aws:apigateway/stage:Stage"); s.dependencies = s.dependencies.filter((u: string) => !u.includes("execution-logs")); }],
     ["a usage plan on another API's stage", "api-key", "usage-plan-own-stage", (run) => { run.resources.find((r: any) => r.type === "aws:apigateway/usagePlan:UsagePlan").state.apiStages[0].apiId = "another-api"; }],
   ];
   for (const [what, label, policy, breakIt] of broken) {

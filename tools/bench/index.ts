@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--out file]`: the figures people weigh when they pick a door,
- * as far as our code decides them. Prints a table and writes bench/results.json.
+ * as far as our code decides them. Prints a table and writes bench/results.json (a full run) or
+ * bench/tmp/quick-results.json (--quick: a smoke run never replaces the committed full-run figures).
  * Not run in CI; a test runs `--quick` so it keeps working.
  */
 import * as fs from "fs";
@@ -26,19 +27,26 @@ export const TARGETS = {
   npmTestSeconds: 180,
 };
 
-function parseArgs(argv: string[]) {
+const BENCH_DIR = path.join(__dirname, "..", "..", "bench");
+/** The committed figures of a full run, which the README quotes. */
+export const FULL_RESULTS = path.join(BENCH_DIR, "results.json");
+/** Where a --quick run writes by default: bench/tmp/ is git-ignored. */
+export const QUICK_RESULTS = path.join(BENCH_DIR, "tmp", "quick-results.json");
+
+/** `[--quick] [--out file]`; without --out a quick run writes QUICK_RESULTS, a full run FULL_RESULTS. */
+export function parseBenchArgs(argv: string[]): { quick: boolean; out: string } {
   let quick = false;
-  let out = path.join(__dirname, "..", "..", "bench", "results.json");
+  let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--quick") quick = true;
     else if (argv[i] === "--out" && argv[i + 1]) out = path.resolve(argv[++i]);
     else throw new Error(`unknown argument ${argv[i]}: use --quick and --out <file>`);
   }
-  return { quick, out };
+  return { quick, out: out ?? (quick ? QUICK_RESULTS : FULL_RESULTS) };
 }
 
 async function main(): Promise<void> {
-  const { quick, out } = parseArgs(process.argv.slice(2));
+  const { quick, out } = parseBenchArgs(process.argv.slice(2));
   const n = quick ? 30 : 1000;
   const bundles = bundleFigures();
   // Inside the project, so the external AWS SDK of the conventional variant resolves from node_modules as on Lambda.
@@ -73,7 +81,8 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
-  process.stdout.write(renderTable(results) + `\nwrote ${path.relative(process.cwd(), out)}\n`);
+  const kept = quick && path.resolve(out) !== FULL_RESULTS ? ` (a quick run: ${path.relative(process.cwd(), FULL_RESULTS)} keeps the full run's figures)` : "";
+  process.stdout.write(renderTable(results) + `\nwrote ${path.relative(process.cwd(), out)}${kept}\n`);
 }
 
 export function renderTable(r: any): string {

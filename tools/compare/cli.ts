@@ -12,7 +12,7 @@ import { AUTH_MODES, AuthMode } from "../../components/config";
 import { DEFAULT_SCENARIOS, Scenario, parseScenarioFlags } from "./scenarios";
 import { capabilityMatrix } from "./matrix";
 import { runDoors } from "./runs";
-import { chartPoints, renderReport } from "./report";
+import { chartPoints, doorMeters, renderReport } from "./report";
 import { renderChartSvg } from "./chart";
 
 export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
@@ -58,9 +58,10 @@ export async function buildComparison(opts: CompareOptions): Promise<{ markdown:
   const markdown = renderReport({ modes: opts.modes, runs, matrix, scenarios: opts.scenarios, chartFiles });
   if (!opts.write) return { markdown };
   const like = opts.scenarios[0];
+  const meters = Object.fromEntries(opts.modes.map((m) => [m, doorMeters(runs, m)]));
   return {
     markdown,
-    svg: await renderChartSvg(chartPoints(opts.modes, like, "total"), "Monthly cost by front door (us-east-1)"),
+    svg: await renderChartSvg(chartPoints(opts.modes, like, "total", meters), "Monthly cost by front door (us-east-1)"),
     doorSvg: await renderChartSvg(chartPoints(opts.modes, like, "door"), "What the front door itself costs per month (us-east-1)"),
   };
 }

@@ -4,6 +4,7 @@ import { doorModule } from "../../components/doors/registry";
 import PRICE_DATA from "./prices.json";
 import { Scenario } from "./scenarios";
 import type { CognitoPlan } from "../../aws/userPool";
+import { NO_METERS, StackMeters } from "./meters";
 
 export type DoorId = AuthMode;
 export type RegionPrices = (typeof PRICE_DATA)["us-east-1"];
@@ -15,6 +16,8 @@ export interface CostBreakdown {
   cognito: number;
   lambda: number;
   dynamodb: number;
+  /** Alarms, custom metrics (metric filters; detailed metrics when on) and log ingestion. */
+  cloudwatch: number;
   dataTransfer: number;
   /** Fixed extras: the ALB's public IPv4 addresses. */
   other: number;
@@ -49,8 +52,26 @@ export const REQUESTS_PER_CONNECTION = 1;
 /** Average request size the ALB processes besides the response. */
 export const AVG_REQUEST_BYTES = 1024;
 
-/** The monthly cost of one door in one scenario, from the door module's pricing. */
-export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES["us-east-1"]): CostBreakdown {
+/** What CloudWatch bills a month for a stack's meters and its traffic, line by line. */
+export function cloudWatchCost(m: StackMeters, requestsPerMonth: number, authorizerCalls: number, p: RegionPrices = PRICES["us-east-1"]) {
+  const cw = p.cloudwatch;
+  const metric = (n: number) => tiered(n, cw.customMetricsPerMonth);
+  const logGb = (requestsPerMonth * m.logBytesPerRequest + authorizerCalls * m.authorizerLogBytesPerCall) / GB;
+  const lines = {
+    alarms: m.alarmMetrics * cw.standardAlarmPerMetricMonth,
+    filterMetrics: metric(m.filterMetrics),
+    /** What the detailed metrics cost, whether on or not (the report shows the price of turning them on). */
+    detailedMetrics: metric(m.filterMetrics + m.detailedMetrics.metrics) - metric(m.filterMetrics),
+    logIngestion: logGb * cw.logsIngestionPerGb,
+  };
+  return { ...lines, total: lines.alarms + lines.filterMetrics + (m.detailedMetrics.on ? lines.detailedMetrics : 0) + lines.logIngestion };
+}
+
+/**
+ * The monthly cost of one door in one scenario, from the door module's pricing and what its stack
+ * records (`meters`: alarms, metric filters, detailed metrics, machine clients, log bytes).
+ */
+export function monthlyCost(door: DoorId, s: Scenario, meters: StackMeters = NO_METERS, p: RegionPrices = PRICES["us-east-1"]): CostBreakdown {
   const pricing: DoorPricing = doorModule(door).pricing;
   const notes: string[] = [];
   let gateway = 0;
@@ -86,6 +107,8 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
 
   let cognito = pricing.billsMau ? cognitoMauCost(s.mau, s.cognitoPlan, p) : 0;
   if (pricing.billsMachineTokens) cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
+  cognito += meters.machineClients * p.cognito.m2mAppClientPerMonth;
+  if (meters.machineClients > 0) notes.push(`Cognito: each client-credentials app client the stack makes costs $${p.cognito.m2mAppClientPerMonth.toFixed(2)} a month, whatever its traffic.`);
   notes.push(...pricing.notes);
   const plan = p.cognito.plans[s.cognitoPlan];
   notes.push(`Cognito ${s.cognitoPlan} plan (\`cognitoPlan\`): ${describePlan(plan)}.`);
@@ -104,12 +127,15 @@ export function monthlyCost(door: DoorId, s: Scenario, p: RegionPrices = PRICES[
   const dynamodb = (reads / 1e6) * p.dynamodb.onDemandPerMillionReadUnits + (writes / 1e6) * p.dynamodb.onDemandPerMillionWriteUnits;
   notes.push("DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage not counted.");
 
+  const cloudwatch = cloudWatchCost(meters, s.requestsPerMonth, authorizerCalls, p).total;
+  if (meters !== NO_METERS) notes.push("CloudWatch: the alarms and metric filters the stack records, detailed metrics only when `detailedMetrics` is on, and log ingestion estimated per request from the access-log line and Lambda's JSON platform records; the account-wide free tier is not applied, log storage not counted.");
+
   const egressGb = (s.requestsPerMonth * s.avgResponseBytes) / GB;
   const dataTransfer = tiered(Math.max(0, egressGb - p.dataTransfer.freeGbPerMonth), p.dataTransfer.perGb);
   notes.push("Data transfer out: responses only, first 100 GB a month free.");
 
-  const total = gateway + cognito + lambda + dynamodb + dataTransfer + other;
-  return { gateway, cognito, lambda, dynamodb, dataTransfer, other, total, notes };
+  const total = gateway + cognito + lambda + dynamodb + cloudwatch + dataTransfer + other;
+  return { gateway, cognito, lambda, dynamodb, cloudwatch, dataTransfer, other, total, notes };
 }
 
 /** What a month of `mau` signed-in users costs on a Cognito feature plan (its free MAU are its first band, at $0). */
@@ -124,7 +150,7 @@ export function describePlan(plan: { freeMau: number; mauBands: Band[] }): strin
   return `${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}per MAU ${rates}`;
 }
 
-/** Every door in every scenario. */
-export function costTable(scenarios: Scenario[], doors: readonly DoorId[] = AUTH_MODES): Record<string, Record<DoorId, CostBreakdown>> {
-  return Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s)])) as Record<DoorId, CostBreakdown>]));
+/** Every door in every scenario, each with its stack's meters. */
+export function costTable(scenarios: Scenario[], doors: readonly DoorId[] = AUTH_MODES, meters: Partial<Record<DoorId, StackMeters>> = {}): Record<string, Record<DoorId, CostBreakdown>> {
+  return Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s, meters[d])])) as Record<DoorId, CostBreakdown>]));
 }

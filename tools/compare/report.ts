@@ -1,6 +1,7 @@
 import { AuthMode } from "../../components/config";
 import { doorModule } from "../../components/doors/registry";
-import { CostBreakdown, PRICES, cognitoMauCost, costTable, describePlan, monthlyCost } from "./cost";
+import { CostBreakdown, PRICES, cloudWatchCost, cognitoMauCost, costTable, describePlan, monthlyCost } from "./cost";
+import { StackMeters, metersOf } from "./meters";
 import { COGNITO_PLANS } from "../../aws/userPool";
 import { Scenario } from "./scenarios";
 import { CostPoint } from "./chart";
@@ -31,16 +32,32 @@ export interface ReportInput {
 export const CHART_REQUESTS_PER_MAU = 100;
 
 /**
+ * What the report prices for a door: its minimal stack, with the alarms of its `alarms` variant
+ * (`alarmEmail`) and the machine client of its `machines` variant where it has one, since a
+ * production stack has alarms and the scenarios have machine token requests.
+ */
+export function doorMeters(runs: DoorRuns, mode: AuthMode): StackMeters {
+  const base = metersOf(runs.base[mode]);
+  const alarms = runs.variant[`${mode}:alarms`];
+  const machines = runs.variant[`${mode}:machines`];
+  return {
+    ...base,
+    ...(alarms ? { alarmMetrics: metersOf(alarms).alarmMetrics, filterMetrics: metersOf(alarms).filterMetrics } : {}),
+    ...(machines ? { machineClients: metersOf(machines).machineClients } : {}),
+  };
+}
+
+/**
  * The charts' points: each door from 10k to 1B requests a month, one MAU per 100 requests.
  * `part` "total" is the whole bill; "door" only what the door itself costs (gateway or ALB, IPv4).
  */
-export function chartPoints(modes: AuthMode[], like: Scenario, part: "total" | "door" = "total"): CostPoint[] {
+export function chartPoints(modes: AuthMode[], like: Scenario, part: "total" | "door" = "total", meters: Partial<Record<AuthMode, StackMeters>> = {}): CostPoint[] {
   const points: CostPoint[] = [];
   for (let exp = 4; exp <= 9; exp += 0.5) {
     const requestsPerMonth = Math.round(10 ** exp);
     for (const door of modes) {
       const s: Scenario = { ...like, name: `${requestsPerMonth}`, requestsPerMonth, mau: Math.round(requestsPerMonth / CHART_REQUESTS_PER_MAU) };
-      const c = monthlyCost(door, s);
+      const c = monthlyCost(door, s, meters[door]);
       points.push({ door, requestsPerMonth, usdPerMonth: Number((part === "total" ? c.total : c.gateway + c.other).toFixed(4)) });
     }
   }
@@ -51,7 +68,8 @@ export function chartPoints(modes: AuthMode[], like: Scenario, part: "total" | "
 export function renderReport(input: ReportInput): string {
   const { modes, runs, matrix, scenarios } = input;
   const counts = Object.fromEntries(modes.map((m) => [m, countByType(runs.base[m])])) as Record<AuthMode, Record<string, number>>;
-  const all = costTable(scenarios, modes);
+  const meters = Object.fromEntries(modes.map((m) => [m, doorMeters(runs, m)])) as Record<AuthMode, StackMeters>;
+  const all = costTable(scenarios, modes, meters);
   const out: string[] = [];
 
   out.push(
@@ -89,12 +107,13 @@ export function renderReport(input: ReportInput): string {
   out.push("## Monthly cost (us-east-1, USD)", "");
   for (const s of scenarios) {
     out.push(`### ${s.name}`, "", `${s.mau.toLocaleString("en-US")} MAU, ${s.requestsPerMonth.toLocaleString("en-US")} requests/month, ${s.m2mTokenRequestsPerMonth.toLocaleString("en-US")} M2M token requests, ${s.avgResponseBytes} B responses, ${s.lambdaMs} ms at ${s.lambdaMemoryMb} MB (arm64), ${Math.round(s.readShare * 100)}% reads.`, "");
-    out.push(table(["authMode", "gateway / ALB", "Cognito", "Lambda", "DynamoDB", "data transfer", "other", "**total**"],
+    out.push(table(["authMode", "gateway / ALB", "Cognito", "Lambda", "DynamoDB", "CloudWatch", "data transfer", "other", "**total**"],
       modes.map((m) => {
         const c = all[s.name][m];
-        return [`\`${m}\``, money(c.gateway), money(c.cognito), money(c.lambda), money(c.dynamodb), money(c.dataTransfer), money(c.other), `**${money(c.total)}**`];
+        return [`\`${m}\``, money(c.gateway), money(c.cognito), money(c.lambda), money(c.dynamodb), money(c.cloudwatch), money(c.dataTransfer), money(c.other), `**${money(c.total)}**`];
       })), "");
   }
+  out.push(...cloudWatchLines(modes, meters, scenarios), "");
   out.push(...cognitoPlans(input), "");
   if (input.chartFiles) {
     out.push(`The whole monthly bill against requests per month (one MAU per ${CHART_REQUESTS_PER_MAU} requests), one line per door:`, "", `![Monthly cost against requests per month, one line per door](${input.chartFiles.total})`, "");
@@ -131,6 +150,26 @@ function productionFeatures(input: ReportInput): string[] {
     "Resources each feature adds to a door's minimal stack (from the report's variant runs; `n/a`: the feature does not apply to the door).",
     "",
     table(["feature", ...modes.map((m) => `\`${m}\``)], Object.entries(FEATURE_VARIANTS).map(([v, label]) => [label, ...modes.map((m) => added(m, v))])),
+  ];
+}
+
+/** The CloudWatch and machine-client lines of each door: what its stack records, priced a month. */
+function cloudWatchLines(modes: AuthMode[], meters: Record<AuthMode, StackMeters>, scenarios: Scenario[]): string[] {
+  const p = PRICES["us-east-1"];
+  const s = scenarios[0];
+  return [
+    "### CloudWatch and machine clients",
+    "",
+    `What each door's stack records that is billed by the month (with alarms on, \`alarmEmail\`; with its machine client where it has one), and its log ingestion at ${s.name}. Detailed metrics are off by default (\`detailedMetrics\`); the column says what turning them on adds.`,
+    "",
+    table(["authMode", "alarms (metrics evaluated)", "metric filters", "detailed metrics if on", "log bytes per request", `log ingestion (${s.name})`, "machine app clients"], modes.map((m) => {
+      const me = meters[m];
+      const authorizer = doorModule(m).pricing.authorizer;
+      const c = cloudWatchCost(me, s.requestsPerMonth, authorizer ? s.requestsPerMonth * (1 - authorizer.cacheHitRatio) : 0);
+      return [`\`${m}\``, `${me.alarmMetrics}: ${money(c.alarms)}`, `${me.filterMetrics}: ${money(c.filterMetrics)}`, `${me.detailedMetrics.metrics} metrics: +${money(c.detailedMetrics)}${me.detailedMetrics.on ? " (on)" : ""}`,
+        `${me.logBytesPerRequest}${me.authorizerLogBytesPerCall ? ` (+${me.authorizerLogBytesPerCall} per authorizer call)` : ""}`, money(c.logIngestion),
+        me.machineClients ? `${me.machineClients}: ${money(me.machineClients * p.cognito.m2mAppClientPerMonth)}` : "none"];
+    })),
   ];
 }
 

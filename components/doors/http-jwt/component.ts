@@ -17,6 +17,8 @@ export interface HttpJwtFrontDoorArgs {
   throttle: { rateLimit: number; burstLimit: number };
   /** Retention of the access-log group, in days. */
   logRetentionDays: number;
+  /** Per-route CloudWatch metrics (billed as custom metrics). @default false */
+  detailedMetrics?: boolean;
   /** Behind a custom domain: the default execute-api endpoint is off. */
   disableExecuteApiEndpoint: boolean;
   /** An external OIDC issuer and its audiences instead of the stack's user pool. */
@@ -126,7 +128,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       defaultRouteSettings: {
         throttlingRateLimit: args.throttle.rateLimit,
         throttlingBurstLimit: args.throttle.burstLimit,
-        detailedMetricsEnabled: true,
+        detailedMetricsEnabled: args.detailedMetrics ?? false,
       },
     }, child);
 

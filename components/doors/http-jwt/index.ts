@@ -79,6 +79,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
       corsOrigins: stack.corsOrigins,
       throttle: { rateLimit: stack.throttleRateLimit, burstLimit: stack.throttleBurstLimit },
       logRetentionDays: stack.logRetentionDays,
+      detailedMetrics: stack.detailedMetrics,
       disableExecuteApiEndpoint: gatewayCustomDomain(stack),
       externalIssuer: issuer ? { issuer, audiences } : undefined,
       machineClient: m2mClient ? { admin: m2mAdmin } : undefined,

@@ -141,6 +141,6 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     });
     const cited = { ...restCitations(this.rest), authorizerFunction: this.authorizerFunction, firstPlan: this.plans[args.plans[0].name].plan, authorizerPermission: this.authorizerPermission };
     const targets = restDoorTargets(this.rest);
-    this.publish({ url, ...targets, credential: { kind: "user-token", token: args.tokenUse, scheme: "bearer", apiKey: false }, metrics: { ...targets.metrics, authorizerFunctionName: this.authorizerFunction.name }, settings, clientConfig, cited });
+    this.publish({ url, ...targets, credential: { kind: "user-token", token: args.tokenUse, scheme: "bearer", apiKey: false }, metrics: { ...targets.metrics, authorizer: { functionName: this.authorizerFunction.name, logGroupName: authorizer.logGroup.name } }, settings, clientConfig, cited });
   }
 }

@@ -129,6 +129,18 @@ describe("NotesBackend with protectData and prod settings", function () {
       assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true, deleteBeforeReplace: false }, name);
     }
   });
+  it("given protectData, protects and retains every guard rail of the bucket with it (public-access block, ownership, versioning, lifecycle, encryption, TLS-only policy, CORS)", () => {
+    // `pulumi destroy --exclude-protected` deletes what is not protected: the bucket would stay, open and unversioned.
+    const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
+    const rails = run.resources.filter((r) => r.custom && r.inputs.bucket === bucket.state.id);
+    assert.deepEqual(rails.map((r) => r.type.split(":").pop()).sort(), ["BucketCorsConfiguration", "BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock", "BucketServerSideEncryptionConfiguration", "BucketVersioning"]);
+    for (const r of rails) assert.deepEqual({ protect: r.options.protect, retainOnDelete: r.options.retainOnDelete }, { protect: true, retainOnDelete: true }, r.name);
+  });
+  it("given protectData, keeps every URN of the backend (protection is an option, never a new name or parent)", async () => {
+    const plain = await runMode("cognito", { protectData: false, logRetentionDays: 365, lambdaReservedConcurrency: 20, tracing: true, lambdaMemoryMb: 512 });
+    const urns = (r: StackRun) => r.resources.filter((x) => x.urn.includes("NotesBackend")).map((x) => x.urn).sort();
+    assert.deepEqual(urns(run), urns(plain));
+  });
   it("keeps refusing to destroy a bucket that holds data", () => {
     assert.equal(one(run, "aws:s3/bucket:Bucket", "notes-attachments").inputs.forceDestroy, false);
   });

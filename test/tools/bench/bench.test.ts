@@ -5,11 +5,21 @@ import * as path from "path";
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { quantile, summarize } from "../../../tools/bench/stats";
+import { FULL_RESULTS, QUICK_RESULTS, parseBenchArgs } from "../../../tools/bench/index";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 
 describe("benchmark harness", function () {
   this.timeout(120_000);
+
+  it("given --quick without --out, writes under the git-ignored bench/tmp/, never over the committed full-run bench/results.json", () => {
+    assert.equal(parseBenchArgs(["--quick"]).out, QUICK_RESULTS);
+    assert.notEqual(QUICK_RESULTS, FULL_RESULTS);
+    assert.equal(path.relative(ROOT, QUICK_RESULTS), path.join("bench", "tmp", "quick-results.json"));
+    assert.ok(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n").includes("bench/tmp/"));
+    assert.equal(parseBenchArgs([]).out, FULL_RESULTS, "a full run still writes the committed figures");
+    assert.equal(parseBenchArgs(["--quick", "--out", "x.json"]).out, path.resolve("x.json"));
+  });
 
   it("computes medians and nearest-rank percentiles", () => {
     assert.deepEqual(summarize([5, 1, 3, 2, 4]), { n: 5, median: 3, min: 1, max: 5, p50: 3, p99: 5 });
