@@ -5,6 +5,9 @@ import { userPoolState } from "../../../handlers/doors/userPoolTokens";
 import type { LogEntry } from "../../../handlers/log";
 import { SPA_CLIENT, USER_A, USER_B, envFor, idClaims, idToken, restEvent } from "../../support/handler";
 import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
+import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { ContractContext } from "../../../local/contract/context";
+import { authorization, doorToken } from "../../../local/doorClient";
 
 // The REST user pools authorizer passes `cognito:groups` joined with commas, and a group name may
 // hold a comma (GroupName [\p{L}\p{M}\p{S}\p{N}\p{P}]+:
@@ -87,5 +90,40 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
     const p = await who(claims, idToken({ ...claims, "cognito:groups": ["admins"] }));
     assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["admins"], isAdmin: true });
     assert.equal(pool.fetches(), before);
+  });
+});
+
+// Local mode (local/lambda.ts runs the handler bundle's code with the recorded environment, its
+// COGNITO_ISSUER mapped to the local pool, http://127.0.0.1:<port>/<poolId>, which serves the pool's
+// keys at <issuer>/.well-known/jwks.json as Cognito does): the handler fetches them over loopback
+// with handlers/http/keyFetcher.ts, as the ALB door does for our pool's access tokens.
+describe("local cognito door: an admin in two groups", function () {
+  this.timeout(60000);
+  let door: TestDoor;
+  before(async () => {
+    door = await startTestDoor("cognito", {
+      // A second group of the stack's pool, beside the admin group (as a door's tier group would be).
+      alter: (run) => {
+        const admins = run.resources.find((r) => r.type === "aws:cognito/userGroup:UserGroup")!;
+        run.resources.push({ ...admins, name: `${admins.name}-editors`, urn: `${admins.urn}-editors`, inputs: { ...admins.inputs, name: "editors" }, state: { ...admins.state, name: "editors" } });
+      },
+    });
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  it("given carol in editors and admins (the gateway's claim \"editors,admins\"), when she calls /me and /admin/stats with her ID token, then she is admin: 200", async () => {
+    // given carol added to editors too (AdminAddUserToGroup, in the local pool's directory)
+    const carol = door.idp!.pools[0].users.find((u) => u.username === "carol")!;
+    carol.groups = ["editors", "admins"];
+    const ctx = new ContractContext(door.outputs);
+    const seed = door.outputs.local!.users.find((u) => u.username === "carol")!;
+    const auth = authorization(door.outputs, doorToken(door.outputs, await ctx.signIn(seed)));
+    // when / then
+    const me = await ctx.call("/me", { auth });
+    assert.deepEqual({ status: me.status, groups: me.json?.groups, isAdmin: me.json?.isAdmin }, { status: 200, groups: ["editors", "admins"], isAdmin: true }, me.text);
+    assert.equal((await ctx.call("/admin/stats", { auth })).status, 200);
   });
 });
