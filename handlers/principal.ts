@@ -53,10 +53,11 @@ export function groupsFromHttpApiClaim(value: unknown): string[] {
  *
  * The reading: a value without a comma is exactly one group (no white space is in a name, so a
  * value with any is no name and gives no group); a value with commas is read as the list it most
- * likely was (split on commas) but is `ambiguous`, and an ambiguous value never grants anything
- * (the admin group counts only when the claim is exactly that group): a member of "team,admins"
- * is never taken for an admin. The token in the Authorization header is never read for this: it
- * is the client's copy, and a client may send two.
+ * likely was (split on commas) but is `ambiguous`, and an ambiguous value by itself never grants
+ * anything: a member of "team,admins" is never taken for an admin. The exact list behind an
+ * ambiguous value comes only from the Authorization token once its signature is verified with the
+ * pool's keys and it is the token these claims are of (doors/userPoolTokens.ts); an unverified
+ * copy is never read (it is the client's, and a client may send two).
  */
 export function groupsFromRestClaim(value: unknown): { groups: string[]; ambiguous: boolean } {
   if (typeof value !== "string" || value === "" || /\s/u.test(value)) return { groups: [], ambiguous: false };

@@ -3,7 +3,7 @@ import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
 import { ConfigurationError, SettingsOf, flag, list, settings } from "../settings";
 import type { HandlerDoor } from "./door";
-import { allowedClientIds, fromUserPoolClaims } from "./userPoolTokens";
+import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 
 export const apiKeySettings = settings({
   /** Key ids allowed on /admin/*. */
@@ -23,14 +23,12 @@ export function fromApiKey(event: APIGatewayProxyEvent, adminKeyIds: string[]): 
 }
 
 /** `api-key`: REST v1; the key's id, or with user tokens the user pool claims. */
-export const apiKeyDoor: HandlerDoor<ApiKeySettings> = {
+export const apiKeyDoor: HandlerDoor<ApiKeySettings, UserPoolState | undefined> = {
   shape: "rest-v1",
   settings: apiKeySettings,
   validate(s) {
     if (s.userTokens && s.allowedClientIds.length === 0) throw new ConfigurationError(`${allowedClientIds.env} is not set`);
   },
-  principal: (req, s, stack) => {
-    const event = req.event as APIGatewayProxyEvent;
-    return s.userTokens ? fromUserPoolClaims(event, s.allowedClientIds, stack) : fromApiKey(event, s.adminApiKeyIds);
-  },
+  init: (s, stack) => (s.userTokens ? userPoolState(stack, s.allowedClientIds) : undefined),
+  principal: (req, s, stack, state) => (s.userTokens ? fromUserPoolClaims(req, s.allowedClientIds, stack, state) : fromApiKey(req.event as APIGatewayProxyEvent, s.adminApiKeyIds)),
 };

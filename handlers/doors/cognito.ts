@@ -1,14 +1,14 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
 import { SettingsOf, settings } from "../settings";
 import type { HandlerDoor } from "./door";
-import { allowedClientIds, fromUserPoolClaims } from "./userPoolTokens";
+import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 
 export const cognitoSettings = settings({ allowedClientIds });
 export type CognitoSettings = SettingsOf<typeof cognitoSettings>;
 
-/** `cognito`: REST v1 with the user pools authorizer's claims. */
-export const cognitoDoor: HandlerDoor<CognitoSettings> = {
+/** `cognito`: REST v1 with the user pools authorizer's claims (and our pool's ID-token verifier, for comma-joined groups). */
+export const cognitoDoor: HandlerDoor<CognitoSettings, UserPoolState> = {
   shape: "rest-v1",
   settings: cognitoSettings,
-  principal: (req, s, stack) => fromUserPoolClaims(req.event as APIGatewayProxyEvent, s.allowedClientIds, stack),
+  init: (s, stack) => userPoolState(stack, s.allowedClientIds),
+  principal: (req, s, stack, state) => fromUserPoolClaims(req, s.allowedClientIds, stack, state),
 };

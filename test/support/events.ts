@@ -45,7 +45,9 @@ const OWN: EventSource = {
   dir: OWN_FIXTURES,
   samples: {
     restIdToken: { file: "rest-cognito-authorizer.json", sub: "11111111-1111-4111-8111-111111111111", clientId: "spaclient0000000000000000", issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234" },
-    // "editors,admins" in the claims: two groups or one named so (names may hold commas), so no admin.
+    // "editors,admins" in the claims: two groups or one named so (names may hold commas), resolved only by
+    // the Authorization token verified with the pool's keys; this one is signed by no key of ours (and has
+    // expired), so it is never verified (no key is fetched): no admin.
     restGroups: { file: "rest-cognito-authorizer-groups.json", clientId: "spaclient0000000000000000", expect: { id: "33333333-3333-4333-8333-333333333333", admin: false } },
     restIamRole: { file: "rest-iam-role.json", roleArn: "arn:aws:iam::123456789012:role/notes-machine-role" },
     restApiKey: { file: "rest-api-key.json", keyId: "ab12cd34ef" },

@@ -103,7 +103,8 @@ describe("handler: principal extraction (verified context only)", () => {
       const p = await who(e, "cognito");
       assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["admins"], isAdmin: true });
     });
-    it("given a member of several groups (a comma-joined claim), then the groups are listed but the ambiguous value makes no admin", async () => {
+    it("given a member of several groups (a comma-joined claim) whose header token cannot be verified (not signed by the pool, expired), then the groups are listed but the ambiguous value makes no admin", async () => {
+      // (userPoolTokens.test.ts: the same member with a token our pool's keys verify is admin.)
       const p = await who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["editors", "admins"] }) }), "cognito");
       assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
     });
