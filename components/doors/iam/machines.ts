@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { IAM_QUOTAS, policyChars } from "../../../aws/iamQuotas";
 import { ConfigError } from "../../configReader";
 import type { Statement } from "../../policies";
 
@@ -16,14 +17,6 @@ export interface MachineRoleCondition {
   externalId?: string;
   orgId?: string;
 }
-
-/**
- * IAM and STS quotas: "Role trust policy length: 2,048 characters" (the default; it can be raised
- * to 4,096), counted without white space, and 1,000 roles in an account by default. Role and user
- * names are at most 64 characters, paths at most 512.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
- */
-export const IAM_QUOTAS = { trustPolicyChars: 2048, rolesPerAccount: 1000, nameChars: 64, pathChars: 512 } as const;
 
 /**
  * The key of a principal's machine role: the first 10 hex digits of the SHA-256 of the principal
@@ -45,9 +38,9 @@ export function machineTrustStatement(principal: string, condition: MachineRoleC
   };
 }
 
-/** A trust policy's size as IAM counts it against its quota: characters other than white space. */
+/** A trust policy's size as IAM counts it (IAM quotas: no white space). */
 export function trustPolicyChars(statements: Statement[]): number {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements }).replace(/\s/g, "").length;
+  return policyChars({ Version: "2012-10-17", Statement: statements });
 }
 
 /**

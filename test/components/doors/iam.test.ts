@@ -9,7 +9,8 @@ import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { StackRun, asList, ofType, one, policy, runMode } from "../../support/stack";
 import { RoleAttachment, resolveRole } from "../../../aws/identityPool";
 import { groupRoleClaims } from "../../../aws/userPool";
-import { IAM_QUOTAS, machineRoleKey, trustPolicyChars } from "../../../components/doors/iam/machines";
+import { machineRoleKey, trustPolicyChars } from "../../../components/doors/iam/machines";
+import { IAM_QUOTAS } from "../../../aws/iamQuotas";
 
 const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
 const REPORTING = "arn:aws:iam::210987654321:role/reporting";
