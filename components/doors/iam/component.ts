@@ -103,12 +103,12 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     // or membership of the organization (aws:PrincipalOrgID): a listed principal is never enough.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
     for (const principal of args.machineRolePrincipals) {
-      const roleName = `${name}-machine-${machineRoleKey(principal)}`;
-      const role = new aws.iam.Role(roleName, {
+      const resourceName = `${name}-machine-${machineRoleKey(principal)}`;
+      const role = new aws.iam.Role(resourceName, {
         description: `The machine ${principal} calling the notes API with SigV4`,
         assumeRolePolicy: policyJson([machineTrustStatement(principal, args.machineRoleCondition)]),
       }, child);
-      new aws.iam.RolePolicy(`${roleName}-access`, {
+      new aws.iam.RolePolicy(`${resourceName}-access`, {
         role: role.id,
         policy: policyJson([{ Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(false) }]),
       }, child);
