@@ -61,12 +61,13 @@ export interface LocalInfo {
   endpoints: { dynamodb: string; s3: string; aws: string };
   /**
    * Credentials of principals outside the stack: the account's administrator (for an operator's
-   * tools) and each AWS principal of another account that a recorded trust policy names, with
-   * the role it may assume and the external id the trust policy asks for.
+   * tools) and each AWS principal of another account that a recorded trust policy names
+   * (`principal`, as the policy names it), with the role it may assume and the external id the
+   * trust policy asks for. At `iam` each listed machine has its own role.
    */
   principals: {
     operator: LocalCredentials;
-    trusted: (LocalCredentials & { roleArn: string; externalId?: string; orgId?: string })[];
+    trusted: (LocalCredentials & { principal: string; roleArn: string; externalId?: string; orgId?: string })[];
   };
   /** The recorded usage plans of the stage (throttle and quota), with the ids of their keys. */
   usagePlans: { name: string; keyIds: string[]; rateLimit?: number; burstLimit?: number; quota?: { limit: number; period: string } }[];
@@ -303,6 +304,7 @@ function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateway
         operator: credentialsOf(iam.issue(iam.operator(), { longTerm: true })),
         trusted: iam.trustedOutsiders().map((t) => ({
           ...credentialsOf(iam.issue(iam.outsider(t.principal), { ttlSeconds: 12 * 3600 })),
+          principal: t.principal,
           roleArn: t.roleArn,
           ...(t.externalId ? { externalId: t.externalId } : {}),
           ...(t.orgId ? { orgId: t.orgId } : {}),

@@ -78,16 +78,17 @@ function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: Cal
     `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
   ];
   const mtls = outputs.local.mtls;
-  for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => p.roleArn === outputs.client.machineRoleArn)) {
-    lines.push(`  # a machine: ${t.arn} (listed in machineRolePrincipals) assumes the machine role at the local STS`);
+  const machineRoles = Object.values((outputs.client.machineRoleArns ?? {}) as Record<string, string>);
+  for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => machineRoles.includes(p.roleArn))) {
+    lines.push(`  # a machine: ${t.principal} (listed in machineRolePrincipals) assumes its own role at the local STS`);
     lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
     lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
   }
-  if (!outputs.client.machineRoleArn) {
+  if (machineRoles.length === 0) {
     const example = Object.entries(DOORS.iam.variants.machines).map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`).join("");
-    lines.push(`  # a machine role (and npm run call:iam) comes with machineRolePrincipals, another account's principals: npm start -- --door iam${example}`);
+    lines.push(`  # machine roles (and npm run call:iam) come with machineRolePrincipals, another account's principals (one role each): npm start -- --door iam${example}`);
   }
-  if (mtls && outputs.client.machineRoleArn) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
+  if (mtls && machineRoles.length > 0) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
   return lines;
 }
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { albRedirectUris } from "../aws/alb";
 import { headersNotAllowed, preflightRequestHeaders } from "../aws/cors";
+import { IAM_QUOTAS, policyChars, trustedAwsPrincipals } from "../aws/iamQuotas";
 import { RoleAttachment, resolveRole } from "../aws/identityPool";
 import { sigv4BrowserRequestHeaders } from "../aws/sigv4";
 import { cognitoRefusesPrefix } from "../aws/userPool";
@@ -277,6 +278,18 @@ const outsidersNeedProof: ResourceValidationPolicy = {
   }),
 };
 
+const machineRoleOnePrincipal: ResourceValidationPolicy = {
+  name: "iam-machine-role-one-principal",
+  description: "A role that AWS principals may assume trusts exactly one of them, so each machine is its own principal (the handler keys a machine on its role, iam:<role ARN>: machines sharing a role share their notes), and its trust policy fits IAM's default 2,048 characters (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).",
+  validateResource: validateResourceOfType(aws.iam.Role, (r, _args, report) => {
+    if (typeof r.assumeRolePolicy !== "string") return;
+    const principals = trustedAwsPrincipals(r.assumeRolePolicy);
+    if (principals.length > 1) report(`trusts ${principals.length} AWS principals (${principals.join(", ")}): each would be the same machine`);
+    const chars = policyChars(r.assumeRolePolicy);
+    if (chars > IAM_QUOTAS.trustPolicyChars) report(`its trust policy is ${chars} characters, above IAM's default quota of ${IAM_QUOTAS.trustPolicyChars}`);
+  }),
+};
+
 /** arn:aws:execute-api:<region>:<account>:<api id>/<stage>/<VERB>/<path>: the api id and stage spelled out. */
 const EXECUTE_API_ROUTE = /^arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[A-Za-z0-9-]+\/[A-Za-z0-9_-]+\/[A-Z]+\/.*$/;
 
@@ -442,6 +455,6 @@ const alarmsNotify: ResourceValidationPolicy = {
 /** Every policy of the pack. */
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   dynamodb, tableProtected, publicAccess, tlsOnly, ownership, versioning, bucketEncrypted, destroyable, logRetention, lambdaRuntime, permissionScoped, noFunctionUrl, noWildcards,
-  outsidersNeedProof, executeApiScoped, restMethods, restStageLogs, usagePlan, httpScopes, jwtAudiences, httpCors, albListeners, albHardened, identityPool, usersGetARole,
+  outsidersNeedProof, machineRoleOnePrincipal, executeApiScoped, restMethods, restStageLogs, usagePlan, httpScopes, jwtAudiences, httpCors, albListeners, albHardened, identityPool, usersGetARole,
   identityPoolRoleTrust, domainPrefix, redeployTrigger, domainTls, alarmsNotify, stageAfterAccount, executionLogsRetained, userPoolAuthorizerOwnPool, usagePlanOwnStage, albLogin, sigv4Preflight, domainNotBypassed,
 ];

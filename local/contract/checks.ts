@@ -6,7 +6,7 @@ import type { ClientCredential } from "../../components/doors/door";
 import { assumeMachineRole as assumeRole } from "../../tools/client/iamClient";
 import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
 import { decodeJwt } from "../oauth";
-import { ContractContext, Party, Reply, Skip, expectStatus } from "./context";
+import { ContractContext, ContractMachine, Party, Reply, Skip, expectStatus } from "./context";
 import type { AuthMode } from "../../handlers/authModes";
 
 export { ContractContext, Skip, localContractOptions } from "./context";
@@ -91,7 +91,7 @@ async function expectTlsRefusal(ctx: ContractContext, what: string, path: string
 async function machineCredential(ctx: ContractContext) {
   if (ctx.outputs.client.machineClientId) return authorization(ctx.outputs, (await machineSignIn(ctx.outputs)).access_token);
   if (ctx.parties.a.key && !ctx.parties.a.user) return ctx.as(ctx.parties.a);
-  if (ctx.mode === "iam" && ctx.outputs.client.machineRoleArn) return sigv4(await assumeMachineRole(ctx), ctx.region);
+  if (ctx.mode === "iam" && machinesOf(ctx).length > 0) return sigv4(await assumeMachineRole(ctx, machinesOf(ctx)[0]), ctx.region);
   throw new Skip(`the ${ctx.mode} door has no machine caller here (m2mClient, an API key, machineRolePrincipals)`);
 }
 
@@ -139,12 +139,57 @@ function quotaSkip(ctx: ContractContext, party: Party | undefined): string | und
   return undefined;
 }
 
-/** The machine role's credentials from STS, assumed by the principal the options name, through `npm run call:iam`'s own code (README, "Calling each door", iam). */
-async function assumeMachineRole(ctx: ContractContext, externalId = ctx.options.machine?.externalId) {
-  const { STSClient } = await import("@aws-sdk/client-sts");
-  const sts = new STSClient({ region: ctx.region, ...(ctx.options.awsEndpoint ? { endpoint: ctx.options.awsEndpoint } : {}), ...(ctx.options.machine?.credentials ? { credentials: ctx.options.machine.credentials } : {}) });
+/** The machines the options name, at a door with machine roles (`client.machineRoleArns`); one default-chain machine when none is named. */
+function machinesOf(ctx: ContractContext): ContractMachine[] {
+  if (Object.keys(machineRoleArns(ctx)).length === 0) return [];
+  return ctx.options.machines ?? [{}];
+}
+
+/** `client.machineRoleArns`: each listed principal's own role. */
+function machineRoleArns(ctx: ContractContext): Record<string, string> {
+  return (ctx.outputs.client.machineRoleArns ?? {}) as Record<string, string>;
+}
+
+/** An STS client signed as the machine (its credentials, or the default chain). */
+async function stsOf(ctx: ContractContext, machine: ContractMachine) {
+  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+  const sts = new STSClient({ region: ctx.region, ...(ctx.options.awsEndpoint ? { endpoint: ctx.options.awsEndpoint } : {}), ...(machine.credentials ? { credentials: machine.credentials } : {}) });
+  return { sts, callerArn: async () => String((await sts.send(new GetCallerIdentityCommand({}))).Arn) };
+}
+
+/**
+ * The role of a machine: its listed principal's entry of `client.machineRoleArns`; for a machine
+ * named by its credentials only, the entry of the principal they belong to (a role session's
+ * role, a user, or its account's root).
+ */
+async function machineRoleOf(ctx: ContractContext, machine: ContractMachine): Promise<string> {
+  const roles = machineRoleArns(ctx);
+  if (machine.principal) {
+    if (!roles[machine.principal]) throw new assert.AssertionError({ message: `client.machineRoleArns names no role for ${machine.principal}` });
+    return roles[machine.principal];
+  }
+  const { sts, callerArn } = await stsOf(ctx, machine);
   try {
-    return await assumeRole({ roleArn: String(ctx.outputs.client.machineRoleArn), region: ctx.region, externalId, sessionName: "notes-auth-contract", sts });
+    const arn = await callerArn();
+    const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn);
+    const account = arn.split(":")[4];
+    const candidates = [session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : arn, `arn:${arn.split(":")[1]}:iam::${account}:root`];
+    // A session's ARN carries its role's name, not its path: a listed role with a path matches by account and name.
+    const sameRole = (p: string) => !!session && p.startsWith(`arn:${session[1]}:iam::${session[2]}:role/`) && p.split("/").pop() === session[3];
+    const own = Object.keys(roles).find((p) => candidates.includes(p) || sameRole(p));
+    if (!own) throw new Skip(`your credentials (${arn}) are none of machineRolePrincipals (${Object.keys(roles).join(", ")})`);
+    return roles[own];
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** A machine's own role's credentials from STS, assumed as that machine, through `npm run call:iam`'s own code (README, "Calling each door", iam). */
+async function assumeMachineRole(ctx: ContractContext, machine: ContractMachine, opts: { externalId?: string; roleArn?: string } = {}) {
+  const roleArn = opts.roleArn ?? (await machineRoleOf(ctx, machine));
+  const { sts } = await stsOf(ctx, machine);
+  try {
+    return await assumeRole({ roleArn, region: ctx.region, externalId: "externalId" in opts ? opts.externalId : machine.externalId, sessionName: "notes-auth-contract", sts });
   } finally {
     sts.destroy();
   }
@@ -413,27 +458,48 @@ export const CHECKS: Check[] = [
   },
   {
     id: "iam-machine-role",
-    title: "given a principal the machine role trusts, when it assumes the role with STS (and its external id) and calls the API signed, then it is iam:<role ARN>, a machine, it may write, and /admin/* is refused by API Gateway",
+    title: "given the principals listed in machineRolePrincipals, when each assumes its own role with STS (and its external id) and calls the API signed, then each is iam:<its role ARN>, a machine, the ids differ, each may write, another machine gets 404 on its note, and /admin/* is refused by API Gateway",
     doors: ["iam"],
-    skip: (ctx) => (ctx.outputs.client.machineRoleArn ? undefined : "the stack has no machine role (machineRolePrincipals)"),
+    skip: (ctx) => (machinesOf(ctx).length > 0 ? undefined : "the stack has no machine roles (machineRolePrincipals)"),
     async run(ctx) {
-      const auth = sigv4(await assumeMachineRole(ctx), ctx.region);
-      const me = await ctx.call("/me", { auth });
-      expectStatus(me, 200, "the machine's /me");
-      assert.deepEqual([me.json.id, me.json.kind], [`iam:${ctx.outputs.client.machineRoleArn}`, "machine"]);
-      const note = await ctx.call("/notes", { method: "POST", auth, body: { title: "from a machine", content: "x" } });
+      const machines = await Promise.all(machinesOf(ctx).map(async (m) => ({ roleArn: await machineRoleOf(ctx, m), auth: sigv4(await assumeMachineRole(ctx, m), ctx.region) })));
+      const ids: string[] = [];
+      for (const { roleArn, auth } of machines) {
+        const me = await ctx.call("/me", { auth });
+        expectStatus(me, 200, "the machine's /me");
+        assert.deepEqual([me.json.id, me.json.kind], [`iam:${roleArn}`, "machine"]);
+        ids.push(me.json.id);
+      }
+      assert.equal(new Set(ids).size, ids.length, `one principal per machine: ${ids.join(", ")}`);
+      const [first, ...others] = machines;
+      const note = await ctx.call("/notes", { method: "POST", auth: first.auth, body: { title: "from a machine", content: "x" } });
       expectStatus(note, 201, "the machine creates a note");
-      expectStatus(await ctx.call(`/notes/${note.json.noteId}`, { method: "DELETE", auth }), 204, "the machine deletes it");
-      expectStatus(await ctx.call("/admin/stats", { auth }), 403, "the machine role on /admin/stats");
+      for (const other of others) {
+        expectStatus(await ctx.call(`/notes/${note.json.noteId}`, { auth: other.auth }), 404, "another machine reads the first one's note");
+        expectStatus(await ctx.call(`/notes/${note.json.noteId}`, { method: "DELETE", auth: other.auth }), 404, "another machine deletes the first one's note");
+      }
+      expectStatus(await ctx.call(`/notes/${note.json.noteId}`, { method: "DELETE", auth: first.auth }), 204, "the machine deletes it");
+      expectStatus(await ctx.call("/admin/stats", { auth: first.auth }), 403, "the machine role on /admin/stats");
+    },
+  },
+  {
+    id: "iam-machine-own-role",
+    title: "given two listed machines, when one asks STS for the other's role (with the right external id), then STS refuses (AccessDenied): each role trusts its own principal alone",
+    doors: ["iam"],
+    skip: (ctx) => (machinesOf(ctx).filter((m) => m.principal).length >= 2 ? undefined : "fewer than two machines with known credentials (machineRolePrincipals)"),
+    async run(ctx) {
+      const [a, b] = machinesOf(ctx).filter((m) => m.principal);
+      const otherRole = await machineRoleOf(ctx, b);
+      await assert.rejects(assumeMachineRole(ctx, a, { roleArn: otherRole, externalId: b.externalId }), (err: Error) => err.name === "AccessDenied", `${a.principal} assuming ${otherRole}`);
     },
   },
   {
     id: "iam-machine-trust",
-    title: "given the trusted principal, when it asks STS for the machine role with a wrong external id, then STS refuses (AccessDenied): the trust policy's condition holds",
+    title: "given a listed principal, when it asks STS for its own role with a wrong external id, then STS refuses (AccessDenied): the trust policy's condition holds",
     doors: ["iam"],
-    skip: (ctx) => (ctx.outputs.client.machineRoleExternalIdRequired ? undefined : "the machine role asks for no external id"),
+    skip: (ctx) => (ctx.outputs.client.machineRoleExternalIdRequired && machinesOf(ctx).length > 0 ? undefined : "the machine roles ask for no external id"),
     async run(ctx) {
-      await assert.rejects(assumeMachineRole(ctx, "not-the-external-id"), (err: Error) => err.name === "AccessDenied", "AssumeRole with another external id");
+      await assert.rejects(assumeMachineRole(ctx, machinesOf(ctx)[0], { externalId: "not-the-external-id" }), (err: Error) => err.name === "AccessDenied", "AssumeRole with another external id");
     },
   },
   {

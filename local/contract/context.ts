@@ -63,23 +63,35 @@ export interface ContractOptions extends SignInOptions {
   awsEndpoint?: string;
   /** Credentials of the operator (Lambda Invoke and its configuration); undefined: the SDK's default chain. */
   operator?: AwsCredentials;
-  /** A principal the machine role trusts, and the external id it must pass; undefined credentials: the default chain. */
-  machine?: { credentials?: AwsCredentials; externalId?: string };
+  /**
+   * The machines of the `iam` door: each a principal listed in `machineRolePrincipals` (its
+   * credentials, the principal as listed, the external id it must pass). Each assumes its own role
+   * (`client.machineRoleArns[principal]`). Undefined credentials: the default chain; no principal:
+   * the one the credentials belong to (STS GetCallerIdentity).
+   */
+  machines?: ContractMachine[];
   /** Spend a key's or a tier's whole quota (blocks all its callers until the period ends): local mode only. */
   spendQuotas: boolean;
   /** Mutual TLS: what every call trusts and presents; with the certificate and key of a CA the truststore does not hold. */
   tls?: ClientTls & { other?: { cert: string; key: string } };
 }
 
+export interface ContractMachine {
+  principal?: string;
+  credentials?: AwsCredentials;
+  externalId?: string;
+}
+
 /** Options from local outputs: local endpoints and the principals local mode prints. */
 export function localContractOptions(outputs: StackOutputs): ContractOptions {
   const local = outputs.local;
-  const trusted = local?.principals.trusted.find((t) => t.roleArn === outputs.client.machineRoleArn);
+  const machineRoles = Object.values((outputs.client.machineRoleArns ?? {}) as Record<string, string>);
+  const machines = (local?.principals.trusted ?? []).filter((t) => machineRoles.includes(t.roleArn));
   return {
     users: local?.users,
     awsEndpoint: local?.endpoints.aws,
     operator: local?.principals.operator,
-    machine: trusted ? { credentials: trusted, externalId: trusted.externalId } : undefined,
+    machines: machines.map((t) => ({ principal: t.principal, credentials: t, externalId: t.externalId })),
     spendQuotas: !!local,
     ...(local?.mtls ? { tls: localTls(local.mtls) } : {}),
   };

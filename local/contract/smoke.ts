@@ -121,7 +121,7 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
     ...(args.cognitoDomain ? { cognitoDomain: args.cognitoDomain } : {}),
     ...(args.callbackUrl ? { callbackUrl: args.callbackUrl } : {}),
   };
-  if (args.externalId) options.machine = { ...options.machine, externalId: args.externalId };
+  if (args.externalId) options.machines = (options.machines?.length ? options.machines : [{}]).map((m) => ({ ...m, externalId: args.externalId }));
   if (args.users) options.users = loadUsers(args.users);
   write(`Smoke test of the ${outputs.authMode} door at ${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`);
   const created = args.createUsers ? await createTestUsers(outputs, options, (line) => write(`${line}\n`)) : undefined;

@@ -61,13 +61,16 @@ describe("npm start: how to call the door it serves", () => {
     assert.ok(lines.includes(`--set 'machineRolePrincipals=${JSON.stringify(machines.machineRolePrincipals)}'`) && lines.includes(`--set 'machineRoleExternalId=${machines.machineRoleExternalId}'`), lines);
   });
 
-  it("given the iam door with a trusted machine, then npm run call:iam with that machine's local credentials", () => {
-    const trusted = [{ arn: "arn:aws:sts::210987654321:assumed-role/reporting/local", accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "t", roleArn: "arn:aws:iam::123456789012:role/door-machine-role", externalId: "x" }];
-    const o = outputs("iam", { credential: { kind: "identity-pool-sigv4" }, machineRoleArn: trusted[0].roleArn });
+  it("given the iam door with two trusted machines, then npm run call:iam for each with its own local credentials and its own role", () => {
+    const trusted = [
+      { arn: "arn:aws:sts::210987654321:assumed-role/reporting/local", principal: "arn:aws:iam::210987654321:role/reporting", accessKeyId: "ASIA1", secretAccessKey: "s", sessionToken: "t", roleArn: "arn:aws:iam::123456789012:role/door-machine-aaaa", externalId: "x" },
+      { arn: "arn:aws:sts::210987654321:assumed-role/billing/local", principal: "arn:aws:iam::210987654321:role/billing", accessKeyId: "ASIA2", secretAccessKey: "s", sessionToken: "t", roleArn: "arn:aws:iam::123456789012:role/door-machine-bbbb", externalId: "x" },
+    ];
+    const o = outputs("iam", { credential: { kind: "identity-pool-sigv4" }, machineRoleArns: Object.fromEntries(trusted.map((t) => [t.principal, t.roleArn])) });
     (o.local as any).principals.trusted = trusted;
     const lines = howToCall(o).join("\n");
-    assert.match(lines, /AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001/);
-    assert.match(lines, /npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes --role-arn arn:aws:iam::123456789012:role\/door-machine-role --external-id x --region/);
+    assert.match(lines, /AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001 \\\n\s+npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes --role-arn arn:aws:iam::123456789012:role\/door-machine-aaaa --external-id x --region/);
+    assert.match(lines, /AWS_ACCESS_KEY_ID=ASIA2 .*\n\s+npm run call:iam -- .*--role-arn arn:aws:iam::123456789012:role\/door-machine-bbbb /);
   });
 });
 

@@ -62,6 +62,8 @@ describe("policy pack", function () {
     ["a JWT authorizer with no audience", "http-jwt", "http-jwt-audiences", (run) => { run.resources.find((r: any) => r.type === "aws:apigatewayv2/authorizer:Authorizer").inputs.jwtConfiguration.audiences = []; }],
     ["an identity pool role trusting any pool's identities", "iam", "identity-pool-role-trust", (run) => { editTrust(run, "Federated", (st) => delete st.Condition.StringEquals); }],
     ["a machine role trusting another account without an external id", "iam:machines", "iam-outside-principals-conditioned", (run) => { editTrust(run, "AWS", (st) => delete st.Condition); }],
+    ["a machine role trusting two principals (two machines, one principal)", "iam:machines", "iam-machine-role-one-principal", (run) => { editTrust(run, "AWS", (st) => { st.Principal.AWS = ["arn:aws:iam::210987654321:role/reporting", "arn:aws:iam::210987654321:role/billing"]; }); }],
+    ["a machine role trust policy above IAM's 2,048 characters", "iam:machines", "iam-machine-role-one-principal", (run) => { editTrust(run, "AWS", (st) => { st.Condition.StringEquals["sts:ExternalId"] = "x".repeat(2048); }); }],
     ["execute-api:Invoke on every API", "iam", "iam-execute-api-scoped", (run) => {
       const p = run.resources.find((r: any) => r.type === "aws:iam/rolePolicy:RolePolicy" && String(r.inputs.policy).includes("execute-api:Invoke"));
       p.inputs.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:us-east-1:123456789012:*/v1/GET/notes" }] });

@@ -9,8 +9,8 @@ export interface AwsCredentials {
 }
 
 /**
- * Credentials of the `iam` door's machine role (the stack output `client.machineRoleArn`),
- * assumed with STS by a principal listed in `machineRolePrincipals`.
+ * Credentials of a machine's own role at the `iam` door (its entry of the stack output
+ * `client.machineRoleArns`), assumed with STS by that principal of `machineRolePrincipals`.
  */
 export async function assumeMachineRole(opts: { roleArn: string; region: string; externalId?: string; sessionName?: string; sts?: STSClient }): Promise<AwsCredentials> {
   const sts = opts.sts ?? new STSClient({ region: opts.region });

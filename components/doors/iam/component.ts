@@ -4,6 +4,7 @@ import { policyJson, Statement } from "../../policies";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { API_ROUTES, routeKeys } from "../../routes";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
+import { MachineRoleCondition, machineRoleKey, machineTrustStatement } from "./machines";
 
 export const IAM_DOOR_TYPE = "notes-auth:door:IamFrontDoor";
 
@@ -17,10 +18,10 @@ export const SIGV4_CLIENT_HEADERS = ["authorization", "x-amz-date", "x-amz-secur
 export interface IamFrontDoorArgs {
   /** The REST API's shared settings (CORS, throttling, logs, WAF). */
   rest: RestApiOptions;
-  /** IAM principals that may assume the machine role; empty: no machine role. */
+  /** IAM principals of other accounts, each given its own machine role; empty: no machine roles. */
   machineRolePrincipals: string[];
-  /** What a principal must also show to assume the machine role (at least one, with principals). */
-  machineRoleCondition?: { externalId?: string; orgId?: string };
+  /** What a principal must also show to assume its machine role (at least one, with principals). */
+  machineRoleCondition?: MachineRoleCondition;
 }
 
 export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool" | "adminAccess" | "machineRole" | "roleAttachment";
@@ -28,7 +29,7 @@ export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool
 /**
  * `iam`: API Gateway REST with AWS_IAM on every non-OPTIONS method. Users sign in to the user
  * pool, trade the ID token at a Cognito identity pool for role credentials and sign with SigV4;
- * machines assume an optional machine role. The admin group maps to an admin role that may also
+ * each listed machine assumes its own machine role. The admin group maps to an admin role that may also
  * invoke `/admin/*` (token-based role mapping; a user in no group gets the authenticated role).
  */
 export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
@@ -37,7 +38,8 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
   public readonly identityPool: aws.cognito.IdentityPool;
   public readonly userRole: aws.iam.Role;
   public readonly adminRole: aws.iam.Role;
-  public readonly machineRole?: aws.iam.Role;
+  /** One role per listed principal, by principal (as listed): each machine is its own principal. */
+  public readonly machineRoles: Record<string, aws.iam.Role> = {};
   public readonly adminAccess: aws.iam.RolePolicy;
   public readonly roleAttachment: aws.cognito.IdentityPoolRoleAttachment;
 
@@ -95,25 +97,24 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
 
     users.mapAdminGroupToRole(this.adminRole.arn);
 
-    if (args.machineRolePrincipals.length > 0) {
-      // Principals of another account need a shared secret (sts:ExternalId) or membership of
-      // the organization (aws:PrincipalOrgID), so a listed principal alone is never enough.
-      // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
-      const condition = args.machineRoleCondition;
-      this.machineRole = new aws.iam.Role(`${name}-machine-role`, {
-        description: "Machines calling the notes API with SigV4",
-        assumeRolePolicy: policyJson([{
-          Effect: "Allow",
-          Principal: { AWS: args.machineRolePrincipals },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { ...(condition?.externalId ? { "sts:ExternalId": condition.externalId } : {}), ...(condition?.orgId ? { "aws:PrincipalOrgID": condition.orgId } : {}) } },
-        }]),
+    // One role per principal, each trusting that principal alone: the handler keys a machine on
+    // its role (iam:<role ARN>), so a shared role would make every machine one principal with
+    // one set of notes. Principals of another account also need a shared secret (sts:ExternalId)
+    // or membership of the organization (aws:PrincipalOrgID): a listed principal is never enough.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
+    for (const principal of args.machineRolePrincipals) {
+      const resourceName = `${name}-machine-${machineRoleKey(principal)}`;
+      const role = new aws.iam.Role(resourceName, {
+        description: `The machine ${principal} calling the notes API with SigV4`,
+        assumeRolePolicy: policyJson([machineTrustStatement(principal, args.machineRoleCondition)]),
       }, child);
-      new aws.iam.RolePolicy(`${name}-machine-access`, {
-        role: this.machineRole.id,
+      new aws.iam.RolePolicy(`${resourceName}-access`, {
+        role: role.id,
         policy: policyJson([{ Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(false) }]),
       }, child);
+      this.machineRoles[principal] = role;
     }
+    const machineRoleArns = pulumi.output(Object.fromEntries(Object.entries(this.machineRoles).map(([p, r]) => [p, r.arn])));
 
     const url = this.rest.url;
     const settings = pulumi.output({ adminRoleArn: this.adminRole.arn, identityPoolId: this.identityPool.id });
@@ -123,11 +124,11 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       userPoolId: users.userPoolId,
       userPoolClientId: users.clientId,
       identityPoolId: this.identityPool.id,
-      machineRoleArn: this.machineRole?.arn ?? "",
+      machineRoleArns,
       ...(args.machineRoleCondition?.externalId ? { machineRoleExternalIdRequired: true } : {}),
       signingService: "execute-api",
     });
-    const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: this.machineRole, roleAttachment: this.roleAttachment };
+    const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: Object.values(this.machineRoles)[0], roleAttachment: this.roleAttachment };
     this.publish({ url, ...restDoorTargets(this.rest), credential: { kind: "identity-pool-sigv4" }, settings, clientConfig, cited });
   }
 }

@@ -3,8 +3,9 @@ import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
 import { IAM_DOOR_TYPE, IamCitation, IamFrontDoor, IamFrontDoorArgs } from "./component";
+import { checkMachinePrincipals } from "./machines";
 
-/** `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, machines through a role. */
+/** `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, each machine through its own role. */
 export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
   mode: "iam",
   componentType: IAM_DOOR_TYPE,
@@ -12,10 +13,10 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     title: "API Gateway REST + AWS_IAM (Cognito identity pool)",
     front: "API Gateway REST API",
     clientPresents: "a SigV4 signature made with temporary AWS credentials",
-    howToGetIt: "sign in to the user pool, exchange the ID token at the Cognito identity pool for role credentials (or, for machines, assume the machine role with STS)",
+    howToGetIt: "sign in to the user pool, exchange the ID token at the Cognito identity pool for role credentials (or, for machines, assume the machine's own role with STS)",
     verifiedBy: "API Gateway checks the signature and the role's execute-api:Invoke permission on the exact route",
     backendReceives: "requestContext.identity: cognitoAuthenticationProvider (…:CognitoSignIn:<sub>) or the caller's userArn",
-    principalId: "<user pool sub> for users; iam:<role ARN> for machines (the role, never the session)",
+    principalId: "<user pool sub> for users; iam:<role ARN> for machines (each listed principal's own role, never the session)",
     whenToChoose: "AWS-native callers (other services, roles in other accounts) alongside users, and per-route IAM policy: `iam`. Clients must sign with SigV4.",
   },
   diagram: `sequenceDiagram
@@ -37,10 +38,10 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     T-->>L: notes
     L-->>C: 200 JSON`,
   minimalConfig: REST_MINIMAL_CONFIG,
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" } },
+  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, machines: { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting", "arn:aws:iam::210987654321:role/billing"], machineRoleExternalId: "notes-reporting-7f3a" } },
   capabilities: {
     ...restCapabilities(),
-    "Users and machines": { cite: "machineRole", variant: "machines", text: "users (identity pool) and machines (IAM roles)" },
+    "Users and machines": { cite: "machineRole", variant: "machines", text: "users (identity pool) and machines (one IAM role per listed principal)" },
     "Per-route authorization": { cite: "adminAccess", text: "IAM policy per route; admin role adds /admin/*" },
     "Identity provider": { cite: "identityPool", text: "Cognito user pool via identity pool (other IdPs: not built)" },
     "Revocation and token lifetime": { evidence: "AWS behaviour", text: "credentials live up to 1 h after the identity pool issues them; disabling the user stops new ones" },
@@ -58,11 +59,9 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     if (machineRolePrincipals.length > 0 && externalId === undefined && orgId === undefined) {
       throw new ConfigError("machineRoleExternalId", "or notes-auth:machineRoleOrgId is required with notes-auth:machineRolePrincipals: a listed principal must also present an external id (sts:ExternalId) or belong to your organization (aws:PrincipalOrgID) to assume the machine role");
     }
-    return {
-      rest: restOptions(stack),
-      machineRolePrincipals,
-      machineRoleCondition: externalId || orgId ? { externalId, orgId } : undefined,
-    };
+    const machineRoleCondition = externalId || orgId ? { externalId, orgId } : undefined;
+    checkMachinePrincipals(machineRolePrincipals, machineRoleCondition);
+    return { rest: restOptions(stack), machineRolePrincipals, machineRoleCondition };
   },
   usesUserPool: () => true,
   create: (name, args, deps, opts) => new IamFrontDoor(name, args, deps, opts),

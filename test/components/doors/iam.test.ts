@@ -9,15 +9,20 @@ import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { StackRun, asList, ofType, one, policy, runMode } from "../../support/stack";
 import { RoleAttachment, resolveRole } from "../../../aws/identityPool";
 import { groupRoleClaims } from "../../../aws/userPool";
+import { machineRoleKey, trustPolicyChars } from "../../../components/doors/iam/machines";
+import { IAM_QUOTAS } from "../../../aws/iamQuotas";
 
 const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
+const REPORTING = "arn:aws:iam::210987654321:role/reporting";
+const BILLING = "arn:aws:iam::345678901234:user/billing";
+const roleOf = (principal: string) => `door-machine-${machineRoleKey(principal)}`;
 const userRouteArns = routeKeys(API_ROUTES).filter((k) => !k.route.admin).map(({ method, path }) => `${API}/v1/${method}/${path.replace(/\{[^}]+\}/g, "*").slice(1)}`);
 
 describe("IamFrontDoor", function () {
   let run: StackRun;
   before(async () => {
-    // given authMode iam with one machine principal; when the program runs under mocks
-    run = await runMode("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" });
+    // given authMode iam with two machine principals; when the program runs under mocks
+    run = await runMode("iam", { machineRolePrincipals: [REPORTING, BILLING], machineRoleExternalId: "notes-reporting-7f3a" });
   });
 
   it("requires AWS_IAM on every non-OPTIONS method", () => {
@@ -116,14 +121,81 @@ describe("IamFrontDoor", function () {
     assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn, "arn:aws:iam::123456789012:role/door-admin-role");
   });
 
-  it("lets the configured principals assume a machine role that may invoke the user routes only", () => {
-    const trust = policy(one(run, "aws:iam/role:Role", "door-machine-role").inputs.assumeRolePolicy);
-    assert.deepEqual(trust.Statement, [{
-      Effect: "Allow", Principal: { AWS: ["arn:aws:iam::210987654321:role/reporting"] }, Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
-    }]);
-    const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "door-machine-access").inputs.policy);
-    assert.deepEqual(access.Statement.flatMap((s) => asList(s.Resource)).sort(), userRouteArns.slice().sort());
+  it("gives each configured principal its own machine role, trusting that principal alone, that may invoke the user routes only", () => {
+    // given two principals; then two roles, so the handler (iam:<role ARN>) sees two machines
+    const machineRoles = ofType(run, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
+    assert.deepEqual(machineRoles.map((r) => r.name).sort(), [roleOf(REPORTING), roleOf(BILLING)].sort());
+    for (const principal of [REPORTING, BILLING]) {
+      const trust = policy(one(run, "aws:iam/role:Role", roleOf(principal)).inputs.assumeRolePolicy);
+      assert.deepEqual(trust.Statement, [{
+        Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
+      }], principal);
+      const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `${roleOf(principal)}-access`).inputs.policy);
+      assert.deepEqual(access.Statement.flatMap((s) => asList(s.Resource)).sort(), userRouteArns.slice().sort(), principal);
+    }
+  });
+
+  it("names each machine role from its principal alone, so adding or reordering principals renames no other role", async () => {
+    const CI = "arn:aws:iam::456789012345:root";
+    const more = await runMode("iam", { machineRolePrincipals: [CI, BILLING, REPORTING], machineRoleExternalId: "notes-reporting-7f3a" });
+    const urns = (r: StackRun) => ofType(r, "aws:iam/role:Role").filter((x) => x.name.startsWith("door-machine-")).map((x) => x.urn);
+    const before = urns(run);
+    assert.equal(before.length, 2);
+    for (const urn of before) assert.ok(urns(more).includes(urn), urn);
+    assert.equal(urns(more).length, 3);
+  });
+
+  it("tells each machine which role is its own: client.machineRoleArns maps each principal to its role's ARN", () => {
+    assert.deepEqual(run.outputs.client.machineRoleArns, {
+      [REPORTING]: `arn:aws:iam::123456789012:role/${roleOf(REPORTING)}`,
+      [BILLING]: `arn:aws:iam::123456789012:role/${roleOf(BILLING)}`,
+    });
+  });
+
+  describe("machine principals AWS would refuse are refused before any resource, naming machineRolePrincipals", () => {
+    // IAM and STS quotas: role trust policy 2,048 characters by default (no white space), 1,000
+    // roles per account, names 64 characters, paths 512.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+    const refusal = async (principals: string[], externalId = "notes-reporting-7f3a") => {
+      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: principals, machineRoleExternalId: externalId }) });
+      assert.deepEqual(r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name), [], "no resource registered");
+      return r.error ?? "";
+    };
+    const principal = (pathChars: number, i = 0, partition = "aws") => `arn:${partition}:iam::210987654321:role/${"p".repeat(pathChars - 2)}/${String(i).padStart(64, "r")}`;
+    const longest = { machineRoleExternalId: "x".repeat(1224), machineRoleOrgId: `o-${"a".repeat(32)}` };
+    it("given the longest principal IAM names allow (512-character path, 64-character name) with the longest external id and an organization, then its trust policy would exceed 2,048 characters and it is refused", async () => {
+      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [principal(512, 0, "aws-us-gov")], ...longest }) });
+      assert.deepEqual(r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name), [], "no resource registered");
+      assert.match(r.error ?? "", /notes-auth:machineRolePrincipals has .*trust policy .* above IAM's default quota of 2048/);
+    });
+    it("given twenty long principals with the longest external id and an organization, then each role's recorded trust policy fits 2,048 characters (one shared role grew with the list past the quota)", async () => {
+      const principals = Array.from({ length: 20 }, (_, i) => principal(400, i));
+      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: principals, ...longest }) });
+      assert.equal(r.error, undefined);
+      const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role" && x.name.startsWith("door-machine-"));
+      assert.equal(roles.length, 20);
+      for (const role of roles) {
+        const chars = trustPolicyChars(policy(role.inputs.assumeRolePolicy).Statement);
+        assert.ok(chars <= IAM_QUOTAS.trustPolicyChars && chars > 1800, `${role.name}: ${chars} characters`);
+      }
+    });
+    it("given more principals than an account holds roles (1,000 by default), then it is refused", async () => {
+      const many = Array.from({ length: 1001 }, (_, i) => `arn:aws:iam::210987654321:role/machine-${i}`);
+      assert.match(await refusal(many), /notes-auth:machineRolePrincipals lists 1001 principals/);
+    });
+    it("given a role name longer than 64 characters, then it is refused", async () => {
+      assert.match(await refusal([`arn:aws:iam::210987654321:role/${"r".repeat(65)}`]), /notes-auth:machineRolePrincipals .*at most 64 characters/);
+    });
+    it("given an entry that is no IAM role, user or root ARN (an account id, a wildcard, an assumed-role session), then it is refused", async () => {
+      for (const bad of ["210987654321", "*", "arn:aws:sts::210987654321:assumed-role/reporting/s"]) {
+        assert.match(await refusal([bad]), /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/, bad);
+      }
+    });
+    it("given a long but valid principal with a short external id, then it is accepted", async () => {
+      const ok = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [`arn:aws:iam::210987654321:role/${"team/".repeat(100)}reporting`], machineRoleExternalId: "notes-reporting-7f3a" }) });
+      assert.equal(ok.error, undefined);
+    });
   });
 
   it("tells the handler the pool and the admin role, and clients the identity pool and machine role", () => {
@@ -133,20 +205,19 @@ describe("IamFrontDoor", function () {
     assert.equal(env.IAM_ADMIN_ROLE_ARN, "arn:aws:iam::123456789012:role/door-admin-role");
     assert.equal(env.IAM_IDENTITY_POOL_ID, run.outputs.client.identityPoolId);
     assert.match(run.outputs.client.identityPoolId, /^us-east-1:/);
-    assert.equal(run.outputs.client.machineRoleArn, "arn:aws:iam::123456789012:role/door-machine-role");
   });
 
   it("requires an external id or an organization for the machine role's principals", async () => {
-    const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"] }) });
+    const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [REPORTING] }) });
     assert.match(refused.error ?? "", /notes-auth:machineRoleExternalId or notes-auth:machineRoleOrgId is required/);
-    const org = await runMode("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"], machineRoleOrgId: "o-a1b2c3d4e5" });
-    assert.deepEqual(policy(one(org, "aws:iam/role:Role", "door-machine-role").inputs.assumeRolePolicy).Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+    const org = await runMode("iam", { machineRolePrincipals: [REPORTING], machineRoleOrgId: "o-a1b2c3d4e5" });
+    assert.deepEqual(policy(one(org, "aws:iam/role:Role", roleOf(REPORTING)).inputs.assumeRolePolicy).Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
   });
 
   it("creates no machine role when no principal is configured", async () => {
     const plain = await runMode("iam");
-    assert.equal(plain.resources.filter((r) => r.name === "door-machine-role").length, 0);
-    assert.equal(plain.outputs.client.machineRoleArn, "");
+    assert.equal(plain.resources.filter((r) => r.name.startsWith("door-machine-")).length, 0);
+    assert.deepEqual(plain.outputs.client.machineRoleArns, {});
   });
 
   describeRestStage("iam", () => run);
