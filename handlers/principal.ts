@@ -30,6 +30,33 @@ export function groupsFromTokenClaim(value: unknown): string[] {
   return typeof value === "string" && value !== "" ? [value] : [];
 }
 
+/** The groups claim when `groupsClaim` is unset, and always for the stack's own pool. */
+export const DEFAULT_GROUPS_CLAIM = "cognito:groups";
+
+/**
+ * Why `name` cannot be a groups claim (`groupsClaim`), or undefined when it can: a claim name or a
+ * dotted path, printable, without spaces or empty segments (the program refuses it before any resource).
+ */
+export function groupsClaimProblem(name: string): string | undefined {
+  if (!/^[\x21-\x7e]{1,200}$/.test(name) || name.split(".").some((part) => part === "")) return `is "${name}": it must be a claim name or a dotted path such as groups, roles or realm_access.roles (printable, no spaces, no empty segment)`;
+  return undefined;
+}
+
+/**
+ * A claim by name or dotted path (`groups`, `roles`, `realm_access.roles`): a claim whose whole
+ * name matches wins (namespaced names such as `https://example.com/roles` hold dots), else each
+ * segment is one level of a nested object.
+ */
+export function claimAt(claims: Record<string, unknown>, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(claims, name)) return claims[name];
+  let at: unknown = claims;
+  for (const part of name.split(".")) {
+    if (typeof at !== "object" || at === null || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, part)) return undefined;
+    at = (at as Record<string, unknown>)[part];
+  }
+  return at;
+}
+
 /**
  * Groups as the HTTP API JWT authorizer passes an array claim to the integration: one string,
  * `[a b c]`, the names space-separated in brackets. Cognito group names hold no white space, so
@@ -90,9 +117,11 @@ export interface BearerIdentity {
  * of our own pool is their Cognito sub (a UUID, or no principal); a user of another issuer is
  * `oidc:<sub>`. Admin: a user of our pool by the admin group (any user of the SPA client may ask
  * for the admin scope, so the scope alone never makes one; where a gateway also demands the scope
- * on the route, as http-jwt's does, both hold); machines and other issuers' users by the admin scope.
+ * on the route, as http-jwt's does, both hold); machines and other issuers' users by the admin scope,
+ * and other issuers' users also by the admin group when the operator named the issuer's groups
+ * claim (`groupsClaim`, so `externalGroups`): without it, no claim of a foreign issuer means admin.
  */
-export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string }): Principal | undefined {
+export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string; externalGroups?: boolean }): Principal | undefined {
   // Whoever verified the token checked its issuer, so a token without one never passed a real
   // verifier: no principal (and no way around the admin-group rule as "another issuer's" user).
   if (who.iss === undefined || who.iss === "") return undefined;
@@ -102,6 +131,6 @@ export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cog
   }
   const fromOurPool = rule.cognitoIssuer !== undefined && who.iss === rule.cognitoIssuer;
   if (fromOurPool && !isCognitoSub(who.sub)) return undefined;
-  const isAdmin = fromOurPool ? who.groups.includes(rule.adminGroup) : hasAdminScope;
+  const isAdmin = fromOurPool ? who.groups.includes(rule.adminGroup) : hasAdminScope || (rule.externalGroups === true && who.groups.includes(rule.adminGroup));
   return { id: fromOurPool ? who.sub : `oidc:${who.sub}`, kind: "user", door, groups: who.groups, scopes: who.scopes, isAdmin };
 }

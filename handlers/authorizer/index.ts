@@ -74,7 +74,7 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     }
     const exp = verifiedExpiry(token);
     if (exp === undefined) throw new Error(UNAUTHORIZED);
-    const principal = bearerPrincipal(identity, "lambda-authorizer", { cognitoIssuer: s.cognitoIssuer, adminGroup: s.adminGroup, adminScope: s.adminScope });
+    const principal = bearerPrincipal(identity, "lambda-authorizer", { cognitoIssuer: s.cognitoIssuer, adminGroup: s.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined });
     const policyDocument = principal ? callerPolicy(event.methodArn, principal.isAdmin) : undefined;
     if (!principal || !policyDocument) throw new Error(UNAUTHORIZED);
     const plan = choosePlan(s.plans, identity.groups, identity.scopes);

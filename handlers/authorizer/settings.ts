@@ -3,7 +3,7 @@ import { ConfigurationError, SettingsOf, list, optional, settings, text } from "
 /** One usage plan the authorizer may put a caller on: matched by a group or a scope, with its API key. */
 export interface AuthorizerPlan {
   name: string;
-  /** Callers in this group (cognito:groups) get this plan. */
+  /** Callers in this group (cognito:groups, or an external issuer's groupsClaim) get this plan. */
   group?: string;
   /** Callers whose token holds this scope get this plan. */
   scope?: string;
@@ -15,8 +15,10 @@ export interface AuthorizerPlan {
 export const authorizerSettings = settings({
   /** The token issuer: the stack's user pool, or an external OIDC issuer. */
   issuer: text("AUTHORIZER_ISSUER"),
-  /** Where its signing keys are; unset: <issuer>/.well-known/jwks.json (Cognito and OIDC discovery). */
+  /** Where its signing keys are (`authorizerJwksUri`); unset: Cognito's documented place, or the issuer's discovery document's jwks_uri (discovery.ts). */
   jwksUri: optional("AUTHORIZER_JWKS_URI"),
+  /** An external issuer's groups claim (`groupsClaim`, a name or dotted path); unset: cognito:groups, and no admin by group for its users. */
+  groupsClaim: optional("AUTHORIZER_GROUPS_CLAIM"),
   /** App client ids (Cognito: `aud` of ID tokens, `client_id` of access tokens) or audiences. */
   audiences: list("AUTHORIZER_AUDIENCES", { nonEmpty: true }),
   /** `id` or `access` for Cognito tokens; `any` for an external issuer (no token_use claim). */

@@ -1,5 +1,5 @@
 import { Unauthorized } from "../http/errors";
-import { groupsFromTokenClaim, isCognitoSub } from "../principal";
+import { DEFAULT_GROUPS_CLAIM, claimAt, groupsFromTokenClaim, isCognitoSub } from "../principal";
 import { SettingsOf, optional, settings, text } from "../settings";
 import type { HandlerDoor } from "./door";
 import { AlbIdentityVerifier, createAlbVerifier } from "./albVerifier";
@@ -14,6 +14,8 @@ export const albOidcSettings = settings({
   clientId: text("ALB_CLIENT_ID"),
   /** Where the ALB's public keys are (<base>/<kid>); unset: the regional endpoint AWS documents. */
   keyEndpoint: optional("ALB_KEY_ENDPOINT"),
+  /** An external IdP's groups claim in its user info (`groupsClaim`): its users are then admin by the admin group. */
+  groupsClaim: optional("GROUPS_CLAIM"),
 });
 export type AlbOidcSettings = SettingsOf<typeof albOidcSettings>;
 
@@ -36,7 +38,8 @@ export interface AlbDoorState {
  * and Cognito puts the groups there. So with our pool the groups come from that token, verified
  * (our pool's keys and issuer, `token_use` access, the ALB's client) and only for the same `sub`
  * as the signed header; a missing or bad token means no groups, never a refusal of the user.
- * With an external IdP, groups are whatever its user info says.
+ * With an external IdP, groups are what its user info says in `groupsClaim` (default
+ * cognito:groups), and they make an admin only when the operator named that claim.
  */
 export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
   shape: "alb",
@@ -49,14 +52,15 @@ export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
       ? { accessToken: createTokenVerifier({ issuer: stack.cognitoIssuer, audiences: [s.clientId], tokenUse: "access" }) }
       : {}),
   }),
-  async principal(req, _s, stack, state) {
+  async principal(req, s, stack, state) {
     const token = req.headers["x-amzn-oidc-data"];
     if (!token || !state) throw new Unauthorized();
     const claims = await state.identity.verify(token);
     const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
     if (fromOurPool && !isCognitoSub(claims.sub)) throw new Unauthorized();
-    const groups = fromOurPool ? await accessTokenGroups(req.headers["x-amzn-oidc-accesstoken"], claims.sub, state.accessToken) : groupsFromTokenClaim(claims["cognito:groups"]);
-    return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "alb-oidc", groups, scopes: [], isAdmin: groups.includes(stack.adminGroup) };
+    const groups = fromOurPool ? await accessTokenGroups(req.headers["x-amzn-oidc-accesstoken"], claims.sub, state.accessToken) : groupsFromTokenClaim(claimAt(claims, s.groupsClaim ?? DEFAULT_GROUPS_CLAIM));
+    const groupsCount = fromOurPool || s.groupsClaim !== undefined;
+    return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "alb-oidc", groups, scopes: [], isAdmin: groupsCount && groups.includes(stack.adminGroup) };
   },
 };
 

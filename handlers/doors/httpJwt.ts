@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
-import { Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
+import { DEFAULT_GROUPS_CLAIM, Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
 import { SettingsOf, optional, settings } from "../settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
@@ -10,6 +10,11 @@ export const httpJwtSettings = settings({
   allowedClientIds,
   /** The scope that admin routes need. */
   adminScope: optional("ADMIN_SCOPE"),
+  /**
+   * An external issuer's groups claim (`groupsClaim`): its users are then admin by the admin group
+   * too. A top-level claim name only: the HTTP API passes claims to the integration flattened.
+   */
+  groupsClaim: optional("GROUPS_CLAIM"),
 });
 export type HttpJwtSettings = SettingsOf<typeof httpJwtSettings>;
 
@@ -41,9 +46,9 @@ export function fromJwt(event: APIGatewayProxyEventV2WithJWTAuthorizer, s: HttpJ
     iss: typeof claims.iss === "string" ? claims.iss : undefined,
     clientId: typeof claims.client_id === "string" ? claims.client_id : undefined,
     username: typeof claims.username === "string" ? claims.username : undefined,
-    groups: groupsFromHttpApiClaim(claims["cognito:groups"]),
+    groups: groupsFromHttpApiClaim(claims[s.groupsClaim ?? DEFAULT_GROUPS_CLAIM]),
     scopes: jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope),
-  }, "http-jwt", { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope });
+  }, "http-jwt", { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined });
   if (!principal) throw new Unauthorized();
   return principal;
 }

@@ -1,13 +1,15 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal, bearerPrincipal, groupsFromTokenClaim, parseScopes } from "../principal";
-import { SettingsOf, settings, text } from "../settings";
+import { SettingsOf, optional, settings, text } from "../settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
 
 export const lambdaAuthorizerSettings = settings({
   /** The scope that admin routes need (machines; users also need the admin group). */
   adminScope: text("ADMIN_SCOPE"),
+  /** An external issuer's groups claim (`groupsClaim`), read by the authorizer: its users are then admin by the admin group too. */
+  groupsClaim: optional("GROUPS_CLAIM"),
 });
 export type LambdaAuthorizerSettings = SettingsOf<typeof lambdaAuthorizerSettings>;
 
@@ -46,7 +48,7 @@ export function fromAuthorizerContext(event: APIGatewayProxyEvent, s: LambdaAuth
   const principal = bearerPrincipal(
     { sub, iss: str(ctx.iss), clientId: str(ctx.clientId), username: str(ctx.username), groups, scopes: parseScopes(ctx.scopes) },
     "lambda-authorizer",
-    { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope },
+    { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined },
   );
   if (!principal || principal.id !== ctx.principalId) throw new Unauthorized();
   return principal;

@@ -1,5 +1,6 @@
 /**
- * Fetches a signing key document (a JWKS, or an ALB's PEM) for aws-jwt-verify's caches, with
+ * Fetches a signing key document (a JWKS, an ALB's PEM, or the OpenID discovery document that
+ * names an issuer's JWKS: handlers/authorizer/discovery.ts) for aws-jwt-verify's caches, with
  * Node's fetch: http(s) alike (local mode serves keys on loopback), and a deadline well under the
  * function's timeout, so an identity endpoint that hangs costs a prompt 401, never a hung request.
  */

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { BearerIdentity, bearerPrincipal, groupsFromHttpApiClaim, groupsFromTokenClaim, isCognitoSub } from "../../handlers/principal";
+import { BearerIdentity, bearerPrincipal, claimAt, groupsClaimProblem, groupsFromHttpApiClaim, groupsFromTokenClaim, isCognitoSub } from "../../handlers/principal";
 
 const POOL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234";
 const SUB = "11111111-1111-4111-8111-111111111111";
@@ -46,5 +46,30 @@ describe("groups and subs as tokens and gateways carry them", () => {
   it("takes only UUIDs as Cognito subs", () => {
     assert.ok(isCognitoSub(SUB) && isCognitoSub("a11ce000-0000-4000-8000-00000000a11c"));
     assert.ok(!isCognitoSub("apikey:x") && !isCognitoSub("A11CE000-0000-4000-8000-00000000A11C") && !isCognitoSub(`${SUB}x`));
+  });
+});
+
+describe("an external issuer's groups claim (groupsClaim)", () => {
+  const OKTA = "https://dev-123456.okta.com/oauth2/default";
+  const external = (groups: string[], scopes: string[] = []) => user({ sub: "00u1b2c3d4", iss: OKTA, clientId: undefined, username: undefined, groups, scopes });
+
+  it("reads a claim by its whole name first (namespaced names hold dots), else by dotted path", () => {
+    const claims = { groups: ["a"], "https://example.com/roles": ["r"], realm_access: { roles: ["k"] }, deep: ["x"] };
+    assert.deepEqual(claimAt(claims, "groups"), ["a"]);
+    assert.deepEqual(claimAt(claims, "https://example.com/roles"), ["r"]);
+    assert.deepEqual(claimAt(claims, "realm_access.roles"), ["k"]);
+    assert.equal(claimAt(claims, "deep.roles"), undefined, "an array is not an object to descend into");
+    assert.equal(claimAt(claims, "constructor"), undefined, "never an inherited property");
+  });
+
+  it("refuses a name with a space or an empty segment", () => {
+    for (const ok of ["groups", "roles", "realm_access.roles", "https://example.com/roles", "cognito:groups"]) assert.equal(groupsClaimProblem(ok), undefined, ok);
+    for (const bad of ["", "my groups", "realm_access..roles", ".groups", "groups."]) assert.ok(groupsClaimProblem(bad), bad);
+  });
+
+  it("given externalGroups (the claim was named), then another issuer's user in the admin group is admin; without it, only the admin scope makes one", () => {
+    assert.equal(bearerPrincipal(external(["admins"]), "lambda-authorizer", { ...RULE, externalGroups: true })!.isAdmin, true);
+    assert.equal(bearerPrincipal(external(["admins"]), "lambda-authorizer", RULE)!.isAdmin, false);
+    assert.equal(bearerPrincipal(external([], ["notes/admin"]), "lambda-authorizer", RULE)!.isAdmin, true, "the admin scope rule stays");
   });
 });

@@ -18,6 +18,8 @@ export interface OidcProviderConfig {
   clientId: string;
   /** Read as a Pulumi secret; kept out of plain outputs. */
   clientSecret: pulumi.Input<string>;
+  /** The user-info claim holding the IdP's groups (`groupsClaim`); unset: cognito:groups, never admin by group. */
+  groupsClaim?: string;
 }
 
 export interface AlbOidcFrontDoorArgs {
@@ -190,7 +192,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     }
 
     const url = args.domainName ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`https://${this.dnsName}`;
-    const settings = pulumi.output({ albArn: this.loadBalancer.arn, issuer, clientId });
+    const settings = pulumi.output({ albArn: this.loadBalancer.arn, issuer, clientId, groupsClaim: args.idp?.groupsClaim });
     const clientConfig = record({
       signIn: "open the URL in a browser: the ALB redirects to the login page and keeps the session in a cookie",
       dnsName: this.dnsName,

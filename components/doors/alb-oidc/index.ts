@@ -1,4 +1,5 @@
 import { ConfigError } from "../../configReader";
+import { groupsClaimProblem } from "../../../handlers/principal";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, WAF_VARIANT } from "../restFacts";
 import { ALB_OIDC_DOOR_TYPE, AlbOidcCitation, AlbOidcFrontDoor, AlbOidcFrontDoorArgs, OidcProviderConfig } from "./component";
@@ -102,8 +103,15 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
 };
 
 function readOidc(config: Parameters<typeof albOidcDoor.argsFrom>[0]): OidcProviderConfig | undefined {
-  if (!config.together(OIDC_KEYS, "any notes-auth:oidc* key is set")) return undefined;
+  const groupsClaim = config.str("groupsClaim");
+  const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
+  if (badClaim) throw new ConfigError("groupsClaim", badClaim);
+  if (!config.together(OIDC_KEYS, "any notes-auth:oidc* key is set")) {
+    if (groupsClaim) throw new ConfigError("groupsClaim", "names an external IdP's groups claim: set the notes-auth:oidc* keys too (the stack's pool always uses cognito:groups)");
+    return undefined;
+  }
   return {
+    groupsClaim,
     issuer: config.url("oidcIssuer")!,
     authorizationEndpoint: config.url("oidcAuthorizationEndpoint")!,
     tokenEndpoint: config.url("oidcTokenEndpoint")!,

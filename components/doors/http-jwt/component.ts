@@ -22,7 +22,7 @@ export interface HttpJwtFrontDoorArgs {
   /** Behind a custom domain: the default execute-api endpoint is off. */
   disableExecuteApiEndpoint: boolean;
   /** An external OIDC issuer and its audiences instead of the stack's user pool. */
-  externalIssuer?: { issuer: string; audiences: string[] };
+  externalIssuer?: { issuer: string; audiences: string[]; groupsClaim?: string };
   /** A client-credentials app client for machines (needs the stack's pool); `admin` grants notes/admin. */
   machineClient?: { admin: boolean };
 }
@@ -135,7 +135,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     deps.backend.allowInvoke(`${name}-invoke`, "apigateway.amazonaws.com", pulumi.interpolate`${this.api.executionArn}/*/*`, child);
 
     const url = this.stage.invokeUrl;
-    const settings = pulumi.output({ allowedClientIds: this.audiences, adminScope: scopeName("admin") });
+    const settings = pulumi.output({ allowedClientIds: this.audiences, adminScope: scopeName("admin"), groupsClaim: args.externalIssuer?.groupsClaim });
     const scopes = Object.fromEntries(NOTES_SCOPES.map((s: NotesScope) => [s, scopeName(s)]));
     const clientConfig = record({
       signIn: users

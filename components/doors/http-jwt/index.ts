@@ -1,4 +1,5 @@
 import { ConfigError } from "../../configReader";
+import { groupsClaimProblem } from "../../../handlers/principal";
 import { gatewayCustomDomain } from "../../customDomain";
 import { DoorModule, minutes } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restFacts";
@@ -75,13 +76,17 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
       throw new ConfigError("m2mClient", "creates a Cognito client-credentials client, which needs the stack's own user pool: unset notes-auth:jwtIssuer, or register the machine client at your IdP");
     }
     if (m2mAdmin && !m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
+    const groupsClaim = config.str("groupsClaim");
+    const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
+    if (badClaim) throw new ConfigError("groupsClaim", badClaim);
+    if (groupsClaim && !issuer) throw new ConfigError("groupsClaim", "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses cognito:groups)");
     return {
       corsOrigins: stack.corsOrigins,
       throttle: { rateLimit: stack.throttleRateLimit, burstLimit: stack.throttleBurstLimit },
       logRetentionDays: stack.logRetentionDays,
       detailedMetrics: stack.detailedMetrics,
       disableExecuteApiEndpoint: gatewayCustomDomain(stack),
-      externalIssuer: issuer ? { issuer, audiences } : undefined,
+      externalIssuer: issuer ? { issuer, audiences, groupsClaim } : undefined,
       machineClient: m2mClient ? { admin: m2mAdmin } : undefined,
     };
   },

@@ -26,8 +26,12 @@ export interface PlanSpec {
 export interface LambdaAuthorizerFrontDoorArgs {
   /** The REST API's shared settings (CORS, throttling, logs, WAF). */
   rest: RestApiOptions;
-  /** An external OIDC issuer and its audiences instead of the stack's user pool. */
-  externalIssuer?: { issuer: string; audiences: string[] };
+  /**
+   * An external OIDC issuer and its audiences instead of the stack's user pool; its keys at
+   * `jwksUri` (default: the jwks_uri of its discovery document), its groups in `groupsClaim`
+   * (default: cognito:groups, and then no admin by group).
+   */
+  externalIssuer?: { issuer: string; audiences: string[]; jwksUri?: string; groupsClaim?: string };
   /** Which token of the stack's pool clients send: the ID or the access token. */
   tokenUse: "id" | "access";
   /** Seconds API Gateway caches the authorizer's answer per Authorization header; 0 turns caching off. */
@@ -91,6 +95,8 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
         issuer: iss,
         audiences: aud,
         tokenUse: args.externalIssuer ? "any" : args.tokenUse,
+        jwksUri: args.externalIssuer?.jwksUri,
+        groupsClaim: args.externalIssuer?.groupsClaim,
         adminGroup: args.adminGroup,
         adminScope: scopeName("admin"),
         cognitoIssuer: pool,
@@ -127,7 +133,7 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     }
 
     const url = this.rest.url;
-    const settings = pulumi.output({ adminScope: scopeName("admin") });
+    const settings = pulumi.output({ adminScope: scopeName("admin"), groupsClaim: args.externalIssuer?.groupsClaim });
     const clientConfig = record({
       signIn: args.externalIssuer
         ? "get a token from your IdP, then Authorization: Bearer <token>"

@@ -1,4 +1,5 @@
 import { ConfigError, ConfigReader, cognitoGroupNameProblem } from "../../configReader";
+import { groupsClaimProblem } from "../../../handlers/principal";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
@@ -110,8 +111,14 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     if ((issuer === undefined) !== (audiences.length === 0)) {
       throw new ConfigError(issuer ? "authorizerAudiences" : "authorizerIssuer", "must be set together with the other: an external issuer needs its audiences (notes-auth:authorizerIssuer and notes-auth:authorizerAudiences)");
     }
+    const jwksUri = config.url("authorizerJwksUri");
+    if (jwksUri && !issuer) throw new ConfigError("authorizerJwksUri", "is where an external issuer's keys are: set notes-auth:authorizerIssuer too (the stack's pool keys are found where Cognito documents them)");
+    const groupsClaim = config.str("groupsClaim");
+    const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
+    if (badClaim) throw new ConfigError("groupsClaim", badClaim);
+    if (groupsClaim && !issuer) throw new ConfigError("groupsClaim", "names an external issuer's groups claim: set notes-auth:authorizerIssuer too (the stack's pool always uses cognito:groups)");
     return {
-      externalIssuer: issuer ? { issuer, audiences } : undefined,
+      externalIssuer: issuer ? { issuer, audiences, jwksUri, groupsClaim } : undefined,
       tokenUse: config.oneOf("authorizerTokenUse", ["id", "access"] as const, "access"),
       cacheTtlSeconds: config.int("authorizerCacheTtl", 300, 0, 3600),
       plans: readPlans(config, stack.adminGroup),

@@ -110,7 +110,7 @@ describe("AlbOidcFrontDoor", function () {
           vpcId: "vpc-existing", subnetIds: ["subnet-1", "subnet-2"],
           oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
           oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
-          oidcClientId: "alb-client", oidcClientSecret: "s3cr3t-value",
+          oidcClientId: "alb-client", oidcClientSecret: "s3cr3t-value", groupsClaim: "groups",
         },
       });
       assert.equal(ext.error, undefined, ext.error);
@@ -133,9 +133,19 @@ describe("AlbOidcFrontDoor", function () {
     it("tells the user which redirect URI to register at their IdP", () => {
       assert.ok(ext.outputs.client.redirectUris.includes("https://notes.example.com/oauth2/idpresponse"));
     });
+    it("tells the handler the IdP's groups claim (groupsClaim), and the stack's pool run none", () => {
+      assert.equal(one(ext, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, "groups");
+      assert.equal(one(run, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, undefined);
+    });
     it("never puts the client secret in a plain output", () => {
       assert.ok(!JSON.stringify(ext.outputs).includes("s3cr3t-value"));
     });
+  });
+
+  it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
+    const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc", groupsClaim: "groups" } });
+    assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external IdP's groups claim/);
+    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
   });
 
   it("without a certificate, stops before any resource and names the key", async () => {

@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../../components/routes";
 import { StackRun, ofType, one, runMode } from "../../support/stack";
+import { doorConfig } from "../../../components/doors/registry";
+import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { headersNotAllowed, preflightRequestHeaders } from "../../../aws/cors";
 
 describe("HttpJwtFrontDoor", function () {
@@ -90,7 +92,7 @@ describe("HttpJwtFrontDoor", function () {
   describe("with an external issuer", () => {
     let ext: StackRun;
     before(async () => {
-      ext = await runMode("http-jwt", { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"] });
+      ext = await runMode("http-jwt", { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"], groupsClaim: "https://example.com/groups" });
     });
     it("creates no user pool and trusts the configured issuer and audience", () => {
       assert.equal(ofType(ext, "aws:cognito/userPool:UserPool").length, 0);
@@ -102,5 +104,15 @@ describe("HttpJwtFrontDoor", function () {
       assert.equal(env.ALLOWED_CLIENT_IDS, "notes-api");
       assert.equal(env.COGNITO_ISSUER, undefined);
     });
+    it("tells the handler the issuer's groups claim (groupsClaim), and the stack's pool run none", () => {
+      assert.equal(one(ext, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, "https://example.com/groups");
+      assert.equal(one(run, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, undefined);
+    });
+  });
+
+  it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
+    const bad = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { groupsClaim: "groups" }) });
+    assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external issuer's groups claim/);
+    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
   });
 });

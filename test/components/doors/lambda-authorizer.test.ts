@@ -76,6 +76,10 @@ describe("LambdaAuthorizerFrontDoor", function () {
     ["the admin group as a tier", { authorizerPlans: ["name=free,rate=1,burst=1,quota=1,period=DAY", "name=a,group=admins,rate=1,burst=1,quota=1,period=DAY"] }, /uses the admin group/],
     ["a quota without a known period", { authorizerPlans: ["name=free,rate=1,burst=1,quota=1,period=YEAR"] }, /period must be one of DAY, WEEK, MONTH/],
     ["an issuer without audiences", { authorizerIssuer: "https://login.example.com/" }, /notes-auth:authorizerAudiences must be set together/],
+    ["a key URL on plain http", { authorizerIssuer: "https://login.example.com/", authorizerAudiences: ["notes-api"], authorizerJwksUri: "http://login.example.com/keys" }, /authorizerJwksUri is "http:\/\/login.example.com\/keys": it must be an https:\/\/ URL/],
+    ["a key URL without an external issuer", { authorizerJwksUri: "https://login.example.com/keys" }, /authorizerJwksUri is where an external issuer's keys are/],
+    ["a groups claim for the stack's own pool", { groupsClaim: "groups" }, /groupsClaim names an external issuer's groups claim.*cognito:groups/],
+    ["a groups claim with a space or an empty segment", { authorizerIssuer: "https://login.example.com/", authorizerAudiences: ["notes-api"], groupsClaim: "realm_access..roles" }, /groupsClaim is "realm_access..roles": it must be a claim name or a dotted path/],
   ];
   for (const [what, extra, message] of refused) {
     it(`refuses ${what} before any resource, naming the key`, async () => {
@@ -91,5 +95,15 @@ describe("LambdaAuthorizerFrontDoor", function () {
     const env = one(ext, "aws:lambda/function:Function", "door-authorizer").inputs.environment.variables;
     const vars = env.value ?? env;
     assert.deepEqual([vars.AUTHORIZER_ISSUER, vars.AUTHORIZER_AUDIENCES, vars.AUTHORIZER_TOKEN_USE], ["https://login.example.com/", "notes-api", "any"]);
+    assert.deepEqual([vars.AUTHORIZER_JWKS_URI, vars.AUTHORIZER_GROUPS_CLAIM], [undefined, undefined], "keys by discovery; cognito:groups");
+  });
+
+  it("given authorizerJwksUri and groupsClaim with an external issuer, then the authorizer gets both and the notes function knows the groups claim", async () => {
+    const ext = await runMode("lambda-authorizer", { authorizerIssuer: "https://dev-123456.okta.com/oauth2/default", authorizerAudiences: ["api://default"], authorizerJwksUri: "https://dev-123456.okta.com/oauth2/default/v1/keys", groupsClaim: "groups" });
+    const env = one(ext, "aws:lambda/function:Function", "door-authorizer").inputs.environment.variables;
+    const vars = env.value ?? env;
+    assert.deepEqual([vars.AUTHORIZER_JWKS_URI, vars.AUTHORIZER_GROUPS_CLAIM], ["https://dev-123456.okta.com/oauth2/default/v1/keys", "groups"]);
+    const notes = ofType(ext, "aws:lambda/function:Function").find((f) => f.name !== "door-authorizer")!.inputs.environment.variables;
+    assert.equal((notes.value ?? notes).GROUPS_CLAIM, "groups", "the handler's lambda-authorizer settings");
   });
 });

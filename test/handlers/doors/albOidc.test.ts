@@ -164,13 +164,39 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
       assert.equal(p.isAdmin, false);
     });
 
-    it("with an external IdP, takes groups from its user-info claims and builds no pool verifier", async () => {
+    it("with an external IdP and no groupsClaim, takes groups from its user-info cognito:groups, never makes an admin of them, and builds no pool verifier", async () => {
       const env = envFor("alb-oidc", { ALB_ISSUER: "https://idp.example.com" });
       assert.equal(albOidcDoor.init!(env.door as any, env).accessToken, undefined);
       const external = createAlbVerifier({ albArn: ALB_ARN, issuer: "https://idp.example.com", clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
       const event = albEvent({ method: "GET", path: "/me" }, signAlbToken(key, { iss: "https://idp.example.com", sub: "ext-user", claims: { "cognito:groups": ["admins"] } }));
       const p = await principalOf(normalize(event), env, { identity: external });
-      assert.deepEqual({ id: p.id, isAdmin: p.isAdmin }, { id: "oidc:ext-user", isAdmin: true });
+      assert.deepEqual({ id: p.id, groups: p.groups, isAdmin: p.isAdmin }, { id: "oidc:ext-user", groups: ["admins"], isAdmin: false });
+    });
+  });
+
+  describe("groups, with an external IdP's groups claim (groupsClaim)", () => {
+    // Okta's user info carries `groups` when the app's groups claim is set; the ALB passes the
+    // user-info claims in x-amzn-oidc-data (listener-authenticate-users.html#user-claims-encoding).
+    const OKTA = "https://dev-123456.okta.com/oauth2/default";
+    const asOktaUser = async (env: Record<string, string>, claims: Record<string, unknown>) => {
+      const external = createAlbVerifier({ albArn: ALB_ARN, issuer: OKTA, clientId: ALB_CLIENT, fetcher: memoryKeyFetcher([key]) });
+      const event = albEvent({ method: "GET", path: "/me" }, signAlbToken(key, { iss: OKTA, sub: "00u1b2c3d4", claims }));
+      return principalOf(normalize(event), envFor("alb-oidc", { ALB_ISSUER: OKTA, ...env }), { identity: external });
+    };
+
+    it("given an Okta user with groups [admins] and groupsClaim=groups, then the user is admin", async () => {
+      const p = await asOktaUser({ GROUPS_CLAIM: "groups" }, { groups: ["admins", "Everyone"] });
+      assert.deepEqual({ id: p.id, groups: p.groups, isAdmin: p.isAdmin }, { id: "oidc:00u1b2c3d4", groups: ["admins", "Everyone"], isAdmin: true });
+    });
+
+    it("given the same user and no groupsClaim, then the user is not admin and has no groups", async () => {
+      const p = await asOktaUser({}, { groups: ["admins", "Everyone"] });
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: [], isAdmin: false });
+    });
+
+    it("reads a dotted path (Keycloak's realm_access.roles)", async () => {
+      const p = await asOktaUser({ GROUPS_CLAIM: "realm_access.roles" }, { realm_access: { roles: ["pro", "offline_access"] } });
+      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["pro", "offline_access"], isAdmin: false });
     });
   });
 });

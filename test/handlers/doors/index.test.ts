@@ -207,6 +207,15 @@ describe("handler: principal extraction (verified context only)", () => {
       const p = await who(httpEvent({ method: "GET", path: "/me" }, accessClaims("auth0|42", ["notes/read"], { iss: "https://login.example.com/", token_use: undefined, aud: "notes-api", client_id: undefined })), "http-jwt", { ALLOWED_CLIENT_IDS: "notes-api", COGNITO_ISSUER: "" });
       assert.equal(p.id, "oidc:auth0|42");
     });
+    it("given an external issuer's groups claim (groupsClaim=groups, GROUPS_CLAIM), then its users' groups come from it, flattened as the HTTP API passes arrays, and the admin group counts; without it, they do not", async () => {
+      // Okta-shaped access token: aud api://default, cid, groups; the HTTP API passes top-level claims only, arrays as "[a b]"
+      const okta = accessClaims("00u1b2c3d4", ["notes/read"], { iss: "https://dev-123456.okta.com/oauth2/default", token_use: undefined, aud: "api://default", client_id: undefined, cid: "0oa1b2c3d4", groups: "[admins pro]" });
+      const env = { ALLOWED_CLIENT_IDS: "api://default", COGNITO_ISSUER: "" };
+      const named = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", { ...env, GROUPS_CLAIM: "groups" });
+      assert.deepEqual({ id: named.id, groups: named.groups, isAdmin: named.isAdmin }, { id: "oidc:00u1b2c3d4", groups: ["admins", "pro"], isAdmin: true });
+      const unnamed = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", env);
+      assert.deepEqual({ groups: unnamed.groups, isAdmin: unnamed.isAdmin }, { groups: [], isAdmin: false });
+    });
   });
 
   describe("the door decides which context counts", () => {
