@@ -70,7 +70,7 @@ export interface FakeEngine {
   close(): Promise<void>;
 }
 
-type Callback = (err: unknown, res?: unknown) => void;
+type Callback = (err: any, res?: unknown) => void;
 const fail = (callback: Callback, err: unknown) => callback(Object.assign(new Error(String((err as Error)?.message ?? err)), { code: grpc.status.UNKNOWN }));
 
 /**
