@@ -210,7 +210,11 @@ function typescriptEnv(options: Record<string, unknown>): Record<string, string>
   return env;
 }
 
-/** The engine's own environment, without what this test runner added for itself (ts-node's and mocha's settings). */
+/**
+ * The engine passes its own environment on (os.Environ()); this runner's, without ts-node's settings,
+ * NODE_OPTIONS and any PULUMI_* of the developer's shell (PULUMI_NODEJS_TRANSPILE_ONLY, say), so the
+ * children see the CLI's defaults.
+ */
 function cliEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS") env[k] = v;
