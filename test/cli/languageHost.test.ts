@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as os from "os";
 import { readStackFile, runStack } from "../../offline/runStack";
 import { FakeEngine, Finished, engineConfig, runProgram, startEngine } from "./engine";
 
@@ -15,14 +16,17 @@ describe("the program under the Pulumi CLI's language host", function () {
   this.timeout(120_000);
   const stack = "dev";
   const stackConfig = readStackFile(stack);
+  // Values the stack file holds encrypted (`secure:`) reach the program as secrets, under the CLI and under mocks alike.
+  const secretKeys = Object.keys(stackConfig).filter((k) => stackConfig[k] === "<secure>").map((k) => (k.includes(":") ? k : `notes-auth:${k}`));
   let engine: FakeEngine;
   let run: Finished;
 
   before(async () => {
     // given the dev stack's config (the cognito door), with the project's defaults merged in as the engine does
     engine = await startEngine("notes-auth", stack);
-    // when cmd/run is started as `pulumi up` starts it
-    run = await runProgram(engine, { organization: "organization", project: "notes-auth", stack, config: engineConfig(stackConfig), secretKeys: [], parallel: 16 });
+    // when cmd/run is started as `pulumi up` starts it (--parallel: the CLI's default, 4 per CPU,
+    // pkg/cmd/pulumi/operations/up.go `defaultParallel`)
+    run = await runProgram(engine, { organization: "organization", project: "notes-auth", stack, config: engineConfig(stackConfig), secretKeys, parallel: os.cpus().length * 4 });
   });
   after(async () => engine?.close());
 
@@ -34,7 +38,7 @@ describe("the program under the Pulumi CLI's language host", function () {
 
   it("registers the stack, then exactly the resources it registers under mocks: same types, names, parents, options and dependencies", async () => {
     // given the same stack and config run in-process under the recording mocks (offline/runStack.ts)
-    const mocked = await runStack({ stack, config: stackConfig });
+    const mocked = await runStack({ stack, config: stackConfig, ...(secretKeys.length ? { secretKeys } : {}) });
     assert.equal(mocked.error, undefined, mocked.error);
     // URNs differ by construction (the mock monitor qualifies a type by its parent's last type only,
     // the engine by the whole chain), so resources are named by type and name, parents and dependencies too.
