@@ -91,7 +91,8 @@ async function plainAssets(value: any): Promise<any> {
   return value;
 }
 
-function mockCall(token: string, inputs: any): Record<string, any> {
+/** The answers of the invokes the program makes (the same under mocks and under the CLI spec's engine). */
+export function mockCall(token: string, inputs: any): Record<string, any> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
