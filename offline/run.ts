@@ -11,10 +11,37 @@ import type { RunRequest, StackRun } from "./runStack";
 
 const ROOT = path.join(__dirname, "..");
 
+/**
+ * The project's modules are loaded afresh on every run, but their source does not change within
+ * a worker's life: ts-node's transpile of a file is kept, keyed by its name and source, so a run
+ * pays for executing the program, not for compiling it again.
+ */
+function keepTranspiledSource(): void {
+  const service = (process as any)[Symbol.for("ts-node.register.instance")];
+  if (!service || service.__keepsTranspiled) return;
+  const compile = service.compile.bind(service);
+  const done = new Map<string, string>();
+  service.compile = (code: string, fileName: string, lineOffset?: number) => {
+    const key = `${fileName}\0${code}`;
+    let js = done.get(key);
+    if (js === undefined) done.set(key, (js = compile(code, fileName, lineOffset)));
+    return js;
+  };
+  service.__keepsTranspiled = true;
+}
+keepTranspiledSource();
+
+/**
+ * Modules kept across runs: this worker, its mocks, and the Lambda bundler, whose bundles depend
+ * only on handlers/ sources that do not change within a worker's life (esbuild runs once per
+ * entry, not once per program run).
+ */
+const KEPT = new Set([__filename, path.join(__dirname, "mocks.ts"), path.join(ROOT, "components", "backend", "bundle.ts")]);
+
 /** Forgets the project's own modules (not node_modules), so the next require runs the program anew. */
 function forgetProjectModules(): void {
   for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(ROOT + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`) && id !== __filename && !id.endsWith(`${path.sep}offline${path.sep}mocks.ts`)) delete require.cache[id];
+    if (id.startsWith(ROOT + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`) && !KEPT.has(id)) delete require.cache[id];
   }
 }
 
