@@ -54,6 +54,24 @@ export function checkMachinePrincipals(principals: string[], condition: MachineR
   if (principals.length > q.rolesPerAccount) {
     throw new ConfigError("machineRolePrincipals", `lists ${principals.length} principals: each gets its own role, and an account holds ${q.rolesPerAccount} roles by default (IAM quotas; the account's other roles count too)`);
   }
+  // One machine, one principal: IAM names are unique without regard to case, so two entries
+  // that differ only in case are one role or user; and a role trusting an account's root may be
+  // assumed by every principal of that account that its own policies allow, so a root beside
+  // another entry of its account would let that machine act as both.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (names), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+  const seen = new Map<string, string>();
+  for (const p of principals) {
+    const earlier = seen.get(p.toLowerCase());
+    if (earlier !== undefined) throw new ConfigError("machineRolePrincipals", `has "${earlier}" and "${p}": IAM names are case-insensitive, so they are one principal`);
+    seen.set(p.toLowerCase(), p);
+  }
+  for (const root of principals.filter((p) => p.endsWith(":root"))) {
+    const account = root.split(":")[4];
+    const other = principals.find((p) => p !== root && p.split(":")[4] === account);
+    if (other !== undefined) {
+      throw new ConfigError("machineRolePrincipals", `has "${root}" and "${other}": a role that trusts an account's root may be assumed by any principal of that account its own policies allow, so "${other}" could act as both machines; list either the root or that account's roles and users`);
+    }
+  }
   for (const p of principals) {
     const m = /:(?:role|user)(\/.*\/|\/)([^/]+)$/.exec(p);
     if (m && m[2].length > q.nameChars) throw new ConfigError("machineRolePrincipals", `has "${p}": IAM role and user names are at most ${q.nameChars} characters`);

@@ -192,6 +192,14 @@ describe("IamFrontDoor", function () {
         assert.match(await refusal([bad]), /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/, bad);
       }
     });
+    it("given an account's root beside a role of the same account, then it is refused (the role could assume the root's machine role too); roots of other accounts are accepted", async () => {
+      assert.match(await refusal(["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reporting"]), /notes-auth:machineRolePrincipals has "arn:aws:iam::210987654321:root" and "arn:aws:iam::210987654321:role\/reporting": a role that trusts an account's root/);
+      const ok = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" }) });
+      assert.equal(ok.error, undefined);
+    });
+    it("given two entries that differ only in case, then it is refused (IAM names are case-insensitive: one principal)", async () => {
+      assert.match(await refusal(["arn:aws:iam::210987654321:role/Reporting", "arn:aws:iam::210987654321:role/reporting"]), /notes-auth:machineRolePrincipals has .*case-insensitive, so they are one principal/);
+    });
     it("given a long but valid principal with a short external id, then it is accepted", async () => {
       const ok = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [`arn:aws:iam::210987654321:role/${"team/".repeat(100)}reporting`], machineRoleExternalId: "notes-reporting-7f3a" }) });
       assert.equal(ok.error, undefined);
