@@ -5,7 +5,7 @@ import type { KeyFetcher } from "../http/keyFetcher";
  * AWS documents at `<issuer>/.well-known/jwks.json`: no discovery round trip on a cold start.
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
  */
-const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/[\w-]+$/;
+export const COGNITO_ISSUER = /^https:\/\/cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/[\w-]+$/;
 
 /**
  * OpenID Connect Discovery 1.0 §4.1: the configuration is at the issuer with any terminating `/`

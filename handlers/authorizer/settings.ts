@@ -17,7 +17,7 @@ export const authorizerSettings = settings({
   issuer: text("AUTHORIZER_ISSUER"),
   /** Where its signing keys are (`authorizerJwksUri`); unset: Cognito's documented place, or the issuer's discovery document's jwks_uri (discovery.ts). */
   jwksUri: optional("AUTHORIZER_JWKS_URI"),
-  /** An external issuer's groups claim (`groupsClaim`, a name or dotted path); unset: cognito:groups, and no admin by group for its users. */
+  /** An external issuer's groups claim (`groupsClaim`, a name or dotted path); unset: an external issuer's users have no groups (no tier by group, no admin by group). */
   groupsClaim: optional("AUTHORIZER_GROUPS_CLAIM"),
   /** App client ids (Cognito: `aud` of ID tokens, `client_id` of access tokens) or audiences. */
   audiences: list("AUTHORIZER_AUDIENCES", { nonEmpty: true }),

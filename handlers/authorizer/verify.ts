@@ -5,7 +5,7 @@ import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { BearerIdentity, DEFAULT_GROUPS_CLAIM, claimAt, groupsFromTokenClaim, parseScopes } from "../principal";
 import type { AuthorizerSettings } from "./settings";
 import { TokenRefused } from "./faults";
-import { jwksUriOf } from "./discovery";
+import { COGNITO_ISSUER, jwksUriOf } from "./discovery";
 
 /** Verifies a bearer token; resolves to the caller's identity, rejects on anything wrong. */
 export type TokenVerifier = (token: string) => Promise<BearerIdentity>;
@@ -31,7 +31,12 @@ export function issuedFor(payload: Record<string, unknown>, audiences: readonly 
  * documented place, or the issuer's OpenID discovery document), with the same fetcher and deadline
  * as the keys; a failed look-up is tried again by the next token, never remembered.
  */
-export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse" | "groupsClaim">, fetcher: KeyFetcher = keyFetcher()): TokenVerifier {
+export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse" | "groupsClaim" | "cognitoIssuer">, fetcher: KeyFetcher = keyFetcher()): TokenVerifier {
+  // Where groups come from: the claim the stack names for an external issuer (groupsClaim); a
+  // Cognito pool's own `cognito:groups` (the stack's pool, or any pool by AWS's issuer form);
+  // else nowhere: an external issuer's `cognito:groups` is a claim like any other, and must not
+  // put its users on a tier (or in a group) until the stack says which claim means groups.
+  const groupsClaim = s.groupsClaim ?? (s.issuer === s.cognitoIssuer || COGNITO_ISSUER.test(s.issuer) ? DEFAULT_GROUPS_CLAIM : undefined);
   const jwksCache = new SimpleJwksCache({ fetcher });
   const create = (jwksUri: string) => JwtVerifier.create(
     {
@@ -58,7 +63,7 @@ export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwks
       iss: typeof p.iss === "string" ? p.iss : undefined,
       clientId: typeof p.client_id === "string" ? p.client_id : undefined,
       username: typeof p.username === "string" ? p.username : typeof p["cognito:username"] === "string" ? (p["cognito:username"] as string) : undefined,
-      groups: groupsFromTokenClaim(claimAt(p, s.groupsClaim ?? DEFAULT_GROUPS_CLAIM)),
+      groups: groupsClaim === undefined ? [] : groupsFromTokenClaim(claimAt(p, groupsClaim)),
       // OAuth's `scope` (RFC 9068, Cognito, Keycloak); Okta and Entra ID name it `scp`.
       scopes: parseScopes(p.scope ?? p.scp),
     };

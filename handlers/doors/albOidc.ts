@@ -49,7 +49,7 @@ export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
   init: (s, stack) => ({
     identity: createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId, keyEndpoint: s.keyEndpoint }),
     ...(stack.cognitoIssuer !== undefined && s.issuer === stack.cognitoIssuer
-      ? { accessToken: createTokenVerifier({ issuer: stack.cognitoIssuer, audiences: [s.clientId], tokenUse: "access" }) }
+      ? { accessToken: createTokenVerifier({ issuer: stack.cognitoIssuer, cognitoIssuer: stack.cognitoIssuer, audiences: [s.clientId], tokenUse: "access" }) }
       : {}),
   }),
   async principal(req, s, stack, state) {

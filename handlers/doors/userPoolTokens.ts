@@ -33,7 +33,7 @@ export interface UserPoolState {
 export function userPoolState(stack: StackEnv, clientIds: string[], opts: { fetcher?: KeyFetcher; log?: Log } = {}): UserPoolState {
   const log = opts.log ?? consoleLog;
   if (stack.cognitoIssuer === undefined || clientIds.length === 0) return { log };
-  return { log, idTokens: createTokenVerifier({ issuer: stack.cognitoIssuer, audiences: clientIds, tokenUse: "id" }, opts.fetcher) };
+  return { log, idTokens: createTokenVerifier({ issuer: stack.cognitoIssuer, cognitoIssuer: stack.cognitoIssuer, audiences: clientIds, tokenUse: "id" }, opts.fetcher) };
 }
 
 /**

@@ -171,10 +171,13 @@ describe("the authorizer's token verifier with external IdPs (keys found by Open
       assert.equal(res.usageIdentifierKey, "free-key");
     });
 
-    it("given no groupsClaim, an external token's cognito:groups never makes an admin (only its admin scope does)", async () => {
+    it("given no groupsClaim, an external token's cognito:groups never makes an admin nor picks a tier (only its admin scope does make one)", async () => {
       const okta = IDPS[1];
       const authorize = authorizerFor(okta);
       assert.ok(!isAdmin(await authorize(event(await sign({ ...okta.token([]), "cognito:groups": ["admins"] })))));
+      const claimed = await authorize(event(await sign({ ...okta.token([]), "cognito:groups": ["pro"] })));
+      assert.equal(claimed.usageIdentifierKey, "free-key", "a foreign issuer's cognito:groups is no group");
+      assert.deepEqual(JSON.parse(String(claimed.context.groups)), []);
       assert.ok(isAdmin(await authorize(event(await sign({ ...okta.token([]), scp: ["notes/admin"] })))), "Okta's scp carries the admin scope");
     });
   });
