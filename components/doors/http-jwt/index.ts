@@ -80,6 +80,12 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
     if (badClaim) throw new ConfigError("groupsClaim", badClaim);
     if (groupsClaim && !issuer) throw new ConfigError("groupsClaim", "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses cognito:groups)");
+    // The JWT authorizer hands the integration top-level claims only, flattened to strings, so a
+    // nested path (realm_access.roles) would silently read nothing; a namespaced name (a URL) is one claim.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+    if (groupsClaim && groupsClaim.includes(".") && !/^https?:\/\//.test(groupsClaim)) {
+      throw new ConfigError("groupsClaim", `is "${groupsClaim}", a nested path: at http-jwt the HTTP API passes the function top-level claims only, so name a top-level claim (groups, roles, or a namespaced one such as https://example.com/groups)`);
+    }
     return {
       corsOrigins: stack.corsOrigins,
       throttle: { rateLimit: stack.throttleRateLimit, burstLimit: stack.throttleBurstLimit },
