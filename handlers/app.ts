@@ -1,5 +1,5 @@
 import { HandlerEnv } from "./env";
-import { AnyEvent, AnyResult, normalize, requireJsonBody, respond } from "./http/request";
+import { AnyEvent, AnyResult, normalize, repeatedCredentialEntry, requireJsonBody, respond } from "./http/request";
 import { AmbiguousCredentials, errorResponse } from "./http/errors";
 import { consoleLog } from "./log";
 import { DoorState, principalOf } from "./doors";
@@ -33,8 +33,7 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
     } catch (err) {
       const res = errorResponse(err);
       if (err instanceof AmbiguousCredentials) {
-        // Which header was repeated, never its values (they are credentials).
-        (d?.log ?? consoleLog)({ level: "warn", message: "refused: a credential header is repeated", header: err.header, status: res.status });
+        (d?.log ?? consoleLog)(repeatedCredentialEntry(err));
       }
       if (res.status >= 500) {
         // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why storage was unavailable).

@@ -4,6 +4,9 @@ import { AuthorizerPolicy, callerPolicy } from "./policy";
 import type { AuthorizerPlan, AuthorizerSettings } from "./settings";
 import type { TokenVerifier } from "./verify";
 import { faultLine, isVerificationFault } from "./faults";
+import { refuseRepeatedCredentials, repeatedCredentialEntry } from "../http/request";
+import { AmbiguousCredentials } from "../http/errors";
+import { consoleLog } from "../log";
 
 /** What a REST Lambda authorizer answers. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html */
 export interface AuthorizerResult {
@@ -63,6 +66,14 @@ export function verifiedExpiry(token: string): number | undefined {
  */
 export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
+    try {
+      // A repeated credential header is refused here too, with the handler's log line: behind this
+      // door the request never reaches the handler (API Gateway answers the authorizer's 401).
+      refuseRepeatedCredentials("rest-v1", event.headers, event.multiValueHeaders);
+    } catch (err) {
+      if (err instanceof AmbiguousCredentials) consoleLog(repeatedCredentialEntry(err));
+      throw new Error(UNAUTHORIZED);
+    }
     const token = bearerToken(event.headers, event.multiValueHeaders);
     if (!token) throw new Error(UNAUTHORIZED);
     let identity;

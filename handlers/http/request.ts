@@ -77,6 +77,9 @@ function decodeBody(body: string | null | undefined, base64: boolean): string | 
 /** The headers that carry a credential: a request may hold each at most once. */
 export const CREDENTIAL_HEADERS = ["authorization", "x-api-key"] as const;
 
+/** The log line of a request refused for a repeated credential header: which header, never its values (they are credentials). */
+export const repeatedCredentialEntry = (err: AmbiguousCredentials) => ({ level: "warn" as const, message: "refused: a credential header is repeated", header: err.header, status: err.status });
+
 /** One SigV4 Authorization header: its own commas separate its fields, not two headers. */
 const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeaders=[^,\s]+, ?Signature=[0-9a-f]+$/;
 
@@ -91,7 +94,7 @@ const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeader
  * An ALB target group without multi-value headers passes one value per name, so nothing is left to
  * compare there (the alb-oidc door's caller is the ALB-signed x-amzn-oidc-data, which the ALB sets itself).
  */
-function refuseRepeatedCredentials(shape: EventShape, single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): void {
+export function refuseRepeatedCredentials(shape: EventShape, single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): void {
   for (const name of CREDENTIAL_HEADERS) {
     if (shape === "http-v2") {
       const value = Object.entries(single ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];

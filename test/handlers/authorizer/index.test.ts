@@ -84,9 +84,19 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     assert.equal((await authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { authorization: `Bearer ${token}` } } as any)).principalId, ALICE);
   });
 
-  it("given two Authorization headers, then 401, whichever one the gateway put in headers", async () => {
+  it("given two Authorization headers, then 401, whichever one the gateway put in headers, and a warn line naming the header, never its values (the request never reaches the handler's own log)", async () => {
     const token = access();
-    await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` }, multiValueHeaders: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] } } as any));
+    const lines: string[] = [];
+    const original = console.warn;
+    console.warn = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+    try {
+      await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` }, multiValueHeaders: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] } } as any));
+    } finally {
+      console.warn = original;
+    }
+    assert.equal(lines.length, 1);
+    assert.deepEqual(JSON.parse(lines[0]), { level: "warn", message: "refused: a credential header is repeated", header: "authorization", status: 401 });
+    assert.ok(!lines[0].includes(token));
   });
 
   const refused: [string, () => string | undefined][] = [
