@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as z from "zod";
+import * as v from "valibot";
 
 /** A test user of the local user pool (local/users.json). */
 export interface SeedUser {
@@ -15,26 +15,31 @@ export interface SeedUser {
   groups: string[];
 }
 
-const seedFile = z.object({
-  users: z.array(z.object({
-    username: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    email: z.email(),
-    password: z.string().min(1),
-    sub: z.uuid(),
-    groups: z.array(z.string()),
-  }).strict()).min(1),
+const seedFile = v.object({
+  users: v.pipe(
+    v.array(
+      v.strictObject({
+        username: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]*$/)),
+        email: v.pipe(v.string(), v.email()),
+        password: v.pipe(v.string(), v.minLength(1)),
+        sub: v.pipe(v.string(), v.uuid()),
+        groups: v.array(v.string()),
+      }),
+    ),
+    v.minLength(1),
+  ),
 });
 
 export const USERS_FILE = path.join(__dirname, "users.json");
 
 /** The committed test users; a malformed file names the field. */
 export function loadUsers(file: string = USERS_FILE): SeedUser[] {
-  const parsed = seedFile.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  const parsed = v.safeParse(seedFile, JSON.parse(fs.readFileSync(file, "utf8")));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${path.basename(file)}: ${issue.path.join(".")}: ${issue.message}`);
+    const issue = parsed.issues[0];
+    throw new Error(`${path.basename(file)}: ${v.getDotPath(issue) ?? ""}: ${issue.message}`);
   }
-  return parsed.data.users;
+  return parsed.output.users;
 }
 
 /** A user pool's `passwordPolicy` as the program records it. */
