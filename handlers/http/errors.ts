@@ -1,7 +1,8 @@
 /** Typed errors, each mapped to one status code. Messages are safe to show a client. */
 export class HttpError extends Error {
-  constructor(public readonly status: number, message: string, public readonly headers: Record<string, string> = {}) {
-    super(message);
+  /** `options.cause`: what went wrong underneath (logged, never shown to the client), as Powertools' errors take it. */
+  constructor(public readonly status: number, message: string, public readonly headers: Record<string, string> = {}, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -44,7 +45,7 @@ export class UnsupportedMediaType extends HttpError {
 
 /** Storage did not answer in time (or kept failing): nothing was changed that the client was not told of; try again. */
 export class ServiceUnavailable extends HttpError {
-  constructor(message = "storage is not answering; try again", retryAfterSeconds = 1) { super(503, message, { "Retry-After": String(retryAfterSeconds) }); }
+  constructor(message = "storage is not answering; try again", retryAfterSeconds = 1, options?: ErrorOptions) { super(503, message, { "Retry-After": String(retryAfterSeconds) }, options); }
 }
 
 /** A response for any thrown value: typed errors keep their status; anything else is a bare 500. */

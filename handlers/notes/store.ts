@@ -237,7 +237,7 @@ export class DynamoNotesStore implements NotesStore {
     try {
       return await this.db.call<T>(operation, input, deadline);
     } catch (err) {
-      if (err instanceof ServiceUnreachable) throw Object.assign(new ServiceUnavailable(), { cause: err });
+      if (err instanceof ServiceUnreachable) throw new ServiceUnavailable(undefined, undefined, { cause: err });
       if (err instanceof AwsServiceError && err.type === "ValidationException" && ITEM_TOO_LARGE.test(err.message)) {
         throw new PayloadTooLarge("the note would exceed DynamoDB's 400 KB item size limit");
       }
