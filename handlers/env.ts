@@ -1,9 +1,9 @@
 import { AUTH_MODES, AuthMode } from "./authModes";
-import { ConfigurationError, SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
+import { EnvironmentError, SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
 import { HANDLER_DOORS, DoorSettings } from "./doors";
 import type { HandlerDoor } from "./doors/door";
 
-export { ConfigurationError };
+export { EnvironmentError };
 
 /** The largest attachment a presigned upload may carry, in bytes (10 MiB). */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -41,7 +41,7 @@ export interface HandlerEnv extends SettingsOf<typeof backendSettings>, StackEnv
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HandlerEnv {
   const stack = stackSettings.decode(env);
   if (!(AUTH_MODES as readonly string[]).includes(stack.authMode)) {
-    throw new ConfigurationError(`AUTH_MODE "${stack.authMode}" is not one of ${AUTH_MODES.join(", ")}`);
+    throw new EnvironmentError(`AUTH_MODE "${stack.authMode}" is not one of ${AUTH_MODES.join(", ")}`);
   }
   const common = { ...backendSettings.decode(env), ...stack, authMode: stack.authMode as AuthMode, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1" };
   const door = HANDLER_DOORS[common.authMode] as HandlerDoor<DoorSettings<AuthMode>, unknown>;

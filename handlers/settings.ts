@@ -7,11 +7,15 @@
  * Import-free, so both the program and the Lambda bundle can use it.
  */
 
-/** A setting the handler cannot work without is missing or malformed. */
-export class ConfigurationError extends Error {
+/**
+ * A setting the function cannot work without is missing or malformed in its environment (the
+ * stack's own config errors are components/configReader.ts's ConfigError: a distinct name for a
+ * distinct moment, deploy time against run time).
+ */
+export class EnvironmentError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ConfigurationError";
+    this.name = "EnvironmentError";
   }
 }
 
@@ -52,7 +56,7 @@ export interface SettingsCodec<S> {
   readonly fields: Readonly<Record<string, Field>>;
   /** The environment variables for these settings (what the program writes). */
   encode(settings: S): Record<string, string>;
-  /** The settings from the environment; a missing or malformed variable is a ConfigurationError naming it. */
+  /** The settings from the environment; a missing or malformed variable is a EnvironmentError naming it. */
   decode(env: Record<string, string | undefined>): S;
 }
 
@@ -95,7 +99,7 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
         const raw = env[field.env];
         switch (field.kind) {
           case "text":
-            if (!raw) throw new ConfigurationError(`environment variable ${field.env} is not set`);
+            if (!raw) throw new EnvironmentError(`environment variable ${field.env} is not set`);
             out[name] = raw;
             break;
           case "optional":
@@ -103,15 +107,15 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
             break;
           case "list":
             out[name] = splitList(raw);
-            if (field.nonEmpty && (out[name] as string[]).length === 0) throw new ConfigurationError(`${field.env} is not set`);
+            if (field.nonEmpty && (out[name] as string[]).length === 0) throw new EnvironmentError(`${field.env} is not set`);
             break;
           case "flag":
-            if (raw !== undefined && raw !== "" && raw !== "true" && raw !== "false") throw new ConfigurationError(`${field.env} must be true or false`);
+            if (raw !== undefined && raw !== "" && raw !== "true" && raw !== "false") throw new EnvironmentError(`${field.env} must be true or false`);
             out[name] = raw === "true";
             break;
           case "number": {
             const n = raw === undefined || raw === "" ? field.fallback : Number(raw);
-            if (!Number.isInteger(n) || n <= 0) throw new ConfigurationError(`${field.env} must be a positive integer`);
+            if (!Number.isInteger(n) || n <= 0) throw new EnvironmentError(`${field.env} must be a positive integer`);
             out[name] = n;
             break;
           }

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { ConfigurationError, SettingsOf, flag, list, settings } from "../settings";
+import { EnvironmentError, SettingsOf, flag, list, settings } from "../settings";
 import type { HandlerDoor } from "./door";
 import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 
@@ -27,7 +27,7 @@ export const apiKeyDoor: HandlerDoor<ApiKeySettings, UserPoolState | undefined> 
   shape: "rest-v1",
   settings: apiKeySettings,
   validate(s) {
-    if (s.userTokens && s.allowedClientIds.length === 0) throw new ConfigurationError(`${allowedClientIds.env} is not set`);
+    if (s.userTokens && s.allowedClientIds.length === 0) throw new EnvironmentError(`${allowedClientIds.env} is not set`);
   },
   init: (s, stack) => (s.userTokens ? userPoolState(stack, s.allowedClientIds) : undefined),
   principal: (req, s, stack, state) => (s.userTokens ? fromUserPoolClaims(req, s.allowedClientIds, stack, state) : fromApiKey(req.event as APIGatewayProxyEvent, s.adminApiKeyIds)),

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { ConfigurationError, SettingsOf, settings, text } from "../settings";
+import { EnvironmentError, SettingsOf, settings, text } from "../settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
 
@@ -57,7 +57,7 @@ export const iamDoor: HandlerDoor<IamSettings> = {
   shape: "rest-v1",
   settings: iamSettings,
   validate(_s, stack) {
-    if (!stack.userPoolId) throw new ConfigurationError("environment variable USER_POOL_ID is not set");
+    if (!stack.userPoolId) throw new EnvironmentError("environment variable USER_POOL_ID is not set");
   },
   principal: (req, s, stack) => fromIam(req.event as APIGatewayProxyEvent, s, stack),
 };
