@@ -5,7 +5,7 @@
  * recorded resources. Ctrl-C stops everything.
  */
 import * as path from "path";
-import { DEFAULT_DATA_DIR, LocalArgs, parseLocalArgs, runCli, runningOutputs } from "./cli";
+import { DEFAULT_DATA_DIR, LocalArgs, LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./cli";
 import { authorization, credentialOf } from "./doorClient";
 import { NotEmulatedYet } from "./gateways";
 import { LocalOutputs, startLocalStack } from "./localStack";
@@ -139,8 +139,15 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
   ].join("\n");
 }
 
-async function main(): Promise<number> {
-  const args: LocalArgs = parseLocalArgs(process.argv.slice(2), ["door", "stack", "set", "port", "data-dir"]);
+/** `npm start`'s flags (its `--help` is made from them). */
+export const START_COMMAND: LocalCommand = {
+  name: "npm start",
+  summary: "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 until Ctrl-C.",
+  flags: ["door", "stack", "set", "port", "data-dir"],
+};
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args: LocalArgs = parseLocalArgs(argv, START_COMMAND);
   const running = runningOutputs(args.dataDir);
   if (running) {
     process.stderr.write(`A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`);

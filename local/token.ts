@@ -6,12 +6,19 @@
  * lines for `eval`; at `alb-oidc`, the load balancer's session cookie after signing in through
  * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
  */
-import { parseLocalArgs, runCli, runningOutputs } from "./cli";
+import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./cli";
 import { ContractContext } from "./contract/checks";
 import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "./doorClient";
 
-async function main(): Promise<number> {
-  const args = parseLocalArgs(process.argv.slice(2), ["user", "door", "client", "scope", "data-dir"]);
+/** `npm run token`'s flags (its `--help` is made from them). */
+export const TOKEN_COMMAND: LocalCommand = {
+  name: "npm run token",
+  summary: "Prints what the running local door takes from a user (a token, credentials or a session cookie), got through the real flows.",
+  flags: ["user", "door", "client", "scope", "data-dir"],
+};
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseLocalArgs(argv, TOKEN_COMMAND);
   const outputs = runningOutputs(args.dataDir);
   if (!outputs) throw new Error(`no local stack is running from ${args.dataDir}: start one with npm start`);
   const mode = outputs.authMode;

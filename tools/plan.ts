@@ -9,6 +9,7 @@ import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
 import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policies";
 import { projectConfigRefusal } from "../components/pulumiConfig";
+import { CommandSpec, cliFailure, parseCommandLine } from "../offline/cliArgs";
 
 export interface PlanArgs {
   stack: string;
@@ -16,24 +17,29 @@ export interface PlanArgs {
   overrides: Record<string, unknown>;
 }
 
+/** `npm run plan`'s flags (its `--help` is made from them). */
+export const PLAN_COMMAND: CommandSpec = {
+  name: "npm run plan",
+  summary: "Runs index.ts under mocks with Pulumi.<stack>.yaml and prints what pulumi up would create, and the policy pack's findings.",
+  flags: {
+    stack: { type: "string", value: "<name>", default: "dev", description: "the stack whose Pulumi.<stack>.yaml is read" },
+    set: { type: "string", value: "key=value", multiple: true, description: "override a config key (a JSON value, or a plain string)" },
+  },
+};
+
 export function parseArgs(argv: string[]): PlanArgs {
-  let stack = "dev";
+  const { values } = parseCommandLine(PLAN_COMMAND, argv);
+  const stack = values.stack as string;
   const overrides: Record<string, unknown> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--stack" && argv[i + 1]) stack = argv[++i];
-    else if (a.startsWith("--stack=")) stack = a.slice("--stack=".length);
-    else if (a === "--set" && argv[i + 1]) {
-      const kv = argv[++i];
-      const eq = kv.indexOf("=");
-      if (eq <= 0) throw new Error(`--set "${kv}" must be key=value, e.g. --set authMode=http-jwt`);
-      const raw = kv.slice(eq + 1);
-      let value: unknown = raw;
-      if (/^[[{]/.test(raw)) {
-        try { value = JSON.parse(raw); } catch { throw new Error(`--set ${kv.slice(0, eq)}: ${raw} is not valid JSON`); }
-      }
-      overrides[kv.slice(0, eq).replace(/^notes-auth:/, "")] = value;
-    } else throw new Error(`unknown argument ${a}: use --stack <name> and --set key=value`);
+  for (const kv of (values.set as string[] | undefined) ?? []) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new Error(`--set "${kv}" must be key=value, e.g. --set authMode=http-jwt`);
+    const raw = kv.slice(eq + 1);
+    let value: unknown = raw;
+    if (/^[[{]/.test(raw)) {
+      try { value = JSON.parse(raw); } catch { throw new Error(`--set ${kv.slice(0, eq)}: ${raw} is not valid JSON`); }
+    }
+    overrides[kv.slice(0, eq).replace(/^notes-auth:/, "")] = value;
   }
   if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);
   return { stack, overrides };
@@ -97,7 +103,7 @@ export async function plan(argv: string[]): Promise<{ code: number; stdout: stri
     if (run.error) return { code: 2, stdout: "", stderr: `error: ${run.error}\n${run.error.startsWith("notes-auth:authMode ") ? `(allowed authMode values: ${AUTH_MODES.join(", ")})\n` : ""}` };
     return { code: 0, stdout: renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n", stderr: "" };
   } catch (err) {
-    return { code: 2, stdout: "", stderr: `error: ${err instanceof Error ? err.message : err}\n` };
+    return cliFailure(err);
   }
 }
 

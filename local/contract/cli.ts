@@ -7,14 +7,21 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseLocalArgs, runCli, runningOutputs } from "../cli";
+import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli";
 import type { StackOutputs } from "../doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
 import { ContractContext, printChecks } from "./checks";
 
-async function main(): Promise<number> {
-  const args = parseLocalArgs(process.argv.slice(2), ["door", "stack", "set", "outputs", "data-dir"]);
+/** `npm run contract`'s flags (its `--help` is made from them). */
+export const CONTRACT_COMMAND: LocalCommand = {
+  name: "npm run contract",
+  summary: "Runs the contract suite against the running local door (or --outputs), starting one on a free port when none runs.",
+  flags: ["door", "stack", "set", "outputs", "data-dir"],
+};
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseLocalArgs(argv, CONTRACT_COMMAND);
   let outputs: StackOutputs | undefined = args.outputs ? JSON.parse(fs.readFileSync(args.outputs, "utf8")) : runningOutputs(args.dataDir);
   let stop = async () => undefined as void;
   if (outputs && args.door && outputs.authMode !== args.door) throw new Error(`the running stack serves the ${outputs.authMode} door, not ${args.door}`);

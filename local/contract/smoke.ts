@@ -16,6 +16,7 @@ import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { CommandSpec, parseCommandLine } from "../../offline/cliArgs";
 import { runCli } from "../cli";
 import { StackOutputs, credentialOf } from "../doorClient";
 import { SeedUser, loadUsers } from "../seedUsers";
@@ -32,23 +33,36 @@ export interface SmokeArgs {
   only?: string[];
 }
 
-const FLAGS = ["stack", "outputs", "users", "cognito-domain", "callback-url", "external-id", "only"] as const;
+/** `npm run smoke`'s flags (its `--help` is made from them). */
+export const SMOKE_COMMAND: CommandSpec = {
+  name: "npm run smoke",
+  summary: "The contract suite against a deployed stack (or local outputs), with the clients a user has.",
+  flags: {
+    stack: { type: "string", value: "<name>", description: "read the outputs with pulumi stack output --json --show-secrets (this or --outputs)" },
+    outputs: { type: "string", value: "<file>", description: "read the outputs from this file (this or --stack)" },
+    "create-users": { type: "boolean", description: "create test users with your AWS credentials, and delete them at the end" },
+    users: { type: "string", value: "<file>", description: "test users to sign in as (the format of local/users.json)" },
+    "cognito-domain": { type: "string", value: "<url>", description: "the hosted UI, https://<prefix>.auth.<region>.amazoncognito.com" },
+    "callback-url": { type: "string", value: "<url>", description: "the app client's callback URL to sign in with" },
+    "external-id": { type: "string", value: "<id>", description: "the machine role's external id (iam)" },
+    only: { type: "string", value: "<check,check>", description: "run only these checks" },
+  },
+};
 
 export function parseSmokeArgs(argv: string[]): SmokeArgs {
-  const args: SmokeArgs = { createUsers: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
-    const name = flag.replace(/^--/, "");
-    if (name === "create-users") {
-      args.createUsers = true;
-      continue;
-    }
-    if (!flag.startsWith("--") || !(FLAGS as readonly string[]).includes(name)) throw new Error(`unknown argument ${argv[i]} (npm run smoke takes --stack or --outputs, and --create-users, --users, --cognito-domain, --callback-url, --external-id, --only)`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
-    const key = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof SmokeArgs;
-    (args as any)[key] = key === "only" ? value.split(",") : key === "outputs" || key === "users" ? path.resolve(value) : value;
-  }
+  const { values } = parseCommandLine(SMOKE_COMMAND, argv);
+  const get = (name: string) => values[name] as string | undefined;
+  const args: SmokeArgs = { createUsers: values["create-users"] === true };
+  const set = <K extends keyof SmokeArgs>(key: K, value: SmokeArgs[K] | undefined) => {
+    if (value !== undefined) args[key] = value;
+  };
+  set("stack", get("stack"));
+  set("outputs", get("outputs") === undefined ? undefined : path.resolve(get("outputs")!));
+  set("users", get("users") === undefined ? undefined : path.resolve(get("users")!));
+  set("cognitoDomain", get("cognito-domain"));
+  set("callbackUrl", get("callback-url"));
+  set("externalId", get("external-id"));
+  set("only", get("only")?.split(","));
   if (!args.stack === !args.outputs) throw new Error("pass --stack <name> (runs pulumi stack output --json --show-secrets) or --outputs <file>, one of them");
   if (args.createUsers && args.users) throw new Error("--create-users and --users exclude each other");
   return args;

@@ -4,7 +4,9 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { spawn } from "child_process";
-import { howToCall } from "../../local/start";
+import { START_COMMAND, howToCall, main } from "../../local/start";
+import { DEFAULT_DATA_DIR, parseLocalArgs } from "../../local/cli";
+import { HelpRequested, UsageError } from "../../offline/cliArgs";
 import type { LocalOutputs } from "../../local/localStack";
 import { DOORS } from "../../components/doors/registry";
 
@@ -89,6 +91,22 @@ async function freePorts(): Promise<number> {
     if (base < 65530 && free.every(Boolean)) return base;
   }
 }
+
+describe("npm start's flags", () => {
+  it("given --help, then it lists every flag with its default, and starts nothing", async () => {
+    await assert.rejects(main(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm start/.test(err.text)
+      && /--port <port> .*\(default: 3000\)/.test(err.text) && /--stack <name> .*\(default: dev\)/.test(err.text)
+      && ["--door", "--set", "--data-dir"].every((f) => err.text.includes(`  ${f} `)));
+  });
+
+  it("given --k=v or --k v, repeated --set, then the same values as before; an unknown flag is refused", () => {
+    assert.deepEqual(parseLocalArgs(["--door=iam", "--port", "0", "--set", "m2mClient=true", "--set=logRetentionDays=7", "--stack=prod"], START_COMMAND),
+      { door: "iam", stack: "prod", overrides: { m2mClient: true, logRetentionDays: 7 }, port: 0, dataDir: DEFAULT_DATA_DIR, scopes: [] });
+    assert.deepEqual(parseLocalArgs([], START_COMMAND), { stack: "dev", overrides: {}, port: 3000, dataDir: DEFAULT_DATA_DIR, scopes: [] });
+    assert.throws(() => parseLocalArgs(["--user", "alice"], START_COMMAND), (err) => err instanceof UsageError && /^unknown argument --user \(see npm start -- --help\)/.test(err.message));
+    assert.throws(() => parseLocalArgs(["--port", "x"], START_COMMAND), /--port x is not a port/);
+  });
+});
 
 describe("npm start, as a process", function () {
   this.timeout(60_000);

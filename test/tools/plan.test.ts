@@ -60,5 +60,17 @@ describe("npm run plan", function () {
     assert.deepEqual(parseArgs(["--stack", "prod", "--set", "corsOrigins=[\"https://a.example.com\"]"]), { stack: "prod", overrides: { corsOrigins: ["https://a.example.com"] } });
     assert.throws(() => parseArgs(["--set", "novalue"]), /must be key=value/);
     assert.throws(() => parseArgs(["--bogus"]), /unknown argument --bogus/);
+    assert.deepEqual(parseArgs(["--stack=prod", "--set=authMode=iam", "--set", "m2mClient=true"]), { stack: "prod", overrides: { authMode: "iam", m2mClient: "true" } }, "--k=v and --k v alike");
+  });
+
+  it("given --help, then it prints its flags with their defaults and exits 0 without running the program", async () => {
+    const { code, stdout, stderr } = await plan(["--help"]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^Usage: npm run plan/);
+    assert.match(stdout, /--stack <name> .*\(default: dev\)/);
+    assert.match(stdout, /--set key=value .*\(repeatable\)/);
+    const bad = await plan(["--mode=iam"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^error: unknown argument --mode=iam \(see npm run plan -- --help\)/);
   });
 });

@@ -11,6 +11,7 @@ import { VARIANTS, VARIANT_LABELS, bundleFigures, writeVariants } from "./bundle
 import { AUTH_MODES } from "../../components/config";
 import { BASELINES, Baseline, coldStart } from "./coldStart";
 import { devLoop } from "./devLoop";
+import { CommandSpec, HelpRequested, UsageError, exitWith, parseCommandLine } from "../../offline/cliArgs";
 import { ROUTES, SHAPES, albVerifyFigures, benchTable, deployedEnv, requestFigures, restEvent } from "./requests";
 
 /** Targets of issue 14 (cold start) and of the first benchmark. */
@@ -33,15 +34,21 @@ export const FULL_RESULTS = path.join(BENCH_DIR, "results.json");
 /** Where a --quick run writes by default: bench/tmp/ is git-ignored. */
 export const QUICK_RESULTS = path.join(BENCH_DIR, "tmp", "quick-results.json");
 
+/** `npm run bench`'s flags (its `--help` is made from them). */
+export const BENCH_COMMAND: CommandSpec = {
+  name: "npm run bench",
+  summary: "Measures the handler's cold and warm starts and bundle sizes, and writes the figures as JSON.",
+  flags: {
+    quick: { type: "boolean", description: "a short run that only proves the harness works (30 rounds, no warm-up)" },
+    out: { type: "string", value: "<file>", description: `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)` },
+  },
+};
+
 /** `[--quick] [--out file]`; without --out a quick run writes QUICK_RESULTS, a full run FULL_RESULTS. */
 export function parseBenchArgs(argv: string[]): { quick: boolean; out: string } {
-  let quick = false;
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--quick") quick = true;
-    else if (argv[i] === "--out" && argv[i + 1]) out = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${argv[i]}: use --quick and --out <file>`);
-  }
+  const { values } = parseCommandLine(BENCH_COMMAND, argv);
+  const quick = values.quick === true;
+  const out = values.out === undefined ? undefined : path.resolve(values.out as string);
   return { quick, out: out ?? (quick ? QUICK_RESULTS : FULL_RESULTS) };
 }
 
@@ -135,6 +142,7 @@ export function renderTable(r: any): string {
 
 if (require.main === module) {
   main().catch((err) => {
+    if (err instanceof HelpRequested || err instanceof UsageError) exitWith(err);
     process.stderr.write(`error: ${err instanceof Error ? err.stack : err}\n`);
     process.exit(2);
   });

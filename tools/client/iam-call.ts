@@ -5,25 +5,49 @@
  * `machineRolePrincipals` has one, which trusts it alone), sign with SigV4, print the
  * answer. Uses the default AWS credential chain for the STS call; region from --region or AWS_REGION.
  */
+import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
 import { assumeMachineRole, callSigned } from "./iamClient";
 
-async function main(): Promise<void> {
-  const args = new Map<string, string>();
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith("--") || argv[i + 1] === undefined) throw new Error(`expected --name value pairs, got ${argv[i]}`);
-    args.set(argv[i].slice(2), argv[i + 1]);
-  }
-  const url = args.get("url");
-  const roleArn = args.get("role-arn");
-  const region = args.get("region") ?? process.env.AWS_REGION;
+/** `npm run call:iam`'s flags (its `--help` is made from them). */
+export const IAM_CALL_COMMAND: CommandSpec = {
+  name: "npm run call:iam",
+  summary: "Calls the iam door as a machine: assumes its machine role with STS, signs with SigV4, prints the answer.",
+  flags: {
+    url: { type: "string", value: "<url>", description: "the route to call, e.g. <stack url>/notes (required)" },
+    "role-arn": { type: "string", value: "<arn>", description: "the machine role to assume, from client.machineRoleArns (required)" },
+    region: { type: "string", value: "<region>", description: "the stack's region (default: AWS_REGION)" },
+    "external-id": { type: "string", value: "<id>", description: "the role's external id (machineRoleExternalId)" },
+    method: { type: "string", value: "<method>", description: "the HTTP method (default: GET)" },
+    body: { type: "string", value: "<json>", description: "a JSON body to send" },
+  },
+};
+
+export interface IamCallArgs {
+  url: string;
+  roleArn: string;
+  region: string;
+  externalId?: string;
+  method?: string;
+  body?: unknown;
+}
+
+/** Parses the command line; `env` gives AWS_REGION. */
+export function parseIamCallArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): IamCallArgs {
+  const { values } = parseCommandLine(IAM_CALL_COMMAND, argv);
+  const get = (name: string) => values[name] as string | undefined;
+  const url = get("url");
+  const roleArn = get("role-arn");
+  const region = get("region") ?? env.AWS_REGION;
   if (!url || !roleArn || !region) throw new Error("--url, --role-arn and --region (or AWS_REGION) are required");
-  const credentials = await assumeMachineRole({ roleArn, region, externalId: args.get("external-id") });
-  const res = await callSigned({ url, region, credentials, method: args.get("method"), body: args.has("body") ? JSON.parse(args.get("body")!) : undefined });
+  const body = get("body");
+  return { url, roleArn, region, externalId: get("external-id"), method: get("method"), body: body !== undefined ? JSON.parse(body) : undefined };
+}
+
+async function main(): Promise<void> {
+  const { url, roleArn, region, externalId, method, body } = parseIamCallArgs(process.argv.slice(2));
+  const credentials = await assumeMachineRole({ roleArn, region, externalId });
+  const res = await callSigned({ url, region, credentials, method, body });
   process.stdout.write(`${res.status}\n${JSON.stringify(res.body, null, 2)}\n`);
 }
 
-main().catch((err) => {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : err}\n`);
-  process.exit(2);
-});
+if (require.main === module) main().catch(exitWith);

@@ -14,6 +14,7 @@ import { capabilityMatrix } from "./matrix";
 import { runDoors } from "./runs";
 import { chartPoints, doorMeters, renderReport } from "./report";
 import { renderChartSvg } from "./chart";
+import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
 
 export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
 export const REPORT_FILE = path.join(DOCS_DIR, "comparison.md");
@@ -27,24 +28,31 @@ export interface CompareOptions {
   write: boolean;
 }
 
+/** `npm run compare`'s flags (its `--help` is made from them). */
+export const COMPARE_COMMAND: CommandSpec = {
+  name: "npm run compare",
+  summary: "Runs the program under mocks for every door and prints (and by default writes) docs/comparison.md and its charts.",
+  flags: {
+    mode: { type: "string", value: `<${AUTH_MODES.join("|")}>`, description: "one door alone (printed only, unless --write)" },
+    scenario: { type: "string", value: "name=…,mau=…,requests=…", multiple: true, description: "a cost scenario; the scenarios given replace the defaults (printed only, unless --write)" },
+    write: { type: "boolean", description: "write docs/ (the default for a full run with the default scenarios)" },
+    "no-write": { type: "boolean", description: "print the full report without touching docs/" },
+  },
+};
+
 /** Parses the command line; a bad flag is an Error that says what is allowed. */
 export function parseCompareArgs(argv: string[]): CompareOptions {
+  const { values, order } = parseCommandLine(COMPARE_COMMAND, argv);
   let modes: AuthMode[] = [...AUTH_MODES];
-  let write: boolean | undefined;
-  const scenarioArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--mode") {
-      const m = argv[++i];
-      if (!(AUTH_MODES as readonly string[]).includes(m)) throw new Error(`--mode "${m ?? ""}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
-      modes = [m as AuthMode];
-    } else if (a === "--scenario") {
-      if (argv[i + 1] === undefined) throw new Error("--scenario needs a value, e.g. --scenario name=startup,mau=1000,requests=100000");
-      scenarioArgs.push(a, argv[++i]);
-    } else if (a === "--write") write = true;
-    else if (a === "--no-write") write = false;
-    else throw new Error(`unknown argument ${a}: use --mode <${AUTH_MODES.join("|")}>, --scenario name=…,mau=…,requests=…, --write, --no-write`);
+  if (values.mode !== undefined) {
+    const m = values.mode as string;
+    if (!(AUTH_MODES as readonly string[]).includes(m)) throw new Error(`--mode "${m}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
+    modes = [m as AuthMode];
   }
+  // The last of --write and --no-write wins, as before.
+  const last = order.filter((f) => f === "write" || f === "no-write").pop();
+  const write = last === undefined ? undefined : last === "write";
+  const scenarioArgs = ((values.scenario as string[] | undefined) ?? []).flatMap((v) => ["--scenario", v]);
   const scenarios = scenarioArgs.length > 0 ? parseScenarioFlags(scenarioArgs) : DEFAULT_SCENARIOS;
   const full = modes.length === AUTH_MODES.length;
   return { modes, scenarios, write: write ?? (full && scenarioArgs.length === 0) };
@@ -80,8 +88,5 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : err}\n`);
-    process.exit(2);
-  });
+  main().catch(exitWith);
 }

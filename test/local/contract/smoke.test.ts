@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { parseSmokeArgs, smoke } from "../../../local/contract/smoke";
+import { HelpRequested } from "../../../offline/cliArgs";
 import { LOCAL_DOORS, removeDir, startTestDoor } from "../../support/localStack";
 
 describe("npm run smoke", function () {
@@ -34,5 +35,8 @@ describe("npm run smoke", function () {
     assert.throws(() => parseSmokeArgs(["--outputs", "x.json", "--create-users", "--users", "u.json"]), /exclude each other/);
     assert.throws(() => parseSmokeArgs(["--stack", "dev", "--nope"]), /unknown argument --nope/);
     assert.deepEqual(parseSmokeArgs(["--stack", "dev", "--only", "crud,admin"]), { createUsers: false, stack: "dev", only: ["crud", "admin"] });
+    assert.deepEqual(parseSmokeArgs(["--stack=dev", "--only=crud", "--external-id", "x"]), { createUsers: false, stack: "dev", only: ["crud"], externalId: "x" });
+    assert.throws(() => parseSmokeArgs(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run smoke/.test(err.text)
+      && ["--stack", "--outputs", "--create-users", "--users", "--cognito-domain", "--callback-url", "--external-id", "--only"].every((f) => err.text.includes(`  ${f} `)));
   });
 });

@@ -6,6 +6,7 @@ import { execFile } from "child_process";
 import { promisify } from "util";
 import { quantile, summarize } from "../../../tools/bench/stats";
 import { FULL_RESULTS, QUICK_RESULTS, parseBenchArgs } from "../../../tools/bench/index";
+import { HelpRequested } from "../../../offline/cliArgs";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 
@@ -19,6 +20,12 @@ describe("benchmark harness", function () {
     assert.ok(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n").includes("bench/tmp/"));
     assert.equal(parseBenchArgs([]).out, FULL_RESULTS, "a full run still writes the committed figures");
     assert.equal(parseBenchArgs(["--quick", "--out", "x.json"]).out, path.resolve("x.json"));
+    assert.equal(parseBenchArgs(["--out=x.json"]).out, path.resolve("x.json"));
+  });
+
+  it("given --help, then it lists --quick and --out with where each run writes", () => {
+    assert.throws(() => parseBenchArgs(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run bench/.test(err.text)
+      && /  --quick  /.test(err.text) && /  --out <file> .*bench\/results\.json.*bench\/tmp\/quick-results\.json/.test(err.text));
   });
 
   it("computes medians and nearest-rank percentiles", () => {

@@ -5,6 +5,8 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import { assumeMachineRole, callSigned } from "../../../tools/client/iamClient";
+import { parseIamCallArgs } from "../../../tools/client/iam-call";
+import { HelpRequested } from "../../../offline/cliArgs";
 
 const ROLE = "arn:aws:iam::123456789012:role/notes-machine-role";
 const ISSUED = { accessKeyId: "ASIAMACHINE", secretAccessKey: "machine-secret", sessionToken: "machine-session-token" };
@@ -73,5 +75,19 @@ describe("iam door client (STS + SigV4), against loopback stand-ins", function (
   it("is refused when signed with other credentials", async () => {
     const res = await callSigned({ url: `${api.url}/notes`, region: "us-east-1", credentials: { ...ISSUED, secretAccessKey: "wrong" } });
     assert.equal(res.status, 403);
+  });
+});
+
+describe("npm run call:iam's flags", () => {
+  it("given --k=v or --k v, then the same call; region from AWS_REGION when left out", () => {
+    assert.deepEqual(parseIamCallArgs(["--url=https://x/notes", "--role-arn", "arn:aws:iam::1:role/m", "--method", "POST", "--body", '{"title":"t"}'], { AWS_REGION: "eu-west-1" }),
+      { url: "https://x/notes", roleArn: "arn:aws:iam::1:role/m", region: "eu-west-1", externalId: undefined, method: "POST", body: { title: "t" } });
+    assert.throws(() => parseIamCallArgs(["--url", "https://x/notes"], {}), /--url, --role-arn and --region \(or AWS_REGION\) are required/);
+    assert.throws(() => parseIamCallArgs(["--rolearn", "x"], {}), /unknown argument --rolearn \(see npm run call:iam -- --help\)/);
+  });
+
+  it("given --help, then it lists every flag it takes", () => {
+    assert.throws(() => parseIamCallArgs(["--help"], {}), (err) => err instanceof HelpRequested && /^Usage: npm run call:iam/.test(err.text)
+      && ["--url", "--role-arn", "--region", "--external-id", "--method", "--body"].every((f) => err.text.includes(`  ${f} `)));
   });
 });

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import { AUTH_MODES } from "../../../components/config";
 import { CHART_FILE, DOOR_CHART_FILE, REPORT_FILE, buildComparison, parseCompareArgs } from "../../../tools/compare/cli";
+import { HelpRequested } from "../../../offline/cliArgs";
 import { DEFAULT_SCENARIOS } from "../../../tools/compare/scenarios";
 import { doorConfig } from "../../../components/doors/registry";
 import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
@@ -54,5 +55,13 @@ describe("npm run compare", function () {
     assert.throws(() => parseCompareArgs(["--scenario", "mau=x,requests=1"]), /mau: "x" is not a number/);
     assert.throws(() => parseCompareArgs(["--scenario"]), /--scenario needs a value/);
     assert.throws(() => parseCompareArgs(["--bogus"]), /unknown argument --bogus/);
+  });
+
+  it("given --mode=<door> or --mode <door>, then both pick that door; --help lists every flag", () => {
+    assert.deepEqual(parseCompareArgs(["--mode=iam"]).modes, ["iam"]);
+    assert.deepEqual(parseCompareArgs(["--mode", "iam"]).modes, ["iam"]);
+    assert.equal(parseCompareArgs(["--write", "--no-write"]).write, false, "the last of --write and --no-write wins");
+    assert.equal(parseCompareArgs(["--mode=iam", "--no-write", "--write"]).write, true);
+    assert.throws(() => parseCompareArgs(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run compare/.test(err.text) && ["--mode", "--scenario", "--write", "--no-write"].every((f) => err.text.includes(`  ${f} `)));
   });
 });
