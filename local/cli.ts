@@ -26,7 +26,7 @@ type LocalFlag = "door" | "stack" | "set" | "port" | "data-dir" | "user" | "clie
 
 /** Every flag the local commands take, declared once; each command picks its own. */
 const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
-  door: { type: "string", value: "<authMode>", description: `the door: ${AUTH_MODES.join(", ")} (default: the stack's authMode)` },
+  door: { type: "string", value: "<authMode>", description: `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode; other commands: the door you expect the running stack to serve, checked)` },
   stack: { type: "string", value: "<name>", default: "dev", description: "the stack whose Pulumi.<stack>.yaml is read" },
   set: { type: "string", value: "key=value", multiple: true, description: "override a config key (a JSON value, or a plain string), as in npm run plan" },
   port: { type: "string", value: "<port>", default: "3000", description: "the door's port on 127.0.0.1 (the user pool takes the next, the AWS APIs the one after; 0 picks free ports)" },
