@@ -43,7 +43,7 @@ export function runStack(request: RunRequest): Promise<StackRun> {
 const refs = (child: ChildProcess) => [child, child.channel, child.stderr] as unknown as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
 
 /** A worker runs this many programs, then makes way for a fresh one (bounded memory). */
-const RUNS_PER_WORKER = 20;
+const RUNS_PER_WORKER = 60;
 
 interface Worker {
   child: ChildProcess;
