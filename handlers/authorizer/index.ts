@@ -45,20 +45,6 @@ export function bearerToken(headers: Record<string, string | undefined> | null |
 }
 
 /**
- * The `exp` of a token that has just verified (so its payload is the issuer's): the handler
- * refuses the request once it has passed, whatever the gateway's cache still says. A token without
- * a numeric `exp` would stay valid for ever behind the cache, and is refused.
- */
-export function verifiedExpiry(token: string): number | undefined {
-  try {
-    const exp = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"))?.exp;
-    return typeof exp === "number" && Number.isFinite(exp) ? exp : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * The authorizer: verify the bearer token (no token, or any failure: 401 "Unauthorized"), then
  * answer with a policy over every route (admin routes denied unless admin), the caller's plan key
  * and a context for the notes handler (the token's `exp` included). A valid caller without rights on the route gets the
@@ -83,7 +69,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
       if (isVerificationFault(err)) console.error(faultLine(err)); // a real fault, apart from refused tokens (handlers/authorizer/faults.ts)
       throw new Error(UNAUTHORIZED);
     }
-    const exp = verifiedExpiry(token);
+    // A token without an `exp` would stay valid for ever behind the gateway's cache: refused.
+    const exp = identity.exp;
     if (exp === undefined) throw new Error(UNAUTHORIZED);
     const principal = bearerPrincipal(identity, "lambda-authorizer", { cognitoIssuer: s.cognitoIssuer, adminGroup: s.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined });
     const policyDocument = principal ? callerPolicy(event.methodArn, principal.isAdmin) : undefined;

@@ -66,6 +66,7 @@ export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwks
       groups: groupsClaim === undefined ? [] : groupsFromTokenClaim(claimAt(p, groupsClaim)),
       // OAuth's `scope` (RFC 9068, Cognito, Keycloak); Okta and Entra ID name it `scp`.
       scopes: parseScopes(p.scope ?? p.scp),
+      exp: typeof p.exp === "number" && Number.isFinite(p.exp) ? p.exp : undefined,
     };
   };
 }
