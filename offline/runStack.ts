@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ChildProcess, fork } from "child_process";
+import { createHash } from "crypto";
 import type { RecordedResource } from "./mocks";
 
 /** What to run: a stack name and its `notes-auth:*` (and `aws:*`) config. */
@@ -34,9 +35,22 @@ export function runStack(request: RunRequest): Promise<StackRun> {
   let run = cache.get(key);
   if (!run) {
     run = pool.run(request);
+    if (process.env.NOTES_AUTH_RECORDINGS) void run.then((done) => keepRecording(process.env.NOTES_AUTH_RECORDINGS!, request, done));
     cache.set(key, run);
   }
   return run;
+}
+
+/**
+ * With NOTES_AUTH_RECORDINGS=<dir>, every run's request, resources and outputs are written to
+ * <dir>/<sha256 of the request>.json, so two runs of the suite can be compared
+ * (`npm run recordings -- --before <dir> --after <dir>`, tools/recordings.ts).
+ */
+function keepRecording(dir: string, request: RunRequest, run: StackRun): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const name = createHash("sha256").update(JSON.stringify(request)).digest("hex").slice(0, 16);
+  const { revealedOutputs: _revealed, ...kept } = run;
+  fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ request, ...kept }, null, 1));
 }
 
 /** What keeps the parent's event loop alive for a worker: the process, its IPC channel, its stderr pipe. */
