@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { serviceTrust } from "./policies";
+import { serviceTrust } from "./iamPolicy";
 
 /**
  * API Gateway's account-level CloudWatch role: one setting per account AND region, which REST

@@ -2,7 +2,7 @@ import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
-import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN, cognitoRefusesPrefix, missingPlanFeature } from "../aws/userPool";
+import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN, cognitoRefusesPrefix, missingPlanFeature } from "../awsRules/userPool";
 
 export { AUTH_MODES, ConfigError };
 export type { AuthMode, ConfigLookup };

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import type { AddressInfo } from "net";
-import { GroupDefinition, groupRoleClaims } from "../aws/userPool";
+import { GroupDefinition, groupRoleClaims } from "../awsRules/userPool";
 import type { RecordedProgram } from "./recorded";
 import { PasswordPolicy, SeedUser, passwordPolicyViolations } from "./seedUsers";
 
@@ -14,7 +14,7 @@ import { PasswordPolicy, SeedUser, passwordPolicyViolations } from "./seedUsers"
  * like Cognito's:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html
  * (ID token: `aud` = the app client, `token_use: "id"`, `cognito:username`, `cognito:groups`,
- * `cognito:roles` and `cognito:preferred_role` from the groups' roles (aws/userPool.ts), `email`;
+ * `cognito:roles` and `cognito:preferred_role` from the groups' roles (awsRules/userPool.ts), `email`;
  * access token: `client_id`, `scope`, `token_use: "access"`, `username`, `cognito:groups`, no
  * `aud`; client credentials: `sub` = `client_id`). The `/oauth2/userInfo` endpoint answers with
  * the user's attributes only, as Cognito's does.

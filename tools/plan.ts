@@ -7,7 +7,7 @@ import { AUTH_MODES, AuthMode } from "../components/config";
 import { DOORS } from "../components/doors/registry";
 import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
-import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policies";
+import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policyPack";
 import { projectConfigRefusal } from "../components/pulumiConfig";
 import { CommandSpec, cliFailure, parseCommandLine } from "../offline/cliArgs";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Statement, policyJson, serviceTrust } from "../policies";
+import { Statement, policyJson, serviceTrust } from "../iamPolicy";
 import { handlerArchive } from "./bundle";
 
 export interface BundledFunctionArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { policyJson } from "../policies";
+import { policyJson } from "../iamPolicy";
 import { HANDLER_ENTRY } from "./bundle";
 import { bundledFunction } from "./bundledFunction";
 import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";

@@ -12,7 +12,7 @@ import { consoleLog } from "../log";
 export interface AuthorizerResult {
   principalId: string;
   policyDocument: AuthorizerPolicy;
-  /** String, number or boolean values only; the notes handler reads them (handlers/doors/lambdaAuthorizer.ts). */
+  /** String, number or boolean values only; the notes handler reads them (handlers/doors/lambda-authorizer.ts). */
   context: Record<string, string | number | boolean>;
   /** The caller's plan's API key value (the API's apiKeySource is AUTHORIZER). */
   usageIdentifierKey: string;

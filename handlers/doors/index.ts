@@ -6,12 +6,12 @@ import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
 import type { SettingsOf } from "../settings";
 import type { HandlerDoor } from "./door";
-import { albOidcDoor } from "./albOidc";
-import { apiKeyDoor } from "./apiKey";
+import { albOidcDoor } from "./alb-oidc";
+import { apiKeyDoor } from "./api-key";
 import { cognitoDoor } from "./cognito";
-import { httpJwtDoor } from "./httpJwt";
+import { httpJwtDoor } from "./http-jwt";
 import { iamDoor } from "./iam";
-import { lambdaAuthorizerDoor } from "./lambdaAuthorizer";
+import { lambdaAuthorizerDoor } from "./lambda-authorizer";
 
 export type { HandlerDoor } from "./door";
 

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import type { JWTPayload } from "jose";
-import { RoleAttachment, resolveRole } from "../../aws/identityPool";
-import type { RoleClaims } from "../../aws/userPool";
+import { RoleAttachment, resolveRole } from "../../awsRules/identityPool";
+import type { RoleClaims } from "../../awsRules/userPool";
 import type { RecordedProgram } from "../recorded";
 import type { LocalIdp } from "../idp";
 import { KeySets, verifySignedToken } from "../gateways/jwt";
@@ -100,7 +100,7 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
         if (body.IdentityId !== identityId) return jsonError("NotAuthorizedException", "Invalid login token. The identity does not belong to these logins.");
         const attachment = program.ofType(T.attachment).find((a) => a.inputs.identityPoolId === poolId);
         if (!attachment) return jsonError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
-        // The role the pool picks, by the rules Cognito documents (aws/identityPool.ts), from the token's role claims.
+        // The role the pool picks, by the rules Cognito documents (awsRules/identityPool.ts), from the token's role claims.
         const claims: RoleClaims = {
           "cognito:roles": Array.isArray(login.claims["cognito:roles"]) ? (login.claims["cognito:roles"] as string[]) : undefined,
           "cognito:preferred_role": typeof login.claims["cognito:preferred_role"] === "string" ? (login.claims["cognito:preferred_role"] as string) : undefined,

@@ -4,7 +4,7 @@ import { IncomingRequest, httpV2Event, restV1Event } from "../events";
 import { GatewayDeps, LocalGateway, NotEmulatedYet, accountOf, lambdaOfUri, methodArn } from "./gateway";
 import { GatewayReply, TokenBucket, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
 import { audienceMatches, hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
-import { gatewayClaimStrings } from "../../aws/gatewayClaims";
+import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 
 /**
  * API Gateway HTTP APIs, from the recorded `Api` (with its `corsConfiguration`), `Route`,

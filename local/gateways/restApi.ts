@@ -7,7 +7,7 @@ import { iamAuthorization } from "./iamAuth";
 import { hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
 import { RequestAuthorizer } from "./requestAuthorizer";
 import { StageUsagePlans } from "./usagePlans";
-import { gatewayClaimStrings } from "../../aws/gatewayClaims";
+import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 import { TemplateError, renderTemplate } from "./vtl";
 
 /**

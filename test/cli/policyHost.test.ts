@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as path from "path";
 import { doorConfig } from "../../components/doors/registry";
 import type { RecordedResource } from "../../offline/mocks";
-import { PolicyViolation, runPolicies } from "../../offline/policies";
+import { PolicyViolation, runPolicies } from "../../offline/policyPack";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
-import { POLICIES } from "../../policy/policies";
+import { POLICIES } from "../../policy/rules";
 import { FakeEngine, ROOT, RunningPack, analyzerproto, empty, engineConfig, rpc, startEngine, startPolicyPack, struct } from "./engine";
 
 const PACK = path.join(ROOT, "policy");

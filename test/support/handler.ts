@@ -9,7 +9,7 @@ import { AlbIdentityVerifier } from "../../handlers/doors/albVerifier";
 import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/dynamo";
 import { ownFixture } from "./events";
-import { gatewayClaimStrings } from "../../aws/gatewayClaims";
+import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 
 export const POOL_ID = "us-east-1_Notes1234";
 export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../components/routes";
 import { StackRun, ofType, one } from "./stack";
-import { headersNotAllowed, preflightRequestHeaders } from "../../aws/cors";
+import { headersNotAllowed, preflightRequestHeaders } from "../../awsRules/cors";
 import { SNAPSHOT_TYPES, deploymentTrigger } from "../../components/rest/deploymentTrigger";
 
 /** The Access-Control-Allow-Headers every recorded REST preflight answers (one value, asserted equal). */

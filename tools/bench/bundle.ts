@@ -6,7 +6,7 @@ import { HANDLER_ENTRY, bundleCode, bundleHandler } from "../../components/backe
 const ROOT = path.join(__dirname, "..", "..");
 
 /** The conventional handler (AWS SDK v3 DocumentClient + s3-request-presigner), built for the benchmark only. */
-export const CONVENTIONAL_ENTRY = path.join(ROOT, "bench", "conventional.ts");
+export const CONVENTIONAL_ENTRY = path.join(ROOT, "tools", "bench", "conventional.ts");
 
 /** What the cold-start comparison loads, besides an empty process. */
 export const VARIANTS = ["ours", "conventional", "conventionalSdkExternal"] as const;

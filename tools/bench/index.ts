@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--out file]`: the figures people weigh when they pick a door,
- * as far as our code decides them. Prints a table and writes bench/results.json (a full run) or
- * bench/tmp/quick-results.json (--quick: a smoke run never replaces the committed full-run figures).
+ * as far as our code decides them. Prints a table and writes tools/bench/results.json (a full run) or
+ * tools/bench/tmp/quick-results.json (--quick: a smoke run never replaces the committed full-run figures).
  * Not run in CI; a test runs `--quick` so it keeps working.
  */
 import * as fs from "fs";
@@ -28,10 +28,10 @@ export const TARGETS = {
   npmTestSeconds: 180,
 };
 
-const BENCH_DIR = path.join(__dirname, "..", "..", "bench");
+const BENCH_DIR = __dirname;
 /** The committed figures of a full run, which the README quotes. */
 export const FULL_RESULTS = path.join(BENCH_DIR, "results.json");
-/** Where a --quick run writes by default: bench/tmp/ is git-ignored. */
+/** Where a --quick run writes by default: tools/bench/tmp/ is git-ignored. */
 export const QUICK_RESULTS = path.join(BENCH_DIR, "tmp", "quick-results.json");
 
 /** `npm run bench`'s flags (its `--help` is made from them). */
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const n = quick ? 30 : 1000;
   const bundles = bundleFigures();
   // Inside the project, so the external AWS SDK of the conventional variant resolves from node_modules as on Lambda.
-  const scratch = path.join(__dirname, "..", "..", "bench", "tmp");
+  const scratch = path.join(__dirname, "tmp");
   fs.mkdirSync(scratch, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(scratch, "cold-"));
   const db = await benchTable();

@@ -21,7 +21,7 @@ export const ROUTES = ["create", "get", "list100", "update", "delete"] as const;
 export type RouteName = (typeof ROUTES)[number];
 
 export type RequestFigures = Record<"dynalite" | "stubbedStorage", Record<Shape, Record<RouteName, Summary>>> & {
-  /** The conventional handler (bench/conventional.ts, AWS SDK v3) against the same dynalite, REST v1 events. */
+  /** The conventional handler (tools/bench/conventional.ts, AWS SDK v3) against the same dynalite, REST v1 events. */
   conventional: { "rest-v1": Record<RouteName, Summary> };
 };
 
@@ -187,7 +187,7 @@ async function measure(door: Door, n: number): Promise<Record<RouteName, Summary
 function conventionalDoor(endpoint: string): Door {
   Object.assign(process.env, { NOTES_TABLE: TABLE, ATTACHMENTS_BUCKET: "bench-attachments", AWS_REGION: REGION, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { handler } = require("../../bench/conventional") as { handler: (e: unknown) => Promise<unknown> };
+  const { handler } = require("./conventional") as { handler: (e: unknown) => Promise<unknown> };
   return { call: (c: Call, u = USER) => parse(handler(restEvent(c, u))), lister: LISTER };
 }
 

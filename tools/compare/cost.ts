@@ -3,7 +3,7 @@ import { DoorPricing } from "../../components/doors/door";
 import { doorModule } from "../../components/doors/registry";
 import PRICE_DATA from "./prices.json";
 import { Scenario } from "./scenarios";
-import type { CognitoPlan } from "../../aws/userPool";
+import type { CognitoPlan } from "../../awsRules/userPool";
 import { NO_METERS, StackMeters } from "./meters";
 
 export type DoorId = AuthMode;

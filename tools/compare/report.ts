@@ -2,7 +2,7 @@ import { AuthMode } from "../../components/config";
 import { doorModule } from "../../components/doors/registry";
 import { CostBreakdown, PRICES, cloudWatchCost, cognitoMauCost, costTable, describePlan, monthlyCost } from "./cost";
 import { StackMeters, metersOf } from "./meters";
-import { COGNITO_PLANS } from "../../aws/userPool";
+import { COGNITO_PLANS } from "../../awsRules/userPool";
 import { Scenario } from "./scenarios";
 import { CostPoint } from "./chart";
 import { CAPABILITIES, Matrix } from "./matrix";

@@ -1,4 +1,4 @@
-import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN } from "../../aws/userPool";
+import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN } from "../../awsRules/userPool";
 
 /** One traffic scenario for the cost model. */
 export interface Scenario {

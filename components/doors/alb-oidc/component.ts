@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { DoorComponent, DoorDeps, record } from "../door";
-import { albRedirectUris } from "../../../aws/alb";
+import { albRedirectUris } from "../../../awsRules/alb";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
@@ -125,7 +125,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     }, { parent: this, dependsOn: [permission] });
 
     this.dnsName = this.loadBalancer.dnsName;
-    // Every name clients use, lower-cased: the ALB sends the name the client used (aws/alb.ts).
+    // Every name clients use, lower-cased: the ALB sends the name the client used (awsRules/alb.ts).
     this.redirectUris = this.dnsName.apply((dns) => albRedirectUris([...(args.domainName ? [args.domainName] : []), dns]));
     const session = { onUnauthenticatedRequest: "authenticate", scope: args.session.scope, sessionTimeout: args.session.timeoutSeconds, sessionCookieName: ALB_SESSION_COOKIE };
     let authenticate: aws.types.input.lb.ListenerDefaultAction;

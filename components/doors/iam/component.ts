@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { policyJson, Statement } from "../../policies";
+import { policyJson, Statement } from "../../iamPolicy";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { API_ROUTES, routeKeys } from "../../routes";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
@@ -84,7 +84,7 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     // the default authenticated (user) role. With Deny they would get no credentials at all.
     // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
     // Escalation stays closed: the classic flow is off (above), and a CustomRoleArn must be one of
-    // the token's cognito:roles, which only the admin group's members carry (aws/identityPool.ts).
+    // the token's cognito:roles, which only the admin group's members carry (awsRules/identityPool.ts).
     this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
       identityPoolId: this.identityPool.id,
       roles: { authenticated: this.userRole.arn },

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
-import { IAM_QUOTAS, policyChars } from "../../../aws/iamQuotas";
+import { IAM_QUOTAS, policyChars } from "../../../awsRules/iamQuotas";
 import { ConfigError } from "../../configReader";
-import type { Statement } from "../../policies";
+import type { Statement } from "../../iamPolicy";
 
 /**
  * The `iam` door's machines: one IAM role per principal listed in `machineRolePrincipals`, so

@@ -94,7 +94,7 @@ export const lambdaAuthorizerDoor: DoorModule<"lambda-authorizer", LambdaAuthori
     "Identity provider": { cite: "authorizer", variant: "external", text: "any OIDC issuer (`authorizerIssuer`) or Cognito" },
     "Throttling and quotas per client": { cite: "firstPlan", text: "per tier: a usage plan per group or scope, shared by the tier's callers" },
     // The handler refuses a request whose exp (the authorizer's context) has passed, so the cache never outlives the token:
-    // what remains is the JWT window every token door has (handlers/doors/lambdaAuthorizer.ts).
+    // what remains is the JWT window every token door has (handlers/doors/lambda-authorizer.ts).
     "Revocation and token lifetime": { cite: "authorizer", text: (a) => `an answer is cached ${a.authorizerResultTtlInSeconds ?? 300} s per token (\`authorizerCacheTtl\`), but an expired token is refused at once (the handler checks the exp the authorizer passes); a signed-out or revoked token that has not expired stays allowed until its exp, as at every JWT door` },
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
   },

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { doorConfig } from "../../../components/doors/registry";
-import { albRedirectUris } from "../../../aws/alb";
+import { albRedirectUris } from "../../../awsRules/alb";
 import { StackRun, ofType, one, runMode, unsecret } from "../../support/stack";
 
 const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/door-alb/0123456789abcdef";
@@ -66,7 +66,7 @@ describe("AlbOidcFrontDoor", function () {
     const c = one(run, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client").inputs;
     assert.equal(c.generateSecret, true);
     assert.deepEqual(c.allowedOauthFlows, ["code"]);
-    // the ALB sends https://<the name the browser used>/oauth2/idpresponse (aws/alb.ts)
+    // the ALB sends https://<the name the browser used>/oauth2/idpresponse (awsRules/alb.ts)
     for (const uri of albRedirectUris(["notes.example.com", "door-alb-1234567890.us-east-1.elb.amazonaws.com"])) assert.ok(c.callbackUrls.includes(uri), uri);
     for (const uri of c.callbackUrls) assert.equal(uri, uri.toLowerCase());
   });

@@ -3,7 +3,7 @@ import { API_ROUTES, routeKeys } from "../../../components/routes";
 import { StackRun, ofType, one, runMode } from "../../support/stack";
 import { doorConfig } from "../../../components/doors/registry";
 import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
-import { headersNotAllowed, preflightRequestHeaders } from "../../../aws/cors";
+import { headersNotAllowed, preflightRequestHeaders } from "../../../awsRules/cors";
 
 describe("HttpJwtFrontDoor", function () {
   let run: StackRun;

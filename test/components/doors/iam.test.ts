@@ -3,14 +3,14 @@ import { API_ROUTES, routeKeys } from "../../../components/routes";
 import { describeRestStage, preflightAllowHeaders } from "../../support/restStage";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@aws-crypto/sha256-js";
-import { headersNotAllowed, preflightRequestHeaders } from "../../../aws/cors";
+import { headersNotAllowed, preflightRequestHeaders } from "../../../awsRules/cors";
 import { doorConfig } from "../../../components/doors/registry";
 import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { StackRun, asList, ofType, one, policy, runMode } from "../../support/stack";
-import { RoleAttachment, resolveRole } from "../../../aws/identityPool";
-import { groupRoleClaims } from "../../../aws/userPool";
+import { RoleAttachment, resolveRole } from "../../../awsRules/identityPool";
+import { groupRoleClaims } from "../../../awsRules/userPool";
 import { machineRoleKey, trustPolicyChars } from "../../../components/doors/iam/machines";
-import { IAM_QUOTAS } from "../../../aws/iamQuotas";
+import { IAM_QUOTAS } from "../../../awsRules/iamQuotas";
 
 const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
 const REPORTING = "arn:aws:iam::210987654321:role/reporting";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { audienceMatches, hasAnyScope, scopesOf } from "../../../local/gateways/jwt";
-import { gatewayClaimStrings as claimStrings } from "../../../aws/gatewayClaims";
+import { gatewayClaimStrings as claimStrings } from "../../../awsRules/gatewayClaims";
 
 describe("local gateways: JWT rules", () => {
   it("given a Cognito access token (client_id, no aud), when the JWT authorizer checks the audience, then client_id counts", () => {

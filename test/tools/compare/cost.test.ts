@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ALB_PUBLIC_IPS, HOURS_PER_MONTH, PRICES, cognitoMauCost, monthlyCost, tiered } from "../../../tools/compare/cost";
-import { DEFAULT_COGNITO_PLAN } from "../../../aws/userPool";
+import { DEFAULT_COGNITO_PLAN } from "../../../awsRules/userPool";
 import { DEFAULT_SCENARIOS, Scenario, ScenarioError, parseScenarioFlags } from "../../../tools/compare/scenarios";
 
 const p = PRICES["us-east-1"];

@@ -1,11 +1,11 @@
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { albRedirectUris } from "../aws/alb";
-import { headersNotAllowed, preflightRequestHeaders } from "../aws/cors";
-import { IAM_QUOTAS, policyChars, trustedAwsPrincipals } from "../aws/iamQuotas";
-import { RoleAttachment, resolveRole } from "../aws/identityPool";
-import { sigv4BrowserRequestHeaders } from "../aws/sigv4";
-import { cognitoRefusesPrefix } from "../aws/userPool";
+import { albRedirectUris } from "../awsRules/alb";
+import { headersNotAllowed, preflightRequestHeaders } from "../awsRules/cors";
+import { IAM_QUOTAS, policyChars, trustedAwsPrincipals } from "../awsRules/iamQuotas";
+import { RoleAttachment, resolveRole } from "../awsRules/identityPool";
+import { sigv4BrowserRequestHeaders } from "../awsRules/sigv4";
+import { cognitoRefusesPrefix } from "../awsRules/userPool";
 
 /**
  * Each policy is one rule: an item of the team's security checklist that resource inputs show

@@ -4,7 +4,7 @@ import { normalize } from "../../../handlers/http/request";
 import { principalOf } from "../../../handlers/doors";
 import { ALB_ARN, ALB_CLIENT, ISSUER, USER_A, USER_B, albEvent, albKey, envFor, forbiddenStore, handlerFor, memoryKeyFetcher, signAlbToken } from "../../support/handler";
 import { eventSources, load } from "../../support/events";
-import { albOidcDoor } from "../../../handlers/doors/albOidc";
+import { albOidcDoor } from "../../../handlers/doors/alb-oidc";
 import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
 
 describe("handler: ALB identity (x-amzn-oidc-data)", () => {

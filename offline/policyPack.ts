@@ -1,5 +1,5 @@
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { POLICIES } from "../policy/policies";
+import { POLICIES } from "../policy/rules";
 import type { RecordedResource } from "./mocks";
 import type { StackRun } from "./runStack";
 

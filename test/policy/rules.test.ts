@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { AUTH_MODES } from "../../components/config";
 import { doorConfig, doorModule } from "../../components/doors/registry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
-import { POLICY_NAMES, runPolicies } from "../../offline/policies";
+import { POLICY_NAMES, runPolicies } from "../../offline/policyPack";
 
 /** Edits the trust statements of the recorded roles whose principal has this key (Federated, AWS). */
 function editTrust(run: any, principal: string, edit: (statement: any) => void): void {
