@@ -9,7 +9,29 @@
  * - Every other header must be named in Access-Control-Allow-Headers (case-insensitive):
  *   https://fetch.spec.whatwg.org/#cors-preflight-fetch
  */
-const FORBIDDEN = new Set(["accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method", "connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via"]);
+const FORBIDDEN = new Set([
+  "accept-charset",
+  "accept-encoding",
+  "access-control-request-headers",
+  "access-control-request-method",
+  "connection",
+  "content-length",
+  "cookie",
+  "cookie2",
+  "date",
+  "dnt",
+  "expect",
+  "host",
+  "keep-alive",
+  "origin",
+  "referer",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "user-agent",
+  "via",
+]);
 const SIMPLE_CONTENT_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
 
 /** The header names a browser puts in Access-Control-Request-Headers for a request with these headers. */
@@ -28,6 +50,11 @@ export function preflightRequestHeaders(headers: Record<string, string>): string
 
 /** The requested headers an Access-Control-Allow-Headers value does not allow (empty: allowed). */
 export function headersNotAllowed(allowHeaders: string, requested: string[]): string[] {
-  const allowed = new Set(allowHeaders.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const allowed = new Set(
+    allowHeaders
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
   return requested.filter((h) => !allowed.has(h.toLowerCase()));
 }

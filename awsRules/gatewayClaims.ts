@@ -10,7 +10,10 @@
  * as captured REST events show; test/fixtures/rest-cognito-authorizer-groups.json). The handler
  * reads groups from these strings only (handlers/principal.ts, groupsFromRestClaim and groupsFromHttpApiClaim).
  */
-export function gatewayClaimStrings(payload: Record<string, unknown>, gateway: "rest" | "http"): Record<string, string> {
+export function gatewayClaimStrings(
+  payload: Record<string, unknown>,
+  gateway: "rest" | "http",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(payload)) {
     if (v === undefined || v === null) continue;

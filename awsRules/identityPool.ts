@@ -25,19 +25,31 @@ export interface RoleAttachment {
 
 export type RoleResolution = { role: string } | { refused: string };
 
-export function resolveRole(attachment: RoleAttachment, provider: string, claims: RoleClaims, customRoleArn?: string): RoleResolution {
+export function resolveRole(
+  attachment: RoleAttachment,
+  provider: string,
+  claims: RoleClaims,
+  customRoleArn?: string,
+): RoleResolution {
   const mapping = attachment.roleMappings?.find((m) => m.identityProvider === provider);
   const fallback = (): RoleResolution =>
-    attachment.roles.authenticated ? { role: attachment.roles.authenticated } : { refused: "the identity pool has no authenticated role" };
+    attachment.roles.authenticated
+      ? { role: attachment.roles.authenticated }
+      : { refused: "the identity pool has no authenticated role" };
   if (!mapping) return fallback();
   if (mapping.type !== "Token") return { refused: `role mapping type ${mapping.type} is not modelled` };
   const roles = claims["cognito:roles"] ?? [];
   if (customRoleArn !== undefined) {
-    return roles.includes(customRoleArn) ? { role: customRoleArn } : { refused: "the requested role is not one of the token's cognito:roles" };
+    return roles.includes(customRoleArn)
+      ? { role: customRoleArn }
+      : { refused: "the requested role is not one of the token's cognito:roles" };
   }
   if (claims["cognito:preferred_role"]) return { role: claims["cognito:preferred_role"] };
-  return mapping.ambiguousRoleResolution === "AuthenticatedRole" ? fallback() : { refused: "ambiguous role with AmbiguousRoleResolution Deny" };
+  return mapping.ambiguousRoleResolution === "AuthenticatedRole"
+    ? fallback()
+    : { refused: "ambiguous role with AmbiguousRoleResolution Deny" };
 }
 
 /** The provider name of a user pool app client in an identity pool: `cognito-idp.<region>.amazonaws.com/<poolId>:<clientId>`. */
-export const userPoolProvider = (region: string, poolId: string, clientId: string) => `cognito-idp.${region}.amazonaws.com/${poolId}:${clientId}`;
+export const userPoolProvider = (region: string, poolId: string, clientId: string) =>
+  `cognito-idp.${region}.amazonaws.com/${poolId}:${clientId}`;

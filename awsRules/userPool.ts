@@ -26,7 +26,9 @@ export function groupRoleClaims(groups: readonly GroupDefinition[], memberOf: re
   const rank = (g: GroupDefinition) => g.precedence ?? Number.MAX_SAFE_INTEGER;
   const best = Math.min(...mine.map(rank));
   const preferred = [...new Set(mine.filter((g) => rank(g) === best).map((g) => g.roleArn!))];
-  return preferred.length === 1 ? { "cognito:roles": roles, "cognito:preferred_role": preferred[0] } : { "cognito:roles": roles };
+  return preferred.length === 1
+    ? { "cognito:roles": roles, "cognito:preferred_role": preferred[0] }
+    : { "cognito:roles": roles };
 }
 
 /**
@@ -60,7 +62,10 @@ export const FEATURE_PLAN = {
 export type PlanFeature = keyof typeof FEATURE_PLAN;
 
 /** The first feature `plan` lacks, with the plan it needs; undefined when the plan has them all. */
-export function missingPlanFeature(plan: CognitoPlan, features: readonly PlanFeature[]): { feature: PlanFeature; needs: CognitoPlan } | undefined {
+export function missingPlanFeature(
+  plan: CognitoPlan,
+  features: readonly PlanFeature[],
+): { feature: PlanFeature; needs: CognitoPlan } | undefined {
   const rank = (p: CognitoPlan) => COGNITO_PLANS.indexOf(p);
   const feature = features.find((f) => rank(FEATURE_PLAN[f]) > rank(plan));
   return feature ? { feature, needs: FEATURE_PLAN[feature] } : undefined;

@@ -25,5 +25,7 @@ const FIELDS: Record<string, { rest?: string; http?: string }> = {
 
 /** The JSON access-log format for a REST or an HTTP API stage. */
 export function accessLogFormat(gateway: "rest" | "http"): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(FIELDS).flatMap(([k, v]) => (v[gateway] ? [[k, v[gateway]]] : []))));
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(FIELDS).flatMap(([k, v]) => (v[gateway] ? [[k, v[gateway]]] : []))),
+  );
 }

@@ -6,8 +6,18 @@ import type { AlarmConfig } from "./config";
 
 /** What a door's alarms watch: its API (name or id, and stage, and the access logs), or its load balancer. */
 export type DoorMetrics = (
-  | { kind: "rest-api"; apiName: pulumi.Input<string>; stage: pulumi.Input<string>; accessLogGroupName: pulumi.Input<string> }
-  | { kind: "http-api"; apiId: pulumi.Input<string>; stage: pulumi.Input<string>; accessLogGroupName: pulumi.Input<string> }
+  | {
+      kind: "rest-api";
+      apiName: pulumi.Input<string>;
+      stage: pulumi.Input<string>;
+      accessLogGroupName: pulumi.Input<string>;
+    }
+  | {
+      kind: "http-api";
+      apiId: pulumi.Input<string>;
+      stage: pulumi.Input<string>;
+      accessLogGroupName: pulumi.Input<string>;
+    }
   | { kind: "load-balancer"; arnSuffix: pulumi.Input<string> }
 ) & {
   /** The door's own authorizer function and its log group, if it has one: it fails and throttles apart from the notes function. */
@@ -53,32 +63,72 @@ export class Alarms extends pulumi.ComponentResource {
     // this project or a copy of it, in one account and region. Project and stack lead, for people.
     const prefix = pulumi.interpolate`${pulumi.getProject()}-${pulumi.getStack()}-${args.functionName}`;
     if (c.email) {
-      const topic = new aws.sns.Topic(`${name}-topic`, { displayName: `notes-auth ${pulumi.getStack()} alarms` }, child);
+      const topic = new aws.sns.Topic(
+        `${name}-topic`,
+        { displayName: `notes-auth ${pulumi.getStack()} alarms` },
+        child,
+      );
       new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: c.email }, child);
       this.topicArn = topic.arn;
     } else {
       this.topicArn = pulumi.output(c.topicArn!);
     }
-    const alarm = (id: string, description: string, a: Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmDescription" | "alarmActions" | "okActions" | "treatMissingData">) => {
-      this.alarms.push(new aws.cloudwatch.MetricAlarm(`${name}-${id}`, {
-        name: pulumi.interpolate`${prefix}-${id}`,
-        alarmDescription: description,
-        alarmActions: [this.topicArn],
-        okActions: [this.topicArn],
-        treatMissingData: "notBreaching",
-        evaluationPeriods: 1,
-        ...a,
-      }, child));
+    const alarm = (
+      id: string,
+      description: string,
+      a: Omit<
+        aws.cloudwatch.MetricAlarmArgs,
+        "name" | "alarmDescription" | "alarmActions" | "okActions" | "treatMissingData"
+      >,
+    ) => {
+      this.alarms.push(
+        new aws.cloudwatch.MetricAlarm(
+          `${name}-${id}`,
+          {
+            name: pulumi.interpolate`${prefix}-${id}`,
+            alarmDescription: description,
+            alarmActions: [this.topicArn],
+            okActions: [this.topicArn],
+            treatMissingData: "notBreaching",
+            evaluationPeriods: 1,
+            ...a,
+          },
+          child,
+        ),
+      );
     };
-    const simple = (namespace: pulumi.Input<string>, metricName: string, dimensions: Record<string, pulumi.Input<string>>, statistic: { statistic?: string; extendedStatistic?: string }) =>
-      ({ namespace, metricName, dimensions, period: FIVE_MINUTES, comparisonOperator: "GreaterThanOrEqualToThreshold", ...statistic });
+    const simple = (
+      namespace: pulumi.Input<string>,
+      metricName: string,
+      dimensions: Record<string, pulumi.Input<string>>,
+      statistic: { statistic?: string; extendedStatistic?: string },
+    ) => ({
+      namespace,
+      metricName,
+      dimensions,
+      period: FIVE_MINUTES,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      ...statistic,
+    });
 
     const fn = { FunctionName: args.functionName };
-    alarm("function-errors", "The notes function failed (Lambda Errors)", { ...simple("AWS/Lambda", "Errors", fn, { statistic: "Sum" }), threshold: c.functionErrors });
-    alarm("function-throttles", "The notes function was throttled: reserved or account concurrency is exhausted (Lambda Throttles)", { ...simple("AWS/Lambda", "Throttles", fn, { statistic: "Sum" }), threshold: c.functionThrottles });
-    alarm("function-duration-p99", `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s timeout`, {
-      ...simple("AWS/Lambda", "Duration", fn, { extendedStatistic: "p99" }), threshold: args.functionTimeoutSeconds * 1000 * c.durationP99Percent / 100,
+    alarm("function-errors", "The notes function failed (Lambda Errors)", {
+      ...simple("AWS/Lambda", "Errors", fn, { statistic: "Sum" }),
+      threshold: c.functionErrors,
     });
+    alarm(
+      "function-throttles",
+      "The notes function was throttled: reserved or account concurrency is exhausted (Lambda Throttles)",
+      { ...simple("AWS/Lambda", "Throttles", fn, { statistic: "Sum" }), threshold: c.functionThrottles },
+    );
+    alarm(
+      "function-duration-p99",
+      `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s timeout`,
+      {
+        ...simple("AWS/Lambda", "Duration", fn, { extendedStatistic: "p99" }),
+        threshold: (args.functionTimeoutSeconds * 1000 * c.durationP99Percent) / 100,
+      },
+    );
     // The metric filters' metrics: one namespace per stack instance, as the alarm names.
     const namespace = pulumi.interpolate`NotesAuth/${pulumi.getProject()}-${pulumi.getStack()}/${args.functionName}`;
     if (args.door.authorizer !== undefined) {
@@ -90,13 +140,25 @@ export class Alarms extends pulumi.ComponentResource {
       // which the gateway 5xx-rate alarm below covers.
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
       const auth = { FunctionName: args.door.authorizer.functionName };
-      this.authorizerFaultFilter = new aws.cloudwatch.LogMetricFilter(`${name}-authorizer-faults`, {
-        logGroupName: args.door.authorizer.logGroupName,
-        pattern: `"${AUTHORIZER_FAULT}"`,
-        metricTransformation: { name: "AuthorizerFaults", namespace, value: "1", defaultValue: "0" },
-      }, child);
-      alarm("authorizer-errors", "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)", { ...simple(namespace, "AuthorizerFaults", {}, { statistic: "Sum" }), threshold: c.functionErrors });
-      alarm("authorizer-throttles", "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)", { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles });
+      this.authorizerFaultFilter = new aws.cloudwatch.LogMetricFilter(
+        `${name}-authorizer-faults`,
+        {
+          logGroupName: args.door.authorizer.logGroupName,
+          pattern: `"${AUTHORIZER_FAULT}"`,
+          metricTransformation: { name: "AuthorizerFaults", namespace, value: "1", defaultValue: "0" },
+        },
+        child,
+      );
+      alarm(
+        "authorizer-errors",
+        "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)",
+        { ...simple(namespace, "AuthorizerFaults", {}, { statistic: "Sum" }), threshold: c.functionErrors },
+      );
+      alarm(
+        "authorizer-throttles",
+        "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)",
+        { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles },
+      );
     }
     // ThrottledRequests is reported per operation: the sum over the operations the handler calls.
     const operations = DYNAMODB_ACTIONS.map((a) => a.replace("dynamodb:", ""));
@@ -104,8 +166,23 @@ export class Alarms extends pulumi.ComponentResource {
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       threshold: c.dynamoThrottles,
       metricQueries: [
-        ...operations.map((op, i) => ({ id: `m${i}`, returnData: false, metric: { namespace: "AWS/DynamoDB", metricName: "ThrottledRequests", dimensions: { TableName: args.tableName, Operation: op }, period: FIVE_MINUTES, stat: "Sum" } })),
-        { id: "throttled", expression: `SUM([${operations.map((_, i) => `m${i}`).join(",")}])`, label: "ThrottledRequests (all operations)", returnData: true },
+        ...operations.map((op, i) => ({
+          id: `m${i}`,
+          returnData: false,
+          metric: {
+            namespace: "AWS/DynamoDB",
+            metricName: "ThrottledRequests",
+            dimensions: { TableName: args.tableName, Operation: op },
+            period: FIVE_MINUTES,
+            stat: "Sum",
+          },
+        })),
+        {
+          id: "throttled",
+          expression: `SUM([${operations.map((_, i) => `m${i}`).join(",")}])`,
+          label: "ThrottledRequests (all operations)",
+          returnData: true,
+        },
       ],
     });
 
@@ -114,35 +191,83 @@ export class Alarms extends pulumi.ComponentResource {
       case "rest-api":
       case "http-api": {
         const rest = door.kind === "rest-api";
-        const dims: Record<string, pulumi.Input<string>> = rest ? { ApiName: door.apiName, Stage: door.stage } : { ApiId: door.apiId, Stage: door.stage };
+        const dims: Record<string, pulumi.Input<string>> = rest
+          ? { ApiName: door.apiName, Stage: door.stage }
+          : { ApiId: door.apiId, Stage: door.stage };
         const [m5, m4] = rest ? ["5XXError", "4XXError"] : ["5xx", "4xx"];
         // The rate as errors / Count, both Sums: the same math for REST (whose Average of 4XXError
         // is documented as the rate) and HTTP APIs (whose docs give only the count).
         const rate = (metricName: string) => ({
           comparisonOperator: "GreaterThanOrEqualToThreshold",
           metricQueries: [
-            { id: "errors", returnData: false, metric: { namespace: "AWS/ApiGateway", metricName, dimensions: dims, period: FIVE_MINUTES, stat: "Sum" } },
-            { id: "requests", returnData: false, metric: { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: dims, period: FIVE_MINUTES, stat: "Sum" } },
-            { id: "rate", expression: "100 * errors / requests", label: `${metricName} (% of requests)`, returnData: true },
+            {
+              id: "errors",
+              returnData: false,
+              metric: { namespace: "AWS/ApiGateway", metricName, dimensions: dims, period: FIVE_MINUTES, stat: "Sum" },
+            },
+            {
+              id: "requests",
+              returnData: false,
+              metric: {
+                namespace: "AWS/ApiGateway",
+                metricName: "Count",
+                dimensions: dims,
+                period: FIVE_MINUTES,
+                stat: "Sum",
+              },
+            },
+            {
+              id: "rate",
+              expression: "100 * errors / requests",
+              label: `${metricName} (% of requests)`,
+              returnData: true,
+            },
           ],
         });
-        alarm("gateway-5xx-rate", `Over ${c.gateway5xxPercent}% of requests got a 5xx from API Gateway`, { ...rate(m5), threshold: c.gateway5xxPercent });
-        alarm("gateway-4xx-rate", `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas included)`, { ...rate(m4), threshold: c.gateway4xxPercent });
+        alarm("gateway-5xx-rate", `Over ${c.gateway5xxPercent}% of requests got a 5xx from API Gateway`, {
+          ...rate(m5),
+          threshold: c.gateway5xxPercent,
+        });
+        alarm(
+          "gateway-4xx-rate",
+          `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas included)`,
+          { ...rate(m4), threshold: c.gateway4xxPercent },
+        );
         // The access logs' JSON has "status" (components/accessLogs.ts); a filter counts the 429s.
-        this.throttleFilter = new aws.cloudwatch.LogMetricFilter(`${name}-throttled-429`, {
-          logGroupName: door.accessLogGroupName,
-          pattern: '{ $.status = "429" }',
-          metricTransformation: { name: "Throttled429", namespace, value: "1", defaultValue: "0" },
-        }, child);
-        alarm("gateway-throttled-429", "Clients were answered 429: a throttle or a usage-plan quota is exhausted", { ...simple(namespace, "Throttled429", {}, { statistic: "Sum" }), threshold: c.throttled429 });
+        this.throttleFilter = new aws.cloudwatch.LogMetricFilter(
+          `${name}-throttled-429`,
+          {
+            logGroupName: door.accessLogGroupName,
+            pattern: '{ $.status = "429" }',
+            metricTransformation: { name: "Throttled429", namespace, value: "1", defaultValue: "0" },
+          },
+          child,
+        );
+        alarm("gateway-throttled-429", "Clients were answered 429: a throttle or a usage-plan quota is exhausted", {
+          ...simple(namespace, "Throttled429", {}, { statistic: "Sum" }),
+          threshold: c.throttled429,
+        });
         break;
       }
       case "load-balancer": {
         const dims = { LoadBalancer: door.arnSuffix };
-        alarm("alb-auth-error", "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)", { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: c.albAuthErrors });
-        alarm("alb-auth-failure", "Logins at the ALB were rejected by the IdP (ELBAuthFailure)", { ...simple("AWS/ApplicationELB", "ELBAuthFailure", dims, { statistic: "Sum" }), threshold: c.albAuthFailures });
-        alarm("alb-auth-latency-p99", "The ALB's calls to the IdP are slow (ELBAuthLatency p99)", { ...simple("AWS/ApplicationELB", "ELBAuthLatency", dims, { extendedStatistic: "p99" }), threshold: c.albAuthLatencyMs });
-        alarm("alb-target-5xx", "The notes function answered 5xx through the ALB", { ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }), threshold: c.albTarget5xx });
+        alarm(
+          "alb-auth-error",
+          "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)",
+          { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: c.albAuthErrors },
+        );
+        alarm("alb-auth-failure", "Logins at the ALB were rejected by the IdP (ELBAuthFailure)", {
+          ...simple("AWS/ApplicationELB", "ELBAuthFailure", dims, { statistic: "Sum" }),
+          threshold: c.albAuthFailures,
+        });
+        alarm("alb-auth-latency-p99", "The ALB's calls to the IdP are slow (ELBAuthLatency p99)", {
+          ...simple("AWS/ApplicationELB", "ELBAuthLatency", dims, { extendedStatistic: "p99" }),
+          threshold: c.albAuthLatencyMs,
+        });
+        alarm("alb-target-5xx", "The notes function answered 5xx through the ALB", {
+          ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }),
+          threshold: c.albTarget5xx,
+        });
         break;
       }
       default: {

@@ -23,11 +23,15 @@ export class ApiGatewayLogging extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("notes-auth:apigateway:ApiGatewayLogging", name, {}, opts);
     const keep = { parent: this, retainOnDelete: true };
-    this.role = new aws.iam.Role(`${name}-cloudwatch-role`, {
-      description: "API Gateway pushes execution and access logs to CloudWatch (account setting, this region)",
-      assumeRolePolicy: serviceTrust("apigateway.amazonaws.com"),
-      managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
-    }, keep);
+    this.role = new aws.iam.Role(
+      `${name}-cloudwatch-role`,
+      {
+        description: "API Gateway pushes execution and access logs to CloudWatch (account setting, this region)",
+        assumeRolePolicy: serviceTrust("apigateway.amazonaws.com"),
+        managedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"],
+      },
+      keep,
+    );
     this.account = new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: this.role.arn }, keep);
     this.registerOutputs({ cloudwatchRoleArn: this.role.arn });
   }

@@ -2,7 +2,13 @@ import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
-import { COGNITO_PLANS, CognitoPlan, DEFAULT_COGNITO_PLAN, cognitoRefusesPrefix, missingPlanFeature } from "../awsRules/userPool";
+import {
+  COGNITO_PLANS,
+  CognitoPlan,
+  DEFAULT_COGNITO_PLAN,
+  cognitoRefusesPrefix,
+  missingPlanFeature,
+} from "../awsRules/userPool";
 
 export { AUTH_MODES, ConfigError };
 export type { AuthMode, ConfigLookup };
@@ -14,12 +20,16 @@ export type { AuthMode, ConfigLookup };
  * and documented in the README; the config specs keep the three in step.
  */
 
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 export const MFA_MODES = ["OFF", "OPTIONAL", "ON"] as const;
 /** The admin group's name when `adminGroup` is unset. */
 export const DEFAULT_ADMIN_GROUP = "admins";
 /** Keys a stack may still carry from an earlier release, and what replaced them: setting one is an error naming the new key. */
-export const RETIRED_KEYS: Readonly<Record<string, string>> = { albCertificateArn: "domainCertificateArn (the certificate of domainName, for every door)" };
+export const RETIRED_KEYS: Readonly<Record<string, string>> = {
+  albCertificateArn: "domainCertificateArn (the certificate of domainName, for every door)",
+};
 
 export interface StackConfig {
   authMode: AuthMode;
@@ -128,7 +138,11 @@ function domainPrefix(config: ConfigReader): string {
 /** A Route 53 hosted zone id. */
 function hostedZone(config: ConfigReader): string | undefined {
   const v = config.str("hostedZoneId");
-  if (v !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(v)) throw new ConfigError("hostedZoneId", `is "${v}": it must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ`);
+  if (v !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(v))
+    throw new ConfigError(
+      "hostedZoneId",
+      `is "${v}": it must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ`,
+    );
   return v;
 }
 
@@ -147,15 +161,39 @@ function mtls(config: ConfigReader, region: string | undefined): StackConfig["mt
   // Whether the domain's certificate is imported or from a Private CA cannot be read from its ARN
   // (every ACM certificate ARN looks alike), so the program cannot require this key; API Gateway
   // refuses such a domain without it.
-  const ownershipVerificationCertificateArn = regionalArn(config, "domainOwnershipVerificationCertificateArn", "acm", region, "the ACM certificate must be in the stack's region, as the domain's own");
+  const ownershipVerificationCertificateArn = regionalArn(
+    config,
+    "domainOwnershipVerificationCertificateArn",
+    "acm",
+    region,
+    "the ACM certificate must be in the stack's region, as the domain's own",
+  );
   if (truststoreUri === undefined) {
-    if (truststoreVersion !== undefined) throw new ConfigError("mtlsTruststoreVersion", "needs notes-auth:mtlsTruststoreUri");
-    if (requiredForMachines) throw new ConfigError("mtlsRequiredForMachines", "needs notes-auth:mtlsTruststoreUri: without mutual TLS no client presents a certificate");
-    if (ownershipVerificationCertificateArn !== undefined) throw new ConfigError("domainOwnershipVerificationCertificateArn", "needs notes-auth:mtlsTruststoreUri: API Gateway uses it for mutual TLS only");
+    if (truststoreVersion !== undefined)
+      throw new ConfigError("mtlsTruststoreVersion", "needs notes-auth:mtlsTruststoreUri");
+    if (requiredForMachines)
+      throw new ConfigError(
+        "mtlsRequiredForMachines",
+        "needs notes-auth:mtlsTruststoreUri: without mutual TLS no client presents a certificate",
+      );
+    if (ownershipVerificationCertificateArn !== undefined)
+      throw new ConfigError(
+        "domainOwnershipVerificationCertificateArn",
+        "needs notes-auth:mtlsTruststoreUri: API Gateway uses it for mutual TLS only",
+      );
     return undefined;
   }
-  if (!/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/.test(truststoreUri)) throw new ConfigError("mtlsTruststoreUri", `is "${truststoreUri}": it must be s3://<bucket>/<key>.pem (a PEM bundle of the CAs you trust)`);
-  return { truststoreUri, ...(truststoreVersion ? { truststoreVersion } : {}), requiredForMachines, ...(ownershipVerificationCertificateArn ? { ownershipVerificationCertificateArn } : {}) };
+  if (!/^s3:\/\/[a-z0-9.-]{3,63}\/.+\.pem$/.test(truststoreUri))
+    throw new ConfigError(
+      "mtlsTruststoreUri",
+      `is "${truststoreUri}": it must be s3://<bucket>/<key>.pem (a PEM bundle of the CAs you trust)`,
+    );
+  return {
+    truststoreUri,
+    ...(truststoreVersion ? { truststoreVersion } : {}),
+    requiredForMachines,
+    ...(ownershipVerificationCertificateArn ? { ownershipVerificationCertificateArn } : {}),
+  };
 }
 
 /** Regions whose SES identities any user pool may send through, besides its own (Cognito's "alternate Regions"; see sesEmail). */
@@ -165,7 +203,14 @@ export const SES_ALTERNATE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"] as 
  * An ARN of `service` whose region must be the stack's (`region`; unchecked when unknown). `why`
  * says which AWS rule makes it so. The region is the ARN's fourth field (arn:partition:service:region:…).
  */
-function regionalArn(config: ConfigReader, key: string, service: string, region: string | undefined, why: string, alsoAllowed: readonly string[] = []): string | undefined {
+function regionalArn(
+  config: ConfigReader,
+  key: string,
+  service: string,
+  region: string | undefined,
+  why: string,
+  alsoAllowed: readonly string[] = [],
+): string | undefined {
   const arn = config.arn(key, service);
   if (arn === undefined || region === undefined) return arn;
   const arnRegion = arn.split(":")[3] ?? "";
@@ -181,9 +226,18 @@ function regionalArn(config: ConfigReader, key: string, service: string, region:
  * cannot be associated with them. https://docs.aws.amazon.com/waf/latest/APIReference/API_AssociateWebACL.html
  */
 function wafAcl(config: ConfigReader, region: string | undefined): string | undefined {
-  const arn = regionalArn(config, "wafAclArn", "wafv2", region, "AWS WAF associates a regional web ACL only with resources of its own region");
+  const arn = regionalArn(
+    config,
+    "wafAclArn",
+    "wafv2",
+    region,
+    "AWS WAF associates a regional web ACL only with resources of its own region",
+  );
   if (arn !== undefined && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/.test(arn)) {
-    throw new ConfigError("wafAclArn", `is "${arn}": it must be a regional web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a global, CloudFront-scope ACL cannot protect a REST stage or an ALB)`);
+    throw new ConfigError(
+      "wafAclArn",
+      `is "${arn}": it must be a regional web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a global, CloudFront-scope ACL cannot protect a REST stage or an ALB)`,
+    );
   }
   return arn;
 }
@@ -192,8 +246,15 @@ function alarms(config: ConfigReader, region: string | undefined): AlarmConfig |
   const email = config.str("alarmEmail");
   // CloudWatch alarm actions name an SNS topic of the alarm's own region (PutMetricAlarm, AlarmActions:
   // arn:aws:sns:region:account-id:sns-topic-name). https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
-  const topicArn = regionalArn(config, "alarmTopicArn", "sns", region, "CloudWatch alarms notify an SNS topic in their own region");
-  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError("alarmEmail", `is "${email}": it must be an email address`);
+  const topicArn = regionalArn(
+    config,
+    "alarmTopicArn",
+    "sns",
+    region,
+    "CloudWatch alarms notify an SNS topic in their own region",
+  );
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new ConfigError("alarmEmail", `is "${email}": it must be an email address`);
   if (email && topicArn) throw new ConfigError("alarmEmail", "and notes-auth:alarmTopicArn are alternatives: set one");
   const thresholds = {
     functionErrors: config.int("alarmFunctionErrors", 1, 1, 1_000_000),
@@ -227,7 +288,11 @@ function hostname(config: ConfigReader, key: string): string | undefined {
  */
 function reservedConcurrency(config: ConfigReader): number {
   const n = config.int("lambdaReservedConcurrency", -1, -1, 900);
-  if (n === 0) throw new ConfigError("lambdaReservedConcurrency", "is 0, which throttles every request (the function would never run): use -1 for no reservation, or 1-900");
+  if (n === 0)
+    throw new ConfigError(
+      "lambdaReservedConcurrency",
+      "is 0, which throttles every request (the function would never run): use -1 for no reservation, or 1-900",
+    );
   return n;
 }
 
@@ -243,12 +308,20 @@ function sesEmail(config: ConfigReader, region: string | undefined): StackConfig
   // doc_source/user-pool-email.md) once required one of those three for every pool. Any other
   // region is refused here; which of the three a given pool region may still use is Cognito's
   // current table, not checked.
-  const sesIdentityArn = regionalArn(config, "sesEmailIdentityArn", "ses", region, `Cognito sends through SES in the user pool's region or in one of its alternate regions (${SES_ALTERNATE_REGIONS.join(", ")})`, SES_ALTERNATE_REGIONS);
+  const sesIdentityArn = regionalArn(
+    config,
+    "sesEmailIdentityArn",
+    "ses",
+    region,
+    `Cognito sends through SES in the user pool's region or in one of its alternate regions (${SES_ALTERNATE_REGIONS.join(", ")})`,
+    SES_ALTERNATE_REGIONS,
+  );
   const from = config.str("emailFrom");
   if (from !== undefined && !/^([^<>@]+<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(from)) {
     throw new ConfigError("emailFrom", `is "${from}": use an address or "Name <address>"`);
   }
-  if (from !== undefined && sesIdentityArn === undefined) throw new ConfigError("emailFrom", "needs notes-auth:sesEmailIdentityArn: a custom sender goes through SES");
+  if (from !== undefined && sesIdentityArn === undefined)
+    throw new ConfigError("emailFrom", "needs notes-auth:sesEmailIdentityArn: a custom sender goes through SES");
   return sesIdentityArn ? { sesIdentityArn, ...(from ? { from } : {}) } : undefined;
 }
 
@@ -271,7 +344,10 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
   const authMode = config.oneOf("authMode", AUTH_MODES);
   const logRetentionDays = config.int("logRetentionDays", 30, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-    throw new ConfigError("logRetentionDays", `is ${logRetentionDays}: it must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    throw new ConfigError(
+      "logRetentionDays",
+      `is ${logRetentionDays}: it must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
   }
   const cfg: StackConfig = {
     authMode,
@@ -294,7 +370,13 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
     domainName: hostname(config, "domainName"),
     // A REGIONAL API Gateway domain and an ALB listener both take an ACM certificate of their own
     // region. https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-regional-api-custom-domain-create.html
-    domainCertificateArn: regionalArn(config, "domainCertificateArn", "acm", region, "a regional API Gateway domain and an ALB listener need an ACM certificate of their own region"),
+    domainCertificateArn: regionalArn(
+      config,
+      "domainCertificateArn",
+      "acm",
+      region,
+      "a regional API Gateway domain and an ALB listener need an ACM certificate of their own region",
+    ),
     hostedZoneId: hostedZone(config),
     hostedZoneTakeOverRecord: config.bool("hostedZoneTakeOverRecord", false),
     mtls: mtls(config, region),
@@ -307,10 +389,18 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
   for (const [key, now] of Object.entries(RETIRED_KEYS)) {
     if (config.str(key) !== undefined) throw new ConfigError(key, `was renamed notes-auth:${now}`);
   }
-  const needs = cfg.cognitoThreatProtection !== "OFF" ? missingPlanFeature(cfg.cognitoPlan, ["threat protection"]) : undefined;
-  if (needs) throw new ConfigError("cognitoPlan", `is ${cfg.cognitoPlan}, which lacks ${needs.feature} (notes-auth:cognitoThreatProtection ${cfg.cognitoThreatProtection}): it needs ${needs.needs}`);
+  const needs =
+    cfg.cognitoThreatProtection !== "OFF" ? missingPlanFeature(cfg.cognitoPlan, ["threat protection"]) : undefined;
+  if (needs)
+    throw new ConfigError(
+      "cognitoPlan",
+      `is ${cfg.cognitoPlan}, which lacks ${needs.feature} (notes-auth:cognitoThreatProtection ${cfg.cognitoThreatProtection}): it needs ${needs.needs}`,
+    );
   if (cfg.throttleBurstLimit < cfg.throttleRateLimit) {
-    throw new ConfigError("throttleBurstLimit", `(${cfg.throttleBurstLimit}) must be at least notes-auth:throttleRateLimit (${cfg.throttleRateLimit})`);
+    throw new ConfigError(
+      "throttleBurstLimit",
+      `(${cfg.throttleBurstLimit}) must be at least notes-auth:throttleRateLimit (${cfg.throttleRateLimit})`,
+    );
   }
   return cfg;
 }
@@ -320,28 +410,62 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
  * module's `argsFrom`). Throws a ConfigError naming the first bad key, before any resource.
  * `region` is aws:region, for the regional-ARN checks.
  */
-export function parseStackConfig(get: ConfigLookup, getSecret?: (key: string) => Input<string>, stackName?: string, region?: string): ResolvedConfig {
+export function parseStackConfig(
+  get: ConfigLookup,
+  getSecret?: (key: string) => Input<string>,
+  stackName?: string,
+  region?: string,
+): ResolvedConfig {
   const config = new ConfigReader(get, getSecret);
   const stack = readStackKeys(config, region);
   const door = doorModule(stack.authMode);
   const args = door.argsFrom(config, stack) as DoorArgs;
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {
-    throw new ConfigError("domainCertificateArn", `is required with notes-auth:domainName: an ACM certificate in the stack's region covering ${stack.domainName}`);
+    throw new ConfigError(
+      "domainCertificateArn",
+      `is required with notes-auth:domainName: an ACM certificate in the stack's region covering ${stack.domainName}`,
+    );
   }
-  if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate) throw new ConfigError("domainName", "is required with notes-auth:domainCertificateArn: the name the certificate covers");
-  if (stack.hostedZoneId && !stack.domainName) throw new ConfigError("domainName", "is required with notes-auth:hostedZoneId: the alias record's name");
-  if (stack.hostedZoneTakeOverRecord && !stack.hostedZoneId) throw new ConfigError("hostedZoneTakeOverRecord", "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for notes-auth:domainName");
+  if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate)
+    throw new ConfigError(
+      "domainName",
+      "is required with notes-auth:domainCertificateArn: the name the certificate covers",
+    );
+  if (stack.hostedZoneId && !stack.domainName)
+    throw new ConfigError("domainName", "is required with notes-auth:hostedZoneId: the alias record's name");
+  if (stack.hostedZoneTakeOverRecord && !stack.hostedZoneId)
+    throw new ConfigError(
+      "hostedZoneTakeOverRecord",
+      "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for notes-auth:domainName",
+    );
   if (stack.mtls && !(stack.domainName && stack.domainCertificateArn)) {
-    throw new ConfigError("mtlsTruststoreUri", "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only");
+    throw new ConfigError(
+      "mtlsTruststoreUri",
+      "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only",
+    );
   }
-  if (stack.mtls?.ownershipVerificationCertificateArn && stack.mtls.ownershipVerificationCertificateArn === stack.domainCertificateArn) {
-    throw new ConfigError("domainOwnershipVerificationCertificateArn", "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name (needed only when domainCertificateArn is imported or from AWS Private CA)");
+  if (
+    stack.mtls?.ownershipVerificationCertificateArn &&
+    stack.mtls.ownershipVerificationCertificateArn === stack.domainCertificateArn
+  ) {
+    throw new ConfigError(
+      "domainOwnershipVerificationCertificateArn",
+      "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name (needed only when domainCertificateArn is imported or from AWS Private CA)",
+    );
   }
   // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
   // not at deploy. Any 12-digit account id gives the same verdict.
-  if (stackName !== undefined && door.usesUserPool(args) && !stack.cognitoDomainPrefix && cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))) {
-    throw new ConfigError("cognitoDomainPrefix", `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`);
+  if (
+    stackName !== undefined &&
+    door.usesUserPool(args) &&
+    !stack.cognitoDomainPrefix &&
+    cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))
+  ) {
+    throw new ConfigError(
+      "cognitoDomainPrefix",
+      `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
+    );
   }
   return { stack, door: args };
 }

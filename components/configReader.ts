@@ -8,7 +8,10 @@ import type { Input } from "@pulumi/pulumi";
 
 /** A config value is wrong: the message names the key (`notes-auth:<key>`) and what is allowed. */
 export class ConfigError extends Error {
-  constructor(public readonly key: string, message: string) {
+  constructor(
+    public readonly key: string,
+    message: string,
+  ) {
     super(`notes-auth:${key} ${message}`);
     this.name = "ConfigError";
   }
@@ -24,10 +27,19 @@ export interface ItemRule {
 }
 
 export const HTTPS_URL: ItemRule = { pattern: /^https:\/\/[^\s*]+$/, what: "an https:// URL" };
-export const REDIRECT_URL: ItemRule = { pattern: /^(https:\/\/[^\s*]+|http:\/\/localhost(:\d+)?(\/[^\s*]*)?)$/, what: "an https:// URL (or http://localhost for development)" };
-export const ORIGIN: ItemRule = { pattern: /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/, what: "an origin such as https://app.example.com (never *)" };
+export const REDIRECT_URL: ItemRule = {
+  pattern: /^(https:\/\/[^\s*]+|http:\/\/localhost(:\d+)?(\/[^\s*]*)?)$/,
+  what: "an https:// URL (or http://localhost for development)",
+};
+export const ORIGIN: ItemRule = {
+  pattern: /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/localhost(:\d+)?)$/,
+  what: "an origin such as https://app.example.com (never *)",
+};
 export const CLIENT_NAME: ItemRule = { pattern: /^[A-Za-z0-9_-]{1,64}$/, what: "1-64 letters, digits, _ or -" };
-export const PRINCIPAL_ARN: ItemRule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/, what: "an IAM role, user or account-root ARN" };
+export const PRINCIPAL_ARN: ItemRule = {
+  pattern: /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/,
+  what: "an IAM role, user or account-root ARN",
+};
 
 /**
  * Why Cognito would refuse a group name, or undefined: CreateGroup's GroupName is 1-128 characters
@@ -35,8 +47,10 @@ export const PRINCIPAL_ARN: ItemRule = { pattern: /^arn:aws[a-z-]*:iam::\d{12}:(
  * or control characters). https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html
  */
 export function cognitoGroupNameProblem(name: string): string | undefined {
-  if ([...name].length > 128) return `Cognito group names are at most 128 characters (this one has ${[...name].length})`;
-  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name)) return "Cognito group names are letters, marks, symbols, digits and punctuation only (pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+: no spaces or control characters)";
+  if ([...name].length > 128)
+    return `Cognito group names are at most 128 characters (this one has ${[...name].length})`;
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name))
+    return "Cognito group names are letters, marks, symbols, digits and punctuation only (pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+: no spaces or control characters)";
   return undefined;
 }
 
@@ -46,7 +60,10 @@ export class ConfigReader {
    * @param get plain lookup of a key
    * @param getSecret how a secret key is read (`config.requireSecret` in a program); by default the plain value
    */
-  constructor(private readonly get: ConfigLookup, private readonly getSecret: (key: string) => Input<string> = (k) => get(k) ?? "") {}
+  constructor(
+    private readonly get: ConfigLookup,
+    private readonly getSecret: (key: string) => Input<string> = (k) => get(k) ?? "",
+  ) {}
 
   /** A trimmed string, or undefined when unset or blank. */
   str(key: string): string | undefined {
@@ -60,7 +77,8 @@ export class ConfigReader {
       if (fallback !== undefined) return fallback;
       throw new ConfigError(key, `is required: set it to one of ${allowed.join(", ")}`);
     }
-    if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(key, `is "${v}": it must be one of ${allowed.join(", ")}`);
+    if (!(allowed as readonly string[]).includes(v))
+      throw new ConfigError(key, `is "${v}": it must be one of ${allowed.join(", ")}`);
     return v as T;
   }
 
@@ -81,7 +99,8 @@ export class ConfigReader {
     const v = this.str(key);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `is "${v}": it must be a whole number from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(key, `is "${v}": it must be a whole number from ${min} to ${max}`);
     return n;
   }
 
@@ -92,9 +111,13 @@ export class ConfigReader {
     try {
       parsed = JSON.parse(v);
     } catch {
-      throw new ConfigError(key, `must be a list of strings (pulumi config set --path '${key}[0]' VALUE), not ${JSON.stringify(v)}`);
+      throw new ConfigError(
+        key,
+        `must be a list of strings (pulumi config set --path '${key}[0]' VALUE), not ${JSON.stringify(v)}`,
+      );
     }
-    if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== "string" || x.trim() === "")) throw new ConfigError(key, `must be a list of non-empty strings`);
+    if (!Array.isArray(parsed) || parsed.some((x) => typeof x !== "string" || x.trim() === ""))
+      throw new ConfigError(key, `must be a list of non-empty strings`);
     const items = parsed.map((x: string) => x.trim());
     if (new Set(items).size !== items.length) throw new ConfigError(key, `has a duplicate entry`);
     if (item) {
@@ -106,13 +129,15 @@ export class ConfigReader {
 
   url(key: string): string | undefined {
     const v = this.str(key);
-    if (v !== undefined && !HTTPS_URL.pattern.test(v)) throw new ConfigError(key, `is "${v}": it must be an https:// URL`);
+    if (v !== undefined && !HTTPS_URL.pattern.test(v))
+      throw new ConfigError(key, `is "${v}": it must be an https:// URL`);
     return v;
   }
 
   arn(key: string, service: string): string | undefined {
     const v = this.str(key);
-    if (v !== undefined && !new RegExp(`^arn:aws[a-z-]*:${service}:`).test(v)) throw new ConfigError(key, `is "${v}": it must be an arn:aws:${service}:… ARN`);
+    if (v !== undefined && !new RegExp(`^arn:aws[a-z-]*:${service}:`).test(v))
+      throw new ConfigError(key, `is "${v}": it must be an arn:aws:${service}:… ARN`);
     return v;
   }
 
@@ -126,7 +151,8 @@ export class ConfigReader {
     const set = keys.filter((k) => this.str(k) !== undefined);
     if (set.length === 0) return false;
     const missing = keys.filter((k) => !set.includes(k));
-    if (missing.length > 0) throw new ConfigError(missing[0], `is required when ${why} (missing: ${missing.join(", ")})`);
+    if (missing.length > 0)
+      throw new ConfigError(missing[0], `is required when ${why} (missing: ${missing.join(", ")})`);
     return true;
   }
 }

@@ -65,21 +65,41 @@ export class CustomDomain extends pulumi.ComponentResource {
     switch (target.kind) {
       case "api-gateway": {
         if (!args.certificateArn) throw new Error("CustomDomain: an API Gateway domain needs its certificate");
-        this.domain = new aws.apigatewayv2.DomainName(name, {
-          domainName: args.domainName,
-          domainNameConfiguration: {
-            certificateArn: args.certificateArn,
-            endpointType: "REGIONAL",
-            securityPolicy: "TLS_1_2",
-            // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html (imported or Private CA certificates)
-            ...(args.mtls?.ownershipVerificationCertificateArn ? { ownershipVerificationCertificateArn: args.mtls.ownershipVerificationCertificateArn } : {}),
+        this.domain = new aws.apigatewayv2.DomainName(
+          name,
+          {
+            domainName: args.domainName,
+            domainNameConfiguration: {
+              certificateArn: args.certificateArn,
+              endpointType: "REGIONAL",
+              securityPolicy: "TLS_1_2",
+              // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html (imported or Private CA certificates)
+              ...(args.mtls?.ownershipVerificationCertificateArn
+                ? { ownershipVerificationCertificateArn: args.mtls.ownershipVerificationCertificateArn }
+                : {}),
+            },
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
+            ...(args.mtls
+              ? {
+                  mutualTlsAuthentication: {
+                    truststoreUri: args.mtls.truststoreUri,
+                    ...(args.mtls.truststoreVersion ? { truststoreVersion: args.mtls.truststoreVersion } : {}),
+                  },
+                }
+              : {}),
           },
-          // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mutual-tls.html
-          ...(args.mtls ? { mutualTlsAuthentication: { truststoreUri: args.mtls.truststoreUri, ...(args.mtls.truststoreVersion ? { truststoreVersion: args.mtls.truststoreVersion } : {}) } } : {}),
-        }, child);
+          child,
+        );
         // One mapping at the empty path: a new door's mapping can only exist once the old one is gone.
-        this.mapping = new aws.apigatewayv2.ApiMapping(`${name}-mapping`, { domainName: this.domain.id, apiId: target.apiId, stage: target.stage }, { parent: this, deleteBeforeReplace: true });
-        alias = { name: this.domain.domainNameConfiguration.targetDomainName, zoneId: this.domain.domainNameConfiguration.hostedZoneId };
+        this.mapping = new aws.apigatewayv2.ApiMapping(
+          `${name}-mapping`,
+          { domainName: this.domain.id, apiId: target.apiId, stage: target.stage },
+          { parent: this, deleteBeforeReplace: true },
+        );
+        alias = {
+          name: this.domain.domainNameConfiguration.targetDomainName,
+          zoneId: this.domain.domainNameConfiguration.hostedZoneId,
+        };
         break;
       }
       case "load-balancer":
@@ -91,14 +111,18 @@ export class CustomDomain extends pulumi.ComponentResource {
       }
     }
     if (args.hostedZoneId) {
-      this.record = new aws.route53.Record(`${name}-alias`, {
-        zoneId: args.hostedZoneId,
-        name: args.domainName,
-        type: "A",
-        aliases: [{ name: alias.name, zoneId: alias.zoneId, evaluateTargetHealth: false }],
-        // Only on request: taking over replaces whatever the record pointed at before.
-        ...(args.takeOverRecord ? { allowOverwrite: true } : {}),
-      }, child);
+      this.record = new aws.route53.Record(
+        `${name}-alias`,
+        {
+          zoneId: args.hostedZoneId,
+          name: args.domainName,
+          type: "A",
+          aliases: [{ name: alias.name, zoneId: alias.zoneId, evaluateTargetHealth: false }],
+          // Only on request: taking over replaces whatever the record pointed at before.
+          ...(args.takeOverRecord ? { allowOverwrite: true } : {}),
+        },
+        child,
+      );
     }
     this.url = pulumi.output(`https://${args.domainName}`);
     this.dnsTarget = pulumi.output(alias.name);

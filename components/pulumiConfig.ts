@@ -104,24 +104,35 @@ function fullTypeName(type: string, items?: ProjectConfigItems): string {
 /** A project key's namespace and name (config.go `parseConfigKey`). */
 function splitKey(project: ProjectFile, key: string): { namespace: string; name: string } {
   const colon = key.indexOf(":");
-  return colon < 0 ? { namespace: project.name, name: key } : { namespace: key.slice(0, colon), name: key.slice(colon + 1) };
+  return colon < 0
+    ? { namespace: project.name, name: key }
+    : { namespace: key.slice(0, colon), name: key.slice(colon + 1) };
 }
 
 /** project.go `(*Project).Validate`: what the CLI refuses in Pulumi.yaml's own declarations, with its message. */
 export function projectRefusal(project: ProjectFile): string | undefined {
   if (!project.name) return "project is missing a 'name' attribute";
   for (const [key, decl] of Object.entries(project.config)) {
-    if (decl.default !== undefined && decl.value !== undefined) return `project config '${key}' cannot have both a 'default' and 'value' attribute`;
+    if (decl.default !== undefined && decl.value !== undefined)
+      return `project config '${key}' cannot have both a 'default' and 'value' attribute`;
     const own = splitKey(project, key).namespace === project.name;
     if (own) {
-      if (decl.type === "array" && decl.items === undefined) return `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`;
-      if (decl.type !== undefined && decl.default !== undefined && !configValueHasType(decl.type, decl.items, decl.default)) {
+      if (decl.type === "array" && decl.items === undefined)
+        return `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`;
+      if (
+        decl.type !== undefined &&
+        decl.default !== undefined &&
+        !configValueHasType(decl.type, decl.items, decl.default)
+      ) {
         return `The default value specified for configuration key '${key}' is not of the expected type '${fullTypeName(decl.type, decl.items)}'`;
       }
     } else {
-      if (decl.type !== undefined) return `Configuration key '${key}' is not namespaced by the project and should not define a type`;
-      if (decl.default !== undefined) return `Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`;
-      if (decl.value === undefined) return `Configuration key '${key}' is namespaced and must provide an attribute 'value'`;
+      if (decl.type !== undefined)
+        return `Configuration key '${key}' is not namespaced by the project and should not define a type`;
+      if (decl.default !== undefined)
+        return `Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`;
+      if (decl.value === undefined)
+        return `Configuration key '${key}' is namespaced and must provide an attribute 'value'`;
     }
   }
   return undefined;
@@ -130,8 +141,12 @@ export function projectRefusal(project: ProjectFile): string | undefined {
 /** config.go `formatMissingKeys` and `missingStackConfigurationKeysError`. */
 function missingKeysMessage(stackName: string, missing: string[]): string {
   const sorted = [...missing].sort();
-  const list = sorted.length === 1 ? `'${sorted[0]}'`
-    : sorted.map((k, i) => (i === sorted.length - 1 ? `and '${k}'` : i === sorted.length - 2 ? `'${k}' ` : `'${k}', `)).join("");
+  const list =
+    sorted.length === 1
+      ? `'${sorted[0]}'`
+      : sorted
+          .map((k, i) => (i === sorted.length - 1 ? `and '${k}'` : i === sorted.length - 2 ? `'${k}' ` : `'${k}', `))
+          .join("");
   return `Stack '${stackName}' is missing configuration ${sorted.length > 1 ? "values" : "value"} ${list}`;
 }
 
@@ -147,7 +162,8 @@ export function stackConfigRefusal(stackName: string, project: ProjectFile, stac
   const lookup = (key: string): { found: boolean; value?: unknown; secure: boolean } => {
     const { namespace, name } = splitKey(project, key);
     for (const k of namespace === project.name ? [name, `${namespace}:${name}`] : [`${namespace}:${name}`]) {
-      if (k in stack.values && stack.values[k] !== undefined && stack.values[k] !== null) return { found: true, value: stack.values[k], secure: secure.has(k) || stack.values[k] === "<secure>" };
+      if (k in stack.values && stack.values[k] !== undefined && stack.values[k] !== null)
+        return { found: true, value: stack.values[k], secure: secure.has(k) || stack.values[k] === "<secure>" };
     }
     return { found: false, secure: false };
   };
@@ -168,7 +184,8 @@ export function stackConfigRefusal(stackName: string, project: ProjectFile, stac
     const decl = project.config[key];
     const value = merged.get(key);
     if (decl.type === undefined || value === undefined) continue;
-    if (decl.secret && !value.secure) return `Stack '${stackName}' with configuration key '${key}' must be encrypted as it's secret`;
+    if (decl.secret && !value.secure)
+      return `Stack '${stackName}' with configuration key '${key}' must be encrypted as it's secret`;
     if (value.secure) continue;
     if (!configValueHasType(decl.type, decl.items, asConfigContent(value.value))) {
       return `Stack '${stackName}' with configuration key '${key}' must be of type '${fullTypeName(decl.type, decl.items)}'`;
@@ -184,7 +201,8 @@ function distance(a: string, b: string): number {
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
   for (let i = 1; i <= s.length; i++) {
     const row = [i];
-    for (let j = 1; j <= t.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+    for (let j = 1; j <= t.length; j++)
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
     prev = row;
   }
   return prev[t.length];
@@ -192,7 +210,9 @@ function distance(a: string, b: string): number {
 
 /** The declared key nearest to `key` (smallest edit distance; the first alphabetically on a tie). */
 export function nearestDeclaredKey(project: ProjectFile, key: string): string {
-  const own = Object.keys(project.config).filter((k) => splitKey(project, k).namespace === project.name).sort();
+  const own = Object.keys(project.config)
+    .filter((k) => splitKey(project, k).namespace === project.name)
+    .sort();
   return own.reduce((best, k) => (distance(key, k) < distance(key, best) ? k : best), own[0]);
 }
 
@@ -207,7 +227,10 @@ export function undeclaredKeyError(project: ProjectFile, setKeys: readonly strin
     if (namespace !== project.name || name in project.config || name in RETIRED_KEYS) continue;
     const near = nearestDeclaredKey(project, name);
     const close = distance(name, near) <= Math.max(2, Math.floor(name.length / 4));
-    return new ConfigError(name, `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} (README, "Config reference")`);
+    return new ConfigError(
+      name,
+      `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} (README, "Config reference")`,
+    );
   }
   return undefined;
 }
@@ -216,16 +239,25 @@ export function undeclaredKeyError(project: ProjectFile, setKeys: readonly strin
  * What `npm run plan` and `npm start` refuse before running the program: the CLI's rules, with the
  * CLI's message (as `pulumi preview` would print it, prefixed so the source is clear).
  */
-export function projectConfigRefusal(stackName: string, stack: StackValues, project: ProjectFile = readProject()): string | undefined {
+export function projectConfigRefusal(
+  stackName: string,
+  stack: StackValues,
+  project: ProjectFile = readProject(),
+): string | undefined {
   const refused = stackConfigRefusal(stackName, project, stack);
-  return refused === undefined ? undefined : `the Pulumi CLI would refuse this stack before the program runs: ${refused}`;
+  return refused === undefined
+    ? undefined
+    : `the Pulumi CLI would refuse this stack before the program runs: ${refused}`;
 }
 
 /** The Pulumi SDK's own test of whether a config key's value was given encrypted (what Config.get uses to warn). */
 function isConfigSecret(fullKey: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const sdk = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
-  if (typeof sdk.isConfigSecret !== "function") throw new Error("@pulumi/pulumi no longer exports runtime/config isConfigSecret: update components/pulumiConfig.ts");
+  if (typeof sdk.isConfigSecret !== "function")
+    throw new Error(
+      "@pulumi/pulumi no longer exports runtime/config isConfigSecret: update components/pulumiConfig.ts",
+    );
   return sdk.isConfigSecret(fullKey);
 }
 
@@ -242,7 +274,10 @@ export function readStackConfig(config: pulumi.Config, project: ProjectFile = re
       const full = `${config.name}:${key}`;
       const v = pulumi.runtime.getConfig(full);
       if (v !== undefined && v.trim() !== "" && !isConfigSecret(full)) {
-        throw new ConfigError(key, `is set in plain text: it is a secret, so set it encrypted (pulumi config set --secret ${full} <value>); the stack file must never hold it readable`);
+        throw new ConfigError(
+          key,
+          `is set in plain text: it is a secret, so set it encrypted (pulumi config set --secret ${full} <value>); the stack file must never hold it readable`,
+        );
       }
     }
     // Secret keys are only checked for presence here (no plaintext read), then read as secrets.

@@ -8,6 +8,8 @@ export { API_ROUTES };
 export type { ApiRoute, HttpVerb };
 
 /** Every (method, path) pair with its route. */
-export function routeKeys(routes: readonly ApiRoute[] = API_ROUTES): { method: HttpVerb; path: string; route: ApiRoute }[] {
+export function routeKeys(
+  routes: readonly ApiRoute[] = API_ROUTES,
+): { method: HttpVerb; path: string; route: ApiRoute }[] {
   return routes.map((route) => ({ method: route.method, path: route.path, route }));
 }

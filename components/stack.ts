@@ -71,16 +71,38 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
 
   // The stack's own name for the API: kept across door switches (components/customDomain.ts).
   const domain = stack.domainName
-    ? new CustomDomain("domain", { domainName: stack.domainName, certificateArn: stack.domainCertificateArn, hostedZoneId: stack.hostedZoneId, takeOverRecord: stack.hostedZoneTakeOverRecord, mtls: stack.mtls, target: door.domainTarget })
+    ? new CustomDomain("domain", {
+        domainName: stack.domainName,
+        certificateArn: stack.domainCertificateArn,
+        hostedZoneId: stack.hostedZoneId,
+        takeOverRecord: stack.hostedZoneTakeOverRecord,
+        mtls: stack.mtls,
+        target: door.domainTarget,
+      })
     : undefined;
   if (stack.alarms) {
-    new Alarms("alarms", { config: stack.alarms, functionName: backend.functionName, functionTimeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS, tableName: backend.tableName, door: door.metrics });
+    new Alarms("alarms", {
+      config: stack.alarms,
+      functionName: backend.functionName,
+      functionTimeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS,
+      tableName: backend.tableName,
+      door: door.metrics,
+    });
   }
   const doorCodec = HANDLER_DOORS[stack.authMode].settings as SettingsCodec<unknown>;
-  setHandlerEnvironment(pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
-    ...stackSettings.encode({ authMode: stack.authMode, adminGroup: stack.adminGroup, corsOrigins: stack.corsOrigins, cognitoIssuer, userPoolId, mtlsRequiredForMachines: stack.mtls?.requiredForMachines ?? false }),
-    ...doorCodec.encode(settings),
-  })));
+  setHandlerEnvironment(
+    pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
+      ...stackSettings.encode({
+        authMode: stack.authMode,
+        adminGroup: stack.adminGroup,
+        corsOrigins: stack.corsOrigins,
+        cognitoIssuer,
+        userPoolId,
+        mtlsRequiredForMachines: stack.mtls?.requiredForMachines ?? false,
+      }),
+      ...doorCodec.encode(settings),
+    })),
+  );
 
   return {
     authMode: stack.authMode,

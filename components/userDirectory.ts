@@ -74,76 +74,104 @@ export class UserDirectory extends pulumi.ComponentResource {
     const poolOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     this.adminGroupName = args.adminGroup;
 
-    this.userPool = new aws.cognito.UserPool(`${name}-pool`, {
-      usernameAttributes: ["email"],
-      autoVerifiedAttributes: ["email"],
-      usernameConfiguration: { caseSensitive: false },
-      passwordPolicy: {
-        minimumLength: 8,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireNumbers: true,
-        requireSymbols: true,
-        temporaryPasswordValidityDays: 3,
+    this.userPool = new aws.cognito.UserPool(
+      `${name}-pool`,
+      {
+        usernameAttributes: ["email"],
+        autoVerifiedAttributes: ["email"],
+        usernameConfiguration: { caseSensitive: false },
+        passwordPolicy: {
+          minimumLength: 8,
+          requireLowercase: true,
+          requireUppercase: true,
+          requireNumbers: true,
+          requireSymbols: true,
+          temporaryPasswordValidityDays: 3,
+        },
+        mfaConfiguration: mfa,
+        softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
+        accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+        adminCreateUserConfig: { allowAdminCreateUserOnly: !args.selfSignUp },
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html: the
+        // default sender is capped at 50 emails a day per account; DEVELOPER sends through SES.
+        emailConfiguration: args.email
+          ? {
+              emailSendingAccount: "DEVELOPER",
+              sourceArn: args.email.sesIdentityArn,
+              ...(args.email.from ? { fromEmailAddress: args.email.from } : {}),
+            }
+          : { emailSendingAccount: "COGNITO_DEFAULT" },
+        deletionProtection: protect ? "ACTIVE" : "INACTIVE",
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+        // ("You can switch between feature plans at any time"): an in-place update, never a new pool.
+        userPoolTier: args.plan,
+        ...(args.threatProtection && args.threatProtection !== "OFF"
+          ? { userPoolAddOns: { advancedSecurityMode: args.threatProtection } }
+          : {}),
       },
-      mfaConfiguration: mfa,
-      softwareTokenMfaConfiguration: mfa === "OFF" ? undefined : { enabled: true },
-      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
-      adminCreateUserConfig: { allowAdminCreateUserOnly: !args.selfSignUp },
-      // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html: the
-      // default sender is capped at 50 emails a day per account; DEVELOPER sends through SES.
-      emailConfiguration: args.email
-        ? { emailSendingAccount: "DEVELOPER", sourceArn: args.email.sesIdentityArn, ...(args.email.from ? { fromEmailAddress: args.email.from } : {}) }
-        : { emailSendingAccount: "COGNITO_DEFAULT" },
-      deletionProtection: protect ? "ACTIVE" : "INACTIVE",
-      // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
-      // ("You can switch between feature plans at any time"): an in-place update, never a new pool.
-      userPoolTier: args.plan,
-      ...(args.threatProtection && args.threatProtection !== "OFF" ? { userPoolAddOns: { advancedSecurityMode: args.threatProtection } } : {}),
-    }, poolOpts);
+      poolOpts,
+    );
 
-    this.resourceServer = new aws.cognito.ResourceServer(`${name}-notes-scopes`, {
-      userPoolId: this.userPool.id,
-      identifier: NOTES_RESOURCE_SERVER,
-      name: "notes API",
-      scopes: NOTES_SCOPES.map((scope) => ({ scopeName: scope, scopeDescription: SCOPE_DESCRIPTIONS[scope] })),
-    }, poolOpts);
+    this.resourceServer = new aws.cognito.ResourceServer(
+      `${name}-notes-scopes`,
+      {
+        userPoolId: this.userPool.id,
+        identifier: NOTES_RESOURCE_SERVER,
+        name: "notes API",
+        scopes: NOTES_SCOPES.map((scope) => ({ scopeName: scope, scopeDescription: SCOPE_DESCRIPTIONS[scope] })),
+      },
+      poolOpts,
+    );
 
-    this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-      userPoolId: this.userPool.id,
-      domain: args.domainPrefix,
-      managedLoginVersion: 1,
-    }, poolOpts);
+    this.domain = new aws.cognito.UserPoolDomain(
+      `${name}-domain`,
+      {
+        userPoolId: this.userPool.id,
+        domain: args.domainPrefix,
+        managedLoginVersion: 1,
+      },
+      poolOpts,
+    );
 
-    this.client = new aws.cognito.UserPoolClient(`${name}-spa`, {
-      userPoolId: this.userPool.id,
-      generateSecret: false,
-      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      preventUserExistenceErrors: "ENABLED",
-      enableTokenRevocation: true,
-      allowedOauthFlowsUserPoolClient: true,
-      allowedOauthFlows: ["code"],
-      allowedOauthScopes: pulumi.output(this.resourceServer.scopeIdentifiers).apply((ids) => ["openid", "email", "profile", ...ids]),
-      supportedIdentityProviders: ["COGNITO"],
-      callbackUrls: args.callbackUrls ?? ["http://localhost:3000/callback"],
-      logoutUrls: args.logoutUrls ?? ["http://localhost:3000/"],
-      accessTokenValidity: 60,
-      idTokenValidity: 60,
-      refreshTokenValidity: 30,
-      tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
-    }, poolOpts);
+    this.client = new aws.cognito.UserPoolClient(
+      `${name}-spa`,
+      {
+        userPoolId: this.userPool.id,
+        generateSecret: false,
+        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthScopes: pulumi
+          .output(this.resourceServer.scopeIdentifiers)
+          .apply((ids) => ["openid", "email", "profile", ...ids]),
+        supportedIdentityProviders: ["COGNITO"],
+        callbackUrls: args.callbackUrls ?? ["http://localhost:3000/callback"],
+        logoutUrls: args.logoutUrls ?? ["http://localhost:3000/"],
+        accessTokenValidity: 60,
+        idTokenValidity: 60,
+        refreshTokenValidity: 30,
+        tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      },
+      poolOpts,
+    );
 
     // A door may map the group to an IAM role (mapAdminGroupToRole); the role exists only once
     // the door does, so the group takes it as a deferred input, resolved by seal().
     const [adminRoleArn, resolveAdminRole] = pulumi.deferredOutput<string | undefined>();
     this.resolveAdminRole = resolveAdminRole;
-    this.adminGroup = new aws.cognito.UserGroup(`${name}-admins`, {
-      userPoolId: this.userPool.id,
-      name: this.adminGroupName,
-      description: "May call /admin/*",
-      precedence: 1,
-      roleArn: adminRoleArn,
-    }, poolOpts);
+    this.adminGroup = new aws.cognito.UserGroup(
+      `${name}-admins`,
+      {
+        userPoolId: this.userPool.id,
+        name: this.adminGroupName,
+        description: "May call /admin/*",
+        precedence: 1,
+        roleArn: adminRoleArn,
+      },
+      poolOpts,
+    );
 
     const region = aws.getRegionOutput({}, { parent: this });
     this.region = region.region;
@@ -153,19 +181,34 @@ export class UserDirectory extends pulumi.ComponentResource {
     this.issuer = pulumi.interpolate`https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.id}`;
     this.domainUrl = pulumi.interpolate`https://${this.domain.domain}.auth.${this.region}.amazoncognito.com`;
     this.cited = { pool: this.userPool, spaClient: this.client };
-    this.registerOutputs({ userPoolId: this.userPoolId, clientId: this.clientId, issuer: this.issuer, domainUrl: this.domainUrl, cited: citedUrns(this.cited) });
+    this.registerOutputs({
+      userPoolId: this.userPoolId,
+      clientId: this.clientId,
+      issuer: this.issuer,
+      domainUrl: this.domainUrl,
+      cited: citedUrns(this.cited),
+    });
   }
 
   /**
    * Another app client of this pool, owned by the door that needs it (the ALB's login client, a
    * machine client): `parent` keeps it in the door's tree.
    */
-  public addClient(name: string, args: Omit<aws.cognito.UserPoolClientArgs, "userPoolId">, opts: pulumi.CustomResourceOptions): aws.cognito.UserPoolClient {
+  public addClient(
+    name: string,
+    args: Omit<aws.cognito.UserPoolClientArgs, "userPoolId">,
+    opts: pulumi.CustomResourceOptions,
+  ): aws.cognito.UserPoolClient {
     return new aws.cognito.UserPoolClient(name, { ...args, userPoolId: this.userPool.id }, opts);
   }
 
   /** Another group of this pool, owned by the door that needs it (a tier's group, say). */
-  public addGroup(name: string, groupName: string, description: string, opts: pulumi.CustomResourceOptions): aws.cognito.UserGroup {
+  public addGroup(
+    name: string,
+    groupName: string,
+    description: string,
+    opts: pulumi.CustomResourceOptions,
+  ): aws.cognito.UserGroup {
     if (groupName === this.adminGroupName) throw new Error(`UserDirectory: ${groupName} is the admin group`);
     return new aws.cognito.UserGroup(name, { userPoolId: this.userPool.id, name: groupName, description }, opts);
   }

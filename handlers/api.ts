@@ -24,7 +24,10 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
     const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: serviceEndpoint("S3", vars) };
     deps = {
       env,
-      store: new DynamoNotesStore(env.table, new DynamoClient({ region: env.region, credentials, endpoint: serviceEndpoint("DYNAMODB", vars) })),
+      store: new DynamoNotesStore(
+        env.table,
+        new DynamoClient({ region: env.region, credentials, endpoint: serviceEndpoint("DYNAMODB", vars) }),
+      ),
       presign: s3Presigner(s3),
       removeObjects: s3Remover(s3),
       maxAttachmentBytes: env.maxAttachmentBytes,

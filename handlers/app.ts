@@ -37,7 +37,12 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       }
       if (res.status >= 500) {
         // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why storage was unavailable).
-        (d?.log ?? consoleLog)({ level: "error", status: res.status, error: describe(err), ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}) });
+        (d?.log ?? consoleLog)({
+          level: "error",
+          status: res.status,
+          error: describe(err),
+          ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}),
+        });
       }
       return respond(event, res, origin);
     }

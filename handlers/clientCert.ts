@@ -22,10 +22,15 @@ export function clientCertOf(req: ApiRequest): ClientCert | undefined {
   let raw: Partial<Record<string, unknown>> | null | undefined;
   switch (req.shape) {
     case "rest-v1":
-      raw = (req.event as APIGatewayProxyEvent).requestContext?.identity?.clientCert as Partial<Record<string, unknown>> | null | undefined;
+      raw = (req.event as APIGatewayProxyEvent).requestContext?.identity?.clientCert as
+        Partial<Record<string, unknown>> | null | undefined;
       break;
     case "http-v2":
-      raw = ((req.event as APIGatewayProxyEventV2).requestContext as { authentication?: { clientCert?: Partial<Record<string, unknown>> } | null }).authentication?.clientCert;
+      raw = (
+        (req.event as APIGatewayProxyEventV2).requestContext as {
+          authentication?: { clientCert?: Partial<Record<string, unknown>> } | null;
+        }
+      ).authentication?.clientCert;
       break;
     case "alb":
       return undefined;
@@ -34,7 +39,13 @@ export function clientCertOf(req: ApiRequest): ClientCert | undefined {
       throw new Error(`unknown event shape ${unreachable}`);
     }
   }
-  if (!raw || typeof raw.subjectDN !== "string" || typeof raw.serialNumber !== "string" || typeof raw.issuerDN !== "string") return undefined;
+  if (
+    !raw ||
+    typeof raw.subjectDN !== "string" ||
+    typeof raw.serialNumber !== "string" ||
+    typeof raw.issuerDN !== "string"
+  )
+    return undefined;
   const validity = (raw.validity ?? {}) as { notBefore?: unknown; notAfter?: unknown };
   return {
     subjectDN: raw.subjectDN,

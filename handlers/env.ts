@@ -43,7 +43,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HandlerEnv {
   if (!(AUTH_MODES as readonly string[]).includes(stack.authMode)) {
     throw new EnvironmentError(`AUTH_MODE "${stack.authMode}" is not one of ${AUTH_MODES.join(", ")}`);
   }
-  const common = { ...backendSettings.decode(env), ...stack, authMode: stack.authMode as AuthMode, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1" };
+  const common = {
+    ...backendSettings.decode(env),
+    ...stack,
+    authMode: stack.authMode as AuthMode,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+  };
   const door = HANDLER_DOORS[common.authMode] as HandlerDoor<DoorSettings<AuthMode>, unknown>;
   const settingsOfDoor = door.settings.decode(env);
   door.validate?.(settingsOfDoor, common);

@@ -11,9 +11,12 @@ export type Log = (entry: LogEntry) => void;
 export const consoleLog: Log = (entry) => {
   const line = JSON.stringify(entry);
   switch (entry.level) {
-    case "error": return console.error(line);
-    case "warn": return console.warn(line);
-    case "info": return console.info(line);
+    case "error":
+      return console.error(line);
+    case "warn":
+      return console.warn(line);
+    case "info":
+      return console.info(line);
     default: {
       const unreachable: never = entry.level;
       return console.error(JSON.stringify({ ...entry, level: "error", badLevel: unreachable }));

@@ -38,7 +38,8 @@ export const DEFAULT_GROUPS_CLAIM = "cognito:groups";
  * dotted path, printable, without spaces or empty segments (the program refuses it before any resource).
  */
 export function groupsClaimProblem(name: string): string | undefined {
-  if (!/^[\x21-\x7e]{1,200}$/.test(name) || name.split(".").some((part) => part === "")) return `is "${name}": it must be a claim name or a dotted path such as groups, roles or realm_access.roles (printable, no spaces, no empty segment)`;
+  if (!/^[\x21-\x7e]{1,200}$/.test(name) || name.split(".").some((part) => part === ""))
+    return `is "${name}": it must be a claim name or a dotted path such as groups, roles or realm_access.roles (printable, no spaces, no empty segment)`;
   return undefined;
 }
 
@@ -51,7 +52,8 @@ export function claimAt(claims: Record<string, unknown>, name: string): unknown 
   if (Object.prototype.hasOwnProperty.call(claims, name)) return claims[name];
   let at: unknown = claims;
   for (const part of name.split(".")) {
-    if (typeof at !== "object" || at === null || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, part)) return undefined;
+    if (typeof at !== "object" || at === null || Array.isArray(at) || !Object.prototype.hasOwnProperty.call(at, part))
+      return undefined;
     at = (at as Record<string, unknown>)[part];
   }
   return at;
@@ -123,16 +125,36 @@ export interface BearerIdentity {
  * and other issuers' users also by the admin group when the operator named the issuer's groups
  * claim (`groupsClaim`, so `externalGroups`): without it, no claim of a foreign issuer means admin.
  */
-export function bearerPrincipal(who: BearerIdentity, door: AuthMode, rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string; externalGroups?: boolean }): Principal | undefined {
+export function bearerPrincipal(
+  who: BearerIdentity,
+  door: AuthMode,
+  rule: { cognitoIssuer?: string; adminGroup: string; adminScope?: string; externalGroups?: boolean },
+): Principal | undefined {
   // Whoever verified the token checked its issuer, so a token without one never passed a real
   // verifier: no principal (and no way around the admin-group rule as "another issuer's" user).
   if (who.iss === undefined || who.iss === "") return undefined;
   const hasAdminScope = !!rule.adminScope && who.scopes.includes(rule.adminScope);
   if (who.clientId !== undefined && who.sub === who.clientId && who.username === undefined) {
-    return { id: `client:${who.clientId}`, kind: "machine", door, groups: [], scopes: who.scopes, isAdmin: hasAdminScope };
+    return {
+      id: `client:${who.clientId}`,
+      kind: "machine",
+      door,
+      groups: [],
+      scopes: who.scopes,
+      isAdmin: hasAdminScope,
+    };
   }
   const fromOurPool = rule.cognitoIssuer !== undefined && who.iss === rule.cognitoIssuer;
   if (fromOurPool && !isCognitoSub(who.sub)) return undefined;
-  const isAdmin = fromOurPool ? who.groups.includes(rule.adminGroup) : hasAdminScope || (rule.externalGroups === true && who.groups.includes(rule.adminGroup));
-  return { id: fromOurPool ? who.sub : `oidc:${who.sub}`, kind: "user", door, groups: who.groups, scopes: who.scopes, isAdmin };
+  const isAdmin = fromOurPool
+    ? who.groups.includes(rule.adminGroup)
+    : hasAdminScope || (rule.externalGroups === true && who.groups.includes(rule.adminGroup));
+  return {
+    id: fromOurPool ? who.sub : `oidc:${who.sub}`,
+    kind: "user",
+    door,
+    groups: who.groups,
+    scopes: who.scopes,
+    isAdmin,
+  };
 }

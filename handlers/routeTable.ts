@@ -17,7 +17,8 @@ export const API_RESPONSE_HEADERS = ["etag", "location", "retry-after"] as const
 export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
 
 /** The handler function that serves a route (handlers/routes.ts maps each name to one). */
-export type RouteName = "listNotes" | "createNote" | "getNote" | "updateNote" | "deleteNote" | "presignAttachment" | "me" | "adminStats";
+export type RouteName =
+  "listNotes" | "createNote" | "getNote" | "updateNote" | "deleteNote" | "presignAttachment" | "me" | "adminStats";
 
 export interface ApiRoute {
   /** Path with `{param}` placeholders, e.g. `/notes/{id}`. */

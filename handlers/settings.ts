@@ -31,22 +31,32 @@ export const text = (env: string) => ({ env, kind: "text" as const });
 /** A string that may be absent (undefined). */
 export const optional = (env: string) => ({ env, kind: "optional" as const });
 /** A comma-separated list; `nonEmpty` makes an empty list an error. */
-export const list = <N extends boolean = false>(env: string, opts: { nonEmpty?: N } = {}) => ({ env, kind: "list" as const, nonEmpty: (opts.nonEmpty ?? false) as N });
+export const list = <N extends boolean = false>(env: string, opts: { nonEmpty?: N } = {}) => ({
+  env,
+  kind: "list" as const,
+  nonEmpty: (opts.nonEmpty ?? false) as N,
+});
 /** "true" or "false"; absent is false. */
 export const flag = (env: string) => ({ env, kind: "flag" as const });
 /** A positive whole number, with a default. */
 export const positive = (env: string, fallback: number) => ({ env, kind: "number" as const, fallback });
 
-type ValueOf<F> =
-  F extends { kind: "text" } ? string
-  : F extends { kind: "optional" } ? string | undefined
-  : F extends { kind: "list" } ? string[]
-  : F extends { kind: "flag" } ? boolean
-  : F extends { kind: "number" } ? number
-  : never;
+type ValueOf<F> = F extends { kind: "text" }
+  ? string
+  : F extends { kind: "optional" }
+    ? string | undefined
+    : F extends { kind: "list" }
+      ? string[]
+      : F extends { kind: "flag" }
+        ? boolean
+        : F extends { kind: "number" }
+          ? number
+          : never;
 
 /** The settings object of a field map: optional fields may be left out. */
-type Values<F> = { [K in keyof F as F[K] extends { kind: "optional" } ? never : K]: ValueOf<F[K]> } & { [K in keyof F as F[K] extends { kind: "optional" } ? K : never]?: string };
+type Values<F> = { [K in keyof F as F[K] extends { kind: "optional" } ? never : K]: ValueOf<F[K]> } & {
+  [K in keyof F as F[K] extends { kind: "optional" } ? K : never]?: string;
+};
 type Simplify<T> = { [K in keyof T]: T[K] };
 
 export type SettingsOf<C> = C extends SettingsCodec<infer S> ? S : never;
@@ -60,7 +70,11 @@ export interface SettingsCodec<S> {
   decode(env: Record<string, string | undefined>): S;
 }
 
-const splitList = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const splitList = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Declares a group of settings: field name -> environment variable and format. */
 export function settings<F extends Record<string, Field>>(fields: F): SettingsCodec<Simplify<Values<F>>> {
@@ -107,10 +121,12 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
             break;
           case "list":
             out[name] = splitList(raw);
-            if (field.nonEmpty && (out[name] as string[]).length === 0) throw new EnvironmentError(`${field.env} is not set`);
+            if (field.nonEmpty && (out[name] as string[]).length === 0)
+              throw new EnvironmentError(`${field.env} is not set`);
             break;
           case "flag":
-            if (raw !== undefined && raw !== "" && raw !== "true" && raw !== "false") throw new EnvironmentError(`${field.env} must be true or false`);
+            if (raw !== undefined && raw !== "" && raw !== "true" && raw !== "false")
+              throw new EnvironmentError(`${field.env} must be true or false`);
             out[name] = raw === "true";
             break;
           case "number": {

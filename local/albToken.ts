@@ -27,7 +27,15 @@ export interface AlbTokenFields {
 const b64padded = (buf: Buffer) => buf.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 
 export function signAlbData(key: AlbSigningKey, f: AlbTokenFields): string {
-  const header = { typ: "JWT", kid: key.kid, alg: f.alg ?? "ES256", iss: f.iss, client: f.client, signer: f.signer, exp: f.exp };
+  const header = {
+    typ: "JWT",
+    kid: key.kid,
+    alg: f.alg ?? "ES256",
+    iss: f.iss,
+    client: f.client,
+    signer: f.signer,
+    exp: f.exp,
+  };
   // The claims may override exp and iss (tests send tokens the ALB never would).
   const payload = { exp: f.exp, iss: f.iss, ...f.claims };
   const input = `${b64padded(Buffer.from(JSON.stringify(header)))}.${b64padded(Buffer.from(JSON.stringify(payload)))}`;

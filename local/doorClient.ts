@@ -13,7 +13,11 @@ import type { ClientCredential } from "../components/doors/door";
  */
 
 /** Stack outputs as a client reads them (`.local/outputs.json`, or a deployed stack's). */
-export type StackOutputs = Pick<LocalOutputs, "authMode" | "url" | "client" | "secrets"> & { region?: string; functionName?: string; local?: LocalInfo };
+export type StackOutputs = Pick<LocalOutputs, "authMode" | "url" | "client" | "secrets"> & {
+  region?: string;
+  functionName?: string;
+  local?: LocalInfo;
+};
 
 /** AWS credentials, or a provider of them (what the AWS SDK's credential providers return). */
 export interface AwsCredentials {
@@ -50,17 +54,24 @@ export interface ClientTls {
 export async function send(req: OutgoingRequest, tls?: ClientTls): Promise<Response> {
   if (!tls) return fetch(req.url, { method: req.method, headers: req.headers, body: req.body, redirect: "manual" });
   return new Promise((resolve, reject) => {
-    const out = https.request(req.url, { method: req.method, headers: req.headers, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) for (const v of [value ?? []].flat()) headers.append(name, v);
-        const status = res.statusCode ?? 0;
-        resolve(new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }));
-      });
-    });
+    const out = https.request(
+      req.url,
+      { method: req.method, headers: req.headers, ca: tls.ca, cert: tls.cert, key: tls.key, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(res.headers))
+            for (const v of [value ?? []].flat()) headers.append(name, v);
+          const status = res.statusCode ?? 0;
+          resolve(
+            new Response([101, 204, 205, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }),
+          );
+        });
+      },
+    );
     out.on("error", reject);
     out.end(req.body);
   });
@@ -69,12 +80,16 @@ export async function send(req: OutgoingRequest, tls?: ClientTls): Promise<Respo
 /** What a caller adds to a request to prove who it is: a header, a cookie, a SigV4 signature, or several. */
 export type Credential = (req: OutgoingRequest) => Promise<OutgoingRequest>;
 
-export const withHeader = (name: string, value: string): Credential => async (req) => ({ ...req, headers: { ...req.headers, [name]: value } });
+export const withHeader =
+  (name: string, value: string): Credential =>
+  async (req) => ({ ...req, headers: { ...req.headers, [name]: value } });
 
-export const combine = (...credentials: Credential[]): Credential => async (req) => {
-  for (const c of credentials) req = await c(req);
-  return req;
-};
+export const combine =
+  (...credentials: Credential[]): Credential =>
+  async (req) => {
+    for (const c of credentials) req = await c(req);
+    return req;
+  };
 
 /**
  * SigV4 for `execute-api`, as the AWS SDK's signer signs (README, "Calling each door"):
@@ -84,10 +99,19 @@ export function sigv4(credentials: AwsCredentialsSource, region: string, signing
   const signer = new SignatureV4({ service: "execute-api", region, credentials, sha256: Hash.bind(null, "sha256") });
   return async (req) => {
     const url = new URL(req.url);
-    const signed = await signer.sign({
-      method: req.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname,
-      query: Object.fromEntries(url.searchParams), headers: { ...req.headers, host: url.host }, body: req.body,
-    }, signingDate ? { signingDate } : {});
+    const signed = await signer.sign(
+      {
+        method: req.method,
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers: { ...req.headers, host: url.host },
+        body: req.body,
+      },
+      signingDate ? { signingDate } : {},
+    );
     return { ...req, headers: signed.headers as Record<string, string> };
   };
 }
@@ -101,7 +125,10 @@ export type UserTokenKind = Extract<ClientCredential, { kind: "user-token" }>;
  */
 export function credentialOf(outputs: Pick<StackOutputs, "authMode" | "client">): ClientCredential {
   const c = outputs.client.credential as ClientCredential | undefined;
-  if (!c || typeof c !== "object" || typeof c.kind !== "string") throw new Error(`the stack's client output has no credential: redeploy the ${outputs.authMode} door with this version`);
+  if (!c || typeof c !== "object" || typeof c.kind !== "string")
+    throw new Error(
+      `the stack's client output has no credential: redeploy the ${outputs.authMode} door with this version`,
+    );
   return c;
 }
 
@@ -119,13 +146,21 @@ export function userTokenKind(outputs: Pick<StackOutputs, "authMode" | "client">
  * - the ALB's authenticate action: a 302 to the IdP's login
  *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html).
  */
-export function refusal(outputs: Pick<StackOutputs, "authMode" | "client">): { status: number; message?: string; what: string } {
+export function refusal(outputs: Pick<StackOutputs, "authMode" | "client">): {
+  status: number;
+  message?: string;
+  what: string;
+} {
   const c = credentialOf(outputs);
   switch (c.kind) {
     case "user-token":
       return { status: 401, message: "Unauthorized", what: "the authorizer's 401" };
     case "identity-pool-sigv4":
-      return { status: 403, message: "Missing Authentication Token", what: "API Gateway's 403 for an unsigned request" };
+      return {
+        status: 403,
+        message: "Missing Authentication Token",
+        what: "API Gateway's 403 for an unsigned request",
+      };
     case "api-key":
       return { status: 403, message: "Forbidden", what: "API Gateway's 403 for a request without a valid key" };
     case "alb-session":
@@ -163,14 +198,27 @@ function codeFlowOf(outputs: StackOutputs, clientId: string, opts: SignInOptions
   const domain = opts.cognitoDomain?.replace(/\/$/, "");
   const authorizeEndpoint = outputs.client.authorizeEndpoint ?? (domain && `${domain}/oauth2/authorize`);
   const tokenEndpoint = outputs.client.tokenEndpoint ?? (domain && `${domain}/oauth2/token`);
-  if (!authorizeEndpoint || !tokenEndpoint) throw new Error("the outputs name no sign-in endpoints for this door: pass --cognito-domain https://<prefix>.auth.<region>.amazoncognito.com");
+  if (!authorizeEndpoint || !tokenEndpoint)
+    throw new Error(
+      "the outputs name no sign-in endpoints for this door: pass --cognito-domain https://<prefix>.auth.<region>.amazoncognito.com",
+    );
   return { authorizeEndpoint, tokenEndpoint, redirectUri: opts.callbackUrl ?? "http://localhost:3000/callback" };
 }
 
 /** A user's tokens from the door's app client (or `clientId`), through the code flow with PKCE. */
-export function signIn(outputs: StackOutputs, user: Pick<SeedUser, "email" | "password">, opts: { clientId?: string; scopes?: string[] } & SignInOptions = {}): Promise<TokenSet> {
+export function signIn(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: { clientId?: string; scopes?: string[] } & SignInOptions = {},
+): Promise<TokenSet> {
   const clientId = opts.clientId ?? String(outputs.client.userPoolClientId);
-  return signInWithCode({ ...codeFlowOf(outputs, clientId, opts), clientId, scopes: signInScopes(outputs, opts.scopes), username: user.email, password: user.password });
+  return signInWithCode({
+    ...codeFlowOf(outputs, clientId, opts),
+    clientId,
+    scopes: signInScopes(outputs, opts.scopes),
+    username: user.email,
+    password: user.password,
+  });
 }
 
 /**
@@ -192,7 +240,12 @@ export function machineSignIn(outputs: StackOutputs, scopes: string[] = []): Pro
   const clientId = outputs.client.machineClientId;
   const secret = outputs.secrets.machineClientSecret;
   if (!clientId || !secret) throw new Error("this stack has no machine client (m2mClient: true at http-jwt)");
-  return clientCredentials(String(outputs.local?.idp?.tokenEndpoint ?? outputs.client.tokenEndpoint), String(clientId), String(secret), scopes);
+  return clientCredentials(
+    String(outputs.local?.idp?.tokenEndpoint ?? outputs.client.tokenEndpoint),
+    String(clientId),
+    String(secret),
+    scopes,
+  );
 }
 
 /** The token of a sign-in this door takes. */

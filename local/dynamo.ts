@@ -3,8 +3,14 @@ import { TABLE_KEYS } from "../handlers/notes/table";
 
 /** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
 export const NOTES_KEY_SCHEMA = {
-  KeySchema: [{ AttributeName: TABLE_KEYS.partition, KeyType: "HASH" as const }, { AttributeName: TABLE_KEYS.sort, KeyType: "RANGE" as const }],
-  AttributeDefinitions: [{ AttributeName: TABLE_KEYS.partition, AttributeType: "S" as const }, { AttributeName: TABLE_KEYS.sort, AttributeType: "S" as const }],
+  KeySchema: [
+    { AttributeName: TABLE_KEYS.partition, KeyType: "HASH" as const },
+    { AttributeName: TABLE_KEYS.sort, KeyType: "RANGE" as const },
+  ],
+  AttributeDefinitions: [
+    { AttributeName: TABLE_KEYS.partition, AttributeType: "S" as const },
+    { AttributeName: TABLE_KEYS.sort, AttributeType: "S" as const },
+  ],
 };
 
 export interface LocalDynamo {
@@ -20,7 +26,12 @@ export interface LocalDynamo {
 export async function startDynalite(opts: { path?: string; port?: number } = {}): Promise<LocalDynamo> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const dynalite = require("dynalite");
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(opts.path ? { path: opts.path } : {}) });
+  const server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(opts.path ? { path: opts.path } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
@@ -40,20 +51,38 @@ export function createTableInput(tableName: string, inputs: Record<string, any>)
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST" as const,
-    AttributeDefinitions: (inputs.attributes ?? []).map((a: { name: string; type: string }) => ({ AttributeName: a.name, AttributeType: a.type })),
+    AttributeDefinitions: (inputs.attributes ?? []).map((a: { name: string; type: string }) => ({
+      AttributeName: a.name,
+      AttributeType: a.type,
+    })),
     KeySchema: keys(inputs.hashKey, inputs.rangeKey),
-    ...(inputs.globalSecondaryIndexes?.length ? {
-      GlobalSecondaryIndexes: inputs.globalSecondaryIndexes.map((g: any) => ({
-        IndexName: g.name, KeySchema: keys(g.hashKey, g.rangeKey), Projection: { ProjectionType: g.projectionType ?? "ALL", ...(g.nonKeyAttributes ? { NonKeyAttributes: g.nonKeyAttributes } : {}) },
-      })),
-    } : {}),
+    ...(inputs.globalSecondaryIndexes?.length
+      ? {
+          GlobalSecondaryIndexes: inputs.globalSecondaryIndexes.map((g: any) => ({
+            IndexName: g.name,
+            KeySchema: keys(g.hashKey, g.rangeKey),
+            Projection: {
+              ProjectionType: g.projectionType ?? "ALL",
+              ...(g.nonKeyAttributes ? { NonKeyAttributes: g.nonKeyAttributes } : {}),
+            },
+          })),
+        }
+      : {}),
   };
 }
 
 /** Creates the tables the program records, unless dynalite already keeps them (data survives restarts). */
-export async function ensureTables(endpoint: string, tables: { name: string; inputs: Record<string, any> }[], region: string): Promise<void> {
+export async function ensureTables(
+  endpoint: string,
+  tables: { name: string; inputs: Record<string, any> }[],
+  region: string,
+): Promise<void> {
   const { DynamoDBClient, CreateTableCommand, ResourceInUseException } = await import("@aws-sdk/client-dynamodb");
-  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   try {
     for (const t of tables) {
       try {

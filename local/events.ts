@@ -79,7 +79,9 @@ const TEXT = /^(application\/(json|[\w.+-]+\+json|x-www-form-urlencoded|xml)|tex
 function bodyOf(req: IncomingRequest): { body: string | null; isBase64Encoded: boolean } {
   if (!req.body || req.body.length === 0) return { body: null, isBase64Encoded: false };
   const type = headerValue(req.headers, "content-type") ?? "";
-  return TEXT.test(type) ? { body: req.body.toString("utf8"), isBase64Encoded: false } : { body: req.body.toString("base64"), isBase64Encoded: true };
+  return TEXT.test(type)
+    ? { body: req.body.toString("utf8"), isBase64Encoded: false }
+    : { body: req.body.toString("base64"), isBase64Encoded: true };
 }
 
 /** The first value of a header, by case-insensitive name. */
@@ -135,9 +137,21 @@ function clf(d: Date): string {
 /** The REST `requestContext.identity` with every field AWS sends, null unless given. */
 export function restIdentity(fields: Record<string, unknown> = {}, req?: IncomingRequest): Record<string, unknown> {
   return {
-    cognitoIdentityPoolId: null, accountId: null, cognitoIdentityId: null, caller: null, apiKey: null, apiKeyId: null,
-    principalOrgId: null, sourceIp: req?.sourceIp ?? "127.0.0.1", cognitoAuthenticationType: null, cognitoAuthenticationProvider: null,
-    userArn: null, userAgent: req ? headerValue(req.headers, "user-agent") ?? null : null, user: null, accessKey: null, clientCert: req?.clientCert ?? null,
+    cognitoIdentityPoolId: null,
+    accountId: null,
+    cognitoIdentityId: null,
+    caller: null,
+    apiKey: null,
+    apiKeyId: null,
+    principalOrgId: null,
+    sourceIp: req?.sourceIp ?? "127.0.0.1",
+    cognitoAuthenticationType: null,
+    cognitoAuthenticationProvider: null,
+    userArn: null,
+    userAgent: req ? (headerValue(req.headers, "user-agent") ?? null) : null,
+    user: null,
+    accessKey: null,
+    clientCert: req?.clientCert ?? null,
     ...fields,
   };
 }
@@ -198,7 +212,11 @@ export function restV1Event(req: IncomingRequest, ctx: RestContext): Record<stri
  * and request context, with `type` and the `methodArn` of the call.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html
  */
-export function restAuthorizerEvent(req: IncomingRequest, ctx: RestContext, methodArn: string): Record<string, unknown> {
+export function restAuthorizerEvent(
+  req: IncomingRequest,
+  ctx: RestContext,
+  methodArn: string,
+): Record<string, unknown> {
   const { body: _body, isBase64Encoded: _b64, ...request } = restV1Event(req, ctx);
   return { type: "REQUEST", methodArn, ...request };
 }
@@ -237,7 +255,9 @@ export function httpV2Event(req: IncomingRequest, ctx: HttpContext): Record<stri
     rawQueryString: req.rawQuery ?? "",
     ...(cookies.length ? { cookies } : {}),
     headers,
-    ...(query.single ? { queryStringParameters: Object.fromEntries(Object.entries(query.multi!).map(([k, v]) => [k, v.join(",")])) } : {}),
+    ...(query.single
+      ? { queryStringParameters: Object.fromEntries(Object.entries(query.multi!).map(([k, v]) => [k, v.join(",")])) }
+      : {}),
     requestContext: {
       accountId: ctx.accountId,
       apiId: ctx.apiId,
@@ -245,7 +265,13 @@ export function httpV2Event(req: IncomingRequest, ctx: HttpContext): Record<stri
       ...(ctx.authorizer ? { authorizer: ctx.authorizer } : {}),
       domainName: host,
       domainPrefix: host.split(".")[0],
-      http: { method: req.method, path: rawPath, protocol: "HTTP/1.1", sourceIp: req.sourceIp ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      http: {
+        method: req.method,
+        path: rawPath,
+        protocol: "HTTP/1.1",
+        sourceIp: req.sourceIp ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
       requestId: randomUUID(),
       routeKey: ctx.routeKey,
       stage: ctx.stage,
@@ -262,11 +288,22 @@ export function httpV2Event(req: IncomingRequest, ctx: HttpContext): Record<stri
  * An ALB target event. With multi-value headers on, headers and query come as lists; query
  * values stay URL-encoded as received, as the ALB passes them.
  */
-export function albTargetEvent(req: IncomingRequest, ctx: { targetGroupArn: string; multiValueHeaders: boolean }): Record<string, unknown> {
-  const { single, multi } = singleAndMulti(Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])));
+export function albTargetEvent(
+  req: IncomingRequest,
+  ctx: { targetGroupArn: string; multiValueHeaders: boolean },
+): Record<string, unknown> {
+  const { single, multi } = singleAndMulti(
+    Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), v])),
+  );
   const query = queryMaps(req.rawQuery, false);
   const { body, isBase64Encoded } = bodyOf(req);
-  const common = { requestContext: { elb: { targetGroupArn: ctx.targetGroupArn } }, httpMethod: req.method, path: req.path, body: body ?? "", isBase64Encoded };
+  const common = {
+    requestContext: { elb: { targetGroupArn: ctx.targetGroupArn } },
+    httpMethod: req.method,
+    path: req.path,
+    body: body ?? "",
+    isBase64Encoded,
+  };
   return ctx.multiValueHeaders
     ? { ...common, multiValueQueryStringParameters: query.multi ?? {}, multiValueHeaders: multi }
     : { ...common, queryStringParameters: query.single ?? {}, headers: single };

@@ -112,28 +112,52 @@ export function effectiveGroups(user: SeedUser, poolGroups: string[]): string[] 
 }
 
 /** The pool's clients from the recorded UserPoolClient inputs (ids as the program sees them). */
-function clientsOf(program: RecordedProgram, poolId: string, resourceScopes: string[], localizeUrl: (url: string) => string): LocalClient[] {
-  return program.ofType("aws:cognito/userPoolClient:UserPoolClient")
+function clientsOf(
+  program: RecordedProgram,
+  poolId: string,
+  resourceScopes: string[],
+  localizeUrl: (url: string) => string,
+): LocalClient[] {
+  return program
+    .ofType("aws:cognito/userPoolClient:UserPoolClient")
     .filter((c) => c.inputs.userPoolId === poolId)
-    .map((c) => clientFrom(program.idOf(c), c.name, { ...c.inputs, callbackUrls: [...new Set((c.inputs.callbackUrls ?? []).map(localizeUrl))] }, resourceScopes));
+    .map((c) =>
+      clientFrom(
+        program.idOf(c),
+        c.name,
+        { ...c.inputs, callbackUrls: [...new Set((c.inputs.callbackUrls ?? []).map(localizeUrl))] },
+        resourceScopes,
+      ),
+    );
 }
 
-function clientFrom(clientId: string, name: string, inputs: Record<string, any>, resourceScopes: string[]): LocalClient {
+function clientFrom(
+  clientId: string,
+  name: string,
+  inputs: Record<string, any>,
+  resourceScopes: string[],
+): LocalClient {
   const units = inputs.tokenValidityUnits ?? {};
   return {
     clientId,
     name,
     secret: inputs.generateSecret ? crypto.randomBytes(32).toString("base64url") : undefined,
-    flows: inputs.allowedOauthFlowsUserPoolClient ? inputs.allowedOauthFlows ?? [] : [],
-    scopes: (inputs.allowedOauthScopes ?? []).filter((s: string) => OIDC_SCOPES.includes(s) || resourceScopes.includes(s)),
+    flows: inputs.allowedOauthFlowsUserPoolClient ? (inputs.allowedOauthFlows ?? []) : [],
+    scopes: (inputs.allowedOauthScopes ?? []).filter(
+      (s: string) => OIDC_SCOPES.includes(s) || resourceScopes.includes(s),
+    ),
     callbackUrls: inputs.callbackUrls ?? [],
-    ttl: { accessToken: validitySeconds(inputs.accessTokenValidity, units.accessToken), idToken: validitySeconds(inputs.idTokenValidity, units.idToken) },
+    ttl: {
+      accessToken: validitySeconds(inputs.accessTokenValidity, units.accessToken),
+      idToken: validitySeconds(inputs.idTokenValidity, units.idToken),
+    },
   };
 }
 
 /** `notes/read`, … : the scopes of the pool's recorded resource servers (`identifier/scopeName`). */
 function resourceScopesOf(program: RecordedProgram, poolId: string): string[] {
-  return program.ofType("aws:cognito/resourceServer:ResourceServer")
+  return program
+    .ofType("aws:cognito/resourceServer:ResourceServer")
     .filter((r) => r.inputs.userPoolId === poolId)
     .flatMap((r) => (r.inputs.scopes ?? []).map((s: { scopeName: string }) => `${r.inputs.identifier}/${s.scopeName}`));
 }
@@ -153,7 +177,12 @@ function signingKey(dataDir: string | undefined): crypto.JsonWebKey & { kid: str
 /** A fresh RSA-2048 signing key as a JWK with a random kid. */
 export function newSigningKey(): crypto.JsonWebKey & { kid: string } {
   const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-  return { ...privateKey.export({ format: "jwk" }), kid: crypto.randomBytes(16).toString("base64url"), alg: "RS256", use: "sig" };
+  return {
+    ...privateKey.export({ format: "jwk" }),
+    kid: crypto.randomBytes(16).toString("base64url"),
+    alg: "RS256",
+    use: "sig",
+  };
 }
 
 /** The region of a documented ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<id>`). */
@@ -170,27 +199,44 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const jwk = signingKey(opts.dataDir);
   const pools: LocalUserPool[] = [];
-  const apps = new Map<string, { pool: LocalUserPool; callback: (req: http.IncomingMessage, res: http.ServerResponse) => void; provider: any }>();
+  const apps = new Map<
+    string,
+    { pool: LocalUserPool; callback: (req: http.IncomingMessage, res: http.ServerResponse) => void; provider: any }
+  >();
 
   for (const poolResource of opts.program.ofType("aws:cognito/userPool:UserPool")) {
     const poolId = opts.program.idOf(poolResource);
     const region = regionOf(opts.program.stateOf(poolResource).arn);
     const resourceScopes = resourceScopesOf(opts.program, poolId);
-    const groupResources = opts.program.ofType("aws:cognito/userGroup:UserGroup").filter((g) => g.inputs.userPoolId === poolId);
+    const groupResources = opts.program
+      .ofType("aws:cognito/userGroup:UserGroup")
+      .filter((g) => g.inputs.userPoolId === poolId);
     const groups = groupResources.map((g) => String(g.inputs.name));
     const policy: PasswordPolicy = poolResource.inputs.passwordPolicy ?? {};
     for (const u of opts.users) {
       const missing = passwordPolicyViolations(policy, u.password);
-      if (missing.length) throw new Error(`local/users.json: ${u.username}'s password does not meet the user pool's password policy (needs ${missing.join(", ")})`);
+      if (missing.length)
+        throw new Error(
+          `local/users.json: ${u.username}'s password does not meet the user pool's password policy (needs ${missing.join(", ")})`,
+        );
     }
     const recordedClients = clientsOf(opts.program, poolId, resourceScopes, opts.localizeUrl ?? ((u) => u));
     const spa = recordedClients.find((c) => c.flows.includes("code"));
-    const other = clientFrom(`local-other-client-of-${poolId}`, "local-other", {
-      allowedOauthFlowsUserPoolClient: true, allowedOauthFlows: ["code"], allowedOauthScopes: [...OIDC_SCOPES.slice(0, 3), ...resourceScopes],
-      callbackUrls: spa?.callbackUrls ?? ["http://localhost:3000/callback"],
-    }, resourceScopes);
+    const other = clientFrom(
+      `local-other-client-of-${poolId}`,
+      "local-other",
+      {
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ["code"],
+        allowedOauthScopes: [...OIDC_SCOPES.slice(0, 3), ...resourceScopes],
+        callbackUrls: spa?.callbackUrls ?? ["http://localhost:3000/callback"],
+      },
+      resourceScopes,
+    );
     const issuer = `${url}/${poolId}`;
-    const domain = opts.program.ofType("aws:cognito/userPoolDomain:UserPoolDomain").find((d) => d.inputs.userPoolId === poolId);
+    const domain = opts.program
+      .ofType("aws:cognito/userPoolDomain:UserPoolDomain")
+      .find((d) => d.inputs.userPoolId === poolId);
     const pool: LocalUserPool = {
       poolId,
       awsIssuer: `https://cognito-idp.${region}.amazonaws.com/${poolId}`,
@@ -203,7 +249,11 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       clients: [...recordedClients, other],
       otherClientId: other.clientId,
       groups,
-      groupRoles: groupResources.map((g) => ({ name: String(g.inputs.name), roleArn: g.inputs.roleArn || undefined, precedence: g.inputs.precedence })),
+      groupRoles: groupResources.map((g) => ({
+        name: String(g.inputs.name),
+        roleArn: g.inputs.roleArn || undefined,
+        precedence: g.inputs.precedence,
+      })),
       users: opts.users.map((u) => ({ ...u, groups: effectiveGroups(u, groups), status: "CONFIRMED" as const })),
       signsInWithEmail: (poolResource.inputs.usernameAttributes ?? []).includes("email"),
     };
@@ -229,16 +279,19 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     else app.callback(req, res);
   });
 
-  const replacements = pools.flatMap((p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][]);
+  const replacements = pools.flatMap(
+    (p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][],
+  );
   return {
     url,
     pools,
     poolByIssuer: (issuer) => pools.find((p) => p.issuer === issuer || p.awsIssuer === issuer),
     localize: (value) => replacements.reduce((v, [aws, local]) => v.split(aws).join(local), value),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -246,15 +299,23 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
   const bySub = { get: (sub: string) => pool.users.find((u) => u.sub === sub && u.status === "CONFIRMED") };
   const clientOf = (id: string) => pool.clients.find((c) => c.clientId === id);
   const resourceScopesOfClient = (id: string) => (clientOf(id)?.scopes ?? []).filter((s) => !OIDC_SCOPES.includes(s));
-  const userClaims = (u: SeedUser) => ({ "cognito:username": u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) });
+  const userClaims = (u: SeedUser) => ({
+    "cognito:username": u.username,
+    ...(u.groups.length ? { "cognito:groups": u.groups } : {}),
+  });
 
   return new Provider(pool.issuer, {
     jwks: { keys: [jwk] },
     cookies: { keys: [crypto.randomBytes(32).toString("hex")] },
     clients: pool.clients.map((c) => ({
       client_id: c.clientId,
-      ...(c.secret ? { client_secret: c.secret, token_endpoint_auth_method: "client_secret_basic" } : { token_endpoint_auth_method: "none" }),
-      grant_types: [...(c.flows.includes("code") ? ["authorization_code"] : []), ...(c.flows.includes("client_credentials") ? ["client_credentials"] : [])],
+      ...(c.secret
+        ? { client_secret: c.secret, token_endpoint_auth_method: "client_secret_basic" }
+        : { token_endpoint_auth_method: "none" }),
+      grant_types: [
+        ...(c.flows.includes("code") ? ["authorization_code"] : []),
+        ...(c.flows.includes("client_credentials") ? ["client_credentials"] : []),
+      ],
       response_types: c.flows.includes("code") ? ["code"] : [],
       redirect_uris: c.flows.includes("code") ? c.callbackUrls : [],
     })),
@@ -262,31 +323,69 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     pkce: { required: () => false },
     scopes: ["openid", "email", "profile"],
     // Cognito ID tokens carry a jti (the handler matches the REST authorizer's claims to the token by it).
-    claims: { openid: ["sub", "cognito:username", "cognito:groups", "cognito:roles", "cognito:preferred_role", "token_use", "jti"], email: ["email", "email_verified"] },
+    claims: {
+      openid: [
+        "sub",
+        "cognito:username",
+        "cognito:groups",
+        "cognito:roles",
+        "cognito:preferred_role",
+        "token_use",
+        "jti",
+      ],
+      email: ["email", "email_verified"],
+    },
     conformIdTokenClaims: false,
     findAccount: async (_ctx: unknown, sub: string) => {
       const u = bySub.get(sub);
-      return u && {
-        accountId: sub,
-        claims: async (use: string) => ({
-          sub, email: u.email, email_verified: true, ...userClaims(u),
-          ...(use === "id_token" ? { token_use: "id", jti: crypto.randomUUID(), ...groupRoleClaims(pool.groupRoles, u.groups) } : {}),
-        }),
-      };
+      return (
+        u && {
+          accountId: sub,
+          claims: async (use: string) => ({
+            sub,
+            email: u.email,
+            email_verified: true,
+            ...userClaims(u),
+            ...(use === "id_token"
+              ? { token_use: "id", jti: crypto.randomUUID(), ...groupRoleClaims(pool.groupRoles, u.groups) }
+              : {}),
+          }),
+        }
+      );
     },
     // Cognito shows no consent screen: a signed-in user gets what the client may ask for.
     loadExistingGrant: async (ctx: any) => {
       const clientId = ctx.oidc.client.clientId;
       const grant = new ctx.oidc.provider.Grant({ clientId, accountId: ctx.oidc.session.accountId });
       const requested = String(ctx.oidc.params.scope ?? "").split(" ");
-      grant.addOIDCScope(requested.filter((s) => OIDC_SCOPES.includes(s) && clientOf(clientId)?.scopes.includes(s)).join(" "));
-      grant.addOIDCClaims(["email", "email_verified", "cognito:username", "cognito:groups", "cognito:roles", "cognito:preferred_role", "token_use", "jti"]);
+      grant.addOIDCScope(
+        requested.filter((s) => OIDC_SCOPES.includes(s) && clientOf(clientId)?.scopes.includes(s)).join(" "),
+      );
+      grant.addOIDCClaims([
+        "email",
+        "email_verified",
+        "cognito:username",
+        "cognito:groups",
+        "cognito:roles",
+        "cognito:preferred_role",
+        "token_use",
+        "jti",
+      ]);
       grant.addResourceScope(RESOURCE, requested.filter((s) => resourceScopesOfClient(clientId).includes(s)).join(" "));
       await grant.save();
       return grant;
     },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/${pool.poolId}/interaction/${interaction.uid}` },
-    routes: { authorization: "/oauth2/authorize", token: "/oauth2/token", userinfo: "/oauth2/userInfo", jwks: "/.well-known/jwks.json", revocation: "/oauth2/revoke", end_session: "/logout" },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `/${pool.poolId}/interaction/${interaction.uid}`,
+    },
+    routes: {
+      authorization: "/oauth2/authorize",
+      token: "/oauth2/token",
+      userinfo: "/oauth2/userInfo",
+      jwks: "/.well-known/jwks.json",
+      revocation: "/oauth2/revoke",
+      end_session: "/logout",
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -299,16 +398,29 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
           const allowed = resourceScopesOfClient(client.clientId);
           // Cognito's token endpoint answers invalid_scope for a scope the client is not allowed:
           // https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
-          const asked = String(ctx.oidc.params?.scope ?? "").split(" ").filter((s) => s && !OIDC_SCOPES.includes(s));
+          const asked = String(ctx.oidc.params?.scope ?? "")
+            .split(" ")
+            .filter((s) => s && !OIDC_SCOPES.includes(s));
           const refused = asked.filter((s) => !allowed.includes(s));
-          if (refused.length) throw new errors.InvalidScope("requested scope is not allowed for this client", refused.join(" "));
-          return { scope: allowed.join(" "), accessTokenFormat: "jwt", audience: RESOURCE, accessTokenTTL: clientOf(client.clientId)?.ttl.accessToken ?? 3600, jwt: { sign: { alg: "RS256" } } };
+          if (refused.length)
+            throw new errors.InvalidScope("requested scope is not allowed for this client", refused.join(" "));
+          return {
+            scope: allowed.join(" "),
+            accessTokenFormat: "jwt",
+            audience: RESOURCE,
+            accessTokenTTL: clientOf(client.clientId)?.ttl.accessToken ?? 3600,
+            jwt: { sign: { alg: "RS256" } },
+          };
         },
       },
     },
     extraTokenClaims: async (_ctx: unknown, token: any) => {
       const u = token.accountId ? bySub.get(token.accountId) : undefined;
-      return { token_use: "access", version: 2, ...(u ? { username: u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) } : {}) };
+      return {
+        token_use: "access",
+        version: 2,
+        ...(u ? { username: u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) } : {}),
+      };
     },
     formats: {
       customizers: {
@@ -316,13 +428,24 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
           // Cognito's access tokens have only kid and alg in the header and no aud: a
           // non-enumerable aud satisfies oidc-provider's check but is not serialized.
           jwt.header = { typ: undefined };
-          Object.defineProperty(jwt.payload, "aud", { value: jwt.payload.aud, enumerable: false, writable: true, configurable: true });
+          Object.defineProperty(jwt.payload, "aud", {
+            value: jwt.payload.aud,
+            enumerable: false,
+            writable: true,
+            configurable: true,
+          });
           // When the client asks for none, client credentials get every scope the client is allowed (Cognito's default).
-          if (!token.accountId && !jwt.payload.scope) jwt.payload.scope = resourceScopesOfClient(token.clientId).join(" ");
+          if (!token.accountId && !jwt.payload.scope)
+            jwt.payload.scope = resourceScopesOfClient(token.clientId).join(" ");
           // A user's access token lists the OIDC scopes granted too, as Cognito's does.
           if (token.accountId) {
             const grant = token.grantId ? await ctx.oidc.provider.Grant.find(token.grantId) : undefined;
-            jwt.payload.scope = [...String(grant?.getOIDCScope() ?? "").split(" "), ...String(jwt.payload.scope ?? "").split(" ")].filter(Boolean).join(" ");
+            jwt.payload.scope = [
+              ...String(grant?.getOIDCScope() ?? "").split(" "),
+              ...String(jwt.payload.scope ?? "").split(" "),
+            ]
+              .filter(Boolean)
+              .join(" ");
           }
         },
       },
@@ -330,7 +453,8 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     ttl: {
       AccessToken: (_ctx: unknown, token: any) => clientOf(token.clientId)?.ttl.accessToken ?? 3600,
       ClientCredentials: (_ctx: unknown, token: any) => clientOf(token.clientId)?.ttl.accessToken ?? 3600,
-      IdToken: (_ctx: unknown, token: any, client: any) => clientOf(client?.clientId ?? token?.clientId)?.ttl.idToken ?? 3600,
+      IdToken: (_ctx: unknown, token: any, client: any) =>
+        clientOf(client?.clientId ?? token?.clientId)?.ttl.idToken ?? 3600,
       AuthorizationCode: 300,
       Interaction: 600,
       Session: 3600,
@@ -353,21 +477,32 @@ const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`
  * The sign-in page (oidc-provider leaves interactions to the host): GET shows a form, POST with
  * `username` and `password` signs in. `/login` without an interaction explains where to start.
  */
-async function login(provider: any, pool: LocalUserPool, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function login(
+  provider: any,
+  pool: LocalUserPool,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   try {
     if (!req.url!.startsWith("/interaction/")) {
-      res.writeHead(400, { "content-type": "text/plain" }).end(`start at ${pool.authorizeEndpoint}?client_id=…&response_type=code&redirect_uri=…&scope=openid (npm run token does it for you)\n`);
+      res
+        .writeHead(400, { "content-type": "text/plain" })
+        .end(
+          `start at ${pool.authorizeEndpoint}?client_id=…&response_type=code&redirect_uri=…&scope=openid (npm run token does it for you)\n`,
+        );
       return;
     }
     await provider.interactionDetails(req, res);
     if (req.method === "GET") {
       const hint = pool.signsInWithEmail ? "email" : "username";
-      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
-        `<!doctype html><title>Sign in (local user pool ${html(pool.poolId)})</title><h1>Sign in</h1>` +
-        `<form method="post"><label>${hint} <input name="username" autocomplete="username"></label>` +
-        `<label>password <input name="password" type="password" autocomplete="current-password"></label><button>Sign in</button></form>` +
-        `<p>Local test users: ${pool.users.map((u) => html(pool.signsInWithEmail ? u.email : u.username)).join(", ")} (passwords in local/users.json)</p>`,
-      );
+      res
+        .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+        .end(
+          `<!doctype html><title>Sign in (local user pool ${html(pool.poolId)})</title><h1>Sign in</h1>` +
+            `<form method="post"><label>${hint} <input name="username" autocomplete="username"></label>` +
+            `<label>password <input name="password" type="password" autocomplete="current-password"></label><button>Sign in</button></form>` +
+            `<p>Local test users: ${pool.users.map((u) => html(pool.signsInWithEmail ? u.email : u.username)).join(", ")} (passwords in local/users.json)</p>`,
+        );
       return;
     }
     const { username = "", password = "" } = await formBody(req);
@@ -379,7 +514,12 @@ async function login(provider: any, pool: LocalUserPool, req: http.IncomingMessa
       res.writeHead(401, { "content-type": "text/plain" }).end("Incorrect username or password.\n");
       return;
     }
-    await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.sub } },
+      { mergeWithLastSubmission: false },
+    );
   } catch (err) {
     res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
   }
@@ -388,7 +528,9 @@ async function login(provider: any, pool: LocalUserPool, req: http.IncomingMessa
 /** A user by sign-in name: the email when the pool signs in with email, or the username (case-insensitively). */
 export function findUser(pool: LocalUserPool, name: string): LocalUser | undefined {
   const n = name.trim().toLowerCase();
-  return pool.users.find((u) => (pool.signsInWithEmail && u.email.toLowerCase() === n) || u.username.toLowerCase() === n);
+  return pool.users.find(
+    (u) => (pool.signsInWithEmail && u.email.toLowerCase() === n) || u.username.toLowerCase() === n,
+  );
 }
 
 /**
@@ -397,18 +539,37 @@ export function findUser(pool: LocalUserPool, name: string): LocalUser | undefin
  * `email_verified` as a string, `username`), never the token's group claims.
  * https://docs.aws.amazon.com/cognito/latest/developerguide/userinfo-endpoint.html
  */
-async function userInfo(pool: LocalUserPool, jwk: crypto.JsonWebKey & { kid: string }, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function userInfo(
+  pool: LocalUserPool,
+  jwk: crypto.JsonWebKey & { kid: string },
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const jose = await import("jose");
-  const refuse = (description: string) => res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer error="invalid_token", error_description="${description}"` })
-    .end(JSON.stringify({ error: "invalid_token", error_description: description }));
+  const refuse = (description: string) =>
+    res
+      .writeHead(401, {
+        "content-type": "application/json",
+        "www-authenticate": `Bearer error="invalid_token", error_description="${description}"`,
+      })
+      .end(JSON.stringify({ error: "invalid_token", error_description: description }));
   const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
   if (!token) return void refuse("Access token is missing");
   try {
     const key = crypto.createPublicKey(crypto.createPrivateKey({ key: jwk, format: "jwk" }));
     const { payload } = await jose.jwtVerify(token, key, { issuer: pool.issuer, algorithms: ["RS256"] });
     const user = pool.users.find((u) => u.sub === payload.sub && u.status === "CONFIRMED");
-    if (payload.token_use !== "access" || !String(payload.scope ?? "").split(" ").includes("openid") || !user) return void refuse("Access token does not contain openid scope");
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sub: user.sub, email_verified: "true", email: user.email, username: user.username }));
+    if (
+      payload.token_use !== "access" ||
+      !String(payload.scope ?? "")
+        .split(" ")
+        .includes("openid") ||
+      !user
+    )
+      return void refuse("Access token does not contain openid scope");
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ sub: user.sub, email_verified: "true", email: user.email, username: user.username }));
   } catch {
     refuse("Access token is invalid or expired");
   }
@@ -419,20 +580,35 @@ async function userInfo(pool: LocalUserPool, jwk: crypto.JsonWebKey & { kid: str
  * `iat`/`exp` lie in the past, signed with the same key. A deployed pool cannot give one
  * (Cognito tokens live at least 5 minutes), so the contract suite asks for it here.
  */
-async function expiredCopy(pool: LocalUserPool, jwk: crypto.JsonWebKey & { kid: string }, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function expiredCopy(
+  pool: LocalUserPool,
+  jwk: crypto.JsonWebKey & { kid: string },
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const jose = await import("jose");
   try {
     const { token } = await formBody(req);
     const key = crypto.createPrivateKey({ key: jwk, format: "jwk" });
-    const { payload } = await jose.jwtVerify(String(token), crypto.createPublicKey(key), { issuer: pool.issuer, algorithms: ["RS256"] });
+    const { payload } = await jose.jwtVerify(String(token), crypto.createPublicKey(key), {
+      issuer: pool.issuer,
+      algorithms: ["RS256"],
+    });
     const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
     const exp = Math.floor(Date.now() / 1000) - 60;
-    const copy = await new jose.SignJWT({ ...payload, iat: exp - lifetime, exp, ...(payload.auth_time ? { auth_time: exp - lifetime } : {}) })
+    const copy = await new jose.SignJWT({
+      ...payload,
+      iat: exp - lifetime,
+      exp,
+      ...(payload.auth_time ? { auth_time: exp - lifetime } : {}),
+    })
       .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
       .sign(key);
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: copy }));
   } catch {
-    res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ message: "not a token of this pool" }));
+    res
+      .writeHead(400, { "content-type": "application/json" })
+      .end(JSON.stringify({ message: "not a token of this pool" }));
   }
 }
 
@@ -444,7 +620,12 @@ async function expiredCopy(pool: LocalUserPool, jwk: crypto.JsonWebKey & { kid: 
 async function quietly<T>(load: () => Promise<T>): Promise<T> {
   const warn = console.warn;
   console.warn = (...args: unknown[]) => {
-    if (!/^oidc-provider WARNING: (Unsupported runtime|a quick start development-only in-memory adapter)/.test(String(args[0]).replace(/\x1b\[[0-9;]*m/g, ""))) warn(...args);
+    if (
+      !/^oidc-provider WARNING: (Unsupported runtime|a quick start development-only in-memory adapter)/.test(
+        String(args[0]).replace(/\x1b\[[0-9;]*m/g, ""),
+      )
+    )
+      warn(...args);
   };
   try {
     return await load();

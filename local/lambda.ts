@@ -15,9 +15,15 @@ import type { RecordedProgram } from "./recorded";
  */
 
 /** The program's function entry points, each with how to build its handler from an environment. */
-export const KNOWN_CODE: { entry: string; handlerFor(environment: Record<string, string>): (event: any) => Promise<any> }[] = [
+export const KNOWN_CODE: {
+  entry: string;
+  handlerFor(environment: Record<string, string>): (event: any) => Promise<any>;
+}[] = [
   { entry: HANDLER_ENTRY, handlerFor: (env) => handlerFromEnvironment(env) },
-  { entry: path.join(__dirname, "..", "handlers", "authorizer.ts"), handlerFor: (env) => authorizerFromEnvironment(env) },
+  {
+    entry: path.join(__dirname, "..", "handlers", "authorizer.ts"),
+    handlerFor: (env) => authorizerFromEnvironment(env),
+  },
 ];
 
 /** The entry point whose bundle a recorded function's code is; undefined when it is none of them. */
@@ -47,7 +53,8 @@ export interface LocalFunction {
 }
 
 /** An invocation's outcome as Lambda reports it: the result, or the function's error (errorType, errorMessage). */
-export type Invocation = { result: any; error?: undefined } | { error: { errorType: string; errorMessage: string }; result?: undefined };
+export type Invocation =
+  { result: any; error?: undefined } | { error: { errorType: string; errorMessage: string }; result?: undefined };
 
 /** One statement of a function's resource-based policy, from a recorded Permission. */
 export interface InvokePermission {
@@ -63,7 +70,11 @@ export interface LocalLambda {
    * Invokes a function as an AWS service does: only if the function's resource-based policy
    * lets that service principal invoke it from `sourceArn`. Undefined `result` means denied.
    */
-  invokeAs(caller: { principal: string; sourceArn: string; sourceAccount: string }, functionRef: string, event: unknown): Promise<({ allowed: true } & Invocation) | { allowed: false; reason: string }>;
+  invokeAs(
+    caller: { principal: string; sourceArn: string; sourceAccount: string },
+    functionRef: string,
+    event: unknown,
+  ): Promise<({ allowed: true } & Invocation) | { allowed: false; reason: string }>;
   /** Invokes a function for a caller whose own IAM policies were checked (the Invoke API). */
   invoke(functionRef: string, event: unknown): Promise<Invocation>;
   find(functionRef: string): LocalFunction | undefined;
@@ -74,7 +85,12 @@ async function run(fn: LocalFunction, event: unknown): Promise<Invocation> {
   try {
     return { result: await fn.handler(event) };
   } catch (err) {
-    return { error: { errorType: err instanceof Error ? err.name : "Error", errorMessage: err instanceof Error ? err.message : String(err) } };
+    return {
+      error: {
+        errorType: err instanceof Error ? err.name : "Error",
+        errorMessage: err instanceof Error ? err.message : String(err),
+      },
+    };
   }
 }
 
@@ -89,7 +105,14 @@ export function arnLike(pattern: string, arn: string): boolean {
   if (p.length < 6 || a.length < 6) return false;
   const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(":")];
   const [pp, aa] = [head(p), head(a)];
-  return pp.every((part, i) => new RegExp(`^${part.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(aa[i]));
+  return pp.every((part, i) =>
+    new RegExp(
+      `^${part
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+    ).test(aa[i]),
+  );
 }
 
 /**
@@ -98,12 +121,17 @@ export function arnLike(pattern: string, arn: string): boolean {
  * SourceAccount conditions, when set, hold.
  * https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
  */
-export function permits(statements: InvokePermission[], caller: { principal: string; sourceArn: string; sourceAccount: string }): boolean {
-  return statements.some((s) =>
-    (s.action === "lambda:InvokeFunction" || s.action === "lambda:*") &&
-    s.principal === caller.principal &&
-    (s.sourceArn === undefined || arnLike(s.sourceArn, caller.sourceArn)) &&
-    (s.sourceAccount === undefined || s.sourceAccount === caller.sourceAccount));
+export function permits(
+  statements: InvokePermission[],
+  caller: { principal: string; sourceArn: string; sourceAccount: string },
+): boolean {
+  return statements.some(
+    (s) =>
+      (s.action === "lambda:InvokeFunction" || s.action === "lambda:*") &&
+      s.principal === caller.principal &&
+      (s.sourceArn === undefined || arnLike(s.sourceArn, caller.sourceArn)) &&
+      (s.sourceAccount === undefined || s.sourceAccount === caller.sourceAccount),
+  );
 }
 
 /** The function a Permission or an integration names: its name, its ARN, or its ARN with a qualifier. */
@@ -115,7 +143,9 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
   const functions: LocalFunction[] = program.ofType("aws:lambda/function:Function").map((r) => {
     const code = codeOf(r.inputs.code);
     if (r.inputs.handler !== "index.handler" || !code) {
-      throw new Error(`local mode runs the program's own bundles (${KNOWN_CODE.map((k) => path.relative(path.join(__dirname, ".."), k.entry)).join(", ")}) as index.handler; ${r.name}'s code is none of them (handler ${r.inputs.handler})`);
+      throw new Error(
+        `local mode runs the program's own bundles (${KNOWN_CODE.map((k) => path.relative(path.join(__dirname, ".."), k.entry)).join(", ")}) as index.handler; ${r.name}'s code is none of them (handler ${r.inputs.handler})`,
+      );
     }
     const state = program.stateOf(r);
     const recorded: Record<string, string> = r.inputs.environment?.variables ?? {};
@@ -128,7 +158,13 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
       AWS_SECRET_ACCESS_KEY: around.credentials.secretAccessKey,
       ...around.endpoints,
     };
-    return { name: String(state.name), arn: String(state.arn), entry: code.entry, environment, handler: code.handlerFor(environment) };
+    return {
+      name: String(state.name),
+      arn: String(state.arn),
+      entry: code.entry,
+      environment,
+      handler: code.handlerFor(environment),
+    };
   });
   const permissions = program.ofType("aws:lambda/permission:Permission");
   const find = (ref: string) => functions.find((f) => refersTo(f, ref));
@@ -145,8 +181,14 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
       if (!fn) return { allowed: false, reason: `no function ${functionRef}` };
       const statements: InvokePermission[] = permissions
         .filter((p) => refersTo(fn, String(p.inputs.function)))
-        .map((p) => ({ action: p.inputs.action, principal: p.inputs.principal, sourceArn: p.inputs.sourceArn, sourceAccount: p.inputs.sourceAccount }));
-      if (!permits(statements, caller)) return { allowed: false, reason: `${caller.principal} may not invoke ${fn.name} from ${caller.sourceArn}` };
+        .map((p) => ({
+          action: p.inputs.action,
+          principal: p.inputs.principal,
+          sourceArn: p.inputs.sourceArn,
+          sourceAccount: p.inputs.sourceAccount,
+        }));
+      if (!permits(statements, caller))
+        return { allowed: false, reason: `${caller.principal} may not invoke ${fn.name} from ${caller.sourceArn}` };
       return { allowed: true, ...(await run(fn, event)) };
     },
   };

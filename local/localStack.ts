@@ -70,7 +70,13 @@ export interface LocalInfo {
     trusted: (LocalCredentials & { principal: string; roleArn: string; externalId?: string; orgId?: string })[];
   };
   /** The recorded usage plans of the stage (throttle and quota), with the ids of their keys. */
-  usagePlans: { name: string; keyIds: string[]; rateLimit?: number; burstLimit?: number; quota?: { limit: number; period: string } }[];
+  usagePlans: {
+    name: string;
+    keyIds: string[];
+    rateLimit?: number;
+    burstLimit?: number;
+    quota?: { limit: number; period: string };
+  }[];
   /** Local-only: re-dates a load balancer's session cookie into the past (the contract's expired-cookie check). */
   albExpiredSessionEndpoint?: string;
   /**
@@ -144,7 +150,14 @@ export function replaceAll(value: string, replacements: [string, string][]): str
 
 /** Replaces every occurrence of each recorded value in a JSON value (deep). */
 export function replaceDeep<T>(value: T, replacements: [string, string][]): T {
-  const walk = (v: unknown): unknown => (typeof v === "string" ? replaceAll(v, replacements) : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  const walk = (v: unknown): unknown =>
+    typeof v === "string"
+      ? replaceAll(v, replacements)
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
+          : v;
   return walk(value) as T;
 }
 
@@ -163,7 +176,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     const domain = recordedDomain(program);
     const pki = domain?.mtls ? ensureTestPki(path.resolve(opts.pkiDir ?? path.join(opts.dataDir, "pki"))) : undefined;
     // The front door's port and the AWS endpoint first: the services are configured with their URLs.
-    const front = await listenForGateways(opts.port ?? 3000, log, pki && { cert: fs.readFileSync(pki.serverCertFile, "utf8"), key: fs.readFileSync(pki.serverKeyFile, "utf8") });
+    const front = await listenForGateways(
+      opts.port ?? 3000,
+      log,
+      pki && { cert: fs.readFileSync(pki.serverCertFile, "utf8"), key: fs.readFileSync(pki.serverKeyFile, "utf8") },
+    );
     closers.push(front.close);
     const aws = await listenForAws(opts.awsPort ?? 0, log);
     closers.push(aws.close);
@@ -190,7 +207,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     const gateways = gatewaysOf(deps);
 
     // The front door's recorded URLs, and the stack's url output (a DNS name that points at it), are the local origin.
-    const urls: [string, string][] = gateways.map((g) => [g.invokeUrl.replace(/\/$/, ""), `${front.origin}${g.basePath}`]);
+    const urls: [string, string][] = gateways.map((g) => [
+      g.invokeUrl.replace(/\/$/, ""),
+      `${front.origin}${g.basePath}`,
+    ]);
     const stackUrl = String(program.run.outputs.url ?? "");
     if (stackUrl && replaceAll(stackUrl, urls) === stackUrl) urls.push([new URL(stackUrl).origin, front.origin]);
     replacements = urls;
@@ -199,7 +219,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       startDynalite({ path: path.join(opts.dataDir, "dynamodb") }),
       startS3(program, s3Directory(opts.dataDir), domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : []),
       program.ofType("aws:cognito/userPool:UserPool").length
-        ? startIdp({ program, users: opts.users ?? loadUsers(), dataDir: opts.dataDir, port: opts.idpPort ?? 0, localizeUrl: (u) => replaceAll(u, urls) })
+        ? startIdp({
+            program,
+            users: opts.users ?? loadUsers(),
+            dataDir: opts.dataDir,
+            port: opts.idpPort ?? 0,
+            localizeUrl: (u) => replaceAll(u, urls),
+          })
         : Promise.resolve(undefined),
     ]);
     closers.push(dynamo.close, s3.close, ...(startedIdp ? [startedIdp.close] : []));
@@ -207,7 +233,13 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     // Recorded (mock) values -> local ones: the user pools' issuers and domains, client secrets, API key values, URLs.
     replacements = [...(idp ? poolReplacements(idp) : []), ...secretReplacements(program, idp, apiKeys), ...urls];
 
-    await ensureTables(dynamo.endpoint, program.ofType("aws:dynamodb/table:Table").map((t) => ({ name: String(program.stateOf(t).name), inputs: t.inputs })), region);
+    await ensureTables(
+      dynamo.endpoint,
+      program
+        .ofType("aws:dynamodb/table:Table")
+        .map((t) => ({ name: String(program.stateOf(t).name), inputs: t.inputs })),
+      region,
+    );
     lambda = startLambda(program, {
       endpoints: {
         // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
@@ -229,7 +261,19 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     if (domain?.mtls) await trustRecordedTruststore(front.trustClients!, domain, s3, pki!, log);
     front.serve(gateways, domain);
 
-    const outputs = localOutputs(opts, program, gateways, lambda, idp, iam, apiKeys, replacements, { dynamodb: dynamo.endpoint, s3: s3.endpoint, aws: aws.origin }, domain, pki);
+    const outputs = localOutputs(
+      opts,
+      program,
+      gateways,
+      lambda,
+      idp,
+      iam,
+      apiKeys,
+      replacements,
+      { dynamodb: dynamo.endpoint, s3: s3.endpoint, aws: aws.origin },
+      domain,
+      pki,
+    );
     fs.writeFileSync(path.join(opts.dataDir, "outputs.json"), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
     noteLockUrl(opts.dataDir, outputs.url);
     return { outputs, gateways, lambda, iam, idp, close: closeAll };
@@ -244,22 +288,40 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
  * truststore URI in local S3 (the operator's upload; a truststore someone else put there is kept),
  * then the gateway trusts what it reads there, as API Gateway does.
  */
-async function trustRecordedTruststore(trust: (bundle: string) => void, domain: RecordedDomain, s3: LocalS3, pki: TestPki, log: (line: string) => void): Promise<void> {
+async function trustRecordedTruststore(
+  trust: (bundle: string) => void,
+  domain: RecordedDomain,
+  s3: LocalS3,
+  pki: TestPki,
+  log: (line: string) => void,
+): Promise<void> {
   const { truststoreUri, truststoreVersion } = domain.mtls!;
   const seeded = await seedTruststore(s3, truststoreUri, fs.readFileSync(pki.clientsCaFile, "utf8"));
-  if (seeded === "kept") log(`mutual TLS: ${truststoreUri} already holds a truststore local mode did not put there: it is kept (the test machine's certificate is refused unless its CA is in it)`);
-  if (truststoreVersion) log(`mutual TLS: truststoreVersion ${truststoreVersion} is not checked (local S3 keeps no object versions): the current object is read`);
+  if (seeded === "kept")
+    log(
+      `mutual TLS: ${truststoreUri} already holds a truststore local mode did not put there: it is kept (the test machine's certificate is refused unless its CA is in it)`,
+    );
+  if (truststoreVersion)
+    log(
+      `mutual TLS: truststoreVersion ${truststoreVersion} is not checked (local S3 keeps no object versions): the current object is read`,
+    );
   const read = await readTruststore(s3, truststoreUri);
   trust(read.bundle);
   log(`mutual TLS on ${domain.name}: client certificates of ${read.subjects.join("; ")} (from ${truststoreUri})`);
 }
 
 function poolReplacements(idp: LocalIdp): [string, string][] {
-  return idp.pools.flatMap((p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][]);
+  return idp.pools.flatMap(
+    (p) => [[p.awsIssuer, p.issuer], ...(p.awsDomainUrl ? [[p.awsDomainUrl, p.issuer]] : [])] as [string, string][],
+  );
 }
 
 /** The mocks' client secrets and API key values -> the ones the local services generated. */
-function secretReplacements(program: RecordedProgram, idp: LocalIdp | undefined, apiKeys: LocalApiKey[]): [string, string][] {
+function secretReplacements(
+  program: RecordedProgram,
+  idp: LocalIdp | undefined,
+  apiKeys: LocalApiKey[],
+): [string, string][] {
   return [
     ...program.ofType("aws:cognito/userPoolClient:UserPoolClient").flatMap((c): [string, string][] => {
       const local = idp?.pools.flatMap((p) => p.clients).find((l) => l.clientId === program.idOf(c));
@@ -270,12 +332,29 @@ function secretReplacements(program: RecordedProgram, idp: LocalIdp | undefined,
   ];
 }
 
-function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateways: LocalGateway[], lambda: LocalLambda, idp: LocalIdp | undefined, iam: LocalIam, apiKeys: LocalApiKey[], replacements: [string, string][], endpoints: LocalInfo["endpoints"], domain: RecordedDomain | undefined, pki: TestPki | undefined): LocalOutputs {
+function localOutputs(
+  opts: LocalStackOptions,
+  program: RecordedProgram,
+  gateways: LocalGateway[],
+  lambda: LocalLambda,
+  idp: LocalIdp | undefined,
+  iam: LocalIam,
+  apiKeys: LocalApiKey[],
+  replacements: [string, string][],
+  endpoints: LocalInfo["endpoints"],
+  domain: RecordedDomain | undefined,
+  pki: TestPki | undefined,
+): LocalOutputs {
   const recorded = program.run.revealedOutputs ?? program.run.outputs;
   const api = lambda.functions.find((f) => f.environment.AUTH_MODE) ?? lambda.functions[0];
   const env = stackSettings.decode(api?.environment ?? {});
   const pool = idp?.pools[0];
-  const credentialsOf = (c: ReturnType<LocalIam["issue"]>): LocalCredentials => ({ arn: c.principal.arn, accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) });
+  const credentialsOf = (c: ReturnType<LocalIam["issue"]>): LocalCredentials => ({
+    arn: c.principal.arn,
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+  });
   const plans = program.ofType("aws:apigateway/usagePlan:UsagePlan");
   const planKeys = program.ofType("aws:apigateway/usagePlanKey:UsagePlanKey");
   const alb = program.ofType("aws:lb/loadBalancer:LoadBalancer")[0];
@@ -284,19 +363,33 @@ function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateway
     local: {
       stack: opts.stack,
       gateway: gateways.map((g) => g.describe).join("; "),
-      ...(pool ? {
-        idp: {
-          issuer: pool.issuer,
-          jwksUri: `${pool.issuer}/.well-known/jwks.json`,
-          authorizeEndpoint: pool.authorizeEndpoint,
-          tokenEndpoint: pool.tokenEndpoint,
-          loginForm: pool.loginForm,
-          expiredCopyEndpoint: pool.expiredCopyEndpoint,
-          otherClientId: pool.otherClientId,
-          clients: pool.clients.map(({ clientId, name, flows, scopes, callbackUrls }) => ({ clientId, name, flows, scopes, callbackUrls })),
-        },
-      } : {}),
-      users: (pool?.users ?? []).map(({ username, email, password, sub, groups }) => ({ username, email, password, sub, groups })),
+      ...(pool
+        ? {
+            idp: {
+              issuer: pool.issuer,
+              jwksUri: `${pool.issuer}/.well-known/jwks.json`,
+              authorizeEndpoint: pool.authorizeEndpoint,
+              tokenEndpoint: pool.tokenEndpoint,
+              loginForm: pool.loginForm,
+              expiredCopyEndpoint: pool.expiredCopyEndpoint,
+              otherClientId: pool.otherClientId,
+              clients: pool.clients.map(({ clientId, name, flows, scopes, callbackUrls }) => ({
+                clientId,
+                name,
+                flows,
+                scopes,
+                callbackUrls,
+              })),
+            },
+          }
+        : {}),
+      users: (pool?.users ?? []).map(({ username, email, password, sub, groups }) => ({
+        username,
+        email,
+        password,
+        sub,
+        groups,
+      })),
       adminGroup: env.adminGroup,
       corsOrigins: env.corsOrigins,
       endpoints,
@@ -312,24 +405,33 @@ function localOutputs(opts: LocalStackOptions, program: RecordedProgram, gateway
       },
       usagePlans: plans.map((p) => ({
         name: p.name,
-        keyIds: planKeys.filter((k) => k.inputs.usagePlanId === program.idOf(p)).map((k) => String(k.inputs.keyId)).filter((id) => apiKeys.some((a) => a.id === id)),
+        keyIds: planKeys
+          .filter((k) => k.inputs.usagePlanId === program.idOf(p))
+          .map((k) => String(k.inputs.keyId))
+          .filter((id) => apiKeys.some((a) => a.id === id)),
         rateLimit: p.inputs.throttleSettings?.rateLimit,
         burstLimit: p.inputs.throttleSettings?.burstLimit,
-        ...(p.inputs.quotaSettings ? { quota: { limit: p.inputs.quotaSettings.limit, period: p.inputs.quotaSettings.period } } : {}),
+        ...(p.inputs.quotaSettings
+          ? { quota: { limit: p.inputs.quotaSettings.limit, period: p.inputs.quotaSettings.period } }
+          : {}),
       })),
-      ...(alb ? { albExpiredSessionEndpoint: `${endpoints.aws}/local/alb/${encodeURIComponent(alb.name)}/expired-session` } : {}),
-      ...(domain?.mtls && pki ? {
-        mtls: {
-          domainName: domain.name,
-          ...domain.mtls,
-          requiredForMachines: env.mtlsRequiredForMachines,
-          caFile: pki.serverCaFile,
-          certFile: pki.clientCertFile,
-          keyFile: pki.clientKeyFile,
-          otherCertFile: pki.otherCertFile,
-          otherKeyFile: pki.otherKeyFile,
-        },
-      } : {}),
+      ...(alb
+        ? { albExpiredSessionEndpoint: `${endpoints.aws}/local/alb/${encodeURIComponent(alb.name)}/expired-session` }
+        : {}),
+      ...(domain?.mtls && pki
+        ? {
+            mtls: {
+              domainName: domain.name,
+              ...domain.mtls,
+              requiredForMachines: env.mtlsRequiredForMachines,
+              caFile: pki.serverCaFile,
+              certFile: pki.clientCertFile,
+              keyFile: pki.clientKeyFile,
+              otherCertFile: pki.otherCertFile,
+              otherKeyFile: pki.otherKeyFile,
+            },
+          }
+        : {}),
       dataDir: path.resolve(opts.dataDir),
     },
   } as LocalOutputs;

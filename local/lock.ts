@@ -3,8 +3,13 @@ import * as path from "path";
 
 /** Another local stack already uses this data folder. */
 export class AlreadyRunning extends Error {
-  constructor(public readonly holder: LockInfo, dataDir: string) {
-    super(`a local stack is already running from ${dataDir} (pid ${holder.pid}, ${holder.url ?? `port ${holder.port}`}, since ${holder.startedAt}); stop it with Ctrl-C first, or use another --data-dir`);
+  constructor(
+    public readonly holder: LockInfo,
+    dataDir: string,
+  ) {
+    super(
+      `a local stack is already running from ${dataDir} (pid ${holder.pid}, ${holder.url ?? `port ${holder.port}`}, since ${holder.startedAt}); stop it with Ctrl-C first, or use another --data-dir`,
+    );
     this.name = "AlreadyRunning";
   }
 }

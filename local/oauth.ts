@@ -30,7 +30,11 @@ export class Browser {
   }
   async go(url: string, init: RequestInit = {}): Promise<Response> {
     const cookie = this.cookieHeader(url);
-    const res = await fetch(url, { ...init, redirect: "manual", headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string> ?? {}) } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(cookie ? { cookie } : {}), ...((init.headers as Record<string, string>) ?? {}) },
+    });
     const jar = this.jars.get(new URL(url).host) ?? new Map<string, string>();
     this.jars.set(new URL(url).host, jar);
     for (const set of res.headers.getSetCookie()) {
@@ -48,20 +52,27 @@ export class Browser {
  * The sign-in form of a page: the first form with a password field, its action (relative to the
  * page), its hidden fields (a hosted UI's CSRF token), and which fields take the name and password.
  */
-export function signInForm(html: string, pageUrl: string): { action: string; fields: Record<string, string>; userField: string; passwordField: string } | undefined {
+export function signInForm(
+  html: string,
+  pageUrl: string,
+): { action: string; fields: Record<string, string>; userField: string; passwordField: string } | undefined {
   for (const [, attrs, inner] of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/gi)) {
-    const inputs = [...inner.matchAll(/<input\b([^>]*)>/gi)].map(([, a]) => ({
-      name: /\bname="([^"]*)"/i.exec(a)?.[1],
-      type: (/\btype="([^"]*)"/i.exec(a)?.[1] ?? "text").toLowerCase(),
-      value: /\bvalue="([^"]*)"/i.exec(a)?.[1] ?? "",
-    })).filter((i) => i.name);
+    const inputs = [...inner.matchAll(/<input\b([^>]*)>/gi)]
+      .map(([, a]) => ({
+        name: /\bname="([^"]*)"/i.exec(a)?.[1],
+        type: (/\btype="([^"]*)"/i.exec(a)?.[1] ?? "text").toLowerCase(),
+        value: /\bvalue="([^"]*)"/i.exec(a)?.[1] ?? "",
+      }))
+      .filter((i) => i.name);
     const password = inputs.find((i) => i.type === "password");
     const user = inputs.find((i) => ["text", "email"].includes(i.type));
     if (!password || !user) continue;
     const action = /\baction="([^"]*)"/i.exec(attrs)?.[1]?.replace(/&amp;/g, "&");
     return {
       action: new URL(action || pageUrl, pageUrl).href,
-      fields: Object.fromEntries(inputs.filter((i) => i.type === "hidden").map((i) => [i.name!, i.value.replace(/&amp;/g, "&")])),
+      fields: Object.fromEntries(
+        inputs.filter((i) => i.type === "hidden").map((i) => [i.name!, i.value.replace(/&amp;/g, "&")]),
+      ),
       userField: user.name!,
       passwordField: password.name!,
     };
@@ -74,7 +85,12 @@ export function signInForm(html: string, pageUrl: string): { action: string; fie
  * user's name and password. Stops at the first answer that is not a redirect, or at a redirect
  * `stop` accepts (not followed). Returns that answer and the URL it came from.
  */
-export async function browse(browser: Browser, url: string, who: { username: string; password: string }, stop: (location: string) => boolean = () => false): Promise<{ res: Response; url: string; location?: string }> {
+export async function browse(
+  browser: Browser,
+  url: string,
+  who: { username: string; password: string },
+  stop: (location: string) => boolean = () => false,
+): Promise<{ res: Response; url: string; location?: string }> {
   let current = url;
   let res = await browser.go(current);
   let posted = false;
@@ -91,8 +107,17 @@ export async function browse(browser: Browser, url: string, who: { username: str
       const form = signInForm(await res.text(), current);
       if (!form) return { res, url: current };
       posted = true;
-      res = await browser.go(form.action, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ ...form.fields, [form.userField]: who.username, [form.passwordField]: who.password }).toString() });
-      if (res.status >= 400) throw new OAuthError(`sign-in refused (${res.status}): ${(await res.text()).trim().slice(0, 200)}`);
+      res = await browser.go(form.action, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          ...form.fields,
+          [form.userField]: who.username,
+          [form.passwordField]: who.password,
+        }).toString(),
+      });
+      if (res.status >= 400)
+        throw new OAuthError(`sign-in refused (${res.status}): ${(await res.text()).trim().slice(0, 200)}`);
       continue;
     }
     return { res, url: current };
@@ -115,32 +140,65 @@ export async function signInWithCode(r: CodeFlowRequest): Promise<TokenSet> {
   const verifier = crypto.randomBytes(32).toString("base64url");
   const state = crypto.randomBytes(12).toString("base64url");
   const query = new URLSearchParams({
-    client_id: r.clientId, response_type: "code", redirect_uri: r.redirectUri, scope: r.scopes.join(" "), state,
-    code_challenge: crypto.createHash("sha256").update(verifier).digest("base64url"), code_challenge_method: "S256",
+    client_id: r.clientId,
+    response_type: "code",
+    redirect_uri: r.redirectUri,
+    scope: r.scopes.join(" "),
+    state,
+    code_challenge: crypto.createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
   });
-  const { res, location } = await browse(new Browser(), `${r.authorizeEndpoint}?${query}`, r, (l) => l.startsWith(r.redirectUri));
-  if (!location) throw new OAuthError(`the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ${(await res.text()).slice(0, 200)}`);
+  const { res, location } = await browse(new Browser(), `${r.authorizeEndpoint}?${query}`, r, (l) =>
+    l.startsWith(r.redirectUri),
+  );
+  if (!location)
+    throw new OAuthError(
+      `the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ${(await res.text()).slice(0, 200)}`,
+    );
   const callback = new URL(location);
-  if (callback.searchParams.get("error")) throw new OAuthError(`${callback.searchParams.get("error")}: ${callback.searchParams.get("error_description") ?? ""}`);
+  if (callback.searchParams.get("error"))
+    throw new OAuthError(
+      `${callback.searchParams.get("error")}: ${callback.searchParams.get("error_description") ?? ""}`,
+    );
   if (callback.searchParams.get("state") !== state) throw new OAuthError("the state came back changed");
   return tokenRequest(r.tokenEndpoint, {
-    grant_type: "authorization_code", code: callback.searchParams.get("code") ?? "", redirect_uri: r.redirectUri, client_id: r.clientId, code_verifier: verifier,
+    grant_type: "authorization_code",
+    code: callback.searchParams.get("code") ?? "",
+    redirect_uri: r.redirectUri,
+    client_id: r.clientId,
+    code_verifier: verifier,
   });
 }
 
 /** Client credentials (HTTP Basic client authentication); no scopes asks for all the client may have. */
-export function clientCredentials(tokenEndpoint: string, clientId: string, secret: string, scopes: string[] = []): Promise<TokenSet> {
-  return tokenRequest(tokenEndpoint, { grant_type: "client_credentials", ...(scopes.length ? { scope: scopes.join(" ") } : {}) }, `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`);
+export function clientCredentials(
+  tokenEndpoint: string,
+  clientId: string,
+  secret: string,
+  scopes: string[] = [],
+): Promise<TokenSet> {
+  return tokenRequest(
+    tokenEndpoint,
+    { grant_type: "client_credentials", ...(scopes.length ? { scope: scopes.join(" ") } : {}) },
+    `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+  );
 }
 
-async function tokenRequest(endpoint: string, params: Record<string, string>, authorization?: string): Promise<TokenSet> {
+async function tokenRequest(
+  endpoint: string,
+  params: Record<string, string>,
+  authorization?: string,
+): Promise<TokenSet> {
   const res = await fetch(endpoint, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", ...(authorization ? { authorization } : {}) },
     body: new URLSearchParams(params).toString(),
   });
   const body = (await res.json().catch(() => ({}))) as Record<string, string>;
-  if (!res.ok) throw new OAuthError(`token endpoint answered ${res.status}: ${body.error ?? ""} ${body.error_description ?? ""}`.trim());
+  if (!res.ok)
+    throw new OAuthError(
+      `token endpoint answered ${res.status}: ${body.error ?? ""} ${body.error_description ?? ""}`.trim(),
+    );
   return body as unknown as TokenSet;
 }
 

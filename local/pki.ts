@@ -71,7 +71,10 @@ interface Issued {
  * the first byte kept below 0x80 so the DER integer is positive without a leading zero), SHA-256,
  * a CA's or a leaf's extensions.
  */
-function issue(subject: Name, opts: { issuer?: Issued; ca?: boolean; usage?: "serverAuth" | "clientAuth"; altNames?: object[]; days: number }): Issued {
+function issue(
+  subject: Name,
+  opts: { issuer?: Issued; ca?: boolean; usage?: "serverAuth" | "clientAuth"; altNames?: object[]; days: number },
+): Issued {
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048 });
   const cert = forge.pki.createCertificate();
   const serial = randomBytes(16);
@@ -82,21 +85,33 @@ function issue(subject: Name, opts: { issuer?: Issued; ca?: boolean; usage?: "se
   cert.validity.notAfter = new Date(Date.now() + opts.days * DAY);
   cert.setSubject(subject);
   cert.setIssuer(opts.issuer ? opts.issuer.cert.subject.attributes : subject);
-  cert.setExtensions(opts.ca
-    ? [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }, { name: "subjectKeyIdentifier" }]
-    : [
-      { name: "basicConstraints", cA: false },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: "extKeyUsage", [opts.usage!]: true },
-      ...(opts.altNames ? [{ name: "subjectAltName", altNames: opts.altNames }] : []),
-      { name: "subjectKeyIdentifier" },
-      { name: "authorityKeyIdentifier", keyIdentifier: opts.issuer!.cert.generateSubjectKeyIdentifier().getBytes() },
-    ]);
+  cert.setExtensions(
+    opts.ca
+      ? [
+          { name: "basicConstraints", cA: true, critical: true },
+          { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+          { name: "subjectKeyIdentifier" },
+        ]
+      : [
+          { name: "basicConstraints", cA: false },
+          { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+          { name: "extKeyUsage", [opts.usage!]: true },
+          ...(opts.altNames ? [{ name: "subjectAltName", altNames: opts.altNames }] : []),
+          { name: "subjectKeyIdentifier" },
+          {
+            name: "authorityKeyIdentifier",
+            keyIdentifier: opts.issuer!.cert.generateSubjectKeyIdentifier().getBytes(),
+          },
+        ],
+  );
   cert.sign((opts.issuer ?? { keys }).keys.privateKey, forge.md.sha256.create());
   return { cert, keys };
 }
 
-const pemOf = (i: Issued) => ({ cert: forge.pki.certificateToPem(i.cert), key: forge.pki.privateKeyToPem(i.keys.privateKey) });
+const pemOf = (i: Issued) => ({
+  cert: forge.pki.certificateToPem(i.cert),
+  key: forge.pki.privateKeyToPem(i.keys.privateKey),
+});
 
 function paths(dir: string): TestPki {
   return { dir, ...Object.fromEntries(Object.entries(FILES).map(([k, f]) => [k, path.join(dir, f)])) } as TestPki;
@@ -106,10 +121,13 @@ function paths(dir: string): TestPki {
 function existing(dir: string): TestPki | undefined {
   const pki = paths(dir);
   try {
-    for (const file of Object.keys(FILES).filter((k) => !k.endsWith("KeyFile")).map((k) => pki[k as keyof typeof FILES])) {
+    for (const file of Object.keys(FILES)
+      .filter((k) => !k.endsWith("KeyFile"))
+      .map((k) => pki[k as keyof typeof FILES])) {
       if (new Date(new X509Certificate(fs.readFileSync(file)).validTo).getTime() < Date.now() + DAY) return undefined;
     }
-    for (const k of Object.keys(FILES).filter((f) => f.endsWith("KeyFile"))) fs.accessSync(pki[k as keyof typeof FILES]);
+    for (const k of Object.keys(FILES).filter((f) => f.endsWith("KeyFile")))
+      fs.accessSync(pki[k as keyof typeof FILES]);
   } catch {
     return undefined;
   }
@@ -122,14 +140,23 @@ export function ensureTestPki(dir: string): TestPki {
   if (found) return found;
   fs.mkdirSync(dir, { recursive: true });
   const serverCa = issue(name(PKI_NAMES.serverCa), { ca: true, days: 3650 });
-  const server = issue(name("127.0.0.1"), { issuer: serverCa, usage: "serverAuth", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }], days: 365 });
+  const server = issue(name("127.0.0.1"), {
+    issuer: serverCa,
+    usage: "serverAuth",
+    altNames: [
+      { type: 7, ip: "127.0.0.1" },
+      { type: 2, value: "localhost" },
+    ],
+    days: 365,
+  });
   const clientsCa = issue(name(PKI_NAMES.clientsCa), { ca: true, days: 3650 });
   const client = issue(name(PKI_NAMES.machine, "machines"), { issuer: clientsCa, usage: "clientAuth", days: 365 });
   const otherCa = issue(name(PKI_NAMES.otherCa), { ca: true, days: 3650 });
   // The same subject as the trusted machine's: only the issuer differs.
   const other = issue(name(PKI_NAMES.machine, "machines"), { issuer: otherCa, usage: "clientAuth", days: 365 });
   const pki = paths(dir);
-  const write = (file: string, text: string, secret = false) => fs.writeFileSync(file, text, { mode: secret ? 0o600 : 0o644 });
+  const write = (file: string, text: string, secret = false) =>
+    fs.writeFileSync(file, text, { mode: secret ? 0o600 : 0o644 });
   write(pki.serverCaFile, pemOf(serverCa).cert);
   write(pki.serverCertFile, pemOf(server).cert);
   write(pki.serverKeyFile, pemOf(server).key, true);

@@ -33,11 +33,31 @@ const API_TYPES = ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"]
 export function withServiceIds(run: StackRun): StackRun {
   const swaps = run.resources
     .filter((r) => API_TYPES.includes(r.type) && !API_ID.test(String(r.state.id)))
-    .map((r) => [String(r.state.id), createHash("sha256").update(String(r.state.id)).digest("base64").replace(/[^a-z0-9]/g, "").padEnd(10, "0").slice(0, 10)] as const);
+    .map(
+      (r) =>
+        [
+          String(r.state.id),
+          createHash("sha256")
+            .update(String(r.state.id))
+            .digest("base64")
+            .replace(/[^a-z0-9]/g, "")
+            .padEnd(10, "0")
+            .slice(0, 10),
+        ] as const,
+    );
   if (swaps.length === 0) return run;
-  const patterns = swaps.map(([from, to]) => [new RegExp(`(?<![\\w-])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), to] as const);
-  const walk = (v: unknown): unknown => (typeof v === "string" ? patterns.reduce((s, [re, to]) => s.replace(re, to), v)
-    : Array.isArray(v) ? v.map(walk) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)])) : v);
+  const patterns = swaps.map(
+    ([from, to]) =>
+      [new RegExp(`(?<![\\w-])${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`, "g"), to] as const,
+  );
+  const walk = (v: unknown): unknown =>
+    typeof v === "string"
+      ? patterns.reduce((s, [re, to]) => s.replace(re, to), v)
+      : Array.isArray(v)
+        ? v.map(walk)
+        : v && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
+          : v;
   return walk(run) as StackRun;
 }
 
@@ -46,8 +66,14 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** The run with secret inputs in the clear (local mode configures its services with them, as AWS does). */
 export function revealSecrets<T>(value: T): T {
-  const walk = (v: unknown): unknown => (Array.isArray(v) ? v.map(walk)
-    : v && typeof v === "object" ? (SECRET_SIG in v ? walk((v as unknown as { value: unknown }).value) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))) : v);
+  const walk = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(walk)
+      : v && typeof v === "object"
+        ? SECRET_SIG in v
+          ? walk((v as unknown as { value: unknown }).value)
+          : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]))
+        : v;
   return walk(value) as T;
 }
 
@@ -77,18 +103,30 @@ export interface StackChoice {
  * file may lack (an ALB's certificate and domain name, api-key's clients): `defaulted` names them.
  */
 export function stackConfig(choice: StackChoice): Record<string, unknown> & { defaulted?: string[] } {
-  const chosen = { ...readStackFile(choice.stack), ...choice.overrides, ...(choice.door ? { authMode: choice.door } : {}) };
+  const chosen = {
+    ...readStackFile(choice.stack),
+    ...choice.overrides,
+    ...(choice.door ? { authMode: choice.door } : {}),
+  };
   // Loaded here only: the registry loads every door's component.
   const { DOORS } = require("../components/doors/registry") as typeof import("../components/doors/registry");
   const example: Record<string, unknown> = DOORS[chosen.authMode as keyof typeof DOORS]?.minimalConfig ?? {};
   const defaulted = Object.keys(example).filter((k) => !(k in chosen));
-  return { ...Object.fromEntries(defaulted.map((k) => [k, example[k]])), ...chosen, ...(defaulted.length ? { defaulted } : {}) };
+  return {
+    ...Object.fromEntries(defaulted.map((k) => [k, example[k]])),
+    ...chosen,
+    ...(defaulted.length ? { defaulted } : {}),
+  };
 }
 
 /** Runs the real program under mocks for that config (memoized per config, as for the plan and the tests). */
 export async function recordStack(choice: StackChoice): Promise<StackRun> {
   const { defaulted: _defaulted, ...config } = stackConfig(choice);
-  const run = await runStack({ stack: choice.stack, config, secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>") });
+  const run = await runStack({
+    stack: choice.stack,
+    config,
+    secretKeys: Object.keys(config).filter((k) => config[k] === "<secure>"),
+  });
   if (run.error) throw new Error(`the program stopped: ${run.error}`);
   return run;
 }

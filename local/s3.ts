@@ -26,11 +26,24 @@ const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(
  * A BucketCorsConfiguration's rules as S3's CORSConfiguration XML.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html
  */
-export function corsXml(rules: { allowedHeaders?: string[]; allowedMethods: string[]; allowedOrigins: string[]; exposeHeaders?: string[]; maxAgeSeconds?: number }[]): string {
-  const tags = (name: string, values: string[] = []) => values.map((v) => `<${name}>${xmlEscape(v)}</${name}>`).join("");
-  return `<CORSConfiguration>${rules.map((r) =>
-    `<CORSRule>${tags("AllowedOrigin", r.allowedOrigins)}${tags("AllowedMethod", r.allowedMethods)}${tags("AllowedHeader", r.allowedHeaders)}` +
-    `${tags("ExposeHeader", r.exposeHeaders)}${r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : ""}</CORSRule>`).join("")}</CORSConfiguration>`;
+export function corsXml(
+  rules: {
+    allowedHeaders?: string[];
+    allowedMethods: string[];
+    allowedOrigins: string[];
+    exposeHeaders?: string[];
+    maxAgeSeconds?: number;
+  }[],
+): string {
+  const tags = (name: string, values: string[] = []) =>
+    values.map((v) => `<${name}>${xmlEscape(v)}</${name}>`).join("");
+  return `<CORSConfiguration>${rules
+    .map(
+      (r) =>
+        `<CORSRule>${tags("AllowedOrigin", r.allowedOrigins)}${tags("AllowedMethod", r.allowedMethods)}${tags("AllowedHeader", r.allowedHeaders)}` +
+        `${tags("ExposeHeader", r.exposeHeaders)}${r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : ""}</CORSRule>`,
+    )
+    .join("")}</CORSConfiguration>`;
 }
 
 export async function startS3(program: RecordedProgram, directory: string, others: string[] = []): Promise<LocalS3> {
@@ -39,7 +52,8 @@ export async function startS3(program: RecordedProgram, directory: string, other
   const S3rver = require("@20minutes/s3rver");
   const buckets = program.ofType("aws:s3/bucket:Bucket").map((b) => ({
     name: String(program.stateOf(b).bucket),
-    configs: program.ofType("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")
+    configs: program
+      .ofType("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")
       .filter((c) => c.inputs.bucket === program.stateOf(b).bucket)
       .map((c) => corsXml(c.inputs.corsRules ?? [])),
   }));

@@ -52,7 +52,13 @@ function callLines(outputs: LocalOutputs, dataDirFlag: string): string[] {
         `  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
       ];
     case "user-token":
-      return tokenLines(outputs, { url, user, curl, dataDirFlag, key: credential.apiKey && keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "" });
+      return tokenLines(outputs, {
+        url,
+        user,
+        curl,
+        dataDirFlag,
+        key: credential.apiKey && keys[0] ? ` -H "x-api-key: ${keys[0][1]}"` : "",
+      });
     default: {
       const unknown: never = credential;
       throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
@@ -81,19 +87,33 @@ function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: Cal
   const machineRoles = Object.values((outputs.client.machineRoleArns ?? {}) as Record<string, string>);
   for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => machineRoles.includes(p.roleArn))) {
     lines.push(`  # a machine: ${t.principal} (listed in machineRolePrincipals) assumes its own role at the local STS`);
-    lines.push(`  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`);
-    lines.push(`    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`);
+    lines.push(
+      `  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`,
+    );
+    lines.push(
+      `    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`,
+    );
   }
   if (machineRoles.length === 0) {
-    const example = Object.entries(DOORS.iam.variants.machines).map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`).join("");
-    lines.push(`  # machine roles (and npm run call:iam) come with machineRolePrincipals, another account's principals (one role each): npm start -- --door iam${example}`);
+    const example = Object.entries(DOORS.iam.variants.machines)
+      .map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`)
+      .join("");
+    lines.push(
+      `  # machine roles (and npm run call:iam) come with machineRolePrincipals, another account's principals (one role each): npm start -- --door iam${example}`,
+    );
   }
-  if (mtls && machineRoles.length > 0) lines.push("  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above");
+  if (mtls && machineRoles.length > 0)
+    lines.push(
+      "  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above",
+    );
   return lines;
 }
 
 /** A user's token in Authorization (with the app's key where the door wants one), other tiers, scopes and the machine client. */
-function tokenLines(outputs: LocalOutputs, { url, user, curl, dataDirFlag, key }: CallContext & { key: string }): string[] {
+function tokenLines(
+  outputs: LocalOutputs,
+  { url, user, curl, dataDirFlag, key }: CallContext & { key: string },
+): string[] {
   const header = authorization(outputs, "$TOKEN");
   const lines = [
     `  TOKEN=$(npm run -s token -- --user ${user}${dataDirFlag})`,
@@ -103,9 +123,19 @@ function tokenLines(outputs: LocalOutputs, { url, user, curl, dataDirFlag, key }
   ];
   // Where the gateway checks scopes per route, a token with fewer scopes gets fewer routes.
   const readScope = outputs.client.scopes?.read;
-  if (readScope) lines.push(`  TOKEN=$(npm run -s token -- --user ${user} --scope ${readScope}${dataDirFlag})   # a read-only token: writes get 403`);
-  const tiered = outputs.local.users.find((u) => Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some((t) => t.group && u.groups.includes(t.group)));
-  if (tiered) lines.push(`  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on another tier (${tiered.groups.join(", ")}): its own throttle and quota`);
+  if (readScope)
+    lines.push(
+      `  TOKEN=$(npm run -s token -- --user ${user} --scope ${readScope}${dataDirFlag})   # a read-only token: writes get 403`,
+    );
+  const tiered = outputs.local.users.find((u) =>
+    Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some(
+      (t) => t.group && u.groups.includes(t.group),
+    ),
+  );
+  if (tiered)
+    lines.push(
+      `  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on another tier (${tiered.groups.join(", ")}): its own throttle and quota`,
+    );
   if (outputs.client.machineClientId) {
     lines.push(
       `  TOKEN=$(npm run -s token -- --client machine${dataDirFlag})   # client credentials (secret in .local/outputs.json "secrets")`,
@@ -121,15 +151,19 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
     `Local ${outputs.authMode} door of stack ${outputs.local.stack}: ${outputs.local.gateway}`,
     `  in AWS:    ${outputs.client.signIn ?? "(no sign-in)"}; locally: the same flows against the local services below`,
     `  url:       ${outputs.url}`,
-    ...(idp ? [
-      `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ${idp.authorizeEndpoint})`,
-      `  users:     ${outputs.local.users.map((u) => `${u.username} (${u.email} / ${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`).join("; ")}`,
-    ] : []),
+    ...(idp
+      ? [
+          `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ${idp.authorizeEndpoint})`,
+          `  users:     ${outputs.local.users.map((u) => `${u.username} (${u.email} / ${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`).join("; ")}`,
+        ]
+      : []),
     `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda Invoke; AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL)`,
     `  operator:  AWS_ACCESS_KEY_ID=${outputs.local.principals.operator.accessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.local.principals.operator.secretAccessKey} (${outputs.local.principals.operator.arn}: npm run smoke -- --create-users)`,
-    ...(outputs.local.mtls ? [
-      `  mTLS:      ${outputs.local.mtls.domainName}'s client certificates are checked against ${outputs.local.mtls.truststoreUri} in local S3 (the test PKI's clients CA); server CA ${outputs.local.mtls.caFile}, test machine ${outputs.local.mtls.certFile} and ${outputs.local.mtls.keyFile}`,
-    ] : []),
+    ...(outputs.local.mtls
+      ? [
+          `  mTLS:      ${outputs.local.mtls.domainName}'s client certificates are checked against ${outputs.local.mtls.truststoreUri} in local S3 (the test PKI's clients CA); server CA ${outputs.local.mtls.caFile}, test machine ${outputs.local.mtls.certFile} and ${outputs.local.mtls.keyFile}`,
+        ]
+      : []),
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
     "Try it:",
@@ -142,7 +176,8 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
 /** `npm start`'s flags (its `--help` is made from them). */
 export const START_COMMAND: LocalCommand = {
   name: "npm start",
-  summary: "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 until Ctrl-C.",
+  summary:
+    "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 until Ctrl-C.",
   flags: ["door", "stack", "set", "port", "data-dir"],
 };
 
@@ -150,25 +185,43 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const args: LocalArgs = parseLocalArgs(argv, START_COMMAND);
   const running = runningOutputs(args.dataDir);
   if (running) {
-    process.stderr.write(`A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`);
+    process.stderr.write(
+      `A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`,
+    );
     return 1;
   }
   const config = stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door });
   const door = String(config.authMode ?? "");
   // What `pulumi up` refuses before the program runs (Pulumi.yaml's rules), refused here too.
   const { defaulted: _defaulted, ...values } = config;
-  const refused = projectConfigRefusal(args.stack, { values, secure: Object.keys(values).filter((k) => values[k] === "<secure>") });
+  const refused = projectConfigRefusal(args.stack, {
+    values,
+    secure: Object.keys(values).filter((k) => values[k] === "<secure>"),
+  });
   if (refused) {
     process.stderr.write(`error: ${refused}\n`);
     return 2;
   }
   const started = Date.now();
-  process.stdout.write(`Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`);
-  if (config.defaulted) process.stdout.write(`  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`);
+  process.stdout.write(
+    `Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`,
+  );
+  if (config.defaulted)
+    process.stdout.write(
+      `  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`,
+    );
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   let stack;
   try {
-    stack = await startLocalStack({ run, stack: args.stack, dataDir: args.dataDir, port: args.port, idpPort: args.port ? args.port + 1 : 0, awsPort: args.port ? args.port + 2 : 0, log: (line) => process.stdout.write(`  [local] ${line}\n`) });
+    stack = await startLocalStack({
+      run,
+      stack: args.stack,
+      dataDir: args.dataDir,
+      port: args.port,
+      idpPort: args.port ? args.port + 1 : 0,
+      awsPort: args.port ? args.port + 2 : 0,
+      log: (line) => process.stdout.write(`  [local] ${line}\n`),
+    });
   } catch (err) {
     if (err instanceof NotEmulatedYet) {
       process.stderr.write(`The ${door} door cannot run locally with this configuration: ${err.message}.\n`);
@@ -179,13 +232,18 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       return 1;
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
-      process.stderr.write(`Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`);
+      process.stderr.write(
+        `Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`,
+      );
       return 1;
     }
     throw err;
   }
-  const dataDirFlag = path.resolve(args.dataDir) === path.resolve(DEFAULT_DATA_DIR) ? "" : ` --data-dir ${args.dataDir}`;
-  process.stdout.write(`${banner(stack.outputs, dataDirFlag)}\n(started in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  const dataDirFlag =
+    path.resolve(args.dataDir) === path.resolve(DEFAULT_DATA_DIR) ? "" : ` --data-dir ${args.dataDir}`;
+  process.stdout.write(
+    `${banner(stack.outputs, dataDirFlag)}\n(started in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);

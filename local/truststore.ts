@@ -22,7 +22,15 @@ const PUT_BY_LOCAL_MODE = { "notes-auth-local": "test-pki" };
 
 async function s3Client(s3: LocalS3) {
   const sdk = await import("@aws-sdk/client-s3");
-  return { sdk, client: new sdk.S3Client({ region: "us-east-1", endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials }) };
+  return {
+    sdk,
+    client: new sdk.S3Client({
+      region: "us-east-1",
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    }),
+  };
 }
 
 /**
@@ -38,7 +46,15 @@ export async function seedTruststore(s3: LocalS3, uri: string, bundle: string): 
       throw err;
     });
     if (head && head.Metadata?.["notes-auth-local"] !== PUT_BY_LOCAL_MODE["notes-auth-local"]) return "kept";
-    await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: bundle, ContentType: "application/x-pem-file", Metadata: PUT_BY_LOCAL_MODE }));
+    await client.send(
+      new sdk.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: bundle,
+        ContentType: "application/x-pem-file",
+        Metadata: PUT_BY_LOCAL_MODE,
+      }),
+    );
     return "put";
   } finally {
     client.destroy();

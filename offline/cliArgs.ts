@@ -50,19 +50,36 @@ export interface Parsed {
 
 /** The usage text: the command, its summary, and each flag with its description and default. */
 export function usage(cmd: CommandSpec): string {
-  const rows = Object.entries({ ...cmd.flags, help: { type: "boolean", short: "h", description: "print this help and exit" } as FlagSpec }).map(([name, f]) => {
+  const rows = Object.entries({
+    ...cmd.flags,
+    help: { type: "boolean", short: "h", description: "print this help and exit" } as FlagSpec,
+  }).map(([name, f]) => {
     const left = `${f.short ? `-${f.short}, ` : ""}--${name}${f.type === "string" ? ` ${f.value ?? "<value>"}` : ""}`;
-    const notes = [f.multiple ? "repeatable" : "", f.default !== undefined && f.default !== false ? `default: ${f.default}` : ""].filter(Boolean);
+    const notes = [
+      f.multiple ? "repeatable" : "",
+      f.default !== undefined && f.default !== false ? `default: ${f.default}` : "",
+    ].filter(Boolean);
     return [left, `${f.description}${notes.length ? ` (${notes.join("; ")})` : ""}`];
   });
   const width = Math.max(...rows.map(([l]) => l.length));
-  return [`Usage: ${cmd.name}${Object.keys(cmd.flags).length ? " -- [flags]" : ""}`, "", cmd.summary, "", "Flags:", ...rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`), ""].join("\n");
+  return [
+    `Usage: ${cmd.name}${Object.keys(cmd.flags).length ? " -- [flags]" : ""}`,
+    "",
+    cmd.summary,
+    "",
+    "Flags:",
+    ...rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`),
+    "",
+  ].join("\n");
 }
 
 /** Parses `argv` against the command's flags; throws HelpRequested or UsageError. */
 export function parseCommandLine(cmd: CommandSpec, argv: string[]): Parsed {
-  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = { help: { type: "boolean", short: "h" } };
-  for (const [name, f] of Object.entries(cmd.flags)) options[name] = { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const [name, f] of Object.entries(cmd.flags))
+    options[name] = { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
@@ -71,7 +88,8 @@ export function parseCommandLine(cmd: CommandSpec, argv: string[]): Parsed {
   }
   if (parsed.values.help) throw new HelpRequested(usage(cmd));
   const values: Parsed["values"] = {};
-  for (const [name, f] of Object.entries(cmd.flags)) values[name] = (parsed.values as Parsed["values"])[name] ?? f.default;
+  for (const [name, f] of Object.entries(cmd.flags))
+    values[name] = (parsed.values as Parsed["values"])[name] ?? f.default;
   const order = parsed.tokens.flatMap((t) => (t.kind === "option" ? [t.name] : []));
   return { values, order };
 }
@@ -82,7 +100,11 @@ function describe(err: unknown, argv: string[]): string {
   const message = err instanceof Error ? err.message : String(err);
   const quoted = /'([^']+)'/.exec(message)?.[1] ?? "";
   // Node names the flag as '-s, --stack <value>' or '--stack': keep the long form alone.
-  const flag = quoted.replace(/ <value>$/, "").split(",").pop()!.trim();
+  const flag = quoted
+    .replace(/ <value>$/, "")
+    .split(",")
+    .pop()!
+    .trim();
   switch (code) {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return `unknown argument ${argv.find((a) => a === flag || a.startsWith(`${flag}=`)) ?? flag}`;

@@ -33,15 +33,20 @@ export async function installRecordingMocks(project: string, stack: string): Pro
   const recorded: RecordedResource[] = [];
   const inputs = new Map<string, Promise<any>>();
   const states = new Map<string, Record<string, any>>();
-  await pulumi.runtime.setMocks({
-    newResource: async (args) => {
-      inputs.set(`${args.type}::${args.name}`, plainAssets(args.inputs));
-      const { id, state } = mockState(args.type, args.name, args.inputs);
-      states.set(`${args.type}::${args.name}`, { ...state, id });
-      return { id, state };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        inputs.set(`${args.type}::${args.name}`, plainAssets(args.inputs));
+        const { id, state } = mockState(args.type, args.name, args.inputs);
+        states.set(`${args.type}::${args.name}`, { ...state, id });
+        return { id, state };
+      },
+      call: (args) => mockCall(args.token, args.inputs),
     },
-    call: (args) => mockCall(args.token, args.inputs),
-  }, project, stack, /* preview */ false);
+    project,
+    stack,
+    /* preview */ false,
+  );
 
   // The monitor sees each registration as the engine would: parent, options and dependencies.
   const monitor = pulumi.runtime.getMonitor() as any;
@@ -55,7 +60,11 @@ export async function installRecordingMocks(project: string, stack: string): Pro
           urn: res.getUrn(),
           parent: req.getParent() || undefined,
           custom: req.getCustom(),
-          options: { protect: !!req.getProtect(), retainOnDelete: !!req.getRetainondelete(), deleteBeforeReplace: !!req.getDeletebeforereplace() },
+          options: {
+            protect: !!req.getProtect(),
+            retainOnDelete: !!req.getRetainondelete(),
+            deleteBeforeReplace: !!req.getDeletebeforereplace(),
+          },
           dependencies: req.getDependenciesList(),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
           state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
@@ -95,19 +104,35 @@ async function plainAssets(value: any): Promise<any> {
 export function mockCall(token: string, inputs: any): Record<string, any> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+      return {
+        accountId: MOCK_ACCOUNT,
+        arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
+        userId: "AIDAMOCK",
+        id: MOCK_ACCOUNT,
+      };
     case "aws:index/getRegion:getRegion":
-      return { name: MOCK_REGION, region: MOCK_REGION, id: MOCK_REGION, endpoint: `ec2.${MOCK_REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
+      return {
+        name: MOCK_REGION,
+        region: MOCK_REGION,
+        id: MOCK_REGION,
+        endpoint: `ec2.${MOCK_REGION}.amazonaws.com`,
+        description: "US East (N. Virginia)",
+      };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getAvailabilityZones:getAvailabilityZones":
-      return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"], id: MOCK_REGION };
+      return {
+        names: ["us-east-1a", "us-east-1b", "us-east-1c"],
+        zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+        id: MOCK_REGION,
+      };
     default:
       throw new Error(`unmocked invoke ${token} ${JSON.stringify(inputs)}`);
   }
 }
 
-const arn = (service: string, resource: string, region = MOCK_REGION) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
+const arn = (service: string, resource: string, region = MOCK_REGION) =>
+  `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
 
 /** Plausible provider outputs for the types the program uses. */
 export function mockState(type: string, name: string, inputs: any): { id: string; state: Record<string, any> } {
@@ -119,45 +144,149 @@ export function mockState(type: string, name: string, inputs: any): { id: string
     case "aws:s3/bucket:Bucket":
       return { id: name, state: { ...base, bucket: name, arn: `arn:aws:s3:::${name}` } };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { id: inputs.name ?? name, state: { ...base, name: inputs.name ?? name, arn: arn("logs", `log-group:${inputs.name ?? name}`) } };
+      return {
+        id: inputs.name ?? name,
+        state: { ...base, name: inputs.name ?? name, arn: arn("logs", `log-group:${inputs.name ?? name}`) },
+      };
     case "aws:iam/role:Role":
       return { id: name, state: { ...base, name, arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}` } };
     case "aws:lambda/function:Function": {
       const fnArn = arn("lambda", `function:${name}`);
-      return { id: name, state: { ...base, name, arn: fnArn, invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations` } };
+      return {
+        id: name,
+        state: {
+          ...base,
+          name,
+          arn: fnArn,
+          invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+        },
+      };
     }
     case "aws:apigateway/restApi:RestApi":
-      return { id, state: { ...base, name: inputs.name ?? `${name}-0a1b2c3`, rootResourceId: `${name}-root`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${id}` } };
+      return {
+        id,
+        state: {
+          ...base,
+          name: inputs.name ?? `${name}-0a1b2c3`,
+          rootResourceId: `${name}-root`,
+          executionArn: arn("execute-api", id),
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${id}`,
+        },
+      };
     case "aws:apigateway/stage:Stage":
-      return { id, state: { ...base, invokeUrl: `https://${inputs.restApi}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`, arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`, executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`) } };
+      return {
+        id,
+        state: {
+          ...base,
+          invokeUrl: `https://${inputs.restApi}.execute-api.${MOCK_REGION}.amazonaws.com/${inputs.stageName}`,
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/restapis/${inputs.restApi}/stages/${inputs.stageName}`,
+          executionArn: arn("execute-api", `${inputs.restApi}/${inputs.stageName}`),
+        },
+      };
     case "aws:apigateway/apiKey:ApiKey":
-      return { id, state: { ...base, value: inputs.value ?? `mock-api-key-value-for-${name}`, arn: `arn:aws:apigateway:${MOCK_REGION}::/apikeys/${id}` } };
+      return {
+        id,
+        state: {
+          ...base,
+          value: inputs.value ?? `mock-api-key-value-for-${name}`,
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/apikeys/${id}`,
+        },
+      };
     case "aws:apigatewayv2/api:Api":
-      return { id, state: { ...base, apiEndpoint: `https://${id}.execute-api.${MOCK_REGION}.amazonaws.com`, executionArn: arn("execute-api", id), arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${id}` } };
+      return {
+        id,
+        state: {
+          ...base,
+          apiEndpoint: `https://${id}.execute-api.${MOCK_REGION}.amazonaws.com`,
+          executionArn: arn("execute-api", id),
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${id}`,
+        },
+      };
     case "aws:apigatewayv2/stage:Stage":
-      return { id, state: { ...base, invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/`, arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${inputs.apiId}/stages/${inputs.name}` } };
+      return {
+        id,
+        state: {
+          ...base,
+          invokeUrl: `https://${inputs.apiId}.execute-api.${MOCK_REGION}.amazonaws.com/`,
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/apis/${inputs.apiId}/stages/${inputs.name}`,
+        },
+      };
     case "aws:apigatewayv2/domainName:DomainName":
-      return { id: inputs.domainName, state: { ...base, id: inputs.domainName, arn: `arn:aws:apigateway:${MOCK_REGION}::/domainnames/${inputs.domainName}`, domainNameConfiguration: { ...inputs.domainNameConfiguration, targetDomainName: `d-0123456789.execute-api.${MOCK_REGION}.amazonaws.com`, hostedZoneId: "Z1UJRXOUMOOFQ8" } } };
+      return {
+        id: inputs.domainName,
+        state: {
+          ...base,
+          id: inputs.domainName,
+          arn: `arn:aws:apigateway:${MOCK_REGION}::/domainnames/${inputs.domainName}`,
+          domainNameConfiguration: {
+            ...inputs.domainNameConfiguration,
+            targetDomainName: `d-0123456789.execute-api.${MOCK_REGION}.amazonaws.com`,
+            hostedZoneId: "Z1UJRXOUMOOFQ8",
+          },
+        },
+      };
     case "aws:cognito/userPool:UserPool": {
       const poolId = `${MOCK_REGION}_${name.replace(/[^A-Za-z0-9]/g, "")}`;
-      return { id: poolId, state: { ...base, id: poolId, arn: arn("cognito-idp", `userpool/${poolId}`), endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${poolId}` } };
+      return {
+        id: poolId,
+        state: {
+          ...base,
+          id: poolId,
+          arn: arn("cognito-idp", `userpool/${poolId}`),
+          endpoint: `cognito-idp.${MOCK_REGION}.amazonaws.com/${poolId}`,
+        },
+      };
     }
     case "aws:cognito/userPoolClient:UserPoolClient":
-      return { id: `${name}-client-id`, state: { ...base, id: `${name}-client-id`, clientSecret: inputs.generateSecret ? `mock-secret-of-${name}` : "" } };
+      return {
+        id: `${name}-client-id`,
+        state: {
+          ...base,
+          id: `${name}-client-id`,
+          clientSecret: inputs.generateSecret ? `mock-secret-of-${name}` : "",
+        },
+      };
     case "aws:cognito/resourceServer:ResourceServer":
-      return { id, state: { ...base, scopeIdentifiers: (inputs.scopes ?? []).map((s: any) => `${inputs.identifier}/${s.scopeName}`) } };
+      return {
+        id,
+        state: {
+          ...base,
+          scopeIdentifiers: (inputs.scopes ?? []).map((s: any) => `${inputs.identifier}/${s.scopeName}`),
+        },
+      };
     case "aws:cognito/identityPool:IdentityPool":
-      return { id: `${MOCK_REGION}:00000000-0000-4000-8000-${name.length.toString().padStart(12, "0")}`, state: { ...base, arn: arn("cognito-identity", `identitypool/${name}`) } };
+      return {
+        id: `${MOCK_REGION}:00000000-0000-4000-8000-${name.length.toString().padStart(12, "0")}`,
+        state: { ...base, arn: arn("cognito-identity", `identitypool/${name}`) },
+      };
     case "aws:lb/loadBalancer:LoadBalancer": {
       const lbArn = arn("elasticloadbalancing", `loadbalancer/app/${name}/0123456789abcdef`);
-      return { id: lbArn, state: { ...base, arn: lbArn, arnSuffix: `app/${name}/0123456789abcdef`, dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" } };
+      return {
+        id: lbArn,
+        state: {
+          ...base,
+          arn: lbArn,
+          arnSuffix: `app/${name}/0123456789abcdef`,
+          dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`,
+          zoneId: "Z35SXDOTRQ7X7K",
+        },
+      };
     }
     case "aws:lb/targetGroup:TargetGroup": {
       const tgArn = arn("elasticloadbalancing", `targetgroup/${name}/0123456789abcdef`);
       return { id: tgArn, state: { ...base, arn: tgArn, arnSuffix: `targetgroup/${name}/0123456789abcdef` } };
     }
     case "awsx:ec2:Vpc":
-      return { id, state: { ...base, vpcId: `vpc-${name}`, publicSubnetIds: ["subnet-public-a", "subnet-public-b"], privateSubnetIds: ["subnet-private-a", "subnet-private-b"], isolatedSubnetIds: [] } };
+      return {
+        id,
+        state: {
+          ...base,
+          vpcId: `vpc-${name}`,
+          publicSubnetIds: ["subnet-public-a", "subnet-public-b"],
+          privateSubnetIds: ["subnet-private-a", "subnet-private-b"],
+          isolatedSubnetIds: [],
+        },
+      };
     default:
       return { id, state: { ...base, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", `${name}`) } };
   }

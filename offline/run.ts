@@ -36,12 +36,17 @@ keepTranspiledSource();
  * only on handlers/ sources that do not change within a worker's life (esbuild runs once per
  * entry, not once per program run).
  */
-const KEPT = new Set([__filename, path.join(__dirname, "mocks.ts"), path.join(ROOT, "components", "backend", "bundle.ts")]);
+const KEPT = new Set([
+  __filename,
+  path.join(__dirname, "mocks.ts"),
+  path.join(ROOT, "components", "backend", "bundle.ts"),
+]);
 
 /** Forgets the project's own modules (not node_modules), so the next require runs the program anew. */
 function forgetProjectModules(): void {
   for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(ROOT + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`) && !KEPT.has(id)) delete require.cache[id];
+    if (id.startsWith(ROOT + path.sep) && !id.includes(`${path.sep}node_modules${path.sep}`) && !KEPT.has(id))
+      delete require.cache[id];
   }
 }
 
@@ -54,7 +59,10 @@ async function runOnce(request: RunRequest): Promise<StackRun> {
     if (value === undefined || value === null) continue; // an unset key, as if absent from the stack file
     config[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  pulumi.runtime.setAllConfig(config, (request.secretKeys ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`)));
+  pulumi.runtime.setAllConfig(
+    config,
+    (request.secretKeys ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`)),
+  );
 
   // A program error (bad config, say) is caught where it is thrown, so it is reported with
   // the resources registered before it: the tests prove that list is empty.
@@ -78,10 +86,10 @@ async function runOnce(request: RunRequest): Promise<StackRun> {
 /** Waits until no new resource has been registered for a few event-loop turns. */
 async function settle(recorded: unknown[]): Promise<void> {
   let last = -1;
-  for (let quiet = 0; quiet < 5; ) {
+  for (let quiet = 0; quiet < 5;) {
     await new Promise((r) => setTimeout(r, 20));
     if (recorded.length === last) quiet++;
-    else (quiet = 0), (last = recorded.length);
+    else ((quiet = 0), (last = recorded.length));
   }
 }
 
@@ -90,7 +98,9 @@ async function plain(value: any, reveal = false): Promise<any> {
   if (pulumi.Output.isInstance(value)) {
     const secret = await pulumi.isSecret(value);
     const inner = await new Promise((resolve) => value.apply(resolve));
-    return secret && !reveal ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] } : plain(inner, reveal);
+    return secret && !reveal
+      ? { secret: true, keys: inner && typeof inner === "object" ? Object.keys(inner as object) : [] }
+      : plain(inner, reveal);
   }
   if (Array.isArray(value)) return Promise.all(value.map((v) => plain(v, reveal)));
   if (value && typeof value === "object") {
@@ -100,7 +110,9 @@ async function plain(value: any, reveal = false): Promise<any> {
       if (reveal) return plain(value.value, reveal);
       return { secret: true, keys: value.value && typeof value.value === "object" ? Object.keys(value.value) : [] };
     }
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v, reveal)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await plain(v, reveal)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;

@@ -35,7 +35,8 @@ export function runStack(request: RunRequest): Promise<StackRun> {
   let run = cache.get(key);
   if (!run) {
     run = pool.run(request);
-    if (process.env.NOTES_AUTH_RECORDINGS) void run.then((done) => keepRecording(process.env.NOTES_AUTH_RECORDINGS!, request, done));
+    if (process.env.NOTES_AUTH_RECORDINGS)
+      void run.then((done) => keepRecording(process.env.NOTES_AUTH_RECORDINGS!, request, done));
     cache.set(key, run);
   }
   return run;
@@ -54,7 +55,8 @@ function keepRecording(dir: string, request: RunRequest, run: StackRun): void {
 }
 
 /** What keeps the parent's event loop alive for a worker: the process, its IPC channel, its stderr pipe. */
-const refs = (child: ChildProcess) => [child, child.channel, child.stderr] as unknown as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
+const refs = (child: ChildProcess) =>
+  [child, child.channel, child.stderr] as unknown as ({ ref?: () => void; unref?: () => void } | null | undefined)[];
 
 /** A worker runs this many programs, then makes way for a fresh one (bounded memory). */
 const RUNS_PER_WORKER = 60;
@@ -142,7 +144,10 @@ export function readStackFile(stack: string): Record<string, unknown> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const yaml = require("js-yaml");
   const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file)}: create it or pass --stack with an existing stack`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `no stack file ${path.relative(process.cwd(), file)}: create it or pass --stack with an existing stack`,
+    );
   const doc = yaml.load(fs.readFileSync(file, "utf8")) ?? {};
   const config: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((doc as any).config ?? {})) {
@@ -173,7 +178,11 @@ export function resourcesUnder(run: StackRun, componentType: string): RecordedRe
  * A child a component cites (its `cited` field, recorded from its registered outputs as a URN):
  * how reports find a resource without knowing its name. Undefined when it was not built.
  */
-export function citedResource(run: StackRun, component: RecordedResource | undefined, key: string): RecordedResource | undefined {
+export function citedResource(
+  run: StackRun,
+  component: RecordedResource | undefined,
+  key: string,
+): RecordedResource | undefined {
   const urn = component?.outputs?.cited?.[key];
   return urn === undefined ? undefined : run.resources.find((r) => r.urn === urn);
 }

@@ -20,10 +20,21 @@ export interface PlanArgs {
 /** `npm run plan`'s flags (its `--help` is made from them). */
 export const PLAN_COMMAND: CommandSpec = {
   name: "npm run plan",
-  summary: "Runs index.ts under mocks with Pulumi.<stack>.yaml and prints what pulumi up would create, and the policy pack's findings.",
+  summary:
+    "Runs index.ts under mocks with Pulumi.<stack>.yaml and prints what pulumi up would create, and the policy pack's findings.",
   flags: {
-    stack: { type: "string", value: "<name>", default: "dev", description: "the stack whose Pulumi.<stack>.yaml is read" },
-    set: { type: "string", value: "key=value", multiple: true, description: "override a config key (a JSON value, or a plain string)" },
+    stack: {
+      type: "string",
+      value: "<name>",
+      default: "dev",
+      description: "the stack whose Pulumi.<stack>.yaml is read",
+    },
+    set: {
+      type: "string",
+      value: "key=value",
+      multiple: true,
+      description: "override a config key (a JSON value, or a plain string)",
+    },
   },
 };
 
@@ -37,7 +48,11 @@ export function parseArgs(argv: string[]): PlanArgs {
     const raw = kv.slice(eq + 1);
     let value: unknown = raw;
     if (/^[[{]/.test(raw)) {
-      try { value = JSON.parse(raw); } catch { throw new Error(`--set ${kv.slice(0, eq)}: ${raw} is not valid JSON`); }
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new Error(`--set ${kv.slice(0, eq)}: ${raw} is not valid JSON`);
+      }
     }
     overrides[kv.slice(0, eq).replace(/^notes-auth:/, "")] = value;
   }
@@ -51,7 +66,9 @@ export function renderTree(run: StackRun): string {
   for (const r of run.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number) => {
-    const kids = (children.get(parent) ?? []).slice().sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+    const kids = (children.get(parent) ?? [])
+      .slice()
+      .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
     for (const r of kids) {
       lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}`);
       walk(r.urn, depth + 1);
@@ -64,7 +81,10 @@ export function renderTree(run: StackRun): string {
 /** The policy pack's verdict on the plan, as `pulumi preview --policy-pack policy` would give it. */
 export function renderPolicies(violations: PolicyViolation[]): string {
   if (violations.length === 0) return `Policy pack (policy/): ${POLICY_NAMES.length} policies, no violations.`;
-  return [`Policy pack (policy/): ${violations.length} violation(s) of ${POLICY_NAMES.length} policies`, ...violations.map((v) => `  ${v.policy}: ${v.resource ? `${v.resource}: ` : ""}${v.message}`)].join("\n");
+  return [
+    `Policy pack (policy/): ${violations.length} violation(s) of ${POLICY_NAMES.length} policies`,
+    ...violations.map((v) => `  ${v.policy}: ${v.resource ? `${v.resource}: ` : ""}${v.message}`),
+  ].join("\n");
 }
 
 export function renderPlan(stack: string, run: StackRun): string {
@@ -100,8 +120,17 @@ export async function plan(argv: string[]): Promise<{ code: number; stdout: stri
     const refused = projectConfigRefusal(stack, { values: config, secure: secretKeys });
     if (refused) return { code: 2, stdout: "", stderr: `error: ${refused}\n` };
     const run = await runStack({ stack, config, secretKeys });
-    if (run.error) return { code: 2, stdout: "", stderr: `error: ${run.error}\n${run.error.startsWith("notes-auth:authMode ") ? `(allowed authMode values: ${AUTH_MODES.join(", ")})\n` : ""}` };
-    return { code: 0, stdout: renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n", stderr: "" };
+    if (run.error)
+      return {
+        code: 2,
+        stdout: "",
+        stderr: `error: ${run.error}\n${run.error.startsWith("notes-auth:authMode ") ? `(allowed authMode values: ${AUTH_MODES.join(", ")})\n` : ""}`,
+      };
+    return {
+      code: 0,
+      stdout: renderPlan(stack, run) + "\n\n" + renderPolicies(await runPolicies(run)) + "\n",
+      stderr: "",
+    };
   } catch (err) {
     return cliFailure(err);
   }

@@ -12,11 +12,15 @@ import { RunRequest, runStack } from "../offline/runStack";
 
 export const RECORDINGS_COMMAND: CommandSpec = {
   name: "npm run recordings",
-  summary: "Compares two folders of recorded stack runs (NOTES_AUTH_RECORDINGS=<dir> npm test) and prints what differs.",
+  summary:
+    "Compares two folders of recorded stack runs (NOTES_AUTH_RECORDINGS=<dir> npm test) and prints what differs.",
   flags: {
     before: { type: "string", value: "<dir>", description: "the recordings taken before the change" },
     after: { type: "string", value: "<dir>", description: "the recordings taken after it" },
-    rerun: { type: "boolean", description: "instead of --after, run every recorded request again with the code as it is now" },
+    rerun: {
+      type: "boolean",
+      description: "instead of --after, run every recorded request again with the code as it is now",
+    },
   },
 };
 

@@ -33,29 +33,46 @@ export function bundledFunction(name: string, args: BundledFunctionArgs, parent:
   const child = { parent };
   const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, child);
   const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: serviceTrust("lambda.amazonaws.com") }, child);
-  new aws.iam.RolePolicy(`${name}-access`, {
-    role: role.id,
-    policy: policyJson([
-      ...args.statements,
-      { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:log-stream:*` },
-    ]),
-  }, child);
+  new aws.iam.RolePolicy(
+    `${name}-access`,
+    {
+      role: role.id,
+      policy: policyJson([
+        ...args.statements,
+        {
+          Sid: "OwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: pulumi.interpolate`${logGroup.arn}:log-stream:*`,
+        },
+      ]),
+    },
+    child,
+  );
   if (args.tracing) {
     // X-Ray has no resource-level permissions; this AWS-managed policy is the documented way.
-    new aws.iam.RolePolicyAttachment(`${name}-xray`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" }, child);
+    new aws.iam.RolePolicyAttachment(
+      `${name}-xray`,
+      { role: role.name, policyArn: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess" },
+      child,
+    );
   }
-  const fn = new aws.lambda.Function(name, {
-    runtime: "nodejs22.x",
-    architectures: ["arm64"],
-    handler: "index.handler",
-    code: handlerArchive(args.entry),
-    role: role.arn,
-    memorySize: args.memoryMb,
-    timeout: args.timeoutSeconds,
-    reservedConcurrentExecutions: args.reservedConcurrency >= 0 ? args.reservedConcurrency : undefined,
-    tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
-    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-    environment: { variables: args.environment },
-  }, child);
+  const fn = new aws.lambda.Function(
+    name,
+    {
+      runtime: "nodejs22.x",
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: handlerArchive(args.entry),
+      role: role.arn,
+      memorySize: args.memoryMb,
+      timeout: args.timeoutSeconds,
+      reservedConcurrentExecutions: args.reservedConcurrency >= 0 ? args.reservedConcurrency : undefined,
+      tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      environment: { variables: args.environment },
+    },
+    child,
+  );
   return { fn, role, logGroup };
 }

@@ -52,18 +52,22 @@ export class NotesBackend extends pulumi.ComponentResource {
     const protect = args.protectData ?? false;
     const dataOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
 
-    this.table = new aws.dynamodb.Table(`${name}-table`, {
-      billingMode: "PAY_PER_REQUEST",
-      hashKey: TABLE_KEYS.partition,
-      rangeKey: TABLE_KEYS.sort,
-      attributes: [
-        { name: TABLE_KEYS.partition, type: "S" },
-        { name: TABLE_KEYS.sort, type: "S" },
-      ],
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true },
-      deletionProtectionEnabled: protect,
-    }, dataOpts);
+    this.table = new aws.dynamodb.Table(
+      `${name}-table`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: TABLE_KEYS.partition,
+        rangeKey: TABLE_KEYS.sort,
+        attributes: [
+          { name: TABLE_KEYS.partition, type: "S" },
+          { name: TABLE_KEYS.sort, type: "S" },
+        ],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        deletionProtectionEnabled: protect,
+      },
+      dataOpts,
+    );
 
     // A versioned bucket that ever held an object cannot be deleted until every version and delete
     // marker is gone (S3 answers BucketNotEmpty): unprotected stacks let the provider empty it on
@@ -73,68 +77,120 @@ export class NotesBackend extends pulumi.ComponentResource {
     // TLS-only policy, CORS) are protected and retained with it: `pulumi destroy --exclude-protected`
     // or a retained bucket must never be left without them. Options only: the URNs are unchanged.
     const bucketOpts = dataOpts;
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-attachments-public-access`, {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, bucketOpts);
-    new aws.s3.BucketOwnershipControls(`${name}-attachments-ownership`, {
-      bucket: this.bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, bucketOpts);
-    new aws.s3.BucketVersioning(`${name}-attachments-versioning`, {
-      bucket: this.bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    }, bucketOpts);
-    // Versioning keeps replaced and deleted uploads; keep them 30 days, and drop abandoned multipart uploads.
-    new aws.s3.BucketLifecycleConfiguration(`${name}-attachments-lifecycle`, {
-      bucket: this.bucket.id,
-      rules: [{
-        id: "old-versions-and-abandoned-uploads",
-        status: "Enabled",
-        filter: { prefix: "private/" },
-        noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-      }],
-    }, bucketOpts);
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-attachments-encryption`, {
-      bucket: this.bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, bucketOpts);
-    new aws.s3.BucketPolicy(`${name}-attachments-tls-only`, {
-      bucket: this.bucket.id,
-      policy: policyJson([{
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: "s3:*",
-        Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      }]),
-    }, { ...dataOpts, dependsOn: [publicAccess] });
-    if ((args.corsOrigins ?? []).length > 0) {
-      new aws.s3.BucketCorsConfiguration(`${name}-attachments-cors`, {
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      `${name}-attachments-public-access`,
+      {
         bucket: this.bucket.id,
-        corsRules: [{ allowedMethods: ["PUT", "GET"], allowedOrigins: args.corsOrigins!, allowedHeaders: ["content-type", "content-length"], maxAgeSeconds: 3000 }],
-      }, bucketOpts);
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketOwnershipControls(
+      `${name}-attachments-ownership`,
+      {
+        bucket: this.bucket.id,
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketVersioning(
+      `${name}-attachments-versioning`,
+      {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      },
+      bucketOpts,
+    );
+    // Versioning keeps replaced and deleted uploads; keep them 30 days, and drop abandoned multipart uploads.
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-attachments-lifecycle`,
+      {
+        bucket: this.bucket.id,
+        rules: [
+          {
+            id: "old-versions-and-abandoned-uploads",
+            status: "Enabled",
+            filter: { prefix: "private/" },
+            noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-attachments-encryption`,
+      {
+        bucket: this.bucket.id,
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+      },
+      bucketOpts,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-attachments-tls-only`,
+      {
+        bucket: this.bucket.id,
+        policy: policyJson([
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "s3:*",
+            Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ]),
+      },
+      { ...dataOpts, dependsOn: [publicAccess] },
+    );
+    if ((args.corsOrigins ?? []).length > 0) {
+      new aws.s3.BucketCorsConfiguration(
+        `${name}-attachments-cors`,
+        {
+          bucket: this.bucket.id,
+          corsRules: [
+            {
+              allowedMethods: ["PUT", "GET"],
+              allowedOrigins: args.corsOrigins!,
+              allowedHeaders: ["content-type", "content-length"],
+              maxAgeSeconds: 3000,
+            },
+          ],
+        },
+        bucketOpts,
+      );
     }
 
-    const api = bundledFunction(`${name}-api`, {
-      entry: HANDLER_ENTRY,
-      memoryMb: args.memoryMb,
-      timeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS,
-      reservedConcurrency: args.reservedConcurrency,
-      tracing: args.tracing ?? false,
-      logRetentionDays: args.logRetentionDays,
-      statements: [
-        { Sid: "NotesTable", Effect: "Allow", Action: [...DYNAMODB_ACTIONS], Resource: this.table.arn },
-        { Sid: "PrivateAttachments", Effect: "Allow", Action: [...S3_ACTIONS], Resource: pulumi.interpolate`${this.bucket.arn}/private/*` },
-      ],
-      environment: pulumi.all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
-        .apply(([door, table, bucket]): Record<string, string> => ({ ...door, ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }) })),
-    }, this);
+    const api = bundledFunction(
+      `${name}-api`,
+      {
+        entry: HANDLER_ENTRY,
+        memoryMb: args.memoryMb,
+        timeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS,
+        reservedConcurrency: args.reservedConcurrency,
+        tracing: args.tracing ?? false,
+        logRetentionDays: args.logRetentionDays,
+        statements: [
+          { Sid: "NotesTable", Effect: "Allow", Action: [...DYNAMODB_ACTIONS], Resource: this.table.arn },
+          {
+            Sid: "PrivateAttachments",
+            Effect: "Allow",
+            Action: [...S3_ACTIONS],
+            Resource: pulumi.interpolate`${this.bucket.arn}/private/*`,
+          },
+        ],
+        environment: pulumi
+          .all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
+          .apply(([door, table, bucket]): Record<string, string> => ({
+            ...door,
+            ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }),
+          })),
+      },
+      this,
+    );
     this.function = api.fn;
     this.role = api.role;
     this.logGroup = api.logGroup;
@@ -149,7 +205,16 @@ export class NotesBackend extends pulumi.ComponentResource {
    * Lets one AWS service invoke the function, only from `sourceArn` (this API's stage or this
    * target group, never a wildcard account): the one Lambda permission every door makes.
    */
-  public allowInvoke(name: string, principal: "apigateway.amazonaws.com" | "elasticloadbalancing.amazonaws.com", sourceArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.lambda.Permission {
-    return new aws.lambda.Permission(name, { action: "lambda:InvokeFunction", function: this.function.name, principal, sourceArn }, opts);
+  public allowInvoke(
+    name: string,
+    principal: "apigateway.amazonaws.com" | "elasticloadbalancing.amazonaws.com",
+    sourceArn: pulumi.Input<string>,
+    opts: pulumi.CustomResourceOptions,
+  ): aws.lambda.Permission {
+    return new aws.lambda.Permission(
+      name,
+      { action: "lambda:InvokeFunction", function: this.function.name, principal, sourceArn },
+      opts,
+    );
   }
 }

@@ -70,7 +70,10 @@ export interface DoorPublication<M extends AuthMode, C extends string> {
  * registers the component's outputs (the URL, the client config and the URNs of cited children,
  * which the offline recorder keeps for reports).
  */
-export abstract class DoorComponent<M extends AuthMode, C extends string> extends pulumi.ComponentResource implements FrontDoor<M, C> {
+export abstract class DoorComponent<M extends AuthMode, C extends string>
+  extends pulumi.ComponentResource
+  implements FrontDoor<M, C>
+{
   public abstract readonly mode: M;
   declare public readonly url: pulumi.Output<string>;
   declare public readonly domainTarget: DomainTarget;
@@ -141,7 +144,11 @@ export type CitedInputs = Record<string, any>;
  * evidence is the handler's code, a documented AWS behaviour, or nothing.
  */
 export type CellSpec<C extends string> =
-  | { cite: C | `users:${UserDirectoryCitation}` | `domain:${DomainCitation}`; variant?: string; text: string | ((inputs: CitedInputs) => string) }
+  | {
+      cite: C | `users:${UserDirectoryCitation}` | `domain:${DomainCitation}`;
+      variant?: string;
+      text: string | ((inputs: CitedInputs) => string);
+    }
   | { evidence: "handler" | "AWS behaviour" | "not built"; text: string };
 
 /** The user directory's children that reports cite. */
@@ -198,7 +205,11 @@ export function record(value: pulumi.Input<Record<string, unknown>>): pulumi.Out
 
 /** URNs of cited children, the form the offline recorder keeps (tools never look children up by name). */
 export function citedUrns(cited: Partial<Record<string, pulumi.Resource>>): Record<string, pulumi.Output<string>> {
-  return Object.fromEntries(Object.entries(cited).filter(([, r]) => r !== undefined).map(([k, r]) => [k, r!.urn]));
+  return Object.fromEntries(
+    Object.entries(cited)
+      .filter(([, r]) => r !== undefined)
+      .map(([k, r]) => [k, r!.urn]),
+  );
 }
 
 /** The user directory a door cannot work without; a programming error if the stack left it out. */

@@ -37,5 +37,12 @@ export function doorModule(mode: AuthMode): DoorModule<AuthMode, unknown, string
  * unless the door's own minimal config sets it (REST doors, true).
  */
 export function doorConfig(mode: AuthMode, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { "aws:region": "us-east-1", authMode: mode, apiGatewayAccountRole: false, corsOrigins: ["https://app.example.com"], ...DOORS[mode].minimalConfig, ...extra };
+  return {
+    "aws:region": "us-east-1",
+    authMode: mode,
+    apiGatewayAccountRole: false,
+    corsOrigins: ["https://app.example.com"],
+    ...DOORS[mode].minimalConfig,
+    ...extra,
+  };
 }

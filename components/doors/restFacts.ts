@@ -8,15 +8,31 @@ export const ALARMS_VARIANT = { alarms: { alarmEmail: "ops@example.com" } };
 
 /** The report's variants with a custom domain, and with mutual TLS on it (any values; mocks never call AWS). */
 export const DOMAIN_VARIANTS = {
-  domain: { domainName: "api.example.com", domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef", hostedZoneId: "Z0123456789EXAMPLE" },
-  mtls: { domainName: "api.example.com", domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef", mtlsTruststoreUri: "s3://notes-truststore/clients-ca.pem" },
+  domain: {
+    domainName: "api.example.com",
+    domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
+    hostedZoneId: "Z0123456789EXAMPLE",
+  },
+  mtls: {
+    domainName: "api.example.com",
+    domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
+    mtlsTruststoreUri: "s3://notes-truststore/clients-ca.pem",
+  },
 };
 
 /** The cells of every API Gateway door (REST or HTTP) for what the stack's custom domain gives it. */
 export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<never>>, "Custom domain" | "mTLS"> {
   return {
-    "Custom domain": { cite: "domain:domainName", variant: "domain", text: "regional custom domain (`domainName`), one for every gateway door; execute-api endpoint off; alias record with `hostedZoneId`" },
-    mTLS: { cite: "domain:mtls", variant: "mtls", text: "client certificates checked on the custom domain (`mtlsTruststoreUri`); certificate subject on /me" },
+    "Custom domain": {
+      cite: "domain:domainName",
+      variant: "domain",
+      text: "regional custom domain (`domainName`), one for every gateway door; execute-api endpoint off; alias record with `hostedZoneId`",
+    },
+    mTLS: {
+      cite: "domain:mtls",
+      variant: "mtls",
+      text: "client certificates checked on the custom domain (`mtlsTruststoreUri`); certificate subject on /me",
+    },
   };
 }
 
@@ -24,7 +40,10 @@ export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<ne
 export const REST_MINIMAL_CONFIG = { apiGatewayAccountRole: true };
 
 /** The capability cells every door on the shared REST API has (components/rest/restApi.ts). */
-export function restCapabilities(): Pick<Record<Capability, CellSpec<"preflight" | "stageThrottle" | "waf">>, "Throttling and quotas per client" | "CORS" | "WAF" | "Custom domain" | "mTLS"> {
+export function restCapabilities(): Pick<
+  Record<Capability, CellSpec<"preflight" | "stageThrottle" | "waf">>,
+  "Throttling and quotas per client" | "CORS" | "WAF" | "Custom domain" | "mTLS"
+> {
   return {
     "Throttling and quotas per client": { cite: "stageThrottle", text: "stage-wide only (all callers share it)" },
     CORS: { cite: "preflight", text: "OPTIONS preflight + CORS on 4xx/5xx, listed origins only" },

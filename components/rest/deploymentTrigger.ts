@@ -11,7 +11,12 @@ export interface SnapshotPart {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -26,7 +31,10 @@ function canonical(value: unknown): unknown {
  */
 export function deploymentTrigger(parts: readonly SnapshotPart[]): string {
   const sorted = [...parts].sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-  return crypto.createHash("sha256").update(JSON.stringify(canonical(sorted))).digest("hex");
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify(canonical(sorted)))
+    .digest("hex");
 }
 
 /** The resource types whose inputs a REST deployment snapshots. */

@@ -61,7 +61,6 @@ export interface NotesRestApiArgs extends RestApiOptions {
   accountLogging?: pulumi.Resource;
 }
 
-
 /**
  * The REST API that the `iam`, `cognito` and `api-key` doors share: one resource tree, a Lambda
  * proxy method per route, CORS preflight as the only unauthenticated method, CORS on 4xx/5xx
@@ -105,22 +104,32 @@ export class NotesRestApi extends pulumi.ComponentResource {
     });
 
     if (args.auth.kind === "cognito") {
-      this.authorizer = this.part(aws.apigateway.Authorizer, `${name}-cognito`, {
-        restApi: this.api.id,
-        type: "COGNITO_USER_POOLS",
-        providerArns: [args.auth.userPoolArn],
-        identitySource: "method.request.header.Authorization",
-      }, child);
+      this.authorizer = this.part(
+        aws.apigateway.Authorizer,
+        `${name}-cognito`,
+        {
+          restApi: this.api.id,
+          type: "COGNITO_USER_POOLS",
+          providerArns: [args.auth.userPoolArn],
+          identitySource: "method.request.header.Authorization",
+        },
+        child,
+      );
     } else if (args.auth.kind === "lambda") {
       // The identity source is the cache key; a request without it gets 401 without a call.
       // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization-with-console.html
-      this.authorizer = this.part(aws.apigateway.Authorizer, `${name}-lambda`, {
-        restApi: this.api.id,
-        type: "REQUEST",
-        authorizerUri: args.auth.authorizerUri,
-        identitySource: "method.request.header.Authorization",
-        authorizerResultTtlInSeconds: args.auth.resultTtlSeconds,
-      }, child);
+      this.authorizer = this.part(
+        aws.apigateway.Authorizer,
+        `${name}-lambda`,
+        {
+          restApi: this.api.id,
+          type: "REQUEST",
+          authorizerUri: args.auth.authorizerUri,
+          identitySource: "method.request.header.Authorization",
+          authorizerResultTtlInSeconds: args.auth.resultTtlSeconds,
+        },
+        child,
+      );
     }
     const methodAuth = restMethodAuth(args.auth, this.authorizer);
 
@@ -132,7 +141,11 @@ export class NotesRestApi extends pulumi.ComponentResource {
       const cut = path.lastIndexOf("/");
       const parentId = resourceFor(path.slice(0, cut));
       const part = path.slice(cut + 1);
-      const res = this.part(aws.apigateway.Resource, `${name}${slug(path)}`, { restApi: this.api.id, parentId, pathPart: part });
+      const res = this.part(aws.apigateway.Resource, `${name}${slug(path)}`, {
+        restApi: this.api.id,
+        parentId,
+        pathPart: part,
+      });
       resources.set(path, res.id);
       return res.id;
     };
@@ -141,86 +154,143 @@ export class NotesRestApi extends pulumi.ComponentResource {
     for (const { method, path } of routeKeys(routes)) {
       const resourceId = resourceFor(path);
       const id = `${name}${slug(path)}-${method.toLowerCase()}`;
-      const m = this.part(aws.apigateway.Method, id, { restApi: this.api.id, resourceId, httpMethod: method, ...methodAuth });
-      this.methods.push(m);
-      integrations.push(this.part(aws.apigateway.Integration, id, {
+      const m = this.part(aws.apigateway.Method, id, {
         restApi: this.api.id,
         resourceId,
-        httpMethod: m.httpMethod,
-        type: "AWS_PROXY",
-        integrationHttpMethod: "POST",
-        uri: args.backend.function.invokeArn,
-      }, child));
+        httpMethod: method,
+        ...methodAuth,
+      });
+      this.methods.push(m);
+      integrations.push(
+        this.part(
+          aws.apigateway.Integration,
+          id,
+          {
+            restApi: this.api.id,
+            resourceId,
+            httpMethod: m.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            uri: args.backend.function.invokeArn,
+          },
+          child,
+        ),
+      );
     }
 
     if (origins.length > 0) {
       for (const route of uniquePaths(routes)) {
         const verbs = routes.filter((r) => r.path === route.path).map((r) => r.method);
-        integrations.push(...this.preflight(name, route.path, verbs, resourceFor(route.path), origins, corsAllowHeaders(args.clientHeaders)));
+        integrations.push(
+          ...this.preflight(
+            name,
+            route.path,
+            verbs,
+            resourceFor(route.path),
+            origins,
+            corsAllowHeaders(args.clientHeaders),
+          ),
+        );
       }
       for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
-        integrations.push(this.part(aws.apigateway.Response, `${name}-${type.toLowerCase().replace("_", "-")}`, {
-          restApiId: this.api.id,
-          responseType: type,
-          responseParameters: {
-            "gatewayresponse.header.Access-Control-Allow-Origin": gatewayResponseOrigin(origins),
-            "gatewayresponse.header.Vary": "'Origin'",
-          },
-        }, child));
+        integrations.push(
+          this.part(
+            aws.apigateway.Response,
+            `${name}-${type.toLowerCase().replace("_", "-")}`,
+            {
+              restApiId: this.api.id,
+              responseType: type,
+              responseParameters: {
+                "gatewayresponse.header.Access-Control-Allow-Origin": gatewayResponseOrigin(origins),
+                "gatewayresponse.header.Vary": "'Origin'",
+              },
+            },
+            child,
+          ),
+        );
       }
     }
 
     // Redeploy whenever anything the deployment snapshots changes (components/rest/deploymentTrigger.ts).
     const trigger = pulumi.output(this.snapshot).apply((parts) => deploymentTrigger(parts as SnapshotPart[]));
-    const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
-      restApi: this.api.id,
-      description: trigger.apply((t) => `snapshot ${t.slice(0, 12)}`),
-      triggers: { redeployment: trigger },
-    }, { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] });
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: this.api.id,
+        description: trigger.apply((t) => `snapshot ${t.slice(0, 12)}`),
+        triggers: { redeployment: trigger },
+      },
+      { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] },
+    );
 
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: logging
     // needs the account's CloudWatch role first, so the stage waits for it when we manage it.
     const afterAccount = args.accountLogging ? [args.accountLogging] : [];
-    const accessLogs = this.accessLogGroup = new aws.cloudwatch.LogGroup(`${name}-access-logs`, {
-      retentionInDays: args.logRetentionDays,
-    }, child);
+    const accessLogs = (this.accessLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      {
+        retentionInDays: args.logRetentionDays,
+      },
+      child,
+    ));
     // Execution logging writes to API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}, a group
     // API Gateway creates itself when missing, without retention, and which no destroy or door
     // switch deletes (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html,
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-execution-logging.html).
     // Declared here with the stack's retention, before the stage and its logging settings exist.
-    const executionLogs = this.executionLogGroup = new aws.cloudwatch.LogGroup(`${name}-execution-logs`, {
-      name: executionLogGroupName(this.api.id, this.stageName),
-      retentionInDays: args.logRetentionDays,
-    }, child);
-    const beforeLogging = [...afterAccount, executionLogs];
-    this.stage = new aws.apigateway.Stage(`${name}-stage`, {
-      restApi: this.api.id,
-      deployment: deployment.id,
-      stageName: this.stageName,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("rest") },
-      xrayTracingEnabled: args.tracing ?? false,
-    }, { parent: this, dependsOn: beforeLogging });
-    this.methodSettings = new aws.apigateway.MethodSettings(`${name}-settings`, {
-      restApi: this.api.id,
-      stageName: this.stage.stageName,
-      methodPath: "*/*",
-      settings: {
-        loggingLevel: "ERROR",
-        dataTraceEnabled: false,
-        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html:
-        // metricsEnabled adds the per-method dimensions, which CloudWatch bills as custom metrics.
-        metricsEnabled: args.detailedMetrics ?? false,
-        throttlingRateLimit: args.throttle.rateLimit,
-        throttlingBurstLimit: args.throttle.burstLimit,
+    const executionLogs = (this.executionLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-execution-logs`,
+      {
+        name: executionLogGroupName(this.api.id, this.stageName),
+        retentionInDays: args.logRetentionDays,
       },
-    }, { parent: this, dependsOn: beforeLogging });
+      child,
+    ));
+    const beforeLogging = [...afterAccount, executionLogs];
+    this.stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        restApi: this.api.id,
+        deployment: deployment.id,
+        stageName: this.stageName,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("rest") },
+        xrayTracingEnabled: args.tracing ?? false,
+      },
+      { parent: this, dependsOn: beforeLogging },
+    );
+    this.methodSettings = new aws.apigateway.MethodSettings(
+      `${name}-settings`,
+      {
+        restApi: this.api.id,
+        stageName: this.stage.stageName,
+        methodPath: "*/*",
+        settings: {
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html:
+          // metricsEnabled adds the per-method dimensions, which CloudWatch bills as custom metrics.
+          metricsEnabled: args.detailedMetrics ?? false,
+          throttlingRateLimit: args.throttle.rateLimit,
+          throttlingBurstLimit: args.throttle.burstLimit,
+        },
+      },
+      { parent: this, dependsOn: beforeLogging },
+    );
     if (args.wafAclArn) {
-      this.wafAssociation = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.stage.arn, webAclArn: args.wafAclArn }, child);
+      this.wafAssociation = new aws.wafv2.WebAclAssociation(
+        `${name}-waf`,
+        { resourceArn: this.stage.arn, webAclArn: args.wafAclArn },
+        child,
+      );
     }
 
     this.executionArn = this.api.executionArn;
-    args.backend.allowInvoke(`${name}-invoke`, "apigateway.amazonaws.com", pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`, child);
+    args.backend.allowInvoke(
+      `${name}-invoke`,
+      "apigateway.amazonaws.com",
+      pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`,
+      child,
+    );
 
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url, executionArn: this.executionArn });
@@ -230,9 +300,18 @@ export class NotesRestApi extends pulumi.ComponentResource {
   private readonly snapshot: { type: string; name: string; inputs: pulumi.Inputs }[] = [];
 
   /** Creates a child the deployment snapshots, and records its inputs for the redeploy trigger. */
-  private part<A extends object, R extends pulumi.CustomResource>(Ctor: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R, name: string, args: A, opts: pulumi.CustomResourceOptions = {}): R {
+  private part<A extends object, R extends pulumi.CustomResource>(
+    Ctor: new (name: string, args: A, opts?: pulumi.CustomResourceOptions) => R,
+    name: string,
+    args: A,
+    opts: pulumi.CustomResourceOptions = {},
+  ): R {
     // Every generated resource class carries its type token (e.g. aws:apigateway/method:Method).
-    this.snapshot.push({ type: (Ctor as unknown as { __pulumiType: string }).__pulumiType, name, inputs: args as pulumi.Inputs });
+    this.snapshot.push({
+      type: (Ctor as unknown as { __pulumiType: string }).__pulumiType,
+      name,
+      inputs: args as pulumi.Inputs,
+    });
     return new Ctor(name, args, { parent: this, ...opts });
   }
 
@@ -243,33 +322,75 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 
   /** OPTIONS: a MOCK integration that answers the preflight for listed origins only. */
-  private preflight(name: string, path: string, verbs: string[], resourceId: pulumi.Input<string>, origins: string[], allowHeaders: string[]): pulumi.Resource[] {
+  private preflight(
+    name: string,
+    path: string,
+    verbs: string[],
+    resourceId: pulumi.Input<string>,
+    origins: string[],
+    allowHeaders: string[],
+  ): pulumi.Resource[] {
     const id = `${name}${slug(path)}-options`;
     const child = { parent: this };
     const allowMethods = [...verbs, "OPTIONS"].join(",");
-    const method = this.part(aws.apigateway.Method, id, {
-      restApi: this.api.id, resourceId, httpMethod: "OPTIONS", authorization: "NONE", apiKeyRequired: false,
-    }, child);
-    this.preflightMethods.push(method);
-    const integration = this.part(aws.apigateway.Integration, id, {
-      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, type: "MOCK",
-      requestTemplates: { "application/json": '{"statusCode": 200}' },
-    }, child);
-    const headers = ["Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Vary"];
-    const response = this.part(aws.apigateway.MethodResponse, id, {
-      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: "200",
-      responseParameters: Object.fromEntries(["Access-Control-Allow-Origin", ...headers].map((h) => [`method.response.header.${h}`, false])),
-    }, child);
-    const integrationResponse = this.part(aws.apigateway.IntegrationResponse, id, {
-      restApi: this.api.id, resourceId, httpMethod: method.httpMethod, statusCode: response.statusCode,
-      responseParameters: {
-        "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders.join(",")}'`,
-        "method.response.header.Access-Control-Allow-Methods": `'${allowMethods}'`,
-        "method.response.header.Access-Control-Max-Age": "'600'",
-        "method.response.header.Vary": "'Origin'",
+    const method = this.part(
+      aws.apigateway.Method,
+      id,
+      {
+        restApi: this.api.id,
+        resourceId,
+        httpMethod: "OPTIONS",
+        authorization: "NONE",
+        apiKeyRequired: false,
       },
-      responseTemplates: { "application/json": corsPreflightTemplate(origins) },
-    }, { parent: this, dependsOn: [integration] });
+      child,
+    );
+    this.preflightMethods.push(method);
+    const integration = this.part(
+      aws.apigateway.Integration,
+      id,
+      {
+        restApi: this.api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        type: "MOCK",
+        requestTemplates: { "application/json": '{"statusCode": 200}' },
+      },
+      child,
+    );
+    const headers = ["Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age", "Vary"];
+    const response = this.part(
+      aws.apigateway.MethodResponse,
+      id,
+      {
+        restApi: this.api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: "200",
+        responseParameters: Object.fromEntries(
+          ["Access-Control-Allow-Origin", ...headers].map((h) => [`method.response.header.${h}`, false]),
+        ),
+      },
+      child,
+    );
+    const integrationResponse = this.part(
+      aws.apigateway.IntegrationResponse,
+      id,
+      {
+        restApi: this.api.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: response.statusCode,
+        responseParameters: {
+          "method.response.header.Access-Control-Allow-Headers": `'${allowHeaders.join(",")}'`,
+          "method.response.header.Access-Control-Allow-Methods": `'${allowMethods}'`,
+          "method.response.header.Access-Control-Max-Age": "'600'",
+          "method.response.header.Vary": "'Origin'",
+        },
+        responseTemplates: { "application/json": corsPreflightTemplate(origins) },
+      },
+      { parent: this, dependsOn: [integration] },
+    );
     return [method, integration, response, integrationResponse];
   }
 }
@@ -281,7 +402,10 @@ export class NotesRestApi extends pulumi.ComponentResource {
  */
 export function restOptions(cfg: StackConfig): RestApiOptions {
   if (cfg.apiGatewayAccountRole === undefined) {
-    throw new ConfigError("apiGatewayAccountRole", `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`);
+    throw new ConfigError(
+      "apiGatewayAccountRole",
+      `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`,
+    );
   }
   return {
     corsOrigins: cfg.corsOrigins,
@@ -298,28 +422,48 @@ export function restOptions(cfg: StackConfig): RestApiOptions {
 export function restDoorTargets(rest: NotesRestApi): { domainTarget: DomainTarget; metrics: DoorMetrics } {
   return {
     domainTarget: { kind: "api-gateway", apiId: rest.api.id, stage: rest.stage.stageName },
-    metrics: { kind: "rest-api", apiName: rest.api.name, stage: rest.stage.stageName, accessLogGroupName: rest.accessLogGroup.name },
+    metrics: {
+      kind: "rest-api",
+      apiName: rest.api.name,
+      stage: rest.stage.stageName,
+      accessLogGroupName: rest.accessLogGroup.name,
+    },
   };
 }
 
 /** The REST API's children that reports cite, for a door's `cited`. */
 export function restCitations(rest: NotesRestApi) {
-  return { preflight: rest.preflightMethods[0], stageThrottle: rest.methodSettings, waf: rest.wafAssociation, authorizer: rest.authorizer };
+  return {
+    preflight: rest.preflightMethods[0],
+    stageThrottle: rest.methodSettings,
+    waf: rest.wafAssociation,
+    authorizer: rest.authorizer,
+  };
 }
 
 /** The log group REST execution logging writes to: API-Gateway-Execution-Logs_{rest-api-id}/{stage_name} (AWS names it; we cannot choose). */
-export function executionLogGroupName(restApiId: pulumi.Input<string>, stageName: pulumi.Input<string>): pulumi.Output<string> {
+export function executionLogGroupName(
+  restApiId: pulumi.Input<string>,
+  stageName: pulumi.Input<string>,
+): pulumi.Output<string> {
   return pulumi.interpolate`${EXECUTION_LOG_GROUP_PREFIX}${restApiId}/${stageName}`;
 }
 export const EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_";
 
 /** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */
-export function restMethodAuth(auth: RestAuth, authorizer?: aws.apigateway.Authorizer): Pick<aws.apigateway.MethodArgs, "authorization" | "authorizerId" | "apiKeyRequired"> {
+export function restMethodAuth(
+  auth: RestAuth,
+  authorizer?: aws.apigateway.Authorizer,
+): Pick<aws.apigateway.MethodArgs, "authorization" | "authorizerId" | "apiKeyRequired"> {
   const kind = auth.kind;
   switch (kind) {
     case "cognito":
       if (!authorizer) throw new Error("the cognito REST door needs its authorizer");
-      return { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id, apiKeyRequired: auth.apiKeyRequired ?? false };
+      return {
+        authorization: "COGNITO_USER_POOLS",
+        authorizerId: authorizer.id,
+        apiKeyRequired: auth.apiKeyRequired ?? false,
+      };
     case "iam":
       return { authorization: "AWS_IAM", apiKeyRequired: false };
     case "api-key":

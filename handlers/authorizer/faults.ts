@@ -1,4 +1,11 @@
-import { FetchError, JwkValidationError, JwksValidationError, JwtBaseError, NotSupportedError, ParameterValidationError } from "aws-jwt-verify/error";
+import {
+  FetchError,
+  JwkValidationError,
+  JwksValidationError,
+  JwtBaseError,
+  NotSupportedError,
+  ParameterValidationError,
+} from "aws-jwt-verify/error";
 
 /**
  * Refusing a token is the authorizer's everyday answer: it throws "Unauthorized", which API Gateway
@@ -19,7 +26,13 @@ export class TokenRefused extends Error {
 }
 
 /** aws-jwt-verify errors about the keys or the verifier's own setup, not about the token. */
-const KEY_OR_SETUP_FAULTS = [FetchError, JwksValidationError, JwkValidationError, ParameterValidationError, NotSupportedError];
+const KEY_OR_SETUP_FAULTS = [
+  FetchError,
+  JwksValidationError,
+  JwkValidationError,
+  ParameterValidationError,
+  NotSupportedError,
+];
 
 /**
  * True when verification failed for a reason other than the token: the key endpoint did not answer

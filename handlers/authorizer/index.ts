@@ -23,8 +23,11 @@ export const UNAUTHORIZED = "Unauthorized";
 
 /** The first plan whose group or scope the caller has, in the configured order; else the default. */
 export function choosePlan(plans: readonly AuthorizerPlan[], groups: string[], scopes: string[]): AuthorizerPlan {
-  return plans.find((p) => (p.group !== undefined && groups.includes(p.group)) || (p.scope !== undefined && scopes.includes(p.scope)))
-    ?? plans.find((p) => !p.group && !p.scope)!;
+  return (
+    plans.find(
+      (p) => (p.group !== undefined && groups.includes(p.group)) || (p.scope !== undefined && scopes.includes(p.scope)),
+    ) ?? plans.find((p) => !p.group && !p.scope)!
+  );
 }
 
 /**
@@ -35,9 +38,14 @@ export function choosePlan(plans: readonly AuthorizerPlan[], groups: string[], s
  * a cache entry of its own, each answered for the full TTL.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html
  */
-export function bearerToken(headers: Record<string, string | undefined> | null | undefined, multiValueHeaders?: Record<string, string[] | undefined> | null): string | undefined {
+export function bearerToken(
+  headers: Record<string, string | undefined> | null | undefined,
+  multiValueHeaders?: Record<string, string[] | undefined> | null,
+): string | undefined {
   // A repeated Authorization header is no token either (which one the gateway cached is not said).
-  const occurrences = Object.entries(multiValueHeaders ?? {}).filter(([k]) => k.toLowerCase() === "authorization").reduce((n, [, v]) => n + (v?.length ?? 0), 0);
+  const occurrences = Object.entries(multiValueHeaders ?? {})
+    .filter(([k]) => k.toLowerCase() === "authorization")
+    .reduce((n, [, v]) => n + (v?.length ?? 0), 0);
   if (occurrences > 1) return undefined;
   const value = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === "authorization")?.[1];
   const m = value ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(value) : null;
@@ -72,7 +80,12 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     // A token without an `exp` would stay valid for ever behind the gateway's cache: refused.
     const exp = identity.exp;
     if (exp === undefined) throw new Error(UNAUTHORIZED);
-    const principal = bearerPrincipal(identity, "lambda-authorizer", { cognitoIssuer: s.cognitoIssuer, adminGroup: s.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined });
+    const principal = bearerPrincipal(identity, "lambda-authorizer", {
+      cognitoIssuer: s.cognitoIssuer,
+      adminGroup: s.adminGroup,
+      adminScope: s.adminScope,
+      externalGroups: s.groupsClaim !== undefined,
+    });
     const policyDocument = principal ? callerPolicy(event.methodArn, principal.isAdmin) : undefined;
     if (!principal || !policyDocument) throw new Error(UNAUTHORIZED);
     const plan = choosePlan(s.plans, identity.groups, identity.scopes);

@@ -17,7 +17,8 @@ export function stagePrefix(methodArn: string): string | undefined {
 }
 
 /** A route's method ARN on a stage: path parameters become `*`. */
-export const routeArn = (prefix: string, route: ApiRoute) => `${prefix}${route.method}/${route.path.replace(/\{[^}]+\}/g, "*").replace(/^\//, "")}`;
+export const routeArn = (prefix: string, route: ApiRoute) =>
+  `${prefix}${route.method}/${route.path.replace(/\{[^}]+\}/g, "*").replace(/^\//, "")}`;
 
 /**
  * Every route the caller may call, allowed, and every other explicitly denied. API Gateway caches
@@ -26,7 +27,11 @@ export const routeArn = (prefix: string, route: ApiRoute) => `${prefix}${route.m
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization-with-console.html
  * ("To enable caching, your authorizer must return a policy that is applicable to all methods across an API.")
  */
-export function callerPolicy(methodArn: string, isAdmin: boolean, routes: readonly ApiRoute[] = API_ROUTES): AuthorizerPolicy | undefined {
+export function callerPolicy(
+  methodArn: string,
+  isAdmin: boolean,
+  routes: readonly ApiRoute[] = API_ROUTES,
+): AuthorizerPolicy | undefined {
   const prefix = stagePrefix(methodArn);
   if (!prefix) return undefined;
   const allowed = routes.filter((r) => isAdmin || !r.admin).map((r) => routeArn(prefix, r));
@@ -35,7 +40,9 @@ export function callerPolicy(methodArn: string, isAdmin: boolean, routes: readon
     Version: "2012-10-17",
     Statement: [
       { Effect: "Allow", Action: "execute-api:Invoke", Resource: allowed },
-      ...(denied.length > 0 ? [{ Effect: "Deny" as const, Action: "execute-api:Invoke" as const, Resource: denied }] : []),
+      ...(denied.length > 0
+        ? [{ Effect: "Deny" as const, Action: "execute-api:Invoke" as const, Resource: denied }]
+        : []),
     ],
   };
 }

@@ -31,20 +31,29 @@ export const authorizerSettings = settings({
   plans: text("AUTHORIZER_PLANS"),
 });
 
-export type AuthorizerSettings = Omit<SettingsOf<typeof authorizerSettings>, "plans" | "tokenUse"> & { tokenUse: "id" | "access" | "any"; plans: AuthorizerPlan[] };
+export type AuthorizerSettings = Omit<SettingsOf<typeof authorizerSettings>, "plans" | "tokenUse"> & {
+  tokenUse: "id" | "access" | "any";
+  plans: AuthorizerPlan[];
+};
 
 /** The authorizer's settings from its environment, validated; a bad one is named. */
 export function readAuthorizerSettings(env: Record<string, string | undefined>): AuthorizerSettings {
   const raw = authorizerSettings.decode(env);
-  if (!["id", "access", "any"].includes(raw.tokenUse)) throw new EnvironmentError(`AUTHORIZER_TOKEN_USE must be id, access or any, not ${raw.tokenUse}`);
+  if (!["id", "access", "any"].includes(raw.tokenUse))
+    throw new EnvironmentError(`AUTHORIZER_TOKEN_USE must be id, access or any, not ${raw.tokenUse}`);
   let plans: AuthorizerPlan[];
   try {
     plans = JSON.parse(raw.plans);
   } catch {
     throw new EnvironmentError("AUTHORIZER_PLANS is not JSON");
   }
-  if (!Array.isArray(plans) || plans.some((p) => typeof p?.name !== "string" || typeof p.key !== "string" || p.key === "")) throw new EnvironmentError("AUTHORIZER_PLANS must list plans with a name and a key");
-  if (plans.filter((p) => !p.group && !p.scope).length !== 1) throw new EnvironmentError("AUTHORIZER_PLANS must have exactly one default plan (no group and no scope)");
+  if (
+    !Array.isArray(plans) ||
+    plans.some((p) => typeof p?.name !== "string" || typeof p.key !== "string" || p.key === "")
+  )
+    throw new EnvironmentError("AUTHORIZER_PLANS must list plans with a name and a key");
+  if (plans.filter((p) => !p.group && !p.scope).length !== 1)
+    throw new EnvironmentError("AUTHORIZER_PLANS must have exactly one default plan (no group and no scope)");
   return { ...raw, tokenUse: raw.tokenUse as AuthorizerSettings["tokenUse"], plans };
 }
 

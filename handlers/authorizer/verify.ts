@@ -31,30 +31,39 @@ export function issuedFor(payload: Record<string, unknown>, audiences: readonly 
  * documented place, or the issuer's OpenID discovery document), with the same fetcher and deadline
  * as the keys; a failed look-up is tried again by the next token, never remembered.
  */
-export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse" | "groupsClaim" | "cognitoIssuer">, fetcher: KeyFetcher = keyFetcher()): TokenVerifier {
+export function createTokenVerifier(
+  s: Pick<AuthorizerSettings, "issuer" | "jwksUri" | "audiences" | "tokenUse" | "groupsClaim" | "cognitoIssuer">,
+  fetcher: KeyFetcher = keyFetcher(),
+): TokenVerifier {
   // Where groups come from: the claim the stack names for an external issuer (groupsClaim); a
   // Cognito pool's own `cognito:groups` (the stack's pool, or any pool by AWS's issuer form);
   // else nowhere: an external issuer's `cognito:groups` is a claim like any other, and must not
   // put its users on a tier (or in a group) until the stack says which claim means groups.
-  const groupsClaim = s.groupsClaim ?? (s.issuer === s.cognitoIssuer || COGNITO_ISSUER.test(s.issuer) ? DEFAULT_GROUPS_CLAIM : undefined);
+  const groupsClaim =
+    s.groupsClaim ?? (s.issuer === s.cognitoIssuer || COGNITO_ISSUER.test(s.issuer) ? DEFAULT_GROUPS_CLAIM : undefined);
   const jwksCache = new SimpleJwksCache({ fetcher });
-  const create = (jwksUri: string) => JwtVerifier.create(
-    {
-      issuer: s.issuer,
-      jwksUri,
-      audience: null,
-      customJwtCheck: ({ payload }) => {
-        if (s.tokenUse !== "any" && payload.token_use !== s.tokenUse) throw new TokenRefused(`token_use must be ${s.tokenUse}`);
-        if (!issuedFor(payload, s.audiences)) throw new TokenRefused("issued to another client");
+  const create = (jwksUri: string) =>
+    JwtVerifier.create(
+      {
+        issuer: s.issuer,
+        jwksUri,
+        audience: null,
+        customJwtCheck: ({ payload }) => {
+          if (s.tokenUse !== "any" && payload.token_use !== s.tokenUse)
+            throw new TokenRefused(`token_use must be ${s.tokenUse}`);
+          if (!issuedFor(payload, s.audiences)) throw new TokenRefused("issued to another client");
+        },
       },
-    },
-    { jwksCache },
-  );
+      { jwksCache },
+    );
   let ready: Promise<ReturnType<typeof create>> | undefined;
-  const verifier = () => (ready ??= jwksUriOf(s, fetcher).then(create).catch((err) => {
-    ready = undefined;
-    throw err;
-  }));
+  const verifier = () =>
+    (ready ??= jwksUriOf(s, fetcher)
+      .then(create)
+      .catch((err) => {
+        ready = undefined;
+        throw err;
+      }));
   return async (token) => {
     const p = (await (await verifier()).verify(token)) as JwtPayload & Record<string, unknown>;
     if (typeof p.sub !== "string" || p.sub === "") throw new TokenRefused("no sub");
@@ -62,7 +71,12 @@ export function createTokenVerifier(s: Pick<AuthorizerSettings, "issuer" | "jwks
       sub: p.sub,
       iss: typeof p.iss === "string" ? p.iss : undefined,
       clientId: typeof p.client_id === "string" ? p.client_id : undefined,
-      username: typeof p.username === "string" ? p.username : typeof p["cognito:username"] === "string" ? (p["cognito:username"] as string) : undefined,
+      username:
+        typeof p.username === "string"
+          ? p.username
+          : typeof p["cognito:username"] === "string"
+            ? (p["cognito:username"] as string)
+            : undefined,
       groups: groupsClaim === undefined ? [] : groupsFromTokenClaim(claimAt(p, groupsClaim)),
       // OAuth's `scope` (RFC 9068, Cognito, Keycloak); Okta and Entra ID name it `scp`.
       scopes: parseScopes(p.scope ?? p.scp),

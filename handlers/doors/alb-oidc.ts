@@ -47,9 +47,21 @@ export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
   ambientCredentials: true,
   settings: albOidcSettings,
   init: (s, stack) => ({
-    identity: createAlbVerifier({ albArn: s.albArn, issuer: s.issuer, clientId: s.clientId, keyEndpoint: s.keyEndpoint }),
+    identity: createAlbVerifier({
+      albArn: s.albArn,
+      issuer: s.issuer,
+      clientId: s.clientId,
+      keyEndpoint: s.keyEndpoint,
+    }),
     ...(stack.cognitoIssuer !== undefined && s.issuer === stack.cognitoIssuer
-      ? { accessToken: createTokenVerifier({ issuer: stack.cognitoIssuer, cognitoIssuer: stack.cognitoIssuer, audiences: [s.clientId], tokenUse: "access" }) }
+      ? {
+          accessToken: createTokenVerifier({
+            issuer: stack.cognitoIssuer,
+            cognitoIssuer: stack.cognitoIssuer,
+            audiences: [s.clientId],
+            tokenUse: "access",
+          }),
+        }
       : {}),
   }),
   async principal(req, s, stack, state) {
@@ -58,14 +70,27 @@ export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
     const claims = await state.identity.verify(token);
     const fromOurPool = stack.cognitoIssuer !== undefined && claims.iss === stack.cognitoIssuer;
     if (fromOurPool && !isCognitoSub(claims.sub)) throw new Unauthorized();
-    const groups = fromOurPool ? await accessTokenGroups(req.headers["x-amzn-oidc-accesstoken"], claims.sub, state.accessToken) : groupsFromTokenClaim(claimAt(claims, s.groupsClaim ?? DEFAULT_GROUPS_CLAIM));
+    const groups = fromOurPool
+      ? await accessTokenGroups(req.headers["x-amzn-oidc-accesstoken"], claims.sub, state.accessToken)
+      : groupsFromTokenClaim(claimAt(claims, s.groupsClaim ?? DEFAULT_GROUPS_CLAIM));
     const groupsCount = fromOurPool || s.groupsClaim !== undefined;
-    return { id: fromOurPool ? claims.sub : `oidc:${claims.sub}`, kind: "user", door: "alb-oidc", groups, scopes: [], isAdmin: groupsCount && groups.includes(stack.adminGroup) };
+    return {
+      id: fromOurPool ? claims.sub : `oidc:${claims.sub}`,
+      kind: "user",
+      door: "alb-oidc",
+      groups,
+      scopes: [],
+      isAdmin: groupsCount && groups.includes(stack.adminGroup),
+    };
   },
 };
 
 /** The groups in our pool's access token that the ALB forwarded, if it verifies and is the same user's. */
-async function accessTokenGroups(token: string | undefined, sub: string, verify: TokenVerifier | undefined): Promise<string[]> {
+async function accessTokenGroups(
+  token: string | undefined,
+  sub: string,
+  verify: TokenVerifier | undefined,
+): Promise<string[]> {
   if (!token || !verify) return [];
   try {
     const identity = await verify(token);

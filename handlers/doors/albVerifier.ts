@@ -17,7 +17,6 @@ export interface AlbIdentityVerifier {
   verify(token: string): Promise<AlbClaims>;
 }
 
-
 export interface AlbVerifierOptions {
   /** THIS load balancer: the only accepted `signer`. */
   albArn: string;
@@ -54,7 +53,11 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
  * it and is checked after): this only keeps tokens that could never pass from costing a fetch.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#user-claims-encoding
  */
-export function precheckAlbToken(token: string, opts: Pick<AlbVerifierOptions, "albArn" | "clientId">, nowSeconds: number): { kid: string } | undefined {
+export function precheckAlbToken(
+  token: string,
+  opts: Pick<AlbVerifierOptions, "albArn" | "clientId">,
+  nowSeconds: number,
+): { kid: string } | undefined {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
   const header = decodeSegment(parts[0]);
@@ -80,7 +83,11 @@ class AlbKeyCache implements JwksCache {
   private readonly failed = new Map<string, number>();
   private fetchTimes: number[] = [];
 
-  constructor(private readonly opts: Required<Pick<AlbVerifierOptions, "failedLookupTtlMs" | "newKidFetchesPerMinute" | "now">> & { fetcher?: KeyFetcher }) {
+  constructor(
+    private readonly opts: Required<
+      Pick<AlbVerifierOptions, "failedLookupTtlMs" | "newKidFetchesPerMinute" | "now">
+    > & { fetcher?: KeyFetcher },
+  ) {
     this.fetched = new AlbJwksCache({ fetcher: opts.fetcher ?? keyFetcher() });
   }
 
@@ -90,7 +97,8 @@ class AlbKeyCache implements JwksCache {
     if (known) return known;
     const now = this.opts.now();
     const failedAt = this.failed.get(kid);
-    if (failedAt !== undefined && now - failedAt < this.opts.failedLookupTtlMs) throw new Error("key look-up failed recently");
+    if (failedAt !== undefined && now - failedAt < this.opts.failedLookupTtlMs)
+      throw new Error("key look-up failed recently");
     this.fetchTimes = this.fetchTimes.filter((t) => now - t < 60_000);
     if (this.fetchTimes.length >= this.opts.newKidFetchesPerMinute) throw new Error("too many unknown kids");
     this.fetchTimes.push(now);
@@ -131,7 +139,12 @@ class AlbKeyCache implements JwksCache {
  */
 export function createAlbVerifier(opts: AlbVerifierOptions): AlbIdentityVerifier {
   const now = opts.now ?? Date.now;
-  const cache = new AlbKeyCache({ fetcher: opts.fetcher, failedLookupTtlMs: opts.failedLookupTtlMs ?? 60_000, newKidFetchesPerMinute: opts.newKidFetchesPerMinute ?? 10, now });
+  const cache = new AlbKeyCache({
+    fetcher: opts.fetcher,
+    failedLookupTtlMs: opts.failedLookupTtlMs ?? 60_000,
+    newKidFetchesPerMinute: opts.newKidFetchesPerMinute ?? 10,
+    now,
+  });
   const verifier = AlbJwtVerifier.create(
     {
       albArn: opts.albArn,
@@ -141,7 +154,8 @@ export function createAlbVerifier(opts: AlbVerifierOptions): AlbIdentityVerifier
       // Runs once the signature is valid, so the header is authentic: a key that verified a token
       // whose header names this ALB and client is this ALB's key.
       customJwtCheck: ({ header, jwk }) => {
-        if (header.signer === opts.albArn && header.client === opts.clientId) cache.trust(String(header.kid), jwk as unknown as TrustedKey);
+        if (header.signer === opts.albArn && header.client === opts.clientId)
+          cache.trust(String(header.kid), jwk as unknown as TrustedKey);
       },
     },
     { jwksCache: cache },

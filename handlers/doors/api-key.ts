@@ -19,7 +19,14 @@ export type ApiKeySettings = SettingsOf<typeof apiKeySettings>;
 export function fromApiKey(event: APIGatewayProxyEvent, adminKeyIds: string[]): Principal {
   const keyId = event.requestContext?.identity?.apiKeyId;
   if (!keyId) throw new Unauthorized();
-  return { id: `apikey:${keyId}`, kind: "machine", door: "api-key", groups: [], scopes: [], isAdmin: adminKeyIds.includes(keyId) };
+  return {
+    id: `apikey:${keyId}`,
+    kind: "machine",
+    door: "api-key",
+    groups: [],
+    scopes: [],
+    isAdmin: adminKeyIds.includes(keyId),
+  };
 }
 
 /** `api-key`: REST v1; the key's id, or with user tokens the user pool claims. */
@@ -27,8 +34,12 @@ export const apiKeyDoor: HandlerDoor<ApiKeySettings, UserPoolState | undefined> 
   shape: "rest-v1",
   settings: apiKeySettings,
   validate(s) {
-    if (s.userTokens && s.allowedClientIds.length === 0) throw new EnvironmentError(`${allowedClientIds.env} is not set`);
+    if (s.userTokens && s.allowedClientIds.length === 0)
+      throw new EnvironmentError(`${allowedClientIds.env} is not set`);
   },
   init: (s, stack) => (s.userTokens ? userPoolState(stack, s.allowedClientIds) : undefined),
-  principal: (req, s, stack, state) => (s.userTokens ? fromUserPoolClaims(req, s.allowedClientIds, stack, state) : fromApiKey(req.event as APIGatewayProxyEvent, s.adminApiKeyIds)),
+  principal: (req, s, stack, state) =>
+    s.userTokens
+      ? fromUserPoolClaims(req, s.allowedClientIds, stack, state)
+      : fromApiKey(req.event as APIGatewayProxyEvent, s.adminApiKeyIds),
 };

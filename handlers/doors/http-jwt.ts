@@ -34,21 +34,36 @@ export function audiencesAsGatewayChecks(claims: Record<string, unknown>): strin
 }
 
 /** HTTP API JWT authorizer: access tokens for our clients; client credentials are machines. */
-export function fromJwt(event: APIGatewayProxyEventV2WithJWTAuthorizer, s: HttpJwtSettings, stack: StackEnv): Principal {
+export function fromJwt(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  s: HttpJwtSettings,
+  stack: StackEnv,
+): Principal {
   const jwt = event.requestContext?.authorizer?.jwt;
   const claims = jwt?.claims as Record<string, unknown> | undefined;
   if (!claims || typeof claims.sub !== "string" || claims.sub === "") throw new Unauthorized();
-  if (claims.token_use !== undefined && claims.token_use !== "access") throw new Unauthorized("an access token is required");
+  if (claims.token_use !== undefined && claims.token_use !== "access")
+    throw new Unauthorized("an access token is required");
   const audiences = audiencesAsGatewayChecks(claims);
-  if (!audiences.some((a) => s.allowedClientIds.includes(a))) throw new Unauthorized("token was issued to another client");
-  const principal = bearerPrincipal({
-    sub: claims.sub,
-    iss: typeof claims.iss === "string" ? claims.iss : undefined,
-    clientId: typeof claims.client_id === "string" ? claims.client_id : undefined,
-    username: typeof claims.username === "string" ? claims.username : undefined,
-    groups: groupsFromHttpApiClaim(claims[s.groupsClaim ?? DEFAULT_GROUPS_CLAIM]),
-    scopes: jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope),
-  }, "http-jwt", { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined });
+  if (!audiences.some((a) => s.allowedClientIds.includes(a)))
+    throw new Unauthorized("token was issued to another client");
+  const principal = bearerPrincipal(
+    {
+      sub: claims.sub,
+      iss: typeof claims.iss === "string" ? claims.iss : undefined,
+      clientId: typeof claims.client_id === "string" ? claims.client_id : undefined,
+      username: typeof claims.username === "string" ? claims.username : undefined,
+      groups: groupsFromHttpApiClaim(claims[s.groupsClaim ?? DEFAULT_GROUPS_CLAIM]),
+      scopes: jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope),
+    },
+    "http-jwt",
+    {
+      cognitoIssuer: stack.cognitoIssuer,
+      adminGroup: stack.adminGroup,
+      adminScope: s.adminScope,
+      externalGroups: s.groupsClaim !== undefined,
+    },
+  );
   if (!principal) throw new Unauthorized();
   return principal;
 }

@@ -29,7 +29,8 @@ export function principalArn(callerArn: string): string | undefined {
 }
 
 /** `cognito-idp.<region>.amazonaws.com/<poolId>,cognito-idp.<region>.amazonaws.com/<poolId>:CognitoSignIn:<sub>` */
-const PROVIDER = /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+),cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+):CognitoSignIn:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const PROVIDER =
+  /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+),cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+):CognitoSignIn:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /**
  * REST AWS_IAM: an identity-pool user of OUR identity pool and user pool (their user pool sub),
@@ -42,9 +43,11 @@ export function fromIam(event: APIGatewayProxyEvent, s: IamSettings, stack: Stac
   const caller = identity.userArn ? principalArn(identity.userArn) : undefined;
   const isAdmin = caller !== undefined && caller === s.adminRoleArn;
   if (identity.cognitoAuthenticationType === "authenticated" && identity.cognitoAuthenticationProvider) {
-    if (identity.cognitoIdentityPoolId !== s.identityPoolId) throw new Unauthorized("identity from another identity pool");
+    if (identity.cognitoIdentityPoolId !== s.identityPoolId)
+      throw new Unauthorized("identity from another identity pool");
     const m = PROVIDER.exec(identity.cognitoAuthenticationProvider);
-    if (!m || m[1] !== stack.userPoolId || m[2] !== stack.userPoolId) throw new Unauthorized("identity from another user pool");
+    if (!m || m[1] !== stack.userPoolId || m[2] !== stack.userPoolId)
+      throw new Unauthorized("identity from another user pool");
     return { id: m[3], kind: "user", door: "iam", groups: isAdmin ? [stack.adminGroup] : [], scopes: [], isAdmin };
   }
   if (identity.cognitoAuthenticationType) throw new Unauthorized("unauthenticated identities are not accepted");

@@ -60,7 +60,8 @@ function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknow
   if (!door.ambientCredentials || !isWrite(req.method)) return;
   const origin = req.headers.origin;
   const sameOrigin = req.headers.host !== undefined && origin === `https://${req.headers.host}`;
-  if (origin !== undefined && !sameOrigin && !env.corsOrigins.includes(origin)) throw new Forbidden("writes are accepted only from this API's own origins (corsOrigins)");
+  if (origin !== undefined && !sameOrigin && !env.corsOrigins.includes(origin))
+    throw new Forbidden("writes are accepted only from this API's own origins (corsOrigins)");
 }
 
 /** Builds a door's per-container state once (the ALB verifier and its key cache). */

@@ -16,7 +16,12 @@ export type LambdaAuthorizerSettings = SettingsOf<typeof lambdaAuthorizerSetting
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** Epoch seconds from the context: our authorizer sets a number; a proxy integration may see it as a string of digits. */
-const epochSeconds = (v: unknown) => (typeof v === "number" && Number.isInteger(v) ? v : typeof v === "string" && /^[0-9]{1,12}$/.test(v) ? Number(v) : undefined);
+const epochSeconds = (v: unknown) =>
+  typeof v === "number" && Number.isInteger(v)
+    ? v
+    : typeof v === "string" && /^[0-9]{1,12}$/.test(v)
+      ? Number(v)
+      : undefined;
 
 /**
  * `lambda-authorizer`: REST v1 with OUR authorizer's answer in `requestContext.authorizer`: its
@@ -33,7 +38,12 @@ const epochSeconds = (v: unknown) => (typeof v === "number" && Number.isInteger(
  * passed (or that has none) is refused here: an expired token stops working at once. A token
  * revoked before its `exp` (sign-out) still works until `exp`, as at every JWT door.
  */
-export function fromAuthorizerContext(event: APIGatewayProxyEvent, s: LambdaAuthorizerSettings, stack: StackEnv, nowSeconds = Date.now() / 1000): Principal {
+export function fromAuthorizerContext(
+  event: APIGatewayProxyEvent,
+  s: LambdaAuthorizerSettings,
+  stack: StackEnv,
+  nowSeconds = Date.now() / 1000,
+): Principal {
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const sub = str(ctx?.sub);
   if (!ctx || !sub) throw new Unauthorized();
@@ -46,9 +56,21 @@ export function fromAuthorizerContext(event: APIGatewayProxyEvent, s: LambdaAuth
     throw new Unauthorized();
   }
   const principal = bearerPrincipal(
-    { sub, iss: str(ctx.iss), clientId: str(ctx.clientId), username: str(ctx.username), groups, scopes: parseScopes(ctx.scopes) },
+    {
+      sub,
+      iss: str(ctx.iss),
+      clientId: str(ctx.clientId),
+      username: str(ctx.username),
+      groups,
+      scopes: parseScopes(ctx.scopes),
+    },
     "lambda-authorizer",
-    { cognitoIssuer: stack.cognitoIssuer, adminGroup: stack.adminGroup, adminScope: s.adminScope, externalGroups: s.groupsClaim !== undefined },
+    {
+      cognitoIssuer: stack.cognitoIssuer,
+      adminGroup: stack.adminGroup,
+      adminScope: s.adminScope,
+      externalGroups: s.groupsClaim !== undefined,
+    },
   );
   if (!principal || principal.id !== ctx.principalId) throw new Unauthorized();
   return principal;

@@ -30,10 +30,20 @@ export interface UserPoolState {
  * issuer is `http://127.0.0.1:<port>/<poolId>` and serves that path), `iss` = the stack's pool,
  * `exp`, `token_use` id and `aud` one of our app clients. No key is fetched until a claim needs it.
  */
-export function userPoolState(stack: StackEnv, clientIds: string[], opts: { fetcher?: KeyFetcher; log?: Log } = {}): UserPoolState {
+export function userPoolState(
+  stack: StackEnv,
+  clientIds: string[],
+  opts: { fetcher?: KeyFetcher; log?: Log } = {},
+): UserPoolState {
   const log = opts.log ?? consoleLog;
   if (stack.cognitoIssuer === undefined || clientIds.length === 0) return { log };
-  return { log, idTokens: createTokenVerifier({ issuer: stack.cognitoIssuer, cognitoIssuer: stack.cognitoIssuer, audiences: clientIds, tokenUse: "id" }, opts.fetcher) };
+  return {
+    log,
+    idTokens: createTokenVerifier(
+      { issuer: stack.cognitoIssuer, cognitoIssuer: stack.cognitoIssuer, audiences: clientIds, tokenUse: "id" },
+      opts.fetcher,
+    ),
+  };
 }
 
 /**
@@ -49,18 +59,34 @@ export function userPoolState(stack: StackEnv, clientIds: string[], opts: { fetc
  * verified with our pool's keys (resolveAmbiguousGroups); otherwise it is the safe reading: the
  * groups listed, never an admin.
  */
-export async function fromUserPoolClaims(req: ApiRequest, clientIds: string[], stack: StackEnv, state?: UserPoolState): Promise<Principal> {
+export async function fromUserPoolClaims(
+  req: ApiRequest,
+  clientIds: string[],
+  stack: StackEnv,
+  state?: UserPoolState,
+): Promise<Principal> {
   const event = req.event as APIGatewayProxyEvent;
   const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
   if (!claims || !isCognitoSub(claims.sub)) throw new Unauthorized();
   if (claims.token_use !== "id") throw new Unauthorized("an ID token is required");
-  if (typeof claims.aud !== "string" || !clientIds.includes(claims.aud)) throw new Unauthorized("token was issued to another client");
-  if (stack.cognitoIssuer !== undefined && claims.iss !== stack.cognitoIssuer) throw new Unauthorized("token from another issuer");
+  if (typeof claims.aud !== "string" || !clientIds.includes(claims.aud))
+    throw new Unauthorized("token was issued to another client");
+  if (stack.cognitoIssuer !== undefined && claims.iss !== stack.cognitoIssuer)
+    throw new Unauthorized("token from another issuer");
   const claim = claims["cognito:groups"];
   const read = groupsFromRestClaim(claim);
-  const exact = read.ambiguous ? await resolveAmbiguousGroups(req.headers.authorization, claims, claim as string, state ?? { log: consoleLog }) : read.groups;
+  const exact = read.ambiguous
+    ? await resolveAmbiguousGroups(req.headers.authorization, claims, claim as string, state ?? { log: consoleLog })
+    : read.groups;
   const groups = exact ?? read.groups;
-  return { id: claims.sub, kind: "user", door: stack.authMode, groups, scopes: [], isAdmin: exact !== undefined && groups.includes(stack.adminGroup) };
+  return {
+    id: claims.sub,
+    kind: "user",
+    door: stack.authMode,
+    groups,
+    scopes: [],
+    isAdmin: exact !== undefined && groups.includes(stack.adminGroup),
+  };
 }
 
 /**
@@ -70,7 +96,12 @@ export async function fromUserPoolClaims(req: ApiRequest, clientIds: string[], s
  * as the claims, and its `cognito:groups` list joined with "," equal to the claim exactly. Any
  * difference, or a failed verification, gives undefined and a warn line saying why (never the token).
  */
-async function resolveAmbiguousGroups(header: string | undefined, claims: Record<string, unknown>, claim: string, state: UserPoolState): Promise<string[] | undefined> {
+async function resolveAmbiguousGroups(
+  header: string | undefined,
+  claims: Record<string, unknown>,
+  claim: string,
+  state: UserPoolState,
+): Promise<string[] | undefined> {
   const refuse = (reason: string) => {
     state.log({ level: "warn", message: "ambiguous cognito:groups claim read without admin", reason });
     return undefined;
@@ -83,8 +114,10 @@ async function resolveAmbiguousGroups(header: string | undefined, claims: Record
   const payload = unverifiedPayload(token);
   if (!payload) return refuse("the Authorization header is not a JWT");
   const listed = payload["cognito:groups"];
-  if (!Array.isArray(listed) || !listed.every((g) => typeof g === "string") || listed.join(",") !== claim) return refuse("the token's groups differ from the claim");
-  if (payload.sub !== claims.sub || typeof payload.jti !== "string" || payload.jti !== claims.jti) return refuse("the token is not the one the authorizer verified (sub or jti differ)");
+  if (!Array.isArray(listed) || !listed.every((g) => typeof g === "string") || listed.join(",") !== claim)
+    return refuse("the token's groups differ from the claim");
+  if (payload.sub !== claims.sub || typeof payload.jti !== "string" || payload.jti !== claims.jti)
+    return refuse("the token is not the one the authorizer verified (sub or jti differ)");
   if (typeof payload.exp !== "number" || payload.exp * 1000 <= Date.now()) return refuse("the token has expired");
   let verified: Awaited<ReturnType<TokenVerifier>>;
   try {
@@ -94,7 +127,8 @@ async function resolveAmbiguousGroups(header: string | undefined, claims: Record
   }
   // The signature covers the payload read above; the verifier's own reading must agree with it.
   if (verified.sub !== claims.sub) return refuse("the verified token is another user's");
-  if (verified.groups.join(",") !== claim || verified.groups.length !== listed.length) return refuse("the verified token's groups differ from the claim");
+  if (verified.groups.join(",") !== claim || verified.groups.length !== listed.length)
+    return refuse("the verified token's groups differ from the claim");
   return verified.groups;
 }
 

@@ -1,4 +1,11 @@
-import type { ALBEvent, ALBResult, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type {
+  ALBEvent,
+  ALBResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 import { AmbiguousCredentials, BadRequest, PayloadTooLarge, UnsupportedMediaType } from "./errors";
 import { API_RESPONSE_HEADERS } from "../routeTable";
 
@@ -41,18 +48,30 @@ export function shapeOf(event: unknown): EventShape | undefined {
   if (!e || typeof e !== "object") return undefined;
   if (e.requestContext?.elb?.targetGroupArn) return "alb";
   if (e.version === "2.0" && e.requestContext?.http?.method) return "http-v2";
-  if (typeof e.httpMethod === "string" && e.requestContext && typeof e.requestContext === "object" && !e.requestContext.elb) return "rest-v1";
+  if (
+    typeof e.httpMethod === "string" &&
+    e.requestContext &&
+    typeof e.requestContext === "object" &&
+    !e.requestContext.elb
+  )
+    return "rest-v1";
   return undefined;
 }
 
-function lowerHeaders(single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): Record<string, string> {
+function lowerHeaders(
+  single?: Record<string, string | undefined> | null,
+  multi?: Record<string, string[] | undefined> | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(multi ?? {})) if (v && v.length > 0) out[k.toLowerCase()] = v[0];
   for (const [k, v] of Object.entries(single ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = v;
   return out;
 }
 
-function firstValues(single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): Record<string, string> {
+function firstValues(
+  single?: Record<string, string | undefined> | null,
+  multi?: Record<string, string[] | undefined> | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(multi ?? {})) if (v && v.length > 0) out[k] = v[0];
   for (const [k, v] of Object.entries(single ?? {})) if (v !== undefined && v !== null) out[k] = v;
@@ -65,7 +84,8 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function decodeBody(body: string | null | undefined, base64: boolean): string | undefined {
   if (body === null || body === undefined || body === "") return undefined;
   const bytes = base64 ? Buffer.byteLength(body, "base64") : Buffer.byteLength(body, "utf8");
-  if (bytes > MAX_BODY_BYTES) throw new PayloadTooLarge(`request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (bytes > MAX_BODY_BYTES)
+    throw new PayloadTooLarge(`request body is ${bytes} bytes; the limit is ${MAX_BODY_BYTES}`);
   if (!base64) return body;
   try {
     return UTF8.decode(Buffer.from(body, "base64"));
@@ -78,7 +98,12 @@ function decodeBody(body: string | null | undefined, base64: boolean): string | 
 export const CREDENTIAL_HEADERS = ["authorization", "x-api-key"] as const;
 
 /** The log line of a request refused for a repeated credential header: which header, never its values (they are credentials). */
-export const repeatedCredentialEntry = (err: AmbiguousCredentials) => ({ level: "warn" as const, message: "refused: a credential header is repeated", header: err.header, status: err.status });
+export const repeatedCredentialEntry = (err: AmbiguousCredentials) => ({
+  level: "warn" as const,
+  message: "refused: a credential header is repeated",
+  header: err.header,
+  status: err.status,
+});
 
 /** One SigV4 Authorization header: its own commas separate its fields, not two headers. */
 const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeaders=[^,\s]+, ?Signature=[0-9a-f]+$/;
@@ -94,14 +119,26 @@ const SIGV4_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^,\s]+, ?SignedHeader
  * An ALB target group without multi-value headers passes one value per name, so nothing is left to
  * compare there (the alb-oidc door's caller is the ALB-signed x-amzn-oidc-data, which the ALB sets itself).
  */
-export function refuseRepeatedCredentials(shape: EventShape, single?: Record<string, string | undefined> | null, multi?: Record<string, string[] | undefined> | null): void {
+export function refuseRepeatedCredentials(
+  shape: EventShape,
+  single?: Record<string, string | undefined> | null,
+  multi?: Record<string, string[] | undefined> | null,
+): void {
   for (const name of CREDENTIAL_HEADERS) {
     if (shape === "http-v2") {
       const value = Object.entries(single ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
-      if (value !== undefined && value !== null && value.includes(",") && !(name === "authorization" && SIGV4_AUTHORIZATION.test(value))) throw new AmbiguousCredentials(name);
+      if (
+        value !== undefined &&
+        value !== null &&
+        value.includes(",") &&
+        !(name === "authorization" && SIGV4_AUTHORIZATION.test(value))
+      )
+        throw new AmbiguousCredentials(name);
       continue;
     }
-    const count = Object.entries(multi ?? {}).filter(([k]) => k.toLowerCase() === name).reduce((n, [, v]) => n + (v?.length ?? 0), 0);
+    const count = Object.entries(multi ?? {})
+      .filter(([k]) => k.toLowerCase() === name)
+      .reduce((n, [, v]) => n + (v?.length ?? 0), 0);
     if (count > 1) throw new AmbiguousCredentials(name);
   }
 }
@@ -114,7 +151,11 @@ export function normalize(event: unknown): ApiRequest {
       const e = event as APIGatewayProxyEvent;
       refuseRepeatedCredentials(shape, e.headers, e.multiValueHeaders);
       return {
-        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path, calledPath: e.requestContext.path ?? e.path,
+        shape,
+        event: e,
+        method: e.httpMethod.toUpperCase(),
+        path: e.path,
+        calledPath: e.requestContext.path ?? e.path,
         headers: lowerHeaders(e.headers, e.multiValueHeaders),
         query: firstValues(e.queryStringParameters, e.multiValueQueryStringParameters),
         body: decodeBody(e.body, e.isBase64Encoded),
@@ -125,9 +166,16 @@ export function normalize(event: unknown): ApiRequest {
       refuseRepeatedCredentials(shape, e.headers);
       // rawPath carries the stage for named stages; the gateway says which stage it is.
       const stage = e.requestContext.stage;
-      const path = stage && stage !== "$default" && e.rawPath.startsWith(`/${stage}/`) ? e.rawPath.slice(stage.length + 1) : e.rawPath;
+      const path =
+        stage && stage !== "$default" && e.rawPath.startsWith(`/${stage}/`)
+          ? e.rawPath.slice(stage.length + 1)
+          : e.rawPath;
       return {
-        shape, event: e, method: e.requestContext.http.method.toUpperCase(), path, calledPath: e.rawPath,
+        shape,
+        event: e,
+        method: e.requestContext.http.method.toUpperCase(),
+        path,
+        calledPath: e.rawPath,
         headers: lowerHeaders(e.headers),
         query: firstValues(e.queryStringParameters),
         body: decodeBody(e.body, e.isBase64Encoded),
@@ -137,9 +185,18 @@ export function normalize(event: unknown): ApiRequest {
       const e = event as ALBEvent;
       refuseRepeatedCredentials(shape, e.headers, e.multiValueHeaders);
       return {
-        shape, event: e, method: e.httpMethod.toUpperCase(), path: e.path, calledPath: e.path,
+        shape,
+        event: e,
+        method: e.httpMethod.toUpperCase(),
+        path: e.path,
+        calledPath: e.path,
         headers: lowerHeaders(e.headers, e.multiValueHeaders),
-        query: Object.fromEntries(Object.entries(firstValues(e.queryStringParameters, e.multiValueQueryStringParameters)).map(([k, v]) => [k, safeDecode(v)])),
+        query: Object.fromEntries(
+          Object.entries(firstValues(e.queryStringParameters, e.multiValueQueryStringParameters)).map(([k, v]) => [
+            k,
+            safeDecode(v),
+          ]),
+        ),
         body: decodeBody(e.body, e.isBase64Encoded),
       };
     }
@@ -157,10 +214,12 @@ export function normalize(event: unknown): ApiRequest {
  * `application/jsonp`, `application/json-patch+json` or any other parameter is another media type.
  */
 const JSON_MEDIA_TYPE = /^application\/json[ \t]*(;[ \t]*charset[ \t]*=[ \t]*("?)utf-8\2[ \t]*)?$/i;
-export const isJsonMediaType = (contentType: string | undefined) => contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
+export const isJsonMediaType = (contentType: string | undefined) =>
+  contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
 
 /** Methods that change something. */
-export const isWrite = (method: string) => method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE";
+export const isWrite = (method: string) =>
+  method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE";
 
 /**
  * A write with a body must say it is JSON (415 otherwise), at every door. A body without that
@@ -169,7 +228,12 @@ export const isWrite = (method: string) => method === "POST" || method === "PUT"
  * https://fetch.spec.whatwg.org/#cors-safelisted-request-header (only three content types are safelisted)
  */
 export function requireJsonBody(req: ApiRequest): void {
-  if ((req.method === "POST" || req.method === "PUT" || req.method === "PATCH") && req.body !== undefined && !isJsonMediaType(req.headers["content-type"])) throw new UnsupportedMediaType();
+  if (
+    (req.method === "POST" || req.method === "PUT" || req.method === "PATCH") &&
+    req.body !== undefined &&
+    !isJsonMediaType(req.headers["content-type"])
+  )
+    throw new UnsupportedMediaType();
 }
 
 /** ALB passes query values URL-encoded as received. */
@@ -196,14 +260,26 @@ export function ifMatch(headers: Record<string, string>): string[] | undefined {
   const entityTag = /[ \t]*(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"[ \t]*(,|$)/y;
   let m: RegExpExecArray | null;
   while (entityTag.lastIndex < value.length && (m = entityTag.exec(value))) tags.push(m[1] ? `W/${m[2]}` : m[2]);
-  if (tags.length === 0 || entityTag.lastIndex < value.length) throw new BadRequest('If-Match: must be * or entity tags such as "3f2a9c0d1b4e5f60", as ETag gave them');
+  if (tags.length === 0 || entityTag.lastIndex < value.length)
+    throw new BadRequest('If-Match: must be * or entity tags such as "3f2a9c0d1b4e5f60", as ETag gave them');
   return tags;
 }
 
 const REASONS: Record<number, string> = {
-  200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
-  404: "Not Found", 405: "Method Not Allowed", 409: "Conflict", 412: "Precondition Failed", 413: "Payload Too Large", 415: "Unsupported Media Type",
-  500: "Internal Server Error", 503: "Service Unavailable",
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  412: "Precondition Failed",
+  413: "Payload Too Large",
+  415: "Unsupported Media Type",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
 };
 
 /** The response in the shape of the event it answers (ALB: status line, and multi-value headers if asked that way). */
@@ -213,14 +289,26 @@ export function respond(event: unknown, res: ApiResponse, corsOrigin?: string): 
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     // A browser script may read only the headers listed here besides the CORS-safelisted ones.
-    ...(corsOrigin ? { "Access-Control-Allow-Origin": corsOrigin, "Access-Control-Expose-Headers": API_RESPONSE_HEADERS.join(", "), Vary: "Origin" } : {}),
+    ...(corsOrigin
+      ? {
+          "Access-Control-Allow-Origin": corsOrigin,
+          "Access-Control-Expose-Headers": API_RESPONSE_HEADERS.join(", "),
+          Vary: "Origin",
+        }
+      : {}),
     ...res.headers,
   };
   const body = res.body === undefined ? "" : JSON.stringify(res.body);
   if (shapeOf(event) === "alb") {
     const statusDescription = `${res.status} ${REASONS[res.status] ?? ""}`.trim();
     if ((event as ALBEvent).multiValueHeaders) {
-      return { statusCode: res.status, statusDescription, multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])), body, isBase64Encoded: false };
+      return {
+        statusCode: res.status,
+        statusDescription,
+        multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+        body,
+        isBase64Encoded: false,
+      };
     }
     return { statusCode: res.status, statusDescription, headers, body, isBase64Encoded: false };
   }

@@ -1,5 +1,14 @@
 import * as aws4 from "aws4";
-import { AwsResponse, Clock, Credentials, awsDomain, RetryPolicy, errorType, sendWithRetries, systemClock } from "./aws";
+import {
+  AwsResponse,
+  Clock,
+  Credentials,
+  awsDomain,
+  RetryPolicy,
+  errorType,
+  sendWithRetries,
+  systemClock,
+} from "./aws";
 
 /** Makes a presigned PUT URL bound to one key, content type and exact length. */
 export type Presigner = (key: string, contentType: string, size: number, expiresInSeconds: number) => Promise<string>;
@@ -26,12 +35,17 @@ export interface S3Options {
 
 /** RFC 3986 encoding of an object key, `/` kept, as S3 wants it in the path. */
 function encodeKey(key: string): string {
-  return key.split("/").map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+  return key
+    .split("/")
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join("/");
 }
 
 /** The object's URL: path-style at a local endpoint, virtual-hosted at AWS. */
 function objectUrl(opts: S3Options, key: string): URL {
-  const base = opts.endpoint ? new URL(opts.endpoint) : new URL(`https://${opts.bucket}.s3.${opts.region}.${awsDomain(opts.region)}`);
+  const base = opts.endpoint
+    ? new URL(opts.endpoint)
+    : new URL(`https://${opts.bucket}.s3.${opts.region}.${awsDomain(opts.region)}`);
   return new URL(`${base.protocol}//${base.host}${opts.endpoint ? `/${opts.bucket}` : ""}/${encodeKey(key)}`);
 }
 
@@ -42,12 +56,31 @@ function objectUrl(opts: S3Options, key: string): URL {
  * checks the signature against @smithy/signature-v4.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
-export function presignPutObject(opts: S3Options, key: string, contentType: string, size: number, expiresIn: number): string {
+export function presignPutObject(
+  opts: S3Options,
+  key: string,
+  contentType: string,
+  size: number,
+  expiresIn: number,
+): string {
   const url = objectUrl(opts, key);
-  const amzDate = (opts.now ?? (() => new Date()))().toISOString().replace(/[:-]|\.\d{3}/g, "");
+  const amzDate = (opts.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/[:-]|\.\d{3}/g, "");
   const query = `X-Amz-Date=${amzDate}&X-Amz-Expires=${expiresIn}&x-amz-content-sha256=UNSIGNED-PAYLOAD&x-id=PutObject`;
   const headers = { "content-length": String(size), "content-type": contentType.trim() };
-  const signed = aws4.sign({ host: url.host, method: "PUT", service: "s3", region: opts.region, signQuery: true, path: `${url.pathname}?${query}`, headers }, opts.credentials());
+  const signed = aws4.sign(
+    {
+      host: url.host,
+      method: "PUT",
+      service: "s3",
+      region: opts.region,
+      signQuery: true,
+      path: `${url.pathname}?${query}`,
+      headers,
+    },
+    opts.credentials(),
+  );
   return `${url.protocol}//${url.host}${signed.path}`;
 }
 
@@ -60,7 +93,14 @@ export function s3Presigner(opts: S3Options): Presigner {
  * deadline 3 s), at most 10 deletes in flight, each retried on 5xx (503 SlowDown included) and
  * network failures. At the cap of 50 attachments that is 5 rounds.
  */
-export const S3_CLEANUP_POLICY: RetryPolicy & { concurrency: number } = { deadlineMs: 3000, attemptTimeoutMs: 1000, maxAttempts: 4, baseDelayMs: 25, maxDelayMs: 250, concurrency: 10 };
+export const S3_CLEANUP_POLICY: RetryPolicy & { concurrency: number } = {
+  deadlineMs: 3000,
+  attemptTimeoutMs: 1000,
+  maxAttempts: 4,
+  baseDelayMs: 25,
+  maxDelayMs: 250,
+  concurrency: 10,
+};
 
 /** 5xx is retried (500 InternalError, 503 SlowDown): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html */
 const isRetryableS3Answer = (res: AwsResponse) => res.status >= 500;
@@ -74,20 +114,33 @@ const isRetryableS3Answer = (res: AwsResponse) => res.status >= 500;
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html (NoSuchBucket: 404)
  */
-export function s3Remover(opts: S3Options, policy: Partial<typeof S3_CLEANUP_POLICY> = {}, clock: Clock = systemClock): ObjectRemover {
+export function s3Remover(
+  opts: S3Options,
+  policy: Partial<typeof S3_CLEANUP_POLICY> = {},
+  clock: Clock = systemClock,
+): ObjectRemover {
   const p = { ...S3_CLEANUP_POLICY, ...policy };
   return async (keys) => {
     const deadline = clock.now() + p.deadlineMs;
     const errors: (string | undefined)[] = [];
     for (let i = 0; i < keys.length; i += p.concurrency) {
-      await Promise.all(keys.slice(i, i + p.concurrency).map(async (key, j) => {
-        try {
-          const res = await sendWithRetries({ service: "s3", region: opts.region, url: objectUrl(opts, key).href, method: "DELETE", headers: {} }, opts.credentials(), p, isRetryableS3Answer, clock, deadline);
-          if (res.status >= 300) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
-        } catch (err) {
-          errors[i + j] = err instanceof Error ? err.message : "unknown";
-        }
-      }));
+      await Promise.all(
+        keys.slice(i, i + p.concurrency).map(async (key, j) => {
+          try {
+            const res = await sendWithRetries(
+              { service: "s3", region: opts.region, url: objectUrl(opts, key).href, method: "DELETE", headers: {} },
+              opts.credentials(),
+              p,
+              isRetryableS3Answer,
+              clock,
+              deadline,
+            );
+            if (res.status >= 300) errors[i + j] = `S3 answered ${res.status} ${errorType(res)}`;
+          } catch (err) {
+            errors[i + j] = err instanceof Error ? err.message : "unknown";
+          }
+        }),
+      );
     }
     // In the order asked, so a log line reads like the note's own list.
     return {

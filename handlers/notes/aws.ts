@@ -61,7 +61,11 @@ export const systemClock: Clock = {
 
 /** An AWS service answered with an error. `type` is the bare error name (no namespace). */
 export class AwsServiceError extends Error {
-  constructor(readonly status: number, readonly type: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
     super(`${type}: ${message}`);
     this.name = "AwsServiceError";
   }
@@ -69,7 +73,11 @@ export class AwsServiceError extends Error {
 
 /** The call's deadline passed, or every attempt failed in a way that can be retried: the service is unavailable now. */
 export class ServiceUnreachable extends Error {
-  constructor(message: string, readonly attempts: number, readonly last?: unknown) {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly last?: unknown,
+  ) {
     super(message);
     this.name = "ServiceUnreachable";
   }
@@ -97,13 +105,28 @@ export type RetryRule = (res: AwsResponse) => boolean;
 function sendOnce(req: AwsRequest, creds: Credentials, timeoutMs: number): Promise<AwsResponse> {
   const url = new URL(req.url);
   const signed = aws4.sign(
-    { host: url.host, path: url.pathname + url.search, method: req.method, service: req.service, region: req.region, headers: { ...req.headers }, body: req.body },
+    {
+      host: url.host,
+      path: url.pathname + url.search,
+      method: req.method,
+      service: req.service,
+      region: req.region,
+      headers: { ...req.headers },
+      body: req.body,
+    },
     creds,
   );
   const transport = url.protocol === "http:" ? http : https;
   return new Promise((resolve, reject) => {
     const out = transport.request(
-      { protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, method: req.method, path: signed.path, headers: signed.headers as http.OutgoingHttpHeaders },
+      {
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: url.port || undefined,
+        method: req.method,
+        path: signed.path,
+        headers: signed.headers as http.OutgoingHttpHeaders,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -145,7 +168,14 @@ class AttemptTimeout extends Error {
  * https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
  * Throws ServiceUnreachable when the deadline passes or the attempts run out.
  */
-export async function sendWithRetries(req: AwsRequest, creds: Credentials, policy: RetryPolicy, retryable: RetryRule, clock: Clock, deadline = clock.now() + policy.deadlineMs): Promise<AwsResponse> {
+export async function sendWithRetries(
+  req: AwsRequest,
+  creds: Credentials,
+  policy: RetryPolicy,
+  retryable: RetryRule,
+  clock: Clock,
+  deadline = clock.now() + policy.deadlineMs,
+): Promise<AwsResponse> {
   let last: unknown;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     const left = deadline - clock.now();

@@ -6,7 +6,18 @@
  * Attribute values are marshalled by @aws-sdk/util-dynamodb (5 KB bundled), not by hand.
  */
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
-import { AwsResponse, AwsServiceError, Clock, awsDomain, Credentials, RetryPolicy, errorMessage, errorType, sendWithRetries, systemClock } from "./aws";
+import {
+  AwsResponse,
+  AwsServiceError,
+  Clock,
+  awsDomain,
+  Credentials,
+  RetryPolicy,
+  errorMessage,
+  errorType,
+  sendWithRetries,
+  systemClock,
+} from "./aws";
 
 export { marshall, unmarshall };
 
@@ -16,16 +27,27 @@ export { marshall, unmarshall };
  * ConditionalCheckFailedException, AccessDeniedException, ...) must be fixed, not retried.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.MessagesAndCodes
  */
-export const THROTTLING_ERRORS: ReadonlySet<string> = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
+export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+]);
 
-export const isRetryableDynamoAnswer = (res: AwsResponse): boolean => res.status >= 500 || (res.status === 400 && THROTTLING_ERRORS.has(errorType(res)));
+export const isRetryableDynamoAnswer = (res: AwsResponse): boolean =>
+  res.status >= 500 || (res.status === 400 && THROTTLING_ERRORS.has(errorType(res)));
 
 /**
  * The storage deadline: 3 s for everything one store call does (the function's timeout is 10 s,
  * and a note delete adds at most the S3 cleanup's 3 s). A single attempt gets 1 s, a hundred times
  * DynamoDB's usual latency, so a dead connection is retried on a fresh one while time is left.
  */
-export const DYNAMODB_POLICY: RetryPolicy = { deadlineMs: 3000, attemptTimeoutMs: 1000, maxAttempts: 6, baseDelayMs: 25, maxDelayMs: 500 };
+export const DYNAMODB_POLICY: RetryPolicy = {
+  deadlineMs: 3000,
+  attemptTimeoutMs: 1000,
+  maxAttempts: 6,
+  baseDelayMs: 25,
+  maxDelayMs: 500,
+};
 
 export interface DynamoOptions {
   region: string;
@@ -58,8 +80,19 @@ export class DynamoClient {
    */
   async call<T>(operation: string, input: object, deadline = this.deadline()): Promise<T> {
     const res = await sendWithRetries(
-      { service: "dynamodb", region: this.opts.region, url: this.url, method: "POST", headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` }, body: JSON.stringify(input) },
-      this.opts.credentials(), this.policy, isRetryableDynamoAnswer, this.clock, deadline,
+      {
+        service: "dynamodb",
+        region: this.opts.region,
+        url: this.url,
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `DynamoDB_20120810.${operation}` },
+        body: JSON.stringify(input),
+      },
+      this.opts.credentials(),
+      this.policy,
+      isRetryableDynamoAnswer,
+      this.clock,
+      deadline,
     );
     if (res.status !== 200) throw new AwsServiceError(res.status, errorType(res), errorMessage(res));
     return JSON.parse(res.body) as T;

@@ -31,17 +31,35 @@ const wellFormed = v.check<string, string>((s) => !LONE_SURROGATE.test(s), "must
  * https://www.unicode.org/reports/tr9/#Explicit_Directional_Embeddings
  */
 const FORBIDDEN_IN_NAMES = /[\u0000-\u0008\u000B-\u001F\u202A-\u202E\u2066-\u2069]/u;
-const noControls = v.check<string, string>((s) => !FORBIDDEN_IN_NAMES.test(s), "must not hold control characters (NUL, C0 controls other than tab and newline) or bidirectional overrides");
+const noControls = v.check<string, string>(
+  (s) => !FORBIDDEN_IN_NAMES.test(s),
+  "must not hold control characters (NUL, C0 controls other than tab and newline) or bidirectional overrides",
+);
 const visible = v.check<string, string>((s) => VISIBLE.test(s), "must have a visible character");
 const shortText = (max: number) =>
-  v.pipe(v.string(), v.trim(), v.minLength(1, "must not be empty"), v.maxLength(max, `must be at most ${max} characters`), wellFormed, noControls, visible);
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, "must not be empty"),
+    v.maxLength(max, `must be at most ${max} characters`),
+    wellFormed,
+    noControls,
+    visible,
+  );
 
 const title = shortText(LIMITS.titleChars);
-const content = v.pipe(v.string(), v.check((s) => Buffer.byteLength(s, "utf8") <= LIMITS.contentBytes, `must be at most ${LIMITS.contentBytes} bytes`), wellFormed);
+const content = v.pipe(
+  v.string(),
+  v.check((s) => Buffer.byteLength(s, "utf8") <= LIMITS.contentBytes, `must be at most ${LIMITS.contentBytes} bytes`),
+  wellFormed,
+);
 const tags = v.pipe(
   v.array(shortText(LIMITS.tagChars)),
   v.maxLength(LIMITS.tags, `must have at most ${LIMITS.tags} tags`),
-  v.check((list) => new Set(list.map((t) => t.normalize("NFC").toLowerCase())).size === list.length, "must not repeat a tag (case-insensitive)"),
+  v.check(
+    (list) => new Set(list.map((t) => t.normalize("NFC").toLowerCase())).size === list.length,
+    "must not repeat a tag (case-insensitive)",
+  ),
 );
 
 /** POST /notes. Unknown fields (a `userId`, say) are rejected, never used. */
@@ -49,7 +67,10 @@ export const CreateNote = v.strictObject({ title, content, tags: v.optional(tags
 /** PUT /notes/{id}: any of the fields, at least one. */
 export const UpdateNote = v.pipe(
   v.strictObject({ title: v.optional(title), content: v.optional(content), tags: v.optional(tags) }),
-  v.check((u) => u.title !== undefined || u.content !== undefined || u.tags !== undefined, "give at least one of title, content, tags"),
+  v.check(
+    (u) => u.title !== undefined || u.content !== undefined || u.tags !== undefined,
+    "give at least one of title, content, tags",
+  ),
 );
 /** POST /notes/{id}/attachment */
 export const AttachmentRequest = v.strictObject({
@@ -58,7 +79,11 @@ export const AttachmentRequest = v.strictObject({
 });
 
 /** Parses a JSON body against a schema; every failure is a 400 that names the field. */
-export function parseBody<T>(schema: v.GenericSchema<unknown, T>, body: string | undefined, contentType: string | undefined): T {
+export function parseBody<T>(
+  schema: v.GenericSchema<unknown, T>,
+  body: string | undefined,
+  contentType: string | undefined,
+): T {
   if (body === undefined) throw new BadRequest("body: a JSON object is required");
   if (!isJsonMediaType(contentType)) throw new UnsupportedMediaType();
   let json: unknown;
@@ -68,7 +93,8 @@ export function parseBody<T>(schema: v.GenericSchema<unknown, T>, body: string |
     throw new BadRequest("body: malformed JSON");
   }
   // Every body is an object; valibot's objects would also take an array (as keys "0", "1"...).
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new BadRequest("body: must be a JSON object");
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new BadRequest("body: must be a JSON object");
   const result = v.safeParse(schema, json);
   if (!result.success) throw new BadRequest(describeIssues(result.issues));
   return result.output;
@@ -79,7 +105,8 @@ function describeIssues(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]
   const issue = issues[0];
   const field = fieldOf(issue) || "body";
   if (issue.type === "strict_object" && issue.expected === "never") return `${field}: not allowed`;
-  if (issue.kind === "schema") return `${field}: ${issue.input === undefined ? "is required" : `must be a ${issue.expected}`}`;
+  if (issue.kind === "schema")
+    return `${field}: ${issue.input === undefined ? "is required" : `must be a ${issue.expected}`}`;
   return `${field}: ${issue.message}`;
 }
 

@@ -51,7 +51,13 @@ export interface NotesStore {
   get(userId: string, noteId: string): Promise<Note | undefined>;
   list(userId: string, limit: number, after?: NoteKey): Promise<NotePage>;
   /** Undefined when the owner has no such note (nothing is written then); PreconditionFailed on a version mismatch. */
-  update(userId: string, noteId: string, patch: Partial<Pick<Note, "title" | "content" | "tags">>, now: string, expected?: Expected): Promise<Note | undefined>;
+  update(
+    userId: string,
+    noteId: string,
+    patch: Partial<Pick<Note, "title" | "content" | "tags">>,
+    now: string,
+    expected?: Expected,
+  ): Promise<Note | undefined>;
   /** False when the owner has no such note; Conflict when it already has `max` attachments. */
   addAttachment(userId: string, noteId: string, key: string, now: string, max: number): Promise<boolean>;
   /** The deleted note, or undefined when the owner has no such note; PreconditionFailed on a version mismatch. */
@@ -87,19 +93,29 @@ type AttributeMap = Record<string, unknown>;
  * Conditional writes: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
 export class DynamoNotesStore implements NotesStore {
-  constructor(private readonly table: string, private readonly db: DynamoClient, private readonly makeVersion: () => string = newVersion) {}
+  constructor(
+    private readonly table: string,
+    private readonly db: DynamoClient,
+    private readonly makeVersion: () => string = newVersion,
+  ) {}
 
   async create(input: NewNote): Promise<Note> {
     const note: Note = { ...input, version: this.makeVersion() };
     const deadline = this.db.deadline();
-    await this.write(deadline, "PutItem", {
-      Item: marshall(note, { removeUndefinedValues: true }),
-      ConditionExpression: "attribute_not_exists(#noteId)",
-      ExpressionAttributeNames: { "#noteId": TABLE_KEYS.sort },
-    }, async () => {
-      // The id is a fresh UUID: the row can only be our own earlier attempt.
-      if ((await this.read(deadline, note.userId, note.noteId))?.version !== note.version) throw new Conflict("a note with this id exists");
-    });
+    await this.write(
+      deadline,
+      "PutItem",
+      {
+        Item: marshall(note, { removeUndefinedValues: true }),
+        ConditionExpression: "attribute_not_exists(#noteId)",
+        ExpressionAttributeNames: { "#noteId": TABLE_KEYS.sort },
+      },
+      async () => {
+        // The id is a fresh UUID: the row can only be our own earlier attempt.
+        if ((await this.read(deadline, note.userId, note.noteId))?.version !== note.version)
+          throw new Conflict("a note with this id exists");
+      },
+    );
     return note;
   }
 
@@ -108,56 +124,102 @@ export class DynamoNotesStore implements NotesStore {
   }
 
   async list(userId: string, limit: number, after?: NoteKey): Promise<NotePage> {
-    const out = await this.call<{ Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap }>(this.db.deadline(), "Query", {
-      TableName: this.table,
-      KeyConditionExpression: "#userId = :u",
-      ExpressionAttributeNames: { "#userId": TABLE_KEYS.partition },
-      ExpressionAttributeValues: marshall({ ":u": userId }),
-      Limit: limit,
-      ...(after ? { ExclusiveStartKey: marshall({ [TABLE_KEYS.partition]: after.userId, [TABLE_KEYS.sort]: after.noteId }) } : {}),
-    });
+    const out = await this.call<{ Items?: AttributeMap[]; LastEvaluatedKey?: AttributeMap }>(
+      this.db.deadline(),
+      "Query",
+      {
+        TableName: this.table,
+        KeyConditionExpression: "#userId = :u",
+        ExpressionAttributeNames: { "#userId": TABLE_KEYS.partition },
+        ExpressionAttributeValues: marshall({ ":u": userId }),
+        Limit: limit,
+        ...(after
+          ? { ExclusiveStartKey: marshall({ [TABLE_KEYS.partition]: after.userId, [TABLE_KEYS.sort]: after.noteId }) }
+          : {}),
+      },
+    );
     const next = out.LastEvaluatedKey ? (unmarshall(out.LastEvaluatedKey as never) as Item) : undefined;
-    return { items: (out.Items ?? []).map(toNote), ...(next ? { next: { userId: String(next[TABLE_KEYS.partition]), noteId: String(next[TABLE_KEYS.sort]) } } : {}) };
+    return {
+      items: (out.Items ?? []).map(toNote),
+      ...(next ? { next: { userId: String(next[TABLE_KEYS.partition]), noteId: String(next[TABLE_KEYS.sort]) } } : {}),
+    };
   }
 
-  async update(userId: string, noteId: string, patch: Partial<Pick<Note, "title" | "content" | "tags">>, now: string, expected: Expected = {}): Promise<Note | undefined> {
+  async update(
+    userId: string,
+    noteId: string,
+    patch: Partial<Pick<Note, "title" | "content" | "tags">>,
+    now: string,
+    expected: Expected = {},
+  ): Promise<Note | undefined> {
     const version = this.makeVersion();
     const fields = Object.entries({ ...patch, updatedAt: now, version }).filter(([, v]) => v !== undefined);
     const deadline = this.db.deadline();
     const condition = versionCondition(expected.versions);
     let outcome: Note | undefined;
-    const out = await this.write<{ Attributes?: AttributeMap }>(deadline, "UpdateItem", {
-      Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
-      ConditionExpression: `attribute_exists(#noteId)${condition ? ` AND ${condition.expression}` : ""}`,
-      UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(", ")}`,
-      ExpressionAttributeNames: { "#noteId": TABLE_KEYS.sort, ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])), ...condition?.names },
-      ExpressionAttributeValues: marshall({ ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])), ...condition?.values }),
-      ReturnValues: "ALL_NEW",
-    }, async () => {
-      const current = await this.read(deadline, userId, noteId);
-      if (!current) return;
-      if (current.version !== version) throw new PreconditionFailed();
-      outcome = current; // our own earlier attempt landed
-    });
+    const out = await this.write<{ Attributes?: AttributeMap }>(
+      deadline,
+      "UpdateItem",
+      {
+        Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
+        ConditionExpression: `attribute_exists(#noteId)${condition ? ` AND ${condition.expression}` : ""}`,
+        UpdateExpression: `SET ${fields.map(([k]) => `#${k} = :${k}`).join(", ")}`,
+        ExpressionAttributeNames: {
+          "#noteId": TABLE_KEYS.sort,
+          ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])),
+          ...condition?.names,
+        },
+        ExpressionAttributeValues: marshall({
+          ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+          ...condition?.values,
+        }),
+        ReturnValues: "ALL_NEW",
+      },
+      async () => {
+        const current = await this.read(deadline, userId, noteId);
+        if (!current) return;
+        if (current.version !== version) throw new PreconditionFailed();
+        outcome = current; // our own earlier attempt landed
+      },
+    );
     return out ? toNote(out.Attributes ?? {}) : outcome;
   }
 
   async addAttachment(userId: string, noteId: string, key: string, now: string, max: number): Promise<boolean> {
     const deadline = this.db.deadline();
     let added = true;
-    await this.write(deadline, "UpdateItem", {
-      Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
-      // contains() and size() on a list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
-      ConditionExpression: "attribute_exists(#noteId) AND NOT contains(#keys, :key) AND (attribute_not_exists(#keys) OR size(#keys) < :max)",
-      UpdateExpression: "SET #keys = list_append(if_not_exists(#keys, :empty), :added), #updatedAt = :now, #version = :version",
-      ExpressionAttributeNames: { "#noteId": TABLE_KEYS.sort, "#keys": "attachmentKeys", "#updatedAt": "updatedAt", "#version": "version" },
-      ExpressionAttributeValues: marshall({ ":key": key, ":max": max, ":empty": [], ":added": [key], ":now": now, ":version": this.makeVersion() }),
-    }, async () => {
-      const current = await this.read(deadline, userId, noteId);
-      if (current?.attachmentKeys?.includes(key)) return; // our own earlier attempt landed
-      if (current) throw new Conflict(`a note has at most ${max} attachments; this one is full`);
-      added = false;
-    });
+    await this.write(
+      deadline,
+      "UpdateItem",
+      {
+        Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
+        // contains() and size() on a list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
+        ConditionExpression:
+          "attribute_exists(#noteId) AND NOT contains(#keys, :key) AND (attribute_not_exists(#keys) OR size(#keys) < :max)",
+        UpdateExpression:
+          "SET #keys = list_append(if_not_exists(#keys, :empty), :added), #updatedAt = :now, #version = :version",
+        ExpressionAttributeNames: {
+          "#noteId": TABLE_KEYS.sort,
+          "#keys": "attachmentKeys",
+          "#updatedAt": "updatedAt",
+          "#version": "version",
+        },
+        ExpressionAttributeValues: marshall({
+          ":key": key,
+          ":max": max,
+          ":empty": [],
+          ":added": [key],
+          ":now": now,
+          ":version": this.makeVersion(),
+        }),
+      },
+      async () => {
+        const current = await this.read(deadline, userId, noteId);
+        if (current?.attachmentKeys?.includes(key)) return; // our own earlier attempt landed
+        if (current) throw new Conflict(`a note has at most ${max} attachments; this one is full`);
+        added = false;
+      },
+    );
     return added;
   }
 
@@ -174,15 +236,20 @@ export class DynamoNotesStore implements NotesStore {
       opts.beforeDelete?.(note);
       const condition = versionCondition([note.version])!;
       let gone = true;
-      await this.write(deadline, "DeleteItem", {
-        Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
-        ConditionExpression: condition.expression,
-        ExpressionAttributeNames: condition.names,
-        ExpressionAttributeValues: marshall(condition.values),
-      }, async () => {
-        // Gone (our own earlier attempt, or another delete): the note is deleted either way.
-        gone = !(await this.read(deadline, userId, noteId));
-      });
+      await this.write(
+        deadline,
+        "DeleteItem",
+        {
+          Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeValues: marshall(condition.values),
+        },
+        async () => {
+          // Gone (our own earlier attempt, or another delete): the note is deleted either way.
+          gone = !(await this.read(deadline, userId, noteId));
+        },
+      );
       if (gone) return note;
     }
     throw new Conflict("the note kept changing while it was being deleted; try again");
@@ -194,12 +261,16 @@ export class DynamoNotesStore implements NotesStore {
     let start: AttributeMap | undefined;
     const deadline = this.db.deadline();
     do {
-      const out = await this.call<{ Items?: AttributeMap[]; Count?: number; LastEvaluatedKey?: AttributeMap }>(deadline, "Scan", {
-        TableName: this.table,
-        ProjectionExpression: "#userId",
-        ExpressionAttributeNames: { "#userId": TABLE_KEYS.partition },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      });
+      const out = await this.call<{ Items?: AttributeMap[]; Count?: number; LastEvaluatedKey?: AttributeMap }>(
+        deadline,
+        "Scan",
+        {
+          TableName: this.table,
+          ProjectionExpression: "#userId",
+          ExpressionAttributeNames: { "#userId": TABLE_KEYS.partition },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        },
+      );
       for (const item of out.Items ?? []) owners.add(String(unmarshall(item as never)[TABLE_KEYS.partition]));
       notes += out.Count ?? 0;
       start = out.LastEvaluatedKey;
@@ -220,7 +291,12 @@ export class DynamoNotesStore implements NotesStore {
    * A conditional write. When its condition fails, `onConditionFailed` decides what that means
    * (a missing note, a version mismatch, or our own earlier attempt) and the write returns undefined.
    */
-  private async write<T>(deadline: number, operation: string, input: Record<string, unknown>, onConditionFailed: () => Promise<void>): Promise<T | undefined> {
+  private async write<T>(
+    deadline: number,
+    operation: string,
+    input: Record<string, unknown>,
+    onConditionFailed: () => Promise<void>,
+  ): Promise<T | undefined> {
     try {
       return await this.call<T>(deadline, operation, { TableName: this.table, ...input });
     } catch (err) {
@@ -247,11 +323,17 @@ export class DynamoNotesStore implements NotesStore {
 }
 
 /** If-Match (a non-empty list) as a condition on the stored version; a legacy row (no version) matches LEGACY_VERSION. */
-function versionCondition(versions: string[] | undefined): { expression: string; names: Record<string, string>; values: Record<string, string> } | undefined {
+function versionCondition(
+  versions: string[] | undefined,
+): { expression: string; names: Record<string, string>; values: Record<string, string> } | undefined {
   if (!versions) return undefined;
   const values = Object.fromEntries(versions.map((v, i) => [`:v${i}`, v]));
   const legacy = versions.includes(LEGACY_VERSION) ? "attribute_not_exists(#version) OR " : "";
-  return { expression: `(${legacy}#version IN (${Object.keys(values).join(", ")}))`, names: { "#version": "version" }, values };
+  return {
+    expression: `(${legacy}#version IN (${Object.keys(values).join(", ")}))`,
+    names: { "#version": "version" },
+    values,
+  };
 }
 
 function toNote(attributes: AttributeMap): Note {

@@ -32,7 +32,12 @@ export interface LocalPrincipal {
   /** `aws:PrincipalOrgID`, when the principal is in an organization. */
   orgId?: string;
   /** Set on credentials a Cognito identity pool issued: what API Gateway puts in `requestContext.identity`. */
-  cognito?: { identityPoolId: string; identityId: string; authenticationType: "authenticated" | "unauthenticated"; authenticationProvider: string };
+  cognito?: {
+    identityPoolId: string;
+    identityId: string;
+    authenticationType: "authenticated" | "unauthenticated";
+    authenticationProvider: string;
+  };
 }
 
 export interface IssuedCredentials extends KnownCredentials {
@@ -58,11 +63,19 @@ export class LocalIam {
   private readonly issued = new Map<string, IssuedCredentials>();
   private readonly decisions = new Map<string, Promise<Decision>>();
 
-  constructor(private readonly program: RecordedProgram, private readonly now: () => number = Date.now) {
-    const someArn = program.run.resources.map((r) => r.state?.arn).find((a) => typeof a === "string" && /^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/.test(a));
+  constructor(
+    private readonly program: RecordedProgram,
+    private readonly now: () => number = Date.now,
+  ) {
+    const someArn = program.run.resources
+      .map((r) => r.state?.arn)
+      .find((a) => typeof a === "string" && /^arn:aws[\w-]*:[\w-]+:[\w-]*:\d{12}:/.test(a));
     this.account = someArn ? accountOfArn(someArn) : "123456789012";
     const unread = this.assumableRolesWithManagedPolicies();
-    if (unread.length > 0) throw new NotEmulatedYet(`managed policies on ${unread.join(", ")}: local mode decides execute-api calls from inline role policies (RolePolicy) only`);
+    if (unread.length > 0)
+      throw new NotEmulatedYet(
+        `managed policies on ${unread.join(", ")}: local mode decides execute-api calls from inline role policies (RolePolicy) only`,
+      );
   }
 
   /**
@@ -70,13 +83,24 @@ export class LocalIam {
    * have managed policies attached: their permissions would be decided without those policies.
    */
   private assumableRolesWithManagedPolicies(): string[] {
-    const attached = new Set(this.program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(a.inputs.role)));
-    return this.program.ofType("aws:iam/role:Role").filter((role) => {
-      const trust = role.inputs.assumeRolePolicy ? parsePolicy(role.inputs.assumeRolePolicy) : undefined;
-      const assumable = asList(trust?.Statement as { Principal?: { Federated?: unknown; AWS?: unknown } }[]).some((st) => asList(st?.Principal?.Federated as string[]).includes("cognito-identity.amazonaws.com") || st?.Principal?.AWS !== undefined);
-      const managed = asList(role.inputs.managedPolicyArns as string[]).length > 0 || [this.program.idOf(role), String(this.program.stateOf(role).name)].some((id) => attached.has(id));
-      return assumable && managed;
-    }).map((role) => role.name);
+    const attached = new Set(
+      this.program.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(a.inputs.role)),
+    );
+    return this.program
+      .ofType("aws:iam/role:Role")
+      .filter((role) => {
+        const trust = role.inputs.assumeRolePolicy ? parsePolicy(role.inputs.assumeRolePolicy) : undefined;
+        const assumable = asList(trust?.Statement as { Principal?: { Federated?: unknown; AWS?: unknown } }[]).some(
+          (st) =>
+            asList(st?.Principal?.Federated as string[]).includes("cognito-identity.amazonaws.com") ||
+            st?.Principal?.AWS !== undefined,
+        );
+        const managed =
+          asList(role.inputs.managedPolicyArns as string[]).length > 0 ||
+          [this.program.idOf(role), String(this.program.stateOf(role).name)].some((id) => attached.has(id));
+        return assumable && managed;
+      })
+      .map((role) => role.name);
   }
 
   /** Issues credentials for a principal: temporary ones (ASIA…, with a session token) unless `longTerm`. */
@@ -84,7 +108,12 @@ export class LocalIam {
     const creds: IssuedCredentials = {
       accessKeyId: awsId(opts.longTerm ? "AKIA" : "ASIA"),
       secretAccessKey: crypto.randomBytes(30).toString("base64"),
-      ...(opts.longTerm ? {} : { sessionToken: crypto.randomBytes(96).toString("base64"), expiration: this.now() + (opts.ttlSeconds ?? 3600) * 1000 }),
+      ...(opts.longTerm
+        ? {}
+        : {
+            sessionToken: crypto.randomBytes(96).toString("base64"),
+            expiration: this.now() + (opts.ttlSeconds ?? 3600) * 1000,
+          }),
       principal,
     };
     this.issued.set(creds.accessKeyId, creds);
@@ -110,7 +139,13 @@ export class LocalIam {
     if (!m) throw new Error(`not a role ARN: ${roleArn}`);
     const [, partition, account, path] = m;
     const name = path.split("/").pop()!;
-    return { arn: `arn:${partition}:sts::${account}:assumed-role/${name}/${sessionName}`, account, roleArn, userId: `${awsId("AROA", roleArn)}:${sessionName}`, ...extra };
+    return {
+      arn: `arn:${partition}:sts::${account}:assumed-role/${name}/${sessionName}`,
+      account,
+      roleArn,
+      userId: `${awsId("AROA", roleArn)}:${sessionName}`,
+      ...extra,
+    };
   }
 
   /** The identity policies of a principal: a program role's recorded `RolePolicy` documents (inline policies), else its own. */
@@ -119,7 +154,10 @@ export class LocalIam {
     const role = principal.roleArn ? this.role(principal.roleArn) : undefined;
     if (!role) return [];
     const ids = new Set([this.program.idOf(role), String(this.program.stateOf(role).name), principal.roleArn]);
-    return this.program.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => ids.has(String(p.inputs.role))).map((p) => parsePolicy(p.inputs.policy));
+    return this.program
+      .ofType("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => ids.has(String(p.inputs.role)))
+      .map((p) => parsePolicy(p.inputs.policy));
   }
 
   /** The recorded trust policy of a role. */
@@ -129,7 +167,14 @@ export class LocalIam {
   }
 
   /** May the principal do `action` on `resource` by its identity policies (and, when given, a resource policy)? */
-  evaluate(req: { principal: string; identityPolicies: Policy[]; action: string; resource: string; context?: Record<string, string | string[]>; resourcePolicy?: Policy }): Promise<Decision> {
+  evaluate(req: {
+    principal: string;
+    identityPolicies: Policy[];
+    action: string;
+    resource: string;
+    context?: Record<string, string | string[]>;
+    resourcePolicy?: Policy;
+  }): Promise<Decision> {
     const key = JSON.stringify(req);
     let decision = this.decisions.get(key);
     if (!decision) {
@@ -140,8 +185,19 @@ export class LocalIam {
   }
 
   /** A principal's identity policies on a resource of this account. */
-  allows(principal: LocalPrincipal, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<Decision> {
-    return this.evaluate({ principal: principal.arn, identityPolicies: this.identityPolicies(principal), action, resource, context });
+  allows(
+    principal: LocalPrincipal,
+    action: string,
+    resource: string,
+    context: Record<string, string | string[]> = {},
+  ): Promise<Decision> {
+    return this.evaluate({
+      principal: principal.arn,
+      identityPolicies: this.identityPolicies(principal),
+      action,
+      resource,
+      context,
+    });
   }
 
   /**
@@ -151,10 +207,22 @@ export class LocalIam {
    * (`policies`) saying its account lets it try.
    * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
    */
-  async trusts(roleArn: string, caller: { principal: string; policies: Policy[] }, action: string, context: Record<string, string | string[]>): Promise<Decision> {
+  async trusts(
+    roleArn: string,
+    caller: { principal: string; policies: Policy[] },
+    action: string,
+    context: Record<string, string | string[]>,
+  ): Promise<Decision> {
     const trust = this.trustPolicy(roleArn);
     if (!trust) return "ImplicitlyDenied";
-    return this.evaluate({ principal: caller.principal, identityPolicies: caller.policies, action, resource: roleArn, context, resourcePolicy: trust });
+    return this.evaluate({
+      principal: caller.principal,
+      identityPolicies: caller.policies,
+      action,
+      resource: roleArn,
+      context,
+      resourcePolicy: trust,
+    });
   }
 
   /**
@@ -171,7 +239,12 @@ export class LocalIam {
           const arn = /^\d{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p;
           if (accountOfArn(arn) === this.account) continue;
           const cond = s.Condition?.StringEquals ?? {};
-          out.push({ principal: arn, roleArn: String(this.program.stateOf(role).arn), externalId: cond["sts:ExternalId"], orgId: cond["aws:PrincipalOrgID"] });
+          out.push({
+            principal: arn,
+            roleArn: String(this.program.stateOf(role).arn),
+            externalId: cond["sts:ExternalId"],
+            orgId: cond["aws:PrincipalOrgID"],
+          });
         }
       }
     }
@@ -181,7 +254,9 @@ export class LocalIam {
   /** The principal an outsider's ARN stands for: a session of its role, a user, or its account's root. */
   outsider(arn: string): LocalPrincipal {
     // Its own account lets it assume roles (local mode cannot see that account's policies).
-    const policies: Policy[] = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] }];
+    const policies: Policy[] = [
+      { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] },
+    ];
     if (/:role\//.test(arn)) return { ...this.roleSession(arn, "local"), policies };
     return { arn, account: accountOfArn(arn), userId: awsId("AIDA", arn), policies };
   }
@@ -189,23 +264,43 @@ export class LocalIam {
   /** The account's administrator, whose credentials local mode prints for the operator's tools (npm run smoke --create-users). */
   operator(): LocalPrincipal {
     const arn = `arn:aws:iam::${this.account}:user/local-admin`;
-    return { arn, account: this.account, userId: awsId("AIDA", arn), policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }] };
+    return {
+      arn,
+      account: this.account,
+      userId: awsId("AIDA", arn),
+      policies: [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }],
+    };
   }
 }
 
 type Simulate = typeof import("@cloud-copilot/iam-simulate").runSimulation;
 let runSimulation: Simulate | undefined;
 
-async function simulate(req: { principal: string; identityPolicies: Policy[]; action: string; resource: string; context?: Record<string, string | string[]>; resourcePolicy?: Policy }): Promise<Decision> {
+async function simulate(req: {
+  principal: string;
+  identityPolicies: Policy[];
+  action: string;
+  resource: string;
+  context?: Record<string, string | string[]>;
+  resourcePolicy?: Policy;
+}): Promise<Decision> {
   // Loaded on first use: it carries AWS's whole action catalogue.
   runSimulation ??= (await import("@cloud-copilot/iam-simulate")).runSimulation;
-  const result = await runSimulation({
-    request: { principal: req.principal, action: req.action, resource: { resource: req.resource, accountId: accountOfArn(req.resource) || "" }, contextVariables: req.context ?? {} },
-    identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `policy-${i}`, policy })),
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
-  }, {});
+  const result = await runSimulation(
+    {
+      request: {
+        principal: req.principal,
+        action: req.action,
+        resource: { resource: req.resource, accountId: accountOfArn(req.resource) || "" },
+        contextVariables: req.context ?? {},
+      },
+      identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `policy-${i}`, policy })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(req.resourcePolicy ? { resourcePolicy: req.resourcePolicy } : {}),
+    },
+    {},
+  );
   if (result.resultType === "error") throw new Error(`IAM evaluation failed: ${JSON.stringify(result.errors)}`);
   if (result.resultType !== "single") throw new Error(`IAM evaluation of ${req.resource} matched several resources`);
   return result.overallResult as Decision;

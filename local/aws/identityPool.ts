@@ -69,7 +69,11 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
     if (listed.length === 0) return `Invalid login token. Issuer doesn't match providerName`;
     const localPool = deps.idp()?.poolByIssuer(`https://${providerName}`);
     if (!localPool) return "Invalid login token. Issuer doesn't match providerName";
-    const verified = await verifySignedToken(String(token), await deps.keys.byUrl(`${localPool.issuer}/.well-known/jwks.json`), [localPool.issuer]);
+    const verified = await verifySignedToken(
+      String(token),
+      await deps.keys.byUrl(`${localPool.issuer}/.well-known/jwks.json`),
+      [localPool.issuer],
+    );
     if (!verified.ok) return `Invalid login token. ${verified.reason}`;
     const provider = listed.find((p) => p.clientId === verified.payload.aud);
     if (!provider) return "Invalid login token. Audience is not a valid client of the identity pool.";
@@ -82,7 +86,9 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
     if (!operation) return undefined;
     const body = jsonBody(req);
     if (!body) return jsonError("SerializationException", "the body is not JSON");
-    const poolId = String(body.IdentityPoolId ?? (typeof body.IdentityId === "string" ? poolOfIdentity(program, body.IdentityId) : ""));
+    const poolId = String(
+      body.IdentityPoolId ?? (typeof body.IdentityId === "string" ? poolOfIdentity(program, body.IdentityId) : ""),
+    );
     const pool = program.byId(T.pool, poolId);
     if (!pool) return jsonError("ResourceNotFoundException", `IdentityPool '${poolId}' not found.`);
 
@@ -97,15 +103,33 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
       case "GetId":
         return jsonReply({ IdentityId: identityId });
       case "GetCredentialsForIdentity": {
-        if (body.IdentityId !== identityId) return jsonError("NotAuthorizedException", "Invalid login token. The identity does not belong to these logins.");
+        if (body.IdentityId !== identityId)
+          return jsonError(
+            "NotAuthorizedException",
+            "Invalid login token. The identity does not belong to these logins.",
+          );
         const attachment = program.ofType(T.attachment).find((a) => a.inputs.identityPoolId === poolId);
-        if (!attachment) return jsonError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
+        if (!attachment)
+          return jsonError(
+            "InvalidIdentityPoolConfigurationException",
+            "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+          );
         // The role the pool picks, by the rules Cognito documents (awsRules/identityPool.ts), from the token's role claims.
         const claims: RoleClaims = {
-          "cognito:roles": Array.isArray(login.claims["cognito:roles"]) ? (login.claims["cognito:roles"] as string[]) : undefined,
-          "cognito:preferred_role": typeof login.claims["cognito:preferred_role"] === "string" ? (login.claims["cognito:preferred_role"] as string) : undefined,
+          "cognito:roles": Array.isArray(login.claims["cognito:roles"])
+            ? (login.claims["cognito:roles"] as string[])
+            : undefined,
+          "cognito:preferred_role":
+            typeof login.claims["cognito:preferred_role"] === "string"
+              ? (login.claims["cognito:preferred_role"] as string)
+              : undefined,
         };
-        const resolved = resolveRole(attachment.inputs as RoleAttachment, `${login.providerName}:${login.clientId}`, claims, body.CustomRoleArn);
+        const resolved = resolveRole(
+          attachment.inputs as RoleAttachment,
+          `${login.providerName}:${login.clientId}`,
+          claims,
+          body.CustomRoleArn,
+        );
         if ("refused" in resolved) {
           deps.log(`identity pool: no role for ${login.claims.sub}: ${resolved.refused}`);
           return jsonError("NotAuthorizedException", resolved.refused);
@@ -113,23 +137,48 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
         // Cognito assumes the role with AssumeRoleWithWebIdentity, so the role's trust policy decides too.
         // https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html
         const sub = String(login.claims.sub);
-        const trusted = await iam.trusts(resolved.role, { principal: "cognito-identity.amazonaws.com", policies: [] }, "sts:AssumeRoleWithWebIdentity", {
-          "cognito-identity.amazonaws.com:aud": poolId,
-          "cognito-identity.amazonaws.com:amr": ["authenticated", login.providerName, `${login.providerName}:CognitoSignIn:${sub}`],
-        });
+        const trusted = await iam.trusts(
+          resolved.role,
+          { principal: "cognito-identity.amazonaws.com", policies: [] },
+          "sts:AssumeRoleWithWebIdentity",
+          {
+            "cognito-identity.amazonaws.com:aud": poolId,
+            "cognito-identity.amazonaws.com:amr": [
+              "authenticated",
+              login.providerName,
+              `${login.providerName}:CognitoSignIn:${sub}`,
+            ],
+          },
+        );
         if (trusted !== "Allowed") {
           deps.log(`identity pool: the trust policy of ${resolved.role} does not let this pool's identities assume it`);
-          return jsonError("InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration. Check assigned IAM roles for this pool.");
+          return jsonError(
+            "InvalidIdentityPoolConfigurationException",
+            "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+          );
         }
         // What API Gateway later reports as $context.identity.cognito*: the provider string names the
         // user pool twice and the user's sub. The session name Cognito uses is not documented.
         // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html
-        const creds = iam.issue(iam.roleSession(resolved.role, "CognitoIdentityCredentials", {
-          cognito: { identityPoolId: poolId, identityId, authenticationType: "authenticated", authenticationProvider: `${login.providerName},${login.providerName}:CognitoSignIn:${sub}` },
-        }), { ttlSeconds: CREDENTIALS_SECONDS });
+        const creds = iam.issue(
+          iam.roleSession(resolved.role, "CognitoIdentityCredentials", {
+            cognito: {
+              identityPoolId: poolId,
+              identityId,
+              authenticationType: "authenticated",
+              authenticationProvider: `${login.providerName},${login.providerName}:CognitoSignIn:${sub}`,
+            },
+          }),
+          { ttlSeconds: CREDENTIALS_SECONDS },
+        );
         return jsonReply({
           IdentityId: identityId,
-          Credentials: { AccessKeyId: creds.accessKeyId, SecretKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: Math.floor(creds.expiration! / 1000) },
+          Credentials: {
+            AccessKeyId: creds.accessKeyId,
+            SecretKey: creds.secretAccessKey,
+            SessionToken: creds.sessionToken,
+            Expiration: Math.floor(creds.expiration! / 1000),
+          },
         });
       }
       default:
@@ -141,5 +190,10 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
 /** The pool of an identity id (`<region>:<uuid>`): local ids are per pool, so look them up among the recorded pools' regions. */
 function poolOfIdentity(program: RecordedProgram, identityId: string): string {
   const region = identityId.split(":")[0];
-  return program.ofType(T.pool).map((p) => program.idOf(p)).find((id) => id.startsWith(`${region}:`)) ?? "";
+  return (
+    program
+      .ofType(T.pool)
+      .map((p) => program.idOf(p))
+      .find((id) => id.startsWith(`${region}:`)) ?? ""
+  );
 }

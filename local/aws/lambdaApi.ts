@@ -16,21 +16,44 @@ import { verifySigV4 } from "./sigv4";
 
 const PATH = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)$/;
 
-export function lambdaApi(deps: { iam: LocalIam; lambda(): LocalLambda; region: string }): (req: AwsRequest) => Promise<GatewayReply | undefined> {
+export function lambdaApi(deps: {
+  iam: LocalIam;
+  lambda(): LocalLambda;
+  region: string;
+}): (req: AwsRequest) => Promise<GatewayReply | undefined> {
   return async (req) => {
     const m = PATH.exec(req.rawPath);
     if (!m || req.method !== (m[2] === "invocations" ? "POST" : "GET")) return undefined;
     const action = m[2] === "invocations" ? "lambda:InvokeFunction" : "lambda:GetFunctionConfiguration";
-    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), { service: "lambda", region: deps.region, lookup: (k) => deps.iam.lookup(k) });
+    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
+      service: "lambda",
+      region: deps.region,
+      lookup: (k) => deps.iam.lookup(k),
+    });
     if (!checked.ok) return jsonError(jsonSignatureError(checked.failure), checked.message, 403);
     const fn = deps.lambda().find(decodeURIComponent(m[1]));
     if (!fn) return jsonError("ResourceNotFoundException", `Function not found: ${decodeURIComponent(m[1])}`, 404);
     const caller = checked.credentials.principal;
     if ((await deps.iam.allows(caller, action, fn.arn)) !== "Allowed") {
-      return jsonError("AccessDeniedException", `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${fn.arn}`, 403);
+      return jsonError(
+        "AccessDeniedException",
+        `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${fn.arn}`,
+        403,
+      );
     }
     if (m[2] === "configuration") {
-      return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ FunctionName: fn.name, FunctionArn: fn.arn, Handler: "index.handler", Environment: { Variables: fn.environment } })) };
+      return {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: Buffer.from(
+          JSON.stringify({
+            FunctionName: fn.name,
+            FunctionArn: fn.arn,
+            Handler: "index.handler",
+            Environment: { Variables: fn.environment },
+          }),
+        ),
+      };
     }
     let event: unknown;
     try {
@@ -39,7 +62,20 @@ export function lambdaApi(deps: { iam: LocalIam; lambda(): LocalLambda; region: 
       return jsonError("InvalidRequestContentException", "Could not parse request body into json", 400);
     }
     const invoked = await deps.lambda().invoke(fn.name, event);
-    if (invoked.error) return { status: 200, headers: { "content-type": "application/json", "x-amz-function-error": "Unhandled", "x-amz-executed-version": "$LATEST" }, body: Buffer.from(JSON.stringify(invoked.error)) };
-    return { status: 200, headers: { "content-type": "application/json", "x-amz-executed-version": "$LATEST" }, body: Buffer.from(JSON.stringify(invoked.result ?? null)) };
+    if (invoked.error)
+      return {
+        status: 200,
+        headers: {
+          "content-type": "application/json",
+          "x-amz-function-error": "Unhandled",
+          "x-amz-executed-version": "$LATEST",
+        },
+        body: Buffer.from(JSON.stringify(invoked.error)),
+      };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json", "x-amz-executed-version": "$LATEST" },
+      body: Buffer.from(JSON.stringify(invoked.result ?? null)),
+    };
   };
 }

@@ -18,7 +18,13 @@ export interface AwsRequest extends IncomingRequest {
   rawPath: string;
 }
 
-export const asSigned = (req: AwsRequest): SignedRequest => ({ method: req.method, rawPath: req.rawPath, rawQuery: req.rawQuery, headers: req.headers, body: req.body });
+export const asSigned = (req: AwsRequest): SignedRequest => ({
+  method: req.method,
+  rawPath: req.rawPath,
+  rawQuery: req.rawQuery,
+  headers: req.headers,
+  body: req.body,
+});
 
 /** `X-Amz-Target: <prefix>.<Operation>`: the operation, when the prefix is this service's. */
 export function jsonTarget(req: IncomingRequest, prefix: string): string | undefined {
@@ -32,7 +38,11 @@ export function jsonReply(body: unknown, status = 200): GatewayReply {
 
 /** A JSON-protocol error: the SDK throws an exception named by `__type`. */
 export function jsonError(type: string, message: string, status = 400): GatewayReply {
-  return { status, headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type }, body: Buffer.from(JSON.stringify({ __type: type, message })) };
+  return {
+    status,
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amzn-errortype": type },
+    body: Buffer.from(JSON.stringify({ __type: type, message })),
+  };
 }
 
 export const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -21,13 +21,17 @@ export interface LocalAwsServer extends LocalServer {
 
 export async function listenForAws(port: number, log: (line: string) => void): Promise<LocalAwsServer> {
   const apis: AwsApi[] = [];
-  const server = await listen(port, async (req: IncomingRequest) => {
-    const request: AwsRequest = { ...req, rawPath: req.rawPath ?? req.path };
-    for (const api of apis) {
-      const reply = await api(request);
-      if (reply) return reply;
-    }
-    return jsonError("UnknownOperationException", `local mode does not serve ${req.method} ${req.path}`, 404);
-  }, log);
+  const server = await listen(
+    port,
+    async (req: IncomingRequest) => {
+      const request: AwsRequest = { ...req, rawPath: req.rawPath ?? req.path };
+      for (const api of apis) {
+        const reply = await api(request);
+        if (reply) return reply;
+      }
+      return jsonError("UnknownOperationException", `local mode does not serve ${req.method} ${req.path}`, 404);
+    },
+    log,
+  );
   return { ...server, add: (...more) => void apis.push(...more) };
 }

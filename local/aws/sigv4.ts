@@ -48,7 +48,8 @@ export type SigV4Failure =
   /** The recomputed signature differs (SignatureDoesNotMatch / InvalidSignature). */
   | "mismatch";
 
-export type SigV4Outcome<C extends KnownCredentials> = { ok: true; credentials: C } | { ok: false; failure: SigV4Failure; message: string };
+export type SigV4Outcome<C extends KnownCredentials> =
+  { ok: true; credentials: C } | { ok: false; failure: SigV4Failure; message: string };
 
 export interface VerifyOptions<C extends KnownCredentials> {
   service: string;
@@ -89,37 +90,91 @@ export function claimedAccessKey(req: Pick<SignedRequest, "headers">): string | 
   return AUTH.exec(header(req.headers, "authorization") ?? "")?.[1].split("/")[0];
 }
 
-export async function verifySigV4<C extends KnownCredentials>(req: SignedRequest, opts: VerifyOptions<C>): Promise<SigV4Outcome<C>> {
+export async function verifySigV4<C extends KnownCredentials>(
+  req: SignedRequest,
+  opts: VerifyOptions<C>,
+): Promise<SigV4Outcome<C>> {
   const now = (opts.now ?? Date.now)();
   const authorization = header(req.headers, "authorization");
-  if (!authorization || !authorization.startsWith("AWS4-HMAC-SHA256")) return { ok: false, failure: "missing", message: "Missing Authentication Token" };
+  if (!authorization || !authorization.startsWith("AWS4-HMAC-SHA256"))
+    return { ok: false, failure: "missing", message: "Missing Authentication Token" };
   const parts = AUTH.exec(authorization);
   const amzDate = header(req.headers, "x-amz-date");
   const signingDate = parseAmzDate(amzDate);
   if (!parts || !signingDate) {
-    return { ok: false, failure: "incomplete", message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}` };
+    return {
+      ok: false,
+      failure: "incomplete",
+      message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}`,
+    };
   }
   const [, credential, signedList, signature] = parts;
   const [accessKeyId, day, region, service, terminator] = credential.split("/");
   const signed = signedList.split(";");
-  if (!signed.includes("host")) return { ok: false, failure: "incomplete", message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization." };
-  if (terminator !== "aws4_request" || day !== amzDate!.slice(0, 8)) return { ok: false, failure: "incomplete", message: "Credential should be scoped to a valid date and end with aws4_request." };
+  if (!signed.includes("host"))
+    return {
+      ok: false,
+      failure: "incomplete",
+      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+    };
+  if (terminator !== "aws4_request" || day !== amzDate!.slice(0, 8))
+    return {
+      ok: false,
+      failure: "incomplete",
+      message: "Credential should be scoped to a valid date and end with aws4_request.",
+    };
 
   const creds = opts.lookup(accessKeyId);
   const presentedToken = header(req.headers, "x-amz-security-token");
-  if (!creds || (creds.sessionToken ?? undefined) !== (presentedToken ?? undefined)) return { ok: false, failure: "unknown-credentials", message: "The security token included in the request is invalid." };
-  if (creds.expiration !== undefined && creds.expiration <= now) return { ok: false, failure: "expired-credentials", message: "The security token included in the request is expired" };
-  if (region !== opts.region) return { ok: false, failure: "scope", message: `Credential should be scoped to a valid region. ` };
-  if (service !== opts.service) return { ok: false, failure: "scope", message: `Credential should be scoped to correct service: '${opts.service}'. ` };
+  if (!creds || (creds.sessionToken ?? undefined) !== (presentedToken ?? undefined))
+    return {
+      ok: false,
+      failure: "unknown-credentials",
+      message: "The security token included in the request is invalid.",
+    };
+  if (creds.expiration !== undefined && creds.expiration <= now)
+    return {
+      ok: false,
+      failure: "expired-credentials",
+      message: "The security token included in the request is expired",
+    };
+  if (region !== opts.region)
+    return { ok: false, failure: "scope", message: `Credential should be scoped to a valid region. ` };
+  if (service !== opts.service)
+    return {
+      ok: false,
+      failure: "scope",
+      message: `Credential should be scoped to correct service: '${opts.service}'. `,
+    };
 
-  const stamp = (d: number) => new Date(d).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  if (signingDate.getTime() < now - CLOCK_SKEW_MS) return { ok: false, failure: "skew", message: `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 min.)` };
-  if (signingDate.getTime() > now + CLOCK_SKEW_MS) return { ok: false, failure: "skew", message: `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} (${stamp(now)} + 5 min.)` };
+  const stamp = (d: number) =>
+    new Date(d)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
+  if (signingDate.getTime() < now - CLOCK_SKEW_MS)
+    return {
+      ok: false,
+      failure: "skew",
+      message: `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 min.)`,
+    };
+  if (signingDate.getTime() > now + CLOCK_SKEW_MS)
+    return {
+      ok: false,
+      failure: "skew",
+      message: `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} (${stamp(now)} + 5 min.)`,
+    };
 
   // The payload hash the caller signed, if it sent one, must be the body's.
   const body = req.body && req.body.length ? req.body : undefined;
   const contentHash = header(req.headers, "x-amz-content-sha256");
-  if (signed.includes("x-amz-content-sha256") && contentHash !== createHash("sha256").update(body ?? Buffer.alloc(0)).digest("hex")) {
+  if (
+    signed.includes("x-amz-content-sha256") &&
+    contentHash !==
+      createHash("sha256")
+        .update(body ?? Buffer.alloc(0))
+        .digest("hex")
+  ) {
     return { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH };
   }
 
@@ -129,19 +184,38 @@ export async function verifySigV4<C extends KnownCredentials>(req: SignedRequest
   const signer = new SignatureV4({
     service,
     region,
-    credentials: { accessKeyId, secretAccessKey: creds.secretAccessKey, ...(signed.includes("x-amz-security-token") && creds.sessionToken ? { sessionToken: creds.sessionToken } : {}) },
+    credentials: {
+      accessKeyId,
+      secretAccessKey: creds.secretAccessKey,
+      ...(signed.includes("x-amz-security-token") && creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
+    },
     sha256: Hash.bind(null, "sha256"),
     applyChecksum: false,
   });
   const recomputed = await signer.sign(
-    { method: req.method, protocol: "https:", hostname: String(headers.host ?? ""), path: req.rawPath, query: queryOf(req.rawQuery), headers, body },
-    { signingDate, signableHeaders: new Set(signed), unsignableHeaders: new Set(["x-amz-date", "x-amz-security-token"].filter((h) => !signed.includes(h))) },
+    {
+      method: req.method,
+      protocol: "https:",
+      hostname: String(headers.host ?? ""),
+      path: req.rawPath,
+      query: queryOf(req.rawQuery),
+      headers,
+      body,
+    },
+    {
+      signingDate,
+      signableHeaders: new Set(signed),
+      unsignableHeaders: new Set(["x-amz-date", "x-amz-security-token"].filter((h) => !signed.includes(h))),
+    },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization))?.[1] ?? "";
-  const sameList = /SignedHeaders=([^,\s]+)/.exec(String(recomputed.headers.authorization))?.[1] === [...signed].sort().join(";");
-  if (!sameList || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))) return { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH };
+  const sameList =
+    /SignedHeaders=([^,\s]+)/.exec(String(recomputed.headers.authorization))?.[1] === [...signed].sort().join(";");
+  if (!sameList || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature)))
+    return { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH };
   return { ok: true, credentials: creds };
 }
 
 /** The message AWS services send for a signature that does not match. */
-export const SIGNATURE_MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+export const SIGNATURE_MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";

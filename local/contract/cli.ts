@@ -16,15 +16,19 @@ import { ContractContext, printChecks } from "./checks";
 /** `npm run contract`'s flags (its `--help` is made from them). */
 export const CONTRACT_COMMAND: LocalCommand = {
   name: "npm run contract",
-  summary: "Runs the contract suite against the running local door (or --outputs), starting one on a free port when none runs.",
+  summary:
+    "Runs the contract suite against the running local door (or --outputs), starting one on a free port when none runs.",
   flags: ["door", "stack", "set", "outputs", "data-dir"],
 };
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const args = parseLocalArgs(argv, CONTRACT_COMMAND);
-  let outputs: StackOutputs | undefined = args.outputs ? JSON.parse(fs.readFileSync(args.outputs, "utf8")) : runningOutputs(args.dataDir);
+  let outputs: StackOutputs | undefined = args.outputs
+    ? JSON.parse(fs.readFileSync(args.outputs, "utf8"))
+    : runningOutputs(args.dataDir);
   let stop = async () => undefined as void;
-  if (outputs && args.door && outputs.authMode !== args.door) throw new Error(`the running stack serves the ${outputs.authMode} door, not ${args.door}`);
+  if (outputs && args.door && outputs.authMode !== args.door)
+    throw new Error(`the running stack serves the ${outputs.authMode} door, not ${args.door}`);
   if (!outputs) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-contract-"));
     const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
@@ -34,7 +38,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       await stack.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     };
-    process.stdout.write(`(no local stack was running: started the ${outputs.authMode} door at ${outputs.url} for this run)\n`);
+    process.stdout.write(
+      `(no local stack was running: started the ${outputs.authMode} door at ${outputs.url} for this run)\n`,
+    );
   }
   try {
     process.stdout.write(`Contract suite against the ${outputs.authMode} door at ${outputs.url}\n`);

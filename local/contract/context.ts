@@ -3,8 +3,23 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import type { AuthMode } from "../../handlers/authModes";
 import {
-  AwsCredentials, ClientTls, Credential, OutgoingRequest, SignInOptions, StackOutputs, albSession, authorization, combine, doorToken, refusal, send, signIn, sigv4,
-  credentialOf as doorCredential, userTokenKind, withHeader,
+  AwsCredentials,
+  ClientTls,
+  Credential,
+  OutgoingRequest,
+  SignInOptions,
+  StackOutputs,
+  albSession,
+  authorization,
+  combine,
+  doorToken,
+  refusal,
+  send,
+  signIn,
+  sigv4,
+  credentialOf as doorCredential,
+  userTokenKind,
+  withHeader,
 } from "../doorClient";
 import type { TokenSet } from "../oauth";
 import type { SeedUser } from "../seedUsers";
@@ -100,7 +115,12 @@ export function localContractOptions(outputs: StackOutputs): ContractOptions {
 /** The test PKI's files local mode names (README, "Try it locally"). */
 function localTls(files: NonNullable<NonNullable<StackOutputs["local"]>["mtls"]>): NonNullable<ContractOptions["tls"]> {
   const read = (file: string) => fs.readFileSync(file, "utf8");
-  return { ca: read(files.caFile), cert: read(files.certFile), key: read(files.keyFile), other: { cert: read(files.otherCertFile), key: read(files.otherKeyFile) } };
+  return {
+    ca: read(files.caFile),
+    cert: read(files.certFile),
+    key: read(files.keyFile),
+    other: { cert: read(files.otherCertFile), key: read(files.otherKeyFile) },
+  };
 }
 
 /** A check that finds, once running, that it cannot be done here; the runner reports it as skipped. */
@@ -113,7 +133,10 @@ export class ContractContext {
   private readonly tokens = new Map<string, Promise<TokenSet>>();
   private readonly credentials = new Map<Party, Promise<Credential>>();
 
-  constructor(readonly outputs: StackOutputs, readonly options: ContractOptions = localContractOptions(outputs)) {
+  constructor(
+    readonly outputs: StackOutputs,
+    readonly options: ContractOptions = localContractOptions(outputs),
+  ) {
     this.mode = outputs.authMode as AuthMode;
     this.region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
     this.parties = contractParties(outputs, options.users ?? []);
@@ -129,7 +152,11 @@ export class ContractContext {
     const key = JSON.stringify([user.email, opts.clientId, opts.scopes]);
     let t = this.tokens.get(key);
     if (!t) {
-      t = signIn(this.outputs, user, { ...opts, cognitoDomain: this.options.cognitoDomain, callbackUrl: this.options.callbackUrl });
+      t = signIn(this.outputs, user, {
+        ...opts,
+        cognitoDomain: this.options.cognitoDomain,
+        callbackUrl: this.options.callbackUrl,
+      });
       t.catch(() => this.tokens.delete(key));
       this.tokens.set(key, t);
     }
@@ -138,7 +165,10 @@ export class ContractContext {
 
   /** A token sent the way this door takes it, with the party's API key when the door needs one too. */
   withToken(token: string, party: Party = this.parties.a): Credential {
-    return combine(withHeader("authorization", authorization(this.outputs, token)), ...(party.key ? [withHeader("x-api-key", party.key.value)] : []));
+    return combine(
+      withHeader("authorization", authorization(this.outputs, token)),
+      ...(party.key ? [withHeader("x-api-key", party.key.value)] : []),
+    );
   }
 
   /** What a party sends at this door, memoized. */
@@ -176,7 +206,10 @@ export class ContractContext {
     const { fromCognitoIdentityPool } = await import("@aws-sdk/credential-providers");
     const tokens = await this.signIn(user);
     const provider = fromCognitoIdentityPool({
-      clientConfig: { region: this.region, ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}) },
+      clientConfig: {
+        region: this.region,
+        ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}),
+      },
       identityPoolId: String(this.outputs.client.identityPoolId),
       logins: { [`cognito-idp.${this.region}.amazonaws.com/${this.outputs.client.userPoolId}`]: tokens.id_token! },
     });
@@ -195,7 +228,11 @@ export class ContractContext {
       },
       body: o.body === undefined ? undefined : JSON.stringify(o.body),
     };
-    const authorize = o.auth ? (typeof o.auth === "string" ? withHeader("authorization", o.auth) : o.auth) : async (r: OutgoingRequest) => r;
+    const authorize = o.auth
+      ? typeof o.auth === "string"
+        ? withHeader("authorization", o.auth)
+        : o.auth
+      : async (r: OutgoingRequest) => r;
     for (let attempt = 0; ; attempt++) {
       const signed = await authorize(req);
       const res = await send(signed, o.tls ?? this.options.tls);
@@ -213,7 +250,8 @@ export class ContractContext {
         continue;
       }
       // Every note a check writes is deleted when the checks end (cleanup), as whoever wrote it.
-      if (req.method === "POST" && path === "/notes" && res.status === 201 && typeof json?.noteId === "string") this.written.push({ id: json.noteId, auth: o.auth, tls: o.tls });
+      if (req.method === "POST" && path === "/notes" && res.status === 201 && typeof json?.noteId === "string")
+        this.written.push({ id: json.noteId, auth: o.auth, tls: o.tls });
       return { status: res.status, headers: res.headers, text, json };
     }
   }
@@ -228,7 +266,9 @@ export class ContractContext {
   async cleanup(): Promise<string[]> {
     const left: string[] = [];
     for (const n of this.written.splice(0)) {
-      const r = await this.call(`/notes/${n.id}`, { method: "DELETE", auth: n.auth, tls: n.tls }).catch(() => undefined);
+      const r = await this.call(`/notes/${n.id}`, { method: "DELETE", auth: n.auth, tls: n.tls }).catch(
+        () => undefined,
+      );
       if (!r || (r.status !== 204 && r.status !== 404)) left.push(n.id);
     }
     return left;
@@ -236,7 +276,11 @@ export class ContractContext {
 
   /** Creates a note as a party; fails the check unless it is 201. */
   async createNote(party: Party, title = `contract ${crypto.randomUUID()}`): Promise<{ id: string; title: string }> {
-    const r = await this.call("/notes", { method: "POST", auth: await this.as(party), body: { title, content: "written by the contract suite" } });
+    const r = await this.call("/notes", {
+      method: "POST",
+      auth: await this.as(party),
+      body: { title, content: "written by the contract suite" },
+    });
     expectStatus(r, 201, `${party.label} creates a note`);
     return { id: r.json.noteId, title: r.json.title };
   }
@@ -244,7 +288,11 @@ export class ContractContext {
   /** The door's answer to a request without credentials, checked. */
   expectRefused(r: Reply, what: string): void {
     const expected = refusal(this.outputs);
-    assert.equal(r.status, expected.status, `${what}: expected ${expected.what} (${expected.status}), got ${r.status} ${r.text.slice(0, 200)}`);
+    assert.equal(
+      r.status,
+      expected.status,
+      `${what}: expected ${expected.what} (${expected.status}), got ${r.status} ${r.text.slice(0, 200)}`,
+    );
     if (expected.message) assert.equal(r.json?.message, expected.message, `${what}: ${r.text.slice(0, 200)}`);
   }
 }
@@ -256,24 +304,41 @@ export class ContractContext {
  * key when the door also wants one.
  */
 export function contractParties(outputs: StackOutputs, users: SeedUser[]): ContractParties {
-  const keys = Object.entries((outputs.client.clients ?? {}) as Record<string, { keyId: string; admin: boolean }>)
-    .map(([name, c]) => ({ name, keyId: c.keyId, admin: c.admin, value: String(outputs.secrets?.apiKeys?.[name] ?? "") }));
+  const keys = Object.entries((outputs.client.clients ?? {}) as Record<string, { keyId: string; admin: boolean }>).map(
+    ([name, c]) => ({ name, keyId: c.keyId, admin: c.admin, value: String(outputs.secrets?.apiKeys?.[name] ?? "") }),
+  );
   if (doorCredential(outputs).kind === "api-key") {
     const plain = keys.filter((k) => !k.admin);
     const admin = keys.find((k) => k.admin);
-    if (plain.length < 2) throw new Error(`the contract needs two API keys of ordinary clients; the outputs list ${keys.map((k) => k.name).join(", ") || "none"}`);
-    const party = (k: (typeof keys)[number]): Party => ({ label: `the ${k.name} key`, key: { name: k.name, value: k.value, keyId: k.keyId } });
+    if (plain.length < 2)
+      throw new Error(
+        `the contract needs two API keys of ordinary clients; the outputs list ${keys.map((k) => k.name).join(", ") || "none"}`,
+      );
+    const party = (k: (typeof keys)[number]): Party => ({
+      label: `the ${k.name} key`,
+      key: { name: k.name, value: k.value, keyId: k.keyId },
+    });
     return { a: party(plain[0]), b: party(plain[1]), ...(admin ? { admin: party(admin) } : {}) };
   }
   const adminGroup = outputs.local?.adminGroup ?? "admins";
-  const tierGroups = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).map((t) => t.group).filter((g): g is string => !!g);
+  const tierGroups = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>)
+    .map((t) => t.group)
+    .filter((g): g is string => !!g);
   const key = keys[0] && { name: keys[0].name, value: keys[0].value, keyId: keys[0].keyId };
   const party = (u: SeedUser): Party => ({ label: u.username, user: u, ...(key ? { key } : {}) });
   const plain = users.filter((u) => !u.groups.includes(adminGroup) && !u.groups.some((g) => tierGroups.includes(g)));
   const admin = users.find((u) => u.groups.includes(adminGroup));
   const tiered = users.find((u) => u.groups.some((g) => tierGroups.includes(g)));
-  if (plain.length < 2) throw new Error(`the contract needs two users outside the ${adminGroup} group; the users are ${users.map((u) => u.username).join(", ") || "none"}`);
-  return { a: party(plain[0]), b: party(plain[1]), ...(admin ? { admin: party(admin) } : {}), ...(tiered ? { tiered: party(tiered) } : {}) };
+  if (plain.length < 2)
+    throw new Error(
+      `the contract needs two users outside the ${adminGroup} group; the users are ${users.map((u) => u.username).join(", ") || "none"}`,
+    );
+  return {
+    a: party(plain[0]),
+    b: party(plain[1]),
+    ...(admin ? { admin: party(admin) } : {}),
+    ...(tiered ? { tiered: party(tiered) } : {}),
+  };
 }
 
 export function expectStatus(r: Reply, status: number, what: string): void {

@@ -38,11 +38,26 @@ export const SMOKE_COMMAND: CommandSpec = {
   name: "npm run smoke",
   summary: "The contract suite against a deployed stack (or local outputs), with the clients a user has.",
   flags: {
-    stack: { type: "string", value: "<name>", description: "read the outputs with pulumi stack output --json --show-secrets (this or --outputs)" },
+    stack: {
+      type: "string",
+      value: "<name>",
+      description: "read the outputs with pulumi stack output --json --show-secrets (this or --outputs)",
+    },
     outputs: { type: "string", value: "<file>", description: "read the outputs from this file (this or --stack)" },
-    "create-users": { type: "boolean", description: "create test users with your AWS credentials, and delete them at the end" },
-    users: { type: "string", value: "<file>", description: "test users to sign in as (the format of local/users.json)" },
-    "cognito-domain": { type: "string", value: "<url>", description: "the hosted UI, https://<prefix>.auth.<region>.amazoncognito.com" },
+    "create-users": {
+      type: "boolean",
+      description: "create test users with your AWS credentials, and delete them at the end",
+    },
+    users: {
+      type: "string",
+      value: "<file>",
+      description: "test users to sign in as (the format of local/users.json)",
+    },
+    "cognito-domain": {
+      type: "string",
+      value: "<url>",
+      description: "the hosted UI, https://<prefix>.auth.<region>.amazoncognito.com",
+    },
     "callback-url": { type: "string", value: "<url>", description: "the app client's callback URL to sign in with" },
     "external-id": { type: "string", value: "<id>", description: "the machine role's external id (iam)" },
     only: { type: "string", value: "<check,check>", description: "run only these checks" },
@@ -63,16 +78,24 @@ export function parseSmokeArgs(argv: string[]): SmokeArgs {
   set("callbackUrl", get("callback-url"));
   set("externalId", get("external-id"));
   set("only", get("only")?.split(","));
-  if (!args.stack === !args.outputs) throw new Error("pass --stack <name> (runs pulumi stack output --json --show-secrets) or --outputs <file>, one of them");
+  if (!args.stack === !args.outputs)
+    throw new Error(
+      "pass --stack <name> (runs pulumi stack output --json --show-secrets) or --outputs <file>, one of them",
+    );
   if (args.createUsers && args.users) throw new Error("--create-users and --users exclude each other");
   return args;
 }
 
 /** The stack's outputs: `pulumi stack output --json --show-secrets`, or the file given. */
 export function readOutputs(args: SmokeArgs): StackOutputs {
-  const text = args.outputs ? fs.readFileSync(args.outputs, "utf8") : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", args.stack!], { encoding: "utf8" });
+  const text = args.outputs
+    ? fs.readFileSync(args.outputs, "utf8")
+    : execFileSync("pulumi", ["stack", "output", "--json", "--show-secrets", "--stack", args.stack!], {
+        encoding: "utf8",
+      });
   const outputs = JSON.parse(text) as StackOutputs;
-  if (!outputs.authMode || !outputs.url) throw new Error("these outputs have no authMode and url: are they notes-auth's?");
+  if (!outputs.authMode || !outputs.url)
+    throw new Error("these outputs have no authMode and url: are they notes-auth's?");
   return outputs;
 }
 
@@ -84,17 +107,36 @@ const newPassword = () => `Sm0ke-${crypto.randomBytes(9).toString("base64url")}!
  * with the caller's credentials; `remove` deletes them (AdminDeleteUser).
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
  */
-export async function createTestUsers(outputs: StackOutputs, opts: ContractOptions, log: (line: string) => void): Promise<{ users: SeedUser[]; remove(): Promise<void> }> {
+export async function createTestUsers(
+  outputs: StackOutputs,
+  opts: ContractOptions,
+  log: (line: string) => void,
+): Promise<{ users: SeedUser[]; remove(): Promise<void> }> {
   const idp = await import("@aws-sdk/client-cognito-identity-provider");
   // The pool's id, or the last part of its issuer (https://cognito-idp.<region>.amazonaws.com/<poolId>) where a door names only that.
-  const fromIssuer = String(outputs.client.issuer ?? "").split("/").pop() ?? "";
+  const fromIssuer =
+    String(outputs.client.issuer ?? "")
+      .split("/")
+      .pop() ?? "";
   const poolId = String(outputs.client.userPoolId ?? (/^[\w-]+_[0-9A-Za-z]+$/.test(fromIssuer) ? fromIssuer : ""));
-  if (!poolId) throw new Error(`the ${outputs.authMode} door's outputs name no user pool: --create-users has nothing to create users in`);
-  const client = new idp.CognitoIdentityProviderClient({ region: String(outputs.region ?? outputs.client.region ?? "us-east-1"), ...(opts.awsEndpoint ? { endpoint: opts.awsEndpoint } : {}), ...(opts.operator ? { credentials: opts.operator } : {}) });
+  if (!poolId)
+    throw new Error(
+      `the ${outputs.authMode} door's outputs name no user pool: --create-users has nothing to create users in`,
+    );
+  const client = new idp.CognitoIdentityProviderClient({
+    region: String(outputs.region ?? outputs.client.region ?? "us-east-1"),
+    ...(opts.awsEndpoint ? { endpoint: opts.awsEndpoint } : {}),
+    ...(opts.operator ? { credentials: opts.operator } : {}),
+  });
   const adminGroup = outputs.local?.adminGroup ?? "admins";
-  const tierGroup = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).map((t) => t.group).find(Boolean);
+  const tierGroup = Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>)
+    .map((t) => t.group)
+    .find(Boolean);
   const run = crypto.randomBytes(4).toString("hex");
-  const wanted = [["a", []], ["b", []], ["admin", [adminGroup]], ...(tierGroup ? [["tier", [tierGroup]]] : [])] as [string, string[]][];
+  const wanted = [["a", []], ["b", []], ["admin", [adminGroup]], ...(tierGroup ? [["tier", [tierGroup]]] : [])] as [
+    string,
+    string[],
+  ][];
   const created: SeedUser[] = [];
   const remove = async () => {
     for (const u of created) {
@@ -111,14 +153,29 @@ export async function createTestUsers(outputs: StackOutputs, opts: ContractOptio
     for (const [role, groups] of wanted) {
       const email = `notes-smoke-${run}-${role}@example.com`;
       const password = newPassword();
-      const out = await client.send(new idp.AdminCreateUserCommand({
-        UserPoolId: poolId, Username: email, MessageAction: "SUPPRESS",
-        UserAttributes: [{ Name: "email", Value: email }, { Name: "email_verified", Value: "true" }],
-      }));
+      const out = await client.send(
+        new idp.AdminCreateUserCommand({
+          UserPoolId: poolId,
+          Username: email,
+          MessageAction: "SUPPRESS",
+          UserAttributes: [
+            { Name: "email", Value: email },
+            { Name: "email_verified", Value: "true" },
+          ],
+        }),
+      );
       const sub = out.User?.Attributes?.find((a) => a.Name === "sub")?.Value ?? "";
       created.push({ username: `smoke-${role}`, email, password, sub, groups });
-      await client.send(new idp.AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: email, Password: password, Permanent: true }));
-      for (const g of groups) await client.send(new idp.AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: email, GroupName: g }));
+      await client.send(
+        new idp.AdminSetUserPasswordCommand({
+          UserPoolId: poolId,
+          Username: email,
+          Password: password,
+          Permanent: true,
+        }),
+      );
+      for (const g of groups)
+        await client.send(new idp.AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: email, GroupName: g }));
       log(`  created test user ${email}${groups.length ? ` (${groups.join(", ")})` : ""}`);
     }
   } catch (err) {
@@ -135,16 +192,25 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
     ...(args.cognitoDomain ? { cognitoDomain: args.cognitoDomain } : {}),
     ...(args.callbackUrl ? { callbackUrl: args.callbackUrl } : {}),
   };
-  if (args.externalId) options.machines = (options.machines?.length ? options.machines : [{}]).map((m) => ({ ...m, externalId: args.externalId }));
+  if (args.externalId)
+    options.machines = (options.machines?.length ? options.machines : [{}]).map((m) => ({
+      ...m,
+      externalId: args.externalId,
+    }));
   if (args.users) options.users = loadUsers(args.users);
-  write(`Smoke test of the ${outputs.authMode} door at ${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`);
+  write(
+    `Smoke test of the ${outputs.authMode} door at ${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`,
+  );
   const created = args.createUsers ? await createTestUsers(outputs, options, (line) => write(`${line}\n`)) : undefined;
   // Ctrl-C still deletes the test users.
   const interrupted = () => void created?.remove().finally(() => process.exit(130));
   if (created) process.once("SIGINT", interrupted);
   try {
     if (created) options.users = created.users;
-    if (!options.users?.length && credentialOf(outputs).kind !== "api-key") throw new Error("no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)");
+    if (!options.users?.length && credentialOf(outputs).kind !== "api-key")
+      throw new Error(
+        "no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)",
+      );
     return await printChecks(new ContractContext(outputs, options), write, args.only);
   } finally {
     process.removeListener("SIGINT", interrupted);
@@ -152,4 +218,7 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
   }
 }
 
-if (require.main === module) runCli(async () => ((await smoke(parseSmokeArgs(process.argv.slice(2)), (text) => process.stdout.write(text))) ? 1 : 0));
+if (require.main === module)
+  runCli(async () =>
+    (await smoke(parseSmokeArgs(process.argv.slice(2)), (text) => process.stdout.write(text))) ? 1 : 0,
+  );

@@ -79,7 +79,9 @@ export class SessionCodec {
 /** Cookies of a request, by name. */
 export function cookiesOf(req: IncomingRequest): Map<string, string> {
   const out = new Map<string, string>();
-  const raw = Object.entries(req.headers).filter(([k]) => k.toLowerCase() === "cookie").flatMap(([, v]) => (Array.isArray(v) ? v : [v ?? ""]));
+  const raw = Object.entries(req.headers)
+    .filter(([k]) => k.toLowerCase() === "cookie")
+    .flatMap(([, v]) => (Array.isArray(v) ? v : [v ?? ""]));
   for (const part of raw.join(";").split(";")) {
     const eq = part.indexOf("=");
     if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
@@ -103,7 +105,9 @@ export function shardCookies(name: string, value: string): string[] {
 const page = (status: number, text: string): GatewayReply => ({
   status,
   headers: { "content-type": "text/html" },
-  body: Buffer.from(`<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`),
+  body: Buffer.from(
+    `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`,
+  ),
 });
 
 export function albGateways(deps: GatewayDeps): LocalGateway[] {
@@ -124,21 +128,29 @@ function albListener(deps: GatewayDeps, lb: RecordedResource, listener: Recorded
   const region = lbArn.split(":")[3];
   const actions = [...(listener.inputs.defaultActions ?? [])].sort((a: any, b: any) => (a.order ?? 0) - (b.order ?? 0));
   const unsupported = actions.find((a: any) => !["authenticate-cognito", "forward"].includes(a.type));
-  if (unsupported) throw new NotEmulatedYet(`load balancer actions of type ${unsupported.type}${unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""}`);
+  if (unsupported)
+    throw new NotEmulatedYet(
+      `load balancer actions of type ${unsupported.type}${unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""}`,
+    );
   const auth = actions.find((a: any) => a.type === "authenticate-cognito")?.authenticateCognito;
   const forward = actions.find((a: any) => a.type === "forward");
   if (!forward) throw new NotEmulatedYet("a load balancer listener without a forward action");
   const targetGroupArn = String(forward.targetGroupArn);
   const targetGroup = program.ofType(T.targetGroup).find((t) => program.stateOf(t).arn === targetGroupArn);
-  if (targetGroup?.inputs.targetType !== "lambda") throw new NotEmulatedYet(`target groups of type ${targetGroup?.inputs.targetType}`);
+  if (targetGroup?.inputs.targetType !== "lambda")
+    throw new NotEmulatedYet(`target groups of type ${targetGroup?.inputs.targetType}`);
   const target = program.ofType(T.attachment).find((a) => a.inputs.targetGroupArn === targetGroupArn);
-  if (auth && auth.onUnauthenticatedRequest && auth.onUnauthenticatedRequest !== "authenticate") throw new NotEmulatedYet(`onUnauthenticatedRequest ${auth.onUnauthenticatedRequest}`);
+  if (auth && auth.onUnauthenticatedRequest && auth.onUnauthenticatedRequest !== "authenticate")
+    throw new NotEmulatedYet(`onUnauthenticatedRequest ${auth.onUnauthenticatedRequest}`);
 
   const cookieName = String(auth?.sessionCookieName ?? DEFAULT_COOKIE);
   const sessionSeconds = Number(auth?.sessionTimeout ?? DEFAULT_TIMEOUT);
   const scope = String(auth?.scope ?? "openid");
   const clientId = String(auth?.userPoolClientId ?? "");
-  const poolId = String(auth?.userPoolArn ?? "").split("/").pop() ?? "";
+  const poolId =
+    String(auth?.userPoolArn ?? "")
+      .split("/")
+      .pop() ?? "";
   const awsDomain = `https://${auth?.userPoolDomain}.auth.${region}.amazoncognito.com`;
   const codec = new SessionCodec();
   const signingKey: AlbSigningKey & { pem: string } = newAlbKey();
@@ -149,20 +161,36 @@ function albListener(deps: GatewayDeps, lb: RecordedResource, listener: Recorded
   // The load balancer's public key, where the handler fetches it (<base>/<kid>), and the local-only
   // helper that re-dates a session (the contract's expired-cookie check).
   deps.aws.add(async (req) => {
-    if (req.method === "GET" && req.path === `${keyBase}/${signingKey.kid}`) return { status: 200, headers: { "content-type": "text/plain" }, body: Buffer.from(signingKey.pem) };
+    if (req.method === "GET" && req.path === `${keyBase}/${signingKey.kid}`)
+      return { status: 200, headers: { "content-type": "text/plain" }, body: Buffer.from(signingKey.pem) };
     if (req.method === "POST" && req.path === `/local/alb/${encodeURIComponent(lb.name)}/expired-session`) {
-      const session = joinShards(cookiesOf({ ...req, headers: { cookie: req.body?.toString("utf8") ?? "" } }), cookieName);
+      const session = joinShards(
+        cookiesOf({ ...req, headers: { cookie: req.body?.toString("utf8") ?? "" } }),
+        cookieName,
+      );
       const open = session ? codec.open(session) : undefined;
-      if (!open) return { status: 400, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ message: "not a session of this load balancer" })) };
-      const cookies = shardCookies(cookieName, codec.seal({ ...open, exp: Math.floor(now() / 1000) - 60 })).map((c) => c.split(";")[0]);
-      return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(JSON.stringify({ cookie: cookies.join("; ") })) };
+      if (!open)
+        return {
+          status: 400,
+          headers: { "content-type": "application/json" },
+          body: Buffer.from(JSON.stringify({ message: "not a session of this load balancer" })),
+        };
+      const cookies = shardCookies(cookieName, codec.seal({ ...open, exp: Math.floor(now() / 1000) - 60 })).map(
+        (c) => c.split(";")[0],
+      );
+      return {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: Buffer.from(JSON.stringify({ cookie: cookies.join("; ") })),
+      };
     }
     return undefined;
   });
 
   const pool = () => {
     const found = deps.idp()?.pools.find((p) => p.poolId === poolId);
-    if (!found) throw new NotEmulatedYet(`authenticate-cognito with user pool ${poolId}, which local mode does not run`);
+    if (!found)
+      throw new NotEmulatedYet(`authenticate-cognito with user pool ${poolId}, which local mode does not run`);
     return found;
   };
   const hostOf = (req: IncomingRequest) => headerValue(req.headers, "host") ?? "localhost";
@@ -175,11 +203,21 @@ function albListener(deps: GatewayDeps, lb: RecordedResource, listener: Recorded
     const binding = crypto.randomBytes(18).toString("base64url");
     for (const [k, v] of pending) if (now() - v.at > LOGIN_WINDOW_MS) pending.delete(k);
     pending.set(state, { nonce, returnTo: `${req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`, binding, at: now() });
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri(req), response_type: "code", scope, state, nonce });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri(req),
+      response_type: "code",
+      scope,
+      state,
+      nonce,
+    });
     deps.log(`${req.method} ${req.path}: 302 to the login (${why})`);
     return {
       status: 302,
-      headers: { location: `${deps.localize(awsDomain)}/oauth2/authorize?${query}`, "set-cookie": [`${cookieName}-login=${binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`] },
+      headers: {
+        location: `${deps.localize(awsDomain)}/oauth2/authorize?${query}`,
+        "set-cookie": [`${cookieName}-login=${binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`],
+      },
       body: Buffer.alloc(0),
     };
   };
@@ -189,56 +227,119 @@ function albListener(deps: GatewayDeps, lb: RecordedResource, listener: Recorded
     const q = new URLSearchParams(req.rawQuery ?? "");
     const login = pending.get(q.get("state") ?? "");
     pending.delete(q.get("state") ?? "");
-    if (!login || now() - login.at > LOGIN_WINDOW_MS || cookiesOf(req).get(`${cookieName}-login`) !== login.binding || q.get("error") || !q.get("code")) {
-      deps.log(`/oauth2/idpresponse: 401 (${!login ? "unknown state" : q.get("error") ?? "the login took too long or another browser started it"})`);
+    if (
+      !login ||
+      now() - login.at > LOGIN_WINDOW_MS ||
+      cookiesOf(req).get(`${cookieName}-login`) !== login.binding ||
+      q.get("error") ||
+      !q.get("code")
+    ) {
+      deps.log(
+        `/oauth2/idpresponse: 401 (${!login ? "unknown state" : (q.get("error") ?? "the login took too long or another browser started it")})`,
+      );
       return page(401, "Authorization Required");
     }
     const p = pool();
     const client = p.clients.find((c) => c.clientId === clientId);
     const res = await fetch(`${deps.localize(awsDomain)}/oauth2/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${client?.secret ?? ""}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "authorization_code", code: q.get("code")!, redirect_uri: redirectUri(req), client_id: clientId }).toString(),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${clientId}:${client?.secret ?? ""}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: q.get("code")!,
+        redirect_uri: redirectUri(req),
+        client_id: clientId,
+      }).toString(),
     });
     const tokens = (await res.json().catch(() => ({}))) as { id_token?: string; access_token?: string };
     if (!res.ok || !tokens.id_token || !tokens.access_token) {
       deps.log(`/oauth2/idpresponse: 401, the token endpoint answered ${res.status}`);
       return page(401, "Authorization Required");
     }
-    const id = await verifySignedToken(tokens.id_token, await deps.keys.byUrl(`${p.issuer}/.well-known/jwks.json`), [p.issuer], deps.now);
+    const id = await verifySignedToken(
+      tokens.id_token,
+      await deps.keys.byUrl(`${p.issuer}/.well-known/jwks.json`),
+      [p.issuer],
+      deps.now,
+    );
     if (!id.ok || id.payload.aud !== clientId || id.payload.nonce !== login.nonce) {
       deps.log(`/oauth2/idpresponse: 401, the ID token is not for this login (${id.ok ? "aud or nonce" : id.reason})`);
       return page(401, "Authorization Required");
     }
-    const info = await fetch(`${p.issuer}/oauth2/userInfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const info = await fetch(`${p.issuer}/oauth2/userInfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     if (!info.ok) {
       deps.log(`/oauth2/idpresponse: 401, the user-info endpoint answered ${info.status}`);
       return page(401, "Authorization Required");
     }
-    const session: AlbSession = { claims: (await info.json()) as Record<string, unknown>, accessToken: tokens.access_token, exp: Math.floor(now() / 1000) + sessionSeconds };
+    const session: AlbSession = {
+      claims: (await info.json()) as Record<string, unknown>,
+      accessToken: tokens.access_token,
+      exp: Math.floor(now() / 1000) + sessionSeconds,
+    };
     return {
       status: 302,
-      headers: { location: login.returnTo, "set-cookie": [...shardCookies(cookieName, codec.seal(session)), `${cookieName}-login=; Path=/oauth2/idpresponse; Max-Age=0`] },
+      headers: {
+        location: login.returnTo,
+        "set-cookie": [
+          ...shardCookies(cookieName, codec.seal(session)),
+          `${cookieName}-login=; Path=/oauth2/idpresponse; Max-Age=0`,
+        ],
+      },
       body: Buffer.alloc(0),
     };
   };
 
   const forwardTo = async (req: IncomingRequest, session: AlbSession | undefined): Promise<GatewayReply> => {
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !k.toLowerCase().startsWith("x-amzn-oidc-")));
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !k.toLowerCase().startsWith("x-amzn-oidc-")),
+    );
     if (session) {
       // The claims' lifetime: the session's, and no longer than the access token's (local mode's choice; AWS does not say).
-      const tokenExp = Number(JSON.parse(Buffer.from(session.accessToken.split(".")[1] ?? "", "base64url").toString("utf8") || "{}").exp ?? session.exp);
+      const tokenExp = Number(
+        JSON.parse(Buffer.from(session.accessToken.split(".")[1] ?? "", "base64url").toString("utf8") || "{}").exp ??
+          session.exp,
+      );
       Object.assign(headers, {
         "x-amzn-oidc-accesstoken": session.accessToken,
         "x-amzn-oidc-identity": String(session.claims.sub ?? ""),
-        "x-amzn-oidc-data": signAlbData(signingKey, { signer: lbArn, client: clientId, iss: pool().issuer, exp: Math.min(session.exp, tokenExp), claims: session.claims }),
+        "x-amzn-oidc-data": signAlbData(signingKey, {
+          signer: lbArn,
+          client: clientId,
+          iss: pool().issuer,
+          exp: Math.min(session.exp, tokenExp),
+          claims: session.claims,
+        }),
       });
     }
-    Object.assign(headers, { "x-forwarded-for": req.sourceIp ?? "127.0.0.1", "x-forwarded-proto": "https", "x-forwarded-port": String(listener.inputs.port ?? 443) });
-    const event = albTargetEvent({ ...req, headers }, { targetGroupArn, multiValueHeaders: !!targetGroup.inputs.lambdaMultiValueHeadersEnabled });
-    const invoked = target ? await deps.lambda.invokeAs({ principal: "elasticloadbalancing.amazonaws.com", sourceArn: targetGroupArn, sourceAccount: accountOf(lbArn) }, String(target.inputs.targetId), event) : undefined;
+    Object.assign(headers, {
+      "x-forwarded-for": req.sourceIp ?? "127.0.0.1",
+      "x-forwarded-proto": "https",
+      "x-forwarded-port": String(listener.inputs.port ?? 443),
+    });
+    const event = albTargetEvent(
+      { ...req, headers },
+      { targetGroupArn, multiValueHeaders: !!targetGroup.inputs.lambdaMultiValueHeadersEnabled },
+    );
+    const invoked = target
+      ? await deps.lambda.invokeAs(
+          {
+            principal: "elasticloadbalancing.amazonaws.com",
+            sourceArn: targetGroupArn,
+            sourceAccount: accountOf(lbArn),
+          },
+          String(target.inputs.targetId),
+          event,
+        )
+      : undefined;
     if (!invoked?.allowed || invoked.error) {
-      deps.log(`${req.method} ${req.path}: 502, ${!invoked ? "no target is registered" : !invoked.allowed ? `the load balancer may not invoke the function (${invoked.reason})` : `the function failed (${invoked.error!.errorType})`}`);
+      deps.log(
+        `${req.method} ${req.path}: 502, ${!invoked ? "no target is registered" : !invoked.allowed ? `the load balancer may not invoke the function (${invoked.reason})` : `the function failed (${invoked.error!.errorType})`}`,
+      );
       return page(502, "Bad Gateway");
     }
     return proxyResult(invoked.result, "1.0") ?? page(502, "Bad Gateway");

@@ -23,15 +23,30 @@ const T = {
 export function recordedDomain(program: RecordedProgram): RecordedDomain | undefined {
   const domains = program.ofType(T.domainName);
   if (domains.length === 0) return undefined;
-  if (domains.length > 1) throw new NotEmulatedYet(`more than one custom domain name (${domains.map((d) => d.inputs.domainName).join(", ")})`);
+  if (domains.length > 1)
+    throw new NotEmulatedYet(
+      `more than one custom domain name (${domains.map((d) => d.inputs.domainName).join(", ")})`,
+    );
   const [domain] = domains;
   const mtls = domain.inputs.mutualTlsAuthentication;
   return {
     name: String(domain.inputs.domainName),
-    ...(mtls?.truststoreUri ? { mtls: { truststoreUri: String(mtls.truststoreUri), ...(mtls.truststoreVersion ? { truststoreVersion: String(mtls.truststoreVersion) } : {}) } } : {}),
-    mappings: program.ofType(T.apiMapping)
+    ...(mtls?.truststoreUri
+      ? {
+          mtls: {
+            truststoreUri: String(mtls.truststoreUri),
+            ...(mtls.truststoreVersion ? { truststoreVersion: String(mtls.truststoreVersion) } : {}),
+          },
+        }
+      : {}),
+    mappings: program
+      .ofType(T.apiMapping)
       .filter((m) => m.inputs.domainName === program.idOf(domain))
-      .map((m) => ({ apiId: String(m.inputs.apiId), stage: String(m.inputs.stage), key: String(m.inputs.apiMappingKey ?? "").replace(/^\/+|\/+$/g, "") })),
+      .map((m) => ({
+        apiId: String(m.inputs.apiId),
+        stage: String(m.inputs.stage),
+        key: String(m.inputs.apiMappingKey ?? "").replace(/^\/+|\/+$/g, ""),
+      })),
   };
 }
 
@@ -49,8 +64,11 @@ export function router(gateways: LocalGateway[], domain?: RecordedDomain): Route
     .map((m) => ({ key: m.key, gateway: gateways.find((g) => g.api?.id === m.apiId && g.api.stage === m.stage) }))
     .filter((m): m is { key: string; gateway: LocalGateway } => !!m.gateway)
     .sort((a, b) => b.key.length - a.key.length);
-  const byBase = gateways.filter((g) => !g.api || g.api.executeApiEndpoint).sort((a, b) => b.basePath.length - a.basePath.length);
-  const below = (path: string, prefix: string) => (path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || "/" : undefined);
+  const byBase = gateways
+    .filter((g) => !g.api || g.api.executeApiEndpoint)
+    .sort((a, b) => b.basePath.length - a.basePath.length);
+  const below = (path: string, prefix: string) =>
+    path === prefix || path.startsWith(`${prefix}/`) ? path.slice(prefix.length) || "/" : undefined;
   return (path) => {
     for (const m of mapped) {
       const rest = below(path, m.key ? `/${m.key}` : "");

@@ -44,12 +44,24 @@ export function send(res: http.ServerResponse, reply: GatewayReply): void {
 }
 
 /** `{"message": "..."}`, the body API Gateway gives its own error responses. */
-export function messageReply(status: number, message: string | null, headers: Record<string, string> = {}): GatewayReply {
-  return { status, headers: { "content-type": "application/json", ...headers }, body: Buffer.from(JSON.stringify({ message })) };
+export function messageReply(
+  status: number,
+  message: string | null,
+  headers: Record<string, string> = {},
+): GatewayReply {
+  return {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+    body: Buffer.from(JSON.stringify({ message })),
+  };
 }
 
 const bodyOf = (body: unknown, base64: unknown): Buffer =>
-  typeof body !== "string" ? Buffer.alloc(0) : base64 === true ? Buffer.from(body, "base64") : Buffer.from(body, "utf8");
+  typeof body !== "string"
+    ? Buffer.alloc(0)
+    : base64 === true
+      ? Buffer.from(body, "base64")
+      : Buffer.from(body, "utf8");
 
 /**
  * A Lambda proxy integration's result as the HTTP response API Gateway sends.
@@ -63,19 +75,27 @@ const bodyOf = (body: unknown, base64: unknown): Buffer =>
  */
 export function proxyResult(result: any, payloadVersion: "1.0" | "2.0"): GatewayReply | undefined {
   if (payloadVersion === "2.0" && (result === null || typeof result !== "object" || result.statusCode === undefined)) {
-    return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(typeof result === "string" ? result : JSON.stringify(result)) };
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: Buffer.from(typeof result === "string" ? result : JSON.stringify(result)),
+    };
   }
   if (!result || typeof result !== "object" || !Number.isInteger(result.statusCode)) return undefined;
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
-  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k.toLowerCase()] = (v as unknown[]).map(String);
-  if (payloadVersion === "2.0" && Array.isArray(result.cookies) && result.cookies.length) headers["set-cookie"] = result.cookies.map(String);
+  for (const [k, v] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[k.toLowerCase()] = (v as unknown[]).map(String);
+  if (payloadVersion === "2.0" && Array.isArray(result.cookies) && result.cookies.length)
+    headers["set-cookie"] = result.cookies.map(String);
   return { status: result.statusCode, headers, body: bodyOf(result.body, result.isBase64Encoded) };
 }
 
 /** A header's values by case-insensitive name. */
 export function headerValues(headers: IncomingRequest["headers"], name: string): string[] {
-  return Object.entries(headers).filter(([k]) => k.toLowerCase() === name.toLowerCase()).flatMap(([, v]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+  return Object.entries(headers)
+    .filter(([k]) => k.toLowerCase() === name.toLowerCase())
+    .flatMap(([, v]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
 }
 
 /**
@@ -83,13 +103,23 @@ export function headerValues(headers: IncomingRequest["headers"], name: string):
  * greedy `{proxy+}`, as both API Gateway REST and HTTP APIs prioritise.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html#http-api-develop-routes.evaluation
  */
-export function matchTemplate(templates: string[], path: string): { template: string; params: Record<string, string> } | undefined {
+export function matchTemplate(
+  templates: string[],
+  path: string,
+): { template: string; params: Record<string, string> } | undefined {
   const segs = path.split("/").filter(Boolean);
-  const candidates = templates.map((template) => ({ template, params: matchOne(template, segs) })).filter((c) => c.params !== undefined);
-  const rank = (t: string) => t.split("/").filter(Boolean).map((s) => (s.endsWith("+}") ? 2 : s.startsWith("{") ? 1 : 0));
+  const candidates = templates
+    .map((template) => ({ template, params: matchOne(template, segs) }))
+    .filter((c) => c.params !== undefined);
+  const rank = (t: string) =>
+    t
+      .split("/")
+      .filter(Boolean)
+      .map((s) => (s.endsWith("+}") ? 2 : s.startsWith("{") ? 1 : 0));
   candidates.sort((a, b) => {
     const [ra, rb] = [rank(a.template), rank(b.template)];
-    for (let i = 0; i < Math.max(ra.length, rb.length); i++) if ((ra[i] ?? 3) !== (rb[i] ?? 3)) return (ra[i] ?? 3) - (rb[i] ?? 3);
+    for (let i = 0; i < Math.max(ra.length, rb.length); i++)
+      if ((ra[i] ?? 3) !== (rb[i] ?? 3)) return (ra[i] ?? 3) - (rb[i] ?? 3);
     return 0;
   });
   return candidates[0] as { template: string; params: Record<string, string> } | undefined;
@@ -120,7 +150,11 @@ function matchOne(template: string, segs: string[]): Record<string, string> | un
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  constructor(private readonly rate: number, private readonly burst: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tokens = burst;
     this.last = now();
   }
@@ -160,7 +194,12 @@ export interface ListeningServer extends LocalServer {
  * certificate and ends the handshake of one that sends none or one no trusted CA issued
  * (`requestCert`, `rejectUnauthorized`): no request of theirs is read.
  */
-export async function listen(port: number, handle: (req: IncomingRequest) => Promise<GatewayReply>, log: (line: string) => void, tls?: MutualTls): Promise<ListeningServer> {
+export async function listen(
+  port: number,
+  handle: (req: IncomingRequest) => Promise<GatewayReply>,
+  log: (line: string) => void,
+  tls?: MutualTls,
+): Promise<ListeningServer> {
   const answer: http.RequestListener = (req, res) => {
     void (async () => {
       try {
@@ -172,17 +211,26 @@ export async function listen(port: number, handle: (req: IncomingRequest) => Pro
     })();
   };
   // `ca: []` trusts no CA (without `ca`, Node would trust its public root CAs).
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: true, ca: [] }, answer) : http.createServer(answer);
+  const server = tls
+    ? https.createServer({ cert: tls.cert, key: tls.key, requestCert: true, rejectUnauthorized: true, ca: [] }, answer)
+    : http.createServer(answer);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const running: LocalServer = {
     origin: `${tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
-  return tls ? { ...running, trustClients: (bundle) => (server as https.Server).setSecureContext({ cert: tls.cert, key: tls.key, ca: bundle }) } : running;
+  return tls
+    ? {
+        ...running,
+        trustClients: (bundle) =>
+          (server as https.Server).setSecureContext({ cert: tls.cert, key: tls.key, ca: bundle }),
+      }
+    : running;
 }

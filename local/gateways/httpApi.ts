@@ -54,9 +54,15 @@ export function corsPreflight(cors: CorsConfiguration, origin: string | undefine
  * headers of the integration and sends those of the configuration.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html
  */
-export function withCors(cors: CorsConfiguration | undefined, origin: string | undefined, reply: GatewayReply): GatewayReply {
+export function withCors(
+  cors: CorsConfiguration | undefined,
+  origin: string | undefined,
+  reply: GatewayReply,
+): GatewayReply {
   if (!cors) return reply;
-  const headers = Object.fromEntries(Object.entries(reply.headers).filter(([k]) => !k.toLowerCase().startsWith("access-control-")));
+  const headers = Object.fromEntries(
+    Object.entries(reply.headers).filter(([k]) => !k.toLowerCase().startsWith("access-control-")),
+  );
   if (originAllowed(cors, origin)) {
     headers["access-control-allow-origin"] = origin!;
     if (cors.exposeHeaders?.length) headers["access-control-expose-headers"] = cors.exposeHeaders.join(",");
@@ -71,7 +77,9 @@ export function withCors(cors: CorsConfiguration | undefined, origin: string | u
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-jwt.html
  */
 export function jwtUnauthorized(description: string): GatewayReply {
-  return messageReply(401, "Unauthorized", { "www-authenticate": `Bearer scope="" error="invalid_token" error_description="${description.replace(/"/g, "'")}"` });
+  return messageReply(401, "Unauthorized", {
+    "www-authenticate": `Bearer scope="" error="invalid_token" error_description="${description.replace(/"/g, "'")}"`,
+  });
 }
 
 /** A route key's method and path template (`GET /notes/{id}`; `$default` matches anything). */
@@ -115,7 +123,9 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
   const buckets = new Map<RecordedResource, TokenBucket | undefined>();
   const bucketOf = (route: RecordedResource) => {
     if (!buckets.has(route)) {
-      const own = (stage.inputs.routeSettings ?? []).find((s: { routeKey: string }) => s.routeKey === route.inputs.routeKey) ?? {};
+      const own =
+        (stage.inputs.routeSettings ?? []).find((s: { routeKey: string }) => s.routeKey === route.inputs.routeKey) ??
+        {};
       const rate = own.throttlingRateLimit ?? defaults.throttlingRateLimit;
       const burst = own.throttlingBurstLimit ?? defaults.throttlingBurstLimit;
       buckets.set(route, rate === undefined ? undefined : new TokenBucket(rate, burst ?? rate, deps.now));
@@ -125,7 +135,9 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
 
   const respond = async (req: IncomingRequest): Promise<GatewayReply> => {
     const matched = matchTemplate([...byPath.keys()], req.path);
-    const route = (matched && (byPath.get(matched.template)!.get(req.method) ?? byPath.get(matched.template)!.get("ANY"))) ?? defaultRoute;
+    const route =
+      (matched && (byPath.get(matched.template)!.get(req.method) ?? byPath.get(matched.template)!.get("ANY"))) ??
+      defaultRoute;
     // No route: 404 Not Found. https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
     if (!route) return messageReply(404, "Not Found");
     const pathParams = route === defaultRoute ? {} : matched!.params;
@@ -139,20 +151,45 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
         return outcome.status === 401 ? jwtUnauthorized(outcome.reason) : messageReply(403, "Forbidden");
       }
       const routeScopes: string[] = route.inputs.authorizationScopes ?? [];
-      authorizer = { jwt: { claims: gatewayClaimStrings(outcome.payload, "http"), scopes: routeScopes.length ? scopesOf(outcome.payload) : null } };
+      authorizer = {
+        jwt: {
+          claims: gatewayClaimStrings(outcome.payload, "http"),
+          scopes: routeScopes.length ? scopesOf(outcome.payload) : null,
+        },
+      };
     }
 
     const integration = program.byId(T.integration, String(route.inputs.target ?? "").replace(/^integrations\//, ""));
-    if (!integration || integration.inputs.integrationType !== "AWS_PROXY") throw new NotEmulatedYet(`HTTP API integrations of type ${integration?.inputs.integrationType}`);
+    if (!integration || integration.inputs.integrationType !== "AWS_PROXY")
+      throw new NotEmulatedYet(`HTTP API integrations of type ${integration?.inputs.integrationType}`);
     const routeKey = String(route.inputs.routeKey);
     const version = integration.inputs.payloadFormatVersion === "1.0" ? "1.0" : "2.0";
     const accountId = accountOf(executionArn);
-    const event = version === "2.0"
-      ? httpV2Event(req, { apiId, stage: stageName, accountId, routeKey, pathParameters: Object.keys(pathParams).length ? pathParams : undefined, authorizer })
-      : restV1Event(req, { apiId, stage: stageName, accountId, resourcePath: matched?.template ?? req.path, pathParameters: pathParams, authorizer });
+    const event =
+      version === "2.0"
+        ? httpV2Event(req, {
+            apiId,
+            stage: stageName,
+            accountId,
+            routeKey,
+            pathParameters: Object.keys(pathParams).length ? pathParams : undefined,
+            authorizer,
+          })
+        : restV1Event(req, {
+            apiId,
+            stage: stageName,
+            accountId,
+            resourcePath: matched?.template ?? req.path,
+            pathParameters: pathParams,
+            authorizer,
+          });
     const sourceArn = methodArn(executionArn, stageName, req.method, req.path);
     const functionRef = lambdaOfUri(String(integration.inputs.integrationUri));
-    const invoked = await deps.lambda.invokeAs({ principal: "apigateway.amazonaws.com", sourceArn, sourceAccount: accountId }, functionRef, event);
+    const invoked = await deps.lambda.invokeAs(
+      { principal: "apigateway.amazonaws.com", sourceArn, sourceAccount: accountId },
+      functionRef,
+      event,
+    );
     // A function API Gateway may not invoke, or a malformed answer: 500 Internal Server Error.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html
     if (!invoked.allowed) {
@@ -160,7 +197,9 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
       return messageReply(500, "Internal Server Error");
     }
     if (invoked.error) {
-      deps.log(`${req.method} ${req.path}: 500, the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})`);
+      deps.log(
+        `${req.method} ${req.path}: 500, the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})`,
+      );
       return messageReply(500, "Internal Server Error");
     }
     return proxyResult(invoked.result, version) ?? messageReply(500, "Internal Server Error");
@@ -173,7 +212,8 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
     api: { id: apiId, stage: stageName, executeApiEndpoint: api.inputs.disableExecuteApiEndpoint !== true },
     async handle(req) {
       const origin = headerValues(req.headers, "origin")[0];
-      const preflight = req.method === "OPTIONS" && !!origin && headerValues(req.headers, "access-control-request-method").length > 0;
+      const preflight =
+        req.method === "OPTIONS" && !!origin && headerValues(req.headers, "access-control-request-method").length > 0;
       if (cors && preflight) return corsPreflight(cors, origin);
       return withCors(cors, origin, await respond(req));
     },
@@ -188,9 +228,14 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
  * lists the check but not the code).
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html#http-api-jwt-authorizer.evaluation
  */
-async function jwtAuthorizer(deps: GatewayDeps, route: RecordedResource, req: IncomingRequest): Promise<{ ok: true; payload: JWTPayload } | { ok: false; status: 401 | 403; reason: string }> {
+async function jwtAuthorizer(
+  deps: GatewayDeps,
+  route: RecordedResource,
+  req: IncomingRequest,
+): Promise<{ ok: true; payload: JWTPayload } | { ok: false; status: 401 | 403; reason: string }> {
   const authorizer = deps.program.byId(T.authorizer, String(route.inputs.authorizerId));
-  if (!authorizer || authorizer.inputs.authorizerType !== "JWT") throw new NotEmulatedYet(`HTTP API authorizers of type ${authorizer?.inputs.authorizerType}`);
+  if (!authorizer || authorizer.inputs.authorizerType !== "JWT")
+    throw new NotEmulatedYet(`HTTP API authorizers of type ${authorizer?.inputs.authorizerType}`);
   const source = String(authorizer.inputs.identitySources?.[0] ?? "$request.header.Authorization");
   const header = /^\$request\.header\.(.+)$/.exec(source)?.[1];
   if (!header) throw new NotEmulatedYet(`JWT identity source ${source}`);
@@ -203,12 +248,18 @@ async function jwtAuthorizer(deps: GatewayDeps, route: RecordedResource, req: In
   try {
     keys = await deps.keys.byDiscovery(issuer);
   } catch (err) {
-    return { ok: false, status: 401, reason: `the issuer's keys could not be fetched (${err instanceof Error ? err.message : err})` };
+    return {
+      ok: false,
+      status: 401,
+      reason: `the issuer's keys could not be fetched (${err instanceof Error ? err.message : err})`,
+    };
   }
   const verified = await verifySignedToken(token, keys, [issuer], deps.now);
   if (!verified.ok) return { ok: false, status: 401, reason: verified.reason };
-  if (!audienceMatches(verified.payload, config.audiences ?? [])) return { ok: false, status: 401, reason: "the token does not have a valid audience" };
+  if (!audienceMatches(verified.payload, config.audiences ?? []))
+    return { ok: false, status: 401, reason: "the token does not have a valid audience" };
   const required: string[] = route.inputs.authorizationScopes ?? [];
-  if (required.length && !hasAnyScope(scopesOf(verified.payload), required)) return { ok: false, status: 403, reason: `the token has none of the route's scopes (${required.join(", ")})` };
+  if (required.length && !hasAnyScope(scopesOf(verified.payload), required))
+    return { ok: false, status: 403, reason: `the token has none of the route's scopes (${required.join(", ")})` };
   return { ok: true, payload: verified.payload };
 }

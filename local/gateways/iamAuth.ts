@@ -14,7 +14,10 @@ import { SigV4Failure, verifySigV4 } from "../aws/sigv4";
  */
 
 /** The gateway response API Gateway raises for each refused signature (status 403 for all). */
-const RESPONSE_OF: Record<SigV4Failure, "MISSING_AUTHENTICATION_TOKEN" | "INVALID_SIGNATURE" | "EXPIRED_TOKEN" | "UNRECOGNIZED_CLIENT"> = {
+const RESPONSE_OF: Record<
+  SigV4Failure,
+  "MISSING_AUTHENTICATION_TOKEN" | "INVALID_SIGNATURE" | "EXPIRED_TOKEN" | "UNRECOGNIZED_CLIENT"
+> = {
   missing: "MISSING_AUTHENTICATION_TOKEN",
   incomplete: "INVALID_SIGNATURE",
   "unknown-credentials": "UNRECOGNIZED_CLIENT",
@@ -26,11 +29,30 @@ const RESPONSE_OF: Record<SigV4Failure, "MISSING_AUTHENTICATION_TOKEN" | "INVALI
 
 export type IamOutcome =
   | { ok: true; identity: Record<string, unknown> }
-  | { ok: false; type: "MISSING_AUTHENTICATION_TOKEN" | "INVALID_SIGNATURE" | "EXPIRED_TOKEN" | "UNRECOGNIZED_CLIENT" | "ACCESS_DENIED"; message: string };
+  | {
+      ok: false;
+      type:
+        | "MISSING_AUTHENTICATION_TOKEN"
+        | "INVALID_SIGNATURE"
+        | "EXPIRED_TOKEN"
+        | "UNRECOGNIZED_CLIENT"
+        | "ACCESS_DENIED";
+      message: string;
+    };
 
-export async function iamAuthorization(iam: LocalIam, req: IncomingRequest, opts: { region: string; methodArn: string; now?: () => number }): Promise<IamOutcome> {
+export async function iamAuthorization(
+  iam: LocalIam,
+  req: IncomingRequest,
+  opts: { region: string; methodArn: string; now?: () => number },
+): Promise<IamOutcome> {
   const checked = await verifySigV4<IssuedCredentials>(
-    { method: req.method, rawPath: req.rawPath ?? req.path, rawQuery: req.rawQuery, headers: req.headers, body: req.body },
+    {
+      method: req.method,
+      rawPath: req.rawPath ?? req.path,
+      rawQuery: req.rawQuery,
+      headers: req.headers,
+      body: req.body,
+    },
     { service: "execute-api", region: opts.region, lookup: (k) => iam.lookup(k), now: opts.now },
   );
   if (!checked.ok) return { ok: false, type: RESPONSE_OF[checked.failure], message: checked.message };
@@ -40,7 +62,11 @@ export async function iamAuthorization(iam: LocalIam, req: IncomingRequest, opts
   if (decision !== "Allowed") {
     // "User: <arn> is not authorized to perform: execute-api:Invoke on resource: <arn>"
     // https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
-    return { ok: false, type: "ACCESS_DENIED", message: `User: ${who.arn} is not authorized to perform: execute-api:Invoke on resource: ${opts.methodArn}${decision === "ExplicitlyDenied" ? " with an explicit deny" : ""}` };
+    return {
+      ok: false,
+      type: "ACCESS_DENIED",
+      message: `User: ${who.arn} is not authorized to perform: execute-api:Invoke on resource: ${opts.methodArn}${decision === "ExplicitlyDenied" ? " with an explicit deny" : ""}`,
+    };
   }
   return {
     ok: true,
@@ -50,12 +76,14 @@ export async function iamAuthorization(iam: LocalIam, req: IncomingRequest, opts
       user: who.userId,
       userArn: who.arn,
       accessKey: creds.accessKeyId,
-      ...(who.cognito ? {
-        cognitoIdentityPoolId: who.cognito.identityPoolId,
-        cognitoIdentityId: who.cognito.identityId,
-        cognitoAuthenticationType: who.cognito.authenticationType,
-        cognitoAuthenticationProvider: who.cognito.authenticationProvider,
-      } : {}),
+      ...(who.cognito
+        ? {
+            cognitoIdentityPoolId: who.cognito.identityPoolId,
+            cognitoIdentityId: who.cognito.identityId,
+            cognitoAuthenticationType: who.cognito.authenticationType,
+            cognitoAuthenticationProvider: who.cognito.authenticationProvider,
+          }
+        : {}),
     },
   };
 }

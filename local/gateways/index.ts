@@ -13,7 +13,8 @@ export type { GatewayDeps, LocalGateway };
 /** Every gateway the recorded program defines, each from its own recorded resources. */
 export function gatewaysOf(deps: GatewayDeps): LocalGateway[] {
   const gateways = [...restApiGateways(deps), ...httpApiGateways(deps), ...albGateways(deps)];
-  if (gateways.length === 0) throw new NotEmulatedYet("this program's front door (no API Gateway stage or load balancer listener was recorded)");
+  if (gateways.length === 0)
+    throw new NotEmulatedYet("this program's front door (no API Gateway stage or load balancer listener was recorded)");
   return gateways;
 }
 
@@ -27,14 +28,23 @@ export interface GatewayServer extends ListeningServer {
  * start), then serves the gateways: each under its stage's base path, or through the custom
  * domain's mappings. With `tls`, over HTTPS with mutual TLS (a custom domain that asks for it).
  */
-export async function listenForGateways(port: number, log: (line: string) => void, tls?: MutualTls): Promise<GatewayServer> {
+export async function listenForGateways(
+  port: number,
+  log: (line: string) => void,
+  tls?: MutualTls,
+): Promise<GatewayServer> {
   let route: Route | undefined;
-  const server = await listen(port, async (request) => {
-    if (!route) return messageReply(503, "Service Unavailable");
-    const found = route(request.path);
-    // A path outside every stage and mapping: API Gateway's answer to an unknown stage.
-    if (!found) return messageReply(403, "Forbidden");
-    return found.gateway.handle({ ...request, path: found.path });
-  }, log, tls);
+  const server = await listen(
+    port,
+    async (request) => {
+      if (!route) return messageReply(503, "Service Unavailable");
+      const found = route(request.path);
+      // A path outside every stage and mapping: API Gateway's answer to an unknown stage.
+      if (!found) return messageReply(403, "Forbidden");
+      return found.gateway.handle({ ...request, path: found.path });
+    },
+    log,
+    tls,
+  );
   return { ...server, serve: (gateways, domain) => void (route = router(gateways, domain)) };
 }

@@ -18,7 +18,8 @@ export class KeySets {
 
   async byUrl(jwksUri: string): Promise<JWTVerifyGetKey> {
     let set = this.sets.get(jwksUri);
-    if (!set) this.sets.set(jwksUri, (set = (await jose()).createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 2000 })));
+    if (!set)
+      this.sets.set(jwksUri, (set = (await jose()).createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 2000 })));
     return set;
   }
 
@@ -41,15 +42,23 @@ export class KeySets {
 export type Verified = { ok: true; payload: JWTPayload } | { ok: false; reason: string };
 
 /** Signature (RSA algorithms only), `iss` among `issuers`, `exp` and `nbf` (jose), and `iat` not in the future. */
-export async function verifySignedToken(token: string, keys: JWTVerifyGetKey, issuers: string[], now: () => number = Date.now): Promise<Verified> {
+export async function verifySignedToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  issuers: string[],
+  now: () => number = Date.now,
+): Promise<Verified> {
   try {
-    const { payload } = await (await jose()).jwtVerify(token, keys, {
+    const { payload } = await (
+      await jose()
+    ).jwtVerify(token, keys, {
       issuer: issuers,
       algorithms: ["RS256", "RS384", "RS512"],
       clockTolerance: 0,
       currentDate: new Date(now()),
     });
-    if (typeof payload.iat === "number" && payload.iat * 1000 > now()) return { ok: false, reason: "the token was issued in the future" };
+    if (typeof payload.iat === "number" && payload.iat * 1000 > now())
+      return { ok: false, reason: "the token was issued in the future" };
     return { ok: true, payload };
   } catch (err) {
     return { ok: false, reason: describeJoseError(err) };
@@ -60,8 +69,10 @@ function describeJoseError(err: unknown): string {
   const code = (err as { code?: string })?.code ?? "";
   const claim = (err as { claim?: string })?.claim;
   if (code === "ERR_JWT_EXPIRED") return "the token has expired";
-  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED") return `the token does not have a valid ${claim === "iss" ? "issuer" : claim}`;
-  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" || code === "ERR_JWKS_NO_MATCHING_KEY") return "signature is invalid";
+  if (code === "ERR_JWT_CLAIM_VALIDATION_FAILED")
+    return `the token does not have a valid ${claim === "iss" ? "issuer" : claim}`;
+  if (code === "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" || code === "ERR_JWKS_NO_MATCHING_KEY")
+    return "signature is invalid";
   if (code === "ERR_JOSE_ALG_NOT_ALLOWED") return "the token's algorithm is not supported";
   return "the token is malformed";
 }
@@ -92,4 +103,3 @@ export function scopesOf(payload: JWTPayload): string[] {
 export function hasAnyScope(tokenScopes: string[], required: string[]): boolean {
   return required.some((s) => tokenScopes.includes(s));
 }
-

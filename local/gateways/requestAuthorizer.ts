@@ -28,7 +28,12 @@ export interface AuthorizerAnswer {
 
 export type AuthorizerOutcome =
   | { ok: true; answer: AuthorizerAnswer; cached: boolean }
-  | { ok: false; type: "UNAUTHORIZED" | "ACCESS_DENIED" | "AUTHORIZER_FAILURE" | "AUTHORIZER_CONFIGURATION_ERROR"; message: string | null; reason: string };
+  | {
+      ok: false;
+      type: "UNAUTHORIZED" | "ACCESS_DENIED" | "AUTHORIZER_FAILURE" | "AUTHORIZER_CONFIGURATION_ERROR";
+      message: string | null;
+      reason: string;
+    };
 
 /** The default TTL when none is recorded: 300 s. */
 const DEFAULT_TTL = 300;
@@ -64,17 +69,36 @@ export class RequestAuthorizer {
 
   constructor(
     private readonly resource: RecordedResource,
-    private readonly deps: { iam: LocalIam; lambda: () => LocalLambda; account: string; authorizerArn: string; now?: () => number },
+    private readonly deps: {
+      iam: LocalIam;
+      lambda: () => LocalLambda;
+      account: string;
+      authorizerArn: string;
+      now?: () => number;
+    },
   ) {
-    this.sources = String(resource.inputs.identitySource ?? "method.request.header.Authorization").split(",").map((s) => s.trim()).filter(Boolean);
+    this.sources = String(resource.inputs.identitySource ?? "method.request.header.Authorization")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.ttlSeconds = resource.inputs.authorizerResultTtlInSeconds ?? DEFAULT_TTL;
   }
 
   /** Authorizes one request to `methodArn`; `event` builds the authorizer's input when it must be called. */
-  async authorize(req: IncomingRequest, methodArn: string, event: () => Record<string, unknown>): Promise<AuthorizerOutcome> {
+  async authorize(
+    req: IncomingRequest,
+    methodArn: string,
+    event: () => Record<string, unknown>,
+  ): Promise<AuthorizerOutcome> {
     const now = (this.deps.now ?? Date.now)();
     const values = identityValues(this.sources, req);
-    if (!values && this.ttlSeconds > 0) return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized", reason: `the identity source (${this.sources.join(", ")}) is missing` };
+    if (!values && this.ttlSeconds > 0)
+      return {
+        ok: false,
+        type: "UNAUTHORIZED",
+        message: "Unauthorized",
+        reason: `the identity source (${this.sources.join(", ")}) is missing`,
+      };
     const cacheKey = JSON.stringify(values);
     const hit = this.ttlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
     let answer: AuthorizerAnswer;
@@ -93,28 +117,79 @@ export class RequestAuthorizer {
       action: "execute-api:Invoke",
       resource: methodArn,
     });
-    if (decision === "ExplicitlyDenied") return { ok: false, type: "ACCESS_DENIED", message: "User is not authorized to access this resource with an explicit deny", reason: `the ${cached ? "cached " : ""}policy denies ${methodArn}` };
-    if (decision !== "Allowed") return { ok: false, type: "ACCESS_DENIED", message: "User is not authorized to access this resource", reason: `the ${cached ? "cached " : ""}policy does not allow ${methodArn}` };
+    if (decision === "ExplicitlyDenied")
+      return {
+        ok: false,
+        type: "ACCESS_DENIED",
+        message: "User is not authorized to access this resource with an explicit deny",
+        reason: `the ${cached ? "cached " : ""}policy denies ${methodArn}`,
+      };
+    if (decision !== "Allowed")
+      return {
+        ok: false,
+        type: "ACCESS_DENIED",
+        message: "User is not authorized to access this resource",
+        reason: `the ${cached ? "cached " : ""}policy does not allow ${methodArn}`,
+      };
     return { ok: true, answer, cached };
   }
 
-  private async call(event: Record<string, unknown>): Promise<{ answer: AuthorizerAnswer } | Extract<AuthorizerOutcome, { ok: false }>> {
-    const invoked = await this.deps.lambda().invokeAs(
-      { principal: "apigateway.amazonaws.com", sourceArn: this.deps.authorizerArn, sourceAccount: this.deps.account },
-      lambdaOfUri(String(this.resource.inputs.authorizerUri)),
-      event,
-    );
-    if (!invoked.allowed) return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: null, reason: `API Gateway may not invoke the authorizer (${invoked.reason})` };
+  private async call(
+    event: Record<string, unknown>,
+  ): Promise<{ answer: AuthorizerAnswer } | Extract<AuthorizerOutcome, { ok: false }>> {
+    const invoked = await this.deps
+      .lambda()
+      .invokeAs(
+        { principal: "apigateway.amazonaws.com", sourceArn: this.deps.authorizerArn, sourceAccount: this.deps.account },
+        lambdaOfUri(String(this.resource.inputs.authorizerUri)),
+        event,
+      );
+    if (!invoked.allowed)
+      return {
+        ok: false,
+        type: "AUTHORIZER_CONFIGURATION_ERROR",
+        message: null,
+        reason: `API Gateway may not invoke the authorizer (${invoked.reason})`,
+      };
     if (invoked.error) {
       // Exactly "Unauthorized" is the documented way to answer 401; any other error is a 500.
-      if (invoked.error.errorMessage === "Unauthorized") return { ok: false, type: "UNAUTHORIZED", message: "Unauthorized", reason: "the authorizer answered Unauthorized" };
-      return { ok: false, type: "AUTHORIZER_FAILURE", message: null, reason: `the authorizer failed (${invoked.error.errorType})` };
+      if (invoked.error.errorMessage === "Unauthorized")
+        return {
+          ok: false,
+          type: "UNAUTHORIZED",
+          message: "Unauthorized",
+          reason: "the authorizer answered Unauthorized",
+        };
+      return {
+        ok: false,
+        type: "AUTHORIZER_FAILURE",
+        message: null,
+        reason: `the authorizer failed (${invoked.error.errorType})`,
+      };
     }
     const r = invoked.result;
     const context = stringified(r?.context);
-    if (!r || typeof r.principalId !== "string" || !r.policyDocument || typeof r.policyDocument.Statement !== "object" || !context) {
-      return { ok: false, type: "AUTHORIZER_CONFIGURATION_ERROR", message: null, reason: "the authorizer's answer is not a principalId, a policy and a context of strings, numbers and booleans" };
+    if (
+      !r ||
+      typeof r.principalId !== "string" ||
+      !r.policyDocument ||
+      typeof r.policyDocument.Statement !== "object" ||
+      !context
+    ) {
+      return {
+        ok: false,
+        type: "AUTHORIZER_CONFIGURATION_ERROR",
+        message: null,
+        reason: "the authorizer's answer is not a principalId, a policy and a context of strings, numbers and booleans",
+      };
     }
-    return { answer: { principalId: r.principalId, policyDocument: r.policyDocument, context, ...(typeof r.usageIdentifierKey === "string" ? { usageIdentifierKey: r.usageIdentifierKey } : {}) } };
+    return {
+      answer: {
+        principalId: r.principalId,
+        policyDocument: r.policyDocument,
+        context,
+        ...(typeof r.usageIdentifierKey === "string" ? { usageIdentifierKey: r.usageIdentifierKey } : {}),
+      },
+    };
   }
 }

@@ -29,7 +29,13 @@ export function localApiKeys(program: RecordedProgram): LocalApiKey[] {
   return program.ofType("aws:apigateway/apiKey:ApiKey").map((k) => ({
     id: program.idOf(k),
     name: String(program.stateOf(k).name ?? k.name),
-    value: k.inputs.value ?? randomBytes(30).toString("base64").replace(/[^A-Za-z0-9]/g, "").padEnd(40, "0").slice(0, 40),
+    value:
+      k.inputs.value ??
+      randomBytes(30)
+        .toString("base64")
+        .replace(/[^A-Za-z0-9]/g, "")
+        .padEnd(40, "0")
+        .slice(0, 40),
     recordedValue: String(program.stateOf(k).value),
     enabled: k.inputs.enabled !== false,
   }));
@@ -53,7 +59,12 @@ export function periodStart(period: QuotaPeriod, t: number): number {
 export class Quota {
   private start: number;
   private used: number;
-  constructor(private readonly limit: number, private readonly period: QuotaPeriod, offset: number, private readonly now: () => number) {
+  constructor(
+    private readonly limit: number,
+    private readonly period: QuotaPeriod,
+    offset: number,
+    private readonly now: () => number,
+  ) {
     this.start = periodStart(period, now());
     this.used = offset;
   }
@@ -74,14 +85,36 @@ export type UsageOutcome =
 /** The usage plans of one API stage. */
 export class StageUsagePlans {
   private readonly meters = new Map<string, { bucket?: TokenBucket; quota?: Quota }>();
-  private readonly plans: { id: string; name: string; throttle?: { rateLimit?: number; burstLimit?: number }; quota?: { limit: number; period: QuotaPeriod; offset?: number } }[];
+  private readonly plans: {
+    id: string;
+    name: string;
+    throttle?: { rateLimit?: number; burstLimit?: number };
+    quota?: { limit: number; period: QuotaPeriod; offset?: number };
+  }[];
   private readonly planKeys: { planId: string; keyId: string }[];
 
-  constructor(program: RecordedProgram, apiId: string, stage: string, private readonly keys: LocalApiKey[], private readonly now: () => number = Date.now) {
-    this.plans = program.ofType("aws:apigateway/usagePlan:UsagePlan")
-      .filter((p) => (p.inputs.apiStages ?? []).some((s: { apiId: string; stage: string }) => s.apiId === apiId && s.stage === stage))
-      .map((p) => ({ id: program.idOf(p), name: p.name, throttle: p.inputs.throttleSettings, quota: p.inputs.quotaSettings }));
-    this.planKeys = program.ofType("aws:apigateway/usagePlanKey:UsagePlanKey")
+  constructor(
+    program: RecordedProgram,
+    apiId: string,
+    stage: string,
+    private readonly keys: LocalApiKey[],
+    private readonly now: () => number = Date.now,
+  ) {
+    this.plans = program
+      .ofType("aws:apigateway/usagePlan:UsagePlan")
+      .filter((p) =>
+        (p.inputs.apiStages ?? []).some(
+          (s: { apiId: string; stage: string }) => s.apiId === apiId && s.stage === stage,
+        ),
+      )
+      .map((p) => ({
+        id: program.idOf(p),
+        name: p.name,
+        throttle: p.inputs.throttleSettings,
+        quota: p.inputs.quotaSettings,
+      }));
+    this.planKeys = program
+      .ofType("aws:apigateway/usagePlanKey:UsagePlanKey")
       .filter((k) => (k.inputs.keyType ?? "API_KEY") === "API_KEY")
       .map((k) => ({ planId: String(k.inputs.usagePlanId), keyId: String(k.inputs.keyId) }));
   }
@@ -89,7 +122,8 @@ export class StageUsagePlans {
   /** Checks and counts one request made with a key value (from x-api-key, or an authorizer's usageIdentifierKey). */
   use(value: string | undefined): UsageOutcome {
     const key = value ? this.keys.find((k) => k.value === value) : undefined;
-    if (!key || !key.enabled) return { ok: false, type: "INVALID_API_KEY", reason: value ? "the key is not a key of this API" : "no API key" };
+    if (!key || !key.enabled)
+      return { ok: false, type: "INVALID_API_KEY", reason: value ? "the key is not a key of this API" : "no API key" };
     const plan = this.plans.find((p) => this.planKeys.some((pk) => pk.planId === p.id && pk.keyId === key.id));
     if (!plan) return { ok: false, type: "INVALID_API_KEY", reason: `key ${key.id} is in no usage plan of this stage` };
     const meterKey = `${plan.id} ${key.id}`;
@@ -98,12 +132,16 @@ export class StageUsagePlans {
       const rate = plan.throttle?.rateLimit;
       meter = {
         bucket: rate !== undefined ? new TokenBucket(rate, plan.throttle?.burstLimit ?? rate, this.now) : undefined,
-        quota: plan.quota ? new Quota(plan.quota.limit, plan.quota.period, plan.quota.offset ?? 0, this.now) : undefined,
+        quota: plan.quota
+          ? new Quota(plan.quota.limit, plan.quota.period, plan.quota.offset ?? 0, this.now)
+          : undefined,
       };
       this.meters.set(meterKey, meter);
     }
-    if (meter.bucket && !meter.bucket.take()) return { ok: false, type: "THROTTLED", reason: `key ${key.id} is past its plan's rate and burst` };
-    if (meter.quota && !meter.quota.take()) return { ok: false, type: "QUOTA_EXCEEDED", reason: `key ${key.id} has spent its plan's quota for this period` };
+    if (meter.bucket && !meter.bucket.take())
+      return { ok: false, type: "THROTTLED", reason: `key ${key.id} is past its plan's rate and burst` };
+    if (meter.quota && !meter.quota.take())
+      return { ok: false, type: "QUOTA_EXCEEDED", reason: `key ${key.id} has spent its plan's quota for this period` };
     return { ok: true, key, plan: plan.name };
   }
 }

@@ -71,7 +71,8 @@ export interface FakeEngine {
 }
 
 type Callback = (err: any, res?: unknown) => void;
-const fail = (callback: Callback, err: unknown) => callback(Object.assign(new Error(String((err as Error)?.message ?? err)), { code: grpc.status.UNKNOWN }));
+const fail = (callback: Callback, err: unknown) =>
+  callback(Object.assign(new Error(String((err as Error)?.message ?? err)), { code: grpc.status.UNKNOWN }));
 
 /**
  * URN as the engine builds it (pkg/resource/deploy/deployment.go, `generateURN`): the parent's full
@@ -87,10 +88,16 @@ function urnOf(stack: string, project: string, parent: string, type: string, nam
  * Provider outputs as the mocks give them: the inputs as the program sent them, where the mock
  * computes nothing new, and the mock's own values (ids, ARNs, endpoints) where it does.
  */
-function outputsOf(type: string, name: string, raw: Record<string, unknown>, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+function outputsOf(
+  type: string,
+  name: string,
+  raw: Record<string, unknown>,
+  inputs: Record<string, unknown>,
+): { id: string; state: Record<string, unknown> } {
   const { id, state } = mockState(type, name, inputs);
   const out: Record<string, unknown> = { ...raw };
-  for (const [key, value] of Object.entries(state)) if (value !== inputs[key]) out[key] = JSON.parse(JSON.stringify(value ?? null));
+  for (const [key, value] of Object.entries(state))
+    if (value !== inputs[key]) out[key] = JSON.parse(JSON.stringify(value ?? null));
   return { id, state: out };
 }
 
@@ -102,7 +109,11 @@ export async function startEngine(project: string, stack: string): Promise<FakeE
   const server = new grpc.Server();
   server.addService(enginerpc.EngineService, {
     log: (call: any, callback: Callback) => {
-      logs.push({ severity: call.request.getSeverity(), message: call.request.getMessage(), urn: call.request.getUrn() });
+      logs.push({
+        severity: call.request.getSeverity(),
+        message: call.request.getMessage(),
+        urn: call.request.getUrn(),
+      });
       callback(null, new emptyproto.Empty());
     },
     getRootResource: (_call: any, callback: Callback) => {
@@ -114,7 +125,8 @@ export async function startEngine(project: string, stack: string): Promise<FakeE
       root = call.request.getUrn();
       callback(null, new engineproto.SetRootResourceResponse());
     },
-    requirePulumiVersion: (_call: any, callback: Callback) => callback(null, new engineproto.RequirePulumiVersionResponse()),
+    requirePulumiVersion: (_call: any, callback: Callback) =>
+      callback(null, new engineproto.RequirePulumiVersionResponse()),
   });
   server.addService(resrpc.ResourceMonitorService, {
     // As the mock monitor: every feature but output values, so inputs arrive as plain values.
@@ -133,14 +145,24 @@ export async function startEngine(project: string, stack: string): Promise<FakeE
         const req = call.request;
         const urn = urnOf(stack, project, req.getParent(), req.getType(), req.getName());
         registrations.push({
-          type: req.getType(), name: req.getName(), urn, parent: req.getParent() || undefined, custom: req.getCustom(),
-          protect: !!req.getProtect(), dependencies: req.getDependenciesList(),
+          type: req.getType(),
+          name: req.getName(),
+          urn,
+          parent: req.getParent() || undefined,
+          custom: req.getCustom(),
+          protect: !!req.getProtect(),
+          dependencies: req.getDependenciesList(),
         });
         const res = new resproto.RegisterResourceResponse();
         res.setUrn(urn);
         if (req.getCustom()) {
           const raw = req.getObject()?.toJavaScript() ?? {};
-          const { id, state } = outputsOf(req.getType(), req.getName(), raw, pulumi.runtime.deserializeProperties(req.getObject()));
+          const { id, state } = outputsOf(
+            req.getType(),
+            req.getName(),
+            raw,
+            pulumi.runtime.deserializeProperties(req.getObject()),
+          );
           res.setId(id);
           res.setObject(structproto.Struct.fromJavaScript(state));
         } else {
@@ -165,7 +187,10 @@ export async function startEngine(project: string, stack: string): Promise<FakeE
     signalAndWaitForShutdown: (_call: any, callback: Callback) => callback(null, new emptyproto.Empty()),
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
   return {
     address: `127.0.0.1:${port}`,
     registrations,
@@ -189,7 +214,8 @@ export function engineConfig(stackConfig: Record<string, unknown>, project = "no
     if (value === undefined || value === null) return;
     out[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   };
-  for (const [key, spec] of Object.entries<any>(declared)) if (spec && typeof spec === "object" && "default" in spec) put(key, spec.default);
+  for (const [key, spec] of Object.entries<any>(declared))
+    if (spec && typeof spec === "object" && "default" in spec) put(key, spec.default);
   for (const [key, value] of Object.entries(stackConfig)) put(key, value);
   return out;
 }
@@ -217,11 +243,13 @@ function typescriptEnv(options: Record<string, unknown>): Record<string, string>
  */
 function cliEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS") env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith("TS_NODE_") && !k.startsWith("PULUMI_") && k !== "NODE_OPTIONS") env[k] = v;
   return env;
 }
 
-const nodeargs = (options: Record<string, unknown>) => (typeof options.nodeargs === "string" && options.nodeargs.trim() ? options.nodeargs.trim().split(/\s+/) : []);
+const nodeargs = (options: Record<string, unknown>) =>
+  typeof options.nodeargs === "string" && options.nodeargs.trim() ? options.nodeargs.trim().split(/\s+/) : [];
 
 export interface Finished {
   code: number | null;
@@ -236,7 +264,17 @@ export interface Finished {
  * organization, project, root directory, stack, working directory, parallelism, and the entry
  * point `.` (Pulumi.yaml has no `main`, so the SDK takes package.json's).
  */
-export function runProgram(engine: FakeEngine, args: { organization: string; project: string; stack: string; config: Record<string, string>; secretKeys: string[]; parallel: number }): Promise<Finished> {
+export function runProgram(
+  engine: FakeEngine,
+  args: {
+    organization: string;
+    project: string;
+    stack: string;
+    config: Record<string, string>;
+    secretKeys: string[];
+    parallel: number;
+  },
+): Promise<Finished> {
   const options = runtimeOptions(path.join(ROOT, "Pulumi.yaml"));
   const main = (() => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -248,21 +286,47 @@ export function runProgram(engine: FakeEngine, args: { organization: string; pro
   execFileSync("mkfifo", ["-m", "600", path.join(sync, "invoke_req"), path.join(sync, "invoke_res")]);
   const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [ROOT] });
   const argv = [
-    ...nodeargs(options), runPath,
-    "--monitor", engine.address, "--engine", engine.address, "--sync", sync,
-    "--organization", args.organization, "--project", args.project, "--root-directory", ROOT,
-    "--stack", args.stack, "--pwd", ROOT, "--parallel", String(args.parallel), main,
+    ...nodeargs(options),
+    runPath,
+    "--monitor",
+    engine.address,
+    "--engine",
+    engine.address,
+    "--sync",
+    sync,
+    "--organization",
+    args.organization,
+    "--project",
+    args.project,
+    "--root-directory",
+    ROOT,
+    "--stack",
+    args.stack,
+    "--pwd",
+    ROOT,
+    "--parallel",
+    String(args.parallel),
+    main,
   ];
-  const env = { ...cliEnvironment(), PULUMI_CONFIG: JSON.stringify(legacyKeys(args.config)), PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(args.secretKeys), ...typescriptEnv(options) };
-  return finish(spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })).finally(() => fs.rmSync(sync, { recursive: true, force: true }));
+  const env = {
+    ...cliEnvironment(),
+    PULUMI_CONFIG: JSON.stringify(legacyKeys(args.config)),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(args.secretKeys),
+    ...typescriptEnv(options),
+  };
+  return finish(spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })).finally(() =>
+    fs.rmSync(sync, { recursive: true, force: true }),
+  );
 }
 
 /** main.go `constructConfig`: keys go to the SDK as `<namespace>:config:<name>`. */
 function legacyKeys(config: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => {
-    const i = k.indexOf(":");
-    return [`${k.slice(0, i)}:config:${k.slice(i + 1)}`, v];
-  }));
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => {
+      const i = k.indexOf(":");
+      return [`${k.slice(0, i)}:config:${k.slice(i + 1)}`, v];
+    }),
+  );
 }
 
 function finish(child: ChildProcess): Promise<Finished> {
@@ -291,20 +355,36 @@ export interface RunningPack {
  * pack's directory, with the stack's identity and config in the environment; then reads the port
  * the pack prints on its first line of stdout, as the plugin host does.
  */
-export async function startPolicyPack(engine: FakeEngine, packDir: string, stack: { organization: string; project: string; stack: string; dryRun: boolean; config: Record<string, string> }, timeoutMs: number): Promise<RunningPack> {
+export async function startPolicyPack(
+  engine: FakeEngine,
+  packDir: string,
+  stack: { organization: string; project: string; stack: string; dryRun: boolean; config: Record<string, string> },
+  timeoutMs: number,
+): Promise<RunningPack> {
   const options = runtimeOptions(path.join(packDir, "PulumiPolicy.yaml"));
   const runPath = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
   const env = {
-    ...cliEnvironment(), ...typescriptEnv(options),
-    PULUMI_NODEJS_ORGANIZATION: stack.organization, PULUMI_NODEJS_PROJECT: stack.project, PULUMI_NODEJS_STACK: stack.stack,
-    PULUMI_NODEJS_DRY_RUN: String(stack.dryRun), PULUMI_CONFIG: JSON.stringify(stack.config),
+    ...cliEnvironment(),
+    ...typescriptEnv(options),
+    PULUMI_NODEJS_ORGANIZATION: stack.organization,
+    PULUMI_NODEJS_PROJECT: stack.project,
+    PULUMI_NODEJS_STACK: stack.stack,
+    PULUMI_NODEJS_DRY_RUN: String(stack.dryRun),
+    PULUMI_CONFIG: JSON.stringify(stack.config),
   };
-  const child = spawn(process.execPath, [runPath, ...nodeargs(options), engine.address, packDir], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runPath, ...nodeargs(options), engine.address, packDir], {
+    cwd: packDir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr!.on("data", (d) => void (stderr += String(d)));
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`the policy pack printed no port within ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`the policy pack printed no port within ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
     child.stdout!.on("data", (d) => {
       out += String(d);
       const line = out.split("\n");
@@ -320,7 +400,9 @@ export async function startPolicyPack(engine: FakeEngine, packDir: string, stack
       reject(new Error(`the policy pack exited ${code} before printing its port: ${stderr}`));
     });
   });
-  const analyzer = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  const analyzer = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+  });
   return {
     child,
     analyzer,
@@ -338,7 +420,9 @@ export async function startPolicyPack(engine: FakeEngine, packDir: string, stack
 
 /** Calls one unary RPC of a generated client as a promise. */
 export function rpc<T>(client: any, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) => client[method](request, (err: unknown, res: T) => (err ? reject(err) : resolve(res))));
+  return new Promise((resolve, reject) =>
+    client[method](request, (err: unknown, res: T) => (err ? reject(err) : resolve(res))),
+  );
 }
 
 export const struct = (value: unknown) => structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value ?? {})));

@@ -17,7 +17,9 @@ describe("the program under the Pulumi CLI's language host", function () {
   const stack = "dev";
   const stackConfig = readStackFile(stack);
   // Values the stack file holds encrypted (`secure:`) reach the program as secrets, under the CLI and under mocks alike.
-  const secretKeys = Object.keys(stackConfig).filter((k) => stackConfig[k] === "<secure>").map((k) => (k.includes(":") ? k : `notes-auth:${k}`));
+  const secretKeys = Object.keys(stackConfig)
+    .filter((k) => stackConfig[k] === "<secure>")
+    .map((k) => (k.includes(":") ? k : `notes-auth:${k}`));
   let engine: FakeEngine;
   let run: Finished;
 
@@ -26,7 +28,14 @@ describe("the program under the Pulumi CLI's language host", function () {
     engine = await startEngine("notes-auth", stack);
     // when cmd/run is started as `pulumi up` starts it (--parallel: the CLI's default, 4 per CPU,
     // pkg/cmd/pulumi/operations/up.go `defaultParallel`)
-    run = await runProgram(engine, { organization: "organization", project: "notes-auth", stack, config: engineConfig(stackConfig), secretKeys, parallel: os.cpus().length * 4 });
+    run = await runProgram(engine, {
+      organization: "organization",
+      project: "notes-auth",
+      stack,
+      config: engineConfig(stackConfig),
+      secretKeys,
+      parallel: os.cpus().length * 4,
+    });
   });
   after(async () => engine?.close());
 
@@ -42,17 +51,39 @@ describe("the program under the Pulumi CLI's language host", function () {
     assert.equal(mocked.error, undefined, mocked.error);
     // URNs differ by construction (the mock monitor qualifies a type by its parent's last type only,
     // the engine by the whole chain), so resources are named by type and name, parents and dependencies too.
-    type Reg = { type: string; name: string; urn: string; parent?: string; custom: boolean; protect: boolean; dependencies: string[] };
+    type Reg = {
+      type: string;
+      name: string;
+      urn: string;
+      parent?: string;
+      custom: boolean;
+      protect: boolean;
+      dependencies: string[];
+    };
     const keys = (list: Reg[]) => {
       const byUrn = new Map(list.map((r) => [r.urn, `${r.type}::${r.name}`]));
       const named = (urn: string) => byUrn.get(urn) ?? `unregistered ${urn}`;
-      return list.map((r) => JSON.stringify([r.type, r.name, r.parent ? named(r.parent) : "", r.custom, r.protect, r.dependencies.map(named).sort()])).sort();
+      return list
+        .map((r) =>
+          JSON.stringify([
+            r.type,
+            r.name,
+            r.parent ? named(r.parent) : "",
+            r.custom,
+            r.protect,
+            r.dependencies.map(named).sort(),
+          ]),
+        )
+        .sort();
     };
     const underCli = keys(engine.registrations);
     const underMocks = keys(mocked.resources.map((r) => ({ ...r, protect: r.options.protect })));
     // then the root is the stack, and both lists agree one for one
     assert.equal(engine.registrations[0]?.type, "pulumi:pulumi:Stack");
-    assert.ok(engine.registrations.some((r) => r.type === "notes-auth:door:CognitoFrontDoor"), "the dev stack is the cognito door");
+    assert.ok(
+      engine.registrations.some((r) => r.type === "notes-auth:door:CognitoFrontDoor"),
+      "the dev stack is the cognito door",
+    );
     assert.ok(underCli.length > 20, `only ${underCli.length} registrations`);
     assert.deepEqual(underCli, underMocks);
   });

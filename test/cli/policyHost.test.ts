@@ -5,7 +5,18 @@ import type { RecordedResource } from "../../offline/mocks";
 import { PolicyViolation, runPolicies } from "../../offline/policyPack";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICIES } from "../../policy/rules";
-import { FakeEngine, ROOT, RunningPack, analyzerproto, empty, engineConfig, rpc, startEngine, startPolicyPack, struct } from "./engine";
+import {
+  FakeEngine,
+  ROOT,
+  RunningPack,
+  analyzerproto,
+  empty,
+  engineConfig,
+  rpc,
+  startEngine,
+  startPolicyPack,
+  struct,
+} from "./engine";
 
 const PACK = path.join(ROOT, "policy");
 const description = new Map(POLICIES.map((p) => [p.name, p.description ?? ""]));
@@ -25,7 +36,11 @@ function violation(d: any, resource: RecordedResource | undefined): PolicyViolat
   const prefix = description.get(d.getPolicyname()) ?? "";
   const message: string = d.getMessage();
   const text = message === prefix ? "" : message.startsWith(`${prefix}\n`) ? message.slice(prefix.length + 1) : message;
-  return { policy: d.getPolicyname(), resource: resource ? `${resource.type} ${resource.name}` : undefined, message: text };
+  return {
+    policy: d.getPolicyname(),
+    resource: resource ? `${resource.type} ${resource.name}` : undefined,
+    message: text,
+  };
 }
 
 /**
@@ -48,23 +63,26 @@ async function analyze(pack: RunningPack, run: StackRun): Promise<PolicyViolatio
     for (const d of res.getDiagnosticsList()) found.push(violation(d, byUrn.get(d.getUrn()) ?? r));
   }
   const stack = new analyzerproto.AnalyzeStackRequest();
-  stack.setResourcesList(run.resources.map((r) => {
-    const a = new analyzerproto.AnalyzerResource();
-    a.setType(r.type);
-    a.setName(r.name);
-    a.setUrn(r.urn);
-    a.setProperties(struct(r.custom ? r.state : r.outputs ?? {}));
-    a.setOptions(optionsOf(r));
-    if (r.parent) a.setParent(r.parent);
-    a.setDependenciesList(r.dependencies);
-    return a;
-  }));
+  stack.setResourcesList(
+    run.resources.map((r) => {
+      const a = new analyzerproto.AnalyzerResource();
+      a.setType(r.type);
+      a.setName(r.name);
+      a.setUrn(r.urn);
+      a.setProperties(struct(r.custom ? r.state : (r.outputs ?? {})));
+      a.setOptions(optionsOf(r));
+      if (r.parent) a.setParent(r.parent);
+      a.setDependenciesList(r.dependencies);
+      return a;
+    }),
+  );
   const res: any = await rpc(pack.analyzer, "analyzeStack", stack);
   for (const d of res.getDiagnosticsList()) found.push(violation(d, byUrn.get(d.getUrn())));
   return found;
 }
 
-const sorted = (list: PolicyViolation[]) => list.map((v) => JSON.stringify([v.policy, v.resource ?? "", v.message])).sort();
+const sorted = (list: PolicyViolation[]) =>
+  list.map((v) => JSON.stringify([v.policy, v.resource ?? "", v.message])).sort();
 
 /**
  * The policy pack as the Pulumi CLI loads it, not imported by the offline runner:
@@ -87,7 +105,18 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
     engine = await startEngine("notes-auth", OFFLINE_STACK);
     const [run, started] = await Promise.all([
       runStack({ stack: OFFLINE_STACK, config }),
-      startPolicyPack(engine, PACK, { organization: "organization", project: "notes-auth", stack: OFFLINE_STACK, dryRun: true, config: engineConfig(config) }, 100_000),
+      startPolicyPack(
+        engine,
+        PACK,
+        {
+          organization: "organization",
+          project: "notes-auth",
+          stack: OFFLINE_STACK,
+          dryRun: true,
+          config: engineConfig(config),
+        },
+        100_000,
+      ),
     ]);
     assert.equal(run.error, undefined, run.error);
     clean = run;
@@ -108,7 +137,13 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
   it("loads from policy/ and answers GetAnalyzerInfo with the pack's name and every policy", async () => {
     const info: any = await rpc(pack.analyzer, "getAnalyzerInfo", empty());
     assert.equal(info.getName(), "notes-auth");
-    assert.deepEqual(info.getPoliciesList().map((p: any) => p.getName()).sort(), POLICIES.map((p) => p.name).sort());
+    assert.deepEqual(
+      info
+        .getPoliciesList()
+        .map((p: any) => p.getName())
+        .sort(),
+      POLICIES.map((p) => p.name).sort(),
+    );
   });
 
   it("reports no violation for the clean recording, as the offline runner does", async () => {
@@ -119,11 +154,19 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
   it("reports the offline runner's violations for a broken recording: an open GET method (Analyze) and a stage that no longer waits for the account role (AnalyzeStack)", async () => {
     // given the recording broken the way the policy specs break it (test/policy/policies.test.ts)
     const broken: StackRun = JSON.parse(JSON.stringify(clean));
-    broken.resources.find((r) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET")!.inputs.authorization = "NONE";
+    broken.resources.find(
+      (r) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET",
+    )!.inputs.authorization = "NONE";
     broken.resources.find((r) => r.type === "aws:apigateway/stage:Stage")!.dependencies = [];
     const offline = await runPolicies(broken);
-    assert.ok(offline.some((v) => v.policy === "rest-methods-authorized"), JSON.stringify(offline));
-    assert.ok(offline.some((v) => v.policy === "rest-logging-after-account-role"), JSON.stringify(offline));
+    assert.ok(
+      offline.some((v) => v.policy === "rest-methods-authorized"),
+      JSON.stringify(offline),
+    );
+    assert.ok(
+      offline.some((v) => v.policy === "rest-logging-after-account-role"),
+      JSON.stringify(offline),
+    );
     // when the pack analyzes it; then it reports the same violations, resource for resource
     assert.deepEqual(sorted(await analyze(pack, broken)), sorted(offline), pack.stderr());
   });

@@ -7,7 +7,8 @@ import { AUTHORIZER_FAULT } from "../../handlers/authorizer/faults";
 import { StackRun, ofType, one, runMode } from "../support/stack";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-pager";
-const alarmsOf = (run: StackRun) => new Map(ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => [r.name.replace(/^alarms-/, ""), r.inputs]));
+const alarmsOf = (run: StackRun) =>
+  new Map(ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((r) => [r.name.replace(/^alarms-/, ""), r.inputs]));
 
 describe("Alarms", function () {
   let rest: StackRun, http: StackRun, alb: StackRun, authorizer: StackRun;
@@ -18,7 +19,14 @@ describe("Alarms", function () {
     http = await runMode("http-jwt", { alarmTopicArn: TOPIC });
     alb = await runMode("alb-oidc", { alarmTopicArn: TOPIC, alarmAlbAuthErrors: 3, alarmAlbTarget5xx: 7 });
     authorizer = await runMode("lambda-authorizer", { alarmTopicArn: TOPIC });
-    runs.push(["api-key", rest], ["http-jwt", http], ["alb-oidc", alb], ["lambda-authorizer", authorizer], ["iam", await runMode("iam", { alarmTopicArn: TOPIC })], ["cognito", await runMode("cognito", { alarmTopicArn: TOPIC })]);
+    runs.push(
+      ["api-key", rest],
+      ["http-jwt", http],
+      ["alb-oidc", alb],
+      ["lambda-authorizer", authorizer],
+      ["iam", await runMode("iam", { alarmTopicArn: TOPIC })],
+      ["cognito", await runMode("cognito", { alarmTopicArn: TOPIC })],
+    );
   });
 
   it("are off unless an operator is named: no alarm nobody receives", async () => {
@@ -31,34 +39,74 @@ describe("Alarms", function () {
     for (const [mode, run] of runs) {
       const fn = one(run, "aws:lambda/function:Function", "notes-api").state.name;
       const alarms = alarmsOf(run);
-      const expect = { "function-errors": ["Errors", "Sum", 1], "function-throttles": ["Throttles", "Sum", 1], "function-duration-p99": ["Duration", "p99", NOTES_FUNCTION_TIMEOUT_SECONDS * 1000 * 0.8] } as const;
+      const expect = {
+        "function-errors": ["Errors", "Sum", 1],
+        "function-throttles": ["Throttles", "Sum", 1],
+        "function-duration-p99": ["Duration", "p99", NOTES_FUNCTION_TIMEOUT_SECONDS * 1000 * 0.8],
+      } as const;
       for (const [id, [metric, stat, threshold]] of Object.entries(expect)) {
         const a = alarms.get(id)!;
         assert.ok(a, `${mode} ${id}`);
         assert.deepEqual(
-          { ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic ?? a.extendedStatistic, threshold: a.threshold, op: a.comparisonOperator },
-          { ns: "AWS/Lambda", metric, dims: { FunctionName: fn }, stat, threshold, op: "GreaterThanOrEqualToThreshold" }, `${mode} ${id}`);
-        assert.deepEqual({ alarm: a.alarmActions, ok: a.okActions, missing: a.treatMissingData }, { alarm: [TOPIC], ok: [TOPIC], missing: "notBreaching" }, `${mode} ${id}`);
+          {
+            ns: a.namespace,
+            metric: a.metricName,
+            dims: a.dimensions,
+            stat: a.statistic ?? a.extendedStatistic,
+            threshold: a.threshold,
+            op: a.comparisonOperator,
+          },
+          {
+            ns: "AWS/Lambda",
+            metric,
+            dims: { FunctionName: fn },
+            stat,
+            threshold,
+            op: "GreaterThanOrEqualToThreshold",
+          },
+          `${mode} ${id}`,
+        );
+        assert.deepEqual(
+          { alarm: a.alarmActions, ok: a.okActions, missing: a.treatMissingData },
+          { alarm: [TOPIC], ok: [TOPIC], missing: "notBreaching" },
+          `${mode} ${id}`,
+        );
         // Alarm names are unique per account and region, as Lambda function names are: the function's
         // name tells two same-named stacks apart there (a copy of the project in another Pulumi org, say).
-        assert.equal(a.name, `notes-auth-${OFFLINE_STACK}-${fn}-${id}`, "named for the project, the stack, this stack's function and what broke");
+        assert.equal(
+          a.name,
+          `notes-auth-${OFFLINE_STACK}-${fn}-${id}`,
+          "named for the project, the stack, this stack's function and what broke",
+        );
       }
     }
   });
 
   it("every door: DynamoDB throttles summed over each operation the handler calls on this stack's table", () => {
     for (const [mode, run] of runs) {
-    const table = one(run, "aws:dynamodb/table:Table").state.name;
-    const a = alarmsOf(run).get("dynamodb-throttles")!;
-    assert.ok(a, mode);
-    const metrics = a.metricQueries.filter((q: any) => q.metric);
-    // ThrottledRequests has dimensions TableName and Operation (no table-wide series):
-    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
-    assert.deepEqual(metrics.map((q: any) => q.metric.dimensions.Operation).sort(), DYNAMODB_ACTIONS.map((x) => x.replace("dynamodb:", "")).sort());
-    for (const q of metrics) assert.deepEqual({ ns: q.metric.namespace, name: q.metric.metricName, table: q.metric.dimensions.TableName, stat: q.metric.stat }, { ns: "AWS/DynamoDB", name: "ThrottledRequests", table, stat: "Sum" });
-    const sum = a.metricQueries.find((q: any) => q.returnData);
-    assert.equal(sum.expression, `SUM([${metrics.map((q: any) => q.id).join(",")}])`);
-    assert.equal(a.threshold, 1);
+      const table = one(run, "aws:dynamodb/table:Table").state.name;
+      const a = alarmsOf(run).get("dynamodb-throttles")!;
+      assert.ok(a, mode);
+      const metrics = a.metricQueries.filter((q: any) => q.metric);
+      // ThrottledRequests has dimensions TableName and Operation (no table-wide series):
+      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+      assert.deepEqual(
+        metrics.map((q: any) => q.metric.dimensions.Operation).sort(),
+        DYNAMODB_ACTIONS.map((x) => x.replace("dynamodb:", "")).sort(),
+      );
+      for (const q of metrics)
+        assert.deepEqual(
+          {
+            ns: q.metric.namespace,
+            name: q.metric.metricName,
+            table: q.metric.dimensions.TableName,
+            stat: q.metric.stat,
+          },
+          { ns: "AWS/DynamoDB", name: "ThrottledRequests", table, stat: "Sum" },
+        );
+      const sum = a.metricQueries.find((q: any) => q.returnData);
+      assert.equal(sum.expression, `SUM([${metrics.map((q: any) => q.id).join(",")}])`);
+      assert.equal(a.threshold, 1);
     }
   });
 
@@ -74,20 +122,55 @@ describe("Alarms", function () {
   it("the lambda-authorizer door: its authorizer function's throttles, apart from the notes function's; no other door has them", () => {
     const fn = one(authorizer, "aws:lambda/function:Function", "door-authorizer").state.name;
     const a = alarmsOf(authorizer).get("authorizer-throttles")!;
-    assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, stat: a.statistic, threshold: a.threshold, actions: a.alarmActions }, { ns: "AWS/Lambda", metric: "Throttles", dims: { FunctionName: fn }, stat: "Sum", threshold: 1, actions: [TOPIC] });
-    for (const [mode, run] of runs.filter(([m]) => m !== "lambda-authorizer")) assert.deepEqual([...alarmsOf(run).keys()].filter((k) => k.startsWith("authorizer-")), [], mode);
+    assert.deepEqual(
+      {
+        ns: a.namespace,
+        metric: a.metricName,
+        dims: a.dimensions,
+        stat: a.statistic,
+        threshold: a.threshold,
+        actions: a.alarmActions,
+      },
+      {
+        ns: "AWS/Lambda",
+        metric: "Throttles",
+        dims: { FunctionName: fn },
+        stat: "Sum",
+        threshold: 1,
+        actions: [TOPIC],
+      },
+    );
+    for (const [mode, run] of runs.filter(([m]) => m !== "lambda-authorizer"))
+      assert.deepEqual(
+        [...alarmsOf(run).keys()].filter((k) => k.startsWith("authorizer-")),
+        [],
+        mode,
+      );
   });
 
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html: throwing
   // "Unauthorized" is how an authorizer answers 401, and Lambda counts it in Errors, so Errors is no alarm.
   it("the lambda-authorizer door: authorizer-errors counts the authorizer's AUTHORIZER_FAULT log lines, never Lambda Errors (a refused token is one)", () => {
     const group = one(authorizer, "aws:cloudwatch/logGroup:LogGroup", "door-authorizer-logs").state.name;
-    const filter = ofType(authorizer, "aws:cloudwatch/logMetricFilter:LogMetricFilter").find((f) => f.name === "alarms-authorizer-faults")!;
+    const filter = ofType(authorizer, "aws:cloudwatch/logMetricFilter:LogMetricFilter").find(
+      (f) => f.name === "alarms-authorizer-faults",
+    )!;
     assert.ok(filter, "a metric filter on the authorizer's log");
-    assert.deepEqual({ group: filter.inputs.logGroupName, pattern: filter.inputs.pattern }, { group, pattern: `"${AUTHORIZER_FAULT}"` });
+    assert.deepEqual(
+      { group: filter.inputs.logGroupName, pattern: filter.inputs.pattern },
+      { group, pattern: `"${AUTHORIZER_FAULT}"` },
+    );
     const a = alarmsOf(authorizer).get("authorizer-errors")!;
     assert.notEqual(a.namespace, "AWS/Lambda");
-    assert.deepEqual({ ns: a.namespace, metric: a.metricName, stat: a.statistic, threshold: a.threshold }, { ns: filter.inputs.metricTransformation.namespace, metric: filter.inputs.metricTransformation.name, stat: "Sum", threshold: 1 });
+    assert.deepEqual(
+      { ns: a.namespace, metric: a.metricName, stat: a.statistic, threshold: a.threshold },
+      {
+        ns: filter.inputs.metricTransformation.namespace,
+        metric: filter.inputs.metricTransformation.name,
+        stat: "Sum",
+        threshold: 1,
+      },
+    );
   });
 
   it("API Gateway doors: 5xx and 4xx as a percentage of requests, on this API's stage (REST names, HTTP API ids)", () => {
@@ -99,11 +182,22 @@ describe("Alarms", function () {
       [rest, { ApiName: restApi.name, Stage: restStage }, ["5XXError", "4XXError"]],
       [http, { ApiId: httpApi.id, Stage: httpStage }, ["5xx", "4xx"]],
     ] as const) {
-      for (const [id, metric, threshold] of [["gateway-5xx-rate", names[0], 1], ["gateway-4xx-rate", names[1], 10]] as const) {
+      for (const [id, metric, threshold] of [
+        ["gateway-5xx-rate", names[0], 1],
+        ["gateway-4xx-rate", names[1], 10],
+      ] as const) {
         const a = alarmsOf(run).get(id)!;
         const byId = Object.fromEntries(a.metricQueries.map((q: any) => [q.id, q]));
-        assert.deepEqual(byId.errors.metric, { namespace: "AWS/ApiGateway", metricName: metric, dimensions: dims, period: 300, stat: "Sum" }, id);
-        assert.deepEqual(byId.requests.metric, { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: dims, period: 300, stat: "Sum" }, id);
+        assert.deepEqual(
+          byId.errors.metric,
+          { namespace: "AWS/ApiGateway", metricName: metric, dimensions: dims, period: 300, stat: "Sum" },
+          id,
+        );
+        assert.deepEqual(
+          byId.requests.metric,
+          { namespace: "AWS/ApiGateway", metricName: "Count", dimensions: dims, period: 300, stat: "Sum" },
+          id,
+        );
         assert.equal(byId.rate.expression, "100 * errors / requests");
         assert.equal(a.threshold, threshold, id);
       }
@@ -111,7 +205,10 @@ describe("Alarms", function () {
   });
 
   it("API Gateway doors: counts 429s exactly from the access logs (API Gateway has no 429 metric), at the configured threshold", () => {
-    for (const [run, threshold] of [[rest, 25], [http, 10]] as const) {
+    for (const [run, threshold] of [
+      [rest, 25],
+      [http, 10],
+    ] as const) {
       const filter = one(run, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "alarms-throttled-429");
       const logs = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => /access/.test(g.name))!;
       assert.equal(filter.inputs.logGroupName, logs.state.name ?? logs.inputs.name);
@@ -122,7 +219,14 @@ describe("Alarms", function () {
       assert.equal(JSON.parse(stage.inputs.accessLogSettings.format).status, "$context.status");
       assert.equal(stage.inputs.accessLogSettings.destinationArn, logs.state.arn);
       const a = alarmsOf(run).get("gateway-throttled-429")!;
-      assert.deepEqual({ ns: a.namespace, metric: a.metricName, stat: a.statistic }, { ns: filter.inputs.metricTransformation.namespace, metric: filter.inputs.metricTransformation.name, stat: "Sum" });
+      assert.deepEqual(
+        { ns: a.namespace, metric: a.metricName, stat: a.statistic },
+        {
+          ns: filter.inputs.metricTransformation.namespace,
+          metric: filter.inputs.metricTransformation.name,
+          stat: "Sum",
+        },
+      );
       assert.equal(a.threshold, threshold);
     }
   });
@@ -131,11 +235,23 @@ describe("Alarms", function () {
     const suffix = one(alb, "aws:lb/loadBalancer:LoadBalancer").state.arnSuffix;
     const alarms = alarmsOf(alb);
     // thresholds: alarmAlbAuthErrors 3 and alarmAlbTarget5xx 7 as configured, the others at their defaults
-    for (const [id, metric, threshold] of [["alb-auth-error", "ELBAuthError", 3], ["alb-auth-failure", "ELBAuthFailure", 10], ["alb-auth-latency-p99", "ELBAuthLatency", 2000], ["alb-target-5xx", "HTTPCode_Target_5XX_Count", 7]] as const) {
+    for (const [id, metric, threshold] of [
+      ["alb-auth-error", "ELBAuthError", 3],
+      ["alb-auth-failure", "ELBAuthFailure", 10],
+      ["alb-auth-latency-p99", "ELBAuthLatency", 2000],
+      ["alb-target-5xx", "HTTPCode_Target_5XX_Count", 7],
+    ] as const) {
       const a = alarms.get(id)!;
-      assert.deepEqual({ ns: a.namespace, metric: a.metricName, dims: a.dimensions, threshold: a.threshold }, { ns: "AWS/ApplicationELB", metric, dims: { LoadBalancer: suffix }, threshold }, id);
+      assert.deepEqual(
+        { ns: a.namespace, metric: a.metricName, dims: a.dimensions, threshold: a.threshold },
+        { ns: "AWS/ApplicationELB", metric, dims: { LoadBalancer: suffix }, threshold },
+        id,
+      );
     }
-    assert.deepEqual([...alarms.keys()].filter((k) => k.startsWith("gateway-")), []);
+    assert.deepEqual(
+      [...alarms.keys()].filter((k) => k.startsWith("gateway-")),
+      [],
+    );
     assert.deepEqual(ofType(alb, "aws:cloudwatch/logMetricFilter:LogMetricFilter"), []);
   });
 
@@ -143,13 +259,19 @@ describe("Alarms", function () {
     const run = await runMode("http-jwt", { alarmEmail: "ops@example.com" });
     const topic = one(run, "aws:sns/topic:Topic");
     const sub = one(run, "aws:sns/topicSubscription:TopicSubscription").inputs;
-    assert.deepEqual({ topic: sub.topic, protocol: sub.protocol, endpoint: sub.endpoint }, { topic: topic.state.arn, protocol: "email", endpoint: "ops@example.com" });
+    assert.deepEqual(
+      { topic: sub.topic, protocol: sub.protocol, endpoint: sub.endpoint },
+      { topic: topic.state.arn, protocol: "email", endpoint: "ops@example.com" },
+    );
     for (const [, a] of alarmsOf(run)) assert.deepEqual(a.alarmActions, [topic.state.arn]);
   });
 
   it("refuses both destinations at once, and a malformed email, naming the key", async () => {
     for (const [extra, message] of [
-      [{ alarmEmail: "ops@example.com", alarmTopicArn: TOPIC }, /notes-auth:alarmEmail and notes-auth:alarmTopicArn are alternatives/],
+      [
+        { alarmEmail: "ops@example.com", alarmTopicArn: TOPIC },
+        /notes-auth:alarmEmail and notes-auth:alarmTopicArn are alternatives/,
+      ],
       [{ alarmEmail: "ops" }, /notes-auth:alarmEmail is "ops": it must be an email address/],
     ] as const) {
       const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", extra) });

@@ -7,7 +7,10 @@ import { ArgsOf, DOORS } from "../../components/doors/registry";
 
 const ROOT = path.join(__dirname, "..", "..");
 const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as any;
-const declared = project.config as Record<string, { type: string; description: string; default?: unknown; secret?: boolean }>;
+const declared = project.config as Record<
+  string,
+  { type: string; description: string; default?: unknown; secret?: boolean }
+>;
 const lookup = (values: Record<string, unknown>) => (key: string) => {
   const v = values[key];
   return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
@@ -16,13 +19,16 @@ const parse = (values: Record<string, unknown>) => parseStackConfig(lookup(value
 /** REST doors need the choice of who manages API Gateway's logging role; most specs here are about other keys. */
 const rest = { apiGatewayAccountRole: true };
 const fails = (values: Record<string, unknown>, key: string, ...mentions: string[]) => {
-  assert.throws(() => parse(values), (err: unknown) => {
-    assert.ok(err instanceof ConfigError, String(err));
-    assert.equal(err.key, key);
-    assert.ok(err.message.startsWith(`notes-auth:${key} `), err.message);
-    for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
-    return true;
-  });
+  assert.throws(
+    () => parse(values),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, String(err));
+      assert.equal(err.key, key);
+      assert.ok(err.message.startsWith(`notes-auth:${key} `), err.message);
+      for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
+      return true;
+    },
+  );
 };
 
 describe("stack config", () => {
@@ -30,117 +36,311 @@ describe("stack config", () => {
     it("is required, and the error lists every allowed value", () => fails({}, "authMode", ...AUTH_MODES));
     it("rejects an unknown value by name", () => fails({ authMode: "oauth" }, "authMode", '"oauth"', ...AUTH_MODES));
     it("accepts each mode with its minimal settings", () => {
-      for (const mode of AUTH_MODES) assert.equal(parse({ authMode: mode, ...DOORS[mode].minimalConfig }).stack.authMode, mode);
-      assert.equal((parse({ authMode: "api-key", ...rest, apiKeyClients: ["a"] }).door as ArgsOf<"api-key">).clients[0], "a");
+      for (const mode of AUTH_MODES)
+        assert.equal(parse({ authMode: mode, ...DOORS[mode].minimalConfig }).stack.authMode, mode);
+      assert.equal(
+        (parse({ authMode: "api-key", ...rest, apiKeyClients: ["a"] }).door as ArgsOf<"api-key">).clients[0],
+        "a",
+      );
     });
   });
 
   describe("mode requirements", () => {
     it("alb-oidc needs a certificate", () => fails({ authMode: "alb-oidc" }, "domainCertificateArn", "alb-oidc"));
     it("a REST door needs an explicit apiGatewayAccountRole choice (one stack per account and region sets the role)", () => {
-      for (const mode of ["iam", "cognito", "api-key"] as const) fails({ authMode: mode, ...(mode === "api-key" ? { apiKeyClients: ["a"] } : {}) }, "apiGatewayAccountRole", mode, "exactly one stack per account and region");
-      assert.equal(parse({ authMode: "http-jwt" }).stack.apiGatewayAccountRole, undefined, "the HTTP API door does not need it");
+      for (const mode of ["iam", "cognito", "api-key"] as const)
+        fails(
+          { authMode: mode, ...(mode === "api-key" ? { apiKeyClients: ["a"] } : {}) },
+          "apiGatewayAccountRole",
+          mode,
+          "exactly one stack per account and region",
+        );
+      assert.equal(
+        parse({ authMode: "http-jwt" }).stack.apiGatewayAccountRole,
+        undefined,
+        "the HTTP API door does not need it",
+      );
     });
     it("api-key needs at least one client", () => fails({ authMode: "api-key", ...rest }, "apiKeyClients", "api-key"));
     it("an external JWT issuer needs its audiences, and the reverse", () => {
       fails({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/" }, "jwtAudiences");
       fails({ authMode: "http-jwt", jwtAudiences: ["abc"] }, "jwtIssuer");
     });
-    it("the oidc* keys come all together", () => fails({ authMode: "alb-oidc", domainCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x", domainName: "notes.example.com", oidcIssuer: "https://idp.example.com" }, "oidcAuthorizationEndpoint"));
-    it("admin API-key clients must be configured clients", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyAdminClients: ["b"] }, "apiKeyAdminClients", '"b"'));
+    it("the oidc* keys come all together", () =>
+      fails(
+        {
+          authMode: "alb-oidc",
+          domainCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x",
+          domainName: "notes.example.com",
+          oidcIssuer: "https://idp.example.com",
+        },
+        "oidcAuthorizationEndpoint",
+      ));
+    it("admin API-key clients must be configured clients", () =>
+      fails(
+        { authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyAdminClients: ["b"] },
+        "apiKeyAdminClients",
+        '"b"',
+      ));
   });
 
   describe("values", () => {
-    it("rejects a non-boolean protectData", () => fails({ authMode: "cognito", protectData: "yes" }, "protectData", "true or false"));
-    it("rejects a log retention CloudWatch does not offer", () => fails({ authMode: "cognito", logRetentionDays: "31" }, "logRetentionDays", "30"));
+    it("rejects a non-boolean protectData", () =>
+      fails({ authMode: "cognito", protectData: "yes" }, "protectData", "true or false"));
+    it("rejects a log retention CloudWatch does not offer", () =>
+      fails({ authMode: "cognito", logRetentionDays: "31" }, "logRetentionDays", "30"));
     it("rejects * and plain-http origins in corsOrigins", () => {
       fails({ authMode: "cognito", corsOrigins: ["*"] }, "corsOrigins", "never *");
       fails({ authMode: "cognito", corsOrigins: ["http://evil.example.com"] }, "corsOrigins");
     });
-    it("rejects a list given as a plain string", () => fails({ authMode: "cognito", corsOrigins: "https://a.example.com" }, "corsOrigins", "list"));
-    it("rejects a burst below the rate", () => fails({ authMode: "cognito", throttleRateLimit: "100", throttleBurstLimit: "10" }, "throttleBurstLimit"));
-    it("rejects a malformed machine-role principal", () => fails({ authMode: "iam", ...rest, machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
+    it("rejects a list given as a plain string", () =>
+      fails({ authMode: "cognito", corsOrigins: "https://a.example.com" }, "corsOrigins", "list"));
+    it("rejects a burst below the rate", () =>
+      fails({ authMode: "cognito", throttleRateLimit: "100", throttleBurstLimit: "10" }, "throttleBurstLimit"));
+    it("rejects a malformed machine-role principal", () =>
+      fails({ authMode: "iam", ...rest, machineRolePrincipals: ["*"] }, "machineRolePrincipals"));
     it("rejects a Cognito domain prefix Cognito would refuse", () => {
       fails({ authMode: "cognito", cognitoDomainPrefix: "My_Notes" }, "cognitoDomainPrefix", "lower-case");
       fails({ authMode: "cognito", cognitoDomainPrefix: "notes-cognito" }, "cognitoDomainPrefix", '"cognito"');
-      assert.equal(parse({ authMode: "cognito", ...rest, cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix, "acme-notes");
+      assert.equal(
+        parse({ authMode: "cognito", ...rest, cognitoDomainPrefix: "acme-notes" }).stack.cognitoDomainPrefix,
+        "acme-notes",
+      );
     });
     it("rejects reserved concurrency 0 (it throttles every request) and more than Lambda lets a default account reserve", () => {
       fails({ authMode: "http-jwt", lambdaReservedConcurrency: "0" }, "lambdaReservedConcurrency", "-1");
       fails({ authMode: "http-jwt", lambdaReservedConcurrency: "1000" }, "lambdaReservedConcurrency", "900");
     });
     it("refuses a stack name that would make a Cognito domain prefix Cognito refuses, naming the key to set", () => {
-      assert.throws(() => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "aws-dev"), (err: any) => err.key === "cognitoDomainPrefix" && /notes-auth-aws-dev-<account>/.test(err.message));
-      assert.throws(() => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "x".repeat(40)), (err: any) => err.key === "cognitoDomainPrefix");
-      assert.equal(parseStackConfig(lookup({ authMode: "http-jwt", cognitoDomainPrefix: "acme-notes" }), undefined, "aws-dev").stack.cognitoDomainPrefix, "acme-notes");
-      assert.ok(parseStackConfig(lookup({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/", jwtAudiences: ["a"] }), undefined, "aws-dev"), "no user pool, no prefix");
+      assert.throws(
+        () => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "aws-dev"),
+        (err: any) => err.key === "cognitoDomainPrefix" && /notes-auth-aws-dev-<account>/.test(err.message),
+      );
+      assert.throws(
+        () => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "x".repeat(40)),
+        (err: any) => err.key === "cognitoDomainPrefix",
+      );
+      assert.equal(
+        parseStackConfig(lookup({ authMode: "http-jwt", cognitoDomainPrefix: "acme-notes" }), undefined, "aws-dev")
+          .stack.cognitoDomainPrefix,
+        "acme-notes",
+      );
+      assert.ok(
+        parseStackConfig(
+          lookup({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/", jwtAudiences: ["a"] }),
+          undefined,
+          "aws-dev",
+        ),
+        "no user pool, no prefix",
+      );
     });
     it("needs an SES identity for a custom sender", () => {
       fails({ authMode: "http-jwt", emailFrom: "Notes <no-reply@example.com>" }, "emailFrom", "sesEmailIdentityArn");
-      fails({ authMode: "http-jwt", sesEmailIdentityArn: "arn:aws:sns:us-east-1:1:x" }, "sesEmailIdentityArn", "arn:aws:ses");
+      fails(
+        { authMode: "http-jwt", sesEmailIdentityArn: "arn:aws:sns:us-east-1:1:x" },
+        "sesEmailIdentityArn",
+        "arn:aws:ses",
+      );
     });
-    it("rejects an unknown quota period", () => fails({ authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" }, "apiKeyQuotaPeriod", "DAY, WEEK, MONTH"));
+    it("rejects an unknown quota period", () =>
+      fails(
+        { authMode: "api-key", ...rest, apiKeyClients: ["a"], apiKeyQuotaPeriod: "YEAR" },
+        "apiKeyQuotaPeriod",
+        "DAY, WEEK, MONTH",
+      ));
   });
 
   describe("what AWS would refuse, refused before any resource, naming the key", () => {
-    const inRegion = (values: Record<string, unknown>, region = "eu-west-2") => parseStackConfig(lookup(values), undefined, undefined, region);
+    const inRegion = (values: Record<string, unknown>, region = "eu-west-2") =>
+      parseStackConfig(lookup(values), undefined, undefined, region);
     const failsIn = (values: Record<string, unknown>, key: string, ...mentions: string[]) => {
-      assert.throws(() => inRegion(values), (err: unknown) => {
-        assert.ok(err instanceof ConfigError, String(err));
-        assert.equal(err.key, key, err.message);
-        for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
-        return true;
-      });
+      assert.throws(
+        () => inRegion(values),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError, String(err));
+          assert.equal(err.key, key, err.message);
+          for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
+          return true;
+        },
+      );
     };
     const domain = { domainName: "notes.example.com" };
 
     it("wafAclArn at http-jwt: HTTP APIs cannot have a web ACL (AWS WAF's list of resources, how-aws-waf-works-resources.html)", () => {
-      fails({ authMode: "http-jwt", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }, "wafAclArn", "http-jwt", "HTTP API");
-      assert.ok(parse({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }), "a REST door takes it");
+      fails(
+        { authMode: "http-jwt", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" },
+        "wafAclArn",
+        "http-jwt",
+        "HTTP API",
+      );
+      assert.ok(
+        parse({
+          authMode: "cognito",
+          ...rest,
+          wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc",
+        }),
+        "a REST door takes it",
+      );
     });
 
     it("a Cognito group name outside CreateGroup's pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ or over 128 characters, as adminGroup or a tier's group (API_CreateGroup)", () => {
       fails({ authMode: "cognito", ...rest, adminGroup: "notes admins" }, "adminGroup", '"notes admins"', "no spaces");
       fails({ authMode: "cognito", ...rest, adminGroup: "a".repeat(129) }, "adminGroup", "128");
-      assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "Équipe-admins_2" }).stack.adminGroup, "Équipe-admins_2", "letters of any script, digits and punctuation pass");
+      assert.equal(
+        parse({ authMode: "cognito", ...rest, adminGroup: "Équipe-admins_2" }).stack.adminGroup,
+        "Équipe-admins_2",
+        "letters of any script, digits and punctuation pass",
+      );
       assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "a".repeat(128) }).stack.adminGroup.length, 128);
-      fails({ authMode: "lambda-authorizer", ...rest, authorizerPlans: ["name=free,rate=5,burst=10,quota=1000,period=DAY", "name=pro,group=pro users,rate=50,burst=100,quota=100000,period=MONTH"] }, "authorizerPlans", '"pro users"');
+      fails(
+        {
+          authMode: "lambda-authorizer",
+          ...rest,
+          authorizerPlans: [
+            "name=free,rate=5,burst=10,quota=1000,period=DAY",
+            "name=pro,group=pro users,rate=50,burst=100,quota=100000,period=MONTH",
+          ],
+        },
+        "authorizerPlans",
+        '"pro users"',
+      );
     });
 
     it("an ARN in another region than the stack's (aws:region): certificate, alarm topic, web ACL", () => {
-      failsIn({ authMode: "http-jwt", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "domainCertificateArn", '"us-east-1"', "eu-west-2");
-      failsIn({ authMode: "alb-oidc", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" }, "domainCertificateArn", '"us-east-1"');
-      failsIn({ authMode: "http-jwt", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops" }, "alarmTopicArn", '"us-east-1"');
-      failsIn({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" }, "wafAclArn", '"us-east-1"');
-      const ok = inRegion({ authMode: "cognito", ...rest, ...domain, domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/abc", alarmTopicArn: "arn:aws:sns:eu-west-2:123456789012:ops", wafAclArn: "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/notes/abc" });
+      failsIn(
+        { authMode: "http-jwt", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" },
+        "domainCertificateArn",
+        '"us-east-1"',
+        "eu-west-2",
+      );
+      failsIn(
+        { authMode: "alb-oidc", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc" },
+        "domainCertificateArn",
+        '"us-east-1"',
+      );
+      failsIn(
+        { authMode: "http-jwt", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops" },
+        "alarmTopicArn",
+        '"us-east-1"',
+      );
+      failsIn(
+        { authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" },
+        "wafAclArn",
+        '"us-east-1"',
+      );
+      const ok = inRegion({
+        authMode: "cognito",
+        ...rest,
+        ...domain,
+        domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/abc",
+        alarmTopicArn: "arn:aws:sns:eu-west-2:123456789012:ops",
+        wafAclArn: "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/notes/abc",
+      });
       assert.equal(ok.stack.wafAclArn, "arn:aws:wafv2:eu-west-2:123456789012:regional/webacl/notes/abc");
     });
 
     it("a global (CloudFront-scope) web ACL, which no REST stage or ALB can take", () => {
-      failsIn({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" }, "wafAclArn", "us-east-1");
-      fails({ authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" }, "wafAclArn", "regional/webacl");
+      failsIn(
+        { authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" },
+        "wafAclArn",
+        "us-east-1",
+      );
+      fails(
+        { authMode: "cognito", ...rest, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/notes/abc" },
+        "wafAclArn",
+        "regional/webacl",
+      );
     });
 
     it("an SES identity outside the pool's region and Cognito's alternate regions (us-east-1, us-west-2, eu-west-1)", () => {
-      failsIn({ authMode: "cognito", ...rest, sesEmailIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/example.com" }, "sesEmailIdentityArn", '"ap-south-1"', "us-east-1, us-west-2, eu-west-1");
+      failsIn(
+        {
+          authMode: "cognito",
+          ...rest,
+          sesEmailIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/example.com",
+        },
+        "sesEmailIdentityArn",
+        '"ap-south-1"',
+        "us-east-1, us-west-2, eu-west-1",
+      );
       for (const region of ["eu-west-2", "us-east-1", "us-west-2", "eu-west-1"]) {
-        assert.ok(inRegion({ authMode: "cognito", ...rest, sesEmailIdentityArn: `arn:aws:ses:${region}:123456789012:identity/example.com` }).stack.email, region);
+        assert.ok(
+          inRegion({
+            authMode: "cognito",
+            ...rest,
+            sesEmailIdentityArn: `arn:aws:ses:${region}:123456789012:identity/example.com`,
+          }).stack.email,
+          region,
+        );
       }
     });
 
     it("domainOwnershipVerificationCertificateArn: an ACM ARN in the stack's region, only with mutual TLS, never the domain's own certificate", () => {
-      const mtls = { ...domain, domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/imported", mtlsTruststoreUri: "s3://notes-trust/ca.pem" };
+      const mtls = {
+        ...domain,
+        domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/imported",
+        mtlsTruststoreUri: "s3://notes-trust/ca.pem",
+      };
       const owner = "arn:aws:acm:eu-west-2:123456789012:certificate/owner";
-      assert.equal(inRegion({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: owner }).stack.mtls?.ownershipVerificationCertificateArn, owner);
-      assert.equal(inRegion({ authMode: "cognito", ...rest, ...mtls }).stack.mtls?.ownershipVerificationCertificateArn, undefined, "not required: an ARN does not say whether the certificate is imported");
-      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: "arn:aws:iam::123456789012:server-certificate/x" }, "domainOwnershipVerificationCertificateArn", "arn:aws:acm");
-      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/owner" }, "domainOwnershipVerificationCertificateArn", '"us-east-1"');
-      failsIn({ authMode: "cognito", ...rest, ...domain, domainCertificateArn: mtls.domainCertificateArn, domainOwnershipVerificationCertificateArn: owner }, "domainOwnershipVerificationCertificateArn", "mtlsTruststoreUri");
-      failsIn({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: mtls.domainCertificateArn }, "domainOwnershipVerificationCertificateArn", "separate");
+      assert.equal(
+        inRegion({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: owner }).stack.mtls
+          ?.ownershipVerificationCertificateArn,
+        owner,
+      );
+      assert.equal(
+        inRegion({ authMode: "cognito", ...rest, ...mtls }).stack.mtls?.ownershipVerificationCertificateArn,
+        undefined,
+        "not required: an ARN does not say whether the certificate is imported",
+      );
+      failsIn(
+        {
+          authMode: "cognito",
+          ...rest,
+          ...mtls,
+          domainOwnershipVerificationCertificateArn: "arn:aws:iam::123456789012:server-certificate/x",
+        },
+        "domainOwnershipVerificationCertificateArn",
+        "arn:aws:acm",
+      );
+      failsIn(
+        {
+          authMode: "cognito",
+          ...rest,
+          ...mtls,
+          domainOwnershipVerificationCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/owner",
+        },
+        "domainOwnershipVerificationCertificateArn",
+        '"us-east-1"',
+      );
+      failsIn(
+        {
+          authMode: "cognito",
+          ...rest,
+          ...domain,
+          domainCertificateArn: mtls.domainCertificateArn,
+          domainOwnershipVerificationCertificateArn: owner,
+        },
+        "domainOwnershipVerificationCertificateArn",
+        "mtlsTruststoreUri",
+      );
+      failsIn(
+        { authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: mtls.domainCertificateArn },
+        "domainOwnershipVerificationCertificateArn",
+        "separate",
+      );
     });
 
     it("hostedZoneTakeOverRecord needs hostedZoneId, and is false unless set", () => {
-      fails({ authMode: "http-jwt", ...domain, domainCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x", hostedZoneTakeOverRecord: true }, "hostedZoneTakeOverRecord", "hostedZoneId");
+      fails(
+        {
+          authMode: "http-jwt",
+          ...domain,
+          domainCertificateArn: "arn:aws:acm:us-east-1:1:certificate/x",
+          hostedZoneTakeOverRecord: true,
+        },
+        "hostedZoneTakeOverRecord",
+        "hostedZoneId",
+      );
       assert.equal(parse({ authMode: "http-jwt" }).stack.hostedZoneTakeOverRecord, false);
     });
   });
@@ -149,10 +349,17 @@ describe("stack config", () => {
     it("Pulumi.prod.yaml, for a dedicated prod account, sets API Gateway's logging role (no other stack there does), and says when to flip it", async () => {
       const { readStackFile, runStack } = await import("../../offline/runStack");
       assert.equal(readStackFile("prod").apiGatewayAccountRole, true);
-      assert.match(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"), /#[^\n]*false only if prod\s*\n?\s*#?\s*shares its account and region/);
+      assert.match(
+        fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"),
+        /#[^\n]*false only if prod\s*\n?\s*#?\s*shares its account and region/,
+      );
       const run = await runStack({ stack: "prod", config: readStackFile("prod") });
       assert.equal(run.error, undefined);
-      assert.equal(run.resources.filter((r) => r.type === "aws:apigateway/account:Account").length, 1, "the stage's CloudWatch role is set by this stack");
+      assert.equal(
+        run.resources.filter((r) => r.type === "aws:apigateway/account:Account").length,
+        1,
+        "the stage's CloudWatch role is set by this stack",
+      );
     }).timeout(60_000);
   });
 
@@ -177,7 +384,14 @@ describe("stack config", () => {
     it("declares every key the program reads, whichever door", () => {
       // given a lookup that records every key asked for; when each door's full config is parsed
       const read = new Set<string>();
-      const oidc: Record<string, string> = { oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/a", oidcTokenEndpoint: "https://idp.example.com/t", oidcUserInfoEndpoint: "https://idp.example.com/u", oidcClientId: "c", oidcClientSecret: "s" };
+      const oidc: Record<string, string> = {
+        oidcIssuer: "https://idp.example.com",
+        oidcAuthorizationEndpoint: "https://idp.example.com/a",
+        oidcTokenEndpoint: "https://idp.example.com/t",
+        oidcUserInfoEndpoint: "https://idp.example.com/u",
+        oidcClientId: "c",
+        oidcClientSecret: "s",
+      };
       for (const mode of AUTH_MODES) {
         const values = { authMode: mode, ...DOORS[mode].minimalConfig, ...(mode === "alb-oidc" ? oidc : {}) };
         parseStackConfig((key) => (read.add(key), lookup(values)(key)));

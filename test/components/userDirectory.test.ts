@@ -12,21 +12,41 @@ describe("UserDirectory", function () {
     const pool = one(run, "aws:cognito/userPool:UserPool").inputs;
     assert.deepEqual(pool.usernameAttributes, ["email"]);
     assert.ok(pool.passwordPolicy.minimumLength >= 8);
-    for (const k of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"]) assert.equal(pool.passwordPolicy[k], true, k);
+    for (const k of ["requireLowercase", "requireUppercase", "requireNumbers", "requireSymbols"])
+      assert.equal(pool.passwordPolicy[k], true, k);
     assert.equal(pool.mfaConfiguration, "OPTIONAL");
     assert.deepEqual(pool.softwareTokenMfaConfiguration, { enabled: true });
     assert.equal(pool.deletionProtection, "INACTIVE");
   });
   it("given no protectData, nothing of the directory is protected or retained (an unprotected stack is destroyable)", () => {
-    for (const r of run.resources.filter((r) => r.custom && r.urn.includes("UserDirectory"))) assert.deepEqual({ protect: r.options.protect, retain: r.options.retainOnDelete }, { protect: false, retain: false }, r.name);
+    for (const r of run.resources.filter((r) => r.custom && r.urn.includes("UserDirectory")))
+      assert.deepEqual(
+        { protect: r.options.protect, retain: r.options.retainOnDelete },
+        { protect: false, retain: false },
+        r.name,
+      );
   });
   it("given protectData, protects and retains the pool and everything the directory adds to it (scopes, domain, SPA client, admin group), with the same URNs", async () => {
     const protectedRun = await runMode("cognito", { protectData: true });
     const pool = one(protectedRun, "aws:cognito/userPool:UserPool");
     const children = protectedRun.resources.filter((r) => r.custom && r.inputs.userPoolId === pool.state.id);
-    assert.deepEqual(children.map((r) => r.name).sort(), ["users-admins", "users-domain", "users-notes-scopes", "users-spa"]);
-    for (const r of [pool, ...children]) assert.deepEqual({ protect: r.options.protect, retain: r.options.retainOnDelete }, { protect: true, retain: true }, r.name);
-    const urns = (x: StackRun) => x.resources.filter((r) => r.urn.includes("UserDirectory")).map((r) => r.urn).sort();
+    assert.deepEqual(children.map((r) => r.name).sort(), [
+      "users-admins",
+      "users-domain",
+      "users-notes-scopes",
+      "users-spa",
+    ]);
+    for (const r of [pool, ...children])
+      assert.deepEqual(
+        { protect: r.options.protect, retain: r.options.retainOnDelete },
+        { protect: true, retain: true },
+        r.name,
+      );
+    const urns = (x: StackRun) =>
+      x.resources
+        .filter((r) => r.urn.includes("UserDirectory"))
+        .map((r) => r.urn)
+        .sort();
     assert.deepEqual(urns(protectedRun), urns(run));
   });
   it("has a SPA client without a secret, with SRP and refresh flows", () => {
@@ -41,10 +61,18 @@ describe("UserDirectory", function () {
     assert.deepEqual(pool.emailConfiguration, { emailSendingAccount: "COGNITO_DEFAULT" });
   });
   it("with selfSignUp false and an SES identity: only admins create users, and email goes through SES", async () => {
-    const prod = await runMode("cognito", { selfSignUp: false, sesEmailIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", emailFrom: "Notes <no-reply@example.com>" });
+    const prod = await runMode("cognito", {
+      selfSignUp: false,
+      sesEmailIdentityArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+      emailFrom: "Notes <no-reply@example.com>",
+    });
     const pool = one(prod, "aws:cognito/userPool:UserPool").inputs;
     assert.equal(pool.adminCreateUserConfig.allowAdminCreateUserOnly, true);
-    assert.deepEqual(pool.emailConfiguration, { emailSendingAccount: "DEVELOPER", sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com", fromEmailAddress: "Notes <no-reply@example.com>" });
+    assert.deepEqual(pool.emailConfiguration, {
+      emailSendingAccount: "DEVELOPER",
+      sourceArn: "arn:aws:ses:us-east-1:123456789012:identity/example.com",
+      fromEmailAddress: "Notes <no-reply@example.com>",
+    });
   });
   it("has the admin group", () => {
     assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.name, "admins");
@@ -74,13 +102,24 @@ describe("UserDirectory", function () {
     });
     it("threat protection turns on the pool's advanced security on Plus", async () => {
       const plus = await runMode("cognito", { cognitoPlan: "PLUS", cognitoThreatProtection: "ENFORCED" });
-      assert.deepEqual(one(plus, "aws:cognito/userPool:UserPool").inputs.userPoolAddOns, { advancedSecurityMode: "ENFORCED" });
+      assert.deepEqual(one(plus, "aws:cognito/userPool:UserPool").inputs.userPoolAddOns, {
+        advancedSecurityMode: "ENFORCED",
+      });
     });
     it("refuses threat protection on a plan without it, naming both keys and the plan it needs, before any resource", async () => {
       for (const plan of ["LITE", "ESSENTIALS"]) {
-        const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("cognito", { cognitoPlan: plan, cognitoThreatProtection: "AUDIT" }) });
-        assert.equal(refused.error, `notes-auth:cognitoPlan is ${plan}, which lacks threat protection (notes-auth:cognitoThreatProtection AUDIT): it needs PLUS`);
-        assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+        const refused = await runStack({
+          stack: OFFLINE_STACK,
+          config: doorConfig("cognito", { cognitoPlan: plan, cognitoThreatProtection: "AUDIT" }),
+        });
+        assert.equal(
+          refused.error,
+          `notes-auth:cognitoPlan is ${plan}, which lacks threat protection (notes-auth:cognitoThreatProtection AUDIT): it needs PLUS`,
+        );
+        assert.deepEqual(
+          refused.resources.filter((r) => r.custom),
+          [],
+        );
       }
     });
   });

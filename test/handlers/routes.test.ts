@@ -12,9 +12,18 @@ describe("handler: routing from the shared route table", () => {
     }
   });
   it("answers 404 for unknown paths and 405 with Allow for other methods", () => {
-    assert.throws(() => match("GET", "/nope"), (err: any) => err.status === 404);
-    assert.throws(() => match("GET", "/notesx"), (err: any) => err.status === 404);
-    assert.throws(() => match("PATCH", "/notes/x"), (err: any) => err.status === 405 && err.headers.Allow === "GET, PUT, DELETE");
+    assert.throws(
+      () => match("GET", "/nope"),
+      (err: any) => err.status === 404,
+    );
+    assert.throws(
+      () => match("GET", "/notesx"),
+      (err: any) => err.status === 404,
+    );
+    assert.throws(
+      () => match("PATCH", "/notes/x"),
+      (err: any) => err.status === 405 && err.headers.Allow === "GET, PUT, DELETE",
+    );
     assert.equal(match("GET", "/notes/").fn.name, "listNotes", "a trailing slash is the same route");
   });
 });

@@ -39,7 +39,13 @@ describe("local mode (startLocalStack)", function () {
     const door = await startTestDoor("cognito");
     try {
       await assert.rejects(
-        startLocalStack({ run: await runMode("cognito"), stack: "test", dataDir: door.dataDir, port: 0, log: () => undefined }),
+        startLocalStack({
+          run: await runMode("cognito"),
+          stack: "test",
+          dataDir: door.dataDir,
+          port: 0,
+          log: () => undefined,
+        }),
         (err: unknown) => err instanceof AlreadyRunning && err.message.includes(door.outputs.url),
       );
       assert.equal((await new ContractContext(door.outputs).call("/notes")).status, 401, "the first one still serves");
@@ -53,8 +59,16 @@ describe("local mode (startLocalStack)", function () {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-external-"));
     try {
       await assert.rejects(
-        startLocalStack({ run: await runMode("alb-oidc", DOORS["alb-oidc"].variants.external), stack: "test", dataDir, port: 0, log: () => undefined }),
-        (err: unknown) => err instanceof NotEmulatedYet && /authenticate-oidc \(an external IdP has no local stand-in\)/.test(err.message),
+        startLocalStack({
+          run: await runMode("alb-oidc", DOORS["alb-oidc"].variants.external),
+          stack: "test",
+          dataDir,
+          port: 0,
+          log: () => undefined,
+        }),
+        (err: unknown) =>
+          err instanceof NotEmulatedYet &&
+          /authenticate-oidc \(an external IdP has no local stand-in\)/.test(err.message),
       );
       assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
     } finally {
@@ -67,10 +81,21 @@ describe("local mode (startLocalStack)", function () {
     try {
       const run = copyRun(await runMode("iam"));
       const role = run.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === "door-user-role")!;
-      run.resources.push({ ...role, type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", name: "door-user-extra", urn: `${role.urn}-extra`, inputs: { role: role.state.name ?? role.inputs.name, policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess" }, state: {} });
+      run.resources.push({
+        ...role,
+        type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        name: "door-user-extra",
+        urn: `${role.urn}-extra`,
+        inputs: {
+          role: role.state.name ?? role.inputs.name,
+          policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess",
+        },
+        state: {},
+      });
       await assert.rejects(
         startLocalStack({ run, stack: "test", dataDir, port: 0, log: () => undefined }),
-        (err: unknown) => err instanceof NotEmulatedYet && /managed policies on door-user-role/.test(String((err as Error).message)),
+        (err: unknown) =>
+          err instanceof NotEmulatedYet && /managed policies on door-user-role/.test(String((err as Error).message)),
       );
     } finally {
       removeDir(dataDir);
@@ -88,7 +113,10 @@ describe("local mode (startLocalStack)", function () {
       assert.match(written.client.tokenEndpoint, /^http:\/\/127\.0\.0\.1:\d+\//);
       assert.equal(typeof written.secrets.machineClientSecret, "string");
       assert.doesNotMatch(written.secrets.machineClientSecret, /mock/, "the local user pool's own secret");
-      assert.deepEqual(written.local.users.map((u: { username: string }) => u.username), ["alice", "bob", "carol", "dave"]);
+      assert.deepEqual(
+        written.local.users.map((u: { username: string }) => u.username),
+        ["alice", "bob", "carol", "dave"],
+      );
     } finally {
       await door.close();
       removeDir(door.dataDir);

@@ -11,8 +11,12 @@ describe("local users and the local user pool's settings", function () {
     const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
     const users = loadUsers();
     assert.ok(users.filter((u) => u.groups.length === 0).length >= 2 && users.some((u) => u.groups.includes("admins")));
-    for (const u of users) assert.deepEqual(passwordPolicyViolations(pool.inputs.passwordPolicy, u.password), [], u.username);
-    assert.deepEqual(passwordPolicyViolations({ minimumLength: 8, requireSymbols: true, requireNumbers: true }, "abcdefgh"), ["a number", "a symbol"]);
+    for (const u of users)
+      assert.deepEqual(passwordPolicyViolations(pool.inputs.passwordPolicy, u.password), [], u.username);
+    assert.deepEqual(
+      passwordPolicyViolations({ minimumLength: 8, requireSymbols: true, requireNumbers: true }, "abcdefgh"),
+      ["a number", "a symbol"],
+    );
   });
 
   it("given a malformed users file, when loaded, then it is refused naming the file and the field", () => {
@@ -20,7 +24,13 @@ describe("local users and the local user pool's settings", function () {
     const path = require("path") as typeof import("path");
     const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "seed-"));
     const file = path.join(dir, "users.json");
-    const user = { username: "dave", email: "dave@example.com", password: "Passw0rd!", sub: "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", groups: [] };
+    const user = {
+      username: "dave",
+      email: "dave@example.com",
+      password: "Passw0rd!",
+      sub: "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      groups: [],
+    };
     try {
       fs.writeFileSync(file, JSON.stringify({ users: [{ ...user, email: "not-an-email" }] }));
       assert.throws(() => loadUsers(file), /^Error: users\.json: users\.0\.email: /);
@@ -39,6 +49,12 @@ describe("local users and the local user pool's settings", function () {
     assert.equal(validitySeconds(60, "minutes"), 3600);
     assert.equal(validitySeconds(undefined, undefined), 3600);
     assert.equal(validitySeconds(1, undefined), 3600, "hours by default");
-    assert.deepEqual(effectiveGroups({ username: "x", email: "x@example.com", password: "p", sub: "s", groups: ["admins", "ghosts"] }, ["admins"]), ["admins"]);
+    assert.deepEqual(
+      effectiveGroups(
+        { username: "x", email: "x@example.com", password: "p", sub: "s", groups: ["admins", "ghosts"] },
+        ["admins"],
+      ),
+      ["admins"],
+    );
   });
 });

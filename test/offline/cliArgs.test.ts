@@ -17,9 +17,16 @@ const CMD: CommandSpec = {
 
 const ROOT = path.join(__dirname, "..", "..");
 const run = (file: string, args: string[]) =>
-  promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", file, ...args], { cwd: ROOT, timeout: 60000 }).then(
+  promisify(execFile)(process.execPath, ["-r", "ts-node/register/transpile-only", file, ...args], {
+    cwd: ROOT,
+    timeout: 60000,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({
+      code: err.code,
+      stdout: err.stdout,
+      stderr: err.stderr,
+    }),
   );
 
 describe("command-line flags (offline/cliArgs)", function () {
@@ -47,7 +54,10 @@ describe("command-line flags (offline/cliArgs)", function () {
   it("given --help or -h, then the usage lists the command, every flag with its description and default, and exits 0", () => {
     for (const flag of ["--help", "-h"]) {
       let help: unknown;
-      assert.throws(() => parseCommandLine(CMD, ["--stack", "x", flag]), (err) => ((help = err), err instanceof HelpRequested));
+      assert.throws(
+        () => parseCommandLine(CMD, ["--stack", "x", flag]),
+        (err) => ((help = err), err instanceof HelpRequested),
+      );
       const text = (help as HelpRequested).text;
       assert.match(text, /^Usage: npm run demo -- \[flags\]/);
       assert.match(text, /A demo command\./);
@@ -70,7 +80,11 @@ describe("command-line flags (offline/cliArgs)", function () {
     ];
     for (const [argv, message] of cases) {
       let failure: unknown;
-      assert.throws(() => parseCommandLine(CMD, argv), (err) => ((failure = err), err instanceof UsageError && message.test(err.message)), argv.join(" "));
+      assert.throws(
+        () => parseCommandLine(CMD, argv),
+        (err) => ((failure = err), err instanceof UsageError && message.test(err.message)),
+        argv.join(" "),
+      );
       assert.equal(cliFailure(failure).code, 2);
       assert.match(cliFailure(failure).stderr, /^error: .*--help\)\n$/);
     }

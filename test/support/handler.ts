@@ -15,7 +15,8 @@ export const POOL_ID = "us-east-1_Notes1234";
 export const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
 export const SPA_CLIENT = "spaclient0000000000000000";
 export const M2M_CLIENT = "machineclient000000000000";
-export const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/notes-alb/0123456789abcdef";
+export const ALB_ARN =
+  "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/notes-alb/0123456789abcdef";
 export const ALB_CLIENT = "albclient00000000000000000";
 export const IDENTITY_POOL_ID = "us-east-1:0a1b2c3d-6666-4e5f-8a9b-0c1d2e3f4a5b";
 export const ADMIN_ROLE_ARN = "arn:aws:iam::123456789012:role/notes-admin-role";
@@ -25,8 +26,14 @@ export const USER_B = "22222222-2222-4222-8222-222222222222";
 /** Handler environment for a door, as the infrastructure sets it. */
 export function envFor(mode: HandlerEnv["authMode"], extra: Record<string, string> = {}): HandlerEnv {
   return readEnv({
-    NOTES_TABLE: "notes", ATTACHMENTS_BUCKET: "notes-attachments", AWS_REGION: "us-east-1", AUTH_MODE: mode,
-    ADMIN_GROUP: "admins", USER_POOL_ID: POOL_ID, COGNITO_ISSUER: ISSUER, CORS_ALLOWED_ORIGINS: "https://app.example.com",
+    NOTES_TABLE: "notes",
+    ATTACHMENTS_BUCKET: "notes-attachments",
+    AWS_REGION: "us-east-1",
+    AUTH_MODE: mode,
+    ADMIN_GROUP: "admins",
+    USER_POOL_ID: POOL_ID,
+    COGNITO_ISSUER: ISSUER,
+    CORS_ALLOWED_ORIGINS: "https://app.example.com",
     ...(mode === "cognito" ? { ALLOWED_CLIENT_IDS: SPA_CLIENT } : {}),
     ...(mode === "http-jwt" ? { ALLOWED_CLIENT_IDS: `${SPA_CLIENT},${M2M_CLIENT}`, ADMIN_SCOPE: "notes/admin" } : {}),
     ...(mode === "iam" ? { IAM_ADMIN_ROLE_ARN: ADMIN_ROLE_ARN, IAM_IDENTITY_POOL_ID: IDENTITY_POOL_ID } : {}),
@@ -45,15 +52,22 @@ export interface Call {
   query?: Record<string, string>;
 }
 
-const bodyText = (body: unknown) => (body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body));
-const jsonHeaders = (c: Call) => ({ ...(c.body !== undefined ? { "Content-Type": "application/json" } : {}), ...c.headers });
+const bodyText = (body: unknown) =>
+  body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body);
+const jsonHeaders = (c: Call) => ({
+  ...(c.body !== undefined ? { "Content-Type": "application/json" } : {}),
+  ...c.headers,
+});
 
 /**
  * A REST v1 proxy event (from our Cognito-authorizer fixture) for a request. With `claims` (an
  * ID token's payload), the event carries what API Gateway does: the token in the Authorization
  * header and its claims flattened to strings under requestContext.authorizer.claims.
  */
-export function restEvent(c: Call, context: { claims?: Record<string, unknown>; identity?: Record<string, unknown> } = {}): any {
+export function restEvent(
+  c: Call,
+  context: { claims?: Record<string, unknown>; identity?: Record<string, unknown> } = {},
+): any {
   const e = ownFixture("rest-cognito-authorizer.json");
   e.httpMethod = c.method;
   e.path = c.path;
@@ -61,7 +75,9 @@ export function restEvent(c: Call, context: { claims?: Record<string, unknown>; 
   e.headers = { ...jsonHeaders(c), ...(context.claims ? { Authorization: idToken(context.claims) } : {}) };
   e.multiValueHeaders = Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k, [v]]));
   e.queryStringParameters = c.query ?? null;
-  e.multiValueQueryStringParameters = c.query ? Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]])) : null;
+  e.multiValueQueryStringParameters = c.query
+    ? Object.fromEntries(Object.entries(c.query).map(([k, v]) => [k, [v]]))
+    : null;
   e.body = bodyText(c.body);
   e.isBase64Encoded = false;
   e.requestContext.httpMethod = c.method;
@@ -80,7 +96,18 @@ export function idToken(payload: Record<string, unknown>): string {
 
 /** ID-token claims of a user of our SPA client. */
 export function idClaims(sub: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { sub, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": sub, email: `${sub.slice(0, 4)}@example.com`, jti: `jti-${sub}`, exp: 1764046800, iat: 1764043200, ...extra };
+  return {
+    sub,
+    aud: SPA_CLIENT,
+    token_use: "id",
+    iss: ISSUER,
+    "cognito:username": sub,
+    email: `${sub.slice(0, 4)}@example.com`,
+    jti: `jti-${sub}`,
+    exp: 1764046800,
+    iat: 1764043200,
+    ...extra,
+  };
 }
 
 /** An HTTP API payload 2.0 event (from our JWT-authorizer fixture). */
@@ -102,13 +129,41 @@ export function httpEvent(c: Call, jwt?: { claims: Record<string, unknown>; scop
 }
 
 /** Access-token claims of a Cognito user of the SPA client. */
-export function accessClaims(sub: string, scopes: string[], extra: Record<string, unknown> = {}): { claims: Record<string, unknown>; scopes: string[] | null } {
-  return { claims: { sub, client_id: SPA_CLIENT, token_use: "access", iss: ISSUER, username: sub, scope: scopes.join(" "), ...extra }, scopes: null };
+export function accessClaims(
+  sub: string,
+  scopes: string[],
+  extra: Record<string, unknown> = {},
+): { claims: Record<string, unknown>; scopes: string[] | null } {
+  return {
+    claims: {
+      sub,
+      client_id: SPA_CLIENT,
+      token_use: "access",
+      iss: ISSUER,
+      username: sub,
+      scope: scopes.join(" "),
+      ...extra,
+    },
+    scopes: null,
+  };
 }
 
 /** Client-credentials access-token claims of the machine client. */
-export function machineClaims(scopes: string[], extra: Record<string, unknown> = {}): { claims: Record<string, unknown>; scopes: string[] | null } {
-  return { claims: { sub: M2M_CLIENT, client_id: M2M_CLIENT, token_use: "access", iss: ISSUER, scope: scopes.join(" "), ...extra }, scopes: null };
+export function machineClaims(
+  scopes: string[],
+  extra: Record<string, unknown> = {},
+): { claims: Record<string, unknown>; scopes: string[] | null } {
+  return {
+    claims: {
+      sub: M2M_CLIENT,
+      client_id: M2M_CLIENT,
+      token_use: "access",
+      iss: ISSUER,
+      scope: scopes.join(" "),
+      ...extra,
+    },
+    scopes: null,
+  };
 }
 
 /** An ALB target event (from our single- or multi-value fixtures). */
@@ -116,7 +171,10 @@ export function albEvent(c: Call, oidcData?: string, multi = false): any {
   const e = ownFixture(multi ? "alb-multi-value.json" : "alb-single-value.json");
   e.httpMethod = c.method;
   e.path = c.path;
-  const headers: Record<string, string> = { ...Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k, String(v)])), ...Object.fromEntries(Object.entries(jsonHeaders(c)).map(([k, v]) => [k.toLowerCase(), v])) };
+  const headers: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(e.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    ...Object.fromEntries(Object.entries(jsonHeaders(c)).map(([k, v]) => [k.toLowerCase(), v])),
+  };
   if (multi) {
     headers.accept = "*/*";
     for (const [k, v] of Object.entries(e.multiValueHeaders)) headers[k] ??= (v as string[])[0];
@@ -141,7 +199,18 @@ export function albEvent(c: Call, oidcData?: string, multi = false): any {
 export const albKey = (kid?: string) => newAlbKey(kid);
 
 /** Signs an x-amzn-oidc-data token the way the ALB does, with this suite's defaults. */
-export function signAlbToken(key: AlbSigningKey, opts: { sub?: string; signer?: string; client?: string; iss?: string; exp?: number; alg?: string; claims?: Record<string, unknown> } = {}): string {
+export function signAlbToken(
+  key: AlbSigningKey,
+  opts: {
+    sub?: string;
+    signer?: string;
+    client?: string;
+    iss?: string;
+    exp?: number;
+    alg?: string;
+    claims?: Record<string, unknown>;
+  } = {},
+): string {
   return signAlbData(key, {
     signer: opts.signer ?? ALB_ARN,
     client: opts.client ?? ALB_CLIENT,
@@ -175,21 +244,53 @@ export function forbiddenStore(): NotesStore & { calls: string[] } {
     calls.push(name);
     throw new Error(`the store was called (${name})`);
   };
-  return { calls, create: no("create"), get: no("get"), list: no("list"), update: no("update"), addAttachment: no("addAttachment"), remove: no("remove"), stats: no("stats") } as any;
+  return {
+    calls,
+    create: no("create"),
+    get: no("get"),
+    list: no("list"),
+    update: no("update"),
+    addAttachment: no("addAttachment"),
+    remove: no("remove"),
+    stats: no("stats"),
+  } as any;
 }
 
 /** dynalite on a loopback port with the notes table (userId, noteId), plus a client for it. */
-export async function startDynalite(): Promise<{ endpoint: string; client: DynamoDBClient; table: string; close: () => Promise<void> }> {
+export async function startDynalite(): Promise<{
+  endpoint: string;
+  client: DynamoDBClient;
+  table: string;
+  close: () => Promise<void>;
+}> {
   const local = await startLocalDynamo();
-  const client = new DynamoDBClient({ endpoint: local.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const client = new DynamoDBClient({
+    endpoint: local.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
   const table = "notes";
   await client.send(new CreateTableCommand({ TableName: table, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA }));
-  return { endpoint: local.endpoint, client, table, close: () => { client.destroy(); return local.close(); } };
+  return {
+    endpoint: local.endpoint,
+    client,
+    table,
+    close: () => {
+      client.destroy();
+      return local.close();
+    },
+  };
 }
 
 /** The handler's own DynamoDB client at an endpoint (dynalite or a stand-in), with test credentials and optionally a short policy. */
 export function dynamoAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?: Clock): DynamoClient {
-  return new DynamoClient({ endpoint, region: "us-east-1", credentials: () => ({ accessKeyId: "test", secretAccessKey: "test" }), policy, clock });
+  return new DynamoClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: () => ({ accessKeyId: "test", secretAccessKey: "test" }),
+    policy,
+    clock,
+  });
 }
 
 /** The notes store over the table "notes" at an endpoint. */
@@ -198,16 +299,31 @@ export function storeAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?:
 }
 
 /** A handler over dynalite (or `opts.store`) for a door, with a fake presigner and an optional ALB verifier. */
-export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string } | undefined, opts: { alb?: AlbIdentityVerifier; env?: Record<string, string>; store?: NotesStore; removed?: string[]; removeObjects?: HandlerDeps["removeObjects"]; log?: (e: Record<string, unknown>) => void; now?: () => Date } = {}) {
+export function handlerFor(
+  mode: HandlerEnv["authMode"],
+  db: { endpoint: string } | undefined,
+  opts: {
+    alb?: AlbIdentityVerifier;
+    env?: Record<string, string>;
+    store?: NotesStore;
+    removed?: string[];
+    removeObjects?: HandlerDeps["removeObjects"];
+    log?: (e: Record<string, unknown>) => void;
+    now?: () => Date;
+  } = {},
+) {
   const env = envFor(mode, opts.env);
   const deps: HandlerDeps = {
     env,
     store: opts.store ?? storeAt(db!.endpoint),
-    presign: async (key, contentType, size, expires) => `https://notes-attachments.s3.amazonaws.com/${key}?ct=${encodeURIComponent(contentType)}&len=${size}&exp=${expires}`,
-    removeObjects: opts.removeObjects ?? (async (keys) => {
-      opts.removed?.push(...keys);
-      return { deleted: keys, failed: [] };
-    }),
+    presign: async (key, contentType, size, expires) =>
+      `https://notes-attachments.s3.amazonaws.com/${key}?ct=${encodeURIComponent(contentType)}&len=${size}&exp=${expires}`,
+    removeObjects:
+      opts.removeObjects ??
+      (async (keys) => {
+        opts.removed?.push(...keys);
+        return { deleted: keys, failed: [] };
+      }),
     maxAttachmentBytes: env.maxAttachmentBytes,
     now: opts.now ?? (() => new Date("2026-11-23T12:00:00Z")),
     newId: () => crypto.randomUUID(),
@@ -217,7 +333,9 @@ export function handlerFor(mode: HandlerEnv["authMode"], db: { endpoint: string 
   const handler = createHandler(deps);
   return async (event: any) => {
     const res: any = await handler(event);
-    const headers = res.headers ?? Object.fromEntries(Object.entries(res.multiValueHeaders ?? {}).map(([k, v]) => [k, (v as string[])[0]]));
+    const headers =
+      res.headers ??
+      Object.fromEntries(Object.entries(res.multiValueHeaders ?? {}).map(([k, v]) => [k, (v as string[])[0]]));
     return { status: res.statusCode as number, body: res.body ? JSON.parse(res.body) : undefined, headers, raw: res };
   };
 }

@@ -20,7 +20,9 @@ export function signJwt(key: { kid: string; privateKey: crypto.KeyObject }, clai
  * A user pool's key endpoints on a loopback port, as Cognito serves them: `${issuer}/.well-known/jwks.json`
  * serves the given keys (fetches counted), and `${issuer}/.well-known/openid-configuration` names it.
  */
-export async function jwksServer(keys: { jwk: object }[]): Promise<{ issuer: string; fetches: () => number; close: () => Promise<void> }> {
+export async function jwksServer(
+  keys: { jwk: object }[],
+): Promise<{ issuer: string; fetches: () => number; close: () => Promise<void> }> {
   let fetches = 0;
   const server = http.createServer((req, res) => {
     const issuer = `http://${req.headers.host}/pool`;
@@ -37,7 +39,11 @@ export async function jwksServer(keys: { jwk: object }[]): Promise<{ issuer: str
     }
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pool`, fetches: () => fetches, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}/pool`,
+    fetches: () => fetches,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 /**
@@ -46,7 +52,9 @@ export async function jwksServer(keys: { jwk: object }[]): Promise<{ issuer: str
  * https URL to the stand-in (the URL kept in the path), so a spec can use the IdP's real issuer
  * and key URLs. `fetched` lists the URLs asked for, in order; an unknown one answers 404.
  */
-export async function idpStandIn(documents: Record<string, unknown>): Promise<{ send: typeof fetch; fetched: string[]; close: () => Promise<void> }> {
+export async function idpStandIn(
+  documents: Record<string, unknown>,
+): Promise<{ send: typeof fetch; fetched: string[]; close: () => Promise<void> }> {
   const fetched: string[] = [];
   const server = http.createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? "/").slice(1));
@@ -61,6 +69,7 @@ export async function idpStandIn(documents: Record<string, unknown>): Promise<{ 
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const send = ((input: string | URL, init?: RequestInit) => fetch(`${base}${encodeURIComponent(String(input))}`, init)) as typeof fetch;
+  const send = ((input: string | URL, init?: RequestInit) =>
+    fetch(`${base}${encodeURIComponent(String(input))}`, init)) as typeof fetch;
   return { send, fetched, close: () => new Promise((r) => server.close(() => r())) };
 }

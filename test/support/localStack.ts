@@ -18,12 +18,39 @@ import { runMode } from "./stack";
 export const LOCAL_DOORS = {
   cognito: { mode: "cognito", extra: {} },
   "http-jwt": { mode: "http-jwt", extra: {} },
-  "http-jwt with m2mClient and mutual TLS": { mode: "http-jwt", extra: { m2mClient: true, ...DOORS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true } },
+  "http-jwt with m2mClient and mutual TLS": {
+    mode: "http-jwt",
+    extra: { m2mClient: true, ...DOORS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true },
+  },
   "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
-  "api-key": { mode: "api-key", extra: { apiKeyClients: ["reporting", "ops", "admin-tool"], apiKeyAdminClients: ["admin-tool"], apiKeyRateLimit: 40, apiKeyBurstLimit: 40, apiKeyQuotaLimit: 120, throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
-  "api-key with apiKeyWithCognito": { mode: "api-key", extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 } },
+  "api-key": {
+    mode: "api-key",
+    extra: {
+      apiKeyClients: ["reporting", "ops", "admin-tool"],
+      apiKeyAdminClients: ["admin-tool"],
+      apiKeyRateLimit: 40,
+      apiKeyBurstLimit: 40,
+      apiKeyQuotaLimit: 120,
+      throttleRateLimit: 1000,
+      throttleBurstLimit: 2000,
+    },
+  },
+  "api-key with apiKeyWithCognito": {
+    mode: "api-key",
+    extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 },
+  },
   "alb-oidc": { mode: "alb-oidc", extra: {} },
-  "lambda-authorizer": { mode: "lambda-authorizer", extra: { authorizerPlans: ["name=free,rate=40,burst=40,quota=120,period=DAY", "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH"], throttleRateLimit: 1000, throttleBurstLimit: 2000 } },
+  "lambda-authorizer": {
+    mode: "lambda-authorizer",
+    extra: {
+      authorizerPlans: [
+        "name=free,rate=40,burst=40,quota=120,period=DAY",
+        "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH",
+      ],
+      throttleRateLimit: 1000,
+      throttleBurstLimit: 2000,
+    },
+  },
 } as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
 
 let testKey: ReturnType<typeof newSigningKey> | undefined;
@@ -52,14 +79,25 @@ export interface TestDoor extends RunningLocalStack {
  * optionally altered, served on free loopback ports with its data in `dataDir` (a fresh temp
  * folder unless given). Close it in `after`.
  */
-export async function startTestDoor(mode: AuthMode, opts: { extra?: Record<string, unknown>; alter?: (run: StackRun) => void; dataDir?: string } = {}): Promise<TestDoor> {
+export async function startTestDoor(
+  mode: AuthMode,
+  opts: { extra?: Record<string, unknown>; alter?: (run: StackRun) => void; dataDir?: string } = {},
+): Promise<TestDoor> {
   const run = copyRun(await runMode(mode, opts.extra));
   opts.alter?.(run);
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-local-"));
   // One signing key for every test door (RSA key generation is the slowest part of a start).
-  if (!fs.existsSync(signingKeyFile(dataDir))) fs.writeFileSync(signingKeyFile(dataDir), JSON.stringify((testKey ??= newSigningKey())));
+  if (!fs.existsSync(signingKeyFile(dataDir)))
+    fs.writeFileSync(signingKeyFile(dataDir), JSON.stringify((testKey ??= newSigningKey())));
   const logs: string[] = [];
-  const stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, pkiDir: sharedPkiDir(), log: (line) => logs.push(line) });
+  const stack = await startLocalStack({
+    run,
+    stack: "test",
+    dataDir,
+    port: 0,
+    pkiDir: sharedPkiDir(),
+    log: (line) => logs.push(line),
+  });
   return { ...stack, logs, dataDir };
 }
 

@@ -6,7 +6,16 @@ import { SNAPSHOT_TYPES, deploymentTrigger } from "../../components/rest/deploym
 
 /** The Access-Control-Allow-Headers every recorded REST preflight answers (one value, asserted equal). */
 export function preflightAllowHeaders(run: StackRun): string {
-  const values = [...new Set(ofType(run, "aws:apigateway/integrationResponse:IntegrationResponse").map((r) => String(r.inputs.responseParameters["method.response.header.Access-Control-Allow-Headers"]).replace(/^'|'$/g, "")))];
+  const values = [
+    ...new Set(
+      ofType(run, "aws:apigateway/integrationResponse:IntegrationResponse").map((r) =>
+        String(r.inputs.responseParameters["method.response.header.Access-Control-Allow-Headers"]).replace(
+          /^'|'$/g,
+          "",
+        ),
+      ),
+    ),
+  ];
   assert.equal(values.length, 1, `one allow list: ${values.join(" | ")}`);
   return values[0];
 }
@@ -22,10 +31,13 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
         assert.equal(m.inputs.authorization, "NONE", m.name);
         assert.equal(m.inputs.apiKeyRequired, false, m.name);
       }
-      for (const m of real) assert.notEqual(m.inputs.authorization === "NONE" && !m.inputs.apiKeyRequired, true, `${m.name} is open`);
+      for (const m of real)
+        assert.notEqual(m.inputs.authorization === "NONE" && !m.inputs.apiKeyRequired, true, `${m.name} is open`);
     });
     it("proxies every method to the one notes function", () => {
-      const integrations = ofType(getRun(), "aws:apigateway/integration:Integration").filter((i) => i.inputs.httpMethod !== "OPTIONS");
+      const integrations = ofType(getRun(), "aws:apigateway/integration:Integration").filter(
+        (i) => i.inputs.httpMethod !== "OPTIONS",
+      );
       assert.equal(integrations.length, routeKeys(API_ROUTES).length);
       for (const i of integrations) {
         assert.equal(i.inputs.type, "AWS_PROXY", i.name);
@@ -48,7 +60,9 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       const run = getRun();
       const deployment = one(run, "aws:apigateway/deployment:Deployment");
       // given every method, integration, response, authorizer and resource as recorded
-      const parts = run.resources.filter((r) => (SNAPSHOT_TYPES as readonly string[]).includes(r.type)).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+      const parts = run.resources
+        .filter((r) => (SNAPSHOT_TYPES as readonly string[]).includes(r.type))
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }));
       assert.ok(parts.some((p) => p.type === "aws:apigateway/integration:Integration"));
       // then the trigger is the hash of exactly their inputs
       assert.equal(deployment.inputs.triggers.redeployment, deploymentTrigger(parts));
@@ -63,9 +77,16 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       const run = getRun();
       const account = one(run, "aws:apigateway/account:Account");
       const role = one(run, "aws:iam/role:Role", "apigateway-logging-cloudwatch-role");
-      assert.equal(account.inputs.cloudwatchRoleArn, "arn:aws:iam::123456789012:role/apigateway-logging-cloudwatch-role");
-      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "apigateway.amazonaws.com" });
-      assert.deepEqual(role.inputs.managedPolicyArns, ["arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"]);
+      assert.equal(
+        account.inputs.cloudwatchRoleArn,
+        "arn:aws:iam::123456789012:role/apigateway-logging-cloudwatch-role",
+      );
+      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+        Service: "apigateway.amazonaws.com",
+      });
+      assert.deepEqual(role.inputs.managedPolicyArns, [
+        "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+      ]);
       assert.equal(account.options.retainOnDelete, true, "kept on destroy: other APIs in the account rely on it");
       assert.equal(role.options.retainOnDelete, true);
     });
@@ -75,11 +96,16 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       const account = one(run, "aws:apigateway/account:Account").urn;
       for (const type of ["aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings"]) {
         const r = one(run, type);
-        assert.ok(r.dependencies.includes(account), `${r.name} depends on the Account setting: ${r.dependencies.join(", ")}`);
+        assert.ok(
+          r.dependencies.includes(account),
+          `${r.name} depends on the Account setting: ${r.dependencies.join(", ")}`,
+        );
       }
     });
     it("lets only this API's stage invoke the notes function", () => {
-      const perms = ofType(getRun(), "aws:lambda/permission:Permission").filter((p) => p.inputs.function === "notes-api");
+      const perms = ofType(getRun(), "aws:lambda/permission:Permission").filter(
+        (p) => p.inputs.function === "notes-api",
+      );
       assert.equal(perms.length, 1);
       assert.equal(perms[0].inputs.principal, "apigateway.amazonaws.com");
       assert.match(perms[0].inputs.sourceArn, /^arn:aws:execute-api:us-east-1:123456789012:[\w-]+\/v1\/\*\/\*$/);
@@ -94,13 +120,20 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.ok(preflight.length > 0);
       for (const p of preflight) {
         const vtl = p.inputs.responseTemplates["application/json"] as string;
-        assert.ok(vtl.includes('#set($allowed = ["https://app.example.com"])') && vtl.includes("#if($allowed.contains($origin))"), p.name);
+        assert.ok(
+          vtl.includes('#set($allowed = ["https://app.example.com"])') &&
+            vtl.includes("#if($allowed.contains($origin))"),
+          p.name,
+        );
         assert.ok(!vtl.includes("*"), p.name);
       }
       const responses = ofType(run, "aws:apigateway/response:Response");
       assert.deepEqual(responses.map((r) => r.inputs.responseType).sort(), ["DEFAULT_4XX", "DEFAULT_5XX"]);
-      for (const r of responses) assert.equal(r.inputs.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], "'https://app.example.com'");
+      for (const r of responses)
+        assert.equal(
+          r.inputs.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"],
+          "'https://app.example.com'",
+        );
     });
   });
 }
-

@@ -11,7 +11,6 @@ const project = () => (loaded ??= readProject());
 export { resourcesUnder };
 export type { StackRun, RecordedResource };
 
-
 /**
  * Runs the real program under mocks for a door (memoized per config). The config must be one the
  * Pulumi CLI would pass to the program (components/pulumiConfig.ts: Pulumi.yaml's rules), so no
@@ -21,7 +20,11 @@ export async function runMode(mode: AuthMode, extra: Record<string, unknown> = {
   const config = doorConfig(mode, extra);
   // Secret keys are given encrypted, as `pulumi config set --secret` would (the program refuses plain text).
   const secretKeys = SECRET_KEYS.filter((k) => config[k] !== undefined);
-  assert.equal(stackConfigRefusal(OFFLINE_STACK, project(), { values: config, secure: secretKeys }), undefined, `${mode} ${JSON.stringify(extra)}`);
+  assert.equal(
+    stackConfigRefusal(OFFLINE_STACK, project(), { values: config, secure: secretKeys }),
+    undefined,
+    `${mode} ${JSON.stringify(extra)}`,
+  );
   const run = await runStack({ stack: OFFLINE_STACK, config, ...(secretKeys.length > 0 ? { secretKeys } : {}) });
   assert.equal(run.error, undefined, `the ${mode} stack failed: ${run.error}`);
   return run;
@@ -35,7 +38,11 @@ export function ofType(run: StackRun, type: string): RecordedResource[] {
 /** The one recorded resource of a type and name; fails the test when absent. */
 export function one(run: StackRun, type: string, name?: string): RecordedResource {
   const found = ofType(run, type).filter((r) => name === undefined || r.name === name);
-  assert.equal(found.length, 1, `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`,
+  );
   return found[0];
 }
 

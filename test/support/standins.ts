@@ -18,7 +18,10 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-const listen = (server: net.Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: net.Server) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
 
 /** An endpoint nobody listens on: connections are refused at once. */
 export async function refusingEndpoint(): Promise<string> {
@@ -30,7 +33,9 @@ export async function refusingEndpoint(): Promise<string> {
 
 function opOf(req: http.IncomingMessage): string {
   const target = req.headers["x-amz-target"];
-  return typeof target === "string" ? target.split(".").pop()! : `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
+  return typeof target === "string"
+    ? target.split(".").pop()!
+    : `${req.method} ${new URL(req.url ?? "/", "http://x").pathname}`;
 }
 
 /** What the proxy does with one call (the n-th, from 1): by default it forwards. */
@@ -46,7 +51,12 @@ export type Plan = (call: number, op: string) => Fault | undefined;
 
 /** A DynamoDB JSON-protocol error answer, as DynamoDB sends it. */
 export function dynamoError(type: string, message: string, status = 400): Fault {
-  return { kind: "answer", status, body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }), contentType: "application/x-amz-json-1.0" };
+  return {
+    kind: "answer",
+    status,
+    body: JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }),
+    contentType: "application/x-amz-json-1.0",
+  };
 }
 
 /**
@@ -103,14 +113,33 @@ export async function proxyStandIn(target: string | undefined, plan: Plan = () =
 /** A stand-in that accepts connections and requests and never answers any. */
 export const hangingStandIn = () => proxyStandIn(undefined, () => ({ kind: "hang" }));
 
-function forward(target: string, req: http.IncomingMessage, body: Buffer): Promise<{ status: number; contentType: string; body: Buffer }> {
+function forward(
+  target: string,
+  req: http.IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; contentType: string; body: Buffer }> {
   const url = new URL(target);
   return new Promise((resolve, reject) => {
-    const out = http.request({ hostname: url.hostname, port: url.port, method: req.method, path: req.url, headers: { ...req.headers, host: url.host } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? "application/json"), body: Buffer.concat(chunks) }));
-    });
+    const out = http.request(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: url.host },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? "application/json"),
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     out.on("error", reject);
     out.end(body);
   });

@@ -36,16 +36,23 @@ export function bundleFigures(): BundleFigures[] {
   return VARIANTS.map((variant) => {
     const code = variantCode(variant);
     const entry = variant === "ours" ? HANDLER_ENTRY : CONVENTIONAL_ENTRY;
-    return { variant, entry: path.relative(ROOT, entry), minifiedBytes: Buffer.byteLength(code), gzippedBytes: zlib.gzipSync(code, { level: 9 }).length };
+    return {
+      variant,
+      entry: path.relative(ROOT, entry),
+      minifiedBytes: Buffer.byteLength(code),
+      gzippedBytes: zlib.gzipSync(code, { level: 9 }).length,
+    };
   });
 }
 
 /** Each variant as `<dir>/<variant>/index.js`, inside the project so an external SDK resolves from node_modules as on Lambda. */
 export function writeVariants(dir: string): Record<Variant, string> {
-  return Object.fromEntries(VARIANTS.map((variant) => {
-    const file = path.join(dir, variant, "index.js");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, variantCode(variant));
-    return [variant, file];
-  })) as Record<Variant, string>;
+  return Object.fromEntries(
+    VARIANTS.map((variant) => {
+      const file = path.join(dir, variant, "index.js");
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, variantCode(variant));
+      return [variant, file];
+    }),
+  ) as Record<Variant, string>;
 }

@@ -63,7 +63,8 @@ function processMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-const initScript = (file: string) => `const m=require(${JSON.stringify(file)});if(typeof m.handler!=="function")process.exit(3)`;
+const initScript = (file: string) =>
+  `const m=require(${JSON.stringify(file)});if(typeof m.handler!=="function")process.exit(3)`;
 const firstScript = (file: string, eventFile: string) =>
   `const m=require(${JSON.stringify(file)});m.handler(require(${JSON.stringify(eventFile)})).then(r=>process.exit(r.statusCode===200?0:4),()=>process.exit(5))`;
 
@@ -73,14 +74,23 @@ const firstScript = (file: string, eventFile: string) =>
  * bundle's init, and each bundle's init plus its first answer. Processes are spawned
  * asynchronously so a dynalite in this process can answer the first requests.
  */
-export async function coldStart(files: Record<Variant, string>, runs: number, first: FirstRequest, scratch: string, opts: { warmUp: boolean } = { warmUp: true }): Promise<ColdStartFigures> {
+export async function coldStart(
+  files: Record<Variant, string>,
+  runs: number,
+  first: FirstRequest,
+  scratch: string,
+  opts: { warmUp: boolean } = { warmUp: true },
+): Promise<ColdStartFigures> {
   const eventFile = path.join(scratch, "first-event.json");
   fs.writeFileSync(eventFile, JSON.stringify(first.event));
   const initEnv = { ...process.env, NOTES_TABLE: "bench", ATTACHMENTS_BUCKET: "bench", AUTH_MODE: "cognito" };
   const firstEnv = { ...process.env, ...first.env };
   const jobs: { key: string; run: () => Promise<number> }[] = [
     { key: "empty", run: () => processMs("", initEnv) },
-    ...(Object.keys(BASELINES) as Baseline[]).map((b) => ({ key: `baseline:${b}`, run: () => processMs(BASELINES[b], initEnv) })),
+    ...(Object.keys(BASELINES) as Baseline[]).map((b) => ({
+      key: `baseline:${b}`,
+      run: () => processMs(BASELINES[b], initEnv),
+    })),
     ...VARIANTS.map((v) => ({ key: `init:${v}`, run: () => processMs(initScript(files[v]), initEnv) })),
     ...VARIANTS.map((v) => ({ key: `first:${v}`, run: () => processMs(firstScript(files[v], eventFile), firstEnv) })),
   ];
@@ -95,15 +105,24 @@ export async function coldStart(files: Record<Variant, string>, runs: number, fi
   const empty = summarize(samples.empty);
   const figures = (key: string): ColdFigures => {
     const s = summarize(samples[key]);
-    return { summary: roundSummary(s, 1), aboveEmptyMs: Number((s.median - empty.median).toFixed(1)), ratio: Number((s.median / empty.median).toFixed(2)) };
+    return {
+      summary: roundSummary(s, 1),
+      aboveEmptyMs: Number((s.median - empty.median).toFixed(1)),
+      ratio: Number((s.median / empty.median).toFixed(2)),
+    };
   };
   const median = (key: string) => summarize(samples[key]).median;
   const baselineKeys = Object.keys(BASELINES) as Baseline[];
   return {
     runs,
     emptyProcess: roundSummary(empty, 1),
-    baselines: Object.fromEntries(baselineKeys.map((b) => [b, figures(`baseline:${b}`)])) as Record<Baseline, ColdFigures>,
-    oursAbove: Object.fromEntries(baselineKeys.map((b) => [b, Number((median("init:ours") - median(`baseline:${b}`)).toFixed(1))])) as Record<Baseline, number>,
+    baselines: Object.fromEntries(baselineKeys.map((b) => [b, figures(`baseline:${b}`)])) as Record<
+      Baseline,
+      ColdFigures
+    >,
+    oursAbove: Object.fromEntries(
+      baselineKeys.map((b) => [b, Number((median("init:ours") - median(`baseline:${b}`)).toFixed(1))]),
+    ) as Record<Baseline, number>,
     init: Object.fromEntries(VARIANTS.map((v) => [v, figures(`init:${v}`)])) as Record<Variant, ColdFigures>,
     firstResponse: Object.fromEntries(VARIANTS.map((v) => [v, figures(`first:${v}`)])) as Record<Variant, ColdFigures>,
   };

@@ -40,7 +40,11 @@ export const BENCH_COMMAND: CommandSpec = {
   summary: "Measures the handler's cold and warm starts and bundle sizes, and writes the figures as JSON.",
   flags: {
     quick: { type: "boolean", description: "a short run that only proves the harness works (30 rounds, no warm-up)" },
-    out: { type: "string", value: "<file>", description: `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)` },
+    out: {
+      type: "string",
+      value: "<file>",
+      description: `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)`,
+    },
   },
 };
 
@@ -63,7 +67,10 @@ async function main(): Promise<void> {
   const db = await benchTable();
   let cold;
   try {
-    const first = { event: restEvent({ method: "GET", path: "/notes" }, "66666666-6666-4666-8666-666666666666"), env: deployedEnv(db.endpoint) };
+    const first = {
+      event: restEvent({ method: "GET", path: "/notes" }, "66666666-6666-4666-8666-666666666666"),
+      env: deployedEnv(db.endpoint),
+    };
     // --quick only proves the harness runs (a spec runs it): two rounds, no warm-up.
     cold = await coldStart(writeVariants(tmp), quick ? 2 : 20, first, tmp, { warmUp: !quick });
   } finally {
@@ -74,7 +81,12 @@ async function main(): Promise<void> {
   const alb = await albVerifyFigures(quick ? 30 : 1000);
   const dev = devLoop({ quick, runs: quick ? 1 : 3 });
   const results = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.arch()}` },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.arch()}`,
+    },
     node: process.version,
     date: new Date().toISOString(),
     quick,
@@ -88,23 +100,32 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
-  const kept = quick && path.resolve(out) !== FULL_RESULTS ? ` (a quick run: ${path.relative(process.cwd(), FULL_RESULTS)} keeps the full run's figures)` : "";
+  const kept =
+    quick && path.resolve(out) !== FULL_RESULTS
+      ? ` (a quick run: ${path.relative(process.cwd(), FULL_RESULTS)} keeps the full run's figures)`
+      : "";
   process.stdout.write(renderTable(results) + `\nwrote ${path.relative(process.cwd(), out)}${kept}\n`);
 }
 
 export function renderTable(r: any): string {
   const lines: string[] = [];
   const ok = (good: boolean) => (good ? "ok" : "MISSED");
-  lines.push(`notes-auth bench: node ${r.node}, ${r.machine.cpus} cores, ${r.quick ? "quick" : "full"} run, ${r.requestsPerRoute} requests per route`);
+  lines.push(
+    `notes-auth bench: node ${r.node}, ${r.machine.cpus} cores, ${r.quick ? "quick" : "full"} run, ${r.requestsPerRoute} requests per route`,
+  );
   const c = r.coldStart;
   const conv = c.init.conventional.aboveEmptyMs;
-  lines.push(`cold start, whole processes, medians of ${c.runs} interleaved runs (empty node: ${c.emptyProcess.median} ms):`);
+  lines.push(
+    `cold start, whole processes, medians of ${c.runs} interleaved runs (empty node: ${c.emptyProcess.median} ms):`,
+  );
   lines.push(`  ${"".padEnd(70)} ${"init".padStart(18)} ${"init + 1st answer".padStart(20)}   bundle`);
   for (const v of VARIANTS) {
     const i = c.init[v];
     const f = c.firstResponse[v];
     const b = r.bundle.find((x: any) => x.variant === v);
-    lines.push(`  ${VARIANT_LABELS[v].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)} ${`+${f.aboveEmptyMs} ms ${f.ratio}x`.padStart(20)}   ${(b.minifiedBytes / 1024).toFixed(1)} KB`);
+    lines.push(
+      `  ${VARIANT_LABELS[v].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)} ${`+${f.aboveEmptyMs} ms ${f.ratio}x`.padStart(20)}   ${(b.minifiedBytes / 1024).toFixed(1)} KB`,
+    );
   }
   const BASELINE_LABELS: Record<Baseline, string> = {
     runtimeClient: "node:http only (what Lambda's runtime client has loaded before our init)",
@@ -112,31 +133,50 @@ export function renderTable(r: any): string {
   };
   for (const b of Object.keys(BASELINES) as Baseline[]) {
     const i = c.baselines[b];
-    lines.push(`  ${BASELINE_LABELS[b].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)}   ours is +${c.oursAbove[b]} ms above it`);
+    lines.push(
+      `  ${BASELINE_LABELS[b].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)}   ours is +${c.oursAbove[b]} ms above it`,
+    );
   }
   const ours = c.init.ours;
   const bOurs = r.bundle.find((x: any) => x.variant === "ours");
-  lines.push(`  targets: ours +${ours.aboveEmptyMs} ms [<= ${TARGETS.coldInitAboveEmptyMs}: ${ok(ours.aboveEmptyMs <= TARGETS.coldInitAboveEmptyMs)}], ${ours.ratio}x [<= ${TARGETS.coldInitRatio}: ${ok(ours.ratio <= TARGETS.coldInitRatio)}], ` +
-    `${(ours.aboveEmptyMs / conv).toFixed(2)} of the conventional's [<= ${TARGETS.versusConventionalShare}: ${ok(ours.aboveEmptyMs <= TARGETS.versusConventionalShare * conv)}], ` +
-    `bundle ${bOurs.minifiedBytes} B [< ${TARGETS.bundleMinifiedBytes}: ${ok(bOurs.minifiedBytes < TARGETS.bundleMinifiedBytes)}]`);
+  lines.push(
+    `  targets: ours +${ours.aboveEmptyMs} ms [<= ${TARGETS.coldInitAboveEmptyMs}: ${ok(ours.aboveEmptyMs <= TARGETS.coldInitAboveEmptyMs)}], ${ours.ratio}x [<= ${TARGETS.coldInitRatio}: ${ok(ours.ratio <= TARGETS.coldInitRatio)}], ` +
+      `${(ours.aboveEmptyMs / conv).toFixed(2)} of the conventional's [<= ${TARGETS.versusConventionalShare}: ${ok(ours.aboveEmptyMs <= TARGETS.versusConventionalShare * conv)}], ` +
+      `bundle ${bOurs.minifiedBytes} B [< ${TARGETS.bundleMinifiedBytes}: ${ok(bOurs.minifiedBytes < TARGETS.bundleMinifiedBytes)}]`,
+  );
   lines.push("per request, ms (p50 / p99):  dynalite  |  storage stubbed (our overhead)");
   for (const shape of SHAPES) {
     for (const route of ROUTES) {
       const d = r.perRequestMs.dynalite[shape][route];
       const s = r.perRequestMs.stubbedStorage[shape][route];
-      lines.push(`  ${shape.padEnd(8)} ${route.padEnd(8)} ${String(d.p50).padStart(8)} / ${String(d.p99).padEnd(8)} | ${String(s.p50).padStart(8)} / ${s.p99}`);
+      lines.push(
+        `  ${shape.padEnd(8)} ${route.padEnd(8)} ${String(d.p50).padStart(8)} / ${String(d.p99).padEnd(8)} | ${String(s.p50).padStart(8)} / ${s.p99}`,
+      );
     }
   }
   lines.push("per request against dynalite, REST v1, ms (p50 / p99):  ours  |  conventional (SDK v3)");
   for (const route of ROUTES) {
     const o = r.perRequestMs.dynalite["rest-v1"][route];
     const k = r.perRequestMs.conventional["rest-v1"][route];
-    lines.push(`  ${route.padEnd(8)} ${String(o.p50).padStart(8)} / ${String(o.p99).padEnd(8)} | ${String(k.p50).padStart(8)} / ${k.p99}`);
+    lines.push(
+      `  ${route.padEnd(8)} ${String(o.p50).padStart(8)} / ${String(o.p99).padEnd(8)} | ${String(k.p50).padStart(8)} / ${k.p99}`,
+    );
   }
-  lines.push(`ALB verification: cached key ${r.albVerifyMs.cachedKey.median} ms  [target < ${TARGETS.albVerifyCachedMedianMs}: ${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ${r.albVerifyMs.cacheMiss.median} ms (median)`);
-  for (const [mode, s] of Object.entries(r.devLoopSeconds.planPerMode) as [string, any][]) lines.push(`npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ${ok(s.median < TARGETS.planSeconds)}]`);
-  if (r.devLoopSeconds.npmTest) lines.push(`npm test: ${r.devLoopSeconds.npmTest.median.toFixed(1)} s  [target < ${TARGETS.npmTestSeconds} s: ${ok(r.devLoopSeconds.npmTest.median < TARGETS.npmTestSeconds)}]`);
-  if (r.devLoopSeconds.compare) lines.push(`npm run compare (all ${AUTH_MODES.length} doors and their variants, no write): ${r.devLoopSeconds.compare.median.toFixed(2)} s`);
+  lines.push(
+    `ALB verification: cached key ${r.albVerifyMs.cachedKey.median} ms  [target < ${TARGETS.albVerifyCachedMedianMs}: ${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ${r.albVerifyMs.cacheMiss.median} ms (median)`,
+  );
+  for (const [mode, s] of Object.entries(r.devLoopSeconds.planPerMode) as [string, any][])
+    lines.push(
+      `npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ${ok(s.median < TARGETS.planSeconds)}]`,
+    );
+  if (r.devLoopSeconds.npmTest)
+    lines.push(
+      `npm test: ${r.devLoopSeconds.npmTest.median.toFixed(1)} s  [target < ${TARGETS.npmTestSeconds} s: ${ok(r.devLoopSeconds.npmTest.median < TARGETS.npmTestSeconds)}]`,
+    );
+  if (r.devLoopSeconds.compare)
+    lines.push(
+      `npm run compare (all ${AUTH_MODES.length} doors and their variants, no write): ${r.devLoopSeconds.compare.median.toFixed(2)} s`,
+    );
   return lines.join("\n");
 }
 

@@ -9,7 +9,9 @@ export class MemoryNotesStore implements NotesStore {
     this.rows.set(this.k(note.userId, note.noteId), note);
     return note;
   }
-  async get(u: string, n: string) { return this.rows.get(this.k(u, n)); }
+  async get(u: string, n: string) {
+    return this.rows.get(this.k(u, n));
+  }
   async list(u: string, limit: number): Promise<NotePage> {
     const items: Note[] = [];
     for (const note of this.rows.values()) if (note.userId === u && items.length < limit) items.push(note);
@@ -35,5 +37,7 @@ export class MemoryNotesStore implements NotesStore {
     this.rows.delete(this.k(u, n));
     return note;
   }
-  async stats() { return { notes: this.rows.size, principals: new Set([...this.rows.values()].map((n) => n.userId)).size }; }
+  async stats() {
+    return { notes: this.rows.size, principals: new Set([...this.rows.values()].map((n) => n.userId)).size };
+  }
 }

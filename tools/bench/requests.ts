@@ -33,11 +33,25 @@ const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalance
 const ALB_CLIENT = "benchalbclient0000000000";
 const TABLE = "notes";
 const key = newAlbKey();
-const keyFetcher = { fetch: async () => { const b = Buffer.from(key.pem); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); } };
+const keyFetcher = {
+  fetch: async () => {
+    const b = Buffer.from(key.pem);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  },
+};
 /** Our pool's access-token key (RS256), served as its JWKS: the ALB door verifies the forwarded access token too. */
 const poolKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const POOL_KID = "bench-pool-key";
-const jwksFetcher = { fetch: async () => { const b = Buffer.from(JSON.stringify({ keys: [{ ...poolKey.publicKey.export({ format: "jwk" }), kid: POOL_KID, alg: "RS256", use: "sig" }] })); return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength); } };
+const jwksFetcher = {
+  fetch: async () => {
+    const b = Buffer.from(
+      JSON.stringify({
+        keys: [{ ...poolKey.publicKey.export({ format: "jwk" }), kid: POOL_KID, alg: "RS256", use: "sig" }],
+      }),
+    );
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+  },
+};
 const albState = () => ({
   identity: createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher: keyFetcher }),
   accessToken: createTokenVerifier({ issuer: ISSUER, audiences: [ALB_CLIENT], tokenUse: "access" }, jwksFetcher),
@@ -62,7 +76,14 @@ export interface Call {
 function doorEnv<M extends AuthMode>(mode: M, settings: DoorSettings<M>): Record<string, string> {
   return {
     ...backendSettings.encode({ table: TABLE, bucket: "bench-attachments", maxAttachmentBytes: 1024 }),
-    ...stackSettings.encode({ authMode: mode, adminGroup: "admins", corsOrigins: [], cognitoIssuer: ISSUER, userPoolId: POOL, mtlsRequiredForMachines: false }),
+    ...stackSettings.encode({
+      authMode: mode,
+      adminGroup: "admins",
+      corsOrigins: [],
+      cognitoIssuer: ISSUER,
+      userPoolId: POOL,
+      mtlsRequiredForMachines: false,
+    }),
     ...(HANDLER_DOORS[mode].settings as SettingsCodec<DoorSettings<M>>).encode(settings),
     AWS_REGION: REGION,
   };
@@ -72,7 +93,13 @@ const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
 
 /** The environment of the deployed function at the cognito door, with its storage at `endpoint`: what a cold process gets. */
 export function deployedEnv(endpoint: string): Record<string, string> {
-  return { ...doorEnv("cognito", { allowedClientIds: [SPA_CLIENT] }), AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_ENDPOINT_URL_S3: endpoint };
+  return {
+    ...doorEnv("cognito", { allowedClientIds: [SPA_CLIENT] }),
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
+  };
 }
 
 const cognitoClaims = (u: string) => ({ sub: u, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": u });
@@ -80,13 +107,22 @@ const restBase = { apiId: "bench", accountId: "123456789012" };
 
 /** A REST v1 event through the cognito door, for a user. */
 export function restEvent(c: Call, user: string): Record<string, unknown> {
-  return restV1Event(incoming(c), { ...restBase, stage: "v1", resourcePath: c.path, pathParameters: null, authorizer: { claims: cognitoClaims(user) } });
+  return restV1Event(incoming(c), {
+    ...restBase,
+    stage: "v1",
+    resourcePath: c.path,
+    pathParameters: null,
+    authorizer: { claims: cognitoClaims(user) },
+  });
 }
 
 /** The table the benchmark uses, at a fresh dynalite. */
 export async function benchTable(): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const db = await startDynalite();
-  await new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }).call("CreateTable", { TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA });
+  await new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }).call(
+    "CreateTable",
+    { TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA },
+  );
   return db;
 }
 
@@ -94,14 +130,27 @@ export async function benchTable(): Promise<{ endpoint: string; close: () => Pro
 function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store: NotesStore, state?: unknown) {
   const env = readEnv(doorEnv(mode, settings));
   return createHandler({
-    env, store, newId, now: () => new Date(), maxAttachmentBytes: env.maxAttachmentBytes, doorState: state,
-    presign: async (k) => `https://bench.invalid/${k}`, removeObjects: async (keys) => ({ deleted: keys, failed: [] }), log: () => undefined,
+    env,
+    store,
+    newId,
+    now: () => new Date(),
+    maxAttachmentBytes: env.maxAttachmentBytes,
+    doorState: state,
+    presign: async (k) => `https://bench.invalid/${k}`,
+    removeObjects: async (keys) => ({ deleted: keys, failed: [] }),
+    log: () => undefined,
   });
 }
 
 export function incoming(c: Call): IncomingRequest {
   const body = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body));
-  return { method: c.method, path: c.path, rawQuery: new URLSearchParams(c.query ?? {}).toString(), headers: body ? { "content-type": "application/json" } : {}, body };
+  return {
+    method: c.method,
+    path: c.path,
+    rawQuery: new URLSearchParams(c.query ?? {}).toString(),
+    headers: body ? { "content-type": "application/json" } : {},
+    body,
+  };
 }
 
 const parse = async (res: Promise<any>) => {
@@ -128,20 +177,66 @@ function doorFor(shape: Shape, store: NotesStore): Door {
     }
     case "http-v2": {
       const h = handlerOf("http-jwt", { allowedClientIds: [SPA_CLIENT], adminScope: "notes/admin" }, store);
-      const jwt = (u: string) => ({ jwt: { claims: { sub: u, client_id: SPA_CLIENT, token_use: "access", iss: ISSUER, username: u, scope: "notes/read notes/write" }, scopes: null } });
-      return { call: (c: Call, u = user) => parse(h(httpV2Event(incoming(c), { ...base, stage: "$default", routeKey: `${c.method} ${c.path}`, authorizer: jwt(u) }) as any)), lister };
+      const jwt = (u: string) => ({
+        jwt: {
+          claims: {
+            sub: u,
+            client_id: SPA_CLIENT,
+            token_use: "access",
+            iss: ISSUER,
+            username: u,
+            scope: "notes/read notes/write",
+          },
+          scopes: null,
+        },
+      });
+      return {
+        call: (c: Call, u = user) =>
+          parse(
+            h(
+              httpV2Event(incoming(c), {
+                ...base,
+                stage: "$default",
+                routeKey: `${c.method} ${c.path}`,
+                authorizer: jwt(u),
+              }) as any,
+            ),
+          ),
+        lister,
+      };
     }
     case "alb": {
       const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, albState());
       const tokens = new Map<string, string>();
       const accessTokens = new Map<string, string>();
-      const token = (u: string) => tokens.get(u) ?? (tokens.set(u, signAlbData(key, { signer: ALB_ARN, client: ALB_CLIENT, iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: u } })), tokens.get(u)!);
+      const token = (u: string) =>
+        tokens.get(u) ??
+        (tokens.set(
+          u,
+          signAlbData(key, {
+            signer: ALB_ARN,
+            client: ALB_CLIENT,
+            iss: ISSUER,
+            exp: Math.floor(Date.now() / 1000) + 3600,
+            claims: { sub: u },
+          }),
+        ),
+        tokens.get(u)!);
       return {
         call: (c: Call, u = user) => {
           const req = incoming(c);
           req.headers["x-amzn-oidc-data"] = token(u);
-          req.headers["x-amzn-oidc-accesstoken"] = accessTokens.get(u) ?? (accessTokens.set(u, poolAccessToken(u)), accessTokens.get(u)!);
-          return parse(h(albTargetEvent(req, { targetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bench/0123456789abcdef", multiValueHeaders: false }) as any));
+          req.headers["x-amzn-oidc-accesstoken"] =
+            accessTokens.get(u) ?? (accessTokens.set(u, poolAccessToken(u)), accessTokens.get(u)!);
+          return parse(
+            h(
+              albTargetEvent(req, {
+                targetGroupArn:
+                  "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bench/0123456789abcdef",
+                multiValueHeaders: false,
+              }) as any,
+            ),
+          );
         },
         lister,
       };
@@ -166,18 +261,31 @@ async function measure(door: Door, n: number): Promise<Record<RouteName, Summary
   const samples: Record<RouteName, number[]> = { create: [], get: [], list100: [], update: [], delete: [] };
   for (let i = 0; i < n; i++) {
     let id = "";
-    samples.create.push(await timed(async () => {
-      const r = await door.call({ method: "POST", path: "/notes", body });
-      id = r.body?.noteId;
-      return r;
-    }, 201));
+    samples.create.push(
+      await timed(async () => {
+        const r = await door.call({ method: "POST", path: "/notes", body });
+        id = r.body?.noteId;
+        return r;
+      }, 201),
+    );
     ids.push(id);
   }
-  for (let i = 0; i < n; i++) samples.get.push(await timed(() => door.call({ method: "GET", path: `/notes/${ids[i]}` }), 200));
-  for (let i = 0; i < n; i++) samples.list100.push(await timed(() => door.call({ method: "GET", path: "/notes", query: { limit: "100" } }, door.lister), 200));
-  for (let i = 0; i < n; i++) samples.update.push(await timed(() => door.call({ method: "PUT", path: `/notes/${ids[i]}`, body: { content: `v${i}` } }), 200));
-  for (let i = 0; i < n; i++) samples.delete.push(await timed(() => door.call({ method: "DELETE", path: `/notes/${ids[i]}` }), 204));
-  return Object.fromEntries(ROUTES.map((r) => [r, roundSummary(summarize(samples[r]), 4)])) as Record<RouteName, Summary>;
+  for (let i = 0; i < n; i++)
+    samples.get.push(await timed(() => door.call({ method: "GET", path: `/notes/${ids[i]}` }), 200));
+  for (let i = 0; i < n; i++)
+    samples.list100.push(
+      await timed(() => door.call({ method: "GET", path: "/notes", query: { limit: "100" } }, door.lister), 200),
+    );
+  for (let i = 0; i < n; i++)
+    samples.update.push(
+      await timed(() => door.call({ method: "PUT", path: `/notes/${ids[i]}`, body: { content: `v${i}` } }), 200),
+    );
+  for (let i = 0; i < n; i++)
+    samples.delete.push(await timed(() => door.call({ method: "DELETE", path: `/notes/${ids[i]}` }), 204));
+  return Object.fromEntries(ROUTES.map((r) => [r, roundSummary(summarize(samples[r]), 4)])) as Record<
+    RouteName,
+    Summary
+  >;
 }
 
 /**
@@ -185,7 +293,14 @@ async function measure(door: Door, n: number): Promise<Record<RouteName, Summary
  * load (as guides write it), answering REST v1 events of the cognito door.
  */
 function conventionalDoor(endpoint: string): Door {
-  Object.assign(process.env, { NOTES_TABLE: TABLE, ATTACHMENTS_BUCKET: "bench-attachments", AWS_REGION: REGION, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_ENDPOINT_URL_DYNAMODB: endpoint });
+  Object.assign(process.env, {
+    NOTES_TABLE: TABLE,
+    ATTACHMENTS_BUCKET: "bench-attachments",
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+  });
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { handler } = require("./conventional") as { handler: (e: unknown) => Promise<unknown> };
   return { call: (c: Call, u = USER) => parse(handler(restEvent(c, u))), lister: LISTER };
@@ -198,7 +313,16 @@ export async function requestFigures(n: number): Promise<RequestFigures> {
   try {
     const out = { dynalite: {}, stubbedStorage: {} } as RequestFigures;
     for (const shape of SHAPES) {
-      out.dynalite[shape] = await measure(doorFor(shape, new DynamoNotesStore(TABLE, new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }))), n);
+      out.dynalite[shape] = await measure(
+        doorFor(
+          shape,
+          new DynamoNotesStore(
+            TABLE,
+            new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }),
+          ),
+        ),
+        n,
+      );
       out.stubbedStorage[shape] = await measure(doorFor(shape, new MemoryNotesStore()), n);
     }
     out.conventional = { "rest-v1": await measure(conventionalDoor(db.endpoint), n) };
@@ -216,7 +340,13 @@ export interface AlbVerifyFigures {
 
 /** ALB identity verification in the handler: with the key cached, and on a cache miss. */
 export async function albVerifyFigures(n: number): Promise<AlbVerifyFigures> {
-  const token = signAlbData(key, { signer: ALB_ARN, client: ALB_CLIENT, iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 3600, claims: { sub: randomUUID() } });
+  const token = signAlbData(key, {
+    signer: ALB_ARN,
+    client: ALB_CLIENT,
+    iss: ISSUER,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+    claims: { sub: randomUUID() },
+  });
   const cached = albState().identity;
   await cached.verify(token);
   const hit: number[] = [];

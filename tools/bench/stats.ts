@@ -17,8 +17,18 @@ export function quantile(sorted: number[], q: number): number {
 
 export function summarize(samples: number[]): Summary {
   const sorted = samples.slice().sort((a, b) => a - b);
-  const median = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  return { n: sorted.length, median, min: sorted[0], max: sorted[sorted.length - 1], p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+  const median =
+    sorted.length % 2 === 1
+      ? sorted[(sorted.length - 1) / 2]
+      : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  return {
+    n: sorted.length,
+    median,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+  };
 }
 
 /** Wall time of `fn` in milliseconds. */
@@ -30,5 +40,12 @@ export async function timeMs(fn: () => unknown | Promise<unknown>): Promise<numb
 
 export const round = (v: number, digits = 3) => Number(v.toFixed(digits));
 export function roundSummary(s: Summary, digits = 3): Summary {
-  return { n: s.n, median: round(s.median, digits), min: round(s.min, digits), max: round(s.max, digits), p50: round(s.p50, digits), p99: round(s.p99, digits) };
+  return {
+    n: s.n,
+    median: round(s.median, digits),
+    min: round(s.min, digits),
+    max: round(s.max, digits),
+    p50: round(s.p50, digits),
+    p99: round(s.p99, digits),
+  };
 }

@@ -14,7 +14,11 @@ export const IAM_CALL_COMMAND: CommandSpec = {
   summary: "Calls the iam door as a machine: assumes its machine role with STS, signs with SigV4, prints the answer.",
   flags: {
     url: { type: "string", value: "<url>", description: "the route to call, e.g. <stack url>/notes (required)" },
-    "role-arn": { type: "string", value: "<arn>", description: "the machine role to assume, from client.machineRoleArns (required)" },
+    "role-arn": {
+      type: "string",
+      value: "<arn>",
+      description: "the machine role to assume, from client.machineRoleArns (required)",
+    },
     region: { type: "string", value: "<region>", description: "the stack's region (default: AWS_REGION)" },
     "external-id": { type: "string", value: "<id>", description: "the role's external id (machineRoleExternalId)" },
     method: { type: "string", value: "<method>", description: "the HTTP method (default: GET)" },
@@ -40,7 +44,14 @@ export function parseIamCallArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   const region = get("region") ?? env.AWS_REGION;
   if (!url || !roleArn || !region) throw new Error("--url, --role-arn and --region (or AWS_REGION) are required");
   const body = get("body");
-  return { url, roleArn, region, externalId: get("external-id"), method: get("method"), body: body !== undefined ? JSON.parse(body) : undefined };
+  return {
+    url,
+    roleArn,
+    region,
+    externalId: get("external-id"),
+    method: get("method"),
+    body: body !== undefined ? JSON.parse(body) : undefined,
+  };
 }
 
 async function main(): Promise<void> {

@@ -12,9 +12,22 @@ export interface AwsCredentials {
  * Credentials of a machine's own role at the `iam` door (its entry of the stack output
  * `client.machineRoleArns`), assumed with STS by that principal of `machineRolePrincipals`.
  */
-export async function assumeMachineRole(opts: { roleArn: string; region: string; externalId?: string; sessionName?: string; sts?: STSClient }): Promise<AwsCredentials> {
+export async function assumeMachineRole(opts: {
+  roleArn: string;
+  region: string;
+  externalId?: string;
+  sessionName?: string;
+  sts?: STSClient;
+}): Promise<AwsCredentials> {
   const sts = opts.sts ?? new STSClient({ region: opts.region });
-  const out = await sts.send(new AssumeRoleCommand({ RoleArn: opts.roleArn, RoleSessionName: opts.sessionName ?? "notes-auth-client", DurationSeconds: 900, ...(opts.externalId ? { ExternalId: opts.externalId } : {}) }));
+  const out = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: opts.roleArn,
+      RoleSessionName: opts.sessionName ?? "notes-auth-client",
+      DurationSeconds: 900,
+      ...(opts.externalId ? { ExternalId: opts.externalId } : {}),
+    }),
+  );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`STS returned no credentials for ${opts.roleArn}`);
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
@@ -32,7 +45,12 @@ export interface SignedCall {
 export async function callSigned(call: SignedCall): Promise<{ status: number; body: unknown }> {
   const url = new URL(call.url);
   const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-  const signer = new SignatureV4({ service: "execute-api", region: call.region, credentials: call.credentials, sha256: Hash.bind(null, "sha256") });
+  const signer = new SignatureV4({
+    service: "execute-api",
+    region: call.region,
+    credentials: call.credentials,
+    sha256: Hash.bind(null, "sha256"),
+  });
   const signed = await signer.sign({
     method: call.method ?? "GET",
     protocol: url.protocol,

@@ -21,8 +21,19 @@ export function chartSpec(points: CostPoint[], title: string): Record<string, un
     data: { values: points.map((p) => ({ ...p, usdPerMonth: Math.max(p.usdPerMonth, 0.01) })) },
     mark: { type: "line", point: true },
     encoding: {
-      x: { field: "requestsPerMonth", type: "quantitative", scale: { type: "log" }, title: "requests per month", axis: { format: "~s" } },
-      y: { field: "usdPerMonth", type: "quantitative", scale: { type: "log" }, title: "USD per month (log; $0 shown as $0.01)" },
+      x: {
+        field: "requestsPerMonth",
+        type: "quantitative",
+        scale: { type: "log" },
+        title: "requests per month",
+        axis: { format: "~s" },
+      },
+      y: {
+        field: "usdPerMonth",
+        type: "quantitative",
+        scale: { type: "log" },
+        title: "USD per month (log; $0 shown as $0.01)",
+      },
       color: { field: "door", type: "nominal", title: "authMode" },
     },
   };

@@ -31,10 +31,20 @@ export interface CompareOptions {
 /** `npm run compare`'s flags (its `--help` is made from them). */
 export const COMPARE_COMMAND: CommandSpec = {
   name: "npm run compare",
-  summary: "Runs the program under mocks for every door and prints (and by default writes) docs/comparison.md and its charts.",
+  summary:
+    "Runs the program under mocks for every door and prints (and by default writes) docs/comparison.md and its charts.",
   flags: {
-    mode: { type: "string", value: `<${AUTH_MODES.join("|")}>`, description: "one door alone (printed only, unless --write)" },
-    scenario: { type: "string", value: "name=…,mau=…,requests=…", multiple: true, description: "a cost scenario; the scenarios given replace the defaults (printed only, unless --write)" },
+    mode: {
+      type: "string",
+      value: `<${AUTH_MODES.join("|")}>`,
+      description: "one door alone (printed only, unless --write)",
+    },
+    scenario: {
+      type: "string",
+      value: "name=…,mau=…,requests=…",
+      multiple: true,
+      description: "a cost scenario; the scenarios given replace the defaults (printed only, unless --write)",
+    },
     write: { type: "boolean", description: "write docs/ (the default for a full run with the default scenarios)" },
     "no-write": { type: "boolean", description: "print the full report without touching docs/" },
   },
@@ -46,7 +56,8 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
   let modes: AuthMode[] = [...AUTH_MODES];
   if (values.mode !== undefined) {
     const m = values.mode as string;
-    if (!(AUTH_MODES as readonly string[]).includes(m)) throw new Error(`--mode "${m}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
+    if (!(AUTH_MODES as readonly string[]).includes(m))
+      throw new Error(`--mode "${m}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
     modes = [m as AuthMode];
   }
   // The last of --write and --no-write wins, as before.
@@ -59,10 +70,14 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
 }
 
 /** Builds the report (and the chart when writing). */
-export async function buildComparison(opts: CompareOptions): Promise<{ markdown: string; svg?: string; doorSvg?: string }> {
+export async function buildComparison(
+  opts: CompareOptions,
+): Promise<{ markdown: string; svg?: string; doorSvg?: string }> {
   const runs = await runDoors(opts.modes);
   const matrix = capabilityMatrix(runs, opts.modes);
-  const chartFiles = opts.write ? { total: path.basename(CHART_FILE), door: path.basename(DOOR_CHART_FILE) } : undefined;
+  const chartFiles = opts.write
+    ? { total: path.basename(CHART_FILE), door: path.basename(DOOR_CHART_FILE) }
+    : undefined;
   const markdown = renderReport({ modes: opts.modes, runs, matrix, scenarios: opts.scenarios, chartFiles });
   if (!opts.write) return { markdown };
   const like = opts.scenarios[0];
@@ -70,7 +85,10 @@ export async function buildComparison(opts: CompareOptions): Promise<{ markdown:
   return {
     markdown,
     svg: await renderChartSvg(chartPoints(opts.modes, like, "total", meters), "Monthly cost by front door (us-east-1)"),
-    doorSvg: await renderChartSvg(chartPoints(opts.modes, like, "door"), "What the front door itself costs per month (us-east-1)"),
+    doorSvg: await renderChartSvg(
+      chartPoints(opts.modes, like, "door"),
+      "What the front door itself costs per month (us-east-1)",
+    ),
   };
 }
 
@@ -83,7 +101,9 @@ async function main(): Promise<void> {
     fs.writeFileSync(REPORT_FILE, markdown);
     fs.writeFileSync(CHART_FILE, svg!);
     fs.writeFileSync(DOOR_CHART_FILE, doorSvg!);
-    process.stderr.write(`\nwrote ${[REPORT_FILE, CHART_FILE, DOOR_CHART_FILE].map((f) => path.relative(process.cwd(), f)).join(", ")}\n`);
+    process.stderr.write(
+      `\nwrote ${[REPORT_FILE, CHART_FILE, DOOR_CHART_FILE].map((f) => path.relative(process.cwd(), f)).join(", ")}\n`,
+    );
   }
 }
 

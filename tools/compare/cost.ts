@@ -53,7 +53,12 @@ export const REQUESTS_PER_CONNECTION = 1;
 export const AVG_REQUEST_BYTES = 1024;
 
 /** What CloudWatch bills a month for a stack's meters and its traffic, line by line. */
-export function cloudWatchCost(m: StackMeters, requestsPerMonth: number, authorizerCalls: number, p: RegionPrices = PRICES["us-east-1"]) {
+export function cloudWatchCost(
+  m: StackMeters,
+  requestsPerMonth: number,
+  authorizerCalls: number,
+  p: RegionPrices = PRICES["us-east-1"],
+) {
   const cw = p.cloudwatch;
   const metric = (n: number) => tiered(n, cw.customMetricsPerMonth);
   const logGb = (requestsPerMonth * m.logBytesPerRequest + authorizerCalls * m.authorizerLogBytesPerCall) / GB;
@@ -64,14 +69,22 @@ export function cloudWatchCost(m: StackMeters, requestsPerMonth: number, authori
     detailedMetrics: metric(m.filterMetrics + m.detailedMetrics.metrics) - metric(m.filterMetrics),
     logIngestion: logGb * cw.logsIngestionPerGb,
   };
-  return { ...lines, total: lines.alarms + lines.filterMetrics + (m.detailedMetrics.on ? lines.detailedMetrics : 0) + lines.logIngestion };
+  return {
+    ...lines,
+    total: lines.alarms + lines.filterMetrics + (m.detailedMetrics.on ? lines.detailedMetrics : 0) + lines.logIngestion,
+  };
 }
 
 /**
  * The monthly cost of one door in one scenario, from the door module's pricing and what its stack
  * records (`meters`: alarms, metric filters, detailed metrics, machine clients, log bytes).
  */
-export function monthlyCost(door: DoorId, s: Scenario, meters: StackMeters = NO_METERS, p: RegionPrices = PRICES["us-east-1"]): CostBreakdown {
+export function monthlyCost(
+  door: DoorId,
+  s: Scenario,
+  meters: StackMeters = NO_METERS,
+  p: RegionPrices = PRICES["us-east-1"],
+): CostBreakdown {
   const pricing: DoorPricing = doorModule(door).pricing;
   const notes: string[] = [];
   let gateway = 0;
@@ -92,11 +105,18 @@ export function monthlyCost(door: DoorId, s: Scenario, meters: StackMeters = NO_
       const l = p.alb.lcu;
       const perSecond = s.requestsPerMonth / (HOURS_PER_MONTH * 3600);
       const gbPerHour = (s.requestsPerMonth * (s.avgResponseBytes + AVG_REQUEST_BYTES)) / GB / HOURS_PER_MONTH;
-      const lcus = Math.max(perSecond / REQUESTS_PER_CONNECTION / l.newConnectionsPerSecond, gbPerHour / l.processedGbPerHourLambdaTargets);
+      const lcus = Math.max(
+        perSecond / REQUESTS_PER_CONNECTION / l.newConnectionsPerSecond,
+        gbPerHour / l.processedGbPerHourLambdaTargets,
+      );
       gateway = HOURS_PER_MONTH * (p.alb.perHour + lcus * p.alb.perLcuHour);
       other = ALB_PUBLIC_IPS * HOURS_PER_MONTH * p.publicIpv4.perAddressHour;
-      notes.push(`ALB: ${HOURS_PER_MONTH} h a month plus LCU-hours from traffic spread evenly (one new connection per request; 0.4 GB/h per LCU for Lambda targets; 2 listener rules, under the 10 free).`);
-      notes.push(`ALB: ${ALB_PUBLIC_IPS} public IPv4 addresses (two AZs). The VPC itself has no NAT gateway, so no further charge.`);
+      notes.push(
+        `ALB: ${HOURS_PER_MONTH} h a month plus LCU-hours from traffic spread evenly (one new connection per request; 0.4 GB/h per LCU for Lambda targets; 2 listener rules, under the 10 free).`,
+      );
+      notes.push(
+        `ALB: ${ALB_PUBLIC_IPS} public IPv4 addresses (two AZs). The VPC itself has no NAT gateway, so no further charge.`,
+      );
       break;
     }
     default: {
@@ -106,9 +126,13 @@ export function monthlyCost(door: DoorId, s: Scenario, meters: StackMeters = NO_
   }
 
   let cognito = pricing.billsMau ? cognitoMauCost(s.mau, s.cognitoPlan, p) : 0;
-  if (pricing.billsMachineTokens) cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
+  if (pricing.billsMachineTokens)
+    cognito += (s.m2mTokenRequestsPerMonth / 1000) * p.cognito.m2mPerThousandTokenRequests;
   cognito += meters.machineClients * p.cognito.m2mAppClientPerMonth;
-  if (meters.machineClients > 0) notes.push(`Cognito: each client-credentials app client the stack makes costs $${p.cognito.m2mAppClientPerMonth.toFixed(2)} a month, whatever its traffic.`);
+  if (meters.machineClients > 0)
+    notes.push(
+      `Cognito: each client-credentials app client the stack makes costs $${p.cognito.m2mAppClientPerMonth.toFixed(2)} a month, whatever its traffic.`,
+    );
   notes.push(...pricing.notes);
   const plan = p.cognito.plans[s.cognitoPlan];
   notes.push(`Cognito ${s.cognitoPlan} plan (\`cognitoPlan\`): ${describePlan(plan)}.`);
@@ -116,19 +140,27 @@ export function monthlyCost(door: DoorId, s: Scenario, meters: StackMeters = NO_
   // The notes function on every request; a Lambda authorizer on each cache miss (same account, same free tier).
   const authorizerCalls = pricing.authorizer ? s.requestsPerMonth * (1 - pricing.authorizer.cacheHitRatio) : 0;
   const invocations = s.requestsPerMonth + authorizerCalls;
-  const gbSeconds = s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024)
-    + (pricing.authorizer ? authorizerCalls * (pricing.authorizer.ms / 1000) * (pricing.authorizer.memoryMb / 1024) : 0);
-  const lambda = (Math.max(0, invocations - p.lambda.freeRequests) / 1e6) * p.lambda.perMillionRequests
-    + tiered(Math.max(0, gbSeconds - p.lambda.freeGbSeconds), p.lambda.arm64PerGbSecond);
+  const gbSeconds =
+    s.requestsPerMonth * (s.lambdaMs / 1000) * (s.lambdaMemoryMb / 1024) +
+    (pricing.authorizer ? authorizerCalls * (pricing.authorizer.ms / 1000) * (pricing.authorizer.memoryMb / 1024) : 0);
+  const lambda =
+    (Math.max(0, invocations - p.lambda.freeRequests) / 1e6) * p.lambda.perMillionRequests +
+    tiered(Math.max(0, gbSeconds - p.lambda.freeGbSeconds), p.lambda.arm64PerGbSecond);
   notes.push("Lambda arm64 with the always-free tier (1M requests, 400,000 GB-s).");
 
   const reads = s.requestsPerMonth * s.readShare;
   const writes = s.requestsPerMonth - reads;
-  const dynamodb = (reads / 1e6) * p.dynamodb.onDemandPerMillionReadUnits + (writes / 1e6) * p.dynamodb.onDemandPerMillionWriteUnits;
-  notes.push("DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage not counted.");
+  const dynamodb =
+    (reads / 1e6) * p.dynamodb.onDemandPerMillionReadUnits + (writes / 1e6) * p.dynamodb.onDemandPerMillionWriteUnits;
+  notes.push(
+    "DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage not counted.",
+  );
 
   const cloudwatch = cloudWatchCost(meters, s.requestsPerMonth, authorizerCalls, p).total;
-  if (meters !== NO_METERS) notes.push("CloudWatch: the alarms and metric filters the stack records, detailed metrics only when `detailedMetrics` is on, and log ingestion estimated per request from the access-log line and Lambda's JSON platform records; the account-wide free tier is not applied, log storage not counted.");
+  if (meters !== NO_METERS)
+    notes.push(
+      "CloudWatch: the alarms and metric filters the stack records, detailed metrics only when `detailedMetrics` is on, and log ingestion estimated per request from the access-log line and Lambda's JSON platform records; the account-wide free tier is not applied, log storage not counted.",
+    );
 
   const egressGb = (s.requestsPerMonth * s.avgResponseBytes) / GB;
   const dataTransfer = tiered(Math.max(0, egressGb - p.dataTransfer.freeGbPerMonth), p.dataTransfer.perGb);
@@ -146,11 +178,25 @@ export function cognitoMauCost(mau: number, plan: CognitoPlan, p: RegionPrices =
 /** A plan's price in words: "10,000 MAU free, then per MAU $0.0055 to 100,000, ..." */
 export function describePlan(plan: { freeMau: number; mauBands: Band[] }): string {
   const paid = plan.mauBands.filter((b) => b.price > 0);
-  const rates = paid.map((b) => `$${b.price}${paid.length > 1 ? (b.upTo === null ? " beyond" : ` to ${b.upTo.toLocaleString("en-US")}`) : ""}`).join(", ");
+  const rates = paid
+    .map(
+      (b) =>
+        `$${b.price}${paid.length > 1 ? (b.upTo === null ? " beyond" : ` to ${b.upTo.toLocaleString("en-US")}`) : ""}`,
+    )
+    .join(", ");
   return `${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}per MAU ${rates}`;
 }
 
 /** Every door in every scenario, each with its stack's meters. */
-export function costTable(scenarios: Scenario[], doors: readonly DoorId[] = AUTH_MODES, meters: Partial<Record<DoorId, StackMeters>> = {}): Record<string, Record<DoorId, CostBreakdown>> {
-  return Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s, meters[d])])) as Record<DoorId, CostBreakdown>]));
+export function costTable(
+  scenarios: Scenario[],
+  doors: readonly DoorId[] = AUTH_MODES,
+  meters: Partial<Record<DoorId, StackMeters>> = {},
+): Record<string, Record<DoorId, CostBreakdown>> {
+  return Object.fromEntries(
+    scenarios.map((s) => [
+      s.name,
+      Object.fromEntries(doors.map((d) => [d, monthlyCost(d, s, meters[d])])) as Record<DoorId, CostBreakdown>,
+    ]),
+  );
 }

@@ -22,10 +22,20 @@ const ev = (r: RecordedResource) => `${r.type.split(":").pop()} ${r.name}`;
 /** The resource a cell cites: a child the door exposes, or (users:<key>) one of the user directory's. */
 function cited(run: StackRun | undefined, mode: AuthMode, cite: string): RecordedResource | undefined {
   if (!run) return undefined;
-  const owners: Record<string, string> = { users: "notes-auth:users:UserDirectory", domain: "notes-auth:domain:CustomDomain" };
+  const owners: Record<string, string> = {
+    users: "notes-auth:users:UserDirectory",
+    domain: "notes-auth:domain:CustomDomain",
+  };
   const colon = cite.indexOf(":");
-  const [owner, key] = colon > 0 && owners[cite.slice(0, colon)] ? [owners[cite.slice(0, colon)], cite.slice(colon + 1)] : [doorModule(mode).componentType, cite];
-  return citedResource(run, run.resources.find((r) => r.type === owner), key);
+  const [owner, key] =
+    colon > 0 && owners[cite.slice(0, colon)]
+      ? [owners[cite.slice(0, colon)], cite.slice(colon + 1)]
+      : [doorModule(mode).componentType, cite];
+  return citedResource(
+    run,
+    run.resources.find((r) => r.type === owner),
+    key,
+  );
 }
 
 /** A claim holds only if the child it cites was recorded; otherwise the cell says "not built". */
@@ -39,5 +49,10 @@ function cell(runs: DoorRuns, mode: AuthMode, spec: CellSpec<string>): Cell {
 
 /** The capability matrix: each door module's claims, checked against the recorded resources of the runs. */
 export function capabilityMatrix(runs: DoorRuns, modes: readonly AuthMode[] = AUTH_MODES): Matrix {
-  return Object.fromEntries(CAPABILITIES.map((c) => [c, Object.fromEntries(modes.map((m) => [m, cell(runs, m, doorModule(m).capabilities[c])]))])) as Matrix;
+  return Object.fromEntries(
+    CAPABILITIES.map((c) => [
+      c,
+      Object.fromEntries(modes.map((m) => [m, cell(runs, m, doorModule(m).capabilities[c])])),
+    ]),
+  ) as Matrix;
 }

@@ -21,7 +21,14 @@ export interface StackMeters {
 }
 
 /** Nothing metered: what a bare traffic estimate (the unit specs) uses. */
-export const NO_METERS: StackMeters = { alarmMetrics: 0, filterMetrics: 0, detailedMetrics: { on: false, metrics: 0 }, machineClients: 0, logBytesPerRequest: 0, authorizerLogBytesPerCall: 0 };
+export const NO_METERS: StackMeters = {
+  alarmMetrics: 0,
+  filterMetrics: 0,
+  detailedMetrics: { on: false, metrics: 0 },
+  machineClients: 0,
+  logBytesPerRequest: 0,
+  authorizerLogBytesPerCall: 0,
+};
 
 /**
  * Metrics per method or route that detailed metrics add: REST 4XXError, 5XXError, CacheHitCount,
@@ -51,20 +58,34 @@ export function accessLogLineBytes(format: string): number {
 /** Reads the meters from a run's recorded resources. */
 export function metersOf(run: StackRun): StackMeters {
   const of = (type: string) => run.resources.filter((r) => r.type === type);
-  const alarmMetrics = of("aws:cloudwatch/metricAlarm:MetricAlarm")
-    .reduce((n, a) => n + (Array.isArray(a.inputs.metricQueries) ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0);
+  const alarmMetrics = of("aws:cloudwatch/metricAlarm:MetricAlarm").reduce(
+    (n, a) =>
+      n + (Array.isArray(a.inputs.metricQueries) ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1),
+    0,
+  );
   const restMethods = of("aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS").length;
   const httpRoutes = of("aws:apigatewayv2/route:Route").length;
-  const restOn = of("aws:apigateway/methodSettings:MethodSettings").some((s) => s.inputs.settings?.metricsEnabled === true);
-  const httpOn = of("aws:apigatewayv2/stage:Stage").some((s) => s.inputs.defaultRouteSettings?.detailedMetricsEnabled === true);
+  const restOn = of("aws:apigateway/methodSettings:MethodSettings").some(
+    (s) => s.inputs.settings?.metricsEnabled === true,
+  );
+  const httpOn = of("aws:apigatewayv2/stage:Stage").some(
+    (s) => s.inputs.defaultRouteSettings?.detailedMetricsEnabled === true,
+  );
   const stages = [...of("aws:apigateway/stage:Stage"), ...of("aws:apigatewayv2/stage:Stage")];
-  const accessLog = stages.map((s) => s.inputs.accessLogSettings?.format).find((f): f is string => typeof f === "string");
+  const accessLog = stages
+    .map((s) => s.inputs.accessLogSettings?.format)
+    .find((f): f is string => typeof f === "string");
   const functions = of("aws:lambda/function:Function");
   return {
     alarmMetrics,
     filterMetrics: of("aws:cloudwatch/logMetricFilter:LogMetricFilter").length,
-    detailedMetrics: { on: restOn || httpOn, metrics: restMethods * DETAILED_METRICS_PER_REST_METHOD + httpRoutes * DETAILED_METRICS_PER_HTTP_ROUTE },
-    machineClients: of("aws:cognito/userPoolClient:UserPoolClient").filter((c) => (c.inputs.allowedOauthFlows ?? []).includes("client_credentials")).length,
+    detailedMetrics: {
+      on: restOn || httpOn,
+      metrics: restMethods * DETAILED_METRICS_PER_REST_METHOD + httpRoutes * DETAILED_METRICS_PER_HTTP_ROUTE,
+    },
+    machineClients: of("aws:cognito/userPoolClient:UserPoolClient").filter((c) =>
+      (c.inputs.allowedOauthFlows ?? []).includes("client_credentials"),
+    ).length,
     logBytesPerRequest: (accessLog ? accessLogLineBytes(accessLog) : 0) + LAMBDA_PLATFORM_BYTES_PER_INVOCATION,
     authorizerLogBytesPerCall: functions.length > 1 ? LAMBDA_PLATFORM_BYTES_PER_INVOCATION : 0,
   };

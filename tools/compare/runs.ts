@@ -27,7 +27,11 @@ export async function runDoors(modes: readonly AuthMode[]): Promise<DoorRuns> {
 
 async function runChecked(mode: AuthMode, extra: Record<string, unknown>): Promise<StackRun> {
   const secretKeys = SECRET_KEYS.filter((k) => extra[k] !== undefined);
-  const run = await runStack({ stack: OFFLINE_STACK, config: doorConfig(mode, extra), ...(secretKeys.length > 0 ? { secretKeys } : {}) });
+  const run = await runStack({
+    stack: OFFLINE_STACK,
+    config: doorConfig(mode, extra),
+    ...(secretKeys.length > 0 ? { secretKeys } : {}),
+  });
   if (run.error) throw new Error(`the ${mode} stack did not build: ${run.error}`);
   return run;
 }
@@ -43,5 +47,8 @@ export const total = (counts: Record<string, number>) => Object.values(counts).r
 
 /** URNs of the custom resources under a component type. */
 export function urnsUnder(run: StackRun, componentType: string): string[] {
-  return resourcesUnder(run, componentType).filter((r) => r.custom).map((r) => r.urn).sort();
+  return resourcesUnder(run, componentType)
+    .filter((r) => r.custom)
+    .map((r) => r.urn)
+    .sort();
 }

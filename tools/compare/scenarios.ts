@@ -19,12 +19,30 @@ export interface Scenario {
   cognitoPlan: CognitoPlan;
 }
 
-const BASE = { avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8, cognitoPlan: DEFAULT_COGNITO_PLAN };
+const BASE = {
+  avgResponseBytes: 2048,
+  lambdaMs: 20,
+  lambdaMemoryMb: 256,
+  readShare: 0.8,
+  cognitoPlan: DEFAULT_COGNITO_PLAN,
+};
 
 export const DEFAULT_SCENARIOS: Scenario[] = [
   { name: "1k MAU / 100k requests", mau: 1_000, requestsPerMonth: 100_000, m2mTokenRequestsPerMonth: 0, ...BASE },
-  { name: "100k MAU / 10M requests", mau: 100_000, requestsPerMonth: 10_000_000, m2mTokenRequestsPerMonth: 10_000, ...BASE },
-  { name: "1M MAU / 100M requests", mau: 1_000_000, requestsPerMonth: 100_000_000, m2mTokenRequestsPerMonth: 100_000, ...BASE },
+  {
+    name: "100k MAU / 10M requests",
+    mau: 100_000,
+    requestsPerMonth: 10_000_000,
+    m2mTokenRequestsPerMonth: 10_000,
+    ...BASE,
+  },
+  {
+    name: "1M MAU / 100M requests",
+    mau: 1_000_000,
+    requestsPerMonth: 100_000_000,
+    m2mTokenRequestsPerMonth: 100_000,
+    ...BASE,
+  },
 ];
 
 /** A scenario flag is wrong; the message names the field and what is allowed. */
@@ -47,7 +65,8 @@ export function parseScenarioFlags(argv: string[]): Scenario[] {
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] !== "--scenario") continue;
     const spec = argv[i + 1];
-    if (spec === undefined || spec.startsWith("--")) throw new ScenarioError("--scenario needs a value such as name=startup,mau=1000,requests=100000");
+    if (spec === undefined || spec.startsWith("--"))
+      throw new ScenarioError("--scenario needs a value such as name=startup,mau=1000,requests=100000");
     i++;
     const s: Partial<Scenario> = { ...BASE, m2mTokenRequestsPerMonth: 0 };
     for (const part of spec.split(",")) {
@@ -61,7 +80,8 @@ export function parseScenarioFlags(argv: string[]): Scenario[] {
         continue;
       }
       if (k === "plan") {
-        if (!(COGNITO_PLANS as readonly string[]).includes(v)) throw new ScenarioError(`--scenario plan: "${v}" is not a Cognito plan (${COGNITO_PLANS.join(", ")})`);
+        if (!(COGNITO_PLANS as readonly string[]).includes(v))
+          throw new ScenarioError(`--scenario plan: "${v}" is not a Cognito plan (${COGNITO_PLANS.join(", ")})`);
         s.cognitoPlan = v as CognitoPlan;
         continue;
       }

@@ -84,50 +84,98 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       vpcId = args.network.vpcId;
       subnetIds = args.network.subnetIds;
     } else {
-      const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
-        numberOfAvailabilityZones: 2,
-        natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
-        subnetSpecs: [{ type: awsx.ec2.SubnetType.Public, cidrMask: 24 }],
-        subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-      }, child);
+      const vpc = new awsx.ec2.Vpc(
+        `${name}-vpc`,
+        {
+          numberOfAvailabilityZones: 2,
+          natGateways: { strategy: awsx.ec2.NatGatewayStrategy.None },
+          subnetSpecs: [{ type: awsx.ec2.SubnetType.Public, cidrMask: 24 }],
+          subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
+        },
+        child,
+      );
       vpcId = vpc.vpcId;
       subnetIds = vpc.publicSubnetIds;
     }
 
     const ports = args.redirectHttp ? [443, 80] : [443];
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-alb-sg`, {
-      vpcId,
-      description: `notes-auth ALB: ${ports.join(" and ")} in; HTTPS out to the IdP`,
-      ingress: ports.map((port) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [ANYWHERE], description: port === 80 ? "redirect to HTTPS" : "HTTPS" })),
-      egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [ANYWHERE], description: "IdP token and user-info endpoints" }],
-    }, child);
+    const securityGroup = new aws.ec2.SecurityGroup(
+      `${name}-alb-sg`,
+      {
+        vpcId,
+        description: `notes-auth ALB: ${ports.join(" and ")} in; HTTPS out to the IdP`,
+        ingress: ports.map((port) => ({
+          protocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrBlocks: [ANYWHERE],
+          description: port === 80 ? "redirect to HTTPS" : "HTTPS",
+        })),
+        egress: [
+          {
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: [ANYWHERE],
+            description: "IdP token and user-info endpoints",
+          },
+        ],
+      },
+      child,
+    );
 
-    this.loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-      loadBalancerType: "application",
-      internal: false,
-      securityGroups: [securityGroup.id],
-      subnets: subnetIds,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: "strictest",
-      enableDeletionProtection: args.deletionProtection,
-      accessLogs: args.accessLogsBucket ? { bucket: args.accessLogsBucket, enabled: true, prefix: "notes-auth" } : undefined,
-    }, child);
+    this.loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        loadBalancerType: "application",
+        internal: false,
+        securityGroups: [securityGroup.id],
+        subnets: subnetIds,
+        dropInvalidHeaderFields: true,
+        desyncMitigationMode: "strictest",
+        enableDeletionProtection: args.deletionProtection,
+        accessLogs: args.accessLogsBucket
+          ? { bucket: args.accessLogsBucket, enabled: true, prefix: "notes-auth" }
+          : undefined,
+      },
+      child,
+    );
 
-    this.targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-      targetType: "lambda",
-      lambdaMultiValueHeadersEnabled: false,
-      healthCheck: { enabled: false },
-    }, child);
-    const permission = deps.backend.allowInvoke(`${name}-invoke`, "elasticloadbalancing.amazonaws.com", this.targetGroup.arn, child);
-    new aws.lb.TargetGroupAttachment(`${name}-target`, {
-      targetGroupArn: this.targetGroup.arn,
-      targetId: deps.backend.function.arn,
-    }, { parent: this, dependsOn: [permission] });
+    this.targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        targetType: "lambda",
+        lambdaMultiValueHeadersEnabled: false,
+        healthCheck: { enabled: false },
+      },
+      child,
+    );
+    const permission = deps.backend.allowInvoke(
+      `${name}-invoke`,
+      "elasticloadbalancing.amazonaws.com",
+      this.targetGroup.arn,
+      child,
+    );
+    new aws.lb.TargetGroupAttachment(
+      `${name}-target`,
+      {
+        targetGroupArn: this.targetGroup.arn,
+        targetId: deps.backend.function.arn,
+      },
+      { parent: this, dependsOn: [permission] },
+    );
 
     this.dnsName = this.loadBalancer.dnsName;
     // Every name clients use, lower-cased: the ALB sends the name the client used (awsRules/alb.ts).
-    this.redirectUris = this.dnsName.apply((dns) => albRedirectUris([...(args.domainName ? [args.domainName] : []), dns]));
-    const session = { onUnauthenticatedRequest: "authenticate", scope: args.session.scope, sessionTimeout: args.session.timeoutSeconds, sessionCookieName: ALB_SESSION_COOKIE };
+    this.redirectUris = this.dnsName.apply((dns) =>
+      albRedirectUris([...(args.domainName ? [args.domainName] : []), dns]),
+    );
+    const session = {
+      onUnauthenticatedRequest: "authenticate",
+      scope: args.session.scope,
+      sessionTimeout: args.session.timeoutSeconds,
+      sessionCookieName: ALB_SESSION_COOKIE,
+    };
     let authenticate: aws.types.input.lb.ListenerDefaultAction;
     let issuer: pulumi.Input<string>;
     let clientId: pulumi.Input<string>;
@@ -151,48 +199,76 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     } else {
       const dir = users!;
       // The ALB is a confidential client: it keeps the secret and runs the code flow itself.
-      this.loginClient = dir.addClient(`${name}-alb-client`, {
-        generateSecret: true,
-        allowedOauthFlowsUserPoolClient: true,
-        allowedOauthFlows: ["code"],
-        allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
-        supportedIdentityProviders: ["COGNITO"],
-        callbackUrls: this.redirectUris,
-        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-        preventUserExistenceErrors: "ENABLED",
-        enableTokenRevocation: true,
-      }, child);
+      this.loginClient = dir.addClient(
+        `${name}-alb-client`,
+        {
+          generateSecret: true,
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthFlows: ["code"],
+          allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
+          supportedIdentityProviders: ["COGNITO"],
+          callbackUrls: this.redirectUris,
+          explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+          preventUserExistenceErrors: "ENABLED",
+          enableTokenRevocation: true,
+        },
+        child,
+      );
       issuer = dir.issuer;
       clientId = this.loginClient.id;
       authenticate = {
         type: "authenticate-cognito",
         order: 1,
-        authenticateCognito: { ...session, userPoolArn: dir.userPoolArn, userPoolClientId: this.loginClient.id, userPoolDomain: dir.domain.domain },
+        authenticateCognito: {
+          ...session,
+          userPoolArn: dir.userPoolArn,
+          userPoolClientId: this.loginClient.id,
+          userPoolDomain: dir.domain.domain,
+        },
       };
     }
 
-    this.httpsListener = new aws.lb.Listener(`${name}-https`, {
-      loadBalancerArn: this.loadBalancer.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: ALB_TLS_POLICY,
-      certificateArn: args.certificateArn,
-      defaultActions: [authenticate, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
-    }, child);
-    if (args.redirectHttp) {
-      new aws.lb.Listener(`${name}-http-redirect`, {
+    this.httpsListener = new aws.lb.Listener(
+      `${name}-https`,
+      {
         loadBalancerArn: this.loadBalancer.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-      }, child);
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: ALB_TLS_POLICY,
+        certificateArn: args.certificateArn,
+        defaultActions: [authenticate, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
+      },
+      child,
+    );
+    if (args.redirectHttp) {
+      new aws.lb.Listener(
+        `${name}-http-redirect`,
+        {
+          loadBalancerArn: this.loadBalancer.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        },
+        child,
+      );
     }
     if (args.wafAclArn) {
-      this.waf = new aws.wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: this.loadBalancer.arn, webAclArn: args.wafAclArn }, child);
+      this.waf = new aws.wafv2.WebAclAssociation(
+        `${name}-waf`,
+        { resourceArn: this.loadBalancer.arn, webAclArn: args.wafAclArn },
+        child,
+      );
     }
 
-    const url = args.domainName ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`https://${this.dnsName}`;
-    const settings = pulumi.output({ albArn: this.loadBalancer.arn, issuer, clientId, groupsClaim: args.idp?.groupsClaim });
+    const url = args.domainName
+      ? pulumi.output(`https://${args.domainName}`)
+      : pulumi.interpolate`https://${this.dnsName}`;
+    const settings = pulumi.output({
+      albArn: this.loadBalancer.arn,
+      issuer,
+      clientId,
+      groupsClaim: args.idp?.groupsClaim,
+    });
     const clientConfig = record({
       signIn: "open the URL in a browser: the ALB redirects to the login page and keeps the session in a cookie",
       dnsName: this.dnsName,
@@ -208,6 +284,9 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       url,
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
-      settings, clientConfig, cited });
+      settings,
+      clientConfig,
+      cited,
+    });
   }
 }

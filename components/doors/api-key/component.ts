@@ -41,25 +41,49 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
     super(API_KEY_DOOR_TYPE, name, {}, opts);
     const child = { parent: this };
     const users = args.withCognito ? requireUsers(deps, "ApiKeyFrontDoor with apiKeyWithCognito") : undefined;
-    const auth: RestAuth = users ? { kind: "cognito", userPoolArn: users.userPoolArn, apiKeyRequired: true } : { kind: "api-key" };
+    const auth: RestAuth = users
+      ? { kind: "cognito", userPoolArn: users.userPoolArn, apiKeyRequired: true }
+      : { kind: "api-key" };
 
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: ["x-api-key", ...(users ? ["authorization"] : [])], auth }, child);
+    this.rest = new NotesRestApi(
+      `${name}-api`,
+      {
+        ...args.rest,
+        backend: deps.backend,
+        accountLogging: deps.apiGatewayLogging?.account,
+        clientHeaders: ["x-api-key", ...(users ? ["authorization"] : [])],
+        auth,
+      },
+      child,
+    );
 
-    this.usagePlan = new aws.apigateway.UsagePlan(`${name}-plan`, {
-      description: "Per-client throttle and quota for notes API keys",
-      // The Stage resource's name, not the deployment: a redeploy must not detach the plan.
-      apiStages: [{ apiId: this.rest.api.id, stage: this.rest.stage.stageName }],
-      throttleSettings: { rateLimit: args.plan.rateLimit, burstLimit: args.plan.burstLimit },
-      quotaSettings: { limit: args.plan.quotaLimit, period: args.plan.quotaPeriod },
-    }, child);
+    this.usagePlan = new aws.apigateway.UsagePlan(
+      `${name}-plan`,
+      {
+        description: "Per-client throttle and quota for notes API keys",
+        // The Stage resource's name, not the deployment: a redeploy must not detach the plan.
+        apiStages: [{ apiId: this.rest.api.id, stage: this.rest.stage.stageName }],
+        throttleSettings: { rateLimit: args.plan.rateLimit, burstLimit: args.plan.burstLimit },
+        quotaSettings: { limit: args.plan.quotaLimit, period: args.plan.quotaPeriod },
+      },
+      child,
+    );
 
     for (const client of args.clients) {
-      const key = new aws.apigateway.ApiKey(`${name}-key-${client}`, {
-        name: `notes-auth-${pulumi.getStack()}-${client}`,
-        description: `Calling application "${client}" (identifies the app, not a user)`,
-        enabled: true,
-      }, child);
-      new aws.apigateway.UsagePlanKey(`${name}-key-${client}`, { keyId: key.id, keyType: "API_KEY", usagePlanId: this.usagePlan.id }, child);
+      const key = new aws.apigateway.ApiKey(
+        `${name}-key-${client}`,
+        {
+          name: `notes-auth-${pulumi.getStack()}-${client}`,
+          description: `Calling application "${client}" (identifies the app, not a user)`,
+          enabled: true,
+        },
+        child,
+      );
+      new aws.apigateway.UsagePlanKey(
+        `${name}-key-${client}`,
+        { keyId: key.id, keyType: "API_KEY", usagePlanId: this.usagePlan.id },
+        child,
+      );
       this.keys[client] = key;
     }
 
@@ -74,14 +98,22 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
         ? "send the client's key as x-api-key AND a Cognito ID token as Authorization"
         : "send the client's key as x-api-key (it identifies the application, not a user)",
       header: "x-api-key",
-      clients: Object.fromEntries(args.clients.map((c) => [c, { keyId: this.keys[c].id, admin: args.adminClients.includes(c) }])),
+      clients: Object.fromEntries(
+        args.clients.map((c) => [c, { keyId: this.keys[c].id, admin: args.adminClients.includes(c) }]),
+      ),
       ...(users ? { region: users.region, userPoolId: users.userPoolId, userPoolClientId: users.clientId } : {}),
     });
-    const secrets = record(pulumi.secret(record({
-      apiKeys: Object.fromEntries(args.clients.map((c) => [c, this.keys[c].value])),
-    })));
+    const secrets = record(
+      pulumi.secret(
+        record({
+          apiKeys: Object.fromEntries(args.clients.map((c) => [c, this.keys[c].value])),
+        }),
+      ),
+    );
     const cited = { ...restCitations(this.rest), usagePlan: this.usagePlan, firstKey: this.keys[args.clients[0]] };
-    const credential: ClientCredential = args.withCognito ? { kind: "user-token", token: "id", scheme: "raw", apiKey: true } : { kind: "api-key" };
+    const credential: ClientCredential = args.withCognito
+      ? { kind: "user-token", token: "id", scheme: "raw", apiKey: true }
+      : { kind: "api-key" };
     this.publish({ url, ...restDoorTargets(this.rest), credential, settings, clientConfig, secrets, cited });
   }
 }

@@ -13,10 +13,12 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
     front: "API Gateway REST API",
     clientPresents: "an x-api-key header (identifies an application, not a user)",
     howToGetIt: "the key value from the stack's secret outputs, handed to the calling application",
-    verifiedBy: "API Gateway matches the key to the usage plan and throttles it; with apiKeyWithCognito a user pool authorizer also checks an ID token",
+    verifiedBy:
+      "API Gateway matches the key to the usage plan and throttles it; with apiKeyWithCognito a user pool authorizer also checks an ID token",
     backendReceives: "requestContext.identity.apiKeyId (and authorizer claims with apiKeyWithCognito)",
     principalId: "apikey:<apiKeyId> (or the user pool sub with apiKeyWithCognito)",
-    whenToChoose: "Known partner applications that need per-client throttling and quotas, not user identity: `api-key` (add `apiKeyWithCognito` for users). Never ship a key to a browser.",
+    whenToChoose:
+      "Known partner applications that need per-client throttling and quotas, not user identity: `api-key` (add `apiKeyWithCognito` for users). Never ship a key to a browser.",
   },
   diagram: `sequenceDiagram
     participant A as Calling application
@@ -34,14 +36,23 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
   variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, users: { apiKeyWithCognito: true } },
   capabilities: {
     ...restCapabilities(),
-    "Users and machines": { cite: "authorizer", variant: "users", text: "applications; users too with `apiKeyWithCognito`" },
+    "Users and machines": {
+      cite: "authorizer",
+      variant: "users",
+      text: "applications; users too with `apiKeyWithCognito`",
+    },
     "Per-route authorization": { evidence: "handler", text: "handler: admin keys (`apiKeyAdminClients`)" },
     "Identity provider": { evidence: "not built", text: "none: keys are not identities" },
     "Throttling and quotas per client": { cite: "usagePlan", text: "per key: throttle and quota (usage plan)" },
     "Revocation and token lifetime": { cite: "firstKey", text: "disable or delete the key: refused from then on" },
     "Browser or API": { evidence: "AWS behaviour", text: "server-to-server (a key in a browser is public)" },
   },
-  pricing: { gateway: "api-gateway-rest", billsMau: false, billsMachineTokens: false, notes: ["api-key: keys identify applications, so no user MAUs are billed."] },
+  pricing: {
+    gateway: "api-gateway-rest",
+    billsMau: false,
+    billsMachineTokens: false,
+    notes: ["api-key: keys identify applications, so no user MAUs are billed."],
+  },
   argsFrom(config, stack) {
     const args: ApiKeyFrontDoorArgs = {
       rest: restOptions(stack),
@@ -56,12 +67,19 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
       withCognito: config.bool("apiKeyWithCognito", false),
     };
     if (args.plan.burstLimit < args.plan.rateLimit) {
-      throw new ConfigError("apiKeyBurstLimit", `(${args.plan.burstLimit}) must be at least notes-auth:apiKeyRateLimit (${args.plan.rateLimit})`);
+      throw new ConfigError(
+        "apiKeyBurstLimit",
+        `(${args.plan.burstLimit}) must be at least notes-auth:apiKeyRateLimit (${args.plan.rateLimit})`,
+      );
     }
     const unknownAdmin = args.adminClients.find((c) => !args.clients.includes(c));
-    if (unknownAdmin) throw new ConfigError("apiKeyAdminClients", `names "${unknownAdmin}", which is not in notes-auth:apiKeyClients`);
+    if (unknownAdmin)
+      throw new ConfigError("apiKeyAdminClients", `names "${unknownAdmin}", which is not in notes-auth:apiKeyClients`);
     if (args.clients.length === 0) {
-      throw new ConfigError("apiKeyClients", "is required when notes-auth:authMode is api-key: name at least one calling application, e.g. [\"reporting\"]");
+      throw new ConfigError(
+        "apiKeyClients",
+        'is required when notes-auth:authMode is api-key: name at least one calling application, e.g. ["reporting"]',
+      );
     }
     return args;
   },

@@ -27,7 +27,17 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
   constructor(name: string, args: CognitoFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(COGNITO_DOOR_TYPE, name, {}, opts);
     const users = requireUsers(deps, "CognitoFrontDoor");
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: ["authorization"], auth: { kind: "cognito", userPoolArn: users.userPoolArn } }, { parent: this });
+    this.rest = new NotesRestApi(
+      `${name}-api`,
+      {
+        ...args.rest,
+        backend: deps.backend,
+        accountLogging: deps.apiGatewayLogging?.account,
+        clientHeaders: ["authorization"],
+        auth: { kind: "cognito", userPoolArn: users.userPoolArn },
+      },
+      { parent: this },
+    );
     const url = this.rest.url;
     const settings = pulumi.output({ allowedClientIds: [users.clientId] });
     const clientConfig = record({
@@ -38,6 +48,13 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
       tokenType: "id",
     });
     const cited = restCitations(this.rest);
-    this.publish({ url, ...restDoorTargets(this.rest), credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false }, settings, clientConfig, cited });
+    this.publish({
+      url,
+      ...restDoorTargets(this.rest),
+      credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false },
+      settings,
+      clientConfig,
+      cited,
+    });
   }
 }

@@ -12,10 +12,12 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
     front: "API Gateway REST API",
     clientPresents: "a Cognito ID token in the Authorization header",
     howToGetIt: "sign in to the user pool with SRP (Amplify, or InitiateAuth) using the SPA client",
-    verifiedBy: "API Gateway checks signature, issuer and expiry; the handler pins aud to the SPA client and token_use to id",
+    verifiedBy:
+      "API Gateway checks signature, issuer and expiry; the handler pins aud to the SPA client and token_use to id",
     backendReceives: "requestContext.authorizer.claims (sub, aud, token_use, cognito:groups)",
     principalId: "<user pool sub>",
-    whenToChoose: "You need WAF or REST features (usage plans, request validation) and your users are in Cognito: `cognito`, with the audience pinned in the handler.",
+    whenToChoose:
+      "You need WAF or REST features (usage plans, request validation) and your users are in Cognito: `cognito`, with the audience pinned in the handler.",
   },
   diagram: `sequenceDiagram
     participant C as Client
@@ -37,9 +39,16 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "authorizer", text: "users only (ID tokens come from sign-in)" },
-    "Per-route authorization": { evidence: "handler", text: "gateway: any valid token; handler: admin group for /admin" },
+    "Per-route authorization": {
+      evidence: "handler",
+      text: "gateway: any valid token; handler: admin group for /admin",
+    },
     "Identity provider": { cite: "users:pool", text: "Cognito user pool only" },
-    "Revocation and token lifetime": { cite: "users:spaClient", text: (c) => `ID token valid until exp (${minutes(c.idTokenValidity)}); global sign-out does not stop it at the gateway` },
+    "Revocation and token lifetime": {
+      cite: "users:spaClient",
+      text: (c) =>
+        `ID token valid until exp (${minutes(c.idTokenValidity)}); global sign-out does not stop it at the gateway`,
+    },
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
   },
   pricing: { gateway: "api-gateway-rest", billsMau: true, billsMachineTokens: false, notes: [] },

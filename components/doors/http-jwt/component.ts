@@ -55,17 +55,23 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
 
     if (users && args.machineClient) {
       const admin = args.machineClient.admin;
-      this.machineClient = users.addClient(`${name}-machine-client`, {
-        generateSecret: true,
-        allowedOauthFlowsUserPoolClient: true,
-        allowedOauthFlows: ["client_credentials"],
-        allowedOauthScopes: pulumi.output(users.resourceServer.scopeIdentifiers).apply((ids) => ids.filter((id) => admin || id !== scopeName("admin"))),
-        supportedIdentityProviders: ["COGNITO"],
-        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-        accessTokenValidity: 60,
-        tokenValidityUnits: { accessToken: "minutes" },
-        enableTokenRevocation: true,
-      }, child);
+      this.machineClient = users.addClient(
+        `${name}-machine-client`,
+        {
+          generateSecret: true,
+          allowedOauthFlowsUserPoolClient: true,
+          allowedOauthFlows: ["client_credentials"],
+          allowedOauthScopes: pulumi
+            .output(users.resourceServer.scopeIdentifiers)
+            .apply((ids) => ids.filter((id) => admin || id !== scopeName("admin"))),
+          supportedIdentityProviders: ["COGNITO"],
+          explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+          accessTokenValidity: 60,
+          tokenValidityUnits: { accessToken: "minutes" },
+          enableTokenRevocation: true,
+        },
+        child,
+      );
     }
 
     if (users) {
@@ -79,63 +85,101 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     }
 
     const origins = args.corsOrigins;
-    this.api = new aws.apigatewayv2.Api(`${name}-api`, {
-      protocolType: "HTTP",
-      description: "notes-auth (http-jwt)",
-      disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
-      corsConfiguration: origins.length > 0 ? {
-        allowOrigins: origins,
-        allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allowHeaders: corsAllowHeaders(["authorization"]),
-        exposeHeaders: [...API_RESPONSE_HEADERS],
-        allowCredentials: false,
-        maxAge: 600,
-      } : undefined,
-    }, child);
+    this.api = new aws.apigatewayv2.Api(
+      `${name}-api`,
+      {
+        protocolType: "HTTP",
+        description: "notes-auth (http-jwt)",
+        disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
+        corsConfiguration:
+          origins.length > 0
+            ? {
+                allowOrigins: origins,
+                allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+                allowHeaders: corsAllowHeaders(["authorization"]),
+                exposeHeaders: [...API_RESPONSE_HEADERS],
+                allowCredentials: false,
+                maxAge: 600,
+              }
+            : undefined,
+      },
+      child,
+    );
 
-    this.authorizer = new aws.apigatewayv2.Authorizer(`${name}-jwt`, {
-      apiId: this.api.id,
-      authorizerType: "JWT",
-      identitySources: ["$request.header.Authorization"],
-      jwtConfiguration: { issuer: this.issuer, audiences: this.audiences },
-    }, child);
+    this.authorizer = new aws.apigatewayv2.Authorizer(
+      `${name}-jwt`,
+      {
+        apiId: this.api.id,
+        authorizerType: "JWT",
+        identitySources: ["$request.header.Authorization"],
+        jwtConfiguration: { issuer: this.issuer, audiences: this.audiences },
+      },
+      child,
+    );
 
-    const integration = new aws.apigatewayv2.Integration(`${name}-lambda`, {
-      apiId: this.api.id,
-      integrationType: "AWS_PROXY",
-      integrationUri: deps.backend.function.arn,
-      integrationMethod: "POST",
-      payloadFormatVersion: "2.0",
-    }, child);
+    const integration = new aws.apigatewayv2.Integration(
+      `${name}-lambda`,
+      {
+        apiId: this.api.id,
+        integrationType: "AWS_PROXY",
+        integrationUri: deps.backend.function.arn,
+        integrationMethod: "POST",
+        payloadFormatVersion: "2.0",
+      },
+      child,
+    );
 
     for (const { method, path, route } of routeKeys(API_ROUTES)) {
-      this.routes.push(new aws.apigatewayv2.Route(`${name}-${method.toLowerCase()}${slug(path)}`, {
-        apiId: this.api.id,
-        routeKey: `${method} ${path}`,
-        target: pulumi.interpolate`integrations/${integration.id}`,
-        authorizationType: "JWT",
-        authorizerId: this.authorizer.id,
-        authorizationScopes: [scopeName(route.scope)],
-      }, child));
+      this.routes.push(
+        new aws.apigatewayv2.Route(
+          `${name}-${method.toLowerCase()}${slug(path)}`,
+          {
+            apiId: this.api.id,
+            routeKey: `${method} ${path}`,
+            target: pulumi.interpolate`integrations/${integration.id}`,
+            authorizationType: "JWT",
+            authorizerId: this.authorizer.id,
+            authorizationScopes: [scopeName(route.scope)],
+          },
+          child,
+        ),
+      );
     }
 
-    const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: args.logRetentionDays }, child);
-    this.stage = new aws.apigatewayv2.Stage(`${name}-stage`, {
-      apiId: this.api.id,
-      name: "$default",
-      autoDeploy: true,
-      accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("http") },
-      defaultRouteSettings: {
-        throttlingRateLimit: args.throttle.rateLimit,
-        throttlingBurstLimit: args.throttle.burstLimit,
-        detailedMetricsEnabled: args.detailedMetrics ?? false,
+    const accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { retentionInDays: args.logRetentionDays },
+      child,
+    );
+    this.stage = new aws.apigatewayv2.Stage(
+      `${name}-stage`,
+      {
+        apiId: this.api.id,
+        name: "$default",
+        autoDeploy: true,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: accessLogFormat("http") },
+        defaultRouteSettings: {
+          throttlingRateLimit: args.throttle.rateLimit,
+          throttlingBurstLimit: args.throttle.burstLimit,
+          detailedMetricsEnabled: args.detailedMetrics ?? false,
+        },
       },
-    }, child);
+      child,
+    );
 
-    deps.backend.allowInvoke(`${name}-invoke`, "apigateway.amazonaws.com", pulumi.interpolate`${this.api.executionArn}/*/*`, child);
+    deps.backend.allowInvoke(
+      `${name}-invoke`,
+      "apigateway.amazonaws.com",
+      pulumi.interpolate`${this.api.executionArn}/*/*`,
+      child,
+    );
 
     const url = this.stage.invokeUrl;
-    const settings = pulumi.output({ allowedClientIds: this.audiences, adminScope: scopeName("admin"), groupsClaim: args.externalIssuer?.groupsClaim });
+    const settings = pulumi.output({
+      allowedClientIds: this.audiences,
+      adminScope: scopeName("admin"),
+      groupsClaim: args.externalIssuer?.groupsClaim,
+    });
     const scopes = Object.fromEntries(NOTES_SCOPES.map((s: NotesScope) => [s, scopeName(s)]));
     const clientConfig = record({
       signIn: users
@@ -144,24 +188,40 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       issuer: this.issuer,
       audiences: this.audiences,
       scopes,
-      routeScopes: Object.fromEntries(routeKeys(API_ROUTES).map(({ method, path, route }) => [`${method} ${path}`, scopeName(route.scope)])),
-      ...(users ? {
-        region: users.region,
-        userPoolId: users.userPoolId,
-        userPoolClientId: users.clientId,
-        authorizeEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/authorize`,
-        tokenEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/token`,
-      } : {}),
+      routeScopes: Object.fromEntries(
+        routeKeys(API_ROUTES).map(({ method, path, route }) => [`${method} ${path}`, scopeName(route.scope)]),
+      ),
+      ...(users
+        ? {
+            region: users.region,
+            userPoolId: users.userPoolId,
+            userPoolClientId: users.clientId,
+            authorizeEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/authorize`,
+            tokenEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/token`,
+          }
+        : {}),
       ...(this.machineClient ? { machineClientId: this.machineClient.id } : {}),
     });
-    const secrets = record(pulumi.secret(record(this.machineClient ? { machineClientSecret: this.machineClient.clientSecret } : {})));
+    const secrets = record(
+      pulumi.secret(record(this.machineClient ? { machineClientSecret: this.machineClient.clientSecret } : {})),
+    );
     const adminRoute = this.routes.find((r, i) => routeKeys(API_ROUTES)[i].route.admin);
-    const cited = { authorizer: this.authorizer, adminRoute, stage: this.stage, api: this.api, machineClient: this.machineClient };
+    const cited = {
+      authorizer: this.authorizer,
+      adminRoute,
+      stage: this.stage,
+      api: this.api,
+      machineClient: this.machineClient,
+    };
     this.publish({
       credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false },
       url,
       domainTarget: { kind: "api-gateway", apiId: this.api.id, stage: this.stage.name },
       metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },
-      settings, clientConfig, secrets, cited });
+      settings,
+      clientConfig,
+      secrets,
+      cited,
+    });
   }
 }

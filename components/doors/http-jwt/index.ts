@@ -13,11 +13,15 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     title: "API Gateway HTTP API + JWT authorizer",
     front: "API Gateway HTTP API",
     clientPresents: "an OAuth 2.0 access token (Bearer) with the route's scope",
-    howToGetIt: "authorization-code flow with PKCE at the Cognito domain (or the external IdP); machines use client credentials",
-    verifiedBy: "API Gateway checks signature, iss, aud/client_id, exp, nbf and the route's scopes; the handler checks token_use and the audience again",
+    howToGetIt:
+      "authorization-code flow with PKCE at the Cognito domain (or the external IdP); machines use client credentials",
+    verifiedBy:
+      "API Gateway checks signature, iss, aud/client_id, exp, nbf and the route's scopes; the handler checks token_use and the audience again",
     backendReceives: "requestContext.authorizer.jwt.claims and scopes",
-    principalId: "<user pool sub> for users; client:<client_id> for client-credentials tokens; oidc:<sub> from an external issuer",
-    whenToChoose: "A SPA or mobile app with users, any IdP, and machines with client credentials: `http-jwt`. Cheapest per request, scopes per route at the gateway; no WAF.",
+    principalId:
+      "<user pool sub> for users; client:<client_id> for client-credentials tokens; oidc:<sub> from an external issuer",
+    whenToChoose:
+      "A SPA or mobile app with users, any IdP, and machines with client credentials: `http-jwt`. Cheapest per request, scopes per route at the gateway; no WAF.",
   },
   diagram: `sequenceDiagram
     participant C as Client
@@ -42,11 +46,22 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     external: { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"] },
   },
   capabilities: {
-    "Users and machines": { cite: "machineClient", variant: "machines", text: "users and machines (client credentials)" },
-    "Per-route authorization": { cite: "adminRoute", text: "scopes per route at the gateway; admin group in the handler" },
+    "Users and machines": {
+      cite: "machineClient",
+      variant: "machines",
+      text: "users and machines (client credentials)",
+    },
+    "Per-route authorization": {
+      cite: "adminRoute",
+      text: "scopes per route at the gateway; admin group in the handler",
+    },
     "Identity provider": { cite: "authorizer", variant: "external", text: "any OIDC issuer (`jwtIssuer`) or Cognito" },
     "Throttling and quotas per client": { cite: "stage", text: "route throttling for all callers; no quotas" },
-    "Revocation and token lifetime": { cite: "users:spaClient", text: (c) => `access token valid until exp (${minutes(c.accessTokenValidity)}); the JWT authorizer does not check revocation` },
+    "Revocation and token lifetime": {
+      cite: "users:spaClient",
+      text: (c) =>
+        `access token valid until exp (${minutes(c.accessTokenValidity)}); the JWT authorizer does not check revocation`,
+    },
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
     CORS: { cite: "api", text: "API's CORS config, listed origins, no credentials" },
     WAF: { evidence: "not built", text: "not supported by HTTP APIs" },
@@ -56,35 +71,53 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     gateway: "api-gateway-http",
     billsMau: true,
     billsMachineTokens: true,
-    notes: ["http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost."],
+    notes: [
+      "http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost.",
+    ],
   },
   argsFrom(config, stack) {
     // AWS WAF protects REST API stages, ALBs and others, but not HTTP APIs: a web ACL cannot be
     // attached here, so the key is refused rather than dropped without a word.
     // https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html
     if (stack.wafAclArn) {
-      throw new ConfigError("wafAclArn", "cannot be used with the http-jwt door: AWS WAF cannot protect an API Gateway HTTP API (only REST API stages, ALBs and other resources). Unset notes-auth:wafAclArn, or choose a REST door or alb-oidc to keep WAF");
+      throw new ConfigError(
+        "wafAclArn",
+        "cannot be used with the http-jwt door: AWS WAF cannot protect an API Gateway HTTP API (only REST API stages, ALBs and other resources). Unset notes-auth:wafAclArn, or choose a REST door or alb-oidc to keep WAF",
+      );
     }
     const issuer = config.url("jwtIssuer");
     const audiences = config.list("jwtAudiences");
     const m2mClient = config.bool("m2mClient", false);
     const m2mAdmin = config.bool("m2mAdmin", false);
     if ((issuer === undefined) !== (audiences.length === 0)) {
-      throw new ConfigError(issuer ? "jwtAudiences" : "jwtIssuer", "must be set together with the other: an external issuer needs its audiences (notes-auth:jwtIssuer and notes-auth:jwtAudiences)");
+      throw new ConfigError(
+        issuer ? "jwtAudiences" : "jwtIssuer",
+        "must be set together with the other: an external issuer needs its audiences (notes-auth:jwtIssuer and notes-auth:jwtAudiences)",
+      );
     }
     if (m2mClient && issuer) {
-      throw new ConfigError("m2mClient", "creates a Cognito client-credentials client, which needs the stack's own user pool: unset notes-auth:jwtIssuer, or register the machine client at your IdP");
+      throw new ConfigError(
+        "m2mClient",
+        "creates a Cognito client-credentials client, which needs the stack's own user pool: unset notes-auth:jwtIssuer, or register the machine client at your IdP",
+      );
     }
     if (m2mAdmin && !m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
     const groupsClaim = config.str("groupsClaim");
     const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
     if (badClaim) throw new ConfigError("groupsClaim", badClaim);
-    if (groupsClaim && !issuer) throw new ConfigError("groupsClaim", "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses cognito:groups)");
+    if (groupsClaim && !issuer)
+      throw new ConfigError(
+        "groupsClaim",
+        "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses cognito:groups)",
+      );
     // The JWT authorizer hands the integration top-level claims only, flattened to strings, so a
     // nested path (realm_access.roles) would silently read nothing; a namespaced name (a URL) is one claim.
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
     if (groupsClaim && groupsClaim.includes(".") && !/^https?:\/\//.test(groupsClaim)) {
-      throw new ConfigError("groupsClaim", `is "${groupsClaim}", a nested path: at http-jwt the HTTP API passes the function top-level claims only, so name a top-level claim (groups, roles, or a namespaced one such as https://example.com/groups)`);
+      throw new ConfigError(
+        "groupsClaim",
+        `is "${groupsClaim}", a nested path: at http-jwt the HTTP API passes the function top-level claims only, so name a top-level claim (groups, roles, or a namespaced one such as https://example.com/groups)`,
+      );
     }
     return {
       corsOrigins: stack.corsOrigins,

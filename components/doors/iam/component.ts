@@ -24,7 +24,8 @@ export interface IamFrontDoorArgs {
   machineRoleCondition?: MachineRoleCondition;
 }
 
-export type IamCitation = keyof ReturnType<typeof restCitations> | "identityPool" | "adminAccess" | "machineRole" | "roleAttachment";
+export type IamCitation =
+  keyof ReturnType<typeof restCitations> | "identityPool" | "adminAccess" | "machineRole" | "roleAttachment";
 
 /**
  * `iam`: API Gateway REST with AWS_IAM on every non-OPTIONS method. Users sign in to the user
@@ -48,36 +49,70 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     const users = requireUsers(deps, "IamFrontDoor");
     const child = { parent: this };
 
-    this.rest = new NotesRestApi(`${name}-api`, { ...args.rest, backend: deps.backend, accountLogging: deps.apiGatewayLogging?.account, clientHeaders: SIGV4_CLIENT_HEADERS, auth: { kind: "iam" } }, child);
+    this.rest = new NotesRestApi(
+      `${name}-api`,
+      {
+        ...args.rest,
+        backend: deps.backend,
+        accountLogging: deps.apiGatewayLogging?.account,
+        clientHeaders: SIGV4_CLIENT_HEADERS,
+        auth: { kind: "iam" },
+      },
+      child,
+    );
 
     const provider = pulumi.interpolate`cognito-idp.${users.region}.amazonaws.com/${users.userPoolId}`;
-    this.identityPool = new aws.cognito.IdentityPool(`${name}-identities`, {
-      identityPoolName: `notes_auth_${pulumi.getStack().replace(/[^\w]/g, "_")}`,
-      allowUnauthenticatedIdentities: false,
-      allowClassicFlow: false,
-      cognitoIdentityProviders: [{ clientId: users.clientId, providerName: provider, serverSideTokenCheck: true }],
-    }, child);
+    this.identityPool = new aws.cognito.IdentityPool(
+      `${name}-identities`,
+      {
+        identityPoolName: `notes_auth_${pulumi.getStack().replace(/[^\w]/g, "_")}`,
+        allowUnauthenticatedIdentities: false,
+        allowClassicFlow: false,
+        cognitoIdentityProviders: [{ clientId: users.clientId, providerName: provider, serverSideTokenCheck: true }],
+      },
+      child,
+    );
 
     const invoke = (admin: boolean): pulumi.Output<string>[] =>
-      routeKeys(API_ROUTES).filter(({ route }) => admin || !route.admin).map(({ method, path }) => this.rest.methodArn(method, path));
+      routeKeys(API_ROUTES)
+        .filter(({ route }) => admin || !route.admin)
+        .map(({ method, path }) => this.rest.methodArn(method, path));
     // Only the API: attachments go through its presigned URLs, which carry the size cap, the
     // user pool sub in the key and deletion with the note. A direct S3 grant would bypass all three.
     const userStatements = (admin: boolean): Statement[] => [
       { Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(admin) },
     ];
-    const identityTrust = policyJson([{
-      Effect: "Allow",
-      Principal: { Federated: "cognito-identity.amazonaws.com" },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: { "cognito-identity.amazonaws.com:aud": this.identityPool.id },
-        "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+    const identityTrust = policyJson([
+      {
+        Effect: "Allow",
+        Principal: { Federated: "cognito-identity.amazonaws.com" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: { "cognito-identity.amazonaws.com:aud": this.identityPool.id },
+          "ForAnyValue:StringLike": { "cognito-identity.amazonaws.com:amr": "authenticated" },
+        },
       },
-    }]);
-    this.userRole = new aws.iam.Role(`${name}-user-role`, { assumeRolePolicy: identityTrust, description: "Signed-in notes users (identity pool)" }, child);
-    new aws.iam.RolePolicy(`${name}-user-access`, { role: this.userRole.id, policy: policyJson(userStatements(false)) }, child);
-    this.adminRole = new aws.iam.Role(`${name}-admin-role`, { assumeRolePolicy: identityTrust, description: "Members of the admin group (identity pool)" }, child);
-    this.adminAccess = new aws.iam.RolePolicy(`${name}-admin-access`, { role: this.adminRole.id, policy: policyJson(userStatements(true)) }, child);
+    ]);
+    this.userRole = new aws.iam.Role(
+      `${name}-user-role`,
+      { assumeRolePolicy: identityTrust, description: "Signed-in notes users (identity pool)" },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-user-access`,
+      { role: this.userRole.id, policy: policyJson(userStatements(false)) },
+      child,
+    );
+    this.adminRole = new aws.iam.Role(
+      `${name}-admin-role`,
+      { assumeRolePolicy: identityTrust, description: "Members of the admin group (identity pool)" },
+      child,
+    );
+    this.adminAccess = new aws.iam.RolePolicy(
+      `${name}-admin-access`,
+      { role: this.adminRole.id, policy: policyJson(userStatements(true)) },
+      child,
+    );
 
     // Role from token: admins' ID tokens carry the admin role (their group's) as
     // cognito:preferred_role; everyone else's carries no role, and AuthenticatedRole gives them
@@ -85,15 +120,21 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
     // Escalation stays closed: the classic flow is off (above), and a CustomRoleArn must be one of
     // the token's cognito:roles, which only the admin group's members carry (awsRules/identityPool.ts).
-    this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(`${name}-roles`, {
-      identityPoolId: this.identityPool.id,
-      roles: { authenticated: this.userRole.arn },
-      roleMappings: [{
-        identityProvider: pulumi.interpolate`${provider}:${users.clientId}`,
-        type: "Token",
-        ambiguousRoleResolution: "AuthenticatedRole",
-      }],
-    }, child);
+    this.roleAttachment = new aws.cognito.IdentityPoolRoleAttachment(
+      `${name}-roles`,
+      {
+        identityPoolId: this.identityPool.id,
+        roles: { authenticated: this.userRole.arn },
+        roleMappings: [
+          {
+            identityProvider: pulumi.interpolate`${provider}:${users.clientId}`,
+            type: "Token",
+            ambiguousRoleResolution: "AuthenticatedRole",
+          },
+        ],
+      },
+      child,
+    );
 
     users.mapAdminGroupToRole(this.adminRole.arn);
 
@@ -104,22 +145,35 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
     for (const principal of args.machineRolePrincipals) {
       const resourceName = `${name}-machine-${machineRoleKey(principal)}`;
-      const role = new aws.iam.Role(resourceName, {
-        description: `The machine ${principal} calling the notes API with SigV4`,
-        assumeRolePolicy: policyJson([machineTrustStatement(principal, args.machineRoleCondition)]),
-      }, child);
-      new aws.iam.RolePolicy(`${resourceName}-access`, {
-        role: role.id,
-        policy: policyJson([{ Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(false) }]),
-      }, child);
+      const role = new aws.iam.Role(
+        resourceName,
+        {
+          description: `The machine ${principal} calling the notes API with SigV4`,
+          assumeRolePolicy: policyJson([machineTrustStatement(principal, args.machineRoleCondition)]),
+        },
+        child,
+      );
+      new aws.iam.RolePolicy(
+        `${resourceName}-access`,
+        {
+          role: role.id,
+          policy: policyJson([
+            { Sid: "InvokeNotesRoutes", Effect: "Allow", Action: "execute-api:Invoke", Resource: invoke(false) },
+          ]),
+        },
+        child,
+      );
       this.machineRoles[principal] = role;
     }
-    const machineRoleArns = pulumi.output(Object.fromEntries(Object.entries(this.machineRoles).map(([p, r]) => [p, r.arn])));
+    const machineRoleArns = pulumi.output(
+      Object.fromEntries(Object.entries(this.machineRoles).map(([p, r]) => [p, r.arn])),
+    );
 
     const url = this.rest.url;
     const settings = pulumi.output({ adminRoleArn: this.adminRole.arn, identityPoolId: this.identityPool.id });
     const clientConfig = record({
-      signIn: "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign requests with SigV4 (service execute-api)",
+      signIn:
+        "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign requests with SigV4 (service execute-api)",
       region: users.region,
       userPoolId: users.userPoolId,
       userPoolClientId: users.clientId,
@@ -128,7 +182,20 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       ...(args.machineRoleCondition?.externalId ? { machineRoleExternalIdRequired: true } : {}),
       signingService: "execute-api",
     });
-    const cited = { ...restCitations(this.rest), identityPool: this.identityPool, adminAccess: this.adminAccess, machineRole: Object.values(this.machineRoles)[0], roleAttachment: this.roleAttachment };
-    this.publish({ url, ...restDoorTargets(this.rest), credential: { kind: "identity-pool-sigv4" }, settings, clientConfig, cited });
+    const cited = {
+      ...restCitations(this.rest),
+      identityPool: this.identityPool,
+      adminAccess: this.adminAccess,
+      machineRole: Object.values(this.machineRoles)[0],
+      roleAttachment: this.roleAttachment,
+    };
+    this.publish({
+      url,
+      ...restDoorTargets(this.rest),
+      credential: { kind: "identity-pool-sigv4" },
+      settings,
+      clientConfig,
+      cited,
+    });
   }
 }

@@ -34,7 +34,12 @@ export function machineTrustStatement(principal: string, condition: MachineRoleC
     Effect: "Allow",
     Principal: { AWS: principal },
     Action: "sts:AssumeRole",
-    Condition: { StringEquals: { ...(condition?.externalId ? { "sts:ExternalId": condition.externalId } : {}), ...(condition?.orgId ? { "aws:PrincipalOrgID": condition.orgId } : {}) } },
+    Condition: {
+      StringEquals: {
+        ...(condition?.externalId ? { "sts:ExternalId": condition.externalId } : {}),
+        ...(condition?.orgId ? { "aws:PrincipalOrgID": condition.orgId } : {}),
+      },
+    },
   };
 }
 
@@ -52,7 +57,10 @@ export function trustPolicyChars(statements: Statement[]): number {
 export function checkMachinePrincipals(principals: string[], condition: MachineRoleCondition | undefined): void {
   const q = IAM_QUOTAS;
   if (principals.length > q.rolesPerAccount) {
-    throw new ConfigError("machineRolePrincipals", `lists ${principals.length} principals: each gets its own role, and an account holds ${q.rolesPerAccount} roles by default (IAM quotas; the account's other roles count too)`);
+    throw new ConfigError(
+      "machineRolePrincipals",
+      `lists ${principals.length} principals: each gets its own role, and an account holds ${q.rolesPerAccount} roles by default (IAM quotas; the account's other roles count too)`,
+    );
   }
   // One machine, one principal: IAM names are unique without regard to case, so two entries
   // that differ only in case are one role or user; and a role trusting an account's root may be
@@ -62,23 +70,38 @@ export function checkMachinePrincipals(principals: string[], condition: MachineR
   const seen = new Map<string, string>();
   for (const p of principals) {
     const earlier = seen.get(p.toLowerCase());
-    if (earlier !== undefined) throw new ConfigError("machineRolePrincipals", `has "${earlier}" and "${p}": IAM names are case-insensitive, so they are one principal`);
+    if (earlier !== undefined)
+      throw new ConfigError(
+        "machineRolePrincipals",
+        `has "${earlier}" and "${p}": IAM names are case-insensitive, so they are one principal`,
+      );
     seen.set(p.toLowerCase(), p);
   }
   for (const root of principals.filter((p) => p.endsWith(":root"))) {
     const account = root.split(":")[4];
     const other = principals.find((p) => p !== root && p.split(":")[4] === account);
     if (other !== undefined) {
-      throw new ConfigError("machineRolePrincipals", `has "${root}" and "${other}": a role that trusts an account's root may be assumed by any principal of that account its own policies allow, so "${other}" could act as both machines; list either the root or that account's roles and users`);
+      throw new ConfigError(
+        "machineRolePrincipals",
+        `has "${root}" and "${other}": a role that trusts an account's root may be assumed by any principal of that account its own policies allow, so "${other}" could act as both machines; list either the root or that account's roles and users`,
+      );
     }
   }
   for (const p of principals) {
     const m = /:(?:role|user)(\/.*\/|\/)([^/]+)$/.exec(p);
-    if (m && m[2].length > q.nameChars) throw new ConfigError("machineRolePrincipals", `has "${p}": IAM role and user names are at most ${q.nameChars} characters`);
-    if (m && m[1].length > q.pathChars) throw new ConfigError("machineRolePrincipals", `has "${p}": IAM paths are at most ${q.pathChars} characters`);
+    if (m && m[2].length > q.nameChars)
+      throw new ConfigError(
+        "machineRolePrincipals",
+        `has "${p}": IAM role and user names are at most ${q.nameChars} characters`,
+      );
+    if (m && m[1].length > q.pathChars)
+      throw new ConfigError("machineRolePrincipals", `has "${p}": IAM paths are at most ${q.pathChars} characters`);
     const size = trustPolicyChars([machineTrustStatement(p, condition)]);
     if (size > q.trustPolicyChars) {
-      throw new ConfigError("machineRolePrincipals", `has "${p.slice(0, 80)}…": its role's trust policy (the principal and machineRoleExternalId / machineRoleOrgId) would be ${size} characters, above IAM's default quota of ${q.trustPolicyChars}`);
+      throw new ConfigError(
+        "machineRolePrincipals",
+        `has "${p.slice(0, 80)}…": its role's trust policy (the principal and machineRoleExternalId / machineRoleOrgId) would be ${size} characters, above IAM's default quota of ${q.trustPolicyChars}`,
+      );
     }
   }
 }

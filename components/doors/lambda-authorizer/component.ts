@@ -43,7 +43,8 @@ export interface LambdaAuthorizerFrontDoorArgs {
   tracing: boolean;
 }
 
-export type LambdaAuthorizerCitation = keyof ReturnType<typeof restCitations> | "authorizerFunction" | "firstPlan" | "authorizerPermission";
+export type LambdaAuthorizerCitation =
+  keyof ReturnType<typeof restCitations> | "authorizerFunction" | "firstPlan" | "authorizerPermission";
 
 /**
  * `lambda-authorizer`: API Gateway REST with a REQUEST Lambda authorizer on every non-OPTIONS
@@ -62,73 +63,121 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
   public readonly authorizerPermission: aws.lambda.Permission;
   public readonly plans: Record<string, { plan: aws.apigateway.UsagePlan; key: aws.apigateway.ApiKey }> = {};
 
-  constructor(name: string, args: LambdaAuthorizerFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: LambdaAuthorizerFrontDoorArgs,
+    deps: DoorDeps,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(LAMBDA_AUTHORIZER_DOOR_TYPE, name, {}, opts);
     const child = { parent: this };
     const users = args.externalIssuer ? undefined : requireUsers(deps, "LambdaAuthorizerFrontDoor");
 
     // The tiers' groups belong to the user directory; the door adds the ones its plans name.
-    for (const plan of args.plans) if (users && plan.group) users.addGroup(`${name}-tier-${plan.name}`, plan.group, `Tier ${plan.name}: its usage plan's throttle and quota`, child);
+    for (const plan of args.plans)
+      if (users && plan.group)
+        users.addGroup(
+          `${name}-tier-${plan.name}`,
+          plan.group,
+          `Tier ${plan.name}: its usage plan's throttle and quota`,
+          child,
+        );
 
     // One API key per tier. With apiKeySource AUTHORIZER the API ignores any x-api-key a client
     // sends, so a key is only a usage identifier the authorizer returns, never a credential.
     for (const plan of args.plans) {
-      const key = new aws.apigateway.ApiKey(`${name}-tier-${plan.name}`, {
-        name: `notes-auth-${pulumi.getStack()}-tier-${plan.name}`,
-        description: `Usage identifier of the ${plan.name} tier (returned by the authorizer; never given to a client)`,
-        enabled: true,
-      }, child);
+      const key = new aws.apigateway.ApiKey(
+        `${name}-tier-${plan.name}`,
+        {
+          name: `notes-auth-${pulumi.getStack()}-tier-${plan.name}`,
+          description: `Usage identifier of the ${plan.name} tier (returned by the authorizer; never given to a client)`,
+          enabled: true,
+        },
+        child,
+      );
       this.plans[plan.name] = { key, plan: undefined as unknown as aws.apigateway.UsagePlan };
     }
 
     const issuer = args.externalIssuer ? pulumi.output(args.externalIssuer.issuer) : users!.issuer;
-    const audiences = args.externalIssuer ? pulumi.output(args.externalIssuer.audiences) : pulumi.all([users!.clientId]);
-    const authorizer = bundledFunction(`${name}-authorizer`, {
-      entry: AUTHORIZER_ENTRY,
-      memoryMb: 256,
-      timeoutSeconds: 5,
-      reservedConcurrency: -1,
-      tracing: args.tracing,
-      logRetentionDays: args.logRetentionDays,
-      statements: [],
-      environment: pulumi.all([issuer, audiences, users?.issuer, pulumi.all(args.plans.map((p) => this.plans[p.name].key.value))]).apply(([iss, aud, pool, keys]) => authorizerSettings.encode({
-        issuer: iss,
-        audiences: aud,
-        tokenUse: args.externalIssuer ? "any" : args.tokenUse,
-        jwksUri: args.externalIssuer?.jwksUri,
-        groupsClaim: args.externalIssuer?.groupsClaim,
-        adminGroup: args.adminGroup,
-        adminScope: scopeName("admin"),
-        cognitoIssuer: pool,
-        plans: encodePlans(args.plans.map((p, i) => ({ name: p.name, group: p.group, scope: p.scope, key: keys[i] }))),
-      })),
-    }, this);
+    const audiences = args.externalIssuer
+      ? pulumi.output(args.externalIssuer.audiences)
+      : pulumi.all([users!.clientId]);
+    const authorizer = bundledFunction(
+      `${name}-authorizer`,
+      {
+        entry: AUTHORIZER_ENTRY,
+        memoryMb: 256,
+        timeoutSeconds: 5,
+        reservedConcurrency: -1,
+        tracing: args.tracing,
+        logRetentionDays: args.logRetentionDays,
+        statements: [],
+        environment: pulumi
+          .all([issuer, audiences, users?.issuer, pulumi.all(args.plans.map((p) => this.plans[p.name].key.value))])
+          .apply(([iss, aud, pool, keys]) =>
+            authorizerSettings.encode({
+              issuer: iss,
+              audiences: aud,
+              tokenUse: args.externalIssuer ? "any" : args.tokenUse,
+              jwksUri: args.externalIssuer?.jwksUri,
+              groupsClaim: args.externalIssuer?.groupsClaim,
+              adminGroup: args.adminGroup,
+              adminScope: scopeName("admin"),
+              cognitoIssuer: pool,
+              plans: encodePlans(
+                args.plans.map((p, i) => ({ name: p.name, group: p.group, scope: p.scope, key: keys[i] })),
+              ),
+            }),
+          ),
+      },
+      this,
+    );
     this.authorizerFunction = authorizer.fn;
 
-    this.rest = new NotesRestApi(`${name}-api`, {
-      ...args.rest,
-      backend: deps.backend,
-      accountLogging: deps.apiGatewayLogging?.account,
-      clientHeaders: ["authorization"],
-      auth: { kind: "lambda", authorizerUri: this.authorizerFunction.invokeArn, resultTtlSeconds: args.cacheTtlSeconds },
-    }, child);
+    this.rest = new NotesRestApi(
+      `${name}-api`,
+      {
+        ...args.rest,
+        backend: deps.backend,
+        accountLogging: deps.apiGatewayLogging?.account,
+        clientHeaders: ["authorization"],
+        auth: {
+          kind: "lambda",
+          authorizerUri: this.authorizerFunction.invokeArn,
+          resultTtlSeconds: args.cacheTtlSeconds,
+        },
+      },
+      child,
+    );
 
     // API Gateway may invoke the authorizer for this API's authorizers only.
-    this.authorizerPermission = new aws.lambda.Permission(`${name}-authorizer-invoke`, {
-      action: "lambda:InvokeFunction",
-      function: this.authorizerFunction.name,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: pulumi.interpolate`${this.rest.api.executionArn}/authorizers/${this.rest.authorizer!.id}`,
-    }, child);
+    this.authorizerPermission = new aws.lambda.Permission(
+      `${name}-authorizer-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.authorizerFunction.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${this.rest.api.executionArn}/authorizers/${this.rest.authorizer!.id}`,
+      },
+      child,
+    );
 
     for (const plan of args.plans) {
-      const usagePlan = new aws.apigateway.UsagePlan(`${name}-tier-${plan.name}`, {
-        description: `Tier ${plan.name}: shared by every caller the authorizer puts on it`,
-        apiStages: [{ apiId: this.rest.api.id, stage: this.rest.stage.stageName }],
-        throttleSettings: { rateLimit: plan.rateLimit, burstLimit: plan.burstLimit },
-        quotaSettings: { limit: plan.quotaLimit, period: plan.quotaPeriod },
-      }, child);
-      new aws.apigateway.UsagePlanKey(`${name}-tier-${plan.name}`, { keyId: this.plans[plan.name].key.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, child);
+      const usagePlan = new aws.apigateway.UsagePlan(
+        `${name}-tier-${plan.name}`,
+        {
+          description: `Tier ${plan.name}: shared by every caller the authorizer puts on it`,
+          apiStages: [{ apiId: this.rest.api.id, stage: this.rest.stage.stageName }],
+          throttleSettings: { rateLimit: plan.rateLimit, burstLimit: plan.burstLimit },
+          quotaSettings: { limit: plan.quotaLimit, period: plan.quotaPeriod },
+        },
+        child,
+      );
+      new aws.apigateway.UsagePlanKey(
+        `${name}-tier-${plan.name}`,
+        { keyId: this.plans[plan.name].key.id, keyType: "API_KEY", usagePlanId: usagePlan.id },
+        child,
+      );
       this.plans[plan.name].plan = usagePlan;
     }
 
@@ -141,12 +190,47 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
       issuer,
       audiences,
       tokenUse: args.externalIssuer ? "any" : args.tokenUse,
-      ...(users ? { region: users.region, userPoolId: users.userPoolId, userPoolClientId: users.clientId, authorizeEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/authorize`, tokenEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/token` } : {}),
-      tiers: Object.fromEntries(args.plans.map((p) => [p.name, { group: p.group, scope: p.scope, rateLimit: p.rateLimit, burstLimit: p.burstLimit, quota: `${p.quotaLimit}/${p.quotaPeriod}` }])),
+      ...(users
+        ? {
+            region: users.region,
+            userPoolId: users.userPoolId,
+            userPoolClientId: users.clientId,
+            authorizeEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/authorize`,
+            tokenEndpoint: pulumi.interpolate`${users.domainUrl}/oauth2/token`,
+          }
+        : {}),
+      tiers: Object.fromEntries(
+        args.plans.map((p) => [
+          p.name,
+          {
+            group: p.group,
+            scope: p.scope,
+            rateLimit: p.rateLimit,
+            burstLimit: p.burstLimit,
+            quota: `${p.quotaLimit}/${p.quotaPeriod}`,
+          },
+        ]),
+      ),
       authorizerCacheSeconds: args.cacheTtlSeconds,
     });
-    const cited = { ...restCitations(this.rest), authorizerFunction: this.authorizerFunction, firstPlan: this.plans[args.plans[0].name].plan, authorizerPermission: this.authorizerPermission };
+    const cited = {
+      ...restCitations(this.rest),
+      authorizerFunction: this.authorizerFunction,
+      firstPlan: this.plans[args.plans[0].name].plan,
+      authorizerPermission: this.authorizerPermission,
+    };
     const targets = restDoorTargets(this.rest);
-    this.publish({ url, ...targets, credential: { kind: "user-token", token: args.tokenUse, scheme: "bearer", apiKey: false }, metrics: { ...targets.metrics, authorizer: { functionName: this.authorizerFunction.name, logGroupName: authorizer.logGroup.name } }, settings, clientConfig, cited });
+    this.publish({
+      url,
+      ...targets,
+      credential: { kind: "user-token", token: args.tokenUse, scheme: "bearer", apiKey: false },
+      metrics: {
+        ...targets.metrics,
+        authorizer: { functionName: this.authorizerFunction.name, logGroupName: authorizer.logGroup.name },
+      },
+      settings,
+      clientConfig,
+      cited,
+    });
   }
 }

@@ -30,10 +30,19 @@ describe("the bundled handler (index.js), configured by environment only", funct
     });
     await new Promise<void>((r) => s3.listen(0, "127.0.0.1", r));
     Object.assign(process.env, {
-      NOTES_TABLE: db.table, ATTACHMENTS_BUCKET: "notes-attachments", AUTH_MODE: "cognito",
-      ALLOWED_CLIENT_IDS: SPA_CLIENT, COGNITO_ISSUER: ISSUER, USER_POOL_ID: POOL_ID, ADMIN_GROUP: "admins",
-      AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "secret", AWS_SESSION_TOKEN: "session",
-      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint, AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`,
+      NOTES_TABLE: db.table,
+      ATTACHMENTS_BUCKET: "notes-attachments",
+      AUTH_MODE: "cognito",
+      ALLOWED_CLIENT_IDS: SPA_CLIENT,
+      COGNITO_ISSUER: ISSUER,
+      USER_POOL_ID: POOL_ID,
+      ADMIN_GROUP: "admins",
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_SESSION_TOKEN: "session",
+      AWS_ENDPOINT_URL_DYNAMODB: db.endpoint,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(s3.address() as AddressInfo).port}`,
     });
     fs.writeFileSync(path.join(dir, "index.js"), bundleHandler().code);
     handler = require(path.join(dir, "index.js")).handler;
@@ -54,7 +63,11 @@ describe("the bundled handler (index.js), configured by environment only", funct
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const read = await call({ method: "GET", path: `/notes/${created.body.noteId}` });
     assert.equal(read.body.title, "bundled");
-    const upload = await call({ method: "POST", path: `/notes/${created.body.noteId}/attachment`, body: { contentType: "text/plain", size: 5 } });
+    const upload = await call({
+      method: "POST",
+      path: `/notes/${created.body.noteId}/attachment`,
+      body: { contentType: "text/plain", size: 5 },
+    });
     assert.equal(upload.status, 200, JSON.stringify(upload.body));
     const url = new URL(upload.body.uploadUrl);
     assert.equal(url.origin, process.env.AWS_ENDPOINT_URL_S3, "AWS_ENDPOINT_URL_S3 is honoured (path-style)");
@@ -68,7 +81,10 @@ describe("the bundled handler (index.js), configured by environment only", funct
   it("given the bundle, then it requires node's built-ins only: no AWS SDK or other package is left to the runtime", () => {
     const { builtinModules } = require("module") as typeof import("module");
     const required = [...new Set([...bundleHandler().code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
-    assert.deepEqual(required.filter((m) => !builtinModules.includes(m.replace(/^node:/, ""))), []);
+    assert.deepEqual(
+      required.filter((m) => !builtinModules.includes(m.replace(/^node:/, ""))),
+      [],
+    );
     assert.ok(required.includes("https"), "it talks to AWS itself");
   });
 

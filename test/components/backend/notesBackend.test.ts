@@ -18,7 +18,11 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
       assert.deepEqual(table.serverSideEncryption, { enabled: true });
       assert.equal(table.deletionProtectionEnabled, false, "protection is off unless protectData");
-      assert.deepEqual(one(run, "aws:dynamodb/table:Table", "notes-table").options, { protect: false, retainOnDelete: false, deleteBeforeReplace: false });
+      assert.deepEqual(one(run, "aws:dynamodb/table:Table", "notes-table").options, {
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+      });
     });
   });
 
@@ -30,13 +34,23 @@ describe("NotesBackend (cognito stack, defaults)", function () {
     });
     it("blocks all four kinds of public access", () => {
       const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
-      for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab[k], true, k);
+      for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+        assert.equal(pab[k], true, k);
       assert.equal(pab.bucket, "notes-attachments");
     });
     it("disables ACLs, versions and encrypts objects", () => {
-      assert.equal(one(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule.objectOwnership, "BucketOwnerEnforced");
-      assert.equal(one(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status, "Enabled");
-      const sse = one(run, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs;
+      assert.equal(
+        one(run, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule.objectOwnership,
+        "BucketOwnerEnforced",
+      );
+      assert.equal(
+        one(run, "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status,
+        "Enabled",
+      );
+      const sse = one(
+        run,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      ).inputs;
       assert.ok(["AES256", "aws:kms"].includes(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm));
     });
     it("expires old versions after 30 days and abandoned multipart uploads after a day", () => {
@@ -53,7 +67,10 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       assert.ok(deny, "a Deny statement");
       assert.deepEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
       assert.equal(deny.Action, "s3:*");
-      assert.deepEqual(asList(deny.Resource).sort(), ["arn:aws:s3:::notes-attachments", "arn:aws:s3:::notes-attachments/*"]);
+      assert.deepEqual(asList(deny.Resource).sort(), [
+        "arn:aws:s3:::notes-attachments",
+        "arn:aws:s3:::notes-attachments/*",
+      ]);
     });
   });
 
@@ -66,7 +83,10 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       const code = fn.code?.assets?.["index.js"]?.text as string;
       assert.ok(code && code.length > 1000, "an esbuild bundle with index.js");
       assert.ok(!/require\(["']@pulumi\//.test(code), "the bundle does not pull in Pulumi");
-      assert.ok(!/require\(["']@(aws-sdk|smithy)\//.test(code), "nothing left to the runtime's AWS SDK: the bundle carries what it needs");
+      assert.ok(
+        !/require\(["']@(aws-sdk|smithy)\//.test(code),
+        "nothing left to the runtime's AWS SDK: the bundle carries what it needs",
+      );
       assert.equal(ofType(run, "aws:lambda/functionUrl:FunctionUrl").length, 0, "no function URL");
     });
     it("gets the table, the bucket and the door's settings as environment", () => {
@@ -100,11 +120,15 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       const s3 = doc.Statement.find((s) => asList(s.Action).some((a: string) => a.startsWith("s3:")));
       assert.deepEqual(asList(s3.Action).sort(), [...S3_ACTIONS].sort());
       assert.deepEqual(asList(s3.Resource), ["arn:aws:s3:::notes-attachments/private/*"]);
-      for (const a of asList(s3.Action) as string[]) assert.ok(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].includes(a), a);
+      for (const a of asList(s3.Action) as string[])
+        assert.ok(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"].includes(a), a);
     });
     it("is assumable by Lambda only", () => {
       const trust = policy(one(run, "aws:iam/role:Role", "notes-api-role").inputs.assumeRolePolicy);
-      assert.deepEqual(trust.Statement.map((s) => s.Principal), [{ Service: "lambda.amazonaws.com" }]);
+      assert.deepEqual(
+        trust.Statement.map((s) => s.Principal),
+        [{ Service: "lambda.amazonaws.com" }],
+      );
     });
   });
 
@@ -112,7 +136,8 @@ describe("NotesBackend (cognito stack, defaults)", function () {
     for (const { holder, doc } of allPolicies(run)) {
       for (const s of doc.Statement) {
         if (s.Effect === "Deny") continue; // the TLS-only deny covers s3:* on purpose
-        for (const a of asList(s.Action) as string[]) assert.ok(a !== "*" && !a.endsWith(":*"), `${holder}: action ${a}`);
+        for (const a of asList(s.Action) as string[])
+          assert.ok(a !== "*" && !a.endsWith(":*"), `${holder}: action ${a}`);
         for (const r of asList(s.Resource) as string[]) assert.ok(r !== "*", `${holder}: resource *`);
       }
     }
@@ -122,23 +147,60 @@ describe("NotesBackend (cognito stack, defaults)", function () {
 describe("NotesBackend with protectData and prod settings", function () {
   let run: StackRun;
   before(async () => {
-    run = await runMode("cognito", { protectData: true, logRetentionDays: 365, lambdaReservedConcurrency: 20, tracing: true, lambdaMemoryMb: 512 });
+    run = await runMode("cognito", {
+      protectData: true,
+      logRetentionDays: 365,
+      lambdaReservedConcurrency: 20,
+      tracing: true,
+      lambdaMemoryMb: 512,
+    });
   });
   it("protects and retains the table, the bucket and the user pool", () => {
-    for (const [type, name] of [["aws:dynamodb/table:Table", "notes-table"], ["aws:s3/bucket:Bucket", "notes-attachments"], ["aws:cognito/userPool:UserPool", "users-pool"]]) {
-      assert.deepEqual(one(run, type, name).options, { protect: true, retainOnDelete: true, deleteBeforeReplace: false }, name);
+    for (const [type, name] of [
+      ["aws:dynamodb/table:Table", "notes-table"],
+      ["aws:s3/bucket:Bucket", "notes-attachments"],
+      ["aws:cognito/userPool:UserPool", "users-pool"],
+    ]) {
+      assert.deepEqual(
+        one(run, type, name).options,
+        { protect: true, retainOnDelete: true, deleteBeforeReplace: false },
+        name,
+      );
     }
   });
   it("given protectData, protects and retains every guard rail of the bucket with it (public-access block, ownership, versioning, lifecycle, encryption, TLS-only policy, CORS)", () => {
     // `pulumi destroy --exclude-protected` deletes what is not protected: the bucket would stay, open and unversioned.
     const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
     const rails = run.resources.filter((r) => r.custom && r.inputs.bucket === bucket.state.id);
-    assert.deepEqual(rails.map((r) => r.type.split(":").pop()).sort(), ["BucketCorsConfiguration", "BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock", "BucketServerSideEncryptionConfiguration", "BucketVersioning"]);
-    for (const r of rails) assert.deepEqual({ protect: r.options.protect, retainOnDelete: r.options.retainOnDelete }, { protect: true, retainOnDelete: true }, r.name);
+    assert.deepEqual(rails.map((r) => r.type.split(":").pop()).sort(), [
+      "BucketCorsConfiguration",
+      "BucketLifecycleConfiguration",
+      "BucketOwnershipControls",
+      "BucketPolicy",
+      "BucketPublicAccessBlock",
+      "BucketServerSideEncryptionConfiguration",
+      "BucketVersioning",
+    ]);
+    for (const r of rails)
+      assert.deepEqual(
+        { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+        { protect: true, retainOnDelete: true },
+        r.name,
+      );
   });
   it("given protectData, keeps every URN of the backend (protection is an option, never a new name or parent)", async () => {
-    const plain = await runMode("cognito", { protectData: false, logRetentionDays: 365, lambdaReservedConcurrency: 20, tracing: true, lambdaMemoryMb: 512 });
-    const urns = (r: StackRun) => r.resources.filter((x) => x.urn.includes("NotesBackend")).map((x) => x.urn).sort();
+    const plain = await runMode("cognito", {
+      protectData: false,
+      logRetentionDays: 365,
+      lambdaReservedConcurrency: 20,
+      tracing: true,
+      lambdaMemoryMb: 512,
+    });
+    const urns = (r: StackRun) =>
+      r.resources
+        .filter((x) => x.urn.includes("NotesBackend"))
+        .map((x) => x.urn)
+        .sort();
     assert.deepEqual(urns(run), urns(plain));
   });
   it("keeps refusing to destroy a bucket that holds data", () => {
@@ -153,6 +215,7 @@ describe("NotesBackend with protectData and prod settings", function () {
     assert.equal(fn.reservedConcurrentExecutions, 20);
     assert.equal(fn.memorySize, 512);
     assert.equal(fn.tracingConfig.mode, "Active");
-    for (const g of ofType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.equal(g.inputs.retentionInDays, 365, g.name);
+    for (const g of ofType(run, "aws:cloudwatch/logGroup:LogGroup"))
+      assert.equal(g.inputs.retentionInDays, 365, g.name);
   });
 });

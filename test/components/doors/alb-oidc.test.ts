@@ -28,16 +28,24 @@ describe("AlbOidcFrontDoor", function () {
     assert.equal(actions[0].type, "authenticate-cognito");
     assert.equal(actions[0].order, 1);
     assert.equal(actions[0].authenticateCognito.onUnauthenticatedRequest, "authenticate");
-    assert.equal(actions[0].authenticateCognito.userPoolArn, "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool");
+    assert.equal(
+      actions[0].authenticateCognito.userPoolArn,
+      "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool",
+    );
     assert.equal(actions[0].authenticateCognito.userPoolClientId, "door-alb-client-client-id");
     assert.equal(actions[0].authenticateCognito.sessionTimeout, 3600);
-    assert.deepEqual({ type: actions[1].type, order: actions[1].order, tg: actions[1].targetGroupArn }, { type: "forward", order: 2, tg: TG_ARN });
+    assert.deepEqual(
+      { type: actions[1].type, order: actions[1].order, tg: actions[1].targetGroupArn },
+      { type: "forward", order: 2, tg: TG_ARN },
+    );
   });
 
   it("opens port 80 only to redirect to HTTPS", () => {
     const http = ofType(run, "aws:lb/listener:Listener").filter((l) => l.inputs.protocol === "HTTP");
     assert.equal(http.length, 1);
-    assert.deepEqual(http[0].inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+    assert.deepEqual(http[0].inputs.defaultActions, [
+      { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+    ]);
   });
 
   it("drops invalid headers and mitigates desync on an internet-facing ALB", () => {
@@ -50,14 +58,23 @@ describe("AlbOidcFrontDoor", function () {
 
   it("lets in 443 and 80 only", () => {
     const sg = one(run, "aws:ec2/securityGroup:SecurityGroup").inputs;
-    assert.deepEqual(sg.ingress.map((r: any) => [r.fromPort, r.toPort]).sort(), [[443, 443], [80, 80]].sort());
+    assert.deepEqual(
+      sg.ingress.map((r: any) => [r.fromPort, r.toPort]).sort(),
+      [
+        [443, 443],
+        [80, 80],
+      ].sort(),
+    );
   });
 
   it("lets only this target group invoke the function, and has no function URL", () => {
     const p = one(run, "aws:lambda/permission:Permission").inputs;
     assert.equal(p.principal, "elasticloadbalancing.amazonaws.com");
     assert.equal(p.sourceArn, TG_ARN);
-    assert.equal(one(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").inputs.targetId, "arn:aws:lambda:us-east-1:123456789012:function:notes-api");
+    assert.equal(
+      one(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").inputs.targetId,
+      "arn:aws:lambda:us-east-1:123456789012:function:notes-api",
+    );
     assert.equal(one(run, "aws:lb/targetGroup:TargetGroup").inputs.targetType, "lambda");
     assert.equal(ofType(run, "aws:lambda/functionUrl:FunctionUrl").length, 0);
   });
@@ -67,20 +84,27 @@ describe("AlbOidcFrontDoor", function () {
     assert.equal(c.generateSecret, true);
     assert.deepEqual(c.allowedOauthFlows, ["code"]);
     // the ALB sends https://<the name the browser used>/oauth2/idpresponse (awsRules/alb.ts)
-    for (const uri of albRedirectUris(["notes.example.com", "door-alb-1234567890.us-east-1.elb.amazonaws.com"])) assert.ok(c.callbackUrls.includes(uri), uri);
+    for (const uri of albRedirectUris(["notes.example.com", "door-alb-1234567890.us-east-1.elb.amazonaws.com"]))
+      assert.ok(c.callbackUrls.includes(uri), uri);
     for (const uri of c.callbackUrls) assert.equal(uri, uri.toLowerCase());
   });
 
   it("serves its url on domainName, the name the certificate covers", () => {
     assert.equal(run.outputs.url, "https://notes.example.com");
-    assert.deepEqual(run.outputs.client.redirectUris, ["https://notes.example.com/oauth2/idpresponse", "https://door-alb-1234567890.us-east-1.elb.amazonaws.com/oauth2/idpresponse"]);
+    assert.deepEqual(run.outputs.client.redirectUris, [
+      "https://notes.example.com/oauth2/idpresponse",
+      "https://door-alb-1234567890.us-east-1.elb.amazonaws.com/oauth2/idpresponse",
+    ]);
   });
 
   it("needs domainName unless the user opts out explicitly, then uses the load balancer's own name", async () => {
     const { domainName: _name, ...config } = doorConfig("alb-oidc");
     const refused = await runStack({ stack: OFFLINE_STACK, config });
     assert.match(refused.error ?? "", /notes-auth:domainName is required for the alb-oidc door/);
-    assert.deepEqual(refused.resources.filter((r) => r.custom), []);
+    assert.deepEqual(
+      refused.resources.filter((r) => r.custom),
+      [],
+    );
     const optedOut = await runMode("alb-oidc", { domainName: undefined, albWithoutDomainName: true });
     assert.equal(optedOut.outputs.url, "https://door-alb-1234567890.us-east-1.elb.amazonaws.com");
   });
@@ -95,7 +119,10 @@ describe("AlbOidcFrontDoor", function () {
   it("builds the VPC with awsx: public subnets, no NAT", () => {
     const vpc = one(run, "awsx:ec2:Vpc").inputs;
     assert.equal(vpc.natGateways.strategy, "None");
-    assert.deepEqual(vpc.subnetSpecs.map((s: any) => s.type), ["Public"]);
+    assert.deepEqual(
+      vpc.subnetSpecs.map((s: any) => s.type),
+      ["Public"],
+    );
   });
 
   describe("with an external OIDC IdP and an existing VPC, no redirect listener", () => {
@@ -105,12 +132,20 @@ describe("AlbOidcFrontDoor", function () {
         stack: "test",
         secretKeys: ["oidcClientSecret"],
         config: {
-          authMode: "alb-oidc", "aws:region": "us-east-1",
-          domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x", albRedirectHttp: false, domainName: "notes.example.com",
-          vpcId: "vpc-existing", subnetIds: ["subnet-1", "subnet-2"],
-          oidcIssuer: "https://idp.example.com", oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
-          oidcTokenEndpoint: "https://idp.example.com/token", oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
-          oidcClientId: "alb-client", oidcClientSecret: "s3cr3t-value", groupsClaim: "groups",
+          authMode: "alb-oidc",
+          "aws:region": "us-east-1",
+          domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+          albRedirectHttp: false,
+          domainName: "notes.example.com",
+          vpcId: "vpc-existing",
+          subnetIds: ["subnet-1", "subnet-2"],
+          oidcIssuer: "https://idp.example.com",
+          oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
+          oidcTokenEndpoint: "https://idp.example.com/token",
+          oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
+          oidcClientId: "alb-client",
+          oidcClientSecret: "s3cr3t-value",
+          groupsClaim: "groups",
         },
       });
       assert.equal(ext.error, undefined, ext.error);
@@ -128,7 +163,10 @@ describe("AlbOidcFrontDoor", function () {
       assert.equal(ofType(ext, "awsx:ec2:Vpc").length, 0);
       assert.deepEqual(one(ext, "aws:lb/loadBalancer:LoadBalancer").inputs.subnets, ["subnet-1", "subnet-2"]);
       assert.equal(ofType(ext, "aws:lb/listener:Listener").length, 1, "no port-80 listener");
-      assert.deepEqual(one(ext, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress.map((r: any) => r.fromPort), [443]);
+      assert.deepEqual(
+        one(ext, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress.map((r: any) => r.fromPort),
+        [443],
+      );
     });
     it("tells the user which redirect URI to register at their IdP", () => {
       assert.ok(ext.outputs.client.redirectUris.includes("https://notes.example.com/oauth2/idpresponse"));
@@ -145,12 +183,18 @@ describe("AlbOidcFrontDoor", function () {
   it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
     const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc", groupsClaim: "groups" } });
     assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external IdP's groups claim/);
-    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
+    assert.deepEqual(
+      bad.resources.filter((r) => r.custom),
+      [],
+    );
   });
 
   it("without a certificate, stops before any resource and names the key", async () => {
     const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc" } });
     assert.ok(bad.error?.includes("notes-auth:domainCertificateArn"), bad.error);
-    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
+    assert.deepEqual(
+      bad.resources.filter((r) => r.custom),
+      [],
+    );
   });
 });

@@ -7,7 +7,12 @@ describe("ApiKeyFrontDoor", function () {
   let run: StackRun;
   before(async () => {
     // given authMode api-key with two clients, one of them admin
-    run = await runMode("api-key", { apiKeyClients: ["reporting", "ops"], apiKeyAdminClients: ["ops"], apiKeyQuotaLimit: 5000, apiKeyQuotaPeriod: "WEEK" });
+    run = await runMode("api-key", {
+      apiKeyClients: ["reporting", "ops"],
+      apiKeyAdminClients: ["ops"],
+      apiKeyQuotaLimit: 5000,
+      apiKeyQuotaPeriod: "WEEK",
+    });
   });
 
   it("requires an API key on every non-OPTIONS method", () => {

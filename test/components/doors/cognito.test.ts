@@ -14,7 +14,9 @@ describe("CognitoFrontDoor", function () {
   it("has a COGNITO_USER_POOLS authorizer whose provider is this stack's pool", () => {
     const authorizer = one(run, "aws:apigateway/authorizer:Authorizer").inputs;
     assert.equal(authorizer.type, "COGNITO_USER_POOLS");
-    assert.deepEqual(authorizer.providerArns, ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool"]);
+    assert.deepEqual(authorizer.providerArns, [
+      "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_userspool",
+    ]);
     assert.equal(authorizer.identitySource, "method.request.header.Authorization");
   });
 
@@ -56,6 +58,9 @@ describe("CognitoFrontDoor", function () {
     const run = await runStack({ stack: OFFLINE_STACK, config });
     assert.match(run.error ?? "", /notes-auth:apiGatewayAccountRole must be set for the cognito door/);
     assert.match(run.error ?? "", /true in exactly one stack per account and region/);
-    assert.deepEqual(run.resources.filter((r) => r.custom), []);
+    assert.deepEqual(
+      run.resources.filter((r) => r.custom),
+      [],
+    );
   });
 });

@@ -22,16 +22,29 @@ describe("HttpJwtFrontDoor", function () {
 
   it("authorizes every route with JWT and explicit, non-empty scopes; /admin needs notes/admin", () => {
     const routes = ofType(run, "aws:apigatewayv2/route:Route");
-    assert.deepEqual(routes.map((r) => r.inputs.routeKey).sort(), routeKeys(API_ROUTES).map((k) => `${k.method} ${k.path}`).sort());
+    assert.deepEqual(
+      routes.map((r) => r.inputs.routeKey).sort(),
+      routeKeys(API_ROUTES)
+        .map((k) => `${k.method} ${k.path}`)
+        .sort(),
+    );
     for (const r of routes) {
       assert.equal(r.inputs.authorizationType, "JWT", r.name);
       assert.equal(r.inputs.authorizerId, "door-jwt-id", r.name);
-      assert.ok(Array.isArray(r.inputs.authorizationScopes) && r.inputs.authorizationScopes.length > 0, `${r.name} has scopes`);
+      assert.ok(
+        Array.isArray(r.inputs.authorizationScopes) && r.inputs.authorizationScopes.length > 0,
+        `${r.name} has scopes`,
+      );
     }
     const admin = routes.find((r) => r.inputs.routeKey === "GET /admin/stats")!;
     assert.deepEqual(admin.inputs.authorizationScopes, ["notes/admin"]);
-    assert.deepEqual(routes.find((r) => r.inputs.routeKey === "POST /notes")!.inputs.authorizationScopes, ["notes/write"]);
-    assert.ok(!routes.some((r) => r.inputs.routeKey.startsWith("OPTIONS") || r.inputs.routeKey === "$default"), "preflight is answered by the API's CORS config");
+    assert.deepEqual(routes.find((r) => r.inputs.routeKey === "POST /notes")!.inputs.authorizationScopes, [
+      "notes/write",
+    ]);
+    assert.ok(
+      !routes.some((r) => r.inputs.routeKey.startsWith("OPTIONS") || r.inputs.routeKey === "$default"),
+      "preflight is answered by the API's CORS config",
+    );
   });
 
   it("proxies to the notes function with payload 2.0", () => {
@@ -54,14 +67,27 @@ describe("HttpJwtFrontDoor", function () {
     const cors = one(run, "aws:apigatewayv2/api:Api").inputs.corsConfiguration;
     assert.deepEqual(cors.allowOrigins, ["https://app.example.com"]);
     assert.equal(cors.allowCredentials, false);
-    assert.deepEqual(headersNotAllowed(cors.allowHeaders.join(","), preflightRequestHeaders({ authorization: "Bearer t", "content-type": "application/json", "if-match": '"1"' })), []);
-    assert.deepEqual(cors.exposeHeaders, ["etag", "location", "retry-after"], "a browser can read ETag, Location and Retry-After (a 503 says when to retry)");
+    assert.deepEqual(
+      headersNotAllowed(
+        cors.allowHeaders.join(","),
+        preflightRequestHeaders({ authorization: "Bearer t", "content-type": "application/json", "if-match": '"1"' }),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      cors.exposeHeaders,
+      ["etag", "location", "retry-after"],
+      "a browser can read ETag, Location and Retry-After (a 503 says when to retry)",
+    );
   });
 
   it("defines the notes scopes and a client-credentials machine client without admin", () => {
     const rs = one(run, "aws:cognito/resourceServer:ResourceServer").inputs;
     assert.equal(rs.identifier, "notes");
-    assert.deepEqual(rs.scopes.map((s: any) => s.scopeName), ["read", "write", "admin"]);
+    assert.deepEqual(
+      rs.scopes.map((s: any) => s.scopeName),
+      ["read", "write", "admin"],
+    );
     const m2m = one(run, "aws:cognito/userPoolClient:UserPoolClient", "door-machine-client").inputs;
     assert.deepEqual(m2m.allowedOauthFlows, ["client_credentials"]);
     assert.equal(m2m.generateSecret, true);
@@ -69,7 +95,10 @@ describe("HttpJwtFrontDoor", function () {
   });
 
   it("exports the token endpoint and scopes, and the machine secret only as a secret", () => {
-    assert.equal(run.outputs.client.tokenEndpoint, "https://notes-auth-test-123456789012.auth.us-east-1.amazoncognito.com/oauth2/token");
+    assert.equal(
+      run.outputs.client.tokenEndpoint,
+      "https://notes-auth-test-123456789012.auth.us-east-1.amazoncognito.com/oauth2/token",
+    );
     assert.equal(run.outputs.client.issuer, "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool");
     assert.equal(run.outputs.client.routeScopes["GET /admin/stats"], "notes/admin");
     assert.deepEqual(run.outputs.secrets, { secret: true, keys: ["machineClientSecret"] });
@@ -92,7 +121,11 @@ describe("HttpJwtFrontDoor", function () {
   describe("with an external issuer", () => {
     let ext: StackRun;
     before(async () => {
-      ext = await runMode("http-jwt", { jwtIssuer: "https://login.example.com/", jwtAudiences: ["notes-api"], groupsClaim: "https://example.com/groups" });
+      ext = await runMode("http-jwt", {
+        jwtIssuer: "https://login.example.com/",
+        jwtAudiences: ["notes-api"],
+        groupsClaim: "https://example.com/groups",
+      });
     });
     it("creates no user pool and trusts the configured issuer and audience", () => {
       assert.equal(ofType(ext, "aws:cognito/userPool:UserPool").length, 0);
@@ -105,23 +138,38 @@ describe("HttpJwtFrontDoor", function () {
       assert.equal(env.COGNITO_ISSUER, undefined);
     });
     it("tells the handler the issuer's groups claim (groupsClaim), and the stack's pool run none", () => {
-      assert.equal(one(ext, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, "https://example.com/groups");
+      assert.equal(
+        one(ext, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM,
+        "https://example.com/groups",
+      );
       assert.equal(one(run, "aws:lambda/function:Function").inputs.environment.variables.GROUPS_CLAIM, undefined);
     });
   });
 
   it("refuses a nested groupsClaim path (realm_access.roles) at http-jwt, where the HTTP API passes top-level claims only, naming the key; a namespaced claim name is accepted", async () => {
     const ext = { jwtIssuer: "https://login.example.com/realms/notes", jwtAudiences: ["notes-api"] };
-    const nested = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { ...ext, groupsClaim: "realm_access.roles" }) });
+    const nested = await runStack({
+      stack: OFFLINE_STACK,
+      config: doorConfig("http-jwt", { ...ext, groupsClaim: "realm_access.roles" }),
+    });
     assert.match(nested.error ?? "", /notes-auth:groupsClaim is "realm_access.roles", a nested path: at http-jwt/);
-    assert.deepEqual(nested.resources.filter((r) => r.custom), []);
-    const flat = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { ...ext, groupsClaim: "roles" }) });
+    assert.deepEqual(
+      nested.resources.filter((r) => r.custom),
+      [],
+    );
+    const flat = await runStack({
+      stack: OFFLINE_STACK,
+      config: doorConfig("http-jwt", { ...ext, groupsClaim: "roles" }),
+    });
     assert.equal(flat.error, undefined);
   });
 
   it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
     const bad = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { groupsClaim: "groups" }) });
     assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external issuer's groups claim/);
-    assert.deepEqual(bad.resources.filter((r) => r.custom), []);
+    assert.deepEqual(
+      bad.resources.filter((r) => r.custom),
+      [],
+    );
   });
 });

@@ -16,13 +16,18 @@ const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
 const REPORTING = "arn:aws:iam::210987654321:role/reporting";
 const BILLING = "arn:aws:iam::345678901234:user/billing";
 const roleOf = (principal: string) => `door-machine-${machineRoleKey(principal)}`;
-const userRouteArns = routeKeys(API_ROUTES).filter((k) => !k.route.admin).map(({ method, path }) => `${API}/v1/${method}/${path.replace(/\{[^}]+\}/g, "*").slice(1)}`);
+const userRouteArns = routeKeys(API_ROUTES)
+  .filter((k) => !k.route.admin)
+  .map(({ method, path }) => `${API}/v1/${method}/${path.replace(/\{[^}]+\}/g, "*").slice(1)}`);
 
 describe("IamFrontDoor", function () {
   let run: StackRun;
   before(async () => {
     // given authMode iam with two machine principals; when the program runs under mocks
-    run = await runMode("iam", { machineRolePrincipals: [REPORTING, BILLING], machineRoleExternalId: "notes-reporting-7f3a" });
+    run = await runMode("iam", {
+      machineRolePrincipals: [REPORTING, BILLING],
+      machineRoleExternalId: "notes-reporting-7f3a",
+    });
   });
 
   it("requires AWS_IAM on every non-OPTIONS method", () => {
@@ -35,11 +40,13 @@ describe("IamFrontDoor", function () {
     const pool = one(run, "aws:cognito/identityPool:IdentityPool").inputs;
     assert.equal(pool.allowUnauthenticatedIdentities, false);
     assert.equal(pool.allowClassicFlow, false);
-    assert.deepEqual(pool.cognitoIdentityProviders, [{
-      clientId: "users-spa-client-id",
-      providerName: "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool",
-      serverSideTokenCheck: true,
-    }]);
+    assert.deepEqual(pool.cognitoIdentityProviders, [
+      {
+        clientId: "users-spa-client-id",
+        providerName: "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool",
+        serverSideTokenCheck: true,
+      },
+    ]);
   });
 
   for (const role of ["door-user-role", "door-admin-role"]) {
@@ -58,41 +65,72 @@ describe("IamFrontDoor", function () {
   it("lets users invoke exactly the user routes of this stage, and admins also /admin/*", () => {
     const user = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "door-user-access").inputs.policy);
     const admin = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "door-admin-access").inputs.policy);
-    const invoke = (doc: { Statement: any[] }) => doc.Statement.filter((s) => s.Action === "execute-api:Invoke").flatMap((s) => asList(s.Resource)) as string[];
+    const invoke = (doc: { Statement: any[] }) =>
+      doc.Statement.filter((s) => s.Action === "execute-api:Invoke").flatMap((s) => asList(s.Resource)) as string[];
     assert.deepEqual(invoke(user).sort(), userRouteArns.slice().sort());
     assert.deepEqual(invoke(admin).sort(), [...userRouteArns, `${API}/v1/GET/admin/stats`].sort());
   });
 
   it("never grants execute-api on a * account, API or stage", () => {
     for (const p of ofType(run, "aws:iam/rolePolicy:RolePolicy")) {
-      for (const s of policy(p.inputs.policy).Statement.filter((s) => asList(s.Action).some((a: string) => a.startsWith("execute-api:")))) {
-        for (const r of asList(s.Resource) as string[]) assert.match(r, /^arn:aws:execute-api:us-east-1:123456789012:door-api-id\/v1\/(GET|POST|PUT|DELETE)\/[a-z]/, `${p.name}: ${r}`);
+      for (const s of policy(p.inputs.policy).Statement.filter((s) =>
+        asList(s.Action).some((a: string) => a.startsWith("execute-api:")),
+      )) {
+        for (const r of asList(s.Resource) as string[])
+          assert.match(
+            r,
+            /^arn:aws:execute-api:us-east-1:123456789012:door-api-id\/v1\/(GET|POST|PUT|DELETE)\/[a-z]/,
+            `${p.name}: ${r}`,
+          );
       }
     }
   });
 
   it("grants users and admins no direct S3 access: attachments go through the API's presigned URLs only", () => {
     for (const name of ["door-user-access", "door-admin-access"]) {
-      const actions = policy(one(run, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy).Statement.flatMap((st) => asList(st.Action));
+      const actions = policy(one(run, "aws:iam/rolePolicy:RolePolicy", name).inputs.policy).Statement.flatMap((st) =>
+        asList(st.Action),
+      );
       assert.deepEqual(actions, ["execute-api:Invoke"], name);
     }
   });
 
   it("lets the README's browser request through the CORS preflight: every header the SigV4 signer sends is allowed", async () => {
     // given the README's example, signed with temporary (identity pool) credentials
-    const signer = new SignatureV4({ service: "execute-api", region: "us-east-1", credentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "session" }, sha256: Sha256 });
-    const signed = await signer.sign({ method: "PUT", protocol: "https:", hostname: "api.example.com", path: "/v1/notes/1", headers: { host: "api.example.com", "content-type": "application/json", "if-match": '"2"' }, body: "{}" });
+    const signer = new SignatureV4({
+      service: "execute-api",
+      region: "us-east-1",
+      credentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "session" },
+      sha256: Sha256,
+    });
+    const signed = await signer.sign({
+      method: "PUT",
+      protocol: "https:",
+      hostname: "api.example.com",
+      path: "/v1/notes/1",
+      headers: { host: "api.example.com", "content-type": "application/json", "if-match": '"2"' },
+      body: "{}",
+    });
     // when a browser sends it, it first asks the preflight for every non-safelisted header
     const requested = preflightRequestHeaders(signed.headers as Record<string, string>);
-    assert.ok(requested.includes("x-amz-content-sha256") && requested.includes("x-amz-security-token"), requested.join(","));
+    assert.ok(
+      requested.includes("x-amz-content-sha256") && requested.includes("x-amz-security-token"),
+      requested.join(","),
+    );
     // then the recorded answer allows each of them
     assert.deepEqual(headersNotAllowed(preflightAllowHeaders(run), requested), []);
   });
 
   describe("identity pool role resolution, as Cognito documents it, on the recorded attachment", () => {
     // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
-    const attachment = () => one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs as RoleAttachment;
-    const groups = () => ofType(run, "aws:cognito/userGroup:UserGroup").map((g) => ({ name: g.inputs.name, roleArn: g.inputs.roleArn, precedence: g.inputs.precedence }));
+    const attachment = () =>
+      one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs as RoleAttachment;
+    const groups = () =>
+      ofType(run, "aws:cognito/userGroup:UserGroup").map((g) => ({
+        name: g.inputs.name,
+        roleArn: g.inputs.roleArn,
+        precedence: g.inputs.precedence,
+      }));
     const provider = () => attachment().roleMappings![0].identityProvider;
     const USER_ROLE = "arn:aws:iam::123456789012:role/door-user-role";
     const ADMIN_ROLE = "arn:aws:iam::123456789012:role/door-admin-role";
@@ -101,7 +139,9 @@ describe("IamFrontDoor", function () {
       assert.deepEqual(resolveRole(attachment(), provider(), groupRoleClaims(groups(), [])), { role: USER_ROLE });
     });
     it("gives a member of the admin group the admin role (its cognito:preferred_role)", () => {
-      assert.deepEqual(resolveRole(attachment(), provider(), groupRoleClaims(groups(), ["admins"])), { role: ADMIN_ROLE });
+      assert.deepEqual(resolveRole(attachment(), provider(), groupRoleClaims(groups(), ["admins"])), {
+        role: ADMIN_ROLE,
+      });
     });
     it("refuses an ordinary user who asks for the admin role (CustomRoleArn not in the token's cognito:roles)", () => {
       assert.ok("refused" in resolveRole(attachment(), provider(), groupRoleClaims(groups(), []), ADMIN_ROLE));
@@ -117,8 +157,14 @@ describe("IamFrontDoor", function () {
     assert.equal(attach.roleMappings.length, 1);
     assert.equal(attach.roleMappings[0].type, "Token");
     assert.equal(attach.roleMappings[0].ambiguousRoleResolution, "AuthenticatedRole");
-    assert.equal(attach.roleMappings[0].identityProvider, "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id");
-    assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn, "arn:aws:iam::123456789012:role/door-admin-role");
+    assert.equal(
+      attach.roleMappings[0].identityProvider,
+      "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id",
+    );
+    assert.equal(
+      one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn,
+      "arn:aws:iam::123456789012:role/door-admin-role",
+    );
   });
 
   it("gives each configured principal its own machine role, trusting that principal alone, that may invoke the user routes only", () => {
@@ -127,19 +173,37 @@ describe("IamFrontDoor", function () {
     assert.deepEqual(machineRoles.map((r) => r.name).sort(), [roleOf(REPORTING), roleOf(BILLING)].sort());
     for (const principal of [REPORTING, BILLING]) {
       const trust = policy(one(run, "aws:iam/role:Role", roleOf(principal)).inputs.assumeRolePolicy);
-      assert.deepEqual(trust.Statement, [{
-        Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
-      }], principal);
+      assert.deepEqual(
+        trust.Statement,
+        [
+          {
+            Effect: "Allow",
+            Principal: { AWS: principal },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
+          },
+        ],
+        principal,
+      );
       const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `${roleOf(principal)}-access`).inputs.policy);
-      assert.deepEqual(access.Statement.flatMap((s) => asList(s.Resource)).sort(), userRouteArns.slice().sort(), principal);
+      assert.deepEqual(
+        access.Statement.flatMap((s) => asList(s.Resource)).sort(),
+        userRouteArns.slice().sort(),
+        principal,
+      );
     }
   });
 
   it("names each machine role from its principal alone, so adding or reordering principals renames no other role", async () => {
     const CI = "arn:aws:iam::456789012345:root";
-    const more = await runMode("iam", { machineRolePrincipals: [CI, BILLING, REPORTING], machineRoleExternalId: "notes-reporting-7f3a" });
-    const urns = (r: StackRun) => ofType(r, "aws:iam/role:Role").filter((x) => x.name.startsWith("door-machine-")).map((x) => x.urn);
+    const more = await runMode("iam", {
+      machineRolePrincipals: [CI, BILLING, REPORTING],
+      machineRoleExternalId: "notes-reporting-7f3a",
+    });
+    const urns = (r: StackRun) =>
+      ofType(r, "aws:iam/role:Role")
+        .filter((x) => x.name.startsWith("door-machine-"))
+        .map((x) => x.urn);
     const before = urns(run);
     assert.equal(before.length, 2);
     for (const urn of before) assert.ok(urns(more).includes(urn), urn);
@@ -158,20 +222,41 @@ describe("IamFrontDoor", function () {
     // roles per account, names 64 characters, paths 512.
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
     const refusal = async (principals: string[], externalId = "notes-reporting-7f3a") => {
-      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: principals, machineRoleExternalId: externalId }) });
-      assert.deepEqual(r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name), [], "no resource registered");
+      const r = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("iam", { machineRolePrincipals: principals, machineRoleExternalId: externalId }),
+      });
+      assert.deepEqual(
+        r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name),
+        [],
+        "no resource registered",
+      );
       return r.error ?? "";
     };
-    const principal = (pathChars: number, i = 0, partition = "aws") => `arn:${partition}:iam::210987654321:role/${"p".repeat(pathChars - 2)}/${String(i).padStart(64, "r")}`;
+    const principal = (pathChars: number, i = 0, partition = "aws") =>
+      `arn:${partition}:iam::210987654321:role/${"p".repeat(pathChars - 2)}/${String(i).padStart(64, "r")}`;
     const longest = { machineRoleExternalId: "x".repeat(1224), machineRoleOrgId: `o-${"a".repeat(32)}` };
     it("given the longest principal IAM names allow (512-character path, 64-character name) with the longest external id and an organization, then its trust policy would exceed 2,048 characters and it is refused", async () => {
-      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [principal(512, 0, "aws-us-gov")], ...longest }) });
-      assert.deepEqual(r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name), [], "no resource registered");
-      assert.match(r.error ?? "", /notes-auth:machineRolePrincipals has .*trust policy .* above IAM's default quota of 2048/);
+      const r = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("iam", { machineRolePrincipals: [principal(512, 0, "aws-us-gov")], ...longest }),
+      });
+      assert.deepEqual(
+        r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name),
+        [],
+        "no resource registered",
+      );
+      assert.match(
+        r.error ?? "",
+        /notes-auth:machineRolePrincipals has .*trust policy .* above IAM's default quota of 2048/,
+      );
     });
     it("given twenty long principals with the longest external id and an organization, then each role's recorded trust policy fits 2,048 characters (one shared role grew with the list past the quota)", async () => {
       const principals = Array.from({ length: 20 }, (_, i) => principal(400, i));
-      const r = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: principals, ...longest }) });
+      const r = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("iam", { machineRolePrincipals: principals, ...longest }),
+      });
       assert.equal(r.error, undefined);
       const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role" && x.name.startsWith("door-machine-"));
       assert.equal(roles.length, 20);
@@ -185,23 +270,48 @@ describe("IamFrontDoor", function () {
       assert.match(await refusal(many), /notes-auth:machineRolePrincipals lists 1001 principals/);
     });
     it("given a role name longer than 64 characters, then it is refused", async () => {
-      assert.match(await refusal([`arn:aws:iam::210987654321:role/${"r".repeat(65)}`]), /notes-auth:machineRolePrincipals .*at most 64 characters/);
+      assert.match(
+        await refusal([`arn:aws:iam::210987654321:role/${"r".repeat(65)}`]),
+        /notes-auth:machineRolePrincipals .*at most 64 characters/,
+      );
     });
     it("given an entry that is no IAM role, user or root ARN (an account id, a wildcard, an assumed-role session), then it is refused", async () => {
       for (const bad of ["210987654321", "*", "arn:aws:sts::210987654321:assumed-role/reporting/s"]) {
-        assert.match(await refusal([bad]), /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/, bad);
+        assert.match(
+          await refusal([bad]),
+          /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/,
+          bad,
+        );
       }
     });
     it("given an account's root beside a role of the same account, then it is refused (the role could assume the root's machine role too); roots of other accounts are accepted", async () => {
-      assert.match(await refusal(["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reporting"]), /notes-auth:machineRolePrincipals has "arn:aws:iam::210987654321:root" and "arn:aws:iam::210987654321:role\/reporting": a role that trusts an account's root/);
-      const ok = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/reporting"], machineRoleExternalId: "notes-reporting-7f3a" }) });
+      assert.match(
+        await refusal(["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reporting"]),
+        /notes-auth:machineRolePrincipals has "arn:aws:iam::210987654321:root" and "arn:aws:iam::210987654321:role\/reporting": a role that trusts an account's root/,
+      );
+      const ok = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("iam", {
+          machineRolePrincipals: ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/reporting"],
+          machineRoleExternalId: "notes-reporting-7f3a",
+        }),
+      });
       assert.equal(ok.error, undefined);
     });
     it("given two entries that differ only in case, then it is refused (IAM names are case-insensitive: one principal)", async () => {
-      assert.match(await refusal(["arn:aws:iam::210987654321:role/Reporting", "arn:aws:iam::210987654321:role/reporting"]), /notes-auth:machineRolePrincipals has .*case-insensitive, so they are one principal/);
+      assert.match(
+        await refusal(["arn:aws:iam::210987654321:role/Reporting", "arn:aws:iam::210987654321:role/reporting"]),
+        /notes-auth:machineRolePrincipals has .*case-insensitive, so they are one principal/,
+      );
     });
     it("given a long but valid principal with a short external id, then it is accepted", async () => {
-      const ok = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [`arn:aws:iam::210987654321:role/${"team/".repeat(100)}reporting`], machineRoleExternalId: "notes-reporting-7f3a" }) });
+      const ok = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("iam", {
+          machineRolePrincipals: [`arn:aws:iam::210987654321:role/${"team/".repeat(100)}reporting`],
+          machineRoleExternalId: "notes-reporting-7f3a",
+        }),
+      });
       assert.equal(ok.error, undefined);
     });
   });
@@ -216,10 +326,16 @@ describe("IamFrontDoor", function () {
   });
 
   it("requires an external id or an organization for the machine role's principals", async () => {
-    const refused = await runStack({ stack: OFFLINE_STACK, config: doorConfig("iam", { machineRolePrincipals: [REPORTING] }) });
+    const refused = await runStack({
+      stack: OFFLINE_STACK,
+      config: doorConfig("iam", { machineRolePrincipals: [REPORTING] }),
+    });
     assert.match(refused.error ?? "", /notes-auth:machineRoleExternalId or notes-auth:machineRoleOrgId is required/);
     const org = await runMode("iam", { machineRolePrincipals: [REPORTING], machineRoleOrgId: "o-a1b2c3d4e5" });
-    assert.deepEqual(policy(one(org, "aws:iam/role:Role", roleOf(REPORTING)).inputs.assumeRolePolicy).Statement[0].Condition, { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } });
+    assert.deepEqual(
+      policy(one(org, "aws:iam/role:Role", roleOf(REPORTING)).inputs.assumeRolePolicy).Statement[0].Condition,
+      { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+    );
   });
 
   it("creates no machine role when no principal is configured", async () => {

@@ -4,7 +4,9 @@ import { AuthMode } from "../../../components/config";
 import { StackRun, ofType, one, runMode } from "../../support/stack";
 
 /** The doors whose stage is a REST API stage (components/rest/restApi.ts). */
-const REST_DOORS = (Object.keys(DOORS) as AuthMode[]).filter((m) => doorModule(m).pricing.gateway === "api-gateway-rest");
+const REST_DOORS = (Object.keys(DOORS) as AuthMode[]).filter(
+  (m) => doorModule(m).pricing.gateway === "api-gateway-rest",
+);
 
 describe("NotesRestApi", function () {
   const runs = new Map<AuthMode, StackRun>();
@@ -16,7 +18,8 @@ describe("NotesRestApi", function () {
     modes.forEach((mode, i) => runs.set(mode, done[i]));
   });
 
-  it("covers the four REST doors", () => assert.deepEqual(REST_DOORS.slice().sort(), ["api-key", "cognito", "iam", "lambda-authorizer"]));
+  it("covers the four REST doors", () =>
+    assert.deepEqual(REST_DOORS.slice().sort(), ["api-key", "cognito", "iam", "lambda-authorizer"]));
 
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html and
   // .../rest-api-execution-logging.html: execution logging writes to API-Gateway-Execution-Logs_{rest-api-id}/{stage_name},
@@ -31,7 +34,8 @@ describe("NotesRestApi", function () {
       const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name === name);
       assert.equal(groups.length, 1, `${mode}: one group named ${name}`);
       assert.equal(groups[0].inputs.retentionInDays, 90, mode);
-      for (const r of [stage, settings]) assert.ok(r.dependencies.includes(groups[0].urn), `${mode}: ${r.name} depends on ${groups[0].name}`);
+      for (const r of [stage, settings])
+        assert.ok(r.dependencies.includes(groups[0].urn), `${mode}: ${r.name} depends on ${groups[0].name}`);
     }
   });
 
@@ -46,7 +50,12 @@ describe("NotesRestApi", function () {
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html:
   // per-method metrics (the Resource and Method dimensions) are CloudWatch custom metrics, billed.
   it("given no detailedMetrics, per-method metrics are off; given detailedMetrics true, they are on", async () => {
-    for (const [mode, run] of runs) assert.equal(one(run, "aws:apigateway/methodSettings:MethodSettings").inputs.settings.metricsEnabled, false, mode);
+    for (const [mode, run] of runs)
+      assert.equal(
+        one(run, "aws:apigateway/methodSettings:MethodSettings").inputs.settings.metricsEnabled,
+        false,
+        mode,
+      );
     for (const mode of REST_DOORS) {
       const on = await runMode(mode, { detailedMetrics: true });
       assert.equal(one(on, "aws:apigateway/methodSettings:MethodSettings").inputs.settings.metricsEnabled, true, mode);
@@ -54,7 +63,8 @@ describe("NotesRestApi", function () {
   });
 
   it("given the http-jwt door, per-route metrics follow detailedMetrics too (off by default)", async () => {
-    const route = (run: StackRun) => one(run, "aws:apigatewayv2/stage:Stage").inputs.defaultRouteSettings.detailedMetricsEnabled;
+    const route = (run: StackRun) =>
+      one(run, "aws:apigatewayv2/stage:Stage").inputs.defaultRouteSettings.detailedMetricsEnabled;
     assert.equal(route(await runMode("http-jwt")), false);
     assert.equal(route(await runMode("http-jwt", { detailedMetrics: true })), true);
   });

@@ -20,28 +20,37 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
   const poolKey = rsaKey();
   const otherKey = rsaKey(poolKey.kid);
   let pool: Awaited<ReturnType<typeof jwksServer>>;
-  before(async () => { pool = await jwksServer([poolKey]); });
+  before(async () => {
+    pool = await jwksServer([poolKey]);
+  });
   after(() => pool.close());
 
   const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
-  const claimsOf = (sub: string, groups: string[], extra: Record<string, unknown> = {}) => idClaims(sub, { iss: pool.issuer, exp: inAnHour(), "cognito:groups": groups, ...extra });
+  const claimsOf = (sub: string, groups: string[], extra: Record<string, unknown> = {}) =>
+    idClaims(sub, { iss: pool.issuer, exp: inAnHour(), "cognito:groups": groups, ...extra });
 
   /** The principal of a REST event whose authorizer verified `claims`, with `header` as the Authorization header. */
   async function who(claims: Record<string, unknown>, header: string, mode: "cognito" | "api-key" = "cognito") {
     const e = restEvent({ method: "GET", path: "/admin/stats" }, { claims, identity: { apiKeyId: "k1" } });
     e.headers.Authorization = header;
     e.multiValueHeaders.Authorization = [header];
-    const env = envFor(mode, { COGNITO_ISSUER: pool.issuer, ...(mode === "api-key" ? { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT } : {}) });
+    const env = envFor(mode, {
+      COGNITO_ISSUER: pool.issuer,
+      ...(mode === "api-key" ? { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT } : {}),
+    });
     const logged: LogEntry[] = [];
     const state = userPoolState(env, [SPA_CLIENT], { log: (l) => logged.push(l) });
     const p = await principalOf(normalize(e), env, state);
     return { groups: p.groups, isAdmin: p.isAdmin, logged };
   }
 
-  it("given an admin who is also an editor (claim \"editors,admins\") and their genuine token, then admin, with the exact list", async () => {
+  it('given an admin who is also an editor (claim "editors,admins") and their genuine token, then admin, with the exact list', async () => {
     const claims = claimsOf(USER_A, ["editors", "admins"]);
     const p = await who(claims, signJwt(poolKey, claims));
-    assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin, logged: p.logged }, { groups: ["editors", "admins"], isAdmin: true, logged: [] });
+    assert.deepEqual(
+      { groups: p.groups, isAdmin: p.isAdmin, logged: p.logged },
+      { groups: ["editors", "admins"], isAdmin: true, logged: [] },
+    );
   });
 
   it("given the same at api-key with user tokens, then admin too", async () => {
@@ -49,7 +58,7 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
     assert.equal((await who(claims, signJwt(poolKey, claims), "api-key")).isAdmin, true);
   });
 
-  it("given a member of one group named \"team,admins\", then that one group, verified, and no admin", async () => {
+  it('given a member of one group named "team,admins", then that one group, verified, and no admin', async () => {
     const claims = claimsOf(USER_A, ["team,admins"]);
     assert.deepEqual((await who(claims, signJwt(poolKey, claims))).groups, ["team,admins"]);
     assert.equal((await who(claims, signJwt(poolKey, claims))).isAdmin, false);
@@ -105,7 +114,13 @@ describe("local cognito door: an admin in two groups", function () {
       // A second group of the stack's pool, beside the admin group (as a door's tier group would be).
       alter: (run) => {
         const admins = run.resources.find((r) => r.type === "aws:cognito/userGroup:UserGroup")!;
-        run.resources.push({ ...admins, name: `${admins.name}-editors`, urn: `${admins.urn}-editors`, inputs: { ...admins.inputs, name: "editors" }, state: { ...admins.state, name: "editors" } });
+        run.resources.push({
+          ...admins,
+          name: `${admins.name}-editors`,
+          urn: `${admins.urn}-editors`,
+          inputs: { ...admins.inputs, name: "editors" },
+          state: { ...admins.state, name: "editors" },
+        });
       },
     });
   });
@@ -114,7 +129,7 @@ describe("local cognito door: an admin in two groups", function () {
     if (door) removeDir(door.dataDir);
   });
 
-  it("given carol in editors and admins (the gateway's claim \"editors,admins\"), when she calls /me and /admin/stats with her ID token, then she is admin: 200", async () => {
+  it('given carol in editors and admins (the gateway\'s claim "editors,admins"), when she calls /me and /admin/stats with her ID token, then she is admin: 200', async () => {
     // given carol added to editors too (AdminAddUserToGroup, in the local pool's directory)
     const carol = door.idp!.pools[0].users.find((u) => u.username === "carol")!;
     carol.groups = ["editors", "admins"];
@@ -123,7 +138,11 @@ describe("local cognito door: an admin in two groups", function () {
     const auth = authorization(door.outputs, doorToken(door.outputs, await ctx.signIn(seed)));
     // when / then
     const me = await ctx.call("/me", { auth });
-    assert.deepEqual({ status: me.status, groups: me.json?.groups, isAdmin: me.json?.isAdmin }, { status: 200, groups: ["editors", "admins"], isAdmin: true }, me.text);
+    assert.deepEqual(
+      { status: me.status, groups: me.json?.groups, isAdmin: me.json?.isAdmin },
+      { status: 200, groups: ["editors", "admins"], isAdmin: true },
+      me.text,
+    );
     assert.equal((await ctx.call("/admin/stats", { auth })).status, 200);
   });
 });

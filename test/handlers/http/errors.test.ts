@@ -9,11 +9,19 @@ describe("typed HTTP errors", () => {
     assert.ok(err instanceof HttpError);
     assert.equal(err.name, "ServiceUnavailable");
     const res = errorResponse(err);
-    assert.deepEqual(res, { status: 503, body: { message: "storage is not answering; try again" }, headers: { "Retry-After": "2" } });
+    assert.deepEqual(res, {
+      status: 503,
+      body: { message: "storage is not answering; try again" },
+      headers: { "Retry-After": "2" },
+    });
     assert.ok(!JSON.stringify(res).includes("ECONNREFUSED"));
   });
 
   it("given anything that is no HttpError, then a bare 500 that says nothing of it", () => {
-    assert.deepEqual(errorResponse(new Error("secret detail")), { status: 500, body: { message: "internal error" }, headers: {} });
+    assert.deepEqual(errorResponse(new Error("secret detail")), {
+      status: 500,
+      body: { message: "internal error" },
+      headers: {},
+    });
   });
 });

@@ -7,9 +7,12 @@ describe("handler: event normalization", () => {
     const x = source.samples;
     describe(`on ${source.label}`, () => {
       it("recognizes each payload by its shape", () => {
-        for (const sample of [x.restIdToken, x.restGroups, x.restIamRole, x.restApiKey]) assert.equal(shapeOf(load(source, sample.file)), "rest-v1", sample.file);
-        for (const sample of [x.httpIdToken, x.httpIam]) assert.equal(shapeOf(load(source, sample.file)), "http-v2", sample.file);
-        for (const sample of [x.albSingle, x.albMulti, x.albHealthCheck]) assert.equal(shapeOf(load(source, sample.file)), "alb", sample.file);
+        for (const sample of [x.restIdToken, x.restGroups, x.restIamRole, x.restApiKey])
+          assert.equal(shapeOf(load(source, sample.file)), "rest-v1", sample.file);
+        for (const sample of [x.httpIdToken, x.httpIam])
+          assert.equal(shapeOf(load(source, sample.file)), "http-v2", sample.file);
+        for (const sample of [x.albSingle, x.albMulti, x.albHealthCheck])
+          assert.equal(shapeOf(load(source, sample.file)), "alb", sample.file);
         assert.equal(shapeOf({ hello: "world" }), undefined);
       });
 
@@ -61,12 +64,16 @@ describe("handler: event normalization", () => {
     assert.equal(normalize(e).body, '{"a":1}');
     e.body = "x".repeat(128 * 1024 + 1);
     e.isBase64Encoded = false;
-    assert.throws(() => normalize(e), (err: any) => err.status === 413);
+    assert.throws(
+      () => normalize(e),
+      (err: any) => err.status === 413,
+    );
   });
 
   it("answers 400 to an event of no known shape", () => {
-    assert.throws(() => normalize({ foo: 1 }), (err: any) => err.status === 400);
+    assert.throws(
+      () => normalize({ foo: 1 }),
+      (err: any) => err.status === 400,
+    );
   });
-
 });
-

@@ -20,10 +20,16 @@ describe("local STS: the iam door's machines", function () {
     if (door) removeDir(door.dataDir);
   });
 
-  const assume = async (as: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, roleArn: string, externalId?: string) => {
+  const assume = async (
+    as: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+    roleArn: string,
+    externalId?: string,
+  ) => {
     const sts = new STSClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws, credentials: as });
     try {
-      return await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "spec", ExternalId: externalId }));
+      return await sts.send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "spec", ExternalId: externalId }),
+      );
     } finally {
       sts.destroy();
     }
@@ -39,10 +45,17 @@ describe("local STS: the iam door's machines", function () {
 
   it("given each machine, when it assumes its own role, then STS answers with a session of that role; when it asks for the other's, then AccessDenied", async () => {
     const [a, b] = door.outputs.local.principals.trusted;
-    for (const [me, other] of [[a, b], [b, a]]) {
+    for (const [me, other] of [
+      [a, b],
+      [b, a],
+    ]) {
       const own = await assume(me, me.roleArn, me.externalId);
       assert.match(String(own.AssumedRoleUser?.Arn), new RegExp(`:assumed-role/${me.roleArn.split("/").pop()}/spec$`));
-      await assert.rejects(assume(me, other.roleArn, other.externalId), (err: Error) => err.name === "AccessDenied", `${me.principal} assuming ${other.roleArn}`);
+      await assert.rejects(
+        assume(me, other.roleArn, other.externalId),
+        (err: Error) => err.name === "AccessDenied",
+        `${me.principal} assuming ${other.roleArn}`,
+      );
     }
   });
 });

@@ -6,11 +6,19 @@ import { HelpRequested } from "../../../offline/cliArgs";
 
 describe("npm run contract's flags", () => {
   it("given --help, then it lists every flag it takes, and runs no check", async () => {
-    await assert.rejects(main(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run contract/.test(err.text)
-      && ["--door", "--stack", "--set", "--outputs", "--data-dir"].every((f) => err.text.includes(`  ${f} `)));
+    await assert.rejects(
+      main(["--help"]),
+      (err) =>
+        err instanceof HelpRequested &&
+        /^Usage: npm run contract/.test(err.text) &&
+        ["--door", "--stack", "--set", "--outputs", "--data-dir"].every((f) => err.text.includes(`  ${f} `)),
+    );
   });
 
   it("given --outputs=file, then it reads that file", () => {
-    assert.equal(parseLocalArgs(["--outputs=x.json", "--door", "iam"], CONTRACT_COMMAND).outputs, path.resolve("x.json"));
+    assert.equal(
+      parseLocalArgs(["--outputs=x.json", "--door", "iam"], CONTRACT_COMMAND).outputs,
+      path.resolve("x.json"),
+    );
   });
 });

@@ -12,16 +12,38 @@ describe("npm run smoke", function () {
     const door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
     try {
       let out = "";
-      const failed = await smoke(parseSmokeArgs(["--outputs", path.join(door.dataDir, "outputs.json"), "--create-users", "--only", "whoami,crud,isolation,admin,iam-role-policy,iam-machine-role"]), (t) => void (out += t));
+      const failed = await smoke(
+        parseSmokeArgs([
+          "--outputs",
+          path.join(door.dataDir, "outputs.json"),
+          "--create-users",
+          "--only",
+          "whoami,crud,isolation,admin,iam-role-policy,iam-machine-role",
+        ]),
+        (t) => void (out += t),
+      );
       assert.equal(failed, 0, out);
       assert.match(out, /^6 passed, 0 failed, 0 skipped$/m);
       const created = [...out.matchAll(/created test user (\S+)/g)].map((m) => m[1]);
       assert.equal(created.length, 3, out);
-      assert.ok(created.every((e) => out.includes(`deleted test user ${e}`)), out);
-      assert.deepEqual(door.idp!.pools[0].users.map((u) => u.username), ["alice", "bob", "carol", "dave"], "the test users are deleted");
+      assert.ok(
+        created.every((e) => out.includes(`deleted test user ${e}`)),
+        out,
+      );
+      assert.deepEqual(
+        door.idp!.pools[0].users.map((u) => u.username),
+        ["alice", "bob", "carol", "dave"],
+        "the test users are deleted",
+      );
       // and no note the checks wrote is left in the table (a deployed stack keeps only what it had)
-      const db = new DynamoDBClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.dynamodb, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
-      const rows = await db.send(new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }));
+      const db = new DynamoDBClient({
+        region: "us-east-1",
+        endpoint: door.outputs.local.endpoints.dynamodb,
+        credentials: { accessKeyId: "x", secretAccessKey: "x" },
+      });
+      const rows = await db.send(
+        new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }),
+      );
       db.destroy();
       assert.equal(rows.Count, 0, "the checks' notes are deleted");
     } finally {
@@ -32,11 +54,37 @@ describe("npm run smoke", function () {
 
   it("given wrong arguments, when smoke parses them, then it says what it takes", () => {
     assert.throws(() => parseSmokeArgs([]), /--stack <name> .* or --outputs <file>/);
-    assert.throws(() => parseSmokeArgs(["--outputs", "x.json", "--create-users", "--users", "u.json"]), /exclude each other/);
+    assert.throws(
+      () => parseSmokeArgs(["--outputs", "x.json", "--create-users", "--users", "u.json"]),
+      /exclude each other/,
+    );
     assert.throws(() => parseSmokeArgs(["--stack", "dev", "--nope"]), /unknown argument --nope/);
-    assert.deepEqual(parseSmokeArgs(["--stack", "dev", "--only", "crud,admin"]), { createUsers: false, stack: "dev", only: ["crud", "admin"] });
-    assert.deepEqual(parseSmokeArgs(["--stack=dev", "--only=crud", "--external-id", "x"]), { createUsers: false, stack: "dev", only: ["crud"], externalId: "x" });
-    assert.throws(() => parseSmokeArgs(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run smoke/.test(err.text)
-      && ["--stack", "--outputs", "--create-users", "--users", "--cognito-domain", "--callback-url", "--external-id", "--only"].every((f) => err.text.includes(`  ${f} `)));
+    assert.deepEqual(parseSmokeArgs(["--stack", "dev", "--only", "crud,admin"]), {
+      createUsers: false,
+      stack: "dev",
+      only: ["crud", "admin"],
+    });
+    assert.deepEqual(parseSmokeArgs(["--stack=dev", "--only=crud", "--external-id", "x"]), {
+      createUsers: false,
+      stack: "dev",
+      only: ["crud"],
+      externalId: "x",
+    });
+    assert.throws(
+      () => parseSmokeArgs(["--help"]),
+      (err) =>
+        err instanceof HelpRequested &&
+        /^Usage: npm run smoke/.test(err.text) &&
+        [
+          "--stack",
+          "--outputs",
+          "--create-users",
+          "--users",
+          "--cognito-domain",
+          "--callback-url",
+          "--external-id",
+          "--only",
+        ].every((f) => err.text.includes(`  ${f} `)),
+    );
   });
 });

@@ -10,7 +10,10 @@ describe("local gateways: routing, throttling, proxy results", () => {
     const paths = ["/notes", "/notes/{id}", "/notes/{id}/attachment", "/notes/shared", "/{proxy+}"];
     assert.deepEqual(matchTemplate(paths, "/notes/shared"), { template: "/notes/shared", params: {} });
     assert.deepEqual(matchTemplate(paths, "/notes/42"), { template: "/notes/{id}", params: { id: "42" } });
-    assert.deepEqual(matchTemplate(paths, "/notes/42/attachment"), { template: "/notes/{id}/attachment", params: { id: "42" } });
+    assert.deepEqual(matchTemplate(paths, "/notes/42/attachment"), {
+      template: "/notes/{id}/attachment",
+      params: { id: "42" },
+    });
     assert.deepEqual(matchTemplate(paths, "/a/b/c"), { template: "/{proxy+}", params: { proxy: "a/b/c" } });
     assert.equal(matchTemplate(["/notes"], "/notes/1"), undefined);
   });
@@ -26,7 +29,15 @@ describe("local gateways: routing, throttling, proxy results", () => {
   it("given Lambda proxy results, when mapped, then REST needs a statusCode and HTTP APIs take a bare body as 200 JSON", () => {
     assert.equal(proxyResult({ body: "x" }, "1.0"), undefined, "REST: malformed");
     assert.equal(proxyResult({ hello: 1 }, "2.0")?.status, 200);
-    const r = proxyResult({ statusCode: 201, headers: { "Content-Type": "application/json" }, body: Buffer.from("{}").toString("base64"), isBase64Encoded: true }, "1.0")!;
+    const r = proxyResult(
+      {
+        statusCode: 201,
+        headers: { "Content-Type": "application/json" },
+        body: Buffer.from("{}").toString("base64"),
+        isBase64Encoded: true,
+      },
+      "1.0",
+    )!;
     assert.equal(r.status, 201);
     assert.equal(r.body.toString(), "{}");
     assert.equal(r.headers["content-type"], "application/json");
@@ -36,9 +47,20 @@ describe("local gateways: routing, throttling, proxy results", () => {
     const pki = testPki();
     const read = (file: string) => fs.readFileSync(file, "utf8");
     const seen: IncomingRequest[] = [];
-    const server = await listen(0, async (req) => (seen.push(req), messageReply(200, "ok")), () => undefined, { cert: read(pki.serverCertFile), key: read(pki.serverKeyFile) });
-    const call = (tls: ClientTls) => send({ method: "GET", url: `${server.origin}/me`, headers: {} }, { ca: read(pki.serverCaFile), ...tls });
-    const refused = (what: string, tls: ClientTls) => assert.rejects(call(tls), (err: NodeJS.ErrnoException) => /^(ERR_SSL_\w+|ECONNRESET)$/.test(String(err.code)), what);
+    const server = await listen(
+      0,
+      async (req) => (seen.push(req), messageReply(200, "ok")),
+      () => undefined,
+      { cert: read(pki.serverCertFile), key: read(pki.serverKeyFile) },
+    );
+    const call = (tls: ClientTls) =>
+      send({ method: "GET", url: `${server.origin}/me`, headers: {} }, { ca: read(pki.serverCaFile), ...tls });
+    const refused = (what: string, tls: ClientTls) =>
+      assert.rejects(
+        call(tls),
+        (err: NodeJS.ErrnoException) => /^(ERR_SSL_\w+|ECONNRESET)$/.test(String(err.code)),
+        what,
+      );
     const machine = { cert: read(pki.clientCertFile), key: read(pki.clientKeyFile) };
     try {
       assert.match(server.origin, /^https:\/\/127\.0\.0\.1:\d+$/);

@@ -18,7 +18,12 @@ describe("local gateways: JWT rules", () => {
 
   it("given verified claims, when passed to the integration, then every value is a string (REST dates and comma-joined lists, HTTP epoch seconds)", () => {
     const claims = { sub: "u", exp: 1718722804, email_verified: true, "cognito:groups": ["a", "b"] };
-    assert.deepEqual(claimStrings(claims, "rest"), { sub: "u", exp: "Tue Jun 18 15:00:04 UTC 2024", email_verified: "true", "cognito:groups": "a,b" });
+    assert.deepEqual(claimStrings(claims, "rest"), {
+      sub: "u",
+      exp: "Tue Jun 18 15:00:04 UTC 2024",
+      email_verified: "true",
+      "cognito:groups": "a,b",
+    });
     assert.equal(claimStrings(claims, "http").exp, "1718722804");
   });
 });

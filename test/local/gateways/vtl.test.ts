@@ -7,7 +7,10 @@ describe("local gateways: mapping templates (VTL)", () => {
 
   it("given the program's preflight template, when rendered for a listed and an unlisted origin, then only the listed one is echoed", () => {
     const template = corsPreflightTemplate(["https://app.example.com", "http://localhost:3000"]);
-    assert.equal(renderTemplate(template, req("http://localhost:3000"), {}).override.header["Access-Control-Allow-Origin"], "http://localhost:3000");
+    assert.equal(
+      renderTemplate(template, req("http://localhost:3000"), {}).override.header["Access-Control-Allow-Origin"],
+      "http://localhost:3000",
+    );
     assert.deepEqual(renderTemplate(template, req("https://evil.example"), {}).override.header, {});
     assert.deepEqual(renderTemplate(template, req(), {}).override.header, {});
   });

@@ -24,8 +24,14 @@ describe("benchmark harness", function () {
   });
 
   it("given --help, then it lists --quick and --out with where each run writes", () => {
-    assert.throws(() => parseBenchArgs(["--help"]), (err) => err instanceof HelpRequested && /^Usage: npm run bench/.test(err.text)
-      && /  --quick  /.test(err.text) && /  --out <file> .*bench\/results\.json.*bench\/tmp\/quick-results\.json/.test(err.text));
+    assert.throws(
+      () => parseBenchArgs(["--help"]),
+      (err) =>
+        err instanceof HelpRequested &&
+        /^Usage: npm run bench/.test(err.text) &&
+        /  --quick  /.test(err.text) &&
+        /  --out <file> .*bench\/results\.json.*bench\/tmp\/quick-results\.json/.test(err.text),
+    );
   });
 
   it("computes medians and nearest-rank percentiles", () => {
@@ -39,20 +45,32 @@ describe("benchmark harness", function () {
   it("`npm run bench -- --quick` still runs and records every figure", async () => {
     // given a scratch output file; when the quick benchmark runs
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bench-")), "results.json");
-    await promisify(execFile)("npm", ["run", "-s", "bench", "--", "--quick", "--out", out], { cwd: ROOT, env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" } });
+    await promisify(execFile)("npm", ["run", "-s", "bench", "--", "--quick", "--out", out], {
+      cwd: ROOT,
+      env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" },
+    });
     // then results.json holds the machine, node, date and each figure
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     assert.ok(r.machine.cpus > 0 && r.node.startsWith("v") && !Number.isNaN(Date.parse(r.date)));
     // the four-way cold start: empty process, ours, conventional bundled and with the SDK external
-    assert.deepEqual(r.bundle.map((b: any) => b.variant), ["ours", "conventional", "conventionalSdkExternal"]);
+    assert.deepEqual(
+      r.bundle.map((b: any) => b.variant),
+      ["ours", "conventional", "conventionalSdkExternal"],
+    );
     const [ours, conventional, external] = r.bundle;
     for (const b of r.bundle) assert.ok(b.minifiedBytes > 1000 && b.gzippedBytes < b.minifiedBytes, b.variant);
-    assert.ok(external.minifiedBytes < ours.minifiedBytes && ours.minifiedBytes < conventional.minifiedBytes, "the SDK is most of the conventional bundle");
+    assert.ok(
+      external.minifiedBytes < ours.minifiedBytes && ours.minifiedBytes < conventional.minifiedBytes,
+      "the SDK is most of the conventional bundle",
+    );
     assert.ok(r.coldStart.emptyProcess.median > 0 && r.coldStart.runs === 2);
     for (const phase of ["init", "firstResponse"]) {
       for (const v of ["ours", "conventional", "conventionalSdkExternal"]) {
         const f = r.coldStart[phase][v];
-        assert.ok(f.summary.n === 2 && f.summary.median > 0 && f.ratio > 0 && Number.isFinite(f.aboveEmptyMs), `${phase} ${v}`);
+        assert.ok(
+          f.summary.n === 2 && f.summary.median > 0 && f.ratio > 0 && Number.isFinite(f.aboveEmptyMs),
+          `${phase} ${v}`,
+        );
       }
     }
     // and the baselines our init is read against: Node's own modules only, below ours
@@ -68,7 +86,8 @@ describe("benchmark harness", function () {
         }
       }
     }
-    for (const route of ["create", "get", "list100", "update", "delete"]) assert.ok(r.perRequestMs.conventional["rest-v1"][route].p50 > 0, route);
+    for (const route of ["create", "get", "list100", "update", "delete"])
+      assert.ok(r.perRequestMs.conventional["rest-v1"][route].p50 > 0, route);
     assert.ok(r.albVerifyMs.cachedKey.median > 0 && r.albVerifyMs.cacheMiss.median > 0);
     assert.ok(r.devLoopSeconds.planPerMode.cognito.median > 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });

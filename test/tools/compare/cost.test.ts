@@ -1,11 +1,30 @@
 import * as assert from "assert";
-import { ALB_PUBLIC_IPS, HOURS_PER_MONTH, PRICES, cognitoMauCost, monthlyCost, tiered } from "../../../tools/compare/cost";
+import {
+  ALB_PUBLIC_IPS,
+  HOURS_PER_MONTH,
+  PRICES,
+  cognitoMauCost,
+  monthlyCost,
+  tiered,
+} from "../../../tools/compare/cost";
 import { DEFAULT_COGNITO_PLAN } from "../../../awsRules/userPool";
 import { DEFAULT_SCENARIOS, Scenario, ScenarioError, parseScenarioFlags } from "../../../tools/compare/scenarios";
 
 const p = PRICES["us-east-1"];
-const scenario = (over: Partial<Scenario>): Scenario => ({ name: "t", mau: 0, requestsPerMonth: 0, m2mTokenRequestsPerMonth: 0, avgResponseBytes: 2048, lambdaMs: 20, lambdaMemoryMb: 256, readShare: 0.8, cognitoPlan: DEFAULT_COGNITO_PLAN, ...over });
-const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} != ${expected}`);
+const scenario = (over: Partial<Scenario>): Scenario => ({
+  name: "t",
+  mau: 0,
+  requestsPerMonth: 0,
+  m2mTokenRequestsPerMonth: 0,
+  avgResponseBytes: 2048,
+  lambdaMs: 20,
+  lambdaMemoryMb: 256,
+  readShare: 0.8,
+  cognitoPlan: DEFAULT_COGNITO_PLAN,
+  ...over,
+});
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} != ${expected}`);
 
 describe("cost model", () => {
   describe("price data", () => {
@@ -19,7 +38,11 @@ describe("cost model", () => {
 
   describe("tiered()", () => {
     it("prices each unit in its own band", () => {
-      const bands = [{ upTo: 10, price: 1 }, { upTo: 20, price: 0.5 }, { upTo: null, price: 0.1 }];
+      const bands = [
+        { upTo: 10, price: 1 },
+        { upTo: 20, price: 0.5 },
+        { upTo: null, price: 0.1 },
+      ];
       close(tiered(0, bands), 0, "zero");
       close(tiered(10, bands), 10, "first band exactly"); // 10 x 1
       close(tiered(11, bands), 10.5, "one into the second"); // 10 + 1 x 0.5
@@ -52,7 +75,11 @@ describe("cost model", () => {
     it("Cognito: Lite (the default) and Essentials give 10,000 MAU free, then $0.0055 and $0.015; Plus bills every MAU at $0.02", () => {
       close(monthlyCost("cognito", scenario({ mau: 10_000 })).cognito, 0, "at the boundary");
       close(monthlyCost("cognito", scenario({ mau: 10_001 })).cognito, 0.0055, "one over, Lite");
-      close(monthlyCost("cognito", scenario({ mau: 10_001, cognitoPlan: "ESSENTIALS" })).cognito, 0.015, "one over, Essentials");
+      close(
+        monthlyCost("cognito", scenario({ mau: 10_001, cognitoPlan: "ESSENTIALS" })).cognito,
+        0.015,
+        "one over, Essentials",
+      );
       close(monthlyCost("cognito", scenario({ mau: 1, cognitoPlan: "PLUS" })).cognito, 0.02, "Plus has no free MAU");
       close(monthlyCost("api-key", scenario({ mau: 1_000_000 })).cognito, 0, "keys are not users");
     });
@@ -85,7 +112,11 @@ describe("cost model", () => {
       close(monthlyCost("http-jwt", scenario({ requestsPerMonth: 301_000_000 })).gateway, 300.9, "301M");
     });
     it("HTTP API meters a 600 KB response as two requests", () => {
-      close(monthlyCost("http-jwt", scenario({ requestsPerMonth: 1_000_000, avgResponseBytes: 600 * 1024 })).gateway, 2, "two units each");
+      close(
+        monthlyCost("http-jwt", scenario({ requestsPerMonth: 1_000_000, avgResponseBytes: 600 * 1024 })).gateway,
+        2,
+        "two units each",
+      );
     });
   });
 
@@ -111,9 +142,20 @@ describe("cost model", () => {
 
   describe("scenario flags", () => {
     it("reads one or more --scenario flags, with defaults for the optional fields", () => {
-      const [a, b] = parseScenarioFlags(["--scenario", "name=startup,mau=1000,requests=100000", "--scenario", "mau=5,requests=7,readShare=0.5,m2m=3"]);
-      assert.deepEqual({ name: a.name, mau: a.mau, req: a.requestsPerMonth, bytes: a.avgResponseBytes }, { name: "startup", mau: 1000, req: 100000, bytes: 2048 });
-      assert.deepEqual({ name: b.name, share: b.readShare, m2m: b.m2mTokenRequestsPerMonth }, { name: "5 MAU / 7 requests", share: 0.5, m2m: 3 });
+      const [a, b] = parseScenarioFlags([
+        "--scenario",
+        "name=startup,mau=1000,requests=100000",
+        "--scenario",
+        "mau=5,requests=7,readShare=0.5,m2m=3",
+      ]);
+      assert.deepEqual(
+        { name: a.name, mau: a.mau, req: a.requestsPerMonth, bytes: a.avgResponseBytes },
+        { name: "startup", mau: 1000, req: 100000, bytes: 2048 },
+      );
+      assert.deepEqual(
+        { name: b.name, share: b.readShare, m2m: b.m2mTokenRequestsPerMonth },
+        { name: "5 MAU / 7 requests", share: 0.5, m2m: 3 },
+      );
       assert.equal(a.cognitoPlan, DEFAULT_COGNITO_PLAN);
       assert.equal(parseScenarioFlags(["--scenario", "mau=5,requests=7,plan=PLUS"])[0].cognitoPlan, "PLUS");
     });
@@ -125,11 +167,18 @@ describe("cost model", () => {
       ["a fractional MAU", "mau=1.5,requests=1", /mau: 1\.5 must be a whole number/],
       ["a missing request count", "mau=1", /requests: is required/],
       ["a part without =", "mau=1,requests", /"requests" is not key=value/],
-      ["a plan Cognito does not have", "mau=1,requests=1,plan=GOLD", /plan: "GOLD" is not a Cognito plan \(LITE, ESSENTIALS, PLUS\)/],
+      [
+        "a plan Cognito does not have",
+        "mau=1,requests=1,plan=GOLD",
+        /plan: "GOLD" is not a Cognito plan \(LITE, ESSENTIALS, PLUS\)/,
+      ],
     ];
     for (const [what, spec, message] of bad) {
       it(`rejects ${what}, naming the field`, () => {
-        assert.throws(() => parseScenarioFlags(["--scenario", spec]), (err: unknown) => err instanceof ScenarioError && message.test(err.message));
+        assert.throws(
+          () => parseScenarioFlags(["--scenario", spec]),
+          (err: unknown) => err instanceof ScenarioError && message.test(err.message),
+        );
       });
     }
   });

@@ -1,14 +1,23 @@
 import * as assert from "assert";
 import { API_ROUTES, routeKeys } from "../../../components/routes";
 import { PRICES, cloudWatchCost, monthlyCost } from "../../../tools/compare/cost";
-import { DETAILED_METRICS_PER_HTTP_ROUTE, DETAILED_METRICS_PER_REST_METHOD, LAMBDA_PLATFORM_BYTES_PER_INVOCATION, NO_METERS, StackMeters, accessLogLineBytes, metersOf } from "../../../tools/compare/meters";
+import {
+  DETAILED_METRICS_PER_HTTP_ROUTE,
+  DETAILED_METRICS_PER_REST_METHOD,
+  LAMBDA_PLATFORM_BYTES_PER_INVOCATION,
+  NO_METERS,
+  StackMeters,
+  accessLogLineBytes,
+  metersOf,
+} from "../../../tools/compare/meters";
 import { doorMeters } from "../../../tools/compare/report";
 import { runDoors } from "../../../tools/compare/runs";
 import { DEFAULT_SCENARIOS } from "../../../tools/compare/scenarios";
 import { StackRun, one, runMode } from "../../support/stack";
 
 const p = PRICES["us-east-1"];
-const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} != ${expected}`);
+const close = (actual: number, expected: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual} != ${expected}`);
 const meters = (over: Partial<StackMeters>): StackMeters => ({ ...NO_METERS, ...over });
 
 // Prices: https://aws.amazon.com/cloudwatch/pricing/ (alarms per metric, custom metrics, log ingestion),
@@ -25,14 +34,26 @@ describe("the CloudWatch and machine-client lines of the cost model", function (
     const m = metersOf(cognitoAlarms);
     const alarms = cognitoAlarms.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
     assert.ok(alarms.length > 0);
-    const expected = alarms.reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1), 0);
+    const expected = alarms.reduce(
+      (n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: any) => q.metric).length : 1),
+      0,
+    );
     assert.ok(expected > alarms.length, "the rate and DynamoDB alarms read several metrics each");
     assert.equal(m.alarmMetrics, expected);
     assert.equal(m.filterMetrics, 1, "the 429 filter");
   });
 
   it("prices alarms at $0.10 per evaluated metric, filters and detailed metrics as custom metrics ($0.30 each), logs at $0.50 per GB", () => {
-    const c = cloudWatchCost(meters({ alarmMetrics: 10, filterMetrics: 2, detailedMetrics: { on: true, metrics: 70 }, logBytesPerRequest: 1024 }), 1024 ** 2, 0);
+    const c = cloudWatchCost(
+      meters({
+        alarmMetrics: 10,
+        filterMetrics: 2,
+        detailedMetrics: { on: true, metrics: 70 },
+        logBytesPerRequest: 1024,
+      }),
+      1024 ** 2,
+      0,
+    );
     close(c.alarms, 1, "10 alarm metrics");
     close(c.filterMetrics, 0.6, "2 filter metrics");
     close(c.detailedMetrics, 21, "70 detailed metrics");
@@ -49,15 +70,31 @@ describe("the CloudWatch and machine-client lines of the cost model", function (
 
   it("counts detailed metrics per method (REST, 7 each) or per route (HTTP API, 6 each), and reads whether they are on", async () => {
     const rest = metersOf(await runMode("cognito"));
-    assert.deepEqual(rest.detailedMetrics, { on: false, metrics: routeKeys(API_ROUTES).length * DETAILED_METRICS_PER_REST_METHOD });
-    assert.deepEqual(metersOf(httpMachines).detailedMetrics, { on: true, metrics: routeKeys(API_ROUTES).length * DETAILED_METRICS_PER_HTTP_ROUTE });
+    assert.deepEqual(rest.detailedMetrics, {
+      on: false,
+      metrics: routeKeys(API_ROUTES).length * DETAILED_METRICS_PER_REST_METHOD,
+    });
+    assert.deepEqual(metersOf(httpMachines).detailedMetrics, {
+      on: true,
+      metrics: routeKeys(API_ROUTES).length * DETAILED_METRICS_PER_HTTP_ROUTE,
+    });
   });
 
   it("estimates log bytes per request from the stage's access-log format and Lambda's platform records", async () => {
     const stage = one(cognitoAlarms, "aws:apigateway/stage:Stage");
-    assert.equal(metersOf(cognitoAlarms).logBytesPerRequest, accessLogLineBytes(stage.inputs.accessLogSettings.format) + LAMBDA_PLATFORM_BYTES_PER_INVOCATION);
-    assert.equal(metersOf(await runMode("alb-oidc")).logBytesPerRequest, LAMBDA_PLATFORM_BYTES_PER_INVOCATION, "the ALB's access logs go to S3, not CloudWatch");
-    assert.equal(metersOf(await runMode("lambda-authorizer")).authorizerLogBytesPerCall, LAMBDA_PLATFORM_BYTES_PER_INVOCATION);
+    assert.equal(
+      metersOf(cognitoAlarms).logBytesPerRequest,
+      accessLogLineBytes(stage.inputs.accessLogSettings.format) + LAMBDA_PLATFORM_BYTES_PER_INVOCATION,
+    );
+    assert.equal(
+      metersOf(await runMode("alb-oidc")).logBytesPerRequest,
+      LAMBDA_PLATFORM_BYTES_PER_INVOCATION,
+      "the ALB's access logs go to S3, not CloudWatch",
+    );
+    assert.equal(
+      metersOf(await runMode("lambda-authorizer")).authorizerLogBytesPerCall,
+      LAMBDA_PLATFORM_BYTES_PER_INVOCATION,
+    );
   });
 
   it("given a machine client, adds its monthly fee ($6.00) to Cognito whatever its traffic", () => {
@@ -73,7 +110,11 @@ describe("the CloudWatch and machine-client lines of the cost model", function (
     for (const mode of ["cognito", "http-jwt", "alb-oidc"] as const) {
       const m = doorMeters(runs, mode);
       assert.ok(m.alarmMetrics > 0, mode);
-      assert.ok(monthlyCost(mode, DEFAULT_SCENARIOS[0], m).cloudwatch >= m.alarmMetrics * p.cloudwatch.standardAlarmPerMetricMonth, mode);
+      assert.ok(
+        monthlyCost(mode, DEFAULT_SCENARIOS[0], m).cloudwatch >=
+          m.alarmMetrics * p.cloudwatch.standardAlarmPerMetricMonth,
+        mode,
+      );
     }
     assert.equal(doorMeters(runs, "http-jwt").machineClients, 1);
     assert.equal(doorMeters(runs, "cognito").machineClients, 0);
