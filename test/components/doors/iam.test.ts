@@ -95,8 +95,8 @@ describe("IamFrontDoor", function () {
     }
   });
 
-  it("lets the README's browser request through the CORS preflight: every header the SigV4 signer sends is allowed", async () => {
-    // given the README's example, signed with temporary (identity pool) credentials
+  it("lets the docs' browser request through the CORS preflight: every header the SigV4 signer sends is allowed", async () => {
+    // given docs/calling-the-doors.md's example, signed with temporary (identity pool) credentials
     const signer = new SignatureV4({
       service: "execute-api",
       region: "us-east-1",
