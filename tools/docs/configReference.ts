@@ -41,7 +41,7 @@ function cell(description: string, keys: Set<string>): string {
     .replace(/[|*]/g, (c) => `\\${c}`)
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/(^|[\s(])([A-Za-z][A-Za-z0-9]*)(?=$|[\s,.;:)])/g, (all, before: string, word: string) =>
+    .replace(/(^|[\s(])([A-Za-z][A-Za-z0-9]*)(?=$|[\s,.;:)'])/g, (all, before: string, word: string) =>
       keys.has(word) && /[a-z][A-Z]/.test(word) ? `${before}\`${word}\`` : all,
     )
     .replace(/(^|[\s(])docs\/([a-z-]+\.md)(#[a-z0-9-]+)?/g, "$1[docs/$2$3]($2$3)");
