@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DYNAMODB_ACTIONS } from "../handlers/permissions";
+import { DYNAMODB_ACTIONS } from "../handlers/contract/permissions";
 import { AUTHORIZER_FAULT } from "../handlers/authorizer/faults";
 import type { AlarmConfig } from "./config";
 

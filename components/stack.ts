@@ -10,7 +10,7 @@ import { Alarms } from "./alarms";
 import { doorModule } from "./doors/registry";
 import { record } from "./doors/door";
 import { HANDLER_DOORS } from "../handlers/doors";
-import type { SettingsCodec } from "../handlers/settings";
+import type { SettingsCodec } from "../handlers/contract/settings";
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {

@@ -1,5 +1,5 @@
-import { AUTH_MODES, AuthMode } from "./authModes";
-import { EnvironmentError, SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
+import { AUTH_MODES, AuthMode } from "./contract/authModes";
+import { EnvironmentError, SettingsOf, flag, list, optional, positive, settings, text } from "./contract/settings";
 import { HANDLER_DOORS, DoorSettings } from "./doors";
 import type { HandlerDoor } from "./doors/door";
 

@@ -1,5 +1,5 @@
 import type { ClientCert } from "./clientCert";
-import type { AuthMode } from "./authModes";
+import type { AuthMode } from "./contract/authModes";
 
 /** The caller as the backend sees it, whatever the door. */
 export interface Principal {

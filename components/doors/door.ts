@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 import type { DoorSettings } from "../../handlers/doors";
 import type { StackConfig } from "../config";
 import type { ConfigReader } from "../configReader";

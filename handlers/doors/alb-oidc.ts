@@ -1,6 +1,6 @@
 import { Unauthorized } from "../http/errors";
 import { DEFAULT_GROUPS_CLAIM, claimAt, groupsFromTokenClaim, isCognitoSub } from "../principal";
-import { SettingsOf, optional, settings, text } from "../settings";
+import { SettingsOf, optional, settings, text } from "../contract/settings";
 import type { HandlerDoor } from "./door";
 import { AlbIdentityVerifier, createAlbVerifier } from "./albVerifier";
 import { TokenVerifier, createTokenVerifier } from "../authorizer/verify";

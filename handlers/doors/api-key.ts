@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { EnvironmentError, SettingsOf, flag, list, settings } from "../settings";
+import { EnvironmentError, SettingsOf, flag, list, settings } from "../contract/settings";
 import type { HandlerDoor } from "./door";
 import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 

@@ -1,4 +1,4 @@
-import { SettingsOf, settings } from "../settings";
+import { SettingsOf, settings } from "../contract/settings";
 import type { HandlerDoor } from "./door";
 import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 

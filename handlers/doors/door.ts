@@ -1,6 +1,6 @@
 import type { EventShape, ApiRequest } from "../http/request";
 import type { Principal } from "../principal";
-import type { SettingsCodec } from "../settings";
+import type { SettingsCodec } from "../contract/settings";
 import type { StackEnv } from "../env";
 
 /**

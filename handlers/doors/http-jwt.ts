@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { DEFAULT_GROUPS_CLAIM, Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
-import { SettingsOf, optional, settings } from "../settings";
+import { SettingsOf, optional, settings } from "../contract/settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
 import { allowedClientIds } from "./userPoolTokens";

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { EnvironmentError, SettingsOf, settings, text } from "../settings";
+import { EnvironmentError, SettingsOf, settings, text } from "../contract/settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
 

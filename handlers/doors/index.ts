@@ -1,10 +1,10 @@
-import type { AuthMode } from "../authModes";
+import type { AuthMode } from "../contract/authModes";
 import type { HandlerEnv } from "../env";
 import { ApiRequest, isWrite } from "../http/request";
 import { Forbidden, Unauthorized } from "../http/errors";
 import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
-import type { SettingsOf } from "../settings";
+import type { SettingsOf } from "../contract/settings";
 import type { HandlerDoor } from "./door";
 import { albOidcDoor } from "./alb-oidc";
 import { apiKeyDoor } from "./api-key";

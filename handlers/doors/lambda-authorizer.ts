@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal, bearerPrincipal, groupsFromTokenClaim, parseScopes } from "../principal";
-import { SettingsOf, optional, settings, text } from "../settings";
+import { SettingsOf, optional, settings, text } from "../contract/settings";
 import type { StackEnv } from "../env";
 import type { HandlerDoor } from "./door";
 

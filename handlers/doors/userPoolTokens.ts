@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal, groupsFromRestClaim, isCognitoSub } from "../principal";
-import { list } from "../settings";
+import { list } from "../contract/settings";
 import type { StackEnv } from "../env";
 import { Log, consoleLog } from "../log";
 import { TokenVerifier, createTokenVerifier } from "../authorizer/verify";

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import { Conflict, PayloadTooLarge, PreconditionFailed, ServiceUnavailable } from "../http/errors";
 import { AwsServiceError, ServiceUnreachable } from "./aws";
 import { DynamoClient, marshall, unmarshall } from "./dynamo";
-import { TABLE_KEYS } from "./table";
+import { TABLE_KEYS } from "../contract/table";
 
 export { TABLE_KEYS };
 

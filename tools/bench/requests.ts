@@ -1,14 +1,14 @@
 import { generateKeyPairSync, randomUUID, sign } from "crypto";
 import { createTokenVerifier } from "../../handlers/authorizer/verify";
 import { createHandler } from "../../handlers/app";
-import { AuthMode } from "../../handlers/authModes";
+import { AuthMode } from "../../handlers/contract/authModes";
 import { HANDLER_DOORS, DoorSettings } from "../../handlers/doors";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { backendSettings, readEnv, stackSettings } from "../../handlers/env";
 import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
 import { DynamoClient } from "../../handlers/notes/dynamo";
 import { newId } from "../../handlers/routes";
-import type { SettingsCodec } from "../../handlers/settings";
+import type { SettingsCodec } from "../../handlers/contract/settings";
 import { newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/dynamo";
 import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/events";

@@ -8,7 +8,7 @@ import {
 } from "aws-jwt-verify/error";
 import { AUTHORIZER_FAULT, TokenRefused, faultLine, isVerificationFault } from "../../../handlers/authorizer/faults";
 import { UNAUTHORIZED, createAuthorizer } from "../../../handlers/authorizer/index";
-import type { AuthorizerSettings } from "../../../handlers/authorizer/settings";
+import type { AuthorizerSettings } from "../../../handlers/contract/authorizer";
 
 const SETTINGS = {
   issuer: "https://issuer.example.com",

@@ -2,14 +2,14 @@
  * Lambda entry point of the notes API (bundled by esbuild with everything it needs: no AWS SDK).
  * Everything is built once per container, on the first event, from the environment.
  */
-import { readEnv } from "./env";
-import { createHandler, HandlerDeps } from "./app";
-import { DynamoNotesStore } from "./notes/store";
-import { DynamoClient } from "./notes/dynamo";
-import { environmentCredentials, serviceEndpoint } from "./notes/aws";
-import { s3Presigner, s3Remover } from "./notes/attachments";
-import { doorState } from "./doors";
-import { newId } from "./routes";
+import { readEnv } from "../env";
+import { createHandler, HandlerDeps } from "../app";
+import { DynamoNotesStore } from "../notes/store";
+import { DynamoClient } from "../notes/dynamo";
+import { environmentCredentials, serviceEndpoint } from "../notes/aws";
+import { s3Presigner, s3Remover } from "../notes/attachments";
+import { doorState } from "../doors";
+import { newId } from "../routes";
 
 /**
  * A handler configured only by an environment, as Lambda configures a container: the deployed
