@@ -1,5 +1,5 @@
 /**
- * The routes the doors expose: the handler's own table (handlers/routeTable.ts), so the
+ * The routes the doors expose: the handler's own table (handlers/contract/routeTable.ts), so the
  * gateway and the handler can never disagree about a path or a method.
  */
 import { API_ROUTES, ApiRoute, HttpVerb } from "../handlers/contract/routeTable";

@@ -34,16 +34,6 @@ export function groupsFromTokenClaim(value: unknown): string[] {
 export const DEFAULT_GROUPS_CLAIM = "cognito:groups";
 
 /**
- * Why `name` cannot be a groups claim (`groupsClaim`), or undefined when it can: a claim name or a
- * dotted path, printable, without spaces or empty segments (the program refuses it before any resource).
- */
-export function groupsClaimProblem(name: string): string | undefined {
-  if (!/^[\x21-\x7e]{1,200}$/.test(name) || name.split(".").some((part) => part === ""))
-    return `is "${name}": it must be a claim name or a dotted path such as groups, roles or realm_access.roles (printable, no spaces, no empty segment)`;
-  return undefined;
-}
-
-/**
  * A claim by name or dotted path (`groups`, `roles`, `realm_access.roles`): a claim whose whole
  * name matches wins (namespaced names such as `https://example.com/roles` hold dots), else each
  * segment is one level of a nested object.

@@ -4,7 +4,7 @@ import { policyJson } from "../iamPolicy";
 import { HANDLER_ENTRY } from "./bundle";
 import { bundledFunction } from "./bundledFunction";
 import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/contract/permissions";
-import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/env";
+import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/contract/stack";
 import { TABLE_KEYS } from "../../handlers/contract/table";
 
 /** The notes function's timeout; every storage deadline stays well under it. */

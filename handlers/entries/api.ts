@@ -12,10 +12,17 @@ import { doorState } from "../doors";
 import { newId } from "../routes";
 
 /**
- * A handler configured only by an environment, as Lambda configures a container: the deployed
- * function uses `process.env`; local mode gives each local door its own environment.
+ * What a caller in this process may put in place of what the environment would build: the
+ * benchmark's storage in memory, its stubbed attachments and its door state with stubbed keys.
  */
-export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
+export type HandlerOverrides = Partial<Omit<HandlerDeps, "env">>;
+
+/**
+ * A handler configured only by an environment, as Lambda configures a container: the deployed
+ * function uses `process.env`; local mode gives each local door its own environment. `overrides`
+ * replace the dependencies the environment would give (none for Lambda and local mode).
+ */
+export function handlerFromEnvironment(vars: NodeJS.ProcessEnv, overrides: HandlerOverrides = {}) {
   let deps: HandlerDeps | undefined;
   return createHandler((): HandlerDeps => {
     if (deps) return deps;
@@ -34,9 +41,17 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv) {
       now: () => new Date(),
       newId,
       doorState: doorState(env),
+      ...overrides,
     };
     return deps;
   });
 }
 
 export const handler = handlerFromEnvironment(process.env);
+
+/** What a caller needs to build overrides: the store's shape, and the ALB door's verifiers (its state). */
+export type { HandlerDeps } from "../app";
+export type { Expected, NewNote, Note, NotePage, NotesStore, RemoveOptions } from "../notes/store";
+export { newVersion } from "../notes/store";
+export { createAlbVerifier } from "../doors/albVerifier";
+export { createTokenVerifier } from "../authorizer/verify";

@@ -6,7 +6,8 @@ import {
   JwtInvalidSignatureError,
   KidNotFoundInJwksError,
 } from "aws-jwt-verify/error";
-import { AUTHORIZER_FAULT, TokenRefused, faultLine, isVerificationFault } from "../../../handlers/authorizer/faults";
+import { TokenRefused, faultLine, isVerificationFault } from "../../../handlers/authorizer/faults";
+import { AUTHORIZER_FAULT } from "../../../handlers/contract/authorizerFault";
 import { UNAUTHORIZED, createAuthorizer } from "../../../handlers/authorizer/index";
 import type { AuthorizerSettings } from "../../../handlers/contract/authorizer";
 
