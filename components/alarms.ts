@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DYNAMODB_ACTIONS } from "../handlers/permissions";
-import { AUTHORIZER_FAULT } from "../handlers/authorizer/faults";
+import { DYNAMODB_ACTIONS } from "../handlers/contract/permissions";
+import { AUTHORIZER_FAULT } from "../handlers/contract/authorizerFault";
 import type { AlarmConfig } from "./config";
 
 /** What a door's alarms watch: its API (name or id, and stage, and the access logs), or its load balancer. */

@@ -1,5 +1,5 @@
 import type { Input } from "@pulumi/pulumi";
-import { AUTH_MODES, AuthMode } from "../handlers/authModes";
+import { AUTH_MODES, AuthMode } from "../handlers/contract/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import { DoorArgs, doorModule } from "./doors/registry";
 import {

@@ -1,8 +1,8 @@
 /**
- * The routes the doors expose: the handler's own table (handlers/routeTable.ts), so the
+ * The routes the doors expose: the handler's own table (handlers/contract/routeTable.ts), so the
  * gateway and the handler can never disagree about a path or a method.
  */
-import { API_ROUTES, ApiRoute, HttpVerb } from "../handlers/routeTable";
+import { API_ROUTES, ApiRoute, HttpVerb } from "../handlers/contract/routeTable";
 
 export { API_ROUTES };
 export type { ApiRoute, HttpVerb };

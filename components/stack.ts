@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { stackSettings } from "../handlers/env";
+import { stackSettings } from "../handlers/contract/stack";
 import { ResolvedConfig, StackConfig, derivedDomainPrefix } from "./config";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
@@ -9,8 +9,8 @@ import { CustomDomain } from "./customDomain";
 import { Alarms } from "./alarms";
 import { doorModule } from "./doors/registry";
 import { record } from "./doors/door";
-import { HANDLER_DOORS } from "../handlers/doors";
-import type { SettingsCodec } from "../handlers/settings";
+import { DOOR_SETTINGS } from "../handlers/contract/doors";
+import type { SettingsCodec } from "../handlers/contract/settings";
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {
@@ -89,7 +89,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
       door: door.metrics,
     });
   }
-  const doorCodec = HANDLER_DOORS[stack.authMode].settings as SettingsCodec<unknown>;
+  const doorCodec = DOOR_SETTINGS[stack.authMode] as SettingsCodec<unknown>;
   setHandlerEnvironment(
     pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
       ...stackSettings.encode({

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { citedUrns } from "./doors/door";
 import type { CognitoPlan } from "../awsRules/userPool";
-import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/routeTable";
+import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
 
 export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
 export type { NotesScope };

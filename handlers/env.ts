@@ -1,34 +1,9 @@
-import { AUTH_MODES, AuthMode } from "./authModes";
-import { EnvironmentError, SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
-import { HANDLER_DOORS, DoorSettings } from "./doors";
+import { AUTH_MODES, AuthMode } from "./contract/authModes";
+import { EnvironmentError, SettingsOf } from "./contract/settings";
+import type { DoorSettings } from "./contract/doors";
+import { HANDLER_DOORS } from "./doors";
 import type { HandlerDoor } from "./doors/door";
-
-export { EnvironmentError };
-
-/** The largest attachment a presigned upload may carry, in bytes (10 MiB). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-
-/** What the backend component tells the handler: where the data lives, and the upload cap. */
-export const backendSettings = settings({
-  table: text("NOTES_TABLE"),
-  bucket: text("ATTACHMENTS_BUCKET"),
-  /** Largest attachment a presigned upload may carry, in bytes. */
-  maxAttachmentBytes: positive("MAX_ATTACHMENT_BYTES", MAX_ATTACHMENT_BYTES),
-});
-
-/** What the stack tells the handler whatever the door (components/stack.ts writes it). */
-export const stackSettings = settings({
-  authMode: text("AUTH_MODE"),
-  adminGroup: text("ADMIN_GROUP"),
-  corsOrigins: list("CORS_ALLOWED_ORIGINS"),
-  /** The stack's own user pool, when it has one: its tokens' `iss`, and its id. */
-  cognitoIssuer: optional("COGNITO_ISSUER"),
-  userPoolId: optional("USER_POOL_ID"),
-  /** Refuse machine principals that present no client certificate (`mtlsRequiredForMachines`). */
-  mtlsRequiredForMachines: flag("MTLS_REQUIRED_FOR_MACHINES"),
-});
-
-export type StackEnv = Omit<SettingsOf<typeof stackSettings>, "authMode"> & { authMode: AuthMode };
+import { StackEnv, backendSettings, stackSettings } from "./contract/stack";
 
 /** Everything the handler reads from its environment, validated. */
 export interface HandlerEnv extends SettingsOf<typeof backendSettings>, StackEnv {

@@ -1,5 +1,5 @@
 import type { ClientCert } from "./clientCert";
-import type { AuthMode } from "./authModes";
+import type { AuthMode } from "./contract/authModes";
 
 /** The caller as the backend sees it, whatever the door. */
 export interface Principal {
@@ -32,16 +32,6 @@ export function groupsFromTokenClaim(value: unknown): string[] {
 
 /** The groups claim when `groupsClaim` is unset, and always for the stack's own pool. */
 export const DEFAULT_GROUPS_CLAIM = "cognito:groups";
-
-/**
- * Why `name` cannot be a groups claim (`groupsClaim`), or undefined when it can: a claim name or a
- * dotted path, printable, without spaces or empty segments (the program refuses it before any resource).
- */
-export function groupsClaimProblem(name: string): string | undefined {
-  if (!/^[\x21-\x7e]{1,200}$/.test(name) || name.split(".").some((part) => part === ""))
-    return `is "${name}": it must be a claim name or a dotted path such as groups, roles or realm_access.roles (printable, no spaces, no empty segment)`;
-  return undefined;
-}
 
 /**
  * A claim by name or dotted path (`groups`, `roles`, `realm_access.roles`): a claim whose whole

@@ -1,6 +1,6 @@
 import { randomUUID } from "crypto";
 import { ApiRequest, ApiResponse, etag, ifMatch } from "./http/request";
-import { API_ROUTES, RouteName } from "./routeTable";
+import { API_ROUTES, RouteName } from "./contract/routeTable";
 import { BadRequest, Forbidden, MethodNotAllowed, NotFound, PayloadTooLarge } from "./http/errors";
 import { Principal } from "./principal";
 import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody } from "./notes/schema";
@@ -205,12 +205,10 @@ async function deleteNote(
     });
   }
   if (keys.length > 0) {
-    const report = await deps
-      .removeObjects(keys)
-      .catch((err): RemovalReport => ({
-        deleted: [],
-        failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })),
-      }));
+    const report = await deps.removeObjects(keys).catch((err): RemovalReport => ({
+      deleted: [],
+      failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })),
+    }));
     if (report.failed.length > 0) {
       log({
         level: "error",

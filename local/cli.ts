@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AUTH_MODES, AuthMode } from "../handlers/authModes";
+import { AUTH_MODES, AuthMode } from "../handlers/contract/authModes";
 import type { LocalOutputs } from "./localStack";
 import { readLock } from "./lock";
 import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../offline/cliArgs";

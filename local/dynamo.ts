@@ -1,5 +1,5 @@
 import type { AddressInfo } from "net";
-import { TABLE_KEYS } from "../handlers/notes/table";
+import { TABLE_KEYS } from "../handlers/contract/table";
 
 /** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
 export const NOTES_KEY_SCHEMA = {

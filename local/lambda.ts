@@ -1,7 +1,7 @@
 import * as path from "path";
 import { HANDLER_ENTRY, bundleHandler } from "../components/backend/bundle";
-import { handlerFromEnvironment } from "../handlers/api";
-import { authorizerFromEnvironment } from "../handlers/authorizer";
+import { handlerFromEnvironment } from "../handlers/entries/api";
+import { authorizerFromEnvironment } from "../handlers/entries/authorizer";
 import type { RecordedProgram } from "./recorded";
 
 /**
@@ -21,7 +21,7 @@ export const KNOWN_CODE: {
 }[] = [
   { entry: HANDLER_ENTRY, handlerFor: (env) => handlerFromEnvironment(env) },
   {
-    entry: path.join(__dirname, "..", "handlers", "authorizer.ts"),
+    entry: path.join(__dirname, "..", "handlers", "entries", "authorizer.ts"),
     handlerFor: (env) => authorizerFromEnvironment(env),
   },
 ];

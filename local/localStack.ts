@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stackSettings } from "../handlers/env";
+import { stackSettings } from "../handlers/contract/stack";
 import type { StackRun } from "../offline/runStack";
 import { LocalIam } from "./aws/iam";
 import { identityPoolApi } from "./aws/identityPool";

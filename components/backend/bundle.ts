@@ -3,7 +3,7 @@ import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
 
 /** The handler entry point that the one Lambda function runs. */
-export const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handlers", "api.ts");
+export const HANDLER_ENTRY = path.join(__dirname, "..", "..", "handlers", "entries", "api.ts");
 
 export interface HandlerBundle {
   /** Minified CommonJS for nodejs22.x; exports `handler`. */

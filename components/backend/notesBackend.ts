@@ -3,9 +3,9 @@ import * as aws from "@pulumi/aws";
 import { policyJson } from "../iamPolicy";
 import { HANDLER_ENTRY } from "./bundle";
 import { bundledFunction } from "./bundledFunction";
-import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/permissions";
-import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/env";
-import { TABLE_KEYS } from "../../handlers/notes/table";
+import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/contract/permissions";
+import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/contract/stack";
+import { TABLE_KEYS } from "../../handlers/contract/table";
 
 /** The notes function's timeout; every storage deadline stays well under it. */
 export const NOTES_FUNCTION_TIMEOUT_SECONDS = 10;

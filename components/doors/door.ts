@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AuthMode } from "../../handlers/authModes";
-import type { DoorSettings } from "../../handlers/doors";
+import type { AuthMode } from "../../handlers/contract/authModes";
+import type { DoorSettings } from "../../handlers/contract/doors";
 import type { StackConfig } from "../config";
 import type { ConfigReader } from "../configReader";
 import type { NotesBackend } from "../backend/notesBackend";
@@ -24,7 +24,7 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
   readonly domainTarget: DomainTarget;
   /** What the stack's alarms watch. */
   readonly metrics: DoorMetrics;
-  /** What the handler needs to derive the principal at this door (handlers/doors/<mode>.ts). */
+  /** What the handler needs to derive the principal at this door (handlers/contract/doors/<mode>.ts). */
   readonly settings: pulumi.Output<DoorSettings<M>>;
   /** Everything a client needs to sign in and call the API (plain: no secrets). */
   readonly clientConfig: pulumi.Output<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 import type { DoorModule } from "./door";
 import { albOidcDoor } from "./alb-oidc";
 import { apiKeyDoor } from "./api-key";

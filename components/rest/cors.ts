@@ -4,7 +4,7 @@
  * Never `*`: only the configured origins are echoed.
  */
 
-import { API_REQUEST_HEADERS } from "../../handlers/routeTable";
+import { API_REQUEST_HEADERS } from "../../handlers/contract/routeTable";
 
 /**
  * The headers a door's CORS preflight allows: the API's own request headers and exactly what

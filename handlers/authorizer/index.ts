@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { bearerPrincipal } from "../principal";
 import { AuthorizerPolicy, callerPolicy } from "./policy";
-import type { AuthorizerPlan, AuthorizerSettings } from "./settings";
+import type { AuthorizerPlan, AuthorizerSettings } from "../contract/authorizer";
 import type { TokenVerifier } from "./verify";
 import { faultLine, isVerificationFault } from "./faults";
 import { refuseRepeatedCredentials, repeatedCredentialEntry } from "../http/request";

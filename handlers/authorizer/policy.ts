@@ -1,4 +1,4 @@
-import { API_ROUTES, ApiRoute } from "../routeTable";
+import { API_ROUTES, ApiRoute } from "../contract/routeTable";
 
 /** The IAM policy a REST Lambda authorizer returns. */
 export interface AuthorizerPolicy {

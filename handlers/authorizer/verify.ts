@@ -3,7 +3,7 @@ import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { KeyFetcher, keyFetcher } from "../http/keyFetcher";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import { BearerIdentity, DEFAULT_GROUPS_CLAIM, claimAt, groupsFromTokenClaim, parseScopes } from "../principal";
-import type { AuthorizerSettings } from "./settings";
+import type { AuthorizerSettings } from "../contract/authorizer";
 import { TokenRefused } from "./faults";
 import { COGNITO_ISSUER, jwksUriOf } from "./discovery";
 

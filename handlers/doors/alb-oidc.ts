@@ -1,23 +1,9 @@
 import { Unauthorized } from "../http/errors";
 import { DEFAULT_GROUPS_CLAIM, claimAt, groupsFromTokenClaim, isCognitoSub } from "../principal";
-import { SettingsOf, optional, settings, text } from "../settings";
 import type { HandlerDoor } from "./door";
 import { AlbIdentityVerifier, createAlbVerifier } from "./albVerifier";
 import { TokenVerifier, createTokenVerifier } from "../authorizer/verify";
-
-export const albOidcSettings = settings({
-  /** THIS load balancer: the only accepted `signer`. */
-  albArn: text("ALB_ARN"),
-  /** The IdP issuer the ALB authenticates against. */
-  issuer: text("ALB_ISSUER"),
-  /** The OIDC client the ALB uses. */
-  clientId: text("ALB_CLIENT_ID"),
-  /** Where the ALB's public keys are (<base>/<kid>); unset: the regional endpoint AWS documents. */
-  keyEndpoint: optional("ALB_KEY_ENDPOINT"),
-  /** An external IdP's groups claim in its user info (`groupsClaim`): its users are then admin by the admin group. */
-  groupsClaim: optional("GROUPS_CLAIM"),
-});
-export type AlbOidcSettings = SettingsOf<typeof albOidcSettings>;
+import { AlbOidcSettings, albOidcSettings } from "../contract/doors/alb-oidc";
 
 /** What the door keeps per container: the ALB header verifier, and the access-token verifier of our pool. */
 export interface AlbDoorState {

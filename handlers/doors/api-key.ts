@@ -1,19 +1,11 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { EnvironmentError, SettingsOf, flag, list, settings } from "../settings";
+import { EnvironmentError } from "../contract/settings";
 import type { HandlerDoor } from "./door";
-import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
-
-export const apiKeySettings = settings({
-  /** Key ids allowed on /admin/*. */
-  adminApiKeyIds: list("ADMIN_API_KEY_IDS"),
-  /** A Cognito ID token is also required, and it (not the key) identifies the caller. */
-  userTokens: flag("API_KEY_USER_TOKENS"),
-  /** With user tokens: the app clients whose ID tokens are accepted. */
-  allowedClientIds: { ...allowedClientIds, nonEmpty: false },
-});
-export type ApiKeySettings = SettingsOf<typeof apiKeySettings>;
+import { UserPoolState, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
+import { allowedClientIds } from "../contract/doors/clientIds";
+import { ApiKeySettings, apiKeySettings } from "../contract/doors/api-key";
 
 /** REST API key: identifies an application, never a user. */
 export function fromApiKey(event: APIGatewayProxyEvent, adminKeyIds: string[]): Principal {

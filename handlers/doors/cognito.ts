@@ -1,9 +1,6 @@
-import { SettingsOf, settings } from "../settings";
 import type { HandlerDoor } from "./door";
-import { UserPoolState, allowedClientIds, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
-
-export const cognitoSettings = settings({ allowedClientIds });
-export type CognitoSettings = SettingsOf<typeof cognitoSettings>;
+import { UserPoolState, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
+import { CognitoSettings, cognitoSettings } from "../contract/doors/cognito";
 
 /** `cognito`: REST v1 with the user pools authorizer's claims (and our pool's ID-token verifier, for comma-joined groups). */
 export const cognitoDoor: HandlerDoor<CognitoSettings, UserPoolState> = {

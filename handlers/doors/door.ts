@@ -1,7 +1,7 @@
 import type { EventShape, ApiRequest } from "../http/request";
 import type { Principal } from "../principal";
-import type { SettingsCodec } from "../settings";
-import type { StackEnv } from "../env";
+import type { SettingsCodec } from "../contract/settings";
+import type { StackEnv } from "../contract/stack";
 
 /**
  * One front door as the handler sees it: the event shape it produces, the settings the
@@ -17,7 +17,7 @@ export interface HandlerDoor<S, State = undefined> {
    * refused (403). Doors whose clients attach a token or a signature need no such check.
    */
   ambientCredentials?: boolean;
-  /** The door's settings: the component encodes them, handlers/env.ts decodes them. */
+  /** The door's settings (handlers/contract/doors/): the component encodes them, handlers/env.ts decodes them. */
   settings: SettingsCodec<S>;
   /** Checks across settings that the codec cannot express (named in the error). */
   validate?(settings: S, stack: StackEnv): void;

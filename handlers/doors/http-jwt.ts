@@ -1,22 +1,9 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { DEFAULT_GROUPS_CLAIM, Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
-import { SettingsOf, optional, settings } from "../settings";
-import type { StackEnv } from "../env";
+import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
-import { allowedClientIds } from "./userPoolTokens";
-
-export const httpJwtSettings = settings({
-  allowedClientIds,
-  /** The scope that admin routes need. */
-  adminScope: optional("ADMIN_SCOPE"),
-  /**
-   * An external issuer's groups claim (`groupsClaim`): its users are then admin by the admin group
-   * too. A top-level claim name only: the HTTP API passes claims to the integration flattened.
-   */
-  groupsClaim: optional("GROUPS_CLAIM"),
-});
-export type HttpJwtSettings = SettingsOf<typeof httpJwtSettings>;
+import { HttpJwtSettings, httpJwtSettings } from "../contract/doors/http-jwt";
 
 /**
  * The audiences the JWT authorizer checked, by its own rule: `aud` when the token has one, else

@@ -1,17 +1,10 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal } from "../principal";
-import { EnvironmentError, SettingsOf, settings, text } from "../settings";
-import type { StackEnv } from "../env";
+import { EnvironmentError } from "../contract/settings";
+import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
-
-export const iamSettings = settings({
-  /** The identity-pool admin role, by its full ARN (account included). */
-  adminRoleArn: text("IAM_ADMIN_ROLE_ARN"),
-  /** The stack's identity pool: identity-pool callers of any other pool are refused. */
-  identityPoolId: text("IAM_IDENTITY_POOL_ID"),
-});
-export type IamSettings = SettingsOf<typeof iamSettings>;
+import { IamSettings, iamSettings } from "../contract/doors/iam";
 
 /**
  * The IAM principal behind a caller ARN, as a stable id. A role session's ARN is

@@ -1,10 +1,10 @@
-import type { AuthMode } from "../authModes";
-import type { HandlerEnv } from "../env";
+import type { AuthMode } from "../contract/authModes";
 import { ApiRequest, isWrite } from "../http/request";
 import { Forbidden, Unauthorized } from "../http/errors";
 import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
-import type { SettingsOf } from "../settings";
+import type { DoorSettings } from "../contract/doors";
+import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
 import { albOidcDoor } from "./alb-oidc";
 import { apiKeyDoor } from "./api-key";
@@ -23,10 +23,10 @@ export const HANDLER_DOORS = {
   "api-key": apiKeyDoor,
   "alb-oidc": albOidcDoor,
   "lambda-authorizer": lambdaAuthorizerDoor,
-} satisfies { [M in AuthMode]: HandlerDoor<any, any> };
+} satisfies { [M in AuthMode]: HandlerDoor<DoorSettings<M>, any> };
 
-/** The settings a door's component hands the handler. */
-export type DoorSettings<M extends AuthMode> = SettingsOf<(typeof HANDLER_DOORS)[M]["settings"]>;
+/** What a door reads of the handler's environment (HandlerEnv, handlers/env.ts): the stack's settings and its own. */
+export type DoorEnv = StackEnv & { door: DoorSettings<AuthMode> };
 
 /** What HANDLER_DOORS[mode].init builds (undefined for doors that need nothing). */
 export type DoorState = unknown;
@@ -35,7 +35,7 @@ export type DoorState = unknown;
  * The caller, derived ONLY from what this stack's door verified. An event of another door's
  * shape has no principal here. `state` overrides what the door's init would build (tests).
  */
-export async function principalOf(req: ApiRequest, env: HandlerEnv, state?: DoorState): Promise<Principal> {
+export async function principalOf(req: ApiRequest, env: DoorEnv, state?: DoorState): Promise<Principal> {
   const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
   if (req.shape !== door.shape) throw new Unauthorized();
   refuseCrossSiteWrite(req, door, env);
@@ -56,7 +56,7 @@ export async function principalOf(req: ApiRequest, env: HandlerEnv, state?: Door
  * without Origin is not a browser's cross-site one (and also needs a JSON Content-Type, 415).
  * OWASP's CSRF cheat sheet: "Verifying Origin With Standard Headers".
  */
-function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknown>, env: HandlerEnv): void {
+function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknown>, env: DoorEnv): void {
   if (!door.ambientCredentials || !isWrite(req.method)) return;
   const origin = req.headers.origin;
   const sameOrigin = req.headers.host !== undefined && origin === `https://${req.headers.host}`;
@@ -65,7 +65,7 @@ function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknow
 }
 
 /** Builds a door's per-container state once (the ALB verifier and its key cache). */
-export function doorState(env: HandlerEnv): DoorState {
+export function doorState(env: DoorEnv): DoorState {
   const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
   return door.init?.(env.door, env);
 }

@@ -1,17 +1,9 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal, bearerPrincipal, groupsFromTokenClaim, parseScopes } from "../principal";
-import { SettingsOf, optional, settings, text } from "../settings";
-import type { StackEnv } from "../env";
+import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
-
-export const lambdaAuthorizerSettings = settings({
-  /** The scope that admin routes need (machines; users also need the admin group). */
-  adminScope: text("ADMIN_SCOPE"),
-  /** An external issuer's groups claim (`groupsClaim`), read by the authorizer: its users are then admin by the admin group too. */
-  groupsClaim: optional("GROUPS_CLAIM"),
-});
-export type LambdaAuthorizerSettings = SettingsOf<typeof lambdaAuthorizerSettings>;
+import { LambdaAuthorizerSettings, lambdaAuthorizerSettings } from "../contract/doors/lambda-authorizer";
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 

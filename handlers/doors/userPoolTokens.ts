@@ -1,15 +1,11 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
 import { Principal, groupsFromRestClaim, isCognitoSub } from "../principal";
-import { list } from "../settings";
-import type { StackEnv } from "../env";
+import type { StackEnv } from "../contract/stack";
 import { Log, consoleLog } from "../log";
 import { TokenVerifier, createTokenVerifier } from "../authorizer/verify";
 import type { KeyFetcher } from "../http/keyFetcher";
 import type { ApiRequest } from "../http/request";
-
-/** App client ids whose tokens the handler accepts (audience pinning), for every door that pins. */
-export const allowedClientIds = list("ALLOWED_CLIENT_IDS", { nonEmpty: true });
 
 /**
  * What a door that reads user pool claims keeps per container: a verifier of our pool's ID tokens

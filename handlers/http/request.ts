@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
 import { AmbiguousCredentials, BadRequest, PayloadTooLarge, UnsupportedMediaType } from "./errors";
-import { API_RESPONSE_HEADERS } from "../routeTable";
+import { API_RESPONSE_HEADERS } from "../contract/routeTable";
 
 /** The three event shapes the one function receives. */
 export type EventShape = "rest-v1" | "http-v2" | "alb";

@@ -2,7 +2,7 @@ import { randomBytes } from "crypto";
 import { Conflict, PayloadTooLarge, PreconditionFailed, ServiceUnavailable } from "../http/errors";
 import { AwsServiceError, ServiceUnreachable } from "./aws";
 import { DynamoClient, marshall, unmarshall } from "./dynamo";
-import { TABLE_KEYS } from "./table";
+import { TABLE_KEYS } from "../contract/table";
 
 export { TABLE_KEYS };
 
@@ -84,7 +84,7 @@ type Item = Record<string, unknown>;
 type AttributeMap = Record<string, unknown>;
 
 /**
- * The DynamoDB table: partition key userId, sort key noteId (actions: handlers/permissions.ts).
+ * The DynamoDB table: partition key userId, sort key noteId (actions: handlers/contract/permissions.ts).
  *
  * Every write is conditional and sets a fresh `version`, so a retry can tell its own earlier
  * attempt from someone else's write: when a retried write fails its condition, a consistent read

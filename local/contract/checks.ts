@@ -16,7 +16,7 @@ import { assumeMachineRole as assumeRole } from "../../tools/client/iamClient";
 import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
 import { decodeJwt } from "../oauth";
 import { ContractContext, ContractMachine, Party, Reply, Skip, expectStatus } from "./context";
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 
 export { ContractContext, Skip, localContractOptions } from "./context";
 export type { ContractOptions, ContractParties, Party, Reply } from "./context";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 import {
   AwsCredentials,
   ClientTls,

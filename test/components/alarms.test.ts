@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { OFFLINE_STACK, runStack } from "../../offline/runStack";
 import { DOORS, doorConfig } from "../../components/doors/registry";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS } from "../../components/backend/notesBackend";
-import { DYNAMODB_ACTIONS } from "../../handlers/permissions";
-import { AUTHORIZER_FAULT } from "../../handlers/authorizer/faults";
+import { DYNAMODB_ACTIONS } from "../../handlers/contract/permissions";
+import { AUTHORIZER_FAULT } from "../../handlers/contract/authorizerFault";
 import { StackRun, ofType, one, runMode } from "../support/stack";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:ops-pager";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { AuthMode } from "../../handlers/authModes";
+import { AuthMode } from "../../handlers/contract/authModes";
 import { createAlbVerifier } from "../../handlers/doors/albVerifier";
 import { s3Remover } from "../../handlers/notes/attachments";
 import { LIMITS } from "../../handlers/notes/schema";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { match } from "../../handlers/routes";
-import { API_ROUTES } from "../../handlers/routeTable";
+import { API_ROUTES } from "../../handlers/contract/routeTable";
 
 describe("handler: routing from the shared route table", () => {
   it("serves every (method, path) the doors expose", () => {

@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StackRun } from "../../offline/runStack";
 import { CHECKS, ContractContext } from "../../local/contract/checks";
 import { albSession } from "../../local/doorClient";
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 import { s3Directory } from "../../local/localStack";
 import { recordedProgram } from "../../local/recorded";
 import { startS3 } from "../../local/s3";

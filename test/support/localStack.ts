@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { AuthMode } from "../../handlers/authModes";
+import type { AuthMode } from "../../handlers/contract/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/idp";

@@ -13,7 +13,7 @@ export const VARIANTS = ["ours", "conventional", "conventionalSdkExternal"] as c
 export type Variant = (typeof VARIANTS)[number];
 
 export const VARIANT_LABELS: Record<Variant, string> = {
-  ours: "our bundle (handlers/api.ts)",
+  ours: "our bundle (handlers/entries/api.ts)",
   conventional: "conventional handler, SDK v3 bundled",
   conventionalSdkExternal: "conventional handler, SDK v3 external (as the runtime provides it)",
 };

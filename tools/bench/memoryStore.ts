@@ -1,4 +1,4 @@
-import { Expected, NewNote, Note, NotePage, NotesStore, RemoveOptions, newVersion } from "../../handlers/notes/store";
+import { Expected, NewNote, Note, NotePage, NotesStore, RemoveOptions, newVersion } from "../../handlers/entries/api";
 
 /** The storage call stubbed out: a Map, so the handler's own overhead shows apart from DynamoDB's. */
 export class MemoryNotesStore implements NotesStore {

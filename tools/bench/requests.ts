@@ -1,14 +1,10 @@
 import { generateKeyPairSync, randomUUID, sign } from "crypto";
-import { createTokenVerifier } from "../../handlers/authorizer/verify";
-import { createHandler } from "../../handlers/app";
-import { AuthMode } from "../../handlers/authModes";
-import { HANDLER_DOORS, DoorSettings } from "../../handlers/doors";
-import { createAlbVerifier } from "../../handlers/doors/albVerifier";
-import { backendSettings, readEnv, stackSettings } from "../../handlers/env";
-import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
-import { DynamoClient } from "../../handlers/notes/dynamo";
-import { newId } from "../../handlers/routes";
-import type { SettingsCodec } from "../../handlers/settings";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { NotesStore, createAlbVerifier, createTokenVerifier, handlerFromEnvironment } from "../../handlers/entries/api";
+import type { AuthMode } from "../../handlers/contract/authModes";
+import { DOOR_SETTINGS, DoorSettings } from "../../handlers/contract/doors";
+import { backendSettings, stackSettings } from "../../handlers/contract/stack";
+import type { SettingsCodec } from "../../handlers/contract/settings";
 import { newAlbKey, signAlbData } from "../../local/albToken";
 import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/dynamo";
 import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/events";
@@ -84,22 +80,29 @@ function doorEnv<M extends AuthMode>(mode: M, settings: DoorSettings<M>): Record
       userPoolId: POOL,
       mtlsRequiredForMachines: false,
     }),
-    ...(HANDLER_DOORS[mode].settings as SettingsCodec<DoorSettings<M>>).encode(settings),
+    ...(DOOR_SETTINGS[mode] as SettingsCodec<DoorSettings<M>>).encode(settings),
     AWS_REGION: REGION,
   };
 }
 
 const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
 
-/** The environment of the deployed function at the cognito door, with its storage at `endpoint`: what a cold process gets. */
-export function deployedEnv(endpoint: string): Record<string, string> {
+/** What Lambda adds to a function's environment, with its storage at `endpoint` (dynalite on loopback). */
+function storageEnv(endpoint: string): Record<string, string> {
   return {
-    ...doorEnv("cognito", { allowedClientIds: [SPA_CLIENT] }),
     AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ENDPOINT_URL_S3: endpoint,
   };
+}
+
+/**
+ * The environment of the deployed function at the cognito door, with its storage at `endpoint`:
+ * what a cold process gets.
+ */
+export function deployedEnv(endpoint: string): Record<string, string> {
+  return { ...doorEnv("cognito", { allowedClientIds: [SPA_CLIENT] }), ...storageEnv(endpoint) };
 }
 
 const cognitoClaims = (u: string) => ({ sub: u, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": u });
@@ -119,22 +122,29 @@ export function restEvent(c: Call, user: string): Record<string, unknown> {
 /** The table the benchmark uses, at a fresh dynalite. */
 export async function benchTable(): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const db = await startDynalite();
-  await new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }).call(
-    "CreateTable",
-    { TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA },
-  );
+  const client = new DynamoDBClient({ endpoint: db.endpoint, region: REGION, credentials: CREDENTIALS });
+  try {
+    await client.send(
+      new CreateTableCommand({ TableName: TABLE, BillingMode: "PAY_PER_REQUEST", ...NOTES_KEY_SCHEMA }),
+    );
+  } finally {
+    client.destroy();
+  }
   return db;
 }
 
-/** The handler of a door, configured through its environment as the stack configures it. */
-function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, store: NotesStore, state?: unknown) {
-  const env = readEnv(doorEnv(mode, settings));
-  return createHandler({
-    env,
-    store,
-    newId,
-    now: () => new Date(),
-    maxAttachmentBytes: env.maxAttachmentBytes,
+/** Where a door's handler keeps its notes: the table at a dynalite endpoint, or a store in this process. */
+type Storage = { endpoint: string } | { store: NotesStore };
+
+/**
+ * The handler of a door, configured through its environment as the stack configures it (its
+ * storage too, at a dynalite endpoint), with attachments stubbed out and, when given, the store
+ * and the door state in place of what the environment would build.
+ */
+function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, storage: Storage, state?: unknown) {
+  const vars = { ...doorEnv(mode, settings), ...("endpoint" in storage ? storageEnv(storage.endpoint) : {}) };
+  return handlerFromEnvironment(vars, {
+    ...("store" in storage ? { store: storage.store } : {}),
     doorState: state,
     presign: async (k) => `https://bench.invalid/${k}`,
     removeObjects: async (keys) => ({ deleted: keys, failed: [] }),
@@ -166,17 +176,17 @@ interface Door {
 const USER = "44444444-4444-4444-8444-444444444444";
 const LISTER = "55555555-5555-4555-8555-555555555555";
 
-function doorFor(shape: Shape, store: NotesStore): Door {
+function doorFor(shape: Shape, storage: Storage): Door {
   const user = USER;
   const lister = LISTER;
   const base = restBase;
   switch (shape) {
     case "rest-v1": {
-      const h = handlerOf("cognito", { allowedClientIds: [SPA_CLIENT] }, store);
+      const h = handlerOf("cognito", { allowedClientIds: [SPA_CLIENT] }, storage);
       return { call: (c: Call, u = user) => parse(h(restEvent(c, u) as any)), lister };
     }
     case "http-v2": {
-      const h = handlerOf("http-jwt", { allowedClientIds: [SPA_CLIENT], adminScope: "notes/admin" }, store);
+      const h = handlerOf("http-jwt", { allowedClientIds: [SPA_CLIENT], adminScope: "notes/admin" }, storage);
       const jwt = (u: string) => ({
         jwt: {
           claims: {
@@ -206,7 +216,7 @@ function doorFor(shape: Shape, store: NotesStore): Door {
       };
     }
     case "alb": {
-      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, store, albState());
+      const h = handlerOf("alb-oidc", { albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT }, storage, albState());
       const tokens = new Map<string, string>();
       const accessTokens = new Map<string, string>();
       const token = (u: string) =>
@@ -313,17 +323,8 @@ export async function requestFigures(n: number): Promise<RequestFigures> {
   try {
     const out = { dynalite: {}, stubbedStorage: {} } as RequestFigures;
     for (const shape of SHAPES) {
-      out.dynalite[shape] = await measure(
-        doorFor(
-          shape,
-          new DynamoNotesStore(
-            TABLE,
-            new DynamoClient({ endpoint: db.endpoint, region: REGION, credentials: () => CREDENTIALS }),
-          ),
-        ),
-        n,
-      );
-      out.stubbedStorage[shape] = await measure(doorFor(shape, new MemoryNotesStore()), n);
+      out.dynalite[shape] = await measure(doorFor(shape, { endpoint: db.endpoint }), n);
+      out.stubbedStorage[shape] = await measure(doorFor(shape, { store: new MemoryNotesStore() }), n);
     }
     out.conventional = { "rest-v1": await measure(conventionalDoor(db.endpoint), n) };
     return out;

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../configReader";
-import { groupsClaimProblem } from "../../../handlers/principal";
+import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, WAF_VARIANT } from "../restFacts";
 import {

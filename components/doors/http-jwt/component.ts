@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { accessLogFormat } from "../../accessLogs";
 import { API_ROUTES, routeKeys } from "../../routes";
-import { API_RESPONSE_HEADERS } from "../../../handlers/routeTable";
+import { API_RESPONSE_HEADERS } from "../../../handlers/contract/routeTable";
 import { corsAllowHeaders } from "../../rest/cors";
 import { slug } from "../../rest/restApi";
 import { NOTES_SCOPES, NotesScope, scopeName } from "../../userDirectory";

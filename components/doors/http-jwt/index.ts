@@ -1,5 +1,5 @@
 import { ConfigError } from "../../configReader";
-import { groupsClaimProblem } from "../../../handlers/principal";
+import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
 import { gatewayCustomDomain } from "../../customDomain";
 import { DoorModule, minutes } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restFacts";

@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { authorizerSettings, encodePlans } from "../../../handlers/authorizer/settings";
+import { authorizerSettings, encodePlans } from "../../../handlers/contract/authorizer";
 import { bundledFunction } from "../../backend/bundledFunction";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { scopeName } from "../../userDirectory";
@@ -9,7 +9,7 @@ import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const LAMBDA_AUTHORIZER_DOOR_TYPE = "notes-auth:door:LambdaAuthorizerFrontDoor";
 /** The authorizer function's entry point. */
-export const AUTHORIZER_ENTRY = path.join(__dirname, "..", "..", "..", "handlers", "authorizer.ts");
+export const AUTHORIZER_ENTRY = path.join(__dirname, "..", "..", "..", "handlers", "entries", "authorizer.ts");
 export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
 
 /** A tier: callers in `group` (or with `scope`) share its throttle and quota; no group and no scope: the default. */
@@ -48,7 +48,7 @@ export type LambdaAuthorizerCitation =
 
 /**
  * `lambda-authorizer`: API Gateway REST with a REQUEST Lambda authorizer on every non-OPTIONS
- * method. The authorizer (handlers/authorizer.ts, its own function and role: logs only) verifies a
+ * method. The authorizer (handlers/entries/authorizer.ts, its own function and role: logs only) verifies a
  * bearer JWT of the stack's pool or any OIDC issuer, answers with a policy over every route the
  * caller may call (admin routes denied unless admin), and returns the caller's tier key as
  * `usageIdentifierKey`: each tier is a usage plan with its own API key, which no client ever sees

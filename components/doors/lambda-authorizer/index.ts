@@ -1,5 +1,5 @@
 import { ConfigError, ConfigReader, cognitoGroupNameProblem } from "../../configReader";
-import { groupsClaimProblem } from "../../../handlers/principal";
+import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
 import { restOptions } from "../../rest/restApi";
 import { DoorModule } from "../door";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";

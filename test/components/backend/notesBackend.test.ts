@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../../handlers/permissions";
+import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../../handlers/contract/permissions";
 import { StackRun, allPolicies, asList, ofType, one, policy, runMode } from "../../support/stack";
 
 describe("NotesBackend (cognito stack, defaults)", function () {

@@ -66,7 +66,7 @@ describe("LambdaAuthorizerFrontDoor", function () {
     const fn = one(run, "aws:lambda/function:Function", "door-authorizer").inputs;
     assert.equal(fn.runtime, "nodejs22.x");
     assert.deepEqual(fn.architectures, ["arm64"]);
-    assert.ok(fn.code.assets["index.js"].text.length > 1000, "a bundle of handlers/authorizer.ts");
+    assert.ok(fn.code.assets["index.js"].text.length > 1000, "a bundle of handlers/entries/authorizer.ts");
   });
 
   it("lets only this API's authorizers invoke the authorizer function", () => {

@@ -6,9 +6,10 @@ import {
   JwtInvalidSignatureError,
   KidNotFoundInJwksError,
 } from "aws-jwt-verify/error";
-import { AUTHORIZER_FAULT, TokenRefused, faultLine, isVerificationFault } from "../../../handlers/authorizer/faults";
+import { TokenRefused, faultLine, isVerificationFault } from "../../../handlers/authorizer/faults";
+import { AUTHORIZER_FAULT } from "../../../handlers/contract/authorizerFault";
 import { UNAUTHORIZED, createAuthorizer } from "../../../handlers/authorizer/index";
-import type { AuthorizerSettings } from "../../../handlers/authorizer/settings";
+import type { AuthorizerSettings } from "../../../handlers/contract/authorizer";
 
 const SETTINGS = {
   issuer: "https://issuer.example.com",

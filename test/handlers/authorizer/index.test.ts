@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { createAuthorizer, UNAUTHORIZED } from "../../../handlers/authorizer/index";
-import { readAuthorizerSettings } from "../../../handlers/authorizer/settings";
+import { readAuthorizerSettings } from "../../../handlers/contract/authorizer";
 import { createTokenVerifier } from "../../../handlers/authorizer/verify";
 import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
 

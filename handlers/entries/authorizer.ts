@@ -2,9 +2,9 @@
  * Lambda entry point of the `lambda-authorizer` door's REQUEST authorizer (bundled by esbuild on
  * its own). Settings are read and the verifier (with its JWKS cache) built once per container.
  */
-import { createAuthorizer } from "./authorizer/index";
-import { readAuthorizerSettings } from "./authorizer/settings";
-import { createTokenVerifier } from "./authorizer/verify";
+import { createAuthorizer } from "../authorizer/index";
+import { readAuthorizerSettings } from "../contract/authorizer";
+import { createTokenVerifier } from "../authorizer/verify";
 
 /** An authorizer configured only by an environment, as Lambda configures a container. */
 export function authorizerFromEnvironment(vars: NodeJS.ProcessEnv) {

@@ -1,4 +1,4 @@
-import { EnvironmentError, SettingsOf, list, optional, settings, text } from "../settings";
+import { EnvironmentError, SettingsOf, list, optional, settings, text } from "./settings";
 
 /** One usage plan the authorizer may put a caller on: matched by a group or a scope, with its API key. */
 export interface AuthorizerPlan {

@@ -1,0 +1,33 @@
+/**
+ * What the program writes into the notes function's environment whatever the door: the stack's
+ * settings (components/stack.ts) and the backend's (components/backend/notesBackend.ts). The
+ * handler decodes them (handlers/env.ts).
+ */
+import type { AuthMode } from "./authModes";
+import { SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
+
+/** The largest attachment a presigned upload may carry, in bytes (10 MiB). */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** What the backend component tells the handler: where the data lives, and the upload cap. */
+export const backendSettings = settings({
+  table: text("NOTES_TABLE"),
+  bucket: text("ATTACHMENTS_BUCKET"),
+  /** Largest attachment a presigned upload may carry, in bytes. */
+  maxAttachmentBytes: positive("MAX_ATTACHMENT_BYTES", MAX_ATTACHMENT_BYTES),
+});
+
+/** What the stack tells the handler whatever the door (components/stack.ts writes it). */
+export const stackSettings = settings({
+  authMode: text("AUTH_MODE"),
+  adminGroup: text("ADMIN_GROUP"),
+  corsOrigins: list("CORS_ALLOWED_ORIGINS"),
+  /** The stack's own user pool, when it has one: its tokens' `iss`, and its id. */
+  cognitoIssuer: optional("COGNITO_ISSUER"),
+  userPoolId: optional("USER_POOL_ID"),
+  /** Refuse machine principals that present no client certificate (`mtlsRequiredForMachines`). */
+  mtlsRequiredForMachines: flag("MTLS_REQUIRED_FOR_MACHINES"),
+});
+
+/** The stack's settings as the handler holds them once decoded (authMode checked to be a door). */
+export type StackEnv = Omit<SettingsOf<typeof stackSettings>, "authMode"> & { authMode: AuthMode };
