@@ -11,7 +11,8 @@ import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli";
 import type { StackOutputs } from "../doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
-import { ContractContext, printChecks } from "./checks";
+import { ContractContext } from "./context";
+import { printChecks } from "./runner";
 
 /** `npm run contract`'s flags (its `--help` is made from them). */
 export const CONTRACT_COMMAND: LocalCommand = {

@@ -22,6 +22,7 @@ import {
   withHeader,
 } from "../doorClient";
 import type { TokenSet } from "../oauth";
+import { DoorFacts, doorFacts } from "./facts";
 import type { SeedUser } from "../seedUsers";
 
 /**
@@ -127,7 +128,10 @@ function localTls(files: NonNullable<NonNullable<StackOutputs["local"]>["mtls"]>
 export class Skip extends Error {}
 
 export class ContractContext {
+  /** The door's name, for messages: checks select themselves on `facts`. */
   readonly mode: AuthMode;
+  /** What the outputs publish about the door (facts.ts). */
+  readonly facts: DoorFacts;
   readonly parties: ContractParties;
   readonly region: string;
   private readonly tokens = new Map<string, Promise<TokenSet>>();
@@ -138,6 +142,7 @@ export class ContractContext {
     readonly options: ContractOptions = localContractOptions(outputs),
   ) {
     this.mode = outputs.authMode as AuthMode;
+    this.facts = doorFacts(outputs);
     this.region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
     this.parties = contractParties(outputs, options.users ?? []);
   }

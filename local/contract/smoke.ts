@@ -20,7 +20,8 @@ import { CommandSpec, parseCommandLine } from "../../offline/cliArgs";
 import { runCli } from "../cli";
 import { StackOutputs, credentialOf } from "../doorClient";
 import { SeedUser, loadUsers } from "../seedUsers";
-import { ContractContext, ContractOptions, localContractOptions, printChecks } from "./checks";
+import { ContractContext, ContractOptions, localContractOptions } from "./context";
+import { printChecks } from "./runner";
 
 export interface SmokeArgs {
   stack?: string;
