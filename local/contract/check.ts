@@ -26,7 +26,9 @@ export function appliesTo(check: Check, facts: DoorFacts): boolean {
   return check.whyNotAbout?.(facts) === undefined;
 }
 
-/** Why a check does not run against this door, if it does not: it is about other doors, or the door lacks what it needs. */
+/**
+ * Why a check does not run against this door, if it does not: it is about other doors, or the door lacks what it needs.
+ */
 export function skipReason(check: Check, ctx: ContractContext): string | undefined {
   return check.whyNotAbout?.(ctx.facts) ?? check.skip?.(ctx);
 }

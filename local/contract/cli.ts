@@ -18,7 +18,8 @@ import { printChecks } from "./runner";
 export const CONTRACT_COMMAND: LocalCommand = {
   name: "npm run contract",
   summary:
-    "Runs the contract suite against the running local door (or --outputs), starting one on a free port when none runs.",
+    "Runs the contract suite against the running local door (or --outputs), starting one on a free port when " +
+    "none runs.",
   flags: ["door", "stack", "set", "outputs", "data-dir"],
 };
 

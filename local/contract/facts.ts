@@ -93,7 +93,10 @@ function gatewayOf(authorizer: AuthorizerKind): GatewayKind {
 export function presents(credential: ClientCredential): string {
   switch (credential.kind) {
     case "user-token":
-      return `a user pool ${credential.token === "id" ? "ID" : "access"} token${credential.apiKey ? " and an API key" : ""}`;
+      return (
+        `a user pool ${credential.token === "id" ? "ID" : "access"} ` +
+        `token${credential.apiKey ? " and an API key" : ""}`
+      );
     case "identity-pool-sigv4":
       return "SigV4 signatures of identity-pool credentials";
     case "api-key":

@@ -9,7 +9,9 @@ import { ContractContext, ContractMachine, Skip } from "./context";
  * (`client.machineRoleArns`) that each listed principal assumes through STS.
  */
 
-/** A machine's credential at this door: the machine client's token, an application's key, the machine role's signature. */
+/**
+ * A machine's credential at this door: the machine client's token, an application's key, the machine role's signature.
+ */
 export async function machineCredential(ctx: ContractContext) {
   if (ctx.outputs.client.machineClientId)
     return authorization(ctx.outputs, (await machineSignIn(ctx.outputs)).access_token);
@@ -19,7 +21,10 @@ export async function machineCredential(ctx: ContractContext) {
   throw new Skip(`the ${ctx.mode} door has no machine caller here (m2mClient, an API key, machineRolePrincipals)`);
 }
 
-/** The machines the options name, at a door with machine roles (`client.machineRoleArns`); one default-chain machine when none is named. */
+/**
+ * The machines the options name, at a door with machine roles (`client.machineRoleArns`); one default-chain machine
+ * when none is named.
+ */
 export function machinesOf(ctx: ContractContext): ContractMachine[] {
   if (Object.keys(machineRoleArns(ctx)).length === 0) return [];
   return ctx.options.machines ?? [{}];
@@ -74,7 +79,10 @@ export async function machineRoleOf(ctx: ContractContext, machine: ContractMachi
   }
 }
 
-/** A machine's own role's credentials from STS, assumed as that machine, through `npm run call:iam`'s own code (README, "Calling each door", iam). */
+/**
+ * A machine's own role's credentials from STS, assumed as that machine, through `npm run call:iam`'s own code (README,
+ * "Calling each door", iam).
+ */
 export async function assumeMachineRole(
   ctx: ContractContext,
   machine: ContractMachine,

@@ -50,7 +50,10 @@ export async function runChecks(
   return tally;
 }
 
-/** Runs the checks and prints one line per check (and why, when it failed or was skipped), then the summary; the number that failed. */
+/**
+ * Runs the checks and prints one line per check (and why, when it failed or was skipped), then the summary; the number
+ * that failed.
+ */
 export async function printChecks(
   ctx: ContractContext,
   write: (text: string) => void,
@@ -60,7 +63,8 @@ export async function printChecks(
     ctx,
     (check, outcome, detail) => {
       write(
-        `${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ${check.title}${detail ? `\n        ${detail}` : ""}\n`,
+        `${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ` +
+          `${check.title}${detail ? `\n        ${detail}` : ""}\n`,
       );
     },
     onlyIds,

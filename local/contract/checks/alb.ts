@@ -30,7 +30,9 @@ export const ALB_CHECKS: Check[] = [
   {
     id: "alb-login-redirect",
     title:
-      "given a browser without a session, when it requests a page, then the load balancer redirects it to the user pool's authorization endpoint with the code flow's parameters, a state and a nonce, and redirect_uri at the host it used",
+      "given a browser without a session, when it requests a page, then the load balancer redirects it to the " +
+      "user pool's authorization endpoint with the code flow's parameters, a state and a nonce, and " +
+      "redirect_uri at the host it used",
     whyNotAbout: albDoor,
     async run(ctx) {
       const r = await ctx.call("/notes?limit=5");
@@ -51,7 +53,8 @@ export const ALB_CHECKS: Check[] = [
   {
     id: "alb-tampered-cookie",
     title:
-      "given a signed-in browser's session cookie with one character changed, when it is sent, then the load balancer treats it as no session and redirects to the login",
+      "given a signed-in browser's session cookie with one character changed, when it is sent, then the load " +
+      "balancer treats it as no session and redirects to the login",
     whyNotAbout: albDoor,
     async run(ctx) {
       const cookie = await (await ctx.as(ctx.parties.a))({ method: "GET", url: ctx.outputs.url, headers: {} });
@@ -88,7 +91,9 @@ export const ALB_CHECKS: Check[] = [
   {
     id: "alb-forged-header",
     title:
-      "given a request that reaches the function directly (Lambda Invoke) with an x-amzn-oidc-data header signed by another key, or naming another load balancer as signer, when the handler gets it, then it answers 401",
+      "given a request that reaches the function directly (Lambda Invoke) with an x-amzn-oidc-data header " +
+      "signed by another key, or naming another load balancer as signer, when the handler gets it, then it " +
+      "answers 401",
     whyNotAbout: albDoor,
     async run(ctx) {
       const { lambda, client } = await lambdaClient(ctx);

@@ -15,7 +15,8 @@ export const API_KEY_CHECKS: Check[] = [
   {
     id: "apikey-missing-or-unknown",
     title:
-      "given a request with no API key or with a key the API does not have, when it calls the door, then API Gateway answers 403 Forbidden and nothing is written",
+      "given a request with no API key or with a key the API does not have, when it calls the door, then API " +
+      "Gateway answers 403 Forbidden and nothing is written",
     whyNotAbout: keyDoor,
     async run(ctx) {
       const user = ctx.parties.a.user;
@@ -39,7 +40,8 @@ export const API_KEY_CHECKS: Check[] = [
   {
     id: "apikey-principals",
     title:
-      "given two applications' keys, when each calls /me, then each is its own principal, apikey:<its key id>, and neither is admin",
+      "given two applications' keys, when each calls /me, then each is its own principal, apikey:<its key id>, " +
+      "and neither is admin",
     whyNotAbout: keyDoor,
     skip: (ctx) =>
       ctx.takesTokens ? "with apiKeyWithCognito the token, not the key, identifies the caller" : undefined,
@@ -54,7 +56,8 @@ export const API_KEY_CHECKS: Check[] = [
   {
     id: "apikey-with-token",
     title:
-      "given apiKeyWithCognito, when a caller sends the key without a token, then the authorizer answers 401; a token without the key gets 403 Forbidden",
+      "given apiKeyWithCognito, when a caller sends the key without a token, then the authorizer answers 401; a " +
+      "token without the key gets 403 Forbidden",
     whyNotAbout: keyDoor,
     skip: (ctx) => (ctx.takesTokens ? undefined : "the door asks for no token (apiKeyWithCognito is off)"),
     async run(ctx) {

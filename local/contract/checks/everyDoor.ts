@@ -8,7 +8,8 @@ import { needsAdmin, titles } from "../helpers";
 /** Why a door's CORS cannot be checked: a load balancer that authenticates, or no origins listed. */
 const noCors = (ctx: ContractContext) =>
   ctx.facts.gateway === "load-balancer"
-    ? "the load balancer authenticates every request, a preflight too (it is redirected to the login), so only same-origin pages call this door"
+    ? "the load balancer authenticates every request, a preflight too (it is redirected to the login), so only " +
+      "same-origin pages call this door"
     : ctx.outputs.local?.corsOrigins.length
       ? undefined
       : "the stack lists no CORS origins";
@@ -39,7 +40,9 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "no-credentials",
     title:
-      "given no credentials, when a client creates and lists notes, then the door refuses as it does (401 from an authorizer, 403 from API Gateway without a signature or a key, a redirect to the login at a load balancer) and nothing is written",
+      "given no credentials, when a client creates and lists notes, then the door refuses as it does (401 from " +
+      "an authorizer, 403 from API Gateway without a signature or a key, a redirect to the login at a load " +
+      "balancer) and nothing is written",
     async run(ctx) {
       const title = `anonymous ${crypto.randomUUID()}`;
       ctx.expectRefused(
@@ -61,7 +64,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "whoami",
     title:
-      "given a signed-in caller, when it asks /me, then it is the principal the door verified: a user's user pool sub, or an application's apikey:<key id>",
+      "given a signed-in caller, when it asks /me, then it is the principal the door verified: a user's user " +
+      "pool sub, or an application's apikey:<key id>",
     async run(ctx) {
       const a = ctx.parties.a;
       const me = await ctx.call("/me", { auth: await ctx.as(a) });
@@ -82,7 +86,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "crud",
     title:
-      "given a signed-in caller, when it creates, lists, reads, updates and deletes a note, then each call succeeds and the note is gone at the end",
+      "given a signed-in caller, when it creates, lists, reads, updates and deletes a note, then each call " +
+      "succeeds and the note is gone at the end",
     async run(ctx) {
       const auth = await ctx.as(ctx.parties.a);
       const note = await ctx.createNote(ctx.parties.a);
@@ -103,7 +108,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "attachment",
     title:
-      "given a caller's note, when it uploads through the presigned URL, then the object lands in the bucket, and an upload of another length is refused",
+      "given a caller's note, when it uploads through the presigned URL, then the object lands in the bucket, " +
+      "and an upload of another length is refused",
     async run(ctx) {
       const auth = await ctx.as(ctx.parties.a);
       const note = await ctx.createNote(ctx.parties.a);
@@ -128,9 +134,9 @@ export const EVERY_DOOR_CHECKS: Check[] = [
       assert.equal(put.status, 200, `upload: ${put.status} ${await put.text()}`);
       const s3 = ctx.outputs.local?.endpoints.s3;
       if (s3) {
-        const stored = await fetch(
-          `${s3}/${(ctx.outputs as { attachmentsBucket?: string }).attachmentsBucket}/${String(r.json.key).split("/").map(encodeURIComponent).join("/")}`,
-        );
+        const bucket = (ctx.outputs as { attachmentsBucket?: string }).attachmentsBucket;
+        const key = String(r.json.key).split("/").map(encodeURIComponent).join("/");
+        const stored = await fetch(`${s3}/${bucket}/${key}`);
         assert.equal(stored.status, 200, "the object is in the local bucket");
         assert.equal(await stored.text(), content.toString());
       }
@@ -164,7 +170,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "admin",
     title:
-      "given an ordinary caller and an admin (the admin group, the admin role, an admin key), when each calls /admin/stats, then the caller gets 403 and the admin 200",
+      "given an ordinary caller and an admin (the admin group, the admin role, an admin key), when each calls " +
+      "/admin/stats, then the caller gets 403 and the admin 200",
     skip: (ctx) => needsAdmin(ctx),
     async run(ctx) {
       expectStatus(
@@ -182,7 +189,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "cors-preflight",
     title:
-      "given a browser preflight for POST /notes, when it comes from a listed origin, then it is allowed with the headers the door's clients send; from another origin it is not",
+      "given a browser preflight for POST /notes, when it comes from a listed origin, then it is allowed with " +
+      "the headers the door's clients send; from another origin it is not",
     skip: noCors,
     async run(ctx) {
       const listed = ctx.outputs.local!.corsOrigins[0];
@@ -218,7 +226,8 @@ export const EVERY_DOOR_CHECKS: Check[] = [
   {
     id: "cors-on-gateway-error",
     title:
-      "given a request from a listed origin without credentials, when the gateway refuses it, then the refusal carries the CORS header so the browser can read it",
+      "given a request from a listed origin without credentials, when the gateway refuses it, then the refusal " +
+      "carries the CORS header so the browser can read it",
     skip: noCors,
     async run(ctx) {
       const listed = ctx.outputs.local!.corsOrigins[0];

@@ -21,7 +21,9 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-role-policy",
     title:
-      "given identity-pool credentials of an ordinary user and of an admin, when each calls /admin/stats, then API Gateway refuses the user role's session with 403 naming it (its policy lacks the route) and lets the admin role through",
+      "given identity-pool credentials of an ordinary user and of an admin, when each calls /admin/stats, then " +
+      "API Gateway refuses the user role's session with 403 naming it (its policy lacks the route) and lets the " +
+      "admin role through",
     whyNotAbout: sigv4Door,
     skip: (ctx) => needsAdmin(ctx),
     async run(ctx) {
@@ -42,7 +44,9 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-machine-role",
     title:
-      "given the principals listed in machineRolePrincipals, when each assumes its own role with STS (and its external id) and calls the API signed, then each is iam:<its role ARN>, a machine, the ids differ, each may write, another machine gets 404 on its note, and /admin/* is refused by API Gateway",
+      "given the principals listed in machineRolePrincipals, when each assumes its own role with STS (and its " +
+      "external id) and calls the API signed, then each is iam:<its role ARN>, a machine, the ids differ, each " +
+      "may write, another machine gets 404 on its note, and /admin/* is refused by API Gateway",
     whyNotAbout: sigv4Door,
     skip: (ctx) => (machinesOf(ctx).length > 0 ? undefined : "the stack has no machine roles (machineRolePrincipals)"),
     async run(ctx) {
@@ -90,7 +94,8 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-machine-own-role",
     title:
-      "given two listed machines, when one asks STS for the other's role (with the right external id), then STS refuses (AccessDenied): each role trusts its own principal alone",
+      "given two listed machines, when one asks STS for the other's role (with the right external id), then STS " +
+      "refuses (AccessDenied): each role trusts its own principal alone",
     whyNotAbout: sigv4Door,
     skip: (ctx) =>
       machinesOf(ctx).filter((m) => m.principal).length >= 2
@@ -109,7 +114,8 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-machine-trust",
     title:
-      "given a listed principal, when it asks STS for its own role with a wrong external id, then STS refuses (AccessDenied): the trust policy's condition holds",
+      "given a listed principal, when it asks STS for its own role with a wrong external id, then STS refuses " +
+      "(AccessDenied): the trust policy's condition holds",
     whyNotAbout: sigv4Door,
     skip: (ctx) =>
       ctx.outputs.client.machineRoleExternalIdRequired && machinesOf(ctx).length > 0
@@ -126,7 +132,8 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-tampered-signature",
     title:
-      "given a request signed with the user's credentials, when one character of the signature is changed, then API Gateway answers 403 (the signature does not match)",
+      "given a request signed with the user's credentials, when one character of the signature is changed, then " +
+      "API Gateway answers 403 (the signature does not match)",
     whyNotAbout: sigv4Door,
     async run(ctx) {
       const signed = await (
@@ -147,7 +154,8 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-expired-signature",
     title:
-      "given valid credentials, when a request is signed six minutes in the past (beyond the five minutes of clock skew), then API Gateway answers 403 Signature expired",
+      "given valid credentials, when a request is signed six minutes in the past (beyond the five minutes of " +
+      "clock skew), then API Gateway answers 403 Signature expired",
     whyNotAbout: sigv4Door,
     async run(ctx) {
       const creds = await ctx.identityPoolCredentials(ctx.parties.a.user!);
@@ -159,7 +167,8 @@ export const IAM_CHECKS: Check[] = [
   {
     id: "iam-unknown-credentials",
     title:
-      "given credentials no AWS service issued (a well-formed key and secret), when a request is signed with them, then API Gateway answers 403: the security token is invalid",
+      "given credentials no AWS service issued (a well-formed key and secret), when a request is signed with " +
+      "them, then API Gateway answers 403: the security token is invalid",
     whyNotAbout: sigv4Door,
     async run(ctx) {
       const r = await ctx.call("/me", {

@@ -14,7 +14,9 @@ export const LAMBDA_AUTHORIZER_CHECKS: Check[] = [
   {
     id: "authorizer-cached-policy",
     title:
-      "given a user who called an allowed route, when they call /admin/stats and another allowed route while the authorizer's answer is cached, then /admin/stats is 403 with an explicit deny and the other route 200: one policy answers for every route",
+      "given a user who called an allowed route, when they call /admin/stats and another allowed route while " +
+      "the authorizer's answer is cached, then /admin/stats is 403 with an explicit deny and the other route " +
+      "200: one policy answers for every route",
     whyNotAbout: lambdaAuthorizerDoor,
     async run(ctx) {
       const auth = await ctx.as(ctx.parties.a);

@@ -45,7 +45,9 @@ export const MTLS_CHECKS: Check[] = [
   {
     id: "mtls-no-certificate",
     title:
-      "given the door's custom domain asks for mutual TLS, when a caller with valid credentials presents no client certificate, then the domain refuses the connection (no HTTP answer; in AWS possibly its 403 Forbidden) and nothing is written",
+      "given the door's custom domain asks for mutual TLS, when a caller with valid credentials presents no " +
+      "client certificate, then the domain refuses the connection (no HTTP answer; in AWS possibly its 403 " +
+      "Forbidden) and nothing is written",
     skip: mtlsDoor,
     async run(ctx) {
       const tls = { ca: ctx.options.tls!.ca };
@@ -62,7 +64,8 @@ export const MTLS_CHECKS: Check[] = [
   {
     id: "mtls-other-ca",
     title:
-      "given a client certificate with the same subject from a CA the truststore does not hold, when a caller with valid credentials presents it, then the domain refuses the connection",
+      "given a client certificate with the same subject from a CA the truststore does not hold, when a caller " +
+      "with valid credentials presents it, then the domain refuses the connection",
     skip: (ctx) =>
       mtlsDoor(ctx) ??
       (ctx.options.tls?.other ? undefined : "needs a certificate of another CA (local mode's test PKI has one)"),
@@ -75,7 +78,9 @@ export const MTLS_CHECKS: Check[] = [
   {
     id: "mtls-valid-certificate",
     title:
-      "given a client certificate the truststore's CA issued, when a caller presents it, then the door serves the caller as before and /me shows the certificate's subject, issuer and serial as API Gateway hands them on",
+      "given a client certificate the truststore's CA issued, when a caller presents it, then the door serves " +
+      "the caller as before and /me shows the certificate's subject, issuer and serial as API Gateway hands " +
+      "them on",
     skip: mtlsDoor,
     async run(ctx) {
       const me = await ctx.call("/me", { auth: await ctx.as(ctx.parties.a) });
@@ -93,7 +98,9 @@ export const MTLS_CHECKS: Check[] = [
   {
     id: "mtls-required-for-machines",
     title:
-      "given mtlsRequiredForMachines, when a machine calls with its client certificate, then the handler finds the certificate where API Gateway puts it and serves the machine (one without a certificate never reaches the handler: the handshake is refused)",
+      "given mtlsRequiredForMachines, when a machine calls with its client certificate, then the handler finds " +
+      "the certificate where API Gateway puts it and serves the machine (one without a certificate never " +
+      "reaches the handler: the handshake is refused)",
     skip: (ctx) =>
       mtlsDoor(ctx) ??
       (ctx.outputs.local?.mtls?.requiredForMachines

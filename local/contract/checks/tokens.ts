@@ -109,7 +109,9 @@ export const TOKEN_CHECKS: Check[] = [
   {
     id: "other-client-token",
     title:
-      "given a token that another app client of the same user pool got for the user, when it is presented, then the door answers 401 (the gateway's audience check at http-jwt, the authorizer's at lambda-authorizer, the handler's at cognito)",
+      "given a token that another app client of the same user pool got for the user, when it is presented, then " +
+      "the door answers 401 (the gateway's audience check at http-jwt, the authorizer's at lambda-authorizer, " +
+      "the handler's at cognito)",
     skip: (ctx) =>
       tokenDoor(ctx) ??
       (ctx.outputs.local?.idp ? undefined : "needs a second app client of the pool (local mode adds one)"),
@@ -124,7 +126,8 @@ export const TOKEN_CHECKS: Check[] = [
   {
     id: "wrong-token-type",
     title:
-      "given the other token of the same sign-in, when it is presented, then the door refuses it: 401 where the ID or the access token is required, 403 at http-jwt (an ID token has none of the route's scopes)",
+      "given the other token of the same sign-in, when it is presented, then the door refuses it: 401 where the " +
+      "ID or the access token is required, 403 at http-jwt (an ID token has none of the route's scopes)",
     skip: tokenDoor,
     async run(ctx) {
       const tokens = await ctx.signIn(ctx.parties.a.user!);
@@ -136,7 +139,8 @@ export const TOKEN_CHECKS: Check[] = [
   {
     id: "read-only-token",
     title:
-      "given an access token with only notes/read, when it lists and then creates a note, then the list is 200 and the write is refused by the gateway with 403",
+      "given an access token with only notes/read, when it lists and then creates a note, then the list is 200 " +
+      "and the write is refused by the gateway with 403",
     whyNotAbout: scopedRoutes,
     async run(ctx) {
       const read = String(ctx.outputs.client.scopes?.read ?? "notes/read");
@@ -152,7 +156,8 @@ export const TOKEN_CHECKS: Check[] = [
   {
     id: "machine-client",
     title:
-      "given the machine client's client-credentials token, when it calls /me and creates a note, then it is client:<id>, a machine, and it may write; /admin/stats follows its scopes",
+      "given the machine client's client-credentials token, when it calls /me and creates a note, then it is " +
+      "client:<id>, a machine, and it may write; /admin/stats follows its scopes",
     skip: (ctx) => (ctx.outputs.client.machineClientId ? undefined : "the stack has no machine client (m2mClient)"),
     async run(ctx) {
       const tokens = await machineSignIn(ctx.outputs);

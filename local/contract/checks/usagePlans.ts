@@ -49,7 +49,10 @@ async function burst(ctx: ContractContext, party: Party, n: number): Promise<{ s
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Spends a party's quota, one request after another (throttled ones retried), until "Limit Exceeded"; the number served. */
+/**
+ * Spends a party's quota, one request after another (throttled ones retried), until "Limit Exceeded"; the number
+ * served.
+ */
 async function spendQuota(
   ctx: ContractContext,
   party: Party,
@@ -69,11 +72,17 @@ async function spendQuota(
 /** Skips unless quotas may be spent here and the party's is small enough to spend in a test. */
 function quotaSkip(ctx: ContractContext, party: Party | undefined): string | undefined {
   if (!ctx.options.spendQuotas)
-    return "spending a whole quota blocks every caller of that key or tier until the period ends: done against local mode only";
+    return (
+      "spending a whole quota blocks every caller of that key or tier until the period ends: done against " +
+      "local mode only"
+    );
   const plan = party && planOf(ctx, party);
   if (!plan?.quota) return "the outputs name no quota for this caller";
   if (plan.quota.limit > 500)
-    return `a quota of ${plan.quota.limit} a ${plan.quota.period} takes too long to spend in a test (start the door with a small one, e.g. --set apiKeyQuotaLimit=100)`;
+    return (
+      `a quota of ${plan.quota.limit} a ${plan.quota.period} takes too long to spend in a test (start the door ` +
+      `with a small one, e.g. --set apiKeyQuotaLimit=100)`
+    );
   return undefined;
 }
 
@@ -82,7 +91,9 @@ export const USAGE_PLAN_CHECKS: Check[] = [
   {
     id: "usage-burst",
     title:
-      "given a key's (or a tier's) usage plan, when it sends more than its burst at once, then some answers are 429 Too Many Requests, and a moment later it is served again; another tier's caller is not throttled with it",
+      "given a key's (or a tier's) usage plan, when it sends more than its burst at once, then some answers are " +
+      "429 Too Many Requests, and a moment later it is served again; another tier's caller is not throttled " +
+      "with it",
     whyNotAbout: meteredDoor,
     async run(ctx) {
       // The same caller as the quota check after it: the burst spends its quota too.
@@ -97,10 +108,12 @@ export const USAGE_PLAN_CHECKS: Check[] = [
         const theirs = await burst(ctx, tiered, n);
         assert.ok(
           theirs.every((x) => x.status === 200),
-          `${tiered.label}'s tier (burst ${other.burstLimit}) was throttled: ${JSON.stringify(theirs.filter((x) => x.status !== 200).slice(0, 3))}`,
+          `${tiered.label}'s tier (burst ${other.burstLimit}) was throttled: ` +
+            `${JSON.stringify(theirs.filter((x) => x.status !== 200).slice(0, 3))}`,
         );
       }
-      // A second burst if the first was not throttled: on a loaded machine requests may arrive slower than the bucket refills.
+      // A second burst if the first was not throttled: on a loaded machine requests may arrive slower than the bucket
+      // refills.
       let answers: { status: number; message?: string }[] = [];
       let throttled = 0;
       for (let attempt = 0; attempt < 2 && throttled === 0; attempt++) {
@@ -111,7 +124,8 @@ export const USAGE_PLAN_CHECKS: Check[] = [
         throw new Skip(`no 429 after ${n} concurrent requests: the key's burst is above that (the outputs do not say)`);
       assert.ok(
         throttled > 0,
-        `${n} requests at once against a burst of ${plan?.burstLimit}: none was throttled (${JSON.stringify(answers.slice(0, 3))})`,
+        `${n} requests at once against a burst of ${plan?.burstLimit}: none was throttled ` +
+          `(${JSON.stringify(answers.slice(0, 3))})`,
       );
       assert.ok(
         answers.every((x) => x.status === 200 || x.status === 429),
@@ -124,7 +138,8 @@ export const USAGE_PLAN_CHECKS: Check[] = [
   {
     id: "usage-quota",
     title:
-      "given a key's (or a tier's) quota, when it is spent, then its calls get 429 Limit Exceeded until the period ends, while another key (tier) is still served",
+      "given a key's (or a tier's) quota, when it is spent, then its calls get 429 Limit Exceeded until the " +
+      "period ends, while another key (tier) is still served",
     whyNotAbout: meteredDoor,
     skip: (ctx) =>
       quotaSkip(ctx, ctx.parties.a) ??

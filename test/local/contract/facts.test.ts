@@ -54,17 +54,21 @@ describe("the contract's checks select themselves from the door's outputs", func
   this.timeout(60000);
   for (const [label, config] of Object.entries(LOCAL_DOORS)) {
     const expected = EXPECTED[label as keyof typeof LOCAL_DOORS];
-    it(`given the ${label} door's recorded outputs, then the facts derived from them are those of how it is built, and its own checks (${expected.own.join(", ") || "none"}) are the ones that select themselves`, async () => {
-      const { outputs } = await runMode(config.mode, config.extra);
-      const published = doorFacts({ authMode: outputs.authMode, client: outputs.client });
-      const { name, credential, ...facts } = published;
-      assert.equal(name, config.mode);
-      assert.equal(credential.kind, outputs.client.credential.kind);
-      assert.deepEqual(facts, expected.facts);
-      assert.deepEqual(
-        selective.filter((c) => appliesTo(c, published)).map((c) => c.id),
-        expected.own,
-      );
-    });
+    it(
+      `given the ${label} door's recorded outputs, then the facts derived from them are those of how ` +
+        `it is built, and its own checks (${expected.own.join(", ") || "none"}) are the ones that select themselves`,
+      async () => {
+        const { outputs } = await runMode(config.mode, config.extra);
+        const published = doorFacts({ authMode: outputs.authMode, client: outputs.client });
+        const { name, credential, ...facts } = published;
+        assert.equal(name, config.mode);
+        assert.equal(credential.kind, outputs.client.credential.kind);
+        assert.deepEqual(facts, expected.facts);
+        assert.deepEqual(
+          selective.filter((c) => appliesTo(c, published)).map((c) => c.id),
+          expected.own,
+        );
+      },
+    );
   }
 });
