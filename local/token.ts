@@ -7,7 +7,7 @@
  * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
  */
 import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./cli";
-import { ContractContext } from "./contract/checks";
+import { ContractContext } from "./contract/context";
 import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "./doorClient";
 
 /** `npm run token`'s flags (its `--help` is made from them). */

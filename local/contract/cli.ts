@@ -11,13 +11,15 @@ import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli";
 import type { StackOutputs } from "../doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
-import { ContractContext, printChecks } from "./checks";
+import { ContractContext } from "./context";
+import { printChecks } from "./runner";
 
 /** `npm run contract`'s flags (its `--help` is made from them). */
 export const CONTRACT_COMMAND: LocalCommand = {
   name: "npm run contract",
   summary:
-    "Runs the contract suite against the running local door (or --outputs), starting one on a free port when none runs.",
+    "Runs the contract suite against the running local door (or --outputs), starting one on a free port when " +
+    "none runs.",
   flags: ["door", "stack", "set", "outputs", "data-dir"],
 };
 

@@ -22,6 +22,7 @@ import {
   withHeader,
 } from "../doorClient";
 import type { TokenSet } from "../oauth";
+import { DoorFacts, doorFacts } from "./facts";
 import type { SeedUser } from "../seedUsers";
 
 /**
@@ -58,7 +59,9 @@ const THROTTLE_RETRIES = 6;
 export interface Party {
   label: string;
   user?: SeedUser;
-  /** The API key it sends (an application at `api-key`; with `apiKeyWithCognito`, the app a user's calls go through). */
+  /**
+   * The API key it sends (an application at `api-key`; with `apiKeyWithCognito`, the app a user's calls go through).
+   */
   key?: { name: string; value: string; keyId: string };
 }
 
@@ -87,7 +90,9 @@ export interface ContractOptions extends SignInOptions {
   machines?: ContractMachine[];
   /** Spend a key's or a tier's whole quota (blocks all its callers until the period ends): local mode only. */
   spendQuotas: boolean;
-  /** Mutual TLS: what every call trusts and presents; with the certificate and key of a CA the truststore does not hold. */
+  /**
+   * Mutual TLS: what every call trusts and presents; with the certificate and key of a CA the truststore does not hold.
+   */
   tls?: ClientTls & { other?: { cert: string; key: string } };
 }
 
@@ -127,7 +132,10 @@ function localTls(files: NonNullable<NonNullable<StackOutputs["local"]>["mtls"]>
 export class Skip extends Error {}
 
 export class ContractContext {
+  /** The door's name, for messages: checks select themselves on `facts`. */
   readonly mode: AuthMode;
+  /** What the outputs publish about the door (facts.ts). */
+  readonly facts: DoorFacts;
   readonly parties: ContractParties;
   readonly region: string;
   private readonly tokens = new Map<string, Promise<TokenSet>>();
@@ -138,6 +146,7 @@ export class ContractContext {
     readonly options: ContractOptions = localContractOptions(outputs),
   ) {
     this.mode = outputs.authMode as AuthMode;
+    this.facts = doorFacts(outputs);
     this.region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
     this.parties = contractParties(outputs, options.users ?? []);
   }
@@ -298,7 +307,8 @@ export class ContractContext {
 }
 
 /**
- * The parties of a door, from the outputs and the test users: at a door of API keys alone (`api-key` without tokens), the
+ * The parties of a door, from the outputs and the test users: at a door of API keys alone (`api-key` without tokens),
+ * the
  * applications (keys; the admin one from `client.clients[].admin`); elsewhere, users (two outside
  * the admin group and every tier group, one admin, one of a non-default tier), with the first
  * key when the door also wants one.
@@ -312,7 +322,8 @@ export function contractParties(outputs: StackOutputs, users: SeedUser[]): Contr
     const admin = keys.find((k) => k.admin);
     if (plain.length < 2)
       throw new Error(
-        `the contract needs two API keys of ordinary clients; the outputs list ${keys.map((k) => k.name).join(", ") || "none"}`,
+        `the contract needs two API keys of ordinary clients; the outputs list ` +
+          `${keys.map((k) => k.name).join(", ") || "none"}`,
       );
     const party = (k: (typeof keys)[number]): Party => ({
       label: `the ${k.name} key`,
@@ -331,7 +342,8 @@ export function contractParties(outputs: StackOutputs, users: SeedUser[]): Contr
   const tiered = users.find((u) => u.groups.some((g) => tierGroups.includes(g)));
   if (plain.length < 2)
     throw new Error(
-      `the contract needs two users outside the ${adminGroup} group; the users are ${users.map((u) => u.username).join(", ") || "none"}`,
+      `the contract needs two users outside the ${adminGroup} group; the users are ` +
+        `${users.map((u) => u.username).join(", ") || "none"}`,
     );
   return {
     a: party(plain[0]),

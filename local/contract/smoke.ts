@@ -20,7 +20,8 @@ import { CommandSpec, parseCommandLine } from "../../offline/cliArgs";
 import { runCli } from "../cli";
 import { StackOutputs, credentialOf } from "../doorClient";
 import { SeedUser, loadUsers } from "../seedUsers";
-import { ContractContext, ContractOptions, localContractOptions, printChecks } from "./checks";
+import { ContractContext, ContractOptions, localContractOptions } from "./context";
+import { printChecks } from "./runner";
 
 export interface SmokeArgs {
   stack?: string;
@@ -199,7 +200,8 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
     }));
   if (args.users) options.users = loadUsers(args.users);
   write(
-    `Smoke test of the ${outputs.authMode} door at ${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`,
+    `Smoke test of the ${outputs.authMode} door at ` +
+      `${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`,
   );
   const created = args.createUsers ? await createTestUsers(outputs, options, (line) => write(`${line}\n`)) : undefined;
   // Ctrl-C still deletes the test users.
@@ -209,7 +211,8 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
     if (created) options.users = created.users;
     if (!options.users?.length && credentialOf(outputs).kind !== "api-key")
       throw new Error(
-        "no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users <file> (the format of local/users.json)",
+        "no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users " +
+          "<file> (the format of local/users.json)",
       );
     return await printChecks(new ContractContext(outputs, options), write, args.only);
   } finally {

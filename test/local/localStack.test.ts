@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ContractContext } from "../../local/contract/checks";
+import { ContractContext } from "../../local/contract/context";
 import { NotEmulatedYet } from "../../local/gateways";
 import { copyRun } from "../../local/recorded";
 import { startLocalStack } from "../../local/localStack";

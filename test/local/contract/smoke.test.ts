@@ -8,49 +8,53 @@ import { LOCAL_DOORS, removeDir, startTestDoor } from "../../support/localStack"
 describe("npm run smoke", function () {
   this.timeout(30000);
 
-  it("given outputs.json of a local iam door, when smoke runs with --create-users, then the contract passes with users it created through the user pool's admin API, and they are gone at the end", async () => {
-    const door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
-    try {
-      let out = "";
-      const failed = await smoke(
-        parseSmokeArgs([
-          "--outputs",
-          path.join(door.dataDir, "outputs.json"),
-          "--create-users",
-          "--only",
-          "whoami,crud,isolation,admin,iam-role-policy,iam-machine-role",
-        ]),
-        (t) => void (out += t),
-      );
-      assert.equal(failed, 0, out);
-      assert.match(out, /^6 passed, 0 failed, 0 skipped$/m);
-      const created = [...out.matchAll(/created test user (\S+)/g)].map((m) => m[1]);
-      assert.equal(created.length, 3, out);
-      assert.ok(
-        created.every((e) => out.includes(`deleted test user ${e}`)),
-        out,
-      );
-      assert.deepEqual(
-        door.idp!.pools[0].users.map((u) => u.username),
-        ["alice", "bob", "carol", "dave"],
-        "the test users are deleted",
-      );
-      // and no note the checks wrote is left in the table (a deployed stack keeps only what it had)
-      const db = new DynamoDBClient({
-        region: "us-east-1",
-        endpoint: door.outputs.local.endpoints.dynamodb,
-        credentials: { accessKeyId: "x", secretAccessKey: "x" },
-      });
-      const rows = await db.send(
-        new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }),
-      );
-      db.destroy();
-      assert.equal(rows.Count, 0, "the checks' notes are deleted");
-    } finally {
-      await door.close();
-      removeDir(door.dataDir);
-    }
-  });
+  it(
+    "given outputs.json of a local iam door, when smoke runs with --create-users, then the contract " +
+      "passes with users it created through the user pool's admin API, and they are gone at the end",
+    async () => {
+      const door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
+      try {
+        let out = "";
+        const failed = await smoke(
+          parseSmokeArgs([
+            "--outputs",
+            path.join(door.dataDir, "outputs.json"),
+            "--create-users",
+            "--only",
+            "whoami,crud,isolation,admin,iam-role-policy,iam-machine-role",
+          ]),
+          (t) => void (out += t),
+        );
+        assert.equal(failed, 0, out);
+        assert.match(out, /^6 passed, 0 failed, 0 skipped$/m);
+        const created = [...out.matchAll(/created test user (\S+)/g)].map((m) => m[1]);
+        assert.equal(created.length, 3, out);
+        assert.ok(
+          created.every((e) => out.includes(`deleted test user ${e}`)),
+          out,
+        );
+        assert.deepEqual(
+          door.idp!.pools[0].users.map((u) => u.username),
+          ["alice", "bob", "carol", "dave"],
+          "the test users are deleted",
+        );
+        // and no note the checks wrote is left in the table (a deployed stack keeps only what it had)
+        const db = new DynamoDBClient({
+          region: "us-east-1",
+          endpoint: door.outputs.local.endpoints.dynamodb,
+          credentials: { accessKeyId: "x", secretAccessKey: "x" },
+        });
+        const rows = await db.send(
+          new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }),
+        );
+        db.destroy();
+        assert.equal(rows.Count, 0, "the checks' notes are deleted");
+      } finally {
+        await door.close();
+        removeDir(door.dataDir);
+      }
+    },
+  );
 
   it("given wrong arguments, when smoke parses them, then it says what it takes", () => {
     assert.throws(() => parseSmokeArgs([]), /--stack <name> .* or --outputs <file>/);

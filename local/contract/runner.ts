@@ -1,0 +1,74 @@
+import { CHECKS } from "./checks";
+import { Check, skipReason } from "./check";
+import { ContractContext, Skip } from "./context";
+
+/**
+ * The contract suite's runner (`npm run contract`, `npm run smoke`): every check one after another
+ * against a running door, each reported as passed, failed or skipped with the reason.
+ */
+
+/** Not a check of the door: the suite's own tidying up, reported only when it fails. */
+const CLEANUP: Check = { id: "cleanup", title: "the checks delete every note they wrote", async run() {} };
+
+/** Runs the checks one after another (a CLI's runner; mocha maps each to an `it`). */
+export async function runChecks(
+  ctx: ContractContext,
+  report: (check: Check, outcome: "passed" | "failed" | "skipped", detail?: string) => void,
+  onlyIds?: string[],
+): Promise<{ passed: number; failed: number; skipped: number }> {
+  const tally = { passed: 0, failed: 0, skipped: 0 };
+  for (const check of CHECKS.filter((c) => !onlyIds || onlyIds.includes(c.id))) {
+    const reason = skipReason(check, ctx);
+    if (reason) {
+      tally.skipped++;
+      report(check, "skipped", reason);
+      continue;
+    }
+    try {
+      try {
+        await check.run(ctx);
+      } finally {
+        // Each check's notes go right after it, before a later check spends a quota they need.
+        const left = await ctx.cleanup();
+        if (left.length > 0) {
+          tally.failed++;
+          report(CLEANUP, "failed", `notes ${check.id} wrote and the suite could not delete: ${left.join(", ")}`);
+        }
+      }
+      tally.passed++;
+      report(check, "passed");
+    } catch (err) {
+      if (err instanceof Skip) {
+        tally.skipped++;
+        report(check, "skipped", err.message);
+        continue;
+      }
+      tally.failed++;
+      report(check, "failed", err instanceof Error ? err.message : String(err));
+    }
+  }
+  return tally;
+}
+
+/**
+ * Runs the checks and prints one line per check (and why, when it failed or was skipped), then the summary; the number
+ * that failed.
+ */
+export async function printChecks(
+  ctx: ContractContext,
+  write: (text: string) => void,
+  onlyIds?: string[],
+): Promise<number> {
+  const tally = await runChecks(
+    ctx,
+    (check, outcome, detail) => {
+      write(
+        `${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ` +
+          `${check.title}${detail ? `\n        ${detail}` : ""}\n`,
+      );
+    },
+    onlyIds,
+  );
+  write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
+  return tally.failed;
+}
