@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { newAlbKey, signAlbData } from "../albToken";
+import { newAlbKey, signAlbData } from "../gateways/alb/albToken";
 import {
   authorization,
   combine,
@@ -10,11 +10,11 @@ import {
   sigv4,
   userTokenKind,
   withHeader,
-} from "../doorClient";
+} from "../clients/doorClient";
 import type { ClientCredential } from "../../components/doors/door";
-import { assumeMachineRole as assumeRole } from "../../tools/client/iamClient";
-import { albTargetEvent, distinguishedName, opensslSerial } from "../events";
-import { decodeJwt } from "../oauth";
+import { assumeMachineRole as assumeRole } from "../clients/iamClient";
+import { albTargetEvent, distinguishedName, opensslSerial } from "../gateways/events";
+import { decodeJwt } from "../clients/oauth";
 import { ContractContext, ContractMachine, Party, Reply, Skip, expectStatus } from "./context";
 import type { AuthMode } from "../../handlers/authModes";
 

@@ -20,9 +20,9 @@ import {
   credentialOf as doorCredential,
   userTokenKind,
   withHeader,
-} from "../doorClient";
-import type { TokenSet } from "../oauth";
-import type { SeedUser } from "../seedUsers";
+} from "../clients/doorClient";
+import type { TokenSet } from "../clients/oauth";
+import type { SeedUser } from "../clients/seedUsers";
 
 /**
  * What a contract run knows: the stack outputs (`.local/outputs.json`, or a deployed stack's), the

@@ -1,7 +1,7 @@
 import type { RecordedResource } from "../../offline/mocks";
-import type { IncomingRequest } from "../events";
-import type { LocalIam } from "../aws/iam";
-import type { LocalLambda } from "../lambda";
+import type { IncomingRequest } from "./events";
+import type { LocalIam } from "../services/iam";
+import type { LocalLambda } from "../services/lambda";
 import { lambdaOfUri } from "./gateway";
 import { headerValues } from "./http";
 

@@ -9,9 +9,9 @@ import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
 import { DynamoClient } from "../../handlers/notes/dynamo";
 import { newId } from "../../handlers/routes";
 import type { SettingsCodec } from "../../handlers/settings";
-import { newAlbKey, signAlbData } from "../../local/albToken";
-import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/dynamo";
-import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/events";
+import { newAlbKey, signAlbData } from "../../local/gateways/alb/albToken";
+import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/services/dynamo";
+import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/gateways/events";
 import { MemoryNotesStore } from "./memoryStore";
 import { Summary, roundSummary, summarize } from "./stats";
 

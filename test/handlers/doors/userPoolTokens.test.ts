@@ -7,7 +7,7 @@ import { SPA_CLIENT, USER_A, USER_B, envFor, idClaims, idToken, restEvent } from
 import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 import { ContractContext } from "../../../local/contract/context";
-import { authorization, doorToken } from "../../../local/doorClient";
+import { authorization, doorToken } from "../../../local/clients/doorClient";
 
 // The REST user pools authorizer passes `cognito:groups` joined with commas, and a group name may
 // hold a comma (GroupName [\p{L}\p{M}\p{S}\p{N}\p{P}]+:
