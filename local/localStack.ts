@@ -11,7 +11,7 @@ import { userPoolAdminApi } from "./services/userPoolAdmin";
 import { ensureTables, startDynalite } from "./services/dynamo";
 import { GatewayDeps, LocalGateway, RecordedDomain, gatewaysOf, listenForGateways, recordedDomain } from "./gateways";
 import { KeySets } from "./gateways/jwt";
-import { LocalApiKey, localApiKeys } from "./gateways/usagePlans";
+import { LocalApiKey, localApiKeys } from "./gateways/rest/usagePlans";
 import { LocalIdp, startIdp } from "./services/idp";
 import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";

@@ -3,7 +3,7 @@ import type { LocalIam } from "../services/iam";
 import type { AwsApi } from "../services/server";
 import type { LocalIdp } from "../services/idp";
 import type { LocalLambda } from "../services/lambda";
-import type { LocalApiKey } from "./usagePlans";
+import type { LocalApiKey } from "./rest/usagePlans";
 import type { RecordedProgram } from "../recorded";
 import type { GatewayReply } from "./http";
 import { KeySets } from "./jwt";

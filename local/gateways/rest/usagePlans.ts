@@ -1,6 +1,6 @@
 import { randomBytes } from "crypto";
-import type { RecordedProgram } from "../recorded";
-import { TokenBucket } from "./http";
+import type { RecordedProgram } from "../../recorded";
+import { TokenBucket } from "../http";
 
 /**
  * API keys and usage plans, from the recorded `ApiKey`, `UsagePlan` and `UsagePlanKey` resources.

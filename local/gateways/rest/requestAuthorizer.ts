@@ -1,9 +1,9 @@
-import type { RecordedResource } from "../../offline/mocks";
-import type { IncomingRequest } from "./events";
-import type { LocalIam } from "../services/iam";
-import type { LocalLambda } from "../services/lambda";
-import { lambdaOfUri } from "./gateway";
-import { headerValues } from "./http";
+import type { RecordedResource } from "../../../offline/mocks";
+import type { IncomingRequest } from "../events";
+import type { LocalIam } from "../../services/iam";
+import type { LocalLambda } from "../../services/lambda";
+import { lambdaOfUri } from "../gateway";
+import { headerValues } from "../http";
 
 /**
  * A REST `REQUEST` Lambda authorizer, from its recorded `Authorizer`: the identity sources are

@@ -1,5 +1,5 @@
 import { Compile, parse } from "velocityjs";
-import type { IncomingRequest } from "./events";
+import type { IncomingRequest } from "../events";
 
 /**
  * API Gateway mapping templates (Apache Velocity, VTL) evaluated with velocityjs. API Gateway

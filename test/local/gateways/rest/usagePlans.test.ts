@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Quota, periodStart } from "../../../local/gateways/usagePlans";
+import { Quota, periodStart } from "../../../../local/gateways/rest/usagePlans";
 
 describe("local gateways: usage plan quotas", () => {
   it("given a quota of 2 a day, when a key spends it, then it is refused until the next UTC day, when it starts again from the limit", () => {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { corsPreflightTemplate } from "../../../components/rest/cors";
-import { TemplateError, renderTemplate } from "../../../local/gateways/vtl";
+import { corsPreflightTemplate } from "../../../../components/rest/cors";
+import { TemplateError, renderTemplate } from "../../../../local/gateways/rest/vtl";
 
 describe("local gateways: mapping templates (VTL)", () => {
   const req = (origin?: string) => ({ method: "OPTIONS", path: "/notes", headers: origin ? { Origin: origin } : {} });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { SessionCodec, cookiesOf, joinShards, shardCookies } from "../../../../local/gateways/alb/index";
+import { SessionCodec, cookiesOf, joinShards, shardCookies } from "../../../../local/gateways/alb/session";
 
 describe("local gateways: the load balancer's session cookie", () => {
   const codec = new SessionCodec();

@@ -1,6 +1,6 @@
-import type { IncomingRequest } from "./events";
-import type { IssuedCredentials, LocalIam } from "../services/iam";
-import { SigV4Failure, verifySigV4 } from "../services/sigv4";
+import type { IncomingRequest } from "../events";
+import type { IssuedCredentials, LocalIam } from "../../services/iam";
+import { SigV4Failure, verifySigV4 } from "../../services/sigv4";
 
 /**
  * A REST method with `AWS_IAM` authorization: the caller's SigV4 signature (service
