@@ -41,29 +41,3 @@ export function loadUsers(file: string = USERS_FILE): SeedUser[] {
   }
   return parsed.output.users;
 }
-
-/** A user pool's `passwordPolicy` as the program records it. */
-export interface PasswordPolicy {
-  minimumLength?: number;
-  requireLowercase?: boolean;
-  requireUppercase?: boolean;
-  requireNumbers?: boolean;
-  requireSymbols?: boolean;
-}
-
-/**
- * The special characters Cognito counts as symbols.
- * https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html#user-pool-settings-policies
- */
-const COGNITO_SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/;
-
-/** What a password lacks under the pool's policy (empty when it complies), as Cognito checks at sign-up. */
-export function passwordPolicyViolations(policy: PasswordPolicy, password: string): string[] {
-  const out: string[] = [];
-  if (password.length < (policy.minimumLength ?? 8)) out.push(`at least ${policy.minimumLength ?? 8} characters`);
-  if (policy.requireLowercase && !/[a-z]/.test(password)) out.push("a lower-case letter");
-  if (policy.requireUppercase && !/[A-Z]/.test(password)) out.push("an upper-case letter");
-  if (policy.requireNumbers && !/[0-9]/.test(password)) out.push("a number");
-  if (policy.requireSymbols && !COGNITO_SYMBOLS.test(password)) out.push("a symbol");
-  return out;
-}

@@ -5,7 +5,7 @@ import * as path from "path";
 import type { AddressInfo } from "net";
 import { GroupDefinition, groupRoleClaims } from "../../awsRules/userPool";
 import type { RecordedProgram } from "../recorded";
-import { PasswordPolicy, SeedUser, passwordPolicyViolations } from "../clients/seedUsers";
+import type { SeedUser } from "../clients/seedUsers";
 
 /**
  * The user pool's stand-in: one oidc-provider (panva's certified OpenID Connect server) per
@@ -97,6 +97,32 @@ export interface IdpOptions {
    * ones, for app clients' callback URLs: the ALB's login returns to the name the client used.
    */
   localizeUrl?: (url: string) => string;
+}
+
+/** A user pool's `passwordPolicy` as the program records it. */
+export interface PasswordPolicy {
+  minimumLength?: number;
+  requireLowercase?: boolean;
+  requireUppercase?: boolean;
+  requireNumbers?: boolean;
+  requireSymbols?: boolean;
+}
+
+/**
+ * The special characters Cognito counts as symbols.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html#user-pool-settings-policies
+ */
+const COGNITO_SYMBOLS = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/;
+
+/** What a password lacks under the pool's policy (empty when it complies), as Cognito checks at sign-up. */
+export function passwordPolicyViolations(policy: PasswordPolicy, password: string): string[] {
+  const out: string[] = [];
+  if (password.length < (policy.minimumLength ?? 8)) out.push(`at least ${policy.minimumLength ?? 8} characters`);
+  if (policy.requireLowercase && !/[a-z]/.test(password)) out.push("a lower-case letter");
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) out.push("an upper-case letter");
+  if (policy.requireNumbers && !/[0-9]/.test(password)) out.push("a number");
+  if (policy.requireSymbols && !COGNITO_SYMBOLS.test(password)) out.push("a symbol");
+  return out;
 }
 
 /** Cognito's default token validity units: hours for access and ID tokens (UserPoolClient TokenValidityUnits). */

@@ -1,8 +1,7 @@
 import { randomUUID } from "crypto";
 import type { GatewayReply } from "../gateways/http";
-import { LocalIdp, LocalUser, LocalUserPool, findUser } from "./idp";
+import { LocalIdp, LocalUser, LocalUserPool, findUser, passwordPolicyViolations } from "./idp";
 import type { RecordedProgram } from "../recorded";
-import { passwordPolicyViolations } from "../clients/seedUsers";
 import type { IssuedCredentials, LocalIam } from "./iam";
 import { AwsRequest, asSigned, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
 import { verifySigV4 } from "./sigv4";

@@ -102,7 +102,7 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
   });
 });
 
-// Local mode (local/lambda.ts runs the handler bundle's code with the recorded environment, its
+// Local mode (local/services/lambda.ts runs the handler bundle's code with the recorded environment, its
 // COGNITO_ISSUER mapped to the local pool, http://127.0.0.1:<port>/<poolId>, which serves the pool's
 // keys at <issuer>/.well-known/jwks.json as Cognito does): the handler fetches them over loopback
 // with handlers/http/keyFetcher.ts, as the ALB door does for our pool's access tokens.

@@ -3,7 +3,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
 /**
- * The local STS decides AssumeRole by the RECORDED trust policy (local/aws/sts.ts). At `iam` each
+ * The local STS decides AssumeRole by the RECORDED trust policy (local/services/sts.ts). At `iam` each
  * principal of machineRolePrincipals has its own role, trusting it alone: each machine gets its
  * own role and is refused the other's.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
