@@ -2,24 +2,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { stackSettings } from "../handlers/contract/stack";
 import type { StackRun } from "../offline/runStack";
-import { LocalIam } from "./aws/iam";
-import { identityPoolApi } from "./aws/identityPool";
-import { lambdaApi } from "./aws/lambdaApi";
-import { listenForAws } from "./aws/server";
-import { stsApi } from "./aws/sts";
-import { userPoolAdminApi } from "./aws/userPoolAdmin";
-import { ensureTables, startDynalite } from "./dynamo";
+import { LocalIam } from "./services/iam";
+import { identityPoolApi } from "./services/identityPool";
+import { lambdaApi } from "./services/lambdaApi";
+import { listenForAws } from "./services/server";
+import { stsApi } from "./services/sts";
+import { userPoolAdminApi } from "./services/userPoolAdmin";
+import { ensureTables, startDynalite } from "./services/dynamo";
 import { GatewayDeps, LocalGateway, RecordedDomain, gatewaysOf, listenForGateways, recordedDomain } from "./gateways";
 import { KeySets } from "./gateways/jwt";
-import { LocalApiKey, localApiKeys } from "./gateways/usagePlans";
-import { LocalIdp, startIdp } from "./idp";
-import { LocalLambda, startLambda } from "./lambda";
+import { LocalApiKey, localApiKeys } from "./gateways/rest/usagePlans";
+import { LocalIdp, startIdp } from "./services/idp";
+import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
 import { RecordedProgram, recordedProgram } from "./recorded";
-import { LocalS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
-import { SeedUser, loadUsers } from "./seedUsers";
-import { readTruststore, s3Location, seedTruststore } from "./truststore";
+import { LocalS3, S3RVER_CREDENTIALS, startS3 } from "./services/s3";
+import { SeedUser, loadUsers } from "./clients/seedUsers";
+import { readTruststore, s3Location, seedTruststore } from "./gateways/truststore";
 
 /**
  * Local mode: the recorded program's front door on 127.0.0.1, with the services behind it

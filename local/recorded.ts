@@ -19,6 +19,17 @@ export interface RecordedProgram {
   byId(type: string, id: string): RecordedResource | undefined;
 }
 
+/**
+ * A resource the program records that local mode cannot reproduce (an external IdP, a listener
+ * rule, another integration type, a policy IAM cannot evaluate): local mode stops at start and names it.
+ */
+export class NotEmulatedYet extends Error {
+  constructor(what: string) {
+    super(`local mode cannot emulate ${what}`);
+    this.name = "NotEmulatedYet";
+  }
+}
+
 /** API Gateway's ids: 10 lower-case letters and digits (what an API's ARNs and URLs carry). */
 const API_ID = /^[a-z0-9]{10}$/;
 const API_TYPES = ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"];

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli";
-import type { StackOutputs } from "../doorClient";
+import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli/command";
+import type { StackOutputs } from "../clients/doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
 import { ContractContext } from "./context";

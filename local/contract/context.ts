@@ -20,10 +20,10 @@ import {
   credentialOf as doorCredential,
   userTokenKind,
   withHeader,
-} from "../doorClient";
-import type { TokenSet } from "../oauth";
+} from "../clients/doorClient";
+import type { TokenSet } from "../clients/oauth";
 import { DoorFacts, doorFacts } from "./facts";
-import type { SeedUser } from "../seedUsers";
+import type { SeedUser } from "../clients/seedUsers";
 
 /**
  * What a contract run knows: the stack outputs (`.local/outputs.json`, or a deployed stack's), the

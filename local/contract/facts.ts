@@ -1,5 +1,5 @@
 import type { ClientCredential } from "../../components/doors/door";
-import { StackOutputs, credentialOf } from "../doorClient";
+import { StackOutputs, credentialOf } from "../clients/doorClient";
 
 /**
  * What the contract knows of a door before it calls it: facts read from the stack outputs alone,

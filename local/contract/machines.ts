@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { authorization, machineSignIn, sigv4 } from "../doorClient";
-import { assumeMachineRole as assumeRole } from "../../tools/client/iamClient";
+import { authorization, machineSignIn, sigv4 } from "../clients/doorClient";
+import { assumeMachineRole as assumeRole } from "../clients/iamClient";
 import { ContractContext, ContractMachine, Skip } from "./context";
 
 /**

@@ -17,9 +17,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { CommandSpec, parseCommandLine } from "../../offline/cliArgs";
-import { runCli } from "../cli";
-import { StackOutputs, credentialOf } from "../doorClient";
-import { SeedUser, loadUsers } from "../seedUsers";
+import { runCli } from "../cli/command";
+import { StackOutputs, credentialOf } from "../clients/doorClient";
+import { SeedUser, loadUsers } from "../clients/seedUsers";
 import { ContractContext, ContractOptions, localContractOptions } from "./context";
 import { printChecks } from "./runner";
 

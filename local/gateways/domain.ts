@@ -1,5 +1,5 @@
-import type { RecordedProgram } from "../recorded";
-import { LocalGateway, NotEmulatedYet } from "./gateway";
+import { NotEmulatedYet, RecordedProgram } from "../recorded";
+import type { LocalGateway } from "./gateway";
 
 /**
  * An API Gateway custom domain name, from the recorded `DomainName` (the v2 resource, which maps

@@ -1,9 +1,9 @@
-import type { IncomingRequest } from "../events";
-import type { LocalIam } from "../aws/iam";
-import type { AwsApi } from "../aws/server";
-import type { LocalIdp } from "../idp";
-import type { LocalLambda } from "../lambda";
-import type { LocalApiKey } from "./usagePlans";
+import type { IncomingRequest } from "./events";
+import type { LocalIam } from "../services/iam";
+import type { AwsApi } from "../services/server";
+import type { LocalIdp } from "../services/idp";
+import type { LocalLambda } from "../services/lambda";
+import type { LocalApiKey } from "./rest/usagePlans";
 import type { RecordedProgram } from "../recorded";
 import type { GatewayReply } from "./http";
 import { KeySets } from "./jwt";
@@ -40,17 +40,6 @@ export interface LocalGateway {
   api?: { id: string; stage: string; executeApiEndpoint: boolean };
   /** Handles a request whose path is below basePath (basePath already removed). */
   handle(req: IncomingRequest): Promise<GatewayReply>;
-}
-
-/**
- * A resource the program records that the local gateways cannot reproduce (an external IdP, a
- * listener rule, another integration type): local mode stops at start and names it.
- */
-export class NotEmulatedYet extends Error {
-  constructor(what: string) {
-    super(`local mode cannot emulate ${what}`);
-    this.name = "NotEmulatedYet";
-  }
 }
 
 /** `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<VERB>/<path>`, the ARN a call is made on. */

@@ -2,7 +2,7 @@ import * as http from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
 import type { TLSSocket } from "tls";
-import { IncomingRequest, gatewayClientCert } from "../events";
+import { IncomingRequest, gatewayClientCert } from "./events";
 
 /** What a local gateway answers: status, headers (repeated ones as lists) and body. */
 export interface GatewayReply {

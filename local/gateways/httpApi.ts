@@ -1,7 +1,8 @@
 import type { JWTPayload } from "jose";
 import type { RecordedResource } from "../../offline/mocks";
-import { IncomingRequest, httpV2Event, restV1Event } from "../events";
-import { GatewayDeps, LocalGateway, NotEmulatedYet, accountOf, lambdaOfUri, methodArn } from "./gateway";
+import { IncomingRequest, httpV2Event, restV1Event } from "./events";
+import { NotEmulatedYet } from "../recorded";
+import { GatewayDeps, LocalGateway, accountOf, lambdaOfUri, methodArn } from "./gateway";
 import { GatewayReply, TokenBucket, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
 import { audienceMatches, hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
 import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";

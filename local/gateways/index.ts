@@ -1,11 +1,11 @@
-import { albGateways } from "./alb";
-import { GatewayDeps, LocalGateway, NotEmulatedYet } from "./gateway";
+import { albGateways } from "./alb/index";
+import { NotEmulatedYet } from "../recorded";
+import { GatewayDeps, LocalGateway } from "./gateway";
 import { httpApiGateways } from "./httpApi";
 import { ListeningServer, MutualTls, listen, messageReply } from "./http";
 import { RecordedDomain, Route, router } from "./domain";
-import { restApiGateways } from "./restApi";
+import { restApiGateways } from "./rest/index";
 
-export { NotEmulatedYet };
 export { recordedDomain } from "./domain";
 export type { RecordedDomain };
 export type { GatewayDeps, LocalGateway };

@@ -6,11 +6,11 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { StackRun } from "../../offline/runStack";
 import { CHECKS } from "../../local/contract/checks";
 import { ContractContext } from "../../local/contract/context";
-import { albSession } from "../../local/doorClient";
+import { albSession } from "../../local/clients/doorClient";
 import type { AuthMode } from "../../handlers/contract/authModes";
 import { s3Directory } from "../../local/localStack";
 import { recordedProgram } from "../../local/recorded";
-import { startS3 } from "../../local/s3";
+import { startS3 } from "../../local/services/s3";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor, testPki } from "../support/localStack";
 import { runMode } from "../support/stack";
 

@@ -6,8 +6,8 @@ import { DynamoNotesStore, NotesStore } from "../../handlers/notes/store";
 import { DynamoClient } from "../../handlers/notes/dynamo";
 import type { Clock, RetryPolicy } from "../../handlers/notes/aws";
 import { AlbIdentityVerifier } from "../../handlers/doors/albVerifier";
-import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/albToken";
-import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/dynamo";
+import { AlbSigningKey, newAlbKey, signAlbData } from "../../local/gateways/alb/albToken";
+import { NOTES_KEY_SCHEMA, startDynalite as startLocalDynamo } from "../../local/services/dynamo";
 import { ownFixture } from "./events";
 import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 

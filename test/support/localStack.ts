@@ -4,7 +4,7 @@ import * as path from "path";
 import type { AuthMode } from "../../handlers/contract/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
-import { newSigningKey, signingKeyFile } from "../../local/idp";
+import { newSigningKey, signingKeyFile } from "../../local/services/idp";
 import { TestPki, ensureTestPki } from "../../local/pki";
 import { copyRun } from "../../local/recorded";
 import { DOORS } from "../../components/doors/registry";

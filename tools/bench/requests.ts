@@ -5,9 +5,9 @@ import type { AuthMode } from "../../handlers/contract/authModes";
 import { DOOR_SETTINGS, DoorSettings } from "../../handlers/contract/doors";
 import { backendSettings, stackSettings } from "../../handlers/contract/stack";
 import type { SettingsCodec } from "../../handlers/contract/settings";
-import { newAlbKey, signAlbData } from "../../local/albToken";
-import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/dynamo";
-import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/events";
+import { newAlbKey, signAlbData } from "../../local/gateways/alb/albToken";
+import { NOTES_KEY_SCHEMA, startDynalite } from "../../local/services/dynamo";
+import { IncomingRequest, albTargetEvent, httpV2Event, restV1Event } from "../../local/gateways/events";
 import { MemoryNotesStore } from "./memoryStore";
 import { Summary, roundSummary, summarize } from "./stats";
 

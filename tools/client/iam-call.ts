@@ -6,7 +6,7 @@
  * answer. Uses the default AWS credential chain for the STS call; region from --region or AWS_REGION.
  */
 import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
-import { assumeMachineRole, callSigned } from "./iamClient";
+import { assumeMachineRole, callSigned } from "../../local/clients/iamClient";
 
 /** `npm run call:iam`'s flags (its `--help` is made from them). */
 export const IAM_CALL_COMMAND: CommandSpec = {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { newAlbKey, signAlbData } from "../../albToken";
-import { albTargetEvent } from "../../events";
+import { newAlbKey, signAlbData } from "../../gateways/alb/albToken";
+import { albTargetEvent } from "../../gateways/events";
 import { Check, notAbout } from "../check";
 import { ContractContext, expectStatus } from "../context";
 import type { DoorFacts } from "../facts";

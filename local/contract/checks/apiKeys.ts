@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { authorization, combine, doorToken, withHeader } from "../../doorClient";
+import { authorization, combine, doorToken, withHeader } from "../../clients/doorClient";
 import { Check, notAbout } from "../check";
 import { expectStatus } from "../context";
 import type { DoorFacts } from "../facts";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
-import { distinguishedName, opensslSerial } from "../../events";
+import { distinguishedName, opensslSerial } from "../../gateways/events";
 import type { Check } from "../check";
 import { ContractContext, Reply, expectStatus } from "../context";
 import { titles } from "../helpers";

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import type { ClientCredential } from "../../../components/doors/door";
-import { authorization, doorToken, machineSignIn, userTokenKind } from "../../doorClient";
-import { decodeJwt } from "../../oauth";
+import { authorization, doorToken, machineSignIn, userTokenKind } from "../../clients/doorClient";
+import { decodeJwt } from "../../clients/oauth";
 import { Check, notAbout } from "../check";
 import { ContractContext, expectStatus } from "../context";
 import { DoorFacts, whoChecks } from "../facts";

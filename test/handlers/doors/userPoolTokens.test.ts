@@ -7,7 +7,7 @@ import { SPA_CLIENT, USER_A, USER_B, envFor, idClaims, idToken, restEvent } from
 import { jwksServer, rsaKey, signJwt } from "../../support/jwt";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 import { ContractContext } from "../../../local/contract/context";
-import { authorization, doorToken } from "../../../local/doorClient";
+import { authorization, doorToken } from "../../../local/clients/doorClient";
 
 // The REST user pools authorizer passes `cognito:groups` joined with commas, and a group name may
 // hold a comma (GroupName [\p{L}\p{M}\p{S}\p{N}\p{P}]+:
@@ -102,7 +102,7 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
   });
 });
 
-// Local mode (local/lambda.ts runs the handler bundle's code with the recorded environment, its
+// Local mode (local/services/lambda.ts runs the handler bundle's code with the recorded environment, its
 // COGNITO_ISSUER mapped to the local pool, http://127.0.0.1:<port>/<poolId>, which serves the pool's
 // keys at <issuer>/.well-known/jwks.json as Cognito does): the handler fetches them over loopback
 // with handlers/http/keyFetcher.ts, as the ALB door does for our pool's access tokens.

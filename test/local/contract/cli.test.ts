@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { CONTRACT_COMMAND, main } from "../../../local/contract/cli";
-import { parseLocalArgs } from "../../../local/cli";
+import { parseLocalArgs } from "../../../local/cli/command";
 import { HelpRequested } from "../../../offline/cliArgs";
 
 describe("npm run contract's flags", () => {

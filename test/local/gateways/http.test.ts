@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import { ClientTls, send } from "../../../local/doorClient";
-import type { IncomingRequest } from "../../../local/events";
+import { ClientTls, send } from "../../../local/clients/doorClient";
+import type { IncomingRequest } from "../../../local/gateways/events";
 import { TokenBucket, listen, matchTemplate, messageReply, proxyResult } from "../../../local/gateways/http";
 import { testPki } from "../../support/localStack";
 

@@ -1,0 +1,161 @@
+import * as fs from "fs";
+import * as path from "path";
+import { AUTH_MODES, AuthMode } from "../../handlers/contract/authModes";
+import type { LocalOutputs } from "../localStack";
+import { readLock } from "../lock";
+import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../../offline/cliArgs";
+
+/** Command-line options shared by `npm start`, `npm run token` and `npm run contract`. */
+export interface LocalArgs {
+  door?: AuthMode;
+  stack: string;
+  /** `--set key=value` overrides of the stack file (JSON values, or plain strings), as in `npm run plan`. */
+  overrides: Record<string, unknown>;
+  port: number;
+  dataDir: string;
+  user?: string;
+  client?: string;
+  scopes: string[];
+  outputs?: string;
+}
+
+/** The folder local mode keeps its data in (notes, attachments, the signing key, outputs.json). */
+export const DEFAULT_DATA_DIR = path.join(__dirname, "..", "..", ".local");
+
+type LocalFlag = "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs";
+
+/** Every flag the local commands take, declared once; each command picks its own. */
+const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
+  door: {
+    type: "string",
+    value: "<authMode>",
+    description: `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode; other commands: the door you expect the running stack to serve, checked)`,
+  },
+  stack: {
+    type: "string",
+    value: "<name>",
+    default: "dev",
+    description: "the stack whose Pulumi.<stack>.yaml is read",
+  },
+  set: {
+    type: "string",
+    value: "key=value",
+    multiple: true,
+    description: "override a config key (a JSON value, or a plain string), as in npm run plan",
+  },
+  port: {
+    type: "string",
+    value: "<port>",
+    default: "3000",
+    description:
+      "the door's port on 127.0.0.1 (the user pool takes the next, the AWS APIs the one after; 0 picks free ports)",
+  },
+  "data-dir": {
+    type: "string",
+    value: "<dir>",
+    default: path.relative(process.cwd(), DEFAULT_DATA_DIR) || ".",
+    description: "where local mode keeps its notes, keys and outputs.json",
+  },
+  user: { type: "string", value: "<name or email>", description: "the local user to sign in as" },
+  client: {
+    type: "string",
+    value: "<spa|machine>",
+    description: "machine: the client credentials client; left out: the app's own client",
+  },
+  scope: {
+    type: "string",
+    value: "<scope>",
+    multiple: true,
+    description: "a scope to ask for (or several, comma-separated)",
+  },
+  outputs: {
+    type: "string",
+    value: "<file>",
+    description: "a stack's outputs file instead of the running local stack's",
+  },
+};
+
+/** A local command: how it is run, what it does, and which of the local flags it takes. */
+export interface LocalCommand {
+  name: string;
+  summary: string;
+  flags: LocalFlag[];
+}
+
+/** Parses `--flag value` / `--flag=value` against the flags `command` takes (strict; `--help` prints them). */
+export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs {
+  const spec: CommandSpec = {
+    name: command.name,
+    summary: command.summary,
+    flags: Object.fromEntries(command.flags.map((f) => [f, LOCAL_FLAGS[f]])),
+  };
+  const { values } = parseCommandLine(spec, argv);
+  const get = (name: LocalFlag) => values[name] as string | undefined;
+  const args: LocalArgs = { stack: "dev", overrides: {}, port: 3000, dataDir: DEFAULT_DATA_DIR, scopes: [] };
+  const door = get("door");
+  if (door !== undefined) {
+    if (!(AUTH_MODES as readonly string[]).includes(door))
+      throw new Error(`--door ${door}: the doors are ${AUTH_MODES.join(", ")}`);
+    args.door = door as AuthMode;
+  }
+  const stack = get("stack");
+  if (stack !== undefined) {
+    if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);
+    args.stack = stack;
+  }
+  for (const value of (values.set as string[] | undefined) ?? []) {
+    const eq = value.indexOf("=");
+    if (eq <= 0) throw new Error(`--set "${value}" must be key=value, e.g. --set m2mClient=true`);
+    const raw = value.slice(eq + 1);
+    let parsed: unknown = raw;
+    if (/^([[{]|true$|false$|-?\d+$)/.test(raw)) {
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw new Error(`--set ${value.slice(0, eq)}: ${raw} is not valid JSON`);
+      }
+    }
+    args.overrides[value.slice(0, eq).replace(/^notes-auth:/, "")] = parsed;
+  }
+  const port = get("port");
+  if (port !== undefined) {
+    args.port = Number(port);
+    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+      throw new Error(`--port ${port} is not a port`);
+  }
+  args.dataDir = path.resolve(get("data-dir") ?? DEFAULT_DATA_DIR);
+  if (get("user") !== undefined) args.user = get("user");
+  if (get("client") !== undefined) args.client = get("client");
+  for (const value of (values.scope as string[] | undefined) ?? [])
+    args.scopes.push(...value.split(/[\s,]+/).filter(Boolean));
+  if (get("outputs") !== undefined) args.outputs = path.resolve(get("outputs")!);
+  return args;
+}
+
+/** The outputs of the local stack running from `dataDir`, or undefined when none runs there. */
+export function runningOutputs(dataDir: string): LocalOutputs | undefined {
+  const lock = readLock(path.join(dataDir, "lock.json"));
+  const file = path.join(dataDir, "outputs.json");
+  if (!lock || !fs.existsSync(file)) return undefined;
+  try {
+    process.kill(lock.pid, 0);
+  } catch {
+    return undefined;
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+/** Runs a CLI's main, printing an error's message (not its stack) and exiting non-zero. */
+export function runCli(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => {
+      if (typeof code === "number") process.exitCode = code;
+    },
+    (err) => {
+      const { code, stdout, stderr } = cliFailure(err);
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
+      process.exit(code);
+    },
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]` or `-- --client machine`:
+ * prints what the running local door takes from that user, got through the real flows against the
+ * local services: the token (authorization code with PKCE through the sign-in form; client
+ * credentials for the machine client); at `iam`, the identity pool's credentials as `export`
+ * lines for `eval`; at `alb-oidc`, the load balancer's session cookie after signing in through
+ * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
+ */
+import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./command";
+import { ContractContext } from "../contract/context";
+import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "../clients/doorClient";
+
+/** `npm run token`'s flags (its `--help` is made from them). */
+export const TOKEN_COMMAND: LocalCommand = {
+  name: "npm run token",
+  summary:
+    "Prints what the running local door takes from a user (a token, credentials or a session cookie), got through the real flows.",
+  flags: ["user", "door", "client", "scope", "data-dir"],
+};
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseLocalArgs(argv, TOKEN_COMMAND);
+  const outputs = runningOutputs(args.dataDir);
+  if (!outputs) throw new Error(`no local stack is running from ${args.dataDir}: start one with npm start`);
+  const mode = outputs.authMode;
+  if (args.door && args.door !== mode)
+    throw new Error(
+      `the running local stack serves the ${mode} door; restart it with npm start -- --door ${args.door}`,
+    );
+  if (args.client === "machine") {
+    process.stdout.write(`${(await machineSignIn(outputs, args.scopes)).access_token}\n`);
+    return 0;
+  }
+  if (args.client && args.client !== "spa")
+    throw new Error(
+      `--client ${args.client}: use machine (client credentials), or leave it out for the app's own client`,
+    );
+  const name = (args.user ?? "").toLowerCase();
+  const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
+  if (!user)
+    throw new Error(
+      `--user ${args.user ?? "(missing)"}: the local users are ${outputs.local.users.map((u) => u.username).join(", ")}`,
+    );
+  const credential = credentialOf(outputs);
+  switch (credential.kind) {
+    case "identity-pool-sigv4": {
+      const c = await new ContractContext(outputs).identityPoolCredentials(user);
+      process.stdout.write(
+        `export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_SESSION_TOKEN=${c.sessionToken}\n`,
+      );
+      return 0;
+    }
+    case "alb-session":
+      process.stdout.write(`${await albSession(outputs, user)}\n`);
+      return 0;
+    case "api-key":
+      throw new Error(
+        `the ${mode} door takes API keys, not tokens: they are in ${args.dataDir}/outputs.json ("secrets")`,
+      );
+    case "user-token": {
+      const tokens = await signIn(outputs, user, args.scopes.length ? { scopes: args.scopes } : {});
+      process.stdout.write(`${doorToken(outputs, tokens)}\n`);
+      return 0;
+    }
+    default: {
+      const unknown: never = credential;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+if (require.main === module) runCli(main);

@@ -1,0 +1,46 @@
+import { NotEmulatedYet } from "../../recorded";
+import type { GatewayDeps, LocalGateway } from "../gateway";
+import { runSteps } from "../steps";
+import type { AlbStep } from "./context";
+import { T, albListener } from "./listener";
+import { authenticate } from "./steps/authenticate";
+import { forward } from "./steps/forward";
+import { rules } from "./steps/rules";
+import { session } from "./steps/session";
+
+/**
+ * Application Load Balancers, from the recorded `LoadBalancer`, `Listener` (its default actions:
+ * `authenticate-cognito`, then `forward`), `TargetGroup` and `TargetGroupAttachment`: the HTTPS
+ * listener, served on the local port over plain HTTP (no certificate locally).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+ */
+
+/** A request's path through a listener, in order (each step in steps/, named as its file). */
+export const ALB_STEPS: readonly AlbStep[] = [rules, authenticate, session, forward];
+
+export function albGateways(deps: GatewayDeps): LocalGateway[] {
+  const { program } = deps;
+  if (program.ofType(T.rule).length) throw new NotEmulatedYet("load balancer listener rules");
+  return program.ofType(T.loadBalancer).flatMap((lb) => {
+    const lbArn = String(program.stateOf(lb).arn);
+    const listeners = program.ofType(T.listener).filter((l) => l.inputs.loadBalancerArn === lbArn);
+    // The listener clients use: HTTPS (authenticate actions are HTTPS-only); a port-80 redirect is not served.
+    const https = listeners.find((l) => l.inputs.protocol === "HTTPS");
+    if (!https) return [];
+    const listener = albListener(deps, lb, https);
+    const auth = listener.actions.some((a) => a.type === "authenticate-cognito");
+    const gateway: LocalGateway = {
+      describe: `Application Load Balancer ${lb.name}, HTTPS listener (${auth ? `authenticate-cognito, cookie ${listener.cookieName}, ` : ""}forward to ${listener.targetGroup.name})`,
+      basePath: "",
+      invokeUrl: `https://${program.stateOf(lb).dnsName}`,
+      async handle(req) {
+        const reply = await runSteps(ALB_STEPS, { deps, listener, req });
+        if (!reply) throw new Error(`${req.method} ${req.path}: the load balancer's steps gave no reply`);
+        return reply;
+      },
+    };
+    return [gateway];
+  });
+}

@@ -1,0 +1,164 @@
+import type { RecordedResource } from "../../../offline/mocks";
+import { NotEmulatedYet } from "../../recorded";
+import type { LocalUserPool } from "../../services/idp";
+import type { AwsApi } from "../../services/server";
+import type { GatewayDeps } from "../gateway";
+import type { GatewayReply } from "../http";
+import { AlbSigningKey, newAlbKey } from "./albToken";
+import { SessionCodec, cookiesOf, joinShards, shardCookies } from "./session";
+
+/**
+ * One HTTPS listener of a load balancer as the request steps (steps/) read it, from the recorded
+ * `LoadBalancer`, `Listener` (its default actions), `TargetGroup` and `TargetGroupAttachment`,
+ * gathered once at start, with the load balancer's own session key and signing key. What this
+ * emulator cannot reproduce stops local mode there, naming it.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
+ */
+export interface AlbListener {
+  lb: RecordedResource;
+  lbArn: string;
+  region: string;
+  /** The listener's port, for x-forwarded-port. */
+  port: number;
+  /** The listener's default actions, by `order`: `authenticate-cognito` (optional), then `forward`. */
+  actions: AlbAction[];
+  /** The authenticate-cognito action's settings, each with the ALB's default. */
+  cookieName: string;
+  sessionSeconds: number;
+  scope: string;
+  clientId: string;
+  poolId: string;
+  /** The user pool domain as AWS names it (`https://<domain>.auth.<region>.amazoncognito.com`). */
+  awsDomain: string;
+  targetGroupArn: string;
+  targetGroup: RecordedResource;
+  /** The registered Lambda target; none: every forward is a 502. */
+  target?: RecordedResource;
+  codec: SessionCodec;
+  signingKey: AlbSigningKey & { pem: string };
+  /** Logins under way, by `state`: the authenticate step finishes what the session step started. */
+  pending: Map<string, { nonce: string; returnTo: string; binding: string; at: number }>;
+  now(): number;
+  /** The user pool the authenticate-cognito action names, as local mode runs it. */
+  pool(): LocalUserPool;
+}
+
+/** A recorded listener action (`aws:lb/listener:Listener` `defaultActions`). */
+export interface AlbAction {
+  type: string;
+  order?: number;
+  authenticateCognito?: Record<string, any>;
+  targetGroupArn?: string;
+}
+
+export const T = {
+  loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+  listener: "aws:lb/listener:Listener",
+  rule: "aws:lb/listenerRule:ListenerRule",
+  targetGroup: "aws:lb/targetGroup:TargetGroup",
+  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+} as const;
+
+/** The ALB's defaults: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html */
+const DEFAULT_COOKIE = "AWSELBAuthSessionCookie";
+const DEFAULT_TIMEOUT = 604800;
+
+export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: RecordedResource): AlbListener {
+  const { program } = deps;
+  const lbArn = String(program.stateOf(lb).arn);
+  const region = lbArn.split(":")[3];
+  const actions: AlbAction[] = [...(listener.inputs.defaultActions ?? [])].sort(
+    (a: any, b: any) => (a.order ?? 0) - (b.order ?? 0),
+  );
+  const unsupported = actions.find((a) => !["authenticate-cognito", "forward"].includes(a.type));
+  if (unsupported)
+    throw new NotEmulatedYet(
+      `load balancer actions of type ${unsupported.type}${unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""}`,
+    );
+  const auth = actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
+  const forward = actions.find((a) => a.type === "forward");
+  if (!forward) throw new NotEmulatedYet("a load balancer listener without a forward action");
+  const targetGroupArn = String(forward.targetGroupArn);
+  const targetGroup = program.ofType(T.targetGroup).find((t) => program.stateOf(t).arn === targetGroupArn);
+  if (targetGroup?.inputs.targetType !== "lambda")
+    throw new NotEmulatedYet(`target groups of type ${targetGroup?.inputs.targetType}`);
+  const target = program.ofType(T.attachment).find((a) => a.inputs.targetGroupArn === targetGroupArn);
+  if (auth && auth.onUnauthenticatedRequest && auth.onUnauthenticatedRequest !== "authenticate")
+    throw new NotEmulatedYet(`onUnauthenticatedRequest ${auth.onUnauthenticatedRequest}`);
+
+  const poolId =
+    String(auth?.userPoolArn ?? "")
+      .split("/")
+      .pop() ?? "";
+  const out: AlbListener = {
+    lb,
+    lbArn,
+    region,
+    port: Number(listener.inputs.port ?? 443),
+    actions,
+    cookieName: String(auth?.sessionCookieName ?? DEFAULT_COOKIE),
+    sessionSeconds: Number(auth?.sessionTimeout ?? DEFAULT_TIMEOUT),
+    scope: String(auth?.scope ?? "openid"),
+    clientId: String(auth?.userPoolClientId ?? ""),
+    poolId,
+    awsDomain: `https://${auth?.userPoolDomain}.auth.${region}.amazoncognito.com`,
+    targetGroupArn,
+    targetGroup,
+    target,
+    codec: new SessionCodec(),
+    signingKey: newAlbKey(),
+    pending: new Map(),
+    now: () => (deps.now ?? Date.now)(),
+    pool() {
+      const found = deps.idp()?.pools.find((p) => p.poolId === poolId);
+      if (!found)
+        throw new NotEmulatedYet(`authenticate-cognito with user pool ${poolId}, which local mode does not run`);
+      return found;
+    },
+  };
+  deps.aws.add(keyEndpoints(out));
+  return out;
+}
+
+/**
+ * The load balancer's public key, where the handler fetches it (`<base>/<kid>`), and the
+ * local-only helper that re-dates a session (the contract's expired-cookie check).
+ */
+function keyEndpoints(l: AlbListener): AwsApi {
+  const keyBase = `/public-keys.auth.elb.${l.region}`;
+  return async (req) => {
+    if (req.method === "GET" && req.path === `${keyBase}/${l.signingKey.kid}`)
+      return { status: 200, headers: { "content-type": "text/plain" }, body: Buffer.from(l.signingKey.pem) };
+    if (req.method === "POST" && req.path === `/local/alb/${encodeURIComponent(l.lb.name)}/expired-session`) {
+      const session = joinShards(
+        cookiesOf({ ...req, headers: { cookie: req.body?.toString("utf8") ?? "" } }),
+        l.cookieName,
+      );
+      const open = session ? l.codec.open(session) : undefined;
+      if (!open)
+        return {
+          status: 400,
+          headers: { "content-type": "application/json" },
+          body: Buffer.from(JSON.stringify({ message: "not a session of this load balancer" })),
+        };
+      const cookies = shardCookies(l.cookieName, l.codec.seal({ ...open, exp: Math.floor(l.now() / 1000) - 60 })).map(
+        (c) => c.split(";")[0],
+      );
+      return {
+        status: 200,
+        headers: { "content-type": "application/json" },
+        body: Buffer.from(JSON.stringify({ cookie: cookies.join("; ") })),
+      };
+    }
+    return undefined;
+  };
+}
+
+/** The load balancer's own error page. */
+export const errorPage = (status: number, text: string): GatewayReply => ({
+  status,
+  headers: { "content-type": "text/html" },
+  body: Buffer.from(
+    `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`,
+  ),
+});

@@ -1,0 +1,58 @@
+import * as crypto from "crypto";
+import { AlbStep, AlbRequest, authenticates } from "../context";
+import { joinShards, cookiesOf } from "../session";
+import type { GatewayReply } from "../../http";
+import { LOGIN_WINDOW_MS, redirectUri } from "./authenticate";
+
+/**
+ * The user's session, when the actions authenticate: the session cookie (its shards joined),
+ * opened with the load balancer's key; a tampered or expired cookie is no session. Without one
+ * the request is redirected (302) to the user pool's authorization endpoint with `client_id`,
+ * `redirect_uri=<scheme>://<the host the client used>/oauth2/idpresponse`, `response_type=code`,
+ * the recorded `scope`, `state` and `nonce` (`onUnauthenticatedRequest: authenticate`), and a
+ * cookie binding the login to this browser; the authenticate step finishes it.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ */
+export const session: AlbStep = {
+  name: "session",
+  run(ctx) {
+    if (!authenticates(ctx)) return undefined;
+    const { listener: l, req } = ctx;
+    const value = joinShards(cookiesOf(req), l.cookieName);
+    const open = value ? l.codec.open(value) : undefined;
+    if (!open) return toLogin(ctx, value ? "the session cookie is not valid" : "no session");
+    if (open.exp <= Math.floor(l.now() / 1000)) return toLogin(ctx, "the session has expired");
+    ctx.session = open;
+    return undefined;
+  },
+};
+
+function toLogin({ deps, listener: l, req }: AlbRequest, why: string): GatewayReply {
+  const state = crypto.randomBytes(24).toString("base64url");
+  const nonce = crypto.randomBytes(24).toString("base64url");
+  const binding = crypto.randomBytes(18).toString("base64url");
+  for (const [k, v] of l.pending) if (l.now() - v.at > LOGIN_WINDOW_MS) l.pending.delete(k);
+  l.pending.set(state, {
+    nonce,
+    returnTo: `${req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`,
+    binding,
+    at: l.now(),
+  });
+  const query = new URLSearchParams({
+    client_id: l.clientId,
+    redirect_uri: redirectUri(req),
+    response_type: "code",
+    scope: l.scope,
+    state,
+    nonce,
+  });
+  deps.log(`${req.method} ${req.path}: 302 to the login (${why})`);
+  return {
+    status: 302,
+    headers: {
+      location: `${deps.localize(l.awsDomain)}/oauth2/authorize?${query}`,
+      "set-cookie": [`${l.cookieName}-login=${binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`],
+    },
+    body: Buffer.alloc(0),
+  };
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from "crypto";
+import type { GatewayReply } from "../gateways/http";
+import { LocalIdp, LocalUser, LocalUserPool, findUser, passwordPolicyViolations } from "./idp";
+import type { RecordedProgram } from "../recorded";
+import type { IssuedCredentials, LocalIam } from "./iam";
+import { AwsRequest, asSigned, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
+import { verifySigV4 } from "./sigv4";
+
+/**
+ * The user pool's administrative API, the part an operator's tools use to manage test users
+ * (`npm run smoke -- --create-users`): AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup,
+ * AdminGetUser and AdminDeleteUser, over AWS JSON 1.1 (target prefix
+ * `AWSCognitoIdentityProviderService`), signed with SigV4 (service `cognito-idp`) and allowed by
+ * the caller's IAM policies (`cognito-idp:<Operation>` on the pool's ARN).
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html
+ */
+
+const OPERATIONS = [
+  "AdminCreateUser",
+  "AdminSetUserPassword",
+  "AdminAddUserToGroup",
+  "AdminGetUser",
+  "AdminDeleteUser",
+];
+
+/** A user as AdminGetUser and AdminCreateUser show it. */
+function userShape(u: LocalUser) {
+  return {
+    Username: u.username,
+    UserAttributes: [
+      { Name: "sub", Value: u.sub },
+      { Name: "email", Value: u.email },
+      { Name: "email_verified", Value: "true" },
+    ],
+    Attributes: [
+      { Name: "sub", Value: u.sub },
+      { Name: "email", Value: u.email },
+      { Name: "email_verified", Value: "true" },
+    ],
+    UserStatus: u.status,
+    Enabled: true,
+  };
+}
+
+export function userPoolAdminApi(deps: {
+  program: RecordedProgram;
+  iam: LocalIam;
+  idp(): LocalIdp | undefined;
+  region: string;
+  log(line: string): void;
+}): (req: AwsRequest) => Promise<GatewayReply | undefined> {
+  return async (req) => {
+    const operation = jsonTarget(req, "AWSCognitoIdentityProviderService");
+    if (!operation) return undefined;
+    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
+      service: "cognito-idp",
+      region: deps.region,
+      lookup: (k) => deps.iam.lookup(k),
+    });
+    if (!checked.ok) return jsonError(jsonSignatureError(checked.failure), checked.message, 403);
+    if (!OPERATIONS.includes(operation))
+      return jsonError("UnknownOperationException", `local mode serves ${OPERATIONS.join(", ")}`);
+    const body = jsonBody(req);
+    if (!body) return jsonError("SerializationException", "the body is not JSON");
+    const pool = deps.idp()?.pools.find((p) => p.poolId === body.UserPoolId);
+    const poolResource = deps.program.byId("aws:cognito/userPool:UserPool", String(body.UserPoolId));
+    if (!pool || !poolResource) return jsonError("ResourceNotFoundException", "User pool does not exist.");
+    const poolArn = String(deps.program.stateOf(poolResource).arn);
+    const caller = checked.credentials.principal;
+    if ((await deps.iam.allows(caller, `cognito-idp:${operation}`, poolArn)) !== "Allowed") {
+      return jsonError(
+        "AccessDeniedException",
+        `User: ${caller.arn} is not authorized to perform: cognito-idp:${operation} on resource: ${poolArn}`,
+        400,
+      );
+    }
+    return run(operation, body, pool, poolResource.inputs.passwordPolicy ?? {}, deps.log);
+  };
+}
+
+function run(
+  operation: string,
+  body: Record<string, any>,
+  pool: LocalUserPool,
+  policy: Record<string, any>,
+  log: (line: string) => void,
+): GatewayReply {
+  const name = String(body.Username ?? "");
+  if (operation === "AdminCreateUser") {
+    if (findUser(pool, name)) return jsonError("UsernameExistsException", "User account already exists");
+    const attributes = Object.fromEntries(
+      ((body.UserAttributes ?? []) as { Name: string; Value: string }[]).map((a) => [a.Name, a.Value]),
+    );
+    // With email as the sign-in name, the Username is the email and Cognito names the user by its sub.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#user-pool-settings-usernames
+    const email = pool.signsInWithEmail ? name : String(attributes.email ?? "");
+    if (pool.signsInWithEmail && !/^[^@\s]+@[^@\s]+$/.test(name))
+      return jsonError("InvalidParameterException", "Username should be an email.");
+    const temporary = typeof body.TemporaryPassword === "string" ? body.TemporaryPassword : undefined;
+    if (temporary && passwordPolicyViolations(policy, temporary).length)
+      return jsonError(
+        "InvalidPasswordException",
+        `Password did not conform with policy: needs ${passwordPolicyViolations(policy, temporary).join(", ")}`,
+      );
+    const sub = randomUUID();
+    const user: LocalUser = {
+      username: pool.signsInWithEmail ? sub : name,
+      email,
+      password: temporary ?? "",
+      sub,
+      groups: [],
+      status: "FORCE_CHANGE_PASSWORD",
+    };
+    pool.users.push(user);
+    log(`user pool ${pool.poolId}: created ${email || name}`);
+    return jsonReply({ User: userShape(user) });
+  }
+  const user = findUser(pool, name);
+  if (!user) return jsonError("UserNotFoundException", "User does not exist.");
+  switch (operation) {
+    case "AdminSetUserPassword": {
+      const missing = passwordPolicyViolations(policy, String(body.Password ?? ""));
+      if (missing.length)
+        return jsonError(
+          "InvalidPasswordException",
+          `Password did not conform with policy: needs ${missing.join(", ")}`,
+        );
+      user.password = String(body.Password);
+      user.status = body.Permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
+      return jsonReply({});
+    }
+    case "AdminAddUserToGroup": {
+      if (!pool.groups.includes(String(body.GroupName)))
+        return jsonError("ResourceNotFoundException", "Group not found.");
+      if (!user.groups.includes(body.GroupName)) user.groups.push(String(body.GroupName));
+      return jsonReply({});
+    }
+    case "AdminGetUser":
+      return jsonReply(userShape(user));
+    case "AdminDeleteUser":
+      pool.users.splice(pool.users.indexOf(user), 1);
+      log(`user pool ${pool.poolId}: deleted ${user.email || user.username}`);
+      return jsonReply({});
+    default:
+      return jsonError("UnknownOperationException", operation);
+  }
+}
