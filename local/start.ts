@@ -11,7 +11,7 @@ import { NotEmulatedYet } from "./gateways";
 import { LocalOutputs, startLocalStack } from "./localStack";
 import { AlreadyRunning } from "./lock";
 import { recordStack, stackConfig } from "./recorded";
-import { DOORS } from "../components/doors/registry";
+import { DOOR_REPORTS } from "../components/doors/reportRegistry";
 import { projectConfigRefusal } from "../components/pulumiConfig";
 
 /** How to call the door from a shell, credentials first (README, "Calling each door"). */
@@ -95,7 +95,7 @@ function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: Cal
     );
   }
   if (machineRoles.length === 0) {
-    const example = Object.entries(DOORS.iam.variants.machines)
+    const example = Object.entries(DOOR_REPORTS.iam.variants.machines)
       .map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`)
       .join("");
     lines.push(

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
-import type { StackConfig } from "../config";
-import { ConfigError } from "../configReader";
-import { DomainTarget, gatewayCustomDomain } from "../customDomain";
+import type { DomainTarget } from "../customDomain";
 import type { DoorMetrics } from "../alarms";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsAllowHeaders, corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
@@ -393,29 +391,6 @@ export class NotesRestApi extends pulumi.ComponentResource {
     );
     return [method, integration, response, integrationResponse];
   }
-}
-
-/**
- * The REST API settings every REST door takes from the stack's shared keys; only the auth differs.
- * A REST stage logs, and logging needs the region's API Gateway CloudWatch role, which one stack per
- * account and region sets: so a REST door needs the explicit choice `apiGatewayAccountRole`.
- */
-export function restOptions(cfg: StackConfig): RestApiOptions {
-  if (cfg.apiGatewayAccountRole === undefined) {
-    throw new ConfigError(
-      "apiGatewayAccountRole",
-      `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`,
-    );
-  }
-  return {
-    corsOrigins: cfg.corsOrigins,
-    throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
-    logRetentionDays: cfg.logRetentionDays,
-    tracing: cfg.tracing,
-    detailedMetrics: cfg.detailedMetrics,
-    wafAclArn: cfg.wafAclArn,
-    disableExecuteApiEndpoint: gatewayCustomDomain(cfg),
-  };
 }
 
 /** Where a custom domain sends a REST door's traffic, and what its alarms watch. */
