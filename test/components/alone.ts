@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import type { AuthMode } from "../../handlers/authModes";
 import type { NotesBackend } from "../../components/backend/notesBackend";
 import { ArgsOf, doorConfig } from "../../components/doors/registry";
+import { API_ROUTES } from "../../components/routes";
+import type { RestApiOptions } from "../../components/rest/restApi";
 import { parseStackConfig } from "../../components/resolvedConfig";
 import { UserDirectory } from "../../components/userDirectory";
 import { RecordedResource, installRecordingMocks } from "../../offline/mocks";
@@ -91,3 +93,11 @@ export function doorArgs<M extends AuthMode>(mode: M, extra: Record<string, unkn
 
 /** The resolved value of an output. */
 export const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
+
+/** Two routes (nested paths, two verbs on one path), enough for wiring facts: a REST API of every route costs seconds. */
+export const SPEC_ROUTES = API_ROUTES.filter((r) => r.path === "/notes" || r.name === "getNote");
+
+/** A REST door's arguments with the REST API cut to SPEC_ROUTES. */
+export function withSpecRoutes<A extends { rest: RestApiOptions }>(args: A): A {
+  return { ...args, rest: { ...args.rest, routes: SPEC_ROUTES } };
+}

@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory } from "../alone";
+import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
 
 describe("ApiKeyFrontDoor, built alone", function () {
   const build = async (extra: Record<string, unknown>): Promise<RecordedResource[]> => {
     const { backend } = stubBackend();
     return buildAlone(() => {
       const users = userDirectory();
-      DOORS["api-key"].create("door", doorArgs("api-key", extra), { backend, users });
+      DOORS["api-key"].create("door", withSpecRoutes(doorArgs("api-key", extra)), { backend, users });
       users.seal();
     });
   };

@@ -12,6 +12,7 @@ import {
   stubBackend,
   userDirectory,
   valueOf,
+  withSpecRoutes,
 } from "../alone";
 
 describe("CognitoFrontDoor, built alone", function () {
@@ -23,7 +24,7 @@ describe("CognitoFrontDoor, built alone", function () {
     stub = stubBackend();
     resources = await buildAlone(() => {
       const users = userDirectory();
-      door = DOORS.cognito.create("door", doorArgs("cognito"), { backend: stub.backend, users });
+      door = DOORS.cognito.create("door", withSpecRoutes(doorArgs("cognito")), { backend: stub.backend, users });
       users.seal();
     });
   });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, valueOf } from "../alone";
+import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, valueOf, withSpecRoutes } from "../alone";
 
 describe("IamFrontDoor, built alone", function () {
   let resources: RecordedResource[];
@@ -12,7 +12,7 @@ describe("IamFrontDoor, built alone", function () {
     const { backend } = stubBackend();
     resources = await buildAlone(() => {
       const users = userDirectory();
-      const args = doorArgs("iam", DOORS_IAM_MACHINE);
+      const args = withSpecRoutes(doorArgs("iam", DOORS_IAM_MACHINE));
       door = DOORS.iam.create("door", args, { backend, users });
       users.seal();
     });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory } from "../alone";
+import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
 
 describe("LambdaAuthorizerFrontDoor, built alone", function () {
   let resources: RecordedResource[];
@@ -10,7 +10,7 @@ describe("LambdaAuthorizerFrontDoor, built alone", function () {
     const { backend } = stubBackend();
     resources = await buildAlone(() => {
       const users = userDirectory();
-      DOORS["lambda-authorizer"].create("door", doorArgs("lambda-authorizer"), { backend, users });
+      DOORS["lambda-authorizer"].create("door", withSpecRoutes(doorArgs("lambda-authorizer")), { backend, users });
       users.seal();
     });
   });

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import type { RestAuthorizer, RestAuthorizerScope } from "../../../components/rest/authorizer";
 import { NotesRestApi, restCitations } from "../../../components/rest/restApi";
 import { RecordedResource } from "../../../offline/mocks";
-import { STUB_INVOKE_ARN, StubBackend, all, buildAlone, only, stubBackend, valueOf } from "../alone";
+import { STUB_INVOKE_ARN, StubBackend, all, buildAlone, only, stubBackend, valueOf, SPEC_ROUTES } from "../alone";
 
 /**
  * An authorizer of a kind no door has (a TOKEN Lambda authorizer on a header of its own): built
@@ -42,6 +42,7 @@ describe("NotesRestApi, built alone with an authorizer of a new kind", function 
         throttle: { rateLimit: 10, burstLimit: 20 },
         logRetentionDays: 7,
         disableExecuteApiEndpoint: false,
+        routes: SPEC_ROUTES,
       });
     });
   });
