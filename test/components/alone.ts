@@ -71,7 +71,10 @@ export function stubBackend(): StubBackend {
   return { backend, invokes };
 }
 
-/** A user directory of its own (the real component: it is small), as the stack would make it; seal it once the door is built. */
+/**
+ * A user directory of its own (the real component: it is small), as the stack would make it;
+ * seal it once the door is built.
+ */
 export function userDirectory(): UserDirectory {
   return new UserDirectory("users", {
     adminGroup: "admins",
@@ -94,7 +97,10 @@ export function doorArgs<M extends AuthMode>(mode: M, extra: Record<string, unkn
 /** The resolved value of an output. */
 export const valueOf = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((resolve) => o.apply(resolve));
 
-/** Two routes (nested paths, two verbs on one path), enough for wiring facts: a REST API of every route costs seconds. */
+/**
+ * Three routes (nested paths, two verbs on one path), enough for wiring facts: a REST API of every
+ * route costs seconds.
+ */
 export const SPEC_ROUTES = API_ROUTES.filter((r) => r.path === "/notes" || r.name === "getNote");
 
 /** A REST door's arguments with the REST API cut to SPEC_ROUTES. */
