@@ -20,14 +20,19 @@ export interface RequestLambdaAuthorizerArgs {
  */
 export class RequestLambdaAuthorizer implements RestAuthorizer {
   public readonly apiSettings = { label: "lambda", apiKeySource: "AUTHORIZER" } as const;
-  /** The permission API Gateway invokes the function with; set once bound. */
-  public permission?: aws.lambda.Permission;
+  private bound?: aws.lambda.Permission;
 
   constructor(
     private readonly name: string,
     private readonly args: RequestLambdaAuthorizerArgs,
     private readonly opts: { parent: pulumi.Resource },
   ) {}
+
+  /** The permission API Gateway invokes the function with (once bound to an API). */
+  public get permission(): aws.lambda.Permission {
+    if (!this.bound) throw new Error(`${this.name}: bind it to a REST API first`);
+    return this.bound;
+  }
 
   bind({ name, api, part }: RestAuthorizerScope): RestMethodAuthorization {
     // The identity source is the cache key; a request without it gets 401 without a call.
@@ -39,7 +44,7 @@ export class RequestLambdaAuthorizer implements RestAuthorizer {
       identitySource: "method.request.header.Authorization",
       authorizerResultTtlInSeconds: this.args.resultTtlSeconds,
     });
-    this.permission = new aws.lambda.Permission(
+    this.bound = new aws.lambda.Permission(
       `${this.name}-invoke`,
       {
         action: "lambda:InvokeFunction",

@@ -154,7 +154,7 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
       child,
     );
 
-    this.authorizerPermission = restAuthorizer.permission!;
+    this.authorizerPermission = restAuthorizer.permission;
 
     for (const plan of args.plans) {
       const usagePlan = new aws.apigateway.UsagePlan(
