@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StackConfig } from "./config";
-import { citedUrns } from "./doors/door";
+import { citedUrns } from "./cited";
 
 /** Where a door's traffic arrives: an API Gateway stage, or a load balancer. */
 export type DomainTarget =

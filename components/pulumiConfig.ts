@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { ConfigError, RETIRED_KEYS, ResolvedConfig, parseStackConfig } from "./config";
+import { ConfigError, RETIRED_KEYS } from "./config";
+import { ResolvedConfig, parseStackConfig } from "./resolvedConfig";
 
 /**
  * The stack's config as the Pulumi CLI and this program see it, in one module:

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { stackSettings } from "../handlers/contract/stack";
-import { ResolvedConfig, StackConfig, derivedDomainPrefix } from "./config";
+import { StackConfig, derivedDomainPrefix } from "./config";
+import type { ResolvedConfig } from "./resolvedConfig";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";

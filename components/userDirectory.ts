@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { citedUrns } from "./doors/door";
+import { citedUrns } from "./cited";
 import type { CognitoPlan } from "../awsRules/userPool";
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
 

@@ -4,7 +4,7 @@
  * Needs no AWS account and no Pulumi CLI.
  */
 import { AUTH_MODES, AuthMode } from "../components/config";
-import { DOORS } from "../components/doors/registry";
+import { DOOR_REPORTS } from "../components/doors/reportRegistry";
 import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
 import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policyPack";
@@ -89,7 +89,7 @@ export function renderPolicies(violations: PolicyViolation[]): string {
 
 export function renderPlan(stack: string, run: StackRun): string {
   const mode = run.outputs.authMode as AuthMode;
-  const facts = DOORS[mode].facts;
+  const facts = DOOR_REPORTS[mode].facts;
   const custom = run.resources.filter((r) => r.custom).length;
   return [
     `Stack ${stack}: authMode ${mode} (${facts.title})`,

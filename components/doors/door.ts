@@ -6,13 +6,14 @@ import type { ConfigReader } from "../configReader";
 import type { NotesBackend } from "../backend/notesBackend";
 import type { UserDirectory } from "../userDirectory";
 import type { ApiGatewayLogging } from "../apiGatewayLogging";
-import type { DomainCitation, DomainTarget } from "../customDomain";
+import type { DomainTarget } from "../customDomain";
 import type { DoorMetrics } from "../alarms";
+import { citedUrns } from "../cited";
 
 /**
- * What a front door is, in one place: the interface every door module implements. The
- * registry (registry.ts) maps each authMode to its module; the stack, `npm run plan`,
- * `npm run compare`, local mode and the tests all iterate that registry.
+ * What a front door is to the program, in one place: the component every door builds and the
+ * DoorModule every `<mode>/door.ts` implements. The registry (registry.ts) maps each authMode to
+ * its module; the stack and local mode iterate it. What reports say of a door is in report.ts.
  */
 
 /** What every front door component gives the stack. */
@@ -100,88 +101,17 @@ export interface DoorDeps {
   apiGatewayLogging?: ApiGatewayLogging;
 }
 
-/** Plain facts about a door, for `npm run plan`, `npm run compare` and the README. */
-export interface DoorFacts {
-  title: string;
-  /** The AWS service in front. */
-  front: string;
-  /** What the client sends with each request. */
-  clientPresents: string;
-  /** How the client gets it. */
-  howToGetIt: string;
-  /** Who checks it before the Lambda runs, and what the handler checks on top. */
-  verifiedBy: string;
-  /** What the handler receives as identity. */
-  backendReceives: string;
-  /** The principal id the handler derives. */
-  principalId: string;
-  /** When to choose this door (the report's recommendation). */
-  whenToChoose: string;
-}
-
-/** The rows of the capability matrix in `npm run compare`. */
-export const CAPABILITIES = [
-  "Users and machines",
-  "Per-route authorization",
-  "Identity provider",
-  "Throttling and quotas per client",
-  "Revocation and token lifetime",
-  "Browser or API",
-  "CORS",
-  "WAF",
-  "Custom domain",
-  "mTLS",
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
-
-/** Recorded inputs of a cited resource (what a cell's text may quote). */
-export type CitedInputs = Record<string, any>;
-
 /**
- * One cell of the matrix. Either a claim backed by a child the door exposes (`cite`, a key of the
- * door's `cited`, or `users:<key>` for the user directory's), in the door's minimal run or in one
- * of its `variants`: if that child was not recorded, the cell says "not built". Or a claim whose
- * evidence is the handler's code, a documented AWS behaviour, or nothing.
+ * How the program builds one door: the build half of a door folder (`<mode>/door.ts`). What reports
+ * say of it is the other half (`<mode>/report.ts`, a DoorReport of ./report.ts), which the program
+ * never loads.
  */
-export type CellSpec<C extends string> =
-  | {
-      cite: C | `users:${UserDirectoryCitation}` | `domain:${DomainCitation}`;
-      variant?: string;
-      text: string | ((inputs: CitedInputs) => string);
-    }
-  | { evidence: "handler" | "AWS behaviour" | "not built"; text: string };
-
-/** The user directory's children that reports cite. */
-export type UserDirectoryCitation = "pool" | "spaClient" | "identityPoolProvider";
-
-/** What a door costs besides Lambda and DynamoDB, for the cost model (tools/compare/cost.ts). */
-export interface DoorPricing {
-  /** Which gateway's price list applies. */
-  gateway: "api-gateway-rest" | "api-gateway-http" | "alb";
-  /** Signed-in users are Cognito MAUs at this door. */
-  billsMau: boolean;
-  /** Machines pay Cognito per client-credentials token at this door. */
-  billsMachineTokens: boolean;
-  /** A Lambda authorizer runs on cache misses: the share of requests answered from cache, and its duration and memory. */
-  authorizer?: { cacheHitRatio: number; ms: number; memoryMb: number };
-  /** What the model assumes about this door, in the report's words. */
-  notes: string[];
-}
-
-/** Everything about one door. */
 export interface DoorModule<M extends AuthMode, A, C extends string = string> {
   readonly mode: M;
   /** The component's type token (notes-auth:door:<Type>). */
   readonly componentType: string;
-  readonly facts: DoorFacts;
-  /** A mermaid sequence diagram of the request path. */
-  readonly diagram: string;
   /** The least config this door needs (besides authMode): what reports, tests and local mode run. */
   readonly minimalConfig: Record<string, unknown>;
-  /** Further configs the report runs to back capability cells (name -> extra config). */
-  readonly variants: Record<string, Record<string, unknown>>;
-  readonly capabilities: Record<Capability, CellSpec<C>>;
-  readonly pricing: DoorPricing;
   /** The door's own arguments from the config, validating the keys only this door reads. */
   argsFrom(config: ConfigReader, stack: StackConfig): A;
   /** True when the stack must create its own Cognito user directory for these arguments. */
@@ -195,21 +125,9 @@ export interface DoorModule<M extends AuthMode, A, C extends string = string> {
   create(name: string, args: A, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions): FrontDoor<M, C>;
 }
 
-/** A token lifetime in minutes as the report prints it. */
-export const minutes = (v: unknown) => (v === undefined ? "the Cognito default" : `${v} min`);
-
 /** A plain record of (possibly nested) inputs as one output, typed for FrontDoor fields. */
 export function record(value: pulumi.Input<Record<string, unknown>>): pulumi.Output<Record<string, unknown>> {
   return pulumi.output(value).apply((v): Record<string, unknown> => v as Record<string, unknown>);
-}
-
-/** URNs of cited children, the form the offline recorder keeps (tools never look children up by name). */
-export function citedUrns(cited: Partial<Record<string, pulumi.Resource>>): Record<string, pulumi.Output<string>> {
-  return Object.fromEntries(
-    Object.entries(cited)
-      .filter(([, r]) => r !== undefined)
-      .map(([k, r]) => [k, r!.urn]),
-  );
 }
 
 /** The user directory a door cannot work without; a programming error if the stack left it out. */

@@ -1,16 +1,17 @@
 import type { AuthMode } from "../../handlers/contract/authModes";
 import type { DoorModule } from "./door";
-import { albOidcDoor } from "./alb-oidc";
-import { apiKeyDoor } from "./api-key";
-import { cognitoDoor } from "./cognito";
-import { httpJwtDoor } from "./http-jwt";
-import { iamDoor } from "./iam";
-import { lambdaAuthorizerDoor } from "./lambda-authorizer";
+import { albOidcDoor } from "./alb-oidc/door";
+import { apiKeyDoor } from "./api-key/door";
+import { cognitoDoor } from "./cognito/door";
+import { httpJwtDoor } from "./http-jwt/door";
+import { iamDoor } from "./iam/door";
+import { lambdaAuthorizerDoor } from "./lambda-authorizer/door";
 
 /**
- * Every front door, by authMode: the one place that knows them all. The stack, `npm run plan`,
- * `npm run compare`, the cost model and the tests iterate it; a mode without a module is a
- * compile error here.
+ * Every front door, by authMode: the one place the program learns them (`<mode>/door.ts`, the
+ * build half of each door folder). The stack, config parsing and local mode iterate it; what
+ * reports say of each door is the report half's registry (reportRegistry.ts). A mode without a
+ * module is a compile error here.
  */
 export const DOORS = {
   iam: iamDoor,

@@ -1,29 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { NotesBackend } from "../backend/notesBackend";
-import type { StackConfig } from "../config";
-import { ConfigError } from "../configReader";
-import { DomainTarget, gatewayCustomDomain } from "../customDomain";
+import type { DomainTarget } from "../customDomain";
 import type { DoorMetrics } from "../alarms";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
 import { corsAllowHeaders, corsPreflightTemplate, gatewayResponseOrigin } from "./cors";
 import { accessLogFormat } from "../accessLogs";
 import { SnapshotPart, deploymentTrigger } from "./deploymentTrigger";
-
-/** How every non-OPTIONS method of a REST door is authorized. */
-export type RestAuth =
-  /** Cognito user pools authorizer (ID tokens); optionally an API key on top, for throttling. */
-  | { kind: "cognito"; userPoolArn: pulumi.Input<string>; apiKeyRequired?: boolean }
-  /** SigV4 with IAM credentials (identity pool users or IAM roles). */
-  | { kind: "iam" }
-  /** An API key identifies the calling application (not a user). */
-  | { kind: "api-key" }
-  /**
-   * A REQUEST Lambda authorizer on the Authorization header; it returns the caller's usage-plan
-   * key (apiKeySource AUTHORIZER), so every method requires a key no client ever sends.
-   * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-api-key-source.html
-   */
-  | { kind: "lambda"; authorizerUri: pulumi.Input<string>; resultTtlSeconds: number };
+import type { RestAuthorizer } from "./authorizer";
 
 /** What a REST door takes from the stack's shared keys (restOptions). */
 export interface RestApiOptions {
@@ -50,8 +34,8 @@ export interface RestApiOptions {
 export interface NotesRestApiArgs extends RestApiOptions {
   /** The backend whose function serves every route. */
   backend: NotesBackend;
-  /** The door's authorization, applied to every method but OPTIONS. */
-  auth: RestAuth;
+  /** Who may call every method but OPTIONS: bound to this API once it exists (./authorizer.ts). */
+  authorizer: RestAuthorizer;
   /** The headers the door's clients send to authenticate (the preflight allows them besides the API's own). */
   clientHeaders: readonly string[];
   /**
@@ -62,15 +46,17 @@ export interface NotesRestApiArgs extends RestApiOptions {
 }
 
 /**
- * The REST API that the `iam`, `cognito` and `api-key` doors share: one resource tree, a Lambda
- * proxy method per route, CORS preflight as the only unauthenticated method, CORS on 4xx/5xx
- * gateway responses, a deployment redeployed whenever routes or auth change, a separate Stage
- * with access logs and throttling, and a Lambda permission scoped to this API's stage.
+ * The REST API every REST door builds, protected by the authorizer it is given (./authorizer.ts):
+ * one resource tree, a Lambda proxy method per route, CORS preflight as the only unauthenticated
+ * method, CORS on 4xx/5xx gateway responses, a deployment redeployed whenever routes or auth
+ * change, a separate Stage with access logs and throttling, and a Lambda permission scoped to
+ * this API's stage.
  */
 export class NotesRestApi extends pulumi.ComponentResource {
   public readonly api: aws.apigateway.RestApi;
   public readonly stage: aws.apigateway.Stage;
-  public readonly authorizer?: aws.apigateway.Authorizer;
+  /** The authorizer resource its RestAuthorizer added to the API, if any. */
+  public readonly authorizer?: pulumi.CustomResource;
   public readonly methods: aws.apigateway.Method[] = [];
   /** OPTIONS methods answering CORS preflight (none without corsOrigins). */
   public readonly preflightMethods: aws.apigateway.Method[] = [];
@@ -97,41 +83,19 @@ export class NotesRestApi extends pulumi.ComponentResource {
     // update any setting on any stage, such as updating the deployment"
     // (https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-disable-default-endpoint.html).
     this.api = this.part(aws.apigateway.RestApi, `${name}`, {
-      description: `notes-auth (${args.auth.kind})`,
+      description: `notes-auth (${args.authorizer.apiSettings.label})`,
       endpointConfiguration: { types: "REGIONAL" },
-      apiKeySource: args.auth.kind === "lambda" ? "AUTHORIZER" : "HEADER",
+      apiKeySource: args.authorizer.apiSettings.apiKeySource,
       disableExecuteApiEndpoint: args.disableExecuteApiEndpoint,
     });
 
-    if (args.auth.kind === "cognito") {
-      this.authorizer = this.part(
-        aws.apigateway.Authorizer,
-        `${name}-cognito`,
-        {
-          restApi: this.api.id,
-          type: "COGNITO_USER_POOLS",
-          providerArns: [args.auth.userPoolArn],
-          identitySource: "method.request.header.Authorization",
-        },
-        child,
-      );
-    } else if (args.auth.kind === "lambda") {
-      // The identity source is the cache key; a request without it gets 401 without a call.
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/configure-api-gateway-lambda-authorization-with-console.html
-      this.authorizer = this.part(
-        aws.apigateway.Authorizer,
-        `${name}-lambda`,
-        {
-          restApi: this.api.id,
-          type: "REQUEST",
-          authorizerUri: args.auth.authorizerUri,
-          identitySource: "method.request.header.Authorization",
-          authorizerResultTtlInSeconds: args.auth.resultTtlSeconds,
-        },
-        child,
-      );
-    }
-    const methodAuth = restMethodAuth(args.auth, this.authorizer);
+    const { authorizer, ...methodAuth } = args.authorizer.bind({
+      name,
+      parent: this,
+      api: this.api,
+      part: (Ctor, partName, partArgs) => this.part(Ctor, partName, partArgs, child),
+    });
+    this.authorizer = authorizer;
 
     // The resource tree, one aws.apigateway.Resource per path prefix.
     const resources = new Map<string, pulumi.Input<string>>([["", this.api.rootResourceId]]);
@@ -395,29 +359,6 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 }
 
-/**
- * The REST API settings every REST door takes from the stack's shared keys; only the auth differs.
- * A REST stage logs, and logging needs the region's API Gateway CloudWatch role, which one stack per
- * account and region sets: so a REST door needs the explicit choice `apiGatewayAccountRole`.
- */
-export function restOptions(cfg: StackConfig): RestApiOptions {
-  if (cfg.apiGatewayAccountRole === undefined) {
-    throw new ConfigError(
-      "apiGatewayAccountRole",
-      `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`,
-    );
-  }
-  return {
-    corsOrigins: cfg.corsOrigins,
-    throttle: { rateLimit: cfg.throttleRateLimit, burstLimit: cfg.throttleBurstLimit },
-    logRetentionDays: cfg.logRetentionDays,
-    tracing: cfg.tracing,
-    detailedMetrics: cfg.detailedMetrics,
-    wafAclArn: cfg.wafAclArn,
-    disableExecuteApiEndpoint: gatewayCustomDomain(cfg),
-  };
-}
-
 /** Where a custom domain sends a REST door's traffic, and what its alarms watch. */
 export function restDoorTargets(rest: NotesRestApi): { domainTarget: DomainTarget; metrics: DoorMetrics } {
   return {
@@ -449,34 +390,6 @@ export function executionLogGroupName(
   return pulumi.interpolate`${EXECUTION_LOG_GROUP_PREFIX}${restApiId}/${stageName}`;
 }
 export const EXECUTION_LOG_GROUP_PREFIX = "API-Gateway-Execution-Logs_";
-
-/** Method settings for a door's auth: the one place that maps RestAuth to API Gateway fields. */
-export function restMethodAuth(
-  auth: RestAuth,
-  authorizer?: aws.apigateway.Authorizer,
-): Pick<aws.apigateway.MethodArgs, "authorization" | "authorizerId" | "apiKeyRequired"> {
-  const kind = auth.kind;
-  switch (kind) {
-    case "cognito":
-      if (!authorizer) throw new Error("the cognito REST door needs its authorizer");
-      return {
-        authorization: "COGNITO_USER_POOLS",
-        authorizerId: authorizer.id,
-        apiKeyRequired: auth.apiKeyRequired ?? false,
-      };
-    case "iam":
-      return { authorization: "AWS_IAM", apiKeyRequired: false };
-    case "api-key":
-      return { authorization: "NONE", apiKeyRequired: true };
-    case "lambda":
-      if (!authorizer) throw new Error("the lambda-authorizer REST door needs its authorizer");
-      return { authorization: "CUSTOM", authorizerId: authorizer.id, apiKeyRequired: true };
-    default: {
-      const unreachable: never = kind;
-      throw new Error(`unknown REST auth ${unreachable}`);
-    }
-  }
-}
 
 function uniquePaths(routes: readonly ApiRoute[]): ApiRoute[] {
   const seen = new Set<string>();

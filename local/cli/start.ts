@@ -10,7 +10,7 @@ import { authorization, credentialOf } from "../clients/doorClient";
 import { LocalOutputs, startLocalStack } from "../localStack";
 import { AlreadyRunning } from "../lock";
 import { NotEmulatedYet, recordStack, stackConfig } from "../recorded";
-import { DOORS } from "../../components/doors/registry";
+import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { projectConfigRefusal } from "../../components/pulumiConfig";
 
 /** How to call the door from a shell, credentials first (README, "Calling each door"). */
@@ -94,7 +94,7 @@ function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: Cal
     );
   }
   if (machineRoles.length === 0) {
-    const example = Object.entries(DOORS.iam.variants.machines)
+    const example = Object.entries(DOOR_REPORTS.iam.variants.machines)
       .map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`)
       .join("");
     lines.push(

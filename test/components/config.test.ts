@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { AUTH_MODES, ConfigError, RETIRED_KEYS, parseStackConfig } from "../../components/config";
+import { AUTH_MODES, ConfigError, RETIRED_KEYS } from "../../components/config";
+import { parseStackConfig } from "../../components/resolvedConfig";
 import { ArgsOf, DOORS } from "../../components/doors/registry";
 
 const ROOT = path.join(__dirname, "..", "..");

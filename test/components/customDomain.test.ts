@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { OFFLINE_STACK, runStack } from "../../offline/runStack";
 import { DOORS, doorConfig } from "../../components/doors/registry";
-import { DOMAIN_VARIANTS } from "../../components/doors/restFacts";
+import { DOMAIN_VARIANTS } from "../../components/doors/restReport";
 import { AuthMode } from "../../components/config";
 import { StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
 

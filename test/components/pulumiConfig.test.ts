@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { AUTH_MODES } from "../../components/config";
-import { DOORS, doorConfig } from "../../components/doors/registry";
+import { doorConfig } from "../../components/doors/registry";
+import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import {
   ProjectFile,
   SECRET_KEYS,
@@ -60,7 +61,7 @@ describe("the Pulumi CLI's project-config rules (pulumi/pulumi sdk/go/common/wor
 
     it("every config the tests and the report run passes: each door's minimal config and each of its variants (doorConfig)", () => {
       for (const mode of AUTH_MODES) {
-        for (const [variant, extra] of Object.entries({ minimal: {}, ...DOORS[mode].variants })) {
+        for (const [variant, extra] of Object.entries({ minimal: {}, ...DOOR_REPORTS[mode].variants })) {
           const refused = stackConfigRefusal(
             OFFLINE_STACK,
             project,
@@ -205,7 +206,7 @@ describe("the program's own config rules (components/pulumiConfig.ts readStackCo
   });
 
   it("given oidcClientSecret in plain text, then the program refuses it before any resource; given it encrypted, then alb-oidc uses the external IdP", async () => {
-    const oidc = DOORS["alb-oidc"].variants.external as Record<string, unknown>;
+    const oidc = DOOR_REPORTS["alb-oidc"].variants.external as Record<string, unknown>;
     const plain = await runStack({ stack: OFFLINE_STACK, config: doorConfig("alb-oidc", oidc) });
     assert.match(
       plain.error ?? "",

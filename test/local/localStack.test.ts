@@ -7,7 +7,7 @@ import { NotEmulatedYet, copyRun } from "../../local/recorded";
 import { startLocalStack } from "../../local/localStack";
 import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
-import { DOORS } from "../../components/doors/registry";
+import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { TestDoor, removeDir, startTestDoor } from "../support/localStack";
 
 describe("local mode (startLocalStack)", function () {
@@ -59,7 +59,7 @@ describe("local mode (startLocalStack)", function () {
     try {
       await assert.rejects(
         startLocalStack({
-          run: await runMode("alb-oidc", DOORS["alb-oidc"].variants.external),
+          run: await runMode("alb-oidc", DOOR_REPORTS["alb-oidc"].variants.external),
           stack: "test",
           dataDir,
           port: 0,

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { AUTH_MODES } from "../../components/config";
-import { doorConfig, doorModule } from "../../components/doors/registry";
+import { doorConfig } from "../../components/doors/registry";
+import { doorReport } from "../../components/doors/reportRegistry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICY_NAMES, runPolicies } from "../../offline/policyPack";
 
@@ -25,7 +26,7 @@ describe("policy pack", function () {
     // given every door and each of its variants, as the comparison report builds them
     const configs = AUTH_MODES.flatMap((m) => [
       [m, {}] as const,
-      ...Object.entries(doorModule(m).variants).map(([v, extra]) => [`${m}:${v}`, extra] as const),
+      ...Object.entries(doorReport(m).variants).map(([v, extra]) => [`${m}:${v}`, extra] as const),
     ]);
     await Promise.all(
       configs.map(async ([label, extra]) => {

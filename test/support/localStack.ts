@@ -7,7 +7,7 @@ import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/services/idp";
 import { TestPki, ensureTestPki } from "../../local/pki";
 import { copyRun } from "../../local/recorded";
-import { DOORS } from "../../components/doors/registry";
+import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { runMode } from "./stack";
 
 /**
@@ -20,9 +20,9 @@ export const LOCAL_DOORS = {
   "http-jwt": { mode: "http-jwt", extra: {} },
   "http-jwt with m2mClient and mutual TLS": {
     mode: "http-jwt",
-    extra: { m2mClient: true, ...DOORS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true },
+    extra: { m2mClient: true, ...DOOR_REPORTS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true },
   },
-  "iam with a machine role": { mode: "iam", extra: DOORS.iam.variants.machines },
+  "iam with a machine role": { mode: "iam", extra: DOOR_REPORTS.iam.variants.machines },
   "api-key": {
     mode: "api-key",
     extra: {
@@ -37,7 +37,7 @@ export const LOCAL_DOORS = {
   },
   "api-key with apiKeyWithCognito": {
     mode: "api-key",
-    extra: { ...DOORS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 },
+    extra: { ...DOOR_REPORTS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 },
   },
   "alb-oidc": { mode: "alb-oidc", extra: {} },
   "lambda-authorizer": {

@@ -1,6 +1,6 @@
 import { AUTH_MODES, AuthMode } from "../../components/config";
-import { DoorPricing } from "../../components/doors/door";
-import { doorModule } from "../../components/doors/registry";
+import { DoorPricing } from "../../components/doors/report";
+import { doorReport } from "../../components/doors/reportRegistry";
 import PRICE_DATA from "./prices.json";
 import { Scenario } from "./scenarios";
 import type { CognitoPlan } from "../../awsRules/userPool";
@@ -85,7 +85,7 @@ export function monthlyCost(
   meters: StackMeters = NO_METERS,
   p: RegionPrices = PRICES["us-east-1"],
 ): CostBreakdown {
-  const pricing: DoorPricing = doorModule(door).pricing;
+  const pricing: DoorPricing = doorReport(door).pricing;
   const notes: string[] = [];
   let gateway = 0;
   let other = 0;

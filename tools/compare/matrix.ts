@@ -1,6 +1,7 @@
 import { AUTH_MODES, AuthMode } from "../../components/config";
-import { CAPABILITIES, Capability, CellSpec } from "../../components/doors/door";
+import { CAPABILITIES, Capability, CellSpec } from "../../components/doors/report";
 import { doorModule } from "../../components/doors/registry";
+import { doorReport } from "../../components/doors/reportRegistry";
 import { RecordedResource } from "../../offline/mocks";
 import { StackRun, citedResource } from "../../offline/runStack";
 import { DoorRuns } from "./runs";
@@ -52,7 +53,7 @@ export function capabilityMatrix(runs: DoorRuns, modes: readonly AuthMode[] = AU
   return Object.fromEntries(
     CAPABILITIES.map((c) => [
       c,
-      Object.fromEntries(modes.map((m) => [m, cell(runs, m, doorModule(m).capabilities[c])])),
+      Object.fromEntries(modes.map((m) => [m, cell(runs, m, doorReport(m).capabilities[c])])),
     ]),
   ) as Matrix;
 }

@@ -1,5 +1,6 @@
 import { AuthMode } from "../../components/config";
 import { doorModule } from "../../components/doors/registry";
+import { doorReport } from "../../components/doors/reportRegistry";
 import { CostBreakdown, PRICES, cloudWatchCost, cognitoMauCost, costTable, describePlan, monthlyCost } from "./cost";
 import { StackMeters, metersOf } from "./meters";
 import { COGNITO_PLANS } from "../../awsRules/userPool";
@@ -103,7 +104,7 @@ export function renderReport(input: ReportInput): string {
     "",
     table(
       ["authMode", "front door", "client presents", "resources"],
-      modes.map((m) => [`\`${m}\``, doorModule(m).facts.title, doorModule(m).facts.clientPresents, total(counts[m])]),
+      modes.map((m) => [`\`${m}\``, doorReport(m).facts.title, doorReport(m).facts.clientPresents, total(counts[m])]),
     ),
     "",
   );
@@ -145,10 +146,10 @@ export function renderReport(input: ReportInput): string {
       ["authMode", "how the client gets it", "verified by", "backend receives", "principal id"],
       modes.map((m) => [
         `\`${m}\``,
-        doorModule(m).facts.howToGetIt,
-        doorModule(m).facts.verifiedBy,
-        doorModule(m).facts.backendReceives,
-        doorModule(m).facts.principalId,
+        doorReport(m).facts.howToGetIt,
+        doorReport(m).facts.verifiedBy,
+        doorReport(m).facts.backendReceives,
+        doorReport(m).facts.principalId,
       ]),
     ),
     "",
@@ -219,7 +220,7 @@ export function renderReport(input: ReportInput): string {
       `![Monthly cost against requests per month, one line per door](${input.chartFiles.total})`,
       "",
     );
-    const sameGateway = Object.values(groupBy(modes, (m) => doorModule(m).pricing.gateway)).filter((g) => g.length > 1);
+    const sameGateway = Object.values(groupBy(modes, (m) => doorReport(m).pricing.gateway)).filter((g) => g.length > 1);
     const overlap = sameGateway
       .map(
         (g) =>
@@ -246,7 +247,7 @@ export function renderReport(input: ReportInput): string {
   );
 
   out.push("## Request paths", "");
-  for (const m of modes) out.push(`### \`${m}\``, "", "```mermaid", doorModule(m).diagram, "```", "");
+  for (const m of modes) out.push(`### \`${m}\``, "", "```mermaid", doorReport(m).diagram, "```", "");
 
   out.push("## Which door when", "", ...recommendations(modes, scenarios, all), "");
   return out.join("\n");
@@ -306,7 +307,7 @@ function cloudWatchLines(modes: AuthMode[], meters: Record<AuthMode, StackMeters
       ],
       modes.map((m) => {
         const me = meters[m];
-        const authorizer = doorModule(m).pricing.authorizer;
+        const authorizer = doorReport(m).pricing.authorizer;
         const c = cloudWatchCost(
           me,
           s.requestsPerMonth,
@@ -408,7 +409,7 @@ function recommendations(
   const lines: string[] = [];
   for (const s of scenarios) {
     const ranked = modes.slice().sort((a, b) => all[s.name][a].total - all[s.name][b].total);
-    const user = ranked.filter((m) => doorModule(m).pricing.billsMau);
+    const user = ranked.filter((m) => doorReport(m).pricing.billsMau);
     if (ranked.length === 1) {
       lines.push(`- **${s.name}**: \`${ranked[0]}\` costs ${money(all[s.name][ranked[0]].total)} a month.`);
       continue;
@@ -423,7 +424,7 @@ function recommendations(
     );
   }
   const big = scenarios[scenarios.length - 1];
-  const userDoor = modes.find((m) => doorModule(m).pricing.billsMau);
+  const userDoor = modes.find((m) => doorReport(m).pricing.billsMau);
   if (userDoor && all[big.name][userDoor].total > 0) {
     const share = all[big.name][userDoor].cognito / all[big.name][userDoor].total;
     const free = PRICES["us-east-1"].cognito.plans[big.cognitoPlan].freeMau;
@@ -431,6 +432,6 @@ function recommendations(
       `- ${free ? `Above Cognito's free ${free.toLocaleString("en-US")} MAU` : "On Cognito's Plus plan"}, identity dominates the bill: at ${big.name}, Cognito is ${Math.round(share * 100)}% of the \`${userDoor}\` total, so the door's own price matters less than who your users are and how they sign in.`,
     );
   }
-  for (const m of modes) lines.push(`- ${doorModule(m).facts.whenToChoose}`);
+  for (const m of modes) lines.push(`- ${doorReport(m).facts.whenToChoose}`);
   return lines;
 }

@@ -1,5 +1,6 @@
 import { AuthMode } from "../../components/config";
-import { doorConfig, doorModule } from "../../components/doors/registry";
+import { doorConfig } from "../../components/doors/registry";
+import { doorReport } from "../../components/doors/reportRegistry";
 import { SECRET_KEYS } from "../../components/pulumiConfig";
 import { OFFLINE_STACK, StackRun, resourcesUnder, runStack } from "../../offline/runStack";
 
@@ -17,7 +18,7 @@ export async function runDoors(modes: readonly AuthMode[]): Promise<DoorRuns> {
   const jobs: Promise<void>[] = [];
   for (const mode of modes) {
     jobs.push(runChecked(mode, {}).then((r) => void (base[mode] = r)));
-    for (const [name, extra] of Object.entries(doorModule(mode).variants)) {
+    for (const [name, extra] of Object.entries(doorReport(mode).variants)) {
       jobs.push(runChecked(mode, extra).then((r) => void (variant[`${mode}:${name}`] = r)));
     }
   }

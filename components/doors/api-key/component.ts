@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NotesRestApi, RestApiOptions, RestAuth, restCitations, restDoorTargets } from "../../rest/restApi";
+import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
+import { ApiKeyAuthorizer } from "../../restAuthorizers/apiKey";
+import { UserPoolsAuthorizer } from "../../restAuthorizers/userPools";
 import { ClientCredential, DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
 export const API_KEY_DOOR_TYPE = "notes-auth:door:ApiKeyFrontDoor";
@@ -41,9 +43,9 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
     super(API_KEY_DOOR_TYPE, name, {}, opts);
     const child = { parent: this };
     const users = args.withCognito ? requireUsers(deps, "ApiKeyFrontDoor with apiKeyWithCognito") : undefined;
-    const auth: RestAuth = users
-      ? { kind: "cognito", userPoolArn: users.userPoolArn, apiKeyRequired: true }
-      : { kind: "api-key" };
+    const authorizer = users
+      ? new UserPoolsAuthorizer({ userPoolArn: users.userPoolArn, apiKeyRequired: true })
+      : new ApiKeyAuthorizer();
 
     this.rest = new NotesRestApi(
       `${name}-api`,
@@ -52,7 +54,7 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
         backend: deps.backend,
         accountLogging: deps.apiGatewayLogging?.account,
         clientHeaders: ["x-api-key", ...(users ? ["authorization"] : [])],
-        auth,
+        authorizer,
       },
       child,
     );

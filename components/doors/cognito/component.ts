@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { UserPoolsAuthorizer } from "../../restAuthorizers/userPools";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
@@ -34,7 +35,7 @@ export class CognitoFrontDoor extends DoorComponent<"cognito", CognitoCitation> 
         backend: deps.backend,
         accountLogging: deps.apiGatewayLogging?.account,
         clientHeaders: ["authorization"],
-        auth: { kind: "cognito", userPoolArn: users.userPoolArn },
+        authorizer: new UserPoolsAuthorizer({ userPoolArn: users.userPoolArn }),
       },
       { parent: this },
     );

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { policyJson, Statement } from "../../iamPolicy";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
+import { IamAuthorizer } from "../../restAuthorizers/iam";
 import { API_ROUTES, routeKeys } from "../../routes";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 import { MachineRoleCondition, machineRoleKey, machineTrustStatement } from "./machines";
@@ -56,7 +57,7 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
         backend: deps.backend,
         accountLogging: deps.apiGatewayLogging?.account,
         clientHeaders: SIGV4_CLIENT_HEADERS,
-        auth: { kind: "iam" },
+        authorizer: new IamAuthorizer(),
       },
       child,
     );

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import { authorizerSettings, encodePlans } from "../../../handlers/contract/authorizer";
 import { bundledFunction } from "../../backend/bundledFunction";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
+import { RequestLambdaAuthorizer } from "../../restAuthorizers/requestLambda";
 import { scopeName } from "../../userDirectory";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
 
@@ -134,6 +135,13 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     );
     this.authorizerFunction = authorizer.fn;
 
+    // API Gateway may invoke the authorizer for this API's authorizers only: the permission is
+    // the door's child, `<door>-authorizer-invoke`.
+    const restAuthorizer = new RequestLambdaAuthorizer(
+      `${name}-authorizer`,
+      { function: this.authorizerFunction, resultTtlSeconds: args.cacheTtlSeconds },
+      child,
+    );
     this.rest = new NotesRestApi(
       `${name}-api`,
       {
@@ -141,26 +149,12 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
         backend: deps.backend,
         accountLogging: deps.apiGatewayLogging?.account,
         clientHeaders: ["authorization"],
-        auth: {
-          kind: "lambda",
-          authorizerUri: this.authorizerFunction.invokeArn,
-          resultTtlSeconds: args.cacheTtlSeconds,
-        },
+        authorizer: restAuthorizer,
       },
       child,
     );
 
-    // API Gateway may invoke the authorizer for this API's authorizers only.
-    this.authorizerPermission = new aws.lambda.Permission(
-      `${name}-authorizer-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: this.authorizerFunction.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${this.rest.api.executionArn}/authorizers/${this.rest.authorizer!.id}`,
-      },
-      child,
-    );
+    this.authorizerPermission = restAuthorizer.permission;
 
     for (const plan of args.plans) {
       const usagePlan = new aws.apigateway.UsagePlan(

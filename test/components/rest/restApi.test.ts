@@ -1,11 +1,12 @@
 import * as assert from "assert";
-import { DOORS, doorModule } from "../../../components/doors/registry";
+import { DOORS } from "../../../components/doors/registry";
+import { doorReport } from "../../../components/doors/reportRegistry";
 import { AuthMode } from "../../../components/config";
 import { StackRun, ofType, one, runMode } from "../../support/stack";
 
 /** The doors whose stage is a REST API stage (components/rest/restApi.ts). */
 const REST_DOORS = (Object.keys(DOORS) as AuthMode[]).filter(
-  (m) => doorModule(m).pricing.gateway === "api-gateway-rest",
+  (m) => doorReport(m).pricing.gateway === "api-gateway-rest",
 );
 
 describe("NotesRestApi", function () {

@@ -8,7 +8,7 @@ import { START_COMMAND, howToCall, main } from "../../../local/cli/start";
 import { DEFAULT_DATA_DIR, parseLocalArgs } from "../../../local/cli/command";
 import { HelpRequested, UsageError } from "../../../offline/cliArgs";
 import type { LocalOutputs } from "../../../local/localStack";
-import { DOORS } from "../../../components/doors/registry";
+import { DOOR_REPORTS } from "../../../components/doors/reportRegistry";
 
 /** Outputs as a local door writes them, with only what the printed commands read. */
 function outputs(authMode: string, client: Record<string, unknown>, extra: Partial<LocalOutputs> = {}): LocalOutputs {
@@ -86,7 +86,10 @@ describe("npm start: how to call the door it serves", () => {
     assert.match(lines, /eval "\$\(npm run -s token -- --user alice\)"/);
     assert.match(lines, /curl --aws-sigv4 "aws:amz:eu-west-1:execute-api"/);
     // the hint is the door's own machines variant, so it starts a door that prints npm run call:iam
-    const machines = DOORS.iam.variants.machines as { machineRolePrincipals: string[]; machineRoleExternalId: string };
+    const machines = DOOR_REPORTS.iam.variants.machines as {
+      machineRolePrincipals: string[];
+      machineRoleExternalId: string;
+    };
     assert.ok(
       lines.includes(`--set 'machineRolePrincipals=${JSON.stringify(machines.machineRolePrincipals)}'`) &&
         lines.includes(`--set 'machineRoleExternalId=${machines.machineRoleExternalId}'`),

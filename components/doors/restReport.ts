@@ -1,4 +1,4 @@
-import type { Capability, CellSpec } from "./door";
+import type { Capability, CellSpec } from "./report";
 
 /** The report's variant with a web ACL, for the WAF cell (any web ACL ARN; mocks never call AWS). */
 export const WAF_VARIANT = { waf: { wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" } };
@@ -35,9 +35,6 @@ export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<ne
     },
   };
 }
-
-/** What every REST door needs set: the choice of who manages API Gateway's regional logging role. */
-export const REST_MINIMAL_CONFIG = { apiGatewayAccountRole: true };
 
 /** The capability cells every door on the shared REST API has (components/rest/restApi.ts). */
 export function restCapabilities(): Pick<

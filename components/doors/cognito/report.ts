@@ -1,12 +1,10 @@
-import { restOptions } from "../../rest/restApi";
-import { DoorModule, minutes } from "../door";
-import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
-import { COGNITO_DOOR_TYPE, CognitoCitation, CognitoFrontDoor, CognitoFrontDoorArgs } from "./component";
+import type { CognitoCitation } from "./component";
+import { DoorReport, minutes } from "../report";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
-/** `cognito`: API Gateway REST + the Cognito user pools authorizer (ID tokens). */
-export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCitation> = {
+/** The report's facts of `cognito`: API Gateway REST + the Cognito user pools authorizer (ID tokens). */
+export const cognitoReport: DoorReport<"cognito", CognitoCitation> = {
   mode: "cognito",
-  componentType: COGNITO_DOOR_TYPE,
   facts: {
     title: "API Gateway REST + Cognito user pools authorizer",
     front: "API Gateway REST API",
@@ -34,7 +32,6 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
     L->>T: query userId = sub
     T-->>L: notes
     L-->>C: 200 JSON`,
-  minimalConfig: REST_MINIMAL_CONFIG,
   variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT },
   capabilities: {
     ...restCapabilities(),
@@ -52,7 +49,4 @@ export const cognitoDoor: DoorModule<"cognito", CognitoFrontDoorArgs, CognitoCit
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
   },
   pricing: { gateway: "api-gateway-rest", billsMau: true, billsMachineTokens: false, notes: [] },
-  argsFrom: (_config, stack) => ({ rest: restOptions(stack) }),
-  usesUserPool: () => true,
-  create: (name, args, deps, opts) => new CognitoFrontDoor(name, args, deps, opts),
 };

@@ -1,13 +1,10 @@
-import { CLIENT_NAME, ConfigError } from "../../configReader";
-import { restOptions } from "../../rest/restApi";
-import { DoorModule } from "../door";
-import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
-import { API_KEY_DOOR_TYPE, ApiKeyCitation, ApiKeyFrontDoor, ApiKeyFrontDoorArgs, QUOTA_PERIODS } from "./component";
+import type { ApiKeyCitation } from "./component";
+import { DoorReport } from "../report";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
-/** `api-key`: API Gateway REST + API keys and a usage plan (applications, not users). */
-export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitation> = {
+/** The report's facts of `api-key`: API Gateway REST + API keys and a usage plan (applications, not users). */
+export const apiKeyReport: DoorReport<"api-key", ApiKeyCitation> = {
   mode: "api-key",
-  componentType: API_KEY_DOOR_TYPE,
   facts: {
     title: "API Gateway REST + API keys and a usage plan",
     front: "API Gateway REST API",
@@ -32,7 +29,6 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
     L->>T: query userId = apikey:<keyId>
     T-->>L: notes
     L-->>A: 200 JSON`,
-  minimalConfig: { ...REST_MINIMAL_CONFIG, apiKeyClients: ["reporting", "ops"] },
   variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT, users: { apiKeyWithCognito: true } },
   capabilities: {
     ...restCapabilities(),
@@ -53,36 +49,4 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
     billsMachineTokens: false,
     notes: ["api-key: keys identify applications, so no user MAUs are billed."],
   },
-  argsFrom(config, stack) {
-    const args: ApiKeyFrontDoorArgs = {
-      rest: restOptions(stack),
-      clients: config.list("apiKeyClients", CLIENT_NAME),
-      adminClients: config.list("apiKeyAdminClients", CLIENT_NAME),
-      plan: {
-        rateLimit: config.int("apiKeyRateLimit", 10, 1, 10000),
-        burstLimit: config.int("apiKeyBurstLimit", 20, 1, 5000),
-        quotaLimit: config.int("apiKeyQuotaLimit", 10000, 1, 1_000_000_000),
-        quotaPeriod: config.oneOf("apiKeyQuotaPeriod", QUOTA_PERIODS, "DAY"),
-      },
-      withCognito: config.bool("apiKeyWithCognito", false),
-    };
-    if (args.plan.burstLimit < args.plan.rateLimit) {
-      throw new ConfigError(
-        "apiKeyBurstLimit",
-        `(${args.plan.burstLimit}) must be at least notes-auth:apiKeyRateLimit (${args.plan.rateLimit})`,
-      );
-    }
-    const unknownAdmin = args.adminClients.find((c) => !args.clients.includes(c));
-    if (unknownAdmin)
-      throw new ConfigError("apiKeyAdminClients", `names "${unknownAdmin}", which is not in notes-auth:apiKeyClients`);
-    if (args.clients.length === 0) {
-      throw new ConfigError(
-        "apiKeyClients",
-        'is required when notes-auth:authMode is api-key: name at least one calling application, e.g. ["reporting"]',
-      );
-    }
-    return args;
-  },
-  usesUserPool: () => true,
-  create: (name, args, deps, opts) => new ApiKeyFrontDoor(name, args, deps, opts),
 };

@@ -1,14 +1,10 @@
-import { ConfigError, PRINCIPAL_ARN } from "../../configReader";
-import { restOptions } from "../../rest/restApi";
-import { DoorModule } from "../door";
-import { ALARMS_VARIANT, DOMAIN_VARIANTS, REST_MINIMAL_CONFIG, WAF_VARIANT, restCapabilities } from "../restFacts";
-import { IAM_DOOR_TYPE, IamCitation, IamFrontDoor, IamFrontDoorArgs } from "./component";
-import { checkMachinePrincipals } from "./machines";
+import type { IamCitation } from "./component";
+import { DoorReport } from "../report";
+import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
-/** `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, each machine through its own role. */
-export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
+/** The report's facts of `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, each machine through its own role. */
+export const iamReport: DoorReport<"iam", IamCitation> = {
   mode: "iam",
-  componentType: IAM_DOOR_TYPE,
   facts: {
     title: "API Gateway REST + AWS_IAM (Cognito identity pool)",
     front: "API Gateway REST API",
@@ -41,7 +37,6 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     L->>T: query userId = principal
     T-->>L: notes
     L-->>C: 200 JSON`,
-  minimalConfig: REST_MINIMAL_CONFIG,
   variants: {
     ...WAF_VARIANT,
     ...DOMAIN_VARIANTS,
@@ -72,31 +67,4 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     billsMachineTokens: false,
     notes: ["iam: the Cognito identity pool is free; users are billed as user pool MAUs."],
   },
-  argsFrom(config, stack) {
-    const machineRolePrincipals = config.list("machineRolePrincipals", PRINCIPAL_ARN);
-    const externalId = config.str("machineRoleExternalId");
-    const orgId = config.str("machineRoleOrgId");
-    if (externalId !== undefined && !/^[\w+=,.@:\/-]{2,1224}$/.test(externalId)) {
-      throw new ConfigError(
-        "machineRoleExternalId",
-        "must be 2-1224 letters, digits or +=,.@:/- (the sts:ExternalId a machine passes to AssumeRole)",
-      );
-    }
-    if (orgId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(orgId))
-      throw new ConfigError(
-        "machineRoleOrgId",
-        `is "${orgId}": it must be an AWS Organizations id such as o-a1b2c3d4e5`,
-      );
-    if (machineRolePrincipals.length > 0 && externalId === undefined && orgId === undefined) {
-      throw new ConfigError(
-        "machineRoleExternalId",
-        "or notes-auth:machineRoleOrgId is required with notes-auth:machineRolePrincipals: a listed principal must also present an external id (sts:ExternalId) or belong to your organization (aws:PrincipalOrgID) to assume the machine role",
-      );
-    }
-    const machineRoleCondition = externalId || orgId ? { externalId, orgId } : undefined;
-    checkMachinePrincipals(machineRolePrincipals, machineRoleCondition);
-    return { rest: restOptions(stack), machineRolePrincipals, machineRoleCondition };
-  },
-  usesUserPool: () => true,
-  create: (name, args, deps, opts) => new IamFrontDoor(name, args, deps, opts),
 };

@@ -1,0 +1,78 @@
+import type { AlbOidcCitation } from "./component";
+import { DoorReport } from "../report";
+import { ALARMS_VARIANT, WAF_VARIANT } from "../restReport";
+
+/** The report's facts of `alb-oidc`: an Application Load Balancer that runs the OIDC login itself (browsers only). */
+export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
+  mode: "alb-oidc",
+  facts: {
+    title: "Application Load Balancer + authenticate-cognito / authenticate-oidc",
+    front: "Application Load Balancer",
+    clientPresents: "a browser session cookie (AWSELBAuthSessionCookie)",
+    howToGetIt: "the browser follows the ALB's redirect to the IdP's login page; the ALB sets the cookie",
+    verifiedBy:
+      "the ALB runs the OIDC login and signs x-amzn-oidc-data (ES256); the handler verifies that signature, exp and that the signer is this ALB",
+    backendReceives: "the x-amzn-oidc-data header on an ALB target event",
+    principalId: "<user pool sub> (oidc:<sub> with an external IdP)",
+    whenToChoose:
+      "An internal, browser-only tool behind corporate SSO with no client code for tokens: `alb-oidc`. It has a fixed hourly cost, so it pays off only at high traffic, and the handler must verify the ALB's signature and signer.",
+  },
+  diagram: `sequenceDiagram
+    participant B as Browser
+    participant ALB as Application Load Balancer
+    participant IdP as Cognito hosted UI or OIDC IdP
+    participant L as notes Lambda
+    participant T as DynamoDB
+    B->>ALB: GET /notes (no session cookie)
+    ALB-->>B: 302 to the IdP's login page
+    B->>IdP: sign in
+    IdP-->>B: 302 back with a code
+    B->>ALB: /oauth2/idpresponse?code=…
+    ALB->>IdP: exchange code for tokens, get user info
+    ALB-->>B: session cookie, 302 to /notes
+    B->>ALB: GET /notes + cookie
+    ALB->>L: event + x-amzn-oidc-data (ES256, signed by this ALB)
+    L->>L: verify signature, exp, signer = this ALB; principal = sub
+    L->>T: query userId = sub
+    T-->>L: notes
+    L-->>B: 200 JSON`,
+  variants: {
+    ...WAF_VARIANT,
+    ...ALARMS_VARIANT,
+    domain: { hostedZoneId: "Z0123456789EXAMPLE" },
+    external: {
+      oidcIssuer: "https://idp.example.com",
+      oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
+      oidcTokenEndpoint: "https://idp.example.com/token",
+      oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
+      oidcClientId: "alb-client",
+      oidcClientSecret: "placeholder",
+    },
+  },
+  capabilities: {
+    "Users and machines": { cite: "httpsListener", text: "users in a browser only" },
+    "Per-route authorization": { evidence: "handler", text: "handler only (groups claim, if the IdP sends it)" },
+    "Identity provider": { cite: "httpsListener", variant: "external", text: "any OIDC IdP (`oidc*`) or Cognito" },
+    "Throttling and quotas per client": { evidence: "not built", text: "none (WAF rate rules could add it)" },
+    "Revocation and token lifetime": {
+      cite: "httpsListener",
+      text: (l) =>
+        `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s (\`albSessionTimeout\`); no check with the IdP before`,
+    },
+    "Browser or API": { evidence: "AWS behaviour", text: "browser-only (redirects and cookies)" },
+    CORS: { evidence: "not built", text: "same-origin by design (cookie session)" },
+    WAF: { cite: "waf", variant: "waf", text: "web ACL associated (`wafAclArn`)" },
+    "Custom domain": {
+      cite: "domain:record",
+      variant: "domain",
+      text: "yours on the listener's certificate (`domainName`); alias record with `hostedZoneId`",
+    },
+    mTLS: { evidence: "not built", text: "not built (the ALB's login authenticates browsers)" },
+  },
+  pricing: {
+    gateway: "alb",
+    billsMau: true,
+    billsMachineTokens: false,
+    notes: ["alb-oidc: sign-ins through the ALB are Cognito MAUs like any other."],
+  },
+};

@@ -1,0 +1,81 @@
+import type { Input } from "@pulumi/pulumi";
+import { ConfigError, ConfigLookup, ConfigReader } from "./configReader";
+import { PREFIX_RULE, StackConfig, derivedDomainPrefix, readStackKeys } from "./config";
+import { DoorArgs, doorModule } from "./doors/registry";
+import { cognitoRefusesPrefix } from "../awsRules/userPool";
+
+/**
+ * The whole config: the keys every door shares (config.ts, which knows no door), then the chosen
+ * door's own keys (its module in the door registry). The one config file that knows the doors.
+ */
+
+/** The whole validated config: the shared keys and the chosen door's own arguments. */
+export interface ResolvedConfig {
+  stack: StackConfig;
+  door: DoorArgs;
+}
+
+/**
+ * Reads and validates the whole config: the shared keys, then the chosen door's own keys (its
+ * module's `argsFrom`). Throws a ConfigError naming the first bad key, before any resource.
+ * `region` is aws:region, for the regional-ARN checks.
+ */
+export function parseStackConfig(
+  get: ConfigLookup,
+  getSecret?: (key: string) => Input<string>,
+  stackName?: string,
+  region?: string,
+): ResolvedConfig {
+  const config = new ConfigReader(get, getSecret);
+  const stack = readStackKeys(config, region);
+  const door = doorModule(stack.authMode);
+  const args = door.argsFrom(config, stack) as DoorArgs;
+  // After the door's own checks, which name the door's needs more precisely.
+  if (stack.domainName && !stack.domainCertificateArn) {
+    throw new ConfigError(
+      "domainCertificateArn",
+      `is required with notes-auth:domainName: an ACM certificate in the stack's region covering ${stack.domainName}`,
+    );
+  }
+  if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate)
+    throw new ConfigError(
+      "domainName",
+      "is required with notes-auth:domainCertificateArn: the name the certificate covers",
+    );
+  if (stack.hostedZoneId && !stack.domainName)
+    throw new ConfigError("domainName", "is required with notes-auth:hostedZoneId: the alias record's name");
+  if (stack.hostedZoneTakeOverRecord && !stack.hostedZoneId)
+    throw new ConfigError(
+      "hostedZoneTakeOverRecord",
+      "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for notes-auth:domainName",
+    );
+  if (stack.mtls && !(stack.domainName && stack.domainCertificateArn)) {
+    throw new ConfigError(
+      "mtlsTruststoreUri",
+      "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only",
+    );
+  }
+  if (
+    stack.mtls?.ownershipVerificationCertificateArn &&
+    stack.mtls.ownershipVerificationCertificateArn === stack.domainCertificateArn
+  ) {
+    throw new ConfigError(
+      "domainOwnershipVerificationCertificateArn",
+      "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name (needed only when domainCertificateArn is imported or from AWS Private CA)",
+    );
+  }
+  // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
+  // not at deploy. Any 12-digit account id gives the same verdict.
+  if (
+    stackName !== undefined &&
+    door.usesUserPool(args) &&
+    !stack.cognitoDomainPrefix &&
+    cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))
+  ) {
+    throw new ConfigError(
+      "cognitoDomainPrefix",
+      `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
+    );
+  }
+  return { stack, door: args };
+}
