@@ -16,7 +16,7 @@ export type { AuthMode, ConfigLookup };
  * Stack configuration: the keys every door shares, read and validated before any resource is
  * made. A door's own keys are read by its module (components/doors/<mode>/), through the same
  * reader, at the same moment. Every key is declared in Pulumi.yaml (type, description, default)
- * and documented in the README; the config specs keep the three in step.
+ * and documented in docs/config.md; the config specs keep the three in step.
  */
 
 export const LOG_RETENTION_DAYS = [

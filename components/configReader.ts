@@ -3,7 +3,7 @@ import type { Input } from "@pulumi/pulumi";
 /**
  * Reading `notes-auth:*` keys: typed, validated, and every error names the key and what is
  * allowed. Pure (no Pulumi runtime), so the stack config and every door's own keys are parsed
- * and tested the same way. Each key is declared in Pulumi.yaml and documented in the README.
+ * and tested the same way. Each key is declared in Pulumi.yaml and documented in docs/config.md (generated from Pulumi.yaml).
  */
 
 /** A config value is wrong: the message names the key (`notes-auth:<key>`) and what is allowed. */

@@ -230,7 +230,7 @@ export function undeclaredKeyError(project: ProjectFile, setKeys: readonly strin
     const close = distance(name, near) <= Math.max(2, Math.floor(name.length / 4));
     return new ConfigError(
       name,
-      `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} (README, "Config reference")`,
+      `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} (docs/config.md)`,
     );
   }
   return undefined;

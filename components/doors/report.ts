@@ -8,7 +8,7 @@ import type { DomainCitation } from "../customDomain";
  * authMode to its report.
  */
 
-/** Plain facts about a door, for `npm run plan`, `npm run compare` and the README. */
+/** Plain facts about a door, for `npm run plan`, `npm run compare` and docs/comparison.md. */
 export interface DoorFacts {
   title: string;
   /** The AWS service in front. */

@@ -2,7 +2,7 @@
  * One signed AWS request with a deadline and bounded retries: what the DynamoDB store and the S3
  * attachment cleanup share. Signing is aws4's (SigV4, maintained, node crypto); the transport is
  * node's own http/https, not the global fetch: on Node 20 the first fetch loads undici, which
- * measured 90-130 ms on the first request here (README, "Performance").
+ * measured 90-130 ms on the first request here (docs/performance.md).
  */
 import * as http from "http";
 import * as https from "https";

@@ -6,7 +6,7 @@ import { isJsonMediaType } from "../http/request";
  * Size limits. A stored note is at most ~66 KiB (title + content + tags + keys), well under
  * DynamoDB's 400 KB item limit; the request body limit (MAX_BODY_BYTES, 128 KiB) is checked
  * before parsing and answers 413. The schemas are valibot's: plain objects built at init for
- * about a millisecond, where zod/mini's classes took about five (README, Performance).
+ * about a millisecond, where zod/mini's classes took about five (docs/performance.md).
  */
 export const LIMITS = {
   titleChars: 200,

@@ -13,7 +13,7 @@ import { NotEmulatedYet, recordStack, stackConfig } from "../recorded";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { projectConfigRefusal } from "../../components/pulumiConfig";
 
-/** How to call the door from a shell, credentials first (README, "Calling each door"). */
+/** How to call the door from a shell, credentials first (docs/calling-the-doors.md). */
 export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
   const lines = callLines(outputs, dataDirFlag);
   const mtls = outputs.local.mtls;

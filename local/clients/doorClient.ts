@@ -7,7 +7,7 @@ import type { SeedUser } from "./seedUsers";
 import type { ClientCredential } from "../../components/doors/door";
 
 /**
- * How a client calls each door, as the README's "Calling each door" says, from the stack
+ * How a client calls each door, as docs/calling-the-doors.md says, from the stack
  * outputs alone: which token a door takes and how it is sent, SigV4 for `iam`, API keys, a load
  * balancer's browser session; and what a door answers a request without credentials.
  */
@@ -92,7 +92,7 @@ export const combine =
   };
 
 /**
- * SigV4 for `execute-api`, as the AWS SDK's signer signs (README, "Calling each door"):
+ * SigV4 for `execute-api`, as the AWS SDK's signer signs (docs/calling-the-doors.md):
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
 export function sigv4(credentials: AwsCredentialsSource, region: string, signingDate?: Date): Credential {

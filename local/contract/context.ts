@@ -29,7 +29,7 @@ import type { SeedUser } from "../clients/seedUsers";
  * What a contract run knows: the stack outputs (`.local/outputs.json`, or a deployed stack's), the
  * test users, and the clients a user has (fetch and the OAuth flows, the AWS SDK's credential
  * providers and STS, SigV4, API keys, a browser's cookies). It knows each door's client side
- * (README, "Calling each door"), never how a gateway is built.
+ * (docs/calling-the-doors.md), never how a gateway is built.
  */
 
 export interface Reply {
@@ -117,7 +117,7 @@ export function localContractOptions(outputs: StackOutputs): ContractOptions {
   };
 }
 
-/** The test PKI's files local mode names (README, "Try it locally"). */
+/** The test PKI's files local mode names (docs/local-mode.md). */
 function localTls(files: NonNullable<NonNullable<StackOutputs["local"]>["mtls"]>): NonNullable<ContractOptions["tls"]> {
   const read = (file: string) => fs.readFileSync(file, "utf8");
   return {
@@ -210,7 +210,7 @@ export class ContractContext {
     }
   }
 
-  /** A user's credentials from the identity pool, with their ID token (README, "Calling each door", iam). */
+  /** A user's credentials from the identity pool, with their ID token (docs/calling-the-doors.md, iam). */
   async identityPoolCredentials(user: SeedUser): Promise<AwsCredentials> {
     const { fromCognitoIdentityPool } = await import("@aws-sdk/credential-providers");
     const tokens = await this.signIn(user);

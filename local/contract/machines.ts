@@ -80,8 +80,8 @@ export async function machineRoleOf(ctx: ContractContext, machine: ContractMachi
 }
 
 /**
- * A machine's own role's credentials from STS, assumed as that machine, through `npm run call:iam`'s own code (README,
- * "Calling each door", iam).
+ * A machine's own role's credentials from STS, assumed as that machine, through `npm run call:iam`'s own code
+ * (docs/calling-the-doors.md, iam).
  */
 export async function assumeMachineRole(
   ctx: ContractContext,

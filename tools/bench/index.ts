@@ -29,7 +29,7 @@ export const TARGETS = {
 };
 
 const BENCH_DIR = __dirname;
-/** The committed figures of a full run, which the README quotes. */
+/** The committed figures of a full run, which docs/performance.md quotes. */
 export const FULL_RESULTS = path.join(BENCH_DIR, "results.json");
 /** Where a --quick run writes by default: tools/bench/tmp/ is git-ignored. */
 export const QUICK_RESULTS = path.join(BENCH_DIR, "tmp", "quick-results.json");

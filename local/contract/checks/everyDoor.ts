@@ -14,7 +14,7 @@ const noCors = (ctx: ContractContext) =>
       ? undefined
       : "the stack lists no CORS origins";
 
-/** What a door's browser client sends besides content-type, by how it authenticates (README, "Calling each door"). */
+/** What a door's browser client sends besides content-type, by how it authenticates (docs/calling-the-doors.md). */
 function browserHeaders(c: ClientCredential): string[] {
   switch (c.kind) {
     case "identity-pool-sigv4":
@@ -194,7 +194,7 @@ export const EVERY_DOOR_CHECKS: Check[] = [
     skip: noCors,
     async run(ctx) {
       const listed = ctx.outputs.local!.corsOrigins[0];
-      // What each door's browser client sends besides content-type (README, "Calling each door").
+      // What each door's browser client sends besides content-type (docs/calling-the-doors.md).
       const clientHeaders = browserHeaders(ctx.facts.credential);
       const preflight = (origin: string) =>
         ctx.call("/notes", {
