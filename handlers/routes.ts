@@ -205,12 +205,10 @@ async function deleteNote(
     });
   }
   if (keys.length > 0) {
-    const report = await deps
-      .removeObjects(keys)
-      .catch((err): RemovalReport => ({
-        deleted: [],
-        failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })),
-      }));
+    const report = await deps.removeObjects(keys).catch((err): RemovalReport => ({
+      deleted: [],
+      failed: keys.map((key) => ({ key, error: err instanceof Error ? err.message : "unknown" })),
+    }));
     if (report.failed.length > 0) {
       log({
         level: "error",
