@@ -39,7 +39,6 @@ const resproto = require(path.join(SDK, "proto", "resource_pb.js"));
 const resrpc = require(path.join(SDK, "proto", "resource_grpc_pb.js"));
 const engineproto = require(path.join(SDK, "proto", "engine_pb.js"));
 const enginerpc = require(path.join(SDK, "proto", "engine_grpc_pb.js"));
-const provproto = require(path.join(SDK, "proto", "provider_pb.js"));
 export const analyzerproto = require(path.join(SDK, "proto", "analyzer_pb.js"));
 export const analyzerrpc = require(path.join(SDK, "proto", "analyzer_grpc_pb.js"));
 
@@ -177,7 +176,8 @@ export async function startEngine(project: string, stack: string): Promise<FakeE
     invoke: (call: any, callback: Callback) => {
       try {
         const result = mockCall(call.request.getTok(), pulumi.runtime.deserializeProperties(call.request.getArgs()));
-        const res = new provproto.InvokeResponse();
+        // the monitor answers with its own message (resource.proto ResourceInvokeResponse), not the provider's
+        const res = new resproto.ResourceInvokeResponse();
         res.setReturn(structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(result))));
         callback(null, res);
       } catch (err) {
