@@ -50,6 +50,9 @@ export function resolveRole(
     : { refused: "ambiguous role with AmbiguousRoleResolution Deny" };
 }
 
-/** The provider name of a user pool app client in an identity pool: `cognito-idp.<region>.amazonaws.com/<poolId>:<clientId>`. */
+/**
+ * The provider name of a user pool app client in an identity pool:
+ * `cognito-idp.<region>.amazonaws.com/<poolId>:<clientId>`.
+ */
 export const userPoolProvider = (region: string, poolId: string, clientId: string) =>
   `cognito-idp.${region}.amazonaws.com/${poolId}:${clientId}`;

@@ -44,7 +44,10 @@ export function cognitoRefusesPrefix(prefix: string): boolean {
 /** Cognito's feature plans, cheapest first. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html */
 export const COGNITO_PLANS = ["LITE", "ESSENTIALS", "PLUS"] as const;
 export type CognitoPlan = (typeof COGNITO_PLANS)[number];
-/** The plan the program sets unless `cognitoPlan` says otherwise: it uses nothing Lite lacks (AWS's own default for a new pool is Essentials). */
+/**
+ * The plan the program sets unless `cognitoPlan` says otherwise: it uses nothing Lite lacks (AWS's own default for a
+ * new pool is Essentials).
+ */
 export const DEFAULT_COGNITO_PLAN: CognitoPlan = "LITE";
 
 /**

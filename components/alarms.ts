@@ -20,7 +20,10 @@ export type DoorMetrics = (
     }
   | { kind: "load-balancer"; arnSuffix: pulumi.Input<string> }
 ) & {
-  /** The door's own authorizer function and its log group, if it has one: it fails and throttles apart from the notes function. */
+  /**
+   * The door's own authorizer function and its log group, if it has one: it fails and throttles apart from the notes
+   * function.
+   */
   authorizer?: { functionName: pulumi.Input<string>; logGroupName: pulumi.Input<string> };
 };
 
@@ -40,7 +43,8 @@ const FIVE_MINUTES = 300;
  * only reported when non-zero.
  * - every door: the function's errors, throttles and p99 duration near its timeout; DynamoDB
  *   throttled requests (AWS/Lambda, AWS/DynamoDB);
- * - API Gateway doors: 5xx and 4xx rates (AWS/ApiGateway; errors over Count, in percent). API Gateway has no metric of its own for 429: throttling and exhausted quotas
+ * - API Gateway doors: 5xx and 4xx rates (AWS/ApiGateway; errors over Count, in percent). API Gateway has no metric of
+ * its own for 429: throttling and exhausted quotas
  *   are 4xx, so the 4xx rate covers them, and a metric filter on the access logs counts status 429
  *   exactly. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
@@ -123,7 +127,8 @@ export class Alarms extends pulumi.ComponentResource {
     );
     alarm(
       "function-duration-p99",
-      `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s timeout`,
+      `The notes function's p99 duration is at ${c.durationP99Percent}% of its ${args.functionTimeoutSeconds} s ` +
+        `timeout`,
       {
         ...simple("AWS/Lambda", "Duration", fn, { extendedStatistic: "p99" }),
         threshold: (args.functionTimeoutSeconds * 1000 * c.durationP99Percent) / 100,
@@ -151,7 +156,8 @@ export class Alarms extends pulumi.ComponentResource {
       );
       alarm(
         "authorizer-errors",
-        "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)",
+        "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): " +
+          "callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)",
         { ...simple(namespace, "AuthorizerFaults", {}, { statistic: "Sum" }), threshold: c.functionErrors },
       );
       alarm(

@@ -25,7 +25,10 @@ export const LOG_RETENTION_DAYS = [
 export const MFA_MODES = ["OFF", "OPTIONAL", "ON"] as const;
 /** The admin group's name when `adminGroup` is unset. */
 export const DEFAULT_ADMIN_GROUP = "admins";
-/** Keys a stack may still carry from an earlier release, and what replaced them: setting one is an error naming the new key. */
+/**
+ * Keys a stack may still carry from an earlier release, and what replaced them: setting one is an error naming the new
+ * key.
+ */
 export const RETIRED_KEYS: Readonly<Record<string, string>> = {
   albCertificateArn: "domainCertificateArn (the certificate of domainName, for every door)",
 };
@@ -62,14 +65,20 @@ export interface StackConfig {
   domainCertificateArn?: string;
   /** A Route 53 hosted zone in which the stack creates the domain's alias record. */
   hostedZoneId?: string;
-  /** Take over an alias record that already exists in hostedZoneId (made by hand before), instead of failing with "already exists". */
+  /**
+   * Take over an alias record that already exists in hostedZoneId (made by hand before), instead of failing with
+   * "already exists".
+   */
   hostedZoneTakeOverRecord: boolean;
   /** Mutual TLS on the custom domain (API Gateway doors). */
   mtls?: {
     truststoreUri: string;
     truststoreVersion?: string;
     requiredForMachines: boolean;
-    /** An ACM certificate proving ownership of the domain, which API Gateway needs when the server certificate is imported or from AWS Private CA. */
+    /**
+     * An ACM certificate proving ownership of the domain, which API Gateway needs when the server certificate is
+     * imported or from AWS Private CA.
+     */
     ownershipVerificationCertificateArn?: string;
   };
   /** Alarms, and where they go: a new topic with an email subscription, or an existing topic. */
@@ -115,7 +124,9 @@ export interface AlarmConfig {
 }
 
 /** Cognito's rule for a domain prefix, in a ConfigError's words. */
-export const PREFIX_RULE = `use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, without "aws", "amazon" or "cognito"`;
+export const PREFIX_RULE =
+  `use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen, ` +
+  `without "aws", "amazon" or "cognito"`;
 
 /** The prefix used when `cognitoDomainPrefix` is unset: unique per stack and account. */
 export function derivedDomainPrefix(stackName: string, accountId: string): string {
@@ -190,7 +201,10 @@ function mtls(config: ConfigReader, region: string | undefined): StackConfig["mt
   };
 }
 
-/** Regions whose SES identities any user pool may send through, besides its own (Cognito's "alternate Regions"; see sesEmail). */
+/**
+ * Regions whose SES identities any user pool may send through, besides its own (Cognito's "alternate Regions"; see
+ * sesEmail).
+ */
 export const SES_ALTERNATE_REGIONS = ["us-east-1", "us-west-2", "eu-west-1"] as const;
 
 /**
@@ -230,7 +244,8 @@ function wafAcl(config: ConfigReader, region: string | undefined): string | unde
   if (arn !== undefined && !/^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[^/]+\/[^/]+$/.test(arn)) {
     throw new ConfigError(
       "wafAclArn",
-      `is "${arn}": it must be a regional web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> (a global, CloudFront-scope ACL cannot protect a REST stage or an ALB)`,
+      `is "${arn}": it must be a regional web ACL, arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id> ` +
+        `(a global, CloudFront-scope ACL cannot protect a REST stage or an ALB)`,
     );
   }
   return arn;
@@ -307,7 +322,8 @@ function sesEmail(config: ConfigReader, region: string | undefined): StackConfig
     "sesEmailIdentityArn",
     "ses",
     region,
-    `Cognito sends through SES in the user pool's region or in one of its alternate regions (${SES_ALTERNATE_REGIONS.join(", ")})`,
+    `Cognito sends through SES in the user pool's region or in one of its alternate regions ` +
+      `(${SES_ALTERNATE_REGIONS.join(", ")})`,
     SES_ALTERNATE_REGIONS,
   );
   const from = config.str("emailFrom");
@@ -388,7 +404,8 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
   if (needs)
     throw new ConfigError(
       "cognitoPlan",
-      `is ${cfg.cognitoPlan}, which lacks ${needs.feature} (notes-auth:cognitoThreatProtection ${cfg.cognitoThreatProtection}): it needs ${needs.needs}`,
+      `is ${cfg.cognitoPlan}, which lacks ${needs.feature} (notes-auth:cognitoThreatProtection ` +
+        `${cfg.cognitoThreatProtection}): it needs ${needs.needs}`,
     );
   if (cfg.throttleBurstLimit < cfg.throttleRateLimit) {
     throw new ConfigError(

@@ -3,7 +3,8 @@ import type { Input } from "@pulumi/pulumi";
 /**
  * Reading `notes-auth:*` keys: typed, validated, and every error names the key and what is
  * allowed. Pure (no Pulumi runtime), so the stack config and every door's own keys are parsed
- * and tested the same way. Each key is declared in Pulumi.yaml and documented in docs/config.md (generated from Pulumi.yaml).
+ * and tested the same way. Each key is declared in Pulumi.yaml and documented in docs/config.md (generated from
+ * Pulumi.yaml).
  */
 
 /** A config value is wrong: the message names the key (`notes-auth:<key>`) and what is allowed. */
@@ -50,7 +51,10 @@ export function cognitoGroupNameProblem(name: string): string | undefined {
   if ([...name].length > 128)
     return `Cognito group names are at most 128 characters (this one has ${[...name].length})`;
   if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u.test(name))
-    return "Cognito group names are letters, marks, symbols, digits and punctuation only (pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+: no spaces or control characters)";
+    return (
+      "Cognito group names are letters, marks, symbols, digits and punctuation only (pattern " +
+      "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+: no spaces or control characters)"
+    );
   return undefined;
 }
 

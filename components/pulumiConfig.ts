@@ -55,7 +55,10 @@ export interface ProjectFile {
   config: Record<string, ProjectConfigType>;
 }
 
-/** A stack's config: `values` as Pulumi.<stack>.yaml holds them (a key without a namespace is the project's), and which keys are encrypted. */
+/**
+ * A stack's config: `values` as Pulumi.<stack>.yaml holds them (a key without a namespace is the project's), and which
+ * keys are encrypted.
+ */
 export interface StackValues {
   values: Record<string, unknown>;
   /** Keys whose stack value is encrypted (`secure:` in the stack file, `pulumi config set --secret`). */
@@ -70,7 +73,10 @@ export function readProject(file = path.join(ROOT, "Pulumi.yaml")): ProjectFile 
   return { name: String(doc.name ?? ""), config: (doc.config ?? {}) as Record<string, ProjectConfigType> };
 }
 
-/** A value as the CLI's config.Value holds it: scalars as their text, lists and maps as JSON (createConfigValue, config.Value.Object). */
+/**
+ * A value as the CLI's config.Value holds it: scalars as their text, lists and maps as JSON (createConfigValue,
+ * config.Value.Object).
+ */
 function asConfigContent(value: unknown): unknown {
   return value !== null && typeof value === "object" ? value : String(value);
 }
@@ -119,19 +125,28 @@ export function projectRefusal(project: ProjectFile): string | undefined {
     const own = splitKey(project, key).namespace === project.name;
     if (own) {
       if (decl.type === "array" && decl.items === undefined)
-        return `The configuration key '${key}' declares an array but does not specify the underlying type via the 'items' attribute`;
+        return (
+          `The configuration key '${key}' declares an array but does not specify the underlying type via the ` +
+          `'items' attribute`
+        );
       if (
         decl.type !== undefined &&
         decl.default !== undefined &&
         !configValueHasType(decl.type, decl.items, decl.default)
       ) {
-        return `The default value specified for configuration key '${key}' is not of the expected type '${fullTypeName(decl.type, decl.items)}'`;
+        return (
+          `The default value specified for configuration key '${key}' is not of the expected type ` +
+          `'${fullTypeName(decl.type, decl.items)}'`
+        );
       }
     } else {
       if (decl.type !== undefined)
         return `Configuration key '${key}' is not namespaced by the project and should not define a type`;
       if (decl.default !== undefined)
-        return `Configuration key '${key}' is not namespaced by the project and should not define a default value. Did you mean to use the 'value' attribute instead of 'default'?`;
+        return (
+          `Configuration key '${key}' is not namespaced by the project and should not define a default value. ` +
+          `Did you mean to use the 'value' attribute instead of 'default'?`
+        );
       if (decl.value === undefined)
         return `Configuration key '${key}' is namespaced and must provide an attribute 'value'`;
     }
@@ -189,7 +204,10 @@ export function stackConfigRefusal(stackName: string, project: ProjectFile, stac
       return `Stack '${stackName}' with configuration key '${key}' must be encrypted as it's secret`;
     if (value.secure) continue;
     if (!configValueHasType(decl.type, decl.items, asConfigContent(value.value))) {
-      return `Stack '${stackName}' with configuration key '${key}' must be of type '${fullTypeName(decl.type, decl.items)}'`;
+      return (
+        `Stack '${stackName}' with configuration key '${key}' must be of type ` +
+        `'${fullTypeName(decl.type, decl.items)}'`
+      );
     }
   }
   return undefined;
@@ -230,7 +248,9 @@ export function undeclaredKeyError(project: ProjectFile, setKeys: readonly strin
     const close = distance(name, near) <= Math.max(2, Math.floor(name.length / 4));
     return new ConfigError(
       name,
-      `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} (docs/config.md)`,
+      `is not a key of this program (Pulumi.yaml declares no such key), so it would be ignored: ` +
+        `${close ? `did you mean notes-auth:${near}?` : `the nearest declared key is notes-auth:${near}`} ` +
+        `(docs/config.md)`,
     );
   }
   return undefined;
@@ -277,7 +297,8 @@ export function readStackConfig(config: pulumi.Config, project: ProjectFile = re
       if (v !== undefined && v.trim() !== "" && !isConfigSecret(full)) {
         throw new ConfigError(
           key,
-          `is set in plain text: it is a secret, so set it encrypted (pulumi config set --secret ${full} <value>); the stack file must never hold it readable`,
+          `is set in plain text: it is a secret, so set it encrypted (pulumi config set --secret ${full} ` +
+            `<value>); the stack file must never hold it readable`,
         );
       }
     }

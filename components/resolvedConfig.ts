@@ -47,12 +47,14 @@ export function parseStackConfig(
   if (stack.hostedZoneTakeOverRecord && !stack.hostedZoneId)
     throw new ConfigError(
       "hostedZoneTakeOverRecord",
-      "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for notes-auth:domainName",
+      "needs notes-auth:hostedZoneId: it lets the stack take over that zone's existing record for " +
+        "notes-auth:domainName",
     );
   if (stack.mtls && !(stack.domainName && stack.domainCertificateArn)) {
     throw new ConfigError(
       "mtlsTruststoreUri",
-      "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks client certificates on custom domains only",
+      "needs a custom domain (notes-auth:domainName and notes-auth:domainCertificateArn): API Gateway checks " +
+        "client certificates on custom domains only",
     );
   }
   if (
@@ -61,7 +63,8 @@ export function parseStackConfig(
   ) {
     throw new ConfigError(
       "domainOwnershipVerificationCertificateArn",
-      "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name (needed only when domainCertificateArn is imported or from AWS Private CA)",
+      "is notes-auth:domainCertificateArn itself: it must be a separate, ACM-issued certificate for the name " +
+        "(needed only when domainCertificateArn is imported or from AWS Private CA)",
     );
   }
   // The derived prefix includes the stack's name: a name Cognito would refuse must stop here,
@@ -74,7 +77,8 @@ export function parseStackConfig(
   ) {
     throw new ConfigError(
       "cognitoDomainPrefix",
-      `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
+      `is unset, and the prefix derived from the stack name ("${derivedDomainPrefix(stackName, "<account>")}") ` +
+        `would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
     );
   }
   return { stack, door: args };

@@ -36,7 +36,8 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
         (d?.log ?? consoleLog)(repeatedCredentialEntry(err));
       }
       if (res.status >= 500) {
-        // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why storage was unavailable).
+        // No request data, headers or tokens in the log: the error's name and message only (and its cause's: why
+        // storage was unavailable).
         (d?.log ?? consoleLog)({
           level: "error",
           status: res.status,

@@ -101,7 +101,10 @@ export interface BearerIdentity {
   username?: string;
   groups: string[];
   scopes: string[];
-  /** The verified token's expiry (epoch seconds), where the verifier read it: our authorizer passes it on, so a cached answer ends with the token. */
+  /**
+   * The verified token's expiry (epoch seconds), where the verifier read it: our authorizer passes it on, so a cached
+   * answer ends with the token.
+   */
   exp?: number;
 }
 

@@ -121,7 +121,9 @@ export interface LocalStackOptions {
   dataDir: string;
   /** The gateway's port; 0 picks a free one. @default 3000 */
   port?: number;
-  /** The user pool's port (a fixed one keeps the issuer, so tokens survive a restart); 0 picks a free one. @default 0 */
+  /**
+   * The user pool's port (a fixed one keeps the issuer, so tokens survive a restart); 0 picks a free one. @default 0
+   */
   idpPort?: number;
   /** The local AWS endpoint's port; 0 picks a free one. @default 0 */
   awsPort?: number;
@@ -299,11 +301,13 @@ async function trustRecordedTruststore(
   const seeded = await seedTruststore(s3, truststoreUri, fs.readFileSync(pki.clientsCaFile, "utf8"));
   if (seeded === "kept")
     log(
-      `mutual TLS: ${truststoreUri} already holds a truststore local mode did not put there: it is kept (the test machine's certificate is refused unless its CA is in it)`,
+      `mutual TLS: ${truststoreUri} already holds a truststore local mode did not put there: it is kept (the ` +
+        `test machine's certificate is refused unless its CA is in it)`,
     );
   if (truststoreVersion)
     log(
-      `mutual TLS: truststoreVersion ${truststoreVersion} is not checked (local S3 keeps no object versions): the current object is read`,
+      `mutual TLS: truststoreVersion ${truststoreVersion} is not checked (local S3 keeps no object versions): ` +
+        `the current object is read`,
     );
   const read = await readTruststore(s3, truststoreUri);
   trust(read.bundle);

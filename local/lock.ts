@@ -8,7 +8,9 @@ export class AlreadyRunning extends Error {
     dataDir: string,
   ) {
     super(
-      `a local stack is already running from ${dataDir} (pid ${holder.pid}, ${holder.url ?? `port ${holder.port}`}, since ${holder.startedAt}); stop it with Ctrl-C first, or use another --data-dir`,
+      `a local stack is already running from ${dataDir} (pid ${holder.pid}, ` +
+        `${holder.url ?? `port ${holder.port}`}, since ${holder.startedAt}); stop it with Ctrl-C first, or use ` +
+        `another --data-dir`,
     );
     this.name = "AlreadyRunning";
   }

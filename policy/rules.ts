@@ -37,7 +37,8 @@ const statements = (doc: unknown): Statement[] => {
 const dynamodb: ResourceValidationPolicy = {
   name: "dynamodb-pitr-encryption-on-demand",
   description:
-    "The table has point-in-time recovery [SH DynamoDB.2], server-side encryption and on-demand billing [SH DynamoDB.1].",
+    "The table has point-in-time recovery [SH DynamoDB.2], server-side encryption and on-demand billing [SH " +
+    "DynamoDB.1].",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (t, _args, report) => {
     if (!t.pointInTimeRecovery?.enabled) report("point-in-time recovery is off");
     if (!t.serverSideEncryption?.enabled) report("server-side encryption is not enabled");
@@ -48,7 +49,8 @@ const dynamodb: ResourceValidationPolicy = {
 const tableProtected: ResourceValidationPolicy = {
   name: "dynamodb-deletion-protected",
   description:
-    "A protected table (protectData) also has DynamoDB deletion protection, so no API call or console click deletes it [SH DynamoDB.6].",
+    "A protected table (protectData) also has DynamoDB deletion protection, so no API call or console click " +
+    "deletes it [SH DynamoDB.6].",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (t, args, report) => {
     if (args.opts.protect && t.deletionProtectionEnabled !== true)
       report("a protected table without deletion protection");
@@ -68,7 +70,8 @@ const bucketEncrypted: ResourceValidationPolicy = {
 const logRetention: ResourceValidationPolicy = {
   name: "logs-retention",
   description:
-    "Every log group we make keeps its logs for a set number of days, never forever (the checklist: explicit log groups with retention).",
+    "Every log group we make keeps its logs for a set number of days, never forever (the checklist: explicit " +
+    "log groups with retention).",
   validateResource: validateResourceOfType(aws.cloudwatch.LogGroup, (g, _args, report) => {
     if (!g.retentionInDays || g.retentionInDays <= 0) report("no retention: logs are kept forever");
   }),
@@ -139,7 +142,8 @@ const lambdaRuntime: ResourceValidationPolicy = {
 const permissionScoped: ResourceValidationPolicy = {
   name: "lambda-permission-scoped",
   description:
-    "Every Lambda permission names its source ARN (this API or target group), never a wildcard account [SH Lambda.1, CKV_AWS_364].",
+    "Every Lambda permission names its source ARN (this API or target group), never a wildcard account [SH " +
+    "Lambda.1, CKV_AWS_364].",
   validateResource: validateResourceOfType(aws.lambda.Permission, (p, _args, report) => {
     if (!p.sourceArn || p.sourceArn === "*" || /:\*:/.test(String(p.sourceArn)))
       report(`source ARN ${p.sourceArn ?? "(none)"} is not scoped`);
@@ -177,7 +181,8 @@ const noWildcards: ResourceValidationPolicy = {
 const restMethods: ResourceValidationPolicy = {
   name: "rest-methods-authorized",
   description:
-    "Every REST method but the CORS preflight has the door's authorization (or an API key); OPTIONS is the only method without [CN W59].",
+    "Every REST method but the CORS preflight has the door's authorization (or an API key); OPTIONS is the only " +
+    "method without [CN W59].",
   validateResource: validateResourceOfType(aws.apigateway.Method, (m, _args, report) => {
     if (m.httpMethod === "OPTIONS") return;
     if (m.authorization === "NONE" && m.apiKeyRequired !== true)
@@ -188,7 +193,8 @@ const restMethods: ResourceValidationPolicy = {
 const restStageLogs: ResourceValidationPolicy = {
   name: "rest-stage-logging",
   description:
-    "A REST stage writes access logs to a log group [CKV_AWS_76]; its method settings log errors [SH APIGateway.1], keep data trace off [CKV_AWS_276] and throttle.",
+    "A REST stage writes access logs to a log group [CKV_AWS_76]; its method settings log errors [SH " +
+    "APIGateway.1], keep data trace off [CKV_AWS_276] and throttle.",
   validateResource: [
     validateResourceOfType(aws.apigateway.Stage, (s, _args, report) => {
       if (!s.accessLogSettings?.destinationArn) report("no access logs");
@@ -251,7 +257,8 @@ const httpCors: ResourceValidationPolicy = {
 const albListeners: ResourceValidationPolicy = {
   name: "alb-https-only",
   description:
-    "ALB listeners are HTTPS with a TLS 1.3 policy [SH ELB.17, ELB.18]; an HTTP listener only redirects [SH ELB.1]; authentication never lets unauthenticated requests through.",
+    "ALB listeners are HTTPS with a TLS 1.3 policy [SH ELB.17, ELB.18]; an HTTP listener only redirects [SH " +
+    "ELB.1]; authentication never lets unauthenticated requests through.",
   validateResource: validateResourceOfType(aws.lb.Listener, (l, _args, report) => {
     const actions = asList(l.defaultActions);
     if (l.protocol === "HTTP") {
@@ -273,7 +280,8 @@ const albListeners: ResourceValidationPolicy = {
 const albHardened: ResourceValidationPolicy = {
   name: "alb-hardened",
   description:
-    "The load balancer drops invalid header fields [SH ELB.4] and mitigates desync defensively or strictly [SH ELB.12].",
+    "The load balancer drops invalid header fields [SH ELB.4] and mitigates desync defensively or strictly [SH " +
+    "ELB.12].",
   validateResource: validateResourceOfType(aws.lb.LoadBalancer, (lb, _args, report) => {
     if (lb.loadBalancerType !== "application") return;
     if (lb.dropInvalidHeaderFields !== true) report("invalid header fields are not dropped");
@@ -343,7 +351,8 @@ const outsidersNeedProof: ResourceValidationPolicy = {
       const conditions = Object.values(st.Condition ?? {}).flatMap((c) => Object.keys(c));
       if (!conditions.includes("sts:ExternalId") && !conditions.includes("aws:PrincipalOrgID"))
         report(
-          `trusts ${asList((st.Principal as { AWS: string | string[] }).AWS).join(", ")} without sts:ExternalId or aws:PrincipalOrgID`,
+          `trusts ${asList((st.Principal as { AWS: string | string[] }).AWS).join(", ")} without sts:ExternalId ` +
+            `or aws:PrincipalOrgID`,
         );
     }
   }),
@@ -440,7 +449,8 @@ const executionLogsRetained: StackValidationPolicy = {
       const group = groups.find((g) => g.props.name === name);
       if (!group) {
         report(
-          `${settings.name} turns on execution logging, but ${name} is not declared: API Gateway creates it without retention and leaves it behind`,
+          `${settings.name} turns on execution logging, but ${name} is not declared: API Gateway creates it ` +
+            `without retention and leaves it behind`,
           settings.urn,
         );
         continue;

@@ -41,16 +41,19 @@ describe("the source tree's structure", function () {
     assert.deepEqual(upward, []);
   });
 
-  it("given every TypeScript file, then no line is longer than Prettier's print width (120) unless it holds a URL", () => {
-    const files = execFileSync("git", ["ls-files", "*.ts"], { cwd: ROOT, encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean);
-    const long = files.flatMap((f) =>
-      fs
-        .readFileSync(path.join(ROOT, f), "utf8")
+  it(
+    "given every TypeScript file, then no line is longer than Prettier's print width (120) unless it holds " + "a URL",
+    () => {
+      const files = execFileSync("git", ["ls-files", "*.ts"], { cwd: ROOT, encoding: "utf8" })
         .split("\n")
-        .flatMap((line, i) => (line.length > 120 && !/https?:\/\//.test(line) ? [`${f}:${i + 1}`] : [])),
-    );
-    assert.deepEqual(long, []);
-  });
+        .filter(Boolean);
+      const long = files.flatMap((f) =>
+        fs
+          .readFileSync(path.join(ROOT, f), "utf8")
+          .split("\n")
+          .flatMap((line, i) => (line.length > 120 && !/https?:\/\//.test(line) ? [`${f}:${i + 1}`] : [])),
+      );
+      assert.deepEqual(long, []);
+    },
+  );
 });

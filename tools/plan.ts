@@ -21,7 +21,8 @@ export interface PlanArgs {
 export const PLAN_COMMAND: CommandSpec = {
   name: "npm run plan",
   summary:
-    "Runs index.ts under mocks with Pulumi.<stack>.yaml and prints what pulumi up would create, and the policy pack's findings.",
+    "Runs index.ts under mocks with Pulumi.<stack>.yaml and prints what pulumi up would create, and the policy " +
+    "pack's findings.",
   flags: {
     stack: {
       type: "string",
@@ -124,7 +125,13 @@ export async function plan(argv: string[]): Promise<{ code: number; stdout: stri
       return {
         code: 2,
         stdout: "",
-        stderr: `error: ${run.error}\n${run.error.startsWith("notes-auth:authMode ") ? `(allowed authMode values: ${AUTH_MODES.join(", ")})\n` : ""}`,
+        stderr:
+          `error: ` +
+          `${run.error}\n${
+            run.error.startsWith("notes-auth:authMode ")
+              ? `(allowed authMode values: ` + `${AUTH_MODES.join(", ")})\n`
+              : ""
+          }`,
       };
     return {
       code: 0,

@@ -28,7 +28,10 @@ export function bundleHandler(entry: string = HANDLER_ENTRY): HandlerBundle {
   return bundle;
 }
 
-/** Minified CommonJS for nodejs22.x from an entry point; `external` packages are left to the runtime (the benchmark's comparison only). */
+/**
+ * Minified CommonJS for nodejs22.x from an entry point; `external` packages are left to the runtime (the benchmark's
+ * comparison only).
+ */
 export function bundleCode(entry: string, external: string[] = []): string {
   const result = esbuild.buildSync({
     entryPoints: [entry],

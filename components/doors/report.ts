@@ -70,7 +70,9 @@ export interface DoorPricing {
   billsMau: boolean;
   /** Machines pay Cognito per client-credentials token at this door. */
   billsMachineTokens: boolean;
-  /** A Lambda authorizer runs on cache misses: the share of requests answered from cache, and its duration and memory. */
+  /**
+   * A Lambda authorizer runs on cache misses: the share of requests answered from cache, and its duration and memory.
+   */
   authorizer?: { cacheHitRatio: number; ms: number; memoryMb: number };
   /** What the model assumes about this door, in the report's words. */
   notes: string[];

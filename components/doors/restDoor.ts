@@ -20,7 +20,10 @@ export function restOptions(cfg: StackConfig): RestApiOptions {
   if (cfg.apiGatewayAccountRole === undefined) {
     throw new ConfigError(
       "apiGatewayAccountRole",
-      `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch role, one per account and region. Set it true in exactly one stack per account and region (pulumi config set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in every other stack`,
+      `must be set for the ${cfg.authMode} door: its REST stage logs, which needs API Gateway's CloudWatch ` +
+        `role, one per account and region. Set it true in exactly one stack per account and region (pulumi config ` +
+        `set notes-auth:apiGatewayAccountRole true; that stack sets the role and keeps it on destroy), false in ` +
+        `every other stack`,
     );
   }
   return {

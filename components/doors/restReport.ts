@@ -26,7 +26,9 @@ export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<ne
     "Custom domain": {
       cite: "domain:domainName",
       variant: "domain",
-      text: "regional custom domain (`domainName`), one for every gateway door; execute-api endpoint off; alias record with `hostedZoneId`",
+      text:
+        "regional custom domain (`domainName`), one for every gateway door; execute-api endpoint off; alias " +
+        "record with `hostedZoneId`",
     },
     mTLS: {
       cite: "domain:mtls",

@@ -19,7 +19,9 @@ export interface RestApiOptions {
   logRetentionDays: number;
   /** X-Ray tracing on the stage. @default false */
   tracing?: boolean;
-  /** Per-method CloudWatch metrics (billed as custom metrics); off, only the API's stage-wide metrics. @default false */
+  /**
+   * Per-method CloudWatch metrics (billed as custom metrics); off, only the API's stage-wide metrics. @default false
+   */
   detailedMetrics?: boolean;
   /** Behind a custom domain: the default execute-api endpoint is off (clients cannot bypass the domain). */
   disableExecuteApiEndpoint: boolean;
@@ -382,7 +384,10 @@ export function restCitations(rest: NotesRestApi) {
   };
 }
 
-/** The log group REST execution logging writes to: API-Gateway-Execution-Logs_{rest-api-id}/{stage_name} (AWS names it; we cannot choose). */
+/**
+ * The log group REST execution logging writes to: API-Gateway-Execution-Logs_{rest-api-id}/{stage_name} (AWS names it;
+ * we cannot choose).
+ */
 export function executionLogGroupName(
   restApiId: pulumi.Input<string>,
   stageName: pulumi.Input<string>,

@@ -74,7 +74,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     try {
       identity = await verify(token);
     } catch (err) {
-      if (isVerificationFault(err)) console.error(faultLine(err)); // a real fault, apart from refused tokens (handlers/authorizer/faults.ts)
+      // A real fault, apart from refused tokens (handlers/authorizer/faults.ts).
+      if (isVerificationFault(err)) console.error(faultLine(err));
       throw new Error(UNAUTHORIZED);
     }
     // A token without an `exp` would stay valid for ever behind the gateway's cache: refused.
@@ -101,7 +102,8 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
         groups: JSON.stringify(identity.groups),
         scopes: identity.scopes.join(" "),
         plan: plan.name,
-        // The token's expiry (epoch seconds): an answer the gateway cached for this token is refused by the handler after it.
+        // The token's expiry (epoch seconds): an answer the gateway cached for this token is refused by the handler
+        // after it.
         exp,
       },
       usageIdentifierKey: plan.key,

@@ -15,9 +15,15 @@ export interface AuthorizerPlan {
 export const authorizerSettings = settings({
   /** The token issuer: the stack's user pool, or an external OIDC issuer. */
   issuer: text("AUTHORIZER_ISSUER"),
-  /** Where its signing keys are (`authorizerJwksUri`); unset: Cognito's documented place, or the issuer's discovery document's jwks_uri (discovery.ts). */
+  /**
+   * Where its signing keys are (`authorizerJwksUri`); unset: Cognito's documented place, or the issuer's discovery
+   * document's jwks_uri (discovery.ts).
+   */
   jwksUri: optional("AUTHORIZER_JWKS_URI"),
-  /** An external issuer's groups claim (`groupsClaim`, a name or dotted path); unset: an external issuer's users have no groups (no tier by group, no admin by group). */
+  /**
+   * An external issuer's groups claim (`groupsClaim`, a name or dotted path); unset: an external issuer's users have no
+   * groups (no tier by group, no admin by group).
+   */
   groupsClaim: optional("AUTHORIZER_GROUPS_CLAIM"),
   /** App client ids (Cognito: `aud` of ID tokens, `client_id` of access tokens) or audiences. */
   audiences: list("AUTHORIZER_AUDIENCES", { nonEmpty: true }),

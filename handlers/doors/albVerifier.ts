@@ -29,7 +29,9 @@ export interface AlbVerifierOptions {
   fetcher?: KeyFetcher;
   /** How long a failed key look-up is remembered. @default 60 s */
   failedLookupTtlMs?: number;
-  /** Unknown kids fetched at most this often (key rotation is rare; random kids are an attack). @default 10 per minute */
+  /**
+   * Unknown kids fetched at most this often (key rotation is rare; random kids are an attack). @default 10 per minute
+   */
   newKidFetchesPerMinute?: number;
   now?: () => number;
 }

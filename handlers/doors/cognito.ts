@@ -2,7 +2,10 @@ import type { HandlerDoor } from "./door";
 import { UserPoolState, fromUserPoolClaims, userPoolState } from "./userPoolTokens";
 import { CognitoSettings, cognitoSettings } from "../contract/doors/cognito";
 
-/** `cognito`: REST v1 with the user pools authorizer's claims (and our pool's ID-token verifier, for comma-joined groups). */
+/**
+ * `cognito`: REST v1 with the user pools authorizer's claims (and our pool's ID-token verifier, for comma-joined
+ * groups).
+ */
 export const cognitoDoor: HandlerDoor<CognitoSettings, UserPoolState> = {
   shape: "rest-v1",
   settings: cognitoSettings,

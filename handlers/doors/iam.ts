@@ -22,8 +22,10 @@ export function principalArn(callerArn: string): string | undefined {
 }
 
 /** `cognito-idp.<region>.amazonaws.com/<poolId>,cognito-idp.<region>.amazonaws.com/<poolId>:CognitoSignIn:<sub>` */
-const PROVIDER =
-  /^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+),cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+):CognitoSignIn:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const PROVIDER = new RegExp(
+  String.raw`^cognito-idp\.[a-z0-9-]+\.amazonaws\.com\/([\w-]+),cognito-idp\.[a-z0-9-]+\.amazonaws\.co` +
+    String.raw`m\/([\w-]+):CognitoSignIn:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`,
+);
 
 /**
  * REST AWS_IAM: an identity-pool user of OUR identity pool and user pool (their user pool sub),

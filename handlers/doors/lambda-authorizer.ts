@@ -7,7 +7,9 @@ import { LambdaAuthorizerSettings, lambdaAuthorizerSettings } from "../contract/
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
-/** Epoch seconds from the context: our authorizer sets a number; a proxy integration may see it as a string of digits. */
+/**
+ * Epoch seconds from the context: our authorizer sets a number; a proxy integration may see it as a string of digits.
+ */
 const epochSeconds = (v: unknown) =>
   typeof v === "number" && Number.isInteger(v)
     ? v

@@ -97,7 +97,10 @@ function decodeBody(body: string | null | undefined, base64: boolean): string | 
 /** The headers that carry a credential: a request may hold each at most once. */
 export const CREDENTIAL_HEADERS = ["authorization", "x-api-key"] as const;
 
-/** The log line of a request refused for a repeated credential header: which header, never its values (they are credentials). */
+/**
+ * The log line of a request refused for a repeated credential header: which header, never its values (they are
+ * credentials).
+ */
 export const repeatedCredentialEntry = (err: AmbiguousCredentials) => ({
   level: "warn" as const,
   message: "refused: a credential header is repeated",

@@ -195,7 +195,8 @@ export class DynamoNotesStore implements NotesStore {
         Key: marshall({ [TABLE_KEYS.partition]: userId, [TABLE_KEYS.sort]: noteId }),
         // contains() and size() on a list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html
         ConditionExpression:
-          "attribute_exists(#noteId) AND NOT contains(#keys, :key) AND (attribute_not_exists(#keys) OR size(#keys) < :max)",
+          "attribute_exists(#noteId) AND NOT contains(#keys, :key) AND (attribute_not_exists(#keys) OR " +
+          "size(#keys) < :max)",
         UpdateExpression:
           "SET #keys = list_append(if_not_exists(#keys, :empty), :added), #updatedAt = :now, #version = :version",
         ExpressionAttributeNames: {
@@ -322,7 +323,9 @@ export class DynamoNotesStore implements NotesStore {
   }
 }
 
-/** If-Match (a non-empty list) as a condition on the stored version; a legacy row (no version) matches LEGACY_VERSION. */
+/**
+ * If-Match (a non-empty list) as a condition on the stored version; a legacy row (no version) matches LEGACY_VERSION.
+ */
 function versionCondition(
   versions: string[] | undefined,
 ): { expression: string; names: Record<string, string>; values: Record<string, string> } | undefined {

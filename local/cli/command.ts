@@ -29,7 +29,9 @@ const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
   door: {
     type: "string",
     value: "<authMode>",
-    description: `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode; other commands: the door you expect the running stack to serve, checked)`,
+    description:
+      `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode; ` +
+      `other commands: the door you expect the running stack to serve, checked)`,
   },
   stack: {
     type: "string",

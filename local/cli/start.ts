@@ -20,7 +20,8 @@ export function howToCall(outputs: LocalOutputs, dataDirFlag = ""): string[] {
   if (!mtls) return lines;
   return [
     ...lines,
-    `  # mutual TLS: the handshake is refused without --cert/--key, or with another CA's certificate (${mtls.otherCertFile}, ${mtls.otherKeyFile})`,
+    `  # mutual TLS: the handshake is refused without --cert/--key, or with another CA's certificate ` +
+      `(${mtls.otherCertFile}, ${mtls.otherKeyFile})`,
     `  curl --cacert ${mtls.caFile} ${outputs.url.replace(/\/$/, "")}/me`,
   ];
 }
@@ -39,16 +40,20 @@ function callLines(outputs: LocalOutputs, dataDirFlag: string): string[] {
       return sigv4Lines(outputs, { url, user, curl, dataDirFlag });
     case "alb-session":
       return [
-        `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps your session in a cookie`,
-        `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the session cookie`,
+        `  open ${url}/notes in a browser: the load balancer sends you to the local sign-in page, then keeps ` +
+          `your session in a cookie`,
+        `  COOKIE=$(npm run -s token -- --user ${user}${dataDirFlag})   # the same sign-in, scripted: the ` +
+          `session cookie`,
         `  ${curl} -H "cookie: $COOKIE" ${url}/notes`,
-        `  ${curl} -H "cookie: $COOKIE" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+        `  ${curl} -H "cookie: $COOKIE" -H 'content-type: application/json' -d ` +
+          `'{"title":"first","content":"hello"}' ${url}/notes`,
         `  ${curl} -H "cookie: $COOKIE" ${url}/me`,
       ];
     case "api-key":
       return [
         ...keys.map(([name, value]) => `  ${curl} -H "x-api-key: ${value}" ${url}/me   # the ${name} application`),
-        `  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+        `  ${curl} -H "x-api-key: ${keys[0]?.[1] ?? ""}" -H 'content-type: application/json' -d ` +
+          `'{"title":"first","content":"hello"}' ${url}/notes`,
       ];
     case "user-token":
       return tokenLines(outputs, {
@@ -75,22 +80,29 @@ interface CallContext {
 /** SigV4 with a user's identity-pool credentials; a machine through the machine role, when one is trusted. */
 function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: CallContext): string[] {
   const region = String(outputs.region ?? outputs.client.region ?? "us-east-1");
-  const sign = `${curl} --aws-sigv4 "aws:amz:${region}:execute-api" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
+  const sign =
+    `${curl} --aws-sigv4 "aws:amz:${region}:execute-api" --user ` +
+    `"$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-security-token: $AWS_SESSION_TOKEN"`;
   const lines = [
-    `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign in, GetId, GetCredentialsForIdentity)`,
+    `  eval "$(npm run -s token -- --user ${user}${dataDirFlag})"   # ${user}'s identity-pool credentials (sign ` +
+      `in, GetId, GetCredentialsForIdentity)`,
     `  ${sign} ${url}/notes`,
     `  ${sign} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
-    `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's admin role has it)`,
+    `  ${sign} ${url}/admin/stats   # 403 from API Gateway: the user role's policy lacks /admin/* (carol's ` +
+      `admin role has it)`,
   ];
   const mtls = outputs.local.mtls;
   const machineRoles = Object.values((outputs.client.machineRoleArns ?? {}) as Record<string, string>);
   for (const t of mtls ? [] : outputs.local.principals.trusted.filter((p) => machineRoles.includes(p.roleArn))) {
     lines.push(`  # a machine: ${t.principal} (listed in machineRolePrincipals) assumes its own role at the local STS`);
     lines.push(
-      `  AWS_ACCESS_KEY_ID=${t.accessKeyId} AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`,
+      `  AWS_ACCESS_KEY_ID=${t.accessKeyId} ` +
+        `AWS_SECRET_ACCESS_KEY=${t.secretAccessKey}${t.sessionToken ? ` AWS_SESSION_TOKEN=${t.sessionToken}` : ""} ` +
+        `AWS_ENDPOINT_URL_STS=${outputs.local.endpoints.aws} \\`,
     );
     lines.push(
-      `    npm run call:iam -- --url ${url}/notes --role-arn ${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`,
+      `    npm run call:iam -- --url ${url}/notes --role-arn ` +
+        `${t.roleArn}${t.externalId ? ` --external-id ${t.externalId}` : ""} --region ${region}`,
     );
   }
   if (machineRoles.length === 0) {
@@ -98,17 +110,22 @@ function sigv4Lines(outputs: LocalOutputs, { url, user, curl, dataDirFlag }: Cal
       .map(([k, v]) => ` --set '${k}=${typeof v === "string" ? v : JSON.stringify(v)}'`)
       .join("");
     lines.push(
-      `  # machine roles (and npm run call:iam) come with machineRolePrincipals, another account's principals (one role each): npm start -- --door iam${example}`,
+      `  # machine roles (and npm run call:iam) come with machineRolePrincipals, another account's principals ` +
+        `(one role each): npm start -- --door iam${example}`,
     );
   }
   if (mtls && machineRoles.length > 0)
     lines.push(
-      "  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls with curl as above",
+      "  # npm run call:iam presents no client certificate, which this domain refuses: sign the machine's calls " +
+        "with curl as above",
     );
   return lines;
 }
 
-/** A user's token in Authorization (with the app's key where the door wants one), other tiers, scopes and the machine client. */
+/**
+ * A user's token in Authorization (with the app's key where the door wants one), other tiers, scopes and the machine
+ * client.
+ */
 function tokenLines(
   outputs: LocalOutputs,
   { url, user, curl, dataDirFlag, key }: CallContext & { key: string },
@@ -117,14 +134,16 @@ function tokenLines(
   const lines = [
     `  TOKEN=$(npm run -s token -- --user ${user}${dataDirFlag})`,
     `  ${curl} -H "Authorization: ${header}"${key} ${url}/notes`,
-    `  ${curl} -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d '{"title":"first","content":"hello"}' ${url}/notes`,
+    `  ${curl} -H "Authorization: ${header}"${key} -H 'content-type: application/json' -d ` +
+      `'{"title":"first","content":"hello"}' ${url}/notes`,
     `  ${curl} -H "Authorization: ${header}"${key} ${url}/me`,
   ];
   // Where the gateway checks scopes per route, a token with fewer scopes gets fewer routes.
   const readScope = outputs.client.scopes?.read;
   if (readScope)
     lines.push(
-      `  TOKEN=$(npm run -s token -- --user ${user} --scope ${readScope}${dataDirFlag})   # a read-only token: writes get 403`,
+      `  TOKEN=$(npm run -s token -- --user ${user} --scope ${readScope}${dataDirFlag})   # a read-only token: ` +
+        `writes get 403`,
     );
   const tiered = outputs.local.users.find((u) =>
     Object.values((outputs.client.tiers ?? {}) as Record<string, { group?: string }>).some(
@@ -133,11 +152,13 @@ function tokenLines(
   );
   if (tiered)
     lines.push(
-      `  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on another tier (${tiered.groups.join(", ")}): its own throttle and quota`,
+      `  TOKEN=$(npm run -s token -- --user ${tiered.username}${dataDirFlag})   # ${tiered.username} is on ` +
+        `another tier (${tiered.groups.join(", ")}): its own throttle and quota`,
     );
   if (outputs.client.machineClientId) {
     lines.push(
-      `  TOKEN=$(npm run -s token -- --client machine${dataDirFlag})   # client credentials (secret in .local/outputs.json "secrets")`,
+      `  TOKEN=$(npm run -s token -- --client machine${dataDirFlag})   # client credentials (secret in ` +
+        `.local/outputs.json "secrets")`,
       `  ${curl} -H "Authorization: ${header}" ${url}/me`,
     );
   }
@@ -152,18 +173,32 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
     `  url:       ${outputs.url}`,
     ...(idp
       ? [
-          `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ${idp.authorizeEndpoint})`,
-          `  users:     ${outputs.local.users.map((u) => `${u.username} (${u.email} / ${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`).join("; ")}`,
+          `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ` +
+            `${idp.authorizeEndpoint})`,
+          `  users:     ` +
+            `${outputs.local.users
+              .map(
+                (u) =>
+                  `${u.username} (${u.email} / ` + `${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`,
+              )
+              .join("; ")}`,
         ]
       : []),
-    `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda Invoke; AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL)`,
-    `  operator:  AWS_ACCESS_KEY_ID=${outputs.local.principals.operator.accessKeyId} AWS_SECRET_ACCESS_KEY=${outputs.local.principals.operator.secretAccessKey} (${outputs.local.principals.operator.arn}: npm run smoke -- --create-users)`,
+    `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda ` +
+      `Invoke; AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL)`,
+    `  operator:  AWS_ACCESS_KEY_ID=${outputs.local.principals.operator.accessKeyId} ` +
+      `AWS_SECRET_ACCESS_KEY=${outputs.local.principals.operator.secretAccessKey} ` +
+      `(${outputs.local.principals.operator.arn}: npm run smoke -- --create-users)`,
     ...(outputs.local.mtls
       ? [
-          `  mTLS:      ${outputs.local.mtls.domainName}'s client certificates are checked against ${outputs.local.mtls.truststoreUri} in local S3 (the test PKI's clients CA); server CA ${outputs.local.mtls.caFile}, test machine ${outputs.local.mtls.certFile} and ${outputs.local.mtls.keyFile}`,
+          `  mTLS:      ${outputs.local.mtls.domainName}'s client certificates are checked against ` +
+            `${outputs.local.mtls.truststoreUri} in local S3 (the test PKI's clients CA); server CA ` +
+            `${outputs.local.mtls.caFile}, test machine ${outputs.local.mtls.certFile} and ` +
+            `${outputs.local.mtls.keyFile}`,
         ]
       : []),
-    `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
+    `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ` +
+      `${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
     "Try it:",
     ...howToCall(outputs, dataDirFlag),
@@ -176,7 +211,8 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
 export const START_COMMAND: LocalCommand = {
   name: "npm start",
   summary:
-    "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 until Ctrl-C.",
+    "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 " +
+    "until Ctrl-C.",
   flags: ["door", "stack", "set", "port", "data-dir"],
 };
 
@@ -185,7 +221,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const running = runningOutputs(args.dataDir);
   if (running) {
     process.stderr.write(
-      `A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). Stop it with Ctrl-C first.\n`,
+      `A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). ` +
+        `Stop it with Ctrl-C first.\n`,
     );
     return 1;
   }
@@ -207,7 +244,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   );
   if (config.defaulted)
     process.stdout.write(
-      `  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's example values; set them with --set)\n`,
+      `  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's ` +
+        `example values; set them with --set)\n`,
     );
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   let stack;
@@ -232,7 +270,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     }
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
       process.stderr.write(
-        `Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on 127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`,
+        `Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on ` +
+          `127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`,
       );
       return 1;
     }

@@ -14,7 +14,8 @@ import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "../c
 export const TOKEN_COMMAND: LocalCommand = {
   name: "npm run token",
   summary:
-    "Prints what the running local door takes from a user (a token, credentials or a session cookie), got through the real flows.",
+    "Prints what the running local door takes from a user (a token, credentials or a session cookie), got " +
+    "through the real flows.",
   flags: ["user", "door", "client", "scope", "data-dir"],
 };
 
@@ -39,14 +40,16 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
   if (!user)
     throw new Error(
-      `--user ${args.user ?? "(missing)"}: the local users are ${outputs.local.users.map((u) => u.username).join(", ")}`,
+      `--user ${args.user ?? "(missing)"}: the local users are ` +
+        `${outputs.local.users.map((u) => u.username).join(", ")}`,
     );
   const credential = credentialOf(outputs);
   switch (credential.kind) {
     case "identity-pool-sigv4": {
       const c = await new ContractContext(outputs).identityPoolCredentials(user);
       process.stdout.write(
-        `export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} AWS_SESSION_TOKEN=${c.sessionToken}\n`,
+        `export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} ` +
+          `AWS_SESSION_TOKEN=${c.sessionToken}\n`,
       );
       return 0;
     }

@@ -186,7 +186,9 @@ export interface SignInOptions {
   callbackUrl?: string;
 }
 
-/** The user pool's sign-in endpoints and the app client's callback: the local pool's, else the outputs' or the options'. */
+/**
+ * The user pool's sign-in endpoints and the app client's callback: the local pool's, else the outputs' or the options'.
+ */
 function codeFlowOf(outputs: StackOutputs, clientId: string, opts: SignInOptions) {
   const idp = outputs.local?.idp;
   if (idp) {

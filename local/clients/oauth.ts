@@ -153,7 +153,8 @@ export async function signInWithCode(r: CodeFlowRequest): Promise<TokenSet> {
   );
   if (!location)
     throw new OAuthError(
-      `the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ${(await res.text()).slice(0, 200)}`,
+      `the authorize endpoint answered ${res.status} without redirecting to ${r.redirectUri}: ` +
+        `${(await res.text()).slice(0, 200)}`,
     );
   const callback = new URL(location);
   if (callback.searchParams.get("error"))

@@ -131,7 +131,11 @@ const now = () => new Date();
 function clf(d: Date): string {
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  return (
+    `${p(d.getUTCDate())}/${months[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:` +
+    `${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ` +
+    `+0000`
+  );
 }
 
 /** The REST `requestContext.identity` with every field AWS sends, null unless given. */

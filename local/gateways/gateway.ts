@@ -36,7 +36,10 @@ export interface LocalGateway {
   basePath: string;
   /** The stage's URL as the program records it (mock), which local URLs replace in outputs. */
   invokeUrl: string;
-  /** An API Gateway stage: its API and name (what a custom domain's mappings name), and whether the API's execute-api endpoint is on. */
+  /**
+   * An API Gateway stage: its API and name (what a custom domain's mappings name), and whether the API's execute-api
+   * endpoint is on.
+   */
   api?: { id: string; stage: string; executeApiEndpoint: boolean };
   /** Handles a request whose path is below basePath (basePath already removed). */
   handle(req: IncomingRequest): Promise<GatewayReply>;
@@ -51,7 +54,8 @@ export function methodArn(executionArn: string, stage: string, method: string, p
 export const accountOf = (arn: string) => arn.split(":")[4];
 
 /**
- * The function a Lambda integration names: its URI (`arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`)
+ * The function a Lambda integration names: its URI
+ * (`arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<arn>/invocations`)
  * or, for HTTP APIs, the function ARN itself.
  * https://docs.aws.amazon.com/apigateway/latest/api/API_Integration.html#apigw-Type-Integration-uri
  */

@@ -199,7 +199,8 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
     }
     if (invoked.error) {
       deps.log(
-        `${req.method} ${req.path}: 500, the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})`,
+        `${req.method} ${req.path}: 500, the function failed (${invoked.error.errorType}: ` +
+          `${invoked.error.errorMessage})`,
       );
       return messageReply(500, "Internal Server Error");
     }

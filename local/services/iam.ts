@@ -24,7 +24,9 @@ export interface LocalPrincipal {
   account: string;
   /** A role session's role (`arn:aws:iam::<account>:role/<name>`). */
   roleArn?: string;
-  /** `$context.identity.user` / `caller`: the role's unique id and the session (`AROA…:<session>`), or the user's id. */
+  /**
+   * `$context.identity.user` / `caller`: the role's unique id and the session (`AROA…:<session>`), or the user's id.
+   */
   userId: string;
   /** Identity policies when the principal is not one of the program's roles (its own account's grants). */
   policies?: Policy[];
@@ -73,7 +75,8 @@ export class LocalIam {
     const unread = this.assumableRolesWithManagedPolicies();
     if (unread.length > 0)
       throw new NotEmulatedYet(
-        `managed policies on ${unread.join(", ")}: local mode decides execute-api calls from inline role policies (RolePolicy) only`,
+        `managed policies on ${unread.join(", ")}: local mode decides execute-api calls from inline role ` +
+          `policies (RolePolicy) only`,
       );
   }
 
@@ -147,7 +150,10 @@ export class LocalIam {
     };
   }
 
-  /** The identity policies of a principal: a program role's recorded `RolePolicy` documents (inline policies), else its own. */
+  /**
+   * The identity policies of a principal: a program role's recorded `RolePolicy` documents (inline policies), else its
+   * own.
+   */
   identityPolicies(principal: LocalPrincipal): Policy[] {
     if (principal.policies) return principal.policies;
     const role = principal.roleArn ? this.role(principal.roleArn) : undefined;
@@ -260,7 +266,10 @@ export class LocalIam {
     return { arn, account: accountOfArn(arn), userId: awsId("AIDA", arn), policies };
   }
 
-  /** The account's administrator, whose credentials local mode prints for the operator's tools (npm run smoke --create-users). */
+  /**
+   * The account's administrator, whose credentials local mode prints for the operator's tools (npm run smoke
+   * --create-users).
+   */
   operator(): LocalPrincipal {
     const arn = `arn:aws:iam::${this.account}:user/local-admin`;
     return {

@@ -35,7 +35,10 @@ export interface IdentityPoolDeps {
 /** Credentials from the identity pool last an hour. */
 const CREDENTIALS_SECONDS = 3600;
 
-/** A verified login: the provider (`cognito-idp.<region>.amazonaws.com/<poolId>`), its app client and the ID token's claims. */
+/**
+ * A verified login: the provider (`cognito-idp.<region>.amazonaws.com/<poolId>`), its app client and the ID token's
+ * claims.
+ */
 interface Login {
   providerName: string;
   clientId: string;
@@ -49,7 +52,10 @@ interface Login {
  */
 export function identityIdOf(identityPoolId: string, providerName: string, sub: string): string {
   const h = createHash("sha256").update(`${identityPoolId}|${providerName}|${sub}`).digest("hex");
-  return `${identityPoolId.split(":")[0]}:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return (
+    `${identityPoolId.split(":")[0]}:${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8` +
+    `${h.slice(17, 20)}-${h.slice(20, 32)}`
+  );
 }
 
 export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Promise<GatewayReply | undefined> {
@@ -114,7 +120,8 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
             "InvalidIdentityPoolConfigurationException",
             "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
           );
-        // The role the pool picks, by the rules Cognito documents (awsRules/identityPool.ts), from the token's role claims.
+        // The role the pool picks, by the rules Cognito documents (awsRules/identityPool.ts), from the token's role
+        // claims.
         const claims: RoleClaims = {
           "cognito:roles": Array.isArray(login.claims["cognito:roles"])
             ? (login.claims["cognito:roles"] as string[])
@@ -187,7 +194,10 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
   };
 }
 
-/** The pool of an identity id (`<region>:<uuid>`): local ids are per pool, so look them up among the recorded pools' regions. */
+/**
+ * The pool of an identity id (`<region>:<uuid>`): local ids are per pool, so look them up among the recorded pools'
+ * regions.
+ */
 function poolOfIdentity(program: RecordedProgram, identityId: string): string {
   const region = identityId.split(":")[0];
   return (

@@ -243,7 +243,8 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       const missing = passwordPolicyViolations(policy, u.password);
       if (missing.length)
         throw new Error(
-          `local/users.json: ${u.username}'s password does not meet the user pool's password policy (needs ${missing.join(", ")})`,
+          `local/users.json: ${u.username}'s password does not meet the user pool's password policy (needs ` +
+            `${missing.join(", ")})`,
         );
     }
     const recordedClients = clientsOf(opts.program, poolId, resourceScopes, opts.localizeUrl ?? ((u) => u));
@@ -460,7 +461,8 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
             writable: true,
             configurable: true,
           });
-          // When the client asks for none, client credentials get every scope the client is allowed (Cognito's default).
+          // When the client asks for none, client credentials get every scope the client is allowed (Cognito's
+          // default).
           if (!token.accountId && !jwt.payload.scope)
             jwt.payload.scope = resourceScopesOfClient(token.clientId).join(" ");
           // A user's access token lists the OIDC scopes granted too, as Cognito's does.
@@ -514,7 +516,8 @@ async function login(
       res
         .writeHead(400, { "content-type": "text/plain" })
         .end(
-          `start at ${pool.authorizeEndpoint}?client_id=…&response_type=code&redirect_uri=…&scope=openid (npm run token does it for you)\n`,
+          `start at ${pool.authorizeEndpoint}?client_id=…&response_type=code&redirect_uri=…&scope=openid (npm ` +
+            `run token does it for you)\n`,
         );
       return;
     }
@@ -526,8 +529,11 @@ async function login(
         .end(
           `<!doctype html><title>Sign in (local user pool ${html(pool.poolId)})</title><h1>Sign in</h1>` +
             `<form method="post"><label>${hint} <input name="username" autocomplete="username"></label>` +
-            `<label>password <input name="password" type="password" autocomplete="current-password"></label><button>Sign in</button></form>` +
-            `<p>Local test users: ${pool.users.map((u) => html(pool.signsInWithEmail ? u.email : u.username)).join(", ")} (passwords in local/users.json)</p>`,
+            (`<label>password <input name="password" type="password" ` +
+              `autocomplete="current-password"></label><button>Sign in</button></form>`) +
+            (`<p>Local test users: ` +
+              `${pool.users.map((u) => html(pool.signsInWithEmail ? u.email : u.username)).join(", ")} (passwords ` +
+              `in local/users.json)</p>`),
         );
       return;
     }

@@ -144,7 +144,9 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
     const code = codeOf(r.inputs.code);
     if (r.inputs.handler !== "index.handler" || !code) {
       throw new Error(
-        `local mode runs the program's own bundles (${KNOWN_CODE.map((k) => path.relative(path.join(__dirname, "..", ".."), k.entry)).join(", ")}) as index.handler; ${r.name}'s code is none of them (handler ${r.inputs.handler})`,
+        `local mode runs the program's own bundles ` +
+          `(${KNOWN_CODE.map((k) => path.relative(path.join(__dirname, "..", ".."), k.entry)).join(", ")}) as ` +
+          `index.handler; ${r.name}'s code is none of them (handler ${r.inputs.handler})`,
       );
     }
     const state = program.stateOf(r);

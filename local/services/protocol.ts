@@ -49,13 +49,22 @@ export const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.char
 
 /** A query-protocol answer: `<{Op}Response><{Op}Result>…</{Op}Result><ResponseMetadata>…` */
 export function queryReply(operation: string, namespace: string, resultXml: string): GatewayReply {
-  const body = `<${operation}Response xmlns="${namespace}"><${operation}Result>${resultXml}</${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`;
+  const body =
+    `<${operation}Response ` +
+    (`xmlns="${namespace}"><${operation}Result>${resultXml}</${operation}Result><ResponseMetadata><RequestId>` +
+      `${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`);
   return { status: 200, headers: { "content-type": "text/xml" }, body: Buffer.from(body) };
 }
 
-/** A query-protocol error: `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>…` */
+/**
+ * A query-protocol error:
+ * `<ErrorResponse><Error><Type>Sender</Type><Code>…</Code><Message>…</Message></Error>…`
+ */
 export function queryError(namespace: string, code: string, message: string, status = 400): GatewayReply {
-  const body = `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
+  const body =
+    `<ErrorResponse ` +
+    (`xmlns="${namespace}"><Error><Type>Sender</Type><Code>${xmlEscape(code)}</Code><Message>` +
+      `${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
   return { status, headers: { "content-type": "text/xml" }, body: Buffer.from(body) };
 }
 

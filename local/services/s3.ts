@@ -40,8 +40,10 @@ export function corsXml(
   return `<CORSConfiguration>${rules
     .map(
       (r) =>
-        `<CORSRule>${tags("AllowedOrigin", r.allowedOrigins)}${tags("AllowedMethod", r.allowedMethods)}${tags("AllowedHeader", r.allowedHeaders)}` +
-        `${tags("ExposeHeader", r.exposeHeaders)}${r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : ""}</CORSRule>`,
+        `<CORSRule>${tags("AllowedOrigin", r.allowedOrigins)}${tags("AllowedMethod", r.allowedMethods)}` +
+        `${tags("AllowedHeader", r.allowedHeaders)}` +
+        (`${tags("ExposeHeader", r.exposeHeaders)}` +
+          `${r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : ""}</CORSRule>`),
     )
     .join("")}</CORSConfiguration>`;
 }

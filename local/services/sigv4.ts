@@ -105,7 +105,9 @@ export async function verifySigV4<C extends KnownCredentials>(
     return {
       ok: false,
       failure: "incomplete",
-      message: `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}`,
+      message:
+        `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the ` +
+        `request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}`,
     };
   }
   const [, credential, signedList, signature] = parts;
@@ -156,13 +158,16 @@ export async function verifySigV4<C extends KnownCredentials>(
     return {
       ok: false,
       failure: "skew",
-      message: `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 min.)`,
+      message:
+        `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 ` + `min.)`,
     };
   if (signingDate.getTime() > now + CLOCK_SKEW_MS)
     return {
       ok: false,
       failure: "skew",
-      message: `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} (${stamp(now)} + 5 min.)`,
+      message:
+        `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} ` +
+        `(${stamp(now)} + 5 min.)`,
     };
 
   // The payload hash the caller signed, if it sent one, must be the body's.
@@ -218,4 +223,5 @@ export async function verifySigV4<C extends KnownCredentials>(
 
 /** The message AWS services send for a signature that does not match. */
 export const SIGNATURE_MISMATCH =
-  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access " +
+  "Key and signing method. Consult the service documentation for details.";

@@ -62,7 +62,8 @@ export function stsApi(deps: {
       return queryReply(
         action,
         NS,
-        `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>${xmlEscape(caller.userId)}</UserId><Account>${caller.account}</Account>`,
+        `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>${xmlEscape(caller.userId)}</UserId><Account>` +
+          `${caller.account}</Account>`,
       );
     }
 
@@ -74,13 +75,15 @@ export function stsApi(deps: {
       return queryError(
         NS,
         "ValidationError",
-        "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must " +
+          "satisfy regular expression pattern: [\\w+=,.@-]*",
       );
     if (!Number.isInteger(duration) || duration < MIN_SESSION)
       return queryError(
         NS,
         "ValidationError",
-        "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+        "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have " +
+          "value greater than or equal to 900",
       );
     if (duration > maxSession)
       return queryError(
@@ -117,8 +120,12 @@ export function stsApi(deps: {
     return queryReply(
       action,
       NS,
-      `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(creds.secretAccessKey)}</SecretAccessKey><SessionToken>${xmlEscape(creds.sessionToken!)}</SessionToken><Expiration>${new Date(creds.expiration!).toISOString()}</Expiration></Credentials>` +
-        `<AssumedRoleUser><AssumedRoleId>${xmlEscape(session.userId)}</AssumedRoleId><Arn>${xmlEscape(session.arn)}</Arn></AssumedRoleUser>`,
+      `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>` +
+        `${xmlEscape(creds.secretAccessKey)}</SecretAccessKey><SessionToken>` +
+        `${xmlEscape(creds.sessionToken!)}</SessionToken><Expiration>` +
+        `${new Date(creds.expiration!).toISOString()}</Expiration></Credentials>` +
+        (`<AssumedRoleUser><AssumedRoleId>${xmlEscape(session.userId)}</AssumedRoleId><Arn>` +
+          `${xmlEscape(session.arn)}</Arn></AssumedRoleUser>`),
     );
   };
 }

@@ -16,7 +16,8 @@ describe("the program under the Pulumi CLI's language host", function () {
   this.timeout(120_000);
   const stack = "dev";
   const stackConfig = readStackFile(stack);
-  // Values the stack file holds encrypted (`secure:`) reach the program as secrets, under the CLI and under mocks alike.
+  // Values the stack file holds encrypted (`secure:`) reach the program as secrets, under the CLI and under mocks
+  // alike.
   const secretKeys = Object.keys(stackConfig)
     .filter((k) => stackConfig[k] === "<secure>")
     .map((k) => (k.includes(":") ? k : `notes-auth:${k}`));
@@ -45,46 +46,50 @@ describe("the program under the Pulumi CLI's language host", function () {
     assert.deepEqual(errors, []);
   });
 
-  it("registers the stack, then exactly the resources it registers under mocks: same types, names, parents, options and dependencies", async () => {
-    // given the same stack and config run in-process under the recording mocks (offline/runStack.ts)
-    const mocked = await runStack({ stack, config: stackConfig, ...(secretKeys.length ? { secretKeys } : {}) });
-    assert.equal(mocked.error, undefined, mocked.error);
-    // URNs differ by construction (the mock monitor qualifies a type by its parent's last type only,
-    // the engine by the whole chain), so resources are named by type and name, parents and dependencies too.
-    type Reg = {
-      type: string;
-      name: string;
-      urn: string;
-      parent?: string;
-      custom: boolean;
-      protect: boolean;
-      dependencies: string[];
-    };
-    const keys = (list: Reg[]) => {
-      const byUrn = new Map(list.map((r) => [r.urn, `${r.type}::${r.name}`]));
-      const named = (urn: string) => byUrn.get(urn) ?? `unregistered ${urn}`;
-      return list
-        .map((r) =>
-          JSON.stringify([
-            r.type,
-            r.name,
-            r.parent ? named(r.parent) : "",
-            r.custom,
-            r.protect,
-            r.dependencies.map(named).sort(),
-          ]),
-        )
-        .sort();
-    };
-    const underCli = keys(engine.registrations);
-    const underMocks = keys(mocked.resources.map((r) => ({ ...r, protect: r.options.protect })));
-    // then the root is the stack, and both lists agree one for one
-    assert.equal(engine.registrations[0]?.type, "pulumi:pulumi:Stack");
-    assert.ok(
-      engine.registrations.some((r) => r.type === "notes-auth:door:CognitoFrontDoor"),
-      "the dev stack is the cognito door",
-    );
-    assert.ok(underCli.length > 20, `only ${underCli.length} registrations`);
-    assert.deepEqual(underCli, underMocks);
-  });
+  it(
+    "registers the stack, then exactly the resources it registers under mocks: same types, names, " +
+      "parents, options and dependencies",
+    async () => {
+      // given the same stack and config run in-process under the recording mocks (offline/runStack.ts)
+      const mocked = await runStack({ stack, config: stackConfig, ...(secretKeys.length ? { secretKeys } : {}) });
+      assert.equal(mocked.error, undefined, mocked.error);
+      // URNs differ by construction (the mock monitor qualifies a type by its parent's last type only,
+      // the engine by the whole chain), so resources are named by type and name, parents and dependencies too.
+      type Reg = {
+        type: string;
+        name: string;
+        urn: string;
+        parent?: string;
+        custom: boolean;
+        protect: boolean;
+        dependencies: string[];
+      };
+      const keys = (list: Reg[]) => {
+        const byUrn = new Map(list.map((r) => [r.urn, `${r.type}::${r.name}`]));
+        const named = (urn: string) => byUrn.get(urn) ?? `unregistered ${urn}`;
+        return list
+          .map((r) =>
+            JSON.stringify([
+              r.type,
+              r.name,
+              r.parent ? named(r.parent) : "",
+              r.custom,
+              r.protect,
+              r.dependencies.map(named).sort(),
+            ]),
+          )
+          .sort();
+      };
+      const underCli = keys(engine.registrations);
+      const underMocks = keys(mocked.resources.map((r) => ({ ...r, protect: r.options.protect })));
+      // then the root is the stack, and both lists agree one for one
+      assert.equal(engine.registrations[0]?.type, "pulumi:pulumi:Stack");
+      assert.ok(
+        engine.registrations.some((r) => r.type === "notes-auth:door:CognitoFrontDoor"),
+        "the dev stack is the cognito door",
+      );
+      assert.ok(underCli.length > 20, `only ${underCli.length} registrations`);
+      assert.deepEqual(underCli, underMocks);
+    },
+  );
 });

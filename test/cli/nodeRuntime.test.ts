@@ -63,9 +63,12 @@ describe("the Node.js the suite runs on", function () {
     assert.ok(version.startsWith(MAJOR), version);
   });
 
-  it("given an AWS SDK client calling a loopback server, then nothing is written about the Node.js versions the SDK supports", async () => {
-    // In a fresh process: the SDK warns once per process, when the first client is built.
-    const script = `
+  it(
+    "given an AWS SDK client calling a loopback server, then nothing is written about the Node.js " +
+      "versions the SDK supports",
+    async () => {
+      // In a fresh process: the SDK warns once per process, when the first client is built.
+      const script = `
       const http = require("http");
       const { DynamoDBClient, ListTablesCommand } = require("@aws-sdk/client-dynamodb");
       const warnings = [];
@@ -88,11 +91,12 @@ describe("the Node.js the suite runs on", function () {
         await new Promise((r) => setImmediate(r));
         console.log(JSON.stringify({ tables: out.TableNames, warnings }));
       });`;
-    const child = await run(process.execPath, ["-e", script]);
-    assert.equal(child.code, 0, child.stderr);
-    const { tables, warnings } = JSON.parse(child.stdout);
-    assert.deepEqual(tables, ["notes"], "the call reached the loopback server");
-    assert.deepEqual(warnings, []);
-    assert.doesNotMatch(child.stderr, /Node\.js|NodeVersionSupport|node >=/i);
-  });
+      const child = await run(process.execPath, ["-e", script]);
+      assert.equal(child.code, 0, child.stderr);
+      const { tables, warnings } = JSON.parse(child.stdout);
+      assert.deepEqual(tables, ["notes"], "the call reached the loopback server");
+      assert.deepEqual(warnings, []);
+      assert.doesNotMatch(child.stderr, /Node\.js|NodeVersionSupport|node >=/i);
+    },
+  );
 });

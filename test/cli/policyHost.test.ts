@@ -151,23 +151,27 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
     assert.deepEqual(await analyze(pack, clean), [], pack.stderr());
   });
 
-  it("reports the offline runner's violations for a broken recording: an open GET method (Analyze) and a stage that no longer waits for the account role (AnalyzeStack)", async () => {
-    // given the recording broken the way the policy specs break it (test/policy/policies.test.ts)
-    const broken: StackRun = JSON.parse(JSON.stringify(clean));
-    broken.resources.find(
-      (r) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET",
-    )!.inputs.authorization = "NONE";
-    broken.resources.find((r) => r.type === "aws:apigateway/stage:Stage")!.dependencies = [];
-    const offline = await runPolicies(broken);
-    assert.ok(
-      offline.some((v) => v.policy === "rest-methods-authorized"),
-      JSON.stringify(offline),
-    );
-    assert.ok(
-      offline.some((v) => v.policy === "rest-logging-after-account-role"),
-      JSON.stringify(offline),
-    );
-    // when the pack analyzes it; then it reports the same violations, resource for resource
-    assert.deepEqual(sorted(await analyze(pack, broken)), sorted(offline), pack.stderr());
-  });
+  it(
+    "reports the offline runner's violations for a broken recording: an open GET method (Analyze) and " +
+      "a stage that no longer waits for the account role (AnalyzeStack)",
+    async () => {
+      // given the recording broken the way the policy specs break it (test/policy/policies.test.ts)
+      const broken: StackRun = JSON.parse(JSON.stringify(clean));
+      broken.resources.find(
+        (r) => r.type === "aws:apigateway/method:Method" && r.inputs.httpMethod === "GET",
+      )!.inputs.authorization = "NONE";
+      broken.resources.find((r) => r.type === "aws:apigateway/stage:Stage")!.dependencies = [];
+      const offline = await runPolicies(broken);
+      assert.ok(
+        offline.some((v) => v.policy === "rest-methods-authorized"),
+        JSON.stringify(offline),
+      );
+      assert.ok(
+        offline.some((v) => v.policy === "rest-logging-after-account-role"),
+        JSON.stringify(offline),
+      );
+      // when the pack analyzes it; then it reports the same violations, resource for resource
+      assert.deepEqual(sorted(await analyze(pack, broken)), sorted(offline), pack.stderr());
+    },
+  );
 });

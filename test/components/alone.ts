@@ -49,7 +49,8 @@ export interface StubBackend {
 }
 
 export const STUB_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:stub-notes";
-export const STUB_INVOKE_ARN = `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${STUB_FUNCTION_ARN}/invocations`;
+export const STUB_INVOKE_ARN =
+  `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + `${STUB_FUNCTION_ARN}/invocations`;
 
 export function stubBackend(): StubBackend {
   const invokes: StubBackend["invokes"] = [];

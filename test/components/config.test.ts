@@ -48,20 +48,24 @@ describe("stack config", () => {
 
   describe("mode requirements", () => {
     it("alb-oidc needs a certificate", () => fails({ authMode: "alb-oidc" }, "domainCertificateArn", "alb-oidc"));
-    it("a REST door needs an explicit apiGatewayAccountRole choice (one stack per account and region sets the role)", () => {
-      for (const mode of ["iam", "cognito", "api-key"] as const)
-        fails(
-          { authMode: mode, ...(mode === "api-key" ? { apiKeyClients: ["a"] } : {}) },
-          "apiGatewayAccountRole",
-          mode,
-          "exactly one stack per account and region",
+    it(
+      "a REST door needs an explicit apiGatewayAccountRole choice (one stack per account and region sets " +
+        "the role)",
+      () => {
+        for (const mode of ["iam", "cognito", "api-key"] as const)
+          fails(
+            { authMode: mode, ...(mode === "api-key" ? { apiKeyClients: ["a"] } : {}) },
+            "apiGatewayAccountRole",
+            mode,
+            "exactly one stack per account and region",
+          );
+        assert.equal(
+          parse({ authMode: "http-jwt" }).stack.apiGatewayAccountRole,
+          undefined,
+          "the HTTP API door does not need it",
         );
-      assert.equal(
-        parse({ authMode: "http-jwt" }).stack.apiGatewayAccountRole,
-        undefined,
-        "the HTTP API door does not need it",
-      );
-    });
+      },
+    );
     it("api-key needs at least one client", () => fails({ authMode: "api-key", ...rest }, "apiKeyClients", "api-key"));
     it("an external JWT issuer needs its audiences, and the reverse", () => {
       fails({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/" }, "jwtAudiences");
@@ -108,10 +112,14 @@ describe("stack config", () => {
         "acme-notes",
       );
     });
-    it("rejects reserved concurrency 0 (it throttles every request) and more than Lambda lets a default account reserve", () => {
-      fails({ authMode: "http-jwt", lambdaReservedConcurrency: "0" }, "lambdaReservedConcurrency", "-1");
-      fails({ authMode: "http-jwt", lambdaReservedConcurrency: "1000" }, "lambdaReservedConcurrency", "900");
-    });
+    it(
+      "rejects reserved concurrency 0 (it throttles every request) and more than Lambda lets a default " +
+        "account reserve",
+      () => {
+        fails({ authMode: "http-jwt", lambdaReservedConcurrency: "0" }, "lambdaReservedConcurrency", "-1");
+        fails({ authMode: "http-jwt", lambdaReservedConcurrency: "1000" }, "lambdaReservedConcurrency", "900");
+      },
+    );
     it("refuses a stack name that would make a Cognito domain prefix Cognito refuses, naming the key to set", () => {
       assert.throws(
         () => parseStackConfig(lookup({ authMode: "http-jwt" }), undefined, "aws-dev"),
@@ -167,45 +175,58 @@ describe("stack config", () => {
     };
     const domain = { domainName: "notes.example.com" };
 
-    it("wafAclArn at http-jwt: HTTP APIs cannot have a web ACL (AWS WAF's list of resources, how-aws-waf-works-resources.html)", () => {
-      fails(
-        { authMode: "http-jwt", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" },
-        "wafAclArn",
-        "http-jwt",
-        "HTTP API",
-      );
-      assert.ok(
-        parse({
-          authMode: "cognito",
-          ...rest,
-          wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc",
-        }),
-        "a REST door takes it",
-      );
-    });
+    it(
+      "wafAclArn at http-jwt: HTTP APIs cannot have a web ACL (AWS WAF's list of resources, " +
+        "how-aws-waf-works-resources.html)",
+      () => {
+        fails(
+          { authMode: "http-jwt", wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc" },
+          "wafAclArn",
+          "http-jwt",
+          "HTTP API",
+        );
+        assert.ok(
+          parse({
+            authMode: "cognito",
+            ...rest,
+            wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/abc",
+          }),
+          "a REST door takes it",
+        );
+      },
+    );
 
-    it("a Cognito group name outside CreateGroup's pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ or over 128 characters, as adminGroup or a tier's group (API_CreateGroup)", () => {
-      fails({ authMode: "cognito", ...rest, adminGroup: "notes admins" }, "adminGroup", '"notes admins"', "no spaces");
-      fails({ authMode: "cognito", ...rest, adminGroup: "a".repeat(129) }, "adminGroup", "128");
-      assert.equal(
-        parse({ authMode: "cognito", ...rest, adminGroup: "Équipe-admins_2" }).stack.adminGroup,
-        "Équipe-admins_2",
-        "letters of any script, digits and punctuation pass",
-      );
-      assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "a".repeat(128) }).stack.adminGroup.length, 128);
-      fails(
-        {
-          authMode: "lambda-authorizer",
-          ...rest,
-          authorizerPlans: [
-            "name=free,rate=5,burst=10,quota=1000,period=DAY",
-            "name=pro,group=pro users,rate=50,burst=100,quota=100000,period=MONTH",
-          ],
-        },
-        "authorizerPlans",
-        '"pro users"',
-      );
-    });
+    it(
+      "a Cognito group name outside CreateGroup's pattern [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+ or over 128 " +
+        "characters, as adminGroup or a tier's group (API_CreateGroup)",
+      () => {
+        fails(
+          { authMode: "cognito", ...rest, adminGroup: "notes admins" },
+          "adminGroup",
+          '"notes admins"',
+          "no spaces",
+        );
+        fails({ authMode: "cognito", ...rest, adminGroup: "a".repeat(129) }, "adminGroup", "128");
+        assert.equal(
+          parse({ authMode: "cognito", ...rest, adminGroup: "Équipe-admins_2" }).stack.adminGroup,
+          "Équipe-admins_2",
+          "letters of any script, digits and punctuation pass",
+        );
+        assert.equal(parse({ authMode: "cognito", ...rest, adminGroup: "a".repeat(128) }).stack.adminGroup.length, 128);
+        fails(
+          {
+            authMode: "lambda-authorizer",
+            ...rest,
+            authorizerPlans: [
+              "name=free,rate=5,burst=10,quota=1000,period=DAY",
+              "name=pro,group=pro users,rate=50,burst=100,quota=100000,period=MONTH",
+            ],
+          },
+          "authorizerPlans",
+          '"pro users"',
+        );
+      },
+    );
 
     it("an ARN in another region than the stack's (aws:region): certificate, alarm topic, web ACL", () => {
       failsIn(
@@ -253,83 +274,96 @@ describe("stack config", () => {
       );
     });
 
-    it("an SES identity outside the pool's region and Cognito's alternate regions (us-east-1, us-west-2, eu-west-1)", () => {
-      failsIn(
-        {
-          authMode: "cognito",
-          ...rest,
-          sesEmailIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/example.com",
-        },
-        "sesEmailIdentityArn",
-        '"ap-south-1"',
-        "us-east-1, us-west-2, eu-west-1",
-      );
-      for (const region of ["eu-west-2", "us-east-1", "us-west-2", "eu-west-1"]) {
-        assert.ok(
-          inRegion({
+    it(
+      "an SES identity outside the pool's region and Cognito's alternate regions (us-east-1, us-west-2, " +
+        "eu-west-1)",
+      () => {
+        failsIn(
+          {
             authMode: "cognito",
             ...rest,
-            sesEmailIdentityArn: `arn:aws:ses:${region}:123456789012:identity/example.com`,
-          }).stack.email,
-          region,
+            sesEmailIdentityArn: "arn:aws:ses:ap-south-1:123456789012:identity/example.com",
+          },
+          "sesEmailIdentityArn",
+          '"ap-south-1"',
+          "us-east-1, us-west-2, eu-west-1",
         );
-      }
-    });
+        for (const region of ["eu-west-2", "us-east-1", "us-west-2", "eu-west-1"]) {
+          assert.ok(
+            inRegion({
+              authMode: "cognito",
+              ...rest,
+              sesEmailIdentityArn: `arn:aws:ses:${region}:123456789012:identity/example.com`,
+            }).stack.email,
+            region,
+          );
+        }
+      },
+    );
 
-    it("domainOwnershipVerificationCertificateArn: an ACM ARN in the stack's region, only with mutual TLS, never the domain's own certificate", () => {
-      const mtls = {
-        ...domain,
-        domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/imported",
-        mtlsTruststoreUri: "s3://notes-trust/ca.pem",
-      };
-      const owner = "arn:aws:acm:eu-west-2:123456789012:certificate/owner";
-      assert.equal(
-        inRegion({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: owner }).stack.mtls
-          ?.ownershipVerificationCertificateArn,
-        owner,
-      );
-      assert.equal(
-        inRegion({ authMode: "cognito", ...rest, ...mtls }).stack.mtls?.ownershipVerificationCertificateArn,
-        undefined,
-        "not required: an ARN does not say whether the certificate is imported",
-      );
-      failsIn(
-        {
-          authMode: "cognito",
-          ...rest,
-          ...mtls,
-          domainOwnershipVerificationCertificateArn: "arn:aws:iam::123456789012:server-certificate/x",
-        },
-        "domainOwnershipVerificationCertificateArn",
-        "arn:aws:acm",
-      );
-      failsIn(
-        {
-          authMode: "cognito",
-          ...rest,
-          ...mtls,
-          domainOwnershipVerificationCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/owner",
-        },
-        "domainOwnershipVerificationCertificateArn",
-        '"us-east-1"',
-      );
-      failsIn(
-        {
-          authMode: "cognito",
-          ...rest,
+    it(
+      "domainOwnershipVerificationCertificateArn: an ACM ARN in the stack's region, only with mutual TLS, " +
+        "never the domain's own certificate",
+      () => {
+        const mtls = {
           ...domain,
-          domainCertificateArn: mtls.domainCertificateArn,
-          domainOwnershipVerificationCertificateArn: owner,
-        },
-        "domainOwnershipVerificationCertificateArn",
-        "mtlsTruststoreUri",
-      );
-      failsIn(
-        { authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: mtls.domainCertificateArn },
-        "domainOwnershipVerificationCertificateArn",
-        "separate",
-      );
-    });
+          domainCertificateArn: "arn:aws:acm:eu-west-2:123456789012:certificate/imported",
+          mtlsTruststoreUri: "s3://notes-trust/ca.pem",
+        };
+        const owner = "arn:aws:acm:eu-west-2:123456789012:certificate/owner";
+        assert.equal(
+          inRegion({ authMode: "cognito", ...rest, ...mtls, domainOwnershipVerificationCertificateArn: owner }).stack
+            .mtls?.ownershipVerificationCertificateArn,
+          owner,
+        );
+        assert.equal(
+          inRegion({ authMode: "cognito", ...rest, ...mtls }).stack.mtls?.ownershipVerificationCertificateArn,
+          undefined,
+          "not required: an ARN does not say whether the certificate is imported",
+        );
+        failsIn(
+          {
+            authMode: "cognito",
+            ...rest,
+            ...mtls,
+            domainOwnershipVerificationCertificateArn: "arn:aws:iam::123456789012:server-certificate/x",
+          },
+          "domainOwnershipVerificationCertificateArn",
+          "arn:aws:acm",
+        );
+        failsIn(
+          {
+            authMode: "cognito",
+            ...rest,
+            ...mtls,
+            domainOwnershipVerificationCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/owner",
+          },
+          "domainOwnershipVerificationCertificateArn",
+          '"us-east-1"',
+        );
+        failsIn(
+          {
+            authMode: "cognito",
+            ...rest,
+            ...domain,
+            domainCertificateArn: mtls.domainCertificateArn,
+            domainOwnershipVerificationCertificateArn: owner,
+          },
+          "domainOwnershipVerificationCertificateArn",
+          "mtlsTruststoreUri",
+        );
+        failsIn(
+          {
+            authMode: "cognito",
+            ...rest,
+            ...mtls,
+            domainOwnershipVerificationCertificateArn: mtls.domainCertificateArn,
+          },
+          "domainOwnershipVerificationCertificateArn",
+          "separate",
+        );
+      },
+    );
 
     it("hostedZoneTakeOverRecord needs hostedZoneId, and is false unless set", () => {
       fails(
@@ -347,21 +381,25 @@ describe("stack config", () => {
   });
 
   describe("the shipped stack files", () => {
-    it("Pulumi.prod.yaml, for a dedicated prod account, sets API Gateway's logging role (no other stack there does), and says when to flip it", async () => {
-      const { readStackFile, runStack } = await import("../../offline/runStack");
-      assert.equal(readStackFile("prod").apiGatewayAccountRole, true);
-      assert.match(
-        fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"),
-        /#[^\n]*false only if prod\s*\n?\s*#?\s*shares its account and region/,
-      );
-      const run = await runStack({ stack: "prod", config: readStackFile("prod") });
-      assert.equal(run.error, undefined);
-      assert.equal(
-        run.resources.filter((r) => r.type === "aws:apigateway/account:Account").length,
-        1,
-        "the stage's CloudWatch role is set by this stack",
-      );
-    }).timeout(60_000);
+    it(
+      "Pulumi.prod.yaml, for a dedicated prod account, sets API Gateway's logging role (no other " +
+        "stack there does), and says when to flip it",
+      async () => {
+        const { readStackFile, runStack } = await import("../../offline/runStack");
+        assert.equal(readStackFile("prod").apiGatewayAccountRole, true);
+        assert.match(
+          fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"),
+          /#[^\n]*false only if prod\s*\n?\s*#?\s*shares its account and region/,
+        );
+        const run = await runStack({ stack: "prod", config: readStackFile("prod") });
+        assert.equal(run.error, undefined);
+        assert.equal(
+          run.resources.filter((r) => r.type === "aws:apigateway/account:Account").length,
+          1,
+          "the stage's CloudWatch role is set by this stack",
+        );
+      },
+    ).timeout(60_000);
   });
 
   describe("Pulumi.yaml", () => {

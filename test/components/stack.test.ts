@@ -59,18 +59,22 @@ describe("the example stacks", function () {
       assert.equal(run.error, undefined, run.error);
     });
   }
-  it("the prod example is a production starting point: protected data, admin-created users, real origins and redirects", async () => {
-    const run = await runStack({ stack: "prod", config: readStackFile("prod") });
-    const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
-    assert.equal(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly, true);
-    assert.equal(pool.inputs.deletionProtection, "ACTIVE");
-    const spa = run.resources.find(
-      (r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "users-spa",
-    )!;
-    for (const url of [...spa.inputs.callbackUrls, ...spa.inputs.logoutUrls]) assert.match(url, /^https:\/\//, url);
-    const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function")!;
-    assert.notEqual(fn.inputs.environment.variables.CORS_ALLOWED_ORIGINS, "");
-  });
+  it(
+    "the prod example is a production starting point: protected data, admin-created users, real " +
+      "origins and redirects",
+    async () => {
+      const run = await runStack({ stack: "prod", config: readStackFile("prod") });
+      const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
+      assert.equal(pool.inputs.adminCreateUserConfig.allowAdminCreateUserOnly, true);
+      assert.equal(pool.inputs.deletionProtection, "ACTIVE");
+      const spa = run.resources.find(
+        (r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "users-spa",
+      )!;
+      for (const url of [...spa.inputs.callbackUrls, ...spa.inputs.logoutUrls]) assert.match(url, /^https:\/\//, url);
+      const fn = run.resources.find((r) => r.type === "aws:lambda/function:Function")!;
+      assert.notEqual(fn.inputs.environment.variables.CORS_ALLOWED_ORIGINS, "");
+    },
+  );
 });
 
 describe("a bad authMode", function () {

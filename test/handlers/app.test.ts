@@ -49,7 +49,8 @@ interface Door {
   event: (c: Call, user: string) => any;
 }
 const PROVIDER = (sub: string) =>
-  `cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234,cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234:CognitoSignIn:${sub}`;
+  `cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234,` +
+  `cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234:CognitoSignIn:${sub}`;
 const DOORS: Door[] = [
   {
     name: "REST v1 (iam, identity-pool user)",
@@ -131,30 +132,36 @@ describe("handler against dynalite", function () {
         assert.equal((await call({ method: "DELETE", path: `/notes/${id}` })).status, 404);
       });
 
-      // A body without a JSON Content-Type is what a cross-site form or a no-cors fetch sends (a CORS "simple request", no preflight):
+      // A body without a JSON Content-Type is what a cross-site form or a no-cors fetch sends (a CORS "simple request",
+      // no preflight):
       // https://fetch.spec.whatwg.org/#cors-safelisted-request-header
-      it("given a write with a body and no Content-Type, or text/plain, then 415 with a JSON message and nothing written", async () => {
-        const before = await rows();
-        const bare = door.event({ method: "POST", path: "/notes", body: { title: "t", content: "c" } }, USER_A);
-        for (const k of Object.keys(bare.headers ?? {})) if (k.toLowerCase() === "content-type") delete bare.headers[k];
-        for (const k of Object.keys(bare.multiValueHeaders ?? {}))
-          if (k.toLowerCase() === "content-type") delete bare.multiValueHeaders[k];
-        const plain = door.event(
-          {
-            method: "PUT",
-            path: "/notes/11111111-1111-4111-8111-111111111111",
-            body: { title: "t" },
-            headers: { "Content-Type": "text/plain" },
-          },
-          USER_A,
-        );
-        for (const event of [bare, plain]) {
-          const res = await handlerFor(door.mode, db, { alb: verifier })(event);
-          assert.equal(res.status, 415, JSON.stringify(res.body));
-          assert.match(res.body.message, /application\/json/);
-        }
-        assert.equal(await rows(), before);
-      });
+      it(
+        "given a write with a body and no Content-Type, or text/plain, then 415 with a JSON message " +
+          "and nothing written",
+        async () => {
+          const before = await rows();
+          const bare = door.event({ method: "POST", path: "/notes", body: { title: "t", content: "c" } }, USER_A);
+          for (const k of Object.keys(bare.headers ?? {}))
+            if (k.toLowerCase() === "content-type") delete bare.headers[k];
+          for (const k of Object.keys(bare.multiValueHeaders ?? {}))
+            if (k.toLowerCase() === "content-type") delete bare.multiValueHeaders[k];
+          const plain = door.event(
+            {
+              method: "PUT",
+              path: "/notes/11111111-1111-4111-8111-111111111111",
+              body: { title: "t" },
+              headers: { "Content-Type": "text/plain" },
+            },
+            USER_A,
+          );
+          for (const event of [bare, plain]) {
+            const res = await handlerFor(door.mode, db, { alb: verifier })(event);
+            assert.equal(res.status, 415, JSON.stringify(res.body));
+            assert.match(res.body.message, /application\/json/);
+          }
+          assert.equal(await rows(), before);
+        },
+      );
 
       it("isolates principals: B cannot read, change or delete A's note, and it stays as it was", async () => {
         const a = await call({ method: "POST", path: "/notes", body: { title: "A's", content: "secret" } });
@@ -545,76 +552,87 @@ describe("handler against dynalite", function () {
       assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
       assert.deepEqual(removed, [up.body.key]);
     });
-    it("given S3 fails, when a note is deleted, then the note is gone and its keys are logged before the row goes and again as not deleted", async () => {
-      const logged: Record<string, unknown>[] = [];
-      const removeObjects = async (keys: string[]) => ({
-        deleted: [],
-        failed: keys.map((key) => ({ key, error: "S3 down" })),
-      });
-      const call = (c: Call) =>
-        handlerFor("cognito", db, { log: (e) => void logged.push(e), removeObjects })(
-          restEvent(c, { claims: idClaims(USER_A) }),
+    it(
+      "given S3 fails, when a note is deleted, then the note is gone and its keys are logged before " +
+        "the row goes and again as not deleted",
+      async () => {
+        const logged: Record<string, unknown>[] = [];
+        const removeObjects = async (keys: string[]) => ({
+          deleted: [],
+          failed: keys.map((key) => ({ key, error: "S3 down" })),
+        });
+        const call = (c: Call) =>
+          handlerFor("cognito", db, { log: (e) => void logged.push(e), removeObjects })(
+            restEvent(c, { claims: idClaims(USER_A) }),
+          );
+        const note = await call({ method: "POST", path: "/notes", body: { title: "x", content: "" } });
+        const up = await call({
+          method: "POST",
+          path: `/notes/${note.body.noteId}/attachment`,
+          body: { contentType: "text/plain", size: 1 },
+        });
+        assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
+        assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
+        assert.deepEqual(
+          logged.map((e) => ({ message: e.message, keys: e.keys })),
+          [
+            { message: "deleting note with attachments", keys: [up.body.key] },
+            {
+              message:
+                "upload URLs outlive the deleted note: an object uploaded to these keys before the time given is " +
+                "left behind",
+              keys: [up.body.key],
+            },
+            { message: "attachments not deleted", keys: [up.body.key] },
+          ],
         );
-      const note = await call({ method: "POST", path: "/notes", body: { title: "x", content: "" } });
-      const up = await call({
-        method: "POST",
-        path: `/notes/${note.body.noteId}/attachment`,
-        body: { contentType: "text/plain", size: 1 },
-      });
-      assert.equal((await call({ method: "DELETE", path: `/notes/${note.body.noteId}` })).status, 204);
-      assert.equal((await call({ method: "GET", path: `/notes/${note.body.noteId}` })).status, 404);
-      assert.deepEqual(
-        logged.map((e) => ({ message: e.message, keys: e.keys })),
-        [
-          { message: "deleting note with attachments", keys: [up.body.key] },
-          {
-            message:
-              "upload URLs outlive the deleted note: an object uploaded to these keys before the time given is left behind",
-            keys: [up.body.key],
-          },
-          { message: "attachments not deleted", keys: [up.body.key] },
-        ],
-      );
-    });
-    it("given an upload URL still valid, when its note is deleted, then a log line names the keys an upload can still reach and until when; after the URL's life, none", async () => {
-      // given a note whose upload URL was issued at 12:00 (URLs live UPLOAD_URL_SECONDS)
-      const logged: Record<string, unknown>[] = [];
-      let clock = new Date("2026-11-23T12:00:00Z");
-      const call = (c: Call) =>
-        handlerFor("cognito", db, { log: (e) => void logged.push(e), now: () => clock })(
-          restEvent(c, { claims: idClaims(USER_A) }),
+      },
+    );
+    it(
+      "given an upload URL still valid, when its note is deleted, then a log line names the keys an " +
+        "upload can still reach and until when; after the URL's life, none",
+      async () => {
+        // given a note whose upload URL was issued at 12:00 (URLs live UPLOAD_URL_SECONDS)
+        const logged: Record<string, unknown>[] = [];
+        let clock = new Date("2026-11-23T12:00:00Z");
+        const call = (c: Call) =>
+          handlerFor("cognito", db, { log: (e) => void logged.push(e), now: () => clock })(
+            restEvent(c, { claims: idClaims(USER_A) }),
+          );
+        const lateNote = await call({ method: "POST", path: "/notes", body: { title: "late", content: "" } });
+        const up = await call({
+          method: "POST",
+          path: `/notes/${lateNote.body.noteId}/attachment`,
+          body: { contentType: "text/plain", size: 1 },
+        });
+        assert.equal(up.body.expiresInSeconds, UPLOAD_URL_SECONDS);
+        // when it is deleted four minutes later, the URL can still put an object nothing references: logged by key,
+        // with
+        // the URL's end
+        clock = new Date("2026-11-23T12:04:00Z");
+        assert.equal((await call({ method: "DELETE", path: `/notes/${lateNote.body.noteId}` })).status, 204);
+        const warned = logged.filter((e) => e.level === "warn");
+        assert.deepEqual(
+          warned.map((e) => ({ keys: e.keys, until: e.until })),
+          [{ keys: [up.body.key], until: "2026-11-23T12:05:00.000Z" }],
         );
-      const lateNote = await call({ method: "POST", path: "/notes", body: { title: "late", content: "" } });
-      const up = await call({
-        method: "POST",
-        path: `/notes/${lateNote.body.noteId}/attachment`,
-        body: { contentType: "text/plain", size: 1 },
-      });
-      assert.equal(up.body.expiresInSeconds, UPLOAD_URL_SECONDS);
-      // when it is deleted four minutes later, the URL can still put an object nothing references: logged by key, with the URL's end
-      clock = new Date("2026-11-23T12:04:00Z");
-      assert.equal((await call({ method: "DELETE", path: `/notes/${lateNote.body.noteId}` })).status, 204);
-      const warned = logged.filter((e) => e.level === "warn");
-      assert.deepEqual(
-        warned.map((e) => ({ keys: e.keys, until: e.until })),
-        [{ keys: [up.body.key], until: "2026-11-23T12:05:00.000Z" }],
-      );
-      // when another note is deleted after its URL's life, no such line
-      logged.length = 0;
-      clock = new Date("2026-11-23T12:00:00Z");
-      const oldNote = await call({ method: "POST", path: "/notes", body: { title: "old", content: "" } });
-      await call({
-        method: "POST",
-        path: `/notes/${oldNote.body.noteId}/attachment`,
-        body: { contentType: "text/plain", size: 1 },
-      });
-      clock = new Date("2026-11-23T12:05:01Z");
-      assert.equal((await call({ method: "DELETE", path: `/notes/${oldNote.body.noteId}` })).status, 204);
-      assert.deepEqual(
-        logged.filter((e) => e.level === "warn"),
-        [],
-      );
-    });
+        // when another note is deleted after its URL's life, no such line
+        logged.length = 0;
+        clock = new Date("2026-11-23T12:00:00Z");
+        const oldNote = await call({ method: "POST", path: "/notes", body: { title: "old", content: "" } });
+        await call({
+          method: "POST",
+          path: `/notes/${oldNote.body.noteId}/attachment`,
+          body: { contentType: "text/plain", size: 1 },
+        });
+        clock = new Date("2026-11-23T12:05:01Z");
+        assert.equal((await call({ method: "DELETE", path: `/notes/${oldNote.body.noteId}` })).status, 204);
+        assert.deepEqual(
+          logged.filter((e) => e.level === "warn"),
+          [],
+        );
+      },
+    );
     it("encodes a machine principal in the key so it stays one path segment", async () => {
       const call = (c: Call) => handlerFor("http-jwt", db)(httpEvent(c, machineClaims(["notes/write"])));
       const note = await call({ method: "POST", path: "/notes", body: { title: "m", content: "" } });
@@ -725,7 +743,8 @@ describe("handler against dynalite", function () {
     it("given one SigV4 Authorization header (its own commas) at an HTTP API, then it is not taken for two", () => {
       const e = httpEvent({ method: "GET", path: "/me" });
       e.headers.authorization =
-        "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
+        "AWS4-HMAC-SHA256 Credential=AKID/20261202/us-east-1/execute-api/aws4_request, " +
+        "SignedHeaders=host;x-amz-date, Signature=0123abcd";
       assert.equal(normalize(e).headers.authorization, e.headers.authorization);
     });
   });
@@ -733,90 +752,106 @@ describe("handler against dynalite", function () {
   describe("cross-site writes at alb-oidc (the session cookie goes with any site's request)", () => {
     const albCall = (c: Call) =>
       handlerFor("alb-oidc", db, { alb: verifier })(albEvent(c, signAlbToken(key, { sub: USER_A })));
-    it("given a write whose Origin is another site, then 403 and nothing written; a read from there is not refused", async () => {
-      const before = await rows();
-      const res = await albCall({
-        method: "POST",
-        path: "/notes",
-        body: { title: "t", content: "c" },
-        headers: { Origin: "https://evil.example.net" },
-      });
-      assert.equal(res.status, 403, JSON.stringify(res.body));
-      assert.equal(
-        (
-          await albCall({
-            method: "DELETE",
-            path: "/notes/11111111-1111-4111-8111-111111111111",
-            headers: { Origin: "https://evil.example.net" },
-          })
-        ).status,
-        403,
-      );
-      assert.equal(await rows(), before);
-      assert.equal(
-        (await albCall({ method: "GET", path: "/notes", headers: { Origin: "https://evil.example.net" } })).status,
-        200,
-      );
-    });
-    it("given a write from a configured CORS origin, from the API's own origin, or with no Origin, then it is accepted", async () => {
-      assert.equal(
-        (
-          await albCall({
-            method: "POST",
-            path: "/notes",
-            body: { title: "t", content: "c" },
-            headers: { Origin: "https://app.example.com" },
-          })
-        ).status,
-        201,
-      );
-      assert.equal(
-        (
-          await albCall({
-            method: "POST",
-            path: "/notes",
-            body: { title: "t", content: "c" },
-            headers: { Origin: "https://notes.example.com", Host: "notes.example.com" },
-          })
-        ).status,
-        201,
-      );
-      assert.equal((await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" } })).status, 201);
-    });
-    it("given a token door (cognito), then Origin is not what decides (the client attaches the token itself)", async () => {
-      const res = await handlerFor(
-        "cognito",
-        db,
-      )(
-        restEvent(
-          {
-            method: "POST",
-            path: "/notes",
-            body: { title: "t", content: "c" },
-            headers: { Origin: "https://evil.example.net" },
-          },
-          { claims: idClaims(USER_A) },
-        ),
-      );
-      assert.equal(res.status, 201);
-    });
+    it(
+      "given a write whose Origin is another site, then 403 and nothing written; a read from there is " + "not refused",
+      async () => {
+        const before = await rows();
+        const res = await albCall({
+          method: "POST",
+          path: "/notes",
+          body: { title: "t", content: "c" },
+          headers: { Origin: "https://evil.example.net" },
+        });
+        assert.equal(res.status, 403, JSON.stringify(res.body));
+        assert.equal(
+          (
+            await albCall({
+              method: "DELETE",
+              path: "/notes/11111111-1111-4111-8111-111111111111",
+              headers: { Origin: "https://evil.example.net" },
+            })
+          ).status,
+          403,
+        );
+        assert.equal(await rows(), before);
+        assert.equal(
+          (await albCall({ method: "GET", path: "/notes", headers: { Origin: "https://evil.example.net" } })).status,
+          200,
+        );
+      },
+    );
+    it(
+      "given a write from a configured CORS origin, from the API's own origin, or with no Origin, " +
+        "then it is accepted",
+      async () => {
+        assert.equal(
+          (
+            await albCall({
+              method: "POST",
+              path: "/notes",
+              body: { title: "t", content: "c" },
+              headers: { Origin: "https://app.example.com" },
+            })
+          ).status,
+          201,
+        );
+        assert.equal(
+          (
+            await albCall({
+              method: "POST",
+              path: "/notes",
+              body: { title: "t", content: "c" },
+              headers: { Origin: "https://notes.example.com", Host: "notes.example.com" },
+            })
+          ).status,
+          201,
+        );
+        assert.equal(
+          (await albCall({ method: "POST", path: "/notes", body: { title: "t", content: "c" } })).status,
+          201,
+        );
+      },
+    );
+    it(
+      "given a token door (cognito), then Origin is not what decides (the client attaches the token " + "itself)",
+      async () => {
+        const res = await handlerFor(
+          "cognito",
+          db,
+        )(
+          restEvent(
+            {
+              method: "POST",
+              path: "/notes",
+              body: { title: "t", content: "c" },
+              headers: { Origin: "https://evil.example.net" },
+            },
+            { claims: idClaims(USER_A) },
+          ),
+        );
+        assert.equal(res.status, 201);
+      },
+    );
   });
 
   describe("bodies that are not UTF-8", () => {
-    it("given a base64 body with bytes that are not UTF-8, then 400 and nothing written (never stored as U+FFFD)", async () => {
-      const before = await rows();
-      const e = restEvent({ method: "POST", path: "/notes", body: "x" }, { claims: idClaims(USER_A) });
-      e.body = Buffer.concat([
-        Buffer.from('{"title":"caf'),
-        Buffer.from([0xe9]),
-        Buffer.from('","content":"x"}'),
-      ]).toString("base64");
-      e.isBase64Encoded = true;
-      const res = await handlerFor("cognito", db)(e);
-      assert.equal(res.status, 400, JSON.stringify(res.body));
-      assert.match(res.body.message, /^body: not valid UTF-8$/);
-      assert.equal(await rows(), before);
-    });
+    it(
+      "given a base64 body with bytes that are not UTF-8, then 400 and nothing written (never stored " + "as U+FFFD)",
+      async () => {
+        const before = await rows();
+        const e = restEvent({ method: "POST", path: "/notes", body: "x" }, { claims: idClaims(USER_A) });
+        e.body = Buffer.concat([
+          Buffer.from('{"title":"caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('","content":"x"}'),
+        ]).toString("base64");
+        e.isBase64Encoded = true;
+        const res = await handlerFor("cognito", db)(e);
+        assert.equal(res.status, 400, JSON.stringify(res.body));
+        assert.match(res.body.message, /^body: not valid UTF-8$/);
+        assert.equal(await rows(), before);
+      },
+    );
   });
 
   describe("input that is fine", () => {
@@ -843,60 +878,68 @@ describe("handler against dynalite", function () {
   describe("versions: ETag and If-Match", () => {
     const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
 
-    it("given two clients that read the same note, when both PUT with If-Match, then the second gets 412 and the first's change stays", async () => {
-      const created = await call({ method: "POST", path: "/notes", body: { title: "shared", content: "v1" } });
-      assert.match(created.headers.ETag, /^"[0-9a-f]{16}"$/);
-      const id = created.body.noteId;
-      const read = await call({ method: "GET", path: `/notes/${id}` });
-      assert.equal(read.headers.ETag, created.headers.ETag);
-      assert.equal(read.body.version, undefined, "the version is the ETag, not a field");
-      const first = await call({
-        method: "PUT",
-        path: `/notes/${id}`,
-        body: { content: "alice" },
-        headers: { "If-Match": read.headers.ETag },
-      });
-      assert.equal(first.status, 200);
-      assert.notEqual(first.headers.ETag, read.headers.ETag);
-      const second = await call({
-        method: "PUT",
-        path: `/notes/${id}`,
-        body: { content: "bob" },
-        headers: { "If-Match": read.headers.ETag },
-      });
-      assert.equal(second.status, 412);
-      assert.match(second.body.message, /changed/);
-      const now = await call({ method: "GET", path: `/notes/${id}` });
-      assert.equal(now.body.content, "alice");
-      assert.equal(now.headers.ETag, first.headers.ETag);
-    });
+    it(
+      "given two clients that read the same note, when both PUT with If-Match, then the second gets " +
+        "412 and the first's change stays",
+      async () => {
+        const created = await call({ method: "POST", path: "/notes", body: { title: "shared", content: "v1" } });
+        assert.match(created.headers.ETag, /^"[0-9a-f]{16}"$/);
+        const id = created.body.noteId;
+        const read = await call({ method: "GET", path: `/notes/${id}` });
+        assert.equal(read.headers.ETag, created.headers.ETag);
+        assert.equal(read.body.version, undefined, "the version is the ETag, not a field");
+        const first = await call({
+          method: "PUT",
+          path: `/notes/${id}`,
+          body: { content: "alice" },
+          headers: { "If-Match": read.headers.ETag },
+        });
+        assert.equal(first.status, 200);
+        assert.notEqual(first.headers.ETag, read.headers.ETag);
+        const second = await call({
+          method: "PUT",
+          path: `/notes/${id}`,
+          body: { content: "bob" },
+          headers: { "If-Match": read.headers.ETag },
+        });
+        assert.equal(second.status, 412);
+        assert.match(second.body.message, /changed/);
+        const now = await call({ method: "GET", path: `/notes/${id}` });
+        assert.equal(now.body.content, "alice");
+        assert.equal(now.headers.ETag, first.headers.ETag);
+      },
+    );
 
-    it("given a stale If-Match, when deleting, then 412 and the note stays; given the current one, then 204", async () => {
-      const created = await call({ method: "POST", path: "/notes", body: { title: "del", content: "" } });
-      const id = created.body.noteId;
-      const changed = await call({ method: "PUT", path: `/notes/${id}`, body: { title: "del2" } });
-      assert.equal(
-        (await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": created.headers.ETag } })).status,
-        412,
-      );
-      assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 200);
-      assert.equal(
-        (await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `W/${changed.headers.ETag}` } }))
-          .status,
-        412,
-        "a weak tag never matches",
-      );
-      assert.equal(
-        (
-          await call({
-            method: "DELETE",
-            path: `/notes/${id}`,
-            headers: { "If-Match": `"nope", ${changed.headers.ETag}` },
-          })
-        ).status,
-        204,
-      );
-    });
+    it(
+      "given a stale If-Match, when deleting, then 412 and the note stays; given the current one, " + "then 204",
+      async () => {
+        const created = await call({ method: "POST", path: "/notes", body: { title: "del", content: "" } });
+        const id = created.body.noteId;
+        const changed = await call({ method: "PUT", path: `/notes/${id}`, body: { title: "del2" } });
+        assert.equal(
+          (await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": created.headers.ETag } }))
+            .status,
+          412,
+        );
+        assert.equal((await call({ method: "GET", path: `/notes/${id}` })).status, 200);
+        assert.equal(
+          (await call({ method: "DELETE", path: `/notes/${id}`, headers: { "If-Match": `W/${changed.headers.ETag}` } }))
+            .status,
+          412,
+          "a weak tag never matches",
+        );
+        assert.equal(
+          (
+            await call({
+              method: "DELETE",
+              path: `/notes/${id}`,
+              headers: { "If-Match": `"nope", ${changed.headers.ETag}` },
+            })
+          ).status,
+          204,
+        );
+      },
+    );
 
     it("given no If-Match (or *), when two clients PUT, then the last write wins as before", async () => {
       const id = (await call({ method: "POST", path: "/notes", body: { title: "lww", content: "" } })).body.noteId;
@@ -925,32 +968,36 @@ describe("handler against dynalite", function () {
   });
 
   describe("attachment cap", () => {
-    it(`given a note with ${LIMITS.attachments} attachments, when one more is asked for, then 409 JSON and the note keeps ${LIMITS.attachments}`, async () => {
-      const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
-      const id = (await call({ method: "POST", path: "/notes", body: { title: "full", content: "" } })).body.noteId;
-      for (let i = 0; i < LIMITS.attachments; i++)
+    it(
+      `given a note with ${LIMITS.attachments} attachments, when one more is asked for, then 409 JSON ` +
+        `and the note keeps ${LIMITS.attachments}`,
+      async () => {
+        const call = (c: Call) => handlerFor("cognito", db)(restEvent(c, { claims: idClaims(USER_A) }));
+        const id = (await call({ method: "POST", path: "/notes", body: { title: "full", content: "" } })).body.noteId;
+        for (let i = 0; i < LIMITS.attachments; i++)
+          assert.equal(
+            (
+              await call({
+                method: "POST",
+                path: `/notes/${id}/attachment`,
+                body: { contentType: "text/plain", size: 1 },
+              })
+            ).status,
+            200,
+          );
+        const over = await call({
+          method: "POST",
+          path: `/notes/${id}/attachment`,
+          body: { contentType: "text/plain", size: 1 },
+        });
+        assert.equal(over.status, 409);
+        assert.match(over.body.message, new RegExp(`at most ${LIMITS.attachments} attachments`));
         assert.equal(
-          (
-            await call({
-              method: "POST",
-              path: `/notes/${id}/attachment`,
-              body: { contentType: "text/plain", size: 1 },
-            })
-          ).status,
-          200,
+          (await call({ method: "GET", path: `/notes/${id}` })).body.attachmentKeys.length,
+          LIMITS.attachments,
         );
-      const over = await call({
-        method: "POST",
-        path: `/notes/${id}/attachment`,
-        body: { contentType: "text/plain", size: 1 },
-      });
-      assert.equal(over.status, 409);
-      assert.match(over.body.message, new RegExp(`at most ${LIMITS.attachments} attachments`));
-      assert.equal(
-        (await call({ method: "GET", path: `/notes/${id}` })).body.attachmentKeys.length,
-        LIMITS.attachments,
-      );
-    });
+      },
+    );
   });
 
   describe("storage faults: a prompt JSON answer, and a table that holds what the client was told", () => {
@@ -977,45 +1024,53 @@ describe("handler against dynalite", function () {
       ["is slower than the deadline", () => proxyStandIn(db.endpoint, () => ({ kind: "slow", delayMs: 1000 }))],
     ];
     for (const [what, start] of unavailable) {
-      it(`given DynamoDB ${what}, when a note is created, then 503 JSON by the deadline, logged with its cause, and no row`, async () => {
-        const stand = await start();
-        const logged: Record<string, unknown>[] = [];
-        try {
-          const { ms, value } = await create(stand.endpoint, `unavailable: ${what}`, logged);
-          is503(value);
-          assert.ok(ms < PROMPT_MS, `${ms} ms`);
-          assert.deepEqual(
-            logged.map((e) => [e.level, e.status]),
-            [["error", 503]],
-          );
-          assert.match(String(logged[0].cause), /^ServiceUnreachable: dynamodb unavailable: /);
-          assert.equal((await rowsOf(`unavailable: ${what}`)).length, 0);
-        } finally {
-          await stand.close();
-        }
-      });
+      it(
+        `given DynamoDB ${what}, when a note is created, then 503 JSON by the deadline, logged with ` +
+          `its cause, and no row`,
+        async () => {
+          const stand = await start();
+          const logged: Record<string, unknown>[] = [];
+          try {
+            const { ms, value } = await create(stand.endpoint, `unavailable: ${what}`, logged);
+            is503(value);
+            assert.ok(ms < PROMPT_MS, `${ms} ms`);
+            assert.deepEqual(
+              logged.map((e) => [e.level, e.status]),
+              [["error", 503]],
+            );
+            assert.match(String(logged[0].cause), /^ServiceUnreachable: dynamodb unavailable: /);
+            assert.equal((await rowsOf(`unavailable: ${what}`)).length, 0);
+          } finally {
+            await stand.close();
+          }
+        },
+      );
     }
 
-    it("given ProvisionedThroughputExceededException for the first calls, when a note is created, then 201 after retries and exactly that row", async () => {
-      const proxy = await proxyStandIn(db.endpoint, (n) =>
-        n <= 2
-          ? dynamoError(
-              "ProvisionedThroughputExceededException",
-              "The level of configured provisioned throughput for the table was exceeded.",
-            )
-          : undefined,
-      );
-      try {
-        const { value } = await create(proxy.endpoint, "throttled");
-        assert.equal(value.status, 201, JSON.stringify(value.body));
-        assert.deepEqual(
-          (await rowsOf("throttled")).map((r) => r.noteId.S),
-          [value.body.noteId],
+    it(
+      "given ProvisionedThroughputExceededException for the first calls, when a note is created, then " +
+        "201 after retries and exactly that row",
+      async () => {
+        const proxy = await proxyStandIn(db.endpoint, (n) =>
+          n <= 2
+            ? dynamoError(
+                "ProvisionedThroughputExceededException",
+                "The level of configured provisioned throughput for the table was exceeded.",
+              )
+            : undefined,
         );
-      } finally {
-        await proxy.close();
-      }
-    });
+        try {
+          const { value } = await create(proxy.endpoint, "throttled");
+          assert.equal(value.status, 201, JSON.stringify(value.body));
+          assert.deepEqual(
+            (await rowsOf("throttled")).map((r) => r.noteId.S),
+            [value.body.noteId],
+          );
+        } finally {
+          await proxy.close();
+        }
+      },
+    );
 
     for (const [what, s3] of [
       [
@@ -1024,52 +1079,56 @@ describe("handler against dynalite", function () {
       ],
       ["never answers", hangingStandIn],
     ] as const) {
-      it(`given S3 ${what}, when a note with attachments is deleted, then 204 within the cleanup deadline, no row, and a log line names every undeleted key`, async () => {
-        const stand = await s3();
-        const logged: Record<string, unknown>[] = [];
-        const removeObjects = s3Remover(
-          {
-            bucket: "notes-attachments",
-            region: "us-east-1",
-            credentials: () => ({ accessKeyId: "a", secretAccessKey: "b" }),
-            endpoint: stand.endpoint,
-          },
-          { deadlineMs: 300, attemptTimeoutMs: 100, baseDelayMs: 5, maxDelayMs: 20 },
-        );
-        const call = (c: Call) =>
-          handlerFor("cognito", db, { removeObjects, log: (e) => void logged.push(e) })(
-            restEvent(c, { claims: idClaims(USER_A) }),
+      it(
+        `given S3 ${what}, when a note with attachments is deleted, then 204 within the cleanup ` +
+          `deadline, no row, and a log line names every undeleted key`,
+        async () => {
+          const stand = await s3();
+          const logged: Record<string, unknown>[] = [];
+          const removeObjects = s3Remover(
+            {
+              bucket: "notes-attachments",
+              region: "us-east-1",
+              credentials: () => ({ accessKeyId: "a", secretAccessKey: "b" }),
+              endpoint: stand.endpoint,
+            },
+            { deadlineMs: 300, attemptTimeoutMs: 100, baseDelayMs: 5, maxDelayMs: 20 },
           );
-        try {
-          const id = (await call({ method: "POST", path: "/notes", body: { title: `s3 ${what}`, content: "" } })).body
-            .noteId;
-          const keys: string[] = [];
-          for (let i = 0; i < 12; i++)
-            keys.push(
-              (
-                await call({
-                  method: "POST",
-                  path: `/notes/${id}/attachment`,
-                  body: { contentType: "text/plain", size: 1 },
-                })
-              ).body.key,
+          const call = (c: Call) =>
+            handlerFor("cognito", db, { removeObjects, log: (e) => void logged.push(e) })(
+              restEvent(c, { claims: idClaims(USER_A) }),
             );
-          const { ms, value } = await timed(() => call({ method: "DELETE", path: `/notes/${id}` }));
-          assert.equal(value.status, 204);
-          assert.ok(ms < 300 + 300, `${ms} ms`);
-          assert.equal((await rowsOf(`s3 ${what}`)).length, 0);
-          // (their upload URLs are still valid: that is logged too, by key)
-          assert.deepEqual(
-            logged.filter((e) => e.level !== "warn").map((e) => [e.level, e.message, e.keys]),
-            [
-              ["info", "deleting note with attachments", keys],
-              ["error", "attachments not deleted", keys],
-            ],
-          );
-        } finally {
-          await stand.close();
-        }
-      });
+          try {
+            const id = (await call({ method: "POST", path: "/notes", body: { title: `s3 ${what}`, content: "" } })).body
+              .noteId;
+            const keys: string[] = [];
+            for (let i = 0; i < 12; i++)
+              keys.push(
+                (
+                  await call({
+                    method: "POST",
+                    path: `/notes/${id}/attachment`,
+                    body: { contentType: "text/plain", size: 1 },
+                  })
+                ).body.key,
+              );
+            const { ms, value } = await timed(() => call({ method: "DELETE", path: `/notes/${id}` }));
+            assert.equal(value.status, 204);
+            assert.ok(ms < 300 + 300, `${ms} ms`);
+            assert.equal((await rowsOf(`s3 ${what}`)).length, 0);
+            // (their upload URLs are still valid: that is logged too, by key)
+            assert.deepEqual(
+              logged.filter((e) => e.level !== "warn").map((e) => [e.level, e.message, e.keys]),
+              [
+                ["info", "deleting note with attachments", keys],
+                ["error", "attachments not deleted", keys],
+              ],
+            );
+          } finally {
+            await stand.close();
+          }
+        },
+      );
     }
   });
 

@@ -42,10 +42,14 @@ const httpMachine = (cert?: typeof CERT) => {
 
 describe("handler: the client certificate (mutual TLS)", () => {
   describe("clientCertOf", () => {
-    it("reads REST's requestContext.identity.clientCert and the HTTP API's requestContext.authentication.clientCert", () => {
-      assert.deepEqual(clientCertOf(normalize(restMachine(CERT))), EXPECTED);
-      assert.deepEqual(clientCertOf(normalize(httpMachine(CERT))), EXPECTED);
-    });
+    it(
+      "reads REST's requestContext.identity.clientCert and the HTTP API's " +
+        "requestContext.authentication.clientCert",
+      () => {
+        assert.deepEqual(clientCertOf(normalize(restMachine(CERT))), EXPECTED);
+        assert.deepEqual(clientCertOf(normalize(httpMachine(CERT))), EXPECTED);
+      },
+    );
     it("is absent without mutual TLS (API Gateway sends null or nothing)", () => {
       assert.equal(clientCertOf(normalize(restMachine())), undefined);
       const e = restMachine();

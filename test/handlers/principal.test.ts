@@ -23,38 +23,49 @@ const user = (extra: Partial<BearerIdentity> = {}): BearerIdentity => ({
 
 /** The one rule every door that sees bearer tokens (http-jwt, lambda-authorizer) derives its principal by. */
 describe("bearerPrincipal: the caller of a verified bearer token", () => {
-  it("given a user of our pool, then their Cognito sub; admin only by the admin group, never by the scope alone", () => {
-    assert.deepEqual(bearerPrincipal(user(), "http-jwt", RULE), {
-      id: SUB,
-      kind: "user",
-      door: "http-jwt",
-      groups: [],
-      scopes: [],
-      isAdmin: false,
-    });
-    assert.equal(
-      bearerPrincipal(user({ scopes: ["notes/admin"] }), "http-jwt", RULE)!.isAdmin,
-      false,
-      "any SPA user may ask for the scope",
-    );
-    assert.equal(bearerPrincipal(user({ groups: ["admins"] }), "http-jwt", RULE)!.isAdmin, true);
-  });
+  it(
+    "given a user of our pool, then their Cognito sub; admin only by the admin group, never by the scope " + "alone",
+    () => {
+      assert.deepEqual(bearerPrincipal(user(), "http-jwt", RULE), {
+        id: SUB,
+        kind: "user",
+        door: "http-jwt",
+        groups: [],
+        scopes: [],
+        isAdmin: false,
+      });
+      assert.equal(
+        bearerPrincipal(user({ scopes: ["notes/admin"] }), "http-jwt", RULE)!.isAdmin,
+        false,
+        "any SPA user may ask for the scope",
+      );
+      assert.equal(bearerPrincipal(user({ groups: ["admins"] }), "http-jwt", RULE)!.isAdmin, true);
+    },
+  );
 
-  it("given a user of our pool whose sub is not a Cognito UUID, then no principal (it could name another partition)", () => {
-    assert.equal(bearerPrincipal(user({ sub: "client:spa" }), "http-jwt", RULE), undefined);
-  });
+  it(
+    "given a user of our pool whose sub is not a Cognito UUID, then no principal (it could name another " +
+      "partition)",
+    () => {
+      assert.equal(bearerPrincipal(user({ sub: "client:spa" }), "http-jwt", RULE), undefined);
+    },
+  );
 
-  it("given a client-credentials token (sub is the client, no username), then the machine client:<id>, admin by scope", () => {
-    const machine = bearerPrincipal(
-      user({ sub: "m2m", clientId: "m2m", username: undefined, scopes: ["notes/admin"] }),
-      "http-jwt",
-      RULE,
-    )!;
-    assert.deepEqual(
-      { id: machine.id, kind: machine.kind, isAdmin: machine.isAdmin },
-      { id: "client:m2m", kind: "machine", isAdmin: true },
-    );
-  });
+  it(
+    "given a client-credentials token (sub is the client, no username), then the machine client:<id>, admin " +
+      "by scope",
+    () => {
+      const machine = bearerPrincipal(
+        user({ sub: "m2m", clientId: "m2m", username: undefined, scopes: ["notes/admin"] }),
+        "http-jwt",
+        RULE,
+      )!;
+      assert.deepEqual(
+        { id: machine.id, kind: machine.kind, isAdmin: machine.isAdmin },
+        { id: "client:m2m", kind: "machine", isAdmin: true },
+      );
+    },
+  );
 
   it("given another issuer's user, then oidc:<sub>, admin by scope", () => {
     const other = bearerPrincipal(
@@ -105,16 +116,20 @@ describe("an external issuer's groups claim (groupsClaim)", () => {
     assert.equal(claimAt(claims, "constructor"), undefined, "never an inherited property");
   });
 
-  it("given externalGroups (the claim was named), then another issuer's user in the admin group is admin; without it, only the admin scope makes one", () => {
-    assert.equal(
-      bearerPrincipal(external(["admins"]), "lambda-authorizer", { ...RULE, externalGroups: true })!.isAdmin,
-      true,
-    );
-    assert.equal(bearerPrincipal(external(["admins"]), "lambda-authorizer", RULE)!.isAdmin, false);
-    assert.equal(
-      bearerPrincipal(external([], ["notes/admin"]), "lambda-authorizer", RULE)!.isAdmin,
-      true,
-      "the admin scope rule stays",
-    );
-  });
+  it(
+    "given externalGroups (the claim was named), then another issuer's user in the admin group is admin; " +
+      "without it, only the admin scope makes one",
+    () => {
+      assert.equal(
+        bearerPrincipal(external(["admins"]), "lambda-authorizer", { ...RULE, externalGroups: true })!.isAdmin,
+        true,
+      );
+      assert.equal(bearerPrincipal(external(["admins"]), "lambda-authorizer", RULE)!.isAdmin, false);
+      assert.equal(
+        bearerPrincipal(external([], ["notes/admin"]), "lambda-authorizer", RULE)!.isAdmin,
+        true,
+        "the admin scope rule stays",
+      );
+    },
+  );
 });

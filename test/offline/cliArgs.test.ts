@@ -51,54 +51,65 @@ describe("command-line flags (offline/cliArgs)", function () {
     assert.deepEqual(order, ["set", "set", "quick"]);
   });
 
-  it("given --help or -h, then the usage lists the command, every flag with its description and default, and exits 0", () => {
-    for (const flag of ["--help", "-h"]) {
-      let help: unknown;
-      assert.throws(
-        () => parseCommandLine(CMD, ["--stack", "x", flag]),
-        (err) => ((help = err), err instanceof HelpRequested),
-      );
-      const text = (help as HelpRequested).text;
-      assert.match(text, /^Usage: npm run demo -- \[flags\]/);
-      assert.match(text, /A demo command\./);
-      assert.match(text, /--stack <name> +the stack to read \(default: dev\)/);
-      assert.match(text, /--set key=value +override a key \(repeatable\)/);
-      assert.match(text, /-q, --quick +a short run/);
-      assert.match(text, /-h, --help +print this help and exit/);
-      assert.deepEqual(cliFailure(help), { code: 0, stdout: text, stderr: "" });
-    }
-  });
+  it(
+    "given --help or -h, then the usage lists the command, every flag with its description and default, and " +
+      "exits 0",
+    () => {
+      for (const flag of ["--help", "-h"]) {
+        let help: unknown;
+        assert.throws(
+          () => parseCommandLine(CMD, ["--stack", "x", flag]),
+          (err) => ((help = err), err instanceof HelpRequested),
+        );
+        const text = (help as HelpRequested).text;
+        assert.match(text, /^Usage: npm run demo -- \[flags\]/);
+        assert.match(text, /A demo command\./);
+        assert.match(text, /--stack <name> +the stack to read \(default: dev\)/);
+        assert.match(text, /--set key=value +override a key \(repeatable\)/);
+        assert.match(text, /-q, --quick +a short run/);
+        assert.match(text, /-h, --help +print this help and exit/);
+        assert.deepEqual(cliFailure(help), { code: 0, stdout: text, stderr: "" });
+      }
+    },
+  );
 
-  it("given an unknown flag, a missing value, a value to a boolean or a positional, then a UsageError names it, points to --help, and exits 2", () => {
-    const cases: [string[], RegExp][] = [
-      [["--bogus"], /^unknown argument --bogus \(see npm run demo -- --help\)$/],
-      [["--bogus=1"], /^unknown argument --bogus=1 /],
-      [["--stack"], /^--stack needs a value /],
-      [["--stack", "--quick"], /^--stack needs a value /],
-      [["--quick=yes"], /^--quick takes no value /],
-      [["extra"], /^unexpected argument extra/],
-    ];
-    for (const [argv, message] of cases) {
-      let failure: unknown;
-      assert.throws(
-        () => parseCommandLine(CMD, argv),
-        (err) => ((failure = err), err instanceof UsageError && message.test(err.message)),
-        argv.join(" "),
-      );
-      assert.equal(cliFailure(failure).code, 2);
-      assert.match(cliFailure(failure).stderr, /^error: .*--help\)\n$/);
-    }
-  });
+  it(
+    "given an unknown flag, a missing value, a value to a boolean or a positional, then a UsageError names " +
+      "it, points to --help, and exits 2",
+    () => {
+      const cases: [string[], RegExp][] = [
+        [["--bogus"], /^unknown argument --bogus \(see npm run demo -- --help\)$/],
+        [["--bogus=1"], /^unknown argument --bogus=1 /],
+        [["--stack"], /^--stack needs a value /],
+        [["--stack", "--quick"], /^--stack needs a value /],
+        [["--quick=yes"], /^--quick takes no value /],
+        [["extra"], /^unexpected argument extra/],
+      ];
+      for (const [argv, message] of cases) {
+        let failure: unknown;
+        assert.throws(
+          () => parseCommandLine(CMD, argv),
+          (err) => ((failure = err), err instanceof UsageError && message.test(err.message)),
+          argv.join(" "),
+        );
+        assert.equal(cliFailure(failure).code, 2);
+        assert.match(cliFailure(failure).stderr, /^error: .*--help\)\n$/);
+      }
+    },
+  );
 
-  it("when a command is run with --help, then it prints its usage and exits 0; with an unknown flag it exits 2", async () => {
-    // both commands side by side (each process loads the benchmark's modules)
-    const [help, bad] = await Promise.all([
-      run("tools/bench/index.ts", ["--help"]),
-      run("tools/bench/index.ts", ["--bogus"]),
-    ]);
-    assert.equal(help.code, 0, help.stderr);
-    assert.match(help.stdout, /^Usage: npm run bench/);
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^error: unknown argument --bogus \(see npm run bench -- --help\)/);
-  });
+  it(
+    "when a command is run with --help, then it prints its usage and exits 0; with an unknown flag it " + "exits 2",
+    async () => {
+      // both commands side by side (each process loads the benchmark's modules)
+      const [help, bad] = await Promise.all([
+        run("tools/bench/index.ts", ["--help"]),
+        run("tools/bench/index.ts", ["--bogus"]),
+      ]);
+      assert.equal(help.code, 0, help.stderr);
+      assert.match(help.stdout, /^Usage: npm run bench/);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /^error: unknown argument --bogus \(see npm run bench -- --help\)/);
+    },
+  );
 });

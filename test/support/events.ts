@@ -126,7 +126,8 @@ export function eventSources(): EventSource[] {
   if (!announced) {
     announced = true;
     console.log(
-      `  (conformance specs on AWS's published event samples not run: ${path.relative(process.cwd(), PUBLISHED_SAMPLES)} is not beside the checkout; optional)`,
+      `  (conformance specs on AWS's published event samples not run: ` +
+        `${path.relative(process.cwd(), PUBLISHED_SAMPLES)} is not beside the checkout; optional)`,
     );
   }
   return [OWN];

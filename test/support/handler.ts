@@ -282,7 +282,10 @@ export async function startDynalite(): Promise<{
   };
 }
 
-/** The handler's own DynamoDB client at an endpoint (dynalite or a stand-in), with test credentials and optionally a short policy. */
+/**
+ * The handler's own DynamoDB client at an endpoint (dynalite or a stand-in), with test credentials and optionally a
+ * short policy.
+ */
 export function dynamoAt(endpoint: string, policy?: Partial<RetryPolicy>, clock?: Clock): DynamoClient {
   return new DynamoClient({
     endpoint,

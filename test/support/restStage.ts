@@ -90,18 +90,22 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.equal(account.options.retainOnDelete, true, "kept on destroy: other APIs in the account rely on it");
       assert.equal(role.options.retainOnDelete, true);
     });
-    it("creates the stage and its logging settings only after the account's CloudWatch role is set (AWS refuses logging before)", () => {
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
-      const run = getRun();
-      const account = one(run, "aws:apigateway/account:Account").urn;
-      for (const type of ["aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings"]) {
-        const r = one(run, type);
-        assert.ok(
-          r.dependencies.includes(account),
-          `${r.name} depends on the Account setting: ${r.dependencies.join(", ")}`,
-        );
-      }
-    });
+    it(
+      "creates the stage and its logging settings only after the account's CloudWatch role is set (AWS " +
+        "refuses logging before)",
+      () => {
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
+        const run = getRun();
+        const account = one(run, "aws:apigateway/account:Account").urn;
+        for (const type of ["aws:apigateway/stage:Stage", "aws:apigateway/methodSettings:MethodSettings"]) {
+          const r = one(run, type);
+          assert.ok(
+            r.dependencies.includes(account),
+            `${r.name} depends on the Account setting: ${r.dependencies.join(", ")}`,
+          );
+        }
+      },
+    );
     it("lets only this API's stage invoke the notes function", () => {
       const perms = ofType(getRun(), "aws:lambda/permission:Permission").filter(
         (p) => p.inputs.function === "notes-api",

@@ -40,34 +40,45 @@ describe("npm run plan", function () {
     assert.match(nope.stderr, /no stack file Pulumi\.nope\.yaml/);
   });
 
-  it("shows the lambda-authorizer door with --set authMode=lambda-authorizer: the authorizer function, a usage plan per tier, and what the client presents", async () => {
-    const { code, stdout } = await plan(["--set", "authMode=lambda-authorizer"]);
-    assert.equal(code, 0);
-    assert.match(stdout, /^Stack dev: authMode lambda-authorizer \(API Gateway REST \+ REQUEST Lambda authorizer/);
-    assert.match(stdout, /\+ aws:lambda\/function:Function {2}door-authorizer\n/);
-    assert.match(stdout, /\+ aws:apigateway\/authorizer:Authorizer {2}door-api-lambda\n/);
-    for (const tier of ["free", "pro"])
-      assert.match(stdout, new RegExp(`\\+ aws:apigateway/usagePlan:UsagePlan {2}door-tier-${tier}\\n`), tier);
-    assert.match(stdout, /client presents: {3}a bearer JWT/);
-    assert.match(stdout, /Policy pack \(policy\/\): \d+ policies, no violations\./);
-  });
+  it(
+    "shows the lambda-authorizer door with --set authMode=lambda-authorizer: the authorizer function, " +
+      "a usage plan per tier, and what the client presents",
+    async () => {
+      const { code, stdout } = await plan(["--set", "authMode=lambda-authorizer"]);
+      assert.equal(code, 0);
+      assert.match(stdout, /^Stack dev: authMode lambda-authorizer \(API Gateway REST \+ REQUEST Lambda authorizer/);
+      assert.match(stdout, /\+ aws:lambda\/function:Function {2}door-authorizer\n/);
+      assert.match(stdout, /\+ aws:apigateway\/authorizer:Authorizer {2}door-api-lambda\n/);
+      for (const tier of ["free", "pro"])
+        assert.match(stdout, new RegExp(`\\+ aws:apigateway/usagePlan:UsagePlan {2}door-tier-${tier}\\n`), tier);
+      assert.match(stdout, /client presents: {3}a bearer JWT/);
+      assert.match(stdout, /Policy pack \(policy\/\): \d+ policies, no violations\./);
+    },
+  );
 
-  it("refuses what the Pulumi CLI refuses before the program runs, with the CLI's message (config.go validateStackConfigValue), and a misspelt key with the nearest declared one", async () => {
-    // given a value of the wrong type for its Pulumi.yaml declaration
-    const typed = await plan(["--set", "throttleRateLimit=fast"]);
-    assert.deepEqual({ code: typed.code, stdout: typed.stdout }, { code: 2, stdout: "" });
-    assert.match(
-      typed.stderr,
-      /^error: the Pulumi CLI would refuse this stack before the program runs: Stack 'dev' with configuration key 'throttleRateLimit' must be of type 'integer'\n$/,
-    );
-    // given a key Pulumi.yaml does not declare (the program would otherwise ignore it)
-    const misspelt = await plan(["--set", 'corsOrigin=["https://a.example.com"]']);
-    assert.equal(misspelt.code, 2);
-    assert.match(
-      misspelt.stderr,
-      /^error: notes-auth:corsOrigin is not a key of this program .*did you mean notes-auth:corsOrigins\?/,
-    );
-  });
+  it(
+    "refuses what the Pulumi CLI refuses before the program runs, with the CLI's message (config.go " +
+      "validateStackConfigValue), and a misspelt key with the nearest declared one",
+    async () => {
+      // given a value of the wrong type for its Pulumi.yaml declaration
+      const typed = await plan(["--set", "throttleRateLimit=fast"]);
+      assert.deepEqual({ code: typed.code, stdout: typed.stdout }, { code: 2, stdout: "" });
+      assert.match(
+        typed.stderr,
+        new RegExp(
+          String.raw`^error: the Pulumi CLI would refuse this stack before the program runs: Stack` +
+            String.raw` 'dev' with configuration key 'throttleRateLimit' must be of type 'integer'\n$`,
+        ),
+      );
+      // given a key Pulumi.yaml does not declare (the program would otherwise ignore it)
+      const misspelt = await plan(["--set", 'corsOrigin=["https://a.example.com"]']);
+      assert.equal(misspelt.code, 2);
+      assert.match(
+        misspelt.stderr,
+        /^error: notes-auth:corsOrigin is not a key of this program .*did you mean notes-auth:corsOrigins\?/,
+      );
+    },
+  );
 
   it("parses its arguments strictly", () => {
     assert.deepEqual(parseArgs(["--stack", "prod", "--set", 'corsOrigins=["https://a.example.com"]']), {

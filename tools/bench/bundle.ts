@@ -18,7 +18,10 @@ export const VARIANT_LABELS: Record<Variant, string> = {
   conventionalSdkExternal: "conventional handler, SDK v3 external (as the runtime provides it)",
 };
 
-/** The code of a variant: ours is exactly what the stack deploys; the conventional one built the same way, SDK bundled or left external. */
+/**
+ * The code of a variant: ours is exactly what the stack deploys; the conventional one built the same way, SDK bundled
+ * or left external.
+ */
 export function variantCode(variant: Variant): string {
   if (variant === "ours") return bundleHandler().code;
   return bundleCode(CONVENTIONAL_ENTRY, variant === "conventionalSdkExternal" ? ["@aws-sdk/*", "@smithy/*"] : []);
@@ -31,7 +34,9 @@ export interface BundleFigures {
   gzippedBytes: number;
 }
 
-/** Bytes of each variant's index.js, minified and gzipped (an external SDK is not counted: it is on the runtime's disk). */
+/**
+ * Bytes of each variant's index.js, minified and gzipped (an external SDK is not counted: it is on the runtime's disk).
+ */
 export function bundleFigures(): BundleFigures[] {
   return VARIANTS.map((variant) => {
     const code = variantCode(variant);
@@ -45,7 +50,10 @@ export function bundleFigures(): BundleFigures[] {
   });
 }
 
-/** Each variant as `<dir>/<variant>/index.js`, inside the project so an external SDK resolves from node_modules as on Lambda. */
+/**
+ * Each variant as `<dir>/<variant>/index.js`, inside the project so an external SDK resolves from node_modules as on
+ * Lambda.
+ */
 export function writeVariants(dir: string): Record<Variant, string> {
   return Object.fromEntries(
     VARIANTS.map((variant) => {

@@ -66,7 +66,9 @@ function processMs(script: string, env: NodeJS.ProcessEnv): Promise<number> {
 const initScript = (file: string) =>
   `const m=require(${JSON.stringify(file)});if(typeof m.handler!=="function")process.exit(3)`;
 const firstScript = (file: string, eventFile: string) =>
-  `const m=require(${JSON.stringify(file)});m.handler(require(${JSON.stringify(eventFile)})).then(r=>process.exit(r.statusCode===200?0:4),()=>process.exit(5))`;
+  `const ` +
+  (`m=require(${JSON.stringify(file)});m.handler(require(` +
+    `${JSON.stringify(eventFile)})).then(r=>process.exit(r.statusCode===200?0:4),()=>process.exit(5))`);
 
 /**
  * Cold start of each variant as whole processes, all in one run and interleaved (the order

@@ -43,7 +43,9 @@ export const BENCH_COMMAND: CommandSpec = {
     out: {
       type: "string",
       value: "<file>",
-      description: `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)`,
+      description:
+        `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ` +
+        `${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)`,
     },
   },
 };
@@ -111,7 +113,8 @@ export function renderTable(r: any): string {
   const lines: string[] = [];
   const ok = (good: boolean) => (good ? "ok" : "MISSED");
   lines.push(
-    `notes-auth bench: node ${r.node}, ${r.machine.cpus} cores, ${r.quick ? "quick" : "full"} run, ${r.requestsPerRoute} requests per route`,
+    `notes-auth bench: node ${r.node}, ${r.machine.cpus} cores, ${r.quick ? "quick" : "full"} run, ` +
+      `${r.requestsPerRoute} requests per route`,
   );
   const c = r.coldStart;
   const conv = c.init.conventional.aboveEmptyMs;
@@ -124,7 +127,8 @@ export function renderTable(r: any): string {
     const f = c.firstResponse[v];
     const b = r.bundle.find((x: any) => x.variant === v);
     lines.push(
-      `  ${VARIANT_LABELS[v].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)} ${`+${f.aboveEmptyMs} ms ${f.ratio}x`.padStart(20)}   ${(b.minifiedBytes / 1024).toFixed(1)} KB`,
+      `  ${VARIANT_LABELS[v].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)} ` +
+        `${`+${f.aboveEmptyMs} ms ${f.ratio}x`.padStart(20)}   ${(b.minifiedBytes / 1024).toFixed(1)} KB`,
     );
   }
   const BASELINE_LABELS: Record<Baseline, string> = {
@@ -134,15 +138,20 @@ export function renderTable(r: any): string {
   for (const b of Object.keys(BASELINES) as Baseline[]) {
     const i = c.baselines[b];
     lines.push(
-      `  ${BASELINE_LABELS[b].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)}   ours is +${c.oursAbove[b]} ms above it`,
+      `  ${BASELINE_LABELS[b].padEnd(70)} ${`+${i.aboveEmptyMs} ms ${i.ratio}x`.padStart(18)}   ours is ` +
+        `+${c.oursAbove[b]} ms above it`,
     );
   }
   const ours = c.init.ours;
   const bOurs = r.bundle.find((x: any) => x.variant === "ours");
   lines.push(
-    `  targets: ours +${ours.aboveEmptyMs} ms [<= ${TARGETS.coldInitAboveEmptyMs}: ${ok(ours.aboveEmptyMs <= TARGETS.coldInitAboveEmptyMs)}], ${ours.ratio}x [<= ${TARGETS.coldInitRatio}: ${ok(ours.ratio <= TARGETS.coldInitRatio)}], ` +
-      `${(ours.aboveEmptyMs / conv).toFixed(2)} of the conventional's [<= ${TARGETS.versusConventionalShare}: ${ok(ours.aboveEmptyMs <= TARGETS.versusConventionalShare * conv)}], ` +
-      `bundle ${bOurs.minifiedBytes} B [< ${TARGETS.bundleMinifiedBytes}: ${ok(bOurs.minifiedBytes < TARGETS.bundleMinifiedBytes)}]`,
+    `  targets: ours +${ours.aboveEmptyMs} ms [<= ${TARGETS.coldInitAboveEmptyMs}: ` +
+      `${ok(ours.aboveEmptyMs <= TARGETS.coldInitAboveEmptyMs)}], ${ours.ratio}x [<= ${TARGETS.coldInitRatio}: ` +
+      `${ok(ours.ratio <= TARGETS.coldInitRatio)}], ` +
+      (`${(ours.aboveEmptyMs / conv).toFixed(2)} of the conventional's [<= ${TARGETS.versusConventionalShare}: ` +
+        `${ok(ours.aboveEmptyMs <= TARGETS.versusConventionalShare * conv)}], `) +
+      (`bundle ${bOurs.minifiedBytes} B [< ${TARGETS.bundleMinifiedBytes}: ` +
+        `${ok(bOurs.minifiedBytes < TARGETS.bundleMinifiedBytes)}]`),
   );
   lines.push("per request, ms (p50 / p99):  dynalite  |  storage stubbed (our overhead)");
   for (const shape of SHAPES) {
@@ -150,7 +159,8 @@ export function renderTable(r: any): string {
       const d = r.perRequestMs.dynalite[shape][route];
       const s = r.perRequestMs.stubbedStorage[shape][route];
       lines.push(
-        `  ${shape.padEnd(8)} ${route.padEnd(8)} ${String(d.p50).padStart(8)} / ${String(d.p99).padEnd(8)} | ${String(s.p50).padStart(8)} / ${s.p99}`,
+        `  ${shape.padEnd(8)} ${route.padEnd(8)} ${String(d.p50).padStart(8)} / ${String(d.p99).padEnd(8)} | ` +
+          `${String(s.p50).padStart(8)} / ${s.p99}`,
       );
     }
   }
@@ -159,23 +169,30 @@ export function renderTable(r: any): string {
     const o = r.perRequestMs.dynalite["rest-v1"][route];
     const k = r.perRequestMs.conventional["rest-v1"][route];
     lines.push(
-      `  ${route.padEnd(8)} ${String(o.p50).padStart(8)} / ${String(o.p99).padEnd(8)} | ${String(k.p50).padStart(8)} / ${k.p99}`,
+      `  ${route.padEnd(8)} ${String(o.p50).padStart(8)} / ${String(o.p99).padEnd(8)} | ` +
+        `${String(k.p50).padStart(8)} / ${k.p99}`,
     );
   }
   lines.push(
-    `ALB verification: cached key ${r.albVerifyMs.cachedKey.median} ms  [target < ${TARGETS.albVerifyCachedMedianMs}: ${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ${r.albVerifyMs.cacheMiss.median} ms (median)`,
+    `ALB verification: cached key ${r.albVerifyMs.cachedKey.median} ms  [target < ` +
+      `${TARGETS.albVerifyCachedMedianMs}: ` +
+      `${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ` +
+      `${r.albVerifyMs.cacheMiss.median} ms (median)`,
   );
   for (const [mode, s] of Object.entries(r.devLoopSeconds.planPerMode) as [string, any][])
     lines.push(
-      `npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ${ok(s.median < TARGETS.planSeconds)}]`,
+      `npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ` +
+        `${ok(s.median < TARGETS.planSeconds)}]`,
     );
   if (r.devLoopSeconds.npmTest)
     lines.push(
-      `npm test: ${r.devLoopSeconds.npmTest.median.toFixed(1)} s  [target < ${TARGETS.npmTestSeconds} s: ${ok(r.devLoopSeconds.npmTest.median < TARGETS.npmTestSeconds)}]`,
+      `npm test: ${r.devLoopSeconds.npmTest.median.toFixed(1)} s  [target < ${TARGETS.npmTestSeconds} s: ` +
+        `${ok(r.devLoopSeconds.npmTest.median < TARGETS.npmTestSeconds)}]`,
     );
   if (r.devLoopSeconds.compare)
     lines.push(
-      `npm run compare (all ${AUTH_MODES.length} doors and their variants, no write): ${r.devLoopSeconds.compare.median.toFixed(2)} s`,
+      `npm run compare (all ${AUTH_MODES.length} doors and their variants, no write): ` +
+        `${r.devLoopSeconds.compare.median.toFixed(2)} s`,
     );
   return lines.join("\n");
 }

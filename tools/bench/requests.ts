@@ -56,7 +56,17 @@ const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64ur
 /** An access token of our pool for the ALB's client, as the ALB forwards it in x-amzn-oidc-accesstoken. */
 function poolAccessToken(sub: string): string {
   const now = Math.floor(Date.now() / 1000);
-  const input = `${b64url({ kid: POOL_KID, alg: "RS256" })}.${b64url({ sub, iss: ISSUER, client_id: ALB_CLIENT, token_use: "access", scope: "openid", "cognito:groups": ["readers"], iat: now, exp: now + 3600 })}`;
+  const claims = {
+    sub,
+    iss: ISSUER,
+    client_id: ALB_CLIENT,
+    token_use: "access",
+    scope: "openid",
+    "cognito:groups": ["readers"],
+    iat: now,
+    exp: now + 3600,
+  };
+  const input = `${b64url({ kid: POOL_KID, alg: "RS256" })}.${b64url(claims)}`;
   return `${input}.${sign("sha256", Buffer.from(input), poolKey.privateKey).toString("base64url")}`;
 }
 

@@ -1,5 +1,6 @@
 /**
- * `npm run call:iam -- --url <stack url>/notes --role-arn <client.machineRoleArns["<your principal>"]> [--external-id <id>] [--method POST --body '{"title":"t","content":"c"}']`
+ * `npm run call:iam -- --url <stack url>/notes --role-arn <client.machineRoleArns["<your principal>"]> [--external-id
+ * <id>] [--method POST --body '{"title":"t","content":"c"}']`
  *
  * A machine calling the `iam` door: assume its own machine role with STS (each principal listed in
  * `machineRolePrincipals` has one, which trusts it alone), sign with SigV4, print the

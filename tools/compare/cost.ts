@@ -112,10 +112,12 @@ export function monthlyCost(
       gateway = HOURS_PER_MONTH * (p.alb.perHour + lcus * p.alb.perLcuHour);
       other = ALB_PUBLIC_IPS * HOURS_PER_MONTH * p.publicIpv4.perAddressHour;
       notes.push(
-        `ALB: ${HOURS_PER_MONTH} h a month plus LCU-hours from traffic spread evenly (one new connection per request; 0.4 GB/h per LCU for Lambda targets; 2 listener rules, under the 10 free).`,
+        `ALB: ${HOURS_PER_MONTH} h a month plus LCU-hours from traffic spread evenly (one new connection per ` +
+          `request; 0.4 GB/h per LCU for Lambda targets; 2 listener rules, under the 10 free).`,
       );
       notes.push(
-        `ALB: ${ALB_PUBLIC_IPS} public IPv4 addresses (two AZs). The VPC itself has no NAT gateway, so no further charge.`,
+        `ALB: ${ALB_PUBLIC_IPS} public IPv4 addresses (two AZs). The VPC itself has no NAT gateway, so no ` +
+          `further charge.`,
       );
       break;
     }
@@ -131,7 +133,8 @@ export function monthlyCost(
   cognito += meters.machineClients * p.cognito.m2mAppClientPerMonth;
   if (meters.machineClients > 0)
     notes.push(
-      `Cognito: each client-credentials app client the stack makes costs $${p.cognito.m2mAppClientPerMonth.toFixed(2)} a month, whatever its traffic.`,
+      `Cognito: each client-credentials app client the stack makes costs ` +
+        `$${p.cognito.m2mAppClientPerMonth.toFixed(2)} a month, whatever its traffic.`,
     );
   notes.push(...pricing.notes);
   const plan = p.cognito.plans[s.cognitoPlan];
@@ -153,13 +156,16 @@ export function monthlyCost(
   const dynamodb =
     (reads / 1e6) * p.dynamodb.onDemandPerMillionReadUnits + (writes / 1e6) * p.dynamodb.onDemandPerMillionWriteUnits;
   notes.push(
-    "DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage not counted.",
+    "DynamoDB on demand: one read unit per read and one write unit per write (items under 1 KB / 4 KB); storage " +
+      "not counted.",
   );
 
   const cloudwatch = cloudWatchCost(meters, s.requestsPerMonth, authorizerCalls, p).total;
   if (meters !== NO_METERS)
     notes.push(
-      "CloudWatch: the alarms and metric filters the stack records, detailed metrics only when `detailedMetrics` is on, and log ingestion estimated per request from the access-log line and Lambda's JSON platform records; the account-wide free tier is not applied, log storage not counted.",
+      "CloudWatch: the alarms and metric filters the stack records, detailed metrics only when " +
+        "`detailedMetrics` is on, and log ingestion estimated per request from the access-log line and Lambda's " +
+        "JSON platform records; the account-wide free tier is not applied, log storage not counted.",
     );
 
   const egressGb = (s.requestsPerMonth * s.avgResponseBytes) / GB;
@@ -184,7 +190,9 @@ export function describePlan(plan: { freeMau: number; mauBands: Band[] }): strin
         `$${b.price}${paid.length > 1 ? (b.upTo === null ? " beyond" : ` to ${b.upTo.toLocaleString("en-US")}`) : ""}`,
     )
     .join(", ");
-  return `${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}per MAU ${rates}`;
+  return (
+    `${plan.freeMau ? `${plan.freeMau.toLocaleString("en-US")} MAU free, then ` : "no free MAU, "}per MAU ` + `${rates}`
+  );
 }
 
 /** Every door in every scenario, each with its stack's meters. */

@@ -10,7 +10,10 @@ export interface StackMeters {
   alarmMetrics: number;
   /** Custom metrics the log metric filters publish (one each). */
   filterMetrics: number;
-  /** Per-method (REST) or per-route (HTTP API) metrics: how many `detailedMetrics` publishes, and whether the stack has it on. */
+  /**
+   * Per-method (REST) or per-route (HTTP API) metrics: how many `detailedMetrics` publishes, and whether the stack has
+   * it on.
+   */
   detailedMetrics: { on: boolean; metrics: number };
   /** Client-credentials (machine) app clients: Cognito bills each monthly. */
   machineClients: number;

@@ -59,7 +59,10 @@ const FIELDS: Record<string, { key: keyof Scenario; min: number; max: number; in
 };
 const ALLOWED = `name, plan, ${Object.keys(FIELDS).join(", ")}`;
 
-/** Reads `--scenario name=…,mau=…,requests=…[,plan=LITE|ESSENTIALS|PLUS,m2m=…,responseBytes=…,lambdaMs=…,memoryMb=…,readShare=…]`, repeatable. */
+/**
+ * Reads `--scenario name=…,mau=…,requests=…[,…]`, repeatable; the optional fields are
+ * `plan=LITE|ESSENTIALS|PLUS`, `m2m=…`, `responseBytes=…`, `lambdaMs=…`, `memoryMb=…` and `readShare=…`.
+ */
 export function parseScenarioFlags(argv: string[]): Scenario[] {
   const out: Scenario[] = [];
   for (let i = 0; i < argv.length; i++) {

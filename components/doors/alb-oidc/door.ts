@@ -33,13 +33,15 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     if ((vpcId === undefined) !== (subnetIds.length === 0)) {
       throw new ConfigError(
         vpcId ? "subnetIds" : "vpcId",
-        "must be set together with the other: an existing VPC needs at least two public subnets (notes-auth:vpcId and notes-auth:subnetIds)",
+        "must be set together with the other: an existing VPC needs at least two public subnets " +
+          "(notes-auth:vpcId and notes-auth:subnetIds)",
       );
     }
     if (stack.mtls)
       throw new ConfigError(
         "mtlsTruststoreUri",
-        "is for the API Gateway doors: the alb-oidc door authenticates browsers with its login, not client certificates",
+        "is for the API Gateway doors: the alb-oidc door authenticates browsers with its login, not client " +
+          "certificates",
       );
     if (subnetIds.length === 1)
       throw new ConfigError(
@@ -63,7 +65,8 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     if (!certificateArn) {
       throw new ConfigError(
         "domainCertificateArn",
-        "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate ARN covering domainName, arn:aws:acm:…)",
+        "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate " +
+          "ARN covering domainName, arn:aws:acm:…)",
       );
     }
     const withoutDomainName = config.bool("albWithoutDomainName", false);
@@ -88,7 +91,8 @@ function readOidc(config: Parameters<typeof albOidcDoor.argsFrom>[0]): OidcProvi
     if (groupsClaim)
       throw new ConfigError(
         "groupsClaim",
-        "names an external IdP's groups claim: set the notes-auth:oidc* keys too (the stack's pool always uses cognito:groups)",
+        "names an external IdP's groups claim: set the notes-auth:oidc* keys too (the stack's pool always uses " +
+          "cognito:groups)",
       );
     return undefined;
   }

@@ -11,11 +11,14 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
     clientPresents: "a browser session cookie (AWSELBAuthSessionCookie)",
     howToGetIt: "the browser follows the ALB's redirect to the IdP's login page; the ALB sets the cookie",
     verifiedBy:
-      "the ALB runs the OIDC login and signs x-amzn-oidc-data (ES256); the handler verifies that signature, exp and that the signer is this ALB",
+      "the ALB runs the OIDC login and signs x-amzn-oidc-data (ES256); the handler verifies that signature, exp " +
+      "and that the signer is this ALB",
     backendReceives: "the x-amzn-oidc-data header on an ALB target event",
     principalId: "<user pool sub> (oidc:<sub> with an external IdP)",
     whenToChoose:
-      "An internal, browser-only tool behind corporate SSO with no client code for tokens: `alb-oidc`. It has a fixed hourly cost, so it pays off only at high traffic, and the handler must verify the ALB's signature and signer.",
+      "An internal, browser-only tool behind corporate SSO with no client code for tokens: `alb-oidc`. It has a " +
+      "fixed hourly cost, so it pays off only at high traffic, and the handler must verify the ALB's signature " +
+      "and signer.",
   },
   diagram: `sequenceDiagram
     participant B as Browser
@@ -57,7 +60,8 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
     "Revocation and token lifetime": {
       cite: "httpsListener",
       text: (l) =>
-        `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s (\`albSessionTimeout\`); no check with the IdP before`,
+        `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s ` +
+        `(\`albSessionTimeout\`); no check with the IdP before`,
     },
     "Browser or API": { evidence: "AWS behaviour", text: "browser-only (redirects and cookies)" },
     CORS: { evidence: "not built", text: "same-origin by design (cookie session)" },

@@ -11,11 +11,13 @@ export const apiKeyReport: DoorReport<"api-key", ApiKeyCitation> = {
     clientPresents: "an x-api-key header (identifies an application, not a user)",
     howToGetIt: "the key value from the stack's secret outputs, handed to the calling application",
     verifiedBy:
-      "API Gateway matches the key to the usage plan and throttles it; with apiKeyWithCognito a user pool authorizer also checks an ID token",
+      "API Gateway matches the key to the usage plan and throttles it; with apiKeyWithCognito a user pool " +
+      "authorizer also checks an ID token",
     backendReceives: "requestContext.identity.apiKeyId (and authorizer claims with apiKeyWithCognito)",
     principalId: "apikey:<apiKeyId> (or the user pool sub with apiKeyWithCognito)",
     whenToChoose:
-      "Known partner applications that need per-client throttling and quotas, not user identity: `api-key` (add `apiKeyWithCognito` for users). Never ship a key to a browser.",
+      "Known partner applications that need per-client throttling and quotas, not user identity: `api-key` (add " +
+      "`apiKeyWithCognito` for users). Never ship a key to a browser.",
   },
   diagram: `sequenceDiagram
     participant A as Calling application

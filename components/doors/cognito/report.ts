@@ -15,7 +15,8 @@ export const cognitoReport: DoorReport<"cognito", CognitoCitation> = {
     backendReceives: "requestContext.authorizer.claims (sub, aud, token_use, cognito:groups)",
     principalId: "<user pool sub>",
     whenToChoose:
-      "You need WAF or REST features (usage plans, request validation) and your users are in Cognito: `cognito`, with the audience pinned in the handler.",
+      "You need WAF or REST features (usage plans, request validation) and your users are in Cognito: " +
+      "`cognito`, with the audience pinned in the handler.",
   },
   diagram: `sequenceDiagram
     participant C as Client

@@ -183,7 +183,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     const scopes = Object.fromEntries(NOTES_SCOPES.map((s: NotesScope) => [s, scopeName(s)]));
     const clientConfig = record({
       signIn: users
-        ? "authorization-code flow with PKCE at the Cognito domain (scopes notes/read notes/write), then Authorization: Bearer <access token>"
+        ? "authorization-code flow with PKCE at the Cognito domain (scopes notes/read notes/write), then " +
+          "Authorization: Bearer <access token>"
         : "get an access token from your IdP with the notes/* scopes, then Authorization: Bearer <access token>",
       issuer: this.issuer,
       audiences: this.audiences,

@@ -16,7 +16,9 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     if (stack.wafAclArn) {
       throw new ConfigError(
         "wafAclArn",
-        "cannot be used with the http-jwt door: AWS WAF cannot protect an API Gateway HTTP API (only REST API stages, ALBs and other resources). Unset notes-auth:wafAclArn, or choose a REST door or alb-oidc to keep WAF",
+        "cannot be used with the http-jwt door: AWS WAF cannot protect an API Gateway HTTP API (only REST API " +
+          "stages, ALBs and other resources). Unset notes-auth:wafAclArn, or choose a REST door or alb-oidc to " +
+          "keep WAF",
       );
     }
     const issuer = config.url("jwtIssuer");
@@ -26,13 +28,15 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     if ((issuer === undefined) !== (audiences.length === 0)) {
       throw new ConfigError(
         issuer ? "jwtAudiences" : "jwtIssuer",
-        "must be set together with the other: an external issuer needs its audiences (notes-auth:jwtIssuer and notes-auth:jwtAudiences)",
+        "must be set together with the other: an external issuer needs its audiences (notes-auth:jwtIssuer and " +
+          "notes-auth:jwtAudiences)",
       );
     }
     if (m2mClient && issuer) {
       throw new ConfigError(
         "m2mClient",
-        "creates a Cognito client-credentials client, which needs the stack's own user pool: unset notes-auth:jwtIssuer, or register the machine client at your IdP",
+        "creates a Cognito client-credentials client, which needs the stack's own user pool: unset " +
+          "notes-auth:jwtIssuer, or register the machine client at your IdP",
       );
     }
     if (m2mAdmin && !m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
@@ -42,7 +46,8 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     if (groupsClaim && !issuer)
       throw new ConfigError(
         "groupsClaim",
-        "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses cognito:groups)",
+        "names an external issuer's groups claim: set notes-auth:jwtIssuer too (the stack's pool always uses " +
+          "cognito:groups)",
       );
     // The JWT authorizer hands the integration top-level claims only, flattened to strings, so a
     // nested path (realm_access.roles) would silently read nothing; a namespaced name (a URL) is one claim.

@@ -2,7 +2,10 @@ import type { HttpJwtCitation } from "./component";
 import { DoorReport, minutes } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restReport";
 
-/** The report's facts of `http-jwt`: API Gateway HTTP API + JWT authorizer (Cognito or any OIDC issuer), scopes per route. */
+/**
+ * The report's facts of `http-jwt`: API Gateway HTTP API + JWT authorizer (Cognito or any OIDC issuer), scopes per
+ * route.
+ */
 export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
   mode: "http-jwt",
   facts: {
@@ -12,12 +15,14 @@ export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
     howToGetIt:
       "authorization-code flow with PKCE at the Cognito domain (or the external IdP); machines use client credentials",
     verifiedBy:
-      "API Gateway checks signature, iss, aud/client_id, exp, nbf and the route's scopes; the handler checks token_use and the audience again",
+      "API Gateway checks signature, iss, aud/client_id, exp, nbf and the route's scopes; the handler checks " +
+      "token_use and the audience again",
     backendReceives: "requestContext.authorizer.jwt.claims and scopes",
     principalId:
       "<user pool sub> for users; client:<client_id> for client-credentials tokens; oidc:<sub> from an external issuer",
     whenToChoose:
-      "A SPA or mobile app with users, any IdP, and machines with client credentials: `http-jwt`. Cheapest per request, scopes per route at the gateway; no WAF.",
+      "A SPA or mobile app with users, any IdP, and machines with client credentials: `http-jwt`. Cheapest per " +
+      "request, scopes per route at the gateway; no WAF.",
   },
   diagram: `sequenceDiagram
     participant C as Client
@@ -55,7 +60,8 @@ export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
     "Revocation and token lifetime": {
       cite: "users:spaClient",
       text: (c) =>
-        `access token valid until exp (${minutes(c.accessTokenValidity)}); the JWT authorizer does not check revocation`,
+        `access token valid until exp (${minutes(c.accessTokenValidity)}); the JWT authorizer does not check ` +
+        `revocation`,
     },
     "Browser or API": { evidence: "AWS behaviour", text: "API-friendly; SPA with a token" },
     CORS: { cite: "api", text: "API's CORS config, listed origins, no credentials" },
@@ -67,7 +73,8 @@ export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
     billsMau: true,
     billsMachineTokens: true,
     notes: [
-      "http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' machines use IAM or keys at no token cost.",
+      "http-jwt: machines pay Cognito per client-credentials token request (first-tier rate); other doors' " +
+        "machines use IAM or keys at no token cost.",
     ],
   },
 };

@@ -174,7 +174,8 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
     const settings = pulumi.output({ adminRoleArn: this.adminRole.arn, identityPoolId: this.identityPool.id });
     const clientConfig = record({
       signIn:
-        "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign requests with SigV4 (service execute-api)",
+        "sign in to the user pool (SRP), get credentials from the identity pool with the ID token, sign " +
+        "requests with SigV4 (service execute-api)",
       region: users.region,
       userPoolId: users.userPoolId,
       userPoolClientId: users.clientId,

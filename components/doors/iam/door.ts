@@ -27,7 +27,9 @@ export const iamDoor: DoorModule<"iam", IamFrontDoorArgs, IamCitation> = {
     if (machineRolePrincipals.length > 0 && externalId === undefined && orgId === undefined) {
       throw new ConfigError(
         "machineRoleExternalId",
-        "or notes-auth:machineRoleOrgId is required with notes-auth:machineRolePrincipals: a listed principal must also present an external id (sts:ExternalId) or belong to your organization (aws:PrincipalOrgID) to assume the machine role",
+        "or notes-auth:machineRoleOrgId is required with notes-auth:machineRolePrincipals: a listed principal " +
+          "must also present an external id (sts:ExternalId) or belong to your organization (aws:PrincipalOrgID) " +
+          "to assume the machine role",
       );
     }
     const machineRoleCondition = externalId || orgId ? { externalId, orgId } : undefined;

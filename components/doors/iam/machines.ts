@@ -59,7 +59,8 @@ export function checkMachinePrincipals(principals: string[], condition: MachineR
   if (principals.length > q.rolesPerAccount) {
     throw new ConfigError(
       "machineRolePrincipals",
-      `lists ${principals.length} principals: each gets its own role, and an account holds ${q.rolesPerAccount} roles by default (IAM quotas; the account's other roles count too)`,
+      `lists ${principals.length} principals: each gets its own role, and an account holds ${q.rolesPerAccount} ` +
+        `roles by default (IAM quotas; the account's other roles count too)`,
     );
   }
   // One machine, one principal: IAM names are unique without regard to case, so two entries
@@ -83,7 +84,9 @@ export function checkMachinePrincipals(principals: string[], condition: MachineR
     if (other !== undefined) {
       throw new ConfigError(
         "machineRolePrincipals",
-        `has "${root}" and "${other}": a role that trusts an account's root may be assumed by any principal of that account its own policies allow, so "${other}" could act as both machines; list either the root or that account's roles and users`,
+        `has "${root}" and "${other}": a role that trusts an account's root may be assumed by any principal of ` +
+          `that account its own policies allow, so "${other}" could act as both machines; list either the root or ` +
+          `that account's roles and users`,
       );
     }
   }
@@ -100,7 +103,8 @@ export function checkMachinePrincipals(principals: string[], condition: MachineR
     if (size > q.trustPolicyChars) {
       throw new ConfigError(
         "machineRolePrincipals",
-        `has "${p.slice(0, 80)}…": its role's trust policy (the principal and machineRoleExternalId / machineRoleOrgId) would be ${size} characters, above IAM's default quota of ${q.trustPolicyChars}`,
+        `has "${p.slice(0, 80)}…": its role's trust policy (the principal and machineRoleExternalId / ` +
+          `machineRoleOrgId) would be ${size} characters, above IAM's default quota of ${q.trustPolicyChars}`,
       );
     }
   }

@@ -2,7 +2,10 @@ import type { IamCitation } from "./component";
 import { DoorReport } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
-/** The report's facts of `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, each machine through its own role. */
+/**
+ * The report's facts of `iam`: API Gateway REST + AWS_IAM; users through a Cognito identity pool, each machine through
+ * its own role.
+ */
 export const iamReport: DoorReport<"iam", IamCitation> = {
   mode: "iam",
   facts: {
@@ -10,14 +13,16 @@ export const iamReport: DoorReport<"iam", IamCitation> = {
     front: "API Gateway REST API",
     clientPresents: "a SigV4 signature made with temporary AWS credentials",
     howToGetIt:
-      "sign in to the user pool, exchange the ID token at the Cognito identity pool for role credentials (or, for machines, assume the machine's own role with STS)",
+      "sign in to the user pool, exchange the ID token at the Cognito identity pool for role credentials (or, " +
+      "for machines, assume the machine's own role with STS)",
     verifiedBy: "API Gateway checks the signature and the role's execute-api:Invoke permission on the exact route",
     backendReceives:
       "requestContext.identity: cognitoAuthenticationProvider (…:CognitoSignIn:<sub>) or the caller's userArn",
     principalId:
       "<user pool sub> for users; iam:<role ARN> for machines (each listed principal's own role, never the session)",
     whenToChoose:
-      "AWS-native callers (other services, roles in other accounts) alongside users, and per-route IAM policy: `iam`. Clients must sign with SigV4.",
+      "AWS-native callers (other services, roles in other accounts) alongside users, and per-route IAM policy: " +
+      "`iam`. Clients must sign with SigV4.",
   },
   diagram: `sequenceDiagram
     participant C as Client

@@ -91,7 +91,8 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
         `${name}-tier-${plan.name}`,
         {
           name: `notes-auth-${pulumi.getStack()}-tier-${plan.name}`,
-          description: `Usage identifier of the ${plan.name} tier (returned by the authorizer; never given to a client)`,
+          description:
+            `Usage identifier of the ${plan.name} tier (returned by the authorizer; never given to a ` + `client)`,
           enabled: true,
         },
         child,
@@ -180,7 +181,8 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     const clientConfig = record({
       signIn: args.externalIssuer
         ? "get a token from your IdP, then Authorization: Bearer <token>"
-        : `sign in to the user pool with the SPA client, then Authorization: Bearer <${args.tokenUse === "id" ? "ID" : "access"} token>`,
+        : `sign in to the user pool with the SPA client, then Authorization: Bearer ` +
+          `<${args.tokenUse === "id" ? "ID" : "access"} token>`,
       issuer,
       audiences,
       tokenUse: args.externalIssuer ? "any" : args.tokenUse,

@@ -78,7 +78,9 @@ function readPlans(config: ConfigReader, adminGroup: string): PlanSpec[] {
   return plans;
 }
 
-/** `lambda-authorizer`: API Gateway REST + a REQUEST Lambda authorizer that verifies any OIDC token and tiers callers. */
+/**
+ * `lambda-authorizer`: API Gateway REST + a REQUEST Lambda authorizer that verifies any OIDC token and tiers callers.
+ */
 export const lambdaAuthorizerDoor: DoorModule<
   "lambda-authorizer",
   LambdaAuthorizerFrontDoorArgs,
@@ -93,14 +95,16 @@ export const lambdaAuthorizerDoor: DoorModule<
     if ((issuer === undefined) !== (audiences.length === 0)) {
       throw new ConfigError(
         issuer ? "authorizerAudiences" : "authorizerIssuer",
-        "must be set together with the other: an external issuer needs its audiences (notes-auth:authorizerIssuer and notes-auth:authorizerAudiences)",
+        "must be set together with the other: an external issuer needs its audiences " +
+          "(notes-auth:authorizerIssuer and notes-auth:authorizerAudiences)",
       );
     }
     const jwksUri = config.url("authorizerJwksUri");
     if (jwksUri && !issuer)
       throw new ConfigError(
         "authorizerJwksUri",
-        "is where an external issuer's keys are: set notes-auth:authorizerIssuer too (the stack's pool keys are found where Cognito documents them)",
+        "is where an external issuer's keys are: set notes-auth:authorizerIssuer too (the stack's pool keys are " +
+          "found where Cognito documents them)",
       );
     const groupsClaim = config.str("groupsClaim");
     const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
@@ -108,7 +112,8 @@ export const lambdaAuthorizerDoor: DoorModule<
     if (groupsClaim && !issuer)
       throw new ConfigError(
         "groupsClaim",
-        "names an external issuer's groups claim: set notes-auth:authorizerIssuer too (the stack's pool always uses cognito:groups)",
+        "names an external issuer's groups claim: set notes-auth:authorizerIssuer too (the stack's pool always " +
+          "uses cognito:groups)",
       );
     return {
       externalIssuer: issuer ? { issuer, audiences, jwksUri, groupsClaim } : undefined,

@@ -32,7 +32,10 @@ export function albGateways(deps: GatewayDeps): LocalGateway[] {
     const listener = albListener(deps, lb, https);
     const auth = listener.actions.some((a) => a.type === "authenticate-cognito");
     const gateway: LocalGateway = {
-      describe: `Application Load Balancer ${lb.name}, HTTPS listener (${auth ? `authenticate-cognito, cookie ${listener.cookieName}, ` : ""}forward to ${listener.targetGroup.name})`,
+      describe:
+        `Application Load Balancer ${lb.name}, HTTPS listener ` +
+        `(${auth ? `authenticate-cognito, cookie ${listener.cookieName}, ` : ""}forward to ` +
+        `${listener.targetGroup.name})`,
       basePath: "",
       invokeUrl: `https://${program.stateOf(lb).dnsName}`,
       async handle(req) {

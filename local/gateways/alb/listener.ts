@@ -73,7 +73,10 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
   const unsupported = actions.find((a) => !["authenticate-cognito", "forward"].includes(a.type));
   if (unsupported)
     throw new NotEmulatedYet(
-      `load balancer actions of type ${unsupported.type}${unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""}`,
+      `load balancer actions of type ` +
+        `${unsupported.type}${
+          unsupported.type === "authenticate-oidc" ? " (an external IdP has no local " + "stand-in)" : ""
+        }`,
     );
   const auth = actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
   const forward = actions.find((a) => a.type === "forward");
@@ -159,6 +162,7 @@ export const errorPage = (status: number, text: string): GatewayReply => ({
   status,
   headers: { "content-type": "text/html" },
   body: Buffer.from(
-    `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`,
+    `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ` +
+      `${text}</h1></center></body></html>\n`,
   ),
 });

@@ -65,7 +65,9 @@ export async function iamAuthorization(
     return {
       ok: false,
       type: "ACCESS_DENIED",
-      message: `User: ${who.arn} is not authorized to perform: execute-api:Invoke on resource: ${opts.methodArn}${decision === "ExplicitlyDenied" ? " with an explicit deny" : ""}`,
+      message:
+        `User: ${who.arn} is not authorized to perform: execute-api:Invoke on resource: ` +
+        `${opts.methodArn}${decision === "ExplicitlyDenied" ? " with an explicit deny" : ""}`,
     };
   }
   return {

@@ -38,7 +38,10 @@ export type AuthorizerOutcome =
 /** The default TTL when none is recorded: 300 s. */
 const DEFAULT_TTL = 300;
 
-/** `method.request.header.X`, `method.request.querystring.X`: the identity sources' values, or undefined when one is missing. */
+/**
+ * `method.request.header.X`, `method.request.querystring.X`: the identity sources' values, or undefined when one is
+ * missing.
+ */
 function identityValues(sources: string[], req: IncomingRequest): string[] | undefined {
   const values = sources.map((s) => {
     const header = /^method\.request\.header\.(.+)$/.exec(s)?.[1];

@@ -78,15 +78,18 @@ describe("the bundled handler (index.js), configured by environment only", funct
     assert.deepEqual(s3Requests, [`DELETE /notes-attachments/${upload.body.key}`]);
   });
 
-  it("given the bundle, then it requires node's built-ins only: no AWS SDK or other package is left to the runtime", () => {
-    const { builtinModules } = require("module") as typeof import("module");
-    const required = [...new Set([...bundleHandler().code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
-    assert.deepEqual(
-      required.filter((m) => !builtinModules.includes(m.replace(/^node:/, ""))),
-      [],
-    );
-    assert.ok(required.includes("https"), "it talks to AWS itself");
-  });
+  it(
+    "given the bundle, then it requires node's built-ins only: no AWS SDK or other package is left to the " + "runtime",
+    () => {
+      const { builtinModules } = require("module") as typeof import("module");
+      const required = [...new Set([...bundleHandler().code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
+      assert.deepEqual(
+        required.filter((m) => !builtinModules.includes(m.replace(/^node:/, ""))),
+        [],
+      );
+      assert.ok(required.includes("https"), "it talks to AWS itself");
+    },
+  );
 
   it("answers 401 without verified claims, from the bundle too", async () => {
     const res = await handler(restEvent({ method: "GET", path: "/notes" }));

@@ -27,11 +27,15 @@ describe("NotesBackend (cognito stack, defaults)", function () {
   });
 
   describe("attachments bucket", () => {
-    it("can be destroyed with its objects and versions on an unprotected stack (S3 refuses to delete a non-empty bucket)", () => {
-      const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
-      assert.equal(bucket.inputs.forceDestroy, true);
-      assert.deepEqual(bucket.options, { protect: false, retainOnDelete: false, deleteBeforeReplace: false });
-    });
+    it(
+      "can be destroyed with its objects and versions on an unprotected stack (S3 refuses to delete a " +
+        "non-empty bucket)",
+      () => {
+        const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
+        assert.equal(bucket.inputs.forceDestroy, true);
+        assert.deepEqual(bucket.options, { protect: false, retainOnDelete: false, deleteBeforeReplace: false });
+      },
+    );
     it("blocks all four kinds of public access", () => {
       const pab = one(run, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
       for (const k of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
@@ -168,41 +172,49 @@ describe("NotesBackend with protectData and prod settings", function () {
       );
     }
   });
-  it("given protectData, protects and retains every guard rail of the bucket with it (public-access block, ownership, versioning, lifecycle, encryption, TLS-only policy, CORS)", () => {
-    // `pulumi destroy --exclude-protected` deletes what is not protected: the bucket would stay, open and unversioned.
-    const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
-    const rails = run.resources.filter((r) => r.custom && r.inputs.bucket === bucket.state.id);
-    assert.deepEqual(rails.map((r) => r.type.split(":").pop()).sort(), [
-      "BucketCorsConfiguration",
-      "BucketLifecycleConfiguration",
-      "BucketOwnershipControls",
-      "BucketPolicy",
-      "BucketPublicAccessBlock",
-      "BucketServerSideEncryptionConfiguration",
-      "BucketVersioning",
-    ]);
-    for (const r of rails)
-      assert.deepEqual(
-        { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
-        { protect: true, retainOnDelete: true },
-        r.name,
-      );
-  });
-  it("given protectData, keeps every URN of the backend (protection is an option, never a new name or parent)", async () => {
-    const plain = await runMode("cognito", {
-      protectData: false,
-      logRetentionDays: 365,
-      lambdaReservedConcurrency: 20,
-      tracing: true,
-      lambdaMemoryMb: 512,
-    });
-    const urns = (r: StackRun) =>
-      r.resources
-        .filter((x) => x.urn.includes("NotesBackend"))
-        .map((x) => x.urn)
-        .sort();
-    assert.deepEqual(urns(run), urns(plain));
-  });
+  it(
+    "given protectData, protects and retains every guard rail of the bucket with it (public-access block, " +
+      "ownership, versioning, lifecycle, encryption, TLS-only policy, CORS)",
+    () => {
+      // `pulumi destroy --exclude-protected` deletes what is not protected: the bucket would stay, open and
+      // unversioned.
+      const bucket = one(run, "aws:s3/bucket:Bucket", "notes-attachments");
+      const rails = run.resources.filter((r) => r.custom && r.inputs.bucket === bucket.state.id);
+      assert.deepEqual(rails.map((r) => r.type.split(":").pop()).sort(), [
+        "BucketCorsConfiguration",
+        "BucketLifecycleConfiguration",
+        "BucketOwnershipControls",
+        "BucketPolicy",
+        "BucketPublicAccessBlock",
+        "BucketServerSideEncryptionConfiguration",
+        "BucketVersioning",
+      ]);
+      for (const r of rails)
+        assert.deepEqual(
+          { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
+          { protect: true, retainOnDelete: true },
+          r.name,
+        );
+    },
+  );
+  it(
+    "given protectData, keeps every URN of the backend (protection is an option, never a new name or " + "parent)",
+    async () => {
+      const plain = await runMode("cognito", {
+        protectData: false,
+        logRetentionDays: 365,
+        lambdaReservedConcurrency: 20,
+        tracing: true,
+        lambdaMemoryMb: 512,
+      });
+      const urns = (r: StackRun) =>
+        r.resources
+          .filter((x) => x.urn.includes("NotesBackend"))
+          .map((x) => x.urn)
+          .sort();
+      assert.deepEqual(urns(run), urns(plain));
+    },
+  );
   it("keeps refusing to destroy a bucket that holds data", () => {
     assert.equal(one(run, "aws:s3/bucket:Bucket", "notes-attachments").inputs.forceDestroy, false);
   });

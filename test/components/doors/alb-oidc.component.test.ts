@@ -25,24 +25,32 @@ describe("AlbOidcFrontDoor, built alone", function () {
     });
   });
 
-  it("when built, then the HTTPS listener logs in at the directory's pool with the door's own client before it forwards", () => {
-    const listener = only(resources, "aws:lb/listener:Listener", "door-https");
-    const pool = only(resources, "aws:cognito/userPool:UserPool");
-    const login = only(resources, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client");
-    const [authenticate, forward] = listener.inputs.defaultActions;
-    assert.equal(authenticate.type, "authenticate-cognito");
-    assert.equal(authenticate.authenticateCognito.userPoolArn, pool.state.arn);
-    assert.equal(authenticate.authenticateCognito.userPoolClientId, login.state.id);
-    assert.equal(forward.type, "forward");
-    assert.equal(listener.inputs.certificateArn, DOORS["alb-oidc"].minimalConfig.domainCertificateArn);
-  });
+  it(
+    "when built, then the HTTPS listener logs in at the directory's pool with the door's own client before " +
+      "it forwards",
+    () => {
+      const listener = only(resources, "aws:lb/listener:Listener", "door-https");
+      const pool = only(resources, "aws:cognito/userPool:UserPool");
+      const login = only(resources, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client");
+      const [authenticate, forward] = listener.inputs.defaultActions;
+      assert.equal(authenticate.type, "authenticate-cognito");
+      assert.equal(authenticate.authenticateCognito.userPoolArn, pool.state.arn);
+      assert.equal(authenticate.authenticateCognito.userPoolClientId, login.state.id);
+      assert.equal(forward.type, "forward");
+      assert.equal(listener.inputs.certificateArn, DOORS["alb-oidc"].minimalConfig.domainCertificateArn);
+    },
+  );
 
-  it("when built, then its target group holds the backend's function, which the load balancer may invoke from that group", async () => {
-    const group = only(resources, "aws:lb/targetGroup:TargetGroup");
-    const target = only(resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
-    assert.deepEqual([target.inputs.targetGroupArn, target.inputs.targetId], [group.state.arn, STUB_FUNCTION_ARN]);
-    assert.equal(stub.invokes.length, 1);
-    assert.equal(stub.invokes[0].principal, "elasticloadbalancing.amazonaws.com");
-    assert.equal(await valueOf(stub.invokes[0].sourceArn), group.state.arn);
-  });
+  it(
+    "when built, then its target group holds the backend's function, which the load balancer may " +
+      "invoke from that group",
+    async () => {
+      const group = only(resources, "aws:lb/targetGroup:TargetGroup");
+      const target = only(resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
+      assert.deepEqual([target.inputs.targetGroupArn, target.inputs.targetId], [group.state.arn, STUB_FUNCTION_ARN]);
+      assert.equal(stub.invokes.length, 1);
+      assert.equal(stub.invokes[0].principal, "elasticloadbalancing.amazonaws.com");
+      assert.equal(await valueOf(stub.invokes[0].sourceArn), group.state.arn);
+    },
+  );
 });

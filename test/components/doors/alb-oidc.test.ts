@@ -180,14 +180,17 @@ describe("AlbOidcFrontDoor", function () {
     });
   });
 
-  it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
-    const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc", groupsClaim: "groups" } });
-    assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external IdP's groups claim/);
-    assert.deepEqual(
-      bad.resources.filter((r) => r.custom),
-      [],
-    );
-  });
+  it(
+    "refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, " + "naming the key",
+    async () => {
+      const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc", groupsClaim: "groups" } });
+      assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external IdP's groups claim/);
+      assert.deepEqual(
+        bad.resources.filter((r) => r.custom),
+        [],
+      );
+    },
+  );
 
   it("without a certificate, stops before any resource and names the key", async () => {
     const bad = await runStack({ stack: "test", config: { authMode: "alb-oidc" } });

@@ -20,14 +20,18 @@ describe("ApiKeyFrontDoor, built alone", function () {
     withUsers = await build({ apiKeyWithCognito: true });
   });
 
-  it("when built with keys only, then every non-OPTIONS method requires a key and nothing else, read from the header", () => {
-    const methods = all(keysOnly, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
-    assert.ok(methods.length > 0);
-    for (const m of methods) assert.deepEqual([m.inputs.authorization, m.inputs.apiKeyRequired], ["NONE", true]);
-    const api = only(keysOnly, "aws:apigateway/restApi:RestApi");
-    assert.deepEqual([api.inputs.description, api.inputs.apiKeySource], ["notes-auth (api-key)", "HEADER"]);
-    assert.equal(all(keysOnly, "aws:apigateway/authorizer:Authorizer").length, 0);
-  });
+  it(
+    "when built with keys only, then every non-OPTIONS method requires a key and nothing else, read from " +
+      "the header",
+    () => {
+      const methods = all(keysOnly, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
+      assert.ok(methods.length > 0);
+      for (const m of methods) assert.deepEqual([m.inputs.authorization, m.inputs.apiKeyRequired], ["NONE", true]);
+      const api = only(keysOnly, "aws:apigateway/restApi:RestApi");
+      assert.deepEqual([api.inputs.description, api.inputs.apiKeySource], ["notes-auth (api-key)", "HEADER"]);
+      assert.equal(all(keysOnly, "aws:apigateway/authorizer:Authorizer").length, 0);
+    },
+  );
 
   it("when built, then each client's key is in the usage plan, which covers this API's stage", () => {
     const plan = only(keysOnly, "aws:apigateway/usagePlan:UsagePlan");
@@ -43,17 +47,21 @@ describe("ApiKeyFrontDoor, built alone", function () {
     );
   });
 
-  it("when built with apiKeyWithCognito, then methods also need a user pool token of the directory, and the API is named for it", () => {
-    const authorizer = only(withUsers, "aws:apigateway/authorizer:Authorizer");
-    const pool = only(withUsers, "aws:cognito/userPool:UserPool");
-    assert.deepEqual(authorizer.inputs.providerArns, [pool.state.arn]);
-    const methods = all(withUsers, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
-    for (const m of methods) {
-      assert.deepEqual(
-        [m.inputs.authorization, m.inputs.authorizerId, m.inputs.apiKeyRequired],
-        ["COGNITO_USER_POOLS", authorizer.state.id, true],
-      );
-    }
-    assert.equal(only(withUsers, "aws:apigateway/restApi:RestApi").inputs.description, "notes-auth (cognito)");
-  });
+  it(
+    "when built with apiKeyWithCognito, then methods also need a user pool token of the directory, and the " +
+      "API is named for it",
+    () => {
+      const authorizer = only(withUsers, "aws:apigateway/authorizer:Authorizer");
+      const pool = only(withUsers, "aws:cognito/userPool:UserPool");
+      assert.deepEqual(authorizer.inputs.providerArns, [pool.state.arn]);
+      const methods = all(withUsers, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
+      for (const m of methods) {
+        assert.deepEqual(
+          [m.inputs.authorization, m.inputs.authorizerId, m.inputs.apiKeyRequired],
+          ["COGNITO_USER_POOLS", authorizer.state.id, true],
+        );
+      }
+      assert.equal(only(withUsers, "aws:apigateway/restApi:RestApi").inputs.description, "notes-auth (cognito)");
+    },
+  );
 });

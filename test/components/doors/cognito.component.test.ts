@@ -29,19 +29,22 @@ describe("CognitoFrontDoor, built alone", function () {
     });
   });
 
-  it("when built, then every non-OPTIONS method uses the user pool authorizer, which trusts the directory's pool", () => {
-    const pool = only(resources, "aws:cognito/userPool:UserPool");
-    const authorizer = only(resources, "aws:apigateway/authorizer:Authorizer");
-    assert.equal(authorizer.inputs.type, "COGNITO_USER_POOLS");
-    assert.deepEqual(authorizer.inputs.providerArns, [pool.state.arn]);
-    const methods = all(resources, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
-    assert.ok(methods.length > 0);
-    for (const m of methods) {
-      assert.equal(m.inputs.authorization, "COGNITO_USER_POOLS", m.name);
-      assert.equal(m.inputs.authorizerId, authorizer.state.id, m.name);
-      assert.equal(m.inputs.apiKeyRequired, false, m.name);
-    }
-  });
+  it(
+    "when built, then every non-OPTIONS method uses the user pool authorizer, which trusts the directory's " + "pool",
+    () => {
+      const pool = only(resources, "aws:cognito/userPool:UserPool");
+      const authorizer = only(resources, "aws:apigateway/authorizer:Authorizer");
+      assert.equal(authorizer.inputs.type, "COGNITO_USER_POOLS");
+      assert.deepEqual(authorizer.inputs.providerArns, [pool.state.arn]);
+      const methods = all(resources, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
+      assert.ok(methods.length > 0);
+      for (const m of methods) {
+        assert.equal(m.inputs.authorization, "COGNITO_USER_POOLS", m.name);
+        assert.equal(m.inputs.authorizerId, authorizer.state.id, m.name);
+        assert.equal(m.inputs.apiKeyRequired, false, m.name);
+      }
+    },
+  );
 
   it("when built, then the API is named for its authorizer and every integration calls the backend's function", () => {
     assert.equal(only(resources, "aws:apigateway/restApi:RestApi").inputs.description, "notes-auth (cognito)");

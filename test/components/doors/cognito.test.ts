@@ -52,15 +52,19 @@ describe("CognitoFrontDoor", function () {
     assert.equal(without.resources.filter((r) => r.name.endsWith("cloudwatch-role")).length, 0);
   });
 
-  it("refuses to build without a choice for apiGatewayAccountRole, naming the key and how to set it once per region", async () => {
-    // given a REST door and no choice (the default is off, so two stacks never fight over the role)
-    const { apiGatewayAccountRole: _choice, ...config } = doorConfig("cognito");
-    const run = await runStack({ stack: OFFLINE_STACK, config });
-    assert.match(run.error ?? "", /notes-auth:apiGatewayAccountRole must be set for the cognito door/);
-    assert.match(run.error ?? "", /true in exactly one stack per account and region/);
-    assert.deepEqual(
-      run.resources.filter((r) => r.custom),
-      [],
-    );
-  });
+  it(
+    "refuses to build without a choice for apiGatewayAccountRole, naming the key and how to set it " +
+      "once per region",
+    async () => {
+      // given a REST door and no choice (the default is off, so two stacks never fight over the role)
+      const { apiGatewayAccountRole: _choice, ...config } = doorConfig("cognito");
+      const run = await runStack({ stack: OFFLINE_STACK, config });
+      assert.match(run.error ?? "", /notes-auth:apiGatewayAccountRole must be set for the cognito door/);
+      assert.match(run.error ?? "", /true in exactly one stack per account and region/);
+      assert.deepEqual(
+        run.resources.filter((r) => r.custom),
+        [],
+      );
+    },
+  );
 });

@@ -28,27 +28,37 @@ describe("HttpJwtFrontDoor, built alone", function () {
     });
   });
 
-  it("when built, then the JWT authorizer trusts the directory's issuer and its SPA client as audience, and every route uses it", () => {
-    const client = only(resources, "aws:cognito/userPoolClient:UserPoolClient");
-    const authorizer = only(resources, "aws:apigatewayv2/authorizer:Authorizer");
-    assert.equal(authorizer.inputs.authorizerType, "JWT");
-    assert.match(authorizer.inputs.jwtConfiguration.issuer, /^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\//);
-    assert.deepEqual(authorizer.inputs.jwtConfiguration.audiences, [client.state.id]);
-    const routes = all(resources, "aws:apigatewayv2/route:Route");
-    assert.ok(routes.length > 0);
-    for (const r of routes) {
-      assert.equal(r.inputs.authorizationType, "JWT", r.name);
-      assert.equal(r.inputs.authorizerId, authorizer.state.id, r.name);
-    }
-  });
+  it(
+    "when built, then the JWT authorizer trusts the directory's issuer and its SPA client as audience, and " +
+      "every route uses it",
+    () => {
+      const client = only(resources, "aws:cognito/userPoolClient:UserPoolClient");
+      const authorizer = only(resources, "aws:apigatewayv2/authorizer:Authorizer");
+      assert.equal(authorizer.inputs.authorizerType, "JWT");
+      assert.match(authorizer.inputs.jwtConfiguration.issuer, /^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\//);
+      assert.deepEqual(authorizer.inputs.jwtConfiguration.audiences, [client.state.id]);
+      const routes = all(resources, "aws:apigatewayv2/route:Route");
+      assert.ok(routes.length > 0);
+      for (const r of routes) {
+        assert.equal(r.inputs.authorizationType, "JWT", r.name);
+        assert.equal(r.inputs.authorizerId, authorizer.state.id, r.name);
+      }
+    },
+  );
 
-  it("when built, then its integration calls the backend's function, which API Gateway may invoke from this API", async () => {
-    assert.equal(only(resources, "aws:apigatewayv2/integration:Integration").inputs.integrationUri, STUB_FUNCTION_ARN);
-    assert.equal(stub.invokes.length, 1);
-    assert.equal(stub.invokes[0].principal, "apigateway.amazonaws.com");
-    const api = only(resources, "aws:apigatewayv2/api:Api");
-    assert.ok((await valueOf(stub.invokes[0].sourceArn)).startsWith(api.state.executionArn));
-  });
+  it(
+    "when built, then its integration calls the backend's function, which API Gateway may invoke from " + "this API",
+    async () => {
+      assert.equal(
+        only(resources, "aws:apigatewayv2/integration:Integration").inputs.integrationUri,
+        STUB_FUNCTION_ARN,
+      );
+      assert.equal(stub.invokes.length, 1);
+      assert.equal(stub.invokes[0].principal, "apigateway.amazonaws.com");
+      const api = only(resources, "aws:apigatewayv2/api:Api");
+      assert.ok((await valueOf(stub.invokes[0].sourceArn)).startsWith(api.state.executionArn));
+    },
+  );
 
   it("when built, then its clients are told to send a bearer access token", async () => {
     assert.deepEqual((await valueOf(door.clientConfig)).credential, {

@@ -146,30 +146,37 @@ describe("HttpJwtFrontDoor", function () {
     });
   });
 
-  it("refuses a nested groupsClaim path (realm_access.roles) at http-jwt, where the HTTP API passes top-level claims only, naming the key; a namespaced claim name is accepted", async () => {
-    const ext = { jwtIssuer: "https://login.example.com/realms/notes", jwtAudiences: ["notes-api"] };
-    const nested = await runStack({
-      stack: OFFLINE_STACK,
-      config: doorConfig("http-jwt", { ...ext, groupsClaim: "realm_access.roles" }),
-    });
-    assert.match(nested.error ?? "", /notes-auth:groupsClaim is "realm_access.roles", a nested path: at http-jwt/);
-    assert.deepEqual(
-      nested.resources.filter((r) => r.custom),
-      [],
-    );
-    const flat = await runStack({
-      stack: OFFLINE_STACK,
-      config: doorConfig("http-jwt", { ...ext, groupsClaim: "roles" }),
-    });
-    assert.equal(flat.error, undefined);
-  });
+  it(
+    "refuses a nested groupsClaim path (realm_access.roles) at http-jwt, where the HTTP API passes " +
+      "top-level claims only, naming the key; a namespaced claim name is accepted",
+    async () => {
+      const ext = { jwtIssuer: "https://login.example.com/realms/notes", jwtAudiences: ["notes-api"] };
+      const nested = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("http-jwt", { ...ext, groupsClaim: "realm_access.roles" }),
+      });
+      assert.match(nested.error ?? "", /notes-auth:groupsClaim is "realm_access.roles", a nested path: at http-jwt/);
+      assert.deepEqual(
+        nested.resources.filter((r) => r.custom),
+        [],
+      );
+      const flat = await runStack({
+        stack: OFFLINE_STACK,
+        config: doorConfig("http-jwt", { ...ext, groupsClaim: "roles" }),
+      });
+      assert.equal(flat.error, undefined);
+    },
+  );
 
-  it("refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, naming the key", async () => {
-    const bad = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { groupsClaim: "groups" }) });
-    assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external issuer's groups claim/);
-    assert.deepEqual(
-      bad.resources.filter((r) => r.custom),
-      [],
-    );
-  });
+  it(
+    "refuses groupsClaim with the stack's own pool (always cognito:groups) before any resource, " + "naming the key",
+    async () => {
+      const bad = await runStack({ stack: OFFLINE_STACK, config: doorConfig("http-jwt", { groupsClaim: "groups" }) });
+      assert.match(bad.error ?? "", /notes-auth:groupsClaim names an external issuer's groups claim/);
+      assert.deepEqual(
+        bad.resources.filter((r) => r.custom),
+        [],
+      );
+    },
+  );
 });

@@ -18,28 +18,35 @@ describe("IamFrontDoor, built alone", function () {
     });
   });
 
-  it("when built, then every non-OPTIONS method needs SigV4 (AWS_IAM) and no API key, and the API has no authorizer", () => {
-    const methods = all(resources, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
-    assert.ok(methods.length > 0);
-    for (const m of methods) {
-      assert.equal(m.inputs.authorization, "AWS_IAM", m.name);
-      assert.equal(m.inputs.authorizerId, undefined, m.name);
-      assert.equal(m.inputs.apiKeyRequired, false, m.name);
-    }
-    assert.equal(all(resources, "aws:apigateway/authorizer:Authorizer").length, 0);
-    assert.equal(only(resources, "aws:apigateway/restApi:RestApi").inputs.description, "notes-auth (iam)");
-  });
+  it(
+    "when built, then every non-OPTIONS method needs SigV4 (AWS_IAM) and no API key, and the API has no " +
+      "authorizer",
+    () => {
+      const methods = all(resources, "aws:apigateway/method:Method").filter((m) => m.inputs.httpMethod !== "OPTIONS");
+      assert.ok(methods.length > 0);
+      for (const m of methods) {
+        assert.equal(m.inputs.authorization, "AWS_IAM", m.name);
+        assert.equal(m.inputs.authorizerId, undefined, m.name);
+        assert.equal(m.inputs.apiKeyRequired, false, m.name);
+      }
+      assert.equal(all(resources, "aws:apigateway/authorizer:Authorizer").length, 0);
+      assert.equal(only(resources, "aws:apigateway/restApi:RestApi").inputs.description, "notes-auth (iam)");
+    },
+  );
 
-  it("when built, then the identity pool trusts the directory's SPA client, and the machine gets a role of its own", () => {
-    const client = only(resources, "aws:cognito/userPoolClient:UserPoolClient");
-    const pool = only(resources, "aws:cognito/identityPool:IdentityPool");
-    assert.deepEqual(
-      pool.inputs.cognitoIdentityProviders.map((p: { clientId: string }) => p.clientId),
-      [client.state.id],
-    );
-    const machine = all(resources, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
-    assert.equal(machine.length, 1);
-  });
+  it(
+    "when built, then the identity pool trusts the directory's SPA client, and the machine gets a role of " + "its own",
+    () => {
+      const client = only(resources, "aws:cognito/userPoolClient:UserPoolClient");
+      const pool = only(resources, "aws:cognito/identityPool:IdentityPool");
+      assert.deepEqual(
+        pool.inputs.cognitoIdentityProviders.map((p: { clientId: string }) => p.clientId),
+        [client.state.id],
+      );
+      const machine = all(resources, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
+      assert.equal(machine.length, 1);
+    },
+  );
 
   it("when built, then its clients are told to sign with the identity pool's credentials", async () => {
     assert.deepEqual((await valueOf(door.clientConfig)).credential, { kind: "identity-pool-sigv4" });

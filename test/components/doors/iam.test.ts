@@ -95,31 +95,34 @@ describe("IamFrontDoor", function () {
     }
   });
 
-  it("lets the docs' browser request through the CORS preflight: every header the SigV4 signer sends is allowed", async () => {
-    // given docs/calling-the-doors.md's example, signed with temporary (identity pool) credentials
-    const signer = new SignatureV4({
-      service: "execute-api",
-      region: "us-east-1",
-      credentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "session" },
-      sha256: Sha256,
-    });
-    const signed = await signer.sign({
-      method: "PUT",
-      protocol: "https:",
-      hostname: "api.example.com",
-      path: "/v1/notes/1",
-      headers: { host: "api.example.com", "content-type": "application/json", "if-match": '"2"' },
-      body: "{}",
-    });
-    // when a browser sends it, it first asks the preflight for every non-safelisted header
-    const requested = preflightRequestHeaders(signed.headers as Record<string, string>);
-    assert.ok(
-      requested.includes("x-amz-content-sha256") && requested.includes("x-amz-security-token"),
-      requested.join(","),
-    );
-    // then the recorded answer allows each of them
-    assert.deepEqual(headersNotAllowed(preflightAllowHeaders(run), requested), []);
-  });
+  it(
+    "lets the docs' browser request through the CORS preflight: every header the SigV4 signer sends " + "is allowed",
+    async () => {
+      // given docs/calling-the-doors.md's example, signed with temporary (identity pool) credentials
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region: "us-east-1",
+        credentials: { accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "session" },
+        sha256: Sha256,
+      });
+      const signed = await signer.sign({
+        method: "PUT",
+        protocol: "https:",
+        hostname: "api.example.com",
+        path: "/v1/notes/1",
+        headers: { host: "api.example.com", "content-type": "application/json", "if-match": '"2"' },
+        body: "{}",
+      });
+      // when a browser sends it, it first asks the preflight for every non-safelisted header
+      const requested = preflightRequestHeaders(signed.headers as Record<string, string>);
+      assert.ok(
+        requested.includes("x-amz-content-sha256") && requested.includes("x-amz-security-token"),
+        requested.join(","),
+      );
+      // then the recorded answer allows each of them
+      assert.deepEqual(headersNotAllowed(preflightAllowHeaders(run), requested), []);
+    },
+  );
 
   describe("identity pool role resolution, as Cognito documents it, on the recorded attachment", () => {
     // https://docs.aws.amazon.com/cognito/latest/developerguide/role-based-access-control.html
@@ -151,64 +154,75 @@ describe("IamFrontDoor", function () {
     });
   });
 
-  it("maps roles from the token, gives ambiguous tokens the authenticated role, and points the admin group at the admin role", () => {
-    const attach = one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs;
-    assert.equal(attach.roles.authenticated, "arn:aws:iam::123456789012:role/door-user-role");
-    assert.equal(attach.roleMappings.length, 1);
-    assert.equal(attach.roleMappings[0].type, "Token");
-    assert.equal(attach.roleMappings[0].ambiguousRoleResolution, "AuthenticatedRole");
-    assert.equal(
-      attach.roleMappings[0].identityProvider,
-      "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id",
-    );
-    assert.equal(
-      one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn,
-      "arn:aws:iam::123456789012:role/door-admin-role",
-    );
-  });
-
-  it("gives each configured principal its own machine role, trusting that principal alone, that may invoke the user routes only", () => {
-    // given two principals; then two roles, so the handler (iam:<role ARN>) sees two machines
-    const machineRoles = ofType(run, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
-    assert.deepEqual(machineRoles.map((r) => r.name).sort(), [roleOf(REPORTING), roleOf(BILLING)].sort());
-    for (const principal of [REPORTING, BILLING]) {
-      const trust = policy(one(run, "aws:iam/role:Role", roleOf(principal)).inputs.assumeRolePolicy);
-      assert.deepEqual(
-        trust.Statement,
-        [
-          {
-            Effect: "Allow",
-            Principal: { AWS: principal },
-            Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
-          },
-        ],
-        principal,
+  it(
+    "maps roles from the token, gives ambiguous tokens the authenticated role, and points the admin group " +
+      "at the admin role",
+    () => {
+      const attach = one(run, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment").inputs;
+      assert.equal(attach.roles.authenticated, "arn:aws:iam::123456789012:role/door-user-role");
+      assert.equal(attach.roleMappings.length, 1);
+      assert.equal(attach.roleMappings[0].type, "Token");
+      assert.equal(attach.roleMappings[0].ambiguousRoleResolution, "AuthenticatedRole");
+      assert.equal(
+        attach.roleMappings[0].identityProvider,
+        "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id",
       );
-      const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `${roleOf(principal)}-access`).inputs.policy);
-      assert.deepEqual(
-        access.Statement.flatMap((s) => asList(s.Resource)).sort(),
-        userRouteArns.slice().sort(),
-        principal,
+      assert.equal(
+        one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn,
+        "arn:aws:iam::123456789012:role/door-admin-role",
       );
-    }
-  });
+    },
+  );
 
-  it("names each machine role from its principal alone, so adding or reordering principals renames no other role", async () => {
-    const CI = "arn:aws:iam::456789012345:root";
-    const more = await runMode("iam", {
-      machineRolePrincipals: [CI, BILLING, REPORTING],
-      machineRoleExternalId: "notes-reporting-7f3a",
-    });
-    const urns = (r: StackRun) =>
-      ofType(r, "aws:iam/role:Role")
-        .filter((x) => x.name.startsWith("door-machine-"))
-        .map((x) => x.urn);
-    const before = urns(run);
-    assert.equal(before.length, 2);
-    for (const urn of before) assert.ok(urns(more).includes(urn), urn);
-    assert.equal(urns(more).length, 3);
-  });
+  it(
+    "gives each configured principal its own machine role, trusting that principal alone, that may invoke " +
+      "the user routes only",
+    () => {
+      // given two principals; then two roles, so the handler (iam:<role ARN>) sees two machines
+      const machineRoles = ofType(run, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
+      assert.deepEqual(machineRoles.map((r) => r.name).sort(), [roleOf(REPORTING), roleOf(BILLING)].sort());
+      for (const principal of [REPORTING, BILLING]) {
+        const trust = policy(one(run, "aws:iam/role:Role", roleOf(principal)).inputs.assumeRolePolicy);
+        assert.deepEqual(
+          trust.Statement,
+          [
+            {
+              Effect: "Allow",
+              Principal: { AWS: principal },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "sts:ExternalId": "notes-reporting-7f3a" } },
+            },
+          ],
+          principal,
+        );
+        const access = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `${roleOf(principal)}-access`).inputs.policy);
+        assert.deepEqual(
+          access.Statement.flatMap((s) => asList(s.Resource)).sort(),
+          userRouteArns.slice().sort(),
+          principal,
+        );
+      }
+    },
+  );
+
+  it(
+    "names each machine role from its principal alone, so adding or reordering principals renames no " + "other role",
+    async () => {
+      const CI = "arn:aws:iam::456789012345:root";
+      const more = await runMode("iam", {
+        machineRolePrincipals: [CI, BILLING, REPORTING],
+        machineRoleExternalId: "notes-reporting-7f3a",
+      });
+      const urns = (r: StackRun) =>
+        ofType(r, "aws:iam/role:Role")
+          .filter((x) => x.name.startsWith("door-machine-"))
+          .map((x) => x.urn);
+      const before = urns(run);
+      assert.equal(before.length, 2);
+      for (const urn of before) assert.ok(urns(more).includes(urn), urn);
+      assert.equal(urns(more).length, 3);
+    },
+  );
 
   it("tells each machine which role is its own: client.machineRoleArns maps each principal to its role's ARN", () => {
     assert.deepEqual(run.outputs.client.machineRoleArns, {
@@ -236,35 +250,44 @@ describe("IamFrontDoor", function () {
     const principal = (pathChars: number, i = 0, partition = "aws") =>
       `arn:${partition}:iam::210987654321:role/${"p".repeat(pathChars - 2)}/${String(i).padStart(64, "r")}`;
     const longest = { machineRoleExternalId: "x".repeat(1224), machineRoleOrgId: `o-${"a".repeat(32)}` };
-    it("given the longest principal IAM names allow (512-character path, 64-character name) with the longest external id and an organization, then its trust policy would exceed 2,048 characters and it is refused", async () => {
-      const r = await runStack({
-        stack: OFFLINE_STACK,
-        config: doorConfig("iam", { machineRolePrincipals: [principal(512, 0, "aws-us-gov")], ...longest }),
-      });
-      assert.deepEqual(
-        r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name),
-        [],
-        "no resource registered",
-      );
-      assert.match(
-        r.error ?? "",
-        /notes-auth:machineRolePrincipals has .*trust policy .* above IAM's default quota of 2048/,
-      );
-    });
-    it("given twenty long principals with the longest external id and an organization, then each role's recorded trust policy fits 2,048 characters (one shared role grew with the list past the quota)", async () => {
-      const principals = Array.from({ length: 20 }, (_, i) => principal(400, i));
-      const r = await runStack({
-        stack: OFFLINE_STACK,
-        config: doorConfig("iam", { machineRolePrincipals: principals, ...longest }),
-      });
-      assert.equal(r.error, undefined);
-      const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role" && x.name.startsWith("door-machine-"));
-      assert.equal(roles.length, 20);
-      for (const role of roles) {
-        const chars = trustPolicyChars(policy(role.inputs.assumeRolePolicy).Statement);
-        assert.ok(chars <= IAM_QUOTAS.trustPolicyChars && chars > 1800, `${role.name}: ${chars} characters`);
-      }
-    });
+    it(
+      "given the longest principal IAM names allow (512-character path, 64-character name) with the " +
+        "longest external id and an organization, then its trust policy would exceed 2,048 characters and it is " +
+        "refused",
+      async () => {
+        const r = await runStack({
+          stack: OFFLINE_STACK,
+          config: doorConfig("iam", { machineRolePrincipals: [principal(512, 0, "aws-us-gov")], ...longest }),
+        });
+        assert.deepEqual(
+          r.resources.filter((x) => !x.type.startsWith("pulumi:")).map((x) => x.name),
+          [],
+          "no resource registered",
+        );
+        assert.match(
+          r.error ?? "",
+          /notes-auth:machineRolePrincipals has .*trust policy .* above IAM's default quota of 2048/,
+        );
+      },
+    );
+    it(
+      "given twenty long principals with the longest external id and an organization, then each " +
+        "role's recorded trust policy fits 2,048 characters (one shared role grew with the list past the quota)",
+      async () => {
+        const principals = Array.from({ length: 20 }, (_, i) => principal(400, i));
+        const r = await runStack({
+          stack: OFFLINE_STACK,
+          config: doorConfig("iam", { machineRolePrincipals: principals, ...longest }),
+        });
+        assert.equal(r.error, undefined);
+        const roles = r.resources.filter((x) => x.type === "aws:iam/role:Role" && x.name.startsWith("door-machine-"));
+        assert.equal(roles.length, 20);
+        for (const role of roles) {
+          const chars = trustPolicyChars(policy(role.inputs.assumeRolePolicy).Statement);
+          assert.ok(chars <= IAM_QUOTAS.trustPolicyChars && chars > 1800, `${role.name}: ${chars} characters`);
+        }
+      },
+    );
     it("given more principals than an account holds roles (1,000 by default), then it is refused", async () => {
       const many = Array.from({ length: 1001 }, (_, i) => `arn:aws:iam::210987654321:role/machine-${i}`);
       assert.match(await refusal(many), /notes-auth:machineRolePrincipals lists 1001 principals/);
@@ -275,35 +298,50 @@ describe("IamFrontDoor", function () {
         /notes-auth:machineRolePrincipals .*at most 64 characters/,
       );
     });
-    it("given an entry that is no IAM role, user or root ARN (an account id, a wildcard, an assumed-role session), then it is refused", async () => {
-      for (const bad of ["210987654321", "*", "arn:aws:sts::210987654321:assumed-role/reporting/s"]) {
+    it(
+      "given an entry that is no IAM role, user or root ARN (an account id, a wildcard, an " +
+        "assumed-role session), then it is refused",
+      async () => {
+        for (const bad of ["210987654321", "*", "arn:aws:sts::210987654321:assumed-role/reporting/s"]) {
+          assert.match(
+            await refusal([bad]),
+            /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/,
+            bad,
+          );
+        }
+      },
+    );
+    it(
+      "given an account's root beside a role of the same account, then it is refused (the role could " +
+        "assume the root's machine role too); roots of other accounts are accepted",
+      async () => {
         assert.match(
-          await refusal([bad]),
-          /notes-auth:machineRolePrincipals has .*an IAM role, user or account-root ARN/,
-          bad,
+          await refusal(["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reporting"]),
+          new RegExp(
+            String.raw`notes-auth:machineRolePrincipals has "arn:aws:iam::210987654321:root" and "ar` +
+              String.raw`n:aws:iam::210987654321:role\/reporting": a role that trusts an account's root`,
+          ),
         );
-      }
-    });
-    it("given an account's root beside a role of the same account, then it is refused (the role could assume the root's machine role too); roots of other accounts are accepted", async () => {
-      assert.match(
-        await refusal(["arn:aws:iam::210987654321:root", "arn:aws:iam::210987654321:role/reporting"]),
-        /notes-auth:machineRolePrincipals has "arn:aws:iam::210987654321:root" and "arn:aws:iam::210987654321:role\/reporting": a role that trusts an account's root/,
-      );
-      const ok = await runStack({
-        stack: OFFLINE_STACK,
-        config: doorConfig("iam", {
-          machineRolePrincipals: ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/reporting"],
-          machineRoleExternalId: "notes-reporting-7f3a",
-        }),
-      });
-      assert.equal(ok.error, undefined);
-    });
-    it("given two entries that differ only in case, then it is refused (IAM names are case-insensitive: one principal)", async () => {
-      assert.match(
-        await refusal(["arn:aws:iam::210987654321:role/Reporting", "arn:aws:iam::210987654321:role/reporting"]),
-        /notes-auth:machineRolePrincipals has .*case-insensitive, so they are one principal/,
-      );
-    });
+        const ok = await runStack({
+          stack: OFFLINE_STACK,
+          config: doorConfig("iam", {
+            machineRolePrincipals: ["arn:aws:iam::210987654321:root", "arn:aws:iam::123456789012:role/reporting"],
+            machineRoleExternalId: "notes-reporting-7f3a",
+          }),
+        });
+        assert.equal(ok.error, undefined);
+      },
+    );
+    it(
+      "given two entries that differ only in case, then it is refused (IAM names are " +
+        "case-insensitive: one principal)",
+      async () => {
+        assert.match(
+          await refusal(["arn:aws:iam::210987654321:role/Reporting", "arn:aws:iam::210987654321:role/reporting"]),
+          /notes-auth:machineRolePrincipals has .*case-insensitive, so they are one principal/,
+        );
+      },
+    );
     it("given a long but valid principal with a short external id, then it is accepted", async () => {
       const ok = await runStack({
         stack: OFFLINE_STACK,

@@ -193,21 +193,25 @@ describe("LambdaAuthorizerFrontDoor", function () {
     );
   });
 
-  it("given authorizerJwksUri and groupsClaim with an external issuer, then the authorizer gets both and the notes function knows the groups claim", async () => {
-    const ext = await runMode("lambda-authorizer", {
-      authorizerIssuer: "https://dev-123456.okta.com/oauth2/default",
-      authorizerAudiences: ["api://default"],
-      authorizerJwksUri: "https://dev-123456.okta.com/oauth2/default/v1/keys",
-      groupsClaim: "groups",
-    });
-    const env = one(ext, "aws:lambda/function:Function", "door-authorizer").inputs.environment.variables;
-    const vars = env.value ?? env;
-    assert.deepEqual(
-      [vars.AUTHORIZER_JWKS_URI, vars.AUTHORIZER_GROUPS_CLAIM],
-      ["https://dev-123456.okta.com/oauth2/default/v1/keys", "groups"],
-    );
-    const notes = ofType(ext, "aws:lambda/function:Function").find((f) => f.name !== "door-authorizer")!.inputs
-      .environment.variables;
-    assert.equal((notes.value ?? notes).GROUPS_CLAIM, "groups", "the handler's lambda-authorizer settings");
-  });
+  it(
+    "given authorizerJwksUri and groupsClaim with an external issuer, then the authorizer gets both " +
+      "and the notes function knows the groups claim",
+    async () => {
+      const ext = await runMode("lambda-authorizer", {
+        authorizerIssuer: "https://dev-123456.okta.com/oauth2/default",
+        authorizerAudiences: ["api://default"],
+        authorizerJwksUri: "https://dev-123456.okta.com/oauth2/default/v1/keys",
+        groupsClaim: "groups",
+      });
+      const env = one(ext, "aws:lambda/function:Function", "door-authorizer").inputs.environment.variables;
+      const vars = env.value ?? env;
+      assert.deepEqual(
+        [vars.AUTHORIZER_JWKS_URI, vars.AUTHORIZER_GROUPS_CLAIM],
+        ["https://dev-123456.okta.com/oauth2/default/v1/keys", "groups"],
+      );
+      const notes = ofType(ext, "aws:lambda/function:Function").find((f) => f.name !== "door-authorizer")!.inputs
+        .environment.variables;
+      assert.equal((notes.value ?? notes).GROUPS_CLAIM, "groups", "the handler's lambda-authorizer settings");
+    },
+  );
 });

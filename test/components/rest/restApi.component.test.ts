@@ -86,17 +86,21 @@ describe("NotesRestApi, built alone with an authorizer of a new kind", function 
     assert.ok(rest.authorizer);
   });
 
-  it("when built, then the preflight allows the authorizer's header, and the backend serves every method from this stage", async () => {
-    const preflight = all(resources, "aws:apigateway/integrationResponse:IntegrationResponse")[0];
-    assert.match(
-      preflight.inputs.responseParameters["method.response.header.Access-Control-Allow-Headers"],
-      /x-fake-token/,
-    );
-    for (const i of all(resources, "aws:apigateway/integration:Integration").filter(
-      (x) => x.inputs.type === "AWS_PROXY",
-    ))
-      assert.equal(i.inputs.uri, STUB_INVOKE_ARN);
-    const api = only(resources, "aws:apigateway/restApi:RestApi");
-    assert.equal(await valueOf(stub.invokes[0].sourceArn), `${api.state.executionArn}/v1/*/*`);
-  });
+  it(
+    "when built, then the preflight allows the authorizer's header, and the backend serves every " +
+      "method from this stage",
+    async () => {
+      const preflight = all(resources, "aws:apigateway/integrationResponse:IntegrationResponse")[0];
+      assert.match(
+        preflight.inputs.responseParameters["method.response.header.Access-Control-Allow-Headers"],
+        /x-fake-token/,
+      );
+      for (const i of all(resources, "aws:apigateway/integration:Integration").filter(
+        (x) => x.inputs.type === "AWS_PROXY",
+      ))
+        assert.equal(i.inputs.uri, STUB_INVOKE_ARN);
+      const api = only(resources, "aws:apigateway/restApi:RestApi");
+      assert.equal(await valueOf(stub.invokes[0].sourceArn), `${api.state.executionArn}/v1/*/*`);
+    },
+  );
 });

@@ -23,30 +23,39 @@ describe("NotesRestApi", function () {
     assert.deepEqual(REST_DOORS.slice().sort(), ["api-key", "cognito", "iam", "lambda-authorizer"]));
 
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html and
-  // .../rest-api-execution-logging.html: execution logging writes to API-Gateway-Execution-Logs_{rest-api-id}/{stage_name},
+  // .../rest-api-execution-logging.html: execution logging writes to
+  // API-Gateway-Execution-Logs_{rest-api-id}/{stage_name},
   // which API Gateway creates itself (no retention) when it does not exist, and no destroy deletes.
-  it("given execution logging on a stage, when built, then its execution-log group is declared with the configured retention, and the stage and its logging settings wait for it", () => {
-    for (const [mode, run] of runs) {
-      const api = one(run, "aws:apigateway/restApi:RestApi");
-      const stage = one(run, "aws:apigateway/stage:Stage");
-      const settings = one(run, "aws:apigateway/methodSettings:MethodSettings");
-      assert.ok(["ERROR", "INFO"].includes(settings.inputs.settings.loggingLevel), mode);
-      const name = `API-Gateway-Execution-Logs_${api.state.id}/${stage.inputs.stageName}`;
-      const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name === name);
-      assert.equal(groups.length, 1, `${mode}: one group named ${name}`);
-      assert.equal(groups[0].inputs.retentionInDays, 90, mode);
-      for (const r of [stage, settings])
-        assert.ok(r.dependencies.includes(groups[0].urn), `${mode}: ${r.name} depends on ${groups[0].name}`);
-    }
-  });
+  it(
+    "given execution logging on a stage, when built, then its execution-log group is declared with the " +
+      "configured retention, and the stage and its logging settings wait for it",
+    () => {
+      for (const [mode, run] of runs) {
+        const api = one(run, "aws:apigateway/restApi:RestApi");
+        const stage = one(run, "aws:apigateway/stage:Stage");
+        const settings = one(run, "aws:apigateway/methodSettings:MethodSettings");
+        assert.ok(["ERROR", "INFO"].includes(settings.inputs.settings.loggingLevel), mode);
+        const name = `API-Gateway-Execution-Logs_${api.state.id}/${stage.inputs.stageName}`;
+        const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name === name);
+        assert.equal(groups.length, 1, `${mode}: one group named ${name}`);
+        assert.equal(groups[0].inputs.retentionInDays, 90, mode);
+        for (const r of [stage, settings])
+          assert.ok(r.dependencies.includes(groups[0].urn), `${mode}: ${r.name} depends on ${groups[0].name}`);
+      }
+    },
+  );
 
-  it("given the lambda-authorizer door, its authorizer function logs to a declared group with the configured retention", () => {
-    const run = runs.get("lambda-authorizer")!;
-    const fn = one(run, "aws:lambda/function:Function", "door-authorizer");
-    const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "door-authorizer-logs");
-    assert.equal(fn.inputs.loggingConfig.logGroup, group.state.name);
-    assert.equal(group.inputs.retentionInDays, 90);
-  });
+  it(
+    "given the lambda-authorizer door, its authorizer function logs to a declared group with the configured " +
+      "retention",
+    () => {
+      const run = runs.get("lambda-authorizer")!;
+      const fn = one(run, "aws:lambda/function:Function", "door-authorizer");
+      const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "door-authorizer-logs");
+      assert.equal(fn.inputs.loggingConfig.logGroup, group.state.name);
+      assert.equal(group.inputs.retentionInDays, 90);
+    },
+  );
 
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html:
   // per-method metrics (the Resource and Method dimensions) are CloudWatch custom metrics, billed.

@@ -61,16 +61,20 @@ describe("the authorizer's faults, apart from refused tokens", () => {
       assert.equal(isVerificationFault(err), true, `${err.constructor.name}: ${err.message}`);
     }
   });
-  it("when the keys cannot be fetched, it answers 401 as before and logs one AUTHORIZER_FAULT line without the token", async () => {
-    const authorize = createAuthorizer(SETTINGS, async () => {
-      throw new Error("key endpoint answered 503");
-    });
-    const lines = await errorLines(() => assert.rejects(authorize(event), new RegExp(`^Error: ${UNAUTHORIZED}$`)));
-    assert.equal(lines.length, 1, lines.join("\n"));
-    assert.ok(lines[0].includes(AUTHORIZER_FAULT));
-    assert.ok(!lines.some((l) => l.includes(TOKEN.split(".")[1])));
-    assert.deepEqual(JSON.parse(lines[0]), JSON.parse(faultLine(new Error("key endpoint answered 503"))));
-  });
+  it(
+    "when the keys cannot be fetched, it answers 401 as before and logs one AUTHORIZER_FAULT line " +
+      "without the token",
+    async () => {
+      const authorize = createAuthorizer(SETTINGS, async () => {
+        throw new Error("key endpoint answered 503");
+      });
+      const lines = await errorLines(() => assert.rejects(authorize(event), new RegExp(`^Error: ${UNAUTHORIZED}$`)));
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.ok(lines[0].includes(AUTHORIZER_FAULT));
+      assert.ok(!lines.some((l) => l.includes(TOKEN.split(".")[1])));
+      assert.deepEqual(JSON.parse(lines[0]), JSON.parse(faultLine(new Error("key endpoint answered 503"))));
+    },
+  );
   it("when the token is expired, it answers 401 and logs no fault line (the alarm stays quiet)", async () => {
     const authorize = createAuthorizer(SETTINGS, async () => {
       throw new JwtExpiredError("Token expired", 1);

@@ -52,25 +52,31 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
   });
   after(() => jwks.close());
 
-  it("gives a valid user every user route, explicitly denies the admin routes, and their sub as principal", async () => {
-    const res = await authorize(event(access()));
-    assert.equal(res.principalId, ALICE);
-    const [allow, deny] = res.policyDocument.Statement;
-    assert.equal(allow.Effect, "Allow");
-    assert.ok(
-      allow.Resource.includes(ROUTE("GET", "notes")) &&
-        allow.Resource.includes(ROUTE("PUT", "notes/*")) &&
-        allow.Resource.includes(ROUTE("POST", "notes/*/attachment")),
-    );
-    assert.deepEqual(deny, { Effect: "Deny", Action: "execute-api:Invoke", Resource: [ROUTE("GET", "admin/stats")] });
-    assert.ok(!JSON.stringify(res.policyDocument).includes('"*"'), "never a bare *");
-  });
+  it(
+    "gives a valid user every user route, explicitly denies the admin routes, and their sub as " + "principal",
+    async () => {
+      const res = await authorize(event(access()));
+      assert.equal(res.principalId, ALICE);
+      const [allow, deny] = res.policyDocument.Statement;
+      assert.equal(allow.Effect, "Allow");
+      assert.ok(
+        allow.Resource.includes(ROUTE("GET", "notes")) &&
+          allow.Resource.includes(ROUTE("PUT", "notes/*")) &&
+          allow.Resource.includes(ROUTE("POST", "notes/*/attachment")),
+      );
+      assert.deepEqual(deny, { Effect: "Deny", Action: "execute-api:Invoke", Resource: [ROUTE("GET", "admin/stats")] });
+      assert.ok(!JSON.stringify(res.policyDocument).includes('"*"'), "never a bare *");
+    },
+  );
 
-  it("answers with a policy for every route whatever route was called (API Gateway caches it for the token)", async () => {
-    const a = await authorize(event(access(), ROUTE("DELETE", "notes/0f0f0f0f-0000-4000-8000-000000000000")));
-    const b = await authorize(event(access(), METHOD_ARN));
-    assert.deepEqual(a.policyDocument, b.policyDocument);
-  });
+  it(
+    "answers with a policy for every route whatever route was called (API Gateway caches it for the " + "token)",
+    async () => {
+      const a = await authorize(event(access(), ROUTE("DELETE", "notes/0f0f0f0f-0000-4000-8000-000000000000")));
+      const b = await authorize(event(access(), METHOD_ARN));
+      assert.deepEqual(a.policyDocument, b.policyDocument);
+    },
+  );
 
   it("lets a member of the admin group call the admin routes", async () => {
     const res = await authorize(event(access({ "cognito:groups": ["admins"] })));
@@ -100,60 +106,69 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     await denied(authorize(event(access({ exp: undefined }))));
   });
 
-  // API Gateway caches the answer by the identity source's exact value, so each spelling of one token would be its own cache entry:
+  // API Gateway caches the answer by the identity source's exact value, so each spelling of one token would be its own
+  // cache entry:
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-lambda-authorizer-input.html
-  it("given the Authorization header in any form but exactly `Bearer <token>`, then 401, so no alternate cache keys exist", async () => {
-    const token = access();
-    for (const header of [
-      `Bearer  ${token}`,
-      `Bearer\t${token}`,
-      ` Bearer ${token}`,
-      `Bearer ${token} `,
-      `bearer ${token}`,
-      `BEARER ${token}`,
-      `Bearer ${token}\n`,
-      token,
-    ]) {
-      await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: header } } as any));
-    }
-    assert.equal(
-      (
-        await authorize({
-          type: "REQUEST",
-          methodArn: METHOD_ARN,
-          headers: { authorization: `Bearer ${token}` },
-        } as any)
-      ).principalId,
-      ALICE,
-    );
-  });
-
-  it("given two Authorization headers, then 401, whichever one the gateway put in headers, and a warn line naming the header, never its values (the request never reaches the handler's own log)", async () => {
-    const token = access();
-    const lines: string[] = [];
-    const original = console.warn;
-    console.warn = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
-    try {
-      await denied(
-        authorize({
-          type: "REQUEST",
-          methodArn: METHOD_ARN,
-          headers: { Authorization: `Bearer ${token}` },
-          multiValueHeaders: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] },
-        } as any),
+  it(
+    "given the Authorization header in any form but exactly `Bearer <token>`, then 401, so no " +
+      "alternate cache keys exist",
+    async () => {
+      const token = access();
+      for (const header of [
+        `Bearer  ${token}`,
+        `Bearer\t${token}`,
+        ` Bearer ${token}`,
+        `Bearer ${token} `,
+        `bearer ${token}`,
+        `BEARER ${token}`,
+        `Bearer ${token}\n`,
+        token,
+      ]) {
+        await denied(authorize({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: header } } as any));
+      }
+      assert.equal(
+        (
+          await authorize({
+            type: "REQUEST",
+            methodArn: METHOD_ARN,
+            headers: { authorization: `Bearer ${token}` },
+          } as any)
+        ).principalId,
+        ALICE,
       );
-    } finally {
-      console.warn = original;
-    }
-    assert.equal(lines.length, 1);
-    assert.deepEqual(JSON.parse(lines[0]), {
-      level: "warn",
-      message: "refused: a credential header is repeated",
-      header: "authorization",
-      status: 401,
-    });
-    assert.ok(!lines[0].includes(token));
-  });
+    },
+  );
+
+  it(
+    "given two Authorization headers, then 401, whichever one the gateway put in headers, and a warn " +
+      "line naming the header, never its values (the request never reaches the handler's own log)",
+    async () => {
+      const token = access();
+      const lines: string[] = [];
+      const original = console.warn;
+      console.warn = (...a: unknown[]) => void lines.push(a.map(String).join(" "));
+      try {
+        await denied(
+          authorize({
+            type: "REQUEST",
+            methodArn: METHOD_ARN,
+            headers: { Authorization: `Bearer ${token}` },
+            multiValueHeaders: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] },
+          } as any),
+        );
+      } finally {
+        console.warn = original;
+      }
+      assert.equal(lines.length, 1);
+      assert.deepEqual(JSON.parse(lines[0]), {
+        level: "warn",
+        message: "refused: a credential header is repeated",
+        header: "authorization",
+        status: 401,
+      });
+      assert.ok(!lines[0].includes(token));
+    },
+  );
 
   const refused: [string, () => string | undefined][] = [
     ["no token", () => undefined],
@@ -176,7 +191,14 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
       "a tampered payload",
       () => {
         const [h, , sig] = access().split(".");
-        return `${h}.${Buffer.from(JSON.stringify({ sub: "22222222-2222-4222-8222-222222222222", iss: jwks.issuer, client_id: SPA, token_use: "access", exp: now() + 300 })).toString("base64url")}.${sig}`;
+        const claims = {
+          sub: "22222222-2222-4222-8222-222222222222",
+          iss: jwks.issuer,
+          client_id: SPA,
+          token_use: "access",
+          exp: now() + 300,
+        };
+        return `${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${sig}`;
       },
     ],
     ["a sub that is not a Cognito UUID", () => access({ sub: "apikey:x" })],
@@ -212,24 +234,28 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     assert.ok(jwks.fetches() - before <= 0, "no refetch for a known kid");
   });
 
-  it("given the issuer rotates to a new key, when a token signed by it arrives, then the keys are fetched again once and it is accepted", async () => {
-    const rotated = rsaKey();
-    served.push(rotated);
-    const before = jwks.fetches();
-    const token = signJwt(rotated, {
-      sub: ALICE,
-      iss: jwks.issuer,
-      client_id: SPA,
-      token_use: "access",
-      username: "alice",
-      exp: now() + 300,
-      iat: now(),
-    });
-    assert.equal((await authorize(event(token))).principalId, ALICE);
-    assert.equal(jwks.fetches() - before, 1, "one fetch for the unknown kid");
-    await authorize(event(token));
-    assert.equal(jwks.fetches() - before, 1, "then cached");
-  });
+  it(
+    "given the issuer rotates to a new key, when a token signed by it arrives, then the keys are " +
+      "fetched again once and it is accepted",
+    async () => {
+      const rotated = rsaKey();
+      served.push(rotated);
+      const before = jwks.fetches();
+      const token = signJwt(rotated, {
+        sub: ALICE,
+        iss: jwks.issuer,
+        client_id: SPA,
+        token_use: "access",
+        username: "alice",
+        exp: now() + 300,
+        iat: now(),
+      });
+      assert.equal((await authorize(event(token))).principalId, ALICE);
+      assert.equal(jwks.fetches() - before, 1, "one fetch for the unknown kid");
+      await authorize(event(token));
+      assert.equal(jwks.fetches() - before, 1, "then cached");
+    },
+  );
 
   it("with tokenUse id: accepts our pool's ID token for the SPA client, and refuses an access token", async () => {
     const settings = readAuthorizerSettings({
@@ -257,43 +283,48 @@ describe("the lambda-authorizer door's authorizer (tokens signed by a key of the
     await denied(byId(event(access())));
   });
 
-  it("with another OIDC issuer: its users are oidc:<sub>, its machines client:<id>, and admin comes from the admin scope", async () => {
-    // given an issuer that is not the stack's pool (COGNITO_ISSUER unset), audience notes-api, any token_use (as the door configures an external issuer)
-    const settings = readAuthorizerSettings({
-      AUTHORIZER_ISSUER: jwks.issuer,
-      AUTHORIZER_AUDIENCES: "notes-api",
-      AUTHORIZER_TOKEN_USE: "any",
-      ADMIN_GROUP: "admins",
-      ADMIN_SCOPE: "notes/admin",
-      AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }]),
-    });
-    const external = createAuthorizer(settings, createTokenVerifier(settings));
-    const user = (scope: string) =>
-      signJwt(key, { sub: "auth0|42", iss: jwks.issuer, aud: "notes-api", scope, exp: now() + 300, iat: now() });
-    const plain = await external(event(user("notes/read")));
-    assert.equal(plain.principalId, "oidc:auth0|42");
-    assert.ok(
-      plain.policyDocument.Statement.some(
-        (st: any) => st.Effect === "Deny" && st.Resource.includes(ROUTE("GET", "admin/stats")),
-      ),
-      "no admin scope: admin routes denied",
-    );
-    const admin = await external(event(user("notes/read notes/admin")));
-    assert.equal(admin.policyDocument.Statement.length, 1);
-    assert.ok(
-      admin.policyDocument.Statement[0].Resource.includes(ROUTE("GET", "admin/stats")),
-      "the admin scope opens the admin routes",
-    );
-    // a client-credentials token: sub is the client, no username
-    const machine = signJwt(key, {
-      sub: "notes-api",
-      client_id: "notes-api",
-      iss: jwks.issuer,
-      aud: "notes-api",
-      scope: "notes/read",
-      exp: now() + 300,
-      iat: now(),
-    });
-    assert.equal((await external(event(machine))).principalId, "client:notes-api");
-  });
+  it(
+    "with another OIDC issuer: its users are oidc:<sub>, its machines client:<id>, and admin comes " +
+      "from the admin scope",
+    async () => {
+      // given an issuer that is not the stack's pool (COGNITO_ISSUER unset), audience notes-api, any token_use (as the
+      // door configures an external issuer)
+      const settings = readAuthorizerSettings({
+        AUTHORIZER_ISSUER: jwks.issuer,
+        AUTHORIZER_AUDIENCES: "notes-api",
+        AUTHORIZER_TOKEN_USE: "any",
+        ADMIN_GROUP: "admins",
+        ADMIN_SCOPE: "notes/admin",
+        AUTHORIZER_PLANS: JSON.stringify([{ name: "free", key: "free-key" }]),
+      });
+      const external = createAuthorizer(settings, createTokenVerifier(settings));
+      const user = (scope: string) =>
+        signJwt(key, { sub: "auth0|42", iss: jwks.issuer, aud: "notes-api", scope, exp: now() + 300, iat: now() });
+      const plain = await external(event(user("notes/read")));
+      assert.equal(plain.principalId, "oidc:auth0|42");
+      assert.ok(
+        plain.policyDocument.Statement.some(
+          (st: any) => st.Effect === "Deny" && st.Resource.includes(ROUTE("GET", "admin/stats")),
+        ),
+        "no admin scope: admin routes denied",
+      );
+      const admin = await external(event(user("notes/read notes/admin")));
+      assert.equal(admin.policyDocument.Statement.length, 1);
+      assert.ok(
+        admin.policyDocument.Statement[0].Resource.includes(ROUTE("GET", "admin/stats")),
+        "the admin scope opens the admin routes",
+      );
+      // a client-credentials token: sub is the client, no username
+      const machine = signJwt(key, {
+        sub: "notes-api",
+        client_id: "notes-api",
+        iss: jwks.issuer,
+        aud: "notes-api",
+        scope: "notes/read",
+        exp: now() + 300,
+        iat: now(),
+      });
+      assert.equal((await external(event(machine))).principalId, "client:notes-api");
+    },
+  );
 });

@@ -125,22 +125,25 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
     assert.equal(fetcher.calls, 1);
   });
 
-  it("keeps our key however many other valid kids arrive, and fetches unknown kids only at a bounded rate", async () => {
-    // given an endpoint that also serves other load balancers' keys (it is shared by every account)
-    const others = Array.from({ length: 20 }, () => albKey());
-    const fetcher = memoryKeyFetcher([key, ...others]);
-    const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher });
-    await principal(signAlbToken(key), verifier);
-    // when tokens claiming our signer arrive under 20 other kids (an attacker holds none of those private keys)
-    const attacker = albKey();
-    for (const other of others)
-      await rejects401(principal(signAlbToken({ kid: other.kid, privateKey: attacker.privateKey }), verifier));
-    const afterFlood = fetcher.calls;
-    // then our key is still cached, and the flood cost at most the per-minute allowance of fetches
-    await principal(signAlbToken(key, { sub: USER_B }), verifier);
-    assert.equal(fetcher.calls, afterFlood, "no re-fetch of our key");
-    assert.ok(afterFlood <= 1 + 10, `at most 10 unknown-kid fetches a minute, saw ${afterFlood - 1}`);
-  });
+  it(
+    "keeps our key however many other valid kids arrive, and fetches unknown kids only at a bounded " + "rate",
+    async () => {
+      // given an endpoint that also serves other load balancers' keys (it is shared by every account)
+      const others = Array.from({ length: 20 }, () => albKey());
+      const fetcher = memoryKeyFetcher([key, ...others]);
+      const verifier = createAlbVerifier({ albArn: ALB_ARN, issuer: ISSUER, clientId: ALB_CLIENT, fetcher });
+      await principal(signAlbToken(key), verifier);
+      // when tokens claiming our signer arrive under 20 other kids (an attacker holds none of those private keys)
+      const attacker = albKey();
+      for (const other of others)
+        await rejects401(principal(signAlbToken({ kid: other.kid, privateKey: attacker.privateKey }), verifier));
+      const afterFlood = fetcher.calls;
+      // then our key is still cached, and the flood cost at most the per-minute allowance of fetches
+      await principal(signAlbToken(key, { sub: USER_B }), verifier);
+      assert.equal(fetcher.calls, afterFlood, "no re-fetch of our key");
+      assert.ok(afterFlood <= 1 + 10, `at most 10 unknown-kid fetches a minute, saw ${afterFlood - 1}`);
+    },
+  );
 
   it("rejects ALB headers without the signed data, even with x-amzn-oidc-identity", async () => {
     const e = albEvent({
@@ -194,7 +197,10 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
         exp: now() + 600,
         ...claims,
       });
-    /** The door as init builds it for a stack whose ALB signs in with the stack's pool; the ALB header key is the test's. */
+    /**
+     * The door as init builds it for a stack whose ALB signs in with the stack's pool; the ALB header key is the
+     * test's.
+     */
     const asAlb = async (headers: Record<string, string>, dataClaims: Record<string, unknown> = {}) => {
       const env = envFor("alb-oidc", { COGNITO_ISSUER: pool.issuer, ALB_ISSUER: pool.issuer });
       const state = {
@@ -213,13 +219,17 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
       return principalOf(normalize(event), env, state);
     };
 
-    it("given an admin's access token forwarded by the ALB, then the user is admin (groups from the verified token)", async () => {
-      const p = await asAlb({ "x-amzn-oidc-accesstoken": accessToken() });
-      assert.deepEqual(
-        { id: p.id, groups: p.groups, isAdmin: p.isAdmin },
-        { id: USER_A, groups: ["admins"], isAdmin: true },
-      );
-    });
+    it(
+      "given an admin's access token forwarded by the ALB, then the user is admin (groups from the " +
+        "verified token)",
+      async () => {
+        const p = await asAlb({ "x-amzn-oidc-accesstoken": accessToken() });
+        assert.deepEqual(
+          { id: p.id, groups: p.groups, isAdmin: p.isAdmin },
+          { id: USER_A, groups: ["admins"], isAdmin: true },
+        );
+      },
+    );
 
     const ignored: [string, () => string | undefined][] = [
       ["no access token", () => undefined],
@@ -250,29 +260,33 @@ describe("handler: ALB identity (x-amzn-oidc-data)", () => {
       assert.equal(p.isAdmin, false);
     });
 
-    it("with an external IdP and no groupsClaim, takes groups from its user-info cognito:groups, never makes an admin of them, and builds no pool verifier", async () => {
-      const env = envFor("alb-oidc", { ALB_ISSUER: "https://idp.example.com" });
-      assert.equal(albOidcDoor.init!(env.door as any, env).accessToken, undefined);
-      const external = createAlbVerifier({
-        albArn: ALB_ARN,
-        issuer: "https://idp.example.com",
-        clientId: ALB_CLIENT,
-        fetcher: memoryKeyFetcher([key]),
-      });
-      const event = albEvent(
-        { method: "GET", path: "/me" },
-        signAlbToken(key, {
-          iss: "https://idp.example.com",
-          sub: "ext-user",
-          claims: { "cognito:groups": ["admins"] },
-        }),
-      );
-      const p = await principalOf(normalize(event), env, { identity: external });
-      assert.deepEqual(
-        { id: p.id, groups: p.groups, isAdmin: p.isAdmin },
-        { id: "oidc:ext-user", groups: ["admins"], isAdmin: false },
-      );
-    });
+    it(
+      "with an external IdP and no groupsClaim, takes groups from its user-info cognito:groups, never " +
+        "makes an admin of them, and builds no pool verifier",
+      async () => {
+        const env = envFor("alb-oidc", { ALB_ISSUER: "https://idp.example.com" });
+        assert.equal(albOidcDoor.init!(env.door as any, env).accessToken, undefined);
+        const external = createAlbVerifier({
+          albArn: ALB_ARN,
+          issuer: "https://idp.example.com",
+          clientId: ALB_CLIENT,
+          fetcher: memoryKeyFetcher([key]),
+        });
+        const event = albEvent(
+          { method: "GET", path: "/me" },
+          signAlbToken(key, {
+            iss: "https://idp.example.com",
+            sub: "ext-user",
+            claims: { "cognito:groups": ["admins"] },
+          }),
+        );
+        const p = await principalOf(normalize(event), env, { identity: external });
+        assert.deepEqual(
+          { id: p.id, groups: p.groups, isAdmin: p.isAdmin },
+          { id: "oidc:ext-user", groups: ["admins"], isAdmin: false },
+        );
+      },
+    );
   });
 
   describe("groups, with an external IdP's groups claim (groupsClaim)", () => {

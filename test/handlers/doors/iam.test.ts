@@ -30,28 +30,35 @@ describe("handler: iam machines", () => {
       envFor("iam"),
     );
 
-  it("given two machines' sessions with the same session name, when each calls, then they are two principals: iam:<each one's role ARN>", async () => {
-    const reporting = await machine("arn:aws:iam::210987654321:role/reporting", "notes-auth-client");
-    const billing = await machine("arn:aws:iam::345678901234:user/billing", "notes-auth-client");
-    assert.equal(
-      reporting.id,
-      `iam:arn:aws:iam::123456789012:role/${roleName("arn:aws:iam::210987654321:role/reporting")}`,
-    );
-    assert.equal(
-      billing.id,
-      `iam:arn:aws:iam::123456789012:role/${roleName("arn:aws:iam::345678901234:user/billing")}`,
-    );
-    assert.notEqual(reporting.id, billing.id);
-    assert.deepEqual(
-      [reporting.kind, billing.kind, reporting.isAdmin, billing.isAdmin],
-      ["machine", "machine", false, false],
-    );
-  });
+  it(
+    "given two machines' sessions with the same session name, when each calls, then they are two " +
+      "principals: iam:<each one's role ARN>",
+    async () => {
+      const reporting = await machine("arn:aws:iam::210987654321:role/reporting", "notes-auth-client");
+      const billing = await machine("arn:aws:iam::345678901234:user/billing", "notes-auth-client");
+      assert.equal(
+        reporting.id,
+        `iam:arn:aws:iam::123456789012:role/${roleName("arn:aws:iam::210987654321:role/reporting")}`,
+      );
+      assert.equal(
+        billing.id,
+        `iam:arn:aws:iam::123456789012:role/${roleName("arn:aws:iam::345678901234:user/billing")}`,
+      );
+      assert.notEqual(reporting.id, billing.id);
+      assert.deepEqual(
+        [reporting.kind, billing.kind, reporting.isAdmin, billing.isAdmin],
+        ["machine", "machine", false, false],
+      );
+    },
+  );
 
-  it("given one machine's two sessions (two ECS tasks), when each calls, then both are the same principal", async () => {
-    const principal = "arn:aws:iam::210987654321:role/reporting";
-    assert.equal((await machine(principal, "ecs-task-1")).id, (await machine(principal, "ecs-task-2")).id);
-  });
+  it(
+    "given one machine's two sessions (two ECS tasks), when each calls, then both are the same " + "principal",
+    async () => {
+      const principal = "arn:aws:iam::210987654321:role/reporting";
+      assert.equal((await machine(principal, "ecs-task-1")).id, (await machine(principal, "ecs-task-2")).id);
+    },
+  );
 
   it("keys a role session on its role ARN in the session's partition and account", () => {
     assert.equal(

@@ -114,12 +114,16 @@ describe("handler: principal extraction (verified context only)", () => {
     // The REST authorizer passes a list claim joined with commas, and a Cognito group name may hold
     // commas (GroupName [\p{L}\p{M}\p{S}\p{N}\p{P}]+: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html),
     // so a value with a comma is ambiguous and never makes an admin.
-    it("given the REST claim string, then one name without commas is exactly one group; a comma-joined value is split but ambiguous; white space is no name", () => {
-      assert.deepEqual(groupsFromRestClaim("admins"), { groups: ["admins"], ambiguous: false });
-      assert.deepEqual(groupsFromRestClaim("editors,admins"), { groups: ["editors", "admins"], ambiguous: true });
-      assert.deepEqual(groupsFromRestClaim("[admins editors]"), { groups: [], ambiguous: false });
-      assert.deepEqual(groupsFromRestClaim(undefined), { groups: [], ambiguous: false });
-    });
+    it(
+      "given the REST claim string, then one name without commas is exactly one group; a comma-joined value " +
+        "is split but ambiguous; white space is no name",
+      () => {
+        assert.deepEqual(groupsFromRestClaim("admins"), { groups: ["admins"], ambiguous: false });
+        assert.deepEqual(groupsFromRestClaim("editors,admins"), { groups: ["editors", "admins"], ambiguous: true });
+        assert.deepEqual(groupsFromRestClaim("[admins editors]"), { groups: [], ambiguous: false });
+        assert.deepEqual(groupsFromRestClaim(undefined), { groups: [], ambiguous: false });
+      },
+    );
     it('does not make a member of a group named "team,admins" an admin', async () => {
       const p = await who(
         restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { "cognito:groups": ["team,admins"] }) }),
@@ -127,27 +131,36 @@ describe("handler: principal extraction (verified context only)", () => {
       );
       assert.equal(p.isAdmin, false);
     });
-    it("given a genuine token and a second Authorization header claiming the admin group (issue 20), then 401, never an admin", async () => {
-      // given the attacker's own verified claims (no groups) and two Authorization headers: the genuine token, then a forged copy
-      const claims = idClaims(USER_A);
-      const e = restEvent({ method: "GET", path: "/admin/stats" }, { claims });
-      const forged = idToken({ ...claims, "cognito:groups": ["admins"] });
-      e.headers.Authorization = forged;
-      e.multiValueHeaders.Authorization = [idToken(claims), forged];
-      // when the handler reads it, then: no principal
-      await rejects401(who(e, "cognito"));
-      await rejects401(who(e, "api-key", { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT }));
-    });
-    it("given one forged Authorization header whose payload claims the admin group, then groups still come from the verified claims: not an admin", async () => {
-      const claims = idClaims(USER_A);
-      const e = restEvent({ method: "GET", path: "/me" }, { claims });
-      e.headers.Authorization = e.multiValueHeaders.Authorization[0] = idToken({
-        ...claims,
-        "cognito:groups": ["admins"],
-      });
-      const p = await who(e, "cognito");
-      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: [], isAdmin: false });
-    });
+    it(
+      "given a genuine token and a second Authorization header claiming the admin group (issue 20), " +
+        "then 401, never an admin",
+      async () => {
+        // given the attacker's own verified claims (no groups) and two Authorization headers: the genuine token, then a
+        // forged copy
+        const claims = idClaims(USER_A);
+        const e = restEvent({ method: "GET", path: "/admin/stats" }, { claims });
+        const forged = idToken({ ...claims, "cognito:groups": ["admins"] });
+        e.headers.Authorization = forged;
+        e.multiValueHeaders.Authorization = [idToken(claims), forged];
+        // when the handler reads it, then: no principal
+        await rejects401(who(e, "cognito"));
+        await rejects401(who(e, "api-key", { API_KEY_USER_TOKENS: "true", ALLOWED_CLIENT_IDS: SPA_CLIENT }));
+      },
+    );
+    it(
+      "given one forged Authorization header whose payload claims the admin group, then groups still " +
+        "come from the verified claims: not an admin",
+      async () => {
+        const claims = idClaims(USER_A);
+        const e = restEvent({ method: "GET", path: "/me" }, { claims });
+        e.headers.Authorization = e.multiValueHeaders.Authorization[0] = idToken({
+          ...claims,
+          "cognito:groups": ["admins"],
+        });
+        const p = await who(e, "cognito");
+        assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: [], isAdmin: false });
+      },
+    );
     it("rejects claims without iss, or with another issuer, when the stack has its own pool", async () => {
       await rejects401(
         who(restEvent({ method: "GET", path: "/me" }, { claims: idClaims(USER_A, { iss: undefined }) }), "cognito"),
@@ -180,17 +193,21 @@ describe("handler: principal extraction (verified context only)", () => {
       const p = await who(e, "cognito");
       assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["admins"], isAdmin: true });
     });
-    it("given a member of several groups (a comma-joined claim) whose header token cannot be verified (not signed by the pool, expired), then the groups are listed but the ambiguous value makes no admin", async () => {
-      // (userPoolTokens.test.ts: the same member with a token our pool's keys verify is admin.)
-      const p = await who(
-        restEvent(
-          { method: "GET", path: "/me" },
-          { claims: idClaims(USER_A, { "cognito:groups": ["editors", "admins"] }) },
-        ),
-        "cognito",
-      );
-      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
-    });
+    it(
+      "given a member of several groups (a comma-joined claim) whose header token cannot be verified " +
+        "(not signed by the pool, expired), then the groups are listed but the ambiguous value makes no admin",
+      async () => {
+        // (userPoolTokens.test.ts: the same member with a token our pool's keys verify is admin.)
+        const p = await who(
+          restEvent(
+            { method: "GET", path: "/me" },
+            { claims: idClaims(USER_A, { "cognito:groups": ["editors", "admins"] }) },
+          ),
+          "cognito",
+        );
+        assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
+      },
+    );
     it("ignores a forged userId in the body and x-amzn-oidc-* headers", async () => {
       const e = restEvent(
         {
@@ -266,19 +283,23 @@ describe("handler: principal extraction (verified context only)", () => {
         { id: "iam:arn:aws:iam::999999999999:role/notes-admin-role", isAdmin: false },
       );
     });
-    it("keys a machine on its role: two sessions of one role are one principal, and a chosen session name reaches nothing else", async () => {
-      const session = (name: string) =>
-        who(
-          restEvent(
-            { method: "GET", path: "/me" },
-            { identity: { userArn: `arn:aws:sts::123456789012:assumed-role/reporting/${name}` } },
-          ),
-          "iam",
-        );
-      const [a, b] = [await session("ecs-task-1"), await session("ecs-task-2")];
-      assert.equal(a.id, "iam:arn:aws:iam::123456789012:role/reporting");
-      assert.equal(b.id, a.id);
-    });
+    it(
+      "keys a machine on its role: two sessions of one role are one principal, and a chosen session " +
+        "name reaches nothing else",
+      async () => {
+        const session = (name: string) =>
+          who(
+            restEvent(
+              { method: "GET", path: "/me" },
+              { identity: { userArn: `arn:aws:sts::123456789012:assumed-role/reporting/${name}` } },
+            ),
+            "iam",
+          );
+        const [a, b] = [await session("ecs-task-1"), await session("ecs-task-2")];
+        assert.equal(a.id, "iam:arn:aws:iam::123456789012:role/reporting");
+        assert.equal(b.id, a.id);
+      },
+    );
     it("rejects identity-pool callers of another identity pool", async () => {
       await rejects401(
         who(
@@ -372,17 +393,23 @@ describe("handler: principal extraction (verified context only)", () => {
         true,
       );
     });
-    it("given claims without iss and the admin scope, then no principal: never an admin as 'another issuer's' user", async () => {
-      await rejects401(
-        who(
-          httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { iss: undefined })),
-          "http-jwt",
-        ),
-      );
-      await rejects401(
-        who(httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"], { iss: undefined })), "http-jwt"),
-      );
-    });
+    it(
+      "given claims without iss and the admin scope, then no principal: never an admin as 'another " + "issuer's' user",
+      async () => {
+        await rejects401(
+          who(
+            httpEvent({ method: "GET", path: "/me" }, accessClaims(USER_A, ["notes/admin"], { iss: undefined })),
+            "http-jwt",
+          ),
+        );
+        await rejects401(
+          who(
+            httpEvent({ method: "GET", path: "/me" }, machineClaims(["notes/admin"], { iss: undefined })),
+            "http-jwt",
+          ),
+        );
+      },
+    );
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
     // ("API Gateway validates client_id only if aud is not present")
     it("given a token with both aud and client_id, then its aud is what counts, as at the gateway", async () => {
@@ -418,28 +445,35 @@ describe("handler: principal extraction (verified context only)", () => {
       );
       assert.equal(p.id, "oidc:auth0|42");
     });
-    it("given an external issuer's groups claim (groupsClaim=groups, GROUPS_CLAIM), then its users' groups come from it, flattened as the HTTP API passes arrays, and the admin group counts; without it, they do not", async () => {
-      // Okta-shaped access token: aud api://default, cid, groups; the HTTP API passes top-level claims only, arrays as "[a b]"
-      const okta = accessClaims("00u1b2c3d4", ["notes/read"], {
-        iss: "https://dev-123456.okta.com/oauth2/default",
-        token_use: undefined,
-        aud: "api://default",
-        client_id: undefined,
-        cid: "0oa1b2c3d4",
-        groups: "[admins pro]",
-      });
-      const env = { ALLOWED_CLIENT_IDS: "api://default", COGNITO_ISSUER: "" };
-      const named = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", {
-        ...env,
-        GROUPS_CLAIM: "groups",
-      });
-      assert.deepEqual(
-        { id: named.id, groups: named.groups, isAdmin: named.isAdmin },
-        { id: "oidc:00u1b2c3d4", groups: ["admins", "pro"], isAdmin: true },
-      );
-      const unnamed = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", env);
-      assert.deepEqual({ groups: unnamed.groups, isAdmin: unnamed.isAdmin }, { groups: [], isAdmin: false });
-    });
+    it(
+      "given an external issuer's groups claim (groupsClaim=groups, GROUPS_CLAIM), then its users' " +
+        "groups come from it, flattened as the HTTP API passes arrays, and the admin group counts; without it, they " +
+        "do not",
+      async () => {
+        // Okta-shaped access token: aud api://default, cid, groups; the HTTP API passes top-level claims only, arrays
+        // as
+        // "[a b]"
+        const okta = accessClaims("00u1b2c3d4", ["notes/read"], {
+          iss: "https://dev-123456.okta.com/oauth2/default",
+          token_use: undefined,
+          aud: "api://default",
+          client_id: undefined,
+          cid: "0oa1b2c3d4",
+          groups: "[admins pro]",
+        });
+        const env = { ALLOWED_CLIENT_IDS: "api://default", COGNITO_ISSUER: "" };
+        const named = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", {
+          ...env,
+          GROUPS_CLAIM: "groups",
+        });
+        assert.deepEqual(
+          { id: named.id, groups: named.groups, isAdmin: named.isAdmin },
+          { id: "oidc:00u1b2c3d4", groups: ["admins", "pro"], isAdmin: true },
+        );
+        const unnamed = await who(httpEvent({ method: "GET", path: "/me" }, okta), "http-jwt", env);
+        assert.deepEqual({ groups: unnamed.groups, isAdmin: unnamed.isAdmin }, { groups: [], isAdmin: false });
+      },
+    );
   });
 
   describe("the door decides which context counts", () => {
@@ -508,17 +542,21 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
       "client:m2mclient",
     );
   });
-  it("given an answer the gateway cached for a token whose exp has passed, then 401: an expired token stops at once, whatever the cache TTL", async () => {
-    await assert.rejects(at(context({ exp: Math.floor(Date.now() / 1000) - 1 })), (err: any) => err.status === 401);
-    await assert.rejects(
-      at(context({ exp: String(Math.floor(Date.now() / 1000) - 1) })),
-      (err: any) => err.status === 401,
-    );
-    // and a context without exp (an answer that cannot say when it ends) is no principal
-    await assert.rejects(at(context({ exp: undefined })), (err: any) => err.status === 401);
-    // while an unexpired one passes, as a number or as the digits a proxy integration may see
-    assert.equal((await at(context({ exp: String(Math.floor(Date.now() / 1000) + 60) }))).id, USER);
-  });
+  it(
+    "given an answer the gateway cached for a token whose exp has passed, then 401: an expired token " +
+      "stops at once, whatever the cache TTL",
+    async () => {
+      await assert.rejects(at(context({ exp: Math.floor(Date.now() / 1000) - 1 })), (err: any) => err.status === 401);
+      await assert.rejects(
+        at(context({ exp: String(Math.floor(Date.now() / 1000) - 1) })),
+        (err: any) => err.status === 401,
+      );
+      // and a context without exp (an answer that cannot say when it ends) is no principal
+      await assert.rejects(at(context({ exp: undefined })), (err: any) => err.status === 401);
+      // while an unexpired one passes, as a number or as the digits a proxy integration may see
+      assert.equal((await at(context({ exp: String(Math.floor(Date.now() / 1000) + 60) }))).id, USER);
+    },
+  );
   it("refuses a context whose principalId is not what its claims make, or no authorizer at all", async () => {
     await assert.rejects(
       at(context({ principalId: "22222222-2222-4222-8222-222222222222" })),

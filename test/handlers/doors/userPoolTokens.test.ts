@@ -44,14 +44,18 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
     return { groups: p.groups, isAdmin: p.isAdmin, logged };
   }
 
-  it('given an admin who is also an editor (claim "editors,admins") and their genuine token, then admin, with the exact list', async () => {
-    const claims = claimsOf(USER_A, ["editors", "admins"]);
-    const p = await who(claims, signJwt(poolKey, claims));
-    assert.deepEqual(
-      { groups: p.groups, isAdmin: p.isAdmin, logged: p.logged },
-      { groups: ["editors", "admins"], isAdmin: true, logged: [] },
-    );
-  });
+  it(
+    'given an admin who is also an editor (claim "editors,admins") and their genuine token, then ' +
+      "admin, with the exact list",
+    async () => {
+      const claims = claimsOf(USER_A, ["editors", "admins"]);
+      const p = await who(claims, signJwt(poolKey, claims));
+      assert.deepEqual(
+        { groups: p.groups, isAdmin: p.isAdmin, logged: p.logged },
+        { groups: ["editors", "admins"], isAdmin: true, logged: [] },
+      );
+    },
+  );
 
   it("given the same at api-key with user tokens, then admin too", async () => {
     const claims = claimsOf(USER_A, ["editors", "admins"]);
@@ -64,28 +68,36 @@ describe("handler: cognito groups from a comma-joined claim (verified with the p
     assert.equal((await who(claims, signJwt(poolKey, claims))).isAdmin, false);
   });
 
-  it("given a forged token (unsigned, or signed with another key under the pool's kid) whose groups flatten to the claim, then no admin, and a warn line without the token", async () => {
-    const claims = claimsOf(USER_A, ["editors", "admins"]);
-    for (const forged of [idToken(claims), signJwt(otherKey, claims)]) {
-      const p = await who(claims, forged);
-      assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
-      assert.equal(p.logged.length, 1);
-      assert.equal(p.logged[0].level, "warn");
-      assert.match(String(p.logged[0].reason), /did not verify/);
-      assert.ok(!JSON.stringify(p.logged).includes(forged.split(".")[1]), "the token is never logged");
-    }
-  });
+  it(
+    "given a forged token (unsigned, or signed with another key under the pool's kid) whose groups " +
+      "flatten to the claim, then no admin, and a warn line without the token",
+    async () => {
+      const claims = claimsOf(USER_A, ["editors", "admins"]);
+      for (const forged of [idToken(claims), signJwt(otherKey, claims)]) {
+        const p = await who(claims, forged);
+        assert.deepEqual({ groups: p.groups, isAdmin: p.isAdmin }, { groups: ["editors", "admins"], isAdmin: false });
+        assert.equal(p.logged.length, 1);
+        assert.equal(p.logged[0].level, "warn");
+        assert.match(String(p.logged[0].reason), /did not verify/);
+        assert.ok(!JSON.stringify(p.logged).includes(forged.split(".")[1]), "the token is never logged");
+      }
+    },
+  );
 
-  it("given a genuine token of another user (other sub and jti), or another token of the same user (other jti), then no admin", async () => {
-    const claims = claimsOf(USER_A, ["editors", "admins"]);
-    const someoneElse = claimsOf(USER_B, ["editors", "admins"]);
-    const sameUserOtherToken = { ...claims, jti: "another-jti" };
-    for (const token of [signJwt(poolKey, someoneElse), signJwt(poolKey, sameUserOtherToken)]) {
-      const p = await who(claims, token);
-      assert.equal(p.isAdmin, false);
-      assert.match(String(p.logged[0]?.reason), /sub or jti differ/);
-    }
-  });
+  it(
+    "given a genuine token of another user (other sub and jti), or another token of the same user " +
+      "(other jti), then no admin",
+    async () => {
+      const claims = claimsOf(USER_A, ["editors", "admins"]);
+      const someoneElse = claimsOf(USER_B, ["editors", "admins"]);
+      const sameUserOtherToken = { ...claims, jti: "another-jti" };
+      for (const token of [signJwt(poolKey, someoneElse), signJwt(poolKey, sameUserOtherToken)]) {
+        const p = await who(claims, token);
+        assert.equal(p.isAdmin, false);
+        assert.match(String(p.logged[0]?.reason), /sub or jti differ/);
+      }
+    },
+  );
 
   it("given a genuine token whose groups are ordered otherwise than the claim, then no admin", async () => {
     const claims = claimsOf(USER_A, ["editors", "admins"]);
@@ -129,20 +141,24 @@ describe("local cognito door: an admin in two groups", function () {
     if (door) removeDir(door.dataDir);
   });
 
-  it('given carol in editors and admins (the gateway\'s claim "editors,admins"), when she calls /me and /admin/stats with her ID token, then she is admin: 200', async () => {
-    // given carol added to editors too (AdminAddUserToGroup, in the local pool's directory)
-    const carol = door.idp!.pools[0].users.find((u) => u.username === "carol")!;
-    carol.groups = ["editors", "admins"];
-    const ctx = new ContractContext(door.outputs);
-    const seed = door.outputs.local!.users.find((u) => u.username === "carol")!;
-    const auth = authorization(door.outputs, doorToken(door.outputs, await ctx.signIn(seed)));
-    // when / then
-    const me = await ctx.call("/me", { auth });
-    assert.deepEqual(
-      { status: me.status, groups: me.json?.groups, isAdmin: me.json?.isAdmin },
-      { status: 200, groups: ["editors", "admins"], isAdmin: true },
-      me.text,
-    );
-    assert.equal((await ctx.call("/admin/stats", { auth })).status, 200);
-  });
+  it(
+    'given carol in editors and admins (the gateway\'s claim "editors,admins"), when she calls /me ' +
+      "and /admin/stats with her ID token, then she is admin: 200",
+    async () => {
+      // given carol added to editors too (AdminAddUserToGroup, in the local pool's directory)
+      const carol = door.idp!.pools[0].users.find((u) => u.username === "carol")!;
+      carol.groups = ["editors", "admins"];
+      const ctx = new ContractContext(door.outputs);
+      const seed = door.outputs.local!.users.find((u) => u.username === "carol")!;
+      const auth = authorization(door.outputs, doorToken(door.outputs, await ctx.signIn(seed)));
+      // when / then
+      const me = await ctx.call("/me", { auth });
+      assert.deepEqual(
+        { status: me.status, groups: me.json?.groups, isAdmin: me.json?.isAdmin },
+        { status: 200, groups: ["editors", "admins"], isAdmin: true },
+        me.text,
+      );
+      assert.equal((await ctx.call("/admin/stats", { auth })).status, 200);
+    },
+  );
 });

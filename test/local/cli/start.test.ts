@@ -39,18 +39,22 @@ describe("npm start: how to call the door it serves", () => {
     assert.doesNotMatch(lines, /x-api-key|Bearer/);
   });
 
-  it("given a door of bearer access tokens with scopes (http-jwt), then Bearer, a read-only token, and the machine client when there is one", () => {
-    const lines = howToCall(
-      outputs("http-jwt", {
-        credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false },
-        scopes: { read: "notes/read" },
-        machineClientId: "m2m",
-      }),
-    ).join("\n");
-    assert.match(lines, /-H "Authorization: Bearer \$TOKEN"/);
-    assert.match(lines, /--scope notes\/read\).*writes get 403/);
-    assert.match(lines, /npm run -s token -- --client machine/);
-  });
+  it(
+    "given a door of bearer access tokens with scopes (http-jwt), then Bearer, a read-only token, and the " +
+      "machine client when there is one",
+    () => {
+      const lines = howToCall(
+        outputs("http-jwt", {
+          credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false },
+          scopes: { read: "notes/read" },
+          machineClientId: "m2m",
+        }),
+      ).join("\n");
+      assert.match(lines, /-H "Authorization: Bearer \$TOKEN"/);
+      assert.match(lines, /--scope notes\/read\).*writes get 403/);
+      assert.match(lines, /npm run -s token -- --client machine/);
+    },
+  );
 
   it("given a tiered door (lambda-authorizer), then a user of another tier is named", () => {
     const lines = howToCall(
@@ -62,16 +66,20 @@ describe("npm start: how to call the door it serves", () => {
     assert.match(lines, /--user dave\).*another tier \(pro\)/);
   });
 
-  it("given keys with tokens (api-key with apiKeyWithCognito), then both; given keys alone, then one line per application and no token", () => {
-    const both = howToCall(
-      outputs("api-key", { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: true } }),
-    ).join("\n");
-    assert.match(both, /-H "Authorization: \$TOKEN" -H "x-api-key: key-reporting"/);
-    const keys = howToCall(outputs("api-key", { credential: { kind: "api-key" } })).join("\n");
-    assert.match(keys, /-H "x-api-key: key-reporting" .*# the reporting application/);
-    assert.match(keys, /-H "x-api-key: key-ops" .*# the ops application/);
-    assert.doesNotMatch(keys, /TOKEN/);
-  });
+  it(
+    "given keys with tokens (api-key with apiKeyWithCognito), then both; given keys alone, then one line " +
+      "per application and no token",
+    () => {
+      const both = howToCall(
+        outputs("api-key", { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: true } }),
+      ).join("\n");
+      assert.match(both, /-H "Authorization: \$TOKEN" -H "x-api-key: key-reporting"/);
+      const keys = howToCall(outputs("api-key", { credential: { kind: "api-key" } })).join("\n");
+      assert.match(keys, /-H "x-api-key: key-reporting" .*# the reporting application/);
+      assert.match(keys, /-H "x-api-key: key-ops" .*# the ops application/);
+      assert.doesNotMatch(keys, /TOKEN/);
+    },
+  );
 
   it("given the ALB door, then the session cookie from npm run token", () => {
     const lines = howToCall(outputs("alb-oidc", { credential: { kind: "alb-session" } })).join("\n");
@@ -79,60 +87,75 @@ describe("npm start: how to call the door it serves", () => {
     assert.match(lines, /-H "cookie: \$COOKIE"/);
   });
 
-  it("given the iam door without a machine role, then SigV4 with the identity pool's credentials, and how to start it with one", () => {
-    const lines = howToCall(outputs("iam", { credential: { kind: "identity-pool-sigv4" }, region: "eu-west-1" })).join(
-      "\n",
-    );
-    assert.match(lines, /eval "\$\(npm run -s token -- --user alice\)"/);
-    assert.match(lines, /curl --aws-sigv4 "aws:amz:eu-west-1:execute-api"/);
-    // the hint is the door's own machines variant, so it starts a door that prints npm run call:iam
-    const machines = DOOR_REPORTS.iam.variants.machines as {
-      machineRolePrincipals: string[];
-      machineRoleExternalId: string;
-    };
-    assert.ok(
-      lines.includes(`--set 'machineRolePrincipals=${JSON.stringify(machines.machineRolePrincipals)}'`) &&
-        lines.includes(`--set 'machineRoleExternalId=${machines.machineRoleExternalId}'`),
-      lines,
-    );
-  });
+  it(
+    "given the iam door without a machine role, then SigV4 with the identity pool's credentials, and how to " +
+      "start it with one",
+    () => {
+      const lines = howToCall(
+        outputs("iam", { credential: { kind: "identity-pool-sigv4" }, region: "eu-west-1" }),
+      ).join("\n");
+      assert.match(lines, /eval "\$\(npm run -s token -- --user alice\)"/);
+      assert.match(lines, /curl --aws-sigv4 "aws:amz:eu-west-1:execute-api"/);
+      // the hint is the door's own machines variant, so it starts a door that prints npm run call:iam
+      const machines = DOOR_REPORTS.iam.variants.machines as {
+        machineRolePrincipals: string[];
+        machineRoleExternalId: string;
+      };
+      assert.ok(
+        lines.includes(`--set 'machineRolePrincipals=${JSON.stringify(machines.machineRolePrincipals)}'`) &&
+          lines.includes(`--set 'machineRoleExternalId=${machines.machineRoleExternalId}'`),
+        lines,
+      );
+    },
+  );
 
-  it("given the iam door with two trusted machines, then npm run call:iam for each with its own local credentials and its own role", () => {
-    const trusted = [
-      {
-        arn: "arn:aws:sts::210987654321:assumed-role/reporting/local",
-        principal: "arn:aws:iam::210987654321:role/reporting",
-        accessKeyId: "ASIA1",
-        secretAccessKey: "s",
-        sessionToken: "t",
-        roleArn: "arn:aws:iam::123456789012:role/door-machine-aaaa",
-        externalId: "x",
-      },
-      {
-        arn: "arn:aws:sts::210987654321:assumed-role/billing/local",
-        principal: "arn:aws:iam::210987654321:role/billing",
-        accessKeyId: "ASIA2",
-        secretAccessKey: "s",
-        sessionToken: "t",
-        roleArn: "arn:aws:iam::123456789012:role/door-machine-bbbb",
-        externalId: "x",
-      },
-    ];
-    const o = outputs("iam", {
-      credential: { kind: "identity-pool-sigv4" },
-      machineRoleArns: Object.fromEntries(trusted.map((t) => [t.principal, t.roleArn])),
-    });
-    (o.local as any).principals.trusted = trusted;
-    const lines = howToCall(o).join("\n");
-    assert.match(
-      lines,
-      /AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001 \\\n\s+npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes --role-arn arn:aws:iam::123456789012:role\/door-machine-aaaa --external-id x --region/,
-    );
-    assert.match(
-      lines,
-      /AWS_ACCESS_KEY_ID=ASIA2 .*\n\s+npm run call:iam -- .*--role-arn arn:aws:iam::123456789012:role\/door-machine-bbbb /,
-    );
-  });
+  it(
+    "given the iam door with two trusted machines, then npm run call:iam for each with its own local " +
+      "credentials and its own role",
+    () => {
+      const trusted = [
+        {
+          arn: "arn:aws:sts::210987654321:assumed-role/reporting/local",
+          principal: "arn:aws:iam::210987654321:role/reporting",
+          accessKeyId: "ASIA1",
+          secretAccessKey: "s",
+          sessionToken: "t",
+          roleArn: "arn:aws:iam::123456789012:role/door-machine-aaaa",
+          externalId: "x",
+        },
+        {
+          arn: "arn:aws:sts::210987654321:assumed-role/billing/local",
+          principal: "arn:aws:iam::210987654321:role/billing",
+          accessKeyId: "ASIA2",
+          secretAccessKey: "s",
+          sessionToken: "t",
+          roleArn: "arn:aws:iam::123456789012:role/door-machine-bbbb",
+          externalId: "x",
+        },
+      ];
+      const o = outputs("iam", {
+        credential: { kind: "identity-pool-sigv4" },
+        machineRoleArns: Object.fromEntries(trusted.map((t) => [t.principal, t.roleArn])),
+      });
+      (o.local as any).principals.trusted = trusted;
+      const lines = howToCall(o).join("\n");
+      assert.match(
+        lines,
+        new RegExp(
+          String.raw`AWS_ACCESS_KEY_ID=ASIA1 .*AWS_ENDPOINT_URL_STS=http:\/\/127\.0\.0\.1:4001 \\\n\s+` +
+            String.raw`npm run call:iam -- --url http:\/\/127\.0\.0\.1:3000\/v1\/notes ` +
+            String.raw`--role-arn arn:aws:iam::123456789012:role\/door-machine-aaaa --external-id x --region`,
+        ),
+      );
+      assert.match(
+        lines,
+        new RegExp(
+          String.raw`AWS_ACCESS_KEY_ID=ASIA2 .*\n\s+npm run call:iam -- .*--ro` +
+            String.raw`le-arn arn:aws:iam::123456789012:role\/door-machine-bbbb `,
+        ),
+      );
+    },
+  );
 });
 
 /** A port whose next two are free too (npm start takes port, port + 1 and port + 2), on loopback. */
@@ -205,83 +228,94 @@ describe("npm start's flags", () => {
 describe("npm start, as a process", function () {
   this.timeout(60_000);
 
-  it("given a config the Pulumi CLI refuses (a value of the wrong type), then it stops before running anything, with the CLI's message (config.go validateStackConfigValue)", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
-    try {
+  it(
+    "given a config the Pulumi CLI refuses (a value of the wrong type), then it stops before running " +
+      "anything, with the CLI's message (config.go validateStackConfigValue)",
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
+      try {
+        const child = spawn(
+          process.execPath,
+          [
+            "-r",
+            "ts-node/register/transpile-only",
+            "local/cli/start.ts",
+            "--set",
+            "logRetentionDays=a month",
+            "--data-dir",
+            dataDir,
+          ],
+          { cwd: path.join(__dirname, "..", "..", ".."), stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let err = "";
+        child.stderr.on("data", (d) => (err += d));
+        const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+        assert.equal(code, 2, err);
+        assert.match(
+          err,
+          new RegExp(
+            String.raw`the Pulumi CLI would refuse this stack before the program runs: Stack '` +
+              String.raw`dev' with configuration key 'logRetentionDays' must be of type 'integer'`,
+          ),
+        );
+        assert.deepEqual(fs.readdirSync(dataDir), [], "nothing started");
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
+    "given a door, when it starts, then it serves within 10 s and prints how long it took; when " +
+      "Ctrl-C comes, then it stops everything and releases its data folder",
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
+      const port = await freePorts();
       const child = spawn(
         process.execPath,
         [
           "-r",
           "ts-node/register/transpile-only",
           "local/cli/start.ts",
-          "--set",
-          "logRetentionDays=a month",
+          "--door",
+          "cognito",
           "--data-dir",
           dataDir,
+          "--port",
+          String(port),
         ],
         { cwd: path.join(__dirname, "..", "..", ".."), stdio: ["ignore", "pipe", "pipe"] },
       );
-      let err = "";
-      child.stderr.on("data", (d) => (err += d));
-      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-      assert.equal(code, 2, err);
-      assert.match(
-        err,
-        /the Pulumi CLI would refuse this stack before the program runs: Stack 'dev' with configuration key 'logRetentionDays' must be of type 'integer'/,
-      );
-      assert.deepEqual(fs.readdirSync(dataDir), [], "nothing started");
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  it("given a door, when it starts, then it serves within 10 s and prints how long it took; when Ctrl-C comes, then it stops everything and releases its data folder", async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
-    const port = await freePorts();
-    const child = spawn(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        "local/cli/start.ts",
-        "--door",
-        "cognito",
-        "--data-dir",
-        dataDir,
-        "--port",
-        String(port),
-      ],
-      { cwd: path.join(__dirname, "..", "..", ".."), stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    try {
-      // when it has started (or died trying)
-      await new Promise<void>((resolve, reject) => {
-        const poll = setInterval(() => {
-          if (/\(started in [\d.]+ s\)/.test(out)) resolve();
-          else if (child.exitCode !== null) reject(new Error(`npm start exited ${child.exitCode}: ${out}`));
-          else return;
-          clearInterval(poll);
-        }, 100);
-      });
-      const seconds = Number(/\(started in ([\d.]+) s\)/.exec(out)![1]);
-      assert.ok(seconds < 10, `started in ${seconds} s`);
-      const url = `http://127.0.0.1:${port}/v1/notes`;
-      assert.equal((await fetch(url)).status, 401, "the door answers: no token, the authorizer's 401");
-      assert.ok(fs.existsSync(path.join(dataDir, "lock.json")), "the data folder is taken while it runs");
-      // when Ctrl-C comes
-      child.kill("SIGINT");
-      assert.equal(await exited, 0, out);
-      assert.match(out, /Stopped\.\n/);
-      assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
-      for (const p of [port, port + 1, port + 2])
-        await assert.rejects(fetch(`http://127.0.0.1:${p}/`), `port ${p} is closed`);
-    } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      try {
+        // when it has started (or died trying)
+        await new Promise<void>((resolve, reject) => {
+          const poll = setInterval(() => {
+            if (/\(started in [\d.]+ s\)/.test(out)) resolve();
+            else if (child.exitCode !== null) reject(new Error(`npm start exited ${child.exitCode}: ${out}`));
+            else return;
+            clearInterval(poll);
+          }, 100);
+        });
+        const seconds = Number(/\(started in ([\d.]+) s\)/.exec(out)![1]);
+        assert.ok(seconds < 10, `started in ${seconds} s`);
+        const url = `http://127.0.0.1:${port}/v1/notes`;
+        assert.equal((await fetch(url)).status, 401, "the door answers: no token, the authorizer's 401");
+        assert.ok(fs.existsSync(path.join(dataDir, "lock.json")), "the data folder is taken while it runs");
+        // when Ctrl-C comes
+        child.kill("SIGINT");
+        assert.equal(await exited, 0, out);
+        assert.match(out, /Stopped\.\n/);
+        assert.ok(!fs.existsSync(path.join(dataDir, "lock.json")), "the lock is released");
+        for (const p of [port, port + 1, port + 2])
+          await assert.rejects(fetch(`http://127.0.0.1:${p}/`), `port ${p} is closed`);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

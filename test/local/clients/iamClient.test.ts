@@ -48,7 +48,8 @@ describe("iam door client (STS + SigV4), against loopback stand-ins", function (
       const body = await readBody(req);
       const amzDate = String(req.headers["x-amz-date"]);
       const signingDate = new Date(
-        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:` +
+          `${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
       );
       const signedHeaders = /SignedHeaders=([^,]+)/.exec(String(req.headers.authorization))?.[1].split(";") ?? [];
       const url = new URL(req.url!, "http://x");

@@ -6,18 +6,23 @@ import { runMode } from "../../support/stack";
 describe("local users, and the recorded pool's password policy they meet", function () {
   this.timeout(30000);
 
-  it("given the committed users, when checked against the recorded pool's password policy, then each complies", async () => {
-    const run = await runMode("cognito");
-    const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
-    const users = loadUsers();
-    assert.ok(users.filter((u) => u.groups.length === 0).length >= 2 && users.some((u) => u.groups.includes("admins")));
-    for (const u of users)
-      assert.deepEqual(passwordPolicyViolations(pool.inputs.passwordPolicy, u.password), [], u.username);
-    assert.deepEqual(
-      passwordPolicyViolations({ minimumLength: 8, requireSymbols: true, requireNumbers: true }, "abcdefgh"),
-      ["a number", "a symbol"],
-    );
-  });
+  it(
+    "given the committed users, when checked against the recorded pool's password policy, then each " + "complies",
+    async () => {
+      const run = await runMode("cognito");
+      const pool = run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!;
+      const users = loadUsers();
+      assert.ok(
+        users.filter((u) => u.groups.length === 0).length >= 2 && users.some((u) => u.groups.includes("admins")),
+      );
+      for (const u of users)
+        assert.deepEqual(passwordPolicyViolations(pool.inputs.passwordPolicy, u.password), [], u.username);
+      assert.deepEqual(
+        passwordPolicyViolations({ minimumLength: 8, requireSymbols: true, requireNumbers: true }, "abcdefgh"),
+        ["a number", "a symbol"],
+      );
+    },
+  );
 
   it("given a malformed users file, when loaded, then it is refused naming the file and the field", () => {
     const fs = require("fs") as typeof import("fs");

@@ -21,12 +21,16 @@ describe("local gateways: HTTP API CORS", () => {
     assert.deepEqual(corsPreflight(cors, "https://evil.example").headers, {});
   });
 
-  it("given an integration's own CORS headers, when the API has a CORS configuration, then they are replaced by the configuration's", () => {
-    const reply = withCors(cors, "https://evil.example", {
-      status: 200,
-      headers: { "access-control-allow-origin": "*", "content-type": "application/json" },
-      body: Buffer.alloc(0),
-    });
-    assert.deepEqual(reply.headers, { "content-type": "application/json" });
-  });
+  it(
+    "given an integration's own CORS headers, when the API has a CORS configuration, then they are replaced " +
+      "by the configuration's",
+    () => {
+      const reply = withCors(cors, "https://evil.example", {
+        status: 200,
+        headers: { "access-control-allow-origin": "*", "content-type": "application/json" },
+        body: Buffer.alloc(0),
+      });
+      assert.deepEqual(reply.headers, { "content-type": "application/json" });
+    },
+  );
 });

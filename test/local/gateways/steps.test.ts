@@ -13,19 +13,29 @@ describe("local gateways: the step runner", () => {
   });
   beforeEach(() => ran.splice(0));
 
-  it("given steps that do not answer, when they run, then each runs once, in order, and there is no answer", async () => {
-    assert.equal(await runSteps([step("a"), step("b"), step("c")], ran), undefined);
-    assert.deepEqual(ran, ["a", "b", "c"]);
-  });
+  it(
+    "given steps that do not answer, when they run, then each runs once, in order, and there is no " + "answer",
+    async () => {
+      assert.equal(await runSteps([step("a"), step("b"), step("c")], ran), undefined);
+      assert.deepEqual(ran, ["a", "b", "c"]);
+    },
+  );
 
-  it("given a step that answers, when the steps run, then the steps after it are skipped and its answer is the answer", async () => {
-    assert.equal(await runSteps([step("a"), step("b", "403"), step("c", "200")], ran), "403");
-    assert.deepEqual(ran, ["a", "b"]);
-  });
+  it(
+    "given a step that answers, when the steps run, then the steps after it are skipped and its " +
+      "answer is the answer",
+    async () => {
+      assert.equal(await runSteps([step("a"), step("b", "403"), step("c", "200")], ran), "403");
+      assert.deepEqual(ran, ["a", "b"]);
+    },
+  );
 
-  it("given an always step after the answer, when the steps run, then it runs with the answer and may replace it", async () => {
-    const steps = [step("a", "403"), step("b"), step("respond", "rendered 403", "always")];
-    assert.equal(await runSteps(steps, ran), "rendered 403");
-    assert.deepEqual(ran, ["a", "respond saw 403"]);
-  });
+  it(
+    "given an always step after the answer, when the steps run, then it runs with the answer and may " + "replace it",
+    async () => {
+      const steps = [step("a", "403"), step("b"), step("respond", "rendered 403", "always")];
+      assert.equal(await runSteps(steps, ran), "rendered 403");
+      assert.deepEqual(ran, ["a", "respond saw 403"]);
+    },
+  );
 });

@@ -8,13 +8,17 @@ describe("local Lambda: resource-based policy checks", () => {
     sourceAccount: "123456789012",
   };
 
-  it("given a SourceArn pattern, when ArnLike compares, then * spans slashes within the resource part but not the account", () => {
-    assert.ok(arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/*", caller.sourceArn));
-    assert.ok(arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/*", caller.sourceArn));
-    assert.ok(!arnLike("arn:aws:execute-api:us-east-1:123456789012:other/v1/*/*", caller.sourceArn));
-    assert.ok(!arnLike("arn:aws:execute-api:us-east-1:999999999999:abc123/*", caller.sourceArn));
-    assert.ok(!arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/v2/*", caller.sourceArn));
-  });
+  it(
+    "given a SourceArn pattern, when ArnLike compares, then * spans slashes within the resource part but " +
+      "not the account",
+    () => {
+      assert.ok(arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/v1/*/*", caller.sourceArn));
+      assert.ok(arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/*", caller.sourceArn));
+      assert.ok(!arnLike("arn:aws:execute-api:us-east-1:123456789012:other/v1/*/*", caller.sourceArn));
+      assert.ok(!arnLike("arn:aws:execute-api:us-east-1:999999999999:abc123/*", caller.sourceArn));
+      assert.ok(!arnLike("arn:aws:execute-api:us-east-1:123456789012:abc123/v2/*", caller.sourceArn));
+    },
+  );
 
   it("given the recorded permission, when another principal or a wrong ARN invokes, then it is refused", () => {
     const statement = {

@@ -50,42 +50,50 @@ describe("local AWS services: SigV4 verification", () => {
   const verify = (req: SignedRequest, lookup = (k: string) => (k === creds.accessKeyId ? creds : undefined)) =>
     verifySigV4(req, { service: "execute-api", region: "us-east-1", lookup });
 
-  it("given a request the AWS SDK's signer signed with issued credentials, when verified, then it passes; with its body or signature changed it does not", async () => {
-    const req = await signed(creds);
-    assert.equal((await verify(req)).ok, true);
-    assert.deepEqual(
-      await verify({ ...req, body: Buffer.from('{"x":1}') }).then((o) => !o.ok && o.failure),
-      "mismatch",
-    );
-    const auth = String(req.headers.authorization);
-    assert.deepEqual(
-      await verify({
-        ...req,
-        headers: { ...req.headers, authorization: auth.replace(/.$/, auth.endsWith("0") ? "1" : "0") },
-      }).then((o) => !o.ok && o.failure),
-      "mismatch",
-    );
-  });
+  it(
+    "given a request the AWS SDK's signer signed with issued credentials, when verified, then it " +
+      "passes; with its body or signature changed it does not",
+    async () => {
+      const req = await signed(creds);
+      assert.equal((await verify(req)).ok, true);
+      assert.deepEqual(
+        await verify({ ...req, body: Buffer.from('{"x":1}') }).then((o) => !o.ok && o.failure),
+        "mismatch",
+      );
+      const auth = String(req.headers.authorization);
+      assert.deepEqual(
+        await verify({
+          ...req,
+          headers: { ...req.headers, authorization: auth.replace(/.$/, auth.endsWith("0") ? "1" : "0") },
+        }).then((o) => !o.ok && o.failure),
+        "mismatch",
+      );
+    },
+  );
 
-  it("given credentials never issued, another session token, expired credentials, a date beyond five minutes or another region, when verified, then each is refused for its own reason", async () => {
-    const failure = async (p: Promise<{ ok: boolean; failure?: string }>) =>
-      ((await p) as { failure?: string }).failure;
-    assert.equal(
-      await failure(verify(await signed({ ...creds, accessKeyId: "ASIANEVERISSUED0000" }))),
-      "unknown-credentials",
-    );
-    assert.equal(await failure(verify(await signed({ ...creds, sessionToken: "another" }))), "unknown-credentials");
-    assert.equal(
-      await failure(verify(await signed(creds), () => ({ ...creds, expiration: Date.now() - 1 }))),
-      "expired-credentials",
-    );
-    assert.equal(await failure(verify(await signed(creds, { date: new Date(Date.now() - 6 * 60_000) }))), "skew");
-    assert.equal(
-      (await verify(await signed(creds, { date: new Date(Date.now() - 4 * 60_000) }))).ok,
-      true,
-      "four minutes of skew are fine",
-    );
-    assert.equal(await failure(verify(await signed(creds, { region: "eu-west-1" }))), "scope");
-    assert.equal(await failure(verify({ method: "GET", rawPath: "/v1/notes", headers: {} })), "missing");
-  });
+  it(
+    "given credentials never issued, another session token, expired credentials, a date beyond five " +
+      "minutes or another region, when verified, then each is refused for its own reason",
+    async () => {
+      const failure = async (p: Promise<{ ok: boolean; failure?: string }>) =>
+        ((await p) as { failure?: string }).failure;
+      assert.equal(
+        await failure(verify(await signed({ ...creds, accessKeyId: "ASIANEVERISSUED0000" }))),
+        "unknown-credentials",
+      );
+      assert.equal(await failure(verify(await signed({ ...creds, sessionToken: "another" }))), "unknown-credentials");
+      assert.equal(
+        await failure(verify(await signed(creds), () => ({ ...creds, expiration: Date.now() - 1 }))),
+        "expired-credentials",
+      );
+      assert.equal(await failure(verify(await signed(creds, { date: new Date(Date.now() - 6 * 60_000) }))), "skew");
+      assert.equal(
+        (await verify(await signed(creds, { date: new Date(Date.now() - 4 * 60_000) }))).ok,
+        true,
+        "four minutes of skew are fine",
+      );
+      assert.equal(await failure(verify(await signed(creds, { region: "eu-west-1" }))), "scope");
+      assert.equal(await failure(verify({ method: "GET", rawPath: "/v1/notes", headers: {} })), "missing");
+    },
+  );
 });

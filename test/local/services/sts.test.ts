@@ -43,19 +43,26 @@ describe("local STS: the iam door's machines", function () {
     assert.equal(new Set(Object.values(roles)).size, 2);
   });
 
-  it("given each machine, when it assumes its own role, then STS answers with a session of that role; when it asks for the other's, then AccessDenied", async () => {
-    const [a, b] = door.outputs.local.principals.trusted;
-    for (const [me, other] of [
-      [a, b],
-      [b, a],
-    ]) {
-      const own = await assume(me, me.roleArn, me.externalId);
-      assert.match(String(own.AssumedRoleUser?.Arn), new RegExp(`:assumed-role/${me.roleArn.split("/").pop()}/spec$`));
-      await assert.rejects(
-        assume(me, other.roleArn, other.externalId),
-        (err: Error) => err.name === "AccessDenied",
-        `${me.principal} assuming ${other.roleArn}`,
-      );
-    }
-  });
+  it(
+    "given each machine, when it assumes its own role, then STS answers with a session of that role; " +
+      "when it asks for the other's, then AccessDenied",
+    async () => {
+      const [a, b] = door.outputs.local.principals.trusted;
+      for (const [me, other] of [
+        [a, b],
+        [b, a],
+      ]) {
+        const own = await assume(me, me.roleArn, me.externalId);
+        assert.match(
+          String(own.AssumedRoleUser?.Arn),
+          new RegExp(`:assumed-role/${me.roleArn.split("/").pop()}/spec$`),
+        );
+        await assert.rejects(
+          assume(me, other.roleArn, other.externalId),
+          (err: Error) => err.name === "AccessDenied",
+          `${me.principal} assuming ${other.roleArn}`,
+        );
+      }
+    },
+  );
 });

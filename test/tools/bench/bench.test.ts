@@ -13,15 +13,19 @@ const ROOT = path.join(__dirname, "..", "..", "..");
 describe("benchmark harness", function () {
   this.timeout(120_000);
 
-  it("given --quick without --out, writes under the git-ignored tools/bench/tmp/, never over the committed full-run tools/bench/results.json", () => {
-    assert.equal(parseBenchArgs(["--quick"]).out, QUICK_RESULTS);
-    assert.notEqual(QUICK_RESULTS, FULL_RESULTS);
-    assert.equal(path.relative(ROOT, QUICK_RESULTS), path.join("tools", "bench", "tmp", "quick-results.json"));
-    assert.ok(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n").includes("tools/bench/tmp/"));
-    assert.equal(parseBenchArgs([]).out, FULL_RESULTS, "a full run still writes the committed figures");
-    assert.equal(parseBenchArgs(["--quick", "--out", "x.json"]).out, path.resolve("x.json"));
-    assert.equal(parseBenchArgs(["--out=x.json"]).out, path.resolve("x.json"));
-  });
+  it(
+    "given --quick without --out, writes under the git-ignored tools/bench/tmp/, never over the committed " +
+      "full-run tools/bench/results.json",
+    () => {
+      assert.equal(parseBenchArgs(["--quick"]).out, QUICK_RESULTS);
+      assert.notEqual(QUICK_RESULTS, FULL_RESULTS);
+      assert.equal(path.relative(ROOT, QUICK_RESULTS), path.join("tools", "bench", "tmp", "quick-results.json"));
+      assert.ok(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n").includes("tools/bench/tmp/"));
+      assert.equal(parseBenchArgs([]).out, FULL_RESULTS, "a full run still writes the committed figures");
+      assert.equal(parseBenchArgs(["--quick", "--out", "x.json"]).out, path.resolve("x.json"));
+      assert.equal(parseBenchArgs(["--out=x.json"]).out, path.resolve("x.json"));
+    },
+  );
 
   it("given --help, then it lists --quick and --out with where each run writes", () => {
     assert.throws(

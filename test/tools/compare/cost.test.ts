@@ -72,28 +72,40 @@ describe("cost model", () => {
       const over = scenario({ requestsPerMonth: 1_000_001, lambdaMs: 400, lambdaMemoryMb: 1024 });
       close(monthlyCost("http-jwt", over).lambda, 0.0000002 + 0.4 * 0.0000133334, "one over");
     });
-    it("Cognito: Lite (the default) and Essentials give 10,000 MAU free, then $0.0055 and $0.015; Plus bills every MAU at $0.02", () => {
-      close(monthlyCost("cognito", scenario({ mau: 10_000 })).cognito, 0, "at the boundary");
-      close(monthlyCost("cognito", scenario({ mau: 10_001 })).cognito, 0.0055, "one over, Lite");
-      close(
-        monthlyCost("cognito", scenario({ mau: 10_001, cognitoPlan: "ESSENTIALS" })).cognito,
-        0.015,
-        "one over, Essentials",
-      );
-      close(monthlyCost("cognito", scenario({ mau: 1, cognitoPlan: "PLUS" })).cognito, 0.02, "Plus has no free MAU");
-      close(monthlyCost("api-key", scenario({ mau: 1_000_000 })).cognito, 0, "keys are not users");
-    });
+    it(
+      "Cognito: Lite (the default) and Essentials give 10,000 MAU free, then $0.0055 and $0.015; Plus bills " +
+        "every MAU at $0.02",
+      () => {
+        close(monthlyCost("cognito", scenario({ mau: 10_000 })).cognito, 0, "at the boundary");
+        close(monthlyCost("cognito", scenario({ mau: 10_001 })).cognito, 0.0055, "one over, Lite");
+        close(
+          monthlyCost("cognito", scenario({ mau: 10_001, cognitoPlan: "ESSENTIALS" })).cognito,
+          0.015,
+          "one over, Essentials",
+        );
+        close(monthlyCost("cognito", scenario({ mau: 1, cognitoPlan: "PLUS" })).cognito, 0.02, "Plus has no free MAU");
+        close(monthlyCost("api-key", scenario({ mau: 1_000_000 })).cognito, 0, "keys are not users");
+      },
+    );
     it("Cognito at 100k MAU: $495 on Lite instead of $1,350 on Essentials", () => {
       close(cognitoMauCost(100_000, "LITE"), 495, "Lite");
       close(cognitoMauCost(100_000, "ESSENTIALS"), 1350, "Essentials");
       close(cognitoMauCost(100_000, "PLUS"), 2000, "Plus");
     });
-    it("Cognito Lite gets cheaper by volume: $0.0046 per MAU above 100k, $0.00325 above 1M, $0.0025 above 10M; Essentials and Plus do not", () => {
-      close(cognitoMauCost(100_001, "LITE"), 495 + 0.0046, "one into the second band");
-      close(cognitoMauCost(1_000_000, "LITE"), 495 + 900_000 * 0.0046, "1M: 4,635");
-      close(cognitoMauCost(10_000_001, "LITE"), 495 + 900_000 * 0.0046 + 9_000_000 * 0.00325 + 0.0025, "one past 10M");
-      close(cognitoMauCost(1_000_000, "ESSENTIALS"), 990_000 * 0.015, "Essentials is flat");
-    });
+    it(
+      "Cognito Lite gets cheaper by volume: $0.0046 per MAU above 100k, $0.00325 above 1M, $0.0025 above " +
+        "10M; Essentials and Plus do not",
+      () => {
+        close(cognitoMauCost(100_001, "LITE"), 495 + 0.0046, "one into the second band");
+        close(cognitoMauCost(1_000_000, "LITE"), 495 + 900_000 * 0.0046, "1M: 4,635");
+        close(
+          cognitoMauCost(10_000_001, "LITE"),
+          495 + 900_000 * 0.0046 + 9_000_000 * 0.00325 + 0.0025,
+          "one past 10M",
+        );
+        close(cognitoMauCost(1_000_000, "ESSENTIALS"), 990_000 * 0.015, "Essentials is flat");
+      },
+    );
     it("data transfer: the first 100 GB are free", () => {
       // 100 GiB / 2048 B per response = 52,428,800 responses
       close(monthlyCost("http-jwt", scenario({ requestsPerMonth: 52_428_800 })).dataTransfer, 0, "exactly 100 GB");
@@ -105,7 +117,8 @@ describe("cost model", () => {
   describe("tier boundaries", () => {
     it("REST API: 333M requests at $3.50/M, the next at $2.80/M", () => {
       close(monthlyCost("cognito", scenario({ requestsPerMonth: 333_000_000 })).gateway, 1165.5, "333M"); // 333 x 3.5
-      close(monthlyCost("cognito", scenario({ requestsPerMonth: 334_000_000 })).gateway, 1168.3, "334M"); // 1165.5 + 1 x 2.8
+      // 1165.5 + 1 x 2.8
+      close(monthlyCost("cognito", scenario({ requestsPerMonth: 334_000_000 })).gateway, 1168.3, "334M");
     });
     it("HTTP API: 300M requests at $1.00/M, the next at $0.90/M", () => {
       close(monthlyCost("http-jwt", scenario({ requestsPerMonth: 300_000_000 })).gateway, 300, "300M");

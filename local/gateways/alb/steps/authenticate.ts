@@ -33,7 +33,8 @@ export const authenticate: AlbStep = {
       !q.get("code")
     ) {
       deps.log(
-        `/oauth2/idpresponse: 401 (${!login ? "unknown state" : (q.get("error") ?? "the login took too long or another browser started it")})`,
+        `/oauth2/idpresponse: 401 ` +
+          `(${!login ? "unknown state" : (q.get("error") ?? "the login took too long or another browser started it")})`,
       );
       return errorPage(401, "Authorization Required");
     }

@@ -63,7 +63,14 @@ export const forward: AlbStep = {
       : undefined;
     if (!invoked?.allowed || invoked.error) {
       deps.log(
-        `${req.method} ${req.path}: 502, ${!invoked ? "no target is registered" : !invoked.allowed ? `the load balancer may not invoke the function (${invoked.reason})` : `the function failed (${invoked.error!.errorType})`}`,
+        `${req.method} ${req.path}: 502, ` +
+          `${
+            !invoked
+              ? "no target is " + "registered"
+              : !invoked.allowed
+                ? `the load balancer may not invoke the function (${invoked.reason})`
+                : `the function failed (${invoked.error!.errorType})`
+          }`,
       );
       return errorPage(502, "Bad Gateway");
     }

@@ -35,7 +35,12 @@ export const integrate: RestStep = {
     const reply = invoked.error ? undefined : proxyResult(invoked.result, "1.0");
     if (!reply) {
       deps.log(
-        `${req.method} ${req.path}: 502, ${invoked.error ? `the function failed (${invoked.error.errorType}: ${invoked.error.errorMessage})` : "malformed Lambda proxy response"}`,
+        `${req.method} ${req.path}: 502, ` +
+          `${
+            invoked.error
+              ? `the function failed (${invoked.error.errorType}: ` + `${invoked.error.errorMessage})`
+              : "malformed Lambda proxy response"
+          }`,
       );
       return { gatewayResponse: "INTEGRATION_FAILURE" };
     }

@@ -90,44 +90,56 @@ describe("local gateways: a load balancer listener's steps", () => {
       assert.deepEqual(logged, ["/oauth2/idpresponse: 401 (unknown state)"]);
     });
 
-    it("given a listener that does not authenticate, when the login's return comes, then the step lets it on (to the target)", async () => {
-      const ctx = ruled(request("/oauth2/idpresponse"), listenerWith({ actions: [FORWARD] }));
-      assert.equal(await authenticate.run(ctx, undefined), undefined);
-    });
+    it(
+      "given a listener that does not authenticate, when the login's return comes, then the step lets " +
+        "it on (to the target)",
+      async () => {
+        const ctx = ruled(request("/oauth2/idpresponse"), listenerWith({ actions: [FORWARD] }));
+        assert.equal(await authenticate.run(ctx, undefined), undefined);
+      },
+    );
   });
 
   describe("session", () => {
-    it("given no session cookie, when the step runs, then it redirects to the user pool's login, binding the login to the browser", async () => {
-      const listener = listenerWith();
-      const reply = await session.run(ruled(request("/notes"), listener), undefined);
-      assert.equal(reply?.status, 302);
-      const location = new URL(String(reply!.headers.location));
-      assert.equal(`${location.origin}${location.pathname}`, "http://127.0.0.1:9/oauth2/authorize");
-      assert.equal(location.searchParams.get("client_id"), "login-client");
-      assert.equal(location.searchParams.get("redirect_uri"), "http://localhost:8080/oauth2/idpresponse");
-      assert.equal(location.searchParams.get("response_type"), "code");
-      const pending = listener.pending.get(location.searchParams.get("state")!);
-      assert.equal(pending?.returnTo, "/notes");
-      assert.deepEqual(reply!.headers["set-cookie"], [
-        `S-login=${pending!.binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`,
-      ]);
-      assert.deepEqual(logged, ["GET /notes: 302 to the login (no session)"]);
-    });
+    it(
+      "given no session cookie, when the step runs, then it redirects to the user pool's login, " +
+        "binding the login to the browser",
+      async () => {
+        const listener = listenerWith();
+        const reply = await session.run(ruled(request("/notes"), listener), undefined);
+        assert.equal(reply?.status, 302);
+        const location = new URL(String(reply!.headers.location));
+        assert.equal(`${location.origin}${location.pathname}`, "http://127.0.0.1:9/oauth2/authorize");
+        assert.equal(location.searchParams.get("client_id"), "login-client");
+        assert.equal(location.searchParams.get("redirect_uri"), "http://localhost:8080/oauth2/idpresponse");
+        assert.equal(location.searchParams.get("response_type"), "code");
+        const pending = listener.pending.get(location.searchParams.get("state")!);
+        assert.equal(pending?.returnTo, "/notes");
+        assert.deepEqual(reply!.headers["set-cookie"], [
+          `S-login=${pending!.binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`,
+        ]);
+        assert.deepEqual(logged, ["GET /notes: 302 to the login (no session)"]);
+      },
+    );
 
-    it("given a valid session cookie, when the step runs, then the session goes on to forward; an expired one is a new login", async () => {
-      const listener = listenerWith();
-      const cookie = (exp: number) =>
-        shardCookies("S", listener.codec.seal({ claims: { sub: "u1" }, accessToken: "t", exp }))
-          .map((c) => c.split(";")[0])
-          .join("; ");
-      const live = ruled(request("/notes", { cookie: cookie(NOW / 1000 + 60) }), listener);
-      assert.equal(await session.run(live, undefined), undefined);
-      assert.deepEqual(live.session?.claims, { sub: "u1" });
-      const expired = ruled(request("/notes", { cookie: cookie(NOW / 1000) }), listener);
-      assert.equal((await session.run(expired, undefined))?.status, 302);
-      assert.equal(expired.session, undefined);
-      assert.deepEqual(logged, ["GET /notes: 302 to the login (the session has expired)"]);
-    });
+    it(
+      "given a valid session cookie, when the step runs, then the session goes on to forward; an " +
+        "expired one is a new login",
+      async () => {
+        const listener = listenerWith();
+        const cookie = (exp: number) =>
+          shardCookies("S", listener.codec.seal({ claims: { sub: "u1" }, accessToken: "t", exp }))
+            .map((c) => c.split(";")[0])
+            .join("; ");
+        const live = ruled(request("/notes", { cookie: cookie(NOW / 1000 + 60) }), listener);
+        assert.equal(await session.run(live, undefined), undefined);
+        assert.deepEqual(live.session?.claims, { sub: "u1" });
+        const expired = ruled(request("/notes", { cookie: cookie(NOW / 1000) }), listener);
+        assert.equal((await session.run(expired, undefined))?.status, 302);
+        assert.equal(expired.session, undefined);
+        assert.deepEqual(logged, ["GET /notes: 302 to the login (the session has expired)"]);
+      },
+    );
   });
 
   describe("forward", () => {
@@ -138,28 +150,32 @@ describe("local gateways: a load balancer listener's steps", () => {
       assert.deepEqual(logged, ["GET /notes: 502, no target is registered"]);
     });
 
-    it("given a session and a target, when the step runs, then the target gets the signed user claims and none the client sent", async () => {
-      let event: any;
-      const lambda = {
-        invokeAs: async (_c: unknown, _f: string, e: unknown) => (
-          (event = e),
-          { allowed: true, result: { statusCode: 200, body: "ok" } }
-        ),
-      };
-      const listener = listenerWith({
-        target: { inputs: { targetId: "arn:aws:lambda:fn" } } as unknown as RecordedResource,
-      });
-      const ctx: AlbRequest = {
-        ...ruled(request("/notes", { "x-amzn-oidc-identity": "forged" }), listener),
-        deps: { ...deps, lambda } as unknown as GatewayDeps,
-        session: { claims: { sub: "u1" }, accessToken: "a.e30.s", exp: NOW / 1000 + 60 },
-      };
-      const reply = await forward.run(ctx, undefined);
-      assert.equal(reply?.status, 200);
-      assert.equal(event.headers["x-amzn-oidc-identity"], "u1");
-      assert.equal(event.headers["x-amzn-oidc-accesstoken"], "a.e30.s");
-      assert.equal(event.headers["x-forwarded-proto"], "https");
-      assert.equal(typeof event.headers["x-amzn-oidc-data"], "string");
-    });
+    it(
+      "given a session and a target, when the step runs, then the target gets the signed user claims " +
+        "and none the client sent",
+      async () => {
+        let event: any;
+        const lambda = {
+          invokeAs: async (_c: unknown, _f: string, e: unknown) => (
+            (event = e),
+            { allowed: true, result: { statusCode: 200, body: "ok" } }
+          ),
+        };
+        const listener = listenerWith({
+          target: { inputs: { targetId: "arn:aws:lambda:fn" } } as unknown as RecordedResource,
+        });
+        const ctx: AlbRequest = {
+          ...ruled(request("/notes", { "x-amzn-oidc-identity": "forged" }), listener),
+          deps: { ...deps, lambda } as unknown as GatewayDeps,
+          session: { claims: { sub: "u1" }, accessToken: "a.e30.s", exp: NOW / 1000 + 60 },
+        };
+        const reply = await forward.run(ctx, undefined);
+        assert.equal(reply?.status, 200);
+        assert.equal(event.headers["x-amzn-oidc-identity"], "u1");
+        assert.equal(event.headers["x-amzn-oidc-accesstoken"], "a.e30.s");
+        assert.equal(event.headers["x-forwarded-proto"], "https");
+        assert.equal(typeof event.headers["x-amzn-oidc-data"], "string");
+      },
+    );
   });
 });
