@@ -28,17 +28,47 @@ const ROOT = path.join(__dirname, "..");
 /** The stack name of offline runs of the door configs (it only shows in derived names such as the Cognito domain). */
 export const OFFLINE_STACK = "test";
 const cache = new Map<string, Promise<StackRun>>();
+/** The requests asked for with runStack, in the order first asked. */
+const asked = new Map<string, RunRequest>();
 
 /** Runs the real program under mocks in a worker process (memoized per request). */
 export function runStack(request: RunRequest): Promise<StackRun> {
   const key = JSON.stringify(request);
-  let run = cache.get(key);
-  if (!run) {
-    run = pool.run(request);
-    if (process.env.NOTES_AUTH_RECORDINGS)
-      void run.then((done) => keepRecording(process.env.NOTES_AUTH_RECORDINGS!, request, done));
-    cache.set(key, run);
+  if (!asked.has(key)) asked.set(key, request);
+  const run = cache.get(key);
+  if (run) {
+    pool.promote(key);
+    return run;
   }
+  return start(key, request, true);
+}
+
+/**
+ * Starts runs that will be asked for soon (the test suite's runs of last time), behind every run
+ * asked for now: both workers stay busy while the asking process does other work. A run asked for
+ * later is answered from here; one never asked for only cost a worker's time, and never keeps
+ * the process alive.
+ */
+export function prefetchStacks(requests: RunRequest[]): void {
+  for (const request of requests) {
+    const key = JSON.stringify(request);
+    if (!cache.has(key)) start(key, request, false).catch(() => undefined);
+  }
+}
+
+/** The requests runStack was asked for so far, in the order first asked. */
+export function askedRuns(): RunRequest[] {
+  return [...asked.values()];
+}
+
+function start(key: string, request: RunRequest, urgent: boolean): Promise<StackRun> {
+  const run = pool.run(key, request, urgent);
+  if (process.env.NOTES_AUTH_RECORDINGS)
+    void run.then(
+      (done) => keepRecording(process.env.NOTES_AUTH_RECORDINGS!, request, done),
+      () => undefined,
+    );
+  cache.set(key, run);
   return run;
 }
 
@@ -64,38 +94,56 @@ const RUNS_PER_WORKER = 60;
 interface Worker {
   child: ChildProcess;
   runs: number;
-  busy?: { id: number; resolve: (run: StackRun) => void; reject: (err: Error) => void };
+  busy?: { id: number; key: string; resolve: (run: StackRun) => void; reject: (err: Error) => void };
   stderr: string;
 }
 
+type Job = { key: string; request: RunRequest; resolve: (run: StackRun) => void; reject: (err: Error) => void };
+
 /**
  * At most one worker per core, each running one program at a time (offline/run.ts). A worker
- * keeps the libraries loaded between runs; each run loads the program itself afresh. Idle
- * workers do not keep the parent alive, and leave when it does.
+ * keeps the libraries loaded between runs; each run loads the program itself afresh. Runs asked
+ * for now go before prefetched ones. Idle workers, and workers running only a prefetched run
+ * nobody asked for yet, do not keep the parent alive, and leave when it does.
  */
 const pool = {
   workers: [] as Worker[],
-  queue: [] as { request: RunRequest; resolve: (run: StackRun) => void; reject: (err: Error) => void }[],
+  urgent: [] as Job[],
+  later: [] as Job[],
+  /** Keys of runs someone asked for (not only prefetched). */
+  wanted: new Set<string>(),
   nextId: 0,
   size: Math.max(1, os.cpus().length),
 
-  run(request: RunRequest): Promise<StackRun> {
+  run(key: string, request: RunRequest, urgent: boolean): Promise<StackRun> {
+    if (urgent) this.wanted.add(key);
     return new Promise((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      (urgent ? this.urgent : this.later).push({ key, request, resolve, reject });
       this.dispatch();
     });
   },
 
+  /** A prefetched run is asked for: it goes first, and keeps the parent alive from now on. */
+  promote(key: string): void {
+    if (this.wanted.has(key)) return;
+    this.wanted.add(key);
+    const queued = this.later.findIndex((j) => j.key === key);
+    if (queued >= 0) this.urgent.push(...this.later.splice(queued, 1));
+    const running = this.workers.find((w) => w.busy?.key === key);
+    if (running) refs(running.child).forEach((r) => r?.ref?.());
+    this.dispatch();
+  },
+
   dispatch(): void {
-    while (this.queue.length > 0) {
+    while (this.urgent.length + this.later.length > 0) {
       let worker = this.workers.find((w) => !w.busy);
       if (!worker && this.workers.length < this.size) worker = this.spawn();
       if (!worker) return;
-      const job = this.queue.shift()!;
+      const job = (this.urgent.length > 0 ? this.urgent : this.later).shift()!;
       const id = this.nextId++;
-      worker.busy = { id, resolve: job.resolve, reject: job.reject };
+      worker.busy = { id, key: job.key, resolve: job.resolve, reject: job.reject };
       worker.runs++;
-      refs(worker.child).forEach((r) => r?.ref?.());
+      refs(worker.child).forEach((r) => (this.wanted.has(job.key) ? r?.ref?.() : r?.unref?.()));
       worker.child.send({ id, request: job.request });
     }
   },
@@ -107,6 +155,8 @@ const pool = {
       env: { ...process.env, PULUMI_NODEJS_SKIP_COMMAND_CHECK: "1" },
       stdio: ["ignore", "ignore", "pipe", "ipc"],
     });
+    // Below the asking process: its own work goes first, the programs take the rest of the CPU.
+    if (child.pid !== undefined) os.setPriority(child.pid, 10);
     const worker: Worker = { child, runs: 0, stderr: "" };
     child.stderr!.on("data", (d) => void (worker.stderr = (worker.stderr + String(d)).slice(-20_000)));
     child.on("message", (message: { id: number; run?: StackRun; failed?: string }) => {
