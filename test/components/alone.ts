@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AuthMode } from "../../handlers/contract/authModes";
 import type { NotesBackend } from "../../components/backend/notesBackend";
-import { ArgsOf, doorConfig } from "../../components/doors/registry";
+import { ArgsOf, doorConfig, doorModule } from "../../components/doors/registry";
+import type { FrontDoor } from "../../components/doors/door";
 import { API_ROUTES } from "../../components/routes";
 import type { RestApiOptions } from "../../components/rest/restApi";
 import { parseStackConfig } from "../../components/resolvedConfig";
@@ -107,4 +108,19 @@ export const SPEC_ROUTES = API_ROUTES.filter((r) => r.path === "/notes" || r.nam
 /** A REST door's arguments with the REST API cut to SPEC_ROUTES. */
 export function withSpecRoutes<A extends { rest: RestApiOptions }>(args: A): A {
   return { ...args, rest: { ...args.rest, routes: SPEC_ROUTES } };
+}
+
+/** A door built alone, as the stack would build it: a stub backend, and a user directory of its own sealed after it. */
+export async function buildDoorAlone<M extends AuthMode>(
+  mode: M,
+  args: ArgsOf<M>,
+): Promise<{ resources: RecordedResource[]; stub: StubBackend; door: FrontDoor<M> }> {
+  const stub = stubBackend();
+  let door: FrontDoor<M> | undefined;
+  const resources = await buildAlone(() => {
+    const users = userDirectory();
+    door = doorModule(mode).create("door", args, { backend: stub.backend, users }) as unknown as FrontDoor<M>;
+    users.seal();
+  });
+  return { resources, stub, door: door! };
 }

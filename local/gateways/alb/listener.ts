@@ -75,7 +75,7 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
     throw new NotEmulatedYet(
       `load balancer actions of type ` +
         `${unsupported.type}${
-          unsupported.type === "authenticate-oidc" ? " (an external IdP has no local " + "stand-in)" : ""
+          unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""
         }`,
     );
   const auth = actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;

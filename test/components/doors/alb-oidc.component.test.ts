@@ -1,28 +1,14 @@
 import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
-import {
-  STUB_FUNCTION_ARN,
-  StubBackend,
-  buildAlone,
-  doorArgs,
-  only,
-  stubBackend,
-  userDirectory,
-  valueOf,
-} from "../alone";
+import { STUB_FUNCTION_ARN, StubBackend, buildDoorAlone, doorArgs, only, valueOf } from "../alone";
 
 describe("AlbOidcFrontDoor, built alone", function () {
   let resources: RecordedResource[];
   let stub: StubBackend;
   before(async () => {
     // given a stub backend and a user directory of its own, and the door's certificate and name
-    stub = stubBackend();
-    resources = await buildAlone(() => {
-      const users = userDirectory();
-      DOORS["alb-oidc"].create("door", doorArgs("alb-oidc"), { backend: stub.backend, users });
-      users.seal();
-    });
+    ({ resources, stub } = await buildDoorAlone("alb-oidc", doorArgs("alb-oidc")));
   });
 
   it(

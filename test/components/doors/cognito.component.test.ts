@@ -1,19 +1,7 @@
 import * as assert from "assert";
-import { DOORS } from "../../../components/doors/registry";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import {
-  STUB_INVOKE_ARN,
-  StubBackend,
-  all,
-  buildAlone,
-  doorArgs,
-  only,
-  stubBackend,
-  userDirectory,
-  valueOf,
-  withSpecRoutes,
-} from "../alone";
+import { STUB_INVOKE_ARN, StubBackend, all, buildDoorAlone, doorArgs, only, valueOf, withSpecRoutes } from "../alone";
 
 describe("CognitoFrontDoor, built alone", function () {
   let resources: RecordedResource[];
@@ -21,12 +9,7 @@ describe("CognitoFrontDoor, built alone", function () {
   let door: FrontDoor<"cognito">;
   before(async () => {
     // given a stub backend and a user directory of its own, and the door's minimal arguments
-    stub = stubBackend();
-    resources = await buildAlone(() => {
-      const users = userDirectory();
-      door = DOORS.cognito.create("door", withSpecRoutes(doorArgs("cognito")), { backend: stub.backend, users });
-      users.seal();
-    });
+    ({ resources, stub, door } = await buildDoorAlone("cognito", withSpecRoutes(doorArgs("cognito"))));
   });
 
   it(

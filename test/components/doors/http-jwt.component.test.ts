@@ -1,18 +1,7 @@
 import * as assert from "assert";
-import { DOORS } from "../../../components/doors/registry";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import {
-  STUB_FUNCTION_ARN,
-  StubBackend,
-  all,
-  buildAlone,
-  doorArgs,
-  only,
-  stubBackend,
-  userDirectory,
-  valueOf,
-} from "../alone";
+import { STUB_FUNCTION_ARN, StubBackend, all, buildDoorAlone, doorArgs, only, valueOf } from "../alone";
 
 describe("HttpJwtFrontDoor, built alone", function () {
   let resources: RecordedResource[];
@@ -20,12 +9,7 @@ describe("HttpJwtFrontDoor, built alone", function () {
   let door: FrontDoor<"http-jwt">;
   before(async () => {
     // given a stub backend and a user directory of its own
-    stub = stubBackend();
-    resources = await buildAlone(() => {
-      const users = userDirectory();
-      door = DOORS["http-jwt"].create("door", doorArgs("http-jwt"), { backend: stub.backend, users });
-      users.seal();
-    });
+    ({ resources, stub, door } = await buildDoorAlone("http-jwt", doorArgs("http-jwt")));
   });
 
   it(

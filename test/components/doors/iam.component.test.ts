@@ -1,21 +1,14 @@
 import * as assert from "assert";
-import { DOORS } from "../../../components/doors/registry";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, valueOf, withSpecRoutes } from "../alone";
+import { all, buildDoorAlone, doorArgs, only, valueOf, withSpecRoutes } from "../alone";
 
 describe("IamFrontDoor, built alone", function () {
   let resources: RecordedResource[];
   let door: FrontDoor<"iam">;
   before(async () => {
     // given a stub backend, a user directory of its own, and one machine principal
-    const { backend } = stubBackend();
-    resources = await buildAlone(() => {
-      const users = userDirectory();
-      const args = withSpecRoutes(doorArgs("iam", DOORS_IAM_MACHINE));
-      door = DOORS.iam.create("door", args, { backend, users });
-      users.seal();
-    });
+    ({ resources, door } = await buildDoorAlone("iam", withSpecRoutes(doorArgs("iam", DOORS_IAM_MACHINE))));
   });
 
   it(

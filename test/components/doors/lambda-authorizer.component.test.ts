@@ -1,18 +1,12 @@
 import * as assert from "assert";
-import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
+import { all, buildDoorAlone, doorArgs, only, withSpecRoutes } from "../alone";
 
 describe("LambdaAuthorizerFrontDoor, built alone", function () {
   let resources: RecordedResource[];
   before(async () => {
     // given a stub backend, a user directory of its own, and the door's default tiers
-    const { backend } = stubBackend();
-    resources = await buildAlone(() => {
-      const users = userDirectory();
-      DOORS["lambda-authorizer"].create("door", withSpecRoutes(doorArgs("lambda-authorizer")), { backend, users });
-      users.seal();
-    });
+    ({ resources } = await buildDoorAlone("lambda-authorizer", withSpecRoutes(doorArgs("lambda-authorizer"))));
   });
 
   it(

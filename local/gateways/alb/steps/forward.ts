@@ -66,7 +66,7 @@ export const forward: AlbStep = {
         `${req.method} ${req.path}: 502, ` +
           `${
             !invoked
-              ? "no target is " + "registered"
+              ? "no target is registered"
               : !invoked.allowed
                 ? `the load balancer may not invoke the function (${invoked.reason})`
                 : `the function failed (${invoked.error!.errorType})`
