@@ -247,7 +247,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
-        // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albOidc.ts;
+        // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
         // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>).
         ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
       },

@@ -33,7 +33,7 @@ function unwrap(value: unknown): unknown {
 const typeOf = (cls: unknown) => (cls as { __pulumiType?: string }).__pulumiType;
 
 /**
- * Runs the policy pack (policy/policies.ts) over a program's recorded resources, the way the
+ * Runs the policy pack (policy/rules.ts) over a program's recorded resources, the way the
  * Pulumi engine gives them to it: resource policies get each resource's inputs and options, stack
  * policies every resource's outputs (mocked here) and dependencies. No Pulumi CLI needed.
  */

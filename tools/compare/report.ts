@@ -261,7 +261,9 @@ export function renderReport(input: ReportInput): string {
   return out.join("\n");
 }
 
-/** The report's variants that turn on a production feature (components/doors/restFacts.ts), as the table names them. */
+/**
+ * The report's variants that turn on a production feature (components/doors/restReport.ts), as the table names them.
+ */
 const FEATURE_VARIANTS: Record<string, string> = {
   domain: "custom domain (`domainName`, `hostedZoneId`)",
   mtls: "mutual TLS (`mtlsTruststoreUri`)",
