@@ -6,7 +6,8 @@ import { Hash } from "@smithy/hash-node";
  * SigV4 as an AWS service checks it, for every local endpoint that takes signed requests
  * (API Gateway's AWS_IAM methods, STS, the user pool's admin API, Lambda Invoke). The signature is
  * recomputed with @smithy/signature-v4, the AWS SDK's own signer, over exactly the headers the
- * caller says it signed, and compared in constant time.
+ * caller says it signed, and compared in constant time. A presigned request (the signature in the
+ * query string) is recomputed with the signer's own presign() and is good until X-Amz-Expires.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html
  */
@@ -90,85 +91,134 @@ export function claimedAccessKey(req: Pick<SignedRequest, "headers">): string | 
   return AUTH.exec(header(req.headers, "authorization") ?? "")?.[1].split("/")[0];
 }
 
+/** What a request claims about its signature, from its Authorization header or its query string. */
+interface Claim {
+  credential: string;
+  signed: string[];
+  signature: string;
+  amzDate: string;
+  signingDate: Date;
+  sessionToken?: string;
+  /** Presigned: X-Amz-Expires, in seconds. */
+  expiresIn?: number;
+}
+
+/** A presigned URL is good for at most a week. https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html */
+export const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
+
+type Refusal = { ok: false; failure: SigV4Failure; message: string };
+const refuse = (failure: SigV4Failure, message: string): Refusal => ({ ok: false, failure, message });
+
+/**
+ * The signature a request carries: in the Authorization header, or in the query string (a presigned
+ * URL: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders,
+ * X-Amz-Signature and, for temporary credentials, X-Amz-Security-Token).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-authentication-methods.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+ */
+function claimOf(req: SignedRequest): Claim | Refusal {
+  const authorization = header(req.headers, "authorization");
+  const query = new URLSearchParams(req.rawQuery ?? "");
+  if (!authorization && query.has("X-Amz-Algorithm")) {
+    const [algorithm, credential, amzDate, expires, signedList, signature] = [
+      "X-Amz-Algorithm",
+      "X-Amz-Credential",
+      "X-Amz-Date",
+      "X-Amz-Expires",
+      "X-Amz-SignedHeaders",
+      "X-Amz-Signature",
+    ].map((k) => query.get(k) ?? "");
+    const signingDate = parseAmzDate(amzDate);
+    if (algorithm !== "AWS4-HMAC-SHA256" || !credential || !signedList || !/^[0-9a-f]{64}$/.test(signature))
+      return refuse(
+        "incomplete",
+        "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', " +
+          "'X-Amz-SignedHeaders' and 'X-Amz-Date'.",
+      );
+    if (!signingDate) return refuse("incomplete", `X-Amz-Date must be in the ISO8601 Long Format: ${amzDate}`);
+    const expiresIn = Number(expires);
+    if (!/^\d+$/.test(expires) || expiresIn < 1 || expiresIn > MAX_PRESIGNED_SECONDS)
+      return refuse(
+        "incomplete",
+        `X-Amz-Expires must be a number of seconds between 1 and ${MAX_PRESIGNED_SECONDS} (one week).`,
+      );
+    return {
+      credential,
+      signed: signedList.split(";"),
+      signature,
+      amzDate,
+      signingDate,
+      sessionToken: query.get("X-Amz-Security-Token") ?? undefined,
+      expiresIn,
+    };
+  }
+  if (!authorization || !authorization.startsWith("AWS4-HMAC-SHA256"))
+    return refuse("missing", "Missing Authentication Token");
+  const parts = AUTH.exec(authorization);
+  const amzDate = header(req.headers, "x-amz-date");
+  const signingDate = parseAmzDate(amzDate);
+  if (!parts || !signingDate)
+    return refuse(
+      "incomplete",
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the ` +
+        `request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}`,
+    );
+  return {
+    credential: parts[1],
+    signed: parts[2].split(";"),
+    signature: parts[3],
+    amzDate: amzDate!,
+    signingDate,
+    sessionToken: header(req.headers, "x-amz-security-token"),
+  };
+}
+
+const stamp = (d: number) =>
+  new Date(d)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+
 export async function verifySigV4<C extends KnownCredentials>(
   req: SignedRequest,
   opts: VerifyOptions<C>,
 ): Promise<SigV4Outcome<C>> {
   const now = (opts.now ?? Date.now)();
-  const authorization = header(req.headers, "authorization");
-  if (!authorization || !authorization.startsWith("AWS4-HMAC-SHA256"))
-    return { ok: false, failure: "missing", message: "Missing Authentication Token" };
-  const parts = AUTH.exec(authorization);
-  const amzDate = header(req.headers, "x-amz-date");
-  const signingDate = parseAmzDate(amzDate);
-  if (!parts || !signingDate) {
-    return {
-      ok: false,
-      failure: "incomplete",
-      message:
-        `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters, and the ` +
-        `request an 'X-Amz-Date' header. Authorization=${authorization.split(" ")[0]}`,
-    };
-  }
-  const [, credential, signedList, signature] = parts;
+  const claim = claimOf(req);
+  if ("ok" in claim) return claim;
+  const { credential, signed, signature, amzDate, signingDate } = claim;
   const [accessKeyId, day, region, service, terminator] = credential.split("/");
-  const signed = signedList.split(";");
   if (!signed.includes("host"))
-    return {
-      ok: false,
-      failure: "incomplete",
-      message: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
-    };
-  if (terminator !== "aws4_request" || day !== amzDate!.slice(0, 8))
-    return {
-      ok: false,
-      failure: "incomplete",
-      message: "Credential should be scoped to a valid date and end with aws4_request.",
-    };
+    return refuse("incomplete", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  if (terminator !== "aws4_request" || day !== amzDate.slice(0, 8))
+    return refuse("incomplete", "Credential should be scoped to a valid date and end with aws4_request.");
 
   const creds = opts.lookup(accessKeyId);
-  const presentedToken = header(req.headers, "x-amz-security-token");
-  if (!creds || (creds.sessionToken ?? undefined) !== (presentedToken ?? undefined))
-    return {
-      ok: false,
-      failure: "unknown-credentials",
-      message: "The security token included in the request is invalid.",
-    };
+  if (!creds || (creds.sessionToken ?? undefined) !== (claim.sessionToken ?? undefined))
+    return refuse("unknown-credentials", "The security token included in the request is invalid.");
   if (creds.expiration !== undefined && creds.expiration <= now)
-    return {
-      ok: false,
-      failure: "expired-credentials",
-      message: "The security token included in the request is expired",
-    };
-  if (region !== opts.region)
-    return { ok: false, failure: "scope", message: `Credential should be scoped to a valid region. ` };
+    return refuse("expired-credentials", "The security token included in the request is expired");
+  if (region !== opts.region) return refuse("scope", `Credential should be scoped to a valid region. `);
   if (service !== opts.service)
-    return {
-      ok: false,
-      failure: "scope",
-      message: `Credential should be scoped to correct service: '${opts.service}'. `,
-    };
+    return refuse("scope", `Credential should be scoped to correct service: '${opts.service}'. `);
 
-  const stamp = (d: number) =>
-    new Date(d)
-      .toISOString()
-      .replace(/[-:]/g, "")
-      .replace(/\.\d{3}/, "");
-  if (signingDate.getTime() < now - CLOCK_SKEW_MS)
-    return {
-      ok: false,
-      failure: "skew",
-      message:
-        `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 ` + `min.)`,
-    };
-  if (signingDate.getTime() > now + CLOCK_SKEW_MS)
-    return {
-      ok: false,
-      failure: "skew",
-      message:
-        `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} ` +
+  // A header signature is good for five minutes either side of the service's clock; a presigned
+  // one from X-Amz-Date until X-Amz-Expires seconds later.
+  const signedAt = signingDate.getTime();
+  const until = claim.expiresIn !== undefined ? signedAt + claim.expiresIn * 1000 : signedAt + CLOCK_SKEW_MS;
+  if (until < now)
+    return refuse(
+      "skew",
+      claim.expiresIn !== undefined
+        ? `Signature expired: ${amzDate} + ${claim.expiresIn} s is now earlier than ${stamp(now)}`
+        : `Signature expired: ${amzDate} is now earlier than ${stamp(now - CLOCK_SKEW_MS)} (${stamp(now)} - 5 min.)`,
+    );
+  if (signedAt > now + CLOCK_SKEW_MS)
+    return refuse(
+      "skew",
+      `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} ` +
         `(${stamp(now)} + 5 min.)`,
-    };
+    );
 
   // The payload hash the caller signed, if it sent one, must be the body's.
   const body = req.body && req.body.length ? req.body : undefined;
@@ -180,44 +230,62 @@ export async function verifySigV4<C extends KnownCredentials>(
         .update(body ?? Buffer.alloc(0))
         .digest("hex")
   ) {
-    return { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH };
+    return refuse("mismatch", SIGNATURE_MISMATCH);
   }
 
   // Exactly the headers the caller signed, with the values received; the signer adds x-amz-date
   // (the same value) and, when signed, the session token; it adds no payload-hash header of its own.
   const headers = Object.fromEntries(signed.map((name) => [name, header(req.headers, name) ?? ""]));
+  const tokenSigned = claim.expiresIn !== undefined || signed.includes("x-amz-security-token");
   const signer = new SignatureV4({
     service,
     region,
     credentials: {
       accessKeyId,
       secretAccessKey: creds.secretAccessKey,
-      ...(signed.includes("x-amz-security-token") && creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
+      ...(tokenSigned && creds.sessionToken ? { sessionToken: creds.sessionToken } : {}),
     },
     sha256: Hash.bind(null, "sha256"),
     applyChecksum: false,
   });
-  const recomputed = await signer.sign(
-    {
-      method: req.method,
-      protocol: "https:",
-      hostname: String(headers.host ?? ""),
-      path: req.rawPath,
-      query: queryOf(req.rawQuery),
-      headers,
-      body,
-    },
-    {
+  const request = {
+    method: req.method,
+    protocol: "https:",
+    hostname: String(headers.host ?? ""),
+    path: req.rawPath,
+    query: queryOf(req.rawQuery),
+    headers,
+    body,
+  };
+  let expected: string;
+  let expectedList: string | undefined;
+  if (claim.expiresIn !== undefined) {
+    // presign() sets every X-Amz-* parameter itself but the signature, which it computes.
+    delete request.query["X-Amz-Signature"];
+    const recomputed = await signer.presign(request, {
+      signingDate,
+      expiresIn: claim.expiresIn,
+      signableHeaders: new Set(signed),
+      unhoistableHeaders: new Set(signed),
+    });
+    expected = String(recomputed.query?.["X-Amz-Signature"] ?? "");
+    expectedList = String(recomputed.query?.["X-Amz-SignedHeaders"] ?? "");
+  } else {
+    const recomputed = await signer.sign(request, {
       signingDate,
       signableHeaders: new Set(signed),
       unsignableHeaders: new Set(["x-amz-date", "x-amz-security-token"].filter((h) => !signed.includes(h))),
-    },
-  );
-  const expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization))?.[1] ?? "";
-  const sameList =
-    /SignedHeaders=([^,\s]+)/.exec(String(recomputed.headers.authorization))?.[1] === [...signed].sort().join(";");
-  if (!sameList || !timingSafeEqual(Buffer.from(expected), Buffer.from(signature)))
-    return { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH };
+    });
+    expected = /Signature=([0-9a-f]{64})/.exec(String(recomputed.headers.authorization))?.[1] ?? "";
+    expectedList = /SignedHeaders=([^,\s]+)/.exec(String(recomputed.headers.authorization))?.[1];
+  }
+  const sameList = expectedList === [...signed].sort().join(";");
+  if (
+    !sameList ||
+    expected.length !== signature.length ||
+    !timingSafeEqual(Buffer.from(expected), Buffer.from(signature))
+  )
+    return refuse("mismatch", SIGNATURE_MISMATCH);
   return { ok: true, credentials: creds };
 }
 

@@ -26,6 +26,24 @@ export const SIGNATURE_ERRORS: Record<SigV4Failure, { code: string; status: numb
   mismatch: { code: "SignatureDoesNotMatch", status: 403 },
 };
 
+/**
+ * RoleSessionName: 2 to 64 characters of `[\w+=,.@-]`; each broken constraint is named as AWS's
+ * validation names it ("Value '<v>' at 'roleSessionName' failed to satisfy constraint: …").
+ * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+ * https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html (ValidationError)
+ */
+export function sessionNameError(name: string): string | undefined {
+  const broken = [
+    ...(name.length < 2 ? ["Member must have length greater than or equal to 2"] : []),
+    ...(name.length > 64 ? ["Member must have length less than or equal to 64"] : []),
+    ...(/^[\w+=,.@-]*$/.test(name) ? [] : ["Member must satisfy regular expression pattern: [\\w+=,.@-]*"]),
+  ];
+  return broken.length
+    ? `${broken.length} validation error${broken.length > 1 ? "s" : ""} detected: ` +
+        broken.map((c) => `Value '${name}' at 'roleSessionName' failed to satisfy constraint: ${c}`).join("; ")
+    : undefined;
+}
+
 /** DurationSeconds: at least 900, at most the role's maximum session duration (one hour unless set). */
 const MIN_SESSION = 900;
 
@@ -71,13 +89,8 @@ export function stsApi(deps: {
     const sessionName = form.get("RoleSessionName") ?? "";
     const duration = Number(form.get("DurationSeconds") ?? 3600);
     const maxSession = Number(iam.role(roleArn)?.inputs.maxSessionDuration ?? 3600);
-    if (!/^[\w+=,.@-]{2,64}$/.test(sessionName))
-      return queryError(
-        NS,
-        "ValidationError",
-        "1 validation error detected: Value at 'roleSessionName' failed to satisfy constraint: Member must " +
-          "satisfy regular expression pattern: [\\w+=,.@-]*",
-      );
+    const invalidName = sessionNameError(sessionName);
+    if (invalidName) return queryError(NS, "ValidationError", invalidName);
     if (!Number.isInteger(duration) || duration < MIN_SESSION)
       return queryError(
         NS,

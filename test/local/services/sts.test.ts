@@ -24,11 +24,12 @@ describe("local STS: the iam door's machines", function () {
     as: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
     roleArn: string,
     externalId?: string,
+    sessionName = "spec",
   ) => {
     const sts = new STSClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws, credentials: as });
     try {
       return await sts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "spec", ExternalId: externalId }),
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName, ExternalId: externalId }),
       );
     } finally {
       sts.destroy();
@@ -63,6 +64,33 @@ describe("local STS: the iam door's machines", function () {
           `${me.principal} assuming ${other.roleArn}`,
         );
       }
+    },
+  );
+
+  it(
+    "given a one-character session name, when a machine assumes its role, then STS refuses it with AWS's " +
+      "ValidationError naming the length constraint (RoleSessionName: 2-64 characters of [\\w+=,.@-])",
+    async () => {
+      // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+      const [me] = door.outputs.local.principals.trusted;
+      await assert.rejects(
+        assume(me, me.roleArn, me.externalId, "a"),
+        (err: Error) =>
+          err.name === "ValidationError" &&
+          err.message ===
+            "1 validation error detected: Value 'a' at 'roleSessionName' failed to satisfy constraint: Member " +
+              "must have length greater than or equal to 2",
+      );
+      await assert.rejects(
+        assume(me, me.roleArn, me.externalId, "a b"),
+        (err: Error) =>
+          err.name === "ValidationError" &&
+          /Member must satisfy regular expression pattern: \[\\w\+=,\.@-\]\*/.test(err.message),
+      );
+      await assert.rejects(
+        assume(me, me.roleArn, me.externalId, "x".repeat(65)),
+        (err: Error) => err.name === "ValidationError" && /length less than or equal to 64/.test(err.message),
+      );
     },
   );
 });
