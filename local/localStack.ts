@@ -8,7 +8,7 @@ import { lambdaApi } from "./services/lambdaApi";
 import { listenForAws } from "./services/server";
 import { stsApi } from "./services/sts";
 import { userPoolAdminApi } from "./services/userPoolAdmin";
-import { ensureTables, startDynalite } from "./services/dynamo";
+import { ensureTables, guardDynamo, startDynalite } from "./services/dynamo";
 import { GatewayDeps, LocalGateway, RecordedDomain, gatewaysOf, listenForGateways, recordedDomain } from "./gateways";
 import { KeySets } from "./gateways/jwt";
 import { LocalApiKey, localApiKeys } from "./gateways/rest/usagePlans";
@@ -17,7 +17,7 @@ import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
 import { RecordedProgram, recordedProgram } from "./recorded";
-import { LocalS3, S3RVER_CREDENTIALS, startS3 } from "./services/s3";
+import { LocalS3, startS3 } from "./services/s3";
 import { SeedUser, loadUsers } from "./clients/seedUsers";
 import { readTruststore, s3Location, seedTruststore } from "./gateways/truststore";
 
@@ -218,7 +218,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     replacements = urls;
 
     const [dynamo, s3, startedIdp] = await Promise.all([
-      startDynalite({ path: path.join(opts.dataDir, "dynamodb") }),
+      // DynamoDB checks each caller's signature and recorded IAM policies (services/dynamo.ts).
+      startDynalite({ path: path.join(opts.dataDir, "dynamodb") }).then((d) => guardDynamo(d, { iam, region, log })),
       startS3(program, s3Directory(opts.dataDir), domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : []),
       program.ofType("aws:cognito/userPool:UserPool").length
         ? startIdp({
@@ -241,6 +242,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         .ofType("aws:dynamodb/table:Table")
         .map((t) => ({ name: String(program.stateOf(t).name), inputs: t.inputs })),
       region,
+      iam.issue(iam.operator(), { longTerm: true }),
     );
     lambda = startLambda(program, {
       endpoints: {
@@ -251,7 +253,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>).
         ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
       },
-      credentials: S3RVER_CREDENTIALS,
+      // A session of each function's recorded role. Lambda renews these; local mode issues them for a week.
+      credentials: (roleArn, functionName) => {
+        const creds = iam.issue(iam.roleSession(roleArn, functionName), { ttlSeconds: 7 * 24 * 3600 });
+        s3.trust(creds);
+        return creds;
+      },
       localize: deps.localize,
     });
     aws.add(

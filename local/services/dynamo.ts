@@ -1,5 +1,10 @@
 import type { AddressInfo } from "net";
 import { TABLE_KEYS } from "../../handlers/contract/table";
+import { headerValue, IncomingRequest } from "../gateways/events";
+import { GatewayReply, listen } from "../gateways/http";
+import type { IssuedCredentials, LocalIam } from "./iam";
+import { jsonSignatureError } from "./protocol";
+import { verifySigV4 } from "./sigv4";
 
 /** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
 export const NOTES_KEY_SCHEMA = {
@@ -76,12 +81,16 @@ export async function ensureTables(
   endpoint: string,
   tables: { name: string; inputs: Record<string, any> }[],
   region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
+    accessKeyId: "local",
+    secretAccessKey: "local",
+  },
 ): Promise<void> {
   const { DynamoDBClient, CreateTableCommand, ResourceInUseException } = await import("@aws-sdk/client-dynamodb");
   const client = new DynamoDBClient({
     endpoint,
     region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    credentials,
   });
   try {
     for (const t of tables) {
@@ -94,4 +103,112 @@ export async function ensureTables(
   } finally {
     client.destroy();
   }
+}
+
+/** A table's ARN, and an index's under it. https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html */
+const tableArn = (region: string, account: string, table: string, index?: string) =>
+  `arn:aws:dynamodb:${region}:${account}:table/${table}${index ? `/index/${index}` : ""}`;
+
+/** The resources a DynamoDB request acts on (the tables, or an index, it names); `*` for ListTables. */
+export function dynamoResources(operation: string, body: Record<string, any>, region: string, account: string) {
+  if (operation === "ListTables") return ["*"];
+  const named = [
+    ...(body.TableName ? [tableArn(region, account, body.TableName, body.IndexName)] : []),
+    ...Object.keys(body.RequestItems ?? {}).map((t) => tableArn(region, account, t)),
+    ...(body.TransactItems ?? []).flatMap((item: Record<string, { TableName?: string }>) =>
+      Object.values(item ?? {}).flatMap((op) => (op?.TableName ? [tableArn(region, account, op.TableName)] : [])),
+    ),
+  ];
+  return [...new Set(named)];
+}
+
+/**
+ * DynamoDB's front, locally: every request must be SigV4-signed (service `dynamodb`) with
+ * credentials the local services issued, and the caller's RECORDED identity policies must allow
+ * `dynamodb:<Operation>` on each table it names; only then does dynalite (which checks neither)
+ * answer. Errors are DynamoDB's: UnrecognizedClientException, InvalidSignatureException, …, and
+ * AccessDeniedException, all 400.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/using-identity-based-policies.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html (the message)
+ */
+export async function guardDynamo(
+  backend: LocalDynamo,
+  deps: { iam: LocalIam; region: string; log(line: string): void; now?: () => number },
+): Promise<LocalDynamo> {
+  const server = await listen(
+    0,
+    async (req) => {
+      const checked = await verifySigV4<IssuedCredentials>(
+        {
+          method: req.method,
+          rawPath: req.rawPath ?? req.path,
+          rawQuery: req.rawQuery,
+          headers: req.headers,
+          body: req.body,
+        },
+        { service: "dynamodb", region: deps.region, lookup: (k) => deps.iam.lookup(k), now: deps.now },
+      );
+      if (!checked.ok) return dynamoError(jsonSignatureError(checked.failure), checked.message);
+      const operation = (headerValue(req.headers, "x-amz-target") ?? "").split(".")[1] ?? "";
+      let body: Record<string, any>;
+      try {
+        body = JSON.parse(req.body?.toString("utf8") || "{}");
+      } catch {
+        return dynamoError("SerializationException", "Start of structure or map found where not expected");
+      }
+      const caller = checked.credentials.principal;
+      const action = `dynamodb:${operation}`;
+      for (const resource of dynamoResources(operation, body ?? {}, deps.region, deps.iam.account)) {
+        const decision = await deps.iam.allows(caller, action, resource);
+        if (decision !== "Allowed") {
+          deps.log(`DynamoDB: ${caller.arn} may not ${action} on ${resource} (${decision})`);
+          return dynamoError(
+            "AccessDeniedException",
+            `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} because ` +
+              (decision === "ExplicitlyDenied"
+                ? `of an explicit deny in an identity-based policy`
+                : `no identity-based policy allows the ${action} action`),
+          );
+        }
+      }
+      return forward(backend.endpoint, req);
+    },
+    deps.log,
+  );
+  return {
+    endpoint: server.origin,
+    close: async () => {
+      await server.close();
+      await backend.close();
+    },
+  };
+}
+
+/** DynamoDB's errors: AWS JSON 1.0, `__type` `com.amazonaws.dynamodb.v20120810#<Code>`, 400. */
+function dynamoError(code: string, message: string): GatewayReply {
+  return {
+    status: 400,
+    headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-errortype": code },
+    body: Buffer.from(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message })),
+  };
+}
+
+/** The request, as received, to dynalite; its answer as it came. */
+async function forward(endpoint: string, req: IncomingRequest): Promise<GatewayReply> {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers)
+      .filter(([k, v]) => v !== undefined && !["host", "connection", "content-length"].includes(k.toLowerCase()))
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]),
+  );
+  const res = await fetch(`${endpoint}${req.rawPath ?? req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`, {
+    method: req.method,
+    headers,
+    ...(req.body?.length && req.method !== "GET" ? { body: new Uint8Array(req.body) } : {}),
+  });
+  const out: Record<string, string> = {};
+  res.headers.forEach((v, k) => {
+    if (!["content-length", "connection", "transfer-encoding", "content-encoding"].includes(k)) out[k] = v;
+  });
+  return { status: res.status, headers: out, body: Buffer.from(await res.arrayBuffer()) };
 }

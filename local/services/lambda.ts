@@ -36,8 +36,15 @@ export function codeOf(recordedCode: unknown): (typeof KNOWN_CODE)[number] | und
 export interface FunctionSurroundings {
   /** Local endpoints: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3 (the SDKs' documented variables). */
   endpoints: Record<string, string>;
-  /** Credentials the local services accept (Lambda puts the role's in the environment). */
-  credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Credentials of a session of the function's execution role, which Lambda puts in the environment
+   * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the session is named after the function.
+   * https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
+   */
+  credentials(
+    roleArn: string,
+    functionName: string,
+  ): { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Maps AWS URLs in recorded values (the Cognito issuer) to local ones. */
   localize(value: string): string;
 }
@@ -151,13 +158,15 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
     }
     const state = program.stateOf(r);
     const recorded: Record<string, string> = r.inputs.environment?.variables ?? {};
+    const credentials = around.credentials(String(r.inputs.role), String(state.name));
     const environment: Record<string, string> = {
       ...Object.fromEntries(Object.entries(recorded).map(([k, v]) => [k, around.localize(String(v))])),
       // Lambda's reserved variables: https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
       AWS_REGION: String(state.arn).split(":")[3],
       AWS_LAMBDA_FUNCTION_NAME: String(state.name),
-      AWS_ACCESS_KEY_ID: around.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: around.credentials.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
       ...around.endpoints,
     };
     return {

@@ -14,6 +14,8 @@ export interface LocalS3 {
   /** The credentials this S3 accepts (s3rver's built-in account). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: string[];
+  /** Lets s3rver verify signatures of credentials the local services issued (it knows only its own account). */
+  trust(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,11 @@ export async function startS3(program: RecordedProgram, directory: string, other
     endpoint: `http://127.0.0.1:${address.port}`,
     credentials: S3RVER_CREDENTIALS,
     buckets: buckets.map((b) => b.name),
+    trust: ({ accessKeyId, secretAccessKey }) => {
+      // s3rver's own account registry (lib/models/account.js): the keys it verifies signatures with.
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      require("@20minutes/s3rver/lib/models/account").DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+    },
     close: async () => {
       s3.httpServer?.closeAllConnections?.();
       await s3.close();

@@ -42,7 +42,8 @@ describe("npm run smoke", function () {
         const db = new DynamoDBClient({
           region: "us-east-1",
           endpoint: door.outputs.local.endpoints.dynamodb,
-          credentials: { accessKeyId: "x", secretAccessKey: "x" },
+          // the account's administrator (local DynamoDB checks signatures and IAM policies)
+          credentials: door.outputs.local.principals.operator,
         });
         const rows = await db.send(
           new ScanCommand({ TableName: String((door.outputs as { tableName?: string }).tableName), Select: "COUNT" }),
