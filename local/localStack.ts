@@ -17,7 +17,7 @@ import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
 import { RecordedProgram, recordedProgram } from "./recorded";
-import { LocalS3, startS3 } from "./services/s3";
+import { LocalS3, guardS3, startS3 } from "./services/s3";
 import { SeedUser, loadUsers } from "./clients/seedUsers";
 import { readTruststore, s3Location, seedTruststore } from "./gateways/truststore";
 
@@ -220,7 +220,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     const [dynamo, s3, startedIdp] = await Promise.all([
       // DynamoDB checks each caller's signature and recorded IAM policies (services/dynamo.ts).
       startDynalite({ path: path.join(opts.dataDir, "dynamodb") }).then((d) => guardDynamo(d, { iam, region, log })),
-      startS3(program, s3Directory(opts.dataDir), domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : []),
+      // S3 likewise takes only issued credentials, within their recorded IAM policies (services/s3.ts).
+      startS3(
+        program,
+        s3Directory(opts.dataDir),
+        domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : [],
+      ).then((s) => guardS3(s, { iam, log })),
       program.ofType("aws:cognito/userPool:UserPool").length
         ? startIdp({
             program,
@@ -254,11 +259,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
       },
       // A session of each function's recorded role. Lambda renews these; local mode issues them for a week.
-      credentials: (roleArn, functionName) => {
-        const creds = iam.issue(iam.roleSession(roleArn, functionName), { ttlSeconds: 7 * 24 * 3600 });
-        s3.trust(creds);
-        return creds;
-      },
+      credentials: (roleArn, functionName) =>
+        iam.issue(iam.roleSession(roleArn, functionName), { ttlSeconds: 7 * 24 * 3600 }),
       localize: deps.localize,
     });
     aws.add(

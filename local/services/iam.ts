@@ -179,6 +179,8 @@ export class LocalIam {
     resource: string;
     context?: Record<string, string | string[]>;
     resourcePolicy?: Policy;
+    /** The resource's account, when its ARN names none (an S3 bucket's). */
+    resourceAccount?: string;
   }): Promise<Decision> {
     const key = JSON.stringify(req);
     let decision = this.decisions.get(key);
@@ -202,6 +204,8 @@ export class LocalIam {
       action,
       resource,
       context,
+      // A resource of the program (a bucket's ARN names no account) is in the program's account.
+      resourceAccount: this.account,
     });
   }
 
@@ -291,6 +295,7 @@ async function simulate(req: {
   resource: string;
   context?: Record<string, string | string[]>;
   resourcePolicy?: Policy;
+  resourceAccount?: string;
 }): Promise<Decision> {
   // Loaded on first use: it carries AWS's whole action catalogue.
   runSimulation ??= (await import("@cloud-copilot/iam-simulate")).runSimulation;
@@ -299,7 +304,7 @@ async function simulate(req: {
       request: {
         principal: req.principal,
         action: req.action,
-        resource: { resource: req.resource, accountId: accountOfArn(req.resource) || "" },
+        resource: { resource: req.resource, accountId: accountOfArn(req.resource) || req.resourceAccount || "" },
         contextVariables: req.context ?? {},
       },
       identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `policy-${i}`, policy })),

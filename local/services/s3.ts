@@ -1,6 +1,13 @@
+import { randomUUID } from "crypto";
 import * as fs from "fs";
+import * as http from "http";
 import type { AddressInfo } from "net";
+import { headerValue, IncomingRequest } from "../gateways/events";
+import { GatewayReply, listen } from "../gateways/http";
 import type { RecordedProgram } from "../recorded";
+import type { LocalIam } from "./iam";
+import { xmlEscape } from "./protocol";
+import { claimedAccessKey } from "./sigv4";
 
 /**
  * S3 for attachments: @20minutes/s3rver (the maintained s3rver fork, which verifies SigV4
@@ -21,8 +28,6 @@ export interface LocalS3 {
 
 /** s3rver's built-in account: the only keys it accepts. */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-
-const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * A BucketCorsConfiguration's rules as S3's CORSConfiguration XML.
@@ -78,4 +83,134 @@ export async function startS3(program: RecordedProgram, directory: string, other
       await s3.close();
     },
   };
+}
+
+/**
+ * The IAM action and resource of a path-style S3 request, by method, path and subresource.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+ */
+export function s3Action(method: string, rawPath: string, rawQuery = ""): { action: string; resource: string } {
+  const [bucket, ...rest] = rawPath.replace(/^\//, "").split("/");
+  const key = rest.map(decodeURIComponent).join("/");
+  const query = new URLSearchParams(rawQuery);
+  if (!bucket) return { action: "s3:ListAllMyBuckets", resource: "*" };
+  const bucketArn = `arn:aws:s3:::${bucket}`;
+  if (key) {
+    const resource = `${bucketArn}/${key}`;
+    switch (method) {
+      case "GET":
+      case "HEAD":
+        return { action: "s3:GetObject", resource };
+      case "DELETE":
+        return { action: query.has("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", resource };
+      default:
+        // PUT, and POST ?uploads / ?uploadId (multipart uploads are s3:PutObject).
+        return { action: "s3:PutObject", resource };
+    }
+  }
+  if (query.has("cors"))
+    return { action: method === "GET" ? "s3:GetBucketCORS" : "s3:PutBucketCORS", resource: bucketArn };
+  // DeleteObjects (POST ?delete) is s3:DeleteObject on each key; the bucket's objects stand for them.
+  if (method === "POST" && query.has("delete")) return { action: "s3:DeleteObject", resource: `${bucketArn}/*` };
+  switch (method) {
+    case "PUT":
+      return { action: "s3:CreateBucket", resource: bucketArn };
+    case "DELETE":
+      return { action: "s3:DeleteBucket", resource: bucketArn };
+    default:
+      return { action: "s3:ListBucket", resource: bucketArn };
+  }
+}
+
+const s3Error = (code: string, message: string, status = 403): GatewayReply => ({
+  status,
+  headers: { "content-type": "application/xml" },
+  body: Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message>` +
+      `<RequestId>${randomUUID()}</RequestId></Error>`,
+  ),
+});
+
+/**
+ * S3's front, locally: a signed request (header or presigned URL) must carry credentials the local
+ * services issued (else InvalidAccessKeyId), with their session token (else InvalidToken), and the
+ * caller's RECORDED identity policies must allow the request's action on the bucket or object (else
+ * AccessDenied, 403); s3rver, which knows exactly the issued keys, then verifies the signature itself
+ * (SignatureDoesNotMatch). s3rver's own built-in account is refused. Unsigned requests go to s3rver as
+ * they came. The bucket policy is not evaluated (local mode is plain HTTP; the recorded one only
+ * denies insecure transport).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html
+ */
+export async function guardS3(backend: LocalS3, deps: { iam: LocalIam; log(line: string): void }): Promise<LocalS3> {
+  const operator = deps.iam.issue(deps.iam.operator(), { longTerm: true });
+  backend.trust(operator);
+  const server = await listen(
+    0,
+    async (req) => {
+      const rawPath = req.rawPath ?? req.path;
+      const query = new URLSearchParams(req.rawQuery ?? "");
+      const accessKeyId = claimedAccessKey(req) ?? query.get("X-Amz-Credential")?.split("/")[0];
+      if (accessKeyId !== undefined) {
+        const creds = deps.iam.lookup(accessKeyId);
+        if (!creds)
+          return s3Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
+        const token =
+          headerValue(req.headers, "x-amz-security-token") ?? query.get("X-Amz-Security-Token") ?? undefined;
+        if ((creds.sessionToken ?? undefined) !== token)
+          return s3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
+        if (creds.expiration !== undefined && creds.expiration <= Date.now())
+          return s3Error("ExpiredToken", "The provided token has expired.", 400);
+        const { action, resource } = s3Action(req.method, rawPath, req.rawQuery);
+        const decision = await deps.iam.allows(creds.principal, action, resource);
+        if (decision !== "Allowed") {
+          deps.log(`S3: ${creds.principal.arn} may not ${action} on ${resource} (${decision})`);
+          return s3Error("AccessDenied", "Access Denied");
+        }
+        backend.trust(creds);
+      }
+      return forward(backend.endpoint, req);
+    },
+    deps.log,
+  );
+  return {
+    ...backend,
+    endpoint: server.origin,
+    credentials: { accessKeyId: operator.accessKeyId, secretAccessKey: operator.secretAccessKey },
+    close: async () => {
+      await server.close();
+      await backend.close();
+    },
+  };
+}
+
+/** The request, as received (its Host header included: the signature covers it), to s3rver. */
+function forward(endpoint: string, req: IncomingRequest): Promise<GatewayReply> {
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const out = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: req.method,
+        path: `${req.rawPath ?? req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`,
+        headers: Object.fromEntries(
+          Object.entries(req.headers).filter(([k, v]) => v !== undefined && k.toLowerCase() !== "connection"),
+        ) as http.OutgoingHttpHeaders,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const headers: Record<string, string | string[]> = {};
+          for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined && !["connection", "transfer-encoding", "content-length"].includes(k)) headers[k] = v;
+          resolve({ status: res.statusCode ?? 502, headers, body: Buffer.concat(chunks) });
+        });
+      },
+    );
+    out.on("error", reject);
+    out.end(req.body);
+  });
 }

@@ -1,0 +1,116 @@
+import * as assert from "assert";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
+import { signIn } from "../../../local/clients/doorClient";
+import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+
+/**
+ * The local S3 (local/services/s3.ts) answers only credentials the local services issued, and only
+ * for actions the caller's RECORDED IAM policies allow, with S3's errors (403 for each).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
+ */
+describe("local S3: issued credentials and the caller's IAM policies", function () {
+  this.timeout(30000);
+  let door: TestDoor;
+  before(async () => {
+    // given the iam door (an identity pool whose authenticated role grants execute-api only)
+    door = await startTestDoor("iam");
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  const s3 = (credentials: Creds) =>
+    new S3Client({
+      region: door.outputs.region,
+      endpoint: door.outputs.local.endpoints.s3,
+      forcePathStyle: true,
+      credentials,
+      maxAttempts: 1,
+    });
+  const list = async (credentials: Creds) => {
+    const client = s3(credentials);
+    try {
+      return await client.send(new ListObjectsV2Command({ Bucket: door.outputs.attachmentsBucket }));
+    } finally {
+      client.destroy();
+    }
+  };
+
+  it("given made-up access keys (s3rver's own included), when they list the bucket, then InvalidAccessKeyId (403)", async () => {
+    for (const credentials of [
+      { accessKeyId: "AKIAMADEUPMADEUP0000", secretAccessKey: "made-up" },
+      { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    ])
+      await assert.rejects(
+        list(credentials),
+        (err: any) => err.name === "InvalidAccessKeyId" && err.$metadata?.httpStatusCode === 403,
+        credentials.accessKeyId,
+      );
+  });
+
+  it("given alice's identity-pool credentials, when she lists or reads the bucket, then AccessDenied (403)", async () => {
+    const region = door.outputs.region;
+    const tokens = await signIn(door.outputs, door.outputs.local.users[0]);
+    const credentials = await fromCognitoIdentityPool({
+      clientConfig: { region, endpoint: door.outputs.local.endpoints.aws },
+      identityPoolId: String(door.outputs.client.identityPoolId),
+      logins: { [`cognito-idp.${region}.amazonaws.com/${door.outputs.client.userPoolId}`]: tokens.id_token! },
+    })();
+    await assert.rejects(
+      list(credentials),
+      (err: any) => err.name === "AccessDenied" && err.$metadata?.httpStatusCode === 403,
+    );
+    const client = s3(credentials);
+    await assert.rejects(
+      client.send(new GetObjectCommand({ Bucket: door.outputs.attachmentsBucket, Key: "attachments/x" })),
+      (err: any) => err.name === "AccessDenied",
+    );
+    client.destroy();
+  });
+
+  it(
+    "given the function's own credentials (its role's: PutObject and DeleteObject on private/*), when it puts and " +
+      "deletes an object there, then S3 answers; a read, or a key outside private/, is AccessDenied",
+    async () => {
+      const fn = door.lambda.functions.find((f) => f.environment.AUTH_MODE) ?? door.lambda.functions[0];
+      const own = {
+        accessKeyId: fn.environment.AWS_ACCESS_KEY_ID,
+        secretAccessKey: fn.environment.AWS_SECRET_ACCESS_KEY,
+        sessionToken: fn.environment.AWS_SESSION_TOKEN,
+      };
+      const Bucket = door.outputs.attachmentsBucket;
+      const client = s3(own);
+      const forged = s3({ ...own, secretAccessKey: "x" + own.secretAccessKey });
+      try {
+        const Key = "private/spec/object.txt";
+        await client.send(new PutObjectCommand({ Bucket, Key, Body: "hello" }));
+        await assert.rejects(
+          client.send(new GetObjectCommand({ Bucket, Key })),
+          (err: any) => err.name === "AccessDenied",
+        );
+        await assert.rejects(
+          client.send(new PutObjectCommand({ Bucket, Key: "elsewhere.txt", Body: "x" })),
+          (err: any) => err.name === "AccessDenied",
+        );
+        // with its secret altered, SignatureDoesNotMatch
+        await assert.rejects(
+          forged.send(new PutObjectCommand({ Bucket, Key, Body: "forged" })),
+          (err: any) => err.name === "SignatureDoesNotMatch",
+        );
+        await client.send(new DeleteObjectCommand({ Bucket, Key }));
+      } finally {
+        client.destroy();
+        forged.destroy();
+      }
+    },
+  );
+});
