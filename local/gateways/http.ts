@@ -11,12 +11,28 @@ export interface GatewayReply {
   body: Buffer;
 }
 
+/**
+ * A request whose path no gateway can decode: a `%` not followed by two hex digits, or escapes that are
+ * not UTF-8. API Gateway and the ALB answer such a request 400 without running any route; so do the
+ * local gateways (`listen`), with a JSON message.
+ */
+export class MalformedRequest extends Error {}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURI(raw);
+  } catch {
+    throw new MalformedRequest(`the path ${JSON.stringify(raw)} is not valid percent-encoded UTF-8`);
+  }
+}
+
 /** A request as a gateway receives it, with the full path still including any stage. */
 export async function readRequest(req: http.IncomingMessage): Promise<IncomingRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const url = req.url ?? "/";
   const q = url.indexOf("?");
+  const path = decodePath(q < 0 ? url : url.slice(0, q));
   const headers: IncomingRequest["headers"] = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
@@ -28,7 +44,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
   const peer = socket.encrypted && socket.authorized ? socket.getPeerX509Certificate() : undefined;
   return {
     method: (req.method ?? "GET").toUpperCase(),
-    path: decodeURI(q < 0 ? url : url.slice(0, q)),
+    path,
     rawPath: q < 0 ? url : url.slice(0, q),
     rawQuery: q < 0 ? undefined : url.slice(q + 1),
     headers,
@@ -189,8 +205,8 @@ export interface ListeningServer extends LocalServer {
 }
 
 /**
- * Listens on 127.0.0.1 (port 0: a free one) and answers each request with `handle`; an error
- * thrown there is logged and answered with a 500. With `tls`, HTTPS that asks every client for a
+ * Listens on 127.0.0.1 (port 0: a free one) and answers each request with `handle`; a path that cannot
+ * be decoded is answered 400 (`MalformedRequest`), and any other error thrown there is logged and answered with a 500. With `tls`, HTTPS that asks every client for a
  * certificate and ends the handshake of one that sends none or one no trusted CA issued
  * (`requestCert`, `rejectUnauthorized`): no request of theirs is read.
  */
@@ -205,6 +221,10 @@ export async function listen(
       try {
         send(res, await handle(await readRequest(req)));
       } catch (err) {
+        if (err instanceof MalformedRequest) {
+          log(`400: ${err.message}`);
+          return send(res, messageReply(400, `Bad request: ${err.message}`));
+        }
         log(`500: ${err instanceof Error ? err.stack : err}`);
         if (!res.headersSent) send(res, messageReply(500, "Internal server error"));
       }

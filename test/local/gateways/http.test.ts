@@ -1,11 +1,47 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
 import { ClientTls, send } from "../../../local/clients/doorClient";
 import type { IncomingRequest } from "../../../local/gateways/events";
 import { TokenBucket, listen, matchTemplate, messageReply, proxyResult } from "../../../local/gateways/http";
 import { testPki } from "../../support/localStack";
 
 describe("local gateways: routing, throttling, proxy results", () => {
+  it(
+    "given a path with a malformed percent escape, when a gateway reads it, then it answers 400 with a JSON " +
+      "message and runs no route",
+    async () => {
+      const handled: string[] = [];
+      const logged: string[] = [];
+      const server = await listen(
+        0,
+        async (req) => (handled.push(req.path), messageReply(200, "ok")),
+        (line) => logged.push(line),
+      );
+      try {
+        for (const path of ["/notes/%zz", "/notes/%E0%A4%A", "/notes/%C0%AF"]) {
+          const { status, body } = await new Promise<{ status?: number; body: string }>((resolve, reject) =>
+            http
+              .get(`${server.origin}${path}`, (res) => {
+                let body = "";
+                res.on("data", (c) => (body += c)).on("end", () => resolve({ status: res.statusCode, body }));
+              })
+              .on("error", reject),
+          );
+          assert.equal(status, 400, path);
+          assert.match(JSON.parse(body).message, /not valid percent-encoded UTF-8/);
+        }
+        assert.deepEqual(handled, []);
+        assert.ok(
+          logged.every((l) => l.startsWith("400: ")),
+          logged.join("\n"),
+        );
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
   it(
     "given literal and parameter paths, when a path matches both, then the literal one wins and parameters " +
       "are read",

@@ -95,5 +95,16 @@ export const authenticate: AlbStep = {
 };
 
 /** Locally the listener speaks HTTP, so the redirect URI the client's host gets does too. */
-export const redirectUri = (req: IncomingRequest) =>
-  `http://${headerValue(req.headers, "host") ?? "localhost"}/oauth2/idpresponse`;
+/** The load balancer's own origin, as the client addressed it. */
+const originOf = (req: IncomingRequest) => `http://${headerValue(req.headers, "host") ?? "localhost"}`;
+
+export const redirectUri = (req: IncomingRequest) => `${originOf(req)}/oauth2/idpresponse`;
+
+/**
+ * Where the browser goes back after the login: the URL it first asked for, absolute on the load balancer's
+ * own origin, as the ALB redirects "to the original request URI". A path such as `//evil.example/x` stays a
+ * path of this origin (a relative `Location` would be read as another host, an open redirect).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#authentication-flow
+ */
+export const returnUrl = (req: IncomingRequest) =>
+  `${originOf(req)}${req.rawPath ?? req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`;

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import { AlbStep, AlbRequest, authenticates } from "../context";
 import { joinShards, cookiesOf } from "../session";
 import type { GatewayReply } from "../../http";
-import { LOGIN_WINDOW_MS, redirectUri } from "./authenticate";
+import { LOGIN_WINDOW_MS, redirectUri, returnUrl } from "./authenticate";
 
 /**
  * The user's session, when the actions authenticate: the session cookie (its shards joined),
@@ -34,7 +34,7 @@ function toLogin({ deps, listener: l, req }: AlbRequest, why: string): GatewayRe
   for (const [k, v] of l.pending) if (l.now() - v.at > LOGIN_WINDOW_MS) l.pending.delete(k);
   l.pending.set(state, {
     nonce,
-    returnTo: `${req.path}${req.rawQuery ? `?${req.rawQuery}` : ""}`,
+    returnTo: returnUrl(req),
     binding,
     at: l.now(),
   });

@@ -102,6 +102,22 @@ describe("local gateways: a load balancer listener's steps", () => {
 
   describe("session", () => {
     it(
+      "given a path that starts with two slashes, when the step sends the browser to the login, then the way back " +
+        "stays on the load balancer's origin (no open redirect)",
+      async () => {
+        const listener = listenerWith();
+        for (const path of ["//evil.example/x", "/\\evil.example/x"]) {
+          const req = { ...request(path), rawPath: path };
+          const reply = await session.run(ruled(req, listener), undefined);
+          const state = new URL(String(reply!.headers.location)).searchParams.get("state")!;
+          const back = new URL(listener.pending.get(state)!.returnTo);
+          assert.equal(back.origin, "http://localhost:8080", path);
+          assert.ok(back.pathname.endsWith("evil.example/x"), back.pathname);
+        }
+      },
+    );
+
+    it(
       "given no session cookie, when the step runs, then it redirects to the user pool's login, " +
         "binding the login to the browser",
       async () => {
@@ -114,7 +130,7 @@ describe("local gateways: a load balancer listener's steps", () => {
         assert.equal(location.searchParams.get("redirect_uri"), "http://localhost:8080/oauth2/idpresponse");
         assert.equal(location.searchParams.get("response_type"), "code");
         const pending = listener.pending.get(location.searchParams.get("state")!);
-        assert.equal(pending?.returnTo, "/notes");
+        assert.equal(pending?.returnTo, "http://localhost:8080/notes");
         assert.deepEqual(reply!.headers["set-cookie"], [
           `S-login=${pending!.binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`,
         ]);
