@@ -91,13 +91,27 @@ export function headerValue(headers: IncomingRequest["headers"], name: string): 
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * The one value of a header sent more than once, as each API Gateway flavour takes it. Authorizers, their
+ * identity sources and cache keys, mappings, API keys and the Lambda event all read this value (through
+ * `headerAs` in http.ts, or the event builders here), so no step can check one value while another sees a different one:
+ * - REST (payload 1.0): the last value; `multiValueHeaders` lists them all.
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
+ * - HTTP API (payload 2.0): "Duplicate headers are combined with commas."
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html#http-api-develop-integrations-lambda.proxy-format
+ */
+export const REPEATED_HEADER = {
+  rest: (values: string[]) => values[values.length - 1],
+  httpApi: (values: string[]) => values.join(","),
+} as const;
+
 function singleAndMulti(headers: IncomingRequest["headers"]) {
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;
     const values = Array.isArray(v) ? v : [v];
-    single[k] = values[values.length - 1];
+    single[k] = REPEATED_HEADER.rest(values);
     multi[k] = values;
   }
   return { single, multi };
@@ -245,7 +259,7 @@ export function httpV2Event(req: IncomingRequest, ctx: HttpContext): Record<stri
     if (v === undefined) continue;
     const values = Array.isArray(v) ? v : [v];
     if (k.toLowerCase() === "cookie") cookies.push(...values.flatMap((c) => c.split(/;\s*/)));
-    else headers[k.toLowerCase()] = values.join(",");
+    else headers[k.toLowerCase()] = REPEATED_HEADER.httpApi(values);
   }
   const query = queryMaps(req.rawQuery, true);
   const at = now();

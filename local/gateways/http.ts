@@ -2,7 +2,7 @@ import * as http from "http";
 import * as https from "https";
 import type { AddressInfo } from "net";
 import type { TLSSocket } from "tls";
-import { IncomingRequest, gatewayClientCert } from "./events";
+import { IncomingRequest, REPEATED_HEADER, gatewayClientCert } from "./events";
 
 /** What a local gateway answers: status, headers (repeated ones as lists) and body. */
 export interface GatewayReply {
@@ -112,6 +112,16 @@ export function headerValues(headers: IncomingRequest["headers"], name: string):
   return Object.entries(headers)
     .filter(([k]) => k.toLowerCase() === name.toLowerCase())
     .flatMap(([, v]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+}
+
+/** A header's one value as an API Gateway flavour takes it when it is sent more than once (`REPEATED_HEADER`). */
+export function headerAs(
+  flavour: keyof typeof REPEATED_HEADER,
+  headers: IncomingRequest["headers"],
+  name: string,
+): string | undefined {
+  const values = headerValues(headers, name);
+  return values.length ? REPEATED_HEADER[flavour](values) : undefined;
 }
 
 /**

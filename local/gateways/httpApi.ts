@@ -3,7 +3,7 @@ import type { RecordedResource } from "../../offline/mocks";
 import { IncomingRequest, httpV2Event, restV1Event } from "./events";
 import { NotEmulatedYet } from "../recorded";
 import { GatewayDeps, LocalGateway, accountOf, lambdaOfUri, methodArn } from "./gateway";
-import { GatewayReply, TokenBucket, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
+import { GatewayReply, TokenBucket, headerAs, headerValues, matchTemplate, messageReply, proxyResult } from "./http";
 import { audienceMatches, hasAnyScope, scopesOf, verifySignedToken } from "./jwt";
 import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 
@@ -213,7 +213,7 @@ function httpStage(deps: GatewayDeps, api: RecordedResource, stage: RecordedReso
     invokeUrl: String(program.stateOf(stage).invokeUrl),
     api: { id: apiId, stage: stageName, executeApiEndpoint: api.inputs.disableExecuteApiEndpoint !== true },
     async handle(req) {
-      const origin = headerValues(req.headers, "origin")[0];
+      const origin = headerAs("httpApi", req.headers, "origin");
       const preflight =
         req.method === "OPTIONS" && !!origin && headerValues(req.headers, "access-control-request-method").length > 0;
       if (cors && preflight) return corsPreflight(cors, origin);
@@ -241,7 +241,7 @@ async function jwtAuthorizer(
   const source = String(authorizer.inputs.identitySources?.[0] ?? "$request.header.Authorization");
   const header = /^\$request\.header\.(.+)$/.exec(source)?.[1];
   if (!header) throw new NotEmulatedYet(`JWT identity source ${source}`);
-  const raw = headerValues(req.headers, header)[0];
+  const raw = headerAs("httpApi", req.headers, header);
   if (!raw) return { ok: false, status: 401, reason: "the token is missing" };
   const token = raw.replace(/^Bearer\s+/i, "");
   const config = authorizer.inputs.jwtConfiguration ?? {};

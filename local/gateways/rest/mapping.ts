@@ -1,5 +1,5 @@
 import type { IncomingRequest } from "../events";
-import { headerValues } from "../http";
+import { headerAs } from "../http";
 
 /**
  * The value of a response parameter mapping: a quoted literal (`'value'`) or a request
@@ -16,7 +16,7 @@ export function mappedValue(
   const param = /^method\.request\.(header|querystring|path)\.(.+)$/.exec(expression);
   if (!param) return undefined;
   const [, where, name] = param;
-  if (where === "header") return headerValues(req.headers, name)[0];
+  if (where === "header") return headerAs("rest", req.headers, name);
   if (where === "querystring") return new URLSearchParams(req.rawQuery ?? "").get(name) ?? undefined;
   return pathParams[name];
 }

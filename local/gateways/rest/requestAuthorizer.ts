@@ -3,7 +3,7 @@ import type { IncomingRequest } from "../events";
 import type { LocalIam } from "../../services/iam";
 import type { LocalLambda } from "../../services/lambda";
 import { lambdaOfUri } from "../gateway";
-import { headerValues } from "../http";
+import { headerAs } from "../http";
 
 /**
  * A REST `REQUEST` Lambda authorizer, from its recorded `Authorizer`: the identity sources are
@@ -45,7 +45,7 @@ const DEFAULT_TTL = 300;
 function identityValues(sources: string[], req: IncomingRequest): string[] | undefined {
   const values = sources.map((s) => {
     const header = /^method\.request\.header\.(.+)$/.exec(s)?.[1];
-    if (header) return headerValues(req.headers, header)[0];
+    if (header) return headerAs("rest", req.headers, header);
     const query = /^method\.request\.querystring\.(.+)$/.exec(s)?.[1];
     if (query) return new URLSearchParams(req.rawQuery ?? "").get(query) ?? undefined;
     return undefined;

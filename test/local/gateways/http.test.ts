@@ -2,11 +2,38 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import { ClientTls, send } from "../../../local/clients/doorClient";
-import type { IncomingRequest } from "../../../local/gateways/events";
-import { TokenBucket, listen, matchTemplate, messageReply, proxyResult } from "../../../local/gateways/http";
+import { IncomingRequest, httpV2Event, restV1Event } from "../../../local/gateways/events";
+import { TokenBucket, headerAs, listen, matchTemplate, messageReply, proxyResult } from "../../../local/gateways/http";
 import { testPki } from "../../support/localStack";
 
 describe("local gateways: routing, throttling, proxy results", () => {
+  it(
+    "given a header sent twice, when a REST API and an HTTP API take it, then every step reads what the Lambda " +
+      "event carries: REST the last value, HTTP APIs the values joined with commas",
+    () => {
+      const req: IncomingRequest = {
+        method: "GET",
+        path: "/notes",
+        headers: { Authorization: ["Bearer a", "Bearer b"] },
+      };
+      const rest = restV1Event(req, {
+        apiId: "api",
+        stage: "v1",
+        accountId: "1",
+        resourcePath: "/notes",
+        pathParameters: null,
+      }) as { headers: Record<string, string> };
+      const v2 = httpV2Event(req, { apiId: "api", stage: "$default", accountId: "1", routeKey: "GET /notes" }) as {
+        headers: Record<string, string>;
+      };
+      assert.equal(headerAs("rest", req.headers, "authorization"), "Bearer b");
+      assert.equal(rest.headers.Authorization, headerAs("rest", req.headers, "authorization"));
+      assert.equal(headerAs("httpApi", req.headers, "authorization"), "Bearer a,Bearer b");
+      assert.equal(v2.headers.authorization, headerAs("httpApi", req.headers, "authorization"));
+      assert.equal(headerAs("rest", req.headers, "x-api-key"), undefined);
+    },
+  );
+
   it(
     "given a path with a malformed percent escape, when a gateway reads it, then it answers 400 with a JSON " +
       "message and runs no route",

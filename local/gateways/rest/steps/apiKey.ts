@@ -1,4 +1,4 @@
-import { headerValues } from "../../http";
+import { headerAs } from "../../http";
 import { RestStep, routeOf } from "../context";
 
 /**
@@ -15,7 +15,7 @@ export const apiKey: RestStep = {
     const route = routeOf(ctx);
     if (!route.method.resource.inputs.apiKeyRequired) return undefined;
     const used = stage.usagePlans.use(
-      stage.apiKeySource === "AUTHORIZER" ? ctx.usageIdentifierKey : headerValues(req.headers, "x-api-key")[0],
+      stage.apiKeySource === "AUTHORIZER" ? ctx.usageIdentifierKey : headerAs("rest", req.headers, "x-api-key"),
     );
     if (!used.ok) return { gatewayResponse: used.type, why: used.reason };
     route.context.identity = { ...route.context.identity, apiKey: used.key.value, apiKeyId: used.key.id };

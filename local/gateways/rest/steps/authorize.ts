@@ -2,7 +2,7 @@ import type { JWTPayload } from "jose";
 import { gatewayClaimStrings } from "../../../../awsRules/gatewayClaims";
 import { restAuthorizerEvent } from "../../events";
 import type { GatewayDeps } from "../../gateway";
-import { headerValues } from "../../http";
+import { headerAs } from "../../http";
 import { hasAnyScope, scopesOf, verifySignedToken } from "../../jwt";
 import { RestRequest, RestStep, routeOf } from "../context";
 import { iamAuthorization } from "../iamAuth";
@@ -76,7 +76,7 @@ async function userPoolAuthorizer(
     /^method\.request\.header\.(.+)$/.exec(
       String(authorizer.inputs.identitySource ?? "method.request.header.Authorization"),
     )?.[1] ?? "Authorization";
-  const token = headerValues(req.headers, header)[0];
+  const token = headerAs("rest", req.headers, header);
   if (!token) return { ok: false, reason: `no ${header} header` };
   const issuers = (authorizer.inputs.providerArns ?? []).map((arn: string) => deps.localize(userPoolIssuer(arn)));
   const iss = unverifiedIssuer(token);
