@@ -94,7 +94,8 @@ export function headerValue(headers: IncomingRequest["headers"], name: string): 
 /**
  * The one value of a header sent more than once, as each API Gateway flavour takes it. Authorizers, their
  * identity sources and cache keys, mappings, API keys and the Lambda event all read this value (through
- * `headerAs` in http.ts, or the event builders here), so no step can check one value while another sees a different one:
+ * `headerAs` in http.ts, or the event builders here), so no step can check one value while another
+ * sees a different one:
  * - REST (payload 1.0): the last value; `multiValueHeaders` lists them all.
  *   https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
  * - HTTP API (payload 2.0): "Duplicate headers are combined with commas."

@@ -216,7 +216,8 @@ export interface ListeningServer extends LocalServer {
 
 /**
  * Listens on 127.0.0.1 (port 0: a free one) and answers each request with `handle`; a path that cannot
- * be decoded is answered 400 (`MalformedRequest`), and any other error thrown there is logged and answered with a 500. With `tls`, HTTPS that asks every client for a
+ * be decoded is answered 400 (`MalformedRequest`), and any other error thrown there is logged and answered
+ * with a 500. With `tls`, HTTPS that asks every client for a
  * certificate and ends the handshake of one that sends none or one no trusted CA issued
  * (`requestCert`, `rejectUnauthorized`): no request of theirs is read.
  */
