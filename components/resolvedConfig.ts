@@ -1,5 +1,6 @@
 import type { Input } from "@pulumi/pulumi";
-import { ConfigError, ConfigLookup, ConfigReader } from "./configReader";
+import { CLIENT_NAME, ConfigError, ConfigLookup, ConfigReader } from "./configReader";
+import type { MachineIdentitiesArgs } from "./identities";
 import { PREFIX_RULE, StackConfig, derivedDomainPrefix, readStackKeys } from "./config";
 import { DoorArgs, doorModule } from "./doors/registry";
 import { cognitoRefusesPrefix } from "../awsRules/userPool";
@@ -13,6 +14,8 @@ import { cognitoRefusesPrefix } from "../awsRules/userPool";
 export interface ResolvedConfig {
   stack: StackConfig;
   door: DoorArgs;
+  /** The stack's machine identities, whatever the door (components/identities.ts). */
+  identities: MachineIdentitiesArgs;
 }
 
 /**
@@ -30,6 +33,8 @@ export function parseStackConfig(
   const stack = readStackKeys(config, region);
   const door = doorModule(stack.authMode);
   const args = door.argsFrom(config, stack) as DoorArgs;
+  // Identities are the stack's, not a door's: read whatever the door, so a switch keeps them.
+  const identities: MachineIdentitiesArgs = { apiKeyClients: config.list("apiKeyClients", CLIENT_NAME) };
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {
     throw new ConfigError(
@@ -81,5 +86,5 @@ export function parseStackConfig(
         `would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
     );
   }
-  return { stack, door: args };
+  return { stack, door: args, identities };
 }

@@ -13,6 +13,8 @@ export interface RecordedResource {
   options: { protect: boolean; retainOnDelete: boolean; deleteBeforeReplace: boolean };
   /** URNs this resource depends on (dependsOn and the resources its inputs come from), as the engine sees them. */
   dependencies: string[];
+  /** The aliases the engine is told (old URNs or specs: name, type, parentUrn, …), as protobuf objects. */
+  aliases: Record<string, unknown>[];
   inputs: Record<string, any>;
   /** The provider's outputs (mocked): what stack policies see, as in a real preview. Empty for components. */
   state: Record<string, any>;
@@ -66,6 +68,7 @@ export async function installRecordingMocks(project: string, stack: string): Pro
             deleteBeforeReplace: !!req.getDeletebeforereplace(),
           },
           dependencies: req.getDependenciesList(),
+          aliases: req.getAliasesList().map((a: any) => a.toObject()),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
           state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
         });

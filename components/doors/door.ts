@@ -6,6 +6,7 @@ import type { ConfigReader } from "../configReader";
 import type { NotesBackend } from "../backend/notesBackend";
 import type { UserDirectory } from "../userDirectory";
 import type { ApiGatewayLogging } from "../apiGatewayLogging";
+import type { MachineIdentities } from "../identities";
 import type { DomainTarget } from "../customDomain";
 import type { DoorMetrics } from "../alarms";
 import { citedUrns } from "../cited";
@@ -99,6 +100,8 @@ export interface DoorDeps {
   users?: UserDirectory;
   /** API Gateway's regional CloudWatch role when this stack manages it (`apiGatewayAccountRole`). */
   apiGatewayLogging?: ApiGatewayLogging;
+  /** The stack's machine identities (API keys), which doors attach to and never own. */
+  identities?: MachineIdentities;
 }
 
 /**
@@ -134,4 +137,10 @@ export function record(value: pulumi.Input<Record<string, unknown>>): pulumi.Out
 export function requireUsers(deps: DoorDeps, door: string): UserDirectory {
   if (!deps.users) throw new Error(`${door} needs the stack's UserDirectory`);
   return deps.users;
+}
+
+/** The stack's machine identities a door attaches to; a programming error if the stack left them out. */
+export function requireIdentities(deps: DoorDeps, door: string): MachineIdentities {
+  if (!deps.identities) throw new Error(`${door} needs the stack's MachineIdentities`);
+  return deps.identities;
 }

@@ -7,6 +7,7 @@ import type { FrontDoor } from "../../components/doors/door";
 import { API_ROUTES } from "../../components/routes";
 import type { RestApiOptions } from "../../components/rest/restApi";
 import { parseStackConfig } from "../../components/resolvedConfig";
+import { MachineIdentities, MachineIdentitiesArgs } from "../../components/identities";
 import { UserDirectory } from "../../components/userDirectory";
 import { RecordedResource, installRecordingMocks } from "../../offline/mocks";
 
@@ -110,16 +111,27 @@ export function withSpecRoutes<A extends { rest: RestApiOptions }>(args: A): A {
   return { ...args, rest: { ...args.rest, routes: SPEC_ROUTES } };
 }
 
-/** A door built alone, as the stack would build it: a stub backend, and a user directory of its own sealed after it. */
+/**
+ * A door built alone, as the stack would build it: a stub backend, the stack's machine identities
+ * (by default the api-key door's clients), and a user directory of its own sealed after it.
+ */
 export async function buildDoorAlone<M extends AuthMode>(
   mode: M,
   args: ArgsOf<M>,
+  identityArgs: MachineIdentitiesArgs = {
+    apiKeyClients: mode === "api-key" ? (args as ArgsOf<"api-key">).clients : [],
+  },
 ): Promise<{ resources: RecordedResource[]; stub: StubBackend; door: FrontDoor<M> }> {
   const stub = stubBackend();
   let door: FrontDoor<M> | undefined;
   const resources = await buildAlone(() => {
     const users = userDirectory();
-    door = doorModule(mode).create("door", args, { backend: stub.backend, users }) as unknown as FrontDoor<M>;
+    const identities = new MachineIdentities("identities", identityArgs);
+    door = doorModule(mode).create("door", args, {
+      backend: stub.backend,
+      users,
+      identities,
+    }) as unknown as FrontDoor<M>;
     users.seal();
   });
   return { resources, stub, door: door! };

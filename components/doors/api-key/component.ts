@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { ApiKeyAuthorizer } from "../../restAuthorizers/apiKey";
 import { UserPoolsAuthorizer } from "../../restAuthorizers/userPools";
-import { ClientCredential, DoorComponent, DoorDeps, record, requireUsers } from "../door";
+import { ClientCredential, DoorComponent, DoorDeps, record, requireIdentities, requireUsers } from "../door";
 
 export const API_KEY_DOOR_TYPE = "notes-auth:door:ApiKeyFrontDoor";
 export const QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
@@ -71,16 +71,11 @@ export class ApiKeyFrontDoor extends DoorComponent<"api-key", ApiKeyCitation> {
       child,
     );
 
+    // The keys are the stack's (components/identities.ts): they outlive a switch to another door.
+    const identities = requireIdentities(deps, "ApiKeyFrontDoor");
     for (const client of args.clients) {
-      const key = new aws.apigateway.ApiKey(
-        `${name}-key-${client}`,
-        {
-          name: `notes-auth-${pulumi.getStack()}-${client}`,
-          description: `Calling application "${client}" (identifies the app, not a user)`,
-          enabled: true,
-        },
-        child,
-      );
+      const key = identities.apiKeys[client];
+      if (!key) throw new Error(`ApiKeyFrontDoor: the stack's identities have no key for "${client}"`);
       new aws.apigateway.UsagePlanKey(
         `${name}-key-${client}`,
         { keyId: key.id, keyType: "API_KEY", usagePlanId: this.usagePlan.id },

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
+import { MachineIdentities } from "../../../components/identities";
 import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
 
 describe("ApiKeyFrontDoor, built alone", function () {
@@ -8,7 +9,10 @@ describe("ApiKeyFrontDoor, built alone", function () {
     const { backend } = stubBackend();
     return buildAlone(() => {
       const users = userDirectory();
-      DOORS["api-key"].create("door", withSpecRoutes(doorArgs("api-key", extra)), { backend, users });
+      const args = withSpecRoutes(doorArgs("api-key", extra));
+      // the keys are the stack's (components/identities.ts); the door attaches them to its plan
+      const identities = new MachineIdentities("identities", { apiKeyClients: args.clients });
+      DOORS["api-key"].create("door", args, { backend, users, identities });
       users.seal();
     });
   };
