@@ -13,6 +13,8 @@ export interface RecordedResource {
   options: { protect: boolean; retainOnDelete: boolean; deleteBeforeReplace: boolean };
   /** URNs this resource depends on (dependsOn and the resources its inputs come from), as the engine sees them. */
   dependencies: string[];
+  /** URNs this resource was known by before (its `aliases` option, as the engine resolves them). */
+  aliases?: string[];
   inputs: Record<string, any>;
   /** The provider's outputs (mocked): what stack policies see, as in a real preview. Empty for components. */
   state: Record<string, any>;
@@ -66,6 +68,7 @@ export async function installRecordingMocks(project: string, stack: string): Pro
             deleteBeforeReplace: !!req.getDeletebeforereplace(),
           },
           dependencies: req.getDependenciesList(),
+          ...aliasUrns(req),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
           state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
         });
@@ -80,6 +83,15 @@ export async function installRecordingMocks(project: string, stack: string): Pro
     registerOutputs(req, callback);
   };
   return recorded;
+}
+
+/** The alias URNs of a registration: as URNs (old SDKs) or as alias objects that carry one. */
+function aliasUrns(req: any): { aliases?: string[] } {
+  const urns = [
+    ...(req.getAliasurnsList?.() ?? []),
+    ...(req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.()).filter(Boolean),
+  ];
+  return urns.length > 0 ? { aliases: [...new Set<string>(urns)] } : {};
 }
 
 /** Assets and archives as plain JSON, so tests can read a function's code: {assets: {file: {text}}}. */
