@@ -59,8 +59,9 @@ export interface ResourceChange {
   type: string;
   /** The URN before, when an alias moved it. */
   from?: string;
-  /** Top-level inputs that differ (updates and replaces), sorted; for a replace, those forcing it are in `replacedBy`. */
+  /** Top-level inputs that differ (updates and replaces), sorted. */
   inputs?: string[];
+  /** For a replace: the changed inputs that force it. */
   replacedBy?: string[];
 }
 

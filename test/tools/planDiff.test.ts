@@ -45,7 +45,7 @@ describe("diffRuns (what pulumi up would do between two runs)", () => {
     );
   });
 
-  it("given a renamed resource whose aliases name the old URN, then it is the same resource, not delete + create", () => {
+  it("given a renamed resource aliasing name the old URN, then it is the same resource (no delete + create)", () => {
     const old = res(TABLE, "notes", { hashKey: "pk" });
     const changes = diffRuns([old], [res(TABLE, "notes-v2", { hashKey: "pk" }, [old.urn])]);
     assert.deepEqual(
@@ -58,7 +58,7 @@ describe("diffRuns (what pulumi up would do between two runs)", () => {
 describe("npm run plan -- --diff", function () {
   this.timeout(120_000);
 
-  it("given dev (cognito), when the door switches to http-jwt, then the old door is deleted, the new created, the data kept", async () => {
+  it("given dev (cognito), when switched to http-jwt, then the old door is deleted, the new one created", async () => {
     const { code, stdout } = await plan(["--diff", "--json", "--set", "notes-auth:authMode=http-jwt"]);
     assert.equal(code, 0);
     const changes = JSON.parse(stdout) as { change: string; type: string }[];
