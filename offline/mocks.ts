@@ -15,6 +15,11 @@ export interface RecordedResource {
   dependencies: string[];
   /** The aliases the engine is told (old URNs or specs: name, type, parentUrn, …), as protobuf objects. */
   aliases: Record<string, unknown>[];
+  /**
+   * The URNs those aliases name, as the engine resolves them: a URN alias as it is, a spec alias from its
+   * parent's URN and the resource's name and type where the spec leaves them out.
+   */
+  aliasUrns?: string[];
   inputs: Record<string, any>;
   /** The provider's outputs (mocked): what stack policies see, as in a real preview. Empty for components. */
   state: Record<string, any>;
@@ -69,6 +74,7 @@ export async function installRecordingMocks(project: string, stack: string): Pro
           },
           dependencies: req.getDependenciesList(),
           aliases: req.getAliasesList().map((a: any) => a.toObject()),
+          ...aliasUrns(req),
           inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
           state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
         });
@@ -83,6 +89,26 @@ export async function installRecordingMocks(project: string, stack: string): Pro
     registerOutputs(req, callback);
   };
   return recorded;
+}
+
+/** The alias URNs of a registration: as URNs (old SDKs) or as alias objects that carry one. */
+function aliasUrns(req: any): { aliasUrns?: string[] } {
+  const urns = [
+    ...(req.getAliasurnsList?.() ?? []),
+    ...(req.getAliasesList?.() ?? []).map((a: any) => a.getUrn?.() || specUrn(req, a.getSpec?.()?.toObject())),
+  ].filter(Boolean);
+  return urns.length > 0 ? { aliasUrns: [...new Set<string>(urns)] } : {};
+}
+
+/**
+ * A spec alias's URN: `urn:pulumi:<stack>::<project>::<parent's qualified type>$<type>::<name>`, the resource's
+ * own type and name where the spec gives none. https://www.pulumi.com/docs/iac/concepts/resources/names/#urns
+ */
+function specUrn(req: any, spec: { name?: string; type?: string; parenturn?: string } | undefined): string | undefined {
+  if (!spec?.parenturn) return undefined;
+  const [prefix, , qualified] = spec.parenturn.split("::");
+  const project = spec.parenturn.split("::")[1];
+  return `${prefix}::${project}::${qualified}$${spec.type || req.getType()}::${spec.name || req.getName()}`;
 }
 
 /** Assets and archives as plain JSON, so tests can read a function's code: {assets: {file: {text}}}. */

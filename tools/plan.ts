@@ -9,12 +9,16 @@ import { RecordedResource } from "../offline/mocks";
 import { readStackFile, runStack, StackRun } from "../offline/runStack";
 import { POLICY_NAMES, PolicyViolation, runPolicies } from "../offline/policyPack";
 import { projectConfigRefusal } from "../components/pulumiConfig";
+import { diffRuns, renderDiff } from "./planDiff";
 import { CommandSpec, cliFailure, parseCommandLine } from "../offline/cliArgs";
 
 export interface PlanArgs {
   stack: string;
   /** `--set key=value` overrides of the stack file (a JSON value, or a plain string). */
   overrides: Record<string, unknown>;
+  /** `--diff`: what pulumi up would change from the stack file's config to the one with the overrides. */
+  diff: boolean;
+  json: boolean;
 }
 
 /** `npm run plan`'s flags (its `--help` is made from them). */
@@ -36,6 +40,11 @@ export const PLAN_COMMAND: CommandSpec = {
       multiple: true,
       description: "override a config key (a JSON value, or a plain string)",
     },
+    diff: {
+      type: "boolean",
+      description: "print what pulumi up would create, update, replace and delete going from the stack file to --set",
+    },
+    json: { type: "boolean", description: "with --diff: print the changes as JSON" },
   },
 };
 
@@ -58,7 +67,7 @@ export function parseArgs(argv: string[]): PlanArgs {
     overrides[kv.slice(0, eq).replace(/^notes-auth:/, "")] = value;
   }
   if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);
-  return { stack, overrides };
+  return { stack, overrides, diff: values.diff === true, json: values.json === true };
 }
 
 /** The resource tree, children indented under their parents. */
@@ -114,7 +123,8 @@ export function renderPlan(stack: string, run: StackRun): string {
 /** What `npm run plan` prints for these arguments, and its exit code (2 on bad input). */
 export async function plan(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stack, overrides } = parseArgs(argv);
+    const { stack, overrides, diff, json } = parseArgs(argv);
+    if (diff) return await planDiff(stack, overrides, json);
     const config = { ...readStackFile(stack), ...overrides };
     const secretKeys = Object.keys(config).filter((k) => config[k] === "<secure>");
     // What `pulumi preview` refuses before the program runs (Pulumi.yaml's rules), refused here too.
@@ -141,6 +151,31 @@ export async function plan(argv: string[]): Promise<{ code: number; stdout: stri
   } catch (err) {
     return cliFailure(err);
   }
+}
+
+/** `--diff`: the two mocked runs (stack file, stack file + overrides) and what changes between them. */
+async function planDiff(
+  stack: string,
+  overrides: Record<string, unknown>,
+  json: boolean,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const current = readStackFile(stack);
+  const wanted = { ...current, ...overrides };
+  const secrets = (c: Record<string, unknown>) => Object.keys(c).filter((k) => c[k] === "<secure>");
+  const [before, after] = await Promise.all([
+    runStack({ stack, config: current, secretKeys: secrets(current) }),
+    runStack({ stack, config: wanted, secretKeys: secrets(wanted) }),
+  ]);
+  const failed = before.error ?? after.error;
+  if (failed) return { code: 2, stdout: "", stderr: `error: ${failed}\n` };
+  const changes = diffRuns(before.resources, after.resources);
+  if (json) return { code: 0, stdout: JSON.stringify(changes, null, 1) + "\n", stderr: "" };
+  return {
+    code: 0,
+    stdout:
+      `Stack ${stack}: authMode ${before.outputs.authMode} -> ${after.outputs.authMode}\n\n` + renderDiff(changes),
+    stderr: "",
+  };
 }
 
 if (require.main === module) {

@@ -84,12 +84,14 @@ describe("npm run plan", function () {
     assert.deepEqual(parseArgs(["--stack", "prod", "--set", 'corsOrigins=["https://a.example.com"]']), {
       stack: "prod",
       overrides: { corsOrigins: ["https://a.example.com"] },
+      diff: false,
+      json: false,
     });
     assert.throws(() => parseArgs(["--set", "novalue"]), /must be key=value/);
     assert.throws(() => parseArgs(["--bogus"]), /unknown argument --bogus/);
     assert.deepEqual(
       parseArgs(["--stack=prod", "--set=authMode=iam", "--set", "m2mClient=true"]),
-      { stack: "prod", overrides: { authMode: "iam", m2mClient: "true" } },
+      { stack: "prod", overrides: { authMode: "iam", m2mClient: "true" }, diff: false, json: false },
       "--k=v and --k v alike",
     );
   });
