@@ -4,7 +4,7 @@ import { headerValue, IncomingRequest } from "../gateways/events";
 import { GatewayReply, listen } from "../gateways/http";
 import type { IssuedCredentials, LocalIam } from "./iam";
 import { jsonSignatureError } from "./protocol";
-import { verifySigV4 } from "./sigv4";
+import { signedPart, verifySigV4 } from "./sigv4";
 
 /** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
 export const NOTES_KEY_SCHEMA = {
@@ -139,16 +139,12 @@ export async function guardDynamo(
   const server = await listen(
     0,
     async (req) => {
-      const checked = await verifySigV4<IssuedCredentials>(
-        {
-          method: req.method,
-          rawPath: req.rawPath ?? req.path,
-          rawQuery: req.rawQuery,
-          headers: req.headers,
-          body: req.body,
-        },
-        { service: "dynamodb", region: deps.region, lookup: (k) => deps.iam.lookup(k), now: deps.now },
-      );
+      const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
+        service: "dynamodb",
+        region: deps.region,
+        lookup: (k) => deps.iam.lookup(k),
+        now: deps.now,
+      });
       if (!checked.ok) return dynamoError(jsonSignatureError(checked.failure), checked.message);
       const operation = (headerValue(req.headers, "x-amz-target") ?? "").split(".")[1] ?? "";
       let body: Record<string, any>;

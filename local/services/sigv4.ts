@@ -179,6 +179,22 @@ const stamp = (d: number) =>
     .replace(/[-:]/g, "")
     .replace(/\.\d{3}/, "");
 
+/** What a signature covers, from a request as the local servers read it (the path as sent, undecoded). */
+export const signedPart = (req: {
+  method: string;
+  path: string;
+  rawPath?: string;
+  rawQuery?: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: Buffer;
+}) => ({
+  method: req.method,
+  rawPath: req.rawPath ?? req.path,
+  rawQuery: req.rawQuery,
+  headers: req.headers,
+  body: req.body,
+});
+
 export async function verifySigV4<C extends KnownCredentials>(
   req: SignedRequest,
   opts: VerifyOptions<C>,

@@ -1,6 +1,6 @@
 import type { IncomingRequest } from "../events";
 import type { IssuedCredentials, LocalIam } from "../../services/iam";
-import { SigV4Failure, verifySigV4 } from "../../services/sigv4";
+import { SigV4Failure, signedPart, verifySigV4 } from "../../services/sigv4";
 
 /**
  * A REST method with `AWS_IAM` authorization: the caller's SigV4 signature (service
@@ -45,16 +45,12 @@ export async function iamAuthorization(
   req: IncomingRequest,
   opts: { region: string; methodArn: string; now?: () => number },
 ): Promise<IamOutcome> {
-  const checked = await verifySigV4<IssuedCredentials>(
-    {
-      method: req.method,
-      rawPath: req.rawPath ?? req.path,
-      rawQuery: req.rawQuery,
-      headers: req.headers,
-      body: req.body,
-    },
-    { service: "execute-api", region: opts.region, lookup: (k) => iam.lookup(k), now: opts.now },
-  );
+  const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
+    service: "execute-api",
+    region: opts.region,
+    lookup: (k) => iam.lookup(k),
+    now: opts.now,
+  });
   if (!checked.ok) return { ok: false, type: RESPONSE_OF[checked.failure], message: checked.message };
   const creds = checked.credentials;
   const who = creds.principal;
