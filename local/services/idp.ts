@@ -41,7 +41,19 @@ export interface LocalClient {
   /** Every scope the client may ask for (OIDC and resource-server scopes). */
   scopes: string[];
   callbackUrls: string[];
-  ttl: { accessToken: number; idToken: number };
+  ttl: { accessToken: number; idToken: number; refreshToken: number };
+  /**
+   * The client's `explicitAuthFlows` (`ALLOW_USER_SRP_AUTH`, …); Cognito's default without any is SRP, custom and
+   * refresh: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-ExplicitAuthFlows
+   */
+  authFlows: string[];
+  /** `preventUserExistenceErrors: ENABLED`: an unknown user is refused as a wrong password is. */
+  hidesUnknownUsers: boolean;
+  /** `enableTokenRevocation` (Cognito's default is on): RevokeToken works for this client's refresh tokens. */
+  tokenRevocation: boolean;
+  /** The attributes the client may read and write (undefined: all). */
+  readAttributes?: string[];
+  writeAttributes?: string[];
 }
 
 export interface LocalUserPool {
@@ -68,11 +80,42 @@ export interface LocalUserPool {
   users: LocalUser[];
   /** Sign-in names: email when the pool signs in with email (`usernameAttributes`), else the username. */
   signsInWithEmail: boolean;
+  /** The recorded `mfaConfiguration` (OFF, ON, OPTIONAL). */
+  mfa: string;
+  /** Whether users may sign themselves up (`adminCreateUserConfig.allowAdminCreateUserOnly` is not true). */
+  selfSignUp: boolean;
+  passwordPolicy: PasswordPolicy;
+  /** The refresh tokens the user pools API issued (opaque, as Cognito's are to a client), by value. */
+  refreshTokens: Map<string, RefreshGrant>;
+  /** The refresh tokens of the hosted UI's code flow (oidc-provider's): found and revoked by value. */
+  hostedRefreshTokens: {
+    find(token: string): Promise<RefreshGrant | undefined>;
+    revoke(token: string): Promise<void>;
+  };
+}
+
+/** Whose a refresh token is: the user, the app client, and when it was issued and ends (epoch seconds). */
+export interface RefreshGrant {
+  sub: string;
+  clientId: string;
+  iat: number;
+  exp: number;
+  /** The sign-in's `origin_jti`, which its ID and access tokens carry (also after a refresh). */
+  originJti: string;
+  /** Set by RevokeToken and GlobalSignOut. */
+  revoked?: boolean;
 }
 
 /** A user of a local pool; users.json's are confirmed, the admin API's wait for a permanent password. */
 export interface LocalUser extends SeedUser {
-  status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD";
+  /** https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html (UserStatus) */
+  status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "UNCONFIRMED";
+  /** An authenticator app's secret (base32), once associated; `verified` after VerifySoftwareToken. */
+  totp?: { secret: string; verified: boolean };
+  /** Epoch seconds of the user's last GlobalSignOut: tokens issued before it are refused. */
+  signedOutAt?: number;
+  /** The one code sent to the user (sign-up confirmation or password reset) and when it expires. */
+  code?: { purpose: "SIGN_UP" | "FORGOT_PASSWORD"; value: string; exp: number };
 }
 
 export interface LocalIdp {
@@ -83,7 +126,30 @@ export interface LocalIdp {
   poolByIssuer(issuer: string): LocalUserPool | undefined;
   /** A documented AWS issuer or domain URL (or any string containing one) with local URLs in its place. */
   localize(value: string): string;
+  /** Where codes sent to users are written (beside the log), when the pool keeps a data folder. */
+  dataDir?: string;
+  /**
+   * The tokens of a sign-in through the user pools API, signed as the hosted UI's are: ID, access, and a refresh
+   * token unless `refreshing` (the grant being refreshed, whose origin_jti the new tokens keep).
+   */
+  issueTokens(
+    pool: LocalUserPool,
+    client: LocalClient,
+    user: LocalUser,
+    refreshing?: RefreshGrant,
+  ): Promise<IssuedTokens>;
+  /** The claims of a token this pool signed (undefined when it is not one, or expired). */
+  verifyToken(pool: LocalUserPool, token: string): Promise<Record<string, any> | undefined>;
   close(): Promise<void>;
+}
+
+/** What InitiateAuth and RespondToAuthChallenge answer in `AuthenticationResult`. */
+export interface IssuedTokens {
+  IdToken: string;
+  AccessToken: string;
+  RefreshToken?: string;
+  ExpiresIn: number;
+  TokenType: "Bearer";
 }
 
 export interface IdpOptions {
@@ -164,6 +230,7 @@ function clientFrom(
   resourceScopes: string[],
 ): LocalClient {
   const units = inputs.tokenValidityUnits ?? {};
+  const flows: string[] = inputs.explicitAuthFlows ?? [];
   return {
     clientId,
     name,
@@ -176,7 +243,14 @@ function clientFrom(
     ttl: {
       accessToken: validitySeconds(inputs.accessTokenValidity, units.accessToken),
       idToken: validitySeconds(inputs.idTokenValidity, units.idToken),
+      // Refresh tokens are counted in days unless the units say otherwise; 30 days by default.
+      refreshToken: validitySeconds(inputs.refreshTokenValidity ?? 30, units.refreshToken ?? "days"),
     },
+    authFlows: flows.length ? flows : ["ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    hidesUnknownUsers: inputs.preventUserExistenceErrors === "ENABLED",
+    tokenRevocation: inputs.enableTokenRevocation !== false,
+    readAttributes: inputs.readAttributes?.length ? inputs.readAttributes : undefined,
+    writeAttributes: inputs.writeAttributes?.length ? inputs.writeAttributes : undefined,
   };
 }
 
@@ -257,6 +331,8 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
         allowedOauthFlows: ["code"],
         allowedOauthScopes: [...OIDC_SCOPES.slice(0, 3), ...resourceScopes],
         callbackUrls: spa?.callbackUrls ?? ["http://localhost:3000/callback"],
+        explicitAuthFlows: spa?.authFlows,
+        preventUserExistenceErrors: spa?.hidesUnknownUsers ? "ENABLED" : undefined,
       },
       resourceScopes,
     );
@@ -283,6 +359,25 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       })),
       users: opts.users.map((u) => ({ ...u, groups: effectiveGroups(u, groups), status: "CONFIRMED" as const })),
       signsInWithEmail: (poolResource.inputs.usernameAttributes ?? []).includes("email"),
+      mfa: String(poolResource.inputs.mfaConfiguration ?? "OFF"),
+      selfSignUp: poolResource.inputs.adminCreateUserConfig?.allowAdminCreateUserOnly !== true,
+      passwordPolicy: policy,
+      refreshTokens: new Map(),
+      hostedRefreshTokens: {
+        find: async (token) => {
+          const found = await provider.RefreshToken.find(token);
+          return found && !found.isExpired
+            ? {
+                sub: found.accountId,
+                clientId: found.clientId,
+                iat: found.iat,
+                exp: found.exp,
+                originJti: originJtiOfGrant(found.grantId)!,
+              }
+            : undefined;
+        },
+        revoke: async (token) => void (await (await provider.RefreshToken.find(token))?.destroy()),
+      },
     };
     pools.push(pool);
     const provider = await quietly(async () => newProvider(Provider, errors, pool, jwk));
@@ -314,6 +409,9 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     pools,
     poolByIssuer: (issuer) => pools.find((p) => p.issuer === issuer || p.awsIssuer === issuer),
     localize: (value) => replacements.reduce((v, [aws, local]) => v.split(aws).join(local), value),
+    dataDir: opts.dataDir,
+    issueTokens: (pool, client, user, refreshing) => issueTokens(jwk, pool, client, user, refreshing),
+    verifyToken: (pool, token) => verifyToken(jwk, pool, token),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -322,14 +420,134 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   };
 }
 
+/** The claims every token of a user carries: the username and the groups. */
+const userClaims = (u: SeedUser) => ({
+  "cognito:username": u.username,
+  ...(u.groups.length ? { "cognito:groups": u.groups } : {}),
+});
+
+/**
+ * A user's ID token claims (the hosted UI's and the user pools API's), before `aud`, `iss`, `iat` and `exp`:
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+ */
+export function idTokenClaims(pool: LocalUserPool, u: SeedUser, originJti?: string): Record<string, unknown> {
+  return {
+    sub: u.sub,
+    ...userClaims(u),
+    ...(originJti ? { origin_jti: originJti } : {}),
+    token_use: "id",
+    jti: crypto.randomUUID(),
+    ...groupRoleClaims(pool.groupRoles, u.groups),
+    email: u.email,
+    email_verified: true,
+  };
+}
+
+/**
+ * A user's access token claims (both ways of signing in), before `sub`, `jti`, `scope`, `client_id`, `iss`, `iat`,
+ * `exp`:
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ */
+export function accessTokenClaims(u: SeedUser | undefined, originJti?: string): Record<string, unknown> {
+  return {
+    token_use: "access",
+    version: 2,
+    ...(originJti ? { origin_jti: originJti } : {}),
+    ...(u ? { username: u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) } : {}),
+  };
+}
+
+/**
+ * The `origin_jti` of a hosted UI sign-in: one per oidc-provider grant, shared by the tokens it issues (Cognito
+ * gives one per authentication to the tokens that revoking its refresh token revokes; clients revoke a session's
+ * refresh token on sign-out only when its access token has one).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
+ */
+function originJtiOfGrant(grantId: string | undefined): string | undefined {
+  if (!grantId) return undefined;
+  const h = crypto.createHash("sha256").update(grantId).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The one signer of the local pools' own tokens: RS256 with the pool's key, a header of only `alg` and `kid`. */
+async function signToken(jwk: crypto.JsonWebKey & { kid: string }, payload: Record<string, unknown>): Promise<string> {
+  const jose = await import("jose");
+  return new jose.SignJWT(payload)
+    .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
+    .sign(crypto.createPrivateKey({ key: jwk, format: "jwk" }));
+}
+
+/** The claims of a token of this pool (its key and issuer), or undefined. */
+async function verifyToken(
+  jwk: crypto.JsonWebKey & { kid: string },
+  pool: LocalUserPool,
+  token: string,
+): Promise<Record<string, any> | undefined> {
+  const jose = await import("jose");
+  try {
+    const key = crypto.createPublicKey(crypto.createPrivateKey({ key: jwk, format: "jwk" }));
+    return (await jose.jwtVerify(token, key, { issuer: pool.issuer, algorithms: ["RS256"] })).payload;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The tokens of a sign-in through the user pools API (InitiateAuth, RespondToAuthChallenge): the same claims and
+ * signer as the hosted UI's, the client's validities, and the scope Cognito gives these tokens,
+ * `aws.cognito.signin.user.admin` (the user's own API calls):
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AuthenticationResultType.html
+ */
+async function issueTokens(
+  jwk: crypto.JsonWebKey & { kid: string },
+  pool: LocalUserPool,
+  client: LocalClient,
+  user: LocalUser,
+  refreshing: RefreshGrant | undefined,
+): Promise<IssuedTokens> {
+  const iat = Math.floor(Date.now() / 1000);
+  const originJti = refreshing?.originJti ?? crypto.randomUUID();
+  const IdToken = await signToken(jwk, {
+    ...idTokenClaims(pool, user, originJti),
+    aud: client.clientId,
+    exp: iat + client.ttl.idToken,
+    iat,
+    iss: pool.issuer,
+  });
+  const AccessToken = await signToken(jwk, {
+    ...accessTokenClaims(user, originJti),
+    jti: crypto.randomUUID(),
+    sub: user.sub,
+    iat,
+    exp: iat + client.ttl.accessToken,
+    scope: "aws.cognito.signin.user.admin",
+    client_id: client.clientId,
+    iss: pool.issuer,
+  });
+  let RefreshToken: string | undefined;
+  if (!refreshing) {
+    RefreshToken = crypto.randomBytes(48).toString("base64url");
+    pool.refreshTokens.set(RefreshToken, {
+      sub: user.sub,
+      clientId: client.clientId,
+      iat,
+      exp: iat + client.ttl.refreshToken,
+      originJti,
+    });
+  }
+  return {
+    IdToken,
+    AccessToken,
+    ...(RefreshToken ? { RefreshToken } : {}),
+    ExpiresIn: client.ttl.accessToken,
+    TokenType: "Bearer",
+  };
+}
+
 function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: object): any {
   const bySub = { get: (sub: string) => pool.users.find((u) => u.sub === sub && u.status === "CONFIRMED") };
   const clientOf = (id: string) => pool.clients.find((c) => c.clientId === id);
   const resourceScopesOfClient = (id: string) => (clientOf(id)?.scopes ?? []).filter((s) => !OIDC_SCOPES.includes(s));
-  const userClaims = (u: SeedUser) => ({
-    "cognito:username": u.username,
-    ...(u.groups.length ? { "cognito:groups": u.groups } : {}),
-  });
 
   return new Provider(pool.issuer, {
     jwks: { keys: [jwk] },
@@ -342,6 +560,9 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       grant_types: [
         ...(c.flows.includes("code") ? ["authorization_code"] : []),
         ...(c.flows.includes("client_credentials") ? ["client_credentials"] : []),
+        // The code flow's refresh tokens, for a client that allows them:
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html (grant_type refresh_token)
+        ...(c.flows.includes("code") && c.authFlows.includes("ALLOW_REFRESH_TOKEN_AUTH") ? ["refresh_token"] : []),
       ],
       response_types: c.flows.includes("code") ? ["code"] : [],
       redirect_uris: c.flows.includes("code") ? c.callbackUrls : [],
@@ -359,24 +580,26 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
         "cognito:preferred_role",
         "token_use",
         "jti",
+        "origin_jti",
       ],
       email: ["email", "email_verified"],
     },
     conformIdTokenClaims: false,
-    findAccount: async (_ctx: unknown, sub: string) => {
+    // Cognito gives the code flow a refresh token whenever the client allows them (no offline_access scope), and
+    // does not rotate it on use.
+    issueRefreshToken: async (_ctx: unknown, client: any) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: false,
+    findAccount: async (_ctx: unknown, sub: string, token?: { kind?: string; iat?: number; grantId?: string }) => {
       const u = bySub.get(sub);
+      // A refresh token issued before the user's GlobalSignOut no longer works (invalid_grant).
+      if (u?.signedOutAt && token?.kind === "RefreshToken" && (token.iat ?? 0) <= u.signedOutAt) return undefined;
       return (
         u && {
           accountId: sub,
-          claims: async (use: string) => ({
-            sub,
-            email: u.email,
-            email_verified: true,
-            ...userClaims(u),
-            ...(use === "id_token"
-              ? { token_use: "id", jti: crypto.randomUUID(), ...groupRoleClaims(pool.groupRoles, u.groups) }
-              : {}),
-          }),
+          claims: async (use: string) =>
+            use === "id_token"
+              ? idTokenClaims(pool, u, originJtiOfGrant(token?.grantId))
+              : { sub, email: u.email, email_verified: true, ...userClaims(u) },
         }
       );
     },
@@ -397,6 +620,7 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
         "cognito:preferred_role",
         "token_use",
         "jti",
+        "origin_jti",
       ]);
       grant.addResourceScope(RESOURCE, requested.filter((s) => resourceScopesOfClient(clientId).includes(s)).join(" "));
       await grant.save();
@@ -441,14 +665,8 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
         },
       },
     },
-    extraTokenClaims: async (_ctx: unknown, token: any) => {
-      const u = token.accountId ? bySub.get(token.accountId) : undefined;
-      return {
-        token_use: "access",
-        version: 2,
-        ...(u ? { username: u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) } : {}),
-      };
-    },
+    extraTokenClaims: async (_ctx: unknown, token: any) =>
+      accessTokenClaims(token.accountId ? bySub.get(token.accountId) : undefined, originJtiOfGrant(token.grantId)),
     formats: {
       customizers: {
         jwt: async (ctx: any, token: any, jwt: any) => {
@@ -483,10 +701,12 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       ClientCredentials: (_ctx: unknown, token: any) => clientOf(token.clientId)?.ttl.accessToken ?? 3600,
       IdToken: (_ctx: unknown, token: any, client: any) =>
         clientOf(client?.clientId ?? token?.clientId)?.ttl.idToken ?? 3600,
+      RefreshToken: (_ctx: unknown, token: any) => clientOf(token.clientId)?.ttl.refreshToken ?? 30 * 86400,
       AuthorizationCode: 300,
       Interaction: 600,
       Session: 3600,
-      Grant: 3600,
+      // The grant lives as long as its refresh token may.
+      Grant: (_ctx: unknown, grant: any) => clientOf(grant.clientId)?.ttl.refreshToken ?? 30 * 86400,
     },
   });
 }
@@ -577,7 +797,6 @@ async function userInfo(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const jose = await import("jose");
   const refuse = (description: string) =>
     res
       .writeHead(401, {
@@ -587,24 +806,20 @@ async function userInfo(
       .end(JSON.stringify({ error: "invalid_token", error_description: description }));
   const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
   if (!token) return void refuse("Access token is missing");
-  try {
-    const key = crypto.createPublicKey(crypto.createPrivateKey({ key: jwk, format: "jwk" }));
-    const { payload } = await jose.jwtVerify(token, key, { issuer: pool.issuer, algorithms: ["RS256"] });
-    const user = pool.users.find((u) => u.sub === payload.sub && u.status === "CONFIRMED");
-    if (
-      payload.token_use !== "access" ||
-      !String(payload.scope ?? "")
-        .split(" ")
-        .includes("openid") ||
-      !user
-    )
-      return void refuse("Access token does not contain openid scope");
-    res
-      .writeHead(200, { "content-type": "application/json" })
-      .end(JSON.stringify({ sub: user.sub, email_verified: "true", email: user.email, username: user.username }));
-  } catch {
-    refuse("Access token is invalid or expired");
-  }
+  const payload = await verifyToken(jwk, pool, token);
+  if (!payload) return void refuse("Access token is invalid or expired");
+  const user = pool.users.find((u) => u.sub === payload.sub && u.status === "CONFIRMED");
+  if (
+    payload.token_use !== "access" ||
+    !String(payload.scope ?? "")
+      .split(" ")
+      .includes("openid") ||
+    !user
+  )
+    return void refuse("Access token does not contain openid scope");
+  res
+    .writeHead(200, { "content-type": "application/json" })
+    .end(JSON.stringify({ sub: user.sub, email_verified: "true", email: user.email, username: user.username }));
 }
 
 /**
@@ -618,24 +833,18 @@ async function expiredCopy(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const jose = await import("jose");
   try {
     const { token } = await formBody(req);
-    const key = crypto.createPrivateKey({ key: jwk, format: "jwk" });
-    const { payload } = await jose.jwtVerify(String(token), crypto.createPublicKey(key), {
-      issuer: pool.issuer,
-      algorithms: ["RS256"],
-    });
+    const payload = await verifyToken(jwk, pool, String(token));
+    if (!payload) throw new Error("not a token of this pool");
     const lifetime = (payload.exp ?? 0) - (payload.iat ?? 0);
     const exp = Math.floor(Date.now() / 1000) - 60;
-    const copy = await new jose.SignJWT({
+    const copy = await signToken(jwk, {
       ...payload,
       iat: exp - lifetime,
       exp,
       ...(payload.auth_time ? { auth_time: exp - lifetime } : {}),
-    })
-      .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
-      .sign(key);
+    });
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: copy }));
   } catch {
     res

@@ -5,13 +5,15 @@ import type { RecordedProgram } from "../recorded";
 import type { IssuedCredentials, LocalIam } from "./iam";
 import { AwsRequest, asSigned, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
 import { verifySigV4 } from "./sigv4";
+import { PUBLIC_OPERATIONS, userPoolPublicApi } from "./userPool/publicApi";
 
 /**
  * The user pool's administrative API, the part an operator's tools use to manage test users
  * (`npm run smoke -- --create-users`): AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup,
  * AdminGetUser and AdminDeleteUser, over AWS JSON 1.1 (target prefix
  * `AWSCognitoIdentityProviderService`), signed with SigV4 (service `cognito-idp`) and allowed by
- * the caller's IAM policies (`cognito-idp:<Operation>` on the pool's ARN).
+ * the caller's IAM policies (`cognito-idp:<Operation>` on the pool's ARN). The same endpoint answers the public
+ * operations a pool's users call unsigned (InitiateAuth, SignUp, …: userPool/publicApi.ts), before any signature check.
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html
@@ -52,9 +54,14 @@ export function userPoolAdminApi(deps: {
   region: string;
   log(line: string): void;
 }): (req: AwsRequest) => Promise<GatewayReply | undefined> {
+  const publicApi = userPoolPublicApi({ idp: deps.idp, log: deps.log });
   return async (req) => {
     const operation = jsonTarget(req, "AWSCognitoIdentityProviderService");
     if (!operation) return undefined;
+    if (PUBLIC_OPERATIONS.includes(operation)) {
+      const body = jsonBody(req);
+      return body ? publicApi(operation, body) : jsonError("SerializationException", "the body is not JSON");
+    }
     const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
       service: "cognito-idp",
       region: deps.region,

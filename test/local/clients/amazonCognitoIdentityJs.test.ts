@@ -1,0 +1,255 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  AuthenticationDetails,
+  CognitoRefreshToken,
+  CognitoUser,
+  CognitoUserAttribute,
+  CognitoUserPool,
+  CognitoUserSession,
+} from "amazon-cognito-identity-js";
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { decodeJwt } from "../../../local/clients/oauth";
+import { signIn } from "../../../local/clients/doorClient";
+import { CODES_FILE } from "../../../local/services/userPool/publicApi";
+import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+
+/**
+ * amazon-cognito-identity-js, unmodified, against local mode: configured only by its documented `endpoint` (the
+ * local AWS endpoint), it signs in with SRP, refreshes, signs up and confirms, and signs out; the cognito door takes
+ * the ID token it gets.
+ */
+
+/** A node-style callback API as a promise. */
+const call = <T>(f: (cb: (err: any, value: T) => void) => void): Promise<T> =>
+  new Promise((resolve, reject) => f((err, value) => (err ? reject(err) : resolve(value))));
+
+/** SRP sign-in (the library's default flow); rejects with Cognito's error. */
+function authenticate(user: CognitoUser, username: string, password: string): Promise<CognitoUserSession> {
+  return new Promise((resolve, reject) =>
+    user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
+      onSuccess: resolve,
+      onFailure: reject,
+    }),
+  );
+}
+
+/** The last code the local pool sent to an address (CODES_FILE under the data folder). */
+function lastCode(door: TestDoor, email: string, purpose: string): string {
+  const lines = fs.readFileSync(path.join(door.dataDir, CODES_FILE), "utf8").trim().split("\n");
+  const line = lines.reverse().find((l) => l.includes(` ${email} ${purpose} `));
+  assert.ok(line, `no ${purpose} code for ${email} in ${CODES_FILE}`);
+  return line.split(" ").pop()!;
+}
+
+describe("amazon-cognito-identity-js against the local user pool (the cognito door)", function () {
+  let door: TestDoor;
+  let pool: CognitoUserPool;
+  const me = async (idToken: string) =>
+    fetch(`${door.outputs.url.replace(/\/$/, "")}/me`, { headers: { authorization: idToken } });
+  const userOf = (name: string) => new CognitoUser({ Username: name, Pool: pool });
+  /**
+   * REFRESH_TOKEN_AUTH through the AWS SDK: the library retries a refused refresh for seconds (as it does against
+   * Cognito), the SDK answers at once.
+   */
+  const refreshWithSdk = (refreshToken: string) =>
+    new CognitoIdentityProviderClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws }).send(
+      new InitiateAuthCommand({
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        ClientId: String(door.outputs.client.userPoolClientId),
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    );
+
+  before(async () => {
+    door = await startTestDoor("cognito");
+    pool = new CognitoUserPool({
+      UserPoolId: String(door.outputs.client.userPoolId),
+      ClientId: String(door.outputs.client.userPoolClientId),
+      endpoint: door.outputs.local.endpoints.aws,
+    });
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  it(
+    "given alice's password, when the client signs in with SRP, then the cognito door takes its ID token, " +
+      "whose claims are those of a hosted UI sign-in",
+    async () => {
+      const session = await authenticate(userOf("alice@example.com"), "alice@example.com", "Alice-Passw0rd!");
+      const res = await me(session.getIdToken().getJwtToken());
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.equal(((await res.json()) as any).id, "a11ce000-0000-4000-8000-00000000a11c");
+      const hosted = await signIn(door.outputs, { email: "alice@example.com", password: "Alice-Passw0rd!" });
+      const keys = (t: string) => Object.keys(decodeJwt(t)).sort();
+      assert.deepEqual(keys(session.getIdToken().getJwtToken()), keys(hosted.id_token!));
+      assert.deepEqual(keys(session.getAccessToken().getJwtToken()), keys(hosted.access_token));
+      assert.equal(session.getAccessToken().decodePayload().scope, "aws.cognito.signin.user.admin");
+    },
+  );
+
+  it(
+    "given a wrong password, an unknown user, or the password flow the client does not allow, when the client " +
+      "signs in, then Cognito's errors come back",
+    async () => {
+      await assert.rejects(authenticate(userOf("alice@example.com"), "alice@example.com", "Wrong-Passw0rd!"), {
+        code: "NotAuthorizedException",
+        message: "Incorrect username or password.",
+      });
+      // The recorded client prevents user existence errors: an unknown user reads as a wrong password.
+      await assert.rejects(authenticate(userOf("nobody@example.com"), "nobody@example.com", "Alice-Passw0rd!"), {
+        code: "NotAuthorizedException",
+        message: "Incorrect username or password.",
+      });
+      const passwordFlow = userOf("alice@example.com");
+      passwordFlow.setAuthenticationFlowType("USER_PASSWORD_AUTH");
+      await assert.rejects(authenticate(passwordFlow, "alice@example.com", "Alice-Passw0rd!"), {
+        code: "InvalidParameterException",
+        message: "USER_PASSWORD_AUTH flow not enabled for this client",
+      });
+    },
+  );
+
+  it(
+    "given a signed-in session, when the client refreshes it, then new tokens come back that the door takes, " +
+      "and GetUser answers with the user's attributes",
+    async () => {
+      const user = userOf("bob@example.com");
+      const session = await authenticate(user, "bob@example.com", "Bob-Passw0rd!");
+      const refreshed = await call<CognitoUserSession>((cb) => user.refreshSession(session.getRefreshToken(), cb));
+      assert.notEqual(refreshed.getIdToken().getJwtToken(), session.getIdToken().getJwtToken());
+      assert.equal(refreshed.getRefreshToken().getToken(), session.getRefreshToken().getToken(), "not rotated");
+      assert.equal((await me(refreshed.getIdToken().getJwtToken())).status, 200);
+      const data = await call<any>((cb) => user.getUserData(cb, { bypassCache: true }));
+      assert.equal(data.Username, "bob");
+      assert.ok(data.UserAttributes.some((a: any) => a.Name === "email" && a.Value === "bob@example.com"));
+    },
+  );
+
+  it(
+    "given a new address, when the client signs up, then sign-in waits for the code written under the data " +
+      "folder, a wrong code is refused, and the right one confirms the user, whose token the door takes",
+    async () => {
+      const email = `new-${Date.now()}@example.com`;
+      const result = await call<any>((cb) =>
+        pool.signUp(email, "New-Passw0rd!", [new CognitoUserAttribute({ Name: "email", Value: email })], [], cb),
+      );
+      assert.equal(result.userConfirmed, false);
+      assert.equal(result.codeDeliveryDetails.DeliveryMedium, "EMAIL");
+      await assert.rejects(
+        call((cb) => pool.signUp(email, "New-Passw0rd!", [], [], cb)),
+        { code: "UsernameExistsException" },
+      );
+      await assert.rejects(
+        call((cb) => pool.signUp(`weak-${email}`, "weak", [], [], cb)),
+        {
+          code: "InvalidPasswordException",
+          message: "Password did not conform with policy: Password not long enough",
+        },
+      );
+      await assert.rejects(authenticate(userOf(email), email, "New-Passw0rd!"), { code: "UserNotConfirmedException" });
+      await assert.rejects(
+        call((cb) => userOf(email).confirmRegistration("000000x", true, cb)),
+        {
+          code: "CodeMismatchException",
+        },
+      );
+      assert.ok(
+        door.logs.some((l) => l.includes(`confirmation code for ${email}`)),
+        "the code is in the log too",
+      );
+      await call((cb) => userOf(email).confirmRegistration(lastCode(door, email, "SIGN_UP"), true, cb));
+      const session = await authenticate(userOf(email), email, "New-Passw0rd!");
+      const res = await me(session.getIdToken().getJwtToken());
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as any).id, result.userSub);
+    },
+  );
+
+  it(
+    "given a user who forgot the password, when the client asks for a code and confirms a new password, " +
+      "then the new password signs in and the old one no longer does",
+    async () => {
+      const email = `forgetful-${Date.now()}@example.com`;
+      await call((cb) => pool.signUp(email, "Old-Passw0rd!", [], [], cb));
+      await call((cb) => userOf(email).confirmRegistration(lastCode(door, email, "SIGN_UP"), true, cb));
+      await new Promise((resolve, reject) => userOf(email).forgotPassword({ onSuccess: resolve, onFailure: reject }));
+      await new Promise((resolve, reject) =>
+        userOf(email).confirmPassword(lastCode(door, email, "FORGOT_PASSWORD"), "New-Passw0rd!", {
+          onSuccess: resolve,
+          onFailure: reject,
+        }),
+      );
+      await assert.rejects(authenticate(userOf(email), email, "Old-Passw0rd!"), { code: "NotAuthorizedException" });
+      await authenticate(userOf(email), email, "New-Passw0rd!");
+    },
+  );
+
+  it(
+    "given a signed-in session, when the client signs out (revoking its refresh token), then the refresh token " +
+      "is refused; and after a global sign-out, so are the other sessions' refresh and access tokens",
+    async () => {
+      const user = userOf("carol@example.com");
+      const first = await authenticate(user, "carol@example.com", "Carol-Passw0rd!");
+      assert.ok(first.getAccessToken().decodePayload().origin_jti, "revocable (the client revokes only then)");
+      await new Promise<void>((resolve, reject) => user.signOut((err?: Error) => (err ? reject(err) : resolve())));
+      await assert.rejects(refreshWithSdk(first.getRefreshToken().getToken()), {
+        name: "NotAuthorizedException",
+        message: "Refresh Token has been revoked",
+      });
+
+      const other = userOf("carol@example.com");
+      const second = await authenticate(other, "carol@example.com", "Carol-Passw0rd!");
+      const third = await authenticate(userOf("carol@example.com"), "carol@example.com", "Carol-Passw0rd!");
+      await new Promise((resolve, reject) => other.globalSignOut({ onSuccess: resolve, onFailure: reject }));
+      await assert.rejects(refreshWithSdk(third.getRefreshToken().getToken()), {
+        name: "NotAuthorizedException",
+        message: "Refresh Token has been revoked",
+      });
+      // A fresh client object holding the old session: GetUser with its access token is refused.
+      const holder = userOf("carol@example.com");
+      holder.setSignInUserSession(second);
+      await assert.rejects(
+        call((cb) => holder.getUserData(cb, { bypassCache: true })),
+        {
+          code: "NotAuthorizedException",
+          message: "Access Token has been revoked",
+        },
+      );
+    },
+  );
+
+  it(
+    "given the hosted UI's refresh token, when it is refreshed at /oauth2/token, then new tokens come; after " +
+      "RevokeToken the same grant is refused",
+    async () => {
+      const hosted = await signIn(door.outputs, { email: "dave@example.com", password: "Dave-Passw0rd!" });
+      const refreshToken = (hosted as any).refresh_token as string;
+      assert.ok(refreshToken, "the code flow gives a refresh token");
+      const client_id = String(door.outputs.client.userPoolClientId);
+      const refresh = () =>
+        fetch(String(door.outputs.local.idp!.tokenEndpoint), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id }),
+        });
+      const ok = await refresh();
+      assert.equal(ok.status, 200, await ok.clone().text());
+      const tokens: any = await ok.json();
+      assert.equal((await me(tokens.id_token)).status, 200);
+      // The library's refreshSession takes the hosted UI's refresh token too (REFRESH_TOKEN_AUTH), as Cognito does.
+      const user = userOf("dave@example.com");
+      const viaApi = await call<CognitoUserSession>((cb) =>
+        user.refreshSession(new CognitoRefreshToken({ RefreshToken: refreshToken }), cb),
+      );
+      assert.equal((await me(viaApi.getIdToken().getJwtToken())).status, 200);
+      await new Promise<void>((resolve, reject) => user.signOut((err?: Error) => (err ? reject(err) : resolve())));
+      const refused = await refresh();
+      assert.equal(refused.status, 400);
+      assert.equal(((await refused.json()) as any).error, "invalid_grant");
+    },
+  );
+});
