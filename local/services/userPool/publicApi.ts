@@ -475,9 +475,8 @@ function deliver(ctx: Ctx, pool: LocalUserPool, user: LocalUser, purpose: "SIGN_
   // https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html
   user.code = { purpose, value, exp: now() + (purpose === "SIGN_UP" ? 86400 : 3600) };
   const line = `${new Date().toISOString()} ${pool.poolId} ${user.email} ${purpose} ${value}`;
-  ctx.log(
-    `user pool ${pool.poolId}: ${purpose === "SIGN_UP" ? "confirmation" : "password reset"} code for ${user.email}: ${value}`,
-  );
+  const what = purpose === "SIGN_UP" ? "confirmation" : "password reset";
+  ctx.log(`user pool ${pool.poolId}: ${what} code for ${user.email}: ${value} (also in ${CODES_FILE})`);
   if (ctx.idp.dataDir) fs.appendFileSync(path.join(ctx.idp.dataDir, CODES_FILE), `${line}\n`, { mode: 0o600 });
   return { CodeDeliveryDetails: { Destination: masked(user.email), DeliveryMedium: "EMAIL", AttributeName: "email" } };
 }
