@@ -110,8 +110,11 @@ export interface RefreshGrant {
 export interface LocalUser extends SeedUser {
   /** https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html (UserStatus) */
   status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "UNCONFIRMED";
-  /** An authenticator app's secret (base32), once associated; `verified` after VerifySoftwareToken. */
-  totp?: { secret: string; verified: boolean };
+  /**
+   * An authenticator app's secret (base32), once associated; `verified` after VerifySoftwareToken, `enabled` once
+   * SetUserMFAPreference (or the MFA_SETUP sign-in) turned it on.
+   */
+  totp?: { secret: string; verified: boolean; enabled?: boolean };
   /** Epoch seconds of the user's last GlobalSignOut: tokens issued before it are refused. */
   signedOutAt?: number;
   /** The one code sent to the user (sign-up confirmation or password reset) and when it expires. */

@@ -239,7 +239,7 @@ function afterPassword(ctx: Ctx, pool: LocalUserPool, client: LocalClient, user:
     });
   // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html: with MFA ON every user
   // answers a code (one without an authenticator app sets it up first); with OPTIONAL, those who enabled one.
-  if (user.totp?.verified && pool.mfa !== "OFF")
+  if (user.totp?.verified && (user.totp.enabled || pool.mfa === "ON") && pool.mfa !== "OFF")
     return jsonReply({
       ChallengeName: "SOFTWARE_TOKEN_MFA",
       Session: ctx.startChallenge(base),
@@ -363,6 +363,7 @@ function softwareTokenBySession(ctx: Ctx, operation: string, body: Body, pool: L
   if (!user.totp || !totpMatches(user.totp.secret, String(body.UserCode ?? "")))
     return jsonError("EnableSoftwareTokenMFAException", "Code mismatch");
   user.totp.verified = true;
+  user.totp.enabled = true;
   challenge.verified = true;
   return jsonReply({ Status: "SUCCESS", Session: body.Session });
 }
@@ -409,7 +410,7 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
       return jsonReply({
         Username: user.username,
         UserAttributes: attributesOf(user, client),
-        ...(user.totp?.verified
+        ...(user.totp?.enabled
           ? { UserMFASettingList: ["SOFTWARE_TOKEN_MFA"], PreferredMfaSetting: "SOFTWARE_TOKEN_MFA" }
           : {}),
       });
@@ -432,7 +433,7 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
       const wanted = body.SoftwareTokenMfaSettings;
       if (wanted?.Enabled && !user.totp?.verified)
         return jsonError("InvalidParameterException", "User has not verified software token mfa");
-      if (wanted && !wanted.Enabled && pool.mfa !== "ON") user.totp = undefined;
+      if (wanted && user.totp) user.totp.enabled = Boolean(wanted.Enabled) || pool.mfa === "ON";
       return jsonReply({});
     }
     default:

@@ -9,10 +9,15 @@ import {
   CognitoUserPool,
   CognitoUserSession,
 } from "amazon-cognito-identity-js";
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminCreateUserCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "../../../local/clients/oauth";
 import { signIn } from "../../../local/clients/doorClient";
 import { CODES_FILE } from "../../../local/services/userPool/publicApi";
+import { totpNow } from "../../../local/services/userPool/totp";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
 /**
@@ -250,6 +255,90 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
       const refused = await refresh();
       assert.equal(refused.status, 400);
       assert.equal(((await refused.json()) as any).error, "invalid_grant");
+    },
+  );
+  it(
+    "given a user an administrator created, when the client signs in with the temporary password, then it is " +
+      "asked for a new one, and the new one under the pool's policy gives a session the door takes",
+    async () => {
+      const email = `created-${Date.now()}@example.com`;
+      const operator = door.outputs.local.principals.operator;
+      await new CognitoIdentityProviderClient({
+        region: "us-east-1",
+        endpoint: door.outputs.local.endpoints.aws,
+        credentials: { accessKeyId: operator.accessKeyId, secretAccessKey: operator.secretAccessKey },
+      }).send(
+        new AdminCreateUserCommand({
+          UserPoolId: String(door.outputs.client.userPoolId),
+          Username: email,
+          TemporaryPassword: "Temp-Passw0rd!",
+          MessageAction: "SUPPRESS",
+        }),
+      );
+      const user = userOf(email);
+      const session = await new Promise<CognitoUserSession>((resolve, reject) =>
+        user.authenticateUser(new AuthenticationDetails({ Username: email, Password: "Temp-Passw0rd!" }), {
+          onSuccess: () => reject(new Error("signed in without a new password")),
+          onFailure: reject,
+          newPasswordRequired: () => {
+            user.completeNewPasswordChallenge(
+              "weak",
+              {},
+              {
+                onSuccess: () => reject(new Error("a weak password was taken")),
+                onFailure: (err) => {
+                  assert.equal(err.code, "InvalidPasswordException");
+                  user.completeNewPasswordChallenge("Perm-Passw0rd!", {}, { onSuccess: resolve, onFailure: reject });
+                },
+              },
+            );
+          },
+        }),
+      );
+      assert.equal((await me(session.getIdToken().getJwtToken())).status, 200);
+      await authenticate(userOf(email), email, "Perm-Passw0rd!");
+    },
+  );
+
+  it(
+    "given a user who sets up and turns on an authenticator app (the pool's MFA is optional), when the client " +
+      "signs in again, then it is asked for the app's code, a wrong code is refused, and the right one gives tokens",
+    async () => {
+      const email = `mfa-${Date.now()}@example.com`;
+      await call((cb) => pool.signUp(email, "Mfa-Passw0rd!", [], [], cb));
+      await call((cb) => userOf(email).confirmRegistration(lastCode(door, email, "SIGN_UP"), true, cb));
+      const user = userOf(email);
+      await authenticate(user, email, "Mfa-Passw0rd!");
+      const secret = await new Promise<string>((resolve, reject) =>
+        user.associateSoftwareToken({ associateSecretCode: resolve, onFailure: reject }),
+      );
+      await new Promise((resolve, reject) =>
+        user.verifySoftwareToken(totpNow(secret), "phone", { onSuccess: resolve, onFailure: reject }),
+      );
+      // A verified app asks for codes only once the user turns it on.
+      await authenticate(userOf(email), email, "Mfa-Passw0rd!");
+      await call((cb) => user.setUserMfaPreference(null, { Enabled: true, PreferredMfa: true }, cb));
+
+      const again = userOf(email);
+      const session = await new Promise<CognitoUserSession>((resolve, reject) =>
+        again.authenticateUser(new AuthenticationDetails({ Username: email, Password: "Mfa-Passw0rd!" }), {
+          onSuccess: () => reject(new Error("signed in without the app's code")),
+          onFailure: reject,
+          totpRequired: () =>
+            again.sendMFACode(
+              "000000",
+              {
+                onSuccess: () => reject(new Error("a wrong code was taken")),
+                onFailure: (err) => {
+                  assert.equal(err.code, "CodeMismatchException");
+                  again.sendMFACode(totpNow(secret), { onSuccess: resolve, onFailure: reject }, "SOFTWARE_TOKEN_MFA");
+                },
+              },
+              "SOFTWARE_TOKEN_MFA",
+            ),
+        }),
+      );
+      assert.equal((await me(session.getIdToken().getJwtToken())).status, 200);
     },
   );
 });
