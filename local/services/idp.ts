@@ -27,6 +27,18 @@ import type { SeedUser } from "../clients/seedUsers";
 
 /** The OIDC scopes Cognito app clients may be allowed; the rest are resource-server scopes. */
 const OIDC_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
+/** The claims a sign-in's grant allows in its ID tokens (Cognito's, beyond `sub`). */
+const GRANTED_CLAIMS = [
+  "email",
+  "email_verified",
+  "cognito:username",
+  "cognito:groups",
+  "cognito:roles",
+  "cognito:preferred_role",
+  "token_use",
+  "jti",
+  "origin_jti",
+];
 /** Only so oidc-provider issues JWT access tokens; the `aud` it requires is hidden again (Cognito's have none). */
 const RESOURCE = "urn:local:cognito-user-pool";
 
@@ -85,13 +97,22 @@ export interface LocalUserPool {
   /** Whether users may sign themselves up (`adminCreateUserConfig.allowAdminCreateUserOnly` is not true). */
   selfSignUp: boolean;
   passwordPolicy: PasswordPolicy;
-  /** The refresh tokens the user pools API issued (opaque, as Cognito's are to a client), by value. */
-  refreshTokens: Map<string, RefreshGrant>;
-  /** The refresh tokens of the hosted UI's code flow (oidc-provider's): found and revoked by value. */
-  hostedRefreshTokens: {
+  /**
+   * The pool's refresh tokens, one store for both ways of signing in (oidc-provider's, opaque as Cognito's are to a
+   * client): those of the hosted UI's code flow and those the user pools API issues, each usable at
+   * REFRESH_TOKEN_AUTH and at `/oauth2/token`, as Cognito's are.
+   */
+  refreshTokens: {
+    /** A new sign-in's refresh token (a grant of its own) and the sign-in's origin_jti. */
+    issue(user: LocalUser, client: LocalClient): Promise<{ token: string; originJti: string }>;
     find(token: string): Promise<RefreshGrant | undefined>;
+    /** RevokeToken: the token stops working, and so do the access tokens of its sign-in. */
     revoke(token: string): Promise<void>;
   };
+  /** The origin_jti of sign-ins whose refresh token was revoked (their access tokens are refused). */
+  revokedOrigins: Set<string>;
+  /** SHA-256 of the refresh tokens RevokeToken revoked (so a refresh says "revoked", as Cognito does). */
+  revokedTokens: Set<string>;
 }
 
 /** Whose a refresh token is: the user, the app client, and when it was issued and ends (epoch seconds). */
@@ -102,9 +123,10 @@ export interface RefreshGrant {
   exp: number;
   /** The sign-in's `origin_jti`, which its ID and access tokens carry (also after a refresh). */
   originJti: string;
-  /** Set by RevokeToken and GlobalSignOut. */
-  revoked?: boolean;
 }
+
+/** How a revoked refresh token is remembered (never by its value). */
+export const tokenDigest = (token: string) => crypto.createHash("sha256").update(token).digest("hex");
 
 /** A user of a local pool; users.json's are confirmed, the admin API's wait for a permanent password. */
 export interface LocalUser extends SeedUser {
@@ -365,8 +387,27 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       mfa: String(poolResource.inputs.mfaConfiguration ?? "OFF"),
       selfSignUp: poolResource.inputs.adminCreateUserConfig?.allowAdminCreateUserOnly !== true,
       passwordPolicy: policy,
-      refreshTokens: new Map(),
-      hostedRefreshTokens: {
+      revokedOrigins: new Set(),
+      revokedTokens: new Set(),
+      refreshTokens: {
+        issue: async (user, client) => {
+          // A grant as the code flow's sign-in leaves (loadExistingGrant), for the client's OIDC scopes.
+          const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
+          const scope = client.scopes.filter((s) => OIDC_SCOPES.includes(s)).join(" ");
+          grant.addOIDCScope(scope);
+          grant.addOIDCClaims(GRANTED_CLAIMS);
+          const grantId = await grant.save();
+          const token = await new provider.RefreshToken({
+            accountId: user.sub,
+            clientId: client.clientId,
+            grantId,
+            scope,
+            gty: "authorization_code",
+            expiresWithSession: false,
+            iiat: Math.floor(Date.now() / 1000),
+          }).save();
+          return { token, originJti: originJtiOfGrant(grantId)! };
+        },
         find: async (token) => {
           const found = await provider.RefreshToken.find(token);
           return found && !found.isExpired
@@ -379,7 +420,13 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
               }
             : undefined;
         },
-        revoke: async (token) => void (await (await provider.RefreshToken.find(token))?.destroy()),
+        revoke: async (token) => {
+          const found = await provider.RefreshToken.find(token);
+          if (!found) return;
+          pool.revokedTokens.add(tokenDigest(token));
+          pool.revokedOrigins.add(originJtiOfGrant(found.grantId)!);
+          await found.destroy();
+        },
       },
     };
     pools.push(pool);
@@ -509,7 +556,8 @@ async function issueTokens(
   refreshing: RefreshGrant | undefined,
 ): Promise<IssuedTokens> {
   const iat = Math.floor(Date.now() / 1000);
-  const originJti = refreshing?.originJti ?? crypto.randomUUID();
+  const issued = refreshing ? undefined : await pool.refreshTokens.issue(user, client);
+  const originJti = refreshing?.originJti ?? issued!.originJti;
   const IdToken = await signToken(jwk, {
     ...idTokenClaims(pool, user, originJti),
     aud: client.clientId,
@@ -527,17 +575,7 @@ async function issueTokens(
     client_id: client.clientId,
     iss: pool.issuer,
   });
-  let RefreshToken: string | undefined;
-  if (!refreshing) {
-    RefreshToken = crypto.randomBytes(48).toString("base64url");
-    pool.refreshTokens.set(RefreshToken, {
-      sub: user.sub,
-      clientId: client.clientId,
-      iat,
-      exp: iat + client.ttl.refreshToken,
-      originJti,
-    });
-  }
+  const RefreshToken = issued?.token;
   return {
     IdToken,
     AccessToken,
@@ -614,17 +652,7 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       grant.addOIDCScope(
         requested.filter((s) => OIDC_SCOPES.includes(s) && clientOf(clientId)?.scopes.includes(s)).join(" "),
       );
-      grant.addOIDCClaims([
-        "email",
-        "email_verified",
-        "cognito:username",
-        "cognito:groups",
-        "cognito:roles",
-        "cognito:preferred_role",
-        "token_use",
-        "jti",
-        "origin_jti",
-      ]);
+      grant.addOIDCClaims(GRANTED_CLAIMS);
       grant.addResourceScope(RESOURCE, requested.filter((s) => resourceScopesOfClient(clientId).includes(s)).join(" "));
       await grant.save();
       return grant;

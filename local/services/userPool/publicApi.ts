@@ -10,6 +10,7 @@ import {
   LocalUserPool,
   RefreshGrant,
   findUser,
+  tokenDigest,
   passwordPolicyViolations,
 } from "../idp";
 import { jsonError, jsonReply } from "../protocol";
@@ -266,10 +267,12 @@ async function refreshTokenAuth(
   client: LocalClient,
 ): Promise<GatewayReply> {
   const token = String(params.REFRESH_TOKEN ?? "");
-  const grant: RefreshGrant | undefined = pool.refreshTokens.get(token) ?? (await pool.hostedRefreshTokens.find(token));
+  if (pool.revokedTokens.has(tokenDigest(token)))
+    return jsonError("NotAuthorizedException", "Refresh Token has been revoked");
+  const grant: RefreshGrant | undefined = await pool.refreshTokens.find(token);
   if (!grant || grant.clientId !== client.clientId) return jsonError("NotAuthorizedException", "Invalid Refresh Token");
   const user = pool.users.find((u) => u.sub === grant.sub);
-  if (grant.revoked || (user?.signedOutAt ?? -1) >= grant.iat)
+  if ((user?.signedOutAt ?? -1) >= grant.iat)
     return jsonError("NotAuthorizedException", "Refresh Token has been revoked");
   if (grant.exp <= now()) return jsonError("NotAuthorizedException", "Refresh Token has expired");
   if (!user || user.status !== "CONFIRMED") return jsonError("NotAuthorizedException", "User does not exist.");
@@ -401,7 +404,7 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
     return jsonError("NotAuthorizedException", "Access Token does not have required scopes");
   const user = pool.users.find((u) => u.sub === claims!.sub);
   if (!user) return jsonError("UserNotFoundException", "User does not exist.");
-  const revokedSession = [...pool.refreshTokens.values()].some((g) => g.originJti === claims!.origin_jti && g.revoked);
+  const revokedSession = pool.revokedOrigins.has(String(claims.origin_jti));
   if ((user.signedOutAt ?? -1) >= claims.iat || revokedSession)
     return jsonError("NotAuthorizedException", "Access Token has been revoked");
   const client = pool.clients.find((c) => c.clientId === claims!.client_id);
@@ -417,7 +420,6 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
     case "GlobalSignOut": {
       // Every refresh token of the user stops working, and so do the access tokens issued until now.
       user.signedOutAt = now();
-      for (const grant of pool.refreshTokens.values()) if (grant.sub === user.sub) grant.revoked = true;
       ctx.log(`user pool ${pool.poolId}: ${user.email} signed out globally`);
       return jsonReply({});
     }
@@ -449,18 +451,11 @@ function revokeToken(body: Body, pool: LocalUserPool, client: LocalClient): Repl
   const token = String(body.Token ?? "");
   if (token.split(".").length === 3)
     return jsonError("UnsupportedTokenTypeException", "Only refresh tokens can be revoked.");
-  const grant = pool.refreshTokens.get(token);
   return (async () => {
-    if (grant) {
-      if (grant.clientId !== client.clientId)
-        return jsonError("UnauthorizedException", "Client authentication failed.");
-      grant.revoked = true;
-    } else {
-      const hosted = await pool.hostedRefreshTokens.find(token);
-      if (hosted && hosted.clientId !== client.clientId)
-        return jsonError("UnauthorizedException", "Client authentication failed.");
-      if (hosted) await pool.hostedRefreshTokens.revoke(token);
-    }
+    const grant = await pool.refreshTokens.find(token);
+    if (grant && grant.clientId !== client.clientId)
+      return jsonError("UnauthorizedException", "Client authentication failed.");
+    if (grant) await pool.refreshTokens.revoke(token);
     // As RFC 7009 answers: success, also for a token that was unknown or already revoked.
     return jsonReply({});
   })();

@@ -341,4 +341,29 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
       assert.equal((await me(session.getIdToken().getJwtToken())).status, 200);
     },
   );
+  it(
+    "given the client's refresh token (an SRP sign-in), when it is refreshed at /oauth2/token, then new tokens " +
+      "come; after a global sign-out it is refused there too",
+    async () => {
+      const user = userOf("bob@example.com");
+      const session = await authenticate(user, "bob@example.com", "Bob-Passw0rd!");
+      const refresh = () =>
+        fetch(String(door.outputs.local.idp!.tokenEndpoint), {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            grant_type: "refresh_token",
+            refresh_token: session.getRefreshToken().getToken(),
+            client_id: String(door.outputs.client.userPoolClientId),
+          }),
+        });
+      const ok = await refresh();
+      assert.equal(ok.status, 200, await ok.clone().text());
+      assert.equal((await me(((await ok.json()) as any).id_token)).status, 200);
+      await new Promise((resolve, reject) => user.globalSignOut({ onSuccess: resolve, onFailure: reject }));
+      const refused = await refresh();
+      assert.equal(refused.status, 400);
+      assert.equal(((await refused.json()) as any).error, "invalid_grant");
+    },
+  );
 });
