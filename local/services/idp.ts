@@ -630,6 +630,8 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     // does not rotate it on use.
     issueRefreshToken: async (_ctx: unknown, client: any) => client.grantTypeAllowed("refresh_token"),
     rotateRefreshToken: false,
+    // Its refresh tokens last their validity (30 days by default), not the sign-in page's one-hour session.
+    expiresWithSession: async () => false,
     findAccount: async (_ctx: unknown, sub: string, token?: { kind?: string; iat?: number; grantId?: string }) => {
       const u = bySub.get(sub);
       // A refresh token issued before the user's GlobalSignOut no longer works (invalid_grant).

@@ -446,7 +446,7 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
 function revokeToken(body: Body, pool: LocalUserPool, client: LocalClient): Reply {
   if (!client.tokenRevocation)
     return jsonError("UnsupportedOperationException", "Token revocation is not enabled for this client.");
-  if (client.secret && body.ClientSecret !== client.secret)
+  if (client.secret && !signatureMatches(client.secret, String(body.ClientSecret ?? "")))
     return jsonError("UnauthorizedException", "Client authentication failed.");
   const token = String(body.Token ?? "");
   if (token.split(".").length === 3)

@@ -136,7 +136,8 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
 
   it(
     "given a new address, when the client signs up, then sign-in waits for the code written under the data " +
-      "folder, a wrong code is refused, and the right one confirms the user, whose token the door takes",
+      "folder, a wrong or replaced code is refused, and the last one sent confirms the user, whose token the door " +
+      "takes",
     async () => {
       const email = `new-${Date.now()}@example.com`;
       const result = await call<any>((cb) =>
@@ -166,7 +167,17 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
         door.logs.some((l) => l.includes(`confirmation code for ${email}`)),
         "the code is in the log too",
       );
-      await call((cb) => userOf(email).confirmRegistration(lastCode(door, email, "SIGN_UP"), true, cb));
+      const first = lastCode(door, email, "SIGN_UP");
+      await call((cb) => userOf(email).resendConfirmationCode(cb));
+      const second = lastCode(door, email, "SIGN_UP");
+      if (second !== first)
+        await assert.rejects(
+          call((cb) => userOf(email).confirmRegistration(first, true, cb)),
+          {
+            code: "CodeMismatchException",
+          },
+        );
+      await call((cb) => userOf(email).confirmRegistration(second, true, cb));
       const session = await authenticate(userOf(email), email, "New-Passw0rd!");
       const res = await me(session.getIdToken().getJwtToken());
       assert.equal(res.status, 200);
