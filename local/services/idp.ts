@@ -216,6 +216,24 @@ export function passwordPolicyViolations(policy: PasswordPolicy, password: strin
   return out;
 }
 
+/**
+ * Cognito's InvalidPasswordException message for the first rule a password breaks (undefined when it complies),
+ * e.g. `Password did not conform with policy: Password must have symbol characters`.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html#API_SignUp_Errors
+ */
+export function passwordPolicyMessage(policy: PasswordPolicy, password: string): string | undefined {
+  const missing = passwordPolicyViolations(policy, password)[0];
+  if (!missing) return undefined;
+  const words: [string, string][] = [
+    ["at least", "Password not long enough"],
+    ["lower-case", "Password must have lowercase characters"],
+    ["upper-case", "Password must have uppercase characters"],
+    ["number", "Password must have numeric characters"],
+    ["symbol", "Password must have symbol characters"],
+  ];
+  return `Password did not conform with policy: ${words.find(([w]) => missing.includes(w))?.[1] ?? missing}`;
+}
+
 /** Cognito's default token validity units: hours for access and ID tokens (UserPoolClient TokenValidityUnits). */
 export function validitySeconds(value: number | undefined, unit: string | undefined, fallbackHours = 1): number {
   if (value === undefined) return fallbackHours * 3600;

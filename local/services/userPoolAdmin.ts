@@ -1,6 +1,6 @@
 import { randomUUID } from "crypto";
 import type { GatewayReply } from "../gateways/http";
-import { LocalIdp, LocalUser, LocalUserPool, findUser, passwordPolicyViolations } from "./idp";
+import { LocalIdp, LocalUser, LocalUserPool, findUser, passwordPolicyMessage } from "./idp";
 import type { RecordedProgram } from "../recorded";
 import type { IssuedCredentials, LocalIam } from "./iam";
 import { AwsRequest, asSigned, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
@@ -107,11 +107,8 @@ function run(
     if (pool.signsInWithEmail && !/^[^@\s]+@[^@\s]+$/.test(name))
       return jsonError("InvalidParameterException", "Username should be an email.");
     const temporary = typeof body.TemporaryPassword === "string" ? body.TemporaryPassword : undefined;
-    if (temporary && passwordPolicyViolations(policy, temporary).length)
-      return jsonError(
-        "InvalidPasswordException",
-        `Password did not conform with policy: needs ${passwordPolicyViolations(policy, temporary).join(", ")}`,
-      );
+    const weakTemporary = temporary && passwordPolicyMessage(policy, temporary);
+    if (weakTemporary) return jsonError("InvalidPasswordException", weakTemporary);
     const sub = randomUUID();
     const user: LocalUser = {
       username: pool.signsInWithEmail ? sub : name,
@@ -129,12 +126,8 @@ function run(
   if (!user) return jsonError("UserNotFoundException", "User does not exist.");
   switch (operation) {
     case "AdminSetUserPassword": {
-      const missing = passwordPolicyViolations(policy, String(body.Password ?? ""));
-      if (missing.length)
-        return jsonError(
-          "InvalidPasswordException",
-          `Password did not conform with policy: needs ${missing.join(", ")}`,
-        );
+      const weak = passwordPolicyMessage(policy, String(body.Password ?? ""));
+      if (weak) return jsonError("InvalidPasswordException", weak);
       user.password = String(body.Password);
       user.status = body.Permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
       return jsonReply({});

@@ -10,8 +10,8 @@ import {
   LocalUserPool,
   RefreshGrant,
   findUser,
+  passwordPolicyMessage,
   tokenDigest,
-  passwordPolicyViolations,
 } from "../idp";
 import { jsonError, jsonReply } from "../protocol";
 import { claimSignature, signatureMatches, srpChallenge, srpPoolName } from "./srp";
@@ -290,19 +290,10 @@ function challengeOf(ctx: Ctx, key: unknown, client: LocalClient): Challenge | u
 
 const invalidSession = () => jsonError("NotAuthorizedException", "Invalid session for the user, session is expired.");
 
-/** Cognito's wording for the first rule a password breaks. */
+/** InvalidPasswordException with Cognito's wording, when the password breaks the pool's policy. */
 function passwordRefusal(pool: LocalUserPool, password: string): GatewayReply | undefined {
-  const missing = passwordPolicyViolations(pool.passwordPolicy, password)[0];
-  if (!missing) return undefined;
-  const words: [string, string][] = [
-    ["at least", "Password not long enough"],
-    ["lower-case", "Password must have lowercase characters"],
-    ["upper-case", "Password must have uppercase characters"],
-    ["number", "Password must have numeric characters"],
-    ["symbol", "Password must have symbol characters"],
-  ];
-  const message = words.find(([w]) => missing.includes(w))?.[1] ?? missing;
-  return jsonError("InvalidPasswordException", `Password did not conform with policy: ${message}`);
+  const message = passwordPolicyMessage(pool.passwordPolicy, password);
+  return message ? jsonError("InvalidPasswordException", message) : undefined;
 }
 
 async function respond(ctx: Ctx, body: Body, pool: LocalUserPool, client: LocalClient): Promise<GatewayReply> {
