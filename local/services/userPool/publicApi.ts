@@ -98,6 +98,9 @@ export function userPoolPublicApi(deps: UserPoolPublicDeps): (operation: string,
     const ctx: Ctx = { idp, log: deps.log, challenges, startChallenge };
     if (["GetUser", "GlobalSignOut"].includes(operation) || (body.AccessToken && !body.Session))
       return withAccessToken(ctx, operation, body);
+    // During sign-in (MFA_SETUP) these take the challenge's Session, and no ClientId.
+    if (["AssociateSoftwareToken", "VerifySoftwareToken"].includes(operation))
+      return softwareTokenBySession(ctx, operation, body);
     const found = clientById(idp, String(body.ClientId ?? ""));
     if (!found) return jsonError("ResourceNotFoundException", `User pool client ${body.ClientId} does not exist.`);
     return byClient(ctx, operation, body, found.pool, found.client);
@@ -158,9 +161,6 @@ function byClient(ctx: Ctx, operation: string, body: Body, pool: LocalUserPool, 
       return signUp(ctx, body, pool, client);
     case "RevokeToken":
       return revokeToken(body, pool, client);
-    case "AssociateSoftwareToken":
-    case "VerifySoftwareToken":
-      return softwareTokenBySession(ctx, operation, body, pool);
     default:
       return codes(ctx, operation, body, pool, client);
   }
@@ -346,9 +346,10 @@ async function respond(ctx: Ctx, body: Body, pool: LocalUserPool, client: LocalC
 }
 
 /** AssociateSoftwareToken and VerifySoftwareToken during sign-in (MFA_SETUP), by the challenge's Session. */
-function softwareTokenBySession(ctx: Ctx, operation: string, body: Body, pool: LocalUserPool): GatewayReply {
+function softwareTokenBySession(ctx: Ctx, operation: string, body: Body): GatewayReply {
   const challenge = ctx.challenges.get(String(body.Session ?? ""));
-  const user = challenge && challenge.exp >= now() ? pool.users.find((u) => u.sub === challenge.sub) : undefined;
+  const pool = challenge && ctx.idp.pools.find((p) => p.poolId === challenge.poolId);
+  const user = challenge && challenge.exp >= now() ? pool?.users.find((u) => u.sub === challenge.sub) : undefined;
   if (!challenge || !user) return invalidSession();
   if (operation === "AssociateSoftwareToken") {
     user.totp = { secret: newTotpSecret(), verified: false };

@@ -7,14 +7,15 @@ import { copyRun, recordedProgram } from "../../../../local/recorded";
 import { loadUsers } from "../../../../local/clients/seedUsers";
 import { LocalIdp, findUser, newSigningKey, signingKeyFile, startIdp } from "../../../../local/services/idp";
 import { userPoolPublicApi } from "../../../../local/services/userPool/publicApi";
+import { totpNow } from "../../../../local/services/userPool/totp";
 import { decodeJwt } from "../../../../local/clients/oauth";
 import { removeDir } from "../../../support/localStack";
 import { runMode } from "../../../support/stack";
 
 /**
  * The user pools API against recorded settings the default stack does not have (a pool where only administrators
- * create users; a client with a secret, the password flow and user existence errors), on the user pool's stand-in
- * alone (no gateway, no data services).
+ * create users and MFA is required; a client with a secret, the password flow and user existence errors), on the user
+ * pool's stand-in alone (no gateway, no data services).
  */
 describe("the local user pool's public API (recorded settings)", function () {
   let idp: LocalIdp;
@@ -35,8 +36,10 @@ describe("the local user pool's public API (recorded settings)", function () {
   before(async () => {
     const run = copyRun(await runMode("cognito"));
     for (const r of run.resources) {
-      if (r.type === "aws:cognito/userPool:UserPool")
+      if (r.type === "aws:cognito/userPool:UserPool") {
         r.inputs.adminCreateUserConfig = { allowAdminCreateUserOnly: true };
+        r.inputs.mfaConfiguration = "ON";
+      }
       if (r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.state.id === CLIENT) {
         r.inputs.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
         r.inputs.preventUserExistenceErrors = "LEGACY";
@@ -68,8 +71,9 @@ describe("the local user pool's public API (recorded settings)", function () {
   });
 
   it(
-    "given a client with a secret, when USER_PASSWORD_AUTH comes without, with a wrong, or with the right " +
-      "SECRET_HASH, then the first two are refused and the third gives the client's tokens",
+    "given a client with a secret and a pool that requires MFA, when USER_PASSWORD_AUTH comes without, with a " +
+      "wrong, or with the right SECRET_HASH, then the first two are refused and the third sets up an authenticator " +
+      "app before the client's tokens come; the next sign-in asks for the app's code",
     async () => {
       const signIn = (hash?: string) =>
         answer("InitiateAuth", {
@@ -86,8 +90,30 @@ describe("the local user pool's public API (recorded settings)", function () {
         `Client ${CLIENT} is configured for secret but secret was not received`,
       );
       assert.equal((await signIn("bad")).body.message, `Unable to verify secret hash for client ${CLIENT}`);
-      const ok = await signIn(secretHash("alice@example.com"));
-      assert.equal(ok.status, 200);
+      const setup = await signIn(secretHash("alice@example.com"));
+      assert.equal(setup.body.ChallengeName, "MFA_SETUP");
+      const associated = await answer("AssociateSoftwareToken", { Session: setup.body.Session });
+      const secretCode = associated.body.SecretCode;
+      const verified = await answer("VerifySoftwareToken", {
+        Session: associated.body.Session,
+        UserCode: totpNow(secretCode),
+      });
+      assert.equal(verified.body.Status, "SUCCESS");
+      const respond = (ChallengeName: string, Session: string, extra: Record<string, string> = {}) =>
+        answer("RespondToAuthChallenge", {
+          ClientId: CLIENT,
+          ChallengeName,
+          Session,
+          ChallengeResponses: { USERNAME: "alice", SECRET_HASH: secretHash("alice"), ...extra },
+        });
+      const ok = await respond("MFA_SETUP", verified.body.Session);
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const next = await signIn(secretHash("alice@example.com"));
+      assert.equal(next.body.ChallengeName, "SOFTWARE_TOKEN_MFA");
+      const coded = await respond("SOFTWARE_TOKEN_MFA", next.body.Session, {
+        SOFTWARE_TOKEN_MFA_CODE: totpNow(secretCode),
+      });
+      assert.ok(coded.body.AuthenticationResult?.IdToken, JSON.stringify(coded.body));
       const { IdToken, AccessToken, RefreshToken, ExpiresIn } = ok.body.AuthenticationResult;
       const id = decodeJwt(IdToken);
       assert.equal(id.aud, CLIENT);
