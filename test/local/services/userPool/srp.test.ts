@@ -39,8 +39,8 @@ describe("the local user pool's SRP (Cognito's variant)", () => {
       this.timeout(60000);
       const poolName = srpPoolName("us-east-1_userspool");
       assert.equal(poolName, "userspool");
-      // Enough rounds that A, B, S and u each come with and without the high bit set (padHex's two cases).
-      for (let i = 0; i < 8; i++) {
+      // A few rounds: fresh A, B, salt and u each time (padHex's two cases are checked above on fixed values).
+      for (let i = 0; i < 4; i++) {
         const helper = new AuthenticationHelper(poolName);
         const challenge = srpChallenge(poolName, "alice", "Alice-Passw0rd!", await largeA(helper));
         const key = await clientKey(helper, "alice", "Alice-Passw0rd!", challenge.B, challenge.salt);
