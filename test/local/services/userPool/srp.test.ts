@@ -2,7 +2,6 @@ import * as assert from "assert";
 import { claimSignature, padHex, srpChallenge, srpPoolName } from "../../../../local/services/userPool/srp";
 
 // The official client's SRP helper: exported by the package, absent from its type declarations.
-
 const { AuthenticationHelper, DateHelper } = require("amazon-cognito-identity-js");
 
 /** The key the official client derives for B and salt (its callback API, as a promise). */
