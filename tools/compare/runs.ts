@@ -84,9 +84,10 @@ export function besideResources(runs: readonly StackRun[]): RecordedResource[] {
 const DOOR_TYPE_PREFIX = "notes-auth:door:";
 
 /**
- * The URNs of a run's door resources: those inside a door component, and those that depend on one
- * (an alarm on the door's API) but are not the backend's: the function's environment names the door,
- * but the function serves every door.
+ * The URNs of a run's door resources: those inside a door component, those that depend on one (an
+ * alarm on the door's API, a metric filter on its access logs) but are not the backend's (the
+ * function's environment names the door, but the function serves every door), and the alarms on a
+ * metric such a filter publishes (they name the metric, not the filter).
  */
 function doorsOwn(run: StackRun): Set<string> {
   const chain = (urn: string) => urn.split("::")[2]?.split("$") ?? [];
@@ -96,5 +97,17 @@ function doorsOwn(run: StackRun): Set<string> {
   const backend = new Set(urnsUnder(run, "notes-auth:backend:NotesBackend"));
   for (const r of run.resources)
     if (!backend.has(r.urn) && (r.dependencies ?? []).some((d) => own.has(d))) own.add(r.urn);
+  const metric = (namespace: unknown, name: unknown) => `${namespace}/${name}`;
+  const published = new Set(
+    run.resources
+      .filter((r) => own.has(r.urn) && r.type === "aws:cloudwatch/logMetricFilter:LogMetricFilter")
+      .map((r) => metric(r.inputs.metricTransformation?.namespace, r.inputs.metricTransformation?.name)),
+  );
+  for (const r of run.resources)
+    if (
+      r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+      published.has(metric(r.inputs.namespace, r.inputs.metricName))
+    )
+      own.add(r.urn);
   return own;
 }

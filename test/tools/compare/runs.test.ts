@@ -24,7 +24,8 @@ describe("two doors' runs beside each other (what a two-door stack would record)
     const times = (n: string) => beside.filter((x) => x === n).length;
     for (const n of ["alarms-function-errors", "alarms-function-throttles", "alarms-dynamodb-throttles"])
       assert.equal(times(n), 1, n);
-    for (const n of ["alarms-gateway-5xx-rate", "alarms-gateway-4xx-rate"]) assert.equal(times(n), 2, n);
+    for (const n of ["alarms-gateway-5xx-rate", "alarms-gateway-4xx-rate", "alarms-gateway-throttled-429"])
+      assert.equal(times(n), 2, n);
   });
 
   it("given two REST doors, then the second's REST API and its methods count again, not once", () => {
