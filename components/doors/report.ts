@@ -39,6 +39,7 @@ export const CAPABILITIES = [
   "WAF",
   "Custom domain",
   "mTLS",
+  "Run beside another door",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -20,9 +20,26 @@ export const DOMAIN_VARIANTS = {
   },
 };
 
-/** The cells of every API Gateway door (REST or HTTP) for what the stack's custom domain gives it. */
-export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<never>>, "Custom domain" | "mTLS"> {
+/**
+ * The cells of every API Gateway door (REST or HTTP) for what the stack's custom domain gives it, and what the door
+ * needs to run beside another over one backend: its own API, so its own URL, and under the custom domain an API
+ * mapping at a base path of its own. One API Gateway custom domain takes REST and HTTP API stages alike, each at its
+ * own path ("You can map HTTP and REST API stages to the same custom domain name",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-mappings.html).
+ */
+export function gatewayDomainCapabilities(): Pick<
+  Record<Capability, CellSpec<never>>,
+  "Custom domain" | "mTLS" | "Run beside another door"
+> {
   return {
+    "Run beside another door": {
+      cite: "domain:domainName",
+      variant: "domain",
+      text:
+        "needs its own API and URL; under the custom domain, an API mapping at a path of its own (`/<door>`) " +
+        "beside the other REST and HTTP API doors",
+    },
     "Custom domain": {
       cite: "domain:domainName",
       variant: "domain",
@@ -41,7 +58,7 @@ export function gatewayDomainCapabilities(): Pick<Record<Capability, CellSpec<ne
 /** The capability cells every door on the shared REST API has (components/rest/restApi.ts). */
 export function restCapabilities(): Pick<
   Record<Capability, CellSpec<"preflight" | "stageThrottle" | "waf">>,
-  "Throttling and quotas per client" | "CORS" | "WAF" | "Custom domain" | "mTLS"
+  "Throttling and quotas per client" | "CORS" | "WAF" | "Custom domain" | "mTLS" | "Run beside another door"
 > {
   return {
     "Throttling and quotas per client": { cite: "stageThrottle", text: "stage-wide only (all callers share it)" },

@@ -1,10 +1,12 @@
 /**
- * `npm run compare [-- --mode <m>] [--scenario name=…,mau=…,requests=…]`
+ * `npm run compare [-- --mode <m> | --migrate <old>,<new>] [--days n] [--scenario name=…,mau=…,requests=…]`
  *
  * Runs the real program under mocks for every door, writes docs/comparison.md and
  * docs/cost-chart.svg, and prints the same report. With --mode it prints one door alone and
- * writes nothing; with --scenario the scenarios replace the defaults (printed only, unless
- * --write is given too); --no-write prints the full report without touching docs/.
+ * writes nothing; with --migrate the two doors and what migrating from one to the other costs
+ * (printed only); with --scenario the scenarios replace the defaults, and --days the migration
+ * period (both printed only, unless --write is given too); --no-write prints the full report
+ * without touching docs/.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,6 +17,7 @@ import { runDoors } from "./runs";
 import { chartPoints, doorMeters, renderReport } from "./report";
 import { renderChartSvg } from "./chart";
 import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
+import { DEFAULT_MIGRATION_DAYS, MAX_MIGRATION_DAYS, Migration, sensibleMigrations } from "./migration";
 
 export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
 export const REPORT_FILE = path.join(DOCS_DIR, "comparison.md");
@@ -24,6 +27,8 @@ export const DOOR_CHART_FILE = path.join(DOCS_DIR, "cost-chart-door.svg");
 export interface CompareOptions {
   modes: AuthMode[];
   scenarios: Scenario[];
+  /** The two-door migrations to price: the one `--migrate` names, or every sensible pair of `modes`. */
+  migrations: Migration[];
   /** Write docs/ (the default for a full, default run). */
   write: boolean;
 }
@@ -45,6 +50,17 @@ export const COMPARE_COMMAND: CommandSpec = {
       multiple: true,
       description: "a cost scenario; the scenarios given replace the defaults (printed only, unless --write)",
     },
+    migrate: {
+      type: "string",
+      value: "<old>,<new>",
+      description: "the two doors and what a migration from the first to the second costs (printed only)",
+    },
+    days: {
+      type: "string",
+      value: "<n>",
+      default: String(DEFAULT_MIGRATION_DAYS),
+      description: `days both doors run during a migration, 1 to ${MAX_MIGRATION_DAYS} (printed only, unless --write)`,
+    },
     write: { type: "boolean", description: "write docs/ (the default for a full run with the default scenarios)" },
     "no-write": { type: "boolean", description: "print the full report without touching docs/" },
   },
@@ -60,13 +76,42 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
       throw new Error(`--mode "${m}" is not a door: use one of ${AUTH_MODES.join(", ")}`);
     modes = [m as AuthMode];
   }
+  const days = parseDays(values.days as string | undefined);
+  let migrations: Migration[] | undefined;
+  if (values.migrate !== undefined) {
+    if (values.mode !== undefined)
+      throw new Error("--mode and --migrate: give one of them (--migrate shows two doors)");
+    const pair = (values.migrate as string).split(",").map((d) => d.trim());
+    const bad = pair.find((d) => !(AUTH_MODES as readonly string[]).includes(d));
+    if (pair.length !== 2 || bad !== undefined || pair[0] === pair[1])
+      throw new Error(
+        `--migrate "${values.migrate}" is not two different doors <old>,<new>` +
+          `${bad !== undefined ? ` ("${bad}" is not a door)` : ""}: use two of ${AUTH_MODES.join(", ")}`,
+      );
+    modes = pair as AuthMode[];
+    migrations = [{ from: modes[0], to: modes[1], days }];
+  }
   // The last of --write and --no-write wins, as before.
   const last = order.filter((f) => f === "write" || f === "no-write").pop();
   const write = last === undefined ? undefined : last === "write";
   const scenarioArgs = ((values.scenario as string[] | undefined) ?? []).flatMap((v) => ["--scenario", v]);
   const scenarios = scenarioArgs.length > 0 ? parseScenarioFlags(scenarioArgs) : DEFAULT_SCENARIOS;
   const full = modes.length === AUTH_MODES.length;
-  return { modes, scenarios, write: write ?? (full && scenarioArgs.length === 0) };
+  return {
+    modes,
+    scenarios,
+    migrations: migrations ?? sensibleMigrations(modes, days),
+    write: write ?? (full && scenarioArgs.length === 0 && days === DEFAULT_MIGRATION_DAYS),
+  };
+}
+
+/** `--days`: a whole number of days from 1 to MAX_MIGRATION_DAYS. */
+function parseDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MIGRATION_DAYS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_MIGRATION_DAYS)
+    throw new Error(`--days "${value}" is not a whole number of days from 1 to ${MAX_MIGRATION_DAYS}`);
+  return n;
 }
 
 /** Builds the report (and the chart when writing). */
@@ -78,7 +123,14 @@ export async function buildComparison(
   const chartFiles = opts.write
     ? { total: path.basename(CHART_FILE), door: path.basename(DOOR_CHART_FILE) }
     : undefined;
-  const markdown = renderReport({ modes: opts.modes, runs, matrix, scenarios: opts.scenarios, chartFiles });
+  const markdown = renderReport({
+    modes: opts.modes,
+    runs,
+    matrix,
+    scenarios: opts.scenarios,
+    chartFiles,
+    migrations: opts.migrations,
+  });
   if (!opts.write) return { markdown };
   const like = opts.scenarios[0];
   const meters = Object.fromEntries(opts.modes.map((m) => [m, doorMeters(runs, m)]));

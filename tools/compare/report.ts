@@ -7,7 +7,10 @@ import { COGNITO_PLANS } from "../../awsRules/userPool";
 import { Scenario } from "./scenarios";
 import { CostPoint } from "./chart";
 import { CAPABILITIES, Matrix } from "./matrix";
-import { DoorRuns, countByType, total, urnsUnder } from "./runs";
+import { DoorRuns, besideResources, countByType, total, urnsUnder } from "./runs";
+import { Migration, migrationAssumptions, migrationCost } from "./migration";
+import { CHANGES, Change, ResourceChange, diffRuns } from "../planDiff";
+import { StackRun, resourcesUnder } from "../../offline/runStack";
 
 function groupBy<T, K extends string>(items: readonly T[], key: (t: T) => K): Record<K, T[]> {
   const out = {} as Record<K, T[]>;
@@ -33,26 +36,38 @@ export interface ReportInput {
   scenarios: Scenario[];
   /** File names of the charts next to the report (total, door only); omitted in the terminal. */
   chartFiles?: { total: string; door: string };
+  /** The two-door migrations to price (none: no migration section). */
+  migrations: Migration[];
 }
 
 /** Requests per MAU along the chart's x axis (so 10M requests come with 100k MAU). */
 export const CHART_REQUESTS_PER_MAU = 100;
 
 /**
- * What the report prices for a door: its minimal stack, with the alarms of its `alarms` variant
- * (`alarmEmail`) and the machine client of its `machines` variant where it has one, since a
- * production stack has alarms and the scenarios have machine token requests.
+ * What the report prices for a stack of these doors (one door, or two beside each other): their
+ * minimal stacks, with the alarms of their `alarms` variant (`alarmEmail`) and the machine client
+ * of their `machines` variant where they have one, since a production stack has alarms and the
+ * scenarios have machine token requests. Several doors: what their runs record beside each other
+ * (besideResources), shared resources once.
  */
-export function doorMeters(runs: DoorRuns, mode: AuthMode): StackMeters {
-  const base = metersOf(runs.base[mode]);
-  const alarms = runs.variant[`${mode}:alarms`];
-  const machines = runs.variant[`${mode}:machines`];
+export function stackMeters(runs: DoorRuns, modes: readonly AuthMode[]): StackMeters {
+  const of = (variant?: string): StackMeters =>
+    metersOf({
+      resources: besideResources(modes.map((m) => (variant && runs.variant[`${m}:${variant}`]) || runs.base[m])),
+      outputs: {},
+    });
+  const has = (variant: string) => modes.some((m) => runs.variant[`${m}:${variant}`]);
+  const base = of();
+  const alarms = has("alarms") ? of("alarms") : undefined;
   return {
     ...base,
-    ...(alarms ? { alarmMetrics: metersOf(alarms).alarmMetrics, filterMetrics: metersOf(alarms).filterMetrics } : {}),
-    ...(machines ? { machineClients: metersOf(machines).machineClients } : {}),
+    ...(alarms ? { alarmMetrics: alarms.alarmMetrics, filterMetrics: alarms.filterMetrics } : {}),
+    ...(has("machines") ? { machineClients: of("machines").machineClients } : {}),
   };
 }
+
+/** What the report prices for one door (stackMeters of that door alone). */
+export const doorMeters = (runs: DoorRuns, mode: AuthMode): StackMeters => stackMeters(runs, [mode]);
 
 /**
  * The charts' points: each door from 10k to 1B requests a month, one MAU per 100 requests.
@@ -254,6 +269,8 @@ export function renderReport(input: ReportInput): string {
     "",
   );
 
+  out.push(...migrations(input, meters), "");
+
   out.push("## Request paths", "");
   for (const m of modes) out.push(`### \`${m}\``, "", "```mermaid", doorReport(m).diagram, "```", "");
 
@@ -295,6 +312,51 @@ function productionFeatures(input: ReportInput): string[] {
       Object.entries(FEATURE_VARIANTS).map(([v, label]) => [label, ...modes.map((m) => added(m, v))]),
     ),
   ];
+}
+
+const EVERY_PAIR = "Every pair of doors for the pool's users; ";
+
+/** The price of each migration's period with both doors, in every scenario, against each door alone. */
+function migrations(input: ReportInput, meters: Record<AuthMode, StackMeters>): string[] {
+  const { runs, scenarios } = input;
+  if (input.migrations.length === 0) return [];
+  const days = [...new Set(input.migrations.map((m) => m.days))];
+  const out = [
+    "## A migration: two doors at once",
+    "",
+    `Moving clients from one door to another without an outage runs both doors over the one backend and user ` +
+      `pool (\`doors: [old, new]\`) until the old door has no traffic. What ${days.join(", ")} days of that cost ` +
+      `(us-east-1, USD), against the same days on either door alone; the last column is what running both adds ` +
+      `to a one-step switch halfway through. ${input.migrations.length > 1 ? EVERY_PAIR : ""}` +
+      "`npm run compare -- --migrate old,new --days n` prices one.",
+    "",
+  ];
+  for (const s of scenarios) {
+    out.push(
+      `### ${s.name}: ${days.join(", ")} days`,
+      "",
+      table(
+        ["migration", "old door alone", "new door alone", "both doors", "the overlap adds"],
+        input.migrations.map((m) => {
+          const c = migrationCost(m, s, {
+            from: meters[m.from],
+            to: meters[m.to],
+            both: stackMeters(runs, [m.from, m.to]),
+          });
+          return [
+            `\`${m.from}\` → \`${m.to}\``,
+            money(c.alone.from.total),
+            money(c.alone.to.total),
+            `**${money(c.both.total)}**`,
+            money(c.overlap),
+          ];
+        }),
+      ),
+      "",
+    );
+  }
+  out.push("Assumptions (besides the monthly ones above):", "", ...migrationAssumptions().map((a) => `- ${a}`));
+  return out;
 }
 
 /** The CloudWatch and machine-client lines of each door: what its stack records, priced a month. */
@@ -378,29 +440,138 @@ function cognitoPlans(input: ReportInput): string[] {
   ];
 }
 
+/** One switch of doors: the run before and the run after (one door each today; a run of several doors slots in). */
+export interface Transition {
+  from: string;
+  to: string;
+  before: StackRun;
+  after: StackRun;
+  /** The component types of the doors on either side: their resources are the doors', every other the stack's. */
+  doorTypes: string[];
+}
+
+/** Every switch from one of `modes` to another, on the doors' minimal runs. */
+export function doorSwitches(modes: readonly AuthMode[], runs: DoorRuns): Transition[] {
+  return modes.flatMap((from) =>
+    modes
+      .filter((to) => to !== from)
+      .map((to) => ({
+        from: `\`${from}\``,
+        to: `\`${to}\``,
+        before: runs.base[from],
+        after: runs.base[to],
+        doorTypes: [doorModule(from).componentType, doorModule(to).componentType],
+      })),
+  );
+}
+
+/** What `pulumi up` does on a switch (tools/planDiff.ts's diffRuns), split into the doors' changes and the rest's. */
+export function switchChanges(t: Transition): { door: ResourceChange[]; stack: ResourceChange[] } {
+  const doorUrns = new Set(
+    t.doorTypes.flatMap((type) =>
+      [...resourcesUnder(t.before, type), ...resourcesUnder(t.after, type)].map((r) => r.urn),
+    ),
+  );
+  const changes = diffRuns(t.before.resources, t.after.resources);
+  return {
+    door: changes.filter((c) => doorUrns.has(c.urn)),
+    stack: changes.filter((c) => !doorUrns.has(c.urn)),
+  };
+}
+
+/**
+ * Some of `all` in words: "every switch", or the doors switched from and to ("from `iam`; to `iam`"), and the
+ * switches that fit neither one by one.
+ */
+function whichSwitches(some: readonly Transition[], all: readonly Transition[]): string {
+  if (some.length === all.length) return "every switch";
+  const key = (t: Transition) => `${t.from} → ${t.to}`;
+  const has = new Set(some.map(key));
+  const froms = [...new Set(some.map((t) => t.from))];
+  const tos = [...new Set(some.map((t) => t.to))];
+  const product = all.filter((t) => froms.includes(t.from) && tos.includes(t.to));
+  if (product.length === some.length && product.every((t) => has.has(key(t)))) {
+    if (all.filter((t) => tos.includes(t.to)).length === some.length) return `to ${tos.join(", ")}`;
+    if (all.filter((t) => froms.includes(t.from)).length === some.length) return `from ${froms.join(", ")}`;
+    return `from ${froms.join(", ")} to ${tos.join(", ")}`;
+  }
+  const covered = new Set<string>();
+  const words: string[] = [];
+  for (const side of ["from", "to"] as const) {
+    for (const door of [...new Set(all.map((t) => t[side]))]) {
+      const on = all.filter((t) => t[side] === door);
+      if (on.every((t) => has.has(key(t)))) {
+        words.push(`${side} ${door}`);
+        on.forEach((t) => covered.add(key(t)));
+      }
+    }
+  }
+  return [...words, ...some.map(key).filter((k) => !covered.has(k))].join("; ");
+}
+
+const KEEPS_POOL = ", and the user pool keeps its URN and inputs";
+const BACKEND_TYPE = "notes-auth:backend:NotesBackend";
+
 function switching(input: ReportInput): string[] {
   const { modes, runs } = input;
-  const backend = modes.map((m) => urnsUnder(runs.base[m], "notes-auth:backend:NotesBackend").join("\n"));
-  const same = backend.every((b) => b === backend[0]);
+  const backend = urnsUnder(runs.base[modes[0]], BACKEND_TYPE);
+  const switches = doorSwitches(modes, runs);
+  const split = switches.map((t) => ({ t, ...switchChanges(t) }));
+  const backendUrns = new Set(backend);
+  const touched = split.flatMap((x) => x.stack).filter((c) => backendUrns.has(c.urn) && c.change !== "update");
+  const pools = split.flatMap((x) => x.stack).filter((c) => c.type === "aws:cognito/userPool:UserPool");
+  const keepsPool =
+    pools.length === 0 && runs.base[modes[0]].resources.some((r) => r.type === "aws:cognito/userPool:UserPool");
+  const sameBackend = modes.every((m) => urnsUnder(runs.base[m], BACKEND_TYPE).join("\n") === backend.join("\n"));
   const lines = [
     "### What a door switch replaces",
     "",
-    same
-      ? `The backend is identical in every door: the same ` +
-        `${urnsUnder(runs.base[modes[0]], "notes-auth:backend:NotesBackend").length} resources with the same ` +
-        `URNs, so a switch never replaces the table or the bucket (the function's environment is updated in ` +
-        `place).`
-      : "**The backend's URNs differ between doors: a switch would replace data. This is a bug.**",
+    sameBackend && touched.length === 0
+      ? `The backend is identical in every door: the same ${backend.length} resources with the same URNs, so a ` +
+        `switch never replaces the table or the bucket${keepsPool ? KEEPS_POOL : ""}.`
+      : "**A switch creates, replaces or deletes backend resources: a switch would replace data. This is a bug.**",
     "",
   ];
+  if (switches.length === 0) return lines;
+  const count = (cs: ResourceChange[], kind: Change) => cs.filter((c) => c.change === kind).length;
+  const cell = (cs: ResourceChange[]) => CHANGES.map((k) => count(cs, k)).join(" / ");
   lines.push(
+    `What \`pulumi up\` does to the doors' own resources going from the row's door to the column's, from the ` +
+      `mocked runs (the code of \`npm run plan -- --diff\`): create / update / replace / delete.`,
+    "",
     table(
-      ["authMode", "door resources created / deleted on a switch", "user pool"],
-      modes.map((m) => {
-        const door = urnsUnder(runs.base[m], doorModule(m).componentType).length;
-        const pool = runs.base[m].resources.some((r) => r.type === "aws:cognito/userPool:UserPool");
-        return [`\`${m}\``, door, pool ? "kept (same URN and inputs in every door)" : "none"];
-      }),
+      ["from \\ to", ...modes.map((m) => `\`${m}\``)],
+      modes.map((from) => [
+        `\`${from}\``,
+        ...modes.map((to) => {
+          const x = split.find((y) => y.t.from === `\`${from}\`` && y.t.to === `\`${to}\``);
+          return x ? cell(x.door) : "";
+        }),
+      ]),
+    ),
+    "",
+  );
+  const rest = new Map<string, { c: ResourceChange; of: Transition[] }>();
+  for (const x of split)
+    for (const c of x.stack.filter((c) => !c.type.startsWith("notes-auth:"))) {
+      const key = `${c.change} ${c.urn} ${(c.inputs ?? []).join(",")}`;
+      const seen = rest.get(key) ?? { c, of: [] };
+      seen.of.push(x.t);
+      rest.set(key, seen);
+    }
+  lines.push(
+    "Everything else a switch changes (the backend, the users, the stack's identities and logging), and on " +
+      "which switches. The stack's own resources (the API keys, API Gateway's logging role) come and go with the " +
+      "config that asks for them, and each door's minimal config sets only its own keys:",
+    "",
+    table(
+      ["change", "resource", "inputs", "on"],
+      [...rest.values()].map(({ c, of }) => [
+        c.change,
+        `\`${c.type.split(":").pop()} ${c.urn.split("::").pop()}\``,
+        c.inputs?.length ? c.inputs.join(", ") : "",
+        whichSwitches(of, switches),
+      ]),
     ),
   );
   return lines;

@@ -3,6 +3,8 @@ import { doorConfig } from "../../components/doors/registry";
 import { doorReport } from "../../components/doors/reportRegistry";
 import { SECRET_KEYS } from "../../components/pulumiConfig";
 import { OFFLINE_STACK, StackRun, resourcesUnder, runStack } from "../../offline/runStack";
+import type { RecordedResource } from "../../offline/mocks";
+import { diffRuns } from "../planDiff";
 
 export interface DoorRuns {
   /** The door's minimal stack. */
@@ -52,4 +54,60 @@ export function urnsUnder(run: StackRun, componentType: string): string[] {
     .filter((r) => r.custom)
     .map((r) => r.urn)
     .sort();
+}
+
+/**
+ * What a stack running these one-door runs' doors at once would record, as far as single-door runs
+ * tell: the first run's resources, and every other run's that are its door's own or that `pulumi
+ * up` would create, update or replace going from the first (tools/planDiff.ts's diffRuns). What
+ * the runs share unchanged (the backend, the user pool, the stack's identities, the alarms on the
+ * function) is there once; each door's own resources (its API, its stage, the alarms on them) once
+ * per door, even where two REST doors' single-door runs give them one URN (the one `door-api`).
+ * When the program records several doors in one run, that run replaces this.
+ */
+export function besideResources(runs: readonly StackRun[]): RecordedResource[] {
+  const [first, ...others] = runs;
+  const out = [...first.resources];
+  for (const run of others) {
+    const changed = new Set(
+      diffRuns(first.resources, run.resources)
+        .filter((c) => c.change !== "delete")
+        .map((c) => c.urn),
+    );
+    const own = doorsOwn(run);
+    out.push(...run.resources.filter((r) => changed.has(r.urn) || own.has(r.urn)));
+  }
+  return out;
+}
+
+/** A door component's token prefix (components/doors/<mode>/component.ts, components/rest/). */
+const DOOR_TYPE_PREFIX = "notes-auth:door:";
+
+/**
+ * The URNs of a run's door resources: those inside a door component, those that depend on one (an
+ * alarm on the door's API, a metric filter on its access logs) but are not the backend's (the
+ * function's environment names the door, but the function serves every door), and the alarms on a
+ * metric such a filter publishes (they name the metric, not the filter).
+ */
+function doorsOwn(run: StackRun): Set<string> {
+  const chain = (urn: string) => urn.split("::")[2]?.split("$") ?? [];
+  const own = new Set(
+    run.resources.filter((r) => chain(r.urn).some((t) => t.startsWith(DOOR_TYPE_PREFIX))).map((r) => r.urn),
+  );
+  const backend = new Set(urnsUnder(run, "notes-auth:backend:NotesBackend"));
+  for (const r of run.resources)
+    if (!backend.has(r.urn) && (r.dependencies ?? []).some((d) => own.has(d))) own.add(r.urn);
+  const metric = (namespace: unknown, name: unknown) => `${namespace}/${name}`;
+  const published = new Set(
+    run.resources
+      .filter((r) => own.has(r.urn) && r.type === "aws:cloudwatch/logMetricFilter:LogMetricFilter")
+      .map((r) => metric(r.inputs.metricTransformation?.namespace, r.inputs.metricTransformation?.name)),
+  );
+  for (const r of run.resources)
+    if (
+      r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+      published.has(metric(r.inputs.namespace, r.inputs.metricName))
+    )
+      own.add(r.urn);
+  return own;
 }

@@ -72,6 +72,18 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
       text: "yours on the listener's certificate (`domainName`); alias record with `hostedZoneId`",
     },
     mTLS: { evidence: "not built", text: "not built (the ALB's login authenticates browsers)" },
+    // An API mapping targets an API Gateway API's stage (CreateApiMapping: ApiId and Stage,
+    // https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/domainnames-domainname-apimappings.html), so an
+    // ALB cannot sit at a path of the gateway doors' domain; it answers on its own DNS name (its listener's
+    // certificate) or a name of its own pointed at it.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html
+    "Run beside another door": {
+      cite: "domain:record",
+      variant: "domain",
+      text:
+        "needs its own load balancer and URL; under a custom domain, a host name of its own (an ALB cannot be an API " +
+        "mapping's target, so it cannot share a gateway door's domain by path)",
+    },
   },
   pricing: {
     gateway: "alb",

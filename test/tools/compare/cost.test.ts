@@ -5,8 +5,10 @@ import {
   PRICES,
   cognitoMauCost,
   monthlyCost,
+  stackCost,
   tiered,
 } from "../../../tools/compare/cost";
+import { NO_METERS } from "../../../tools/compare/meters";
 import { DEFAULT_COGNITO_PLAN } from "../../../awsRules/userPool";
 import { DEFAULT_SCENARIOS, Scenario, ScenarioError, parseScenarioFlags } from "../../../tools/compare/scenarios";
 
@@ -130,6 +132,42 @@ describe("cost model", () => {
         2,
         "two units each",
       );
+    });
+  });
+
+  describe("several doors over one backend (stackCost)", () => {
+    const half = (door: "cognito" | "iam" | "http-jwt" | "alb-oidc" | "api-key") => ({
+      door,
+      share: 0.5,
+      meters: NO_METERS,
+    });
+    it("given two REST doors sharing 400M requests, then the gateway tiers count the 400M together", () => {
+      const s = scenario({ requestsPerMonth: 400_000_000 });
+      // 333M x $3.50 + 67M x $2.80 = $1,165.50 + $187.60: the second tier is reached only on the combined requests
+      const both = stackCost([half("cognito"), half("iam")], s, NO_METERS);
+      close(both.gateway, 1165.5 + 187.6, "combined");
+      close(both.gateway, monthlyCost("cognito", s).gateway, "as one door with every request");
+    });
+    it("given a REST and an HTTP door, then each gateway prices its own share", () => {
+      const s = scenario({ requestsPerMonth: 10_000_000 });
+      // 5M x $3.50 + 5M x $1.00
+      close(stackCost([half("cognito"), half("http-jwt")], s, NO_METERS).gateway, 17.5 + 5, "REST + HTTP");
+    });
+    it("given users at both doors, then their MAU are billed once, and Lambda's free tier is used once", () => {
+      const s = scenario({ mau: 20_000, requestsPerMonth: 2_000_000 });
+      const both = stackCost([half("cognito"), half("http-jwt")], s, NO_METERS);
+      close(both.cognito, 10_000 * 0.0055, "10,000 MAU over the free 10,000, once");
+      close(both.lambda, monthlyCost("cognito", s).lambda, "2M invocations less the free 1M, once");
+      close(both.dynamodb, monthlyCost("cognito", s).dynamodb, "every request reads or writes once");
+    });
+    it("given an ALB door beside a REST door, then the ALB's hours and addresses are paid in full", () => {
+      const both = stackCost([half("cognito"), half("alb-oidc")], scenario({}), NO_METERS);
+      close(both.total, 16.425 + 7.3, "at zero traffic: the ALB's fixed charges only");
+    });
+    it("given an api-key door beside a user door, then the user door's MAU are billed", () => {
+      const s = scenario({ mau: 10_001 });
+      close(stackCost([half("api-key"), half("cognito")], s, NO_METERS).cognito, 0.0055, "one MAU over");
+      close(stackCost([{ ...half("api-key"), share: 1 }], s, NO_METERS).cognito, 0, "keys alone: no MAU");
     });
   });
 

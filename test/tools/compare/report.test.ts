@@ -11,7 +11,21 @@ import {
 import { HelpRequested } from "../../../offline/cliArgs";
 import { DEFAULT_SCENARIOS } from "../../../tools/compare/scenarios";
 import { doorConfig } from "../../../components/doors/registry";
-import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
+import { OFFLINE_STACK, resourcesUnder, runStack } from "../../../offline/runStack";
+import { doorModule } from "../../../components/doors/registry";
+import { DEFAULT_MIGRATION_DAYS } from "../../../tools/compare/migration";
+
+/** The cells after the first of the markdown table row that starts with `first` (after the line `after`, if given). */
+const cells = (markdown: string, first: string, after?: string) => {
+  const lines = markdown.split("\n");
+  const from = after === undefined ? 0 : lines.findIndex((l) => l.startsWith(`| ${after} |`));
+  return lines
+    .slice(from)
+    .find((l) => l.startsWith(`| ${first} |`))
+    ?.split("|")
+    .slice(2, -1)
+    .map((c) => c.trim());
+};
 
 describe("npm run compare", function () {
   this.timeout(180_000);
@@ -64,6 +78,62 @@ describe("npm run compare", function () {
     assert.ok(built.svg!.startsWith("<svg") && built.svg!.includes("alb-oidc"), "the chart names the doors");
   });
 
+  it("given a switch from cognito to http-jwt, then its cell counts the doors' resources made, dropped", async () => {
+    // given the two doors' runs, counted here from the recorded components, not from the report's diff
+    const [cognito, http] = await Promise.all(
+      (["cognito", "http-jwt"] as const).map((m) => runStack({ stack: OFFLINE_STACK, config: doorConfig(m) })),
+    );
+    const under = (run: typeof cognito, m: "cognito" | "http-jwt") =>
+      resourcesUnder(run, doorModule(m).componentType).length;
+    const header = cells(built.markdown, "from \\ to")!;
+    const row = cells(built.markdown, "`cognito`", "from \\ to")!;
+    const cell = row[header.indexOf("`http-jwt`")];
+    // nothing of a REST door is kept by an HTTP API door: all of one is deleted, all of the other created
+    assert.equal(cell, `${under(http, "http-jwt")} / 0 / 0 / ${under(cognito, "cognito")}`);
+    const back = cells(built.markdown, "`http-jwt`", "from \\ to")![header.indexOf("`cognito`")];
+    assert.equal(back, `${under(cognito, "cognito")} / 0 / 0 / ${under(http, "http-jwt")}`);
+    assert.match(built.markdown, /\| update \| `Function notes-api` \| environment \| every switch \|/);
+  });
+
+  it("given every door, then the matrix says what each needs to run beside another door, with its evidence", () => {
+    const row = cells(built.markdown, "**Run beside another door**")!;
+    assert.equal(row.length, AUTH_MODES.length);
+    AUTH_MODES.forEach((m, i) => {
+      if (m === "alb-oidc") assert.match(row[i], /cannot share a gateway door's domain.*\(Record domain-alias\)/, m);
+      else assert.match(row[i], /API mapping at a path of its own.*\(DomainName domain\)/, m);
+    });
+  });
+
+  it("given the default run, then every pair of user doors has a migration price in every scenario", () => {
+    for (const s of DEFAULT_SCENARIOS) assert.ok(built.markdown.includes(`### ${s.name}: 14 days`), s.name);
+    const rows = built.markdown.split("\n").filter((l) => /^\| `[a-z-]+` → `[a-z-]+` \|/.test(l));
+    assert.equal(rows.length, 10 * DEFAULT_SCENARIOS.length);
+    assert.ok(!rows.some((r) => r.includes("api-key")), "keys are not users to migrate");
+  });
+
+  it("given --migrate cognito,http-jwt --days 7, then only that pair and its two doors, printed only", async () => {
+    const opts = parseCompareArgs(["--migrate", "cognito,http-jwt", "--days=7"]);
+    assert.deepEqual(opts.modes, ["cognito", "http-jwt"]);
+    assert.deepEqual(opts.migrations, [{ from: "cognito", to: "http-jwt", days: 7 }]);
+    assert.equal(opts.write, false);
+    const { markdown } = await buildComparison(opts);
+    assert.ok(markdown.includes("### 1k MAU / 100k requests: 7 days"));
+    const row = cells(markdown, "`cognito` → `http-jwt`")!;
+    assert.equal(row.length, 4);
+    assert.ok(Number(row[3].replace(/[$,]/g, "")) > 0, "running both adds something");
+    assert.equal(parseCompareArgs([]).migrations[0].days, DEFAULT_MIGRATION_DAYS);
+    assert.equal(parseCompareArgs(["--days", "7"]).write, false, "another period is printed only");
+  });
+
+  it("given a bad --migrate or --days, then it says what is allowed", () => {
+    assert.throws(() => parseCompareArgs(["--migrate", "cognito"]), /--migrate "cognito" is not two different doors/);
+    assert.throws(() => parseCompareArgs(["--migrate", "cognito,saml"]), /"saml" is not a door\): use two of iam/);
+    assert.throws(() => parseCompareArgs(["--migrate", "iam,iam"]), /not two different doors/);
+    assert.throws(() => parseCompareArgs(["--migrate", "iam,cognito", "--mode", "iam"]), /give one of them/);
+    assert.throws(() => parseCompareArgs(["--days", "0"]), /--days "0" is not a whole number of days from 1 to 92/);
+    assert.throws(() => parseCompareArgs(["--days", "1.5"]), /--days "1.5"/);
+  });
+
   it("shows one door alone with --mode, and writes nothing then", async () => {
     const opts = parseCompareArgs(["--mode", "http-jwt"]);
     assert.deepEqual({ modes: opts.modes, write: opts.write }, { modes: ["http-jwt"], write: false });
@@ -93,7 +163,9 @@ describe("npm run compare", function () {
       (err) =>
         err instanceof HelpRequested &&
         /^Usage: npm run compare/.test(err.text) &&
-        ["--mode", "--scenario", "--write", "--no-write"].every((f) => err.text.includes(`  ${f} `)),
+        ["--mode", "--scenario", "--migrate", "--days", "--write", "--no-write"].every((f) =>
+          err.text.includes(`  ${f} `),
+        ),
     );
   });
 });
