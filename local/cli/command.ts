@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AUTH_MODES, AuthMode } from "../../handlers/contract/authModes";
 import type { LocalOutputs } from "../localStack";
-import { readLock } from "../lock";
+import { runningLock } from "../lock";
 import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../../offline/cliArgs";
 
 /** Command-line options shared by `npm start`, `npm run token` and `npm run contract`. */
@@ -134,18 +134,16 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
   return args;
 }
 
-/** The outputs of the local stack running from `dataDir`, or undefined when none runs there. */
-export function runningOutputs(dataDir: string): LocalOutputs | undefined {
-  const lock = readLock(path.join(dataDir, "lock.json"));
+/** The local stack running from `dataDir` (its outputs and its pid), or undefined when none runs there. */
+export function runningStack(dataDir: string): { outputs: LocalOutputs; pid: number } | undefined {
+  const lock = runningLock(dataDir);
   const file = path.join(dataDir, "outputs.json");
   if (!lock || !fs.existsSync(file)) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-  } catch {
-    return undefined;
-  }
-  return JSON.parse(fs.readFileSync(file, "utf8"));
+  return { outputs: JSON.parse(fs.readFileSync(file, "utf8")), pid: lock.pid };
 }
+
+/** The outputs of the local stack running from `dataDir`, or undefined when none runs there. */
+export const runningOutputs = (dataDir: string): LocalOutputs | undefined => runningStack(dataDir)?.outputs;
 
 /** Runs a CLI's main, printing an error's message (not its stack) and exiting non-zero. */
 export function runCli(main: () => Promise<number | void>): void {
