@@ -192,7 +192,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     let idp: LocalIdp | undefined;
     let replacements: [string, string][] = [];
     const iam = new LocalIam(program);
-    const apiKeys = localApiKeys(program);
+    const apiKeys = localApiKeys(program, opts.dataDir);
     const deps: GatewayDeps = {
       program,
       get lambda() {
