@@ -17,12 +17,14 @@ export interface LocalArgs {
   client?: string;
   scopes: string[];
   outputs?: string;
+  /** `npm run contract`: list each check about other doors, with why (else one line counts them). */
+  verbose?: boolean;
 }
 
 /** The folder local mode keeps its data in (notes, attachments, the signing key, outputs.json). */
 export const DEFAULT_DATA_DIR = path.join(__dirname, "..", "..", ".local");
 
-type LocalFlag = "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs";
+type LocalFlag = "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs" | "verbose";
 
 /** Every flag the local commands take, declared once; each command picks its own. */
 const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
@@ -75,6 +77,7 @@ const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
     value: "<file>",
     description: "a stack's outputs file instead of the running local stack's",
   },
+  verbose: { type: "boolean", description: "list every check about other doors, with why it is skipped" },
 };
 
 /** A local command: how it is run, what it does, and which of the local flags it takes. */
@@ -131,6 +134,7 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
   for (const value of (values.scope as string[] | undefined) ?? [])
     args.scopes.push(...value.split(/[\s,]+/).filter(Boolean));
   if (get("outputs") !== undefined) args.outputs = path.resolve(get("outputs")!);
+  if (values.verbose === true) args.verbose = true;
   return args;
 }
 
