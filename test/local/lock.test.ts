@@ -5,7 +5,10 @@ import * as path from "path";
 import { spawn, spawnSync } from "child_process";
 import { AlreadyRunning, acquireLock, procStat } from "../../local/lock";
 
-/** The data folder's lock (local/lock.ts): one local stack per folder, and a lock whose holder is gone is taken over. */
+/**
+ * The data folder's lock (local/lock.ts): one local stack per folder, and a lock whose holder is gone is taken
+ * over.
+ */
 describe("local mode's lock", () => {
   let dataDir: string;
   beforeEach(() => (dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-lock-"))));
@@ -14,22 +17,25 @@ describe("local mode's lock", () => {
   const writeLock = (lock: Record<string, unknown>) =>
     fs.writeFileSync(lockFile(), JSON.stringify({ port: 3000, startedAt: "2026-12-01T08:00:00.000Z", ...lock }));
 
-  it("given a lock held by a running process, when another takes it, then the message names the pid to kill", async () => {
-    const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
-    try {
-      await new Promise((r) => holder.once("spawn", r));
-      writeLock({ pid: holder.pid, processStart: procStat(holder.pid!)?.start });
-      assert.throws(
-        () => acquireLock(dataDir, 3000),
-        (err: unknown) =>
-          err instanceof AlreadyRunning &&
-          err.message.includes(`pid ${holder.pid}`) &&
-          err.message.includes(`kill ${holder.pid}`),
-      );
-    } finally {
-      holder.kill("SIGKILL");
-    }
-  });
+  it(
+    "given a lock held by a running process, when another " + "takes it, then the message names the pid to kill",
+    async () => {
+      const holder = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+      try {
+        await new Promise((r) => holder.once("spawn", r));
+        writeLock({ pid: holder.pid, processStart: procStat(holder.pid!)?.start });
+        assert.throws(
+          () => acquireLock(dataDir, 3000),
+          (err: unknown) =>
+            err instanceof AlreadyRunning &&
+            err.message.includes(`pid ${holder.pid}`) &&
+            err.message.includes(`kill ${holder.pid}`),
+        );
+      } finally {
+        holder.kill("SIGKILL");
+      }
+    },
+  );
 
   it("given a lock left by a process that died, when a stack starts, then it takes the lock over", async () => {
     const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });

@@ -182,19 +182,22 @@ describe("npm run call:iam outside local mode", () => {
     },
   );
 
-  it("given an STS that does not answer, when it runs, then the error names the endpoint and the variables", async () => {
-    const sts = new STSClient({
-      region: "us-east-1",
-      endpoint: "http://127.0.0.1:1",
-      credentials: { accessKeyId: "AKIACALLER", secretAccessKey: "caller" },
-      maxAttempts: 1,
-    });
-    await assert.rejects(
-      callAsMachine(args, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" }, sts),
-      (err: Error) =>
-        err.message.startsWith(`STS AssumeRole of ${ROLE} at http://127.0.0.1:1 failed: `) &&
-        /machineRolePrincipals/.test(err.message) &&
-        /AWS_ENDPOINT_URL_STS/.test(err.message),
-    );
-  });
+  it(
+    "given an STS that does not answer, when it " + "runs, then the error names the endpoint and the variables",
+    async () => {
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: "http://127.0.0.1:1",
+        credentials: { accessKeyId: "AKIACALLER", secretAccessKey: "caller" },
+        maxAttempts: 1,
+      });
+      await assert.rejects(
+        callAsMachine(args, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" }, sts),
+        (err: Error) =>
+          err.message.startsWith(`STS AssumeRole of ${ROLE} at http://127.0.0.1:1 failed: `) &&
+          /machineRolePrincipals/.test(err.message) &&
+          /AWS_ENDPOINT_URL_STS/.test(err.message),
+      );
+    },
+  );
 });

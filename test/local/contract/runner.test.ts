@@ -20,20 +20,26 @@ describe("the contract suite's report", function () {
     return { failed, out };
   };
 
-  it("given checks about other doors, when the suite runs, then one line counts them and the summary follows", async () => {
-    const { failed, out } = await report();
-    assert.equal(failed, 0, out);
-    assert.match(out, /^ {2}ok {4}whoami: /m);
-    assert.deepEqual(
-      out.split("\n").filter((l) => l.startsWith("  skip")),
-      ["  skip  3 checks about other doors than cognito (--verbose lists them, with why)"],
-    );
-    assert.match(out, /^1 passed, 0 failed, 3 skipped$/m);
-  });
+  it(
+    "given checks about other doors, when the suite runs, " + "then one line counts them and the summary follows",
+    async () => {
+      const { failed, out } = await report();
+      assert.equal(failed, 0, out);
+      assert.match(out, /^ {2}ok {4}whoami: /m);
+      assert.deepEqual(
+        out.split("\n").filter((l) => l.startsWith("  skip")),
+        ["  skip  3 checks about other doors than cognito (--verbose lists them, with why)"],
+      );
+      assert.match(out, /^1 passed, 0 failed, 3 skipped$/m);
+    },
+  );
 
-  it("given --verbose, when the suite runs, then each check about another door has its line and its reason", async () => {
-    const { out } = await report({ verbose: true });
-    for (const id of ONLY.slice(1)) assert.match(out, new RegExp(`^ {2}skip {2}${id}: .*\\n {8}a check of `, "m"));
-    assert.doesNotMatch(out, /checks about other doors than/);
-  });
+  it(
+    "given --verbose, when the suite runs, then each check " + "about another door has its line and its reason",
+    async () => {
+      const { out } = await report({ verbose: true });
+      for (const id of ONLY.slice(1)) assert.match(out, new RegExp(`^ {2}skip {2}${id}: .*\\n {8}a check of `, "m"));
+      assert.doesNotMatch(out, /checks about other doors than/);
+    },
+  );
 });
