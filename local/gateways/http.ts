@@ -50,6 +50,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
     headers,
     body: Buffer.concat(chunks),
     sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
+    ...(req.socket.localPort ? { receivedOn: { port: req.socket.localPort, tls: socket.encrypted === true } } : {}),
     ...(peer ? { clientCert: gatewayClientCert(peer) } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { GatewayReply, listen } from "../gateways/http";
 import type { RecordedProgram } from "../recorded";
 import type { LocalIam } from "./iam";
 import { xmlEscape } from "./protocol";
-import { claimedAccessKey } from "./sigv4";
+import { claimedAccessKey, hostNamesThisServer } from "./sigv4";
 
 /**
  * S3 for attachments: @20minutes/s3rver (the maintained s3rver fork, which verifies SigV4
@@ -161,6 +161,13 @@ export async function guardS3(backend: LocalS3, deps: { iam: LocalIam; log(line:
           return s3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
         if (creds.expiration !== undefined && creds.expiration <= Date.now())
           return s3Error("ExpiredToken", "The provided token has expired.", 400);
+        // The signature covers the Host (sigv4.ts, hostNamesThisServer); s3rver itself takes any Host.
+        if (req.receivedOn && !hostNamesThisServer(headerValue(req.headers, "host"), req.receivedOn))
+          return s3Error(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and " +
+              "signing method.",
+          );
         const { action, resource } = s3Action(req.method, rawPath, req.rawQuery);
         const decision = await deps.iam.allows(creds.principal, action, resource);
         if (decision !== "Allowed") {
