@@ -203,6 +203,14 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
             `${outputs.local.mtls.keyFile}`,
         ]
       : []),
+    ...(Object.keys(outputs.local.faults ?? {}).length
+      ? [
+          `  faults:    ${Object.entries(outputs.local.faults)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}: the handler answers 503 while they last; curl -d dynamodb=off -d s3=off ` +
+            `${outputs.local.faultsEndpoint} ends them`,
+        ]
+      : []),
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ` +
       `${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
@@ -217,7 +225,7 @@ export const START_COMMAND: LocalCommand = {
   summary:
     "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 " +
     "until Ctrl-C, SIGTERM or the end of npm.",
-  flags: ["door", "stack", "set", "port", "data-dir"],
+  flags: ["door", "stack", "set", "port", "data-dir", "fault"],
 };
 
 /** Something `npm start` runs until it stops: started in order, closed in the reverse order. */
@@ -270,6 +278,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       port: args.port,
       idpPort: args.port ? args.port + 1 : 0,
       awsPort: args.port ? args.port + 2 : 0,
+      faults: args.faults,
       log: (line) => process.stdout.write(`  [local] ${line}\n`),
     });
     started.push({ name: "the local stack", close: stack.close });

@@ -218,7 +218,7 @@ describe("npm start's flags", () => {
         /^Usage: npm start/.test(err.text) &&
         /--port <port> .*\(default: 3000\)/.test(err.text) &&
         /--stack <name> .*\(default: dev\)/.test(err.text) &&
-        ["--door", "--set", "--data-dir"].every((f) => err.text.includes(`  ${f} `)),
+        ["--door", "--set", "--data-dir", "--fault"].every((f) => err.text.includes(`  ${f} `)),
     );
   });
 
@@ -235,6 +235,7 @@ describe("npm start's flags", () => {
         port: 0,
         dataDir: DEFAULT_DATA_DIR,
         scopes: [],
+        faults: [],
       },
     );
     assert.deepEqual(parseLocalArgs([], START_COMMAND), {
@@ -243,7 +244,13 @@ describe("npm start's flags", () => {
       port: 3000,
       dataDir: DEFAULT_DATA_DIR,
       scopes: [],
+      faults: [],
     });
+    assert.deepEqual(parseLocalArgs(["--fault", "dynamodb=throttle", "--fault=s3=stall:200"], START_COMMAND).faults, [
+      { service: "dynamodb", fault: { kind: "throttle" } },
+      { service: "s3", fault: { kind: "stall", ms: 200 } },
+    ]);
+    assert.throws(() => parseLocalArgs(["--fault", "dynamodb=slow"], START_COMMAND), /throttle, refuse or stall:<ms>/);
     assert.throws(
       () => parseLocalArgs(["--user", "alice"], START_COMMAND),
       (err) => err instanceof UsageError && /^unknown argument --user \(see npm start -- --help\)/.test(err.message),
