@@ -349,7 +349,7 @@ describe("the local endpoints refuse a signature made for another host", functio
     assert.equal(JSON.parse(other.text).__type, "com.amazonaws.dynamodb.v20120810#InvalidSignatureException");
   });
 
-  it("given the operator's S3 call signed for another port of 127.0.0.1, then SignatureDoesNotMatch (403)", async () => {
+  it("given the operator's S3 call signed for another port of 127.0.0.1, then SignatureDoesNotMatch", async () => {
     const call = (host?: string) =>
       sendSignedFor(host, door.outputs.local.endpoints.s3, {
         service: "s3",
