@@ -383,3 +383,62 @@ describe("the local endpoints refuse a signature made for another host", functio
     },
   );
 });
+
+describe("the local iam door behind a custom domain: the domain's name is a host of the door", function () {
+  this.timeout(30000);
+  let door: TestDoor;
+  before(async () => {
+    // given the iam door served on api.example.com (a custom domain without mutual TLS: plain HTTP locally)
+    door = await startTestDoor("iam", {
+      extra: {
+        ...LOCAL_DOORS["iam with a machine role"].extra,
+        domainName: "api.example.com",
+        domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
+      },
+    });
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  it("given a machine's call signed for api.example.com, then it is served; for evil.example, 403", async () => {
+    const [me] = door.outputs.local.principals.trusted;
+    const sts = new STSClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws, credentials: me });
+    const credentials = await assumeMachineRole({
+      roleArn: me.roleArn,
+      region: door.outputs.region,
+      externalId: me.externalId,
+      sts,
+    }).finally(() => sts.destroy());
+    const url = new URL(`${door.outputs.url.replace(/\/$/, "")}/notes`);
+    const call = async (hostname: string) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region: door.outputs.region,
+        credentials,
+        sha256: Hash.bind(null, "sha256"),
+      });
+      const host = `${hostname}:${url.port}`;
+      const req = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname,
+        path: url.pathname,
+        query: {},
+        headers: { host },
+      });
+      return new Promise<number>((resolve, reject) =>
+        http
+          .request({ host: url.hostname, port: url.port, path: url.pathname, headers: req.headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on("error", reject)
+          .end(),
+      );
+    };
+    assert.equal(await call("api.example.com"), 200);
+    assert.equal(await call("evil.example"), 403);
+  });
+});
