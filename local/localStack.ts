@@ -18,6 +18,7 @@ import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
 import { RecordedProgram, recordedProgram } from "./recorded";
 import { LocalS3, guardS3, startS3 } from "./services/s3";
+import { Fault, FaultService, LocalFaults, faultsApi } from "./services/faults";
 import { SeedUser, loadUsers } from "./clients/seedUsers";
 import { readTruststore, s3Location, seedTruststore } from "./gateways/truststore";
 
@@ -77,6 +78,13 @@ export interface LocalInfo {
     burstLimit?: number;
     quota?: { limit: number; period: string };
   }[];
+  /**
+   * Local-only: the faults of the data services (services/faults.ts): `GET` lists those in force, `POST` a form
+   * (`dynamodb=throttle`, `s3=stall:2000`, `dynamodb=off`) changes them.
+   */
+  faultsEndpoint: string;
+  /** The faults in force when the stack started (`npm start -- --fault`), e.g. `{ "dynamodb": "throttle" }`. */
+  faults: Record<string, string>;
   /** Local-only: re-dates a load balancer's session cookie into the past (the contract's expired-cookie check). */
   albExpiredSessionEndpoint?: string;
   /**
@@ -130,6 +138,8 @@ export interface LocalStackOptions {
   /** Where the test PKI of mutual TLS lives (made there if missing). @default `<dataDir>/pki` */
   pkiDir?: string;
   users?: SeedUser[];
+  /** Faults of the data services from the start on (`npm start -- --fault dynamodb=throttle`). */
+  faults?: { service: FaultService; fault: Fault | undefined }[];
   log?: (line: string) => void;
 }
 
@@ -139,6 +149,8 @@ export interface RunningLocalStack {
   lambda: LocalLambda;
   iam: LocalIam;
   idp?: LocalIdp;
+  /** The data services' faults, to change while it runs. */
+  faults: LocalFaults;
   close(): Promise<void>;
 }
 
@@ -192,7 +204,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     let idp: LocalIdp | undefined;
     let replacements: [string, string][] = [];
     const iam = new LocalIam(program);
-    const apiKeys = localApiKeys(program);
+    const faults = new LocalFaults(log);
+    const apiKeys = localApiKeys(program, opts.dataDir);
     const deps: GatewayDeps = {
       program,
       get lambda() {
@@ -219,13 +232,15 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
 
     const [dynamo, s3, startedIdp] = await Promise.all([
       // DynamoDB checks each caller's signature and recorded IAM policies (services/dynamo.ts).
-      startDynalite({ path: path.join(opts.dataDir, "dynamodb") }).then((d) => guardDynamo(d, { iam, region, log })),
+      startDynalite({ path: path.join(opts.dataDir, "dynamodb") }).then((d) =>
+        guardDynamo(d, { iam, region, log, faults }),
+      ),
       // S3 likewise takes only issued credentials, within their recorded IAM policies (services/s3.ts).
       startS3(
         program,
         s3Directory(opts.dataDir),
         domain?.mtls ? [s3Location(domain.mtls.truststoreUri).bucket] : [],
-      ).then((s) => guardS3(s, { iam, log })),
+      ).then((s) => guardS3(s, { iam, log, faults })),
       program.ofType("aws:cognito/userPool:UserPool").length
         ? startIdp({
             program,
@@ -268,6 +283,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       identityPoolApi({ program, iam, idp: () => idp, keys: deps.keys, log }),
       userPoolAdminApi({ program, iam, idp: () => idp, region, log }),
       lambdaApi({ iam, lambda: () => lambda!, region }),
+      faultsApi(faults),
     );
     if (domain?.mtls) await trustRecordedTruststore(front.trustClients!, domain, s3, pki!, log);
     front.serve(gateways, domain);
@@ -285,9 +301,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       domain,
       pki,
     );
+    // Faults last: starting (the tables, the truststore) goes through the same fronts.
+    for (const { service, fault } of opts.faults ?? []) faults.set(service, fault);
+    outputs.local.faults = faults.describe();
     fs.writeFileSync(path.join(opts.dataDir, "outputs.json"), JSON.stringify(outputs, null, 2) + "\n", { mode: 0o600 });
     noteLockUrl(opts.dataDir, outputs.url);
-    return { outputs, gateways, lambda, iam, idp, close: closeAll };
+    return { outputs, gateways, lambda, iam, idp, faults, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;
@@ -428,6 +447,8 @@ function localOutputs(
           ? { quota: { limit: p.inputs.quotaSettings.limit, period: p.inputs.quotaSettings.period } }
           : {}),
       })),
+      faultsEndpoint: `${endpoints.aws}/local/faults`,
+      faults: {},
       ...(alb
         ? { albExpiredSessionEndpoint: `${endpoints.aws}/local/alb/${encodeURIComponent(alb.name)}/expired-session` }
         : {}),

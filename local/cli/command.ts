@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { AUTH_MODES, AuthMode } from "../../handlers/contract/authModes";
 import type { LocalOutputs } from "../localStack";
-import { readLock } from "../lock";
+import { runningLock } from "../lock";
+import { FAULT_SERVICES, Fault, FaultService, parseFaultFlag } from "../services/faults";
 import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../../offline/cliArgs";
 
 /** Command-line options shared by `npm start`, `npm run token` and `npm run contract`. */
@@ -17,12 +18,17 @@ export interface LocalArgs {
   client?: string;
   scopes: string[];
   outputs?: string;
+  /** `npm start`: faults of the local data services from the start on (`--fault dynamodb=throttle`). */
+  faults: { service: FaultService; fault: Fault | undefined }[];
+  /** `npm run contract`: list each check about other doors, with why (else one line counts them). */
+  verbose?: boolean;
 }
 
 /** The folder local mode keeps its data in (notes, attachments, the signing key, outputs.json). */
 export const DEFAULT_DATA_DIR = path.join(__dirname, "..", "..", ".local");
 
-type LocalFlag = "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs";
+type LocalFlag =
+  "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs" | "verbose" | "fault";
 
 /** Every flag the local commands take, declared once; each command picks its own. */
 const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
@@ -75,6 +81,15 @@ const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
     value: "<file>",
     description: "a stack's outputs file instead of the running local stack's",
   },
+  fault: {
+    type: "string",
+    value: "<service>=<fault>",
+    multiple: true,
+    description:
+      `make a local data service (${FAULT_SERVICES.join(", ")}) fail: throttle (its own throttling error), refuse ` +
+      "(no answer), stall:<ms> (a late one), e.g. dynamodb=throttle; change it while it runs at local.faultsEndpoint",
+  },
+  verbose: { type: "boolean", description: "list every check about other doors, with why it is skipped" },
 };
 
 /** A local command: how it is run, what it does, and which of the local flags it takes. */
@@ -93,7 +108,14 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
   };
   const { values } = parseCommandLine(spec, argv);
   const get = (name: LocalFlag) => values[name] as string | undefined;
-  const args: LocalArgs = { stack: "dev", overrides: {}, port: 3000, dataDir: DEFAULT_DATA_DIR, scopes: [] };
+  const args: LocalArgs = {
+    stack: "dev",
+    overrides: {},
+    port: 3000,
+    dataDir: DEFAULT_DATA_DIR,
+    scopes: [],
+    faults: [],
+  };
   const door = get("door");
   if (door !== undefined) {
     if (!(AUTH_MODES as readonly string[]).includes(door))
@@ -131,21 +153,21 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
   for (const value of (values.scope as string[] | undefined) ?? [])
     args.scopes.push(...value.split(/[\s,]+/).filter(Boolean));
   if (get("outputs") !== undefined) args.outputs = path.resolve(get("outputs")!);
+  if (values.verbose === true) args.verbose = true;
+  for (const value of (values.fault as string[] | undefined) ?? []) args.faults.push(parseFaultFlag(value));
   return args;
 }
 
-/** The outputs of the local stack running from `dataDir`, or undefined when none runs there. */
-export function runningOutputs(dataDir: string): LocalOutputs | undefined {
-  const lock = readLock(path.join(dataDir, "lock.json"));
+/** The local stack running from `dataDir` (its outputs and its pid), or undefined when none runs there. */
+export function runningStack(dataDir: string): { outputs: LocalOutputs; pid: number } | undefined {
+  const lock = runningLock(dataDir);
   const file = path.join(dataDir, "outputs.json");
   if (!lock || !fs.existsSync(file)) return undefined;
-  try {
-    process.kill(lock.pid, 0);
-  } catch {
-    return undefined;
-  }
-  return JSON.parse(fs.readFileSync(file, "utf8"));
+  return { outputs: JSON.parse(fs.readFileSync(file, "utf8")), pid: lock.pid };
 }
+
+/** The outputs of the local stack running from `dataDir`, or undefined when none runs there. */
+export const runningOutputs = (dataDir: string): LocalOutputs | undefined => runningStack(dataDir)?.outputs;
 
 /** Runs a CLI's main, printing an error's message (not its stack) and exiting non-zero. */
 export function runCli(main: () => Promise<number | void>): void {

@@ -2,10 +2,11 @@
  * `npm start [-- --door <authMode>] [--stack dev] [--set key=value] [--port 3000]`: runs the real
  * program under mocks (as `npm run plan` does), then serves its front door on 127.0.0.1 with the
  * real handler, dynalite, a local S3 and the user pool's stand-in, all configured from the
- * recorded resources. Ctrl-C stops everything.
+ * recorded resources. Ctrl-C, SIGTERM, SIGHUP or the end of the process that started it (npm) stops everything.
  */
 import * as path from "path";
-import { DEFAULT_DATA_DIR, LocalArgs, LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./command";
+import { DEFAULT_DATA_DIR, LocalArgs, LocalCommand, parseLocalArgs, runCli, runningStack } from "./command";
+import { untilStopped } from "./lifetime";
 import { authorization, credentialOf } from "../clients/doorClient";
 import { LocalOutputs, startLocalStack } from "../localStack";
 import { AlreadyRunning } from "../lock";
@@ -175,13 +176,18 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
       ? [
           `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ` +
             `${idp.authorizeEndpoint})`,
-          `  users:     ` +
-            `${outputs.local.users
-              .map(
-                (u) =>
-                  `${u.username} (${u.email} / ` + `${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`,
-              )
-              .join("; ")}`,
+          // Users only where npm run token signs them in: a door of API keys alone takes none of their tokens.
+          credentialOf(outputs).kind === "api-key"
+            ? `  users:     none at this door: it takes the API keys below, not users' tokens (apiKeyWithCognito ` +
+              `adds them)`
+            : `  users:     ` +
+              `${outputs.local.users
+                .map(
+                  (u) =>
+                    `${u.username} (${u.email} / ` +
+                    `${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`,
+                )
+                .join("; ")}`,
         ]
       : []),
     `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda ` +
@@ -197,13 +203,19 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
             `${outputs.local.mtls.keyFile}`,
         ]
       : []),
+    ...(Object.keys(outputs.local.faults ?? {}).length
+      ? [
+          `  faults:    ${Object.entries(outputs.local.faults)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(", ")}: the handler answers 503 while they last; curl -d dynamodb=off -d s3=off ` +
+            `${outputs.local.faultsEndpoint} ends them`,
+        ]
+      : []),
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ` +
       `${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
     "",
     "Try it:",
     ...howToCall(outputs, dataDirFlag),
-    "",
-    "Ctrl-C stops it.",
   ].join("\n");
 }
 
@@ -212,17 +224,26 @@ export const START_COMMAND: LocalCommand = {
   name: "npm start",
   summary:
     "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 " +
-    "until Ctrl-C.",
-  flags: ["door", "stack", "set", "port", "data-dir"],
+    "until Ctrl-C, SIGTERM or the end of npm.",
+  flags: ["door", "stack", "set", "port", "data-dir", "fault"],
 };
+
+/** Something `npm start` runs until it stops: started in order, closed in the reverse order. */
+export interface Started {
+  name: string;
+  close(): Promise<void>;
+}
+
+/** How long closing may take before `npm start` exits anyway (a server that will not close must not keep its ports). */
+export const CLOSE_DEADLINE_MS = 10_000;
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const args: LocalArgs = parseLocalArgs(argv, START_COMMAND);
-  const running = runningOutputs(args.dataDir);
+  const running = runningStack(args.dataDir);
   if (running) {
     process.stderr.write(
-      `A local stack is already running: the ${running.authMode} door at ${running.url} (from ${args.dataDir}). ` +
-        `Stop it with Ctrl-C first.\n`,
+      `A local stack is already running: the ${running.outputs.authMode} door at ${running.outputs.url} (from ` +
+        `${args.dataDir}, pid ${running.pid}). Stop it with Ctrl-C in its terminal, or kill ${running.pid}.\n`,
     );
     return 1;
   }
@@ -238,7 +259,6 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     process.stderr.write(`error: ${refused}\n`);
     return 2;
   }
-  const started = Date.now();
   process.stdout.write(
     `Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`,
   );
@@ -248,6 +268,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         `example values; set them with --set)\n`,
     );
   const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
+  const started: Started[] = [];
   let stack;
   try {
     stack = await startLocalStack({
@@ -257,8 +278,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       port: args.port,
       idpPort: args.port ? args.port + 1 : 0,
       awsPort: args.port ? args.port + 2 : 0,
+      faults: args.faults,
       log: (line) => process.stdout.write(`  [local] ${line}\n`),
     });
+    started.push({ name: "the local stack", close: stack.close });
   } catch (err) {
     if (err instanceof NotEmulatedYet) {
       process.stderr.write(`The ${door} door cannot run locally with this configuration: ${err.message}.\n`);
@@ -279,16 +302,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   const dataDirFlag =
     path.resolve(args.dataDir) === path.resolve(DEFAULT_DATA_DIR) ? "" : ` --data-dir ${args.dataDir}`;
+  // Since the process started (node's own clock): loading the program and its compiler is part of the wait.
   process.stdout.write(
-    `${banner(stack.outputs, dataDirFlag)}\n(started in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+    `${banner(stack.outputs, dataDirFlag)}\n\n(started in ${process.uptime().toFixed(1)} s) ` +
+      `Ctrl-C or kill ${process.pid} stops it.\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  process.stdout.write("\nStopping…\n");
-  await stack.close();
+  const why = await untilStopped().stopped;
+  // Whoever read our output may be gone (npm killed): a closed pipe must not stop the closing.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+  process.stdout.write(`\nStopping (${why})…\n`);
+  const deadline = setTimeout(() => {
+    process.stderr.write(`npm start: not stopped within ${CLOSE_DEADLINE_MS / 1000} s; exiting\n`);
+    process.exit(1);
+  }, CLOSE_DEADLINE_MS);
+  deadline.unref();
+  for (const s of started.reverse()) await s.close();
+  clearTimeout(deadline);
   process.stdout.write("Stopped.\n");
   return 0;
 }

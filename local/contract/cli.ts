@@ -20,7 +20,7 @@ export const CONTRACT_COMMAND: LocalCommand = {
   summary:
     "Runs the contract suite against the running local door (or --outputs), starting one on a free port when " +
     "none runs.",
-  flags: ["door", "stack", "set", "outputs", "data-dir"],
+  flags: ["door", "stack", "set", "outputs", "data-dir", "verbose"],
 };
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
@@ -46,7 +46,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
   try {
     process.stdout.write(`Contract suite against the ${outputs.authMode} door at ${outputs.url}\n`);
-    return (await printChecks(new ContractContext(outputs), (text) => process.stdout.write(text))) ? 1 : 0;
+    const write = (text: string) => void process.stdout.write(text);
+    return (await printChecks(new ContractContext(outputs), write, undefined, { verbose: args.verbose })) ? 1 : 0;
   } finally {
     await stop();
   }

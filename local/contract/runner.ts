@@ -1,5 +1,5 @@
 import { CHECKS } from "./checks";
-import { Check, skipReason } from "./check";
+import { Check, appliesTo, skipReason } from "./check";
 import { ContractContext, Skip } from "./context";
 
 /**
@@ -52,16 +52,22 @@ export async function runChecks(
 
 /**
  * Runs the checks and prints one line per check (and why, when it failed or was skipped), then the summary; the number
- * that failed.
+ * that failed. The checks about other doors (`whyNotAbout`) are one line, unless `verbose` lists each with its reason.
  */
 export async function printChecks(
   ctx: ContractContext,
   write: (text: string) => void,
   onlyIds?: string[],
+  opts: { verbose?: boolean } = {},
 ): Promise<number> {
+  let otherDoors = 0;
   const tally = await runChecks(
     ctx,
     (check, outcome, detail) => {
+      if (outcome === "skipped" && !opts.verbose && !appliesTo(check, ctx.facts)) {
+        otherDoors++;
+        return;
+      }
       write(
         `${outcome === "passed" ? "  ok  " : outcome === "failed" ? "  FAIL" : "  skip"}  ${check.id}: ` +
           `${check.title}${detail ? `\n        ${detail}` : ""}\n`,
@@ -69,6 +75,8 @@ export async function printChecks(
     },
     onlyIds,
   );
+  if (otherDoors)
+    write(`  skip  ${otherDoors} checks about other doors than ${ctx.facts.name} (--verbose lists them, with why)\n`);
   write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
   return tally.failed;
 }

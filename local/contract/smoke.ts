@@ -32,6 +32,8 @@ export interface SmokeArgs {
   callbackUrl?: string;
   externalId?: string;
   only?: string[];
+  /** List each check about other doors, with why (else one line counts them). */
+  verbose?: boolean;
 }
 
 /** `npm run smoke`'s flags (its `--help` is made from them). */
@@ -62,6 +64,7 @@ export const SMOKE_COMMAND: CommandSpec = {
     "callback-url": { type: "string", value: "<url>", description: "the app client's callback URL to sign in with" },
     "external-id": { type: "string", value: "<id>", description: "the machine role's external id (iam)" },
     only: { type: "string", value: "<check,check>", description: "run only these checks" },
+    verbose: { type: "boolean", description: "list every check about other doors, with why it is skipped" },
   },
 };
 
@@ -79,6 +82,7 @@ export function parseSmokeArgs(argv: string[]): SmokeArgs {
   set("callbackUrl", get("callback-url"));
   set("externalId", get("external-id"));
   set("only", get("only")?.split(","));
+  if (values.verbose === true) args.verbose = true;
   if (!args.stack === !args.outputs)
     throw new Error(
       "pass --stack <name> (runs pulumi stack output --json --show-secrets) or --outputs <file>, one of them",
@@ -214,7 +218,7 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
         "no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users " +
           "<file> (the format of local/users.json)",
       );
-    return await printChecks(new ContractContext(outputs, options), write, args.only);
+    return await printChecks(new ContractContext(outputs, options), write, args.only, { verbose: args.verbose });
   } finally {
     process.removeListener("SIGINT", interrupted);
     await created?.remove();

@@ -27,6 +27,14 @@ export interface IncomingRequest {
   sourceIp?: string;
   /** The client certificate the TLS layer verified (a mutual-TLS custom domain), as API Gateway hands it on. */
   clientCert?: GatewayClientCert;
+  /** The local port the request came in on, and over which scheme: the host a signature must name (sigv4.ts). */
+  receivedOn?: ReceivedOn;
+}
+
+/** Where a local server received a request: its port on 127.0.0.1, and whether over TLS. */
+export interface ReceivedOn {
+  port: number;
+  tls: boolean;
 }
 
 /** What API Gateway hands on of a client certificate it verified during mutual TLS. */

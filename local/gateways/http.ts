@@ -18,6 +18,9 @@ export interface GatewayReply {
  */
 export class MalformedRequest extends Error {}
 
+/** Thrown by a handler that answers nothing: `listen` ends the connection (a service that refuses it). */
+export class DropConnection extends Error {}
+
 function decodePath(raw: string): string {
   try {
     return decodeURI(raw);
@@ -50,6 +53,7 @@ export async function readRequest(req: http.IncomingMessage): Promise<IncomingRe
     headers,
     body: Buffer.concat(chunks),
     sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ""),
+    ...(req.socket.localPort ? { receivedOn: { port: req.socket.localPort, tls: socket.encrypted === true } } : {}),
     ...(peer ? { clientCert: gatewayClientCert(peer) } : {}),
   };
 }
@@ -232,6 +236,10 @@ export async function listen(
       try {
         send(res, await handle(await readRequest(req)));
       } catch (err) {
+        if (err instanceof DropConnection) {
+          log(`connection ended without an answer: ${err.message}`);
+          return void req.socket.destroy();
+        }
         if (err instanceof MalformedRequest) {
           log(`400: ${err.message}`);
           return send(res, messageReply(400, `Bad request: ${err.message}`));

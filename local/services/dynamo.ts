@@ -4,6 +4,7 @@ import { headerValue, IncomingRequest } from "../gateways/events";
 import { GatewayReply, listen } from "../gateways/http";
 import type { IssuedCredentials, LocalIam } from "./iam";
 import { jsonSignatureError } from "./protocol";
+import { LocalFaults, dynamoThrottled } from "./faults";
 import { signedPart, verifySigV4 } from "./sigv4";
 
 /** The notes table's key schema for CreateTable, from the keys the store and the backend share. */
@@ -134,11 +135,23 @@ export function dynamoResources(operation: string, body: Record<string, any>, re
  */
 export async function guardDynamo(
   backend: LocalDynamo,
-  deps: { iam: LocalIam; region: string; log(line: string): void; now?: () => number },
+  deps: { iam: LocalIam; region: string; log(line: string): void; now?: () => number; faults?: LocalFaults },
 ): Promise<LocalDynamo> {
   const server = await listen(
     0,
     async (req) => {
+      // A fault of the service (services/faults.ts) comes first, as an overloaded or unreachable DynamoDB would.
+      const faulted = await deps.faults?.apply("dynamodb", () => {
+        const operation = (headerValue(req.headers, "x-amz-target") ?? "").split(".")[1] ?? "";
+        let table: string | undefined;
+        try {
+          table = JSON.parse(req.body?.toString("utf8") || "{}").TableName;
+        } catch {
+          table = undefined;
+        }
+        return dynamoThrottled(operation, table && tableArn(deps.region, deps.iam.account, table));
+      });
+      if (faulted) return faulted;
       const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
         service: "dynamodb",
         region: deps.region,

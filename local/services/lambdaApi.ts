@@ -1,8 +1,8 @@
 import type { GatewayReply } from "../gateways/http";
 import type { LocalLambda } from "./lambda";
 import type { IssuedCredentials, LocalIam } from "./iam";
-import { AwsRequest, asSigned, jsonError, jsonSignatureError } from "./protocol";
-import { verifySigV4 } from "./sigv4";
+import { AwsRequest, jsonError, jsonSignatureError } from "./protocol";
+import { signedPart, verifySigV4 } from "./sigv4";
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/<name or ARN>/invocations`) and
@@ -25,7 +25,7 @@ export function lambdaApi(deps: {
     const m = PATH.exec(req.rawPath);
     if (!m || req.method !== (m[2] === "invocations" ? "POST" : "GET")) return undefined;
     const action = m[2] === "invocations" ? "lambda:InvokeFunction" : "lambda:GetFunctionConfiguration";
-    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
+    const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
       service: "lambda",
       region: deps.region,
       lookup: (k) => deps.iam.lookup(k),

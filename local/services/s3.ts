@@ -7,7 +7,8 @@ import { GatewayReply, listen } from "../gateways/http";
 import type { RecordedProgram } from "../recorded";
 import type { LocalIam } from "./iam";
 import { xmlEscape } from "./protocol";
-import { claimedAccessKey } from "./sigv4";
+import { LocalFaults, s3Throttled } from "./faults";
+import { claimedAccessKey, hostNamesThisServer } from "./sigv4";
 
 /**
  * S3 for attachments: @20minutes/s3rver (the maintained s3rver fork, which verifies SigV4
@@ -142,12 +143,18 @@ const s3Error = (code: string, message: string, status = 403): GatewayReply => (
  * https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html
  */
-export async function guardS3(backend: LocalS3, deps: { iam: LocalIam; log(line: string): void }): Promise<LocalS3> {
+export async function guardS3(
+  backend: LocalS3,
+  deps: { iam: LocalIam; log(line: string): void; faults?: LocalFaults },
+): Promise<LocalS3> {
   const operator = deps.iam.issue(deps.iam.operator(), { longTerm: true });
   backend.trust(operator);
   const server = await listen(
     0,
     async (req) => {
+      // A fault of the service (services/faults.ts) comes first, as an overloaded or unreachable S3 would.
+      const faulted = await deps.faults?.apply("s3", () => s3Throttled(randomUUID()));
+      if (faulted) return faulted;
       const rawPath = req.rawPath ?? req.path;
       const query = new URLSearchParams(req.rawQuery ?? "");
       const accessKeyId = claimedAccessKey(req) ?? query.get("X-Amz-Credential")?.split("/")[0];
@@ -161,6 +168,13 @@ export async function guardS3(backend: LocalS3, deps: { iam: LocalIam; log(line:
           return s3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
         if (creds.expiration !== undefined && creds.expiration <= Date.now())
           return s3Error("ExpiredToken", "The provided token has expired.", 400);
+        // The signature covers the Host (sigv4.ts, hostNamesThisServer); s3rver itself takes any Host.
+        if (req.receivedOn && !hostNamesThisServer(headerValue(req.headers, "host"), req.receivedOn))
+          return s3Error(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your key and " +
+              "signing method.",
+          );
         const { action, resource } = s3Action(req.method, rawPath, req.rawQuery);
         const decision = await deps.iam.allows(creds.principal, action, resource);
         if (decision !== "Allowed") {

@@ -20,6 +20,8 @@ export interface SignedRequest {
   rawQuery?: string;
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
+  /** Where the local server received it: the Host it signed must name that server (`hostNamesThisServer`). */
+  receivedOn?: { port: number; tls: boolean };
 }
 
 /** Credentials a local service issued, as the verifier needs them. */
@@ -57,6 +59,8 @@ export interface VerifyOptions<C extends KnownCredentials> {
   region: string;
   lookup(accessKeyId: string): C | undefined;
   now?: () => number;
+  /** Names the endpoint also answers to besides 127.0.0.1 and localhost (a custom domain reached through loopback). */
+  hostNames?: string[];
 }
 
 /** Requests more than this far from the service's clock are refused (SigV4's five minutes). */
@@ -187,13 +191,37 @@ export const signedPart = (req: {
   rawQuery?: string;
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
-}) => ({
+  receivedOn?: SignedRequest["receivedOn"];
+}): SignedRequest => ({
   method: req.method,
   rawPath: req.rawPath ?? req.path,
   rawQuery: req.rawQuery,
   headers: req.headers,
   body: req.body,
+  ...(req.receivedOn ? { receivedOn: req.receivedOn } : {}),
 });
+
+/**
+ * Whether a signed `Host` names the local server that received the request. The Host header is part of every
+ * SigV4 signature (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html, "the host header
+ * must be included as a signed header"), and AWS computes the signature it expects over its own host: a request
+ * signed for another host does not match it (SignatureDoesNotMatch, "The request signature we calculated does not
+ * match…", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-troubleshooting.html). Locally the
+ * server's host is 127.0.0.1 or localhost (or a name given) with the port it listens on, which may be left out
+ * when it is the scheme's default.
+ */
+export function hostNamesThisServer(
+  host: string | undefined,
+  receivedOn: NonNullable<SignedRequest["receivedOn"]>,
+  names: string[] = [],
+): boolean {
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec((host ?? "").trim().toLowerCase());
+  if (!m) return false;
+  const port = m[2] === undefined ? (receivedOn.tls ? 443 : 80) : Number(m[2]);
+  return (
+    ["127.0.0.1", "localhost", "[::1]", ...names.map((n) => n.toLowerCase())].includes(m[1]) && port === receivedOn.port
+  );
+}
 
 export async function verifySigV4<C extends KnownCredentials>(
   req: SignedRequest,
@@ -235,6 +263,10 @@ export async function verifySigV4<C extends KnownCredentials>(
       `Signature not yet current: ${amzDate} is still later than ${stamp(now + CLOCK_SKEW_MS)} ` +
         `(${stamp(now)} + 5 min.)`,
     );
+
+  // The signature covers the Host: one over another host is not the one this server calculates.
+  if (req.receivedOn && !hostNamesThisServer(header(req.headers, "host"), req.receivedOn, opts.hostNames))
+    return refuse("mismatch", SIGNATURE_MISMATCH);
 
   // The payload hash the caller signed, if it sent one, must be the body's.
   const body = req.body && req.body.length ? req.body : undefined;

@@ -1,8 +1,8 @@
 import type { GatewayReply } from "../gateways/http";
 import { headerValue } from "../gateways/events";
 import type { IssuedCredentials, LocalIam } from "./iam";
-import { AwsRequest, asSigned, queryError, queryReply, xmlEscape } from "./protocol";
-import { SigV4Failure, verifySigV4 } from "./sigv4";
+import { AwsRequest, queryError, queryReply, xmlEscape } from "./protocol";
+import { SigV4Failure, signedPart, verifySigV4 } from "./sigv4";
 
 /**
  * AWS STS over the query protocol (`Action=AssumeRole&Version=2011-06-15`), so @aws-sdk/client-sts
@@ -64,7 +64,7 @@ export function stsApi(deps: {
     const action = form.get("Action");
     if (action !== "AssumeRole" && action !== "GetCallerIdentity") return undefined;
 
-    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
+    const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
       service: "sts",
       region: deps.region,
       lookup: (k) => iam.lookup(k),

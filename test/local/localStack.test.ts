@@ -8,7 +8,7 @@ import { startLocalStack } from "../../local/localStack";
 import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
-import { TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
 
 describe("local mode (startLocalStack)", function () {
   this.timeout(30000);
@@ -31,6 +31,30 @@ describe("local mode (startLocalStack)", function () {
         assert.equal(r.json.title, "written at the cognito door");
         const bob = await atHttpJwt.call(`/notes/${note.id}`, { auth: await atHttpJwt.as(atHttpJwt.parties.b) });
         assert.equal(bob.status, 404, "bob still cannot read it");
+      } finally {
+        await door?.close();
+        removeDir(dataDir);
+      }
+    },
+  );
+
+  it(
+    "given the api-key door's printed key, when the door restarts from the same data folder, then the key " +
+      "still works (its value is kept in the folder, as the signing key is)",
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-keys-"));
+      let door: TestDoor | undefined;
+      const me = async (d: TestDoor, key: string) =>
+        (await fetch(`${d.outputs.url.replace(/\/$/, "")}/me`, { headers: { "x-api-key": key } })).status;
+      try {
+        door = await startTestDoor("api-key", { dataDir, extra: LOCAL_DOORS["api-key"].extra });
+        const printed = Object.values(door.outputs.secrets.apiKeys as Record<string, string>);
+        assert.ok(printed.length > 0);
+        assert.equal(await me(door, printed[0]), 200);
+        await door.close();
+        door = await startTestDoor("api-key", { dataDir, extra: LOCAL_DOORS["api-key"].extra });
+        assert.deepEqual(Object.values(door.outputs.secrets.apiKeys as Record<string, string>), printed);
+        for (const key of printed) assert.equal(await me(door, key), 200, "yesterday's key");
       } finally {
         await door?.close();
         removeDir(dataDir);

@@ -7,6 +7,7 @@
  * answer. Uses the default AWS credential chain for the STS call; region from --region or AWS_REGION.
  */
 import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { assumeMachineRole, callSigned } from "../../local/clients/iamClient";
 
 /** `npm run call:iam`'s flags (its `--help` is made from them). */
@@ -55,10 +56,52 @@ export function parseIamCallArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   };
 }
 
+/** The variables that point the AWS SDK's STS client at an endpoint other than AWS's (the SDKs' documented order). */
+const STS_ENDPOINT_VARIABLES = ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] as const;
+
+/** Where the STS call goes: the first endpoint variable set, else AWS itself (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). */
+export const stsEndpointOf = (env: NodeJS.ProcessEnv) => STS_ENDPOINT_VARIABLES.map((v) => env[v]).find(Boolean);
+
+const LOCAL_HINT =
+  "against local mode, set AWS_ENDPOINT_URL_STS to the local AWS endpoint (npm start prints it; local.endpoints.aws " +
+  "in .local/outputs.json) and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN to the machine's " +
+  "credentials npm start prints";
+
+/** Assumes the machine role, the door called as the machine; every failure says which variables it needs. */
+export async function callAsMachine(
+  args: IamCallArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  sts?: STSClient,
+): Promise<{ status: number; body: unknown }> {
+  const url = new URL(args.url);
+  const endpoint = stsEndpointOf(env);
+  if (!endpoint && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    throw new Error(
+      `--url ${args.url} is a local door, but neither ${STS_ENDPOINT_VARIABLES.join(" nor ")} is set, so ` +
+        `AssumeRole would go to AWS's STS: ${LOCAL_HINT}`,
+    );
+  let credentials;
+  try {
+    credentials = await assumeMachineRole({
+      roleArn: args.roleArn,
+      region: args.region,
+      externalId: args.externalId,
+      sts,
+    });
+  } catch (err) {
+    throw new Error(
+      `STS AssumeRole of ${args.roleArn} at ${endpoint ?? `AWS's STS (${args.region})`} failed: ` +
+        `${err instanceof Error ? err.message : String(err)}. It needs the credentials of a principal listed in ` +
+        `machineRolePrincipals (the AWS credential chain: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, ` +
+        `AWS_SESSION_TOKEN, or AWS_PROFILE); ${LOCAL_HINT}`,
+      { cause: err },
+    );
+  }
+  return callSigned({ url: args.url, region: args.region, credentials, method: args.method, body: args.body });
+}
+
 async function main(): Promise<void> {
-  const { url, roleArn, region, externalId, method, body } = parseIamCallArgs(process.argv.slice(2));
-  const credentials = await assumeMachineRole({ roleArn, region, externalId });
-  const res = await callSigned({ url, region, credentials, method, body });
+  const res = await callAsMachine(parseIamCallArgs(process.argv.slice(2)));
   process.stdout.write(`${res.status}\n${JSON.stringify(res.body, null, 2)}\n`);
 }
 

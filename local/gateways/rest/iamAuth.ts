@@ -43,13 +43,14 @@ export type IamOutcome =
 export async function iamAuthorization(
   iam: LocalIam,
   req: IncomingRequest,
-  opts: { region: string; methodArn: string; now?: () => number },
+  opts: { region: string; methodArn: string; now?: () => number; hostNames?: string[] },
 ): Promise<IamOutcome> {
   const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
     service: "execute-api",
     region: opts.region,
     lookup: (k) => iam.lookup(k),
     now: opts.now,
+    hostNames: opts.hostNames,
   });
   if (!checked.ok) return { ok: false, type: RESPONSE_OF[checked.failure], message: checked.message };
   const creds = checked.credentials;

@@ -1,4 +1,6 @@
 import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import type { RecordedProgram } from "../../recorded";
 import { TokenBucket } from "../http";
 
@@ -24,21 +26,42 @@ export interface LocalApiKey {
   enabled: boolean;
 }
 
-/** Generates a value for each recorded key: 40 letters and digits (API Gateway's are 20 to 128). */
-export function localApiKeys(program: RecordedProgram): LocalApiKey[] {
-  return program.ofType("aws:apigateway/apiKey:ApiKey").map((k) => ({
-    id: program.idOf(k),
-    name: String(program.stateOf(k).name ?? k.name),
-    value:
-      k.inputs.value ??
-      randomBytes(30)
-        .toString("base64")
-        .replace(/[^A-Za-z0-9]/g, "")
-        .padEnd(40, "0")
-        .slice(0, 40),
-    recordedValue: String(program.stateOf(k).value),
-    enabled: k.inputs.enabled !== false,
-  }));
+/** Where local mode keeps the values it generated for API keys, by key name (as the signing key, under `.local/`). */
+export const apiKeysFile = (dataDir: string) => path.join(dataDir, "api-keys.json");
+
+/** 40 letters and digits (API Gateway's generated values are 20 to 128 characters). */
+const newKeyValue = () =>
+  randomBytes(30)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .padEnd(40, "0")
+    .slice(0, 40);
+
+/**
+ * A value for each recorded key: its recorded `value` if the program sets one, else one generated once and
+ * kept in `dataDir` (api-keys.json), so a key printed yesterday still works after a restart, as a deployed
+ * key's value stays until the key is replaced. Without `dataDir`, fresh values.
+ */
+export function localApiKeys(program: RecordedProgram, dataDir?: string): LocalApiKey[] {
+  const file = dataDir ? apiKeysFile(dataDir) : undefined;
+  let kept: Record<string, string> = {};
+  try {
+    if (file && fs.existsSync(file)) kept = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    throw new Error(`${file} is not JSON: delete it to get new API key values`);
+  }
+  const keys = program.ofType("aws:apigateway/apiKey:ApiKey").map((k) => {
+    const name = String(program.stateOf(k).name ?? k.name);
+    return {
+      id: program.idOf(k),
+      name,
+      value: k.inputs.value ?? (kept[name] ??= newKeyValue()),
+      recordedValue: String(program.stateOf(k).value),
+      enabled: k.inputs.enabled !== false,
+    };
+  });
+  if (file) fs.writeFileSync(file, JSON.stringify(kept, null, 2) + "\n", { mode: 0o600 });
+  return keys;
 }
 
 export type QuotaPeriod = "DAY" | "WEEK" | "MONTH";

@@ -5,7 +5,7 @@ import { STSClient } from "@aws-sdk/client-sts";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import { assumeMachineRole, callSigned } from "../../../local/clients/iamClient";
-import { parseIamCallArgs } from "../../../tools/client/iam-call";
+import { callAsMachine, parseIamCallArgs } from "../../../tools/client/iam-call";
 import { HelpRequested } from "../../../offline/cliArgs";
 
 const ROLE = "arn:aws:iam::123456789012:role/notes-machine-role";
@@ -164,4 +164,40 @@ describe("npm run call:iam's flags", () => {
         ),
     );
   });
+});
+
+describe("npm run call:iam outside local mode", () => {
+  const args = { url: "http://127.0.0.1:3000/v1/notes", roleArn: ROLE, region: "us-east-1" };
+  it(
+    "given a local door's URL and no STS endpoint variable, when it runs, then it refuses before calling AWS, " +
+      "naming the variables it needs",
+    async () => {
+      await assert.rejects(
+        callAsMachine(args, {}),
+        (err: Error) =>
+          /is a local door, but neither AWS_ENDPOINT_URL_STS nor AWS_ENDPOINT_URL is set/.test(err.message) &&
+          /local\.endpoints\.aws/.test(err.message) &&
+          /AWS_ACCESS_KEY_ID/.test(err.message),
+      );
+    },
+  );
+
+  it(
+    "given an STS that does not answer, when it " + "runs, then the error names the endpoint and the variables",
+    async () => {
+      const sts = new STSClient({
+        region: "us-east-1",
+        endpoint: "http://127.0.0.1:1",
+        credentials: { accessKeyId: "AKIACALLER", secretAccessKey: "caller" },
+        maxAttempts: 1,
+      });
+      await assert.rejects(
+        callAsMachine(args, { AWS_ENDPOINT_URL_STS: "http://127.0.0.1:1" }, sts),
+        (err: Error) =>
+          err.message.startsWith(`STS AssumeRole of ${ROLE} at http://127.0.0.1:1 failed: `) &&
+          /machineRolePrincipals/.test(err.message) &&
+          /AWS_ENDPOINT_URL_STS/.test(err.message),
+      );
+    },
+  );
 });

@@ -11,7 +11,9 @@ describe("npm run contract's flags", () => {
       (err) =>
         err instanceof HelpRequested &&
         /^Usage: npm run contract/.test(err.text) &&
-        ["--door", "--stack", "--set", "--outputs", "--data-dir"].every((f) => err.text.includes(`  ${f} `)),
+        ["--door", "--stack", "--set", "--outputs", "--data-dir", "--verbose"].every((f) =>
+          err.text.includes(`  ${f} `),
+        ),
     );
   });
 

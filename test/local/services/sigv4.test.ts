@@ -2,8 +2,15 @@ import * as assert from "assert";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Hash } from "@smithy/hash-node";
 import { STSClient } from "@aws-sdk/client-sts";
-import { KnownCredentials, SignedRequest, verifySigV4 } from "../../../local/services/sigv4";
-import { assumeMachineRole, callSigned } from "../../../local/clients/iamClient";
+import * as http from "http";
+import {
+  KnownCredentials,
+  SIGNATURE_MISMATCH,
+  SignedRequest,
+  hostNamesThisServer,
+  verifySigV4,
+} from "../../../local/services/sigv4";
+import { AwsCredentials, assumeMachineRole, callSigned } from "../../../local/clients/iamClient";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
 /** A request signed as the AWS SDK signs it, in the shape a local endpoint receives it. */
@@ -207,4 +214,231 @@ describe("the local iam door: a presigned request (SigV4 in the query string)", 
       assert.equal((await fetch(url)).status, 403);
     },
   );
+});
+
+describe("local SigV4: a signature names the host it was made for", () => {
+  const on = { port: 3000, tls: false };
+  it("given the Host a request signed, then only this server's (127.0.0.1 or localhost, its port) is its own", () => {
+    assert.ok(hostNamesThisServer("127.0.0.1:3000", on));
+    assert.ok(hostNamesThisServer("LOCALHOST:3000", on));
+    assert.ok(hostNamesThisServer("127.0.0.1", { port: 80, tls: false }), "the scheme's default port may be left out");
+    assert.ok(hostNamesThisServer("api.example.com:3000", on, ["api.example.com"]), "a name the server answers to");
+    for (const other of ["evil.example:3000", "127.0.0.1:3001", "127.0.0.1", "127.0.0.1:3000.evil", "", undefined])
+      assert.ok(!hostNamesThisServer(other, on), String(other));
+  });
+
+  it(
+    "given a request the SDK signed for another host, when " +
+      "this server verifies it, then the signature does not match",
+    async () => {
+      const creds = { accessKeyId: "ASIAEXAMPLEEXAMPLE01", secretAccessKey: "secret", sessionToken: "token" };
+      const req = await signed(creds);
+      const verify = (r: SignedRequest) =>
+        verifySigV4(r, { service: "execute-api", region: "us-east-1", lookup: () => creds });
+      assert.equal((await verify({ ...req, receivedOn: on })).ok, true, "signed for 127.0.0.1:3000, received there");
+      const elsewhere = await verify({ ...req, receivedOn: { port: 4000, tls: false } });
+      assert.deepEqual(elsewhere, { ok: false, failure: "mismatch", message: SIGNATURE_MISMATCH });
+    },
+  );
+});
+
+describe("the local endpoints refuse a signature made for another host", function () {
+  this.timeout(30000);
+  let door: TestDoor;
+  before(async () => {
+    // given the iam door with the door's example machines
+    door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  /**
+   * Signs a request with the SDK's signer for `host` (the Host header it sends too), and sends it to `endpoint`
+   * (a local server on 127.0.0.1): as a request made for another server, replayed at this one.
+   */
+  async function sendSignedFor(
+    host: string | undefined,
+    endpoint: string,
+    opts: {
+      service: string;
+      credentials: AwsCredentials;
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    },
+  ): Promise<{ status: number; text: string }> {
+    const url = new URL(opts.path ?? "/", endpoint);
+    const signer = new SignatureV4({
+      service: opts.service,
+      region: door.outputs.region,
+      credentials: opts.credentials,
+      sha256: Hash.bind(null, "sha256"),
+    });
+    const hostHeader = host ?? url.host;
+    const req = await signer.sign({
+      method: opts.method ?? "GET",
+      protocol: "http:",
+      hostname: hostHeader,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { host: hostHeader, ...opts.headers },
+      body: opts.body,
+    });
+    return new Promise((resolve, reject) => {
+      const out = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: req.method,
+          path: url.pathname + url.search,
+          headers: req.headers,
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () => resolve({ status: res.statusCode!, text }));
+        },
+      );
+      out.on("error", reject);
+      out.end(opts.body);
+    });
+  }
+
+  const operator = () => door.outputs.local.principals.operator;
+  const machine = async () => {
+    const [me] = door.outputs.local.principals.trusted;
+    const sts = new STSClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws, credentials: me });
+    return assumeMachineRole({
+      roleArn: me.roleArn,
+      region: door.outputs.region,
+      externalId: me.externalId,
+      sts,
+    }).finally(() => sts.destroy());
+  };
+
+  it(
+    "given a machine's call signed for evil.example, when it " +
+      "reaches the REST iam door, then 403 with AWS's message",
+    async () => {
+      const credentials = await machine();
+      const url = new URL(door.outputs.url);
+      const path = `${url.pathname.replace(/\/$/, "")}/notes`;
+      const own = await sendSignedFor(undefined, url.origin, { service: "execute-api", credentials, path });
+      assert.equal(own.status, 200, own.text);
+      const other = await sendSignedFor("evil.example", url.origin, { service: "execute-api", credentials, path });
+      assert.equal(other.status, 403, other.text);
+      assert.deepEqual(JSON.parse(other.text), { message: SIGNATURE_MISMATCH });
+    },
+  );
+
+  it("given the operator's DynamoDB call signed for another host, then InvalidSignatureException (400)", async () => {
+    const call = (host?: string) =>
+      sendSignedFor(host, door.outputs.local.endpoints.dynamodb, {
+        service: "dynamodb",
+        credentials: operator(),
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": "DynamoDB_20120810.ListTables" },
+        body: "{}",
+      });
+    assert.equal((await call()).status, 200);
+    const other = await call("dynamodb.us-east-1.amazonaws.com");
+    assert.equal(other.status, 400, other.text);
+    assert.equal(JSON.parse(other.text).__type, "com.amazonaws.dynamodb.v20120810#InvalidSignatureException");
+  });
+
+  it("given the operator's S3 call signed for another port of 127.0.0.1, then SignatureDoesNotMatch", async () => {
+    const call = (host?: string) =>
+      sendSignedFor(host, door.outputs.local.endpoints.s3, {
+        service: "s3",
+        credentials: operator(),
+        path: `/${door.outputs.attachmentsBucket}`,
+        headers: { "x-amz-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+      });
+    const own = await call();
+    assert.equal(own.status, 200, own.text);
+    const other = await call("127.0.0.1:9");
+    assert.equal(other.status, 403, other.text);
+    assert.match(other.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+  });
+
+  it(
+    "given an STS call signed for sts.amazonaws.com, when it " + "reaches the local AWS endpoint, then it is refused",
+    async () => {
+      const call = (host?: string) =>
+        sendSignedFor(host, door.outputs.local.endpoints.aws, {
+          service: "sts",
+          credentials: operator(),
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "Action=GetCallerIdentity&Version=2011-06-15",
+        });
+      const own = await call();
+      assert.equal(own.status, 200, own.text);
+      const other = await call("sts.amazonaws.com");
+      assert.equal(other.status, 403, other.text);
+      assert.match(other.text, /<Code>SignatureDoesNotMatch<\/Code>/);
+    },
+  );
+});
+
+describe("the local iam door behind a custom domain: the domain's name is a host of the door", function () {
+  this.timeout(30000);
+  let door: TestDoor;
+  before(async () => {
+    // given the iam door served on api.example.com (a custom domain without mutual TLS: plain HTTP locally)
+    door = await startTestDoor("iam", {
+      extra: {
+        ...LOCAL_DOORS["iam with a machine role"].extra,
+        domainName: "api.example.com",
+        domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
+      },
+    });
+  });
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+
+  it("given a machine's call signed for api.example.com, then it is served; for evil.example, 403", async () => {
+    const [me] = door.outputs.local.principals.trusted;
+    const sts = new STSClient({ region: "us-east-1", endpoint: door.outputs.local.endpoints.aws, credentials: me });
+    const credentials = await assumeMachineRole({
+      roleArn: me.roleArn,
+      region: door.outputs.region,
+      externalId: me.externalId,
+      sts,
+    }).finally(() => sts.destroy());
+    const url = new URL(`${door.outputs.url.replace(/\/$/, "")}/notes`);
+    const call = async (hostname: string) => {
+      const signer = new SignatureV4({
+        service: "execute-api",
+        region: door.outputs.region,
+        credentials,
+        sha256: Hash.bind(null, "sha256"),
+      });
+      const host = `${hostname}:${url.port}`;
+      const req = await signer.sign({
+        method: "GET",
+        protocol: "http:",
+        hostname,
+        path: url.pathname,
+        query: {},
+        headers: { host },
+      });
+      return new Promise<number>((resolve, reject) =>
+        http
+          .request({ host: url.hostname, port: url.port, path: url.pathname, headers: req.headers }, (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          })
+          .on("error", reject)
+          .end(),
+      );
+    };
+    assert.equal(await call("api.example.com"), 200);
+    assert.equal(await call("evil.example"), 403);
+  });
 });

@@ -5,6 +5,7 @@ import type { GatewayDeps } from "../../gateway";
 import { headerAs } from "../../http";
 import { hasAnyScope, scopesOf, verifySignedToken } from "../../jwt";
 import { RestRequest, RestStep, routeOf } from "../context";
+import { recordedDomain } from "../../domain";
 import { iamAuthorization } from "../iamAuth";
 import type { RestMethod } from "../stage";
 
@@ -31,7 +32,13 @@ export const authorize: RestStep = {
       const outcome = await iamAuthorization(
         deps.iam,
         { ...req, rawPath: req.rawPath ?? `/${stage.stageName}${req.path}` },
-        { region: stage.region, methodArn: sourceArn, now: deps.now },
+        {
+          region: stage.region,
+          methodArn: sourceArn,
+          now: deps.now,
+          // A client may reach the door by its custom domain's name (curl --connect-to): a Host the door answers to.
+          hostNames: [recordedDomain(deps.program)?.name ?? ""].filter(Boolean),
+        },
       );
       if (!outcome.ok) return { gatewayResponse: outcome.type, why: outcome.message, message: outcome.message };
       context.identity = outcome.identity;
