@@ -69,7 +69,11 @@ export function identityPoolApi(deps: IdentityPoolDeps): (req: AwsRequest) => Pr
   const verifyLogins = async (pool: Record<string, any>, logins: unknown): Promise<Login | string> => {
     const entries = Object.entries((logins ?? {}) as Record<string, string>);
     if (entries.length === 0) return "Unauthenticated access is not supported for this identity pool.";
-    const [providerName, token] = entries[0];
+    const [loginKey, token] = entries[0];
+    // A client that names the provider by its token's `iss` (Amplify v6 does) names a local pool by its local
+    // issuer; the identity pool lists that pool by its AWS name (cognito-idp.<region>.amazonaws.com/<poolId>).
+    const byLocalIssuer = deps.idp()?.pools.find((p) => p.issuer.replace(/^https?:\/\//, "") === loginKey);
+    const providerName = byLocalIssuer ? byLocalIssuer.awsIssuer.replace(/^https:\/\//, "") : loginKey;
     const providers: { providerName: string; clientId: string }[] = pool.cognitoIdentityProviders ?? [];
     const listed = providers.filter((p) => p.providerName === providerName);
     if (listed.length === 0) return `Invalid login token. Issuer doesn't match providerName`;

@@ -18,14 +18,6 @@ export interface AwsRequest extends IncomingRequest {
   rawPath: string;
 }
 
-export const asSigned = (req: AwsRequest): SignedRequest => ({
-  method: req.method,
-  rawPath: req.rawPath,
-  rawQuery: req.rawQuery,
-  headers: req.headers,
-  body: req.body,
-});
-
 /** `X-Amz-Target: <prefix>.<Operation>`: the operation, when the prefix is this service's. */
 export function jsonTarget(req: IncomingRequest, prefix: string): string | undefined {
   const target = headerValue(req.headers, "x-amz-target") ?? "";

@@ -3,8 +3,8 @@ import type { GatewayReply } from "../gateways/http";
 import { LocalIdp, LocalUser, LocalUserPool, findUser, passwordPolicyMessage } from "./idp";
 import type { RecordedProgram } from "../recorded";
 import type { IssuedCredentials, LocalIam } from "./iam";
-import { AwsRequest, asSigned, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
-import { verifySigV4 } from "./sigv4";
+import { AwsRequest, jsonBody, jsonError, jsonReply, jsonSignatureError, jsonTarget } from "./protocol";
+import { signedPart, verifySigV4 } from "./sigv4";
 import { PUBLIC_OPERATIONS, userPoolPublicApi } from "./userPool/publicApi";
 
 /**
@@ -62,7 +62,7 @@ export function userPoolAdminApi(deps: {
       const body = jsonBody(req);
       return body ? publicApi(operation, body) : jsonError("SerializationException", "the body is not JSON");
     }
-    const checked = await verifySigV4<IssuedCredentials>(asSigned(req), {
+    const checked = await verifySigV4<IssuedCredentials>(signedPart(req), {
       service: "cognito-idp",
       region: deps.region,
       lookup: (k) => deps.iam.lookup(k),

@@ -100,10 +100,9 @@ describe("Amplify JS v6 against local mode (the iam door)", function () {
     },
   );
 
-  // Pending a one-line change in local/services/identityPool.ts (not this spec's files): Amplify names the login
-  // provider by its ID token's `iss`, the local issuer, which the identity pool must read as the recorded provider
-  // (cognito-idp.<region>.amazonaws.com/<poolId>). With that change this spec passes.
-  it.skip(
+  // Amplify names the login provider by its ID token's `iss`, the local issuer, which the local identity pool reads
+  // as the recorded provider (cognito-idp.<region>.amazonaws.com/<poolId>): local/services/identityPool.ts.
+  it(
     "given carol signed in with Amplify, when it fetches the session, then the identity pool's credentials " +
       "call the iam door as carol",
     async () => {

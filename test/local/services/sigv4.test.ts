@@ -382,6 +382,25 @@ describe("the local endpoints refuse a signature made for another host", functio
       assert.match(other.text, /<Code>SignatureDoesNotMatch<\/Code>/);
     },
   );
+
+  it("given a user pool admin call signed for cognito-idp.amazonaws.com, then it is refused", async () => {
+    const call = (host?: string) =>
+      sendSignedFor(host, door.outputs.local.endpoints.aws, {
+        service: "cognito-idp",
+        credentials: operator(),
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSCognitoIdentityProviderService.AdminGetUser",
+        },
+        body: JSON.stringify({ UserPoolId: door.outputs.client.userPoolId, Username: "alice@example.com" }),
+      });
+    const own = await call();
+    assert.equal(own.status, 200, own.text);
+    const other = await call("cognito-idp.us-east-1.amazonaws.com");
+    assert.equal(other.status, 403, other.text);
+    assert.match(other.text, /InvalidSignatureException/);
+  });
 });
 
 describe("the local iam door behind a custom domain: the domain's name is a host of the door", function () {
