@@ -1,0 +1,204 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import { Browser, BrowserContext, Page, chromium } from "playwright-core";
+import type { AuthMode } from "../../../handlers/contract/authModes";
+import { doorConfig } from "../../../components/doors/registry";
+import { DEFAULT_APP_PORT, appOrigin, appOverrides } from "../../../local/app/appConfig";
+import { RunningBrowserApp, startBrowserApp } from "../../../local/app/server";
+import type { LocalOutputs } from "../../../local/localStack";
+import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+
+/** Debian's chromium (`bash .ci/run` installs it); playwright never downloads a browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/**
+ * The origin the stacks record for the app (as `npm start` records http://localhost:5173), so the
+ * recorded config, and the stack runs made of it, are the same on every run: Chromium's host
+ * resolver maps it to the app's server on its free port (a real loopback connection, so the
+ * browser's private-network rules see what a user's browser sees).
+ */
+const APP = appOrigin(DEFAULT_APP_PORT);
+const ATTACHMENT = { name: "hello.txt", mimeType: "text/plain", buffer: Buffer.from("hello from the browser\n") };
+
+/** A door recorded with the app's origin in its CORS origins and callback URLs (appOverrides). */
+const startDoorForApp = (mode: AuthMode, extra: Record<string, unknown> = {}) =>
+  startTestDoor(mode, { extra: { ...extra, ...appOverrides(APP, doorConfig(mode, extra)) } });
+
+describe("the browser app, in headless Chromium, at every door", function () {
+  this.timeout(60000);
+  let browser: Browser;
+  let app: RunningBrowserApp;
+  let outputs: LocalOutputs | undefined;
+
+  before(async () => {
+    assert.ok(
+      fs.existsSync(CHROMIUM),
+      `Chromium is not at ${CHROMIUM}: install Debian's chromium (bash .ci/run does: apt-get install -y chromium) ` +
+        `or set CHROMIUM_PATH`,
+    );
+    app = await startBrowserApp({ port: 0, origin: APP, outputs: () => outputs });
+    const mapped = `MAP ${new URL(APP).host} ${new URL(app.listening).host}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [`--host-resolver-rules=${mapped}`] });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** A fresh browser profile; every wait fails after 5 s (each step takes well under one). */
+  async function appPage(): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(5000);
+    return { context, page: await context.newPage() };
+  }
+
+  /** Signs in on the user pool's page the browser was sent to. */
+  async function signInOnThePoolsPage(page: Page, user: { email: string; password: string }) {
+    await page.fill("input[name=username]", user.email);
+    await page.fill("input[type=password]", user.password);
+    await page.click("form button");
+  }
+
+  /** Creates a note, lists it, attaches a file to it: the page's own controls. */
+  function notesSteps(ctx: () => Page) {
+    it("when the user creates a note, then GET /notes lists it", async () => {
+      const page = ctx();
+      await page.fill("#new-note input[name=title]", "from Chromium");
+      await page.fill("#new-note textarea[name=content]", "hello");
+      await page.click("#new-note button");
+      await page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
+      await page.click("#list");
+      await page.locator("#status", { hasText: "GET /notes: 1 notes" }).waitFor();
+    });
+
+    it("when the user attaches a file, then the presigned upload to S3 succeeds and the note lists it", async () => {
+      const page = ctx();
+      const item = page.locator("#note-list li", { hasText: "from Chromium" });
+      await item.locator("input[type=file]").setInputFiles(ATTACHMENT);
+      await item.locator("button.upload").click();
+      await page.locator("#status", { hasText: `uploaded hello.txt (${ATTACHMENT.buffer.length} bytes)` }).waitFor();
+      await page.locator("#note-list li", { hasText: "1 attachment" }).waitFor();
+    });
+  }
+
+  /** Signs out and checks that no credential stayed in the page's storage. */
+  function signOutStep(ctx: () => Page, signInControl: string, secret: () => RegExp) {
+    it("when the user signs out, then the sign-in is back and no credential is left in web storage", async () => {
+      const page = ctx();
+      await page.click("#sign-out");
+      await page.locator(signInControl).waitFor();
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+      assert.doesNotMatch(stored, secret(), "web storage holds the credential");
+      assert.equal(await page.locator("#session").isVisible(), false);
+    });
+  }
+
+  const tokenDoors: [string, AuthMode, Record<string, unknown>][] = [
+    ["cognito", "cognito", {}],
+    ["http-jwt", "http-jwt", {}],
+    ["lambda-authorizer", "lambda-authorizer", LOCAL_DOORS["lambda-authorizer"].extra],
+    ["iam (identity-pool credentials, SigV4)", "iam", {}],
+  ];
+  for (const [title, mode, extra] of tokenDoors) {
+    describe(`given the ${title} door`, () => {
+      let door: TestDoor;
+      let context: BrowserContext;
+      let page: Page;
+      before(async () => {
+        door = await startDoorForApp(mode, extra);
+        outputs = door.outputs;
+        ({ context, page } = await appPage());
+      });
+      after(async () => {
+        await context?.close();
+        await door?.close();
+        removeDir(door.dataDir);
+      });
+
+      it("when alice signs in with the hosted UI (code flow, PKCE), then the page shows her /me and the token's claims", async () => {
+        const alice = door.outputs.local.users[0];
+        await page.goto(APP);
+        await page.click("#sign-in-hosted");
+        await signInOnThePoolsPage(page, alice);
+        await page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+        assert.equal(new URL(page.url()).pathname, "/", "the code left the address bar");
+        const me = await page.textContent("#me");
+        assert.match(me ?? "", new RegExp(`"door": "${mode}"`));
+        assert.match(me ?? "", new RegExp(`"id": "${alice.sub}"`));
+        assert.match((await page.textContent("#claims")) ?? "", new RegExp(`"sub": "${alice.sub}"`));
+        assert.match((await page.textContent("#tier")) ?? "", /^Tier: /);
+      });
+
+      notesSteps(() => page);
+      // Any JWT (header and payload are base64url JSON objects: "eyJ").
+      signOutStep(
+        () => page,
+        "#sign-in-hosted",
+        () => /eyJ[\w-]+\.eyJ/,
+      );
+    });
+  }
+
+  describe("given the api-key door", () => {
+    let door: TestDoor;
+    let context: BrowserContext;
+    let page: Page;
+    const key = () => String(door.outputs.secrets.apiKeys.reporting);
+    before(async () => {
+      door = await startDoorForApp("api-key");
+      outputs = door.outputs;
+      ({ context, page } = await appPage());
+    });
+    after(async () => {
+      await context?.close();
+      await door?.close();
+      removeDir(door.dataDir);
+    });
+
+    it("when the reporting application's key is entered, then the page warns keys are not for browsers and /me is the application", async () => {
+      await page.goto(APP);
+      await page.locator("#api-key-note", { hasText: "Don't use API keys for authentication" }).waitFor();
+      await page.fill("#api-key", key());
+      await page.click("#key-form button");
+      await page.locator("#me", { hasText: '"id": "apikey:' }).waitFor();
+      assert.match((await page.textContent("#me")) ?? "", /"kind": "machine"/);
+    });
+
+    notesSteps(() => page);
+    signOutStep(
+      () => page,
+      "#api-key",
+      () => new RegExp(key()),
+    );
+  });
+
+  describe("given the alb-oidc door", () => {
+    let door: TestDoor;
+    let context: BrowserContext;
+    let page: Page;
+    before(async () => {
+      door = await startDoorForApp("alb-oidc");
+      outputs = door.outputs;
+      ({ context, page } = await appPage());
+    });
+    after(async () => {
+      await context?.close();
+      await door?.close();
+      removeDir(door.dataDir);
+    });
+
+    it("when alice follows the page's link, then the load balancer's login signs her in and /me on its origin is hers", async () => {
+      const alice = door.outputs.local.users[0];
+      await page.goto(APP);
+      await page.click("#alb-sign-in");
+      await signInOnThePoolsPage(page, alice);
+      await page.waitForURL(`${door.outputs.url}/me`);
+      assert.match((await page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
+    });
+
+    it("when the app's page calls the door with the session, then the browser refuses it (another site, no credentials in CORS)", async () => {
+      await page.goto(APP);
+      await page.click("#alb-check");
+      await page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
+    });
+  });
+});
