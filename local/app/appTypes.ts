@@ -8,7 +8,7 @@ export interface AppConfig {
   /** The door's base URL, without a trailing slash. */
   api: string;
   region: string;
-  /** The door's `client.credential` output (ClientCredential, components/doors/door.ts: appConfig.ts checks they match). */
+  /** The door's `client.credential` output (ClientCredential of components/doors/door.ts; appConfig.ts checks). */
   credential:
     | { kind: "user-token"; token: "id" | "access"; scheme: "raw" | "bearer"; apiKey: boolean }
     | { kind: "identity-pool-sigv4" }

@@ -94,7 +94,8 @@ function renderSignIn() {
       const how =
         c.kind === "user-token"
           ? `the door takes the ${c.token === "id" ? "ID" : "access"} token` +
-            `${c.scheme === "bearer" ? " as a bearer token" : " in Authorization"}${c.apiKey ? ", with the app's API key" : ""}`
+            (c.scheme === "bearer" ? " as a bearer token" : " in Authorization") +
+            (c.apiKey ? ", with the app's API key" : "")
           : "the ID token buys identity-pool credentials, and every call is signed with SigV4";
       const button = el("button", { id: "sign-in-hosted", type: "button" }, "Sign in with the hosted UI");
       button.addEventListener("click", () => void beginSignIn(config.signIn!).catch((e) => status(String(e), true)));
@@ -139,8 +140,8 @@ function renderSignIn() {
         el(
           "p",
           { className: "note", id: "alb-note" },
-          "A page on another origin (this one) cannot use that session: the cookie has no SameSite attribute, so " +
-            "browsers treat it as Lax and never send it on a cross-site fetch (here localhost and 127.0.0.1 are " +
+          "A page on another origin (this one) cannot use that session: local mode's cookie has no SameSite " +
+            "attribute, so browsers treat it as Lax and never send it on a cross-site fetch (here localhost and 127.0.0.1 are " +
             "two sites); the function sends no Access-Control-Allow-Credentials, so a credentialed answer is " +
             "unreadable anyway; and a JSON write needs a CORS preflight, which carries no cookie, so the load " +
             "balancer redirects it to the login and the browser refuses a redirected preflight. Serve the app " +
@@ -222,7 +223,7 @@ function noteItem(note: { noteId: string; title: string; content?: string; attac
   );
 }
 
-/** The presigned upload: the API hands out a PUT URL bound to the type and exact size, the browser PUTs the file to S3. */
+/** The presigned upload: the API hands out a PUT URL bound to the type and exact size; the file goes to S3. */
 async function attach(noteId: string, file: File | undefined) {
   if (!file) return status("choose a file first", true);
   const contentType = file.type || "application/octet-stream";

@@ -114,9 +114,10 @@ describe("the browser app, in headless Chromium, at every door", function () {
         removeDir(door.dataDir);
       });
 
-      it("when alice signs in with the hosted UI (code flow, PKCE), then the page shows her /me and the token's claims", async () => {
+      it("when alice signs in on the hosted UI (code flow, PKCE), then the page shows her /me and claims", async () => {
         const alice = door.outputs.local.users[0];
-        await page.goto(APP);
+        const res = await page.goto(APP);
+        assert.match((await res!.allHeaders())["content-security-policy"], /script-src 'self'/);
         await page.click("#sign-in-hosted");
         await signInOnThePoolsPage(page, alice);
         await page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
@@ -154,7 +155,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
       removeDir(door.dataDir);
     });
 
-    it("when the reporting application's key is entered, then the page warns keys are not for browsers and /me is the application", async () => {
+    it("when an application's key is entered, then the page warns keys are not for browsers", async () => {
       await page.goto(APP);
       await page.locator("#api-key-note", { hasText: "Don't use API keys for authentication" }).waitFor();
       await page.fill("#api-key", key());
@@ -186,7 +187,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
       removeDir(door.dataDir);
     });
 
-    it("when alice follows the page's link, then the load balancer's login signs her in and /me on its origin is hers", async () => {
+    it("when alice follows the page's link, then the load balancer signs her in: its /me", async () => {
       const alice = door.outputs.local.users[0];
       await page.goto(APP);
       await page.click("#alb-sign-in");
@@ -195,7 +196,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
       assert.match((await page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
     });
 
-    it("when the app's page calls the door with the session, then the browser refuses it (another site, no credentials in CORS)", async () => {
+    it("when the app's page calls the door with the session, then the browser refuses it (another site)", async () => {
       await page.goto(APP);
       await page.click("#alb-check");
       await page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
