@@ -141,11 +141,12 @@ function renderSignIn() {
           "p",
           { className: "note", id: "alb-note" },
           "A page on another origin (this one) cannot use that session: local mode's cookie has no SameSite " +
-            "attribute, so browsers treat it as Lax and never send it on a cross-site fetch (here localhost and 127.0.0.1 are " +
-            "two sites); the function sends no Access-Control-Allow-Credentials, so a credentialed answer is " +
-            "unreadable anyway; and a JSON write needs a CORS preflight, which carries no cookie, so the load " +
-            "balancer redirects it to the login and the browser refuses a redirected preflight. Serve the app " +
-            "from the load balancer's own origin (a listener rule, or one CloudFront distribution in front of both).",
+            "attribute, so browsers treat it as Lax and never send it on a cross-site fetch (here localhost " +
+            "and 127.0.0.1 are two sites); the function sends no Access-Control-Allow-Credentials, so a " +
+            "credentialed answer is unreadable anyway; and a JSON write needs a CORS preflight, which carries " +
+            "no cookie, so the load balancer redirects it to the login and the browser refuses a redirected " +
+            "preflight. Serve the app from the load balancer's own origin (a listener rule, or one CloudFront " +
+            "distribution in front of both).",
         ),
         check,
         result,

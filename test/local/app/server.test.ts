@@ -97,6 +97,11 @@ describe("the browser app, in headless Chromium, at every door", function () {
     ["http-jwt", "http-jwt", {}],
     ["lambda-authorizer", "lambda-authorizer", LOCAL_DOORS["lambda-authorizer"].extra],
     ["iam (identity-pool credentials, SigV4)", "iam", {}],
+    [
+      "api-key with apiKeyWithCognito (a token and the app's key)",
+      "api-key",
+      LOCAL_DOORS["api-key with apiKeyWithCognito"].extra,
+    ],
   ];
   for (const [title, mode, extra] of tokenDoors) {
     describe(`given the ${title} door`, () => {
@@ -120,6 +125,11 @@ describe("the browser app, in headless Chromium, at every door", function () {
         assert.match((await res!.allHeaders())["content-security-policy"], /script-src 'self'/);
         await page.click("#sign-in-hosted");
         await signInOnThePoolsPage(page, alice);
+        if (door.outputs.client.credential.apiKey) {
+          // The door wants the application's key too: the page asks for it after the sign-in.
+          await page.fill("#api-key", String(Object.values(door.outputs.secrets.apiKeys)[0]));
+          await page.click("#key-form button");
+        }
         await page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
         assert.equal(new URL(page.url()).pathname, "/", "the code left the address bar");
         const me = await page.textContent("#me");
