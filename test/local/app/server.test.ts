@@ -44,11 +44,25 @@ describe("the browser app, in headless Chromium, at every door", function () {
     await app?.close();
   });
 
-  /** A fresh browser profile; every wait fails after 5 s (each step takes well under one). */
-  async function appPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(5000);
-    return { context, page: await context.newPage() };
+  /**
+   * The describe's door (recorded with the app's origin) and a fresh browser profile, started before its
+   * steps and closed after them; every wait fails after 5 s (each step takes well under one).
+   */
+  function withDoor(mode: AuthMode, extra: Record<string, unknown> = {}) {
+    const at = {} as { door: TestDoor; context: BrowserContext; page: Page };
+    before(async () => {
+      at.door = await startDoorForApp(mode, extra);
+      outputs = at.door.outputs;
+      at.context = await browser.newContext();
+      at.context.setDefaultTimeout(5000);
+      at.page = await at.context.newPage();
+    });
+    after(async () => {
+      await at.context?.close();
+      await at.door?.close();
+      if (at.door) removeDir(at.door.dataDir);
+    });
+    return at;
   }
 
   /** Signs in on the user pool's page the browser was sent to. */
@@ -105,44 +119,42 @@ describe("the browser app, in headless Chromium, at every door", function () {
   ];
   for (const [title, mode, extra] of tokenDoors) {
     describe(`given the ${title} door`, () => {
-      let door: TestDoor;
-      let context: BrowserContext;
-      let page: Page;
-      before(async () => {
-        door = await startDoorForApp(mode, extra);
-        outputs = door.outputs;
-        ({ context, page } = await appPage());
-      });
-      after(async () => {
-        await context?.close();
-        await door?.close();
-        removeDir(door.dataDir);
-      });
+      const at = withDoor(mode, extra);
 
       it("when alice signs in on the hosted UI (code flow, PKCE), then the page shows her /me and claims", async () => {
-        const alice = door.outputs.local.users[0];
-        const res = await page.goto(APP);
+        const alice = at.door.outputs.local.users[0];
+        const res = await at.page.goto(APP);
         assert.match((await res!.allHeaders())["content-security-policy"], /script-src 'self'/);
-        await page.click("#sign-in-hosted");
-        await signInOnThePoolsPage(page, alice);
-        if (door.outputs.client.credential.apiKey) {
+        await at.page.click("#sign-in-hosted");
+        await signInOnThePoolsPage(at.page, alice);
+        if (at.door.outputs.client.credential.apiKey) {
           // The door wants the application's key too: the page asks for it after the sign-in.
-          await page.fill("#api-key", String(Object.values(door.outputs.secrets.apiKeys)[0]));
-          await page.click("#key-form button");
+          await at.page.fill("#api-key", String(Object.values(at.door.outputs.secrets.apiKeys)[0]));
+          await at.page.click("#key-form button");
         }
-        await page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
-        assert.equal(new URL(page.url()).pathname, "/", "the code left the address bar");
-        const me = await page.textContent("#me");
+        await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+        assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
+        const me = await at.page.textContent("#me");
         assert.match(me ?? "", new RegExp(`"door": "${mode}"`));
         assert.match(me ?? "", new RegExp(`"id": "${alice.sub}"`));
-        assert.match((await page.textContent("#claims")) ?? "", new RegExp(`"sub": "${alice.sub}"`));
-        assert.match((await page.textContent("#tier")) ?? "", /^Tier: /);
+        assert.match((await at.page.textContent("#claims")) ?? "", new RegExp(`"sub": "${alice.sub}"`));
+        assert.match((await at.page.textContent("#tier")) ?? "", /^Tier: /);
       });
 
-      notesSteps(() => page);
+      if (mode === "iam")
+        it("when the app's server is asked to relay another Cognito identity call, then it refuses it", async () => {
+          const res = await fetch(`${app.listening}/aws/cognito-identity/`, {
+            method: "POST",
+            headers: { "x-amz-target": "AWSCognitoIdentityService.ListIdentityPools" },
+            body: "{}",
+          });
+          assert.equal(res.status, 400);
+        });
+
+      notesSteps(() => at.page);
       // Any JWT (header and payload are base64url JSON objects: "eyJ").
       signOutStep(
-        () => page,
+        () => at.page,
         "#sign-in-hosted",
         () => /eyJ[\w-]+\.eyJ/,
       );
@@ -150,66 +162,42 @@ describe("the browser app, in headless Chromium, at every door", function () {
   }
 
   describe("given the api-key door", () => {
-    let door: TestDoor;
-    let context: BrowserContext;
-    let page: Page;
-    const key = () => String(door.outputs.secrets.apiKeys.reporting);
-    before(async () => {
-      door = await startDoorForApp("api-key");
-      outputs = door.outputs;
-      ({ context, page } = await appPage());
-    });
-    after(async () => {
-      await context?.close();
-      await door?.close();
-      removeDir(door.dataDir);
-    });
+    const key = () => String(at.door.outputs.secrets.apiKeys.reporting);
+    const at = withDoor("api-key");
 
     it("when an application's key is entered, then the page warns keys are not for browsers", async () => {
-      await page.goto(APP);
-      await page.locator("#api-key-note", { hasText: "Don't use API keys for authentication" }).waitFor();
-      await page.fill("#api-key", key());
-      await page.click("#key-form button");
-      await page.locator("#me", { hasText: '"id": "apikey:' }).waitFor();
-      assert.match((await page.textContent("#me")) ?? "", /"kind": "machine"/);
+      await at.page.goto(APP);
+      await at.page.locator("#api-key-note", { hasText: "Don't use API keys for authentication" }).waitFor();
+      await at.page.fill("#api-key", key());
+      await at.page.click("#key-form button");
+      await at.page.locator("#me", { hasText: '"id": "apikey:' }).waitFor();
+      assert.match((await at.page.textContent("#me")) ?? "", /"kind": "machine"/);
     });
 
-    notesSteps(() => page);
+    notesSteps(() => at.page);
     signOutStep(
-      () => page,
+      () => at.page,
       "#api-key",
       () => new RegExp(key()),
     );
   });
 
   describe("given the alb-oidc door", () => {
-    let door: TestDoor;
-    let context: BrowserContext;
-    let page: Page;
-    before(async () => {
-      door = await startDoorForApp("alb-oidc");
-      outputs = door.outputs;
-      ({ context, page } = await appPage());
-    });
-    after(async () => {
-      await context?.close();
-      await door?.close();
-      removeDir(door.dataDir);
-    });
+    const at = withDoor("alb-oidc");
 
     it("when alice follows the page's link, then the load balancer signs her in: its /me", async () => {
-      const alice = door.outputs.local.users[0];
-      await page.goto(APP);
-      await page.click("#alb-sign-in");
-      await signInOnThePoolsPage(page, alice);
-      await page.waitForURL(`${door.outputs.url}/me`);
-      assert.match((await page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
+      const alice = at.door.outputs.local.users[0];
+      await at.page.goto(APP);
+      await at.page.click("#alb-sign-in");
+      await signInOnThePoolsPage(at.page, alice);
+      await at.page.waitForURL(`${at.door.outputs.url}/me`);
+      assert.match((await at.page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
     });
 
     it("when the app's page calls the door with the session, then the browser refuses it (another site)", async () => {
-      await page.goto(APP);
-      await page.click("#alb-check");
-      await page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
+      await at.page.goto(APP);
+      await at.page.click("#alb-check");
+      await at.page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
     });
   });
 });
