@@ -1,7 +1,6 @@
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AppConfig } from "../appTypes.js";
 import { Tokens, beginSignIn, claimsOf, finishSignIn } from "./codeFlow.mjs";
-import { identityPoolCredentials, signedHeaders } from "./sigv4.mjs";
+import { CredentialsProvider, identityPoolCredentials, signedHeaders } from "./sigv4.mjs";
 
 /**
  * The browser app: signs in the way the door's clients do, then creates, lists and attaches
@@ -11,7 +10,7 @@ import { identityPoolCredentials, signedHeaders } from "./sigv4.mjs";
 
 type Session =
   | { kind: "token"; tokens: Tokens; apiKey?: string }
-  | { kind: "sigv4"; tokens: Tokens; credentials: AwsCredentialIdentityProvider }
+  | { kind: "sigv4"; tokens: Tokens; credentials: CredentialsProvider }
   | { kind: "api-key"; apiKey: string };
 
 let config: AppConfig;

@@ -1,7 +1,6 @@
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@aws-crypto/sha256-js";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { AppConfig } from "../appTypes.js";
 
 /**
@@ -12,7 +11,10 @@ import type { AppConfig } from "../appTypes.js";
  * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
-export function identityPoolCredentials(config: AppConfig, idToken: string): AwsCredentialIdentityProvider {
+/** What the SDK's credential providers return: a function that resolves (and renews) credentials. */
+export type CredentialsProvider = ReturnType<typeof fromCognitoIdentityPool>;
+
+export function identityPoolCredentials(config: AppConfig, idToken: string): CredentialsProvider {
   const pool = config.identityPool!;
   return fromCognitoIdentityPool({
     identityPoolId: pool.id,
@@ -23,7 +25,7 @@ export function identityPoolCredentials(config: AppConfig, idToken: string): Aws
 
 /** The request's headers with the SigV4 signature (and the session token) added. */
 export async function signedHeaders(
-  credentials: AwsCredentialIdentityProvider,
+  credentials: CredentialsProvider,
   region: string,
   req: { method: string; url: string; headers: Record<string, string>; body?: string },
 ): Promise<Record<string, string>> {
