@@ -158,6 +158,14 @@ describe("the browser app, in headless Chromium, at every door", function () {
         "#sign-in-hosted",
         () => /eyJ[\w-]+\.eyJ/,
       );
+
+      if (mode === "cognito")
+        it("when a callback arrives with a state this page did not send, then the page refuses it and stays signed out", async () => {
+          await at.page.goto(`${APP}/callback?code=stolen&state=forged`);
+          await at.page.locator("#status", { hasText: "the state came back changed or missing" }).waitFor();
+          assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
+          await at.page.locator("#sign-in-hosted").waitFor();
+        });
     });
   }
 
