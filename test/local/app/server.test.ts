@@ -160,7 +160,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
       );
 
       if (mode === "cognito")
-        it("when a callback arrives with a state this page did not send, then the page refuses it and stays signed out", async () => {
+        it("when a callback brings a state the page never sent, then it is refused (signed out)", async () => {
           await at.page.goto(`${APP}/callback?code=stolen&state=forged`);
           await at.page.locator("#status", { hasText: "the state came back changed or missing" }).waitFor();
           assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
