@@ -1,0 +1,33 @@
+/**
+ * What the browser app knows about the stack: the public part of `.local/outputs.json` (never a
+ * secret: no client secret, no API key value), in the shape the app's script reads from
+ * `/config.json`.
+ */
+export interface AppConfig {
+  authMode: string;
+  /** The door's base URL, without a trailing slash. */
+  api: string;
+  region: string;
+  /** The door's `client.credential` output (ClientCredential of components/doors/door.ts; appConfig.ts checks). */
+  credential:
+    | { kind: "user-token"; token: "id" | "access"; scheme: "raw" | "bearer"; apiKey: boolean }
+    | { kind: "identity-pool-sigv4" }
+    | { kind: "api-key" }
+    | { kind: "alb-session" };
+  /** The hosted UI's authorization-code flow with PKCE (the SPA client; no secret). */
+  signIn?: {
+    authorizeEndpoint: string;
+    tokenEndpoint: string;
+    clientId: string;
+    scopes: string[];
+    redirectUri: string;
+  };
+  /** `iam`: the identity pool, its Logins key for the user pool, and where the app reaches Cognito identity. */
+  identityPool?: { id: string; providerName: string; endpoint: string };
+  /** The local test users (local mode prints them too), as a hint on the sign-in page. */
+  users: { username: string; password: string }[];
+  /** `api-key`: the names of the stack's API key clients (their values stay out of the page). */
+  apiKeyClients: string[];
+  /** The door's published tiers (lambda-authorizer: each a usage plan, picked by group). */
+  tiers: Record<string, { group?: string }>;
+}

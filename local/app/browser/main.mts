@@ -1,0 +1,276 @@
+import type { AppConfig } from "../appTypes.js";
+import { Tokens, beginSignIn, claimsOf, finishSignIn } from "./codeFlow.mjs";
+import { CredentialsProvider, identityPoolCredentials, signedHeaders } from "./sigv4.mjs";
+
+/**
+ * The browser app: signs in the way the door's clients do, then creates, lists and attaches
+ * files to notes, and shows who the backend thinks you are. Credentials live in this page's
+ * memory only (a reload signs you out); every value from the API is shown as text, never HTML.
+ */
+
+type Session =
+  | { kind: "token"; tokens: Tokens; apiKey?: string }
+  | { kind: "sigv4"; tokens: Tokens; credentials: CredentialsProvider }
+  | { kind: "api-key"; apiKey: string };
+
+let config: AppConfig;
+let session: Session | undefined;
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Record<string, unknown> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...kids);
+  return e;
+};
+const show = (what: unknown) => (typeof what === "string" ? what : JSON.stringify(what, null, 2));
+
+function status(text: string, error = false) {
+  const s = $("status");
+  s.textContent = text;
+  s.className = error ? "error" : "";
+}
+
+/** One call to the door with the session's credential; the answer's status and JSON body. */
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const url = `${config.api}${path}`;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  let headers: Record<string, string> = payload ? { "content-type": "application/json" } : {};
+  const s = session;
+  if (s?.kind === "token" && config.credential.kind === "user-token") {
+    const c = config.credential;
+    const token = c.token === "id" ? s.tokens.id_token! : s.tokens.access_token;
+    headers.authorization = c.scheme === "bearer" ? `Bearer ${token}` : token;
+    if (s.apiKey) headers["x-api-key"] = s.apiKey;
+  } else if (s?.kind === "api-key") headers["x-api-key"] = s.apiKey;
+  else if (s?.kind === "sigv4")
+    headers = await signedHeaders(s.credentials, config.region, { method, url, headers, body: payload });
+  const res = await fetch(url, { method, headers, body: payload, credentials: "omit" });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: shown as text
+  }
+  return { status: res.status, body: parsed };
+}
+
+function apiKeyNote(): HTMLElement {
+  return el(
+    "p",
+    { className: "note", id: "api-key-note" },
+    "An API key identifies an application, not a person, and anything a browser holds is public: whoever opens " +
+      "this page can read the key and call the API as that application, within its usage plan. AWS: \u201cDon't " +
+      "use API keys for authentication or authorization\u201d. Keep keys in back ends; sign people in at a user door.",
+  );
+}
+
+function keyForm(onKey: (key: string) => void): HTMLElement {
+  const input = el("input", { id: "api-key", type: "password", placeholder: "x-api-key value", autocomplete: "off" });
+  const form = el("form", { id: "key-form" }, input, el("button", { type: "submit" }, "Use this key"));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    onKey(input.value.trim());
+  });
+  return form;
+}
+
+function renderSignIn() {
+  const box = $("sign-in");
+  box.replaceChildren();
+  $("session").hidden = true;
+  $("notes").hidden = true;
+  box.hidden = false;
+  const c = config.credential;
+  const users = config.users.map((u) => `${u.username} / ${u.password}`).join("; ");
+  switch (c.kind) {
+    case "user-token":
+    case "identity-pool-sigv4": {
+      const how =
+        c.kind === "user-token"
+          ? `the door takes the ${c.token === "id" ? "ID" : "access"} token` +
+            (c.scheme === "bearer" ? " as a bearer token" : " in Authorization") +
+            (c.apiKey ? ", with the app's API key" : "")
+          : "the ID token buys identity-pool credentials, and every call is signed with SigV4";
+      const button = el("button", { id: "sign-in-hosted", type: "button" }, "Sign in with the hosted UI");
+      button.addEventListener("click", () => void beginSignIn(config.signIn!).catch((e) => status(String(e), true)));
+      box.append(
+        el("h2", {}, "Sign in"),
+        el("p", {}, `The user pool's sign-in page (authorization code with PKCE); ${how}.`),
+        button,
+        el("p", {}, `Local users: ${users}`),
+      );
+      return;
+    }
+    case "api-key":
+      box.append(
+        el("h2", {}, "An API key"),
+        apiKeyNote(),
+        el(
+          "p",
+          {},
+          `The stack's key clients: ${config.apiKeyClients.join(", ")} (values in .local/outputs.json "secrets").`,
+        ),
+        keyForm((apiKey) => void signedIn({ kind: "api-key", apiKey })),
+      );
+      return;
+    case "alb-session": {
+      const check = el("button", { id: "alb-check", type: "button" }, "Call the door from this page");
+      const result = el("pre", { id: "alb-result" });
+      check.addEventListener("click", () => void albCheck(result));
+      box.append(
+        el("h2", {}, "The load balancer's sign-in"),
+        el(
+          "p",
+          {},
+          "The load balancer signs browsers in itself: open the door, sign in on the user pool's page, and the " +
+            "load balancer keeps your session in an HttpOnly cookie on its own origin.",
+        ),
+        el(
+          "p",
+          { className: "row" },
+          el("a", { id: "alb-sign-in", className: "button", href: `${config.api}/me` }, "Sign in at the load balancer"),
+          el("a", { id: "alb-notes", href: `${config.api}/notes` }, "your notes (GET /notes)"),
+        ),
+        el(
+          "p",
+          { className: "note", id: "alb-note" },
+          "A page on another origin (this one) cannot use that session: local mode's cookie has no SameSite " +
+            "attribute, so browsers treat it as Lax and never send it on a cross-site fetch (here localhost " +
+            "and 127.0.0.1 are two sites); the function sends no Access-Control-Allow-Credentials, so a " +
+            "credentialed answer is unreadable anyway; and a JSON write needs a CORS preflight, which carries " +
+            "no cookie, so the load balancer redirects it to the login and the browser refuses a redirected " +
+            "preflight. Serve the app from the load balancer's own origin (a listener rule, or one CloudFront " +
+            "distribution in front of both).",
+        ),
+        check,
+        result,
+        el("p", {}, `Local users: ${users}`),
+      );
+      return;
+    }
+  }
+}
+
+/** What a cross-origin fetch with the load balancer's cookie gets: the browser's refusal, shown. */
+async function albCheck(result: HTMLElement) {
+  try {
+    const res = await fetch(`${config.api}/me`, { credentials: "include" });
+    result.textContent = `${res.status}: ${(await res.text()).slice(0, 300)}`;
+  } catch (e) {
+    result.textContent = `the browser refused the answer: ${e} (see the note above)`;
+  }
+}
+
+async function signedIn(s: Session) {
+  session = s;
+  $("sign-in").hidden = true;
+  $("session").hidden = false;
+  $("notes").hidden = false;
+  const tokens = s.kind === "api-key" ? undefined : s.tokens;
+  const c = config.credential;
+  const shown = tokens && (c.kind === "user-token" && c.token === "access" ? tokens.access_token : tokens.id_token);
+  $("claims-title").hidden = !shown;
+  $("claims").hidden = !shown;
+  $("claims").textContent = shown ? show(claimsOf(shown)) : "";
+  if (c.kind === "user-token" && c.apiKey && s.kind === "token" && !s.apiKey) {
+    $("me").textContent = "this door also wants the app's API key:";
+    $("me").append(
+      apiKeyNote(),
+      keyForm((apiKey) => void signedIn({ ...s, apiKey })),
+    );
+    return;
+  }
+  await refreshMe();
+  await listNotes();
+}
+
+async function refreshMe() {
+  const me = await call("GET", "/me");
+  $("me").textContent = `${me.status}\n${show(me.body)}`;
+  const tiers = Object.entries(config.tiers)
+    .map(([name, t]) => `${name}${t.group ? ` (group ${t.group})` : " (default)"}`)
+    .join(", ");
+  $("tier").textContent =
+    `Tier: ${me.body?.tier ?? "not reported by GET /me"}` + (tiers ? `; the door's tiers: ${tiers}` : "");
+}
+
+async function listNotes() {
+  const res = await call("GET", "/notes");
+  const list = $("note-list");
+  list.replaceChildren();
+  if (res.status !== 200) return status(`GET /notes: ${res.status} ${show(res.body)}`, true);
+  for (const note of res.body.items ?? []) list.append(noteItem(note));
+  status(`GET /notes: ${res.body.items?.length ?? 0} notes`);
+}
+
+function noteItem(note: { noteId: string; title: string; content?: string; attachmentKeys?: string[] }): HTMLElement {
+  const file = el("input", { type: "file", className: "file" });
+  const upload = el("button", { type: "button", className: "upload" }, "Attach");
+  upload.addEventListener("click", () => void attach(note.noteId, file.files?.[0]));
+  const keys = note.attachmentKeys ?? [];
+  return el(
+    "li",
+    { className: "note-item" },
+    el("strong", {}, note.title),
+    ` ${note.content ?? ""} `,
+    el("span", { className: "attachments" }, `${keys.length} attachment${keys.length === 1 ? "" : "s"}`),
+    el("span", { className: "row" }, file, upload),
+  );
+}
+
+/** The presigned upload: the API hands out a PUT URL bound to the type and exact size; the file goes to S3. */
+async function attach(noteId: string, file: File | undefined) {
+  if (!file) return status("choose a file first", true);
+  const contentType = file.type || "application/octet-stream";
+  const grant = await call("POST", `/notes/${encodeURIComponent(noteId)}/attachment`, { contentType, size: file.size });
+  if (grant.status !== 201 && grant.status !== 200)
+    return status(`POST /notes/${noteId}/attachment: ${grant.status} ${show(grant.body)}`, true);
+  const put = await fetch(grant.body.uploadUrl, {
+    method: "PUT",
+    headers: { "content-type": contentType },
+    body: file,
+  });
+  if (!put.ok) return status(`the upload to S3 answered ${put.status}`, true);
+  await listNotes();
+  status(`uploaded ${file.name} (${file.size} bytes) to ${grant.body.key}`);
+}
+
+function wire() {
+  $("new-note").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    void (async () => {
+      const res = await call("POST", "/notes", { title: data.get("title"), content: data.get("content") ?? "" });
+      if (res.status !== 201) return status(`POST /notes: ${res.status} ${show(res.body)}`, true);
+      form.reset();
+      await listNotes();
+      status(`created "${res.body.title}"`);
+    })();
+  });
+  $("list").addEventListener("click", () => void listNotes());
+  $("sign-out").addEventListener("click", () => {
+    session = undefined;
+    renderSignIn();
+    status("signed out: this page forgot its credentials");
+  });
+}
+
+async function main() {
+  wire();
+  config = await (await fetch("/config.json")).json();
+  $("door").textContent = `The ${config.authMode} door at ${config.api}`;
+  const s = config.signIn;
+  const tokens = s ? await finishSignIn(s).catch((e) => void status(String(e), true)) : undefined;
+  if (!tokens) return renderSignIn();
+  if (config.credential.kind === "identity-pool-sigv4")
+    return signedIn({ kind: "sigv4", tokens, credentials: identityPoolCredentials(config, tokens.id_token!) });
+  return signedIn({ kind: "token", tokens });
+}
+
+main().catch((e) => status(String(e), true));

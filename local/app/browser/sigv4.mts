@@ -1,0 +1,47 @@
+import { fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import type { AppConfig } from "../appTypes.js";
+
+/**
+ * `iam` in a browser: the user's ID token buys identity-pool credentials (GetId, then
+ * GetCredentialsForIdentity, through the AWS SDK's own credential provider; an authenticated
+ * user's identity id is not cached anywhere), and each call is signed with SigV4 for
+ * `execute-api` by the SDK's signer.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+ */
+/** What the SDK's credential providers return: a function that resolves (and renews) credentials. */
+export type CredentialsProvider = ReturnType<typeof fromCognitoIdentityPool>;
+
+export function identityPoolCredentials(config: AppConfig, idToken: string): CredentialsProvider {
+  const pool = config.identityPool!;
+  return fromCognitoIdentityPool({
+    identityPoolId: pool.id,
+    logins: { [pool.providerName]: idToken },
+    clientConfig: { region: config.region, endpoint: pool.endpoint },
+  });
+}
+
+/** The request's headers with the SigV4 signature (and the session token) added. */
+export async function signedHeaders(
+  credentials: CredentialsProvider,
+  region: string,
+  req: { method: string; url: string; headers: Record<string, string>; body?: string },
+): Promise<Record<string, string>> {
+  const url = new URL(req.url);
+  const signer = new SignatureV4({ service: "execute-api", region, credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: req.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...req.headers, host: url.host },
+    body: req.body,
+  });
+  // The browser sets Host itself (a script may not).
+  const { host: _host, ...headers } = signed.headers as Record<string, string>;
+  return headers;
+}

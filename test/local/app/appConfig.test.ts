@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import { appOrigin, appOverrides, contentSecurityPolicy } from "../../../local/app/appConfig";
+import type { LocalOutputs } from "../../../local/localStack";
+
+describe("the browser app's config (local/app/appConfig.ts)", () => {
+  const app = appOrigin(5173);
+
+  it("given a config with its own origins and URLs, when the app's overrides are made, then they are kept", () => {
+    const config = {
+      corsOrigins: ["http://localhost:3000"],
+      oauthCallbackUrls: ["https://app.example.com/callback"],
+    };
+    assert.deepEqual(appOverrides(app, config), {
+      corsOrigins: ["http://localhost:3000", "http://localhost:5173"],
+      oauthCallbackUrls: ["https://app.example.com/callback", "http://localhost:5173/callback"],
+      oauthLogoutUrls: ["http://localhost:5173/"],
+    });
+  });
+
+  it("given --set values as JSON text that list the app, when overridden, then none repeats", () => {
+    const overrides = appOverrides(app, { corsOrigins: '["http://localhost:5173"]' });
+    assert.deepEqual(overrides.corsOrigins, ["http://localhost:5173"]);
+  });
+
+  it("given the outputs, when the CSP is made, then it allows the door, S3 and the pool only", () => {
+    const outputs = {
+      url: "http://127.0.0.1:3000/v1",
+      local: {
+        endpoints: { s3: "http://127.0.0.1:4000", aws: "http://127.0.0.1:3002", dynamodb: "http://127.0.0.1:4001" },
+        idp: { tokenEndpoint: "http://127.0.0.1:3001/pool/oauth2/token" },
+      },
+    } as unknown as LocalOutputs;
+    const csp = contentSecurityPolicy(outputs);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'self';/);
+    assert.match(
+      csp,
+      /connect-src 'self' http:\/\/127\.0\.0\.1:3000 http:\/\/127\.0\.0\.1:4000 http:\/\/127\.0\.0\.1:3001;/,
+    );
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.doesNotMatch(csp, /unsafe-inline|3002|4001/);
+  });
+});

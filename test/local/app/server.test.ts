@@ -1,0 +1,211 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import { Browser, BrowserContext, Page, chromium } from "playwright-core";
+import type { AuthMode } from "../../../handlers/contract/authModes";
+import { doorConfig } from "../../../components/doors/registry";
+import { DEFAULT_APP_PORT, appOrigin, appOverrides } from "../../../local/app/appConfig";
+import { RunningBrowserApp, startBrowserApp } from "../../../local/app/server";
+import type { LocalOutputs } from "../../../local/localStack";
+import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+
+/** Debian's chromium (`bash .ci/run` installs it); playwright never downloads a browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/**
+ * The origin the stacks record for the app (as `npm start` records http://localhost:5173), so the
+ * recorded config, and the stack runs made of it, are the same on every run: Chromium's host
+ * resolver maps it to the app's server on its free port (a real loopback connection, so the
+ * browser's private-network rules see what a user's browser sees).
+ */
+const APP = appOrigin(DEFAULT_APP_PORT);
+const ATTACHMENT = { name: "hello.txt", mimeType: "text/plain", buffer: Buffer.from("hello from the browser\n") };
+
+/** A door recorded with the app's origin in its CORS origins and callback URLs (appOverrides). */
+const startDoorForApp = (mode: AuthMode, extra: Record<string, unknown> = {}) =>
+  startTestDoor(mode, { extra: { ...extra, ...appOverrides(APP, doorConfig(mode, extra)) } });
+
+describe("the browser app, in headless Chromium, at every door", function () {
+  this.timeout(60000);
+  let browser: Browser;
+  let app: RunningBrowserApp;
+  let outputs: LocalOutputs | undefined;
+
+  before(async () => {
+    assert.ok(
+      fs.existsSync(CHROMIUM),
+      `Chromium is not at ${CHROMIUM}: install Debian's chromium (bash .ci/run does: apt-get install -y chromium) ` +
+        `or set CHROMIUM_PATH`,
+    );
+    app = await startBrowserApp({ port: 0, origin: APP, outputs: () => outputs });
+    const mapped = `MAP ${new URL(APP).host} ${new URL(app.listening).host}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [`--host-resolver-rules=${mapped}`] });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /**
+   * The describe's door (recorded with the app's origin) and a fresh browser profile, started before its
+   * steps and closed after them; every wait fails after 5 s (each step takes well under one).
+   */
+  function withDoor(mode: AuthMode, extra: Record<string, unknown> = {}) {
+    const at = {} as { door: TestDoor; context: BrowserContext; page: Page };
+    before(async () => {
+      at.door = await startDoorForApp(mode, extra);
+      outputs = at.door.outputs;
+      at.context = await browser.newContext();
+      at.context.setDefaultTimeout(5000);
+      at.page = await at.context.newPage();
+    });
+    after(async () => {
+      await at.context?.close();
+      await at.door?.close();
+      if (at.door) removeDir(at.door.dataDir);
+    });
+    return at;
+  }
+
+  /** Signs in on the user pool's page the browser was sent to. */
+  async function signInOnThePoolsPage(page: Page, user: { email: string; password: string }) {
+    await page.fill("input[name=username]", user.email);
+    await page.fill("input[type=password]", user.password);
+    await page.click("form button");
+  }
+
+  /** Creates a note, lists it, attaches a file to it: the page's own controls. */
+  function notesSteps(ctx: () => Page) {
+    it("when the user creates a note, then GET /notes lists it", async () => {
+      const page = ctx();
+      await page.fill("#new-note input[name=title]", "from Chromium");
+      await page.fill("#new-note textarea[name=content]", "hello");
+      await page.click("#new-note button");
+      await page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
+      await page.click("#list");
+      await page.locator("#status", { hasText: "GET /notes: 1 notes" }).waitFor();
+    });
+
+    it("when the user attaches a file, then the presigned upload to S3 succeeds and the note lists it", async () => {
+      const page = ctx();
+      const item = page.locator("#note-list li", { hasText: "from Chromium" });
+      await item.locator("input[type=file]").setInputFiles(ATTACHMENT);
+      await item.locator("button.upload").click();
+      await page.locator("#status", { hasText: `uploaded hello.txt (${ATTACHMENT.buffer.length} bytes)` }).waitFor();
+      await page.locator("#note-list li", { hasText: "1 attachment" }).waitFor();
+    });
+  }
+
+  /** Signs out and checks that no credential stayed in the page's storage. */
+  function signOutStep(ctx: () => Page, signInControl: string, secret: () => RegExp) {
+    it("when the user signs out, then the sign-in is back and no credential is left in web storage", async () => {
+      const page = ctx();
+      await page.click("#sign-out");
+      await page.locator(signInControl).waitFor();
+      const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+      assert.doesNotMatch(stored, secret(), "web storage holds the credential");
+      assert.equal(await page.locator("#session").isVisible(), false);
+    });
+  }
+
+  const tokenDoors: [string, AuthMode, Record<string, unknown>][] = [
+    ["cognito", "cognito", {}],
+    ["http-jwt", "http-jwt", {}],
+    ["lambda-authorizer", "lambda-authorizer", LOCAL_DOORS["lambda-authorizer"].extra],
+    ["iam (identity-pool credentials, SigV4)", "iam", {}],
+    [
+      "api-key with apiKeyWithCognito (a token and the app's key)",
+      "api-key",
+      LOCAL_DOORS["api-key with apiKeyWithCognito"].extra,
+    ],
+  ];
+  for (const [title, mode, extra] of tokenDoors) {
+    describe(`given the ${title} door`, () => {
+      const at = withDoor(mode, extra);
+
+      it("when alice signs in on the hosted UI (code flow, PKCE), then the page shows her /me and claims", async () => {
+        const alice = at.door.outputs.local.users[0];
+        const res = await at.page.goto(APP);
+        assert.match((await res!.allHeaders())["content-security-policy"], /script-src 'self'/);
+        await at.page.click("#sign-in-hosted");
+        await signInOnThePoolsPage(at.page, alice);
+        if (at.door.outputs.client.credential.apiKey) {
+          // The door wants the application's key too: the page asks for it after the sign-in.
+          await at.page.fill("#api-key", String(Object.values(at.door.outputs.secrets.apiKeys)[0]));
+          await at.page.click("#key-form button");
+        }
+        await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+        assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
+        const me = await at.page.textContent("#me");
+        assert.match(me ?? "", new RegExp(`"door": "${mode}"`));
+        assert.match(me ?? "", new RegExp(`"id": "${alice.sub}"`));
+        assert.match((await at.page.textContent("#claims")) ?? "", new RegExp(`"sub": "${alice.sub}"`));
+        assert.match((await at.page.textContent("#tier")) ?? "", /^Tier: /);
+      });
+
+      if (mode === "iam")
+        it("when the app's server is asked to relay another Cognito identity call, then it refuses it", async () => {
+          const res = await fetch(`${app.listening}/aws/cognito-identity/`, {
+            method: "POST",
+            headers: { "x-amz-target": "AWSCognitoIdentityService.ListIdentityPools" },
+            body: "{}",
+          });
+          assert.equal(res.status, 400);
+        });
+
+      notesSteps(() => at.page);
+      // Any JWT (header and payload are base64url JSON objects: "eyJ").
+      signOutStep(
+        () => at.page,
+        "#sign-in-hosted",
+        () => /eyJ[\w-]+\.eyJ/,
+      );
+
+      if (mode === "cognito")
+        it("when a callback brings a state the page never sent, then it is refused (signed out)", async () => {
+          await at.page.goto(`${APP}/callback?code=stolen&state=forged`);
+          await at.page.locator("#status", { hasText: "the state came back changed or missing" }).waitFor();
+          assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
+          await at.page.locator("#sign-in-hosted").waitFor();
+        });
+    });
+  }
+
+  describe("given the api-key door", () => {
+    const key = () => String(at.door.outputs.secrets.apiKeys.reporting);
+    const at = withDoor("api-key");
+
+    it("when an application's key is entered, then the page warns keys are not for browsers", async () => {
+      await at.page.goto(APP);
+      await at.page.locator("#api-key-note", { hasText: "Don't use API keys for authentication" }).waitFor();
+      await at.page.fill("#api-key", key());
+      await at.page.click("#key-form button");
+      await at.page.locator("#me", { hasText: '"id": "apikey:' }).waitFor();
+      assert.match((await at.page.textContent("#me")) ?? "", /"kind": "machine"/);
+    });
+
+    notesSteps(() => at.page);
+    signOutStep(
+      () => at.page,
+      "#api-key",
+      () => new RegExp(key()),
+    );
+  });
+
+  describe("given the alb-oidc door", () => {
+    const at = withDoor("alb-oidc");
+
+    it("when alice follows the page's link, then the load balancer signs her in: its /me", async () => {
+      const alice = at.door.outputs.local.users[0];
+      await at.page.goto(APP);
+      await at.page.click("#alb-sign-in");
+      await signInOnThePoolsPage(at.page, alice);
+      await at.page.waitForURL(`${at.door.outputs.url}/me`);
+      assert.match((await at.page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
+    });
+
+    it("when the app's page calls the door with the session, then the browser refuses it (another site)", async () => {
+      await at.page.goto(APP);
+      await at.page.click("#alb-check");
+      await at.page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
+    });
+  });
+});
