@@ -3,6 +3,7 @@ import * as path from "path";
 import { AUTH_MODES, AuthMode } from "../../handlers/contract/authModes";
 import type { LocalOutputs } from "../localStack";
 import { runningLock } from "../lock";
+import { DEFAULT_APP_PORT } from "../app/appConfig";
 import { FAULT_SERVICES, Fault, FaultService, parseFaultFlag } from "../services/faults";
 import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../../offline/cliArgs";
 
@@ -13,6 +14,8 @@ export interface LocalArgs {
   /** `--set key=value` overrides of the stack file (JSON values, or plain strings), as in `npm run plan`. */
   overrides: Record<string, unknown>;
   port: number;
+  /** `npm start`: the browser app's port (local/app). */
+  appPort: number;
   dataDir: string;
   user?: string;
   client?: string;
@@ -28,7 +31,18 @@ export interface LocalArgs {
 export const DEFAULT_DATA_DIR = path.join(__dirname, "..", "..", ".local");
 
 type LocalFlag =
-  "door" | "stack" | "set" | "port" | "data-dir" | "user" | "client" | "scope" | "outputs" | "verbose" | "fault";
+  | "door"
+  | "stack"
+  | "set"
+  | "port"
+  | "app-port"
+  | "data-dir"
+  | "user"
+  | "client"
+  | "scope"
+  | "outputs"
+  | "verbose"
+  | "fault";
 
 /** Every flag the local commands take, declared once; each command picks its own. */
 const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
@@ -57,6 +71,12 @@ const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
     default: "3000",
     description:
       "the door's port on 127.0.0.1 (the user pool takes the next, the AWS APIs the one after; 0 picks free ports)",
+  },
+  "app-port": {
+    type: "string",
+    value: "<port>",
+    default: String(DEFAULT_APP_PORT),
+    description: "the browser app's port (its origin http://localhost:<port> is recorded in corsOrigins and callbacks)",
   },
   "data-dir": {
     type: "string",
@@ -112,6 +132,7 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
     stack: "dev",
     overrides: {},
     port: 3000,
+    appPort: DEFAULT_APP_PORT,
     dataDir: DEFAULT_DATA_DIR,
     scopes: [],
     faults: [],
@@ -141,12 +162,15 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
     }
     args.overrides[value.slice(0, eq).replace(/^notes-auth:/, "")] = parsed;
   }
-  const port = get("port");
-  if (port !== undefined) {
-    args.port = Number(port);
-    if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
-      throw new Error(`--port ${port} is not a port`);
-  }
+  const portFlag = (name: "port" | "app-port", fallback: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} ${raw} is not a port`);
+    return n;
+  };
+  args.port = portFlag("port", args.port);
+  args.appPort = portFlag("app-port", args.appPort);
   args.dataDir = path.resolve(get("data-dir") ?? DEFAULT_DATA_DIR);
   if (get("user") !== undefined) args.user = get("user");
   if (get("client") !== undefined) args.client = get("client");

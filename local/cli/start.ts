@@ -10,6 +10,8 @@ import { untilStopped } from "./lifetime";
 import { authorization, credentialOf } from "../clients/doorClient";
 import { LocalOutputs, startLocalStack } from "../localStack";
 import { AlreadyRunning } from "../lock";
+import { appOverrides } from "../app/appConfig";
+import { RunningBrowserApp, startBrowserApp } from "../app/server";
 import { NotEmulatedYet, recordStack, stackConfig } from "../recorded";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { projectConfigRefusal } from "../../components/pulumiConfig";
@@ -225,7 +227,7 @@ export const START_COMMAND: LocalCommand = {
   summary:
     "Runs the program under mocks and serves its front door, the Lambda and local AWS services on 127.0.0.1 " +
     "until Ctrl-C, SIGTERM or the end of npm.",
-  flags: ["door", "stack", "set", "port", "data-dir", "fault"],
+  flags: ["door", "stack", "set", "port", "app-port", "data-dir", "fault"],
 };
 
 /** Something `npm start` runs until it stops: started in order, closed in the reverse order. */
@@ -267,10 +269,26 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       `  (Pulumi.${args.stack}.yaml does not set ${config.defaulted.join(", ")}: local mode uses the door's ` +
         `example values; set them with --set)\n`,
     );
-  const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
   const started: Started[] = [];
+  // The browser app first: its origin (its port) is recorded as a CORS origin and a callback URL of the SPA client,
+  // as a deployed SPA's would be; it serves the stack's outputs once they exist.
+  let outputs: LocalOutputs | undefined;
+  let app: RunningBrowserApp;
+  try {
+    app = await startBrowserApp({ port: args.appPort, outputs: () => outputs });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    process.stderr.write(
+      `Port ${args.appPort} (the browser app) is in use (another npm start, or another program). Stop it, or ` +
+        `pick another with --app-port.\n`,
+    );
+    return 1;
+  }
+  started.push({ name: "the browser app", close: app.close });
+  const overrides = { ...args.overrides, ...appOverrides(app.url, config) };
   let stack;
   try {
+    const run = await recordStack({ stack: args.stack, overrides, door: args.door });
     stack = await startLocalStack({
       run,
       stack: args.stack,
@@ -282,7 +300,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       log: (line) => process.stdout.write(`  [local] ${line}\n`),
     });
     started.push({ name: "the local stack", close: stack.close });
+    outputs = stack.outputs;
   } catch (err) {
+    for (const s of started.reverse()) await s.close().catch(() => undefined);
     if (err instanceof NotEmulatedYet) {
       process.stderr.write(`The ${door} door cannot run locally with this configuration: ${err.message}.\n`);
       return 3;
@@ -304,8 +324,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     path.resolve(args.dataDir) === path.resolve(DEFAULT_DATA_DIR) ? "" : ` --data-dir ${args.dataDir}`;
   // Since the process started (node's own clock): loading the program and its compiler is part of the wait.
   process.stdout.write(
-    `${banner(stack.outputs, dataDirFlag)}\n\n(started in ${process.uptime().toFixed(1)} s) ` +
-      `Ctrl-C or kill ${process.pid} stops it.\n`,
+    `${banner(stack.outputs, dataDirFlag)}\n\nIn a browser: ${app.url} (the browser app, docs/browser-app.md)\n\n` +
+      `(started in ${process.uptime().toFixed(1)} s) Ctrl-C or kill ${process.pid} stops it.\n`,
   );
   const why = await untilStopped().stopped;
   // Whoever read our output may be gone (npm killed): a closed pipe must not stop the closing.

@@ -225,7 +225,16 @@ describe("npm start's flags", () => {
   it("given --k=v or --k v, repeated --set, then the same values as before; an unknown flag is refused", () => {
     assert.deepEqual(
       parseLocalArgs(
-        ["--door=iam", "--port", "0", "--set", "m2mClient=true", "--set=logRetentionDays=7", "--stack=prod"],
+        [
+          "--door=iam",
+          "--port",
+          "0",
+          "--app-port=5200",
+          "--set",
+          "m2mClient=true",
+          "--set=logRetentionDays=7",
+          "--stack=prod",
+        ],
         START_COMMAND,
       ),
       {
@@ -233,6 +242,7 @@ describe("npm start's flags", () => {
         stack: "prod",
         overrides: { m2mClient: true, logRetentionDays: 7 },
         port: 0,
+        appPort: 5200,
         dataDir: DEFAULT_DATA_DIR,
         scopes: [],
         faults: [],
@@ -242,6 +252,7 @@ describe("npm start's flags", () => {
       stack: "dev",
       overrides: {},
       port: 3000,
+      appPort: 5173,
       dataDir: DEFAULT_DATA_DIR,
       scopes: [],
       faults: [],
@@ -256,6 +267,7 @@ describe("npm start's flags", () => {
       (err) => err instanceof UsageError && /^unknown argument --user \(see npm start -- --help\)/.test(err.message),
     );
     assert.throws(() => parseLocalArgs(["--port", "x"], START_COMMAND), /--port x is not a port/);
+    assert.throws(() => parseLocalArgs(["--app-port", "70000"], START_COMMAND), /--app-port 70000 is not a port/);
   });
 });
 
@@ -313,6 +325,12 @@ describe("npm start, as a process", function () {
         assert.ok(seconds >= wall - 1, `printed ${seconds} s, waited ${wall.toFixed(1)} s`);
         const url = `http://127.0.0.1:${start.port}/v1/notes`;
         assert.equal((await fetch(url)).status, 401, "the door answers: no token, the authorizer's 401");
+        // the browser app is served on its own origin, which the program recorded as a CORS origin and a callback
+        const app = /In a browser: (http:\/\/localhost:\d+)/.exec(start.out())![1];
+        const config = (await (await fetch(`${app.replace("localhost", "127.0.0.1")}/config.json`)).json()) as any;
+        assert.equal(config.signIn.redirectUri, `${app}/callback`);
+        const outputs = JSON.parse(fs.readFileSync(path.join(start.dataDir, "outputs.json"), "utf8"));
+        assert.ok(outputs.local.corsOrigins.includes(app), `${app} in ${outputs.local.corsOrigins}`);
         assert.ok(fs.existsSync(path.join(start.dataDir, "lock.json")), "the data folder is taken while it runs");
         assert.match(start.out(), new RegExp(`Ctrl-C or kill ${start.child.pid} stops it`));
         // when a second one starts from the same folder, then it names the pid to stop
@@ -363,7 +381,7 @@ const ROOT = path.join(__dirname, "..", "..", "..");
 async function startProcess(how: "node" | "npm") {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-start-"));
   const port = await freePorts();
-  const flags = ["--door", "cognito", "--data-dir", dataDir, "--port", String(port)];
+  const flags = ["--door", "cognito", "--data-dir", dataDir, "--port", String(port), "--app-port", "0"];
   const child =
     how === "node"
       ? spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "local/cli/start.ts", ...flags], {
@@ -407,6 +425,8 @@ async function startProcess(how: "node" | "npm") {
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
+  // The browser app's port, from the banner's "In a browser: http://localhost:<port>".
+  const appPort = () => Number(/In a browser: http:\/\/localhost:(\d+)/.exec(out)?.[1]);
   return {
     child,
     port,
@@ -416,7 +436,7 @@ async function startProcess(how: "node" | "npm") {
     /** Its three ports refuse connections and its lock is gone (within 5 s). */
     assertStopped: async () => {
       await waitFor(
-        async () => (await Promise.all([port, port + 1, port + 2].map(closed))).every(Boolean),
+        async () => (await Promise.all([port, port + 1, port + 2, appPort()].map(closed))).every(Boolean),
         "ports closed",
         5000,
       );
