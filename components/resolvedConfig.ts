@@ -1,6 +1,9 @@
 import type { Input } from "@pulumi/pulumi";
 import { CLIENT_NAME, ConfigError, ConfigLookup, ConfigReader } from "./configReader";
 import type { MachineIdentitiesArgs } from "./identities";
+import { readMachineRoles } from "./doors/iam/door";
+import { readMachineClient } from "./doors/http-jwt/door";
+import { readPlans } from "./doors/lambda-authorizer/door";
 import { PREFIX_RULE, StackConfig, derivedDomainPrefix, readStackKeys } from "./config";
 import { DoorArgs, doorModule } from "./doors/registry";
 import { cognitoRefusesPrefix } from "../awsRules/userPool";
@@ -33,8 +36,7 @@ export function parseStackConfig(
   const stack = readStackKeys(config, region);
   const door = doorModule(stack.authMode);
   const args = door.argsFrom(config, stack) as DoorArgs;
-  // Identities are the stack's, not a door's: read whatever the door, so a switch keeps them.
-  const identities: MachineIdentitiesArgs = { apiKeyClients: config.list("apiKeyClients", CLIENT_NAME) };
+  const identities = readIdentities(config, stack, door.usesUserPool(args));
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {
     throw new ConfigError(
@@ -87,4 +89,27 @@ export function parseStackConfig(
     );
   }
   return { stack, door: args, identities };
+}
+
+/**
+ * The stack's identities, read and checked whatever the doors, so a switch keeps them
+ * (components/identities.ts): API keys, machine roles, the machine client, the tiers' groups.
+ * The client and the groups live in the stack's own user pool (`pool`): without one there are
+ * no tier groups, and a machine client is refused, naming the key.
+ */
+function readIdentities(config: ConfigReader, stack: StackConfig, pool: boolean): MachineIdentitiesArgs {
+  const machineClient = readMachineClient(config);
+  if (machineClient && !pool)
+    throw new ConfigError(
+      "m2mClient",
+      "creates a Cognito client-credentials client, which needs the stack's own user pool: the door's external " +
+        "IdP replaces it here, so register the machine client at your IdP",
+    );
+  const plans = readPlans(config, stack.adminGroup);
+  return {
+    apiKeyClients: config.list("apiKeyClients", CLIENT_NAME),
+    machineRoles: readMachineRoles(config),
+    machineClient,
+    tierGroups: pool ? plans.flatMap((p) => (p.group ? [{ tier: p.name, group: p.group }] : [])) : [],
+  };
 }

@@ -8,7 +8,7 @@ import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
 import { CustomDomain } from "./customDomain";
 import { Alarms } from "./alarms";
-import { MachineIdentities } from "./identities";
+import { MachineIdentities, hasIdentities } from "./identities";
 import { doorModule } from "./doors/registry";
 import { record } from "./doors/door";
 import { DOOR_SETTINGS } from "../handlers/contract/doors";
@@ -69,8 +69,9 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
   const apiGatewayLogging = stack.apiGatewayAccountRole ? new ApiGatewayLogging("apigateway-logging") : undefined;
   // The stack's, not the door's: a door switch keeps every key (components/identities.ts).
-  const identities =
-    cfg.identities.apiKeyClients.length > 0 ? new MachineIdentities("identities", cfg.identities) : undefined;
+  const identities = hasIdentities(cfg.identities)
+    ? new MachineIdentities("identities", cfg.identities, users)
+    : undefined;
   const door = module.create("door", cfg.door, { backend, users, apiGatewayLogging, identities });
   users?.seal();
 

@@ -168,7 +168,7 @@ describe("IamFrontDoor", function () {
         "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id",
       );
       assert.equal(
-        one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn,
+        one(run, "aws:cognito/userGroup:UserGroup", "users-admins").inputs.roleArn,
         "arn:aws:iam::123456789012:role/door-admin-role",
       );
     },
