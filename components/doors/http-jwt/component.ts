@@ -199,6 +199,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       url,
       domainTarget: { kind: "api-gateway", apiId: this.api.id, stage: this.stage.name },
       metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },
+      eventSource: this.api.id,
+      ready: [this.api, this.authorizer],
       settings,
       clientConfig,
       secrets,
