@@ -249,7 +249,8 @@ export class Alarms extends pulumi.ComponentResource {
           });
           alarm(
             `${prefix}gateway-4xx-rate`,
-            `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas included)`,
+            `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas ` +
+              `included)`,
             { ...rate(m4), threshold: c.gateway4xxPercent },
           );
           // The access logs' JSON has "status" (components/accessLogs.ts); a filter counts the 429s.

@@ -70,7 +70,8 @@ export class UserDirectory extends pulumi.ComponentResource {
     const mfa = args.mfa ?? "OPTIONAL";
     // The pool and what the directory adds to it (scopes, domain, SPA client, admin group) are
     // protected and retained together: a protected pool must not lose its domain or clients to
-    // `pulumi destroy --exclude-protected`. Other clients and groups follow their parent (a door, the stack's identities).
+    // `pulumi destroy --exclude-protected`. Other clients and groups follow their parent (a door,
+    // the stack's identities).
     const poolOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     this.adminGroupName = args.adminGroup;
 

@@ -2,16 +2,10 @@ import { AUTH_MODES, AuthMode } from "./contract/authModes";
 import { EnvironmentError, SettingsOf } from "./contract/settings";
 import { DoorSettings, doorCodec, eventSourceCodec } from "./contract/doors";
 import { HANDLER_DOORS } from "./doors";
-import type { HandlerDoor } from "./doors/door";
-import { StackEnv, backendSettings, doorsSettings, stackSettings } from "./contract/stack";
+import type { HandlerDoor, ServedDoor } from "./doors/door";
 
-/** One door the function serves: its mode, what its events carry, and its own settings. */
-export interface ServedDoor {
-  mode: AuthMode;
-  /** The API id or target group ARN its events carry; unset only in a one-door environment written without it. */
-  source?: string;
-  settings: DoorSettings<AuthMode>;
-}
+export type { ServedDoor };
+import { StackEnv, backendSettings, doorsSettings, stackSettings } from "./contract/stack";
 
 /** Everything the handler reads from its environment, validated. */
 export interface HandlerEnv extends SettingsOf<typeof backendSettings>, StackEnv {
