@@ -74,3 +74,78 @@ describe("npm run plan -- --diff", function () {
     assert.match(text.stdout, /^Stack dev: authMode cognito -> http-jwt\n\ncreate \(\d+\)/);
   });
 });
+
+describe("npm run plan -- --diff: several doors and the migration recipe (docs/deploying.md)", function () {
+  this.timeout(180_000);
+  type Changes = { change: string; type: string; urn: string; inputs?: string[] }[];
+  const diff = async (...sets: string[]): Promise<Changes> => {
+    const { code, stdout, stderr } = await plan(["--diff", "--json", ...sets.flatMap((s) => ["--set", s])]);
+    assert.equal(code, 0, stderr);
+    return JSON.parse(stdout);
+  };
+  const under = (changes: Changes, doorType: string) => changes.filter((c) => c.urn.includes(`::${doorType}`));
+  const NOTES_FN = (c: Changes[number]) => c.type === FN && c.urn.endsWith("::notes-api");
+  const BOTH = ['doors=["cognito","http-jwt"]', "authMode="];
+
+  it(
+    "given dev (cognito), when the stack adds http-jwt (step 1: doors [old, new]), then only the new door is " +
+      "created and the function's environment updated in place: nothing replaced or deleted",
+    async () => {
+      const changes = await diff(...BOTH);
+      assert.deepEqual(
+        changes.filter((c) => c.change === "delete" || c.change === "replace"),
+        [],
+      );
+      const created = changes.filter((c) => c.change === "create");
+      assert.ok(created.length > 5);
+      assert.deepEqual(
+        created.filter((c) => !c.urn.includes("::notes-auth:door:HttpJwtFrontDoor")),
+        [],
+        "every new resource is the new door's",
+      );
+      assert.deepEqual(
+        changes.filter((c) => c.change === "update").map((c) => [c.type, c.inputs]),
+        [[FN, ["environment"]]],
+      );
+      const text = await plan(["--diff", ...BOTH.flatMap((s) => ["--set", s])]);
+      assert.match(text.stdout, /^Stack dev: doors cognito -> cognito, http-jwt \(primary cognito -> cognito\)\n/);
+    },
+  );
+
+  it(
+    "when primaryDoor moves to the new door (step 2), then no door resource changes: only the function's " +
+      "environment (the primary's variables) and the url and client outputs",
+    async () => {
+      const [step1, step2] = await Promise.all([diff(...BOTH), diff(...BOTH, "primaryDoor=http-jwt")]);
+      const doorsOf = (c: Changes) => c.filter((x) => x.urn.includes("::notes-auth:door:"));
+      // against step 1, step 2 changes the same door resources (the creates) and only the function besides
+      assert.deepEqual(doorsOf(step2), doorsOf(step1));
+      assert.deepEqual(
+        step2.filter((c) => !c.urn.includes("::notes-auth:door:")).map((c) => [c.change, c.type, c.inputs]),
+        [["update", FN, ["environment"]]],
+      );
+    },
+  );
+
+  it(
+    "when the old door is removed (step 3: doors [new]), then only the old door is deleted and the function's " +
+      "environment updated; the user pool, table and bucket stay",
+    async () => {
+      // from dev (cognito) to http-jwt alone is the switch; what step 3 removes is cognito's door
+      const changes = await diff("authMode=http-jwt");
+      const deleted = changes.filter((c) => c.change === "delete");
+      assert.deepEqual(
+        deleted.filter((c) => !c.urn.includes("::notes-auth:door:CognitoFrontDoor")),
+        [],
+        "every deleted resource is the old door's",
+      );
+      assert.ok(changes.some((c) => NOTES_FN(c) && c.change === "update" && c.inputs!.includes("environment")));
+      for (const type of [TABLE, "aws:s3/bucket:Bucket", "aws:cognito/userPool:UserPool"])
+        assert.ok(!changes.some((c) => c.type === type), type);
+      assert.deepEqual(
+        under(changes, "notes-auth:door:HttpJwtFrontDoor").filter((c) => c.change !== "create"),
+        [],
+      );
+    },
+  );
+});
