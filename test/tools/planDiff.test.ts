@@ -2,6 +2,7 @@ import * as assert from "assert";
 import type { RecordedResource } from "../../offline/mocks";
 import { diffRuns } from "../../tools/planDiff";
 import { plan } from "../../tools/plan";
+import { readStackFile, runStack } from "../../offline/runStack";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>, aliases?: string[]): RecordedResource => ({
   type,
@@ -83,8 +84,6 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
     assert.equal(code, 0, stderr);
     return JSON.parse(stdout);
   };
-  const under = (changes: Changes, doorType: string) => changes.filter((c) => c.urn.includes(`::${doorType}`));
-  const NOTES_FN = (c: Changes[number]) => c.type === FN && c.urn.endsWith("::notes-api");
   const BOTH = ['doors=["cognito","http-jwt"]', "authMode="];
 
   it(
@@ -114,38 +113,65 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
 
   it(
     "when primaryDoor moves to the new door (step 2), then no door resource changes: only the function's " +
-      "environment (the primary's variables) and the url and client outputs",
+      "environment (the primary's variables) is updated; with a custom domain, the root mapping is replaced " +
+      "to the new door and /<door> mappings swap",
     async () => {
-      const [step1, step2] = await Promise.all([diff(...BOTH), diff(...BOTH, "primaryDoor=http-jwt")]);
-      const doorsOf = (c: Changes) => c.filter((x) => x.urn.includes("::notes-auth:door:"));
-      // against step 1, step 2 changes the same door resources (the creates) and only the function besides
-      assert.deepEqual(doorsOf(step2), doorsOf(step1));
+      const dev = readStackFile("dev");
+      const step1 = { ...dev, authMode: "", doors: ["cognito", "http-jwt"] };
+      const DOMAIN = {
+        domainName: "notes.example.com",
+        domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef",
+      };
+      const runs = await Promise.all(
+        [
+          step1,
+          { ...step1, primaryDoor: "http-jwt" },
+          { ...step1, ...DOMAIN },
+          { ...step1, ...DOMAIN, primaryDoor: "http-jwt" },
+        ].map((config) => runStack({ stack: "dev", config })),
+      );
+      const plain = diffRuns(runs[0].resources, runs[1].resources);
       assert.deepEqual(
-        step2.filter((c) => !c.urn.includes("::notes-auth:door:")).map((c) => [c.change, c.type, c.inputs]),
+        plain.map((c) => [c.change, c.type, c.inputs]),
         [["update", FN, ["environment"]]],
       );
+      const named = diffRuns(runs[2].resources, runs[3].resources).map((c) => [c.change, c.urn.split("::").pop()]);
+      assert.deepEqual(named.sort(), [
+        ["create", "domain-mapping-cognito"],
+        ["delete", "domain-mapping-http-jwt"],
+        ["replace", "domain-mapping"],
+        ["update", "notes-api"],
+      ]);
     },
   );
 
   it(
     "when the old door is removed (step 3: doors [new]), then only the old door is deleted and the function's " +
-      "environment updated; the user pool, table and bucket stay",
+      "environment updated; nothing is created, and the user pool, table and bucket stay",
     async () => {
-      // from dev (cognito) to http-jwt alone is the switch; what step 3 removes is cognito's door
-      const changes = await diff("authMode=http-jwt");
+      // step 2's config, then step 3's, as two runs of the program (what --diff compares)
+      const dev = readStackFile("dev");
+      const [step2, step3] = await Promise.all([
+        runStack({
+          stack: "dev",
+          config: { ...dev, authMode: "", doors: ["cognito", "http-jwt"], primaryDoor: "http-jwt" },
+        }),
+        runStack({ stack: "dev", config: { ...dev, authMode: "", doors: ["http-jwt"] } }),
+      ]);
+      const changes = diffRuns(step2.resources, step3.resources);
       const deleted = changes.filter((c) => c.change === "delete");
+      assert.ok(deleted.length > 5);
       assert.deepEqual(
         deleted.filter((c) => !c.urn.includes("::notes-auth:door:CognitoFrontDoor")),
         [],
         "every deleted resource is the old door's",
       );
-      assert.ok(changes.some((c) => NOTES_FN(c) && c.change === "update" && c.inputs!.includes("environment")));
+      assert.deepEqual(
+        changes.filter((c) => c.change !== "delete").map((c) => [c.change, c.type, c.inputs]),
+        [["update", FN, ["environment"]]],
+      );
       for (const type of [TABLE, "aws:s3/bucket:Bucket", "aws:cognito/userPool:UserPool"])
         assert.ok(!changes.some((c) => c.type === type), type);
-      assert.deepEqual(
-        under(changes, "notes-auth:door:HttpJwtFrontDoor").filter((c) => c.change !== "create"),
-        [],
-      );
     },
   );
 });
