@@ -185,7 +185,7 @@ async function planDiff(
   };
 }
 
-/** `authMode cognito -> http-jwt`, or with several doors `doors cognito -> cognito, http-jwt (primary cognito -> …)`. */
+/** `authMode cognito -> http-jwt`, or with several doors `doors cognito -> cognito, http-jwt (primary …)`. */
 function doorsChange(before: Record<string, any>, after: Record<string, any>): string {
   const doors = (o: Record<string, any>): string[] => o.doors ?? [o.authMode];
   if (doors(before).length === 1 && doors(after).length === 1)

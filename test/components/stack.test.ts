@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
 import { readStackFile, runStack } from "../../offline/runStack";
-import { DOORS } from "../../components/doors/registry";
+import { DOORS, doorConfig } from "../../components/doors/registry";
+import { LAMBDA_ENVIRONMENT_BYTES, environmentBytes } from "../../awsRules/lambda";
 import { RecordedResource, StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
 
 const BUILT_MODES: readonly AuthMode[] = AUTH_MODES;
@@ -249,7 +250,7 @@ describe("several doors at once", function () {
     });
   });
 
-  it("given alarms and two gateway doors, then the primary's alarms keep their names and the other's get its prefix", async () => {
+  it("given alarms and two gateway doors, then the primary's alarm names stay, the other's are prefixed", async () => {
     const ALARMS = { alarmEmail: "ops@example.com" };
     const [alone, both] = await Promise.all([
       runDoors(["cognito"], ALARMS),
@@ -261,5 +262,24 @@ describe("several doors at once", function () {
     assert.ok(added.length >= 3 && added.every((n) => n.startsWith("alarms-lambda-authorizer-")), added.join(", "));
     const physical = ofType(both, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
     assert.equal(new Set(physical).size, physical.length, "alarm names are unique per account and region");
+  });
+
+  describe("the notes function's environment and Lambda's 4 KB cap", () => {
+    it("given all six doors at once, then it fits, with room to spare", async () => {
+      const run = await runDoors([...AUTH_MODES], {
+        domainName: undefined,
+        albWithoutDomainName: true,
+        m2mClient: true,
+      });
+      const bytes = environmentBytes(NOTES_FUNCTION(run).inputs.environment.variables);
+      assert.ok(bytes < LAMBDA_ENVIRONMENT_BYTES / 2, `${bytes} bytes`);
+    });
+    it("given more than Lambda takes (many CORS origins), then the program stops at preview, saying so", async () => {
+      const corsOrigins = Array.from({ length: 150 }, (_, i) => `https://app${i}.example.com`);
+      await assert.rejects(
+        runStack({ stack: "test", config: doorConfig("cognito", { corsOrigins }) }),
+        /environment would be \d+ bytes, above Lambda's 4096 \(largest: CORS_ALLOWED_ORIGINS/,
+      );
+    });
   });
 });
