@@ -529,7 +529,12 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
       groups: [],
       scopes: [],
       isAdmin: false,
+      tier: "free",
     });
+  });
+  it("carries the tier the authorizer put the caller on (its plan), and none when the answer names none", async () => {
+    assert.equal((await at(context({ plan: "pro" }))).tier, "pro");
+    assert.equal("tier" in (await at(context({ plan: undefined }))), false);
   });
   it("reads groups exactly from the authorizer's JSON list", async () => {
     const p = await at(context({ groups: JSON.stringify(["team,admins", "admins"]) }));
