@@ -26,7 +26,8 @@ export type DoorSettings<M extends AuthMode> = SettingsOf<(typeof DOOR_SETTINGS)
 /**
  * Where a door's settings live in the notes function's environment when the stack runs several
  * doors: the primary door's (AUTH_MODE) under the names its codec gives, so a one-door stack's
- * environment is what it always was; every other door's under `DOOR_<MODE>_` (`DOOR_HTTP_JWT_`),
+ * variables keep their names (DOORS and EVENT_SOURCE join them); every other door's under
+ * `DOOR_<MODE>_` (`DOOR_HTTP_JWT_`),
  * so no two doors share a name (GROUPS_CLAIM, ADMIN_SCOPE and ALLOWED_CLIENT_IDS are several
  * doors' names). Lambda caps the whole environment at 4 KB (components/stack.ts checks it).
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
