@@ -264,6 +264,26 @@ describe("several doors at once", function () {
     assert.equal(new Set(physical).size, physical.length, "alarm names are unique per account and region");
   });
 
+  it("given WAF and CORS, two REST doors: each stage has the web ACL, each preflight the origins", async () => {
+    const wafAclArn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/0f9b7c1e";
+    const corsOrigins = ["https://app.example.com", "https://admin.example.com"];
+    const run = await runDoors(["cognito", "lambda-authorizer"], { wafAclArn, corsOrigins });
+    const stages = ofType(run, "aws:apigateway/stage:Stage");
+    const waf = ofType(run, "aws:wafv2/webAclAssociation:WebAclAssociation");
+    assert.equal(stages.length, 2);
+    assert.deepEqual(
+      waf.map((w) => [w.inputs.webAclArn, w.inputs.resourceArn]).sort(),
+      stages.map((st) => [wafAclArn, st.state.arn]).sort(),
+    );
+    for (const mode of ["cognito", "lambda-authorizer"] as const) {
+      const preflights = resourcesUnder(run, DOORS[mode].componentType).filter(
+        (r) => r.type === "aws:apigateway/integrationResponse:IntegrationResponse",
+      );
+      assert.ok(preflights.length > 0, mode);
+      for (const p of preflights) for (const o of corsOrigins) assert.ok(JSON.stringify(p.inputs).includes(o), mode);
+    }
+  });
+
   describe("the notes function's environment and Lambda's 4 KB cap", () => {
     it("given all six doors at once, then it fits, with room to spare", async () => {
       const run = await runDoors([...AUTH_MODES], {
