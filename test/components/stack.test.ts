@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
 import { readStackFile, runStack } from "../../offline/runStack";
 import { DOORS, doorConfig } from "../../components/doors/registry";
+import { DOMAIN_VARIANTS } from "../../components/doors/restReport";
 import { LAMBDA_ENVIRONMENT_BYTES, environmentBytes } from "../../awsRules/lambda";
 import { RecordedResource, StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
 
@@ -282,6 +283,17 @@ describe("several doors at once", function () {
       assert.ok(preflights.length > 0, mode);
       for (const p of preflights) for (const o of corsOrigins) assert.ok(JSON.stringify(p.inputs).includes(o), mode);
     }
+  });
+
+  it("given mutual TLS, two gateway doors: the one domain checks certificates for both, none bypasses it", async () => {
+    const run = await runDoors(["cognito", "http-jwt"], DOMAIN_VARIANTS.mtls);
+    const domain = one(run, "aws:apigatewayv2/domainName:DomainName");
+    assert.equal(domain.inputs.mutualTlsAuthentication.truststoreUri, DOMAIN_VARIANTS.mtls.mtlsTruststoreUri);
+    const mappings = ofType(run, "aws:apigatewayv2/apiMapping:ApiMapping");
+    assert.equal(mappings.length, 2);
+    assert.ok(mappings.every((m) => m.inputs.domainName === domain.state.id));
+    for (const type of ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"])
+      assert.equal(one(run, type).inputs.disableExecuteApiEndpoint, true, type);
   });
 
   describe("the notes function's environment and Lambda's 4 KB cap", () => {
