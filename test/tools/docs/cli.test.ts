@@ -41,7 +41,7 @@ describe("npm run docs", () => {
     assert.ok(
       fs
         .readFileSync(path.join(dir, "docs", "config.md"), "utf8")
-        .includes("| `authMode` | string | (required) | A new text. |"),
+        .includes("| `authMode` | string | none | A new text. |"),
     );
     assert.equal(runDocs(["--check"], dir).code, 0);
     fs.rmSync(dir, { recursive: true });
