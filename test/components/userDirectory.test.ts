@@ -64,7 +64,7 @@ describe("UserDirectory", function () {
   it("has a SPA client without a secret, with SRP and refresh flows", () => {
     const client = one(run, "aws:cognito/userPoolClient:UserPoolClient", "users-spa").inputs;
     assert.equal(client.generateSecret, false);
-    assert.deepEqual(client.explicitAuthFlows.sort(), ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
+    assert.deepEqual([...client.explicitAuthFlows].sort(), ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
     assert.equal(client.preventUserExistenceErrors, "ENABLED");
   });
   it("lets anyone sign up by default and sends email with Cognito's default sender", () => {

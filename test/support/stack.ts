@@ -54,7 +54,7 @@ export function policy(doc: unknown): { Statement: any[] } {
 }
 
 /** Every action/resource of a statement as arrays. */
-export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+export const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? [...v] : [v]);
 
 /** Every IAM policy document the stack writes, with the resource that holds it. */
 export function allPolicies(run: StackRun): { holder: string; doc: { Statement: any[] } }[] {
