@@ -32,7 +32,12 @@ export interface AlarmsArgs {
   functionName: pulumi.Input<string>;
   functionTimeoutSeconds: number;
   tableName: pulumi.Input<string>;
-  door: DoorMetrics;
+  /**
+   * Each door's metrics, and the prefix of its alarms' ids: "" for the primary door (its alarms
+   * keep the names they have when it runs alone), `<mode>-` for every other, since alarm names
+   * are unique per account and region and two gateway doors' alarms would otherwise share them.
+   */
+  doors: { metrics: DoorMetrics; prefix: string }[];
 }
 
 const FIVE_MINUTES = 300;
@@ -54,9 +59,10 @@ const FIVE_MINUTES = 300;
 export class Alarms extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
   public readonly alarms: aws.cloudwatch.MetricAlarm[] = [];
-  public readonly throttleFilter?: aws.cloudwatch.LogMetricFilter;
+  /** The primary door's 429 filter (the first door's with access logs). */
+  public throttleFilter?: aws.cloudwatch.LogMetricFilter;
   /** Counts the authorizer's real faults (its AUTHORIZER_FAULT log lines), not the tokens it refuses. */
-  public readonly authorizerFaultFilter?: aws.cloudwatch.LogMetricFilter;
+  public authorizerFaultFilter?: aws.cloudwatch.LogMetricFilter;
 
   constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("notes-auth:monitoring:Alarms", name, {}, opts);
@@ -136,36 +142,6 @@ export class Alarms extends pulumi.ComponentResource {
     );
     // The metric filters' metrics: one namespace per stack instance, as the alarm names.
     const namespace = pulumi.interpolate`NotesAuth/${pulumi.getProject()}-${pulumi.getStack()}/${args.functionName}`;
-    if (args.door.authorizer !== undefined) {
-      // Refusing a token is a thrown "Unauthorized" (API Gateway's documented 401), which Lambda
-      // counts in Errors: an Errors alarm would fire on the first expired token. The authorizer logs
-      // its real faults (keys unreachable or invalid, misconfiguration) as AUTHORIZER_FAULT lines
-      // (handlers/authorizer/faults.ts), counted here. A crash, timeout or malformed answer is a
-      // 500 from API Gateway ("message": null, x-amzn-ErrorType AuthorizerConfigurationException),
-      // which the gateway 5xx-rate alarm below covers.
-      // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
-      const auth = { FunctionName: args.door.authorizer.functionName };
-      this.authorizerFaultFilter = new aws.cloudwatch.LogMetricFilter(
-        `${name}-authorizer-faults`,
-        {
-          logGroupName: args.door.authorizer.logGroupName,
-          pattern: `"${AUTHORIZER_FAULT}"`,
-          metricTransformation: { name: "AuthorizerFaults", namespace, value: "1", defaultValue: "0" },
-        },
-        child,
-      );
-      alarm(
-        "authorizer-errors",
-        "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): " +
-          "callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)",
-        { ...simple(namespace, "AuthorizerFaults", {}, { statistic: "Sum" }), threshold: c.functionErrors },
-      );
-      alarm(
-        "authorizer-throttles",
-        "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)",
-        { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles },
-      );
-    }
     // ThrottledRequests is reported per operation: the sum over the operations the handler calls.
     const operations = DYNAMODB_ACTIONS.map((a) => a.replace("dynamodb:", ""));
     alarm("dynamodb-throttles", "DynamoDB throttled requests to the notes table", {
@@ -192,95 +168,139 @@ export class Alarms extends pulumi.ComponentResource {
       ],
     });
 
-    const door = args.door;
-    switch (door.kind) {
-      case "rest-api":
-      case "http-api": {
-        const rest = door.kind === "rest-api";
-        const dims: Record<string, pulumi.Input<string>> = rest
-          ? { ApiName: door.apiName, Stage: door.stage }
-          : { ApiId: door.apiId, Stage: door.stage };
-        const [m5, m4] = rest ? ["5XXError", "4XXError"] : ["5xx", "4xx"];
-        // The rate as errors / Count, both Sums: the same math for REST (whose Average of 4XXError
-        // is documented as the rate) and HTTP APIs (whose docs give only the count).
-        const rate = (metricName: string) => ({
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          metricQueries: [
-            {
-              id: "errors",
-              returnData: false,
-              metric: { namespace: "AWS/ApiGateway", metricName, dimensions: dims, period: FIVE_MINUTES, stat: "Sum" },
-            },
-            {
-              id: "requests",
-              returnData: false,
-              metric: {
-                namespace: "AWS/ApiGateway",
-                metricName: "Count",
-                dimensions: dims,
-                period: FIVE_MINUTES,
-                stat: "Sum",
-              },
-            },
-            {
-              id: "rate",
-              expression: "100 * errors / requests",
-              label: `${metricName} (% of requests)`,
-              returnData: true,
-            },
-          ],
-        });
-        alarm("gateway-5xx-rate", `Over ${c.gateway5xxPercent}% of requests got a 5xx from API Gateway`, {
-          ...rate(m5),
-          threshold: c.gateway5xxPercent,
-        });
-        alarm(
-          "gateway-4xx-rate",
-          `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas included)`,
-          { ...rate(m4), threshold: c.gateway4xxPercent },
-        );
-        // The access logs' JSON has "status" (components/accessLogs.ts); a filter counts the 429s.
-        this.throttleFilter = new aws.cloudwatch.LogMetricFilter(
-          `${name}-throttled-429`,
+    // Each door's own alarms: its gateway's or load balancer's, its authorizer's.
+    const doorAlarms = (door: DoorMetrics, prefix: string) => {
+      if (door.authorizer !== undefined) {
+        // Refusing a token is a thrown "Unauthorized" (API Gateway's documented 401), which Lambda
+        // counts in Errors: an Errors alarm would fire on the first expired token. The authorizer logs
+        // its real faults (keys unreachable or invalid, misconfiguration) as AUTHORIZER_FAULT lines
+        // (handlers/authorizer/faults.ts), counted here. A crash, timeout or malformed answer is a
+        // 500 from API Gateway ("message": null, x-amzn-ErrorType AuthorizerConfigurationException),
+        // which the gateway 5xx-rate alarm below covers.
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+        const auth = { FunctionName: door.authorizer.functionName };
+        this.authorizerFaultFilter ??= new aws.cloudwatch.LogMetricFilter(
+          `${name}-${prefix}authorizer-faults`,
           {
-            logGroupName: door.accessLogGroupName,
-            pattern: '{ $.status = "429" }',
-            metricTransformation: { name: "Throttled429", namespace, value: "1", defaultValue: "0" },
+            logGroupName: door.authorizer.logGroupName,
+            pattern: `"${AUTHORIZER_FAULT}"`,
+            metricTransformation: { name: `${prefix}AuthorizerFaults`, namespace, value: "1", defaultValue: "0" },
           },
           child,
         );
-        alarm("gateway-throttled-429", "Clients were answered 429: a throttle or a usage-plan quota is exhausted", {
-          ...simple(namespace, "Throttled429", {}, { statistic: "Sum" }),
-          threshold: c.throttled429,
-        });
-        break;
-      }
-      case "load-balancer": {
-        const dims = { LoadBalancer: door.arnSuffix };
         alarm(
-          "alb-auth-error",
-          "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)",
-          { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: c.albAuthErrors },
+          `${prefix}authorizer-errors`,
+          "The Lambda authorizer could not verify tokens (its keys unreachable or invalid, or misconfigured): " +
+            "callers were refused whatever their token (AUTHORIZER_FAULT log lines, not refused tokens)",
+          { ...simple(namespace, `${prefix}AuthorizerFaults`, {}, { statistic: "Sum" }), threshold: c.functionErrors },
         );
-        alarm("alb-auth-failure", "Logins at the ALB were rejected by the IdP (ELBAuthFailure)", {
-          ...simple("AWS/ApplicationELB", "ELBAuthFailure", dims, { statistic: "Sum" }),
-          threshold: c.albAuthFailures,
-        });
-        alarm("alb-auth-latency-p99", "The ALB's calls to the IdP are slow (ELBAuthLatency p99)", {
-          ...simple("AWS/ApplicationELB", "ELBAuthLatency", dims, { extendedStatistic: "p99" }),
-          threshold: c.albAuthLatencyMs,
-        });
-        alarm("alb-target-5xx", "The notes function answered 5xx through the ALB", {
-          ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }),
-          threshold: c.albTarget5xx,
-        });
-        break;
+        alarm(
+          `${prefix}authorizer-throttles`,
+          "The Lambda authorizer was throttled: concurrency is exhausted (Lambda Throttles)",
+          { ...simple("AWS/Lambda", "Throttles", auth, { statistic: "Sum" }), threshold: c.functionThrottles },
+        );
       }
-      default: {
-        const unreachable: never = door;
-        throw new Error(`unknown door metrics ${JSON.stringify(unreachable)}`);
+      switch (door.kind) {
+        case "rest-api":
+        case "http-api": {
+          const rest = door.kind === "rest-api";
+          const dims: Record<string, pulumi.Input<string>> = rest
+            ? { ApiName: door.apiName, Stage: door.stage }
+            : { ApiId: door.apiId, Stage: door.stage };
+          const [m5, m4] = rest ? ["5XXError", "4XXError"] : ["5xx", "4xx"];
+          // The rate as errors / Count, both Sums: the same math for REST (whose Average of 4XXError
+          // is documented as the rate) and HTTP APIs (whose docs give only the count).
+          const rate = (metricName: string) => ({
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            metricQueries: [
+              {
+                id: "errors",
+                returnData: false,
+                metric: {
+                  namespace: "AWS/ApiGateway",
+                  metricName,
+                  dimensions: dims,
+                  period: FIVE_MINUTES,
+                  stat: "Sum",
+                },
+              },
+              {
+                id: "requests",
+                returnData: false,
+                metric: {
+                  namespace: "AWS/ApiGateway",
+                  metricName: "Count",
+                  dimensions: dims,
+                  period: FIVE_MINUTES,
+                  stat: "Sum",
+                },
+              },
+              {
+                id: "rate",
+                expression: "100 * errors / requests",
+                label: `${metricName} (% of requests)`,
+                returnData: true,
+              },
+            ],
+          });
+          alarm(`${prefix}gateway-5xx-rate`, `Over ${c.gateway5xxPercent}% of requests got a 5xx from API Gateway`, {
+            ...rate(m5),
+            threshold: c.gateway5xxPercent,
+          });
+          alarm(
+            `${prefix}gateway-4xx-rate`,
+            `Over ${c.gateway4xxPercent}% of requests got a 4xx (auth refusals, throttles and exhausted quotas ` +
+              `included)`,
+            { ...rate(m4), threshold: c.gateway4xxPercent },
+          );
+          // The access logs' JSON has "status" (components/accessLogs.ts); a filter counts the 429s.
+          this.throttleFilter ??= new aws.cloudwatch.LogMetricFilter(
+            `${name}-${prefix}throttled-429`,
+            {
+              logGroupName: door.accessLogGroupName,
+              pattern: '{ $.status = "429" }',
+              metricTransformation: { name: `${prefix}Throttled429`, namespace, value: "1", defaultValue: "0" },
+            },
+            child,
+          );
+          alarm(
+            `${prefix}gateway-throttled-429`,
+            "Clients were answered 429: a throttle or a usage-plan quota is exhausted",
+            {
+              ...simple(namespace, `${prefix}Throttled429`, {}, { statistic: "Sum" }),
+              threshold: c.throttled429,
+            },
+          );
+          break;
+        }
+        case "load-balancer": {
+          const dims = { LoadBalancer: door.arnSuffix };
+          alarm(
+            `${prefix}alb-auth-error`,
+            "The ALB's login could not complete: the IdP or its configuration failed (ELBAuthError)",
+            { ...simple("AWS/ApplicationELB", "ELBAuthError", dims, { statistic: "Sum" }), threshold: c.albAuthErrors },
+          );
+          alarm(`${prefix}alb-auth-failure`, "Logins at the ALB were rejected by the IdP (ELBAuthFailure)", {
+            ...simple("AWS/ApplicationELB", "ELBAuthFailure", dims, { statistic: "Sum" }),
+            threshold: c.albAuthFailures,
+          });
+          alarm(`${prefix}alb-auth-latency-p99`, "The ALB's calls to the IdP are slow (ELBAuthLatency p99)", {
+            ...simple("AWS/ApplicationELB", "ELBAuthLatency", dims, { extendedStatistic: "p99" }),
+            threshold: c.albAuthLatencyMs,
+          });
+          alarm(`${prefix}alb-target-5xx`, "The notes function answered 5xx through the ALB", {
+            ...simple("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", dims, { statistic: "Sum" }),
+            threshold: c.albTarget5xx,
+          });
+          break;
+        }
+        default: {
+          const unreachable: never = door;
+          throw new Error(`unknown door metrics ${JSON.stringify(unreachable)}`);
+        }
       }
-    }
+    };
+    for (const { metrics, prefix } of args.doors) doorAlarms(metrics, prefix);
     this.registerOutputs({ topicArn: this.topicArn });
   }
 }

@@ -34,7 +34,10 @@ export const RETIRED_KEYS: Readonly<Record<string, string>> = {
 };
 
 export interface StackConfig {
+  /** The primary door: `primaryDoor`, else the first of `doors`, else `authMode`. */
   authMode: AuthMode;
+  /** Every door the stack runs, as listed (`doors`, or `[authMode]`): each at most once, the primary among them. */
+  doors: AuthMode[];
   /** Retain and protect the table, bucket and user pool; DynamoDB and Cognito deletion protection. */
   protectData: boolean;
   logRetentionDays: number;
@@ -347,11 +350,43 @@ function groupName(config: ConfigReader, key: string, fallback: string): string 
 }
 
 /**
+ * The doors: `doors` (several at once, each at most once) or `authMode` (the one-door shorthand),
+ * exactly one of the two, or both agreeing (`doors` is `[authMode]`); the primary one is
+ * `primaryDoor`, by default the first listed. Refused, naming the key and the allowed values,
+ * before any resource.
+ */
+function readDoors(config: ConfigReader): { doors: AuthMode[]; primary: AuthMode } {
+  const allowed = `one of ${AUTH_MODES.join(", ")}`;
+  const single = config.str("authMode") === undefined ? undefined : config.oneOf("authMode", AUTH_MODES);
+  // (a door listed twice is refused by the list reader: each entry at most once)
+  const listed = config.list("doors");
+  for (const d of listed)
+    if (!(AUTH_MODES as readonly string[]).includes(d))
+      throw new ConfigError("doors", `has "${d}": each entry must be ${allowed}`);
+  if (single === undefined && listed.length === 0)
+    throw new ConfigError("authMode", `is required: set it to ${allowed}, or list several in notes-auth:doors`);
+  if (single !== undefined && listed.length > 0 && !(listed.length === 1 && listed[0] === single))
+    throw new ConfigError(
+      "doors",
+      `is [${listed.join(", ")}] and notes-auth:authMode is ${single}: set one of the two (authMode is the ` +
+        "one-door shorthand for doors: [<authMode>])",
+    );
+  const doors = (listed.length > 0 ? listed : [single]) as AuthMode[];
+  const primaryKey = config.str("primaryDoor");
+  if (primaryKey !== undefined && !(doors as string[]).includes(primaryKey))
+    throw new ConfigError(
+      "primaryDoor",
+      `is "${primaryKey}": it must be one of the stack's doors (${doors.join(", ")})`,
+    );
+  return { doors, primary: (primaryKey as AuthMode | undefined) ?? doors[0] };
+}
+
+/**
  * Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key.
  * `region` (aws:region) checks that regional ARNs are in the stack's region; unknown: unchecked.
  */
 export function readStackKeys(config: ConfigReader, region?: string): StackConfig {
-  const authMode = config.oneOf("authMode", AUTH_MODES);
+  const { doors, primary: authMode } = readDoors(config);
   const logRetentionDays = config.int("logRetentionDays", 30, 1, 3653);
   if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
     throw new ConfigError(
@@ -361,6 +396,7 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
   }
   const cfg: StackConfig = {
     authMode,
+    doors,
     protectData: config.bool("protectData", false),
     logRetentionDays,
     corsOrigins: config.list("corsOrigins", ORIGIN),

@@ -34,7 +34,10 @@ export interface CustomDomainArgs {
    * API Gateway needs when `certificateArn` is imported into ACM or issued by AWS Private CA.
    */
   mtls?: { truststoreUri: string; truststoreVersion?: string; ownershipVerificationCertificateArn?: string };
+  /** The primary door's: at the root of the name. */
   target: DomainTarget;
+  /** Every other door's, each at `/<path>` (its mode): API Gateway targets only. @default [] */
+  others?: { path: string; target: DomainTarget }[];
 }
 
 export type DomainCitation = "domainName" | "record" | "mtls";
@@ -54,6 +57,10 @@ export class CustomDomain extends pulumi.ComponentResource {
   public readonly dnsTarget: pulumi.Output<string>;
   public readonly domain?: aws.apigatewayv2.DomainName;
   public readonly mapping?: aws.apigatewayv2.ApiMapping;
+  /** The other doors' mappings, by path. */
+  public readonly pathMappings: Record<string, aws.apigatewayv2.ApiMapping> = {};
+  /** Each other door's URL under the name, by path (`https://<name>/<path>`). */
+  public readonly pathUrls: Record<string, pulumi.Output<string>> = {};
   public readonly record?: aws.route53.Record;
   public readonly cited: Partial<Record<DomainCitation, pulumi.Resource>>;
 
@@ -90,12 +97,32 @@ export class CustomDomain extends pulumi.ComponentResource {
           },
           child,
         );
-        // One mapping at the empty path: a new door's mapping can only exist once the old one is gone.
+        // The primary door at the empty path: a new door's mapping there can only exist once the
+        // old one is gone (moving primaryDoor replaces it).
         this.mapping = new aws.apigatewayv2.ApiMapping(
           `${name}-mapping`,
           { domainName: this.domain.id, apiId: target.apiId, stage: target.stage },
           { parent: this, deleteBeforeReplace: true },
         );
+        // Every other door at /<its mode>: an API mapping key, so one name serves several APIs
+        // ("You can map HTTP and REST API stages to the same custom domain name"). Its api_id
+        // forces replacement, so a door keeps its own mapping resource, named after its path.
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/rest-api-mappings.html
+        for (const other of args.others ?? []) {
+          if (other.target.kind !== "api-gateway")
+            throw new Error(`CustomDomain: /${other.path} must be an API Gateway stage, not a load balancer`);
+          this.pathMappings[other.path] = new aws.apigatewayv2.ApiMapping(
+            `${name}-mapping-${other.path}`,
+            {
+              domainName: this.domain.id,
+              apiId: other.target.apiId,
+              stage: other.target.stage,
+              apiMappingKey: other.path,
+            },
+            { parent: this, deleteBeforeReplace: true },
+          );
+          this.pathUrls[other.path] = pulumi.output(`https://${args.domainName}/${other.path}`);
+        }
         alias = {
           name: this.domain.domainNameConfiguration.targetDomainName,
           zoneId: this.domain.domainNameConfiguration.hostedZoneId,
@@ -103,6 +130,7 @@ export class CustomDomain extends pulumi.ComponentResource {
         break;
       }
       case "load-balancer":
+        if ((args.others ?? []).length > 0) throw new Error("CustomDomain: a load balancer's name serves it alone");
         alias = { name: target.dnsName, zoneId: target.zoneId };
         break;
       default: {

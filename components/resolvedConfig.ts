@@ -1,8 +1,12 @@
 import type { Input } from "@pulumi/pulumi";
 import { CLIENT_NAME, ConfigError, ConfigLookup, ConfigReader } from "./configReader";
 import type { MachineIdentitiesArgs } from "./identities";
+import { readMachineRoles } from "./doors/iam/door";
+import { readMachineClient } from "./doors/http-jwt/door";
+import { readPlans } from "./doors/lambda-authorizer/door";
 import { PREFIX_RULE, StackConfig, derivedDomainPrefix, readStackKeys } from "./config";
 import { DoorArgs, doorModule } from "./doors/registry";
+import type { AuthMode } from "../handlers/contract/authModes";
 import { cognitoRefusesPrefix } from "../awsRules/userPool";
 
 /**
@@ -10,10 +14,19 @@ import { cognitoRefusesPrefix } from "../awsRules/userPool";
  * door's own keys (its module in the door registry). The one config file that knows the doors.
  */
 
-/** The whole validated config: the shared keys and the chosen door's own arguments. */
+/** One door of the stack with its own arguments. */
+export interface ResolvedDoor {
+  mode: AuthMode;
+  args: DoorArgs;
+}
+
+/** The whole validated config: the shared keys and each door's own arguments. */
 export interface ResolvedConfig {
   stack: StackConfig;
+  /** The primary door's arguments (`stack.authMode`). */
   door: DoorArgs;
+  /** Every door, as listed (`stack.doors`), the primary among them. */
+  doors: ResolvedDoor[];
   /** The stack's machine identities, whatever the door (components/identities.ts). */
   identities: MachineIdentitiesArgs;
 }
@@ -31,10 +44,14 @@ export function parseStackConfig(
 ): ResolvedConfig {
   const config = new ConfigReader(get, getSecret);
   const stack = readStackKeys(config, region);
-  const door = doorModule(stack.authMode);
-  const args = door.argsFrom(config, stack) as DoorArgs;
-  // Identities are the stack's, not a door's: read whatever the door, so a switch keeps them.
-  const identities: MachineIdentitiesArgs = { apiKeyClients: config.list("apiKeyClients", CLIENT_NAME) };
+  const doors = stack.doors.map((mode): ResolvedDoor => ({
+    mode,
+    args: doorModule(mode).argsFrom(config, stack) as DoorArgs,
+  }));
+  const pool = doors.some((d) => doorModule(d.mode).usesUserPool(d.args));
+  const args = doors.find((d) => d.mode === stack.authMode)!.args;
+  const identities = readIdentities(config, stack, pool);
+  checkDoorsTogether(stack);
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {
     throw new ConfigError(
@@ -42,7 +59,7 @@ export function parseStackConfig(
       `is required with notes-auth:domainName: an ACM certificate in the stack's region covering ${stack.domainName}`,
     );
   }
-  if (stack.domainCertificateArn && !stack.domainName && !door.listenerCertificate)
+  if (stack.domainCertificateArn && !stack.domainName && !stack.doors.some((d) => doorModule(d).listenerCertificate))
     throw new ConfigError(
       "domainName",
       "is required with notes-auth:domainCertificateArn: the name the certificate covers",
@@ -76,7 +93,7 @@ export function parseStackConfig(
   // not at deploy. Any 12-digit account id gives the same verdict.
   if (
     stackName !== undefined &&
-    door.usesUserPool(args) &&
+    pool &&
     !stack.cognitoDomainPrefix &&
     cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))
   ) {
@@ -86,5 +103,43 @@ export function parseStackConfig(
         `would be refused by Cognito: set notes-auth:cognitoDomainPrefix (${PREFIX_RULE})`,
     );
   }
-  return { stack, door: args, identities };
+  return { stack, door: args, doors, identities };
+}
+
+/**
+ * The stack's identities, read and checked whatever the doors, so a switch keeps them
+ * (components/identities.ts): API keys, machine roles, the machine client, the tiers' groups.
+ * The client and the groups live in the stack's own user pool (`pool`): without one there are
+ * no tier groups, and a machine client is refused, naming the key.
+ */
+function readIdentities(config: ConfigReader, stack: StackConfig, pool: boolean): MachineIdentitiesArgs {
+  const machineClient = readMachineClient(config);
+  if (machineClient && !pool)
+    throw new ConfigError(
+      "m2mClient",
+      "creates a Cognito client-credentials client, which needs the stack's own user pool: the door's external " +
+        "IdP replaces it here, so register the machine client at your IdP",
+    );
+  const plans = readPlans(config, stack.adminGroup);
+  return {
+    apiKeyClients: config.list("apiKeyClients", CLIENT_NAME),
+    machineRoles: readMachineRoles(config),
+    machineClient,
+    tierGroups: pool ? plans.flatMap((p) => (p.group ? [{ tier: p.name, group: p.group }] : [])) : [],
+  };
+}
+
+/**
+ * What several doors cannot share. The alb-oidc door serves `domainName` on its own listener
+ * (the name points at the load balancer), so API Gateway doors cannot be mapped under it
+ * (`/<door>` is an API mapping of an API Gateway domain).
+ */
+function checkDoorsTogether(stack: StackConfig): void {
+  if (stack.doors.length > 1 && stack.doors.includes("alb-oidc") && stack.domainName)
+    throw new ConfigError(
+      "doors",
+      `lists alb-oidc beside ${stack.doors.filter((d) => d !== "alb-oidc").join(", ")} with notes-auth:domainName: ` +
+        "the load balancer serves that name itself, so the API Gateway doors cannot be mapped under it; run " +
+        "alb-oidc with notes-auth:albWithoutDomainName true (and no domainName) beside other doors",
+    );
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { stackSettings } from "../handlers/contract/stack";
+import { doorsSettings, stackSettings } from "../handlers/contract/stack";
+import type { AuthMode } from "../handlers/contract/authModes";
 import { StackConfig, derivedDomainPrefix } from "./config";
 import type { ResolvedConfig } from "./resolvedConfig";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
@@ -8,37 +9,53 @@ import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
 import { CustomDomain } from "./customDomain";
 import { Alarms } from "./alarms";
-import { MachineIdentities } from "./identities";
+import { MachineIdentities, hasIdentities } from "./identities";
 import { doorModule } from "./doors/registry";
-import { record } from "./doors/door";
-import { DOOR_SETTINGS } from "../handlers/contract/doors";
+import { FrontDoor, record } from "./doors/door";
+import { doorCodec, eventSourceCodec } from "../handlers/contract/doors";
 import type { SettingsCodec } from "../handlers/contract/settings";
 
 /** What the program exports (see index.ts). */
 export interface NotesAuthOutputs {
+  /** The primary door (`primaryDoor`, or the only one). */
   authMode: string;
+  /** Every door the stack runs, as listed. */
+  doors: string[];
+  /** The primary door's URL (the custom domain's root, when there is one). */
   url: pulumi.Output<string>;
+  /** Each door's URL, by door (under the custom domain: the primary at the root, the others at /<door>). */
+  urls: pulumi.Output<Record<string, string>>;
   region: pulumi.Output<string>;
-  /** Door-specific sign-in facts: pool and client ids, identity pool, token endpoint, … */
+  /** The primary door's sign-in facts: pool and client ids, identity pool, token endpoint, … */
   client: pulumi.Output<Record<string, unknown>>;
+  /** Each door's sign-in facts, by door. */
+  clients: pulumi.Output<Record<string, Record<string, unknown>>>;
   tableName: pulumi.Output<string>;
   attachmentsBucket: pulumi.Output<string>;
   functionName: pulumi.Output<string>;
-  /** Secret values (API keys, client secrets), wrapped with pulumi.secret. */
+  /** Secret values (API keys, client secrets) of every door, wrapped with pulumi.secret. */
   secrets: pulumi.Output<Record<string, unknown>>;
   /** With domainName: the name to point it at, when the stack does not manage the record (no hostedZoneId). */
   dnsTarget?: pulumi.Output<string>;
 }
 
+/** A door of the stack as built. */
+interface BuiltDoor {
+  mode: AuthMode;
+  door: FrontDoor<AuthMode>;
+}
+
 /**
- * Builds the whole stack for a validated config: the user directory (unless the door uses an
- * external IdP), the backend, and the one front door that `authMode` selects, from the registry.
- * Nothing here knows any particular door.
+ * Builds the whole stack for a validated config: the user directory (unless every door uses an
+ * external IdP), the backend, the stack's identities, and every door the config lists (`doors`,
+ * or the one `authMode` selects), from the registry. Each door is named `door` and told apart by
+ * its type, so a door has the same URNs alone and beside others. Nothing here knows any
+ * particular door.
  */
 export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   const { stack } = cfg;
-  const module = doorModule(stack.authMode);
-  const users = module.usesUserPool(cfg.door)
+  const primary = stack.authMode;
+  const users = cfg.doors.some((d) => doorModule(d.mode).usesUserPool(d.args))
     ? new UserDirectory("users", {
         protectData: stack.protectData,
         mfa: stack.mfa,
@@ -53,8 +70,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
       })
     : undefined;
 
-  // The door's handler settings exist only once the door does; the backend takes them as a
-  // deferred output, so its own resources (and URNs) never depend on which door is built.
+  // The doors' handler settings exist only once the doors do; the backend takes them as a
+  // deferred output, so its own resources (and URNs) never depend on which doors are built.
   const [handlerEnvironment, setHandlerEnvironment] = pulumi.deferredOutput<Record<string, string>>();
   const backend = new NotesBackend("notes", {
     protectData: stack.protectData,
@@ -68,13 +85,20 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
 
   // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
   const apiGatewayLogging = stack.apiGatewayAccountRole ? new ApiGatewayLogging("apigateway-logging") : undefined;
-  // The stack's, not the door's: a door switch keeps every key (components/identities.ts).
-  const identities =
-    cfg.identities.apiKeyClients.length > 0 ? new MachineIdentities("identities", cfg.identities) : undefined;
-  const door = module.create("door", cfg.door, { backend, users, apiGatewayLogging, identities });
+  // The stack's, not a door's: a door switch keeps every identity (components/identities.ts).
+  const identities = hasIdentities(cfg.identities)
+    ? new MachineIdentities("identities", cfg.identities, users)
+    : undefined;
+  const built: BuiltDoor[] = cfg.doors.map(({ mode, args }) => ({
+    mode,
+    door: doorModule(mode).create("door", args, { backend, users, apiGatewayLogging, identities }),
+  }));
   users?.seal();
+  const primaryDoor = built.find((d) => d.mode === primary)!.door;
+  const others = built.filter((d) => d.mode !== primary);
 
   // The stack's own name for the API: kept across door switches (components/customDomain.ts).
+  // The primary door at its root, every other door at /<door>.
   const domain = stack.domainName
     ? new CustomDomain("domain", {
         domainName: stack.domainName,
@@ -82,7 +106,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         hostedZoneId: stack.hostedZoneId,
         takeOverRecord: stack.hostedZoneTakeOverRecord,
         mtls: stack.mtls,
-        target: door.domainTarget,
+        target: primaryDoor.domainTarget,
+        others: others.map((d) => ({ path: d.mode, target: d.door.domainTarget })),
       })
     : undefined;
   if (stack.alarms) {
@@ -91,35 +116,77 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
       functionName: backend.functionName,
       functionTimeoutSeconds: NOTES_FUNCTION_TIMEOUT_SECONDS,
       tableName: backend.tableName,
-      door: door.metrics,
+      doors: built.map((d) => ({ metrics: d.door.metrics, prefix: d.mode === primary ? "" : `${d.mode}-` })),
     });
   }
-  const doorCodec = DOOR_SETTINGS[stack.authMode] as SettingsCodec<unknown>;
-  setHandlerEnvironment(
-    pulumi.all([door.settings, users?.issuer, users?.userPoolId]).apply(([settings, cognitoIssuer, userPoolId]) => ({
-      ...stackSettings.encode({
-        authMode: stack.authMode,
-        adminGroup: stack.adminGroup,
-        corsOrigins: stack.corsOrigins,
-        cognitoIssuer,
-        userPoolId,
-        mtlsRequiredForMachines: stack.mtls?.requiredForMachines ?? false,
-      }),
-      ...doorCodec.encode(settings),
-    })),
-  );
+  setHandlerEnvironment(handlerEnvironmentOf(cfg, built, users));
 
+  const urlOf = (d: BuiltDoor): pulumi.Output<string> =>
+    domain ? (d.mode === primary ? domain.url : domain.pathUrls[d.mode]) : d.door.url;
   return {
-    authMode: stack.authMode,
-    url: domain?.url ?? door.url,
+    authMode: primary,
+    doors: built.map((d) => d.mode),
+    url: urlOf({ mode: primary, door: primaryDoor }),
+    urls: pulumi.all(Object.fromEntries(built.map((d) => [d.mode, urlOf(d)]))),
     dnsTarget: domain?.dnsTarget,
     region: aws.getRegionOutput().region,
-    client: door.clientConfig,
+    client: primaryDoor.clientConfig,
+    clients: pulumi.all(Object.fromEntries(built.map((d) => [d.mode, d.door.clientConfig]))),
     tableName: backend.tableName,
     attachmentsBucket: backend.bucketName,
     functionName: backend.functionName,
-    secrets: record(pulumi.secret(door.secrets ?? record({}))),
+    secrets: record(
+      pulumi.secret(
+        pulumi
+          .all(built.map((d) => d.door.secrets ?? record({})))
+          .apply((all) => Object.assign({}, ...all) as Record<string, unknown>),
+      ),
+    ),
   };
+}
+
+/**
+ * The notes function's environment: the stack's settings, then each door's (the primary's under
+ * its own names, every other's under `DOOR_<MODE>_`, handlers/contract/doors/index.ts) with what
+ * its events carry. It depends on what each door needs to exist before the function serves it
+ * (FrontDoor.ready), so a door switch updates the function only once those exist.
+ */
+function handlerEnvironmentOf(
+  cfg: ResolvedConfig,
+  built: BuiltDoor[],
+  users: UserDirectory | undefined,
+): pulumi.Output<Record<string, string>> {
+  const { stack } = cfg;
+  const primary = stack.authMode;
+  return pulumi
+    .all([
+      pulumi.all(built.map((d) => d.door.settings)),
+      pulumi.all(built.map((d) => d.door.eventSource)),
+      pulumi.all(built.flatMap((d) => d.door.ready.map((r) => r.urn))),
+      users?.issuer,
+      users?.userPoolId,
+    ])
+    .apply(([settings, sources, , cognitoIssuer, userPoolId]) => {
+      const env: Record<string, string> = {
+        ...stackSettings.encode({
+          authMode: primary,
+          adminGroup: stack.adminGroup,
+          corsOrigins: stack.corsOrigins,
+          cognitoIssuer,
+          userPoolId,
+          mtlsRequiredForMachines: stack.mtls?.requiredForMachines ?? false,
+        }),
+        ...doorsSettings.encode({ doors: built.map((d) => d.mode) }),
+      };
+      built.forEach((d, i) =>
+        Object.assign(
+          env,
+          (doorCodec(d.mode, primary) as SettingsCodec<unknown>).encode(settings[i]),
+          eventSourceCodec(d.mode, primary).encode({ eventSource: sources[i] }),
+        ),
+      );
+      return env;
+    });
 }
 
 /** `cognitoDomainPrefix`, or the prefix derived from the stack and account (validated in config). */

@@ -70,7 +70,8 @@ export class UserDirectory extends pulumi.ComponentResource {
     const mfa = args.mfa ?? "OPTIONAL";
     // The pool and what the directory adds to it (scopes, domain, SPA client, admin group) are
     // protected and retained together: a protected pool must not lose its domain or clients to
-    // `pulumi destroy --exclude-protected`. Doors' own clients and groups follow their door.
+    // `pulumi destroy --exclude-protected`. Other clients and groups follow their parent (a door,
+    // the stack's identities).
     const poolOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     this.adminGroupName = args.adminGroup;
 
@@ -191,8 +192,8 @@ export class UserDirectory extends pulumi.ComponentResource {
   }
 
   /**
-   * Another app client of this pool, owned by the door that needs it (the ALB's login client, a
-   * machine client): `parent` keeps it in the door's tree.
+   * Another app client of this pool, owned by whoever `parent` names: a door (the ALB's login
+   * client) or the stack's identities (the machine client, components/identities.ts).
    */
   public addClient(
     name: string,
@@ -202,7 +203,7 @@ export class UserDirectory extends pulumi.ComponentResource {
     return new aws.cognito.UserPoolClient(name, { ...args, userPoolId: this.userPool.id }, opts);
   }
 
-  /** Another group of this pool, owned by the door that needs it (a tier's group, say). */
+  /** Another group of this pool, owned by `parent` (the stack's identities: a tier's group). */
   public addGroup(
     name: string,
     groupName: string,

@@ -2,12 +2,14 @@ import { HandlerEnv } from "./env";
 import { AnyEvent, AnyResult, normalize, repeatedCredentialEntry, requireJsonBody, respond } from "./http/request";
 import { AmbiguousCredentials, errorResponse } from "./http/errors";
 import { consoleLog } from "./log";
-import { DoorState, principalOf } from "./doors";
+import { DoorState, DoorStates, principalOf } from "./doors";
 import { RouteDeps, match } from "./routes";
 
 export interface HandlerDeps extends RouteDeps {
   env: HandlerEnv;
-  /** What the door's rule needs besides settings, built once per container (doors/index.ts). */
+  /** What each door's rule needs besides settings, built once per container (doors/index.ts). */
+  doorStates?: DoorStates;
+  /** In place of the serving door's state (a caller's stubbed verifier). */
   doorState?: DoorState;
 }
 
@@ -26,7 +28,7 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       d = resolve();
       const req = normalize(event);
       origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
-      const principal = await principalOf(req, d.env, d.doorState);
+      const principal = await principalOf(req, d.env, d.doorState, d.doorStates);
       const route = match(req.method, req.path);
       requireJsonBody(req);
       return respond(event, await route.fn(req, principal, d, route.params), origin);

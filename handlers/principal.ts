@@ -10,6 +10,8 @@ export interface Principal {
   groups: string[];
   scopes: string[];
   isAdmin: boolean;
+  /** The usage-plan tier the lambda-authorizer door's authorizer put the caller on (its `plan`), if any. */
+  tier?: string;
   /** The client certificate the gateway verified (mutual TLS on the custom domain), if any. */
   clientCert?: ClientCert;
 }

@@ -267,6 +267,7 @@ async function me(_req: ApiRequest, who: Principal): Promise<ApiResponse> {
       groups: who.groups,
       scopes: who.scopes,
       isAdmin: who.isAdmin,
+      ...(who.tier ? { tier: who.tier } : {}),
       ...(cert ? { clientCert: cert } : {}),
     },
   };

@@ -38,14 +38,21 @@ export const MOCK_REGION = "us-east-1";
  */
 export async function installRecordingMocks(project: string, stack: string): Promise<RecordedResource[]> {
   const recorded: RecordedResource[] = [];
+  // By parent, type and name: two doors' children may share a type and a name (each door is
+  // `door`, told apart by its type), never a parent.
   const inputs = new Map<string, Promise<any>>();
   const states = new Map<string, Record<string, any>>();
+  const keyOf = (parent: string, type: string, name: string) => `${parent}::${type}::${name}`;
+  // The mock monitor calls newResource synchronously inside registerResource (runtime/mocks.js),
+  // which does not pass the parent: the registration below hands it over.
+  let registering = "";
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        inputs.set(`${args.type}::${args.name}`, plainAssets(args.inputs));
-        const { id, state } = mockState(args.type, args.name, args.inputs);
-        states.set(`${args.type}::${args.name}`, { ...state, id });
+        const key = keyOf(registering, args.type, args.name);
+        inputs.set(key, plainAssets(args.inputs));
+        const { id, state } = mockState(args.type, args.name, args.inputs, registering);
+        states.set(key, { ...state, id });
         return { id, state };
       },
       call: (args) => mockCall(args.token, args.inputs),
@@ -57,8 +64,19 @@ export async function installRecordingMocks(project: string, stack: string): Pro
 
   // The monitor sees each registration as the engine would: parent, options and dependencies.
   const monitor = pulumi.runtime.getMonitor() as any;
+  // URNs as the engine makes them: the parent's whole qualified type, except the root stack's,
+  // then the type (the SDK's createUrn). The mock monitor keeps only the parent's last type, so
+  // two doors' same-named children (`door-api` under NotesRestApi) would share a URN.
+  // https://www.pulumi.com/docs/iac/concepts/resources/names/#urns
+  monitor.newUrn = (parent: string, type: string, name: string): string => {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+  };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+    const key = keyOf(req.getParent() || "", req.getType(), req.getName());
+    registering = req.getParent() || "";
     register(req, async (err: unknown, res: any) => {
       if (!err) {
         recorded.push({
@@ -75,8 +93,8 @@ export async function installRecordingMocks(project: string, stack: string): Pro
           dependencies: req.getDependenciesList(),
           aliases: req.getAliasesList().map((a: any) => a.toObject()),
           ...aliasUrns(req),
-          inputs: (await inputs.get(`${req.getType()}::${req.getName()}`)) ?? {},
-          state: req.getCustom() ? await plainAssets(states.get(`${req.getType()}::${req.getName()}`) ?? {}) : {},
+          inputs: (await inputs.get(key)) ?? {},
+          state: req.getCustom() ? await plainAssets(states.get(key) ?? {}) : {},
         });
       }
       callback(err, res);
@@ -163,9 +181,26 @@ export function mockCall(token: string, inputs: any): Record<string, any> {
 const arn = (service: string, resource: string, region = MOCK_REGION) =>
   `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${resource}`;
 
+/** The API types whose ids tell doors apart: the notes function learns the door from the API id. */
+const API_TYPES = ["aws:apigateway/restApi:RestApi", "aws:apigatewayv2/api:Api"];
+
+/**
+ * `<door>-` for a resource under a door component (`notes-auth:door:IamFrontDoor` -> `iam-`), so
+ * two doors' APIs (both `door-api`) get two ids, as AWS would give them; "" elsewhere.
+ */
+function doorSlug(parentUrn: string): string {
+  const m = /notes-auth:door:(\w+)FrontDoor/.exec(parentUrn);
+  return m ? `${m[1].replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}-` : "";
+}
+
 /** Plausible provider outputs for the types the program uses. */
-export function mockState(type: string, name: string, inputs: any): { id: string; state: Record<string, any> } {
-  const id = `${name}-id`;
+export function mockState(
+  type: string,
+  name: string,
+  inputs: any,
+  parent = "",
+): { id: string; state: Record<string, any> } {
+  const id = API_TYPES.includes(type) ? `${name}-${doorSlug(parent)}id` : `${name}-id`;
   const base = { ...inputs, id };
   switch (type) {
     case "aws:dynamodb/table:Table":

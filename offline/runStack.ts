@@ -165,7 +165,8 @@ const pool = {
       worker.busy = undefined;
       if (message.run) job.resolve(message.run);
       else job.reject(new Error(`the program did not run: ${message.failed}`));
-      if (worker.runs >= RUNS_PER_WORKER) this.retire(worker);
+      // A program that failed may leave rejections behind in its worker: a fresh one runs the next.
+      if (!message.run || worker.runs >= RUNS_PER_WORKER) this.retire(worker);
       else this.idle(worker);
       this.dispatch();
     });

@@ -99,22 +99,30 @@ export function renderPolicies(violations: PolicyViolation[]): string {
 
 export function renderPlan(stack: string, run: StackRun): string {
   const mode = run.outputs.authMode as AuthMode;
-  const facts = DOOR_REPORTS[mode].facts;
+  const doors = (run.outputs.doors as AuthMode[] | undefined) ?? [mode];
   const custom = run.resources.filter((r) => r.custom).length;
+  const title = (m: AuthMode) => DOOR_REPORTS[m].facts.title;
   return [
-    `Stack ${stack}: authMode ${mode} (${facts.title})`,
+    doors.length === 1
+      ? `Stack ${stack}: authMode ${mode} (${title(mode)})`
+      : `Stack ${stack}: doors ${doors.map((d) => `${d}${d === mode ? ", primary" : ""} (${title(d)})`).join("; ")}`,
     "",
     renderTree(run),
     "",
     `${custom} resources to create (${run.resources.length - custom} components).`,
     "",
-    "Front door",
-    `  client presents:   ${facts.clientPresents}`,
-    `  how to get it:     ${facts.howToGetIt}`,
-    `  verified by:       ${facts.verifiedBy}`,
-    `  backend receives:  ${facts.backendReceives}`,
-    `  principal id:      ${facts.principalId}`,
-    "",
+    ...doors.flatMap((d) => {
+      const facts = DOOR_REPORTS[d].facts;
+      return [
+        doors.length === 1 ? "Front door" : `Front door ${d}`,
+        `  client presents:   ${facts.clientPresents}`,
+        `  how to get it:     ${facts.howToGetIt}`,
+        `  verified by:       ${facts.verifiedBy}`,
+        `  backend receives:  ${facts.backendReceives}`,
+        `  principal id:      ${facts.principalId}`,
+        "",
+      ];
+    }),
     "Outputs (values are mocks)",
     ...Object.entries(run.outputs).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`),
   ].join("\n");
@@ -172,10 +180,20 @@ async function planDiff(
   if (json) return { code: 0, stdout: JSON.stringify(changes, null, 1) + "\n", stderr: "" };
   return {
     code: 0,
-    stdout:
-      `Stack ${stack}: authMode ${before.outputs.authMode} -> ${after.outputs.authMode}\n\n` + renderDiff(changes),
+    stdout: `Stack ${stack}: ${doorsChange(before.outputs, after.outputs)}\n\n` + renderDiff(changes),
     stderr: "",
   };
+}
+
+/** `authMode cognito -> http-jwt`, or with several doors `doors cognito -> cognito, http-jwt (primary …)`. */
+function doorsChange(before: Record<string, any>, after: Record<string, any>): string {
+  const doors = (o: Record<string, any>): string[] => o.doors ?? [o.authMode];
+  if (doors(before).length === 1 && doors(after).length === 1)
+    return `authMode ${before.authMode} -> ${after.authMode}`;
+  return (
+    `doors ${doors(before).join(", ")} -> ${doors(after).join(", ")} ` +
+    `(primary ${before.authMode} -> ${after.authMode})`
+  );
 }
 
 if (require.main === module) {

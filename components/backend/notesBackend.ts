@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { environmentProblem } from "../../awsRules/lambda";
 import { policyJson } from "../iamPolicy";
 import { HANDLER_ENTRY } from "./bundle";
 import { bundledFunction } from "./bundledFunction";
@@ -184,10 +185,16 @@ export class NotesBackend extends pulumi.ComponentResource {
         ],
         environment: pulumi
           .all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
-          .apply(([door, table, bucket]): Record<string, string> => ({
-            ...door,
-            ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }),
-          })),
+          .apply(([door, table, bucket]): Record<string, string> => {
+            const variables = {
+              ...door,
+              ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }),
+            };
+            // Refused here, at preview, rather than by Lambda in the middle of `pulumi up`.
+            const problem = environmentProblem(variables);
+            if (problem) throw new Error(problem);
+            return variables;
+          }),
       },
       this,
     );

@@ -26,6 +26,19 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
   readonly domainTarget: DomainTarget;
   /** What the stack's alarms watch. */
   readonly metrics: DoorMetrics;
+  /**
+   * What this door's events carry that no other door's do, by which the notes function tells the
+   * doors apart: the API id (REST and HTTP API `requestContext.apiId`) or the target group ARN
+   * (ALB `requestContext.elb.targetGroupArn`).
+   */
+  readonly eventSource: pulumi.Output<string>;
+  /**
+   * What must exist before the notes function serves this door, of what does not itself wait for
+   * the function: the API and its methods or authorizer, the load balancer's listener. What
+   * invokes the function (integrations, so the deployment and stage; the target group's
+   * attachment; invoke permissions) waits for it, so it cannot come first (docs/deploying.md).
+   */
+  readonly ready: pulumi.Resource[];
   /** What the handler needs to derive the principal at this door (handlers/contract/doors/<mode>.ts). */
   readonly settings: pulumi.Output<DoorSettings<M>>;
   /** Everything a client needs to sign in and call the API (plain: no secrets). */
@@ -61,6 +74,10 @@ export interface DoorPublication<M extends AuthMode, C extends string> {
   domainTarget: DomainTarget;
   /** What the stack's alarms watch (components/alarms.ts). */
   metrics: DoorMetrics;
+  /** What this door's events carry (FrontDoor.eventSource). */
+  eventSource: pulumi.Output<string>;
+  /** What must exist before the function serves this door (FrontDoor.ready). */
+  ready: pulumi.Resource[];
   settings: pulumi.Output<DoorSettings<M>>;
   clientConfig: pulumi.Output<Record<string, unknown>>;
   secrets?: pulumi.Output<Record<string, unknown>>;
@@ -80,6 +97,8 @@ export abstract class DoorComponent<M extends AuthMode, C extends string>
   declare public readonly url: pulumi.Output<string>;
   declare public readonly domainTarget: DomainTarget;
   declare public readonly metrics: DoorMetrics;
+  declare public readonly eventSource: pulumi.Output<string>;
+  declare public readonly ready: pulumi.Resource[];
   declare public readonly settings: pulumi.Output<DoorSettings<M>>;
   declare public readonly clientConfig: pulumi.Output<Record<string, unknown>>;
   declare public readonly secrets?: pulumi.Output<Record<string, unknown>>;

@@ -361,9 +361,16 @@ export class NotesRestApi extends pulumi.ComponentResource {
   }
 }
 
-/** Where a custom domain sends a REST door's traffic, and what its alarms watch. */
-export function restDoorTargets(rest: NotesRestApi): { domainTarget: DomainTarget; metrics: DoorMetrics } {
+/** Where a custom domain sends a REST door's traffic, what its alarms watch, and what its events carry. */
+export function restDoorTargets(rest: NotesRestApi): {
+  domainTarget: DomainTarget;
+  metrics: DoorMetrics;
+  eventSource: pulumi.Output<string>;
+  ready: pulumi.Resource[];
+} {
   return {
+    eventSource: rest.api.id,
+    ready: [rest.api, ...rest.methods, ...(rest.authorizer ? [rest.authorizer] : [])],
     domainTarget: { kind: "api-gateway", apiId: rest.api.id, stage: rest.stage.stageName },
     metrics: {
       kind: "rest-api",

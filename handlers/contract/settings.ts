@@ -145,3 +145,13 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
     },
   };
 }
+
+/**
+ * The same settings under prefixed variable names (`DOOR_HTTP_JWT_` + `GROUPS_CLAIM`): how several
+ * doors' settings share one environment (handlers/contract/doors/index.ts).
+ */
+export function prefixed<S>(codec: SettingsCodec<S>, prefix: string): SettingsCodec<S> {
+  if (prefix === "") return codec;
+  const fields = Object.fromEntries(Object.entries(codec.fields).map(([k, f]) => [k, { ...f, env: prefix + f.env }]));
+  return settings(fields) as unknown as SettingsCodec<S>;
+}

@@ -19,6 +19,7 @@ export const backendSettings = settings({
 
 /** What the stack tells the handler whatever the door (components/stack.ts writes it). */
 export const stackSettings = settings({
+  /** The primary door: its settings are under their own names (handlers/contract/doors/index.ts). */
   authMode: text("AUTH_MODE"),
   adminGroup: text("ADMIN_GROUP"),
   corsOrigins: list("CORS_ALLOWED_ORIGINS"),
@@ -28,6 +29,12 @@ export const stackSettings = settings({
   /** Refuse machine principals that present no client certificate (`mtlsRequiredForMachines`). */
   mtlsRequiredForMachines: flag("MTLS_REQUIRED_FOR_MACHINES"),
 });
+
+/**
+ * Every door the function serves, the primary among them; unset: the primary alone (an
+ * environment written for one door).
+ */
+export const doorsSettings = settings({ doors: list("DOORS") });
 
 /** The stack's settings as the handler holds them once decoded (authMode checked to be a door). */
 export type StackEnv = Omit<SettingsOf<typeof stackSettings>, "authMode"> & { authMode: AuthMode };

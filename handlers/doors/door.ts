@@ -2,6 +2,8 @@ import type { EventShape, ApiRequest } from "../http/request";
 import type { Principal } from "../principal";
 import type { SettingsCodec } from "../contract/settings";
 import type { StackEnv } from "../contract/stack";
+import type { AuthMode } from "../contract/authModes";
+import type { DoorSettings } from "../contract/doors";
 
 /**
  * One front door as the handler sees it: the event shape it produces, the settings the
@@ -29,4 +31,12 @@ export interface HandlerDoor<S, State = undefined> {
    * Throws Unauthorized when there is no verified principal.
    */
   principal(req: ApiRequest, settings: S, stack: StackEnv, state: State): Principal | Promise<Principal>;
+}
+
+/** One door the function serves (handlers/env.ts): its mode, what its events carry, and its own settings. */
+export interface ServedDoor {
+  mode: AuthMode;
+  /** The API id or target group ARN its events carry; unset only in a one-door environment written without it. */
+  source?: string;
+  settings: DoorSettings<AuthMode>;
 }

@@ -5,7 +5,7 @@ import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
 import type { DoorSettings } from "../contract/doors";
 import type { StackEnv } from "../contract/stack";
-import type { HandlerDoor } from "./door";
+import type { HandlerDoor, ServedDoor } from "./door";
 import { albOidcDoor } from "./alb-oidc";
 import { apiKeyDoor } from "./api-key";
 import { cognitoDoor } from "./cognito";
@@ -25,21 +25,64 @@ export const HANDLER_DOORS = {
   "lambda-authorizer": lambdaAuthorizerDoor,
 } satisfies { [M in AuthMode]: HandlerDoor<DoorSettings<M>, any> };
 
-/** What a door reads of the handler's environment (HandlerEnv, handlers/env.ts): the stack's settings and its own. */
-export type DoorEnv = StackEnv & { door: DoorSettings<AuthMode> };
+/** What a door reads of the handler's environment (HandlerEnv, handlers/env.ts): the stack's settings and its doors. */
+export type DoorEnv = StackEnv & { doors: ServedDoor[] };
 
 /** What HANDLER_DOORS[mode].init builds (undefined for doors that need nothing). */
 export type DoorState = unknown;
+/** Each served door's state, by mode (doorStates). */
+export type DoorStates = Partial<Record<AuthMode, DoorState>>;
 
 /**
- * The caller, derived ONLY from what this stack's door verified. An event of another door's
- * shape has no principal here. `state` overrides what the door's init would build (tests).
+ * The door that sent an event, from what the event carries: its shape, then the API id (REST
+ * and HTTP API `requestContext.apiId`) or the target group ARN (ALB
+ * `requestContext.elb.targetGroupArn`) that only that door's events carry. An event of no served
+ * door (another API, another target group, another shape) is refused (401): no door's rule
+ * applies to it.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-input-format
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#receive-event-from-load-balancer
  */
-export async function principalOf(req: ApiRequest, env: DoorEnv, state?: DoorState): Promise<Principal> {
-  const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
-  if (req.shape !== door.shape) throw new Unauthorized();
+export function servingDoor(req: ApiRequest, env: DoorEnv): ServedDoor {
+  const candidates = env.doors.filter((d) => HANDLER_DOORS[d.mode].shape === req.shape);
+  const carried = sourceOf(req);
+  const door =
+    candidates.length === 1 && candidates[0].source === undefined
+      ? candidates[0]
+      : candidates.find((d) => d.source !== undefined && d.source === carried);
+  if (!door) throw new Unauthorized();
+  return door;
+}
+
+/** The event's API id or target group ARN. */
+function sourceOf(req: ApiRequest): string | undefined {
+  const ctx = (req.event as { requestContext?: { apiId?: unknown; elb?: { targetGroupArn?: unknown } } })
+    .requestContext;
+  const source = req.shape === "alb" ? ctx?.elb?.targetGroupArn : ctx?.apiId;
+  return typeof source === "string" ? source : undefined;
+}
+
+/**
+ * The caller, derived ONLY from what the door that sent the event verified, by that door's rule
+ * alone (servingDoor). `state` overrides what the door's init would build (tests); `states` are
+ * each door's, built once per container (doorStates).
+ */
+export async function principalOf(
+  req: ApiRequest,
+  env: DoorEnv,
+  state?: DoorState,
+  states?: DoorStates,
+): Promise<Principal> {
+  const served = servingDoor(req, env);
+  const door = HANDLER_DOORS[served.mode] as HandlerDoor<unknown, unknown>;
+  // The door's rule sees the stack's settings with itself as the door (a principal's `door`).
+  const stack: StackEnv = { ...env, authMode: served.mode };
   refuseCrossSiteWrite(req, door, env);
-  const principal = await door.principal(req, env.door, env, state ?? door.init?.(env.door, env));
+  const principal = await door.principal(
+    req,
+    served.settings,
+    stack,
+    state ?? states?.[served.mode] ?? door.init?.(served.settings, stack),
+  );
   const clientCert = clientCertOf(req);
   if (principal.kind === "machine" && env.mtlsRequiredForMachines && !clientCert) {
     throw new Forbidden("machines must present a client certificate (mutual TLS on the API's custom domain)");
@@ -64,8 +107,12 @@ function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknow
     throw new Forbidden("writes are accepted only from this API's own origins (corsOrigins)");
 }
 
-/** Builds a door's per-container state once (the ALB verifier and its key cache). */
-export function doorState(env: DoorEnv): DoorState {
-  const door = HANDLER_DOORS[env.authMode] as HandlerDoor<unknown, unknown>;
-  return door.init?.(env.door, env);
+/** Builds each served door's per-container state once (the ALB verifier and its key cache). */
+export function doorStates(env: DoorEnv): DoorStates {
+  const states: DoorStates = {};
+  for (const served of env.doors) {
+    const door = HANDLER_DOORS[served.mode] as HandlerDoor<unknown, unknown>;
+    states[served.mode] = door.init?.(served.settings, { ...env, authMode: served.mode });
+  }
+  return states;
 }

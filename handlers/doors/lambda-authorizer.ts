@@ -67,7 +67,9 @@ export function fromAuthorizerContext(
     },
   );
   if (!principal || principal.id !== ctx.principalId) throw new Unauthorized();
-  return principal;
+  // The tier whose usage plan meters the caller (handlers/authorizer/index.ts sets `plan`).
+  const tier = str(ctx.plan);
+  return tier ? { ...principal, tier } : principal;
 }
 
 export const lambdaAuthorizerDoor: HandlerDoor<LambdaAuthorizerSettings> = {

@@ -8,7 +8,7 @@ import { DynamoNotesStore } from "../notes/store";
 import { DynamoClient } from "../notes/dynamo";
 import { environmentCredentials, serviceEndpoint } from "../notes/aws";
 import { s3Presigner, s3Remover } from "../notes/attachments";
-import { doorState } from "../doors";
+import { doorStates } from "../doors";
 import { newId } from "../routes";
 
 /**
@@ -40,7 +40,7 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv, overrides: Handl
       maxAttachmentBytes: env.maxAttachmentBytes,
       now: () => new Date(),
       newId,
-      doorState: doorState(env),
+      doorStates: doorStates(env),
       ...overrides,
     };
     return deps;

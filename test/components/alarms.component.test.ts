@@ -31,13 +31,18 @@ describe("Alarms, built alone", function () {
           functionName: "stub-notes",
           functionTimeoutSeconds: 10,
           tableName: "stub-table",
-          door: {
-            kind: "rest-api",
-            apiName: "stub-api",
-            stage: "v1",
-            accessLogGroupName: "stub-access-logs",
-            authorizer: { functionName: "stub-authorizer", logGroupName: "stub-authorizer-logs" },
-          },
+          doors: [
+            {
+              prefix: "",
+              metrics: {
+                kind: "rest-api",
+                apiName: "stub-api",
+                stage: "v1",
+                accessLogGroupName: "stub-access-logs",
+                authorizer: { functionName: "stub-authorizer", logGroupName: "stub-authorizer-logs" },
+              },
+            },
+          ],
         }),
     );
   });

@@ -6,7 +6,7 @@ import { ArgsOf, doorConfig, doorModule } from "../../components/doors/registry"
 import type { FrontDoor } from "../../components/doors/door";
 import { API_ROUTES } from "../../components/routes";
 import type { RestApiOptions } from "../../components/rest/restApi";
-import { parseStackConfig } from "../../components/resolvedConfig";
+import { ResolvedConfig, parseStackConfig } from "../../components/resolvedConfig";
 import { MachineIdentities, MachineIdentitiesArgs } from "../../components/identities";
 import { UserDirectory } from "../../components/userDirectory";
 import { RecordedResource, installRecordingMocks } from "../../offline/mocks";
@@ -87,14 +87,24 @@ export function userDirectory(): UserDirectory {
   });
 }
 
-/** A door's validated arguments for its minimal config plus `extra` (what the stack would give it). */
-export function doorArgs<M extends AuthMode>(mode: M, extra: Record<string, unknown> = {}): ArgsOf<M> {
+/** The validated config of a door's minimal config plus `extra`. */
+function resolved(mode: AuthMode, extra: Record<string, unknown>): ResolvedConfig {
   const values = doorConfig(mode, extra);
   const lookup = (key: string) => {
     const v = values[key];
     return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
   };
-  return parseStackConfig(lookup, undefined, "component", "us-east-1").door as ArgsOf<M>;
+  return parseStackConfig(lookup, undefined, "component", "us-east-1");
+}
+
+/** A door's validated arguments for its minimal config plus `extra` (what the stack would give it). */
+export function doorArgs<M extends AuthMode>(mode: M, extra: Record<string, unknown> = {}): ArgsOf<M> {
+  return resolved(mode, extra).door as ArgsOf<M>;
+}
+
+/** The stack's identities for a door's minimal config plus `extra` (what the stack would build). */
+export function identityArgs(mode: AuthMode, extra: Record<string, unknown> = {}): MachineIdentitiesArgs {
+  return resolved(mode, extra).identities;
 }
 
 /** The resolved value of an output. */
@@ -120,13 +130,15 @@ export async function buildDoorAlone<M extends AuthMode>(
   args: ArgsOf<M>,
   identityArgs: MachineIdentitiesArgs = {
     apiKeyClients: mode === "api-key" ? (args as ArgsOf<"api-key">).clients : [],
+    machineRoles: { principals: [] },
+    tierGroups: [],
   },
 ): Promise<{ resources: RecordedResource[]; stub: StubBackend; door: FrontDoor<M> }> {
   const stub = stubBackend();
   let door: FrontDoor<M> | undefined;
   const resources = await buildAlone(() => {
     const users = userDirectory();
-    const identities = new MachineIdentities("identities", identityArgs);
+    const identities = new MachineIdentities("identities", identityArgs, users);
     door = doorModule(mode).create("door", args, {
       backend: stub.backend,
       users,

@@ -34,7 +34,7 @@ const fails = (values: Record<string, unknown>, key: string, ...mentions: string
 
 describe("stack config", () => {
   describe("authMode", () => {
-    it("is required, and the error lists every allowed value", () => fails({}, "authMode", ...AUTH_MODES));
+    it("is required (or doors), and the error lists every allowed value", () => fails({}, "authMode", ...AUTH_MODES));
     it("rejects an unknown value by name", () => fails({ authMode: "oauth" }, "authMode", '"oauth"', ...AUTH_MODES));
     it("accepts each mode with its minimal settings", () => {
       for (const mode of AUTH_MODES)
@@ -44,6 +44,52 @@ describe("stack config", () => {
         "a",
       );
     });
+  });
+
+  describe("doors and primaryDoor (several doors at once)", () => {
+    const two = { ...rest, doors: ["cognito", "http-jwt"] };
+    it("given doors, then every door is read with its own arguments, and the first is the primary", () => {
+      const cfg = parse(two);
+      assert.deepEqual(cfg.stack.doors, ["cognito", "http-jwt"]);
+      assert.equal(cfg.stack.authMode, "cognito");
+      assert.deepEqual(
+        cfg.doors.map((d) => d.mode),
+        ["cognito", "http-jwt"],
+      );
+      assert.ok("externalIssuer" in (cfg.doors[1].args as object), "http-jwt's own arguments");
+    });
+    it("given primaryDoor, then it is the primary, and its arguments are the config's door", () => {
+      const cfg = parse({ ...two, primaryDoor: "http-jwt" });
+      assert.equal(cfg.stack.authMode, "http-jwt");
+      assert.strictEqual(cfg.door, cfg.doors[1].args);
+    });
+    it("given authMode alone, then it is the one door (the shorthand)", () =>
+      assert.deepEqual(parse({ authMode: "cognito", ...rest }).stack.doors, ["cognito"]));
+    it("given authMode and doors that agree (doors: [authMode]), then they are accepted", () =>
+      assert.deepEqual(parse({ authMode: "cognito", ...rest, doors: ["cognito"] }).stack.doors, ["cognito"]));
+    it("given authMode and doors that disagree, then doors is refused, naming both", () =>
+      fails({ authMode: "cognito", ...two }, "doors", "authMode", "cognito, http-jwt"));
+    it("given neither, then authMode is required, naming the allowed values and doors", () =>
+      fails({}, "authMode", "doors", ...AUTH_MODES));
+    it("given an unknown door or one door twice, then doors is refused, naming the allowed values", () => {
+      fails({ ...rest, doors: ["cognito", "oauth"] }, "doors", '"oauth"', ...AUTH_MODES);
+      fails({ ...rest, doors: ["cognito", "cognito"] }, "doors", "duplicate");
+    });
+    it("given a primaryDoor the stack does not run, then it is refused, naming the stack's doors", () =>
+      fails({ ...two, primaryDoor: "iam" }, "primaryDoor", "cognito, http-jwt"));
+    it("given a door's bad key beside another door, then that door's check names it (WAF at http-jwt)", () =>
+      fails({ ...two, wafAclArn: "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/notes/0f9b7c1e" }, "wafAclArn"));
+    it("given alb-oidc beside a gateway door under domainName, then doors is refused (the ALB serves the name)", () =>
+      fails(
+        {
+          ...rest,
+          doors: ["alb-oidc", "cognito"],
+          domainName: "notes.example.com",
+          domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef",
+        },
+        "doors",
+        "albWithoutDomainName",
+      ));
   });
 
   describe("mode requirements", () => {

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
 import { readStackFile, runStack } from "../../offline/runStack";
-import { StackRun, resourcesUnder, runMode } from "../support/stack";
+import { DOORS, doorConfig } from "../../components/doors/registry";
+import { LAMBDA_ENVIRONMENT_BYTES, environmentBytes } from "../../awsRules/lambda";
+import { RecordedResource, StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
 
 const BUILT_MODES: readonly AuthMode[] = AUTH_MODES;
 
@@ -94,4 +96,190 @@ describe("a bad authMode", function () {
       );
     });
   }
+});
+
+/** A stack of several doors (`doors`), each with its minimal config, and `extra`. */
+function runDoors(doors: AuthMode[], extra: Record<string, unknown> = {}): Promise<StackRun> {
+  const minimal = Object.assign({}, ...doors.map((d) => DOORS[d].minimalConfig));
+  return runMode(doors[0], { ...minimal, doors, authMode: undefined, ...extra });
+}
+const NOTES_FUNCTION = (run: StackRun) =>
+  ofType(run, "aws:lambda/function:Function").find((f) => f.inputs.environment?.variables?.NOTES_TABLE)!;
+/** A door's resources: URN and inputs, by URN. */
+const doorResources = (run: StackRun, mode: AuthMode) =>
+  Object.fromEntries(resourcesUnder(run, DOORS[mode].componentType).map((r) => [r.urn, r.inputs]));
+
+describe("several doors at once", function () {
+  const PAIRS: [AuthMode, AuthMode][] = [
+    ["cognito", "lambda-authorizer"],
+    ["iam", "api-key"],
+    ["cognito", "http-jwt"],
+  ];
+  for (const [a, b] of PAIRS) {
+    describe(`given ${a} alone, then doors [${a}, ${b}], then ${b} alone`, () => {
+      let alone: StackRun, both: StackRun, other: StackRun;
+      before(async () => {
+        [alone, both, other] = await Promise.all([runDoors([a]), runDoors([a, b]), runDoors([b])]);
+      });
+
+      it("then one backend, one user pool and one table and bucket serve both doors", () => {
+        for (const type of [
+          "notes-auth:backend:NotesBackend",
+          "aws:cognito/userPool:UserPool",
+          "aws:dynamodb/table:Table",
+          "aws:s3/bucket:Bucket",
+        ])
+          assert.equal(ofType(both, type).length, 1, type);
+        assert.deepEqual(both.outputs.doors, [a, b]);
+      });
+
+      it(`then adding ${b} leaves ${a}'s resources as they were (URNs and inputs), and removing ${a} ${b}'s`, () => {
+        assert.deepEqual(doorResources(both, a), doorResources(alone, a));
+        assert.deepEqual(doorResources(both, b), doorResources(other, b));
+        assert.ok(Object.keys(doorResources(both, a)).length > 5);
+      });
+
+      it("then only the function's environment changes of the backend: an update in place", () => {
+        const [before, after] = [NOTES_FUNCTION(alone), NOTES_FUNCTION(both)];
+        assert.equal(after.urn, before.urn);
+        const rest = (f: RecordedResource) => ({ ...f.inputs, environment: undefined });
+        assert.deepEqual(rest(after), rest(before));
+        assert.notDeepEqual(after.inputs.environment, before.inputs.environment);
+        assert.deepEqual(
+          resourcesUnder(both, "notes-auth:backend:NotesBackend")
+            .filter((r) => r.urn !== after.urn)
+            .map((r) => [r.urn, r.inputs]),
+          resourcesUnder(alone, "notes-auth:backend:NotesBackend")
+            .filter((r) => r.urn !== before.urn)
+            .map((r) => [r.urn, r.inputs]),
+        );
+      });
+
+      it("then each door has its URL and client; url and client stay the primary's (the first)", () => {
+        assert.deepEqual(Object.keys(both.outputs.urls), [a, b]);
+        assert.equal(both.outputs.url, alone.outputs.url);
+        assert.equal(both.outputs.urls[b], other.outputs.url);
+        assert.deepEqual(both.outputs.client, alone.outputs.client);
+        assert.deepEqual(both.outputs.clients[b], other.outputs.client);
+      });
+
+      it("then the function knows each door by its event source, the primary's settings under their own names", () => {
+        const env = NOTES_FUNCTION(both).inputs.environment.variables;
+        const alonesEnv = NOTES_FUNCTION(alone).inputs.environment.variables;
+        assert.equal(env.DOORS, `${a},${b}`);
+        assert.equal(env.AUTH_MODE, a);
+        const prefix = `DOOR_${b.toUpperCase().replace(/-/g, "_")}_`;
+        assert.notEqual(env[`${prefix}EVENT_SOURCE`], env.EVENT_SOURCE);
+        // the primary's variables are the ones it has alone; the other door's are all prefixed
+        for (const [k, v] of Object.entries(alonesEnv)) if (k !== "DOORS") assert.equal(env[k], v, k);
+        const added = Object.keys(env).filter((k) => !(k in alonesEnv));
+        assert.ok(added.length > 0 && added.every((k) => k.startsWith(prefix)), added.join(", "));
+      });
+    });
+  }
+
+  describe("given a one-step switch (authMode cognito -> lambda-authorizer)", () => {
+    let run: StackRun;
+    before(async () => (run = await runMode("lambda-authorizer")));
+    const urnsOf = (type: string) => ofType(run, type).map((r) => r.urn);
+    it(
+      "then the function's environment waits for the new door's API, methods and authorizer, which do not wait " +
+        "for the function",
+      () => {
+        const fn = NOTES_FUNCTION(run);
+        const ready = [
+          ...urnsOf("aws:apigateway/restApi:RestApi"),
+          ...urnsOf("aws:apigateway/method:Method").filter((u) => !u.endsWith("-options")),
+          ...urnsOf("aws:apigateway/authorizer:Authorizer"),
+        ];
+        assert.ok(ready.length > 3);
+        for (const urn of ready) assert.ok(fn.dependencies.includes(urn), `the function waits for ${urn}`);
+      },
+    );
+    it(
+      "then the new door's integrations, and so its deployment and stage, wait for the function: they cannot " +
+        "precede its environment change (docs/deploying.md: the window)",
+      () => {
+        const fn = NOTES_FUNCTION(run);
+        const integrations = ofType(run, "aws:apigateway/integration:Integration").filter(
+          (i) => i.inputs.type === "AWS_PROXY",
+        );
+        assert.ok(integrations.length > 0);
+        for (const i of integrations) assert.ok(i.dependencies.includes(fn.urn), i.name);
+        const deployment = one(run, "aws:apigateway/deployment:Deployment");
+        assert.ok(integrations.every((i) => deployment.dependencies.includes(i.urn)));
+        assert.ok(one(run, "aws:apigateway/stage:Stage").dependencies.includes(deployment.urn));
+      },
+    );
+  });
+
+  describe("given a custom domain and doors [cognito, http-jwt]", () => {
+    const DOMAIN = {
+      domainName: "notes.example.com",
+      domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-1111-4a4a-9999-abcdefabcdef",
+    };
+    let first: StackRun, moved: StackRun, alone: StackRun;
+    before(async () => {
+      [alone, first, moved] = await Promise.all([
+        runDoors(["cognito"], DOMAIN),
+        runDoors(["cognito", "http-jwt"], DOMAIN),
+        runDoors(["cognito", "http-jwt"], { ...DOMAIN, primaryDoor: "http-jwt" }),
+      ]);
+    });
+    const mapping = (run: StackRun, name: string) => one(run, "aws:apigatewayv2/apiMapping:ApiMapping", name).inputs;
+    const apiId = (run: StackRun, type: string) => one(run, type).state.id;
+
+    it("then the primary is at the root (the mapping it has alone) and the other at /<door>", () => {
+      assert.deepEqual(mapping(first, "domain-mapping"), mapping(alone, "domain-mapping"));
+      const other = mapping(first, "domain-mapping-http-jwt");
+      assert.deepEqual([other.apiId, other.apiMappingKey], [apiId(first, "aws:apigatewayv2/api:Api"), "http-jwt"]);
+      assert.deepEqual(first.outputs.urls, {
+        cognito: "https://notes.example.com",
+        "http-jwt": "https://notes.example.com/http-jwt",
+      });
+    });
+    it("then moving primaryDoor moves the root mapping to the new primary and the old one to /<door>", () => {
+      assert.equal(mapping(moved, "domain-mapping").apiId, apiId(moved, "aws:apigatewayv2/api:Api"));
+      assert.equal(mapping(moved, "domain-mapping-cognito").apiId, apiId(moved, "aws:apigateway/restApi:RestApi"));
+      assert.equal(ofType(moved, "aws:apigatewayv2/apiMapping:ApiMapping").length, 2);
+      assert.equal(moved.outputs.url, "https://notes.example.com");
+      assert.equal(moved.outputs.urls.cognito, "https://notes.example.com/cognito");
+      // the doors themselves do not change
+      assert.deepEqual(doorResources(moved, "cognito"), doorResources(first, "cognito"));
+      assert.deepEqual(doorResources(moved, "http-jwt"), doorResources(first, "http-jwt"));
+    });
+  });
+
+  it("given alarms and two gateway doors, then the primary's alarm names stay, the other's are prefixed", async () => {
+    const ALARMS = { alarmEmail: "ops@example.com" };
+    const [alone, both] = await Promise.all([
+      runDoors(["cognito"], ALARMS),
+      runDoors(["cognito", "lambda-authorizer"], ALARMS),
+    ]);
+    const names = (run: StackRun) => ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name);
+    const added = names(both).filter((n) => !names(alone).includes(n));
+    assert.ok(names(alone).every((n) => names(both).includes(n)));
+    assert.ok(added.length >= 3 && added.every((n) => n.startsWith("alarms-lambda-authorizer-")), added.join(", "));
+    const physical = ofType(both, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs.name);
+    assert.equal(new Set(physical).size, physical.length, "alarm names are unique per account and region");
+  });
+
+  describe("the notes function's environment and Lambda's 4 KB cap", () => {
+    it("given all six doors at once, then it fits, with room to spare", async () => {
+      const run = await runDoors([...AUTH_MODES], {
+        domainName: undefined,
+        albWithoutDomainName: true,
+        m2mClient: true,
+      });
+      const bytes = environmentBytes(NOTES_FUNCTION(run).inputs.environment.variables);
+      assert.ok(bytes < LAMBDA_ENVIRONMENT_BYTES / 2, `${bytes} bytes`);
+    });
+    it("given more than Lambda takes (many CORS origins), then the program stops at preview, saying so", async () => {
+      const corsOrigins = Array.from({ length: 150 }, (_, i) => `https://app${i}.example.com`);
+      await assert.rejects(
+        runStack({ stack: "test", config: doorConfig("cognito", { corsOrigins }) }),
+        /environment would be \d+ bytes, above Lambda's 4096 \(largest: CORS_ALLOWED_ORIGINS/,
+      );
+    });
+  });
 });

@@ -36,7 +36,11 @@ describe("UserDirectory", function () {
     async () => {
       const protectedRun = await runMode("cognito", { protectData: true });
       const pool = one(protectedRun, "aws:cognito/userPool:UserPool");
-      const children = protectedRun.resources.filter((r) => r.custom && r.inputs.userPoolId === pool.state.id);
+      // (the stack's identities in the pool, such as the default tier's group, are not the directory's)
+      const directory = one(protectedRun, "notes-auth:users:UserDirectory");
+      const children = protectedRun.resources.filter(
+        (r) => r.custom && r.inputs.userPoolId === pool.state.id && r.parent === directory.urn,
+      );
       assert.deepEqual(children.map((r) => r.name).sort(), [
         "users-admins",
         "users-domain",
@@ -83,7 +87,7 @@ describe("UserDirectory", function () {
     });
   });
   it("has the admin group", () => {
-    assert.equal(one(run, "aws:cognito/userGroup:UserGroup").inputs.name, "admins");
+    assert.equal(one(run, "aws:cognito/userGroup:UserGroup", "users-admins").inputs.name, "admins");
   });
 
   describe("the Cognito plan", () => {

@@ -12,6 +12,7 @@ import {
   Call,
   IDENTITY_POOL_ID,
   ISSUER,
+  SPA_CLIENT,
   USER_A,
   USER_B,
   accessClaims,
@@ -190,6 +191,28 @@ describe("handler against dynalite", function () {
       });
     });
   }
+
+  it("given a lambda-authorizer caller, then GET /me shows the tier its authorizer put them on", async () => {
+    const e = restEvent({ method: "GET", path: "/me" });
+    e.requestContext.authorizer = {
+      principalId: USER_A,
+      sub: USER_A,
+      iss: ISSUER,
+      clientId: SPA_CLIENT,
+      username: "alice",
+      groups: JSON.stringify(["pro"]),
+      scopes: "",
+      plan: "pro",
+      exp: Math.floor(Date.now() / 1000) + 300,
+    };
+    const res = await handlerFor("lambda-authorizer", db)(e);
+    assert.equal(res.status, 200);
+    assert.deepEqual((({ id, door, tier }) => ({ id, door, tier }))(res.body), {
+      id: USER_A,
+      door: "lambda-authorizer",
+      tier: "pro",
+    });
+  });
 
   describe("listing", () => {
     it("pages with limit and an opaque cursor, only through the caller's own notes", async () => {

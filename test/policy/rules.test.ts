@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { AUTH_MODES } from "../../components/config";
-import { doorConfig } from "../../components/doors/registry";
+import { DOORS, doorConfig } from "../../components/doors/registry";
 import { doorReport } from "../../components/doors/reportRegistry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICY_NAMES, runPolicies } from "../../offline/policyPack";
@@ -50,6 +50,21 @@ describe("policy pack", function () {
 
   it("passes every door and variant the program builds", async () => {
     for (const [label, run] of runs) assert.deepEqual(await runPolicies(run), [], label);
+  });
+
+  it("given several doors at once (all six, with WAF off), then it passes each door's resources as alone", async () => {
+    const minimal = Object.assign({}, ...AUTH_MODES.map((m) => DOORS[m].minimalConfig));
+    const run = await runStack({
+      stack: OFFLINE_STACK,
+      config: {
+        ...doorConfig("cognito", { ...minimal, doors: [...AUTH_MODES], albWithoutDomainName: true, m2mClient: true }),
+        authMode: undefined,
+        domainName: undefined,
+      },
+    });
+    assert.equal(run.error, undefined, run.error);
+    assert.equal(run.resources.filter((r) => r.type.startsWith("notes-auth:door:") && r.name === "door").length, 6);
+    assert.deepEqual(await runPolicies(run), []);
   });
 
   // Each rule must be able to fail: a recorded resource changed the way the bugs were, and the policy that catches it.

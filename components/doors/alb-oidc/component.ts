@@ -284,6 +284,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       url,
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
+      eventSource: this.targetGroup.arn,
+      ready: [this.loadBalancer, this.httpsListener],
       settings,
       clientConfig,
       cited,

@@ -65,7 +65,7 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
     if (!certificateArn) {
       throw new ConfigError(
         "domainCertificateArn",
-        "is required when notes-auth:authMode is alb-oidc: the ALB listens on HTTPS only (an ACM certificate " +
+        "is required by the alb-oidc door: the ALB listens on HTTPS only (an ACM certificate " +
           "ARN covering domainName, arn:aws:acm:…)",
       );
     }

@@ -33,7 +33,8 @@ export const apiKeyDoor: DoorModule<"api-key", ApiKeyFrontDoorArgs, ApiKeyCitati
     if (args.clients.length === 0) {
       throw new ConfigError(
         "apiKeyClients",
-        'is required when notes-auth:authMode is api-key: name at least one calling application, e.g. ["reporting"]',
+        "is required by the api-key door (notes-auth:authMode or notes-auth:doors): name at least one calling " +
+          'application, e.g. ["reporting"]',
       );
     }
     return args;

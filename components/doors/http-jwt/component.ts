@@ -23,8 +23,6 @@ export interface HttpJwtFrontDoorArgs {
   disableExecuteApiEndpoint: boolean;
   /** An external OIDC issuer and its audiences instead of the stack's user pool. */
   externalIssuer?: { issuer: string; audiences: string[]; groupsClaim?: string };
-  /** A client-credentials app client for machines (needs the stack's pool); `admin` grants notes/admin. */
-  machineClient?: { admin: boolean };
 }
 
 export type HttpJwtCitation = "authorizer" | "adminRoute" | "stage" | "api" | "machineClient";
@@ -53,26 +51,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
     const users = deps.users;
     const child = { parent: this };
 
-    if (users && args.machineClient) {
-      const admin = args.machineClient.admin;
-      this.machineClient = users.addClient(
-        `${name}-machine-client`,
-        {
-          generateSecret: true,
-          allowedOauthFlowsUserPoolClient: true,
-          allowedOauthFlows: ["client_credentials"],
-          allowedOauthScopes: pulumi
-            .output(users.resourceServer.scopeIdentifiers)
-            .apply((ids) => ids.filter((id) => admin || id !== scopeName("admin"))),
-          supportedIdentityProviders: ["COGNITO"],
-          explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
-          accessTokenValidity: 60,
-          tokenValidityUnits: { accessToken: "minutes" },
-          enableTokenRevocation: true,
-        },
-        child,
-      );
-    }
+    // The machine client is the stack's (components/identities.ts): this door accepts its tokens.
+    this.machineClient = users ? deps.identities?.machineClient : undefined;
 
     if (users) {
       this.issuer = users.issuer;
@@ -219,6 +199,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       url,
       domainTarget: { kind: "api-gateway", apiId: this.api.id, stage: this.stage.name },
       metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },
+      eventSource: this.api.id,
+      ready: [this.api, this.authorizer],
       settings,
       clientConfig,
       secrets,

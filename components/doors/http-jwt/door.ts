@@ -1,4 +1,4 @@
-import { ConfigError } from "../../configReader";
+import { ConfigError, ConfigReader } from "../../configReader";
 import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
 import { gatewayCustomDomain } from "../../customDomain";
 import { DoorModule } from "../door";
@@ -23,8 +23,7 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
     }
     const issuer = config.url("jwtIssuer");
     const audiences = config.list("jwtAudiences");
-    const m2mClient = config.bool("m2mClient", false);
-    const m2mAdmin = config.bool("m2mAdmin", false);
+    const m2mClient = readMachineClient(config) !== undefined;
     if ((issuer === undefined) !== (audiences.length === 0)) {
       throw new ConfigError(
         issuer ? "jwtAudiences" : "jwtIssuer",
@@ -39,7 +38,6 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
           "notes-auth:jwtIssuer, or register the machine client at your IdP",
       );
     }
-    if (m2mAdmin && !m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
     const groupsClaim = config.str("groupsClaim");
     const badClaim = groupsClaim === undefined ? undefined : groupsClaimProblem(groupsClaim);
     if (badClaim) throw new ConfigError("groupsClaim", badClaim);
@@ -65,9 +63,19 @@ export const httpJwtDoor: DoorModule<"http-jwt", HttpJwtFrontDoorArgs, HttpJwtCi
       detailedMetrics: stack.detailedMetrics,
       disableExecuteApiEndpoint: gatewayCustomDomain(stack),
       externalIssuer: issuer ? { issuer, audiences, groupsClaim } : undefined,
-      machineClient: m2mClient ? { admin: m2mAdmin } : undefined,
     };
   },
   usesUserPool: (args) => args.externalIssuer === undefined,
   create: (name, args, deps, opts) => new HttpJwtFrontDoor(name, args, deps, opts),
 };
+
+/**
+ * `m2mClient` (and `m2mAdmin`), read and checked whatever the doors: the machine client is the
+ * stack's (components/identities.ts); the http-jwt door accepts its tokens (an audience).
+ */
+export function readMachineClient(config: ConfigReader): { admin: boolean } | undefined {
+  const m2mClient = config.bool("m2mClient", false);
+  const m2mAdmin = config.bool("m2mAdmin", false);
+  if (m2mAdmin && !m2mClient) throw new ConfigError("m2mAdmin", "needs notes-auth:m2mClient true");
+  return m2mClient ? { admin: m2mAdmin } : undefined;
+}

@@ -5,7 +5,7 @@ import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "..
 import { IamAuthorizer } from "../../restAuthorizers/iam";
 import { API_ROUTES, routeKeys } from "../../routes";
 import { DoorComponent, DoorDeps, record, requireUsers } from "../door";
-import { MachineRoleCondition, machineRoleKey, machineTrustStatement } from "./machines";
+import { machineRoleKey } from "./machines";
 
 export const IAM_DOOR_TYPE = "notes-auth:door:IamFrontDoor";
 
@@ -19,10 +19,6 @@ export const SIGV4_CLIENT_HEADERS = ["authorization", "x-amz-date", "x-amz-secur
 export interface IamFrontDoorArgs {
   /** The REST API's shared settings (CORS, throttling, logs, WAF). */
   rest: RestApiOptions;
-  /** IAM principals of other accounts, each given its own machine role; empty: no machine roles. */
-  machineRolePrincipals: string[];
-  /** What a principal must also show to assume its machine role (at least one, with principals). */
-  machineRoleCondition?: MachineRoleCondition;
 }
 
 export type IamCitation =
@@ -40,8 +36,8 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
   public readonly identityPool: aws.cognito.IdentityPool;
   public readonly userRole: aws.iam.Role;
   public readonly adminRole: aws.iam.Role;
-  /** One role per listed principal, by principal (as listed): each machine is its own principal. */
-  public readonly machineRoles: Record<string, aws.iam.Role> = {};
+  /** The stack's machine roles (components/identities.ts), by principal: this door lets each invoke it. */
+  public readonly machineRoles: Record<string, aws.iam.Role>;
   public readonly adminAccess: aws.iam.RolePolicy;
   public readonly roleAttachment: aws.cognito.IdentityPoolRoleAttachment;
 
@@ -139,23 +135,12 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
 
     users.mapAdminGroupToRole(this.adminRole.arn);
 
-    // One role per principal, each trusting that principal alone: the handler keys a machine on
-    // its role (iam:<role ARN>), so a shared role would make every machine one principal with
-    // one set of notes. Principals of another account also need a shared secret (sts:ExternalId)
-    // or membership of the organization (aws:PrincipalOrgID): a listed principal is never enough.
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html
-    for (const principal of args.machineRolePrincipals) {
-      const resourceName = `${name}-machine-${machineRoleKey(principal)}`;
-      const role = new aws.iam.Role(
-        resourceName,
-        {
-          description: `The machine ${principal} calling the notes API with SigV4`,
-          assumeRolePolicy: policyJson([machineTrustStatement(principal, args.machineRoleCondition)]),
-        },
-        child,
-      );
+    // The machine roles are the stack's (components/identities.ts): this door attaches what each
+    // may invoke, a policy named after the role (`<role>-access`), and never owns the role.
+    this.machineRoles = deps.identities?.machineRoles ?? {};
+    for (const [principal, role] of Object.entries(this.machineRoles)) {
       new aws.iam.RolePolicy(
-        `${resourceName}-access`,
+        `${name}-machine-${machineRoleKey(principal)}-access`,
         {
           role: role.id,
           policy: policyJson([
@@ -164,7 +149,6 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
         },
         child,
       );
-      this.machineRoles[principal] = role;
     }
     const machineRoleArns = pulumi.output(
       Object.fromEntries(Object.entries(this.machineRoles).map(([p, r]) => [p, r.arn])),
@@ -181,7 +165,9 @@ export class IamFrontDoor extends DoorComponent<"iam", IamCitation> {
       userPoolClientId: users.clientId,
       identityPoolId: this.identityPool.id,
       machineRoleArns,
-      ...(args.machineRoleCondition?.externalId ? { machineRoleExternalIdRequired: true } : {}),
+      ...(deps.identities?.identityArgs.machineRoles.condition?.externalId
+        ? { machineRoleExternalIdRequired: true }
+        : {}),
       signingService: "execute-api",
     });
     const cited = {

@@ -74,15 +74,8 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     const child = { parent: this };
     const users = args.externalIssuer ? undefined : requireUsers(deps, "LambdaAuthorizerFrontDoor");
 
-    // The tiers' groups belong to the user directory; the door adds the ones its plans name.
-    for (const plan of args.plans)
-      if (users && plan.group)
-        users.addGroup(
-          `${name}-tier-${plan.name}`,
-          plan.group,
-          `Tier ${plan.name}: its usage plan's throttle and quota`,
-          child,
-        );
+    // The tiers' groups are the stack's (components/identities.ts): deleting a group drops its
+    // members, so a door switch must not. The authorizer reads the group claim; nothing here owns them.
 
     // One API key per tier. With apiKeySource AUTHORIZER the API ignores any x-api-key a client
     // sends, so a key is only a usage identifier the authorizer returns, never a credential.

@@ -59,7 +59,11 @@ function parsePlan(text: string): PlanSpec {
   return plan;
 }
 
-function readPlans(config: ConfigReader, adminGroup: string): PlanSpec[] {
+/**
+ * `authorizerPlans` (DEFAULT_PLANS when unset), read and checked whatever the doors: the tiers'
+ * groups are the stack's (components/identities.ts), so a user keeps their tier across a switch.
+ */
+export function readPlans(config: ConfigReader, adminGroup: string): PlanSpec[] {
   const texts = config.list("authorizerPlans");
   const plans = (texts.length > 0 ? texts : DEFAULT_PLANS).map(parsePlan);
   const dup = (values: (string | undefined)[]) =>

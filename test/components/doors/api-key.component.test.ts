@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { DOORS } from "../../../components/doors/registry";
 import { RecordedResource } from "../../../offline/mocks";
 import { MachineIdentities } from "../../../components/identities";
-import { all, buildAlone, doorArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
+import { all, buildAlone, doorArgs, identityArgs, only, stubBackend, userDirectory, withSpecRoutes } from "../alone";
 
 describe("ApiKeyFrontDoor, built alone", function () {
   const build = async (extra: Record<string, unknown>): Promise<RecordedResource[]> => {
@@ -11,7 +11,7 @@ describe("ApiKeyFrontDoor, built alone", function () {
       const users = userDirectory();
       const args = withSpecRoutes(doorArgs("api-key", extra));
       // the keys are the stack's (components/identities.ts); the door attaches them to its plan
-      const identities = new MachineIdentities("identities", { apiKeyClients: args.clients });
+      const identities = new MachineIdentities("identities", identityArgs("api-key", extra), users);
       DOORS["api-key"].create("door", args, { backend, users, identities });
       users.seal();
     });

@@ -26,7 +26,7 @@ describe("ApiKeyFrontDoor", function () {
     assert.deepEqual(plan.throttleSettings, { rateLimit: 10, burstLimit: 20 });
     assert.deepEqual(plan.quotaSettings, { limit: 5000, period: "WEEK" });
     const stage = one(run, "aws:apigateway/stage:Stage");
-    assert.deepEqual(plan.apiStages, [{ apiId: "door-api-id", stage: stage.inputs.stageName }]);
+    assert.deepEqual(plan.apiStages, [{ apiId: "door-api-api-key-id", stage: stage.inputs.stageName }]);
     assert.equal(plan.apiStages.length, 1, "covers only this stage");
   });
 

@@ -115,7 +115,7 @@ describe("HttpJwtFrontDoor", function () {
   it("lets only this API invoke the function", () => {
     const p = one(run, "aws:lambda/permission:Permission").inputs;
     assert.equal(p.principal, "apigateway.amazonaws.com");
-    assert.equal(p.sourceArn, "arn:aws:execute-api:us-east-1:123456789012:door-api-id/*/*");
+    assert.equal(p.sourceArn, "arn:aws:execute-api:us-east-1:123456789012:door-api-http-jwt-id/*/*");
   });
 
   describe("with an external issuer", () => {

@@ -1,14 +1,15 @@
 import * as assert from "assert";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import { all, buildDoorAlone, doorArgs, only, valueOf, withSpecRoutes } from "../alone";
+import { all, buildDoorAlone, doorArgs, identityArgs, only, valueOf, withSpecRoutes } from "../alone";
 
 describe("IamFrontDoor, built alone", function () {
   let resources: RecordedResource[];
   let door: FrontDoor<"iam">;
   before(async () => {
     // given a stub backend, a user directory of its own, and one machine principal
-    ({ resources, door } = await buildDoorAlone("iam", withSpecRoutes(doorArgs("iam", DOORS_IAM_MACHINE))));
+    const args = withSpecRoutes(doorArgs("iam", DOORS_IAM_MACHINE));
+    ({ resources, door } = await buildDoorAlone("iam", args, identityArgs("iam", DOORS_IAM_MACHINE)));
   });
 
   it(
@@ -38,6 +39,10 @@ describe("IamFrontDoor, built alone", function () {
       );
       const machine = all(resources, "aws:iam/role:Role").filter((r) => r.name.startsWith("door-machine-"));
       assert.equal(machine.length, 1);
+      // the role is the stack's (components/identities.ts); the door attaches what it may invoke
+      const access = only(resources, "aws:iam/rolePolicy:RolePolicy", `${machine[0].name}-access`);
+      assert.equal(access.inputs.role, machine[0].state.id);
+      assert.equal(access.parent, only(resources, "notes-auth:door:IamFrontDoor").urn);
     },
   );
 

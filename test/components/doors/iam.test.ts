@@ -12,7 +12,7 @@ import { groupRoleClaims } from "../../../awsRules/userPool";
 import { machineRoleKey, trustPolicyChars } from "../../../components/doors/iam/machines";
 import { IAM_QUOTAS } from "../../../awsRules/iamQuotas";
 
-const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-id";
+const API = "arn:aws:execute-api:us-east-1:123456789012:door-api-iam-id";
 const REPORTING = "arn:aws:iam::210987654321:role/reporting";
 const BILLING = "arn:aws:iam::345678901234:user/billing";
 const roleOf = (principal: string) => `door-machine-${machineRoleKey(principal)}`;
@@ -79,7 +79,7 @@ describe("IamFrontDoor", function () {
         for (const r of asList(s.Resource) as string[])
           assert.match(
             r,
-            /^arn:aws:execute-api:us-east-1:123456789012:door-api-id\/v1\/(GET|POST|PUT|DELETE)\/[a-z]/,
+            /^arn:aws:execute-api:us-east-1:123456789012:door-api-iam-id\/v1\/(GET|POST|PUT|DELETE)\/[a-z]/,
             `${p.name}: ${r}`,
           );
       }
@@ -168,7 +168,7 @@ describe("IamFrontDoor", function () {
         "cognito-idp.us-east-1.amazonaws.com/us-east-1_userspool:users-spa-client-id",
       );
       assert.equal(
-        one(run, "aws:cognito/userGroup:UserGroup").inputs.roleArn,
+        one(run, "aws:cognito/userGroup:UserGroup", "users-admins").inputs.roleArn,
         "arn:aws:iam::123456789012:role/door-admin-role",
       );
     },

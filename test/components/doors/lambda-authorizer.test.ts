@@ -41,7 +41,7 @@ describe("LambdaAuthorizerFrontDoor", function () {
     const pro = plans.find((p) => p.name === "door-tier-pro")!.inputs;
     assert.deepEqual(pro.throttleSettings, { rateLimit: 50, burstLimit: 100 });
     assert.deepEqual(pro.quotaSettings, { limit: 100000, period: "MONTH" });
-    assert.deepEqual(pro.apiStages, [{ apiId: "door-api-id", stage: "v1" }]);
+    assert.deepEqual(pro.apiStages, [{ apiId: "door-api-lambda-authorizer-id", stage: "v1" }]);
     assert.deepEqual(
       ofType(run, "aws:apigateway/usagePlanKey:UsagePlanKey")
         .map((k) => k.inputs.keyId)
@@ -72,7 +72,10 @@ describe("LambdaAuthorizerFrontDoor", function () {
   it("lets only this API's authorizers invoke the authorizer function", () => {
     const p = one(run, "aws:lambda/permission:Permission", "door-authorizer-invoke").inputs;
     assert.equal(p.principal, "apigateway.amazonaws.com");
-    assert.equal(p.sourceArn, "arn:aws:execute-api:us-east-1:123456789012:door-api-id/authorizers/door-api-lambda-id");
+    assert.equal(
+      p.sourceArn,
+      "arn:aws:execute-api:us-east-1:123456789012:door-api-lambda-authorizer-id/authorizers/door-api-lambda-id",
+    );
   });
 
   it("tells the authorizer the pool, the client, the token type and each tier's key", () => {

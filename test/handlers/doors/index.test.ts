@@ -19,6 +19,10 @@ import {
   restEvent,
 } from "../../support/handler";
 import { eventSources, load, ownFixture } from "../../support/events";
+import { ofType, runMode } from "../../support/stack";
+import { readEnv } from "../../../handlers/env";
+import { DOORS } from "../../../components/doors/registry";
+import type { AuthMode } from "../../../handlers/contract/authModes";
 
 const who = async (event: any, mode: Parameters<typeof envFor>[0], env: Record<string, string> = {}) =>
   principalOf(normalize(event), envFor(mode, env));
@@ -525,7 +529,12 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
       groups: [],
       scopes: [],
       isAdmin: false,
+      tier: "free",
     });
+  });
+  it("carries the tier the authorizer put the caller on (its plan), and none when the answer names none", async () => {
+    assert.equal((await at(context({ plan: "pro" }))).tier, "pro");
+    assert.equal("tier" in (await at(context({ plan: undefined }))), false);
   });
   it("reads groups exactly from the authorizer's JSON list", async () => {
     const p = await at(context({ groups: JSON.stringify(["team,admins", "admins"]) }));
@@ -563,5 +572,90 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
       (err: any) => err.status === 401,
     );
     await assert.rejects(at(null), (err: any) => err.status === 401);
+  });
+});
+
+describe("handler: several doors at once, in the environment the program writes", function () {
+  /** The notes function's environment as a stack of these doors records it, and each door's API id. */
+  const stackOf = async (doors: string[], extra: Record<string, unknown> = {}) => {
+    const minimal = Object.assign({}, ...doors.map((d) => DOORS[d as AuthMode].minimalConfig));
+    const run = await runMode(doors[0] as AuthMode, { ...minimal, doors, authMode: undefined, ...extra });
+    const fn = ofType(run, "aws:lambda/function:Function").find((f) => f.inputs.environment?.variables?.NOTES_TABLE)!;
+    const env = readEnv({ ...fn.inputs.environment.variables, AWS_REGION: "us-east-1" });
+    const apiOf = (mode: string) =>
+      ofType(run, "aws:apigateway/restApi:RestApi").find((r) => r.urn.includes(DOORS[mode as AuthMode].componentType))!
+        .state.id as string;
+    return { env, apiOf };
+  };
+  /** A REST event as API Gateway sends it from the API `apiId`. */
+  const from = (apiId: string, e: any) => ((e.requestContext.apiId = apiId), e);
+  const me = (context: Parameters<typeof restEvent>[1] = {}) => restEvent({ method: "GET", path: "/me" }, context);
+
+  describe("given cognito and lambda-authorizer (two REST doors)", () => {
+    let s: Awaited<ReturnType<typeof stackOf>>;
+    before(async () => (s = await stackOf(["cognito", "lambda-authorizer"])));
+    const aliceAtCognito = () => {
+      const cognito = s.env.doors.find((d) => d.mode === "cognito")!.settings as { allowedClientIds: string[] };
+      return me({ claims: idClaims(USER_A, { aud: cognito.allowedClientIds[0], iss: s.env.cognitoIssuer }) });
+    };
+    const aliceAtLambda = () => {
+      const e = me();
+      e.requestContext.authorizer = {
+        principalId: USER_A,
+        sub: USER_A,
+        iss: s.env.cognitoIssuer,
+        clientId: "users-spa-client-id",
+        username: "alice",
+        groups: "[]",
+        scopes: "",
+        plan: "free",
+        exp: Math.floor(Date.now() / 1000) + 300,
+      };
+      return e;
+    };
+
+    it("then the same person is one principal (their sub) through either door, each door's rule applied", async () => {
+      const viaCognito = await principalOf(normalize(from(s.apiOf("cognito"), aliceAtCognito())), s.env);
+      const viaLambda = await principalOf(normalize(from(s.apiOf("lambda-authorizer"), aliceAtLambda())), s.env);
+      assert.deepEqual([viaCognito.id, viaCognito.door], [USER_A, "cognito"]);
+      assert.deepEqual([viaLambda.id, viaLambda.door], [USER_A, "lambda-authorizer"]);
+    });
+    it("then an event carries its door: cognito's claims sent from the lambda-authorizer API are no principal", () =>
+      rejects401(principalOf(normalize(from(s.apiOf("lambda-authorizer"), aliceAtCognito())), s.env)));
+    it("then an event from an API of no door of the stack is refused (401), whatever it carries", async () => {
+      await rejects401(principalOf(normalize(from("someotherapi", aliceAtCognito())), s.env));
+      await rejects401(principalOf(normalize(aliceAtCognito()), s.env));
+    });
+  });
+
+  describe("given iam and api-key with user tokens (two REST doors)", () => {
+    let s: Awaited<ReturnType<typeof stackOf>>;
+    before(async () => (s = await stackOf(["iam", "api-key"], { apiKeyWithCognito: true })));
+    it("then alice is one principal through the identity pool's SigV4 and her ID token with a key", async () => {
+      const iam = s.env.doors.find((d) => d.mode === "iam")!.settings as { identityPoolId: string };
+      const apiKey = s.env.doors.find((d) => d.mode === "api-key")!.settings as { allowedClientIds: string[] };
+      const pool = s.env.userPoolId!;
+      const idp = `cognito-idp.us-east-1.amazonaws.com/${pool}`;
+      const provider = `${idp},${idp}:CognitoSignIn:${USER_A}`;
+      const signed = me({
+        identity: {
+          cognitoIdentityPoolId: iam.identityPoolId,
+          cognitoAuthenticationType: "authenticated",
+          cognitoAuthenticationProvider: provider,
+          userArn: "arn:aws:sts::123456789012:assumed-role/door-user-role/CognitoIdentityCredentials",
+        },
+      });
+      const keyed = me({
+        claims: idClaims(USER_A, { aud: apiKey.allowedClientIds[0], iss: s.env.cognitoIssuer }),
+        identity: { apiKeyId: "door-key-reporting-id" },
+      });
+      const viaIam = await principalOf(normalize(from(s.apiOf("iam"), signed)), s.env);
+      const viaKey = await principalOf(normalize(from(s.apiOf("api-key"), keyed)), s.env);
+      assert.deepEqual([viaIam.id, viaIam.door], [USER_A, "iam"]);
+      assert.deepEqual([viaKey.id, viaKey.door], [USER_A, "api-key"]);
+      // and each door's event through the other door's API is no principal
+      await rejects401(principalOf(normalize(from(s.apiOf("iam"), keyed)), s.env));
+      await rejects401(principalOf(normalize(from("someotherapi", signed)), s.env));
+    });
   });
 });
