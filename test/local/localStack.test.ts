@@ -9,6 +9,9 @@ import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { atDoor, signIn } from "../../local/clients/doorClient";
+import { restV1Event } from "../../local/gateways/events";
+import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 
 describe("local mode (startLocalStack)", function () {
   this.timeout(30000);
@@ -167,6 +170,97 @@ describe("local mode (startLocalStack)", function () {
         await door.close();
         removeDir(door.dataDir);
       }
+    },
+  );
+});
+
+describe("local mode with several doors at once (startLocalStack, doors: [cognito, http-jwt])", function () {
+  this.timeout(30000);
+  let stack: TestDoor;
+  let cognito: ContractContext;
+  let httpJwt: ContractContext;
+  before(async () => {
+    stack = await startTestDoor("cognito", { extra: { doors: ["cognito", "http-jwt"], authMode: undefined } });
+    cognito = new ContractContext(atDoor(stack.outputs, "cognito"));
+    httpJwt = new ContractContext(atDoor(stack.outputs, "http-jwt"));
+  });
+  after(async () => {
+    await stack?.close();
+    if (stack) removeDir(stack.dataDir);
+  });
+
+  it(
+    "given one local stack of two doors, when it starts, then each door has its own origin (as each has its own " +
+      "host in AWS) and outputs.json names each one's url and client, the primary's as url and client",
+    () => {
+      const written = JSON.parse(fs.readFileSync(path.join(stack.dataDir, "outputs.json"), "utf8"));
+      assert.deepEqual(written.doors, ["cognito", "http-jwt"]);
+      const origins = ["cognito", "http-jwt"].map((d) => new URL(written.urls[d]).origin);
+      assert.ok(
+        origins.every((o) => /^http:\/\/127\.0\.0\.1:\d+$/.test(o)),
+        origins.join(", "),
+      );
+      assert.notEqual(origins[0], origins[1]);
+      assert.equal(written.url, written.urls.cognito);
+      assert.deepEqual(written.client, written.clients.cognito);
+      assert.equal(written.clients["http-jwt"].credential.scheme, "bearer");
+      assert.match(written.local.gateways["http-jwt"], /^HTTP API /);
+      assert.match(written.local.gateways.cognito, /^REST API /);
+    },
+  );
+
+  it(
+    "given alice signed in at the cognito and the http-jwt door of one stack, when she writes a note at each, " +
+      "then both doors see the same sub and list both notes, and bob sees neither",
+    async () => {
+      const a = cognito.parties.a;
+      const meAt = async (ctx: ContractContext) => (await ctx.call("/me", { auth: await ctx.as(a) })).json;
+      const [atCognito, atHttpJwt] = [await meAt(cognito), await meAt(httpJwt)];
+      assert.equal(atCognito.door, "cognito");
+      assert.equal(atHttpJwt.door, "http-jwt");
+      assert.equal(atCognito.id, a.user!.sub);
+      assert.equal(atHttpJwt.id, atCognito.id);
+      const written = [await cognito.createNote(a, "at the cognito door"), await httpJwt.createNote(a, "at http-jwt")];
+      try {
+        for (const ctx of [cognito, httpJwt]) {
+          const list = await ctx.call("/notes", { auth: await ctx.as(a) });
+          assert.equal(list.status, 200, list.text);
+          const ids = (list.json.items as { noteId: string }[]).map((n) => n.noteId);
+          for (const n of written) assert.ok(ids.includes(n.id), `${ctx.facts.name} lists ${n.title}`);
+          const bob = await ctx.call(`/notes/${written[0].id}`, { auth: await ctx.as(ctx.parties.b) });
+          assert.equal(bob.status, 404, `bob at ${ctx.facts.name}`);
+        }
+      } finally {
+        await cognito.cleanup();
+        await httpJwt.cleanup();
+      }
+    },
+  );
+
+  it(
+    "given alice's verified claims in the event of one door's shape, when the event carries the other door's " +
+      "API id, then the function refuses it (401), and serves the same event carrying its own door's id",
+    async () => {
+      const a = cognito.parties.a;
+      const tokens = await signIn(cognito.outputs, a.user!);
+      const claims = JSON.parse(Buffer.from(tokens.id_token!.split(".")[1], "base64url").toString("utf8"));
+      const apiIdOf = (door: string) =>
+        stack.gateways.find((g) => stack.outputs.local.gateways[door].includes(g.api!.id))!.api!.id;
+      const req = { method: "GET", path: "/me", headers: { host: "127.0.0.1" } };
+      const rest = (apiId: string) =>
+        restV1Event(req, {
+          apiId,
+          stage: "v1",
+          accountId: "123456789012",
+          resourcePath: "/me",
+          pathParameters: null,
+          authorizer: { claims: gatewayClaimStrings(claims, "rest") },
+        });
+      const statusOf = async (event: unknown) =>
+        ((await stack.lambda.invoke(stack.outputs.functionName, event)).result as { statusCode: number }).statusCode;
+      assert.equal(await statusOf(rest(apiIdOf("cognito"))), 200, "the cognito door's own event");
+      assert.equal(await statusOf(rest(apiIdOf("http-jwt"))), 401, "a REST event carrying the HTTP API's id");
+      assert.equal(await statusOf(rest("0000000000")), 401, "a REST event of another API");
     },
   );
 });
