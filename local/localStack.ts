@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stackSettings } from "../handlers/contract/stack";
+import { doorCodec } from "../handlers/contract/doors";
+import type { AuthMode } from "../handlers/contract/authModes";
 import type { StackRun } from "../offline/runStack";
 import { LocalIam } from "./services/iam";
 import { identityPoolApi } from "./services/identityPool";
@@ -296,8 +298,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
-        // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>).
-        ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
+        // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>), under the alb-oidc door's name
+        // (DOOR_ALB_OIDC_ beside another primary door).
+        [doorCodec("alb-oidc", String(program.run.outputs.authMode) as AuthMode).fields.keyEndpoint.env]:
+          `${aws.origin}/public-keys.auth.elb.${region}`,
       },
       // A session of each function's recorded role. Lambda renews these; local mode issues them for a week.
       credentials: (roleArn, functionName) =>

@@ -135,6 +135,9 @@ export function stackConfig(choice: StackChoice): Record<string, unknown> & { de
     {},
     ...modes.map((m) => DOORS[m as keyof typeof DOORS]?.minimalConfig ?? {}),
   );
+  // alb-oidc's example domainName, unless the config opts out of one (albWithoutDomainName: the load balancer's own DNS
+  // name, which alb-oidc beside other doors must use; components/resolvedConfig.ts, checkDoorsTogether).
+  if (chosen.albWithoutDomainName === true) delete example.domainName;
   const defaulted = Object.keys(example).filter((k) => !(k in chosen));
   return {
     ...Object.fromEntries(defaulted.map((k) => [k, example[k]])),

@@ -12,6 +12,7 @@ import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/loca
 import { atDoor, signIn } from "../../local/clients/doorClient";
 import { restV1Event } from "../../local/gateways/events";
 import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
+import { DOORS } from "../../components/doors/registry";
 
 describe("local mode (startLocalStack)", function () {
   this.timeout(30000);
@@ -174,15 +175,24 @@ describe("local mode (startLocalStack)", function () {
   );
 });
 
-describe("local mode with several doors at once (startLocalStack, doors: [cognito, http-jwt])", function () {
+describe("local mode with several doors at once (startLocalStack, doors: [cognito, http-jwt, alb-oidc])", function () {
   this.timeout(30000);
   let stack: TestDoor;
   let cognito: ContractContext;
   let httpJwt: ContractContext;
+  let alb: ContractContext;
+  const DOORS_AT_ONCE = ["cognito", "http-jwt", "alb-oidc"];
   before(async () => {
-    stack = await startTestDoor("cognito", { extra: { doors: ["cognito", "http-jwt"], authMode: undefined } });
-    cognito = new ContractContext(atDoor(stack.outputs, "cognito"));
-    httpJwt = new ContractContext(atDoor(stack.outputs, "http-jwt"));
+    stack = await startTestDoor("cognito", {
+      extra: {
+        doors: DOORS_AT_ONCE,
+        authMode: undefined,
+        // alb-oidc beside other doors: the load balancer's own DNS name, its listener's certificate.
+        albWithoutDomainName: true,
+        domainCertificateArn: DOORS["alb-oidc"].minimalConfig.domainCertificateArn,
+      },
+    });
+    [cognito, httpJwt, alb] = DOORS_AT_ONCE.map((d) => new ContractContext(atDoor(stack.outputs, d)));
   });
   after(async () => {
     await stack?.close();
@@ -190,39 +200,41 @@ describe("local mode with several doors at once (startLocalStack, doors: [cognit
   });
 
   it(
-    "given one local stack of two doors, when it starts, then each door has its own origin (as each has its own " +
+    "given one local stack of three doors, when it starts, then each door has its own origin (as each has its own " +
       "host in AWS) and outputs.json names each one's url and client, the primary's as url and client",
     () => {
       const written = JSON.parse(fs.readFileSync(path.join(stack.dataDir, "outputs.json"), "utf8"));
-      assert.deepEqual(written.doors, ["cognito", "http-jwt"]);
-      const origins = ["cognito", "http-jwt"].map((d) => new URL(written.urls[d]).origin);
+      assert.deepEqual(written.doors, DOORS_AT_ONCE);
+      const origins = DOORS_AT_ONCE.map((d) => new URL(written.urls[d]).origin);
       assert.ok(
         origins.every((o) => /^http:\/\/127\.0\.0\.1:\d+$/.test(o)),
         origins.join(", "),
       );
-      assert.notEqual(origins[0], origins[1]);
+      assert.equal(new Set(origins).size, DOORS_AT_ONCE.length, origins.join(", "));
       assert.equal(written.url, written.urls.cognito);
       assert.deepEqual(written.client, written.clients.cognito);
       assert.equal(written.clients["http-jwt"].credential.scheme, "bearer");
       assert.match(written.local.gateways["http-jwt"], /^HTTP API /);
       assert.match(written.local.gateways.cognito, /^REST API /);
+      assert.match(written.local.gateways["alb-oidc"], /load balancer/i);
     },
   );
 
   it(
-    "given alice signed in at the cognito and the http-jwt door of one stack, when she writes a note at each, " +
-      "then both doors see the same sub and list both notes, and bob sees neither",
+    "given alice signed in at the cognito, http-jwt and alb-oidc doors of one stack, when she writes a note at " +
+      "two, then every door sees the same sub and lists both notes, and bob sees neither",
     async () => {
       const a = cognito.parties.a;
-      const meAt = async (ctx: ContractContext) => (await ctx.call("/me", { auth: await ctx.as(a) })).json;
-      const [atCognito, atHttpJwt] = [await meAt(cognito), await meAt(httpJwt)];
-      assert.equal(atCognito.door, "cognito");
-      assert.equal(atHttpJwt.door, "http-jwt");
-      assert.equal(atCognito.id, a.user!.sub);
-      assert.equal(atHttpJwt.id, atCognito.id);
+      const contexts = [cognito, httpJwt, alb];
+      for (const [i, ctx] of contexts.entries()) {
+        const me = await ctx.call("/me", { auth: await ctx.as(a) });
+        assert.equal(me.status, 200, `${DOORS_AT_ONCE[i]}: ${me.text}`);
+        assert.equal(me.json.door, DOORS_AT_ONCE[i]);
+        assert.equal(me.json.id, a.user!.sub, `alice's sub at ${DOORS_AT_ONCE[i]}`);
+      }
       const written = [await cognito.createNote(a, "at the cognito door"), await httpJwt.createNote(a, "at http-jwt")];
       try {
-        for (const ctx of [cognito, httpJwt]) {
+        for (const ctx of contexts) {
           const list = await ctx.call("/notes", { auth: await ctx.as(a) });
           assert.equal(list.status, 200, list.text);
           const ids = (list.json.items as { noteId: string }[]).map((n) => n.noteId);

@@ -443,4 +443,22 @@ describe("the stack config npm start runs (stackConfig)", () => {
       assert.deepEqual(several.doors, ["cognito", "http-jwt"]);
     },
   );
+
+  it(
+    "given --door cognito,alb-oidc with albWithoutDomainName, then no example domainName is filled in (the load " +
+      "balancer's own name, as alb-oidc beside other doors needs); without it, alb-oidc's example domainName",
+    () => {
+      const without = stackConfig({
+        stack: "dev",
+        overrides: { albWithoutDomainName: true },
+        doors: ["cognito", "alb-oidc"],
+      });
+      assert.equal(without.domainName, undefined);
+      assert.ok(without.domainCertificateArn, "the listener's certificate still");
+      assert.equal(
+        stackConfig({ stack: "dev", overrides: {}, doors: ["alb-oidc"] }).domainName,
+        DOORS["alb-oidc"].minimalConfig.domainName,
+      );
+    },
+  );
 });
