@@ -274,8 +274,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const running = runningStack(args.dataDir);
   if (running) {
     process.stderr.write(
-      `A local stack is already running: the ${running.outputs.authMode} door at ${running.outputs.url} (from ` +
-        `${args.dataDir}, pid ${running.pid}). Stop it with Ctrl-C in its terminal, or kill ${running.pid}.\n`,
+      `A local stack is already running: the ${doorsOf(running.outputs).join(", ")} door at ` +
+        `${running.outputs.url} (from ${args.dataDir}, pid ${running.pid}). Stop it with Ctrl-C in its terminal, ` +
+        `or kill ${running.pid}.\n`,
     );
     return 1;
   }
