@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stackSettings } from "../handlers/contract/stack";
+import { doorCodec } from "../handlers/contract/doors";
+import type { AuthMode } from "../handlers/contract/authModes";
 import type { StackRun } from "../offline/runStack";
 import { LocalIam } from "./services/iam";
 import { identityPoolApi } from "./services/identityPool";
@@ -9,14 +11,23 @@ import { listenForAws } from "./services/server";
 import { stsApi } from "./services/sts";
 import { userPoolAdminApi } from "./services/userPoolAdmin";
 import { ensureTables, guardDynamo, startDynalite } from "./services/dynamo";
-import { GatewayDeps, LocalGateway, RecordedDomain, gatewaysOf, listenForGateways, recordedDomain } from "./gateways";
+import {
+  GatewayDeps,
+  GatewayServer,
+  LocalGateway,
+  RecordedDomain,
+  gatewaysOf,
+  listenForGateways,
+  recordedDomain,
+} from "./gateways";
+import { doorsOf } from "./clients/stackDoors";
 import { KeySets } from "./gateways/jwt";
 import { LocalApiKey, localApiKeys } from "./gateways/rest/usagePlans";
 import { LocalIdp, startIdp } from "./services/idp";
 import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
-import { RecordedProgram, recordedProgram } from "./recorded";
+import { NotEmulatedYet, RecordedProgram, recordedProgram } from "./recorded";
 import { LocalS3, guardS3, startS3 } from "./services/s3";
 import { Fault, FaultService, LocalFaults, faultsApi } from "./services/faults";
 import { SeedUser, loadUsers } from "./clients/seedUsers";
@@ -41,6 +52,8 @@ export interface LocalInfo {
   stack: string;
   /** The emulated front doors. */
   gateway: string;
+  /** The emulated gateways of each door (several doors: each at its own origin, `urls`), by door. */
+  gateways: Record<string, string>;
   /** The user pool's stand-in, when the program has a user pool. */
   idp?: {
     issuer: string;
@@ -111,6 +124,10 @@ export interface LocalInfo {
 export interface LocalOutputs {
   authMode: string;
   url: string;
+  /** Several doors: every door served (the primary `authMode` among them), and each one's url and client. */
+  doors?: string[];
+  urls?: Record<string, string>;
+  clients?: Record<string, Record<string, any>>;
   region: string;
   client: Record<string, any>;
   tableName: string;
@@ -220,12 +237,23 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       log,
     };
     const gateways = gatewaysOf(deps);
+    // Several doors: in AWS each has its own host (its API's execute-api name, its load balancer's DNS name), so
+    // locally each has its own port (the primary `port`, the others from port + 3 on); a custom domain serves them
+    // all, on its mappings (the primary at the root, every other door at /<door>).
+    const doors = doorsOfGateways(program, gateways, !!domain);
+    const fronts: { door: string; server: GatewayServer; gateways: LocalGateway[] }[] = [
+      { door: doors[0].door, server: front, gateways: domain ? gateways : doors[0].gateways },
+    ];
+    for (const [i, d] of doors.slice(1).entries()) {
+      const server = await listenForGateways(opts.port ? opts.port + 3 + i : 0, log);
+      closers.push(server.close);
+      fronts.push({ door: d.door, server, gateways: d.gateways });
+    }
 
-    // The front door's recorded URLs, and the stack's url output (a DNS name that points at it), are the local origin.
-    const urls: [string, string][] = gateways.map((g) => [
-      g.invokeUrl.replace(/\/$/, ""),
-      `${front.origin}${g.basePath}`,
-    ]);
+    // Each door's recorded URLs, and the stack's url output (a DNS name that points at it), are its local origin.
+    const urls: [string, string][] = fronts.flatMap((f) =>
+      f.gateways.map((g): [string, string] => [g.invokeUrl.replace(/\/$/, ""), `${f.server.origin}${g.basePath}`]),
+    );
     const stackUrl = String(program.run.outputs.url ?? "");
     if (stackUrl && replaceAll(stackUrl, urls) === stackUrl) urls.push([new URL(stackUrl).origin, front.origin]);
     replacements = urls;
@@ -270,8 +298,10 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
-        // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>).
-        ALB_KEY_ENDPOINT: `${aws.origin}/public-keys.auth.elb.${region}`,
+        // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>), under the alb-oidc door's name
+        // (DOOR_ALB_OIDC_ beside another primary door).
+        [doorCodec("alb-oidc", String(program.run.outputs.authMode) as AuthMode).fields.keyEndpoint.env]:
+          `${aws.origin}/public-keys.auth.elb.${region}`,
       },
       // A session of each function's recorded role. Lambda renews these; local mode issues them for a week.
       credentials: (roleArn, functionName) =>
@@ -286,12 +316,12 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
       faultsApi(faults),
     );
     if (domain?.mtls) await trustRecordedTruststore(front.trustClients!, domain, s3, pki!, log);
-    front.serve(gateways, domain);
+    for (const f of fronts) f.server.serve(f.gateways, f.server === front ? domain : undefined);
 
     const outputs = localOutputs(
       opts,
       program,
-      gateways,
+      fronts,
       lambda,
       idp,
       iam,
@@ -311,6 +341,31 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Each door the program records (its `doors` output, the primary first) with its gateways: those whose recorded URL
+ * has the door's `urls` origin. Behind a custom domain, whose mappings route every door, all go with the primary.
+ */
+function doorsOfGateways(
+  program: RecordedProgram,
+  gateways: LocalGateway[],
+  behindDomain: boolean,
+): { door: string; gateways: LocalGateway[] }[] {
+  const outputs = program.run.outputs as { authMode?: unknown; url?: unknown; doors?: unknown; urls?: unknown };
+  const doors = doorsOf({ authMode: String(outputs.authMode ?? ""), doors: outputs.doors });
+  if (behindDomain || doors.length === 1) return [{ door: doors[0], gateways }];
+  const urls = (outputs.urls ?? {}) as Record<string, string>;
+  const originOf = (url: string) => (url ? new URL(url).origin : "");
+  const assigned = doors.map((door) => ({
+    door,
+    gateways: gateways.filter((g) => originOf(g.invokeUrl) === originOf(urls[door] ?? "")),
+  }));
+  const lost = assigned.find((d) => d.gateways.length === 0);
+  if (lost) throw new NotEmulatedYet(`the ${lost.door} door beside others (no recorded stage or listener at its url)`);
+  // A gateway of no door's url (none today) stays reachable at the primary's origin.
+  assigned[0].gateways.push(...gateways.filter((g) => !assigned.some((d) => d.gateways.includes(g))));
+  return assigned;
 }
 
 /**
@@ -367,7 +422,7 @@ function secretReplacements(
 function localOutputs(
   opts: LocalStackOptions,
   program: RecordedProgram,
-  gateways: LocalGateway[],
+  fronts: { door: string; gateways: LocalGateway[] }[],
   lambda: LocalLambda,
   idp: LocalIdp | undefined,
   iam: LocalIam,
@@ -394,7 +449,8 @@ function localOutputs(
     ...replaceDeep(recorded, replacements),
     local: {
       stack: opts.stack,
-      gateway: gateways.map((g) => g.describe).join("; "),
+      gateway: fronts.flatMap((f) => f.gateways.map((g) => g.describe)).join("; "),
+      gateways: Object.fromEntries(fronts.map((f) => [f.door, f.gateways.map((g) => g.describe).join("; ")])),
       ...(pool
         ? {
             idp: {

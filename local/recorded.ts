@@ -106,6 +106,8 @@ export interface StackChoice {
   overrides: Record<string, unknown>;
   /** `--door`: the authMode, over the stack file's. */
   door?: string;
+  /** `--door a,b`: several doors side by side (`doors`, the first the primary), over the stack file's door keys. */
+  doors?: string[];
 }
 
 /**
@@ -114,14 +116,28 @@ export interface StackChoice {
  * file may lack (an ALB's certificate and domain name, api-key's clients): `defaulted` names them.
  */
 export function stackConfig(choice: StackChoice): Record<string, unknown> & { defaulted?: string[] } {
-  const chosen = {
-    ...readStackFile(choice.stack),
-    ...choice.overrides,
-    ...(choice.door ? { authMode: choice.door } : {}),
+  // `--door` decides the door keys (the program takes authMode or doors): the file's and --set's authMode and doors
+  // go, and the file's primaryDoor (a --set primaryDoor picks the primary of several --door).
+  const several = choice.doors && choice.doors.length > 1 ? choice.doors : undefined;
+  const one = several ? undefined : (choice.door ?? choice.doors?.[0]);
+  const without = (config: Record<string, unknown>, keys: string[]) =>
+    several || one ? Object.fromEntries(Object.entries(config).filter(([k]) => !keys.includes(k))) : config;
+  const chosen: Record<string, unknown> = {
+    ...without(readStackFile(choice.stack), ["authMode", "doors", "primaryDoor"]),
+    ...without(choice.overrides, ["authMode", "doors", ...(one ? ["primaryDoor"] : [])]),
+    ...(several ? { doors: several } : {}),
+    ...(one ? { authMode: one } : {}),
   };
   // Loaded here only: the registry loads every door's component.
   const { DOORS } = require("../components/doors/registry") as typeof import("../components/doors/registry");
-  const example: Record<string, unknown> = DOORS[chosen.authMode as keyof typeof DOORS]?.minimalConfig ?? {};
+  const modes = Array.isArray(chosen.doors) ? chosen.doors : [chosen.authMode];
+  const example: Record<string, unknown> = Object.assign(
+    {},
+    ...modes.map((m) => DOORS[m as keyof typeof DOORS]?.minimalConfig ?? {}),
+  );
+  // alb-oidc's example domainName, unless the config opts out of one (albWithoutDomainName: the load balancer's own DNS
+  // name, which alb-oidc beside other doors must use; components/resolvedConfig.ts, checkDoorsTogether).
+  if (chosen.albWithoutDomainName === true) delete example.domainName;
   const defaulted = Object.keys(example).filter((k) => !(k in chosen));
   return {
     ...Object.fromEntries(defaulted.map((k) => [k, example[k]])),

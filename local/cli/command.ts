@@ -9,7 +9,10 @@ import { CommandSpec, FlagSpec, cliFailure, parseCommandLine } from "../../offli
 
 /** Command-line options shared by `npm start`, `npm run token` and `npm run contract`. */
 export interface LocalArgs {
+  /** `--door` naming one door. */
   door?: AuthMode;
+  /** Every door `--door` names (`--door cognito,http-jwt`), in its order; empty without `--door`. */
+  doors: AuthMode[];
   stack: string;
   /** `--set key=value` overrides of the stack file (JSON values, or plain strings), as in `npm run plan`. */
   overrides: Record<string, unknown>;
@@ -48,10 +51,10 @@ type LocalFlag =
 const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
   door: {
     type: "string",
-    value: "<authMode>",
+    value: "<authMode[,authMode…]>",
     description:
-      `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode; ` +
-      `other commands: the door you expect the running stack to serve, checked)`,
+      `the door: ${AUTH_MODES.join(", ")} (npm start: the door to serve, default the stack's authMode, or ` +
+      `several side by side, comma-separated; other commands: the door of the running stack to use, checked)`,
   },
   stack: {
     type: "string",
@@ -136,13 +139,17 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
     dataDir: DEFAULT_DATA_DIR,
     scopes: [],
     faults: [],
+    doors: [],
   };
-  const door = get("door");
-  if (door !== undefined) {
+  for (const door of (get("door") ?? "").split(",").filter(Boolean)) {
     if (!(AUTH_MODES as readonly string[]).includes(door))
       throw new Error(`--door ${door}: the doors are ${AUTH_MODES.join(", ")}`);
-    args.door = door as AuthMode;
+    if (args.doors.includes(door as AuthMode)) throw new Error(`--door names ${door} twice`);
+    args.doors.push(door as AuthMode);
   }
+  if (get("door") !== undefined && args.doors.length === 0)
+    throw new Error(`--door "${get("door")}": name a door (${AUTH_MODES.join(", ")}) or several, comma-separated`);
+  if (args.doors.length === 1) args.door = args.doors[0];
   const stack = get("stack");
   if (stack !== undefined) {
     if (!/^[\w.-]+$/.test(stack)) throw new Error(`--stack "${stack}" is not a stack name`);

@@ -7,7 +7,7 @@
 import * as path from "path";
 import { DEFAULT_DATA_DIR, LocalArgs, LocalCommand, parseLocalArgs, runCli, runningStack } from "./command";
 import { untilStopped } from "./lifetime";
-import { authorization, credentialOf } from "../clients/doorClient";
+import { atDoor, authorization, credentialOf, doorsOf } from "../clients/doorClient";
 import { LocalOutputs, startLocalStack } from "../localStack";
 import { AlreadyRunning } from "../lock";
 import { appOverrides } from "../app/appConfig";
@@ -169,17 +169,50 @@ function tokenLines(
 }
 
 export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
-  const idp = outputs.local.idp;
+  const doors = doorsOf(outputs);
+  if (doors.length === 1)
+    return [...doorLines(outputs), ...backendLines(outputs), "", "Try it:", ...howToCall(outputs, dataDirFlag)].join(
+      "\n",
+    );
+  // Several doors: the backend once, then each door with its url and how to call it (npm run token -- --door <it>).
   return [
-    `Local ${outputs.authMode} door of stack ${outputs.local.stack}: ${outputs.local.gateway}`,
-    `  in AWS:    ${outputs.client.signIn ?? "(no sign-in)"}; locally: the same flows against the local services below`,
+    `Local doors ${doors.join(", ")} of stack ${outputs.local.stack}, side by side over one backend (the ` +
+      `${outputs.authMode} door is the primary: url, client)`,
+    ...backendLines(outputs),
+    ...doors.flatMap((door) => {
+      const at = atDoor(outputs, door);
+      return [
+        "",
+        ...doorLines(at, "above"),
+        "  Try it:",
+        ...howToCall(at, `${door === outputs.authMode ? "" : ` --door ${door}`}${dataDirFlag}`),
+      ];
+    }),
+  ].join("\n");
+}
+
+/** The door, what it takes in AWS and its url (the local services are listed `below` it, or `above`). */
+function doorLines(outputs: LocalOutputs, where: "below" | "above" = "below"): string[] {
+  return [
+    `Local ${outputs.authMode} door of stack ${outputs.local.stack}: ` +
+      `${outputs.local.gateways?.[outputs.authMode] ?? outputs.local.gateway}`,
+    `  in AWS:    ${outputs.client.signIn ?? "(no sign-in)"}; locally: the same flows against the local ` +
+      `services ${where}`,
     `  url:       ${outputs.url}`,
+  ];
+}
+
+/** What every door shares: the user pool and its users, the local AWS APIs, the operator, the faults, the data. */
+function backendLines(outputs: LocalOutputs): string[] {
+  const idp = outputs.local.idp;
+  // Users only where npm run token signs them in: a door of API keys alone takes none of their tokens.
+  const keysOnly = doorsOf(outputs).every((d) => credentialOf(atDoor(outputs, d)).kind === "api-key");
+  return [
     ...(idp
       ? [
           `  user pool: ${idp.issuer} (oidc-provider; token endpoint ${idp.tokenEndpoint}, sign-in page via ` +
             `${idp.authorizeEndpoint})`,
-          // Users only where npm run token signs them in: a door of API keys alone takes none of their tokens.
-          credentialOf(outputs).kind === "api-key"
+          keysOnly
             ? `  users:     none at this door: it takes the API keys below, not users' tokens (apiKeyWithCognito ` +
               `adds them)`
             : `  users:     ` +
@@ -215,10 +248,7 @@ export function banner(outputs: LocalOutputs, dataDirFlag = ""): string {
       : []),
     `  data:      ${outputs.local.dataDir} (dynalite ${outputs.local.endpoints.dynamodb}, S3 ` +
       `${outputs.local.endpoints.s3}); outputs in ${path.join(outputs.local.dataDir, "outputs.json")}`,
-    "",
-    "Try it:",
-    ...howToCall(outputs, dataDirFlag),
-  ].join("\n");
+  ];
 }
 
 /** `npm start`'s flags (its `--help` is made from them). */
@@ -244,13 +274,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const running = runningStack(args.dataDir);
   if (running) {
     process.stderr.write(
-      `A local stack is already running: the ${running.outputs.authMode} door at ${running.outputs.url} (from ` +
-        `${args.dataDir}, pid ${running.pid}). Stop it with Ctrl-C in its terminal, or kill ${running.pid}.\n`,
+      `A local stack is already running: the ${doorsOf(running.outputs).join(", ")} door at ` +
+        `${running.outputs.url} (from ${args.dataDir}, pid ${running.pid}). Stop it with Ctrl-C in its terminal, ` +
+        `or kill ${running.pid}.\n`,
     );
     return 1;
   }
-  const config = stackConfig({ stack: args.stack, overrides: args.overrides, door: args.door });
-  const door = String(config.authMode ?? "");
+  const config = stackConfig({ stack: args.stack, overrides: args.overrides, doors: args.doors });
+  const door = Array.isArray(config.doors) ? config.doors.join(", ") : String(config.authMode ?? "");
   // What `pulumi up` refuses before the program runs (Pulumi.yaml's rules), refused here too.
   const { defaulted: _defaulted, ...values } = config;
   const refused = projectConfigRefusal(args.stack, {
@@ -262,7 +293,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 2;
   }
   process.stdout.write(
-    `Running the program for stack ${args.stack} (authMode ${door}) under mocks, as npm run plan does…\n`,
+    `Running the program for stack ${args.stack} (${Array.isArray(config.doors) ? "doors" : "authMode"} ${door}) ` +
+      `under mocks, as npm run plan does…\n`,
   );
   if (config.defaulted)
     process.stdout.write(
@@ -288,7 +320,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const overrides = { ...args.overrides, ...appOverrides(app.url, config) };
   let stack;
   try {
-    const run = await recordStack({ stack: args.stack, overrides, door: args.door });
+    const run = await recordStack({ stack: args.stack, overrides, doors: args.doors });
     stack = await startLocalStack({
       run,
       stack: args.stack,
@@ -314,7 +346,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
       process.stderr.write(
         `Port ${args.port}, ${args.port + 1} (the local user pool) or ${args.port + 2} (the local AWS APIs) on ` +
-          `127.0.0.1 is in use (another npm start, or another program). Stop it, or pick another with --port.\n`,
+          `127.0.0.1 is in use (another npm start, or another program)` +
+          `${args.doors.length > 1 ? `, or a port from ${args.port + 3} on (the other doors)` : ""}. Stop it, or ` +
+          `pick another with --port.\n`,
       );
       return 1;
     }

@@ -1,5 +1,6 @@
 /**
- * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]` or `-- --client machine`:
+ * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]` or `-- --client machine` (`--door`: which
+ * of the running doors, default the primary):
  * prints what the running local door takes from that user, got through the real flows against the
  * local services: the token (authorization code with PKCE through the sign-in form; client
  * credentials for the machine client); at `iam`, the identity pool's credentials as `export`
@@ -8,7 +9,7 @@
  */
 import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./command";
 import { ContractContext } from "../contract/context";
-import { albSession, credentialOf, doorToken, machineSignIn, signIn } from "../clients/doorClient";
+import { albSession, atDoor, credentialOf, doorToken, doorsOf, machineSignIn, signIn } from "../clients/doorClient";
 
 /** `npm run token`'s flags (its `--help` is made from them). */
 export const TOKEN_COMMAND: LocalCommand = {
@@ -21,13 +22,18 @@ export const TOKEN_COMMAND: LocalCommand = {
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const args = parseLocalArgs(argv, TOKEN_COMMAND);
-  const outputs = runningOutputs(args.dataDir);
-  if (!outputs) throw new Error(`no local stack is running from ${args.dataDir}: start one with npm start`);
-  const mode = outputs.authMode;
-  if (args.door && args.door !== mode)
+  const running = runningOutputs(args.dataDir);
+  if (!running) throw new Error(`no local stack is running from ${args.dataDir}: start one with npm start`);
+  if (args.doors.length > 1) throw new Error(`--door ${args.doors.join(",")}: name one door to sign in at`);
+  const served = doorsOf(running);
+  if (args.door && !served.includes(args.door))
     throw new Error(
-      `the running local stack serves the ${mode} door; restart it with npm start -- --door ${args.door}`,
+      `the running local stack serves the ${served.join(", ")} door${served.length > 1 ? "s" : ""}; restart it ` +
+        `with npm start -- --door ${args.door}`,
     );
+  // Several doors side by side: --door picks the door (default the primary), whose url and client sign in.
+  const outputs = atDoor(running, args.door ?? running.authMode);
+  const mode = outputs.authMode;
   if (args.client === "machine") {
     process.stdout.write(`${(await machineSignIn(outputs, args.scopes)).access_token}\n`);
     return 0;

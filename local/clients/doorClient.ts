@@ -5,6 +5,9 @@ import type { LocalInfo, LocalOutputs } from "../localStack";
 import { Browser, TokenSet, browse, clientCredentials, signInWithCode } from "./oauth";
 import type { SeedUser } from "./seedUsers";
 import type { ClientCredential } from "../../components/doors/door";
+import { doorsOf } from "./stackDoors";
+
+export { doorsOf };
 
 /**
  * How a client calls each door, as docs/calling-the-doors.md says, from the stack
@@ -18,6 +21,23 @@ export type StackOutputs = Pick<LocalOutputs, "authMode" | "url" | "client" | "s
   functionName?: string;
   local?: LocalInfo;
 };
+
+/**
+ * The outputs as a client of one of the stack's doors reads them: that door's `url` and `client` (from `urls` and
+ * `clients`, by door) as the stack's own, so every client, check and banner that reads one door's outputs reads it.
+ */
+export function atDoor<T extends StackOutputs & { urls?: unknown; clients?: unknown; doors?: unknown }>(
+  outputs: T,
+  door: string,
+): T {
+  if (door === outputs.authMode) return outputs;
+  if (!doorsOf(outputs).includes(door))
+    throw new Error(`the stack serves the ${doorsOf(outputs).join(", ")} door(s), not ${door}`);
+  const urls = (outputs.urls ?? {}) as Record<string, string>;
+  const clients = (outputs.clients ?? {}) as Record<string, StackOutputs["client"]>;
+  if (!urls[door] || !clients[door]) throw new Error(`the stack's urls and clients outputs have no ${door} door`);
+  return { ...outputs, authMode: door, url: urls[door], client: clients[door] };
+}
 
 /** AWS credentials, or a provider of them (what the AWS SDK's credential providers return). */
 export interface AwsCredentials {

@@ -1,18 +1,18 @@
 /**
- * `npm run contract [-- --door <authMode>] [--set key=value] [--outputs file]`: the contract suite
- * against a running door. It uses the running local stack's `.local/outputs.json` (or `--outputs`);
- * with none running, it starts the door itself on a free port and stops it at the end.
- * Prints one line per check and a summary.
+ * `npm run contract [-- --door <authMode>[,<authMode>…]] [--set key=value] [--outputs file]`: the contract suite
+ * against every door of a running stack (or those --door names), a section and a summary per door. It uses the
+ * running local stack's `.local/outputs.json` (or `--outputs`); with none running, it starts the door(s) itself on
+ * free ports and stops them at the end. Prints one line per check and a summary.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "../cli/command";
-import type { StackOutputs } from "../clients/doorClient";
+import { StackOutputs, atDoor, doorsOf } from "../clients/doorClient";
 import { startLocalStack } from "../localStack";
 import { recordStack } from "../recorded";
 import { ContractContext } from "./context";
-import { printChecks } from "./runner";
+import { printChecks, printEveryDoor } from "./runner";
 
 /** `npm run contract`'s flags (its `--help` is made from them). */
 export const CONTRACT_COMMAND: LocalCommand = {
@@ -29,11 +29,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     ? JSON.parse(fs.readFileSync(args.outputs, "utf8"))
     : runningOutputs(args.dataDir);
   let stop = async () => undefined as void;
-  if (outputs && args.door && outputs.authMode !== args.door)
-    throw new Error(`the running stack serves the ${outputs.authMode} door, not ${args.door}`);
+  const missing = outputs && args.doors.filter((d) => !doorsOf(outputs!).includes(d));
+  if (outputs && missing?.length)
+    throw new Error(`the running stack serves the ${doorsOf(outputs).join(", ")} door(s), not ${missing.join(", ")}`);
   if (!outputs) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-contract-"));
-    const run = await recordStack({ stack: args.stack, overrides: args.overrides, door: args.door });
+    const run = await recordStack({ stack: args.stack, overrides: args.overrides, doors: args.doors });
     const stack = await startLocalStack({ run, stack: args.stack, dataDir, port: 0, log: () => undefined });
     outputs = stack.outputs;
     stop = async () => {
@@ -41,13 +42,22 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       fs.rmSync(dataDir, { recursive: true, force: true });
     };
     process.stdout.write(
-      `(no local stack was running: started the ${outputs.authMode} door at ${outputs.url} for this run)\n`,
+      `(no local stack was running: started the ${doorsOf(outputs).join(", ")} door(s) at ${outputs.url} for this ` +
+        `run)\n`,
     );
   }
   try {
-    process.stdout.write(`Contract suite against the ${outputs.authMode} door at ${outputs.url}\n`);
+    // Every door of the stack (or those --door names), one section and one summary each.
+    const served = outputs;
+    const doors = (args.doors.length ? args.doors : doorsOf(served)).map((door) => atDoor(served, door));
     const write = (text: string) => void process.stdout.write(text);
-    return (await printChecks(new ContractContext(outputs), write, undefined, { verbose: args.verbose })) ? 1 : 0;
+    const failed = await printEveryDoor(
+      doors,
+      write,
+      (at) => `Contract suite against the ${at.authMode} door at ${at.url}`,
+      (at) => printChecks(new ContractContext(at), write, undefined, { verbose: args.verbose }),
+    );
+    return failed ? 1 : 0;
   } finally {
     await stop();
   }

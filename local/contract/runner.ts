@@ -80,3 +80,23 @@ export async function printChecks(
   write(`${tally.passed} passed, ${tally.failed} failed, ${tally.skipped} skipped\n`);
   return tally.failed;
 }
+
+/**
+ * The checks at each of several doors (`atDoor` views of one stack's outputs): a heading, the checks and their
+ * summary per door, then one line for them all; the number that failed.
+ */
+export async function printEveryDoor<T extends { authMode: string; url: string }>(
+  doors: T[],
+  write: (text: string) => void,
+  heading: (door: T) => string,
+  check: (door: T) => Promise<number>,
+): Promise<number> {
+  let failed = 0;
+  for (const door of doors) {
+    write(`${doors.length > 1 ? "\n" : ""}${heading(door)}\n`);
+    failed += await check(door);
+  }
+  if (doors.length > 1)
+    write(`\n${doors.length} doors: ${failed ? `${failed} checks failed` : "every check passed"}\n`);
+  return failed;
+}

@@ -18,10 +18,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { CommandSpec, parseCommandLine } from "../../offline/cliArgs";
 import { runCli } from "../cli/command";
-import { StackOutputs, credentialOf } from "../clients/doorClient";
+import { StackOutputs, atDoor, credentialOf, doorsOf } from "../clients/doorClient";
 import { SeedUser, loadUsers } from "../clients/seedUsers";
 import { ContractContext, ContractOptions, localContractOptions } from "./context";
-import { printChecks } from "./runner";
+import { printChecks, printEveryDoor } from "./runner";
 
 export interface SmokeArgs {
   stack?: string;
@@ -32,6 +32,8 @@ export interface SmokeArgs {
   callbackUrl?: string;
   externalId?: string;
   only?: string[];
+  /** `--door a,b`: the doors of a stack of several to check (default every door). */
+  doors?: string[];
   /** List each check about other doors, with why (else one line counts them). */
   verbose?: boolean;
 }
@@ -64,6 +66,11 @@ export const SMOKE_COMMAND: CommandSpec = {
     "callback-url": { type: "string", value: "<url>", description: "the app client's callback URL to sign in with" },
     "external-id": { type: "string", value: "<id>", description: "the machine role's external id (iam)" },
     only: { type: "string", value: "<check,check>", description: "run only these checks" },
+    door: {
+      type: "string",
+      value: "<door,door>",
+      description: "a stack of several doors: check only these (default every door in its doors output)",
+    },
     verbose: { type: "boolean", description: "list every check about other doors, with why it is skipped" },
   },
 };
@@ -82,6 +89,7 @@ export function parseSmokeArgs(argv: string[]): SmokeArgs {
   set("callbackUrl", get("callback-url"));
   set("externalId", get("external-id"));
   set("only", get("only")?.split(","));
+  set("doors", get("door")?.split(",").filter(Boolean));
   if (values.verbose === true) args.verbose = true;
   if (!args.stack === !args.outputs)
     throw new Error(
@@ -203,22 +211,31 @@ export async function smoke(args: SmokeArgs, write: (text: string) => void): Pro
       externalId: args.externalId,
     }));
   if (args.users) options.users = loadUsers(args.users);
-  write(
-    `Smoke test of the ${outputs.authMode} door at ` +
-      `${outputs.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}\n`,
-  );
-  const created = args.createUsers ? await createTestUsers(outputs, options, (line) => write(`${line}\n`)) : undefined;
+  // Several doors: each one's section and summary, against its url and client (`urls`, `clients`), one set of users.
+  const doors = args.doors ?? doorsOf(outputs);
+  const views = doors.map((door) => atDoor(outputs, door));
+  const signsIn = views.filter((v) => credentialOf(v).kind !== "api-key");
+  const created = args.createUsers
+    ? await createTestUsers(signsIn[0] ?? outputs, options, (line) => write(`${line}\n`))
+    : undefined;
   // Ctrl-C still deletes the test users.
   const interrupted = () => void created?.remove().finally(() => process.exit(130));
   if (created) process.once("SIGINT", interrupted);
   try {
     if (created) options.users = created.users;
-    if (!options.users?.length && credentialOf(outputs).kind !== "api-key")
+    if (!options.users?.length && signsIn.length > 0)
       throw new Error(
         "no test users: pass --create-users (needs AWS credentials that may manage the user pool) or --users " +
           "<file> (the format of local/users.json)",
       );
-    return await printChecks(new ContractContext(outputs, options), write, args.only, { verbose: args.verbose });
+    return await printEveryDoor(
+      views,
+      write,
+      (at) =>
+        `Smoke test of the ${at.authMode} door at ` +
+        `${at.url}${outputs.local ? " (local mode: every client goes to the local endpoints)" : ""}`,
+      (at) => printChecks(new ContractContext(at, options), write, args.only, { verbose: args.verbose }),
+    );
   } finally {
     process.removeListener("SIGINT", interrupted);
     await created?.remove();

@@ -9,6 +9,10 @@ import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { atDoor, signIn } from "../../local/clients/doorClient";
+import { restV1Event } from "../../local/gateways/events";
+import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
+import { DOORS } from "../../components/doors/registry";
 
 describe("local mode (startLocalStack)", function () {
   this.timeout(30000);
@@ -167,6 +171,108 @@ describe("local mode (startLocalStack)", function () {
         await door.close();
         removeDir(door.dataDir);
       }
+    },
+  );
+});
+
+describe("local mode with several doors at once (startLocalStack, doors: [cognito, http-jwt, alb-oidc])", function () {
+  this.timeout(30000);
+  let stack: TestDoor;
+  let cognito: ContractContext;
+  let httpJwt: ContractContext;
+  let alb: ContractContext;
+  const DOORS_AT_ONCE = ["cognito", "http-jwt", "alb-oidc"];
+  before(async () => {
+    stack = await startTestDoor("cognito", {
+      extra: {
+        doors: DOORS_AT_ONCE,
+        authMode: undefined,
+        // alb-oidc beside other doors: the load balancer's own DNS name, its listener's certificate.
+        albWithoutDomainName: true,
+        domainCertificateArn: DOORS["alb-oidc"].minimalConfig.domainCertificateArn,
+      },
+    });
+    [cognito, httpJwt, alb] = DOORS_AT_ONCE.map((d) => new ContractContext(atDoor(stack.outputs, d)));
+  });
+  after(async () => {
+    await stack?.close();
+    if (stack) removeDir(stack.dataDir);
+  });
+
+  it(
+    "given one local stack of three doors, when it starts, then each door has its own origin (as each has its own " +
+      "host in AWS) and outputs.json names each one's url and client, the primary's as url and client",
+    () => {
+      const written = JSON.parse(fs.readFileSync(path.join(stack.dataDir, "outputs.json"), "utf8"));
+      assert.deepEqual(written.doors, DOORS_AT_ONCE);
+      const origins = DOORS_AT_ONCE.map((d) => new URL(written.urls[d]).origin);
+      assert.ok(
+        origins.every((o) => /^http:\/\/127\.0\.0\.1:\d+$/.test(o)),
+        origins.join(", "),
+      );
+      assert.equal(new Set(origins).size, DOORS_AT_ONCE.length, origins.join(", "));
+      assert.equal(written.url, written.urls.cognito);
+      assert.deepEqual(written.client, written.clients.cognito);
+      assert.equal(written.clients["http-jwt"].credential.scheme, "bearer");
+      assert.match(written.local.gateways["http-jwt"], /^HTTP API /);
+      assert.match(written.local.gateways.cognito, /^REST API /);
+      assert.match(written.local.gateways["alb-oidc"], /load balancer/i);
+    },
+  );
+
+  it(
+    "given alice signed in at the cognito, http-jwt and alb-oidc doors of one stack, when she writes a note at " +
+      "two, then every door sees the same sub and lists both notes, and bob sees neither",
+    async () => {
+      const a = cognito.parties.a;
+      const contexts = [cognito, httpJwt, alb];
+      for (const [i, ctx] of contexts.entries()) {
+        const me = await ctx.call("/me", { auth: await ctx.as(a) });
+        assert.equal(me.status, 200, `${DOORS_AT_ONCE[i]}: ${me.text}`);
+        assert.equal(me.json.door, DOORS_AT_ONCE[i]);
+        assert.equal(me.json.id, a.user!.sub, `alice's sub at ${DOORS_AT_ONCE[i]}`);
+      }
+      const written = [await cognito.createNote(a, "at the cognito door"), await httpJwt.createNote(a, "at http-jwt")];
+      try {
+        for (const ctx of contexts) {
+          const list = await ctx.call("/notes", { auth: await ctx.as(a) });
+          assert.equal(list.status, 200, list.text);
+          const ids = (list.json.items as { noteId: string }[]).map((n) => n.noteId);
+          for (const n of written) assert.ok(ids.includes(n.id), `${ctx.facts.name} lists ${n.title}`);
+          const bob = await ctx.call(`/notes/${written[0].id}`, { auth: await ctx.as(ctx.parties.b) });
+          assert.equal(bob.status, 404, `bob at ${ctx.facts.name}`);
+        }
+      } finally {
+        await cognito.cleanup();
+        await httpJwt.cleanup();
+      }
+    },
+  );
+
+  it(
+    "given alice's verified claims in the event of one door's shape, when the event carries the other door's " +
+      "API id, then the function refuses it (401), and serves the same event carrying its own door's id",
+    async () => {
+      const a = cognito.parties.a;
+      const tokens = await signIn(cognito.outputs, a.user!);
+      const claims = JSON.parse(Buffer.from(tokens.id_token!.split(".")[1], "base64url").toString("utf8"));
+      const apiIdOf = (door: string) =>
+        stack.gateways.find((g) => stack.outputs.local.gateways[door].includes(g.api!.id))!.api!.id;
+      const req = { method: "GET", path: "/me", headers: { host: "127.0.0.1" } };
+      const rest = (apiId: string) =>
+        restV1Event(req, {
+          apiId,
+          stage: "v1",
+          accountId: "123456789012",
+          resourcePath: "/me",
+          pathParameters: null,
+          authorizer: { claims: gatewayClaimStrings(claims, "rest") },
+        });
+      const statusOf = async (event: unknown) =>
+        ((await stack.lambda.invoke(stack.outputs.functionName, event)).result as { statusCode: number }).statusCode;
+      assert.equal(await statusOf(rest(apiIdOf("cognito"))), 200, "the cognito door's own event");
+      assert.equal(await statusOf(rest(apiIdOf("http-jwt"))), 401, "a REST event carrying the HTTP API's id");
+      assert.equal(await statusOf(rest("0000000000")), 401, "a REST event of another API");
     },
   );
 });

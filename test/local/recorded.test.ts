@@ -9,7 +9,8 @@ import { ContractContext } from "../../local/contract/context";
 import { albSession } from "../../local/clients/doorClient";
 import type { AuthMode } from "../../handlers/contract/authModes";
 import { s3Directory } from "../../local/localStack";
-import { recordedProgram } from "../../local/recorded";
+import { recordedProgram, stackConfig } from "../../local/recorded";
+import { DOORS } from "../../components/doors/registry";
 import { startS3 } from "../../local/services/s3";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor, testPki } from "../support/localStack";
 import { runMode } from "../support/stack";
@@ -403,6 +404,61 @@ describe("local mode takes its wiring from the recorded program", function () {
         await door.close();
         removeDir(dataDir);
       }
+    },
+  );
+});
+
+describe("the stack config npm start runs (stackConfig)", () => {
+  it(
+    "given --door api-key,alb-oidc over a stack file of authMode cognito, then doors lists both and the " +
+      "file's authMode is gone (the program takes one of the two), each door's example values filled in",
+    () => {
+      const config = stackConfig({ stack: "dev", overrides: {}, doors: ["api-key", "alb-oidc"] });
+      assert.deepEqual(config.doors, ["api-key", "alb-oidc"]);
+      assert.equal(config.authMode, undefined);
+      for (const mode of ["api-key", "alb-oidc"] as const)
+        for (const [k, v] of Object.entries(DOORS[mode].minimalConfig))
+          assert.deepEqual(config[k], v, `${mode}'s example ${k}`);
+    },
+  );
+
+  it(
+    "given --door iam over a stack of several doors (--set doors, primaryDoor), then authMode iam alone; a " +
+      "--set primaryDoor beside several --door is kept",
+    () => {
+      const one = stackConfig({
+        stack: "dev",
+        overrides: { doors: ["cognito", "http-jwt"], primaryDoor: "http-jwt" },
+        doors: ["iam"],
+      });
+      assert.equal(one.authMode, "iam");
+      assert.equal(one.doors, undefined);
+      assert.equal(one.primaryDoor, undefined);
+      const several = stackConfig({
+        stack: "dev",
+        overrides: { primaryDoor: "http-jwt" },
+        doors: ["cognito", "http-jwt"],
+      });
+      assert.equal(several.primaryDoor, "http-jwt");
+      assert.deepEqual(several.doors, ["cognito", "http-jwt"]);
+    },
+  );
+
+  it(
+    "given --door cognito,alb-oidc with albWithoutDomainName, then no example domainName is filled in (the load " +
+      "balancer's own name, as alb-oidc beside other doors needs); without it, alb-oidc's example domainName",
+    () => {
+      const without = stackConfig({
+        stack: "dev",
+        overrides: { albWithoutDomainName: true },
+        doors: ["cognito", "alb-oidc"],
+      });
+      assert.equal(without.domainName, undefined);
+      assert.ok(without.domainCertificateArn, "the listener's certificate still");
+      assert.equal(
+        stackConfig({ stack: "dev", overrides: {}, doors: ["alb-oidc"] }).domainName,
+        DOORS["alb-oidc"].minimalConfig.domainName,
+      );
     },
   );
 });

@@ -239,6 +239,7 @@ describe("npm start's flags", () => {
       ),
       {
         door: "iam",
+        doors: ["iam"],
         stack: "prod",
         overrides: { m2mClient: true, logRetentionDays: 7 },
         port: 0,
@@ -256,6 +257,7 @@ describe("npm start's flags", () => {
       dataDir: DEFAULT_DATA_DIR,
       scopes: [],
       faults: [],
+      doors: [],
     });
     assert.deepEqual(parseLocalArgs(["--fault", "dynamodb=throttle", "--fault=s3=stall:200"], START_COMMAND).faults, [
       { service: "dynamodb", fault: { kind: "throttle" } },
@@ -269,6 +271,55 @@ describe("npm start's flags", () => {
     assert.throws(() => parseLocalArgs(["--port", "x"], START_COMMAND), /--port x is not a port/);
     assert.throws(() => parseLocalArgs(["--app-port", "70000"], START_COMMAND), /--app-port 70000 is not a port/);
   });
+});
+
+describe("npm start -- --door with several doors", () => {
+  it("given --door cognito,http-jwt, then both doors in that order; a door named twice or unknown is refused", () => {
+    const args = parseLocalArgs(["--door", "cognito,http-jwt"], START_COMMAND);
+    assert.deepEqual(args.doors, ["cognito", "http-jwt"]);
+    assert.equal(args.door, undefined, "no single door");
+    assert.throws(() => parseLocalArgs(["--door", "iam,iam"], START_COMMAND), /--door names iam twice/);
+    assert.throws(() => parseLocalArgs(["--door", "iam,saml"], START_COMMAND), /--door saml: the doors are iam, /);
+    assert.throws(() => parseLocalArgs(["--door", ","], START_COMMAND), /name a door .* or several, comma-separated/);
+  });
+
+  it(
+    "given the outputs of two doors, then the banner lists the shared services once and, per door, its gateway, " +
+      "its url and how to call it (npm run token -- --door for the other door)",
+    () => {
+      const o = outputs(
+        "cognito",
+        { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false } },
+        {
+          doors: ["cognito", "http-jwt"],
+          urls: { cognito: "http://127.0.0.1:3000/v1/", "http-jwt": "http://127.0.0.1:3003/" },
+          clients: {
+            cognito: { credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false } },
+            "http-jwt": { credential: { kind: "user-token", token: "access", scheme: "bearer", apiKey: false } },
+          },
+        },
+      );
+      Object.assign(o.local, {
+        stack: "dev",
+        gateway: "REST; HTTP",
+        gateways: { cognito: "REST API door-api", "http-jwt": "HTTP API door-api" },
+        principals: { operator: { accessKeyId: "AKIA", secretAccessKey: "s", arn: "arn" }, trusted: [] },
+        endpoints: { aws: "http://127.0.0.1:3002", dynamodb: "d", s3: "s" },
+        dataDir: "/tmp/x",
+      });
+      const text = banner(o);
+      assert.match(text, /^Local doors cognito, http-jwt of stack dev, side by side over one backend/);
+      assert.equal(text.match(/AWS APIs: /g)?.length, 1, "the shared services once");
+      const [, atCognito, atHttpJwt] = text.split(/\n(?=Local (?:cognito|http-jwt) door)/);
+      assert.match(atCognito, /^Local cognito door of stack dev: REST API door-api\n/);
+      assert.match(atCognito, /url: +http:\/\/127\.0\.0\.1:3000\/v1\/\n/);
+      assert.match(atCognito, /TOKEN=\$\(npm run -s token -- --user alice\)\n/);
+      assert.match(atCognito, /curl -H "Authorization: \$TOKEN" http:\/\/127\.0\.0\.1:3000\/v1\/notes/);
+      assert.match(atHttpJwt, /^Local http-jwt door of stack dev: HTTP API door-api\n/);
+      assert.match(atHttpJwt, /TOKEN=\$\(npm run -s token -- --user alice --door http-jwt\)/);
+      assert.match(atHttpJwt, /curl -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:3003\/notes/);
+    },
+  );
 });
 
 describe("npm start, as a process", function () {

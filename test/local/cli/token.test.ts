@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { TOKEN_COMMAND, main } from "../../../local/cli/token";
 import { parseLocalArgs } from "../../../local/cli/command";
 import { HelpRequested } from "../../../offline/cliArgs";
+import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
 describe("npm run token's flags", () => {
   it("given --help, then it lists every flag it takes, and signs nobody in", async () => {
@@ -22,4 +23,49 @@ describe("npm run token's flags", () => {
       ["notes/read", "notes/write", "notes/admin"],
     );
   });
+});
+
+describe("npm run token at a local stack of several doors", function () {
+  this.timeout(30000);
+  let stack: TestDoor;
+  before(async () => {
+    stack = await startTestDoor("cognito", { extra: { doors: ["cognito", "http-jwt"], authMode: undefined } });
+  });
+  after(async () => {
+    await stack?.close();
+    if (stack) removeDir(stack.dataDir);
+  });
+
+  /** What `npm run token` prints to stdout (the token alone). */
+  async function printed(argv: string[]): Promise<string> {
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((text: string) => out.push(text) > 0) as typeof process.stdout.write;
+    try {
+      await main([...argv, "--data-dir", stack.dataDir]);
+    } finally {
+      process.stdout.write = write;
+    }
+    return out.join("").trim();
+  }
+  const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
+
+  it(
+    "given no --door, then the primary door's token (cognito: the ID token); given --door http-jwt, then that " +
+      "door's (an access token with its scopes); given a door the stack does not serve, then it names the doors",
+    async () => {
+      assert.equal(claimsOf(await printed(["--user", "alice"])).token_use, "id");
+      const access = claimsOf(await printed(["--user", "alice", "--door", "http-jwt"]));
+      assert.equal(access.token_use, "access");
+      assert.match(access.scope, /notes\/write/);
+      await assert.rejects(
+        main(["--user", "alice", "--door", "iam", "--data-dir", stack.dataDir]),
+        /serves the cognito, http-jwt doors; restart it with npm start -- --door iam/,
+      );
+      await assert.rejects(
+        main(["--user", "alice", "--door", "cognito,http-jwt", "--data-dir", stack.dataDir]),
+        /name one door to sign in at/,
+      );
+    },
+  );
 });

@@ -57,6 +57,48 @@ describe("npm run smoke", function () {
     },
   );
 
+  it(
+    "given the outputs of a local stack of the api-key and http-jwt doors, when smoke runs with --create-users, " +
+      "then it checks each door at its own url, a section and a summary each, with users created once in the pool " +
+      "(the http-jwt door names it); --door picks one",
+    async () => {
+      const door = await startTestDoor("api-key", {
+        extra: { ...LOCAL_DOORS["api-key"].extra, doors: ["api-key", "http-jwt"], authMode: undefined },
+      });
+      const run = async (...flags: string[]) => {
+        let out = "";
+        const outputs = path.join(door.dataDir, "outputs.json");
+        const failed = await smoke(
+          parseSmokeArgs(["--outputs", outputs, "--create-users", "--only", "whoami,crud", ...flags]),
+          (t) => void (out += t),
+        );
+        return { failed, out };
+      };
+      try {
+        const both = await run();
+        assert.equal(both.failed, 0, both.out);
+        const sections = both.out.split(/\n(?=Smoke test of the )/).slice(1);
+        assert.deepEqual(
+          sections.map((t) => /^Smoke test of the ([\w-]+) door at (\S+)/.exec(t)?.slice(1)),
+          [
+            ["api-key", door.outputs.urls!["api-key"]],
+            ["http-jwt", door.outputs.urls!["http-jwt"]],
+          ],
+        );
+        for (const t of sections) assert.match(t, /^2 passed, 0 failed, 0 skipped$/m);
+        assert.match(both.out, /\n2 doors: every check passed\n/);
+        assert.equal([...both.out.matchAll(/created test user /g)].length, 3, both.out);
+        const one = await run("--door", "http-jwt");
+        assert.equal(one.failed, 0, one.out);
+        assert.match(one.out, /Smoke test of the http-jwt door/);
+        assert.doesNotMatch(one.out, /api-key door|doors: /);
+      } finally {
+        await door.close();
+        removeDir(door.dataDir);
+      }
+    },
+  );
+
   it("given wrong arguments, when smoke parses them, then it says what it takes", () => {
     assert.throws(() => parseSmokeArgs([]), /--stack <name> .* or --outputs <file>/);
     assert.throws(
