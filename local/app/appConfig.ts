@@ -64,6 +64,18 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
           },
         }
       : {}),
+    ...(signsIn && clientId && outputs.client.userPoolId
+      ? {
+          amplify: {
+            userPoolId: String(outputs.client.userPoolId),
+            userPoolClientId: clientId,
+            ...(credential.kind === "identity-pool-sigv4" && outputs.client.identityPoolId
+              ? { identityPoolId: String(outputs.client.identityPoolId) }
+              : {}),
+            endpoint: outputs.local.endpoints.aws,
+          },
+        }
+      : {}),
     ...(credential.kind === "identity-pool-sigv4" && outputs.client.identityPoolId
       ? {
           identityPool: {
@@ -82,8 +94,9 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
 
 /**
  * The app page's Content-Security-Policy: its own script and style only, and connections only to
- * the door, the user pool's token endpoint and the local S3 (presigned uploads); no frames, no
- * plugins, forms post nowhere. https://www.w3.org/TR/CSP3/
+ * the door, the user pool's token endpoint, the local AWS endpoint (the user pools and identity pool
+ * APIs Amplify and the SDK call) and the local S3 (presigned uploads); no frames, no plugins, forms
+ * post nowhere. https://www.w3.org/TR/CSP3/
  */
 export function contentSecurityPolicy(outputs: LocalOutputs): string {
   const originOf = (u: string) => new URL(u).origin;
@@ -91,6 +104,7 @@ export function contentSecurityPolicy(outputs: LocalOutputs): string {
     "'self'",
     originOf(outputs.url),
     originOf(outputs.local.endpoints.s3),
+    originOf(outputs.local.endpoints.aws),
     ...(outputs.local.idp ? [originOf(outputs.local.idp.tokenEndpoint)] : []),
   ];
   return [

@@ -22,6 +22,11 @@ export interface AppConfig {
     scopes: string[];
     redirectUri: string;
   };
+  /**
+   * Amplify JS v6's settings (SRP sign-in through the user pools API): the pool, the SPA client, the `iam` door's
+   * identity pool, and the endpoint of both APIs (`userPoolEndpoint`, `identityPoolEndpoint`: the local AWS endpoint).
+   */
+  amplify?: { userPoolId: string; userPoolClientId: string; identityPoolId?: string; endpoint: string };
   /** `iam`: the identity pool, its Logins key for the user pool, and where the app reaches Cognito identity. */
   identityPool?: { id: string; providerName: string; endpoint: string };
   /** The local test users (local mode prints them too), as a hint on the sign-in page. */

@@ -11,8 +11,13 @@ import type { AppConfig } from "../appTypes.js";
  * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
-/** What the SDK's credential providers return: a function that resolves (and renews) credentials. */
-export type CredentialsProvider = ReturnType<typeof fromCognitoIdentityPool>;
+/** A function that resolves (and renews) AWS credentials: the SDK's credential providers, or Amplify's session. */
+export type CredentialsProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
 
 export function identityPoolCredentials(config: AppConfig, idToken: string): CredentialsProvider {
   const pool = config.identityPool!;

@@ -94,11 +94,19 @@ describe("the browser app, in headless Chromium, at every door", function () {
     });
   }
 
-  /** Signs out and checks that no credential stayed in the page's storage. */
-  function signOutStep(ctx: () => Page, signInControl: string, secret: () => RegExp) {
-    it("when the user signs out, then the sign-in is back and no credential is left in web storage", async () => {
+  /** Signs out and checks that no credential stayed in the page's storage (and what `sent` waits for was sent). */
+  function signOutStep(
+    ctx: () => Page,
+    signInControl: string,
+    secret: () => RegExp,
+    sent?: { title: string; request: (page: Page) => Promise<unknown> },
+  ) {
+    const back = `then the sign-in is back${sent?.title ?? ""}`;
+    it(`when the user signs out, ${back} and web storage holds no credential`, async () => {
       const page = ctx();
+      const request = sent?.request(page);
       await page.click("#sign-out");
+      await request;
       await page.locator(signInControl).waitFor();
       const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
       assert.doesNotMatch(stored, secret(), "web storage holds the credential");
@@ -158,6 +166,33 @@ describe("the browser app, in headless Chromium, at every door", function () {
         "#sign-in-hosted",
         () => /eyJ[\w-]+\.eyJ/,
       );
+
+      if (mode === "cognito" || mode === "iam") {
+        it("when alice signs in with Amplify (SRP, no redirect), then the page shows /me and her note", async () => {
+          const alice = at.door.outputs.local.users[0];
+          await at.page.goto(APP);
+          await at.page.fill("#amplify-username", alice.email);
+          await at.page.fill("#amplify-password", alice.password);
+          await at.page.click("#amplify-form button");
+          await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+          assert.match((await at.page.textContent("#me")) ?? "", new RegExp(`"id": "${alice.sub}"`));
+          await at.page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
+        });
+        signOutStep(
+          () => at.page,
+          "#amplify-form",
+          () => /eyJ[\w-]+\.eyJ/,
+          {
+            title: ", Amplify revoked its refresh token,",
+            request: (page) =>
+              page.waitForResponse(
+                (r) =>
+                  r.request().headers()["x-amz-target"] === "AWSCognitoIdentityProviderService.RevokeToken" &&
+                  r.status() === 200,
+              ),
+          },
+        );
+      }
 
       if (mode === "cognito")
         it("when a callback brings a state the page never sent, then it is refused (signed out)", async () => {
