@@ -20,9 +20,6 @@ export const appOrigin = (port: number) => `http://localhost:${port}`;
 /** Where the hosted UI sends the browser back with the code. */
 export const callbackUrl = (origin: string) => `${origin}/callback`;
 
-/** The path under the app's origin that relays Cognito identity's GetId and GetCredentialsForIdentity. */
-export const IDENTITY_RELAY_PATH = "/aws/cognito-identity";
-
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : typeof v === "string" && v.startsWith("[") ? JSON.parse(v) : [];
 const union = (...lists: string[][]) => [...new Set(lists.flat())];
@@ -82,7 +79,8 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
             id: String(outputs.client.identityPoolId),
             // The Logins key of a user pool: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-integrating-user-pools-with-identity-pools.html
             providerName: `cognito-idp.${region}.amazonaws.com/${outputs.client.userPoolId}`,
-            endpoint: `${origin}${IDENTITY_RELAY_PATH}`,
+            // The local AWS endpoint answers browsers' preflights, as Cognito identity does.
+            endpoint: outputs.local.endpoints.aws,
           },
         }
       : {}),

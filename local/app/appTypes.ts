@@ -27,7 +27,7 @@ export interface AppConfig {
    * identity pool, and the endpoint of both APIs (`userPoolEndpoint`, `identityPoolEndpoint`: the local AWS endpoint).
    */
   amplify?: { userPoolId: string; userPoolClientId: string; identityPoolId?: string; endpoint: string };
-  /** `iam`: the identity pool, its Logins key for the user pool, and where the app reaches Cognito identity. */
+  /** `iam`: the identity pool, its Logins key for the user pool, and and the Cognito identity endpoint. */
   identityPool?: { id: string; providerName: string; endpoint: string };
   /** The local test users (local mode prints them too), as a hint on the sign-in page. */
   users: { username: string; password: string }[];

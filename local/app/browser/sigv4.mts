@@ -19,13 +19,26 @@ export type CredentialsProvider = () => Promise<{
   expiration?: Date;
 }>;
 
+/**
+ * The identity pool's credentials for the user's ID token. The provider alone asks Cognito identity on every call
+ * (an SDK client memoizes it); the page keeps its credentials until five minutes before they expire.
+ */
 export function identityPoolCredentials(config: AppConfig, idToken: string): CredentialsProvider {
   const pool = config.identityPool!;
-  return fromCognitoIdentityPool({
+  const provider = fromCognitoIdentityPool({
     identityPoolId: pool.id,
     logins: { [pool.providerName]: idToken },
     clientConfig: { region: config.region, endpoint: pool.endpoint },
   });
+  let current: ReturnType<CredentialsProvider> | undefined;
+  const fresh = async () => {
+    const c = await current?.catch(() => undefined);
+    return c && (!c.expiration || c.expiration.getTime() - Date.now() > 5 * 60_000);
+  };
+  return async () => {
+    if (!(await fresh())) current = provider();
+    return current!;
+  };
 }
 
 /** The request's headers with the SigV4 signature (and the session token) added. */

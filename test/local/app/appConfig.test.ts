@@ -33,15 +33,13 @@ describe("the browser app's config (local/app/appConfig.ts)", () => {
     const csp = contentSecurityPolicy(outputs);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self';/);
-    assert.match(
-      csp,
-      /connect-src 'self' http:\/\/127\.0\.0\.1:3000 http:\/\/127\.0\.0\.1:4000 http:\/\/127\.0\.0\.1:3002 http:\/\/127\.0\.0\.1:3001;/,
-    );
+    const origins = ["'self'", ...[3000, 4000, 3002, 3001].map((port) => `http://127.0.0.1:${port}`)];
+    assert.match(csp, new RegExp(`connect-src ${origins.join(" ")};`));
     assert.match(csp, /frame-ancestors 'none'/);
     assert.doesNotMatch(csp, /unsafe-inline|4001/);
   });
 
-  it("given the iam door's outputs, when the app's config is made, then Amplify gets both pools at the AWS endpoint", () => {
+  it("given the iam door's outputs, when the app's config is made, then Amplify gets both pools, one endpoint", () => {
     const outputs = {
       authMode: "iam",
       url: "http://127.0.0.1:3000/v1",

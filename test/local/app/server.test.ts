@@ -49,13 +49,20 @@ describe("the browser app, in headless Chromium, at every door", function () {
    * steps and closed after them; every wait fails after 5 s (each step takes well under one).
    */
   function withDoor(mode: AuthMode, extra: Record<string, unknown> = {}) {
-    const at = {} as { door: TestDoor; context: BrowserContext; page: Page };
+    const at = { requests: [] } as unknown as {
+      door: TestDoor;
+      context: BrowserContext;
+      page: Page;
+      /** The page's requests: the method, the URL and the X-Amz-Target header. */
+      requests: string[];
+    };
     before(async () => {
       at.door = await startDoorForApp(mode, extra);
       outputs = at.door.outputs;
       at.context = await browser.newContext();
       at.context.setDefaultTimeout(5000);
       at.page = await at.context.newPage();
+      at.page.on("request", (r) => at.requests.push(`${r.method()} ${r.url()} ${r.headers()["x-amz-target"] ?? ""}`));
     });
     after(async () => {
       await at.context?.close();
@@ -150,13 +157,15 @@ describe("the browser app, in headless Chromium, at every door", function () {
       });
 
       if (mode === "iam")
-        it("when the app's server is asked to relay another Cognito identity call, then it refuses it", async () => {
-          const res = await fetch(`${app.listening}/aws/cognito-identity/`, {
-            method: "POST",
-            headers: { "x-amz-target": "AWSCognitoIdentityService.ListIdentityPools" },
-            body: "{}",
-          });
-          assert.equal(res.status, 400);
+        it("when the page got identity-pool credentials, then it called the AWS endpoint itself, once", async () => {
+          const aws = at.door.outputs.local.endpoints.aws.replace(/\/$/, "");
+          const called = at.requests.filter((r) => r.startsWith(`POST ${aws}/ AWSCognitoIdentityService.`));
+          assert.deepEqual(
+            called.map((r) => r.split(".").pop()),
+            ["GetId", "GetCredentialsForIdentity"],
+          );
+          const relay = await fetch(`${app.listening}/aws/cognito-identity/`, { method: "POST", body: "{}" });
+          assert.equal(relay.status, 405, "the app's server answers only GET");
         });
 
       notesSteps(() => at.page);
