@@ -20,6 +20,9 @@ export const appOrigin = (port: number) => `http://localhost:${port}`;
 /** Where the hosted UI sends the browser back with the code. */
 export const callbackUrl = (origin: string) => `${origin}/callback`;
 
+/** Where the user pool's sign-out endpoint sends the browser back (a sign-out URL of the SPA client). */
+export const logoutUrl = (origin: string) => `${origin}/`;
+
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : typeof v === "string" && v.startsWith("[") ? JSON.parse(v) : [];
 const union = (...lists: string[][]) => [...new Set(lists.flat())];
@@ -34,7 +37,7 @@ export function appOverrides(origin: string, config: Record<string, unknown> = {
   return {
     corsOrigins: union(list(config.corsOrigins), [origin]),
     oauthCallbackUrls: union(list(config.oauthCallbackUrls), [callbackUrl(origin)]),
-    oauthLogoutUrls: union(list(config.oauthLogoutUrls), [`${origin}/`]),
+    oauthLogoutUrls: union(list(config.oauthLogoutUrls), [logoutUrl(origin)]),
   };
 }
 
@@ -58,6 +61,10 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
             clientId,
             scopes: signInScopes(outputs),
             redirectUri: callbackUrl(origin),
+            // The sign-out endpoint sits beside /oauth2 on the pool's domain:
+            // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+            logoutEndpoint: new URL("../logout", idp.authorizeEndpoint).href,
+            logoutUri: logoutUrl(origin),
           },
         }
       : {}),

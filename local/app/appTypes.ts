@@ -21,6 +21,9 @@ export interface AppConfig {
     clientId: string;
     scopes: string[];
     redirectUri: string;
+    /** The user pool's sign-out endpoint (`/logout`) and the app's registered sign-out URL it redirects back to. */
+    logoutEndpoint: string;
+    logoutUri: string;
   };
   /**
    * Amplify JS v6's settings (SRP sign-in through the user pools API): the pool, the SPA client, the `iam` door's

@@ -311,11 +311,19 @@ function wire() {
   $("sign-out").addEventListener("click", () => void signOut().catch((e) => status(String(e), true)));
 }
 
-/** Signs out: Amplify's signOut for an Amplify session; the page forgets its credentials either way. */
+/**
+ * Signs out: Amplify's signOut for an Amplify session; for a hosted UI session the user pool's sign-out endpoint,
+ * which ends its sign-in session too (the next sign-in asks for the password) and sends the browser back here. The
+ * page forgets its credentials either way.
+ */
 async function signOut() {
   const s = session;
   session = undefined;
   if (s && s.kind !== "api-key" && s.via === "amplify") await amplifySignOut();
+  if (s && s.kind !== "api-key" && s.via === "hosted-ui" && config.signIn) {
+    const { logoutEndpoint, clientId, logoutUri } = config.signIn;
+    return location.assign(`${logoutEndpoint}?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri })}`);
+  }
   renderSignIn();
   status("signed out: this page forgot its credentials");
 }

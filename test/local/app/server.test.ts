@@ -174,7 +174,17 @@ describe("the browser app, in headless Chromium, at every door", function () {
         () => at.page,
         "#sign-in-hosted",
         () => /eyJ[\w-]+\.eyJ/,
+        {
+          title: " through the pool's /logout",
+          request: (page) => page.waitForRequest((r) => new URL(r.url()).pathname.endsWith("/logout")),
+        },
       );
+
+      it("when alice signs in on the hosted UI again, then the user pool asks for her password", async () => {
+        await at.page.click("#sign-in-hosted");
+        await at.page.locator("input[type=password]").waitFor();
+        assert.equal(new URL(at.page.url()).origin, new URL(at.door.outputs.local.idp!.authorizeEndpoint).origin);
+      });
 
       if (mode === "cognito" || mode === "iam") {
         it("when alice signs in with Amplify (SRP, no redirect), then the page shows /me and her note", async () => {
