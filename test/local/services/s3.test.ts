@@ -113,4 +113,47 @@ describe("local S3: issued credentials and the caller's IAM policies", function 
       }
     },
   );
+
+  describe("given the attachments bucket's recorded CORS rules", () => {
+    const objectUrl = () => `${door.outputs.local.endpoints.s3}/${door.outputs.attachmentsBucket}/notes/x/file.txt`;
+    const listed = () => {
+      assert.ok(door.outputs.local.corsOrigins.length, "the door records CORS origins");
+      return door.outputs.local.corsOrigins[0];
+    };
+    const preflight = (origin: string, method = "PUT", headers = "content-type") =>
+      fetch(objectUrl(), {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers },
+      });
+
+    it("when a listed origin preflights a PUT with its type, then S3 allows that origin, not *", async () => {
+      const res = await preflight(listed());
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("access-control-allow-origin"), listed());
+      assert.match(res.headers.get("access-control-allow-methods") ?? "", /\bPUT\b/);
+      assert.equal(res.headers.get("access-control-allow-headers"), "content-type");
+      assert.equal(res.headers.get("access-control-max-age"), "3000");
+    });
+
+    it("when an origin no rule lists, another method or another header preflights, then S3 refuses it", async () => {
+      for (const res of [
+        await preflight("https://evil.example"),
+        await preflight(`${listed()}.evil.example`),
+        await preflight(listed(), "DELETE"),
+        await preflight(listed(), "PUT", "content-type, x-amz-acl"),
+      ]) {
+        assert.equal(res.status, 403);
+        assert.equal(res.headers.get("access-control-allow-origin"), null);
+        assert.match(await res.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request/);
+      }
+    });
+
+    it("when a browser's GET comes from a listed origin or another, then only the listed one may read it", async () => {
+      const get = (origin: string) => fetch(objectUrl(), { headers: { origin } });
+      assert.equal((await get(listed())).headers.get("access-control-allow-origin"), listed());
+      const other = await get("https://evil.example");
+      assert.equal(other.headers.get("access-control-allow-origin"), null);
+      assert.equal(other.headers.get("access-control-allow-credentials"), null);
+    });
+  });
 });
