@@ -186,6 +186,19 @@ describe("the browser app, in headless Chromium, at every door", function () {
         assert.equal(new URL(at.page.url()).origin, new URL(at.door.outputs.local.idp!.authorizeEndpoint).origin);
       });
 
+      if (mode === "http-jwt")
+        it("when alice signs in with Amplify, then the door refuses her token (403), the page says why", async () => {
+          const alice = at.door.outputs.local.users[0];
+          await at.page.goto(APP);
+          await at.page.locator("#amplify-scopes-note", { hasText: "aws.cognito.signin.user.admin" }).waitFor();
+          await at.page.fill("#amplify-username", alice.email);
+          await at.page.fill("#amplify-password", alice.password);
+          await at.page.click("#amplify-form button");
+          await at.page.locator("#me", { hasText: /^403/ }).waitFor();
+          await at.page.click("#sign-out");
+          await at.page.locator("#amplify-form").waitFor();
+        });
+
       if (mode === "cognito" || mode === "iam") {
         it("when alice signs in with Amplify (SRP, no redirect), then the page shows /me and her note", async () => {
           const alice = at.door.outputs.local.users[0];
