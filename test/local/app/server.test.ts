@@ -79,6 +79,13 @@ describe("the browser app, in headless Chromium, at every door", function () {
     await page.click("form button");
   }
 
+  /** Signs in with the page's Amplify form (SRP through the user pools API). */
+  async function signInWithAmplify(page: Page, user: { email: string; password: string }) {
+    await page.fill("#amplify-username", user.email);
+    await page.fill("#amplify-password", user.password);
+    await page.click("#amplify-form button");
+  }
+
   /** Creates a note, lists it, attaches a file to it: the page's own controls. */
   function notesSteps(ctx: () => Page) {
     it("when the user creates a note, then GET /notes lists it", async () => {
@@ -191,9 +198,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
           const alice = at.door.outputs.local.users[0];
           await at.page.goto(APP);
           await at.page.locator("#amplify-scopes-note", { hasText: "aws.cognito.signin.user.admin" }).waitFor();
-          await at.page.fill("#amplify-username", alice.email);
-          await at.page.fill("#amplify-password", alice.password);
-          await at.page.click("#amplify-form button");
+          await signInWithAmplify(at.page, alice);
           await at.page.locator("#me", { hasText: /^403/ }).waitFor();
           await at.page.click("#sign-out");
           await at.page.locator("#amplify-form").waitFor();
@@ -203,9 +208,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
         it("when alice signs in with Amplify (SRP, no redirect), then the page shows /me and her note", async () => {
           const alice = at.door.outputs.local.users[0];
           await at.page.goto(APP);
-          await at.page.fill("#amplify-username", alice.email);
-          await at.page.fill("#amplify-password", alice.password);
-          await at.page.click("#amplify-form button");
+          await signInWithAmplify(at.page, alice);
           await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
           assert.match((await at.page.textContent("#me")) ?? "", new RegExp(`"id": "${alice.sub}"`));
           await at.page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
