@@ -7,6 +7,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
+import { matchingCorsRule, s3Preflight } from "../../../local/services/s3";
 import { signIn } from "../../../local/clients/doorClient";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
@@ -155,5 +156,37 @@ describe("local S3: issued credentials and the caller's IAM policies", function 
       assert.equal(other.headers.get("access-control-allow-origin"), null);
       assert.equal(other.headers.get("access-control-allow-credentials"), null);
     });
+  });
+});
+
+describe("local S3's CORS rules, as S3 matches them", () => {
+  const rules = [
+    { allowedOrigins: ["https://*.example.com"], allowedMethods: ["GET"], allowedHeaders: ["x-amz-*"] },
+    { allowedOrigins: ["*"], allowedMethods: ["HEAD"] },
+  ];
+  const preflight = (origin: string, method: string, headers?: string) =>
+    s3Preflight(rules, {
+      method: "OPTIONS",
+      path: "/bucket/key",
+      headers: {
+        origin,
+        "access-control-request-method": method,
+        ...(headers ? { "access-control-request-headers": headers } : {}),
+      },
+    });
+
+  it("given a wildcard origin and header, when a request matches them, then the first matching rule answers", () => {
+    assert.equal(matchingCorsRule(rules, "https://app.example.com", "GET", ["X-Amz-Date"]), rules[0]);
+    assert.equal(matchingCorsRule(rules, "https://example.com", "GET"), undefined, "the wildcard needs a subdomain");
+    assert.equal(matchingCorsRule(rules, "https://app.example.com", "GET", ["content-type"]), undefined);
+    const echoed = preflight("https://app.example.com", "GET").headers?.["access-control-allow-origin"];
+    assert.equal(echoed, "https://app.example.com");
+  });
+
+  it("given a rule for any origin, when it answers, then S3 allows * (and no credentials)", () => {
+    const res = preflight("https://anyone.example.org", "HEAD");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers?.["access-control-allow-origin"], "*");
+    assert.equal(res.headers?.["access-control-allow-credentials"], undefined);
   });
 });
