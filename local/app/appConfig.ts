@@ -20,8 +20,8 @@ export const appOrigin = (port: number) => `http://localhost:${port}`;
 /** Where the hosted UI sends the browser back with the code. */
 export const callbackUrl = (origin: string) => `${origin}/callback`;
 
-/** The path under the app's origin that relays Cognito identity's GetId and GetCredentialsForIdentity. */
-export const IDENTITY_RELAY_PATH = "/aws/cognito-identity";
+/** Where the user pool's sign-out endpoint sends the browser back (a sign-out URL of the SPA client). */
+export const logoutUrl = (origin: string) => `${origin}/`;
 
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : typeof v === "string" && v.startsWith("[") ? JSON.parse(v) : [];
@@ -37,7 +37,7 @@ export function appOverrides(origin: string, config: Record<string, unknown> = {
   return {
     corsOrigins: union(list(config.corsOrigins), [origin]),
     oauthCallbackUrls: union(list(config.oauthCallbackUrls), [callbackUrl(origin)]),
-    oauthLogoutUrls: union(list(config.oauthLogoutUrls), [`${origin}/`]),
+    oauthLogoutUrls: union(list(config.oauthLogoutUrls), [logoutUrl(origin)]),
   };
 }
 
@@ -61,6 +61,22 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
             clientId,
             scopes: signInScopes(outputs),
             redirectUri: callbackUrl(origin),
+            // The sign-out endpoint sits beside /oauth2 on the pool's domain:
+            // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+            logoutEndpoint: new URL("../logout", idp.authorizeEndpoint).href,
+            logoutUri: logoutUrl(origin),
+          },
+        }
+      : {}),
+    ...(signsIn && clientId && outputs.client.userPoolId
+      ? {
+          amplify: {
+            userPoolId: String(outputs.client.userPoolId),
+            userPoolClientId: clientId,
+            ...(credential.kind === "identity-pool-sigv4" && outputs.client.identityPoolId
+              ? { identityPoolId: String(outputs.client.identityPoolId) }
+              : {}),
+            endpoint: outputs.local.endpoints.aws,
           },
         }
       : {}),
@@ -70,7 +86,8 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
             id: String(outputs.client.identityPoolId),
             // The Logins key of a user pool: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-integrating-user-pools-with-identity-pools.html
             providerName: `cognito-idp.${region}.amazonaws.com/${outputs.client.userPoolId}`,
-            endpoint: `${origin}${IDENTITY_RELAY_PATH}`,
+            // The local AWS endpoint answers browsers' preflights, as Cognito identity does.
+            endpoint: outputs.local.endpoints.aws,
           },
         }
       : {}),
@@ -82,8 +99,9 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
 
 /**
  * The app page's Content-Security-Policy: its own script and style only, and connections only to
- * the door, the user pool's token endpoint and the local S3 (presigned uploads); no frames, no
- * plugins, forms post nowhere. https://www.w3.org/TR/CSP3/
+ * the door, the user pool's token endpoint, the local AWS endpoint (the user pools and identity pool
+ * APIs Amplify and the SDK call) and the local S3 (presigned uploads); no frames, no plugins, forms
+ * post nowhere. https://www.w3.org/TR/CSP3/
  */
 export function contentSecurityPolicy(outputs: LocalOutputs): string {
   const originOf = (u: string) => new URL(u).origin;
@@ -91,6 +109,7 @@ export function contentSecurityPolicy(outputs: LocalOutputs): string {
     "'self'",
     originOf(outputs.url),
     originOf(outputs.local.endpoints.s3),
+    originOf(outputs.local.endpoints.aws),
     ...(outputs.local.idp ? [originOf(outputs.local.idp.tokenEndpoint)] : []),
   ];
   return [

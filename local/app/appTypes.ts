@@ -21,8 +21,16 @@ export interface AppConfig {
     clientId: string;
     scopes: string[];
     redirectUri: string;
+    /** The user pool's sign-out endpoint (`/logout`) and the app's registered sign-out URL it redirects back to. */
+    logoutEndpoint: string;
+    logoutUri: string;
   };
-  /** `iam`: the identity pool, its Logins key for the user pool, and where the app reaches Cognito identity. */
+  /**
+   * Amplify JS v6's settings (SRP sign-in through the user pools API): the pool, the SPA client, the `iam` door's
+   * identity pool, and the endpoint of both APIs (`userPoolEndpoint`, `identityPoolEndpoint`: the local AWS endpoint).
+   */
+  amplify?: { userPoolId: string; userPoolClientId: string; identityPoolId?: string; endpoint: string };
+  /** `iam`: the identity pool, its Logins key for the user pool, and and the Cognito identity endpoint. */
   identityPool?: { id: string; providerName: string; endpoint: string };
   /** The local test users (local mode prints them too), as a hint on the sign-in page. */
   users: { username: string; password: string }[];

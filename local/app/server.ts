@@ -2,15 +2,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { build } from "esbuild";
 import type { LocalOutputs } from "../localStack";
-import { GatewayReply, listen, messageReply } from "../gateways/http";
-import { headerValue } from "../gateways/events";
-import { IDENTITY_RELAY_PATH, appConfig, appOrigin, contentSecurityPolicy } from "./appConfig";
+import { listen, messageReply } from "../gateways/http";
+import { appConfig, appOrigin, contentSecurityPolicy } from "./appConfig";
 
 /**
  * The browser app's own small server: the page (with its Content-Security-Policy), its script
  * (bundled from local/app/browser/ with esbuild when the server starts: nothing generated is
- * committed) and stylesheet, `/config.json` (the public part of the stack outputs), and a relay
- * to the local Cognito identity API (see `relayIdentity`).
+ * committed) and stylesheet, and `/config.json` (the public part of the stack outputs). The page
+ * calls the door, the user pool and the local AWS endpoint itself, cross-origin, as a deployed app does.
  */
 
 export interface BrowserAppOptions {
@@ -33,7 +32,7 @@ export interface RunningBrowserApp {
 
 const BROWSER_DIR = path.join(__dirname, "browser");
 
-/** The app's script: local/app/browser/main.mts and what it imports (the AWS SDK's credential provider, the signer). */
+/** The app's script: local/app/browser/main.mts and its imports (Amplify, the identity-pool provider, the signer). */
 export async function bundleApp(): Promise<string> {
   const out = await build({
     entryPoints: [path.join(BROWSER_DIR, "main.mts")],
@@ -55,25 +54,6 @@ const reply = (status: number, type: string, body: string | Buffer, headers: Rec
   body: Buffer.from(body),
 });
 
-/** The operations a browser app calls on Cognito identity before it holds credentials (both unsigned). */
-const RELAYED = ["AWSCognitoIdentityService.GetId", "AWSCognitoIdentityService.GetCredentialsForIdentity"];
-
-/**
- * AWS's Cognito identity endpoint answers browsers' CORS preflights; local mode's AWS endpoint
- * answers none, so the app reaches it through its own origin: only the two unsigned calls of
- * the identity-pool flow, passed on unchanged (the local endpoint still checks the ID token).
- */
-async function relayIdentity(outputs: LocalOutputs, body: Buffer, target: string | undefined): Promise<GatewayReply> {
-  if (!target || !RELAYED.includes(target))
-    return messageReply(400, `the app relays only ${RELAYED.join(" and ")} (X-Amz-Target)`);
-  const res = await fetch(outputs.local.endpoints.aws, {
-    method: "POST",
-    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
-    body: new Uint8Array(body),
-  });
-  return reply(res.status, res.headers.get("content-type") ?? "application/json", Buffer.from(await res.arrayBuffer()));
-}
-
 export async function startBrowserApp(opts: BrowserAppOptions): Promise<RunningBrowserApp> {
   const log = opts.log ?? (() => undefined);
   const outputs = typeof opts.outputs === "function" ? opts.outputs : () => opts.outputs as LocalOutputs;
@@ -88,9 +68,6 @@ export async function startBrowserApp(opts: BrowserAppOptions): Promise<RunningB
     async (req) => {
       const out = outputs();
       if (!out) return messageReply(503, "the local stack is still starting");
-      // The SDK posts to the endpoint's path with a trailing slash.
-      if (req.method === "POST" && req.path.replace(/\/$/, "") === IDENTITY_RELAY_PATH)
-        return relayIdentity(out, req.body ?? Buffer.alloc(0), headerValue(req.headers, "x-amz-target"));
       if (req.method !== "GET") return messageReply(405, "Method Not Allowed");
       switch (req.path) {
         case "/":

@@ -53,6 +53,8 @@ export interface LocalClient {
   /** Every scope the client may ask for (OIDC and resource-server scopes). */
   scopes: string[];
   callbackUrls: string[];
+  /** The client's allowed sign-out URLs (`logoutUrls`): where `/logout` may send the browser. */
+  logoutUrls: string[];
   ttl: { accessToken: number; idToken: number; refreshToken: number };
   /**
    * The client's `explicitAuthFlows` (`ALLOW_USER_SRP_AUTH`, …); Cognito's default without any is SRP, custom and
@@ -260,7 +262,11 @@ function clientsOf(
       clientFrom(
         program.idOf(c),
         c.name,
-        { ...c.inputs, callbackUrls: [...new Set((c.inputs.callbackUrls ?? []).map(localizeUrl))] },
+        {
+          ...c.inputs,
+          callbackUrls: [...new Set((c.inputs.callbackUrls ?? []).map(localizeUrl))],
+          logoutUrls: [...new Set((c.inputs.logoutUrls ?? []).map(localizeUrl))],
+        },
         resourceScopes,
       ),
     );
@@ -283,6 +289,7 @@ function clientFrom(
       (s: string) => OIDC_SCOPES.includes(s) || resourceScopes.includes(s),
     ),
     callbackUrls: inputs.callbackUrls ?? [],
+    logoutUrls: inputs.logoutUrls ?? [],
     ttl: {
       accessToken: validitySeconds(inputs.accessTokenValidity, units.accessToken),
       idToken: validitySeconds(inputs.idTokenValidity, units.idToken),
@@ -466,6 +473,7 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     if (rest === "/login" || rest.startsWith("/interaction/")) void login(app.provider, app.pool, req, res);
     else if (rest === "/local/expired-copy" && req.method === "POST") void expiredCopy(app.pool, jwk, req, res);
     else if (rest === "/oauth2/userInfo") void userInfo(app.pool, jwk, req, res);
+    else if (rest === "/logout") void logout(app.provider, app.pool, req, res);
     else app.callback(req, res);
   });
 
@@ -686,12 +694,13 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       userinfo: "/oauth2/userInfo",
       jwks: "/.well-known/jwks.json",
       revocation: "/oauth2/revoke",
-      end_session: "/logout",
     },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
+      // Cognito's /logout is not OpenID's RP-initiated logout (no id_token_hint, no confirmation): see `logout`.
+      rpInitiatedLogout: { enabled: false },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,
@@ -825,6 +834,54 @@ async function login(
     );
   } catch (err) {
     res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
+  }
+}
+
+/**
+ * `GET /logout`, Cognito's sign-out endpoint: ends the hosted UI's session in this browser, so the next
+ * `/oauth2/authorize` asks for the password again (tokens already issued stay valid: GlobalSignOut and RevokeToken
+ * end those), then redirects to `logout_uri` when it is one of the client's allowed sign-out URLs, or, with
+ * `redirect_uri` (one of its callback URLs) and the sign-in's other parameters, to the sign-in again. Anything else
+ * is refused before the session ends (Cognito's `redirect_mismatch`), so the endpoint never redirects elsewhere.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+ */
+async function logout(
+  provider: any,
+  pool: LocalUserPool,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const refuse = (status: number, error: string, description: string) =>
+    void res
+      .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
+      .end(JSON.stringify({ error, error_description: description }));
+  try {
+    if (req.method !== "GET") return refuse(405, "invalid_request", "the logout endpoint takes GET only");
+    const query = new URL(req.url!, pool.issuer).searchParams;
+    const client = pool.clients.find((c) => c.clientId === query.get("client_id"));
+    if (!client) return refuse(400, "invalid_request", "client_id is missing or names no app client of this pool");
+    const logoutUri = query.get("logout_uri");
+    const redirectUri = query.get("redirect_uri");
+    const target = logoutUri
+      ? client.logoutUrls.includes(logoutUri) && logoutUri
+      : redirectUri && client.callbackUrls.includes(redirectUri) && `${pool.authorizeEndpoint}?${query}`;
+    if (!target)
+      return refuse(
+        400,
+        "redirect_mismatch",
+        logoutUri
+          ? "logout_uri is not one of the app client's sign-out URLs"
+          : "give logout_uri (a sign-out URL of the app client) or redirect_uri (one of its callback URLs)",
+      );
+    // oidc-provider keeps the sign-in page's session server-side, named by a signed cookie: end both.
+    const session = await provider.Session.get({ req, res });
+    await session.destroy();
+    provider
+      .createContext(req, res)
+      .cookies.set(provider.cookieName("session"), null, { signed: true, httpOnly: true, sameSite: "lax" });
+    res.writeHead(302, { location: target, "cache-control": "no-store" }).end();
+  } catch (err) {
+    refuse(500, "server_error", err instanceof Error ? err.message : String(err));
   }
 }
 

@@ -22,6 +22,8 @@ export interface LocalS3 {
   /** The credentials this S3 accepts (s3rver's built-in account). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   buckets: string[];
+  /** Each bucket's recorded CORS rules (BucketCorsConfiguration), in order; a bucket without any has none. */
+  cors: Map<string, CorsRule[]>;
   /** Lets s3rver verify signatures of credentials the local services issued (it knows only its own account). */
   trust(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   close(): Promise<void>;
@@ -30,19 +32,20 @@ export interface LocalS3 {
 /** s3rver's built-in account: the only keys it accepts. */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
+/** A CORS rule as a BucketCorsConfiguration records it. */
+export interface CorsRule {
+  allowedHeaders?: string[];
+  allowedMethods: string[];
+  allowedOrigins: string[];
+  exposeHeaders?: string[];
+  maxAgeSeconds?: number;
+}
+
 /**
  * A BucketCorsConfiguration's rules as S3's CORSConfiguration XML.
  * https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html
  */
-export function corsXml(
-  rules: {
-    allowedHeaders?: string[];
-    allowedMethods: string[];
-    allowedOrigins: string[];
-    exposeHeaders?: string[];
-    maxAgeSeconds?: number;
-  }[],
-): string {
+export function corsXml(rules: CorsRule[]): string {
   const tags = (name: string, values: string[] = []) =>
     values.map((v) => `<${name}>${xmlEscape(v)}</${name}>`).join("");
   return `<CORSConfiguration>${rules
@@ -60,13 +63,16 @@ export async function startS3(program: RecordedProgram, directory: string, other
   fs.mkdirSync(directory, { recursive: true });
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const S3rver = require("@20minutes/s3rver");
-  const buckets = program.ofType("aws:s3/bucket:Bucket").map((b) => ({
-    name: String(program.stateOf(b).bucket),
-    configs: program
+  const cors = new Map<string, CorsRule[]>();
+  const buckets = program.ofType("aws:s3/bucket:Bucket").map((b) => {
+    const name = String(program.stateOf(b).bucket);
+    const configs = program
       .ofType("aws:s3/bucketCorsConfiguration:BucketCorsConfiguration")
-      .filter((c) => c.inputs.bucket === program.stateOf(b).bucket)
-      .map((c) => corsXml(c.inputs.corsRules ?? [])),
-  }));
+      .filter((c) => c.inputs.bucket === name)
+      .map((c) => (c.inputs.corsRules ?? []) as CorsRule[]);
+    if (configs.length) cors.set(name, configs.flat());
+    return { name, configs: configs.map(corsXml) };
+  });
   for (const name of others) if (!buckets.some((b) => b.name === name)) buckets.push({ name, configs: [] });
   const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: buckets });
   const address = (await s3.run()) as AddressInfo;
@@ -74,6 +80,7 @@ export async function startS3(program: RecordedProgram, directory: string, other
     endpoint: `http://127.0.0.1:${address.port}`,
     credentials: S3RVER_CREDENTIALS,
     buckets: buckets.map((b) => b.name),
+    cors,
     trust: ({ accessKeyId, secretAccessKey }) => {
       // s3rver's own account registry (lib/models/account.js): the keys it verifies signatures with.
       // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -132,6 +139,104 @@ const s3Error = (code: string, message: string, status = 403): GatewayReply => (
   ),
 });
 
+/** S3's wildcard: one `*` in an AllowedOrigin or AllowedHeader matches any characters. */
+const wildcard = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  ).test(value);
+
+/**
+ * The first of a bucket's CORS rules that matches a browser's request, as S3 picks it: the `Origin` matches one of
+ * its AllowedOrigins, the method (a preflight's `Access-Control-Request-Method`) is one of its AllowedMethods, and
+ * every header a preflight lists in `Access-Control-Request-Headers` matches one of its AllowedHeaders (header names
+ * compare case-insensitively).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html
+ */
+export function matchingCorsRule(
+  rules: CorsRule[],
+  origin: string,
+  method: string,
+  headers: string[] = [],
+): CorsRule | undefined {
+  return rules.find(
+    (r) =>
+      r.allowedOrigins.some((o) => wildcard(o, origin)) &&
+      r.allowedMethods.includes(method.toUpperCase()) &&
+      headers.every((h) => (r.allowedHeaders ?? []).some((a) => wildcard(a.toLowerCase(), h.toLowerCase()))),
+  );
+}
+
+/** The origin S3 allows for a rule: `*` for a rule that allows any origin, else the request's own (never `*`). */
+const allowOrigin = (rule: CorsRule, origin: string): Record<string, string> =>
+  rule.allowedOrigins.includes("*")
+    ? { "access-control-allow-origin": "*" }
+    : { "access-control-allow-origin": origin, "access-control-allow-credentials": "true" };
+
+const VARY = { vary: "Origin, Access-Control-Request-Headers, Access-Control-Request-Method" };
+
+/**
+ * A browser's preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`), answered from the bucket's
+ * recorded CORS rules, as S3 answers it: 200 with the matching rule's methods, the requested headers and its max
+ * age, or 403 (no rule matches, or the bucket has no CORS configuration); 400 without the two headers.
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html
+ */
+export function s3Preflight(rules: CorsRule[] | undefined, req: IncomingRequest): GatewayReply {
+  const origin = headerValue(req.headers, "origin");
+  const method = headerValue(req.headers, "access-control-request-method");
+  if (!origin) return s3Error("BadRequest", "Insufficient information. Origin request header needed.", 400);
+  if (!method) return s3Error("BadRequest", "Invalid Access-Control-Request-Method: null", 400);
+  if (!rules) return s3Error("AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.");
+  const asked = (headerValue(req.headers, "access-control-request-headers") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  const rule = matchingCorsRule(rules, origin, method, asked);
+  if (!rule)
+    return s3Error(
+      "AccessForbidden",
+      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request " +
+        "method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the " +
+        "resource's CORS spec.",
+    );
+  return {
+    status: 200,
+    headers: {
+      ...allowOrigin(rule, origin),
+      "access-control-allow-methods": rule.allowedMethods.join(", "),
+      ...(asked.length ? { "access-control-allow-headers": asked.join(", ") } : {}),
+      ...(rule.maxAgeSeconds !== undefined ? { "access-control-max-age": String(rule.maxAgeSeconds) } : {}),
+      ...VARY,
+    },
+    body: Buffer.alloc(0),
+  };
+}
+
+/**
+ * A cross-origin request's answer with the CORS headers of the bucket's matching rule (its origin, its exposed
+ * headers), or none when no rule matches, so the browser keeps the answer from the page (S3 still served it).
+ * s3rver's own CORS headers are replaced (it answers preflights with `*`).
+ */
+export function withS3Cors(reply: GatewayReply, rules: CorsRule[] | undefined, origin: string, method: string) {
+  const headers = Object.fromEntries(
+    Object.entries(reply.headers ?? {}).filter(([k]) => !/^(access-control-|vary$)/i.test(k)),
+  );
+  const rule = rules && matchingCorsRule(rules, origin, method);
+  return {
+    ...reply,
+    headers: rule
+      ? {
+          ...headers,
+          ...allowOrigin(rule, origin),
+          ...(rule.exposeHeaders?.length ? { "access-control-expose-headers": rule.exposeHeaders.join(", ") } : {}),
+          ...VARY,
+        }
+      : headers,
+  };
+}
+
 /**
  * S3's front, locally: a signed request (header or presigned URL) must carry credentials the local
  * services issued (else InvalidAccessKeyId), with their session token (else InvalidToken), and the
@@ -152,41 +257,49 @@ export async function guardS3(
   const server = await listen(
     0,
     async (req) => {
-      // A fault of the service (services/faults.ts) comes first, as an overloaded or unreachable S3 would.
-      const faulted = await deps.faults?.apply("s3", () => s3Throttled(randomUUID()));
-      if (faulted) return faulted;
-      const rawPath = req.rawPath ?? req.path;
-      const query = new URLSearchParams(req.rawQuery ?? "");
-      const accessKeyId = claimedAccessKey(req) ?? query.get("X-Amz-Credential")?.split("/")[0];
-      if (accessKeyId !== undefined) {
-        const creds = deps.iam.lookup(accessKeyId);
-        if (!creds)
-          return s3Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
-        const token =
-          headerValue(req.headers, "x-amz-security-token") ?? query.get("X-Amz-Security-Token") ?? undefined;
-        if ((creds.sessionToken ?? undefined) !== token)
-          return s3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
-        if (creds.expiration !== undefined && creds.expiration <= Date.now())
-          return s3Error("ExpiredToken", "The provided token has expired.", 400);
-        // The signature covers the Host (sigv4.ts, hostNamesThisServer); s3rver itself takes any Host.
-        if (req.receivedOn && !hostNamesThisServer(headerValue(req.headers, "host"), req.receivedOn))
-          return s3Error(
-            "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. Check your key and " +
-              "signing method.",
-          );
-        const { action, resource } = s3Action(req.method, rawPath, req.rawQuery);
-        const decision = await deps.iam.allows(creds.principal, action, resource);
-        if (decision !== "Allowed") {
-          deps.log(`S3: ${creds.principal.arn} may not ${action} on ${resource} (${decision})`);
-          return s3Error("AccessDenied", "Access Denied");
-        }
-        backend.trust(creds);
-      }
-      return forward(backend.endpoint, req);
+      // Browsers: S3 answers preflights itself and adds the matching rule's headers to every answer.
+      const rules = backend.cors.get((req.rawPath ?? req.path).split("/")[1]);
+      if (req.method === "OPTIONS") return s3Preflight(rules, req);
+      const origin = headerValue(req.headers, "origin");
+      const reply = await guarded(req);
+      return origin ? withS3Cors(reply, rules, origin, req.method) : reply;
     },
     deps.log,
   );
+  /** The request as S3 authorizes it (a fault first), then s3rver's answer. */
+  async function guarded(req: IncomingRequest): Promise<GatewayReply> {
+    // A fault of the service (services/faults.ts) comes first, as an overloaded or unreachable S3 would.
+    const faulted = await deps.faults?.apply("s3", () => s3Throttled(randomUUID()));
+    if (faulted) return faulted;
+    const rawPath = req.rawPath ?? req.path;
+    const query = new URLSearchParams(req.rawQuery ?? "");
+    const accessKeyId = claimedAccessKey(req) ?? query.get("X-Amz-Credential")?.split("/")[0];
+    if (accessKeyId !== undefined) {
+      const creds = deps.iam.lookup(accessKeyId);
+      if (!creds)
+        return s3Error("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.");
+      const token = headerValue(req.headers, "x-amz-security-token") ?? query.get("X-Amz-Security-Token") ?? undefined;
+      if ((creds.sessionToken ?? undefined) !== token)
+        return s3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", 400);
+      if (creds.expiration !== undefined && creds.expiration <= Date.now())
+        return s3Error("ExpiredToken", "The provided token has expired.", 400);
+      // The signature covers the Host (sigv4.ts, hostNamesThisServer); s3rver itself takes any Host.
+      if (req.receivedOn && !hostNamesThisServer(headerValue(req.headers, "host"), req.receivedOn))
+        return s3Error(
+          "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature you provided. Check your key and " +
+            "signing method.",
+        );
+      const { action, resource } = s3Action(req.method, rawPath, req.rawQuery);
+      const decision = await deps.iam.allows(creds.principal, action, resource);
+      if (decision !== "Allowed") {
+        deps.log(`S3: ${creds.principal.arn} may not ${action} on ${resource} (${decision})`);
+        return s3Error("AccessDenied", "Access Denied");
+      }
+      backend.trust(creds);
+    }
+    return forward(backend.endpoint, req);
+  }
   return {
     ...backend,
     endpoint: server.origin,

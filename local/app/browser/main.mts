@@ -1,6 +1,7 @@
 import type { AppConfig } from "../appTypes.js";
 import { Tokens, beginSignIn, claimsOf, finishSignIn } from "./codeFlow.mjs";
 import { CredentialsProvider, identityPoolCredentials, signedHeaders } from "./sigv4.mjs";
+import { amplifyCredentials, amplifySignIn, amplifySignOut, configureAmplify } from "./amplify.mjs";
 
 /**
  * The browser app: signs in the way the door's clients do, then creates, lists and attaches
@@ -8,9 +9,12 @@ import { CredentialsProvider, identityPoolCredentials, signedHeaders } from "./s
  * memory only (a reload signs you out); every value from the API is shown as text, never HTML.
  */
 
+/** How a user signed in: the hosted UI's code flow, or Amplify's SRP sign-in through the user pools API. */
+type Via = "hosted-ui" | "amplify";
+
 type Session =
-  | { kind: "token"; tokens: Tokens; apiKey?: string }
-  | { kind: "sigv4"; tokens: Tokens; credentials: CredentialsProvider }
+  | { kind: "token"; via: Via; tokens: Tokens; apiKey?: string }
+  | { kind: "sigv4"; via: Via; tokens: Tokens; credentials: CredentialsProvider }
   | { kind: "api-key"; apiKey: string };
 
 let config: AppConfig;
@@ -102,6 +106,7 @@ function renderSignIn() {
         el("h2", {}, "Sign in"),
         el("p", {}, `The user pool's sign-in page (authorization code with PKCE); ${how}.`),
         button,
+        ...(config.amplify ? amplifyForm() : []),
         el("p", {}, `Local users: ${users}`),
       );
       return;
@@ -154,6 +159,55 @@ function renderSignIn() {
       return;
     }
   }
+}
+
+/** The OIDC scopes; the rest of a sign-in's scopes are the door's API scopes (resource-server scopes). */
+const OIDC_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
+
+/** Amplify's SRP sign-in: a name and password form (the page never keeps them), and what the door makes of it. */
+function amplifyForm(): HTMLElement[] {
+  const c = config.credential;
+  const apiScopes = (config.signIn?.scopes ?? []).filter((s) => !OIDC_SCOPES.includes(s));
+  const user = el("input", { id: "amplify-username", type: "email", placeholder: "email", autocomplete: "username" });
+  const password = el("input", {
+    id: "amplify-password",
+    type: "password",
+    placeholder: "password",
+    autocomplete: "current-password",
+  });
+  const form = el("form", { id: "amplify-form" }, user, password, el("button", { type: "submit" }, "Sign in"));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void (async () => {
+      configureAmplify(config.amplify!);
+      const tokens = await amplifySignIn(user.value.trim(), password.value);
+      password.value = "";
+      if (c.kind === "identity-pool-sigv4")
+        return signedIn({ kind: "sigv4", via: "amplify", tokens, credentials: amplifyCredentials });
+      return signedIn({ kind: "token", via: "amplify", tokens });
+    })().catch((err) => status(String(err), true));
+  });
+  return [
+    el("h3", {}, "Or with Amplify JS (SRP)"),
+    el(
+      "p",
+      {},
+      "Amplify's signIn proves the password with SRP through the user pools API, without a redirect" +
+        (c.kind === "identity-pool-sigv4" ? "; fetchAuthSession then gets the identity pool's credentials." : "."),
+    ),
+    ...(c.kind === "user-token" && c.token === "access" && apiScopes.length
+      ? [
+          el(
+            "p",
+            { className: "note", id: "amplify-scopes-note" },
+            `This door checks the access token's scopes (${apiScopes.join(", ")}). The user pools API's tokens ` +
+              "carry only aws.cognito.signin.user.admin (resource-server scopes come from the hosted UI's code " +
+              "flow), so the door refuses Amplify's token on those routes, as it does in AWS.",
+          ),
+        ]
+      : []),
+    form,
+  ];
 }
 
 /** What a cross-origin fetch with the load balancer's cookie gets: the browser's refusal, shown. */
@@ -254,11 +308,24 @@ function wire() {
     })();
   });
   $("list").addEventListener("click", () => void listNotes());
-  $("sign-out").addEventListener("click", () => {
-    session = undefined;
-    renderSignIn();
-    status("signed out: this page forgot its credentials");
-  });
+  $("sign-out").addEventListener("click", () => void signOut().catch((e) => status(String(e), true)));
+}
+
+/**
+ * Signs out: Amplify's signOut for an Amplify session; for a hosted UI session the user pool's sign-out endpoint,
+ * which ends its sign-in session too (the next sign-in asks for the password) and sends the browser back here. The
+ * page forgets its credentials either way.
+ */
+async function signOut() {
+  const s = session;
+  session = undefined;
+  if (s && s.kind !== "api-key" && s.via === "amplify") await amplifySignOut();
+  if (s && s.kind !== "api-key" && s.via === "hosted-ui" && config.signIn) {
+    const { logoutEndpoint, clientId, logoutUri } = config.signIn;
+    return location.assign(`${logoutEndpoint}?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri })}`);
+  }
+  renderSignIn();
+  status("signed out: this page forgot its credentials");
 }
 
 async function main() {
@@ -269,8 +336,13 @@ async function main() {
   const tokens = s ? await finishSignIn(s).catch((e) => void status(String(e), true)) : undefined;
   if (!tokens) return renderSignIn();
   if (config.credential.kind === "identity-pool-sigv4")
-    return signedIn({ kind: "sigv4", tokens, credentials: identityPoolCredentials(config, tokens.id_token!) });
-  return signedIn({ kind: "token", tokens });
+    return signedIn({
+      kind: "sigv4",
+      via: "hosted-ui",
+      tokens,
+      credentials: identityPoolCredentials(config, tokens.id_token!),
+    });
+  return signedIn({ kind: "token", via: "hosted-ui", tokens });
 }
 
 main().catch((e) => status(String(e), true));

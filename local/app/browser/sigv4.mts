@@ -11,16 +11,34 @@ import type { AppConfig } from "../appTypes.js";
  * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
-/** What the SDK's credential providers return: a function that resolves (and renews) credentials. */
-export type CredentialsProvider = ReturnType<typeof fromCognitoIdentityPool>;
+/** A function that resolves (and renews) AWS credentials: the SDK's credential providers, or Amplify's session. */
+export type CredentialsProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
 
+/**
+ * The identity pool's credentials for the user's ID token. The provider alone asks Cognito identity on every call
+ * (an SDK client memoizes it); the page keeps its credentials until five minutes before they expire.
+ */
 export function identityPoolCredentials(config: AppConfig, idToken: string): CredentialsProvider {
   const pool = config.identityPool!;
-  return fromCognitoIdentityPool({
+  const provider = fromCognitoIdentityPool({
     identityPoolId: pool.id,
     logins: { [pool.providerName]: idToken },
     clientConfig: { region: config.region, endpoint: pool.endpoint },
   });
+  let current: ReturnType<CredentialsProvider> | undefined;
+  const fresh = async () => {
+    const c = await current?.catch(() => undefined);
+    return c && (!c.expiration || c.expiration.getTime() - Date.now() > 5 * 60_000);
+  };
+  return async () => {
+    if (!(await fresh())) current = provider();
+    return current!;
+  };
 }
 
 /** The request's headers with the SigV4 signature (and the session token) added. */

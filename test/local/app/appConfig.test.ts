@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { appOrigin, appOverrides, contentSecurityPolicy } from "../../../local/app/appConfig";
+import { appConfig, appOrigin, appOverrides, contentSecurityPolicy } from "../../../local/app/appConfig";
 import type { LocalOutputs } from "../../../local/localStack";
 
 describe("the browser app's config (local/app/appConfig.ts)", () => {
@@ -22,7 +22,7 @@ describe("the browser app's config (local/app/appConfig.ts)", () => {
     assert.deepEqual(overrides.corsOrigins, ["http://localhost:5173"]);
   });
 
-  it("given the outputs, when the CSP is made, then it allows the door, S3 and the pool only", () => {
+  it("given the outputs, when the CSP is made, then it allows the door, S3, the AWS endpoint and the pool only", () => {
     const outputs = {
       url: "http://127.0.0.1:3000/v1",
       local: {
@@ -33,11 +33,38 @@ describe("the browser app's config (local/app/appConfig.ts)", () => {
     const csp = contentSecurityPolicy(outputs);
     assert.match(csp, /default-src 'none'/);
     assert.match(csp, /script-src 'self';/);
-    assert.match(
-      csp,
-      /connect-src 'self' http:\/\/127\.0\.0\.1:3000 http:\/\/127\.0\.0\.1:4000 http:\/\/127\.0\.0\.1:3001;/,
-    );
+    const origins = ["'self'", ...[3000, 4000, 3002, 3001].map((port) => `http://127.0.0.1:${port}`)];
+    assert.match(csp, new RegExp(`connect-src ${origins.join(" ")};`));
     assert.match(csp, /frame-ancestors 'none'/);
-    assert.doesNotMatch(csp, /unsafe-inline|3002|4001/);
+    assert.doesNotMatch(csp, /unsafe-inline|4001/);
+  });
+
+  it("given the iam door's outputs, when the app's config is made, then Amplify gets both pools, one endpoint", () => {
+    const outputs = {
+      authMode: "iam",
+      url: "http://127.0.0.1:3000/v1",
+      region: "us-east-1",
+      client: {
+        credential: { kind: "identity-pool-sigv4" },
+        userPoolId: "us-east-1_pool",
+        userPoolClientId: "spa",
+        identityPoolId: "us-east-1:ids",
+      },
+      local: {
+        endpoints: { s3: "http://127.0.0.1:4000", aws: "http://127.0.0.1:3002", dynamodb: "http://127.0.0.1:4001" },
+        idp: {
+          authorizeEndpoint: "http://127.0.0.1:3001/us-east-1_pool/oauth2/authorize",
+          tokenEndpoint: "http://127.0.0.1:3001/us-east-1_pool/oauth2/token",
+        },
+        users: [],
+      },
+    } as unknown as LocalOutputs;
+    const config = appConfig(outputs, app);
+    assert.deepEqual(config.amplify, {
+      userPoolId: "us-east-1_pool",
+      userPoolClientId: "spa",
+      identityPoolId: "us-east-1:ids",
+      endpoint: "http://127.0.0.1:3002",
+    });
   });
 });

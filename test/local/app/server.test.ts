@@ -49,13 +49,20 @@ describe("the browser app, in headless Chromium, at every door", function () {
    * steps and closed after them; every wait fails after 5 s (each step takes well under one).
    */
   function withDoor(mode: AuthMode, extra: Record<string, unknown> = {}) {
-    const at = {} as { door: TestDoor; context: BrowserContext; page: Page };
+    const at = { requests: [] } as unknown as {
+      door: TestDoor;
+      context: BrowserContext;
+      page: Page;
+      /** The page's requests: the method, the URL and the X-Amz-Target header. */
+      requests: string[];
+    };
     before(async () => {
       at.door = await startDoorForApp(mode, extra);
       outputs = at.door.outputs;
       at.context = await browser.newContext();
       at.context.setDefaultTimeout(5000);
       at.page = await at.context.newPage();
+      at.page.on("request", (r) => at.requests.push(`${r.method()} ${r.url()} ${r.headers()["x-amz-target"] ?? ""}`));
     });
     after(async () => {
       await at.context?.close();
@@ -70,6 +77,13 @@ describe("the browser app, in headless Chromium, at every door", function () {
     await page.fill("input[name=username]", user.email);
     await page.fill("input[type=password]", user.password);
     await page.click("form button");
+  }
+
+  /** Signs in with the page's Amplify form (SRP through the user pools API). */
+  async function signInWithAmplify(page: Page, user: { email: string; password: string }) {
+    await page.fill("#amplify-username", user.email);
+    await page.fill("#amplify-password", user.password);
+    await page.click("#amplify-form button");
   }
 
   /** Creates a note, lists it, attaches a file to it: the page's own controls. */
@@ -94,11 +108,19 @@ describe("the browser app, in headless Chromium, at every door", function () {
     });
   }
 
-  /** Signs out and checks that no credential stayed in the page's storage. */
-  function signOutStep(ctx: () => Page, signInControl: string, secret: () => RegExp) {
-    it("when the user signs out, then the sign-in is back and no credential is left in web storage", async () => {
+  /** Signs out and checks that no credential stayed in the page's storage (and what `sent` waits for was sent). */
+  function signOutStep(
+    ctx: () => Page,
+    signInControl: string,
+    secret: () => RegExp,
+    sent?: { title: string; request: (page: Page) => Promise<unknown> },
+  ) {
+    const back = `then the sign-in is back${sent?.title ?? ""}`;
+    it(`when the user signs out, ${back} and web storage holds no credential`, async () => {
       const page = ctx();
+      const request = sent?.request(page);
       await page.click("#sign-out");
+      await request;
       await page.locator(signInControl).waitFor();
       const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
       assert.doesNotMatch(stored, secret(), "web storage holds the credential");
@@ -142,13 +164,15 @@ describe("the browser app, in headless Chromium, at every door", function () {
       });
 
       if (mode === "iam")
-        it("when the app's server is asked to relay another Cognito identity call, then it refuses it", async () => {
-          const res = await fetch(`${app.listening}/aws/cognito-identity/`, {
-            method: "POST",
-            headers: { "x-amz-target": "AWSCognitoIdentityService.ListIdentityPools" },
-            body: "{}",
-          });
-          assert.equal(res.status, 400);
+        it("when the page got identity-pool credentials, then it called the AWS endpoint itself, once", async () => {
+          const aws = at.door.outputs.local.endpoints.aws.replace(/\/$/, "");
+          const called = at.requests.filter((r) => r.startsWith(`POST ${aws}/ AWSCognitoIdentityService.`));
+          assert.deepEqual(
+            called.map((r) => r.split(".").pop()),
+            ["GetId", "GetCredentialsForIdentity"],
+          );
+          const relay = await fetch(`${app.listening}/aws/cognito-identity/`, { method: "POST", body: "{}" });
+          assert.equal(relay.status, 405, "the app's server answers only GET");
         });
 
       notesSteps(() => at.page);
@@ -157,7 +181,53 @@ describe("the browser app, in headless Chromium, at every door", function () {
         () => at.page,
         "#sign-in-hosted",
         () => /eyJ[\w-]+\.eyJ/,
+        {
+          title: " through the pool's /logout",
+          request: (page) => page.waitForRequest((r) => new URL(r.url()).pathname.endsWith("/logout")),
+        },
       );
+
+      it("when alice signs in on the hosted UI again, then the user pool asks for her password", async () => {
+        await at.page.click("#sign-in-hosted");
+        await at.page.locator("input[type=password]").waitFor();
+        assert.equal(new URL(at.page.url()).origin, new URL(at.door.outputs.local.idp!.authorizeEndpoint).origin);
+      });
+
+      if (mode === "http-jwt")
+        it("when alice signs in with Amplify, then the door refuses her token (403), the page says why", async () => {
+          const alice = at.door.outputs.local.users[0];
+          await at.page.goto(APP);
+          await at.page.locator("#amplify-scopes-note", { hasText: "aws.cognito.signin.user.admin" }).waitFor();
+          await signInWithAmplify(at.page, alice);
+          await at.page.locator("#me", { hasText: /^403/ }).waitFor();
+          await at.page.click("#sign-out");
+          await at.page.locator("#amplify-form").waitFor();
+        });
+
+      if (mode === "cognito" || mode === "iam") {
+        it("when alice signs in with Amplify (SRP, no redirect), then the page shows /me and her note", async () => {
+          const alice = at.door.outputs.local.users[0];
+          await at.page.goto(APP);
+          await signInWithAmplify(at.page, alice);
+          await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+          assert.match((await at.page.textContent("#me")) ?? "", new RegExp(`"id": "${alice.sub}"`));
+          await at.page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
+        });
+        signOutStep(
+          () => at.page,
+          "#amplify-form",
+          () => /eyJ[\w-]+\.eyJ/,
+          {
+            title: ", Amplify revoked its refresh token,",
+            request: (page) =>
+              page.waitForResponse(
+                (r) =>
+                  r.request().headers()["x-amz-target"] === "AWSCognitoIdentityProviderService.RevokeToken" &&
+                  r.status() === 200,
+              ),
+          },
+        );
+      }
 
       if (mode === "cognito")
         it("when a callback brings a state the page never sent, then it is refused (signed out)", async () => {

@@ -7,6 +7,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
+import { matchingCorsRule, s3Preflight } from "../../../local/services/s3";
 import { signIn } from "../../../local/clients/doorClient";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 
@@ -113,4 +114,79 @@ describe("local S3: issued credentials and the caller's IAM policies", function 
       }
     },
   );
+
+  describe("given the attachments bucket's recorded CORS rules", () => {
+    const objectUrl = () => `${door.outputs.local.endpoints.s3}/${door.outputs.attachmentsBucket}/notes/x/file.txt`;
+    const listed = () => {
+      assert.ok(door.outputs.local.corsOrigins.length, "the door records CORS origins");
+      return door.outputs.local.corsOrigins[0];
+    };
+    const preflight = (origin: string, method = "PUT", headers = "content-type") =>
+      fetch(objectUrl(), {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": method, "access-control-request-headers": headers },
+      });
+
+    it("when a listed origin preflights a PUT with its type, then S3 allows that origin, not *", async () => {
+      const res = await preflight(listed());
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("access-control-allow-origin"), listed());
+      assert.match(res.headers.get("access-control-allow-methods") ?? "", /\bPUT\b/);
+      assert.equal(res.headers.get("access-control-allow-headers"), "content-type");
+      assert.equal(res.headers.get("access-control-max-age"), "3000");
+    });
+
+    it("when an origin no rule lists, another method or another header preflights, then S3 refuses it", async () => {
+      for (const res of [
+        await preflight("https://evil.example"),
+        await preflight(`${listed()}.evil.example`),
+        await preflight(listed(), "DELETE"),
+        await preflight(listed(), "PUT", "content-type, x-amz-acl"),
+      ]) {
+        assert.equal(res.status, 403);
+        assert.equal(res.headers.get("access-control-allow-origin"), null);
+        assert.match(await res.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: This CORS request/);
+      }
+    });
+
+    it("when a browser's GET comes from a listed origin or another, then only the listed one may read it", async () => {
+      const get = (origin: string) => fetch(objectUrl(), { headers: { origin } });
+      assert.equal((await get(listed())).headers.get("access-control-allow-origin"), listed());
+      const other = await get("https://evil.example");
+      assert.equal(other.headers.get("access-control-allow-origin"), null);
+      assert.equal(other.headers.get("access-control-allow-credentials"), null);
+    });
+  });
+});
+
+describe("local S3's CORS rules, as S3 matches them", () => {
+  const rules = [
+    { allowedOrigins: ["https://*.example.com"], allowedMethods: ["GET"], allowedHeaders: ["x-amz-*"] },
+    { allowedOrigins: ["*"], allowedMethods: ["HEAD"] },
+  ];
+  const preflight = (origin: string, method: string, headers?: string) =>
+    s3Preflight(rules, {
+      method: "OPTIONS",
+      path: "/bucket/key",
+      headers: {
+        origin,
+        "access-control-request-method": method,
+        ...(headers ? { "access-control-request-headers": headers } : {}),
+      },
+    });
+
+  it("given a wildcard origin and header, when a request matches them, then the first matching rule answers", () => {
+    assert.equal(matchingCorsRule(rules, "https://app.example.com", "GET", ["X-Amz-Date"]), rules[0]);
+    assert.equal(matchingCorsRule(rules, "https://example.com", "GET"), undefined, "the wildcard needs a subdomain");
+    assert.equal(matchingCorsRule(rules, "https://app.example.com", "GET", ["content-type"]), undefined);
+    const echoed = preflight("https://app.example.com", "GET").headers?.["access-control-allow-origin"];
+    assert.equal(echoed, "https://app.example.com");
+  });
+
+  it("given a rule for any origin, when it answers, then S3 allows * (and no credentials)", () => {
+    const res = preflight("https://anyone.example.org", "HEAD");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers?.["access-control-allow-origin"], "*");
+    assert.equal(res.headers?.["access-control-allow-credentials"], undefined);
+  });
 });
