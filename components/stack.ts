@@ -73,6 +73,9 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   // The doors' handler settings exist only once the doors do; the backend takes them as a
   // deferred output, so its own resources (and URNs) never depend on which doors are built.
   const [handlerEnvironment, setHandlerEnvironment] = pulumi.deferredOutput<Record<string, string>>();
+  // Likewise what callers wait for: the function's `live` alias, which every door invokes, moves
+  // to the version serving the doors only once every door is deployed (docs/deploying.md).
+  const [doorsDeployed, setDoorsDeployed] = pulumi.deferredOutput<string[]>();
   const backend = new NotesBackend("notes", {
     protectData: stack.protectData,
     logRetentionDays: stack.logRetentionDays,
@@ -81,6 +84,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     tracing: stack.tracing,
     corsOrigins: stack.corsOrigins,
     handlerEnvironment,
+    liveAfter: doorsDeployed,
   });
 
   // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
@@ -120,6 +124,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     });
   }
   setHandlerEnvironment(handlerEnvironmentOf(cfg, built, users));
+  setDoorsDeployed(pulumi.all(built.flatMap((d) => d.door.deployed.map((r) => r.urn))));
 
   const urlOf = (d: BuiltDoor): pulumi.Output<string> =>
     domain ? (d.mode === primary ? domain.url : domain.pathUrls[d.mode]) : d.door.url;
