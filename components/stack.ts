@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "./resolvedConfig";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
-import { CustomDomain } from "./customDomain";
+import { CustomDomain, DomainTarget } from "./customDomain";
 import { Alarms } from "./alarms";
 import { MachineIdentities, hasIdentities } from "./identities";
 import { doorModule } from "./doors/registry";
@@ -110,8 +110,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         hostedZoneId: stack.hostedZoneId,
         takeOverRecord: stack.hostedZoneTakeOverRecord,
         mtls: stack.mtls,
-        target: primaryDoor.domainTarget,
-        others: others.map((d) => ({ path: d.mode, target: d.door.domainTarget })),
+        target: afterLive(primaryDoor.domainTarget, backend),
+        others: others.map((d) => ({ path: d.mode, target: afterLive(d.door.domainTarget, backend) })),
       })
     : undefined;
   if (stack.alarms) {
@@ -192,6 +192,15 @@ function handlerEnvironmentOf(
       );
       return env;
     });
+}
+
+/**
+ * A door's domain target that waits for the function's `live` alias: a one-step switch maps the
+ * domain to the new door only once the function serves it (docs/deploying.md).
+ */
+function afterLive(target: DomainTarget, backend: NotesBackend): DomainTarget {
+  if (target.kind !== "api-gateway") return target;
+  return { ...target, stage: pulumi.all([target.stage, backend.live.functionVersion]).apply(([stage]) => stage) };
 }
 
 /** `cognitoDomainPrefix`, or the prefix derived from the stack and account (validated in config). */

@@ -281,6 +281,11 @@ describe("several doors at once", function () {
         "http-jwt": "https://notes.example.com/http-jwt",
       });
     });
+    it("then each mapping is made once the function's live alias serves its door (a one-step switch)", () => {
+      const alias = one(first, "aws:lambda/alias:Alias").urn;
+      for (const m of ofType(first, "aws:apigatewayv2/apiMapping:ApiMapping"))
+        assert.ok(m.dependencies.includes(alias), m.name);
+    });
     it("then moving primaryDoor moves the root mapping to the new primary and the old one to /<door>", () => {
       assert.equal(mapping(moved, "domain-mapping").apiId, apiId(moved, "aws:apigatewayv2/api:Api"));
       assert.equal(mapping(moved, "domain-mapping-cognito").apiId, apiId(moved, "aws:apigateway/restApi:RestApi"));
