@@ -241,6 +241,22 @@ describe("several doors at once", function () {
       });
     }
 
+    it("then the update of the function (-> lambda-authorizer) waits for the API, methods and authorizer", async () => {
+      const run = await runMode("lambda-authorizer");
+      const urnsOf = (type: string) => ofType(run, type).map((r) => r.urn);
+      const ready = [
+        ...urnsOf("aws:apigateway/restApi:RestApi"),
+        ...urnsOf("aws:apigateway/method:Method").filter((u) => !u.endsWith("-options")),
+        ...urnsOf("aws:apigateway/authorizer:Authorizer"),
+      ];
+      assert.ok(ready.length > 3);
+      const fn = NOTES_FUNCTION(run);
+      for (const urn of ready) {
+        assert.ok(fn.dependencies.includes(urn), `the function waits for ${urn}`);
+        assert.ok(!waitsFor(run, urn).has(fn.urn), `${urn} does not wait for the function`);
+      }
+    });
+
     it("then a gateway door invokes the alias, never the function's latest configuration", async () => {
       const [rest, http] = await Promise.all([runMode("cognito"), runMode("http-jwt")]);
       const aliasArn = alias(rest).state.arn;
