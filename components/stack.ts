@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "./resolvedConfig";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
-import { CustomDomain } from "./customDomain";
+import { CustomDomain, DomainTarget } from "./customDomain";
 import { Alarms } from "./alarms";
 import { MachineIdentities, hasIdentities } from "./identities";
 import { doorModule } from "./doors/registry";
@@ -73,6 +73,9 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   // The doors' handler settings exist only once the doors do; the backend takes them as a
   // deferred output, so its own resources (and URNs) never depend on which doors are built.
   const [handlerEnvironment, setHandlerEnvironment] = pulumi.deferredOutput<Record<string, string>>();
+  // Likewise what callers wait for: the function's `live` alias, which every door invokes, moves
+  // to the version serving the doors only once every door is deployed (docs/deploying.md).
+  const [doorsDeployed, setDoorsDeployed] = pulumi.deferredOutput<string[]>();
   const backend = new NotesBackend("notes", {
     protectData: stack.protectData,
     logRetentionDays: stack.logRetentionDays,
@@ -81,6 +84,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     tracing: stack.tracing,
     corsOrigins: stack.corsOrigins,
     handlerEnvironment,
+    liveAfter: doorsDeployed,
   });
 
   // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
@@ -106,8 +110,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         hostedZoneId: stack.hostedZoneId,
         takeOverRecord: stack.hostedZoneTakeOverRecord,
         mtls: stack.mtls,
-        target: primaryDoor.domainTarget,
-        others: others.map((d) => ({ path: d.mode, target: d.door.domainTarget })),
+        target: afterLive(primaryDoor.domainTarget, backend),
+        others: others.map((d) => ({ path: d.mode, target: afterLive(d.door.domainTarget, backend) })),
       })
     : undefined;
   if (stack.alarms) {
@@ -120,6 +124,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     });
   }
   setHandlerEnvironment(handlerEnvironmentOf(cfg, built, users));
+  setDoorsDeployed(pulumi.all(built.flatMap((d) => d.door.deployed.map((r) => r.urn))));
 
   const urlOf = (d: BuiltDoor): pulumi.Output<string> =>
     domain ? (d.mode === primary ? domain.url : domain.pathUrls[d.mode]) : d.door.url;
@@ -187,6 +192,15 @@ function handlerEnvironmentOf(
       );
       return env;
     });
+}
+
+/**
+ * A door's domain target that waits for the function's `live` alias: a one-step switch maps the
+ * domain to the new door only once the function serves it (docs/deploying.md).
+ */
+function afterLive(target: DomainTarget, backend: NotesBackend): DomainTarget {
+  if (target.kind !== "api-gateway") return target;
+  return { ...target, stage: pulumi.all([target.stage, backend.live.functionVersion]).apply(([stage]) => stage) };
 }
 
 /** `cognitoDomainPrefix`, or the prefix derived from the stack and account (validated in config). */

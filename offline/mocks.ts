@@ -223,6 +223,19 @@ export function mockState(
           name,
           arn: fnArn,
           invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+          ...(inputs.publish ? { version: "1", qualifiedArn: `${fnArn}:1` } : { version: "$LATEST" }),
+        },
+      };
+    }
+    case "aws:lambda/alias:Alias": {
+      const aliasArn = arn("lambda", `function:${inputs.functionName}:${inputs.name}`);
+      return {
+        id: aliasArn,
+        state: {
+          ...base,
+          id: aliasArn,
+          arn: aliasArn,
+          invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${aliasArn}/invocations`,
         },
       };
     }

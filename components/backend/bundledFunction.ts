@@ -15,6 +15,8 @@ export interface BundledFunctionArgs {
   /** What the function may do besides writing its own logs: exact ARNs only. */
   statements: Statement[];
   environment: pulumi.Input<Record<string, string>>;
+  /** Publish a version on every change of code or configuration (for an alias to point at). @default false */
+  publish?: boolean;
 }
 
 export interface BundledFunction {
@@ -71,6 +73,7 @@ export function bundledFunction(name: string, args: BundledFunctionArgs, parent:
       tracingConfig: { mode: args.tracing ? "Active" : "PassThrough" },
       loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
       environment: { variables: args.environment },
+      ...(args.publish ? { publish: true } : {}),
     },
     child,
   );

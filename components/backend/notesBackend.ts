@@ -32,7 +32,20 @@ export interface NotesBackendArgs {
    * be an output of resources the door makes after the backend exists; it never changes a URN here.
    */
   handlerEnvironment: pulumi.Input<Record<string, string>>;
+  /**
+   * What must be in place before callers see a new version of the function (its `live` alias
+   * moves): every door fully deployed. Any output: only the resources it comes from matter.
+   */
+  liveAfter?: pulumi.Input<unknown>;
 }
+
+/**
+ * The alias every door invokes. Each change of the function's code or configuration publishes a
+ * version ("a snapshot of your function's code and configuration",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), which callers see only
+ * once the alias points at it: after every door is deployed (NotesBackendArgs.liveAfter).
+ */
+export const LIVE_ALIAS = "live";
 
 /**
  * The notes backend: one DynamoDB table, one S3 attachments bucket and one Lambda function.
@@ -44,6 +57,8 @@ export class NotesBackend extends pulumi.ComponentResource {
   public readonly function: aws.lambda.Function;
   public readonly role: aws.iam.Role;
   public readonly logGroup: aws.cloudwatch.LogGroup;
+  /** What every door invokes: the version published last once every door is deployed. */
+  public readonly live: aws.lambda.Alias;
   public readonly tableName: pulumi.Output<string>;
   public readonly bucketName: pulumi.Output<string>;
   public readonly functionName: pulumi.Output<string>;
@@ -195,12 +210,25 @@ export class NotesBackend extends pulumi.ComponentResource {
             if (problem) throw new Error(problem);
             return variables;
           }),
+        publish: true,
       },
       this,
     );
     this.function = api.fn;
     this.role = api.role;
     this.logGroup = api.logGroup;
+    // Moves to a new version only after what liveAfter comes from: so a door switch deploys the new
+    // door (which invokes this alias by an ARN composed from the function's, liveArn) before any
+    // caller runs the configuration that serves it.
+    this.live = new aws.lambda.Alias(
+      `${name}-api-live`,
+      {
+        name: LIVE_ALIAS,
+        functionName: this.function.name,
+        functionVersion: pulumi.all([this.function.version, args.liveAfter]).apply(([version]) => version),
+      },
+      { parent: this },
+    );
 
     this.tableName = this.table.name;
     this.bucketName = this.bucket.bucket;
@@ -210,18 +238,51 @@ export class NotesBackend extends pulumi.ComponentResource {
 
   /**
    * Lets one AWS service invoke the function, only from `sourceArn` (this API's stage or this
-   * target group, never a wildcard account): the one Lambda permission every door makes.
+   * target group, never a wildcard account): the one Lambda permission every door makes. `via`
+   * is the ARN the door invokes: the `live` alias (liveArn) or the unqualified function. A
+   * permission holds for that ARN only, and one on an alias needs the alias to exist
+   * (https://docs.aws.amazon.com/lambda/latest/dg/using-aliases.html), so it waits for it.
    */
   public allowInvoke(
     name: string,
     principal: "apigateway.amazonaws.com" | "elasticloadbalancing.amazonaws.com",
     sourceArn: pulumi.Input<string>,
     opts: pulumi.CustomResourceOptions,
+    via: "live" | "function" = "function",
   ): aws.lambda.Permission {
     return new aws.lambda.Permission(
       name,
-      { action: "lambda:InvokeFunction", function: this.function.name, principal, sourceArn },
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        ...(via === "live" ? { qualifier: this.live.name } : {}),
+        principal,
+        sourceArn,
+      },
       opts,
     );
   }
+}
+
+/**
+ * The `live` alias's ARN, composed from the function's: a door that invokes it does not wait for
+ * the alias, so the alias can wait for the door (NotesBackendArgs.liveAfter).
+ */
+export function liveArn(backend: NotesBackend): pulumi.Output<string> {
+  return pulumi.interpolate`${backend.function.arn}:${LIVE_ALIAS}`;
+}
+
+/**
+ * What a REST integration's `uri` names to invoke the `live` alias:
+ * arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{alias ARN}/invocations
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
+ * API Gateway resolves the function an integration names when it invokes it (a stage variable may
+ * name it: https://docs.aws.amazon.com/apigateway/latest/developerguide/aws-api-gateway-stage-variables-reference.html),
+ * so the alias need not exist yet when the integration is made (a first deploy).
+ */
+export function liveInvokeArn(backend: NotesBackend): pulumi.Output<string> {
+  return liveArn(backend).apply((arn) => {
+    const [, partition, , region] = arn.split(":");
+    return `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`;
+  });
 }

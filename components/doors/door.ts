@@ -33,12 +33,18 @@ export interface FrontDoor<M extends AuthMode, C extends string = string> extend
    */
   readonly eventSource: pulumi.Output<string>;
   /**
-   * What must exist before the notes function serves this door, of what does not itself wait for
+   * What the function's configuration for this door is made of, of what does not itself wait for
    * the function: the API and its methods or authorizer, the load balancer's listener. What
-   * invokes the function (integrations, so the deployment and stage; the target group's
-   * attachment; invoke permissions) waits for it, so it cannot come first (docs/deploying.md).
+   * invokes the function (integrations, so the deployment and stage) waits for the function
+   * resource, whose update callers see only once its `live` alias moves (`deployed`; docs/deploying.md).
    */
   readonly ready: pulumi.Resource[];
+  /**
+   * What must be in place before any caller runs a version of the function that serves this door
+   * (the backend's `live` alias moves after it): the door fully deployed (REST: deployment and
+   * stage; HTTP API: integration, routes and stage). None of it waits for the alias.
+   */
+  readonly deployed: pulumi.Resource[];
   /** What the handler needs to derive the principal at this door (handlers/contract/doors/<mode>.ts). */
   readonly settings: pulumi.Output<DoorSettings<M>>;
   /** Everything a client needs to sign in and call the API (plain: no secrets). */
@@ -78,6 +84,8 @@ export interface DoorPublication<M extends AuthMode, C extends string> {
   eventSource: pulumi.Output<string>;
   /** What must exist before the function serves this door (FrontDoor.ready). */
   ready: pulumi.Resource[];
+  /** What must be in place before callers run the function that serves it (FrontDoor.deployed). @default ready */
+  deployed?: pulumi.Resource[];
   settings: pulumi.Output<DoorSettings<M>>;
   clientConfig: pulumi.Output<Record<string, unknown>>;
   secrets?: pulumi.Output<Record<string, unknown>>;
@@ -99,6 +107,7 @@ export abstract class DoorComponent<M extends AuthMode, C extends string>
   declare public readonly metrics: DoorMetrics;
   declare public readonly eventSource: pulumi.Output<string>;
   declare public readonly ready: pulumi.Resource[];
+  declare public readonly deployed: pulumi.Resource[];
   declare public readonly settings: pulumi.Output<DoorSettings<M>>;
   declare public readonly clientConfig: pulumi.Output<Record<string, unknown>>;
   declare public readonly secrets?: pulumi.Output<Record<string, unknown>>;
@@ -106,7 +115,7 @@ export abstract class DoorComponent<M extends AuthMode, C extends string>
 
   protected publish({ credential, ...p }: DoorPublication<M, C>): void {
     const clientConfig = record(p.clientConfig.apply((c) => ({ ...c, credential })));
-    Object.assign(this, { ...p, clientConfig });
+    Object.assign(this, { ...p, deployed: p.deployed ?? p.ready, clientConfig });
     this.registerOutputs({ url: p.url, clientConfig, cited: citedUrns(p.cited) });
   }
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { NotesBackend } from "../backend/notesBackend";
+import { NotesBackend, liveInvokeArn } from "../backend/notesBackend";
 import type { DomainTarget } from "../customDomain";
 import type { DoorMetrics } from "../alarms";
 import { API_ROUTES, ApiRoute, routeKeys } from "../routes";
@@ -57,6 +57,8 @@ export interface NotesRestApiArgs extends RestApiOptions {
 export class NotesRestApi extends pulumi.ComponentResource {
   public readonly api: aws.apigateway.RestApi;
   public readonly stage: aws.apigateway.Stage;
+  /** The snapshot the stage serves. */
+  public readonly deployment: aws.apigateway.Deployment;
   /** The authorizer resource its RestAuthorizer added to the API, if any. */
   public readonly authorizer?: pulumi.CustomResource;
   public readonly methods: aws.apigateway.Method[] = [];
@@ -137,7 +139,8 @@ export class NotesRestApi extends pulumi.ComponentResource {
             httpMethod: m.httpMethod,
             type: "AWS_PROXY",
             integrationHttpMethod: "POST",
-            uri: args.backend.function.invokeArn,
+            // The function's `live` alias, which moves only once this API is deployed (NotesBackend.live).
+            uri: liveInvokeArn(args.backend),
           },
           child,
         ),
@@ -179,7 +182,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
 
     // Redeploy whenever anything the deployment snapshots changes (components/rest/deploymentTrigger.ts).
     const trigger = pulumi.output(this.snapshot).apply((parts) => deploymentTrigger(parts as SnapshotPart[]));
-    const deployment = new aws.apigateway.Deployment(
+    const deployment = (this.deployment = new aws.apigateway.Deployment(
       `${name}-deployment`,
       {
         restApi: this.api.id,
@@ -187,7 +190,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
         triggers: { redeployment: trigger },
       },
       { parent: this, dependsOn: [...this.methods, ...integrations, ...(this.authorizer ? [this.authorizer] : [])] },
-    );
+    ));
 
     // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html: logging
     // needs the account's CloudWatch role first, so the stage waits for it when we manage it.
@@ -256,6 +259,7 @@ export class NotesRestApi extends pulumi.ComponentResource {
       "apigateway.amazonaws.com",
       pulumi.interpolate`${this.api.executionArn}/${this.stageName}/*/*`,
       child,
+      "live",
     );
 
     this.url = this.stage.invokeUrl;
@@ -367,10 +371,12 @@ export function restDoorTargets(rest: NotesRestApi): {
   metrics: DoorMetrics;
   eventSource: pulumi.Output<string>;
   ready: pulumi.Resource[];
+  deployed: pulumi.Resource[];
 } {
   return {
     eventSource: rest.api.id,
     ready: [rest.api, ...rest.methods, ...(rest.authorizer ? [rest.authorizer] : [])],
+    deployed: [rest.deployment, rest.stage],
     domainTarget: { kind: "api-gateway", apiId: rest.api.id, stage: rest.stage.stageName },
     metrics: {
       kind: "rest-api",

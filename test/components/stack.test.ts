@@ -104,6 +104,7 @@ function runDoors(doors: AuthMode[], extra: Record<string, unknown> = {}): Promi
   const minimal = Object.assign({}, ...doors.map((d) => DOORS[d].minimalConfig));
   return runMode(doors[0], { ...minimal, doors, authMode: undefined, ...extra });
 }
+const PERMISSION = "aws:lambda/permission:Permission";
 const NOTES_FUNCTION = (run: StackRun) =>
   ofType(run, "aws:lambda/function:Function").find((f) => f.inputs.environment?.variables?.NOTES_TABLE)!;
 /** A door's resources: URN and inputs, by URN. */
@@ -179,39 +180,96 @@ describe("several doors at once", function () {
     });
   }
 
-  describe("given a one-step switch (authMode cognito -> lambda-authorizer)", () => {
-    let run: StackRun;
-    before(async () => (run = await runMode("lambda-authorizer")));
-    const urnsOf = (type: string) => ofType(run, type).map((r) => r.urn);
-    it(
-      "then the function's environment waits for the new door's API, methods and authorizer, which do not wait " +
-        "for the function",
-      () => {
-        const fn = NOTES_FUNCTION(run);
-        const ready = [
-          ...urnsOf("aws:apigateway/restApi:RestApi"),
-          ...urnsOf("aws:apigateway/method:Method").filter((u) => !u.endsWith("-options")),
-          ...urnsOf("aws:apigateway/authorizer:Authorizer"),
-        ];
-        assert.ok(ready.length > 3);
-        for (const urn of ready) assert.ok(fn.dependencies.includes(urn), `the function waits for ${urn}`);
-      },
-    );
-    it(
-      "then the new door's integrations, and so its deployment and stage, wait for the function: they cannot " +
-        "precede its environment change (docs/deploying.md: the window)",
-      () => {
-        const fn = NOTES_FUNCTION(run);
-        const integrations = ofType(run, "aws:apigateway/integration:Integration").filter(
-          (i) => i.inputs.type === "AWS_PROXY",
-        );
-        assert.ok(integrations.length > 0);
-        for (const i of integrations) assert.ok(i.dependencies.includes(fn.urn), i.name);
-        const deployment = one(run, "aws:apigateway/deployment:Deployment");
-        assert.ok(integrations.every((i) => deployment.dependencies.includes(i.urn)));
-        assert.ok(one(run, "aws:apigateway/stage:Stage").dependencies.includes(deployment.urn));
-      },
-    );
+  describe("given a one-step switch (authMode old -> new), for every pair of doors", () => {
+    /** Every URN a resource waits for, directly or through what it waits for. */
+    const waitsFor = (run: StackRun, urn: string): Set<string> => {
+      const deps = new Map(run.resources.map((r) => [r.urn, r.dependencies]));
+      const seen = new Set<string>();
+      const visit = (u: string): void => (deps.get(u) ?? []).forEach((d) => seen.has(d) || (seen.add(d), visit(d)));
+      visit(urn);
+      return seen;
+    };
+    // What each door must have in place before callers run the function that serves it.
+    const REST = ["aws:apigateway/deployment:Deployment", "aws:apigateway/stage:Stage"];
+    const HTTP = [
+      "aws:apigatewayv2/integration:Integration",
+      "aws:apigatewayv2/route:Route",
+      "aws:apigatewayv2/stage:Stage",
+    ];
+    const DEPLOYED: Record<AuthMode, string[]> = {
+      cognito: REST,
+      iam: REST,
+      "api-key": REST,
+      "lambda-authorizer": REST,
+      "http-jwt": HTTP,
+      // its component is not this change's: only its HTTPS listener (FrontDoor.ready) is waited for
+      "alb-oidc": ["aws:lb/listener:Listener door-https"],
+    };
+    /** A DEPLOYED entry names a type, or a type and a name. */
+    const isKey = (r: RecordedResource, key: string) => key === r.type || key === `${r.type} ${r.name}`;
+    const alias = (run: StackRun) => one(run, "aws:lambda/alias:Alias");
+    for (const mode of BUILT_MODES) {
+      describe(`when the new door is ${mode}`, () => {
+        let run: StackRun;
+        before(async () => (run = await runMode(mode)));
+        const deployed = () =>
+          resourcesUnder(run, DOORS[mode].componentType).filter((r) => DEPLOYED[mode].some((k) => isKey(r, k)));
+
+        it("then the function's live alias moves to the new version only after the new door is deployed", () => {
+          const waits = waitsFor(run, alias(run).urn);
+          for (const key of DEPLOYED[mode])
+            assert.ok(
+              deployed().some((r) => isKey(r, key)),
+              `${mode} has ${key}`,
+            );
+          for (const r of deployed()) assert.ok(waits.has(r.urn), `the alias waits for ${r.type} ${r.name}`);
+          assert.ok(waits.has(NOTES_FUNCTION(run).urn), "and for the function's update, which publishes it");
+        });
+
+        it("then nothing of the new door waits for the alias but its invoke permission (Lambda needs it)", () => {
+          const waiting = resourcesUnder(run, DOORS[mode].componentType).filter((r) =>
+            waitsFor(run, r.urn).has(alias(run).urn),
+          );
+          assert.deepEqual([...new Set(waiting.map((r) => r.type))], mode === "alb-oidc" ? [] : [PERMISSION]);
+          for (const p of waiting) assert.equal(p.inputs.qualifier, alias(run).inputs.name, p.name);
+        });
+
+        it("then every old door's resources are gone from the program: deletes, which Pulumi makes last", () => {
+          for (const old of BUILT_MODES.filter((m) => m !== mode))
+            assert.equal(resourcesUnder(run, DOORS[old].componentType).length, 0, `${old} -> ${mode}`);
+        });
+      });
+    }
+
+    it("then the update of the function (-> lambda-authorizer) waits for the API, methods and authorizer", async () => {
+      const run = await runMode("lambda-authorizer");
+      const urnsOf = (type: string) => ofType(run, type).map((r) => r.urn);
+      const ready = [
+        ...urnsOf("aws:apigateway/restApi:RestApi"),
+        ...urnsOf("aws:apigateway/method:Method").filter((u) => !u.endsWith("-options")),
+        ...urnsOf("aws:apigateway/authorizer:Authorizer"),
+      ];
+      assert.ok(ready.length > 3);
+      const fn = NOTES_FUNCTION(run);
+      for (const urn of ready) {
+        assert.ok(fn.dependencies.includes(urn), `the function waits for ${urn}`);
+        assert.ok(!waitsFor(run, urn).has(fn.urn), `${urn} does not wait for the function`);
+      }
+    });
+
+    it("then a gateway door invokes the alias, never the function's latest configuration", async () => {
+      const [rest, http] = await Promise.all([runMode("cognito"), runMode("http-jwt")]);
+      const aliasArn = alias(rest).state.arn;
+      assert.match(aliasArn, /:function:notes-api:live$/);
+      const uris = [
+        ...ofType(rest, "aws:apigateway/integration:Integration")
+          .filter((i) => i.inputs.type === "AWS_PROXY")
+          .map((i) => i.inputs.uri),
+        ...ofType(http, "aws:apigatewayv2/integration:Integration").map((i) => i.inputs.integrationUri),
+      ];
+      assert.ok(uris.length > 2);
+      for (const uri of uris) assert.ok(uri === aliasArn || uri.endsWith(`/functions/${aliasArn}/invocations`), uri);
+    });
   });
 
   describe("given a custom domain and doors [cognito, http-jwt]", () => {
@@ -238,6 +296,11 @@ describe("several doors at once", function () {
         cognito: "https://notes.example.com",
         "http-jwt": "https://notes.example.com/http-jwt",
       });
+    });
+    it("then each mapping is made once the function's live alias serves its door (a one-step switch)", () => {
+      const alias = one(first, "aws:lambda/alias:Alias").urn;
+      for (const m of ofType(first, "aws:apigatewayv2/apiMapping:ApiMapping"))
+        assert.ok(m.dependencies.includes(alias), m.name);
     });
     it("then moving primaryDoor moves the root mapping to the new primary and the old one to /<door>", () => {
       assert.equal(mapping(moved, "domain-mapping").apiId, apiId(moved, "aws:apigatewayv2/api:Api"));

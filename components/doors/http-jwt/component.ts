@@ -7,6 +7,7 @@ import { corsAllowHeaders } from "../../rest/cors";
 import { slug } from "../../rest/restApi";
 import { NOTES_SCOPES, NotesScope, scopeName } from "../../userDirectory";
 import { DoorComponent, DoorDeps, record } from "../door";
+import { liveArn } from "../../backend/notesBackend";
 
 export const HTTP_JWT_DOOR_TYPE = "notes-auth:door:HttpJwtFrontDoor";
 
@@ -102,7 +103,8 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       {
         apiId: this.api.id,
         integrationType: "AWS_PROXY",
-        integrationUri: deps.backend.function.arn,
+        // The function's `live` alias, which moves only once this API is deployed (NotesBackend.live).
+        integrationUri: liveArn(deps.backend),
         integrationMethod: "POST",
         payloadFormatVersion: "2.0",
       },
@@ -152,6 +154,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       "apigateway.amazonaws.com",
       pulumi.interpolate`${this.api.executionArn}/*/*`,
       child,
+      "live",
     );
 
     const url = this.stage.invokeUrl;
@@ -201,6 +204,7 @@ export class HttpJwtFrontDoor extends DoorComponent<"http-jwt", HttpJwtCitation>
       metrics: { kind: "http-api", apiId: this.api.id, stage: this.stage.name, accessLogGroupName: accessLogs.name },
       eventSource: this.api.id,
       ready: [this.api, this.authorizer],
+      deployed: [integration, ...this.routes, this.stage],
       settings,
       clientConfig,
       secrets,

@@ -110,6 +110,22 @@ describe("NotesBackend (cognito stack, defaults)", function () {
       assert.equal(fn.reservedConcurrentExecutions, undefined);
       assert.equal(fn.tracingConfig.mode, "PassThrough");
     });
+    it("publishes a version on each change, which callers reach through the live alias and its permission only", () => {
+      const fn = one(run, "aws:lambda/function:Function", "notes-api");
+      assert.equal(fn.inputs.publish, true);
+      const alias = one(run, "aws:lambda/alias:Alias", "notes-api-live");
+      assert.equal(alias.parent, ofType(run, "notes-auth:backend:NotesBackend")[0].urn);
+      assert.deepEqual([alias.inputs.name, alias.inputs.functionName], ["live", fn.state.name]);
+      assert.equal(alias.inputs.functionVersion, fn.state.version);
+      const permissions = ofType(run, "aws:lambda/permission:Permission").filter(
+        (p) => p.inputs.function === fn.state.name,
+      );
+      assert.ok(permissions.length > 0);
+      for (const p of permissions) {
+        assert.equal(p.inputs.qualifier, "live", p.name);
+        assert.ok(p.dependencies.includes(alias.urn), `${p.name} is made once the alias exists`);
+      }
+    });
   });
 
   describe("function role (least privilege)", () => {

@@ -1,7 +1,17 @@
 import * as assert from "assert";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
-import { STUB_INVOKE_ARN, StubBackend, all, buildDoorAlone, doorArgs, only, valueOf, withSpecRoutes } from "../alone";
+import {
+  STUB_FUNCTION_ARN,
+  STUB_INVOKE_ARN,
+  StubBackend,
+  all,
+  buildDoorAlone,
+  doorArgs,
+  only,
+  valueOf,
+  withSpecRoutes,
+} from "../alone";
 
 describe("CognitoFrontDoor, built alone", function () {
   let resources: RecordedResource[];
@@ -35,7 +45,8 @@ describe("CognitoFrontDoor, built alone", function () {
       (i) => i.inputs.type === "AWS_PROXY",
     );
     assert.ok(lambdas.length > 0);
-    for (const i of lambdas) assert.equal(i.inputs.uri, STUB_INVOKE_ARN, i.name);
+    const live = STUB_INVOKE_ARN.replace(STUB_FUNCTION_ARN, `${STUB_FUNCTION_ARN}:live`);
+    for (const i of lambdas) assert.equal(i.inputs.uri, live, i.name);
   });
 
   it("when built, then the backend is asked to let API Gateway invoke it from this API's stage only", async () => {

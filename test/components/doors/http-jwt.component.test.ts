@@ -35,7 +35,7 @@ describe("HttpJwtFrontDoor, built alone", function () {
     async () => {
       assert.equal(
         only(resources, "aws:apigatewayv2/integration:Integration").inputs.integrationUri,
-        STUB_FUNCTION_ARN,
+        `${STUB_FUNCTION_ARN}:live`,
       );
       assert.equal(stub.invokes.length, 1);
       assert.equal(stub.invokes[0].principal, "apigateway.amazonaws.com");

@@ -51,7 +51,7 @@ describe("HttpJwtFrontDoor", function () {
     const i = one(run, "aws:apigatewayv2/integration:Integration").inputs;
     assert.equal(i.integrationType, "AWS_PROXY");
     assert.equal(i.payloadFormatVersion, "2.0");
-    assert.equal(i.integrationUri, "arn:aws:lambda:us-east-1:123456789012:function:notes-api");
+    assert.equal(i.integrationUri, "arn:aws:lambda:us-east-1:123456789012:function:notes-api:live");
   });
 
   it("auto-deploys a $default stage with access logs and route throttling", () => {
