@@ -18,6 +18,7 @@ import type { RecordedResource } from "../offline/mocks";
 export const REPLACE_ON_CHANGE: Record<string, readonly string[]> = {
   "aws:lambda/permission:Permission": ["*"],
   "aws:lambda/function:Function": ["name", "packageType"],
+  "aws:lambda/alias:Alias": ["name", "functionName"],
   "aws:dynamodb/table:Table": ["name", "hashKey", "rangeKey", "localSecondaryIndexes"],
   "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
   "aws:s3/bucketV2:BucketV2": ["bucket", "bucketPrefix", "objectLockEnabled"],

@@ -53,6 +53,8 @@ export interface StubBackend {
 export const STUB_FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:stub-notes";
 export const STUB_INVOKE_ARN =
   `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/` + `${STUB_FUNCTION_ARN}/invocations`;
+/** The invoke ARN of the stub function's `live` alias, which the doors integrate with. */
+export const STUB_LIVE_INVOKE_ARN = STUB_INVOKE_ARN.replace(STUB_FUNCTION_ARN, `${STUB_FUNCTION_ARN}:live`);
 
 export function stubBackend(): StubBackend {
   const invokes: StubBackend["invokes"] = [];

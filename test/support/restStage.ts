@@ -41,7 +41,7 @@ export function describeRestStage(name: string, getRun: () => StackRun): void {
       assert.equal(integrations.length, routeKeys(API_ROUTES).length);
       for (const i of integrations) {
         assert.equal(i.inputs.type, "AWS_PROXY", i.name);
-        assert.match(i.inputs.uri, /function:notes-api\/invocations$/, i.name);
+        assert.match(i.inputs.uri, /function:notes-api:live\/invocations$/, i.name);
       }
     });
     it("logs access to a log group, logs errors, keeps data trace off, and throttles the stage", () => {

@@ -2,8 +2,7 @@ import * as assert from "assert";
 import type { FrontDoor } from "../../../components/doors/door";
 import { RecordedResource } from "../../../offline/mocks";
 import {
-  STUB_FUNCTION_ARN,
-  STUB_INVOKE_ARN,
+  STUB_LIVE_INVOKE_ARN,
   StubBackend,
   all,
   buildDoorAlone,
@@ -45,7 +44,7 @@ describe("CognitoFrontDoor, built alone", function () {
       (i) => i.inputs.type === "AWS_PROXY",
     );
     assert.ok(lambdas.length > 0);
-    const live = STUB_INVOKE_ARN.replace(STUB_FUNCTION_ARN, `${STUB_FUNCTION_ARN}:live`);
+    const live = STUB_LIVE_INVOKE_ARN;
     for (const i of lambdas) assert.equal(i.inputs.uri, live, i.name);
   });
 
