@@ -892,7 +892,7 @@ describe("handler against dynalite", function () {
       },
     );
 
-    it("given a preflight from an origin not listed, or for a method the API has not, then 403 granting nothing", async () => {
+    it("given a preflight from an origin not listed, or for a method the API has not, then a bare 403", async () => {
       for (const [origin, method] of [
         ["https://evil.example.net", "POST"],
         [`${APP}.evil.example.net`, "POST"],
