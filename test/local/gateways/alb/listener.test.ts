@@ -28,7 +28,7 @@ describe("local gateways: a load balancer listener's recorded rules", function (
         headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
       });
 
-    it("when a listed origin's preflight comes without a cookie, then the function answers it, not the login", async () => {
+    it("when a listed origin's preflight comes without a cookie, then the function answers it", async () => {
       const origin = door.outputs.local.corsOrigins[0];
       const res = await preflight(origin);
       assert.equal(res.status, 204, door.logs.join("\n"));
