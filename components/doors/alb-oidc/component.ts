@@ -50,7 +50,7 @@ export interface AlbOidcFrontDoorArgs {
   corsOrigins?: string[];
 }
 
-export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf";
+export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflightRule";
 
 /** TLS 1.3 with 1.2 fallback, AWS's recommended policy (SH ELB.17). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -304,7 +304,12 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
         ? `point ${args.domainName} (covered by domainCertificateArn) at dnsName with a CNAME or alias record`
         : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
     });
-    const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
+    const cited = {
+      httpsListener: this.httpsListener,
+      loginClient: this.loginClient,
+      waf: this.waf,
+      preflightRule: this.preflightRule,
+    };
     this.publish({
       credential: { kind: "alb-session" },
       url,

@@ -40,7 +40,7 @@ type Fetched = { status: number; body: any } | { refused: string };
  * The load balancer is reached as http://localhost:<port>, the app's site: the login client lists
  * that idpresponse URL, as the recorded https://<name>/oauth2/idpresponse is for a browser in AWS.
  */
-describe("the alb-oidc door from a page of another origin, in headless Chromium (CORS with the session cookie)", function () {
+describe("the alb-oidc door from a page of another origin, in headless Chromium (CORS, session cookie)", function () {
   this.timeout(60000);
   let stack: RunningLocalStack;
   let dataDir: string;
@@ -148,7 +148,7 @@ describe("the alb-oidc door from a page of another origin, in headless Chromium 
     assert.equal(put, 200);
   });
 
-  it("when a page of an origin not in corsOrigins makes the same calls, then the browser refuses every one", async () => {
+  it("when a page of an origin not in corsOrigins makes the same calls, then the browser refuses each", async () => {
     for (const [method, route, body] of [
       ["POST", "/notes", { title: "from elsewhere", content: "x" }],
       ["GET", "/notes", undefined],
