@@ -2,7 +2,8 @@ import { HandlerEnv } from "./env";
 import { AnyEvent, AnyResult, normalize, repeatedCredentialEntry, requireJsonBody, respond } from "./http/request";
 import { AmbiguousCredentials, errorResponse } from "./http/errors";
 import { consoleLog } from "./log";
-import { DoorState, DoorStates, principalOf } from "./doors";
+import { DoorState, DoorStates, corsGrantOf, preflightAnswer, principalOf } from "./doors";
+import type { CorsGrant } from "./http/cors";
 import { RouteDeps, match } from "./routes";
 
 export interface HandlerDeps extends RouteDeps {
@@ -14,7 +15,8 @@ export interface HandlerDeps extends RouteDeps {
 }
 
 /**
- * The handler, with its dependencies injected: normalize the event, derive the principal from
+ * The handler, with its dependencies injected: normalize the event, answer a CORS preflight at a
+ * door whose gateway does not (the ALB: CORS headers only, no principal, no route), derive the principal from
  * verified context (401, before any storage call), find the route (404/405), require a JSON
  * body on writes (415), run it,
  * and answer in the event's own shape. Errors map to their status; anything else is a bare 500. Every 5xx is logged.
@@ -22,16 +24,18 @@ export interface HandlerDeps extends RouteDeps {
 export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
   const resolve = typeof deps === "function" ? deps : () => deps;
   return async (event: AnyEvent): Promise<AnyResult> => {
-    let origin: string | undefined;
+    let cors: CorsGrant | undefined;
     let d: HandlerDeps | undefined;
     try {
       d = resolve();
       const req = normalize(event);
-      origin = d.env.corsOrigins.includes(req.headers.origin ?? "") ? req.headers.origin : undefined;
+      cors = corsGrantOf(req, d.env);
+      const preflight = preflightAnswer(req, d.env);
+      if (preflight) return respond(event, preflight.response, preflight.cors);
       const principal = await principalOf(req, d.env, d.doorState, d.doorStates);
       const route = match(req.method, req.path);
       requireJsonBody(req);
-      return respond(event, await route.fn(req, principal, d, route.params), origin);
+      return respond(event, await route.fn(req, principal, d, route.params), cors);
     } catch (err) {
       const res = errorResponse(err);
       if (err instanceof AmbiguousCredentials) {
@@ -47,7 +51,7 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
           ...(err instanceof Error && err.cause !== undefined ? { cause: describe(err.cause) } : {}),
         });
       }
-      return respond(event, res, origin);
+      return respond(event, res, cors);
     }
   };
 }

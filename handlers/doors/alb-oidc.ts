@@ -31,6 +31,8 @@ export const albOidcDoor: HandlerDoor<AlbOidcSettings, AlbDoorState> = {
   shape: "alb",
   // The ALB's session cookie goes with every request the browser makes, from any site.
   ambientCredentials: true,
+  // An ALB has no CORS support: its OPTIONS rule (components/doors/alb-oidc) forwards preflights here.
+  answersPreflight: true,
   settings: albOidcSettings,
   init: (s, stack) => ({
     identity: createAlbVerifier({

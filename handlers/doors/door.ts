@@ -19,6 +19,12 @@ export interface HandlerDoor<S, State = undefined> {
    * refused (403). Doors whose clients attach a token or a signature need no such check.
    */
   ambientCredentials?: boolean;
+  /**
+   * The gateway has no CORS of its own (a load balancer), so the function answers preflights: an
+   * OPTIONS reaches it unauthenticated (a listener rule forwards it without the login) and gets
+   * the CORS headers for a listed origin, never data (doors/index.ts preflight).
+   */
+  answersPreflight?: boolean;
   /** The door's settings (handlers/contract/doors/): the component encodes them, handlers/env.ts decodes them. */
   settings: SettingsCodec<S>;
   /** Checks across settings that the codec cannot express (named in the error). */

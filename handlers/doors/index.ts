@@ -1,6 +1,7 @@
 import type { AuthMode } from "../contract/authModes";
-import { ApiRequest, isWrite } from "../http/request";
-import { Forbidden, Unauthorized } from "../http/errors";
+import { ApiRequest, ApiResponse, isWrite } from "../http/request";
+import { CorsGrant, PREFLIGHT_METHODS, corsGrant, preflightHeaders } from "../http/cors";
+import { Forbidden, Unauthorized, errorResponse } from "../http/errors";
 import { clientCertOf } from "../clientCert";
 import type { Principal } from "../principal";
 import type { DoorSettings } from "../contract/doors";
@@ -43,14 +44,54 @@ export type DoorStates = Partial<Record<AuthMode, DoorState>>;
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#receive-event-from-load-balancer
  */
 export function servingDoor(req: ApiRequest, env: DoorEnv): ServedDoor {
-  const candidates = env.doors.filter((d) => HANDLER_DOORS[d.mode].shape === req.shape);
-  const carried = sourceOf(req);
-  const door =
-    candidates.length === 1 && candidates[0].source === undefined
-      ? candidates[0]
-      : candidates.find((d) => d.source !== undefined && d.source === carried);
+  const door = servedDoorOf(req, env);
   if (!door) throw new Unauthorized();
   return door;
+}
+
+/** servingDoor, or undefined for an event of no served door. */
+function servedDoorOf(req: ApiRequest, env: DoorEnv): ServedDoor | undefined {
+  const candidates = env.doors.filter((d) => HANDLER_DOORS[d.mode].shape === req.shape);
+  const carried = sourceOf(req);
+  return candidates.length === 1 && candidates[0].source === undefined
+    ? candidates[0]
+    : candidates.find((d) => d.source !== undefined && d.source === carried);
+}
+
+/**
+ * What the answer grants the request's Origin (handlers/http/cors.ts): a listed origin (`corsOrigins`)
+ * only, with credentials at a door whose credential the browser sends itself (ambientCredentials: a
+ * page's `fetch(..., { credentials: "include" })` reads the answer only with Allow-Credentials).
+ */
+export function corsGrantOf(req: ApiRequest, env: DoorEnv): CorsGrant | undefined {
+  const served = servedDoorOf(req, env);
+  const credentials = served !== undefined && HANDLER_DOORS[served.mode].ambientCredentials === true;
+  return corsGrant(req.headers.origin, env.corsOrigins, credentials);
+}
+
+/**
+ * The answer to a CORS preflight at a door that answersPreflight (the ALB: its listener forwards
+ * OPTIONS without the login, so there is no principal), with what it grants: for a listed origin
+ * asking for a method the API serves, a 204 with the preflight's headers and corsGrantOf's; anything
+ * else a 403 that grants nothing. Never a route: an OPTIONS gets no data. Undefined: not a preflight here.
+ * https://fetch.spec.whatwg.org/#cors-preflight-fetch
+ */
+export function preflightAnswer(
+  req: ApiRequest,
+  env: DoorEnv,
+): { response: ApiResponse; cors?: CorsGrant } | undefined {
+  if (req.method !== "OPTIONS") return undefined;
+  const served = servedDoorOf(req, env);
+  if (!served || !HANDLER_DOORS[served.mode].answersPreflight) return undefined;
+  const method = req.headers["access-control-request-method"];
+  const cors = corsGrantOf(req, env);
+  if (!cors || method === undefined || !PREFLIGHT_METHODS.includes(method))
+    return {
+      response: errorResponse(
+        new Forbidden("CORS preflights are answered for the stack's corsOrigins and the API's methods only"),
+      ),
+    };
+  return { response: { status: 204, headers: preflightHeaders() }, cors };
 }
 
 /** The event's API id or target group ARN. */
@@ -92,8 +133,8 @@ export async function principalOf(
 
 /**
  * At a door whose credential the browser attaches itself (a cookie), a write must come from the
- * API's own origin (https://<Host>: a browser never sends another site's page with this Host and
- * its own Origin) or one of the stack's CORS origins (`corsOrigins`, CORS_ALLOWED_ORIGINS): another site's form or
+ * API's own origin (ownOrigin: a browser never sends another site's page with this Host and its
+ * own Origin) or one of the stack's CORS origins (`corsOrigins`, CORS_ALLOWED_ORIGINS): another site's form or
  * no-cors fetch carries its own Origin, and browsers send Origin on every cross-origin request and
  * on every POST, PUT, PATCH and DELETE (https://fetch.spec.whatwg.org/#origin-header). A write
  * without Origin is not a browser's cross-site one (and also needs a JSON Content-Type, 415).
@@ -102,9 +143,22 @@ export async function principalOf(
 function refuseCrossSiteWrite(req: ApiRequest, door: HandlerDoor<unknown, unknown>, env: DoorEnv): void {
   if (!door.ambientCredentials || !isWrite(req.method)) return;
   const origin = req.headers.origin;
-  const sameOrigin = req.headers.host !== undefined && origin === `https://${req.headers.host}`;
-  if (origin !== undefined && !sameOrigin && !env.corsOrigins.includes(origin))
+  if (origin !== undefined && origin !== ownOrigin(req) && !env.corsOrigins.includes(origin))
     throw new Forbidden("writes are accepted only from this API's own origins (corsOrigins)");
+}
+
+/**
+ * The API's own origin as the client addressed it: `<scheme>://<Host>`, the scheme being the one the
+ * client used to reach the load balancer, which it says in X-Forwarded-Proto (`http` or `https`;
+ * absent: https, the HTTPS listener's).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html#x-forwarded-proto
+ * A page cannot set X-Forwarded-Proto on another origin's request without a preflight, which allows
+ * only the API's own request headers (preflightHeaders).
+ */
+export function ownOrigin(req: ApiRequest): string | undefined {
+  if (req.headers.host === undefined) return undefined;
+  const proto = req.headers["x-forwarded-proto"];
+  return `${proto === "http" ? "http" : "https"}://${req.headers.host}`;
 }
 
 /** Builds each served door's per-container state once (the ALB verifier and its key cache). */

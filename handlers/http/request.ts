@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
 } from "aws-lambda";
 import { AmbiguousCredentials, BadRequest, PayloadTooLarge, UnsupportedMediaType } from "./errors";
-import { API_RESPONSE_HEADERS } from "../contract/routeTable";
+import { CorsGrant, corsHeaders } from "./cors";
 
 /** The three event shapes the one function receives. */
 export type EventShape = "rest-v1" | "http-v2" | "alb";
@@ -286,19 +286,12 @@ const REASONS: Record<number, string> = {
 };
 
 /** The response in the shape of the event it answers (ALB: status line, and multi-value headers if asked that way). */
-export function respond(event: unknown, res: ApiResponse, corsOrigin?: string): AnyResult {
+export function respond(event: unknown, res: ApiResponse, cors?: CorsGrant): AnyResult {
   const headers: Record<string, string> = {
     ...(res.body !== undefined ? { "Content-Type": "application/json" } : {}),
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    // A browser script may read only the headers listed here besides the CORS-safelisted ones.
-    ...(corsOrigin
-      ? {
-          "Access-Control-Allow-Origin": corsOrigin,
-          "Access-Control-Expose-Headers": API_RESPONSE_HEADERS.join(", "),
-          Vary: "Origin",
-        }
-      : {}),
+    ...corsHeaders(cors),
     ...res.headers,
   };
   const body = res.body === undefined ? "" : JSON.stringify(res.body);

@@ -18,6 +18,7 @@ import {
   accessClaims,
   albEvent,
   albKey,
+  forbiddenStore,
   handlerFor,
   httpEvent,
   idClaims,
@@ -853,6 +854,121 @@ describe("handler against dynalite", function () {
           ),
         );
         assert.equal(res.status, 201);
+      },
+    );
+  });
+
+  describe("CORS at alb-oidc (a page of a listed origin calls the load balancer with its session cookie)", () => {
+    const APP = "https://app.example.com";
+    const preflight = (origin: string, method = "POST", store = forbiddenStore()) => ({
+      store,
+      res: handlerFor("alb-oidc", undefined, { store })(
+        albEvent({
+          method: "OPTIONS",
+          path: "/notes",
+          headers: {
+            Origin: origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type",
+          },
+        }),
+      ),
+    });
+
+    it(
+      "given a preflight from a listed origin without a principal (the OPTIONS rule skips the login), then 204 " +
+        "with the origin, credentials, methods and headers, and the store is never called",
+      async () => {
+        const { store, res } = preflight(APP);
+        const r = await res;
+        assert.equal(r.status, 204);
+        assert.equal(r.raw.body, "", "a preflight carries no data");
+        assert.equal(r.headers["Access-Control-Allow-Origin"], APP);
+        assert.equal(r.headers["Access-Control-Allow-Credentials"], "true");
+        assert.match(r.headers["Access-Control-Allow-Methods"], /(^|,)POST(,|$)/);
+        assert.deepEqual(r.headers["Access-Control-Allow-Headers"].split(","), ["content-type", "if-match"]);
+        assert.equal(r.headers.Vary, "Origin");
+        assert.deepEqual(store.calls, []);
+      },
+    );
+
+    it("given a preflight from an origin not listed, or for a method the API has not, then a bare 403", async () => {
+      for (const [origin, method] of [
+        ["https://evil.example.net", "POST"],
+        [`${APP}.evil.example.net`, "POST"],
+        [APP, "PATCH"],
+      ]) {
+        const { store, res } = preflight(origin, method);
+        const r = await res;
+        assert.equal(r.status, 403, `${origin} ${method}`);
+        assert.equal(r.headers["Access-Control-Allow-Origin"] === origin, false, `${origin} ${method}`);
+        assert.equal(r.headers["Access-Control-Allow-Credentials"], undefined);
+        assert.deepEqual(store.calls, []);
+      }
+    });
+
+    it("given an OPTIONS that carries a valid session, then it is still only a preflight (no route runs)", async () => {
+      const store = forbiddenStore();
+      const e = albEvent(
+        { method: "OPTIONS", path: "/notes", headers: { Origin: APP, "Access-Control-Request-Method": "GET" } },
+        signAlbToken(key, { sub: USER_A }),
+      );
+      const r = await handlerFor("alb-oidc", undefined, { store, alb: verifier })(e);
+      assert.equal(r.status, 204);
+      assert.equal(r.raw.body, "");
+      assert.deepEqual(store.calls, []);
+    });
+
+    it(
+      "given a listed origin's read with the session, then the answer names the origin and allows " +
+        "credentials (never *); another origin's gets neither",
+      async () => {
+        const call = (origin: string) =>
+          handlerFor("alb-oidc", db, { alb: verifier })(
+            albEvent(
+              { method: "GET", path: "/notes", headers: { Origin: origin } },
+              signAlbToken(key, { sub: USER_A }),
+            ),
+          );
+        const listed = await call(APP);
+        assert.equal(listed.status, 200);
+        assert.equal(listed.headers["Access-Control-Allow-Origin"], APP);
+        assert.equal(listed.headers["Access-Control-Allow-Credentials"], "true");
+        const other = await call("https://evil.example.net");
+        assert.equal(other.headers["Access-Control-Allow-Origin"], undefined);
+        assert.equal(other.headers["Access-Control-Allow-Credentials"], undefined);
+      },
+    );
+
+    it("given a token door (cognito), then a listed origin's answer does not allow credentials", async () => {
+      const r = await handlerFor(
+        "cognito",
+        db,
+      )(restEvent({ method: "GET", path: "/me", headers: { Origin: APP } }, { claims: idClaims(USER_A) }));
+      assert.equal(r.headers["Access-Control-Allow-Origin"], APP);
+      assert.equal(r.headers["Access-Control-Allow-Credentials"], undefined);
+    });
+
+    it(
+      "given a write from the load balancer's own origin on the scheme it came in with (X-Forwarded-Proto), " +
+        "then it is accepted; the same host on the other scheme is another origin, refused",
+      async () => {
+        const write = (origin: string, proto: string) =>
+          handlerFor("alb-oidc", db, { alb: verifier })(
+            albEvent(
+              {
+                method: "POST",
+                path: "/notes",
+                body: { title: "t", content: "c" },
+                headers: { Origin: origin, Host: "localhost:8443", "X-Forwarded-Proto": proto },
+              },
+              signAlbToken(key, { sub: USER_A }),
+            ),
+          );
+        assert.equal((await write("http://localhost:8443", "http")).status, 201);
+        assert.equal((await write("https://localhost:8443", "https")).status, 201);
+        assert.equal((await write("http://localhost:8443", "https")).status, 403);
+        assert.equal((await write("https://localhost:8443", "http")).status, 403);
       },
     );
   });

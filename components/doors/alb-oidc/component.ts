@@ -43,9 +43,14 @@ export interface AlbOidcFrontDoorArgs {
   wafAclArn?: string;
   /** An external IdP instead of the stack's user pool. */
   idp?: OidcProviderConfig;
+  /**
+   * The browser origins whose pages may call the door with the session cookie (`corsOrigins`): with
+   * any, an OPTIONS rule lets their preflights through without the login. @default []
+   */
+  corsOrigins?: string[];
 }
 
-export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf";
+export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflightRule";
 
 /** TLS 1.3 with 1.2 fallback, AWS's recommended policy (SH ELB.17). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -71,6 +76,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
   /** The redirect URIs the IdP must allow (the login client lists them; register them at an external IdP). */
   public readonly redirectUris: pulumi.Output<string[]>;
   public readonly waf?: aws.wafv2.WebAclAssociation;
+  /** The rule that forwards CORS preflights without the login (only with corsOrigins). */
+  public readonly preflightRule?: aws.lb.ListenerRule;
 
   constructor(name: string, args: AlbOidcFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(ALB_OIDC_DOOR_TYPE, name, {}, opts);
@@ -240,6 +247,25 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       },
       child,
     );
+    if ((args.corsOrigins ?? []).length > 0) {
+      // A browser's preflight never carries cookies (https://fetch.spec.whatwg.org/#cors-preflight-fetch),
+      // so the default rule's login would redirect it and the browser would refuse the call. Rules run
+      // by priority, lowest first, before the default rule; an http-request-method condition matches the
+      // method exactly (case-sensitive). This one forwards OPTIONS to the function, unauthenticated,
+      // which answers listed origins with CORS headers and never data (handlers/doors/index.ts).
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-request-method-conditions
+      this.preflightRule = new aws.lb.ListenerRule(
+        `${name}-preflight`,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority: 1,
+          conditions: [{ httpRequestMethod: { values: ["OPTIONS"] } }],
+          actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        },
+        child,
+      );
+    }
     if (args.redirectHttp) {
       new aws.lb.Listener(
         `${name}-http-redirect`,
@@ -278,14 +304,19 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
         ? `point ${args.domainName} (covered by domainCertificateArn) at dnsName with a CNAME or alias record`
         : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
     });
-    const cited = { httpsListener: this.httpsListener, loginClient: this.loginClient, waf: this.waf };
+    const cited = {
+      httpsListener: this.httpsListener,
+      loginClient: this.loginClient,
+      waf: this.waf,
+      preflightRule: this.preflightRule,
+    };
     this.publish({
       credential: { kind: "alb-session" },
       url,
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
       eventSource: this.targetGroup.arn,
-      ready: [this.loadBalancer, this.httpsListener],
+      ready: [this.loadBalancer, this.httpsListener, ...(this.preflightRule ? [this.preflightRule] : [])],
       settings,
       clientConfig,
       cited,

@@ -61,6 +61,7 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
       accessLogsBucket: config.str("albAccessLogsBucket"),
       wafAclArn: stack.wafAclArn,
       idp: readOidc(config),
+      corsOrigins: stack.corsOrigins,
     };
     if (!certificateArn) {
       throw new ConfigError(

@@ -64,7 +64,10 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
         `(\`albSessionTimeout\`); no check with the IdP before`,
     },
     "Browser or API": { evidence: "AWS behaviour", text: "browser-only (redirects and cookies)" },
-    CORS: { evidence: "not built", text: "same-origin by design (cookie session)" },
+    CORS: {
+      cite: "preflightRule",
+      text: "OPTIONS rule skips the login; listed origins, with credentials (the cookie reaches same-site pages only)",
+    },
     WAF: { cite: "waf", variant: "waf", text: "web ACL associated (`wafAclArn`)" },
     "Custom domain": {
       cite: "domain:record",

@@ -1,8 +1,7 @@
-import { NotEmulatedYet } from "../../recorded";
 import type { GatewayDeps, LocalGateway } from "../gateway";
 import { runSteps } from "../steps";
 import type { AlbStep } from "./context";
-import { T, albListener } from "./listener";
+import { AlbRule, T, albListener } from "./listener";
 import { authenticate } from "./steps/authenticate";
 import { forward } from "./steps/forward";
 import { rules } from "./steps/rules";
@@ -10,7 +9,8 @@ import { session } from "./steps/session";
 
 /**
  * Application Load Balancers, from the recorded `LoadBalancer`, `Listener` (its default actions:
- * `authenticate-cognito`, then `forward`), `TargetGroup` and `TargetGroupAttachment`: the HTTPS
+ * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method conditions),
+ * `TargetGroup` and `TargetGroupAttachment`: the HTTPS
  * listener, served on the local port over plain HTTP (no certificate locally).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
@@ -22,7 +22,6 @@ export const ALB_STEPS: readonly AlbStep[] = [rules, authenticate, session, forw
 
 export function albGateways(deps: GatewayDeps): LocalGateway[] {
   const { program } = deps;
-  if (program.ofType(T.rule).length) throw new NotEmulatedYet("load balancer listener rules");
   return program.ofType(T.loadBalancer).flatMap((lb) => {
     const lbArn = String(program.stateOf(lb).arn);
     const listeners = program.ofType(T.listener).filter((l) => l.inputs.loadBalancerArn === lbArn);
@@ -35,7 +34,7 @@ export function albGateways(deps: GatewayDeps): LocalGateway[] {
       describe:
         `Application Load Balancer ${lb.name}, HTTPS listener ` +
         `(${auth ? `authenticate-cognito, cookie ${listener.cookieName}, ` : ""}forward to ` +
-        `${listener.targetGroup.name})`,
+        `${listener.targetGroup.name}${listener.rules.map((r) => `; rule ${r.name}: ${ruleText(r)}`).join("")})`,
       basePath: "",
       invokeUrl: `https://${program.stateOf(lb).dnsName}`,
       async handle(req) {
@@ -47,3 +46,8 @@ export function albGateways(deps: GatewayDeps): LocalGateway[] {
     return [gateway];
   });
 }
+
+/** A rule as the start banner lists it: its methods, and whether its actions log in. */
+const ruleText = (r: AlbRule) =>
+  `${r.methods.map((m) => m.join("|")).join(" and ")}, ` +
+  `${r.actions.some((a) => a.type === "authenticate-cognito") ? "with" : "without"} the login`;

@@ -22,6 +22,8 @@ export interface AlbListener {
   port: number;
   /** The listener's default actions, by `order`: `authenticate-cognito` (optional), then `forward`. */
   actions: AlbAction[];
+  /** The listener's rules (`aws:lb/listenerRule:ListenerRule`), by priority, lowest first (steps/rules.ts). */
+  rules: AlbRule[];
   /** The authenticate-cognito action's settings, each with the ALB's default. */
   cookieName: string;
   sessionSeconds: number;
@@ -51,6 +53,17 @@ export interface AlbAction {
   targetGroupArn?: string;
 }
 
+/**
+ * A recorded listener rule, as the rules step evaluates it: its priority, its conditions (each
+ * `http-request-method`: the methods it matches), and its actions by `order`.
+ */
+export interface AlbRule {
+  name: string;
+  priority: number;
+  methods: string[][];
+  actions: AlbAction[];
+}
+
 export const T = {
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
   listener: "aws:lb/listener:Listener",
@@ -67,21 +80,12 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
   const { program } = deps;
   const lbArn = String(program.stateOf(lb).arn);
   const region = lbArn.split(":")[3];
-  const actions: AlbAction[] = [...(listener.inputs.defaultActions ?? [])].sort(
-    (a: any, b: any) => (a.order ?? 0) - (b.order ?? 0),
-  );
-  const unsupported = actions.find((a) => !["authenticate-cognito", "forward"].includes(a.type));
-  if (unsupported)
-    throw new NotEmulatedYet(
-      `load balancer actions of type ` +
-        `${unsupported.type}${
-          unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""
-        }`,
-    );
+  const actions = inOrder(listener.inputs.defaultActions);
   const auth = actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
   const forward = actions.find((a) => a.type === "forward");
   if (!forward) throw new NotEmulatedYet("a load balancer listener without a forward action");
   const targetGroupArn = String(forward.targetGroupArn);
+  const rules = listenerRules(deps, String(program.stateOf(listener).arn), targetGroupArn);
   const targetGroup = program.ofType(T.targetGroup).find((t) => program.stateOf(t).arn === targetGroupArn);
   if (targetGroup?.inputs.targetType !== "lambda")
     throw new NotEmulatedYet(`target groups of type ${targetGroup?.inputs.targetType}`);
@@ -99,6 +103,7 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
     region,
     port: Number(listener.inputs.port ?? 443),
     actions,
+    rules,
     cookieName: String(auth?.sessionCookieName ?? DEFAULT_COOKIE),
     sessionSeconds: Number(auth?.sessionTimeout ?? DEFAULT_TIMEOUT),
     scope: String(auth?.scope ?? "openid"),
@@ -121,6 +126,51 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
   };
   deps.aws.add(keyEndpoints(out));
   return out;
+}
+
+/** Recorded actions by `order`, each of a type this emulator runs. */
+function inOrder(recorded: AlbAction[] | undefined): AlbAction[] {
+  const actions = [...(recorded ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  const unsupported = actions.find((a) => !["authenticate-cognito", "forward"].includes(a.type));
+  if (unsupported)
+    throw new NotEmulatedYet(
+      `load balancer actions of type ` +
+        `${unsupported.type}${
+          unsupported.type === "authenticate-oidc" ? " (an external IdP has no local stand-in)" : ""
+        }`,
+    );
+  return actions;
+}
+
+/**
+ * The recorded rules of one listener, lowest priority first. Each condition here is an
+ * `http-request-method` one (its values: exact, case-sensitive method names); other condition
+ * types, and a rule forwarding to another target group than the default rule's, stop local mode.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpRequestMethodConditionConfig.html
+ */
+function listenerRules(deps: GatewayDeps, listenerArn: string, targetGroupArn: string): AlbRule[] {
+  return deps.program
+    .ofType(T.rule)
+    .filter((r) => r.inputs.listenerArn === listenerArn)
+    .map((r): AlbRule => {
+      const conditions: Record<string, any>[] = r.inputs.conditions ?? [];
+      const other = conditions.flatMap((c) => Object.keys(c).filter((k) => k !== "httpRequestMethod" && c[k]));
+      if (other.length) throw new NotEmulatedYet(`load balancer rule conditions ${other.join(", ")} (rule ${r.name})`);
+      const actions = inOrder(r.inputs.actions);
+      const elsewhere = actions.find((a) => a.type === "forward" && a.targetGroupArn !== targetGroupArn);
+      if (elsewhere || !actions.some((a) => a.type === "forward"))
+        throw new NotEmulatedYet(
+          `a load balancer rule that does not forward to the listener's target group (${r.name})`,
+        );
+      return {
+        name: r.name,
+        priority: Number(r.inputs.priority),
+        methods: conditions.map((c) => (c.httpRequestMethod?.values ?? []).map(String)),
+        actions,
+      };
+    })
+    .sort((a, b) => a.priority - b.priority);
 }
 
 /**

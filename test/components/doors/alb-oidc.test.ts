@@ -40,6 +40,24 @@ describe("AlbOidcFrontDoor", function () {
     );
   });
 
+  it(
+    "given corsOrigins, then an OPTIONS rule on the HTTPS listener, before the default rule, forwards preflights " +
+      "to the function without the login",
+    () => {
+      const listener = one(run, "aws:lb/listener:Listener", "door-https");
+      const rule = one(run, "aws:lb/listenerRule:ListenerRule", "door-preflight").inputs;
+      assert.equal(rule.listenerArn, listener.state.arn);
+      assert.equal(rule.priority, 1);
+      assert.deepEqual(rule.conditions, [{ httpRequestMethod: { values: ["OPTIONS"] } }]);
+      assert.deepEqual(rule.actions, [{ type: "forward", targetGroupArn: TG_ARN }], "no authenticate action");
+    },
+  );
+
+  it("given no corsOrigins, then every request gets the login: no OPTIONS rule", async () => {
+    const closed = await runMode("alb-oidc", { corsOrigins: [] });
+    assert.equal(ofType(closed, "aws:lb/listenerRule:ListenerRule").length, 0);
+  });
+
   it("opens port 80 only to redirect to HTTPS", () => {
     const http = ofType(run, "aws:lb/listener:Listener").filter((l) => l.inputs.protocol === "HTTP");
     assert.equal(http.length, 1);

@@ -12,7 +12,7 @@ import { errorPage } from "../listener";
  * session the request carries `x-amzn-oidc-accesstoken`, `x-amzn-oidc-identity` (the user-info
  * `sub`) and `x-amzn-oidc-data`: the user-info claims signed with ES256 by this load balancer
  * (`signer` = its recorded ARN, a `kid` whose PEM public key the local key endpoint serves at
- * `<endpoint>/<kid>`), and x-forwarded-for, -proto and -port always.
+ * `<endpoint>/<kid>`), and x-forwarded-for, -proto (the scheme the client used) and -port always.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
  */
@@ -43,7 +43,9 @@ export const forward: AlbStep = {
     }
     Object.assign(headers, {
       "x-forwarded-for": req.sourceIp ?? "127.0.0.1",
-      "x-forwarded-proto": "https",
+      // The scheme the client used to reach the load balancer: locally the listener speaks plain HTTP.
+      // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html#x-forwarded-proto
+      "x-forwarded-proto": req.receivedOn?.tls ? "https" : "http",
       "x-forwarded-port": String(l.port),
     });
     const event = albTargetEvent(

@@ -25,6 +25,7 @@ function listenerWith(over: Partial<AlbListener> = {}): AlbListener {
     region: "eu-west-1",
     port: 443,
     actions: [AUTHENTICATE, FORWARD],
+    rules: [],
     cookieName: "S",
     sessionSeconds: 3600,
     scope: "openid",
@@ -47,8 +48,13 @@ const deps = {
   log: (line: string) => logged.push(line),
   localize: (url: string) => url.replace("https://notes.auth.eu-west-1.amazoncognito.com", "http://127.0.0.1:9"),
 } as unknown as GatewayDeps;
-const request = (path: string, headers: IncomingRequest["headers"] = {}, rawQuery?: string): IncomingRequest => ({
-  method: "GET",
+const request = (
+  path: string,
+  headers: IncomingRequest["headers"] = {},
+  rawQuery?: string,
+  method = "GET",
+): IncomingRequest => ({
+  method,
   path,
   rawQuery,
   headers: { host: "localhost:8080", ...headers },
@@ -73,6 +79,40 @@ describe("local gateways: a load balancer listener's steps", () => {
   describe("rules", () => {
     it("given a listener, when the step runs, then the request gets its default actions, in order", () => {
       assert.deepEqual(ruled(request("/notes")).actions, [AUTHENTICATE, FORWARD]);
+    });
+
+    it(
+      "given an http-request-method OPTIONS rule, when an OPTIONS comes, then it gets the rule's actions (no " +
+        "login); other methods, and a lower-case options, get the default actions",
+      () => {
+        const listener = listenerWith({
+          rules: [
+            { name: "door-other", priority: 5, methods: [["OPTIONS"], ["GET"]], actions: [AUTHENTICATE, FORWARD] },
+            { name: "door-preflight", priority: 1, methods: [["PUT", "OPTIONS"]], actions: [FORWARD] },
+          ].sort((a, b) => a.priority - b.priority),
+        });
+        const actions = (method: string) => ruled(request("/notes", {}, undefined, method), listener).actions;
+        assert.deepEqual(actions("OPTIONS"), [FORWARD]);
+        assert.deepEqual(actions("PUT"), [FORWARD], "any of a condition's values matches");
+        assert.deepEqual(actions("GET"), [AUTHENTICATE, FORWARD]);
+        assert.deepEqual(actions("options"), [AUTHENTICATE, FORWARD], "the comparison is case-sensitive");
+      },
+    );
+
+    it("given a rule with two conditions, then it applies only when both hold (a method is never two)", () => {
+      const listener = listenerWith({
+        rules: [{ name: "door-both", priority: 1, methods: [["OPTIONS"], ["GET"]], actions: [FORWARD] }],
+      });
+      assert.deepEqual(ruled(request("/notes", {}, undefined, "OPTIONS"), listener).actions, [AUTHENTICATE, FORWARD]);
+    });
+
+    it("given an OPTIONS under a forward-only rule, then the session step lets it through without a login", () => {
+      const listener = listenerWith({
+        rules: [{ name: "door-preflight", priority: 1, methods: [["OPTIONS"]], actions: [FORWARD] }],
+      });
+      const ctx = ruled(request("/notes", {}, undefined, "OPTIONS"), listener);
+      assert.equal(session.run(ctx, undefined), undefined, "no redirect to the login");
+      assert.equal(ctx.session, undefined);
     });
   });
 
@@ -189,7 +229,7 @@ describe("local gateways: a load balancer listener's steps", () => {
         assert.equal(reply?.status, 200);
         assert.equal(event.headers["x-amzn-oidc-identity"], "u1");
         assert.equal(event.headers["x-amzn-oidc-accesstoken"], "a.e30.s");
-        assert.equal(event.headers["x-forwarded-proto"], "https");
+        assert.equal(event.headers["x-forwarded-proto"], "http", "the local listener speaks plain HTTP");
         assert.equal(typeof event.headers["x-amzn-oidc-data"], "string");
       },
     );
