@@ -83,6 +83,7 @@ export const REPLACE_ON_CHANGE: Record<string, readonly string[]> = {
   "aws:sns/topicSubscription:TopicSubscription": ["endpoint", "protocol", "topic"],
   "aws:route53/record:Record": ["name", "zoneId"],
   "aws:lb/listener:Listener": ["loadBalancerArn"],
+  "aws:lb/listenerRule:ListenerRule": ["listenerArn"],
   "aws:lb/targetGroup:TargetGroup": [
     "name",
     "namePrefix",
