@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One resource as the program registered it. */
@@ -193,6 +194,12 @@ function doorSlug(parentUrn: string): string {
   return m ? `${m[1].replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase()}-` : "";
 }
 
+/** A published version's number for a function's inputs: the same inputs, the same number (1 to 99999). */
+function versionOf(inputs: unknown): string {
+  const h = crypto.createHash("sha256").update(JSON.stringify(inputs)).digest();
+  return String(1 + (h.readUInt32BE(0) % 99999));
+}
+
 /** Plausible provider outputs for the types the program uses. */
 export function mockState(
   type: string,
@@ -223,7 +230,11 @@ export function mockState(
           name,
           arn: fnArn,
           invokeArn: `arn:aws:apigateway:${MOCK_REGION}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
-          ...(inputs.publish ? { version: "1", qualifiedArn: `${fnArn}:1` } : { version: "$LATEST" }),
+          // With publish, each change of code or configuration publishes a new version: the number stands for
+          // the inputs, so an alias on it (functionVersion) changes exactly when the function does.
+          ...(inputs.publish
+            ? { version: versionOf(inputs), qualifiedArn: `${fnArn}:${versionOf(inputs)}` }
+            : { version: "$LATEST" }),
         },
       };
     }

@@ -141,21 +141,25 @@ describe("several doors at once", function () {
         assert.ok(Object.keys(doorResources(both, a)).length > 5);
       });
 
-      it("then only the function's environment changes of the backend: an update in place", () => {
-        const [before, after] = [NOTES_FUNCTION(alone), NOTES_FUNCTION(both)];
-        assert.equal(after.urn, before.urn);
-        const rest = (f: RecordedResource) => ({ ...f.inputs, environment: undefined });
-        assert.deepEqual(rest(after), rest(before));
-        assert.notDeepEqual(after.inputs.environment, before.inputs.environment);
-        assert.deepEqual(
-          resourcesUnder(both, "notes-auth:backend:NotesBackend")
-            .filter((r) => r.urn !== after.urn)
-            .map((r) => [r.urn, r.inputs]),
-          resourcesUnder(alone, "notes-auth:backend:NotesBackend")
-            .filter((r) => r.urn !== before.urn)
-            .map((r) => [r.urn, r.inputs]),
-        );
-      });
+      it(
+        "then only the function's environment changes of the backend, in place, and its live alias moves to the " +
+          "version that publishes",
+        () => {
+          const [before, after] = [NOTES_FUNCTION(alone), NOTES_FUNCTION(both)];
+          assert.equal(after.urn, before.urn);
+          const rest = (f: RecordedResource) => ({ ...f.inputs, environment: undefined });
+          assert.deepEqual(rest(after), rest(before));
+          assert.notDeepEqual(after.inputs.environment, before.inputs.environment);
+          // the alias's version: the only other input that changes
+          const others = (run: StackRun, fn: RecordedResource) =>
+            resourcesUnder(run, "notes-auth:backend:NotesBackend")
+              .filter((r) => r.urn !== fn.urn)
+              .map((r) => [r.urn, { ...r.inputs, functionVersion: undefined }]);
+          assert.deepEqual(others(both, after), others(alone, before));
+          const alias = (run: StackRun) => one(run, "aws:lambda/alias:Alias");
+          assert.notEqual(alias(both).inputs.functionVersion, alias(alone).inputs.functionVersion);
+        },
+      );
 
       it("then each door has its URL and client; url and client stay the primary's (the first)", () => {
         assert.deepEqual(Object.keys(both.outputs.urls), [a, b]);

@@ -17,6 +17,8 @@ const res = (type: string, name: string, inputs: Record<string, unknown>, aliase
   state: {},
 });
 const FN = "aws:lambda/function:Function";
+/** The function's live alias: it moves to the version a change of the function publishes. */
+const ALIAS = "aws:lambda/alias:Alias";
 const PERM = "aws:lambda/permission:Permission";
 const TABLE = "aws:dynamodb/table:Table";
 
@@ -104,7 +106,10 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
       );
       assert.deepEqual(
         changes.filter((c) => c.change === "update").map((c) => [c.type, c.inputs]),
-        [[FN, ["environment"]]],
+        [
+          [ALIAS, ["functionVersion"]],
+          [FN, ["environment"]],
+        ],
       );
       const text = await plan(["--diff", ...BOTH.flatMap((s) => ["--set", s])]);
       assert.match(text.stdout, /^Stack dev: doors cognito -> cognito, http-jwt \(primary cognito -> cognito\)\n/);
@@ -133,7 +138,10 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
       const plain = diffRuns(runs[0].resources, runs[1].resources);
       assert.deepEqual(
         plain.map((c) => [c.change, c.type, c.inputs]),
-        [["update", FN, ["environment"]]],
+        [
+          ["update", ALIAS, ["functionVersion"]],
+          ["update", FN, ["environment"]],
+        ],
       );
       const named = diffRuns(runs[2].resources, runs[3].resources).map((c) => [c.change, c.urn.split("::").pop()]);
       assert.deepEqual(named.sort(), [
@@ -141,6 +149,7 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
         ["delete", "domain-mapping-http-jwt"],
         ["replace", "domain-mapping"],
         ["update", "notes-api"],
+        ["update", "notes-api-live"],
       ]);
     },
   );
@@ -168,7 +177,10 @@ describe("npm run plan -- --diff: several doors and the migration recipe (docs/d
       );
       assert.deepEqual(
         changes.filter((c) => c.change !== "delete").map((c) => [c.change, c.type, c.inputs]),
-        [["update", FN, ["environment"]]],
+        [
+          ["update", ALIAS, ["functionVersion"]],
+          ["update", FN, ["environment"]],
+        ],
       );
       for (const type of [TABLE, "aws:s3/bucket:Bucket", "aws:cognito/userPool:UserPool"])
         assert.ok(!changes.some((c) => c.type === type), type);
