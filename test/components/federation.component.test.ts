@@ -60,7 +60,7 @@ describe("UserDirectory with identity providers, built alone", function () {
     );
   });
 
-  it("when built, then providerDetails are as CreateIdentityProvider names them, and secret (they hold the secret)", () => {
+  it("when built, then providerDetails are as CreateIdentityProvider names them, and secret (they hold one)", () => {
     // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
     // (Pulumi sends an input that holds a secret as a secret whole: the state never shows client_secret in plain.)
     const google = unsecret(only(resources, IDP, "users-idp-Google").inputs.providerDetails);

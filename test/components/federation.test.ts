@@ -53,7 +53,7 @@ describe("identity providers on the user pool (config)", () => {
     });
   });
 
-  it("given a Google and an OIDC provider with their secrets, then both are read, the secrets by the secret reader", () => {
+  it("given a Google and an OIDC provider with secrets, then both are read, the secrets by the secret reader", () => {
     const asked: string[] = [];
     const cfg = parseStackConfig(lookup({ authMode: "cognito", apiGatewayAccountRole: true, ...both }), (key) => {
       asked.push(key);
@@ -223,7 +223,7 @@ describe("identity providers on the user pool (config)", () => {
   });
 
   describe("the user pool is kept", () => {
-    it("given a door that verifies an outside issuer directly, then the pool is kept unless keepUserPool is false", () => {
+    it("given a door verifying an outside issuer directly, then the pool is kept unless keepUserPool is false", () => {
       assert.equal(keepsUserPool(parse(external)), true);
       assert.equal(keepsUserPool(parse({ ...external, keepUserPool: false })), false);
     });
