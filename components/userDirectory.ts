@@ -151,7 +151,9 @@ export class UserDirectory extends pulumi.ComponentResource {
           : {}),
         // The IdP's groups land in a custom attribute. A mapped attribute must be mutable: Cognito
         // rewrites it at every federated sign-in. Custom attributes can be added to a pool, never
-        // removed (AddCustomAttributes). https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+        // removed: the Terraform provider adds them in place (AddCustomAttributes, cognitoidp/user_pool.go)
+        // and refuses a removal ("cannot modify or remove schema items"), never replacing the pool.
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
         ...(providers.some((p) => p.groupsClaim)
           ? {
               schemas: [
