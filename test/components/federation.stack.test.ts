@@ -70,7 +70,7 @@ describe("a federated user across door switches", function () {
     },
   );
 
-  it("when the door switches to one that verifies an outside issuer directly, then the pool and providers stay", async () => {
+  it("when switching to a door verifying an outside issuer directly, then pool and providers stay", async () => {
     const external = await runMode("http-jwt", {
       ...FEDERATED,
       jwtIssuer: "https://login.example.com",
