@@ -94,6 +94,37 @@ export const GROUP_TYPES = ["OIDC", "SAML"] as const;
  */
 export const IDP_GROUPS_ATTRIBUTE = "idp_groups";
 
+/**
+ * The pool attributes an IdP's claims may be mapped to: the standard attributes of a user pool
+ * (the OpenID Connect standard claims), `email_verified` and `phone_number_verified`, and
+ * `username` (the federated user's name, by default the IdP's `sub`). The pool has no custom
+ * attributes but the groups one (IDP_GROUPS_ATTRIBUTE, mapped through groupsClaim).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html
+ */
+export const MAPPABLE_ATTRIBUTES = [
+  "address",
+  "birthdate",
+  "email",
+  "email_verified",
+  "family_name",
+  "gender",
+  "given_name",
+  "locale",
+  "middle_name",
+  "name",
+  "nickname",
+  "phone_number",
+  "phone_number_verified",
+  "picture",
+  "preferred_username",
+  "profile",
+  "updated_at",
+  "username",
+  "website",
+  "zoneinfo",
+] as const;
+
 /** The providerDetails of one provider, without its secret, as CreateIdentityProvider takes them. */
 export interface ProviderSettings {
   clientId?: string;

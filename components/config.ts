@@ -3,6 +3,7 @@ import { AUTH_MODES, AuthMode } from "../handlers/contract/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import {
   GROUP_TYPES,
+  MAPPABLE_ATTRIBUTES,
   PROVIDER_TYPES,
   ProviderSettings,
   ProviderType,
@@ -498,6 +499,11 @@ function attributeMapping(value: unknown, key: string): Record<string, string> {
   for (const [attribute, claim] of Object.entries(value)) {
     if (attribute.startsWith("custom:idp_groups"))
       throw new ConfigError(`${key}.${attribute}`, "is set by groupsClaim: name the IdP's groups claim there");
+    if (!(MAPPABLE_ATTRIBUTES as readonly string[]).includes(attribute))
+      throw new ConfigError(
+        `${key}.${attribute}`,
+        `is not an attribute of the user pool: map to one of ${MAPPABLE_ATTRIBUTES.join(", ")}`,
+      );
     mapping[attribute] = text(claim, `${key}.${attribute}`, true)!;
   }
   return mapping;

@@ -613,7 +613,7 @@ describe("stack config", () => {
           "identityProviders[0].settings.issuer",
           "https://",
         ));
-      it("a mapping without email, and a mapping onto the groups attribute", () => {
+      it("a mapping without email, onto the groups attribute, or onto an attribute the pool lacks", () => {
         fedFails(
           { identityProviders: [{ ...google, attributeMapping: { name: "name" } }] },
           "identityProviders[0].attributeMapping",
@@ -623,6 +623,12 @@ describe("stack config", () => {
           { identityProviders: [{ ...corp, attributeMapping: { email: "email", "custom:idp_groups": "groups" } }] },
           "identityProviders[0].attributeMapping.custom:idp_groups",
           "groupsClaim",
+        );
+        fedFails(
+          { identityProviders: [{ ...google, attributeMapping: { email: "email", "custom:team": "team" } }] },
+          "identityProviders[0].attributeMapping.custom:team",
+          "not an attribute of the user pool",
+          "given_name",
         );
       });
       it("a groups claim on a provider that sends no groups", () =>
