@@ -523,6 +523,8 @@ function identityProvider(value: Record<string, unknown>, key: string): Identity
   if (!isSocial(t) && (PROVIDER_TYPES as readonly string[]).includes(name))
     throw new ConfigError(`${key}.name`, `is "${name}", which names a social provider: choose another name`);
   const groupsClaim = text(value.groupsClaim, `${key}.groupsClaim`, false);
+  if (groupsClaim !== undefined && /\s/.test(groupsClaim))
+    throw new ConfigError(`${key}.groupsClaim`, `is "${groupsClaim}": a claim or attribute name has no spaces`);
   if (groupsClaim !== undefined && !(GROUP_TYPES as readonly string[]).includes(t))
     throw new ConfigError(
       `${key}.groupsClaim`,

@@ -631,12 +631,18 @@ describe("stack config", () => {
           "given_name",
         );
       });
-      it("a groups claim on a provider that sends no groups", () =>
+      it("a groups claim on a provider that sends no groups, or with a space", () => {
         fedFails(
           { identityProviders: [{ ...google, groupsClaim: "groups" }] },
           "identityProviders[0].groupsClaim",
           "OIDC and SAML",
-        ));
+        );
+        fedFails(
+          { identityProviders: [{ ...corp, groupsClaim: "my groups" }], identityProviderSecrets: secrets },
+          "identityProviders[0].groupsClaim",
+          "no spaces",
+        );
+      });
       it("a secret written in plain text inside the list", () =>
         fedFails(
           { identityProviders: [{ ...google, settings: { clientId: "x", clientSecret: "s" } }] },
