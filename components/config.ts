@@ -2,6 +2,18 @@ import type { Input } from "@pulumi/pulumi";
 import { AUTH_MODES, AuthMode } from "../handlers/contract/authModes";
 import { ConfigError, ConfigLookup, ConfigReader, ORIGIN, REDIRECT_URL, cognitoGroupNameProblem } from "./configReader";
 import {
+  GROUP_TYPES,
+  MAPPABLE_ATTRIBUTES,
+  PROVIDER_TYPES,
+  ProviderSettings,
+  ProviderType,
+  REQUIRED_SETTINGS,
+  SECRET_DETAIL,
+  TOKEN_LIMITS,
+  isSocial,
+  providerNameProblem,
+} from "../awsRules/federation";
+import {
   COGNITO_PLANS,
   CognitoPlan,
   DEFAULT_COGNITO_PLAN,
@@ -96,7 +108,51 @@ export interface StackConfig {
    * one the account already has (false). Unset: no choice made yet, which REST doors refuse.
    */
   apiGatewayAccountRole?: boolean;
+  /** Outside identity providers federated into the user pool (`identityProviders`, `identityProviderSecrets`). */
+  federation: FederationConfig;
+  /** Token lifetimes and refresh-token rotation of the app clients that sign people in. */
+  tokens: TokenLifetimes;
+  /** Keep the user pool when no door uses it (a door that verifies an outside issuer directly). */
+  keepUserPool: boolean;
 }
+
+/** One outside identity provider of the user pool, validated. */
+export interface IdentityProviderConfig {
+  /** The provider's name in the pool (the hosted UI's button, `identity_provider` on /oauth2/authorize). */
+  name: string;
+  type: ProviderType;
+  /** providerDetails without the secret (awsRules/federation.ts providerDetails). */
+  settings: ProviderSettings;
+  /** Pool attribute -> the IdP's claim (OIDC, social) or assertion attribute (SAML); `email` always. */
+  attributeMapping: Record<string, string>;
+  /** OIDC and SAML: the claim or attribute carrying the IdP's groups, mapped to custom:idp_groups. */
+  groupsClaim?: string;
+}
+
+export interface FederationConfig {
+  providers: IdentityProviderConfig[];
+  /**
+   * `identityProviderSecrets`, a JSON object of provider name -> client secret (Sign in with Apple: its private key),
+   * as read by the config's secret reader (a Pulumi secret in a program).
+   */
+  secrets?: Input<string>;
+}
+
+/** Lifetimes in TOKEN_LIMITS' units (minutes, minutes, days), and whether refresh tokens rotate. */
+export interface TokenLifetimes {
+  idTokenValidity: number;
+  accessTokenValidity: number;
+  refreshTokenValidity: number;
+  refreshTokenRotation: boolean;
+}
+
+/** The lifetimes every stack had before they were keys; unset keys keep them, so a stack sees no change. */
+export const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
+  idTokenValidity: 60,
+  accessTokenValidity: 60,
+  refreshTokenValidity: 30,
+  refreshTokenRotation: false,
+};
 
 /** Alarm destinations and thresholds (components/alarms.ts). */
 export interface AlarmConfig {
@@ -381,6 +437,167 @@ function readDoors(config: ConfigReader): { doors: AuthMode[]; primary: AuthMode
   return { doors, primary: (primaryKey as AuthMode | undefined) ?? doors[0] };
 }
 
+const PROVIDER_FIELDS = ["name", "type", "settings", "attributeMapping", "groupsClaim"] as const;
+const SETTING_FIELDS = ["clientId", "teamId", "keyId", "issuer", "metadataUrl", "scopes"] as const;
+
+/** A field that must be a non-empty string (or absent, unless `required`). */
+function text(value: unknown, key: string, required: boolean): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== "string" || value.trim() === "")
+    throw new ConfigError(key, `${value === undefined ? "is required" : "must be a non-empty string"}`);
+  return value.trim();
+}
+
+/** Refuses fields other than `allowed` (a misspelt field would otherwise be ignored). */
+function onlyFields(value: Record<string, unknown>, key: string, allowed: readonly string[]): void {
+  const unknown = Object.keys(value).find((f) => !allowed.includes(f));
+  if (unknown !== undefined)
+    throw new ConfigError(`${key}.${unknown}`, `is not a field here: the fields are ${allowed.join(", ")}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function providerSettings(value: unknown, key: string, type: ProviderType): ProviderSettings {
+  if (!isObject(value)) throw new ConfigError(key, `must be an object with ${REQUIRED_SETTINGS[type].join(", ")}`);
+  if ("clientSecret" in value || "privateKey" in value)
+    throw new ConfigError(
+      `${key}.${"clientSecret" in value ? "clientSecret" : "privateKey"}`,
+      "must not be here, in plain text: put it in notes-auth:identityProviderSecrets under the provider's name, " +
+        "set with pulumi config set --secret",
+    );
+  onlyFields(value, key, SETTING_FIELDS);
+  const settings: ProviderSettings = {};
+  for (const field of SETTING_FIELDS) {
+    const v = text(value[field], `${key}.${field}`, REQUIRED_SETTINGS[type].includes(field));
+    if (v !== undefined) settings[field] = v;
+  }
+  const needless = SETTING_FIELDS.find(
+    (f) => settings[f] !== undefined && f !== "scopes" && !REQUIRED_SETTINGS[type].includes(f),
+  );
+  const takes = [...REQUIRED_SETTINGS[type], ...(type === "SAML" ? [] : ["scopes"])];
+  if (needless !== undefined || (type === "SAML" && settings.scopes !== undefined))
+    throw new ConfigError(
+      `${key}.${needless ?? "scopes"}`,
+      `is not a setting of a ${type} provider: it takes ${takes.join(", ")}`,
+    );
+  for (const field of ["issuer", "metadataUrl"] as const)
+    if (settings[field] !== undefined && !/^https:\/\/[^\s*]+$/.test(settings[field]!))
+      throw new ConfigError(`${key}.${field}`, `is "${settings[field]}": it must be an https:// URL`);
+  return settings;
+}
+
+function attributeMapping(value: unknown, key: string): Record<string, string> {
+  if (!isObject(value) || !("email" in value))
+    throw new ConfigError(
+      key,
+      'must map at least email (pool attribute -> the IdP\'s claim), e.g. {"email": "email"}: the pool signs ' +
+        "people in by email",
+    );
+  const mapping: Record<string, string> = {};
+  for (const [attribute, claim] of Object.entries(value)) {
+    if (attribute.startsWith("custom:idp_groups"))
+      throw new ConfigError(`${key}.${attribute}`, "is set by groupsClaim: name the IdP's groups claim there");
+    if (!(MAPPABLE_ATTRIBUTES as readonly string[]).includes(attribute))
+      throw new ConfigError(
+        `${key}.${attribute}`,
+        `is not an attribute of the user pool: map to one of ${MAPPABLE_ATTRIBUTES.join(", ")}`,
+      );
+    mapping[attribute] = text(claim, `${key}.${attribute}`, true)!;
+  }
+  return mapping;
+}
+
+function identityProvider(value: Record<string, unknown>, key: string): IdentityProviderConfig {
+  onlyFields(value, key, PROVIDER_FIELDS);
+  const type = text(value.type, `${key}.type`, true)!;
+  if (!(PROVIDER_TYPES as readonly string[]).includes(type))
+    throw new ConfigError(`${key}.type`, `is "${type}": it must be one of ${PROVIDER_TYPES.join(", ")}`);
+  const t = type as ProviderType;
+  const name = text(value.name, `${key}.name`, true)!;
+  const problem = providerNameProblem(name);
+  if (problem) throw new ConfigError(`${key}.name`, `is "${name}": ${problem}`);
+  if (isSocial(t) && name !== t)
+    throw new ConfigError(`${key}.name`, `is "${name}": a ${t} provider is named ${t} in the pool`);
+  if (!isSocial(t) && (PROVIDER_TYPES as readonly string[]).includes(name))
+    throw new ConfigError(`${key}.name`, `is "${name}", which names a social provider: choose another name`);
+  const groupsClaim = text(value.groupsClaim, `${key}.groupsClaim`, false);
+  if (groupsClaim !== undefined && /\s/.test(groupsClaim))
+    throw new ConfigError(`${key}.groupsClaim`, `is "${groupsClaim}": a claim or attribute name has no spaces`);
+  if (groupsClaim !== undefined && !(GROUP_TYPES as readonly string[]).includes(t))
+    throw new ConfigError(
+      `${key}.groupsClaim`,
+      `is set on a ${t} provider: only ${GROUP_TYPES.join(" and ")} providers send groups`,
+    );
+  return {
+    name,
+    type: t,
+    settings: providerSettings(value.settings, `${key}.settings`, t),
+    attributeMapping: attributeMapping(value.attributeMapping, `${key}.attributeMapping`),
+    ...(groupsClaim !== undefined ? { groupsClaim } : {}),
+  };
+}
+
+/**
+ * `identityProviders` and their secrets (`identityProviderSecrets`: provider name -> secret). Only
+ * the secrets' names are read in plain text, to check each provider has one; the values are read
+ * with the secret reader. https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation.html
+ */
+function federation(config: ConfigReader): FederationConfig {
+  const providers = config.objects("identityProviders").map((p, i) => identityProvider(p, `identityProviders[${i}]`));
+  const seen = new Set<string>();
+  for (const [i, p] of providers.entries()) {
+    if (seen.has(p.name.toLowerCase()))
+      throw new ConfigError(`identityProviders[${i}].name`, `is "${p.name}", which an earlier provider has`);
+    seen.add(p.name.toLowerCase());
+  }
+  const plain = config.str("identityProviderSecrets");
+  let names: string[] = [];
+  if (plain !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(plain);
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed) || Object.values(parsed).some((v) => typeof v !== "string" || v === ""))
+      throw new ConfigError(
+        "identityProviderSecrets",
+        `must be a JSON object of provider name -> secret, e.g. '{"Google":"…"}' (set with pulumi config set --secret)`,
+      );
+    names = Object.keys(parsed);
+  }
+  for (const name of names) {
+    const p = providers.find((x) => x.name === name);
+    if (!p || SECRET_DETAIL[p.type] === undefined)
+      throw new ConfigError(
+        "identityProviderSecrets",
+        `has "${name}", ` +
+          (p ? "a SAML provider, which takes no secret" : "which is no provider of notes-auth:identityProviders"),
+      );
+  }
+  for (const [i, p] of providers.entries())
+    if (SECRET_DETAIL[p.type] !== undefined && !names.includes(p.name))
+      throw new ConfigError(
+        "identityProviderSecrets",
+        `has no secret for "${p.name}" (notes-auth:identityProviders[${i}], ${p.type}: its ` +
+          `${SECRET_DETAIL[p.type]}): set it with pulumi config set --secret`,
+      );
+  return { providers, ...(plain !== undefined ? { secrets: config.secret("identityProviderSecrets") } : {}) };
+}
+
+function tokenLifetimes(config: ConfigReader): TokenLifetimes {
+  const lifetime = (key: keyof typeof TOKEN_LIMITS) =>
+    config.int(key, DEFAULT_TOKEN_LIFETIMES[key], TOKEN_LIMITS[key].min, TOKEN_LIMITS[key].max);
+  return {
+    idTokenValidity: lifetime("idTokenValidity"),
+    accessTokenValidity: lifetime("accessTokenValidity"),
+    refreshTokenValidity: lifetime("refreshTokenValidity"),
+    refreshTokenRotation: config.bool("refreshTokenRotation", DEFAULT_TOKEN_LIFETIMES.refreshTokenRotation),
+  };
+}
+
 /**
  * Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key.
  * `region` (aws:region) checks that regional ARNs are in the stack's region; unknown: unchecked.
@@ -431,6 +648,9 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
     cognitoThreatProtection: config.oneOf("cognitoThreatProtection", ["OFF", "AUDIT", "ENFORCED"] as const, "OFF"),
     wafAclArn: wafAcl(config, region),
     apiGatewayAccountRole: config.choice("apiGatewayAccountRole"),
+    federation: federation(config),
+    tokens: tokenLifetimes(config),
+    keepUserPool: config.bool("keepUserPool", true),
   };
   for (const [key, now] of Object.entries(RETIRED_KEYS)) {
     if (config.str(key) !== undefined) throw new ConfigError(key, `was renamed notes-auth:${now}`);

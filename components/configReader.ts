@@ -131,6 +131,24 @@ export class ConfigReader {
     return items;
   }
 
+  /**
+   * A list of objects (`pulumi config set --path '<key>[0].name' VALUE`, which reaches the program as JSON): each
+   * entry's fields are checked by the caller, who names them as `<key>[<i>].<field>`.
+   */
+  objects(key: string): Record<string, unknown>[] {
+    const v = this.str(key);
+    if (v === undefined) return [];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.some((x) => x === null || typeof x !== "object" || Array.isArray(x)))
+      throw new ConfigError(key, `must be a list of objects (pulumi config set --path '${key}[0].name' VALUE)`);
+    return parsed as Record<string, unknown>[];
+  }
+
   url(key: string): string | undefined {
     const v = this.str(key);
     if (v !== undefined && !HTTPS_URL.pattern.test(v))

@@ -51,6 +51,12 @@ export function parseStackConfig(
   const pool = doors.some((d) => doorModule(d.mode).usesUserPool(d.args));
   const args = doors.find((d) => d.mode === stack.authMode)!.args;
   const identities = readIdentities(config, stack, pool);
+  if (stack.federation.providers.length > 0 && !pool && !stack.keepUserPool)
+    throw new ConfigError(
+      "identityProviders",
+      "federate into the stack's user pool, which notes-auth:keepUserPool false removes (no door uses it): keep " +
+        "the pool, or verify the outside issuer directly at the door (jwtIssuer, oidc*, authorizerIssuer)",
+    );
   checkDoorsTogether(stack);
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {
@@ -93,7 +99,7 @@ export function parseStackConfig(
   // not at deploy. Any 12-digit account id gives the same verdict.
   if (
     stackName !== undefined &&
-    pool &&
+    keepsUserPool({ stack, doors }) &&
     !stack.cognitoDomainPrefix &&
     cognitoRefusesPrefix(derivedDomainPrefix(stackName, "000000000000"))
   ) {
@@ -104,6 +110,16 @@ export function parseStackConfig(
     );
   }
   return { stack, door: args, doors, identities };
+}
+
+/**
+ * Whether the stack has its user pool: some door signs users in with it, or the pool is kept
+ * (`keepUserPool`, true unless set false) while every door verifies an outside issuer directly, so
+ * a door switch never deletes the pool, its users or their ids (`sub`), nor its identity providers.
+ * The stack builds the UserDirectory exactly when this holds.
+ */
+export function keepsUserPool(cfg: Pick<ResolvedConfig, "stack" | "doors">): boolean {
+  return cfg.stack.keepUserPool || cfg.doors.some((d) => doorModule(d.mode).usesUserPool(d.args));
 }
 
 /**

@@ -2,6 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { citedUrns } from "./cited";
 import type { CognitoPlan } from "../awsRules/userPool";
+import {
+  COGNITO_PROVIDER,
+  IDP_GROUPS_ATTRIBUTE,
+  SECRET_DETAIL,
+  TOKEN_LIMITS,
+  providerDetails,
+} from "../awsRules/federation";
+import { DEFAULT_TOKEN_LIFETIMES, FederationConfig, IdentityProviderConfig, TokenLifetimes } from "./config";
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
 
 export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
@@ -34,6 +42,33 @@ export interface UserDirectoryArgs {
   plan: CognitoPlan;
   /** Threat protection (advanced security), which needs the Plus plan. @default "OFF" */
   threatProtection?: "OFF" | "AUDIT" | "ENFORCED";
+  /** Outside identity providers federated into the pool (the stack's `identityProviders`). @default none */
+  federation?: FederationConfig;
+  /** Token lifetimes and refresh-token rotation of the clients that sign people in. @default DEFAULT_TOKEN_LIFETIMES */
+  tokens?: TokenLifetimes;
+}
+
+/** The app-client settings every client that signs people in shares (addSignInClient). */
+type SignInSettings = Pick<
+  aws.cognito.UserPoolClientArgs,
+  | "supportedIdentityProviders"
+  | "accessTokenValidity"
+  | "idTokenValidity"
+  | "refreshTokenValidity"
+  | "tokenValidityUnits"
+  | "refreshTokenRotation"
+>;
+
+/**
+ * A provider's attribute mapping as Cognito takes it: the configured one, plus the IdP's groups
+ * claim into the custom attribute (`custom:idp_groups`) when the provider names one.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html
+ */
+export function cognitoAttributeMapping(provider: IdentityProviderConfig): Record<string, string> {
+  return {
+    ...provider.attributeMapping,
+    ...(provider.groupsClaim ? { [`custom:${IDP_GROUPS_ATTRIBUTE}`]: provider.groupsClaim } : {}),
+  };
 }
 
 /**
@@ -60,6 +95,9 @@ export class UserDirectory extends pulumi.ComponentResource {
   public readonly adminGroupName: string;
   /** The children reports cite (the capability matrix). */
   public readonly cited: { pool: aws.cognito.UserPool; spaClient: aws.cognito.UserPoolClient };
+  /** One per outside identity provider, by provider name (the stack's `identityProviders`). */
+  public readonly identityProviders: Record<string, aws.cognito.IdentityProvider> = {};
+  private readonly signIn: SignInSettings;
   private readonly resolveAdminRole: (role: pulumi.Output<string | undefined>) => void;
   private adminRole?: pulumi.Input<string>;
   private sealed = false;
@@ -74,6 +112,8 @@ export class UserDirectory extends pulumi.ComponentResource {
     // the stack's identities).
     const poolOpts: pulumi.CustomResourceOptions = { parent: this, protect, retainOnDelete: protect };
     this.adminGroupName = args.adminGroup;
+    const providers = args.federation?.providers ?? [];
+    const tokens = args.tokens ?? DEFAULT_TOKEN_LIFETIMES;
 
     this.userPool = new aws.cognito.UserPool(
       `${name}-pool`,
@@ -109,9 +149,76 @@ export class UserDirectory extends pulumi.ComponentResource {
         ...(args.threatProtection && args.threatProtection !== "OFF"
           ? { userPoolAddOns: { advancedSecurityMode: args.threatProtection } }
           : {}),
+        // The IdP's groups land in a custom attribute. A mapped attribute must be mutable: Cognito
+        // rewrites it at every federated sign-in. Custom attributes can be added to a pool, never
+        // removed: the Terraform provider adds them in place (AddCustomAttributes, cognitoidp/user_pool.go)
+        // and refuses a removal ("cannot modify or remove schema items"), never replacing the pool.
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+        ...(providers.some((p) => p.groupsClaim)
+          ? {
+              schemas: [
+                {
+                  name: IDP_GROUPS_ATTRIBUTE,
+                  attributeDataType: "String",
+                  mutable: true,
+                  developerOnlyAttribute: false,
+                  stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
+                },
+              ],
+            }
+          : {}),
       },
       poolOpts,
     );
+
+    // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html:
+    // one IdP per provider, its providerDetails as the API names them, the secret kept a Pulumi secret.
+    for (const p of providers) {
+      const secretKey = SECRET_DETAIL[p.type];
+      if (secretKey !== undefined && args.federation?.secrets === undefined)
+        throw new Error(`UserDirectory: identity provider ${p.name} (${p.type}) needs its ${secretKey}`);
+      const secret =
+        secretKey === undefined
+          ? undefined
+          : pulumi.secret(
+              pulumi.output(args.federation!.secrets!).apply((json) => {
+                const v = (JSON.parse(json) as Record<string, string>)[p.name];
+                if (!v) throw new Error(`UserDirectory: identityProviderSecrets has no secret for ${p.name}`);
+                return v;
+              }),
+            );
+      this.identityProviders[p.name] = new aws.cognito.IdentityProvider(
+        `${name}-idp-${p.name}`,
+        {
+          userPoolId: this.userPool.id,
+          providerName: p.name,
+          providerType: p.type,
+          providerDetails: providerDetails(p.type, p.settings, secret),
+          attributeMapping: cognitoAttributeMapping(p),
+        },
+        poolOpts,
+      );
+    }
+    const idps = Object.values(this.identityProviders);
+    // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html:
+    // SupportedIdentityProviders names COGNITO and each IdP (which must exist first); the
+    // lifetimes in TOKEN_LIMITS' units; RefreshTokenRotation (API_RefreshTokenRotationType.html)
+    // only when asked, so a stack that does not ask sees no change.
+    this.signIn = {
+      supportedIdentityProviders:
+        idps.length === 0
+          ? [COGNITO_PROVIDER]
+          : pulumi.all(idps.map((i) => i.providerName)).apply((names) => [COGNITO_PROVIDER, ...names]),
+      accessTokenValidity: tokens.accessTokenValidity,
+      idTokenValidity: tokens.idTokenValidity,
+      refreshTokenValidity: tokens.refreshTokenValidity,
+      tokenValidityUnits: {
+        accessToken: TOKEN_LIMITS.accessTokenValidity.unit,
+        idToken: TOKEN_LIMITS.idTokenValidity.unit,
+        refreshToken: TOKEN_LIMITS.refreshTokenValidity.unit,
+      },
+      ...(tokens.refreshTokenRotation ? { refreshTokenRotation: { feature: "ENABLED" } } : {}),
+    };
 
     this.resourceServer = new aws.cognito.ResourceServer(
       `${name}-notes-scopes`,
@@ -134,10 +241,9 @@ export class UserDirectory extends pulumi.ComponentResource {
       poolOpts,
     );
 
-    this.client = new aws.cognito.UserPoolClient(
+    this.client = this.addSignInClient(
       `${name}-spa`,
       {
-        userPoolId: this.userPool.id,
         generateSecret: false,
         explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         preventUserExistenceErrors: "ENABLED",
@@ -147,13 +253,8 @@ export class UserDirectory extends pulumi.ComponentResource {
         allowedOauthScopes: pulumi
           .output(this.resourceServer.scopeIdentifiers)
           .apply((ids) => ["openid", "email", "profile", ...ids]),
-        supportedIdentityProviders: ["COGNITO"],
         callbackUrls: args.callbackUrls ?? ["http://localhost:3000/callback"],
         logoutUrls: args.logoutUrls ?? ["http://localhost:3000/"],
-        accessTokenValidity: 60,
-        idTokenValidity: 60,
-        refreshTokenValidity: 30,
-        tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
       },
       poolOpts,
     );
@@ -201,6 +302,23 @@ export class UserDirectory extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): aws.cognito.UserPoolClient {
     return new aws.cognito.UserPoolClient(name, { ...args, userPoolId: this.userPool.id }, opts);
+  }
+
+  /**
+   * An app client that signs people in (the SPA's; a door's login client): it lists the pool's
+   * identity providers beside COGNITO, waits for them, and takes the stack's token lifetimes.
+   */
+  public addSignInClient(
+    name: string,
+    args: Omit<aws.cognito.UserPoolClientArgs, "userPoolId" | keyof SignInSettings>,
+    opts: pulumi.CustomResourceOptions,
+  ): aws.cognito.UserPoolClient {
+    const idps = Object.values(this.identityProviders);
+    const dependsOn =
+      opts.dependsOn === undefined
+        ? idps
+        : pulumi.output(opts.dependsOn).apply((d) => [...(Array.isArray(d) ? d : [d]), ...idps]);
+    return this.addClient(name, { ...args, ...this.signIn }, idps.length === 0 ? opts : { ...opts, dependsOn });
   }
 
   /** Another group of this pool, owned by `parent` (the stack's identities: a tier's group). */

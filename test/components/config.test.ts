@@ -2,8 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { AUTH_MODES, ConfigError, RETIRED_KEYS } from "../../components/config";
-import { parseStackConfig } from "../../components/resolvedConfig";
+import { AUTH_MODES, ConfigError, DEFAULT_TOKEN_LIFETIMES, RETIRED_KEYS } from "../../components/config";
+import { keepsUserPool, parseStackConfig } from "../../components/resolvedConfig";
+import { PROVIDER_TYPES } from "../../awsRules/federation";
 import { ArgsOf, DOORS } from "../../components/doors/registry";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -180,13 +181,15 @@ describe("stack config", () => {
           .stack.cognitoDomainPrefix,
         "acme-notes",
       );
+      const external = { authMode: "http-jwt", jwtIssuer: "https://idp.example.com/", jwtAudiences: ["a"] };
       assert.ok(
-        parseStackConfig(
-          lookup({ authMode: "http-jwt", jwtIssuer: "https://idp.example.com/", jwtAudiences: ["a"] }),
-          undefined,
-          "aws-dev",
-        ),
+        parseStackConfig(lookup({ ...external, keepUserPool: false }), undefined, "aws-dev"),
         "no user pool, no prefix",
+      );
+      assert.throws(
+        () => parseStackConfig(lookup(external), undefined, "aws-dev"),
+        (err: any) => err.key === "cognitoDomainPrefix",
+        "a door that verifies an outside issuer keeps the pool (keepUserPool), and the pool its domain",
       );
     });
     it("needs an SES identity for a custom sender", () => {
@@ -449,9 +452,14 @@ describe("stack config", () => {
   });
 
   describe("Pulumi.yaml", () => {
-    it("declares every key with a type and a description", () => {
+    it("declares every key with a type and a description (a list of objects untyped, as the CLI allows)", () => {
+      // The CLI's types are string, integer, boolean and arrays of those (project.go ValidateConfigValue): a list of
+      // objects has none, and an untyped key's stack value is not type-checked (config.go validateStackConfigValues
+      // checks explicitly typed keys only). pulumi/pulumi sdk/go/common/workspace/{project,config}.go
       for (const [key, decl] of Object.entries(declared)) {
-        assert.ok(["string", "boolean", "integer", "array"].includes(decl.type), key);
+        if (decl.type === undefined)
+          assert.ok(Array.isArray(decl.default), `${key}: untyped only for a list of objects`);
+        else assert.ok(["string", "boolean", "integer", "array"].includes(decl.type), key);
         assert.ok(decl.description && decl.description.length > 10, key);
       }
     });
@@ -489,6 +497,214 @@ describe("stack config", () => {
       const reference = fs.readFileSync(path.join(ROOT, "docs", "config.md"), "utf8");
       for (const key of Object.keys(declared))
         assert.ok(reference.includes(`\`${key}\``), `docs/config.md mentions ${key}`);
+    });
+  });
+  describe("identityProviders, token lifetimes and keepUserPool", () => {
+    /** The http-jwt door, whose minimal config is empty: the keys here are the user pool's. */
+    const fedParse = (values: Record<string, unknown>) => parse({ authMode: "http-jwt", ...values });
+    const fedFails = (values: Record<string, unknown>, key: string, ...mentions: string[]) =>
+      fails({ authMode: "http-jwt", ...values }, key, ...mentions);
+    const google = {
+      name: "Google",
+      type: "Google",
+      settings: { clientId: "123.apps.googleusercontent.com" },
+      attributeMapping: { email: "email" },
+    };
+    const corp = {
+      name: "Corp",
+      type: "OIDC",
+      settings: { clientId: "notes", issuer: "https://login.example.com" },
+      attributeMapping: { email: "email", name: "name" },
+      groupsClaim: "groups",
+    };
+    const secrets = JSON.stringify({ Google: "g-secret", Corp: "c-secret" });
+    const both = { identityProviders: [google, corp], identityProviderSecrets: secrets };
+    /** The http-jwt door verifying an outside issuer directly: no door uses the pool. */
+    const external = { jwtIssuer: "https://login.example.com", jwtAudiences: ["notes"] };
+
+    it("given none, then the stack federates nothing and keeps today's token lifetimes", () => {
+      const { stack } = fedParse({});
+      assert.deepEqual(stack.federation, { providers: [] });
+      assert.deepEqual(stack.tokens, DEFAULT_TOKEN_LIFETIMES);
+      assert.deepEqual(DEFAULT_TOKEN_LIFETIMES, {
+        idTokenValidity: 60,
+        accessTokenValidity: 60,
+        refreshTokenValidity: 30,
+        refreshTokenRotation: false,
+      });
+    });
+
+    it("given a Google and an OIDC provider with secrets, then both are read, the secrets by the secret reader", () => {
+      const asked: string[] = [];
+      const cfg = parseStackConfig(lookup({ authMode: "cognito", ...rest, ...both }), (key) => {
+        asked.push(key);
+        return `secret:${key}`;
+      });
+      assert.deepEqual(cfg.stack.federation.providers, [
+        { ...google, settings: { clientId: "123.apps.googleusercontent.com" } },
+        corp,
+      ]);
+      assert.deepEqual(asked, ["identityProviderSecrets"]);
+      assert.equal(cfg.stack.federation.secrets, "secret:identityProviderSecrets");
+    });
+
+    describe("refuses, naming the key and what is allowed, before any resource", () => {
+      it("a value that is not a list of objects", () =>
+        fedFails({ identityProviders: ["Google"] }, "identityProviders", "list of objects", "--path"));
+      it("an unknown type, listing the types", () =>
+        fedFails(
+          { identityProviders: [{ ...google, type: "GitHub" }] },
+          "identityProviders[0].type",
+          '"GitHub"',
+          ...PROVIDER_TYPES,
+        ));
+      it("a provider without a name", () =>
+        fedFails({ identityProviders: [{ ...corp, name: undefined }] }, "identityProviders[0].name", "is required"));
+      it("a name Cognito refuses: too long, a space, an underscore first, COGNITO", () => {
+        // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html
+        fedFails({ identityProviders: [{ ...corp, name: "C".repeat(33) }] }, "identityProviders[0].name", "at most 32");
+        for (const name of ["Corp SSO", "_corp", "ab", "cognito"])
+          fedFails({ identityProviders: [{ ...corp, name }] }, "identityProviders[0].name", `"${name}"`);
+      });
+      it("a social provider not named after its type, and another named like a social one", () => {
+        fedFails({ identityProviders: [{ ...google, name: "Gmail" }] }, "identityProviders[0].name", "named Google");
+        fedFails({ identityProviders: [{ ...corp, name: "Facebook" }] }, "identityProviders[0].name", "social");
+      });
+      it("two providers of one name (Cognito's names are case-insensitive here)", () =>
+        fedFails(
+          { identityProviders: [corp, { ...corp, name: "CORP" }], identityProviderSecrets: secrets },
+          "identityProviders[1].name",
+          "earlier provider",
+        ));
+      it("a missing setting its type needs, per type", () => {
+        fedFails(
+          { identityProviders: [{ ...corp, settings: { clientId: "x" } }] },
+          "identityProviders[0].settings.issuer",
+        );
+        fedFails(
+          {
+            identityProviders: [
+              { ...google, name: "SignInWithApple", type: "SignInWithApple", settings: { clientId: "x", teamId: "T" } },
+            ],
+          },
+          "identityProviders[0].settings.keyId",
+          "is required",
+        );
+        fedFails(
+          { identityProviders: [{ ...corp, type: "SAML", settings: {} }] },
+          "identityProviders[0].settings.metadataUrl",
+        );
+      });
+      it("a setting the type does not take, and a misspelt one", () => {
+        fedFails(
+          { identityProviders: [{ ...google, settings: { clientId: "x", issuer: "https://a.example.com" } }] },
+          "identityProviders[0].settings.issuer",
+          "not a setting of a Google provider",
+        );
+        fedFails(
+          { identityProviders: [{ ...google, settings: { clientID: "x" } }] },
+          "identityProviders[0].settings.clientID",
+          "clientId",
+        );
+      });
+      it("an issuer or metadata URL that is not https", () =>
+        fedFails(
+          { identityProviders: [{ ...corp, settings: { clientId: "x", issuer: "http://login.example.com" } }] },
+          "identityProviders[0].settings.issuer",
+          "https://",
+        ));
+      it("a mapping without email, onto the groups attribute, or onto an attribute the pool lacks", () => {
+        fedFails(
+          { identityProviders: [{ ...google, attributeMapping: { name: "name" } }] },
+          "identityProviders[0].attributeMapping",
+          "email",
+        );
+        fedFails(
+          { identityProviders: [{ ...corp, attributeMapping: { email: "email", "custom:idp_groups": "groups" } }] },
+          "identityProviders[0].attributeMapping.custom:idp_groups",
+          "groupsClaim",
+        );
+        fedFails(
+          { identityProviders: [{ ...google, attributeMapping: { email: "email", "custom:team": "team" } }] },
+          "identityProviders[0].attributeMapping.custom:team",
+          "not an attribute of the user pool",
+          "given_name",
+        );
+      });
+      it("a groups claim on a provider that sends no groups, or with a space", () => {
+        fedFails(
+          { identityProviders: [{ ...google, groupsClaim: "groups" }] },
+          "identityProviders[0].groupsClaim",
+          "OIDC and SAML",
+        );
+        fedFails(
+          { identityProviders: [{ ...corp, groupsClaim: "my groups" }], identityProviderSecrets: secrets },
+          "identityProviders[0].groupsClaim",
+          "no spaces",
+        );
+      });
+      it("a secret written in plain text inside the list", () =>
+        fedFails(
+          { identityProviders: [{ ...google, settings: { clientId: "x", clientSecret: "s" } }] },
+          "identityProviders[0].settings.clientSecret",
+          "identityProviderSecrets",
+          "--secret",
+        ));
+      it("a provider without its secret, a secret of no provider, and a SAML provider's secret", () => {
+        fedFails(
+          { identityProviders: [google, corp], identityProviderSecrets: '{"Google":"g"}' },
+          "identityProviderSecrets",
+          '"Corp"',
+          "client_secret",
+        );
+        fedFails({ identityProviders: [google] }, "identityProviderSecrets", '"Google"');
+        fedFails(
+          { identityProviders: [google], identityProviderSecrets: '{"Google":"g","Okta":"o"}' },
+          "identityProviderSecrets",
+          '"Okta"',
+        );
+        const saml = { ...corp, type: "SAML", settings: { metadataUrl: "https://idp.example.com/metadata" } };
+        fedFails(
+          { identityProviders: [saml], identityProviderSecrets: '{"Corp":"c"}' },
+          "identityProviderSecrets",
+          "SAML",
+        );
+        fedFails({ identityProviderSecrets: "not json" }, "identityProviderSecrets", "JSON object");
+      });
+      it("providers when the pool is removed (keepUserPool false and no door uses it)", () =>
+        fedFails({ ...both, ...external, keepUserPool: false }, "identityProviders", "keepUserPool", "jwtIssuer"));
+    });
+
+    describe("token lifetimes", () => {
+      it("reads each within CreateUserPoolClient bounds (5 minutes to 1 day; refresh 1 to 3650 days)", () => {
+        const { stack } = fedParse({
+          idTokenValidity: 5,
+          accessTokenValidity: 1440,
+          refreshTokenValidity: 3650,
+          refreshTokenRotation: true,
+        });
+        assert.deepEqual(stack.tokens, {
+          idTokenValidity: 5,
+          accessTokenValidity: 1440,
+          refreshTokenValidity: 3650,
+          refreshTokenRotation: true,
+        });
+      });
+      it("refuses a lifetime outside them, naming the key and the range", () => {
+        fedFails({ idTokenValidity: 4 }, "idTokenValidity", "5 to 1440");
+        fedFails({ accessTokenValidity: 1441 }, "accessTokenValidity", "5 to 1440");
+        fedFails({ refreshTokenValidity: 0 }, "refreshTokenValidity", "1 to 3650");
+        fedFails({ refreshTokenValidity: 3651 }, "refreshTokenValidity", "1 to 3650");
+      });
+    });
+
+    describe("the user pool is kept", () => {
+      it("given a door verifying an outside issuer, then the pool is kept unless keepUserPool is false", () => {
+        assert.equal(keepsUserPool(fedParse(external)), true);
+        assert.equal(keepsUserPool(fedParse({ ...external, keepUserPool: false })), false);
+      });
+      it("given a door that signs users in with the pool, then it is kept even with keepUserPool false", () =>
+        assert.equal(keepsUserPool(fedParse({ keepUserPool: false })), true));
     });
   });
 });

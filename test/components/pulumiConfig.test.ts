@@ -191,6 +191,22 @@ describe(
         assert.equal(refused({ n: "+7", b: "false", s: "30" }), undefined);
       });
 
+      it(
+        "given an untyped key (identityProviders, a list of objects), then the CLI takes its default and any stack " +
+          "value unchecked: validateStackConfigValues checks explicitly typed keys only",
+        () => {
+          assert.equal(project.config.identityProviders.type, undefined);
+          assert.equal(projectRefusal(project), undefined);
+          const providers = [{ name: "Google", type: "Google", settings: { clientId: "c" } }];
+          for (const values of [{}, { identityProviders: providers }, { identityProviders: "not a list" }])
+            assert.equal(
+              stackConfigRefusal("dev", project, { values: { apiGatewayAccountRole: false, ...values } }),
+              undefined,
+              JSON.stringify(values),
+            );
+        },
+      );
+
       it("given a declaration the CLI refuses, then (*Project).Validate's message", () => {
         assert.match(
           projectRefusal(toy({ l: { type: "array" } })) ?? "",

@@ -67,6 +67,34 @@ describe("UserDirectory", function () {
     assert.deepEqual([...client.explicitAuthFlows].sort(), ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
     assert.equal(client.preventUserExistenceErrors, "ENABLED");
   });
+  it(
+    "given no identity providers nor token keys, then the SPA client's inputs are today's: COGNITO alone, 60-minute " +
+      "ID and access tokens, 30-day refresh tokens, no rotation (an existing stack sees no change)",
+    () => {
+      const client = one(run, "aws:cognito/userPoolClient:UserPoolClient", "users-spa");
+      const { supportedIdentityProviders, idTokenValidity, accessTokenValidity, refreshTokenValidity } = client.inputs;
+      assert.deepEqual(
+        {
+          supportedIdentityProviders,
+          idTokenValidity,
+          accessTokenValidity,
+          refreshTokenValidity,
+          tokenValidityUnits: client.inputs.tokenValidityUnits,
+          rotation: "refreshTokenRotation" in client.inputs,
+        },
+        {
+          supportedIdentityProviders: ["COGNITO"],
+          idTokenValidity: 60,
+          accessTokenValidity: 60,
+          refreshTokenValidity: 30,
+          tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+          rotation: false,
+        },
+      );
+      assert.equal(run.resources.filter((r) => r.type === "aws:cognito/identityProvider:IdentityProvider").length, 0);
+      assert.equal(one(run, "aws:cognito/userPool:UserPool").inputs.schemas, undefined);
+    },
+  );
   it("lets anyone sign up by default and sends email with Cognito's default sender", () => {
     const pool = one(run, "aws:cognito/userPool:UserPool").inputs;
     assert.equal(pool.adminCreateUserConfig.allowAdminCreateUserOnly, false);
