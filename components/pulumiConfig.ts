@@ -31,7 +31,7 @@ import { ResolvedConfig, parseStackConfig } from "./resolvedConfig";
 export const PROJECT_NAME = "notes-auth";
 
 /** Keys read as Pulumi secrets (`pulumi config set --secret`): the program refuses a plain-text value. */
-export const SECRET_KEYS = ["oidcClientSecret"] as const;
+export const SECRET_KEYS = ["oidcClientSecret", "identityProviderSecrets"] as const;
 
 export type ConfigTypeName = "string" | "integer" | "boolean" | "array";
 

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { doorsSettings, stackSettings } from "../handlers/contract/stack";
 import type { AuthMode } from "../handlers/contract/authModes";
 import { StackConfig, derivedDomainPrefix } from "./config";
-import type { ResolvedConfig } from "./resolvedConfig";
+import { ResolvedConfig, keepsUserPool } from "./resolvedConfig";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
@@ -55,7 +55,7 @@ interface BuiltDoor {
 export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   const { stack } = cfg;
   const primary = stack.authMode;
-  const users = cfg.doors.some((d) => doorModule(d.mode).usesUserPool(d.args))
+  const users = keepsUserPool(cfg)
     ? new UserDirectory("users", {
         protectData: stack.protectData,
         mfa: stack.mfa,
@@ -67,6 +67,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         email: stack.email,
         plan: stack.cognitoPlan,
         threatProtection: stack.cognitoThreatProtection,
+        federation: stack.federation,
+        tokens: stack.tokens,
       })
     : undefined;
 
@@ -93,9 +95,16 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   const identities = hasIdentities(cfg.identities)
     ? new MachineIdentities("identities", cfg.identities, users)
     : undefined;
-  const built: BuiltDoor[] = cfg.doors.map(({ mode, args }) => ({
-    mode,
-    door: doorModule(mode).create("door", args, { backend, users, apiGatewayLogging, identities }),
+  // A door that verifies an outside issuer keeps the pool (keepUserPool) but neither sees nor trusts it.
+  const poolDoor = (d: ResolvedConfig["doors"][number]) => doorModule(d.mode).usesUserPool(d.args);
+  const built: BuiltDoor[] = cfg.doors.map((d) => ({
+    mode: d.mode,
+    door: doorModule(d.mode).create("door", d.args, {
+      backend,
+      users: poolDoor(d) ? users : undefined,
+      apiGatewayLogging,
+      identities,
+    }),
   }));
   users?.seal();
   const primaryDoor = built.find((d) => d.mode === primary)!.door;
@@ -123,7 +132,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
       doors: built.map((d) => ({ metrics: d.door.metrics, prefix: d.mode === primary ? "" : `${d.mode}-` })),
     });
   }
-  setHandlerEnvironment(handlerEnvironmentOf(cfg, built, users));
+  setHandlerEnvironment(handlerEnvironmentOf(cfg, built, cfg.doors.some(poolDoor) ? users : undefined));
   setDoorsDeployed(pulumi.all(built.flatMap((d) => d.door.deployed.map((r) => r.urn))));
 
   const urlOf = (d: BuiltDoor): pulumi.Output<string> =>

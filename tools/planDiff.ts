@@ -44,6 +44,7 @@ export const REPLACE_ON_CHANGE: Record<string, readonly string[]> = {
   "aws:cognito/resourceServer:ResourceServer": ["identifier", "userPoolId", "name"],
   "aws:cognito/userGroup:UserGroup": ["name", "userPoolId"],
   "aws:cognito/userPool:UserPool": ["name", "aliasAttributes", "usernameAttributes", "usernameConfiguration"],
+  "aws:cognito/identityProvider:IdentityProvider": ["providerName", "providerType", "userPoolId"],
   "aws:cognito/identityPool:IdentityPool": ["identityPoolName", "developerProviderName"],
   "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment": ["identityPoolId", "roles"],
   "aws:apigatewayv2/apiMapping:ApiMapping": ["apiId", "domainName"],

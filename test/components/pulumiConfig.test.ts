@@ -283,8 +283,14 @@ describe("the program's own config rules (components/pulumiConfig.ts readStackCo
       assert.equal(secret.error, undefined);
       assert.equal(
         secret.resources.filter((r) => r.type === "aws:cognito/userPool:UserPool").length,
-        0,
-        "an external IdP replaces the pool",
+        1,
+        "the pool stays beside an external IdP (keepUserPool)",
+      );
+      assert.ok(
+        secret.resources.some(
+          (r) => r.type.startsWith("aws:lb/") && JSON.stringify(r.inputs).includes("authenticateOidc"),
+        ),
+        "the load balancer logs in with the external IdP",
       );
     },
   );

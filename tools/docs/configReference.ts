@@ -7,7 +7,8 @@ import * as yaml from "js-yaml";
 
 /** A key as `Pulumi.yaml` declares it (the Pulumi CLI's project config schema). */
 export interface DeclaredKey {
-  type: "string" | "integer" | "boolean" | "array";
+  /** Unset for a structured value the CLI does not type (a list of objects, e.g. identityProviders). */
+  type?: "string" | "integer" | "boolean" | "array";
   items?: { type: string };
   description?: string;
   default?: unknown;
@@ -21,6 +22,7 @@ export function declaredKeys(pulumiYaml: string): Record<string, DeclaredKey> {
 }
 
 function typeOf(key: DeclaredKey): string {
+  if (key.type === undefined) return Array.isArray(key.default) ? "object[]" : "object";
   return key.type === "array" ? `${key.items?.type ?? "string"}[]` : key.type;
 }
 

@@ -118,10 +118,11 @@ describe("HttpJwtFrontDoor", function () {
     assert.equal(p.sourceArn, "arn:aws:execute-api:us-east-1:123456789012:door-api-http-jwt-id/*/*");
   });
 
-  describe("with an external issuer", () => {
+  describe("with an external issuer, and the user pool removed (keepUserPool: false)", () => {
     let ext: StackRun;
     before(async () => {
       ext = await runMode("http-jwt", {
+        keepUserPool: false,
         jwtIssuer: "https://login.example.com/",
         jwtAudiences: ["notes-api"],
         groupsClaim: "https://example.com/groups",

@@ -177,8 +177,9 @@ describe("LambdaAuthorizerFrontDoor", function () {
     });
   }
 
-  it("with an external issuer: no user pool, and the authorizer trusts that issuer and its audiences", async () => {
+  it("with an external issuer and keepUserPool false: no user pool; the authorizer trusts that issuer", async () => {
     const ext = await runMode("lambda-authorizer", {
+      keepUserPool: false,
       authorizerIssuer: "https://login.example.com/",
       authorizerAudiences: ["notes-api"],
     });
