@@ -15,7 +15,7 @@ import {
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "../../../local/clients/oauth";
-import { signIn } from "../../../local/clients/doorClient";
+import { atDoor, authorization, signIn, userTokenKind } from "../../../local/clients/doorClient";
 import { CODES_FILE } from "../../../local/services/userPool/publicApi";
 import { totpNow } from "../../../local/services/userPool/totp";
 import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
@@ -48,6 +48,9 @@ function lastCode(door: TestDoor, email: string, purpose: string): string {
   return line.split(" ").pop()!;
 }
 
+/** The doors whose clients present a user pool token, in one local stack. */
+const TOKEN_DOORS = ["cognito", "lambda-authorizer", "http-jwt"];
+
 describe("amazon-cognito-identity-js against the local user pool (the cognito door)", function () {
   let door: TestDoor;
   let pool: CognitoUserPool;
@@ -68,7 +71,8 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
     );
 
   before(async () => {
-    door = await startTestDoor("cognito");
+    // the cognito door first (the primary), with the other doors that take a user pool token beside it
+    door = await startTestDoor("cognito", { extra: { doors: TOKEN_DOORS, authMode: undefined } });
     pool = new CognitoUserPool({
       UserPoolId: String(door.outputs.client.userPoolId),
       ClientId: String(door.outputs.client.userPoolClientId),
@@ -93,6 +97,32 @@ describe("amazon-cognito-identity-js against the local user pool (the cognito do
       assert.deepEqual(keys(session.getIdToken().getJwtToken()), keys(hosted.id_token!));
       assert.deepEqual(keys(session.getAccessToken().getJwtToken()), keys(hosted.access_token));
       assert.equal(session.getAccessToken().decodePayload().scope, "aws.cognito.signin.user.admin");
+    },
+  );
+
+  it(
+    "given alice's SRP sign-in, when she calls each token door with the token it takes, then lambda-authorizer " +
+      "serves her as at cognito, and http-jwt refuses it (403): its routes want notes/* scopes, which an SRP " +
+      "access token never has",
+    async () => {
+      const session = await authenticate(userOf("alice@example.com"), "alice@example.com", "Alice-Passw0rd!");
+      const answers = await Promise.all(
+        TOKEN_DOORS.map(async (d) => {
+          const at = atDoor(door.outputs, d);
+          const kind = userTokenKind(at)!;
+          const token = kind.token === "id" ? session.getIdToken() : session.getAccessToken();
+          const res = await fetch(`${at.url.replace(/\/$/, "")}/me`, {
+            headers: { authorization: authorization(at, token.getJwtToken()) },
+          });
+          return [d, res.status, res.status === 200 ? ((await res.json()) as any).id : undefined];
+        }),
+      );
+      const alice = "a11ce000-0000-4000-8000-00000000a11c";
+      assert.deepEqual(answers, [
+        ["cognito", 200, alice],
+        ["lambda-authorizer", 200, alice],
+        ["http-jwt", 403, undefined],
+      ]);
     },
   );
 
