@@ -27,10 +27,9 @@ import type { SeedUser } from "../clients/seedUsers";
 
 /** The OIDC scopes Cognito app clients may be allowed; the rest are resource-server scopes. */
 const OIDC_SCOPES = ["openid", "email", "profile", "phone", "aws.cognito.signin.user.admin"];
-/** The claims a sign-in's grant allows in its ID tokens (Cognito's, beyond `sub`). */
-const GRANTED_CLAIMS = [
-  "email",
-  "email_verified",
+/** The ID token claims of the `email` scope, and of `openid` beyond `sub` (Cognito's own). */
+const EMAIL_CLAIMS = ["email", "email_verified"];
+const OPENID_CLAIMS = [
   "cognito:username",
   "cognito:groups",
   "cognito:roles",
@@ -39,6 +38,8 @@ const GRANTED_CLAIMS = [
   "jti",
   "origin_jti",
 ];
+/** The claims a sign-in's grant allows in its ID tokens (Cognito's, beyond `sub`). */
+const GRANTED_CLAIMS = [...EMAIL_CLAIMS, ...OPENID_CLAIMS];
 /** Only so oidc-provider issues JWT access tokens; the `aud` it requires is hidden again (Cognito's have none). */
 const RESOURCE = "urn:local:cognito-user-pool";
 
@@ -639,17 +640,8 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     scopes: ["openid", "email", "profile"],
     // Cognito ID tokens carry a jti (the handler matches the REST authorizer's claims to the token by it).
     claims: {
-      openid: [
-        "sub",
-        "cognito:username",
-        "cognito:groups",
-        "cognito:roles",
-        "cognito:preferred_role",
-        "token_use",
-        "jti",
-        "origin_jti",
-      ],
-      email: ["email", "email_verified"],
+      openid: ["sub", ...OPENID_CLAIMS],
+      email: EMAIL_CLAIMS,
     },
     conformIdTokenClaims: false,
     // Cognito gives the code flow a refresh token whenever the client allows them (no offline_access scope), and

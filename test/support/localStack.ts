@@ -101,5 +101,22 @@ export async function startTestDoor(
   return { ...stack, logs, dataDir };
 }
 
+/**
+ * A test door for the specs of one describe: started before them (as startTestDoor), closed and its data folder
+ * removed after them; `started` receives it.
+ */
+export function useTestDoor(
+  started: (door: TestDoor) => void,
+  mode: AuthMode,
+  opts?: Parameters<typeof startTestDoor>[1],
+): void {
+  let door: TestDoor | undefined;
+  before(async () => started((door = await startTestDoor(mode, opts))));
+  after(async () => {
+    await door?.close();
+    if (door) removeDir(door.dataDir);
+  });
+}
+
 /** Removes a temp data folder. */
 export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });

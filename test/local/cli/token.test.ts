@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { TOKEN_COMMAND, main } from "../../../local/cli/token";
 import { parseLocalArgs } from "../../../local/cli/command";
 import { HelpRequested } from "../../../offline/cliArgs";
-import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { TestDoor, useTestDoor } from "../../support/localStack";
 
 describe("npm run token's flags", () => {
   it("given --help, then it lists every flag it takes, and signs nobody in", async () => {
@@ -28,12 +28,8 @@ describe("npm run token's flags", () => {
 describe("npm run token at a local stack of several doors", function () {
   this.timeout(30000);
   let stack: TestDoor;
-  before(async () => {
-    stack = await startTestDoor("cognito", { extra: { doors: ["cognito", "http-jwt"], authMode: undefined } });
-  });
-  after(async () => {
-    await stack?.close();
-    if (stack) removeDir(stack.dataDir);
+  useTestDoor((started) => (stack = started), "cognito", {
+    extra: { doors: ["cognito", "http-jwt"], authMode: undefined },
   });
 
   /** What `npm run token` prints to stdout (the token alone). */

@@ -3,7 +3,7 @@ import { DynamoDBClient, GetItemCommand, ScanCommand } from "@aws-sdk/client-dyn
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { TABLE_KEYS } from "../../../handlers/contract/table";
 import { signIn } from "../../../local/clients/doorClient";
-import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { TestDoor, useTestDoor } from "../../support/localStack";
 
 /**
  * The local DynamoDB (local/services/dynamo.ts) answers only signed requests from credentials the
@@ -13,14 +13,8 @@ import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 describe("local DynamoDB: SigV4 and the caller's IAM policies", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door (an identity pool whose authenticated role grants execute-api only)
-    door = await startTestDoor("iam");
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
-  });
+  // given the iam door (an identity pool whose authenticated role grants execute-api only)
+  useTestDoor((started) => (door = started), "iam");
 
   const region = () => door.outputs.region;
   const dynamo = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>

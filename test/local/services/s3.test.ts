@@ -9,7 +9,7 @@ import {
 import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
 import { matchingCorsRule, s3Preflight } from "../../../local/services/s3";
 import { signIn } from "../../../local/clients/doorClient";
-import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { TestDoor, useTestDoor } from "../../support/localStack";
 
 /**
  * The local S3 (local/services/s3.ts) answers only credentials the local services issued, and only
@@ -19,14 +19,8 @@ import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
 describe("local S3: issued credentials and the caller's IAM policies", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door (an identity pool whose authenticated role grants execute-api only)
-    door = await startTestDoor("iam");
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
-  });
+  // given the iam door (an identity pool whose authenticated role grants execute-api only)
+  useTestDoor((started) => (door = started), "iam");
 
   type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   const s3 = (credentials: Creds) =>

@@ -11,7 +11,7 @@ import {
   verifySigV4,
 } from "../../../local/services/sigv4";
 import { AwsCredentials, assumeMachineRole, callSigned } from "../../../local/clients/iamClient";
-import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { LOCAL_DOORS, TestDoor, useTestDoor } from "../../support/localStack";
 
 /** A request signed as the AWS SDK signs it, in the shape a local endpoint receives it. */
 async function signed(
@@ -180,14 +180,8 @@ describe("local AWS services: SigV4 verification", () => {
 describe("the local iam door: a presigned request (SigV4 in the query string)", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door with the door's example machines
-    door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
-  });
+  // given the iam door with the door's example machines
+  useTestDoor((started) => (door = started), "iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
 
   it(
     "given a machine's role credentials, when it presigns GET /notes with @smithy/signature-v4 presign(), then the " +
@@ -245,14 +239,8 @@ describe("local SigV4: a signature names the host it was made for", () => {
 describe("the local endpoints refuse a signature made for another host", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door with the door's example machines
-    door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
-  });
+  // given the iam door with the door's example machines
+  useTestDoor((started) => (door = started), "iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
 
   /**
    * Signs a request with the SDK's signer for `host` (the Host header it sends too), and sends it to `endpoint`
@@ -406,19 +394,13 @@ describe("the local endpoints refuse a signature made for another host", functio
 describe("the local iam door behind a custom domain: the domain's name is a host of the door", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door served on api.example.com (a custom domain without mutual TLS: plain HTTP locally)
-    door = await startTestDoor("iam", {
-      extra: {
-        ...LOCAL_DOORS["iam with a machine role"].extra,
-        domainName: "api.example.com",
-        domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
-      },
-    });
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
+  // given the iam door served on api.example.com (a custom domain without mutual TLS: plain HTTP locally)
+  useTestDoor((started) => (door = started), "iam", {
+    extra: {
+      ...LOCAL_DOORS["iam with a machine role"].extra,
+      domainName: "api.example.com",
+      domainCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0f9b7c1e-2222-4b4b-8888-abcdefabcdef",
+    },
   });
 
   it("given a machine's call signed for api.example.com, then it is served; for evil.example, 403", async () => {

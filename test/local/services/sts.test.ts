@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { LOCAL_DOORS, TestDoor, useTestDoor } from "../../support/localStack";
 
 /**
  * The local STS decides AssumeRole by the RECORDED trust policy (local/services/sts.ts). At `iam` each
@@ -11,14 +11,8 @@ import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/l
 describe("local STS: the iam door's machines", function () {
   this.timeout(30000);
   let door: TestDoor;
-  before(async () => {
-    // given the iam door with the door's two example machines
-    door = await startTestDoor("iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
-  });
-  after(async () => {
-    await door?.close();
-    if (door) removeDir(door.dataDir);
-  });
+  // given the iam door with the door's two example machines
+  useTestDoor((started) => (door = started), "iam", { extra: LOCAL_DOORS["iam with a machine role"].extra });
 
   const assume = async (
     as: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { NotEmulatedYet, copyRun } from "../../../../local/recorded";
 import { startLocalStack } from "../../../../local/localStack";
-import { TestDoor, removeDir, startTestDoor } from "../../../support/localStack";
+import { TestDoor, removeDir, useTestDoor } from "../../../support/localStack";
 import { runMode } from "../../../support/stack";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -14,13 +14,7 @@ describe("local gateways: a load balancer listener's recorded rules", function (
 
   describe("given the alb-oidc door recorded with corsOrigins (its OPTIONS rule)", () => {
     let door: TestDoor;
-    before(async () => {
-      door = await startTestDoor("alb-oidc");
-    });
-    after(async () => {
-      await door?.close();
-      if (door) removeDir(door.dataDir);
-    });
+    useTestDoor((started) => (door = started), "alb-oidc");
     const preflight = (origin: string) =>
       fetch(`${door.outputs.url}/notes`, {
         method: "OPTIONS",
