@@ -263,13 +263,13 @@ describe("the browser app, in headless Chromium, at every door", function () {
   describe("given the alb-oidc door", () => {
     const at = withDoor("alb-oidc");
 
-    it("when the page calls GET /me with no session, then the login's redirect is refused: the sign-in link", async () => {
+    it("when the page calls GET /me with no session, then the redirected call fails: the sign-in link", async () => {
       await at.page.goto(APP);
       await at.page.locator("#alb-sign-in").waitFor();
       assert.equal(await at.page.locator("#session").isVisible(), false);
     });
 
-    it("when alice signs in at the load balancer and comes back, then the page shows her /me (its cookie)", async () => {
+    it("when alice signs in at the load balancer and comes back, then the page shows her /me", async () => {
       const alice = at.door.outputs.local.users[0];
       await at.page.click("#alb-sign-in");
       await signInOnThePoolsPage(at.page, alice);
