@@ -252,10 +252,14 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
 
     // Each door's recorded URLs, and the stack's url output (a DNS name that points at it), are its local origin.
     const urls: [string, string][] = fronts.flatMap((f) =>
-      f.gateways.map((g): [string, string] => [g.invokeUrl.replace(/\/$/, ""), `${f.server.origin}${g.basePath}`]),
+      f.gateways.map((g): [string, string] => [
+        g.invokeUrl.replace(/\/$/, ""),
+        `${siteOrigin(program, f.server.origin, f.gateways)}${g.basePath}`,
+      ]),
     );
     const stackUrl = String(program.run.outputs.url ?? "");
-    if (stackUrl && replaceAll(stackUrl, urls) === stackUrl) urls.push([new URL(stackUrl).origin, front.origin]);
+    if (stackUrl && replaceAll(stackUrl, urls) === stackUrl)
+      urls.push([new URL(stackUrl).origin, siteOrigin(program, front.origin, fronts[0].gateways)]);
     replacements = urls;
 
     const [dynamo, s3, startedIdp] = await Promise.all([
@@ -341,6 +345,25 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The origin a front's URLs name: a load balancer's is `http://localhost:<port>` (the same server), the site
+ * of the browser app on http://localhost:5173, as app.example.com and an ALB at api.example.com are one site in
+ * AWS. The session cookie is Lax (no SameSite attribute), and browsers send a Lax cookie on a page's fetch only
+ * to the page's own site, whatever the port: at 127.0.0.1 the app's credentialed calls would carry no session.
+ * https://web.dev/articles/same-site-same-origin (the scheme and registrable domain make a site, ports do not)
+ * https://www.chromium.org/updates/same-site/ (a cookie without SameSite is treated as Lax)
+ */
+function siteOrigin(program: RecordedProgram, origin: string, gateways: LocalGateway[]): string {
+  const balancers = program
+    .ofType("aws:lb/loadBalancer:LoadBalancer")
+    .map((lb) => `https://${program.stateOf(lb).dnsName}`);
+  const url = new URL(origin);
+  if (url.hostname !== "127.0.0.1" || !gateways.some((g) => balancers.includes(new URL(g.invokeUrl).origin)))
+    return origin;
+  url.hostname = "localhost";
+  return url.origin;
 }
 
 /**

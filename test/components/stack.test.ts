@@ -206,8 +206,12 @@ describe("several doors at once", function () {
       "api-key": REST,
       "lambda-authorizer": REST,
       "http-jwt": HTTP,
-      // its component is not this change's: only its HTTPS listener (FrontDoor.ready) is waited for
-      "alb-oidc": ["aws:lb/listener:Listener door-https"],
+      "alb-oidc": [
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:lb/listener:Listener door-https",
+        "aws:lb/listenerRule:ListenerRule door-preflight",
+        "aws:lb/targetGroup:TargetGroup",
+      ],
     };
     /** A DEPLOYED entry names a type, or a type and a name. */
     const isKey = (r: RecordedResource, key: string) => key === r.type || key === `${r.type} ${r.name}`;
@@ -230,12 +234,16 @@ describe("several doors at once", function () {
           assert.ok(waits.has(NOTES_FUNCTION(run).urn), "and for the function's update, which publishes it");
         });
 
-        it("then nothing of the new door waits for the alias but its invoke permission (Lambda needs it)", () => {
+        it("then nothing of the new door waits for the alias but its invoke permission (and a target on it)", () => {
           const waiting = resourcesUnder(run, DOORS[mode].componentType).filter((r) =>
             waitsFor(run, r.urn).has(alias(run).urn),
           );
-          assert.deepEqual([...new Set(waiting.map((r) => r.type))], mode === "alb-oidc" ? [] : [PERMISSION]);
-          for (const p of waiting) assert.equal(p.inputs.qualifier, alias(run).inputs.name, p.name);
+          // The ALB's target attachment registers the alias, which needs the permission first:
+          // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+          const attachment = mode === "alb-oidc" ? ["aws:lb/targetGroupAttachment:TargetGroupAttachment"] : [];
+          assert.deepEqual([...new Set(waiting.map((r) => r.type))], [PERMISSION, ...attachment]);
+          for (const p of waiting.filter((r) => r.type === PERMISSION))
+            assert.equal(p.inputs.qualifier, alias(run).inputs.name, p.name);
         });
 
         it("then every old door's resources are gone from the program: deletes, which Pulumi makes last", () => {
@@ -261,8 +269,8 @@ describe("several doors at once", function () {
       }
     });
 
-    it("then a gateway door invokes the alias, never the function's latest configuration", async () => {
-      const [rest, http] = await Promise.all([runMode("cognito"), runMode("http-jwt")]);
+    it("then every door invokes the alias, never the function's latest configuration", async () => {
+      const [rest, http, alb] = await Promise.all([runMode("cognito"), runMode("http-jwt"), runMode("alb-oidc")]);
       const aliasArn = alias(rest).state.arn;
       assert.match(aliasArn, /:function:notes-api:live$/);
       const uris = [
@@ -270,8 +278,10 @@ describe("several doors at once", function () {
           .filter((i) => i.inputs.type === "AWS_PROXY")
           .map((i) => i.inputs.uri),
         ...ofType(http, "aws:apigatewayv2/integration:Integration").map((i) => i.inputs.integrationUri),
+        // the load balancer's target: the alias's ARN (a qualified function ARN)
+        ...ofType(alb, "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((a) => a.inputs.targetId),
       ];
-      assert.ok(uris.length > 2);
+      assert.ok(uris.length > 3);
       for (const uri of uris) assert.ok(uri === aliasArn || uri.endsWith(`/functions/${aliasArn}/invocations`), uri);
     });
   });

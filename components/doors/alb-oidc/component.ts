@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { DoorComponent, DoorDeps, record } from "../door";
 import { albRedirectUris } from "../../../awsRules/alb";
+import { liveArn } from "../../backend/notesBackend";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
@@ -157,17 +158,22 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       },
       child,
     );
+    // The target is the function's `live` alias (a qualified ARN: the target group invokes that alias), which
+    // moves only once this door is deployed (`deployed` below; docs/deploying.md). The permission names the
+    // alias too, and comes first: registering a Lambda target needs it.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
     const permission = deps.backend.allowInvoke(
       `${name}-invoke`,
       "elasticloadbalancing.amazonaws.com",
       this.targetGroup.arn,
       child,
+      "live",
     );
     new aws.lb.TargetGroupAttachment(
       `${name}-target`,
       {
         targetGroupArn: this.targetGroup.arn,
-        targetId: deps.backend.function.arn,
+        targetId: liveArn(deps.backend),
       },
       { parent: this, dependsOn: [permission] },
     );
@@ -317,6 +323,14 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
       eventSource: this.targetGroup.arn,
       ready: [this.loadBalancer, this.httpsListener, ...(this.preflightRule ? [this.preflightRule] : [])],
+      // The alias moves once the listener forwards to the target group (the attachment is not waited for: it
+      // names the alias's ARN, composed from the function's, and waits for the permission on the alias only).
+      deployed: [
+        this.loadBalancer,
+        this.httpsListener,
+        ...(this.preflightRule ? [this.preflightRule] : []),
+        this.targetGroup,
+      ],
       settings,
       clientConfig,
       cited,

@@ -15,7 +15,9 @@ type Via = "hosted-ui" | "amplify";
 type Session =
   | { kind: "token"; via: Via; tokens: Tokens; apiKey?: string }
   | { kind: "sigv4"; via: Via; tokens: Tokens; credentials: CredentialsProvider }
-  | { kind: "api-key"; apiKey: string };
+  | { kind: "api-key"; apiKey: string }
+  /** The load balancer's HttpOnly session cookie: the page never sees it; the browser sends it (same site). */
+  | { kind: "alb-session" };
 
 let config: AppConfig;
 let session: Session | undefined;
@@ -52,7 +54,16 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   } else if (s?.kind === "api-key") headers["x-api-key"] = s.apiKey;
   else if (s?.kind === "sigv4")
     headers = await signedHeaders(s.credentials, config.region, { method, url, headers, body: payload });
-  const res = await fetch(url, { method, headers, body: payload, credentials: "omit" });
+  // Only the load balancer's session is a cookie; every other credential is in the request, and no cookie goes.
+  const credentials = s?.kind === "alb-session" ? "include" : "omit";
+  const res = await fetch(url, { method, headers, body: payload, credentials }).catch((err: unknown) => {
+    // Without a session the load balancer redirects to the login, another origin that answers no CORS: the
+    // browser refuses the redirected call (a TypeError). Its session ended, so the page offers the sign-in again.
+    if (s?.kind !== "alb-session" || !(err instanceof TypeError)) throw err;
+    session = undefined;
+    renderSignIn();
+    throw new Error(`${method} ${path}: the load balancer sent the browser to its login (no session): sign in again`);
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -123,41 +134,25 @@ function renderSignIn() {
         keyForm((apiKey) => void signedIn({ kind: "api-key", apiKey })),
       );
       return;
-    case "alb-session": {
-      const check = el("button", { id: "alb-check", type: "button" }, "Call the door from this page");
-      const result = el("pre", { id: "alb-result" });
-      check.addEventListener("click", () => void albCheck(result));
+    case "alb-session":
       box.append(
         el("h2", {}, "The load balancer's sign-in"),
         el(
           "p",
           {},
           "The load balancer signs browsers in itself: open the door, sign in on the user pool's page, and the " +
-            "load balancer keeps your session in an HttpOnly cookie on its own origin.",
+            "load balancer keeps your session in an HttpOnly cookie on its own origin. Then come back: this page " +
+            "is on the same site, so its calls (credentials: \u201cinclude\u201d) carry the cookie, and the " +
+            "function allows this origin with credentials.",
         ),
         el(
           "p",
           { className: "row" },
           el("a", { id: "alb-sign-in", className: "button", href: `${config.api}/me` }, "Sign in at the load balancer"),
-          el("a", { id: "alb-notes", href: `${config.api}/notes` }, "your notes (GET /notes)"),
         ),
-        el(
-          "p",
-          { className: "note", id: "alb-note" },
-          "A page on another origin (this one) cannot use that session: local mode's cookie has no SameSite " +
-            "attribute, so browsers treat it as Lax and never send it on a cross-site fetch (here localhost " +
-            "and 127.0.0.1 are two sites); the function sends no Access-Control-Allow-Credentials, so a " +
-            "credentialed answer is unreadable anyway; and a JSON write needs a CORS preflight, which carries " +
-            "no cookie, so the load balancer redirects it to the login and the browser refuses a redirected " +
-            "preflight. Serve the app from the load balancer's own origin (a listener rule, or one CloudFront " +
-            "distribution in front of both).",
-        ),
-        check,
-        result,
         el("p", {}, `Local users: ${users}`),
       );
       return;
-    }
   }
 }
 
@@ -210,22 +205,12 @@ function amplifyForm(): HTMLElement[] {
   ];
 }
 
-/** What a cross-origin fetch with the load balancer's cookie gets: the browser's refusal, shown. */
-async function albCheck(result: HTMLElement) {
-  try {
-    const res = await fetch(`${config.api}/me`, { credentials: "include" });
-    result.textContent = `${res.status}: ${(await res.text()).slice(0, 300)}`;
-  } catch (e) {
-    result.textContent = `the browser refused the answer: ${e} (see the note above)`;
-  }
-}
-
 async function signedIn(s: Session) {
   session = s;
   $("sign-in").hidden = true;
   $("session").hidden = false;
   $("notes").hidden = false;
-  const tokens = s.kind === "api-key" ? undefined : s.tokens;
+  const tokens = s.kind === "api-key" || s.kind === "alb-session" ? undefined : s.tokens;
   const c = config.credential;
   const shown = tokens && (c.kind === "user-token" && c.token === "access" ? tokens.access_token : tokens.id_token);
   $("claims-title").hidden = !shown;
@@ -265,7 +250,10 @@ async function listNotes() {
 function noteItem(note: { noteId: string; title: string; content?: string; attachmentKeys?: string[] }): HTMLElement {
   const file = el("input", { type: "file", className: "file" });
   const upload = el("button", { type: "button", className: "upload" }, "Attach");
-  upload.addEventListener("click", () => void attach(note.noteId, file.files?.[0]));
+  upload.addEventListener(
+    "click",
+    () => void attach(note.noteId, file.files?.[0]).catch((err) => status(String(err), true)),
+  );
   const keys = note.attachmentKeys ?? [];
   return el(
     "li",
@@ -305,9 +293,9 @@ function wire() {
       form.reset();
       await listNotes();
       status(`created "${res.body.title}"`);
-    })();
+    })().catch((err) => status(String(err), true));
   });
-  $("list").addEventListener("click", () => void listNotes());
+  $("list").addEventListener("click", () => void listNotes().catch((err) => status(String(err), true)));
   $("sign-out").addEventListener("click", () => void signOut().catch((e) => status(String(e), true)));
 }
 
@@ -319,8 +307,17 @@ function wire() {
 async function signOut() {
   const s = session;
   session = undefined;
-  if (s && s.kind !== "api-key" && s.via === "amplify") await amplifySignOut();
-  if (s && s.kind !== "api-key" && s.via === "hosted-ui" && config.signIn) {
+  if (s?.kind === "alb-session") {
+    renderSignIn();
+    // "Authentication logout": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+    return status(
+      "this page forgot the session; the load balancer's HttpOnly cookie is on its origin, out of this page's " +
+        "reach: the application behind the load balancer ends it (it expires the cookie and redirects to the " +
+        "IdP's sign-out), or it lasts until the session timeout",
+    );
+  }
+  if ((s?.kind === "token" || s?.kind === "sigv4") && s.via === "amplify") await amplifySignOut();
+  if ((s?.kind === "token" || s?.kind === "sigv4") && s.via === "hosted-ui" && config.signIn) {
     const { logoutEndpoint, clientId, logoutUri } = config.signIn;
     return location.assign(`${logoutEndpoint}?${new URLSearchParams({ client_id: clientId, logout_uri: logoutUri })}`);
   }
@@ -332,6 +329,7 @@ async function main() {
   wire();
   config = await (await fetch("/config.json")).json();
   $("door").textContent = `The ${config.authMode} door at ${config.api}`;
+  if (config.credential.kind === "alb-session") return albSession();
   const s = config.signIn;
   const tokens = s ? await finishSignIn(s).catch((e) => void status(String(e), true)) : undefined;
   if (!tokens) return renderSignIn();
@@ -343,6 +341,15 @@ async function main() {
       credentials: identityPoolCredentials(config, tokens.id_token!),
     });
   return signedIn({ kind: "token", via: "hosted-ui", tokens });
+}
+
+/** At the load balancer the session is its cookie: `GET /me` with it answers 200 once the browser signed in there. */
+async function albSession() {
+  session = { kind: "alb-session" };
+  const me = await call("GET", "/me").catch(() => undefined);
+  if (me?.status === 200) return signedIn({ kind: "alb-session" });
+  session = undefined;
+  renderSignIn();
 }
 
 main().catch((e) => status(String(e), true));

@@ -28,12 +28,15 @@ describe("AlbOidcFrontDoor, built alone", function () {
   );
 
   it(
-    "when built, then its target group holds the backend's function, which the load balancer may " +
+    "when built, then its target group holds the backend function's live alias, which the load balancer may " +
       "invoke from that group",
     async () => {
       const group = only(resources, "aws:lb/targetGroup:TargetGroup");
       const target = only(resources, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
-      assert.deepEqual([target.inputs.targetGroupArn, target.inputs.targetId], [group.state.arn, STUB_FUNCTION_ARN]);
+      assert.deepEqual(
+        [target.inputs.targetGroupArn, target.inputs.targetId],
+        [group.state.arn, `${STUB_FUNCTION_ARN}:live`],
+      );
       assert.equal(stub.invokes.length, 1);
       assert.equal(stub.invokes[0].principal, "elasticloadbalancing.amazonaws.com");
       assert.equal(await valueOf(stub.invokes[0].sourceArn), group.state.arn);

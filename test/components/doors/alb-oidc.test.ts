@@ -85,14 +85,18 @@ describe("AlbOidcFrontDoor", function () {
     );
   });
 
-  it("lets only this target group invoke the function, and has no function URL", () => {
+  it("lets only this target group invoke the function's live alias, its target, and has no function URL", () => {
     const p = one(run, "aws:lambda/permission:Permission").inputs;
+    const alias = one(run, "aws:lambda/alias:Alias");
     assert.equal(p.principal, "elasticloadbalancing.amazonaws.com");
     assert.equal(p.sourceArn, TG_ARN);
-    assert.equal(
-      one(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").inputs.targetId,
-      "arn:aws:lambda:us-east-1:123456789012:function:notes-api",
-    );
+    assert.equal(p.qualifier, alias.inputs.name);
+    const target = one(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment");
+    assert.equal(target.inputs.targetId, "arn:aws:lambda:us-east-1:123456789012:function:notes-api:live");
+    assert.equal(target.inputs.targetId, alias.state.arn);
+    // The load balancer registers a Lambda target only once it may invoke it:
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
+    assert.ok(target.dependencies.includes(one(run, "aws:lambda/permission:Permission").urn));
     assert.equal(one(run, "aws:lb/targetGroup:TargetGroup").inputs.targetType, "lambda");
     assert.equal(ofType(run, "aws:lambda/functionUrl:FunctionUrl").length, 0);
   });

@@ -8,7 +8,6 @@ import { Browser, BrowserContext, Page, chromium } from "playwright-core";
 import { doorConfig } from "../../../components/doors/registry";
 import { DEFAULT_APP_PORT, appOrigin, appOverrides } from "../../../local/app/appConfig";
 import { RunningLocalStack, startLocalStack } from "../../../local/localStack";
-import { copyRun } from "../../../local/recorded";
 import { removeDir } from "../../support/localStack";
 import { runMode } from "../../support/stack";
 
@@ -19,15 +18,6 @@ const APP = appOrigin(DEFAULT_APP_PORT);
 const OTHER = appOrigin(DEFAULT_APP_PORT + 1);
 const UPLOAD = "hello from another origin\n";
 
-/** A free port on 127.0.0.1 (the load balancer's, known before the stack starts). */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** What the page's fetch got: status and body, or the browser's refusal (a TypeError, the CORS check). */
 type Fetched = { status: number; body: any } | { refused: string };
 
@@ -35,10 +25,9 @@ type Fetched = { status: number; body: any } | { refused: string };
  * A page of another origin calling the alb-oidc door with the load balancer's session cookie: the
  * OPTIONS rule lets preflights through without the login, the function allows a listed origin with
  * credentials, and the cookie goes along because the page and the load balancer are the same site
- * (ports do not count, as app.example.com and api.example.com in AWS).
+ * (ports do not count, as app.example.com and api.example.com in AWS): local mode names the load
+ * balancer http://localhost:<port>, the app's site, in its URLs and the login client's callback URLs.
  * https://fetch.spec.whatwg.org/#cors-protocol-and-credentials
- * The load balancer is reached as http://localhost:<port>, the app's site: the login client lists
- * that idpresponse URL, as the recorded https://<name>/oauth2/idpresponse is for a browser in AWS.
  */
 describe("the alb-oidc door from a page of another origin, in headless Chromium (CORS, session cookie)", function () {
   this.timeout(60000);
@@ -55,15 +44,10 @@ describe("the alb-oidc door from a page of another origin, in headless Chromium 
       fs.existsSync(CHROMIUM),
       `Chromium is not at ${CHROMIUM}: install Debian's chromium or set CHROMIUM_PATH`,
     );
-    const port = await freePort();
-    alb = `http://localhost:${port}`;
-    const run = copyRun(await runMode("alb-oidc", appOverrides(APP, doorConfig("alb-oidc"))));
-    const login = run.resources.find(
-      (r) => r.type === "aws:cognito/userPoolClient:UserPoolClient" && r.name === "door-alb-client",
-    );
-    login!.inputs.callbackUrls = [...login!.inputs.callbackUrls, `${alb}/oauth2/idpresponse`];
+    const run = await runMode("alb-oidc", appOverrides(APP, doorConfig("alb-oidc")));
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-albcors-"));
-    stack = await startLocalStack({ run, stack: "test", dataDir, port, log: () => undefined });
+    stack = await startLocalStack({ run, stack: "test", dataDir, port: 0, log: () => undefined });
+    alb = stack.outputs.url.replace(/\/$/, "");
     // An empty page for both origins: what matters is the origin the calls come from.
     pages = http.createServer((_req, res) =>
       res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html>"),
@@ -71,7 +55,6 @@ describe("the alb-oidc door from a page of another origin, in headless Chromium 
     await new Promise<void>((resolve) => pages.listen(0, "127.0.0.1", resolve));
     const served = `127.0.0.1:${(pages.address() as AddressInfo).port}`;
     const rules = [`MAP ${new URL(APP).host} ${served}`, `MAP ${new URL(OTHER).host} ${served}`];
-    rules.push(`MAP localhost:${port} 127.0.0.1:${port}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [`--host-resolver-rules=${rules.join(",")}`] });
     context = await browser.newContext();
     context.setDefaultTimeout(5000);

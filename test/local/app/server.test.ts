@@ -263,19 +263,38 @@ describe("the browser app, in headless Chromium, at every door", function () {
   describe("given the alb-oidc door", () => {
     const at = withDoor("alb-oidc");
 
-    it("when alice follows the page's link, then the load balancer signs her in: its /me", async () => {
-      const alice = at.door.outputs.local.users[0];
+    it("when the page calls GET /me with no session, then the redirected call fails: the sign-in link", async () => {
       await at.page.goto(APP);
+      await at.page.locator("#alb-sign-in").waitFor();
+      assert.equal(await at.page.locator("#session").isVisible(), false);
+    });
+
+    it("when alice signs in at the load balancer and comes back, then the page shows her /me", async () => {
+      const alice = at.door.outputs.local.users[0];
       await at.page.click("#alb-sign-in");
       await signInOnThePoolsPage(at.page, alice);
       await at.page.waitForURL(`${at.door.outputs.url}/me`);
-      assert.match((await at.page.textContent("body")) ?? "", new RegExp(`"id":"${alice.sub}"`));
+      await at.page.goto(APP);
+      await at.page.locator("#me", { hasText: '"kind": "user"' }).waitFor();
+      const me = await at.page.textContent("#me");
+      assert.match(me ?? "", /"door": "alb-oidc"/);
+      assert.match(me ?? "", new RegExp(`"id": "${alice.sub}"`));
     });
 
-    it("when the app's page calls the door with the session, then the browser refuses it (another site)", async () => {
+    notesSteps(() => at.page);
+    signOutStep(
+      () => at.page,
+      "#alb-sign-in",
+      () => /notes-auth-session/,
+    );
+
+    it("when the load balancer's session is gone, then the page's next call shows the sign-in link again", async () => {
       await at.page.goto(APP);
-      await at.page.click("#alb-check");
-      await at.page.locator("#alb-result", { hasText: "the browser refused the answer" }).waitFor();
+      await at.page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
+      await at.context.clearCookies();
+      await at.page.click("#list");
+      await at.page.locator("#status", { hasText: "the load balancer sent the browser to its login" }).waitFor();
+      await at.page.locator("#alb-sign-in").waitFor();
     });
   });
 });
