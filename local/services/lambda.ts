@@ -142,8 +142,37 @@ export function permits(
 }
 
 /** The function a Permission or an integration names: its name, its ARN, or its ARN with a qualifier. */
-function refersTo(fn: LocalFunction, ref: string): boolean {
+function refersTo(fn: { name: string; arn: string }, ref: string): boolean {
   return ref === fn.name || ref === fn.arn || ref.startsWith(`${fn.arn}:`);
+}
+
+/** The version or alias a reference to the function names (`<arn>:live`), or undefined (unqualified). */
+const qualifierIn = (fn: { arn: string }, ref: string): string | undefined =>
+  ref.startsWith(`${fn.arn}:`) ? ref.slice(fn.arn.length + 1) : undefined;
+
+/**
+ * The statements of the resource-based policy that an invocation of `invoked` (the function's ARN, or its ARN
+ * qualified by a version or alias) is checked against: each version and alias has its own policy, so a
+ * permission given with a qualifier covers invocations of that qualifier only, and an unqualified one
+ * unqualified invocations only.
+ * https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+ * https://docs.aws.amazon.com/lambda/latest/API/API_AddPermission.html (Qualifier)
+ */
+export function policyFor(
+  permissions: { inputs: Record<string, any> }[],
+  fn: { name: string; arn: string },
+  invoked: string,
+): InvokePermission[] {
+  const qualifier = qualifierIn(fn, invoked);
+  return permissions
+    .filter((p) => refersTo(fn, String(p.inputs.function)))
+    .filter((p) => (p.inputs.qualifier || qualifierIn(fn, String(p.inputs.function))) === qualifier)
+    .map((p) => ({
+      action: p.inputs.action,
+      principal: p.inputs.principal,
+      sourceArn: p.inputs.sourceArn,
+      sourceAccount: p.inputs.sourceAccount,
+    }));
 }
 
 export function startLambda(program: RecordedProgram, around: FunctionSurroundings): LocalLambda {
@@ -190,15 +219,7 @@ export function startLambda(program: RecordedProgram, around: FunctionSurroundin
     async invokeAs(caller, functionRef, event) {
       const fn = find(functionRef);
       if (!fn) return { allowed: false, reason: `no function ${functionRef}` };
-      const statements: InvokePermission[] = permissions
-        .filter((p) => refersTo(fn, String(p.inputs.function)))
-        .map((p) => ({
-          action: p.inputs.action,
-          principal: p.inputs.principal,
-          sourceArn: p.inputs.sourceArn,
-          sourceAccount: p.inputs.sourceAccount,
-        }));
-      if (!permits(statements, caller))
+      if (!permits(policyFor(permissions, fn, functionRef), caller))
         return { allowed: false, reason: `${caller.principal} may not invoke ${fn.name} from ${caller.sourceArn}` };
       return { allowed: true, ...(await run(fn, event)) };
     },

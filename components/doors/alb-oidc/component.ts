@@ -212,14 +212,14 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     } else {
       const dir = users!;
       // The ALB is a confidential client: it keeps the secret and runs the code flow itself.
-      this.loginClient = dir.addClient(
+      // A client that signs people in: the pool's identity providers and token lifetimes (addSignInClient).
+      this.loginClient = dir.addSignInClient(
         `${name}-alb-client`,
         {
           generateSecret: true,
           allowedOauthFlowsUserPoolClient: true,
           allowedOauthFlows: ["code"],
           allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
-          supportedIdentityProviders: ["COGNITO"],
           callbackUrls: this.redirectUris,
           explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
           preventUserExistenceErrors: "ENABLED",

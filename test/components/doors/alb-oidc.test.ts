@@ -172,7 +172,7 @@ describe("AlbOidcFrontDoor", function () {
       });
       assert.equal(ext.error, undefined, ext.error);
     });
-    it("uses authenticate-oidc with the IdP's endpoints and creates no user pool or VPC", () => {
+    it("uses authenticate-oidc with the IdP's endpoints, keeps the user pool (keepUserPool), creates no VPC", () => {
       const actions = unsecret(one(ext, "aws:lb/listener:Listener", "door-https").inputs.defaultActions);
       assert.equal(actions.secret, true, "the actions hold the client secret, so Pulumi keeps them secret");
       const [auth] = actions.value;
@@ -181,7 +181,7 @@ describe("AlbOidcFrontDoor", function () {
       assert.equal(auth.authenticateOidc.issuer, "https://idp.example.com");
       assert.equal(auth.authenticateOidc.tokenEndpoint, "https://idp.example.com/token");
       assert.equal(auth.authenticateOidc.onUnauthenticatedRequest, "authenticate");
-      assert.equal(ofType(ext, "aws:cognito/userPool:UserPool").length, 0);
+      assert.equal(ofType(ext, "aws:cognito/userPool:UserPool").length, 1);
       assert.equal(ofType(ext, "awsx:ec2:Vpc").length, 0);
       assert.deepEqual(one(ext, "aws:lb/loadBalancer:LoadBalancer").inputs.subnets, ["subnet-1", "subnet-2"]);
       assert.equal(ofType(ext, "aws:lb/listener:Listener").length, 1, "no port-80 listener");

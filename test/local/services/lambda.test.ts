@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { arnLike, permits } from "../../../local/services/lambda";
+import { arnLike, permits, policyFor } from "../../../local/services/lambda";
 
 describe("local Lambda: resource-based policy checks", () => {
   const caller = {
@@ -31,4 +31,19 @@ describe("local Lambda: resource-based policy checks", () => {
     assert.ok(!permits([statement], { ...caller, sourceArn: caller.sourceArn.replace("abc123", "zzz") }));
     assert.ok(!permits([], caller), "no statement, no invocation");
   });
+
+  it(
+    "given a permission on the live alias, when the alias is invoked, then it applies; when the function is " +
+      "invoked unqualified (or through another alias), then no statement does",
+    () => {
+      const fn = { name: "notes-api", arn: "arn:aws:lambda:us-east-1:123456789012:function:notes-api" };
+      const onLive = { inputs: { function: fn.name, qualifier: "live", action: "lambda:InvokeFunction" } };
+      const onArn = { inputs: { function: `${fn.arn}:live`, action: "lambda:InvokeFunction" } };
+      const unqualified = { inputs: { function: fn.arn, action: "lambda:InvokeFunction" } };
+      const statements = (invoked: string) => policyFor([onLive, onArn, unqualified], fn, invoked).length;
+      assert.equal(statements(`${fn.arn}:live`), 2);
+      assert.equal(statements(fn.arn), 1);
+      assert.equal(statements(`${fn.arn}:other`), 0);
+    },
+  );
 });
