@@ -1,3 +1,4 @@
+import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -5,6 +6,7 @@ import type { AuthMode } from "../../handlers/contract/authModes";
 import type { StackRun } from "../../offline/runStack";
 import { RunningLocalStack, startLocalStack } from "../../local/localStack";
 import { newSigningKey, signingKeyFile } from "../../local/services/idp";
+import { CODES_FILE } from "../../local/services/userPool/publicApi";
 import { TestPki, ensureTestPki } from "../../local/pki";
 import { copyRun } from "../../local/recorded";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
@@ -120,3 +122,11 @@ export function useTestDoor(
 
 /** Removes a temp data folder. */
 export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
+
+/** The last code the local pool sent to an address (CODES_FILE under the data folder). */
+export function lastCode(door: TestDoor, email: string, purpose: string): string {
+  const lines = fs.readFileSync(path.join(door.dataDir, CODES_FILE), "utf8").trim().split("\n");
+  const line = lines.reverse().find((l) => l.includes(` ${email} ${purpose} `));
+  assert.ok(line, `no ${purpose} code for ${email} in ${CODES_FILE}`);
+  return line.split(" ").pop()!;
+}

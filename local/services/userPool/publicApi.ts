@@ -48,6 +48,7 @@ export const PUBLIC_OPERATIONS = [
   "GetUser",
   "GlobalSignOut",
   "RevokeToken",
+  "GetTokensFromRefreshToken",
   "AssociateSoftwareToken",
   "VerifySoftwareToken",
   "SetUserMFAPreference",
@@ -161,6 +162,8 @@ function byClient(ctx: Ctx, operation: string, body: Body, pool: LocalUserPool, 
       return signUp(ctx, body, pool, client);
     case "RevokeToken":
       return revokeToken(body, pool, client);
+    case "GetTokensFromRefreshToken":
+      return getTokensFromRefreshToken(ctx, body, pool, client);
     default:
       return codes(ctx, operation, body, pool, client);
   }
@@ -174,7 +177,10 @@ function initiateAuth(ctx: Ctx, body: Body, pool: LocalUserPool, client: LocalCl
     return jsonError("InvalidParameterException", `${flow} flow not enabled for this client`);
   if (flow === "CUSTOM_AUTH")
     return jsonError("InvalidParameterException", "Custom auth lambda trigger is not configured for the user pool.");
-  if (flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN") return refreshTokenAuth(ctx, params, pool, client);
+  if (flow === "REFRESH_TOKEN_AUTH" || flow === "REFRESH_TOKEN")
+    return refreshTokenAuth(ctx, String(params.REFRESH_TOKEN ?? ""), pool, client, (user) =>
+      secretHashRefusal(client, user.username, params.SECRET_HASH),
+    );
   const name = String(params.USERNAME ?? "");
   if (!name) return jsonError("InvalidParameterException", "Missing required parameter USERNAME");
   const refused = secretHashRefusal(client, name, params.SECRET_HASH);
@@ -260,13 +266,18 @@ async function tokens(ctx: Ctx, pool: LocalUserPool, client: LocalClient, user: 
   return jsonReply({ AuthenticationResult: result, ChallengeParameters: {} });
 }
 
+/**
+ * New ID and access tokens for a refresh token: InitiateAuth's REFRESH_TOKEN_AUTH (the client's secret as
+ * SECRET_HASH) and GetTokensFromRefreshToken (the secret itself, ClientSecret), which Amplify v6 refreshes with.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetTokensFromRefreshToken.html
+ */
 async function refreshTokenAuth(
   ctx: Ctx,
-  params: Record<string, string>,
+  token: string,
   pool: LocalUserPool,
   client: LocalClient,
+  secretRefusal: (user: LocalUser) => GatewayReply | undefined,
 ): Promise<GatewayReply> {
-  const token = String(params.REFRESH_TOKEN ?? "");
   if (pool.revokedTokens.has(tokenDigest(token)))
     return jsonError("NotAuthorizedException", "Refresh Token has been revoked");
   const grant: RefreshGrant | undefined = await pool.refreshTokens.find(token);
@@ -276,10 +287,25 @@ async function refreshTokenAuth(
     return jsonError("NotAuthorizedException", "Refresh Token has been revoked");
   if (grant.exp <= now()) return jsonError("NotAuthorizedException", "Refresh Token has expired");
   if (!user || user.status !== "CONFIRMED") return jsonError("NotAuthorizedException", "User does not exist.");
-  const refused = secretHashRefusal(client, user.username, params.SECRET_HASH);
+  const refused = secretRefusal(user);
   if (refused) return refused;
   // A refresh answers new ID and access tokens, not a new refresh token (Cognito does not rotate them by default).
   return tokens(ctx, pool, client, user, grant);
+}
+
+function getTokensFromRefreshToken(ctx: Ctx, body: Body, pool: LocalUserPool, client: LocalClient): Reply {
+  if (!client.authFlows.includes(FLOW_PERMISSIONS.REFRESH_TOKEN_AUTH))
+    return jsonError("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client");
+  if (!body.RefreshToken)
+    return jsonError(
+      "InvalidParameterException",
+      "1 validation error detected: Value null at 'refreshToken' failed to satisfy constraint: Member must not be null",
+    );
+  return refreshTokenAuth(ctx, String(body.RefreshToken), pool, client, () =>
+    !client.secret || signatureMatches(client.secret, String(body.ClientSecret ?? ""))
+      ? undefined
+      : jsonError("NotAuthorizedException", `Unable to verify secret hash for client ${client.clientId}`),
+  );
 }
 
 /** The challenge a Session or SECRET_BLOCK names, for this client (undefined when expired or another's). */

@@ -1,6 +1,4 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import {
   AuthenticationDetails,
   CognitoRefreshToken,
@@ -16,9 +14,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { decodeJwt } from "../../../local/clients/oauth";
 import { atDoor, authorization, signIn, userTokenKind } from "../../../local/clients/doorClient";
-import { CODES_FILE } from "../../../local/services/userPool/publicApi";
 import { totpNow } from "../../../local/services/userPool/totp";
-import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { TestDoor, lastCode, removeDir, startTestDoor } from "../../support/localStack";
 
 /**
  * amazon-cognito-identity-js, unmodified, against local mode: configured only by its documented `endpoint` (the
@@ -38,14 +35,6 @@ function authenticate(user: CognitoUser, username: string, password: string): Pr
       onFailure: reject,
     }),
   );
-}
-
-/** The last code the local pool sent to an address (CODES_FILE under the data folder). */
-function lastCode(door: TestDoor, email: string, purpose: string): string {
-  const lines = fs.readFileSync(path.join(door.dataDir, CODES_FILE), "utf8").trim().split("\n");
-  const line = lines.reverse().find((l) => l.includes(` ${email} ${purpose} `));
-  assert.ok(line, `no ${purpose} code for ${email} in ${CODES_FILE}`);
-  return line.split(" ").pop()!;
 }
 
 /** The doors whose clients present a user pool token, in one local stack. */

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { Amplify } from "aws-amplify";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
-import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
+import { confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from "aws-amplify/auth";
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { send, sigv4 } from "../../../local/clients/doorClient";
-import { TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { TestDoor, lastCode, removeDir, startTestDoor } from "../../support/localStack";
 
 /**
  * Amplify JS v6 (`aws-amplify`), unmodified, against local mode at the `iam` door: configured only by its
@@ -132,6 +132,25 @@ describe("Amplify JS v6 against local mode (the iam door)", function () {
       await new Promise((resolve) => setTimeout(resolve, 1100));
       assert.equal((await signIn({ username: "bob@example.com", password: "Bob-Passw0rd!" })).isSignedIn, true);
       assert.ok((await cognitoUserPoolsTokenProvider.getTokens())?.idToken);
+    },
+  );
+
+  it(
+    "given a new address, when Amplify signs up and confirms with the code the local pool wrote, then she signs " +
+      "in; a forced refresh (REFRESH_TOKEN_AUTH) gives her new tokens of the same sign-in",
+    async () => {
+      const email = `amplify-${Date.now()}@example.com`;
+      const password = "Amplify-Passw0rd!";
+      const up = await signUp({ username: email, password, options: { userAttributes: { email } } });
+      assert.equal(up.nextStep.signUpStep, "CONFIRM_SIGN_UP");
+      const confirmed = await confirmSignUp({ username: email, confirmationCode: lastCode(door, email, "SIGN_UP") });
+      assert.equal(confirmed.isSignUpComplete, true);
+      assert.equal((await signIn({ username: email, password })).isSignedIn, true);
+      const first = (await cognitoUserPoolsTokenProvider.getTokens())!;
+      const refreshed = (await fetchAuthSession({ forceRefresh: true })).tokens!;
+      assert.notEqual(refreshed.idToken!.toString(), first.idToken!.toString());
+      assert.equal(refreshed.idToken!.payload.sub, first.idToken!.payload.sub);
+      assert.equal(refreshed.accessToken.payload.origin_jti, first.accessToken.payload.origin_jti);
     },
   );
 });
