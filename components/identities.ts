@@ -27,6 +27,11 @@ export interface MachineIdentitiesArgs {
   machineClient?: { admin: boolean };
   /** The Cognito groups of the tiers (`authorizerPlans`, its default too), by tier name. */
   tierGroups: { tier: string; group: string }[];
+  /**
+   * Protect every identity from `pulumi destroy` and keep it in AWS if the program drops it (`protectData`, as
+   * the pool, table and bucket are): a key's, role's or client's id is someone's identity. @default false
+   */
+  protectData?: boolean;
 }
 
 /** True when the config declares any identity (the stack then has a MachineIdentities component). */
@@ -72,9 +77,12 @@ export class MachineIdentities extends pulumi.ComponentResource {
   ) {
     super(IDENTITIES_TYPE, name, {}, opts);
     // The door was a child of the stack itself (no parent type in its URN, as the engine names it).
+    const protect = identityArgs.protectData ?? false;
     const moved = (doorType: string): pulumi.CustomResourceOptions => ({
       parent: this,
       aliases: [{ parent: pulumi.createUrn(OLD_DOOR_NAME, doorType) }],
+      protect,
+      retainOnDelete: protect,
     });
     const named = (suffix: string) => `${OLD_DOOR_NAME}-${suffix}`;
 

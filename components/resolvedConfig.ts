@@ -142,6 +142,7 @@ function readIdentities(config: ConfigReader, stack: StackConfig, pool: boolean)
     machineRoles: readMachineRoles(config),
     machineClient,
     tierGroups: pool ? plans.flatMap((p) => (p.group ? [{ tier: p.name, group: p.group }] : [])) : [],
+    protectData: stack.protectData,
   };
 }
 

@@ -100,6 +100,19 @@ describe("machine identities and tiers belong to the stack, not to a door", func
     );
   });
 
+  it("given protectData, then every identity is protected and kept in AWS if the program drops it", async () => {
+    const run = await runMode("cognito", { ...IDENTITY_KEYS, protectData: true });
+    const owner = one(run, IDENTITIES_TYPE);
+    const children = run.resources.filter((r) => r.parent === owner.urn);
+    assert.equal(children.length, Object.keys(FORMER_OWNERS).length + 1);
+    for (const r of children) assert.deepEqual([r.options.protect, r.options.retainOnDelete], [true, true], r.name);
+    const unprotected = runs.cognito!.resources.filter((r) => r.parent === one(runs.cognito!, IDENTITIES_TYPE).urn);
+    assert.ok(
+      unprotected.every((r) => !r.options.protect && !r.options.retainOnDelete),
+      "without it: neither",
+    );
+  });
+
   it("given no identity keys and a door with its own IdP, then the stack has no identities component", async () => {
     const external = await runMode("lambda-authorizer", {
       authorizerIssuer: "https://idp.example.com",
