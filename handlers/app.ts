@@ -2,7 +2,7 @@ import { HandlerEnv } from "./env";
 import { AnyEvent, AnyResult, normalize, repeatedCredentialEntry, requireJsonBody, respond } from "./http/request";
 import { AmbiguousCredentials, errorResponse } from "./http/errors";
 import { consoleLog } from "./log";
-import { DoorState, DoorStates, corsGrantOf, preflightAnswer, principalOf } from "./doors";
+import { DoorState, DoorStates, corsGrantOf, logoutAnswer, preflightAnswer, principalOf } from "./doors";
 import type { CorsGrant } from "./http/cors";
 import { RouteDeps, match } from "./routes";
 
@@ -16,7 +16,8 @@ export interface HandlerDeps extends RouteDeps {
 
 /**
  * The handler, with its dependencies injected: normalize the event, answer a CORS preflight at a
- * door whose gateway does not (the ALB: CORS headers only, no principal, no route), derive the principal from
+ * door whose gateway does not (the ALB: CORS headers only, no principal, no route), answer the alb-oidc
+ * door's logout (its session cookies expired, a redirect to the IdP's logout), derive the principal from
  * verified context (401, before any storage call), find the route (404/405), require a JSON
  * body on writes (415), run it,
  * and answer in the event's own shape. Errors map to their status; anything else is a bare 500. Every 5xx is logged.
@@ -32,6 +33,8 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       cors = corsGrantOf(req, d.env);
       const preflight = preflightAnswer(req, d.env);
       if (preflight) return respond(event, preflight.response, preflight.cors);
+      const logout = logoutAnswer(req, d.env);
+      if (logout) return respond(event, logout, cors);
       const principal = await principalOf(req, d.env, d.doorState, d.doorStates);
       const route = match(req.method, req.path);
       requireJsonBody(req);

@@ -41,3 +41,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: "/me", method: "GET", name: "me", scope: "read" },
   { path: "/admin/stats", method: "GET", name: "adminStats", scope: "admin", admin: true },
 ];
+
+/**
+ * Routes one door serves itself, before the API's (no other door makes them): `alb-oidc`'s logout, which expires
+ * the load balancer's session cookies and sends the browser to the IdP's logout (handlers/doors/albLogout.ts).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ */
+export const ALB_LOGOUT_ROUTE = { path: "/logout", method: "GET", door: "alb-oidc" } as const;

@@ -8,6 +8,7 @@ import type { DoorSettings } from "../contract/doors";
 import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor, ServedDoor } from "./door";
 import { albOidcDoor } from "./alb-oidc";
+import { albLogout, isAlbLogout } from "./albLogout";
 import { apiKeyDoor } from "./api-key";
 import { cognitoDoor } from "./cognito";
 import { httpJwtDoor } from "./http-jwt";
@@ -92,6 +93,17 @@ export function preflightAnswer(
       ),
     };
   return { response: { status: 204, headers: preflightHeaders() }, cors };
+}
+
+/**
+ * The answer to the `alb-oidc` door's logout route (ALB_LOGOUT_ROUTE, albLogout): at that door only, and before any
+ * principal (expiring the caller's own cookies needs no identity; the load balancer's login ran before it anyway).
+ * Undefined: not that route at that door (at every other door the path is no route, 404).
+ */
+export function logoutAnswer(req: ApiRequest, env: DoorEnv): ApiResponse | undefined {
+  const served = servedDoorOf(req, env);
+  if (served?.mode !== "alb-oidc" || !isAlbLogout(req)) return undefined;
+  return albLogout(req, served.settings as DoorSettings<"alb-oidc">);
 }
 
 /** The event's API id or target group ARN. */

@@ -37,6 +37,12 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * `Set-Cookie` values, one header each: in `multiValueHeaders` (ALB with multi-value headers, REST), or the
+   * HTTP API's `cookies`. An ALB event without multi-value headers can carry only the last one.
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#multi-value-headers
+   */
+  cookies?: string[];
 }
 
 /** Largest request body accepted, in bytes (a note's content is at most 64 KiB). */
@@ -272,6 +278,7 @@ const REASONS: Record<number, string> = {
   200: "OK",
   201: "Created",
   204: "No Content",
+  302: "Found",
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -295,18 +302,35 @@ export function respond(event: unknown, res: ApiResponse, cors?: CorsGrant): Any
     ...res.headers,
   };
   const body = res.body === undefined ? "" : JSON.stringify(res.body);
-  if (shapeOf(event) === "alb") {
+  const cookies = res.cookies ?? [];
+  const multiValueHeaders = () => ({
+    ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    ...(cookies.length ? { "Set-Cookie": cookies } : {}),
+  });
+  const oneCookie: Record<string, string> = cookies.length ? { "Set-Cookie": cookies[cookies.length - 1] } : {};
+  const shape = shapeOf(event);
+  if (shape === "alb") {
     const statusDescription = `${res.status} ${REASONS[res.status] ?? ""}`.trim();
     if ((event as ALBEvent).multiValueHeaders) {
       return {
         statusCode: res.status,
         statusDescription,
-        multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+        multiValueHeaders: multiValueHeaders(),
         body,
         isBase64Encoded: false,
       };
     }
-    return { statusCode: res.status, statusDescription, headers, body, isBase64Encoded: false };
+    return {
+      statusCode: res.status,
+      statusDescription,
+      headers: { ...headers, ...oneCookie },
+      body,
+      isBase64Encoded: false,
+    };
   }
+  if (shape === "http-v2")
+    return { statusCode: res.status, headers, body, isBase64Encoded: false, ...(cookies.length ? { cookies } : {}) };
+  if (cookies.length)
+    return { statusCode: res.status, multiValueHeaders: multiValueHeaders(), body, isBase64Encoded: false };
   return { statusCode: res.status, headers, body, isBase64Encoded: false };
 }

@@ -2,6 +2,7 @@ import type { LocalOutputs } from "../localStack";
 import type { ClientCredential } from "../../components/doors/door";
 import type { AppConfig } from "./appTypes";
 import { signInScopes } from "../clients/doorClient";
+import { ALB_LOGOUT_ROUTE } from "../../handlers/contract/routeTable";
 
 export type { AppConfig };
 
@@ -90,6 +91,9 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
             endpoint: outputs.local.endpoints.aws,
           },
         }
+      : {}),
+    ...(credential.kind === "alb-session"
+      ? { albSignOut: `${outputs.url.replace(/\/$/, "")}${ALB_LOGOUT_ROUTE.path}` }
       : {}),
     users: outputs.local.users.map(({ username, password }) => ({ username, password })),
     apiKeyClients: Object.keys((outputs.client.clients ?? {}) as Record<string, unknown>),

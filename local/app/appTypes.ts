@@ -32,6 +32,11 @@ export interface AppConfig {
   amplify?: { userPoolId: string; userPoolClientId: string; identityPoolId?: string; endpoint: string };
   /** `iam`: the identity pool, its Logins key for the user pool, and and the Cognito identity endpoint. */
   identityPool?: { id: string; providerName: string; endpoint: string };
+  /**
+   * `alb-oidc`: the door's logout route (ALB_LOGOUT_ROUTE), which expires the load balancer's session cookie and sends
+   * the browser to the user pool's logout: the page cannot end that HttpOnly cookie itself.
+   */
+  albSignOut?: string;
   /** The local test users (local mode prints them too), as a hint on the sign-in page. */
   users: { username: string; password: string }[];
   /** `api-key`: the names of the stack's API key clients (their values stay out of the page). */

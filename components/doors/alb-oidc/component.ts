@@ -4,11 +4,13 @@ import * as awsx from "@pulumi/awsx";
 import { DoorComponent, DoorDeps, record } from "../door";
 import { albRedirectUris } from "../../../awsRules/alb";
 import { liveArn } from "../../backend/notesBackend";
+import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
+import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
-/** The session cookie the ALB sets after login. */
-export const ALB_SESSION_COOKIE = "notes-auth-session";
+/** The session cookie the ALB sets after login (the handler's logout expires it). */
+export { ALB_SESSION_COOKIE };
 
 /** An external OpenID Connect IdP for `authenticate-oidc` instead of the stack's Cognito pool. */
 export interface OidcProviderConfig {
@@ -21,6 +23,8 @@ export interface OidcProviderConfig {
   clientSecret: pulumi.Input<string>;
   /** The user-info claim holding the IdP's groups (`groupsClaim`); unset: cognito:groups, never admin by group. */
   groupsClaim?: string;
+  /** The IdP's RP-initiated logout endpoint (`end_session_endpoint`); unset: the logout ends at the door's root. */
+  endSessionEndpoint?: string;
 }
 
 export interface AlbOidcFrontDoorArgs {
@@ -51,7 +55,15 @@ export interface AlbOidcFrontDoorArgs {
   corsOrigins?: string[];
 }
 
-export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflightRule";
+export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflightRule" | "apiRule";
+
+/**
+ * The `Accept` values of an API call (`fetch` with `Accept: application/json`, a JSON client): the http-header
+ * condition of the API rule, which answers them 401 instead of the login redirect. Compared case-insensitively,
+ * `*` matching any characters (so `application/json; charset=utf-8` too).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
+ */
+export const ALB_API_ACCEPT = ["application/json*"];
 
 /** TLS 1.3 with 1.2 fallback, AWS's recommended policy (SH ELB.17). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -79,6 +91,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
   public readonly waf?: aws.wafv2.WebAclAssociation;
   /** The rule that forwards CORS preflights without the login (only with corsOrigins). */
   public readonly preflightRule?: aws.lb.ListenerRule;
+  /** The rule that answers API calls without a session 401 (`Accept: application/json`), not with the login. */
+  public readonly apiRule: aws.lb.ListenerRule;
 
   constructor(name: string, args: AlbOidcFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(ALB_OIDC_DOOR_TYPE, name, {}, opts);
@@ -153,7 +167,10 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       `${name}-tg`,
       {
         targetType: "lambda",
-        lambdaMultiValueHeadersEnabled: false,
+        // Multi-value headers: the logout answers one Set-Cookie per session cookie shard, and with single-value
+        // headers the load balancer keeps only the last of a name. The handler reads both shapes.
+        // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#multi-value-headers
+        lambdaMultiValueHeadersEnabled: true,
         healthCheck: { enabled: false },
       },
       child,
@@ -183,6 +200,11 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     this.redirectUris = this.dnsName.apply((dns) =>
       albRedirectUris([...(args.domainName ? [args.domainName] : []), dns]),
     );
+    const url = args.domainName
+      ? pulumi.output(`https://${args.domainName}`)
+      : pulumi.interpolate`https://${this.dnsName}`;
+    // Where the logout route ends (the IdP's logout sends the browser back here; its next request logs in).
+    const root = pulumi.interpolate`${url}/`;
     const session = {
       onUnauthenticatedRequest: "authenticate",
       scope: args.session.scope,
@@ -192,10 +214,12 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     let authenticate: aws.types.input.lb.ListenerDefaultAction;
     let issuer: pulumi.Input<string>;
     let clientId: pulumi.Input<string>;
+    let logoutUrl: pulumi.Input<string>;
     if (args.idp) {
       const o = args.idp;
       issuer = o.issuer;
       clientId = o.clientId;
+      logoutUrl = o.endSessionEndpoint ?? root;
       authenticate = {
         type: "authenticate-oidc",
         order: 1,
@@ -221,6 +245,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
           allowedOauthFlows: ["code"],
           allowedOauthScopes: args.session.scope.split(/\s+/).filter(Boolean),
           callbackUrls: this.redirectUris,
+          // Where the user pool's logout endpoint may send the browser back (the logout route's logout_uri).
+          logoutUrls: [root],
           explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
           preventUserExistenceErrors: "ENABLED",
           enableTokenRevocation: true,
@@ -229,6 +255,10 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       );
       issuer = dir.issuer;
       clientId = this.loginClient.id;
+      // The user pool's logout endpoint ends its own session too, then sends the browser to logout_uri.
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+      // logout_uri as is (":" and "/" are query characters, RFC 3986 section 3.4), as the page's examples give it.
+      logoutUrl = pulumi.interpolate`${dir.domainUrl}/logout?client_id=${this.loginClient.id}&logout_uri=${root}`;
       authenticate = {
         type: "authenticate-cognito",
         order: 1,
@@ -272,6 +302,27 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
         child,
       );
     }
+    // An API call without a session (a `fetch` whose session expired) gets 401, not a redirect to the login that
+    // the browser could not follow across origins: the same authenticate action with onUnauthenticatedRequest
+    // `deny` ("Return an HTTP 401 Unauthorized error"), for requests whose Accept header asks for JSON
+    // (ALB_API_ACCEPT), after the OPTIONS rule and before the default rule. With a session it forwards alike.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
+    const deny = { ...authenticate, order: 1 } as aws.types.input.lb.ListenerRuleAction;
+    if (deny.authenticateOidc)
+      deny.authenticateOidc = { ...authenticate.authenticateOidc!, onUnauthenticatedRequest: "deny" };
+    if (deny.authenticateCognito)
+      deny.authenticateCognito = { ...authenticate.authenticateCognito!, onUnauthenticatedRequest: "deny" };
+    this.apiRule = new aws.lb.ListenerRule(
+      `${name}-api`,
+      {
+        listenerArn: this.httpsListener.arn,
+        priority: 2,
+        conditions: [{ httpHeader: { httpHeaderName: "Accept", values: ALB_API_ACCEPT } }],
+        actions: [deny, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
+      },
+      child,
+    );
     if (args.redirectHttp) {
       new aws.lb.Listener(
         `${name}-http-redirect`,
@@ -292,20 +343,19 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       );
     }
 
-    const url = args.domainName
-      ? pulumi.output(`https://${args.domainName}`)
-      : pulumi.interpolate`https://${this.dnsName}`;
     const settings = pulumi.output({
       albArn: this.loadBalancer.arn,
       issuer,
       clientId,
       groupsClaim: args.idp?.groupsClaim,
+      logoutUrl,
     });
     const clientConfig = record({
       signIn: "open the URL in a browser: the ALB redirects to the login page and keeps the session in a cookie",
       dnsName: this.dnsName,
       issuer,
       redirectUris: this.redirectUris,
+      signOut: pulumi.interpolate`${url}${ALB_LOGOUT_ROUTE.path}`,
       note: args.domainName
         ? `point ${args.domainName} (covered by domainCertificateArn) at dnsName with a CNAME or alias record`
         : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
@@ -315,6 +365,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       loginClient: this.loginClient,
       waf: this.waf,
       preflightRule: this.preflightRule,
+      apiRule: this.apiRule,
     };
     this.publish({
       credential: { kind: "alb-session" },
@@ -322,12 +373,13 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
       eventSource: this.targetGroup.arn,
-      ready: [this.loadBalancer, this.httpsListener, ...(this.preflightRule ? [this.preflightRule] : [])],
+      ready: [this.loadBalancer, this.httpsListener, this.apiRule, ...(this.preflightRule ? [this.preflightRule] : [])],
       // The alias moves once the listener forwards to the target group (the attachment is not waited for: it
       // names the alias's ARN, composed from the function's, and waits for the permission on the alias only).
       deployed: [
         this.loadBalancer,
         this.httpsListener,
+        this.apiRule,
         ...(this.preflightRule ? [this.preflightRule] : []),
         this.targetGroup,
       ],

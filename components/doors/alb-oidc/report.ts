@@ -61,9 +61,12 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
       cite: "httpsListener",
       text: (l) =>
         `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s ` +
-        `(\`albSessionTimeout\`); no check with the IdP before`,
+        `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and signs out at the IdP`,
     },
-    "Browser or API": { evidence: "AWS behaviour", text: "browser-only (redirects and cookies)" },
+    "Browser or API": {
+      cite: "apiRule",
+      text: "browsers (redirects, cookies); API calls (`Accept: application/json`) without a session get 401",
+    },
     CORS: {
       cite: "preflightRule",
       text: "OPTIONS rule skips the login; listed origins, with credentials (the cookie reaches same-site pages only)",

@@ -56,13 +56,15 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
     headers = await signedHeaders(s.credentials, config.region, { method, url, headers, body: payload });
   // Only the load balancer's session is a cookie; every other credential is in the request, and no cookie goes.
   const credentials = s?.kind === "alb-session" ? "include" : "omit";
+  // At the load balancer a call asks for JSON: its API rule then answers 401 without a session, not the login.
+  if (s?.kind === "alb-session") headers.accept = "application/json";
   const res = await fetch(url, { method, headers, body: payload, credentials }).catch((err: unknown) => {
-    // Without a session the load balancer redirects to the login, another origin that answers no CORS: the
-    // browser refuses the redirected call (a TypeError). Its session ended, so the page offers the sign-in again.
+    // Without a session the load balancer answers its own 401, which carries no CORS headers: the browser refuses
+    // the call (a TypeError). Its session ended, so the page offers the sign-in again.
     if (s?.kind !== "alb-session" || !(err instanceof TypeError)) throw err;
     session = undefined;
     renderSignIn();
-    throw new Error(`${method} ${path}: the load balancer sent the browser to its login (no session): sign in again`);
+    throw new Error(`${method} ${path}: the load balancer refused the call (no session): sign in again`);
   });
   const text = await res.text();
   let parsed: unknown = text;
@@ -308,13 +310,12 @@ async function signOut() {
   const s = session;
   session = undefined;
   if (s?.kind === "alb-session") {
+    // The load balancer's HttpOnly cookie is on its origin, out of this page's reach: the door's logout route expires
+    // it and sends the browser to the user pool's logout ("Authentication logout"), so the next visit signs in again.
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+    if (config.albSignOut) return location.assign(config.albSignOut);
     renderSignIn();
-    // "Authentication logout": https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
-    return status(
-      "this page forgot the session; the load balancer's HttpOnly cookie is on its origin, out of this page's " +
-        "reach: the application behind the load balancer ends it (it expires the cookie and redirects to the " +
-        "IdP's sign-out), or it lasts until the session timeout",
-    );
+    return status("this page forgot the session; the load balancer's cookie lasts until the session timeout");
   }
   if ((s?.kind === "token" || s?.kind === "sigv4") && s.via === "amplify") await amplifySignOut();
   if ((s?.kind === "token" || s?.kind === "sigv4") && s.via === "hosted-ui" && config.signIn) {

@@ -1,7 +1,7 @@
 import type { GatewayDeps, LocalGateway } from "../gateway";
 import { runSteps } from "../steps";
 import type { AlbStep } from "./context";
-import { AlbRule, T, albListener } from "./listener";
+import { AlbRule, T, albListener, unauthenticated } from "./listener";
 import { authenticate } from "./steps/authenticate";
 import { forward } from "./steps/forward";
 import { rules } from "./steps/rules";
@@ -9,7 +9,7 @@ import { session } from "./steps/session";
 
 /**
  * Application Load Balancers, from the recorded `LoadBalancer`, `Listener` (its default actions:
- * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method conditions),
+ * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method and http-header conditions),
  * `TargetGroup` and `TargetGroupAttachment`: the HTTPS
  * listener, served on the local port over plain HTTP (no certificate locally).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
@@ -47,7 +47,11 @@ export function albGateways(deps: GatewayDeps): LocalGateway[] {
   });
 }
 
-/** A rule as the start banner lists it: its methods, and whether its actions log in. */
-const ruleText = (r: AlbRule) =>
-  `${r.methods.map((m) => m.join("|")).join(" and ")}, ` +
-  `${r.actions.some((a) => a.type === "authenticate-cognito") ? "with" : "without"} the login`;
+/** A rule as the start banner lists it: its methods and headers, and whether its actions log in (or deny). */
+const ruleText = (r: AlbRule) => {
+  const login = r.actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
+  return (
+    [...r.methods.map((m) => m.join("|")), ...r.headers.map((h) => `${h.name}: ${h.values.join("|")}`)].join(" and ") +
+    `, ${!login ? "without the login" : unauthenticated(login) === "deny" ? "401 without a session" : "with the login"}`
+  );
+};

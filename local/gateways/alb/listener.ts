@@ -54,15 +54,20 @@ export interface AlbAction {
 }
 
 /**
- * A recorded listener rule, as the rules step evaluates it: its priority, its conditions (each
- * `http-request-method`: the methods it matches), and its actions by `order`.
+ * A recorded listener rule, as the rules step evaluates it: its priority, its conditions
+ * (`http-request-method`: the methods each matches; `http-header`: a header name and its value patterns), and its
+ * actions by `order`.
  */
 export interface AlbRule {
   name: string;
   priority: number;
   methods: string[][];
+  headers: { name: string; values: string[] }[];
   actions: AlbAction[];
 }
+
+/** What an unauthenticated request gets from an authenticate action: the login (the default) or a 401. */
+export type Unauthenticated = "authenticate" | "deny";
 
 export const T = {
   loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
@@ -85,13 +90,12 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
   const forward = actions.find((a) => a.type === "forward");
   if (!forward) throw new NotEmulatedYet("a load balancer listener without a forward action");
   const targetGroupArn = String(forward.targetGroupArn);
-  const rules = listenerRules(deps, String(program.stateOf(listener).arn), targetGroupArn);
+  const rules = listenerRules(deps, String(program.stateOf(listener).arn), targetGroupArn, auth);
   const targetGroup = program.ofType(T.targetGroup).find((t) => program.stateOf(t).arn === targetGroupArn);
   if (targetGroup?.inputs.targetType !== "lambda")
     throw new NotEmulatedYet(`target groups of type ${targetGroup?.inputs.targetType}`);
   const target = program.ofType(T.attachment).find((a) => a.inputs.targetGroupArn === targetGroupArn);
-  if (auth && auth.onUnauthenticatedRequest && auth.onUnauthenticatedRequest !== "authenticate")
-    throw new NotEmulatedYet(`onUnauthenticatedRequest ${auth.onUnauthenticatedRequest}`);
+  unauthenticated(auth);
 
   const poolId =
     String(auth?.userPoolArn ?? "")
@@ -104,7 +108,7 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
     port: Number(listener.inputs.port ?? 443),
     actions,
     rules,
-    cookieName: String(auth?.sessionCookieName ?? DEFAULT_COOKIE),
+    cookieName: cookieNameOf(auth),
     sessionSeconds: Number(auth?.sessionTimeout ?? DEFAULT_TIMEOUT),
     scope: String(auth?.scope ?? "openid"),
     clientId: String(auth?.userPoolClientId ?? ""),
@@ -128,6 +132,17 @@ export function albListener(deps: GatewayDeps, lb: RecordedResource, listener: R
   return out;
 }
 
+/**
+ * An authenticate action's `onUnauthenticatedRequest`: `authenticate` (the default: the login) and `deny` (a 401) are
+ * emulated; `allow` stops local mode.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
+ */
+export function unauthenticated(auth: Record<string, any> | undefined): Unauthenticated {
+  const chosen = auth?.onUnauthenticatedRequest ?? "authenticate";
+  if (chosen !== "authenticate" && chosen !== "deny") throw new NotEmulatedYet(`onUnauthenticatedRequest ${chosen}`);
+  return chosen;
+}
+
 /** Recorded actions by `order`, each of a type this emulator runs. */
 function inOrder(recorded: AlbAction[] | undefined): AlbAction[] {
   const actions = [...(recorded ?? [])].sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
@@ -144,18 +159,27 @@ function inOrder(recorded: AlbAction[] | undefined): AlbAction[] {
 
 /**
  * The recorded rules of one listener, lowest priority first. Each condition here is an
- * `http-request-method` one (its values: exact, case-sensitive method names); other condition
- * types, and a rule forwarding to another target group than the default rule's, stop local mode.
+ * `http-request-method` one (its values: exact, case-sensitive method names) or an `http-header` one (a header name,
+ * value patterns); other condition types, a rule forwarding to another target group than the default rule's, and a
+ * rule that logs in at another user pool, client or domain than the default rule (local mode runs one login per
+ * listener) stop local mode.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpRequestMethodConditionConfig.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpHeaderConditionConfig.html
  */
-function listenerRules(deps: GatewayDeps, listenerArn: string, targetGroupArn: string): AlbRule[] {
+function listenerRules(
+  deps: GatewayDeps,
+  listenerArn: string,
+  targetGroupArn: string,
+  auth: Record<string, any> | undefined,
+): AlbRule[] {
+  const CONDITIONS = ["httpRequestMethod", "httpHeader"];
   return deps.program
     .ofType(T.rule)
     .filter((r) => r.inputs.listenerArn === listenerArn)
     .map((r): AlbRule => {
       const conditions: Record<string, any>[] = r.inputs.conditions ?? [];
-      const other = conditions.flatMap((c) => Object.keys(c).filter((k) => k !== "httpRequestMethod" && c[k]));
+      const other = conditions.flatMap((c) => Object.keys(c).filter((k) => !CONDITIONS.includes(k) && c[k]));
       if (other.length) throw new NotEmulatedYet(`load balancer rule conditions ${other.join(", ")} (rule ${r.name})`);
       const actions = inOrder(r.inputs.actions);
       const elsewhere = actions.find((a) => a.type === "forward" && a.targetGroupArn !== targetGroupArn);
@@ -163,15 +187,30 @@ function listenerRules(deps: GatewayDeps, listenerArn: string, targetGroupArn: s
         throw new NotEmulatedYet(
           `a load balancer rule that does not forward to the listener's target group (${r.name})`,
         );
+      const login = actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
+      unauthenticated(login);
+      if (login && !sameLogin(login, auth))
+        throw new NotEmulatedYet(`a load balancer rule that logs in otherwise than the listener's default (${r.name})`);
       return {
         name: r.name,
         priority: Number(r.inputs.priority),
-        methods: conditions.map((c) => (c.httpRequestMethod?.values ?? []).map(String)),
+        methods: conditions.filter((c) => c.httpRequestMethod).map((c) => c.httpRequestMethod.values.map(String)),
+        headers: conditions
+          .filter((c) => c.httpHeader)
+          .map((c) => ({ name: String(c.httpHeader.httpHeaderName), values: (c.httpHeader.values ?? []).map(String) })),
         actions,
       };
     })
     .sort((a, b) => a.priority - b.priority);
 }
+
+/** An authenticate-cognito action's session cookie name (`sessionCookieName`, or the ALB's default). */
+export const cookieNameOf = (auth: Record<string, any> | undefined) =>
+  String(auth?.sessionCookieName ?? DEFAULT_COOKIE);
+
+/** Two authenticate-cognito configs that log in alike: the same user pool, client and domain. */
+const sameLogin = (a: Record<string, any>, b: Record<string, any> | undefined) =>
+  ["userPoolArn", "userPoolClientId", "userPoolDomain"].every((k) => String(a[k]) === String(b?.[k]));
 
 /**
  * The load balancer's public key, where the handler fetches it (`<base>/<kid>`), and the

@@ -55,7 +55,50 @@ describe("AlbOidcFrontDoor", function () {
 
   it("given no corsOrigins, then every request gets the login: no OPTIONS rule", async () => {
     const closed = await runMode("alb-oidc", { corsOrigins: [] });
-    assert.equal(ofType(closed, "aws:lb/listenerRule:ListenerRule").length, 0);
+    assert.deepEqual(
+      ofType(closed, "aws:lb/listenerRule:ListenerRule").map((r) => r.name),
+      ["door-api"],
+    );
+  });
+
+  it(
+    "given the HTTPS listener, then an API rule after the OPTIONS rule and before the default one answers calls " +
+      "that accept JSON 401 without a session (deny), and forwards them with one",
+    () => {
+      const listener = one(run, "aws:lb/listener:Listener", "door-https");
+      const rule = one(run, "aws:lb/listenerRule:ListenerRule", "door-api").inputs;
+      const preflight = one(run, "aws:lb/listenerRule:ListenerRule", "door-preflight").inputs;
+      assert.equal(rule.listenerArn, listener.state.arn);
+      assert.ok(rule.priority > preflight.priority, `priority ${rule.priority} after the OPTIONS rule's`);
+      assert.deepEqual(rule.conditions, [{ httpHeader: { httpHeaderName: "Accept", values: ["application/json*"] } }]);
+      const [deny, forward] = rule.actions;
+      const { onUnauthenticatedRequest, ...same } = deny.authenticateCognito;
+      const { onUnauthenticatedRequest: _default, ...defaults } = listener.inputs.defaultActions[0].authenticateCognito;
+      assert.deepEqual([deny.type, deny.order, onUnauthenticatedRequest], ["authenticate-cognito", 1, "deny"]);
+      assert.deepEqual(same, defaults, "the default rule's login otherwise");
+      assert.deepEqual([forward.type, forward.order, forward.targetGroupArn], ["forward", 2, TG_ARN]);
+    },
+  );
+
+  it(
+    "given the stack's pool, then the login client's sign-out URL is the door's root, and the logout route sends " +
+      "the browser to the pool's logout endpoint with that client and that URL",
+    () => {
+      const login = one(run, "aws:cognito/userPoolClient:UserPoolClient", "door-alb-client").inputs;
+      assert.deepEqual(login.logoutUrls, ["https://notes.example.com/"]);
+      const logout = new URL(one(run, "aws:lambda/function:Function").inputs.environment.variables.ALB_LOGOUT_URL);
+      assert.match(logout.origin, /^https:\/\/[^.]+\.auth\.us-east-1\.amazoncognito\.com$/);
+      assert.equal(logout.pathname, "/logout");
+      assert.deepEqual(Object.fromEntries(logout.searchParams), {
+        client_id: "door-alb-client-client-id",
+        logout_uri: "https://notes.example.com/",
+      });
+      assert.equal(run.outputs.client.signOut, "https://notes.example.com/logout");
+    },
+  );
+
+  it("sends the function multi-value headers (the logout sets one cookie per session shard)", () => {
+    assert.equal(one(run, "aws:lb/targetGroup:TargetGroup").inputs.lambdaMultiValueHeadersEnabled, true);
   });
 
   it("opens port 80 only to redirect to HTTPS", () => {
@@ -189,6 +232,13 @@ describe("AlbOidcFrontDoor", function () {
         one(ext, "aws:ec2/securityGroup:SecurityGroup").inputs.ingress.map((r: any) => r.fromPort),
         [443],
       );
+    });
+    it("answers API calls without a session 401 with the IdP's login, and logs out to the door's root", () => {
+      const [deny] = unsecret(one(ext, "aws:lb/listenerRule:ListenerRule", "door-api").inputs.actions).value;
+      assert.deepEqual([deny.type, deny.authenticateOidc.onUnauthenticatedRequest], ["authenticate-oidc", "deny"]);
+      assert.equal(deny.authenticateOidc.issuer, "https://idp.example.com");
+      const env = one(ext, "aws:lambda/function:Function").inputs.environment.variables;
+      assert.equal(env.ALB_LOGOUT_URL, "https://notes.example.com/");
     });
     it("tells the user which redirect URI to register at their IdP", () => {
       assert.ok(ext.outputs.client.redirectUris.includes("https://notes.example.com/oauth2/idpresponse"));

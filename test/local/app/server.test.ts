@@ -263,7 +263,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
   describe("given the alb-oidc door", () => {
     const at = withDoor("alb-oidc");
 
-    it("when the page calls GET /me with no session, then the redirected call fails: the sign-in link", async () => {
+    it("given no session, when the page calls GET /me, then the load balancer refuses it: the sign-in", async () => {
       await at.page.goto(APP);
       await at.page.locator("#alb-sign-in").waitFor();
       assert.equal(await at.page.locator("#session").isVisible(), false);
@@ -282,10 +282,29 @@ describe("the browser app, in headless Chromium, at every door", function () {
     });
 
     notesSteps(() => at.page);
-    signOutStep(
-      () => at.page,
-      "#alb-sign-in",
-      () => /notes-auth-session/,
+
+    it(
+      "when the user signs out, then the door's logout expires the session and the user pool's logout sends the " +
+        "browser back to the door, whose login asks again; back at the app, the sign-in link, and a call is refused",
+      async () => {
+        const alice = at.door.outputs.local.users[0];
+        await at.page.click("#sign-out");
+        await at.page.locator("input[type=password]").waitFor();
+        const cookies = (await at.context.cookies()).map((c) => c.name);
+        assert.ok(!cookies.some((c) => /^notes-auth-session-\d+$/.test(c)), cookies.join(", "));
+        await at.page.goto(APP);
+        await at.page.locator("#alb-sign-in").waitFor();
+        assert.equal(await at.page.locator("#session").isVisible(), false);
+        const call = await at.context.request.get(`${at.door.outputs.url}/notes`, {
+          headers: { accept: "application/json" },
+          maxRedirects: 0,
+        });
+        assert.equal(call.status(), 401, "the load balancer's API rule, not the login");
+        // Signed in again for the next step (the pool asks for the password: its session ended too).
+        await at.page.click("#alb-sign-in");
+        await signInOnThePoolsPage(at.page, alice);
+        await at.page.waitForURL(`${at.door.outputs.url}/me`);
+      },
     );
 
     it("when the load balancer's session is gone, then the page's next call shows the sign-in link again", async () => {
@@ -293,7 +312,7 @@ describe("the browser app, in headless Chromium, at every door", function () {
       await at.page.locator("#note-list li", { hasText: "from Chromium" }).waitFor();
       await at.context.clearCookies();
       await at.page.click("#list");
-      await at.page.locator("#status", { hasText: "the load balancer sent the browser to its login" }).waitFor();
+      await at.page.locator("#status", { hasText: "the load balancer refused the call (no session)" }).waitFor();
       await at.page.locator("#alb-sign-in").waitFor();
     });
   });

@@ -1,4 +1,5 @@
-import type { IncomingRequest } from "../../events";
+import { IncomingRequest } from "../../events";
+import { headerValues } from "../../http";
 import type { AlbStep } from "../context";
 import type { AlbRule } from "../listener";
 
@@ -6,9 +7,12 @@ import type { AlbRule } from "../listener";
  * The rule a request meets, whose actions it gets: the listener's rules in priority order, lowest
  * first, the first whose conditions all hold; else the listener's default actions (the default
  * rule, evaluated last). An `http-request-method` condition holds when one of its values is the
- * request's method, compared exactly (case-sensitive, no wildcards).
+ * request's method, compared exactly (case-sensitive, no wildcards). An `http-header` condition holds when one of
+ * its values matches one of the request's values of that header (the name compared case-insensitively, each value
+ * too, `*` matching any characters and `?` exactly one; a header sent several times is searched in order).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-request-method-conditions
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
  */
 export const rules: AlbStep = {
   name: "rules",
@@ -19,4 +23,18 @@ export const rules: AlbStep = {
   },
 };
 
-const meets = (rule: AlbRule, req: IncomingRequest) => rule.methods.every((values) => values.includes(req.method));
+const meets = (rule: AlbRule, req: IncomingRequest) =>
+  rule.methods.every((values) => values.includes(req.method)) &&
+  rule.headers.every(({ name, values }) =>
+    headerValues(req.headers, name).some((sent) => values.some((pattern) => wildcard(pattern).test(sent))),
+  );
+
+/** A condition value as a whole-string, case-insensitive pattern: `*` any characters, `?` exactly one. */
+export const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .split("")
+      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+      .join("")}$`,
+    "is",
+  );

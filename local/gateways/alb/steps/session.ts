@@ -3,6 +3,7 @@ import { AlbStep, AlbRequest, authenticates } from "../context";
 import { joinShards, cookiesOf } from "../session";
 import type { GatewayReply } from "../../http";
 import { LOGIN_WINDOW_MS, redirectUri, returnUrl } from "./authenticate";
+import { cookieNameOf, errorPage, unauthenticated } from "../listener";
 
 /**
  * The user's session, when the actions authenticate: the session cookie (its shards joined),
@@ -10,15 +11,19 @@ import { LOGIN_WINDOW_MS, redirectUri, returnUrl } from "./authenticate";
  * the request is redirected (302) to the user pool's authorization endpoint with `client_id`,
  * `redirect_uri=<scheme>://<the host the client used>/oauth2/idpresponse`, `response_type=code`,
  * the recorded `scope`, `state` and `nonce` (`onUnauthenticatedRequest: authenticate`), and a
- * cookie binding the login to this browser; the authenticate step finishes it.
+ * cookie binding the login to this browser; the authenticate step finishes it. An action with
+ * `onUnauthenticatedRequest: deny` answers such a request with the load balancer's 401 instead ("Return an HTTP 401
+ * Unauthorized error"), and never starts a login.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_AuthenticateCognitoActionConfig.html
  */
 export const session: AlbStep = {
   name: "session",
   run(ctx) {
     if (!authenticates(ctx)) return undefined;
     const { listener: l, req } = ctx;
-    const value = joinShards(cookiesOf(req), l.cookieName);
+    // The cookie the request's own authenticate action names (a rule's may differ from the default rule's).
+    const value = joinShards(cookiesOf(req), cookieNameOf(loginOf(ctx)));
     const open = value ? l.codec.open(value) : undefined;
     if (!open) return toLogin(ctx, value ? "the session cookie is not valid" : "no session");
     if (open.exp <= Math.floor(l.now() / 1000)) return toLogin(ctx, "the session has expired");
@@ -27,7 +32,15 @@ export const session: AlbStep = {
   },
 };
 
-function toLogin({ deps, listener: l, req }: AlbRequest, why: string): GatewayReply {
+/** The request's authenticate-cognito action settings. */
+const loginOf = (ctx: AlbRequest) => ctx.actions?.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
+
+function toLogin(ctx: AlbRequest, why: string): GatewayReply {
+  const { deps, listener: l, req } = ctx;
+  if (unauthenticated(loginOf(ctx)) === "deny") {
+    deps.log(`${req.method} ${req.path}: 401 (${why}; the rule denies unauthenticated requests)`);
+    return errorPage(401, "Authorization Required");
+  }
   const state = crypto.randomBytes(24).toString("base64url");
   const nonce = crypto.randomBytes(24).toString("base64url");
   const binding = crypto.randomBytes(18).toString("base64url");

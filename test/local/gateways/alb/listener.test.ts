@@ -6,6 +6,10 @@ import { NotEmulatedYet, copyRun } from "../../../../local/recorded";
 import { startLocalStack } from "../../../../local/localStack";
 import { TestDoor, removeDir, useTestDoor } from "../../../support/localStack";
 import { runMode } from "../../../support/stack";
+import { ContractContext } from "../../../../local/contract/context";
+import { albSession } from "../../../../local/clients/doorClient";
+import { ALB_LOGOUT_ROUTE } from "../../../../handlers/contract/routeTable";
+import { ALB_SESSION_COOKIE } from "../../../../handlers/contract/doors/alb-oidc";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
 
@@ -41,6 +45,58 @@ describe("local gateways: a load balancer listener's recorded rules", function (
       assert.equal(res.status, 302);
       assert.match(res.headers.get("location") ?? "", /\/oauth2\/authorize\?/);
     });
+
+    it(
+      "when an API call (Accept: application/json) comes without a cookie, then it is the load balancer's 401, " +
+        "not the login, while a browser's navigation still goes to the login",
+      async () => {
+        const api = await fetch(`${door.outputs.url}/notes`, {
+          redirect: "manual",
+          headers: { accept: "application/json" },
+        });
+        assert.equal(api.status, 401, door.logs.join("\n"));
+        assert.equal(api.headers.get("location"), null);
+        const page = await fetch(`${door.outputs.url}/notes`, {
+          redirect: "manual",
+          headers: { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" },
+        });
+        assert.equal(page.status, 302);
+        assert.match(page.headers.get("location") ?? "", /\/oauth2\/authorize\?/);
+      },
+    );
+
+    it(
+      "when a signed-in user opens the logout route, then the session cookie is expired and the browser sent to the " +
+        "user pool's logout with the door's root, and the next API call with what the browser keeps is a 401",
+      async () => {
+        const ctx = new ContractContext(door.outputs);
+        const cookie = await albSession(door.outputs, ctx.parties.a.user!);
+        const json = (c: string) => ({
+          redirect: "manual" as const,
+          headers: { cookie: c, accept: "application/json" },
+        });
+        assert.equal((await fetch(`${door.outputs.url}/me`, json(cookie))).status, 200);
+        const res = await fetch(`${door.outputs.url}${ALB_LOGOUT_ROUTE.path}`, {
+          redirect: "manual",
+          headers: { cookie },
+        });
+        assert.equal(res.status, 302, door.logs.join("\n"));
+        const logout = new URL(res.headers.get("location")!);
+        assert.equal(logout.pathname.replace(/^.*(?=\/logout$)/, ""), "/logout");
+        assert.equal(logout.searchParams.get("logout_uri"), `${door.outputs.url.replace(/\/$/, "")}/`);
+        const expired = res.headers
+          .getSetCookie()
+          .filter((c) => /Max-Age=0/.test(c))
+          .map((c) => c.split("=")[0]);
+        assert.ok(expired.includes(`${ALB_SESSION_COOKIE}-0`), expired.join(", "));
+        // The browser drops what was expired and keeps the rest.
+        const kept = cookie
+          .split("; ")
+          .filter((c) => !expired.includes(c.split("=")[0]))
+          .join("; ");
+        assert.equal((await fetch(`${door.outputs.url}/me`, json(kept))).status, 401);
+      },
+    );
   });
 
   it(

@@ -14,7 +14,16 @@ import type { GatewayDeps } from "../../../../local/gateways/gateway";
 import type { LocalUserPool } from "../../../../local/services/idp";
 
 const NOW = Date.UTC(2026, 0, 1);
-const AUTHENTICATE: AlbAction = { type: "authenticate-cognito", order: 1, authenticateCognito: {} };
+const AUTHENTICATE: AlbAction = {
+  type: "authenticate-cognito",
+  order: 1,
+  authenticateCognito: { sessionCookieName: "S" },
+};
+const DENY: AlbAction = {
+  type: "authenticate-cognito",
+  order: 1,
+  authenticateCognito: { sessionCookieName: "S", onUnauthenticatedRequest: "deny" },
+};
 const FORWARD: AlbAction = { type: "forward", order: 2, targetGroupArn: "arn:aws:elasticloadbalancing:tg" };
 
 /** An HTTPS listener that authenticates with cookie `S` and forwards to nothing, with what a spec changes. */
@@ -87,8 +96,14 @@ describe("local gateways: a load balancer listener's steps", () => {
       () => {
         const listener = listenerWith({
           rules: [
-            { name: "door-other", priority: 5, methods: [["OPTIONS"], ["GET"]], actions: [AUTHENTICATE, FORWARD] },
-            { name: "door-preflight", priority: 1, methods: [["PUT", "OPTIONS"]], actions: [FORWARD] },
+            {
+              name: "door-other",
+              priority: 5,
+              methods: [["OPTIONS"], ["GET"]],
+              headers: [],
+              actions: [AUTHENTICATE, FORWARD],
+            },
+            { name: "door-preflight", priority: 1, methods: [["PUT", "OPTIONS"]], headers: [], actions: [FORWARD] },
           ].sort((a, b) => a.priority - b.priority),
         });
         const actions = (method: string) => ruled(request("/notes", {}, undefined, method), listener).actions;
@@ -101,14 +116,40 @@ describe("local gateways: a load balancer listener's steps", () => {
 
     it("given a rule with two conditions, then it applies only when both hold (a method is never two)", () => {
       const listener = listenerWith({
-        rules: [{ name: "door-both", priority: 1, methods: [["OPTIONS"], ["GET"]], actions: [FORWARD] }],
+        rules: [{ name: "door-both", priority: 1, methods: [["OPTIONS"], ["GET"]], headers: [], actions: [FORWARD] }],
       });
       assert.deepEqual(ruled(request("/notes", {}, undefined, "OPTIONS"), listener).actions, [AUTHENTICATE, FORWARD]);
     });
 
+    it(
+      "given an http-header Accept rule, then a request whose Accept matches a value gets its actions: the header " +
+        "name and values case-insensitive, * any characters, ? exactly one, each sent value searched",
+      () => {
+        const listener = listenerWith({
+          rules: [
+            {
+              name: "door-api",
+              priority: 2,
+              methods: [],
+              headers: [{ name: "Accept", values: ["application/json*", "text/?sv"] }],
+              actions: [DENY, FORWARD],
+            },
+          ],
+        });
+        const actions = (headers: IncomingRequest["headers"]) => ruled(request("/notes", headers), listener).actions;
+        assert.deepEqual(actions({ accept: "application/json" }), [DENY, FORWARD]);
+        assert.deepEqual(actions({ ACCEPT: "Application/JSON; charset=utf-8" }), [DENY, FORWARD]);
+        assert.deepEqual(actions({ accept: "text/csv" }), [DENY, FORWARD]);
+        assert.deepEqual(actions({ accept: ["text/html", "application/json"] }), [DENY, FORWARD]);
+        assert.deepEqual(actions({ accept: "text/html,application/json" }), [AUTHENTICATE, FORWARD], "whole value");
+        assert.deepEqual(actions({ accept: "text/ccsv" }), [AUTHENTICATE, FORWARD], "? is one character");
+        assert.deepEqual(actions({}), [AUTHENTICATE, FORWARD], "no header, no match");
+      },
+    );
+
     it("given an OPTIONS under a forward-only rule, then the session step lets it through without a login", () => {
       const listener = listenerWith({
-        rules: [{ name: "door-preflight", priority: 1, methods: [["OPTIONS"]], actions: [FORWARD] }],
+        rules: [{ name: "door-preflight", priority: 1, methods: [["OPTIONS"]], headers: [], actions: [FORWARD] }],
       });
       const ctx = ruled(request("/notes", {}, undefined, "OPTIONS"), listener);
       assert.equal(session.run(ctx, undefined), undefined, "no redirect to the login");
@@ -175,6 +216,24 @@ describe("local gateways: a load balancer listener's steps", () => {
           `S-login=${pending!.binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`,
         ]);
         assert.deepEqual(logged, ["GET /notes: 302 to the login (no session)"]);
+      },
+    );
+
+    it(
+      "given a login that denies unauthenticated requests, when a request without a session comes, then it is the " +
+        "load balancer's 401 and no login starts; with a session it goes on",
+      async () => {
+        const listener = listenerWith({ actions: [DENY, FORWARD] });
+        const reply = await session.run(ruled(request("/notes"), listener), undefined);
+        assert.equal(reply?.status, 401);
+        assert.equal(reply?.headers.location, undefined);
+        assert.equal(listener.pending.size, 0);
+        assert.deepEqual(logged, ["GET /notes: 401 (no session; the rule denies unauthenticated requests)"]);
+        const value = listener.codec.seal({ claims: { sub: "u1" }, accessToken: "t", exp: NOW / 1000 + 60 });
+        const cookie = shardCookies("S", value)
+          .map((c) => c.split(";")[0])
+          .join("; ");
+        assert.equal(await session.run(ruled(request("/notes", { cookie }), listener), undefined), undefined);
       },
     );
 

@@ -1,0 +1,60 @@
+import * as assert from "assert";
+import { normalize, respond } from "../../../handlers/http/request";
+import { logoutAnswer } from "../../../handlers/doors";
+import { ALB_COOKIE_SHARDS } from "../../../handlers/doors/albLogout";
+import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
+import { albEvent, envFor, httpEvent } from "../../support/handler";
+
+const POOL_LOGOUT =
+  "https://notes.auth.us-east-1.amazoncognito.com/logout?client_id=albclient&logout_uri=https%3A%2F%2Fnotes.example.com%2F";
+
+describe("handler: the alb-oidc door's logout route", () => {
+  const env = envFor("alb-oidc", { ALB_LOGOUT_URL: POOL_LOGOUT });
+  const logout = (event: any, at = env) => logoutAnswer(normalize(event), at);
+
+  it("given GET /logout at the door, then every session cookie shard is expired as the load balancer set it", () => {
+    const res = logout(albEvent({ method: "GET", path: "/logout" }))!;
+    assert.equal(res.cookies!.length, ALB_COOKIE_SHARDS);
+    res.cookies!.forEach((cookie, i) => {
+      const [pair, ...attributes] = cookie.split("; ");
+      assert.equal(pair, `${ALB_SESSION_COOKIE}-${i}=`);
+      assert.deepEqual(attributes.sort(), [
+        "Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        "HttpOnly",
+        "Max-Age=0",
+        "Path=/",
+        "Secure",
+      ]);
+    });
+  });
+
+  it("given a session in more shards than four, then those are expired too", () => {
+    const cookie = [0, 1, 2, 3, 4].map((i) => `${ALB_SESSION_COOKIE}-${i}=x`).join("; ");
+    const res = logout(albEvent({ method: "GET", path: "/logout", headers: { cookie } }))!;
+    assert.equal(res.cookies!.length, 5);
+  });
+
+  it("given GET /logout, then it is a 302 to the IdP's logout endpoint the door was given", () => {
+    const res = logout(albEvent({ method: "GET", path: "/logout" }))!;
+    assert.deepEqual([res.status, res.headers!.Location], [302, POOL_LOGOUT]);
+  });
+
+  it("given a door without a logout URL, then the logout ends at the door's own root", () => {
+    const res = logout(albEvent({ method: "GET", path: "/logout" }), envFor("alb-oidc"))!;
+    assert.equal(res.headers!.Location, "/");
+  });
+
+  it("given multi-value headers, then the answer carries one Set-Cookie per shard (the target group's shape)", () => {
+    const event = albEvent({ method: "GET", path: "/logout" }, undefined, true);
+    const result: any = respond(event, logout(event)!);
+    assert.equal(result.statusCode, 302);
+    assert.equal(result.multiValueHeaders["Set-Cookie"].length, ALB_COOKIE_SHARDS);
+    assert.deepEqual(result.multiValueHeaders.Location, [POOL_LOGOUT]);
+  });
+
+  it("given another method, path or door, then it is no logout (the API's router answers)", () => {
+    assert.equal(logout(albEvent({ method: "POST", path: "/logout" })), undefined);
+    assert.equal(logout(albEvent({ method: "GET", path: "/me" })), undefined);
+    assert.equal(logout(httpEvent({ method: "GET", path: "/logout" }), envFor("http-jwt")), undefined);
+  });
+});
