@@ -599,8 +599,12 @@ export function accessTokenClaims(u: SeedUser | undefined, originJti?: string): 
  * https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
  */
 function originJtiOfGrant(grantId: string | undefined): string | undefined {
-  if (!grantId) return undefined;
-  const h = crypto.createHash("sha256").update(grantId).digest("hex");
+  return grantId ? uuidOf(grantId) : undefined;
+}
+
+/** A UUID (version 4's shape) derived from a text, so the same text always gives the same one. */
+function uuidOf(text: string): string {
+  const h = crypto.createHash("sha256").update(text).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -988,7 +992,9 @@ async function idpResponse(
         email: attributes.email,
         // Never used: a federated user has no password at the pool (the sign-in form refuses EXTERNAL_PROVIDER).
         password: crypto.randomBytes(32).toString("base64url"),
-        sub: crypto.randomUUID(),
+        // Cognito's is random; derived here from the pool and username, so a restart (which forgets the users local
+        // mode made) gives the person the same `sub`, and their notes stay theirs.
+        sub: uuidOf(`${app.pool.poolId}/${username}`),
         groups: [],
         status: "EXTERNAL_PROVIDER",
         identities: [
