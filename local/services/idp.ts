@@ -995,7 +995,9 @@ async function idpResponse(
         // Cognito's is random; derived here from the pool and username, so a restart (which forgets the users local
         // mode made) gives the person the same `sub`, and their notes stay theirs.
         sub: uuidOf(`${app.pool.poolId}/${username}`),
-        groups: [],
+        // The group Cognito makes per IdP, `<poolId>_<provider>`, holds each user it creates from that IdP:
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html
+        groups: [`${app.pool.poolId}_${name}`],
         status: "EXTERNAL_PROVIDER",
         identities: [
           {

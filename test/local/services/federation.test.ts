@@ -14,6 +14,12 @@ const CORP = {
   attributeMapping: { email: "email", email_verified: "email_verified", name: "name" },
   groupsClaim: "groups",
 };
+const GOOGLE = {
+  name: "Google",
+  type: "Google",
+  settings: { clientId: "123.apps.googleusercontent.com" },
+  attributeMapping: { email: "email" },
+};
 const federated = (...providers: object[]) => ({
   identityProviders: providers,
   identityProviderSecrets: JSON.stringify(
@@ -39,7 +45,8 @@ describe("the local user pool federating into an upstream IdP stand-in", functio
     });
 
   before(async () => {
-    idp = await startIdp({ program: recordedProgram(await runMode("cognito", federated(CORP))), users: loadUsers() });
+    const program = recordedProgram(await runMode("cognito", federated(CORP, GOOGLE)));
+    idp = await startIdp({ program, users: loadUsers() });
     spa = idp.pools[0].clients.find((c) => c.flows.includes("code") && c.identityProviders.includes("Corp"))!;
   });
   after(() => idp?.close());
@@ -63,8 +70,19 @@ describe("the local user pool federating into an upstream IdP stand-in", functio
       assert.equal(claimsOf(tokens.access_token).sub, id.sub);
       const user = idp.pools[0].users.find((u) => u.sub === id.sub)!;
       assert.equal(user.status, "EXTERNAL_PROVIDER");
+      assert.deepEqual(id["cognito:groups"], [`${idp.pools[0].poolId}_Corp`], "Cognito's automatic group of the IdP");
+      assert.equal(id.email_verified, true, "mapped from the IdP's email_verified");
     },
   );
+
+  it("given identity_provider=Google, when Dana signs in, then she is another user, Google_<sub>", async () => {
+    const google = claimsOf((await signInWith("Google")).id_token!);
+    const corp = claimsOf((await signInWith("Corp")).id_token!);
+    assert.equal(google["cognito:username"], `Google_${dana.sub}`);
+    assert.equal(google.identities[0].providerType, "Google");
+    assert.notEqual(google.sub, corp.sub, "one user per provider (Cognito links them only when asked)");
+    assert.equal(google.email_verified, false, "email_verified is not mapped");
+  });
 
   it("given Dana signed in before, when she signs in again, then the pool finds the same user", async () => {
     const first = claimsOf((await signInWith("Corp")).id_token!);
