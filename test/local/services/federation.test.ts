@@ -3,7 +3,7 @@ import { LocalClient, LocalIdp, mappedAttributes, startIdp } from "../../../loca
 import { UPSTREAM_USERS } from "../../../local/services/upstream";
 import { NotEmulatedYet, recordedProgram } from "../../../local/recorded";
 import { loadUsers } from "../../../local/clients/seedUsers";
-import { Browser, signInWithCode } from "../../../local/clients/oauth";
+import { Browser, browse, signInWithCode } from "../../../local/clients/oauth";
 import { runMode } from "../../support/stack";
 
 /** A corporate OIDC IdP federated into the pool, its groups claim mapped (components/userDirectory.ts). */
@@ -92,7 +92,7 @@ describe("the local user pool federating into an upstream IdP stand-in", functio
     assert.equal(idp.pools[0].users.length, count);
   });
 
-  it("given the pool's sign-in page, when it shows, then it links to Sign in with Corp", async () => {
+  it("given the pool's sign-in page, when it shows, then its Sign in with Corp link signs in there", async () => {
     const query = new URLSearchParams({
       client_id: spa.clientId,
       response_type: "code",
@@ -104,7 +104,18 @@ describe("the local user pool federating into an upstream IdP stand-in", functio
     let page = await browser.go(url);
     while (page.headers.get("location"))
       page = await browser.go((url = new URL(page.headers.get("location")!, url).href));
-    assert.match(await page.text(), /<a href="[^"]*identity_provider=Corp">Sign in with Corp<\/a>/);
+    const link = /<a href="([^"]*identity_provider=Corp)">Sign in with Corp<\/a>/.exec(await page.text())?.[1];
+    assert.ok(link, "the page links to the provider");
+    const back = await browse(
+      browser,
+      new URL(link.replace(/&amp;/g, "&"), url).href,
+      {
+        username: dana.email,
+        password: dana.password,
+      },
+      (l) => l.startsWith(spa.callbackUrls[0]),
+    );
+    assert.match(back.location ?? "", /[?&]code=/, "the link signs in at the stand-in and returns with a code");
   });
 
   it("given a wrong password at the stand-in, or a provider the client lacks, then no tokens", async () => {
