@@ -24,6 +24,7 @@ import { doorsOf } from "./clients/stackDoors";
 import { KeySets } from "./gateways/jwt";
 import { LocalApiKey, localApiKeys } from "./gateways/rest/usagePlans";
 import { LocalIdp, startIdp } from "./services/idp";
+import { recordedIdentityProviders } from "./services/upstream";
 import { LocalLambda, startLambda } from "./services/lambda";
 import { acquireLock, noteLockUrl } from "./lock";
 import { TestPki, ensureTestPki } from "./pki";
@@ -66,6 +67,11 @@ export interface LocalInfo {
     /** Local-only: an app client of the same pool that no door trusts. */
     otherClientId: string;
     clients: { clientId: string; name: string; flows: string[]; scopes: string[]; callbackUrls: string[] }[];
+    /**
+     * The stand-ins of the recorded identity providers (local/services/upstream.ts): each one's name as the pool
+     * knows it (`identity_provider`), type, local issuer, and its test users, who sign in there.
+     */
+    identityProviders?: { name: string; type: string; issuer: string; users: { email: string; password: string }[] }[];
   };
   users: SeedUser[];
   /** The stack's admin group and CORS origins, as the program hands them to the function. */
@@ -197,6 +203,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const program = recordedProgram(opts.run);
   const region = String(program.run.outputs.region ?? "us-east-1");
+  // A provider local mode cannot play (SAML) stops it before any port opens.
+  recordedIdentityProviders(program);
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -491,6 +499,16 @@ function localOutputs(
                 scopes,
                 callbackUrls,
               })),
+              ...(pool.upstreams.length
+                ? {
+                    identityProviders: pool.upstreams.map((u) => ({
+                      name: u.provider.name,
+                      type: u.provider.type,
+                      issuer: u.issuer,
+                      users: u.users.map(({ email, password }) => ({ email, password })),
+                    })),
+                  }
+                : {}),
             },
           }
         : {}),

@@ -21,6 +21,8 @@ export interface LocalArgs {
   appPort: number;
   dataDir: string;
   user?: string;
+  /** `npm run token`: sign in through that identity provider's stand-in (`identity_provider`). */
+  idp?: string;
   client?: string;
   scopes: string[];
   outputs?: string;
@@ -41,6 +43,7 @@ type LocalFlag =
   | "app-port"
   | "data-dir"
   | "user"
+  | "idp"
   | "client"
   | "scope"
   | "outputs"
@@ -88,6 +91,11 @@ const LOCAL_FLAGS: Record<LocalFlag, FlagSpec> = {
     description: "where local mode keeps its notes, keys and outputs.json",
   },
   user: { type: "string", value: "<name or email>", description: "the local user to sign in as" },
+  idp: {
+    type: "string",
+    value: "<provider>",
+    description: "sign in through that identity provider's local stand-in (--user: its test user's email)",
+  },
   client: {
     type: "string",
     value: "<spa|machine>",
@@ -180,6 +188,7 @@ export function parseLocalArgs(argv: string[], command: LocalCommand): LocalArgs
   args.appPort = portFlag("app-port", args.appPort);
   args.dataDir = path.resolve(get("data-dir") ?? DEFAULT_DATA_DIR);
   if (get("user") !== undefined) args.user = get("user");
+  if (get("idp") !== undefined) args.idp = get("idp");
   if (get("client") !== undefined) args.client = get("client");
   for (const value of (values.scope as string[] | undefined) ?? [])
     args.scopes.push(...value.split(/[\s,]+/).filter(Boolean));

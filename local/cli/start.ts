@@ -223,6 +223,12 @@ function backendLines(outputs: LocalOutputs): string[] {
                     `${u.password}${u.groups.length ? `, ${u.groups.join(", ")}` : ""})`,
                 )
                 .join("; ")}`,
+          ...(idp.identityProviders ?? []).map(
+            (p) =>
+              `  IdP ${p.name}: ${p.issuer} (${p.type}'s local stand-in; ` +
+              `${p.users.map((u) => `${u.email} / ${u.password}`).join("; ")}: ` +
+              `npm run token -- --user ${p.users[0].email} --idp ${p.name})`,
+          ),
         ]
       : []),
     `  AWS APIs:  ${outputs.local.endpoints.aws} (STS, Cognito identity pool, user pool admin API, Lambda ` +

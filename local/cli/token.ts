@@ -17,7 +17,7 @@ export const TOKEN_COMMAND: LocalCommand = {
   summary:
     "Prints what the running local door takes from a user (a token, credentials or a session cookie), got " +
     "through the real flows.",
-  flags: ["user", "door", "client", "scope", "data-dir"],
+  flags: ["user", "idp", "door", "client", "scope", "data-dir"],
 };
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
@@ -43,6 +43,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       `--client ${args.client}: use machine (client credentials), or leave it out for the app's own client`,
     );
   const name = (args.user ?? "").toLowerCase();
+  if (args.idp !== undefined) return federatedToken(outputs, args.idp, name, args.scopes);
   const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
   if (!user)
     throw new Error(
@@ -79,3 +80,32 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 }
 
 if (require.main === module) runCli(main);
+
+/**
+ * `--idp <provider>`: the door's token for a test user of that provider's stand-in, signed in through it by the
+ * pool's hosted UI (`identity_provider` on the authorize endpoint), as "Sign in with <provider>" does.
+ */
+async function federatedToken(
+  outputs: ReturnType<typeof atDoor>,
+  idp: string,
+  name: string,
+  scopes: string[],
+): Promise<number> {
+  const providers = outputs.local?.idp?.identityProviders ?? [];
+  const provider = providers.find((p) => p.name === idp);
+  if (!provider)
+    throw new Error(
+      `--idp ${idp}: ` +
+        (providers.length
+          ? `the running stack's identity providers are ${providers.map((p) => p.name).join(", ")}`
+          : "the running stack has no identity providers (identityProviders)"),
+    );
+  const user = provider.users.find((u) => u.email === name);
+  if (!user)
+    throw new Error(`--user ${name || "(missing)"}: ${idp}'s test users are ${provider.users.map((u) => u.email)}`);
+  if (credentialOf(outputs).kind !== "user-token")
+    throw new Error(`--idp: the ${outputs.authMode} door takes no user token; sign in at a token door`);
+  const tokens = await signIn(outputs, user, { identityProvider: idp, ...(scopes.length ? { scopes } : {}) });
+  process.stdout.write(`${doorToken(outputs, tokens)}\n`);
+  return 0;
+}

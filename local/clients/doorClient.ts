@@ -231,7 +231,7 @@ function codeFlowOf(outputs: StackOutputs, clientId: string, opts: SignInOptions
 export function signIn(
   outputs: StackOutputs,
   user: Pick<SeedUser, "email" | "password">,
-  opts: { clientId?: string; scopes?: string[] } & SignInOptions = {},
+  opts: { clientId?: string; scopes?: string[]; identityProvider?: string } & SignInOptions = {},
 ): Promise<TokenSet> {
   const clientId = opts.clientId ?? String(outputs.client.userPoolClientId);
   return signInWithCode({
@@ -240,6 +240,7 @@ export function signIn(
     scopes: signInScopes(outputs, opts.scopes),
     username: user.email,
     password: user.password,
+    identityProvider: opts.identityProvider,
   });
 }
 

@@ -133,6 +133,11 @@ export interface CodeFlowRequest {
   scopes: string[];
   username: string;
   password: string;
+  /**
+   * `identity_provider`: sign in at that upstream IdP (its form gets the name and password) instead of the pool's.
+   * https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html
+   */
+  identityProvider?: string;
 }
 
 /** Signs a user in with the authorization-code flow and PKCE (S256), posting the sign-in form. */
@@ -147,6 +152,7 @@ export async function signInWithCode(r: CodeFlowRequest): Promise<TokenSet> {
     state,
     code_challenge: crypto.createHash("sha256").update(verifier).digest("base64url"),
     code_challenge_method: "S256",
+    ...(r.identityProvider ? { identity_provider: r.identityProvider } : {}),
   });
   const { res, location } = await browse(new Browser(), `${r.authorizeEndpoint}?${query}`, r, (l) =>
     l.startsWith(r.redirectUri),

@@ -6,6 +6,7 @@ import type { AddressInfo } from "net";
 import { GroupDefinition, groupRoleClaims } from "../../awsRules/userPool";
 import type { RecordedProgram } from "../recorded";
 import type { SeedUser } from "../clients/seedUsers";
+import { Upstream, recordedIdentityProviders, startUpstream } from "./upstream";
 
 /**
  * The user pool's stand-in: one oidc-provider (panva's certified OpenID Connect server) per
@@ -69,6 +70,8 @@ export interface LocalClient {
   /** The attributes the client may read and write (undefined: all). */
   readAttributes?: string[];
   writeAttributes?: string[];
+  /** `supportedIdentityProviders` beyond COGNITO: the providers `identity_provider` may name for this client. */
+  identityProviders: string[];
 }
 
 export interface LocalUserPool {
@@ -116,6 +119,12 @@ export interface LocalUserPool {
   revokedOrigins: Set<string>;
   /** SHA-256 of the refresh tokens RevokeToken revoked (so a refresh says "revoked", as Cognito does). */
   revokedTokens: Set<string>;
+  /** The stand-ins of the pool's recorded identity providers (local/services/upstream.ts). */
+  upstreams: Upstream[];
+  /** The ID token claims of federated users beyond Cognito's own: `identities` and the mapped attributes. */
+  federatedClaims: string[];
+  /** `<issuer>/oauth2/idpresponse`: where the upstream IdPs send the browser back (Cognito's redirect URI). */
+  idpResponseUrl: string;
 }
 
 /** Whose a refresh token is: the user, the app client, and when it was issued and ends (epoch seconds). */
@@ -134,7 +143,11 @@ export const tokenDigest = (token: string) => crypto.createHash("sha256").update
 /** A user of a local pool; users.json's are confirmed, the admin API's wait for a permanent password. */
 export interface LocalUser extends SeedUser {
   /** https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserType.html (UserStatus) */
-  status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "UNCONFIRMED";
+  status: "CONFIRMED" | "FORCE_CHANGE_PASSWORD" | "UNCONFIRMED" | "EXTERNAL_PROVIDER";
+  /** A federated user's attributes from the provider's attribute mapping (`name`, `custom:idp_groups`, …). */
+  attributes?: Record<string, string>;
+  /** A federated user's link to the IdP, as the ID token's `identities` claim lists it. */
+  identities?: FederatedIdentity[];
   /**
    * An authenticator app's secret (base32), once associated; `verified` after VerifySoftwareToken, `enabled` once
    * SetUserMFAPreference (or the MFA_SETUP sign-in) turned it on.
@@ -145,6 +158,22 @@ export interface LocalUser extends SeedUser {
   /** The one code sent to the user (sign-up confirmation or password reset) and when it expires. */
   code?: { purpose: "SIGN_UP" | "FORGOT_PASSWORD"; value: string; exp: number };
 }
+
+/**
+ * One entry of the ID token's `identities` claim (Cognito's shape: strings, `dateCreated` in epoch milliseconds):
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+ */
+export interface FederatedIdentity {
+  userId: string;
+  providerName: string;
+  providerType: string;
+  issuer: null;
+  primary: "true";
+  dateCreated: string;
+}
+
+/** The user statuses that may sign in and hold tokens: a pool's own confirmed users and federated ones. */
+const ACTIVE = ["CONFIRMED", "EXTERNAL_PROVIDER"];
 
 export interface LocalIdp {
   /** http://127.0.0.1:<port> */
@@ -302,6 +331,7 @@ function clientFrom(
     tokenRevocation: inputs.enableTokenRevocation !== false,
     readAttributes: inputs.readAttributes?.length ? inputs.readAttributes : undefined,
     writeAttributes: inputs.writeAttributes?.length ? inputs.writeAttributes : undefined,
+    identityProviders: (inputs.supportedIdentityProviders ?? []).filter((p: string) => p !== "COGNITO"),
   };
 }
 
@@ -342,6 +372,8 @@ const regionOf = (arn: string) => arn.split(":")[3];
 /** Starts one server with an OpenID provider per recorded user pool. */
 export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   const { Provider, errors } = await quietly(() => import("oidc-provider"));
+  // Before any port opens: a SAML provider stops local mode (NotEmulatedYet).
+  const identityProviders = recordedIdentityProviders(opts.program);
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -352,7 +384,13 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   const pools: LocalUserPool[] = [];
   const apps = new Map<
     string,
-    { pool: LocalUserPool; callback: (req: http.IncomingMessage, res: http.ServerResponse) => void; provider: any }
+    {
+      pool: LocalUserPool;
+      callback: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+      provider: any;
+      /** Sign-ins gone to an upstream IdP: the interaction's uid to the provider's name. */
+      federating: Map<string, string>;
+    }
   >();
 
   for (const poolResource of opts.program.ofType("aws:cognito/userPool:UserPool")) {
@@ -415,13 +453,22 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
       passwordPolicy: policy,
       revokedOrigins: new Set(),
       revokedTokens: new Set(),
+      upstreams: [],
+      federatedClaims: [
+        ...new Set(
+          identityProviders
+            .filter((p) => p.poolId === poolId)
+            .flatMap((p) => ["identities", ...Object.keys(p.attributeMapping)]),
+        ),
+      ],
+      idpResponseUrl: `${issuer}/oauth2/idpresponse`,
       refreshTokens: {
         issue: async (user, client) => {
           // A grant as the code flow's sign-in leaves (loadExistingGrant), for the client's OIDC scopes.
           const grant = new provider.Grant({ accountId: user.sub, clientId: client.clientId });
           const scope = client.scopes.filter((s) => OIDC_SCOPES.includes(s)).join(" ");
           grant.addOIDCScope(scope);
-          grant.addOIDCClaims(GRANTED_CLAIMS);
+          grant.addOIDCClaims([...GRANTED_CLAIMS, ...pool.federatedClaims]);
           const grantId = await grant.save();
           const token = await new provider.RefreshToken({
             accountId: user.sub,
@@ -457,7 +504,12 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     };
     pools.push(pool);
     const provider = await quietly(async () => newProvider(Provider, errors, pool, jwk));
-    apps.set(`/${poolId}`, { pool, provider, callback: provider.callback() });
+    apps.set(`/${poolId}`, { pool, provider, callback: provider.callback(), federating: new Map() });
+  }
+  for (const p of identityProviders) {
+    const pool = pools.find((x) => x.poolId === p.poolId);
+    if (pool)
+      pool.upstreams.push(await quietly(() => startUpstream(Provider, newSigningKey(), p, [pool.idpResponseUrl])));
   }
 
   server.on("request", (req, res) => {
@@ -471,7 +523,8 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     (req as any).originalUrl = req.url;
     req.url = req.url!.slice(prefix.length) || "/";
     const rest = req.url.split("?")[0];
-    if (rest === "/login" || rest.startsWith("/interaction/")) void login(app.provider, app.pool, req, res);
+    if (rest === "/login" || rest.startsWith("/interaction/")) void login(app, req, res);
+    else if (rest === "/oauth2/idpresponse") void idpResponse(app, req, res);
     else if (rest === "/local/expired-copy" && req.method === "POST") void expiredCopy(app.pool, jwk, req, res);
     else if (rest === "/oauth2/userInfo") void userInfo(app.pool, jwk, req, res);
     else if (rest === "/logout") void logout(app.provider, app.pool, req, res);
@@ -489,11 +542,13 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     dataDir: opts.dataDir,
     issueTokens: (pool, client, user, refreshing) => issueTokens(jwk, pool, client, user, refreshing),
     verifyToken: (pool, token) => verifyToken(jwk, pool, token),
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await Promise.all(pools.flatMap((p) => p.upstreams.map((u) => u.close())));
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 
@@ -507,8 +562,10 @@ const userClaims = (u: SeedUser) => ({
  * A user's ID token claims (the hosted UI's and the user pools API's), before `aud`, `iss`, `iat` and `exp`:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
  */
-export function idTokenClaims(pool: LocalUserPool, u: SeedUser, originJti?: string): Record<string, unknown> {
+export function idTokenClaims(pool: LocalUserPool, u: LocalUser, originJti?: string): Record<string, unknown> {
   return {
+    ...u.attributes,
+    ...(u.identities ? { identities: u.identities } : {}),
     sub: u.sub,
     ...userClaims(u),
     ...(originJti ? { origin_jti: originJti } : {}),
@@ -516,7 +573,8 @@ export function idTokenClaims(pool: LocalUserPool, u: SeedUser, originJti?: stri
     jti: crypto.randomUUID(),
     ...groupRoleClaims(pool.groupRoles, u.groups),
     email: u.email,
-    email_verified: true,
+    // A federated user's email is verified only when the provider's mapping says so (its email_verified claim).
+    email_verified: u.status === "EXTERNAL_PROVIDER" ? u.attributes?.email_verified === "true" : true,
   };
 }
 
@@ -541,8 +599,12 @@ export function accessTokenClaims(u: SeedUser | undefined, originJti?: string): 
  * https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html
  */
 function originJtiOfGrant(grantId: string | undefined): string | undefined {
-  if (!grantId) return undefined;
-  const h = crypto.createHash("sha256").update(grantId).digest("hex");
+  return grantId ? uuidOf(grantId) : undefined;
+}
+
+/** A UUID (version 4's shape) derived from a text, so the same text always gives the same one. */
+function uuidOf(text: string): string {
+  const h = crypto.createHash("sha256").update(text).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -613,7 +675,7 @@ async function issueTokens(
 }
 
 function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: object): any {
-  const bySub = { get: (sub: string) => pool.users.find((u) => u.sub === sub && u.status === "CONFIRMED") };
+  const bySub = { get: (sub: string) => pool.users.find((u) => u.sub === sub && ACTIVE.includes(u.status)) };
   const clientOf = (id: string) => pool.clients.find((c) => c.clientId === id);
   const resourceScopesOfClient = (id: string) => (clientOf(id)?.scopes ?? []).filter((s) => !OIDC_SCOPES.includes(s));
 
@@ -640,10 +702,12 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     scopes: ["openid", "email", "profile"],
     // Cognito ID tokens carry a jti (the handler matches the REST authorizer's claims to the token by it).
     claims: {
-      openid: ["sub", ...OPENID_CLAIMS],
+      openid: ["sub", ...OPENID_CLAIMS, ...pool.federatedClaims],
       email: EMAIL_CLAIMS,
     },
     conformIdTokenClaims: false,
+    // Cognito's authorize endpoint takes `identity_provider` (kept for the sign-in page, which federates).
+    extraParams: ["identity_provider"],
     // Cognito gives the code flow a refresh token whenever the client allows them (no offline_access scope), and
     // does not rotate it on use.
     issueRefreshToken: async (_ctx: unknown, client: any) => client.grantTypeAllowed("refresh_token"),
@@ -672,7 +736,7 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
       grant.addOIDCScope(
         requested.filter((s) => OIDC_SCOPES.includes(s) && clientOf(clientId)?.scopes.includes(s)).join(" "),
       );
-      grant.addOIDCClaims(GRANTED_CLAIMS);
+      grant.addOIDCClaims([...GRANTED_CLAIMS, ...pool.federatedClaims]);
       grant.addResourceScope(RESOURCE, requested.filter((s) => resourceScopesOfClient(clientId).includes(s)).join(" "));
       await grant.save();
       return grant;
@@ -778,11 +842,11 @@ const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`
  * `username` and `password` signs in. `/login` without an interaction explains where to start.
  */
 async function login(
-  provider: any,
-  pool: LocalUserPool,
+  app: { provider: any; pool: LocalUserPool; federating: Map<string, string> },
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
+  const { provider, pool } = app;
   try {
     if (!req.url!.startsWith("/interaction/")) {
       res
@@ -793,9 +857,22 @@ async function login(
         );
       return;
     }
-    await provider.interactionDetails(req, res);
+    const details = await provider.interactionDetails(req, res);
+    const client = pool.clients.find((c) => c.clientId === details.params.client_id);
+    // `identity_provider` on /oauth2/authorize (or the page's "Sign in with" link) skips the form for that IdP.
+    const asked =
+      new URL(req.url!, pool.issuer).searchParams.get("identity_provider") ?? details.params.identity_provider;
+    if (req.method === "GET" && asked) return void federate(app, details.uid, client, String(asked), res);
     if (req.method === "GET") {
       const hint = pool.signsInWithEmail ? "email" : "username";
+      const links = (client?.identityProviders ?? [])
+        .filter((name) => pool.upstreams.some((u) => u.provider.name === name))
+        .map(
+          (name) =>
+            `<p><a href="/${html(pool.poolId)}/interaction/${html(details.uid)}?identity_provider=` +
+            `${encodeURIComponent(name)}">Sign in with ${html(name)}</a></p>`,
+        )
+        .join("");
       res
         .writeHead(200, { "content-type": "text/html; charset=utf-8" })
         .end(
@@ -803,6 +880,7 @@ async function login(
             `<form method="post"><label>${hint} <input name="username" autocomplete="username"></label>` +
             (`<label>password <input name="password" type="password" ` +
               `autocomplete="current-password"></label><button>Sign in</button></form>`) +
+            links +
             (`<p>Local test users: ` +
               `${pool.users.map((u) => html(pool.signsInWithEmail ? u.email : u.username)).join(", ")} (passwords ` +
               `in local/users.json)</p>`),
@@ -814,6 +892,7 @@ async function login(
     const name = username.trim().toLowerCase();
     const user = findUser(pool, name);
     if (!user || user.password !== password || user.status !== "CONFIRMED") {
+      // A federated user (EXTERNAL_PROVIDER) signs in at their IdP only, never with a password here.
       // Cognito's wording, the same for an unknown user and a wrong password (preventUserExistenceErrors).
       res.writeHead(401, { "content-type": "text/plain" }).end("Incorrect username or password.\n");
       return;
@@ -826,6 +905,120 @@ async function login(
     );
   } catch (err) {
     res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
+  }
+}
+
+/**
+ * Sends a sign-in to the upstream IdP, as Cognito's authorize endpoint does with `identity_provider`: the provider
+ * must be one the app client supports (`supportedIdentityProviders`).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html
+ */
+function federate(
+  app: { pool: LocalUserPool; federating: Map<string, string> },
+  uid: string,
+  client: LocalClient | undefined,
+  name: string,
+  res: http.ServerResponse,
+): void {
+  const upstream = app.pool.upstreams.find((u) => u.provider.name === name);
+  if (!upstream || !client?.identityProviders.includes(name))
+    return void res.writeHead(400, { "content-type": "application/json" }).end(
+      JSON.stringify({
+        error: "invalid_request",
+        error_description: `identity_provider ${name} is not in the app client's supportedIdentityProviders`,
+      }),
+    );
+  app.federating.set(uid, name);
+  const query = new URLSearchParams({
+    client_id: upstream.provider.clientId,
+    response_type: "code",
+    redirect_uri: app.pool.idpResponseUrl,
+    scope: upstream.provider.scopes.join(" "),
+    state: uid,
+  });
+  res.writeHead(302, { location: `${upstream.authorizeEndpoint}?${query}` }).end();
+}
+
+/**
+ * A pool attribute per mapped claim of the IdP, as strings; a multi-valued claim (a list of groups) as Cognito writes
+ * it into one attribute, `[a, b]`.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html
+ */
+export function mappedAttributes(mapping: Record<string, string>, claims: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(mapping)
+      .filter(([, claim]) => claims[claim] !== undefined)
+      .map(([attribute, claim]) => {
+        const v = claims[claim];
+        return [attribute, Array.isArray(v) ? `[${v.join(", ")}]` : String(v)];
+      }),
+  );
+}
+
+/**
+ * `/oauth2/idpresponse`: the upstream IdP's answer. The pool redeems the code, then finds or (the first time) creates
+ * the federated user, `<ProviderName>_<the IdP's sub>`, EXTERNAL_PROVIDER, with a `sub` of its own and the
+ * attributes the mapping gives (rewritten at each sign-in), and finishes the sign-in the app started, so the
+ * app gets the pool's tokens:
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation.html
+ */
+async function idpResponse(
+  app: { provider: any; pool: LocalUserPool; federating: Map<string, string> },
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const refuse = (status: number, error: string, description: string) =>
+    void res
+      .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
+      .end(JSON.stringify({ error, error_description: description }));
+  try {
+    const query = new URL(req.url!, app.pool.issuer).searchParams;
+    const uid = query.get("state") ?? "";
+    const name = app.federating.get(uid);
+    const interaction = name ? await app.provider.Interaction.find(uid) : undefined;
+    if (!name || !interaction) return refuse(400, "invalid_request", "no sign-in is waiting for this IdP's answer");
+    app.federating.delete(uid);
+    if (query.get("error")) return refuse(400, query.get("error")!, query.get("error_description") ?? "");
+    const upstream = app.pool.upstreams.find((u) => u.provider.name === name)!;
+    const claims = await upstream.redeem(query.get("code") ?? "", app.pool.idpResponseUrl);
+    const attributes = mappedAttributes(upstream.provider.attributeMapping, claims);
+    if (!attributes.email)
+      return refuse(400, "invalid_request", `${name} sent no ${upstream.provider.attributeMapping.email}`);
+    const username = `${name}_${claims.sub}`;
+    let user = app.pool.users.find((u) => u.username === username);
+    if (!user) {
+      user = {
+        username,
+        email: attributes.email,
+        // Never used: a federated user has no password at the pool (the sign-in form refuses EXTERNAL_PROVIDER).
+        password: crypto.randomBytes(32).toString("base64url"),
+        // Cognito's is random; derived here from the pool and username, so a restart (which forgets the users local
+        // mode made) gives the person the same `sub`, and their notes stay theirs.
+        sub: uuidOf(`${app.pool.poolId}/${username}`),
+        // The group Cognito makes per IdP, `<poolId>_<provider>`, holds each user it creates from that IdP:
+        // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html
+        groups: [`${app.pool.poolId}_${name}`],
+        status: "EXTERNAL_PROVIDER",
+        identities: [
+          {
+            userId: String(claims.sub),
+            providerName: name,
+            providerType: upstream.provider.type,
+            issuer: null,
+            primary: "true",
+            dateCreated: String(Date.now()),
+          },
+        ],
+      };
+      app.pool.users.push(user);
+    }
+    user.email = attributes.email;
+    user.attributes = attributes;
+    interaction.result = { login: { accountId: user.sub } };
+    await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+    res.writeHead(303, { location: interaction.returnTo, "cache-control": "no-store" }).end();
+  } catch (err) {
+    refuse(400, "invalid_request", err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -908,7 +1101,7 @@ async function userInfo(
   if (!token) return void refuse("Access token is missing");
   const payload = await verifyToken(jwk, pool, token);
   if (!payload) return void refuse("Access token is invalid or expired");
-  const user = pool.users.find((u) => u.sub === payload.sub && u.status === "CONFIRMED");
+  const user = pool.users.find((u) => u.sub === payload.sub && ACTIVE.includes(u.status));
   if (
     payload.token_use !== "access" ||
     !String(payload.scope ?? "")

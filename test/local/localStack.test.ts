@@ -9,7 +9,8 @@ import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
-import { atDoor, signIn } from "../../local/clients/doorClient";
+import { atDoor, authorization, doorToken, signIn } from "../../local/clients/doorClient";
+import { UPSTREAM_USERS } from "../../local/services/upstream";
 import { restV1Event } from "../../local/gateways/events";
 import { gatewayClaimStrings } from "../../awsRules/gatewayClaims";
 import { DOORS } from "../../components/doors/registry";
@@ -276,4 +277,80 @@ describe("local mode with several doors at once (startLocalStack, doors: [cognit
       assert.equal(await statusOf(rest("0000000000")), 401, "a REST event of another API");
     },
   );
+});
+
+describe("local mode federating into an upstream IdP stand-in (cognito and http-jwt doors)", function () {
+  this.timeout(30000);
+  let stack: TestDoor;
+  const DOORS_AT_ONCE = ["cognito", "http-jwt"];
+  const dana = UPSTREAM_USERS[0];
+  before(async () => {
+    stack = await startTestDoor("cognito", {
+      extra: {
+        doors: DOORS_AT_ONCE,
+        authMode: undefined,
+        identityProviders: [
+          {
+            name: "Corp",
+            type: "OIDC",
+            settings: { clientId: "notes", issuer: "https://login.corp.example" },
+            attributeMapping: { email: "email" },
+            groupsClaim: "groups",
+          },
+        ],
+        identityProviderSecrets: JSON.stringify({ Corp: "corp-secret" }),
+      },
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    if (stack) removeDir(stack.dataDir);
+  });
+
+  it(
+    "given Dana at the stand-in, when she signs in with identity_provider=Corp at each door, then both doors " +
+      "serve her as one user of the pool (the same sub, not the IdP's), and the second sign-in finds that user",
+    async () => {
+      assert.deepEqual(
+        stack.outputs.local.idp?.identityProviders?.map((p) => [p.name, p.type, p.users[0].email]),
+        [["Corp", "OIDC", dana.email]],
+      );
+      const subs: string[] = [];
+      for (const door of DOORS_AT_ONCE) {
+        const outputs = atDoor(stack.outputs, door);
+        const tokens = await signIn(outputs, dana, { identityProvider: "Corp" });
+        const ctx = new ContractContext(outputs);
+        const me = await ctx.call("/me", { auth: authorization(outputs, doorToken(outputs, tokens)) });
+        assert.equal(me.status, 200, `${door}: ${me.text}`);
+        assert.equal(me.json.door, door);
+        subs.push(me.json.id);
+      }
+      assert.equal(subs[0], subs[1], "one sub at both doors");
+      assert.notEqual(subs[0], dana.sub, "the pool's sub, not the IdP's");
+      const federated = stack.idp!.pools[0].users.filter((u) => u.status === "EXTERNAL_PROVIDER");
+      assert.deepEqual(
+        federated.map((u) => [u.username, u.sub]),
+        [[`Corp_${dana.sub}`, subs[0]]],
+      );
+    },
+  );
+
+  it("given a SAML provider in the program, when local mode starts, then it refuses, naming it", async () => {
+    const run = copyRun(await runMode("cognito"));
+    run.resources.push({
+      ...run.resources.find((r) => r.type === "aws:cognito/userPool:UserPool")!,
+      type: "aws:cognito/identityProvider:IdentityProvider",
+      name: "users-idp-Staff",
+      inputs: { providerName: "Staff", providerType: "SAML", providerDetails: {}, attributeMapping: {} },
+    });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-saml-"));
+    try {
+      await assert.rejects(
+        startLocalStack({ run, stack: "test", dataDir }),
+        (e: Error) => e instanceof NotEmulatedYet && /SAML identity provider Staff/.test(e.message),
+      );
+    } finally {
+      removeDir(dataDir);
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { Check } from "../check";
 import { ALB_CHECKS } from "./alb";
 import { API_KEY_CHECKS } from "./apiKeys";
 import { EVERY_DOOR_CHECKS } from "./everyDoor";
+import { FEDERATION_CHECKS } from "./federation";
 import { IAM_CHECKS } from "./iam";
 import { LAMBDA_AUTHORIZER_CHECKS } from "./lambdaAuthorizer";
 import { MTLS_CHECKS } from "./mtls";
@@ -16,6 +17,7 @@ import { USAGE_PLAN_CHECKS } from "./usagePlans";
 export const CHECKS: readonly Check[] = [
   ...EVERY_DOOR_CHECKS,
   ...TOKEN_CHECKS,
+  ...FEDERATION_CHECKS,
   ...MTLS_CHECKS,
   ...IAM_CHECKS,
   ...API_KEY_CHECKS,
