@@ -28,8 +28,21 @@ describe("npm run token's flags", () => {
 describe("npm run token at a local stack of several doors", function () {
   this.timeout(30000);
   let stack: TestDoor;
+  // with a corporate OIDC IdP federated into the pool (local mode plays it with a stand-in)
   useTestDoor((started) => (stack = started), "cognito", {
-    extra: { doors: ["cognito", "http-jwt"], authMode: undefined },
+    extra: {
+      doors: ["cognito", "http-jwt"],
+      authMode: undefined,
+      identityProviders: [
+        {
+          name: "Corp",
+          type: "OIDC",
+          settings: { clientId: "notes", issuer: "https://login.corp.example" },
+          attributeMapping: { email: "email" },
+        },
+      ],
+      identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
+    },
   });
 
   /** What `npm run token` prints to stdout (the token alone). */
@@ -62,6 +75,17 @@ describe("npm run token at a local stack of several doors", function () {
         main(["--user", "alice", "--door", "cognito,http-jwt", "--data-dir", stack.dataDir]),
         /name one door to sign in at/,
       );
+    },
+  );
+
+  it(
+    "given --idp Corp and the stand-in's user, then a token of the pool for the federated user Corp_<sub>; " +
+      "given an IdP the stack does not federate, then it names the ones it does",
+    async () => {
+      const id = claimsOf(await printed(["--user", "dana@corp.example", "--idp", "Corp"]));
+      assert.match(id["cognito:username"], /^Corp_/);
+      assert.equal(id.token_use, "id");
+      await assert.rejects(main(["--user", "dana@corp.example", "--idp", "Nope", "--data-dir", stack.dataDir]), /Corp/);
     },
   );
 });
