@@ -7,6 +7,7 @@ import { GroupDefinition, groupRoleClaims } from "../../awsRules/userPool";
 import type { RecordedProgram } from "../recorded";
 import type { SeedUser } from "../clients/seedUsers";
 import { Upstream, recordedIdentityProviders, startUpstream } from "./upstream";
+import { html, loginAs } from "./loginPage";
 
 /**
  * The user pool's stand-in: one oidc-provider (panva's certified OpenID Connect server) per
@@ -835,8 +836,6 @@ async function formBody(req: http.IncomingMessage): Promise<Record<string, strin
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * The sign-in page (oidc-provider leaves interactions to the host): GET shows a form, POST with
  * `username` and `password` signs in. `/login` without an interaction explains where to start.
@@ -897,12 +896,7 @@ async function login(
       res.writeHead(401, { "content-type": "text/plain" }).end("Incorrect username or password.\n");
       return;
     }
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: user.sub } },
-      { mergeWithLastSubmission: false },
-    );
+    await loginAs(provider, req, res, user.sub);
   } catch (err) {
     res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
   }
@@ -955,6 +949,13 @@ export function mappedAttributes(mapping: Record<string, string>, claims: Record
   );
 }
 
+/** An OAuth error answer, as the pool's endpoints give them: `{error, error_description}`, never cached. */
+function oauthError(res: http.ServerResponse, status: number, error: string, description: string): void {
+  res
+    .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
+    .end(JSON.stringify({ error, error_description: description }));
+}
+
 /**
  * `/oauth2/idpresponse`: the upstream IdP's answer. The pool redeems the code, then finds or (the first time) creates
  * the federated user, `<ProviderName>_<the IdP's sub>`, EXTERNAL_PROVIDER, with a `sub` of its own and the
@@ -967,10 +968,7 @@ async function idpResponse(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const refuse = (status: number, error: string, description: string) =>
-    void res
-      .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
-      .end(JSON.stringify({ error, error_description: description }));
+  const refuse = (status: number, error: string, description: string) => oauthError(res, status, error, description);
   try {
     const query = new URL(req.url!, app.pool.issuer).searchParams;
     const uid = query.get("state") ?? "";
@@ -1036,10 +1034,7 @@ async function logout(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
-  const refuse = (status: number, error: string, description: string) =>
-    void res
-      .writeHead(status, { "content-type": "application/json", "cache-control": "no-store" })
-      .end(JSON.stringify({ error, error_description: description }));
+  const refuse = (status: number, error: string, description: string) => oauthError(res, status, error, description);
   try {
     if (req.method !== "GET") return refuse(405, "invalid_request", "the logout endpoint takes GET only");
     const query = new URL(req.url!, pool.issuer).searchParams;

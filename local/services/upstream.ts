@@ -1,6 +1,7 @@
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { NotEmulatedYet, RecordedProgram } from "../recorded";
+import { html, loginAs } from "./loginPage";
 
 /**
  * The upstream IdPs' stand-in: for each recorded `aws:cognito/identityProvider:IdentityProvider` of type OIDC or a
@@ -92,8 +93,6 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * Starts the stand-in for one recorded provider, whose one client may return to `redirectUris`: `Provider` is
  * oidc-provider's class and `signingKey` its RS256 JWK (idp.ts loads and makes both, as for the pool).
@@ -176,12 +175,7 @@ export async function startUpstream(
           (u) => u.email === String(form.get("email")).trim().toLowerCase() && u.password === form.get("password"),
         );
         if (!user) return void res.writeHead(401, { "content-type": "text/plain" }).end("Wrong email or password.\n");
-        await oidc.interactionFinished(
-          req,
-          res,
-          { login: { accountId: user.sub } },
-          { mergeWithLastSubmission: false },
-        );
+        await loginAs(oidc, req, res, user.sub);
       } catch (err) {
         res.writeHead(400, { "content-type": "text/plain" }).end(`${err instanceof Error ? err.message : err}\n`);
       }
