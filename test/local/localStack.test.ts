@@ -8,7 +8,7 @@ import { startLocalStack } from "../../local/localStack";
 import { AlreadyRunning } from "../../local/lock";
 import { runMode } from "../support/stack";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
-import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
+import { CORP_IDP, LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../support/localStack";
 import { atDoor, authorization, doorToken, signIn } from "../../local/clients/doorClient";
 import { UPSTREAM_USERS } from "../../local/services/upstream";
 import { restV1Event } from "../../local/gateways/events";
@@ -289,16 +289,7 @@ describe("local mode federating into an upstream IdP stand-in (cognito and http-
       extra: {
         doors: DOORS_AT_ONCE,
         authMode: undefined,
-        identityProviders: [
-          {
-            name: "Corp",
-            type: "OIDC",
-            settings: { clientId: "notes", issuer: "https://login.corp.example" },
-            attributeMapping: { email: "email" },
-            groupsClaim: "groups",
-          },
-        ],
-        identityProviderSecrets: JSON.stringify({ Corp: "corp-secret" }),
+        ...CORP_IDP,
       },
     });
   });

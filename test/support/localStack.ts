@@ -130,3 +130,20 @@ export function lastCode(door: TestDoor, email: string, purpose: string): string
   assert.ok(line, `no ${purpose} code for ${email} in ${CODES_FILE}`);
   return line.split(" ").pop()!;
 }
+
+/**
+ * A corporate OIDC IdP federated into the pool (identityProviders), with its secret: local mode plays it with an
+ * upstream stand-in (local/services/upstream.ts). Spread into a test door's `extra`.
+ */
+export const CORP_IDP = {
+  identityProviders: [
+    {
+      name: "Corp",
+      type: "OIDC",
+      settings: { clientId: "notes", issuer: "https://login.corp.example" },
+      attributeMapping: { email: "email" },
+      groupsClaim: "groups",
+    },
+  ],
+  identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
+};

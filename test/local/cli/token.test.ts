@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { TOKEN_COMMAND, main } from "../../../local/cli/token";
 import { parseLocalArgs } from "../../../local/cli/command";
 import { HelpRequested } from "../../../offline/cliArgs";
-import { TestDoor, useTestDoor } from "../../support/localStack";
+import { CORP_IDP, TestDoor, useTestDoor } from "../../support/localStack";
 
 describe("npm run token's flags", () => {
   it("given --help, then it lists every flag it takes, and signs nobody in", async () => {
@@ -33,15 +33,7 @@ describe("npm run token at a local stack of several doors", function () {
     extra: {
       doors: ["cognito", "http-jwt"],
       authMode: undefined,
-      identityProviders: [
-        {
-          name: "Corp",
-          type: "OIDC",
-          settings: { clientId: "notes", issuer: "https://login.corp.example" },
-          attributeMapping: { email: "email" },
-        },
-      ],
-      identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
+      ...CORP_IDP,
     },
   });
 

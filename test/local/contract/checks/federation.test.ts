@@ -2,25 +2,13 @@ import * as assert from "assert";
 import { skipReason } from "../../../../local/contract/check";
 import { FEDERATION_CHECKS } from "../../../../local/contract/checks/federation";
 import { ContractContext } from "../../../../local/contract/context";
-import { TestDoor, useTestDoor } from "../../../support/localStack";
-
-const CORP = {
-  identityProviders: [
-    {
-      name: "Corp",
-      type: "OIDC",
-      settings: { clientId: "notes", issuer: "https://login.corp.example" },
-      attributeMapping: { email: "email" },
-    },
-  ],
-  identityProviderSecrets: JSON.stringify({ Corp: "corp-secret" }),
-};
+import { CORP_IDP, TestDoor, useTestDoor } from "../../../support/localStack";
 
 describe("the contract's federation checks", function () {
   this.timeout(30000);
   let federated: TestDoor;
   let plain: TestDoor;
-  useTestDoor((d) => (federated = d), "http-jwt", { extra: CORP });
+  useTestDoor((d) => (federated = d), "http-jwt", { extra: CORP_IDP });
   useTestDoor((d) => (plain = d), "cognito");
 
   for (const check of FEDERATION_CHECKS)
