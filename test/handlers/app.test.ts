@@ -194,7 +194,12 @@ describe("handler against dynalite", function () {
   }
 
   it("given a lambda-authorizer caller, then GET /me shows the tier its authorizer put them on", async () => {
-    const e = restEvent({ method: "GET", path: "/me" });
+    const e = restEvent({ method: "GET", path: "/me", query: { tier: "enterprise", plan: "enterprise" } });
+    // and a forged tier in the client's headers and query, which nothing reads
+    for (const h of ["x-tier", "x-plan", "plan"]) {
+      e.headers[h] = "enterprise";
+      e.multiValueHeaders[h] = ["enterprise"];
+    }
     e.requestContext.authorizer = {
       principalId: USER_A,
       sub: USER_A,
