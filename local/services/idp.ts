@@ -367,6 +367,9 @@ export function newSigningKey(): crypto.JsonWebKey & { kid: string } {
   };
 }
 
+/** The upstream stand-ins' signing key: one per process (RSA key generation is the slowest part of a start). */
+let upstreamKey: ReturnType<typeof newSigningKey> | undefined;
+
 /** The region of a documented ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<id>`). */
 const regionOf = (arn: string) => arn.split(":")[3];
 
@@ -510,7 +513,9 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   for (const p of identityProviders) {
     const pool = pools.find((x) => x.poolId === p.poolId);
     if (pool)
-      pool.upstreams.push(await quietly(() => startUpstream(Provider, newSigningKey(), p, [pool.idpResponseUrl])));
+      pool.upstreams.push(
+        await quietly(() => startUpstream(Provider, (upstreamKey ??= newSigningKey()), p, [pool.idpResponseUrl])),
+      );
   }
 
   server.on("request", (req, res) => {
