@@ -292,11 +292,13 @@ describe("the browser app, in headless Chromium, at every door", function () {
   });
 
   describe("given the alb-oidc door", () => {
-    const at = withDoor("alb-oidc");
+    const at = withDoor("alb-oidc", LOCAL_DOORS["alb-oidc"].extra);
 
     it("given no session, when the page calls GET /me, then the load balancer refuses it: the sign-in", async () => {
       await at.page.goto(APP);
       await at.page.locator("#alb-sign-in").waitFor();
+      // The load balancer starts its own login: the page names the providers to pick on the pool's page.
+      await at.page.locator("#alb-identity-providers", { hasText: "\u201cSign in with Corp\u201d" }).waitFor();
       assert.equal(await at.page.locator("#session").isVisible(), false);
     });
 
