@@ -51,6 +51,10 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
       oidcClientId: "alb-client",
       oidcClientSecret: "placeholder",
     },
+    apiCalls: {
+      albApiHeader: "X-Requested-With: XMLHttpRequest",
+      albApiPaths: ["/api/*", "/v1/*", "/export/*", "/batch/*"],
+    },
   },
   capabilities: {
     "Users and machines": { cite: "httpsListener", text: "users in a browser only" },
@@ -64,8 +68,11 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
         `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and signs out at the IdP`,
     },
     "Browser or API": {
-      cite: "apiRule",
-      text: "browsers (redirects, cookies); API calls (`Accept: application/json`) without a session get 401",
+      cite: "apiHeaderRule",
+      variant: "apiCalls",
+      text:
+        "browsers (redirects, cookies); API calls (`Accept: application/json`, or a header and paths you name: " +
+        "`albApiHeader`, `albApiPaths`) without a session get 401",
     },
     CORS: {
       cite: "preflightRule",
