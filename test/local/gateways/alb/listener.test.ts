@@ -95,6 +95,23 @@ describe("local gateways: a load balancer listener's recorded rules", function (
     );
 
     it(
+      "when another site's page loads the logout route as an image with the user's cookie, then the function refuses " +
+        "it (403) and expires no cookie, so the session still works",
+      async () => {
+        const ctx = new ContractContext(door.outputs);
+        const cookie = await albSession(door.outputs, ctx.parties.a.user!);
+        const res = await fetch(`${door.outputs.url}${ALB_LOGOUT_ROUTE.path}`, {
+          redirect: "manual",
+          headers: { cookie, "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" },
+        });
+        assert.equal(res.status, 403, door.logs.join("\n"));
+        assert.deepEqual(res.headers.getSetCookie(), []);
+        const me = await fetch(`${door.outputs.url}/me`, { headers: { cookie, accept: "application/json" } });
+        assert.equal(me.status, 200);
+      },
+    );
+
+    it(
       "when a signed-in user opens the logout route, then the session cookie is expired and the browser sent to the " +
         "user pool's logout with the door's root, and the next API call with what the browser keeps is a 401",
       async () => {
