@@ -9,7 +9,8 @@ import { session } from "./steps/session";
 
 /**
  * Application Load Balancers, from the recorded `LoadBalancer`, `Listener` (its default actions:
- * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method, http-header and path-pattern conditions),
+ * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method, http-header and path-pattern
+ * conditions),
  * `TargetGroup` and `TargetGroupAttachment`: the HTTPS
  * listener, served on the local port over plain HTTP (no certificate locally).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html

@@ -74,7 +74,7 @@ describe("handler: the alb-oidc door's logout route", () => {
     const refused = (headers: Record<string, string>, what: RegExp) =>
       assert.throws(from(headers), (err: any) => err.status === 403 && what.test(err.message), JSON.stringify(headers));
 
-    it("given a cross-site image, script, fetch or frame, then the logout is refused (403) and no cookie expired", () => {
+    it("given a cross-site image, script, fetch or frame, then the logout is refused (403), no cookie expired", () => {
       refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" }, /image/);
       refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "script" }, /script/);
       refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" }, /cors/);

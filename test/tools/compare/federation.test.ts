@@ -9,7 +9,7 @@ const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} != ${expected}`);
 
 describe("compare: federated users' cost by provider type", () => {
-  it("given every provider type identityProviders takes, then social ones bill as the pool's users, SAML and OIDC apart", () => {
+  it("given each provider type, then social ones bill as the pool's own users, SAML and OIDC apart", () => {
     assert.deepEqual(Object.keys(BILLING_OF).sort(), [...PROVIDER_TYPES].sort());
     assert.deepEqual(
       PROVIDER_TYPES.filter((t) => BILLING_OF[t] === "saml-oidc"),

@@ -12,7 +12,8 @@ import { conditionPattern } from "../../../../awsRules/albConditions";
  * its values matches one of the request's values of that header (the name compared case-insensitively, each value
  * too, `*` matching any characters and `?` exactly one; a header sent several times is searched in order). A
  * `path-pattern` condition holds when one of its values matches the request's path, never its query string
- * (case-sensitive, the same wildcards; the path as sent, percent-encoding kept: AWS does not say it decodes it). The patterns' rules are awsRules/albConditions.ts'.
+ * (case-sensitive, the same wildcards; the path as sent, percent-encoding kept: AWS does not say it decodes it).
+ * The patterns' rules are awsRules/albConditions.ts'.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-request-method-conditions
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
