@@ -6,7 +6,7 @@ import { albRedirectUris } from "../../../awsRules/alb";
 import { liveArn } from "../../backend/notesBackend";
 import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
 import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
-import { pathConditions, ruleProblem } from "../../../awsRules/albConditions";
+import { RuleCondition, pathConditions, ruleProblem } from "../../../awsRules/albConditions";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
@@ -356,7 +356,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
     // The same for the API calls the user names (`albApiHeader`, `albApiPaths`): each rule's conditions within the
     // load balancer's limits (checked before any resource by the door's config; here again as it builds them).
     const denyRule = (ruleName: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[]) => {
-      const problem = ruleProblem(conditions as never, priority);
+      const problem = ruleProblem(conditions as unknown as RuleCondition[], priority);
       if (problem) throw new Error(`listener rule ${ruleName}: ${problem}`);
       return new aws.lb.ListenerRule(
         ruleName,
