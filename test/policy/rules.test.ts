@@ -4,6 +4,7 @@ import { DOORS, doorConfig } from "../../components/doors/registry";
 import { doorReport } from "../../components/doors/reportRegistry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICY_NAMES, runPolicies } from "../../offline/policyPack";
+import { SECRET_KEYS } from "../../components/pulumiConfig";
 
 /** Edits the trust statements of the recorded roles whose principal has this key (Federated, AWS). */
 function editTrust(run: any, principal: string, edit: (statement: any) => void): void {
@@ -31,11 +32,11 @@ describe("policy pack", function () {
     await Promise.all(
       configs.map(async ([label, extra]) => {
         const mode = label.split(":")[0] as (typeof AUTH_MODES)[number];
-        const secretKeys = "oidcClientSecret" in extra ? ["oidcClientSecret"] : undefined;
+        const secretKeys = SECRET_KEYS.filter((k) => k in extra);
         const run = await runStack({
           stack: OFFLINE_STACK,
           config: doorConfig(mode, extra),
-          ...(secretKeys ? { secretKeys } : {}),
+          ...(secretKeys.length > 0 ? { secretKeys } : {}),
         });
         assert.equal(run.error, undefined, `${label}: ${run.error}`);
         runs.set(label, run);
