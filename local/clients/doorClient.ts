@@ -312,10 +312,12 @@ export async function identityPoolCredentials(
   return provider();
 }
 
-/** How a user signs in for `userCredential`. */
+/** How a user signs in for `userPresentation` and `userCredential`. */
 export interface UserSignIn extends SignInOptions {
   /** Through that identity provider federated into the pool (`identity_provider`), not the pool's own form. */
   identityProvider?: string;
+  /** The API scopes to ask for (default the door's), at a door that takes tokens. */
+  scopes?: string[];
   /** The identity pool's region and endpoint (iam). */
   region: string;
   awsEndpoint?: string;
@@ -324,9 +326,56 @@ export interface UserSignIn extends SignInOptions {
 }
 
 /**
- * What a user presents at a door that serves users, after signing in as the door's published credential says: the
- * token (with the app's API key where the door wants one too), SigV4 with identity-pool credentials for their ID
- * token, or the load balancer's session cookie. A door of API keys alone serves no user.
+ * What a user holds after signing in as the door's published credential says, by its kind: the door's token,
+ * identity-pool credentials for their ID token, or the load balancer's session cookie.
+ */
+export type UserPresentation =
+  | { kind: "user-token"; token: string }
+  | { kind: "identity-pool-sigv4"; credentials: AwsCredentials }
+  | { kind: "alb-session"; cookie: string };
+
+/**
+ * Signs a user in as the door's published credential says (optionally through an identity provider) and returns
+ * what they then hold. A door of API keys alone serves no user.
+ */
+export async function userPresentation(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: UserSignIn,
+): Promise<UserPresentation> {
+  const door = credentialOf(outputs);
+  const tokens = () =>
+    signIn(outputs, user, {
+      identityProvider: opts.identityProvider,
+      ...(opts.scopes?.length ? { scopes: opts.scopes } : {}),
+      cognitoDomain: opts.cognitoDomain,
+      callbackUrl: opts.callbackUrl,
+    });
+  switch (door.kind) {
+    case "user-token":
+      return { kind: door.kind, token: doorToken(outputs, await tokens()) };
+    case "identity-pool-sigv4": {
+      const { id_token } = await tokens();
+      if (!id_token) throw new Error("the sign-in gave no ID token for the identity pool");
+      return { kind: door.kind, credentials: await identityPoolCredentials(outputs, id_token, opts) };
+    }
+    case "alb-session":
+      return {
+        kind: door.kind,
+        cookie: await albSession(outputs, user, { identityProvider: opts.identityProvider }),
+      };
+    case "api-key":
+      throw new Error(`the ${outputs.authMode} door takes applications' API keys, not users`);
+    default: {
+      const unknown: never = door;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * What a user presents at a door that serves users (`userPresentation`), sent as the door takes it: the token (with
+ * the app's API key where the door wants one too), SigV4 with the identity-pool credentials, or the session cookie.
  */
 export async function userCredential(
   outputs: StackOutputs,
@@ -334,32 +383,21 @@ export async function userCredential(
   opts: UserSignIn,
 ): Promise<Credential> {
   const door = credentialOf(outputs);
-  const tokens = () =>
-    signIn(outputs, user, {
-      identityProvider: opts.identityProvider,
-      cognitoDomain: opts.cognitoDomain,
-      callbackUrl: opts.callbackUrl,
-    });
-  switch (door.kind) {
-    case "user-token": {
-      if (door.apiKey && !opts.apiKey)
-        throw new Error(`the ${outputs.authMode} door wants an API key beside the token`);
+  const wantsKey = door.kind === "user-token" && door.apiKey;
+  if (wantsKey && !opts.apiKey) throw new Error(`the ${outputs.authMode} door wants an API key beside the token`);
+  const held = await userPresentation(outputs, user, opts);
+  switch (held.kind) {
+    case "user-token":
       return combine(
-        withHeader("authorization", authorization(outputs, doorToken(outputs, await tokens()))),
-        ...(door.apiKey ? [withHeader("x-api-key", opts.apiKey!)] : []),
+        withHeader("authorization", authorization(outputs, held.token)),
+        ...(wantsKey ? [withHeader("x-api-key", opts.apiKey!)] : []),
       );
-    }
-    case "identity-pool-sigv4": {
-      const { id_token } = await tokens();
-      if (!id_token) throw new Error("the sign-in gave no ID token for the identity pool");
-      return sigv4(await identityPoolCredentials(outputs, id_token, opts), opts.region);
-    }
+    case "identity-pool-sigv4":
+      return sigv4(held.credentials, opts.region);
     case "alb-session":
-      return withHeader("cookie", await albSession(outputs, user, { identityProvider: opts.identityProvider }));
-    case "api-key":
-      throw new Error(`the ${outputs.authMode} door takes applications' API keys, not users`);
+      return withHeader("cookie", held.cookie);
     default: {
-      const unknown: never = door;
+      const unknown: never = held;
       throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
     }
   }
