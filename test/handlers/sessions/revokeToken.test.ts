@@ -48,7 +48,7 @@ describe("Cognito's RevokeToken (handlers/sessions/revokeToken.ts)", () => {
     },
   );
 
-  it("given Cognito refuses the token, then AwsServiceError with its type and message, at once (no retry)", async () => {
+  it("given Cognito refuses the token, then AwsServiceError with its type and message, no retry", async () => {
     const cognito = await cognitoStandIn(() => ({
       status: 400,
       body: { __type: "UnauthorizedException", message: "Invalid token or client" },
@@ -96,7 +96,7 @@ describe("Cognito's RevokeToken (handlers/sessions/revokeToken.ts)", () => {
     }
   });
 
-  it("given AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, then that is the endpoint (the SDKs' variable), else AWS's", () => {
+  it("given AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, then that is the endpoint, else none (AWS's)", () => {
     assert.equal(
       serviceEndpoint("COGNITO_IDENTITY_PROVIDER", {
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: "http://127.0.0.1:9/",
