@@ -107,7 +107,7 @@ export async function signOut(
     await r.revokeToken(input.refreshToken, session.clientId!);
   } catch (err) {
     if (err instanceof AwsServiceError && err.status >= 400 && err.status < 500)
-      throw new HttpError(400, `refreshToken: ${signedOut} was not revoked: ${err.type}: ${err.message}`);
+      throw new HttpError(400, `refreshToken: ${signedOut} was not revoked: ${err.message}`);
     throw new ServiceUnavailable(`${signedOut} could not be revoked (Cognito is not answering); sign out again`, 1, {
       cause: err,
     });
