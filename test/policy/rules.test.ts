@@ -373,11 +373,9 @@ describe("policy pack, with revocation", function () {
   this.timeout(180_000);
   let run: StackRun;
   before(async () => {
-    // given a protected lambda-authorizer stack with revocation (the revoked sessions table; both functions reach it)
-    run = await runStack({
-      stack: OFFLINE_STACK,
-      config: doorConfig("lambda-authorizer", { revocation: true, protectData: true }),
-    });
+    // given a lambda-authorizer stack with revocation (the revoked sessions table; both functions reach it): the run
+    // test/components/stack.test.ts also makes (one run for both)
+    run = await runStack({ stack: OFFLINE_STACK, config: doorConfig("lambda-authorizer", { revocation: true }) });
     assert.equal(run.error, undefined, run.error);
   });
   const revokedTable = (r: any) => r.resources.find((x: any) => x.name === "notes-revoked-sessions");
@@ -399,6 +397,7 @@ describe("policy pack, with revocation", function () {
       "a protected revoked sessions table without deletion protection",
       "dynamodb-deletion-protected",
       (t) => {
+        t.options.protect = true;
         t.inputs.deletionProtectionEnabled = false;
       },
     ],
