@@ -309,6 +309,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
+        // Where sign-out's RevokeToken goes (handlers/sessions/revokeToken.ts): the local user pools' public API.
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.origin,
         // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
         // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>), under the alb-oidc door's name
         // (DOOR_ALB_OIDC_ beside another primary door).
