@@ -49,7 +49,7 @@ export interface UserDirectoryArgs {
   federation?: FederationConfig;
   /** Token lifetimes and refresh-token rotation of the clients that sign people in. @default DEFAULT_TOKEN_LIFETIMES */
   tokens?: TokenLifetimes;
-  /** Retention of the pre token generation trigger's log group (made when a provider has a groupMapping). @default 30 */
+  /** Retention of the pre token generation trigger's logs (made when a provider has a groupMapping). @default 30 */
   logRetentionDays?: number;
 }
 

@@ -3,6 +3,7 @@ import { PRE_TOKEN_GENERATION_ENTRY, USER_ADMIN_SCOPE, UserDirectory } from "../
 import { bundleHandler } from "../../components/backend/bundle";
 import { GROUP_MAPPING_ENV, readGroupMapping } from "../../handlers/preTokenGeneration";
 import { diffRuns } from "../../tools/planDiff";
+import { runPolicies } from "../../offline/policyPack";
 import { RecordedResource } from "../../offline/mocks";
 import { all, buildAlone, only } from "./alone";
 import { StackRun, ofType, resourcesUnder, runMode } from "../support/stack";
@@ -82,7 +83,7 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     });
   });
 
-  it(`given a client that signs people in allowing ${USER_ADMIN_SCOPE}, then it is refused (users would write their IdP groups)`, async () => {
+  it(`given a sign-in client allowing ${USER_ADMIN_SCOPE}, then it is refused`, async () => {
     let refused: unknown;
     await buildAlone(() => {
       const users = new UserDirectory("users", {
@@ -155,4 +156,7 @@ describe("turning a group mapping on in a running stack", function () {
       ],
     );
   });
+
+  it("then the stack with the trigger passes the policy pack (runtime, scoped permission, no wildcard)", async () =>
+    assert.deepEqual(await runPolicies(after), []));
 });

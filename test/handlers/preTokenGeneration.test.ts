@@ -56,7 +56,7 @@ const answer = (settings: GroupMappingSettings, e: PreTokenGenerationEvent) =>
   preTokenGeneration(settings, e).response.claimsOverrideDetails!.groupOverrideDetails!;
 
 describe("the pre token generation trigger (V1_0): IdP groups to pool groups", () => {
-  it("given a federated user whose IdP groups include corp-admins, when tokens are made, then cognito:groups adds admins", () => {
+  it("given a federated user whose IdP groups include corp-admins, when tokens are made, then they are admins", () => {
     const out = answer(SETTINGS, event(federated("[corp-admins, staff]"), ["eu-west-1_pool_Corp"]));
     assert.deepEqual(out.groupsToOverride, ["eu-west-1_pool_Corp", "admins"]);
   });
@@ -66,7 +66,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
       assert.deepEqual(answer(SETTINGS, event(federated("[corp-pro]"), [], source)).groupsToOverride, ["pro"]);
   });
 
-  it("given IdP groups the mapping does not name, then they grant nothing (and no IdP group name leaks into the token)", () => {
+  it("given IdP groups the mapping does not name, then they grant nothing (and no IdP group reaches the token)", () => {
     assert.deepEqual(answer(SETTINGS, event(federated("[admins, staff, pro]"))).groupsToOverride, []);
   });
 
@@ -100,7 +100,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
     });
   });
 
-  it("given the admin group mapped to an IAM role (iam door), when admins is granted, then the role is the preferred one", () => {
+  it("given the admin group mapped to an IAM role (iam door), when it is granted, then its role is preferred", () => {
     const withRole: GroupMappingSettings = {
       ...SETTINGS,
       groups: [{ name: "admins", precedence: 1, roleArn: ADMIN_ROLE }, { name: "pro" }],
@@ -112,7 +112,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
     });
   });
 
-  it("given the attribute as Cognito writes a list, a JSON list or one value, then each reads as the IdP's groups", () => {
+  it("given the attribute as Cognito writes a list, a JSON list or one value, then each reads as the groups", () => {
     assert.deepEqual(idpGroups("[a, b c, d]"), ["a", "b c", "d"]);
     assert.deepEqual(idpGroups('["a","b"]'), ["a", "b"]);
     assert.deepEqual(idpGroups("corp-admins"), ["corp-admins"]);
@@ -126,7 +126,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
       assert.equal(federatedProvider({ "cognito:user_status": "EXTERNAL_PROVIDER", identities }), undefined);
   });
 
-  it("given the environment the stack writes, when the entry runs, then it answers; without it, every sign-in fails", async () => {
+  it("given the stack's environment, when the entry runs, then it answers; without, every sign-in fails", async () => {
     const handler = preTokenGenerationFromEnvironment(encodeGroupMapping(SETTINGS));
     const out = await handler(event(federated("[corp-admins]")));
     assert.deepEqual(out.response.claimsOverrideDetails?.groupOverrideDetails?.groupsToOverride, ["admins"]);
