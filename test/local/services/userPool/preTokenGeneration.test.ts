@@ -140,6 +140,35 @@ describe("the local user pool running its recorded pre token generation trigger 
     },
   );
 
+  it("given Dana's own access token (hosted UI: no aws.cognito.signin.user.admin), then she cannot write", async () => {
+    const tokens = await signIn({ username: dana.email, password: dana.password }, "Corp");
+    assert.ok(!decodeJwt(tokens.access_token).scope.split(" ").includes("aws.cognito.signin.user.admin"));
+    const api = userPoolPublicApi({ idp: () => idp, log: () => undefined });
+    const wrote = await api("UpdateUserAttributes", {
+      AccessToken: tokens.access_token,
+      UserAttributes: [{ Name: "custom:idp_groups", Value: "[corp-admins]" }],
+    });
+    assert.match(String(wrote.body), /NotAuthorizedException.*required scopes/);
+  });
+
+  it("given UpdateUserAttributes, then an attribute the client may not write or the pool lacks fails", async () => {
+    const pool = idp.pools[0];
+    const bob = pool.users.find((u) => u.username === "bob")!;
+    const token = (await idp.issueTokens(pool, spa, bob)).AccessToken;
+    const api = userPoolPublicApi({ idp: () => idp, log: () => undefined });
+    const write = (Name: string) =>
+      api("UpdateUserAttributes", { AccessToken: token, UserAttributes: [{ Name, Value: "x" }] });
+    assert.match(String((await write("custom:team")).body), /InvalidParameterException/);
+    const before = spa.writeAttributes;
+    spa.writeAttributes = ["name"];
+    try {
+      assert.match(String((await write("custom:idp_groups")).body), /NotAuthorizedException.*unauthorized attribute/);
+      assert.equal((await write("name")).status, 200);
+    } finally {
+      spa.writeAttributes = before;
+    }
+  });
+
   it("given a trigger without a permission for the pool, then sign-in fails as Cognito's does", async () => {
     const denied = recordedProgram({
       ...run,
