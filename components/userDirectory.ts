@@ -66,9 +66,6 @@ export const PRE_TOKEN_GENERATION_ENTRY = path.join(__dirname, "..", "handlers",
  */
 export const USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin";
 
-/** The admin group's precedence (the best of the stack's groups: its IAM role is a member's preferred role). */
-const ADMIN_PRECEDENCE = 1;
-
 /** The app-client settings every client that signs people in shares (addSignInClient). */
 type SignInSettings = Pick<
   aws.cognito.UserPoolClientArgs,
@@ -351,7 +348,7 @@ export class UserDirectory extends pulumi.ComponentResource {
         userPoolId: this.userPool.id,
         name: this.adminGroupName,
         description: "May call /admin/*",
-        precedence: ADMIN_PRECEDENCE,
+        precedence: 1,
         roleArn: adminRoleArn,
       },
       poolOpts,
@@ -444,19 +441,13 @@ export class UserDirectory extends pulumi.ComponentResource {
   public seal(): void {
     if (this.sealed) return;
     this.sealed = true;
-    const role = pulumi.output(this.adminRole);
-    this.resolveAdminRole(role);
-    this.resolveTriggerSettings?.(
-      role.apply((roleArn) => {
-        const settings: GroupMappingSettings = {
-          providers: this.groupMappings,
-          groups: [
-            { name: this.adminGroupName, precedence: ADMIN_PRECEDENCE, ...(roleArn ? { roleArn } : {}) },
-            ...this.addedGroups.map((g) => ({ name: g })),
-          ],
-        };
-        return encodeGroupMapping(settings);
-      }),
-    );
+    this.resolveAdminRole(pulumi.output(this.adminRole));
+    // Names only, never the admin group's role: that role trusts the identity pool, which trusts this pool, which
+    // names the trigger, so waiting for it would be a dependency cycle (pool -> trigger -> role -> identity pool).
+    const settings: GroupMappingSettings = {
+      providers: this.groupMappings,
+      groups: [this.adminGroupName, ...this.addedGroups],
+    };
+    this.resolveTriggerSettings?.(pulumi.output(encodeGroupMapping(settings)));
   }
 }

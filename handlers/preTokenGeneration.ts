@@ -14,7 +14,6 @@
  * "Your groupOverrideDetails object will replace the cognito:groups claim in access tokens as well as ID tokens")
  */
 import { IDP_GROUPS_ATTRIBUTE } from "../awsRules/federation";
-import { GroupDefinition, groupRoleClaims } from "../awsRules/userPool";
 
 /**
  * The trigger sources Cognito invokes a pre token generation trigger with: the hosted UI's sign-in (every federated
@@ -57,8 +56,12 @@ export interface PreTokenGenerationEvent {
 export interface GroupMappingSettings {
   /** Provider name -> the IdP's group -> the pool group it grants. */
   providers: Record<string, Record<string, string>>;
-  /** The pool groups a mapping may grant, with their IAM role and precedence (the roles' claims follow them). */
-  groups: GroupDefinition[];
+  /**
+   * The pool groups a mapping may grant (the admin group, the tiers'). Their IAM roles are not here: the admin group's
+   * role (the iam door's) trusts the identity pool, which trusts the user pool, which names this trigger, so the
+   * trigger cannot wait for it (a dependency cycle); a granted group adds no role (docs/federation.md).
+   */
+  groups: string[];
 }
 
 /** The environment variable that carries the settings, as JSON. */
@@ -101,7 +104,7 @@ export function readGroupMapping(env: NodeJS.ProcessEnv): GroupMappingSettings {
     s.providers === null ||
     !Object.values(s.providers).every(isMap) ||
     !Array.isArray(s.groups) ||
-    !s.groups.every((g) => typeof g?.name === "string")
+    !s.groups.every((g) => typeof g === "string")
   )
     throw new GroupMappingSettingsError(
       `${GROUP_MAPPING_ENV} is not {providers: {name: {idpGroup: poolGroup}}, groups}`,
@@ -161,7 +164,7 @@ export function grantedGroups(settings: GroupMappingSettings, attributes: Record
   const provider = federatedProvider(attributes);
   const mapping = provider === undefined ? undefined : settings.providers[provider];
   if (!mapping) return [];
-  const known = new Set(settings.groups.map((g) => g.name));
+  const known = new Set(settings.groups);
   const granted = idpGroups(attributes[IDP_GROUPS_CLAIM])
     .filter((g) => Object.prototype.hasOwnProperty.call(mapping, g))
     .map((g) => mapping[g])
@@ -171,32 +174,17 @@ export function grantedGroups(settings: GroupMappingSettings, attributes: Record
 
 /**
  * The user's group configuration with the granted groups added: their own groups stay (an admin may add a federated
- * user to a group by hand), and so do their roles. When a granted group brings an IAM role, the roles' claims are
- * worked out again by Cognito's rule (awsRules/userPool.ts groupRoleClaims) over the stack's groups, a role of a group
- * the stack does not know ranking last.
+ * user to a group by hand), and so do their groups' IAM roles and preferred role (the answer replaces the whole
+ * configuration, so what is not copied back is dropped).
  */
 export function groupOverride(settings: GroupMappingSettings, event: PreTokenGenerationEvent): GroupConfiguration {
   const current = event.request.groupConfiguration ?? { groupsToOverride: [], iamRolesToOverride: [] };
   const own = current.groupsToOverride ?? [];
-  const roles = current.iamRolesToOverride ?? [];
   const added = grantedGroups(settings, event.request.userAttributes ?? {}).filter((g) => !own.includes(g));
-  const groups = [...own, ...added];
-  const addsRole = settings.groups.some((g) => added.includes(g.name) && g.roleArn);
-  if (!addsRole)
-    return {
-      groupsToOverride: groups,
-      iamRolesToOverride: roles,
-      ...(current.preferredRole ? { preferredRole: current.preferredRole } : {}),
-    };
-  const stackRoles = new Set(settings.groups.map((g) => g.roleArn).filter(Boolean));
-  const others: GroupDefinition[] = roles
-    .filter((r) => !stackRoles.has(r))
-    .map((roleArn) => ({ name: `role ${roleArn}`, roleArn }));
-  const claims = groupRoleClaims([...settings.groups, ...others], [...groups, ...others.map((o) => o.name)]);
   return {
-    groupsToOverride: groups,
-    iamRolesToOverride: claims["cognito:roles"] ?? [],
-    ...(claims["cognito:preferred_role"] ? { preferredRole: claims["cognito:preferred_role"] } : {}),
+    groupsToOverride: [...own, ...added],
+    iamRolesToOverride: current.iamRolesToOverride ?? [],
+    ...(current.preferredRole ? { preferredRole: current.preferredRole } : {}),
   };
 }
 

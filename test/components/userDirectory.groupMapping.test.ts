@@ -75,11 +75,11 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
   });
 
-  it("when sealed, then the trigger knows the mapping, the admin group with its role, and the tier group", () => {
+  it("when sealed, then the trigger knows the mapping, the admin group and the tier group (no role)", () => {
     const env = only(resources, FN).inputs.environment.variables;
     assert.deepEqual(readGroupMapping({ [GROUP_MAPPING_ENV]: env[GROUP_MAPPING_ENV] }), {
       providers: { Corp: { "corp-admins": "admins", "corp-pro": "pro" } },
-      groups: [{ name: "admins", precedence: 1, roleArn: ADMIN_ROLE }, { name: "pro" }],
+      groups: ["admins", "pro"],
     });
   });
 
@@ -159,4 +159,10 @@ describe("turning a group mapping on in a running stack", function () {
 
   it("then the stack with the trigger passes the policy pack (runtime, scoped permission, no wildcard)", async () =>
     assert.deepEqual(await runPolicies(after), []));
+
+  it("given the iam door, whose admin role trusts the identity pool, then the program completes", async () => {
+    const iam = await runMode("iam", federated({ "corp-admins": "admins" }));
+    const env = ofType(iam, FN).find((f) => f.name === "users-pre-token")!.inputs.environment.variables;
+    assert.deepEqual(readGroupMapping(env).groups, ["admins", "pro"]);
+  });
 });

@@ -14,10 +14,9 @@ import {
 } from "../../handlers/preTokenGeneration";
 import { preTokenGenerationFromEnvironment } from "../../handlers/entries/preTokenGeneration";
 
-const ADMIN_ROLE = "arn:aws:iam::123456789012:role/notes-admin";
 const SETTINGS: GroupMappingSettings = {
   providers: { Corp: { "corp-admins": "admins", "corp-pro": "pro" } },
-  groups: [{ name: "admins", precedence: 1 }, { name: "pro" }],
+  groups: ["admins", "pro"],
 };
 
 const corpIdentity = (provider = "Corp") =>
@@ -97,18 +96,6 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
       groupsToOverride: ["editors", "pro"],
       iamRolesToOverride: ["arn:r"],
       preferredRole: "arn:r",
-    });
-  });
-
-  it("given the admin group mapped to an IAM role (iam door), when it is granted, then its role is preferred", () => {
-    const withRole: GroupMappingSettings = {
-      ...SETTINGS,
-      groups: [{ name: "admins", precedence: 1, roleArn: ADMIN_ROLE }, { name: "pro" }],
-    };
-    assert.deepEqual(answer(withRole, event(federated("[corp-admins]"))), {
-      groupsToOverride: ["admins"],
-      iamRolesToOverride: [ADMIN_ROLE],
-      preferredRole: ADMIN_ROLE,
     });
   });
 
