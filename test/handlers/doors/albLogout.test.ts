@@ -82,15 +82,28 @@ describe("handler: the alb-oidc door's logout route", () => {
       refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "embed" }, /embed/);
     });
 
+    it("given a same-site (sibling subdomain) image, fetch or frame, then the logout is refused (403) too", () => {
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" }, /image/);
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" }, /no-cors/);
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe" }, /iframe/);
+    });
+
+    it("given a prefetch (Sec-Purpose, or Chrome's older Purpose), from any page, then the logout is refused", () => {
+      refused({ "sec-purpose": "prefetch", "sec-fetch-site": "same-origin", "sec-fetch-dest": "empty" }, /prefetch/);
+      refused({ "sec-purpose": "prefetch;prerender", "sec-fetch-site": "none", "sec-fetch-mode": "navigate" }, /pref/);
+      refused({ purpose: "prefetch", "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" }, /prefetch/);
+      refused({ purpose: "Prefetch" }, /prefetch/);
+    });
+
     it(
-      "given a top-level navigation from another site (a link), the door's own or a same-site page (the browser " +
-        "app), a typed URL, or no Fetch Metadata, then it is the logout",
+      "given a top-level navigation from another site (a link) or a same-site page (the browser app's " +
+        "location.assign), any request of the door's own pages, a typed URL, or no Fetch Metadata, then it is the logout",
       () => {
         for (const headers of <Record<string, string>[]>[
           { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
           { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
           { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
-          { "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" },
+          { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate" },
           { "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" },
           { "sec-fetch-site": "none", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
           {},
