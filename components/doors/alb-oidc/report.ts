@@ -73,14 +73,15 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
       cite: "httpsListener",
       text: (l) =>
         `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s ` +
-        `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and signs out at the IdP`,
+        `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and ends the pool's ` +
+        "session (a federated OIDC or social IdP's own session stays, so its sign-in may walk straight back in; " +
+        "with `oidcEndSessionEndpoint`, the IdP is asked to end its own)",
     },
     "Browser or API": {
-      cite: "apiHeaderRule",
-      variant: "apiCalls",
+      cite: "apiRule",
       text:
-        "browsers (redirects, cookies); API calls (`Accept: application/json`, or a header and paths you name: " +
-        "`albApiHeader`, `albApiPaths`) without a session get 401",
+        "browsers (redirects, cookies); API calls (`Accept: application/json`) without a session get 401, and so " +
+        "do a header and paths you name (`albApiHeader`, `albApiPaths`: rules of their own when set)",
     },
     CORS: {
       cite: "preflightRule",
