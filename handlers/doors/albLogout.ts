@@ -9,9 +9,11 @@ import { Forbidden } from "../http/errors";
  */
 export const ALB_COOKIE_SHARDS = 4;
 
+/** Whether a path is the `alb-oidc` door's logout route's (ALB_LOGOUT_ROUTE), trailing slashes and all. */
+export const isAlbLogoutPath = (path: string) => path.replace(/\/+$/, "") === ALB_LOGOUT_ROUTE.path;
+
 /** Whether a request is the `alb-oidc` door's logout route (ALB_LOGOUT_ROUTE). */
-export const isAlbLogout = (req: ApiRequest) =>
-  req.method === ALB_LOGOUT_ROUTE.method && req.path.replace(/\/+$/, "") === ALB_LOGOUT_ROUTE.path;
+export const isAlbLogout = (req: ApiRequest) => req.method === ALB_LOGOUT_ROUTE.method && isAlbLogoutPath(req.path);
 
 /**
  * The logout AWS documents for an application behind the load balancer: expire the session cookie (every shard
