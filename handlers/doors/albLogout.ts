@@ -19,8 +19,9 @@ export const isAlbLogout = (req: ApiRequest) => req.method === ALB_LOGOUT_ROUTE.
  * The logout AWS documents for an application behind the load balancer: expire the session cookie (every shard
  * `<sessionCookieName>-N`, Path=/, Secure and HttpOnly as the load balancer sets them, Max-Age=0 and an Expires in the
  * past) and redirect to the IdP's logout endpoint (settings.logoutUrl: the user pool's `/logout` with `client_id`
- * and `logout_uri`, an external IdP's end_session endpoint, or the door's root), so the IdP's own session ends too
- * and the next request signs in again. Shards beyond the four the request may carry are expired as well.
+ * and `logout_uri`, an external IdP's end_session endpoint, or the door's root), so the pool's session ends too
+ * and the next request signs in again (a federated OIDC or social IdP's own session stays, and an external IdP may
+ * ask the user to confirm, having no id_token_hint). Shards beyond the four the request may carry are expired as well.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  * https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
  */

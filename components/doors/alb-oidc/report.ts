@@ -69,6 +69,10 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
         "`oidc*`: that IdP's own users instead)",
     },
     "Throttling and quotas per client": { evidence: "not built", text: "none (WAF rate rules could add it)" },
+    // The pool's /logout ends its own session (its cookie); a user from an OIDC or social IdP still has that IdP's
+    // session, and only a SAML IdP with single logout is signed out through the pool.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+    // https://repost.aws/knowledge-center/cognito-logout-endpoint-globalsignoutapi
     "Revocation and token lifetime": {
       cite: "httpsListener",
       text: (l) =>
