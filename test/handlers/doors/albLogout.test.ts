@@ -106,7 +106,8 @@ describe("handler: the alb-oidc door's logout route", () => {
 
     it(
       "given a top-level navigation from another site (a link) or a same-site page (the browser app's " +
-        "location.assign), any request of the door's own pages, a typed URL, or no Fetch Metadata, then it is the logout",
+        "location.assign), any request of the door's own pages, a typed URL, or no Fetch Metadata, then it is " +
+        "the logout",
       () => {
         for (const headers of <Record<string, string>[]>[
           { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },

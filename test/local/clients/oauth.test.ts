@@ -53,7 +53,7 @@ describe("a browser's sign-in with an identity provider (local/clients/oauth.ts)
     const dana = { username: "dana@corp.example", password: "corp-password", identityProvider: "Corp" };
     const atCallback = (l: string) => l.startsWith("http://app.test/callback");
 
-    it("given a pool's sign-in page without a link to the provider, then it fails, naming it, and posts nothing", async () => {
+    it("given a pool's page without the provider's link, then it fails, naming it, posting nothing", async () => {
       const browser = new Pages(false);
       await assert.rejects(
         browse(browser, `${POOL}/oauth2/authorize?client_id=x`, dana, atCallback),
@@ -69,7 +69,7 @@ describe("a browser's sign-in with an identity provider (local/clients/oauth.ts)
       assert.deepEqual(browser.posts, [`${IDP}/login`]);
     });
 
-    it("given an authorize URL with identity_provider (the code flow's), then the provider's form gets it", async () => {
+    it("given an authorize URL with identity_provider (the code flow), then the provider's form gets it", async () => {
       const browser = new Pages(false);
       const start = `${POOL}/oauth2/authorize?client_id=x&identity_provider=Corp`;
       const { location } = await browse(browser, start, dana, atCallback);
