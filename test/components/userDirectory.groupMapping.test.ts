@@ -61,7 +61,7 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
   });
 
-  it("when built, then the trigger's role may write its own logs, and read this pool's groups in a policy apart", () => {
+  it("when built, then the trigger's role may write its logs, and read the pool's groups (a policy apart)", () => {
     const policies = all(resources, "aws:iam/rolePolicy:RolePolicy");
     const role = only(resources, "aws:iam/role:Role");
     assert.deepEqual(
@@ -88,7 +88,7 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
   });
 
-  it("when sealed, then the trigger knows the mapping, the groups, and which has a role (by name, never the ARN)", () => {
+  it("when sealed, then the trigger knows the mapping, the groups, which has a role (by name, no ARN)", () => {
     const env = only(resources, FN).inputs.environment.variables;
     assert.deepEqual(readGroupMapping({ [GROUP_MAPPING_ENV]: env[GROUP_MAPPING_ENV] }), {
       providers: { Corp: { "corp-admins": "admins", "corp-pro": "pro" } },

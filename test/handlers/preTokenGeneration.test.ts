@@ -79,7 +79,7 @@ const answer = async (settings: GroupMappingSettings, e: PreTokenGenerationEvent
   (await preTokenGeneration(settings, e, getGroup)).response.claimsOverrideDetails!.groupOverrideDetails!;
 
 describe("the pre token generation trigger (V1_0): IdP groups to pool groups", () => {
-  it("given a federated user whose IdP groups include corp-admins, when tokens are made, then they are admins", async () => {
+  it("given a federated user in corp-admins at the IdP, when tokens are made, then they are admins", async () => {
     const out = await answer(SETTINGS, event(federated("[corp-admins, staff]"), ["eu-west-1_pool_Corp"]));
     assert.deepEqual(out.groupsToOverride, ["eu-west-1_pool_Corp", "admins"]);
   });
@@ -89,7 +89,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
       assert.deepEqual((await answer(SETTINGS, event(federated("[corp-pro]"), [], source))).groupsToOverride, ["pro"]);
   });
 
-  it("given IdP groups the mapping does not name, then they grant nothing (and no IdP group reaches the token)", async () => {
+  it("given IdP groups the mapping does not name, then they grant nothing (no IdP group in the token)", async () => {
     assert.deepEqual((await answer(SETTINGS, event(federated("[admins, staff, pro]")))).groupsToOverride, []);
   });
 
@@ -109,7 +109,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
     assert.deepEqual((await answer(stray, event(federated("[corp-admins]")))).groupsToOverride, []);
   });
 
-  it("given the user's own groups and roles, then they are kept (the answer replaces the whole configuration)", async () => {
+  it("given the user's own groups and roles, then they are kept (the answer replaces the configuration)", async () => {
     const e = event(federated("[corp-pro]"), ["editors"]);
     e.request.groupConfiguration = {
       groupsToOverride: ["editors"],
@@ -123,7 +123,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
     });
   });
 
-  it("given the attribute as Cognito writes a list, a JSON list or one value, then each reads as the groups", async () => {
+  it("given the attribute as Cognito writes a list, a JSON list or one value, then each reads as the groups", () => {
     assert.deepEqual(idpGroups("[a, b c, d]"), ["a", "b c", "d"]);
     assert.deepEqual(idpGroups('["a","b"]'), ["a", "b"]);
     assert.deepEqual(idpGroups("corp-admins"), ["corp-admins"]);
@@ -147,7 +147,7 @@ describe("the pre token generation trigger (V1_0): IdP groups to pool groups", (
 });
 
 describe("the pre token generation trigger: the granted groups' IAM roles (GetGroup at run time)", () => {
-  it("given the admin group has a role, when a federated corp-admin signs in, then the role is theirs, preferred", async () => {
+  it("given the admin group's role, when a federated corp-admin signs in, then it is theirs, preferred", async () => {
     const { reads, getGroup } = readsOf({ admins: { roleArn: ADMIN_ROLE, precedence: 1 } });
     const out = await answer(
       WITH_ROLES,
@@ -172,7 +172,7 @@ describe("the pre token generation trigger: the granted groups' IAM roles (GetGr
     assert.deepEqual((await answer(WITH_ROLES, event(federated("[corp-pro]")))).iamRolesToOverride, []);
   });
 
-  it("given own roles too, then the lowest precedence wins; tied at it with other roles, none is preferred", async () => {
+  it("given own roles too, then the lowest precedence wins; tied with other roles, none is preferred", async () => {
     const e = (own: string[]) => {
       const ev = event(federated("[corp-admins]"), own);
       ev.request.groupConfiguration = {

@@ -261,7 +261,7 @@ describe("a federated admin at the doors (local stack, the trigger recorded)", f
     }
   });
 
-  it("given the iam door, when Dana trades her ID token at the identity pool, then she gets the admin role", async () => {
+  it("given the iam door, when Dana trades her ID token at the identity pool, then she is admin", async () => {
     // The trigger reads the admin group's role at run time (GetGroup, signed with its role's credentials, allowed by
     // the recorded read-groups policy) and names it in cognito:roles and cognito:preferred_role.
     const outputs = atDoor(stack.outputs, "iam");
@@ -282,7 +282,7 @@ describe("a federated admin at the doors (local stack, the trigger recorded)", f
     assert.equal(stats.status, 200, stats.text);
   });
 
-  it("given the iam door, when a pool user who wrote [engineering] trades their token, then they get the user role", async () => {
+  it("given the iam door, when a pool user who wrote [engineering] trades a token, then no admin", async () => {
     const outputs = atDoor(stack.outputs, "iam");
     const pool = stack.idp!.pools[0];
     const alice = pool.users.find((u) => u.username === "alice")!;
