@@ -4,6 +4,8 @@
  * explicit mapping per provider (`identityProviders[].groupMapping`). An IdP group the mapping does not name grants
  * nothing, and only a federated user's attribute counts: a pool user who writes `custom:idp_groups` themselves
  * (UpdateUserAttributes) gains nothing here (docs/federation.md#groups-from-the-idp says why that is sound).
+ * A granted group with an IAM role (the iam door's admin group) has its role read at run time (GetGroup, signed with
+ * the function's credentials) and put in `iamRolesToOverride` and `preferredRole`, as Cognito would for a member.
  *
  * The event and its answer, as Cognito documents them: `request.userAttributes`, `request.groupConfiguration`
  * (`groupsToOverride`, `iamRolesToOverride`, `preferredRole`), and `response.claimsOverrideDetails.

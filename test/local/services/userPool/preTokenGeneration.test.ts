@@ -32,7 +32,7 @@ const MAPPED = {
   identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
 };
 
-/** The Lambda service around the recorded functions (the trigger needs no AWS endpoint). */
+/** The Lambda service around the recorded functions (at the cognito door no group has a role: the trigger calls no AWS API). */
 const lambdaOf = (program: RecordedProgram) =>
   startLambda(program, {
     endpoints: {},
