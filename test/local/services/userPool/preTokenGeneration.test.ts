@@ -32,7 +32,7 @@ const MAPPED = {
   identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
 };
 
-/** The Lambda service around the recorded functions (at the cognito door no group has a role: the trigger calls no AWS API). */
+/** The Lambda service around the recorded functions (at the cognito door no group has a role: no AWS call). */
 const lambdaOf = (program: RecordedProgram) =>
   startLambda(program, {
     endpoints: {},
