@@ -12,7 +12,7 @@ import {
 } from "../awsRules/federation";
 import { DEFAULT_TOKEN_LIFETIMES, FederationConfig, IdentityProviderConfig, TokenLifetimes } from "./config";
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
-import { GroupMappingSettings, encodeGroupMapping } from "../handlers/preTokenGeneration";
+import { GroupMappingSettings, encodeGroupMapping } from "../handlers/contract/groupMapping";
 import { bundledFunction } from "./backend/bundledFunction";
 import { policyJson } from "./iamPolicy";
 

@@ -58,3 +58,6 @@ export const API_ROUTES: readonly ApiRoute[] = [
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  */
 export const ALB_LOGOUT_ROUTE = { path: "/logout", method: "GET", door: "alb-oidc" } as const;
+
+/** Whether a path is the `alb-oidc` door's logout route's (ALB_LOGOUT_ROUTE), trailing slashes and all. */
+export const isAlbLogoutPath = (path: string) => path.replace(/\/+$/, "") === ALB_LOGOUT_ROUTE.path;

@@ -1,4 +1,4 @@
-import { ALB_LOGOUT_ROUTE } from "../contract/routeTable";
+import { ALB_LOGOUT_ROUTE, isAlbLogoutPath } from "../contract/routeTable";
 import { ALB_SESSION_COOKIE, AlbOidcSettings } from "../contract/doors/alb-oidc";
 import type { ApiRequest, ApiResponse } from "../http/request";
 import { Forbidden } from "../http/errors";
@@ -8,9 +8,6 @@ import { Forbidden } from "../http/errors";
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  */
 export const ALB_COOKIE_SHARDS = 4;
-
-/** Whether a path is the `alb-oidc` door's logout route's (ALB_LOGOUT_ROUTE), trailing slashes and all. */
-export const isAlbLogoutPath = (path: string) => path.replace(/\/+$/, "") === ALB_LOGOUT_ROUTE.path;
 
 /** Whether a request is the `alb-oidc` door's logout route (ALB_LOGOUT_ROUTE). */
 export const isAlbLogout = (req: ApiRequest) => req.method === ALB_LOGOUT_ROUTE.method && isAlbLogoutPath(req.path);

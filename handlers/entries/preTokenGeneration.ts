@@ -7,13 +7,12 @@
 import { environmentCredentials, serviceEndpoint } from "../notes/aws";
 import {
   GetGroup,
-  GroupMappingSettings,
   GroupRoleUnreadable,
   PreTokenGenerationEvent,
   cognitoGetGroup,
   preTokenGeneration,
-  readGroupMapping,
 } from "../preTokenGeneration";
+import { GroupMappingSettings, readGroupMapping } from "../contract/groupMapping";
 
 /** A trigger configured only by an environment, as Lambda configures a container. */
 export function preTokenGenerationFromEnvironment(

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { PRE_TOKEN_GENERATION_ENTRY, USER_ADMIN_SCOPE, UserDirectory } from "../../components/userDirectory";
 import { bundleHandler } from "../../components/backend/bundle";
-import { GROUP_MAPPING_ENV, readGroupMapping } from "../../handlers/preTokenGeneration";
+import { GROUP_MAPPING_ENV, readGroupMapping } from "../../handlers/contract/groupMapping";
 import { diffRuns } from "../../tools/planDiff";
 import { runPolicies } from "../../offline/policyPack";
 import { RecordedResource } from "../../offline/mocks";

@@ -5,17 +5,19 @@ import {
   GROUP_MAPPING_ENV,
   GroupMappingSettings,
   GroupMappingSettingsError,
+  encodeGroupMapping,
+  readGroupMapping,
+} from "../../handlers/contract/groupMapping";
+import {
   GetGroup,
   GroupRoleUnreadable,
   IDP_GROUPS_CLAIM,
   PreTokenGenerationEvent,
   cognitoGetGroup,
-  encodeGroupMapping,
   federatedProvider,
   grantedGroups,
   idpGroups,
   preTokenGeneration,
-  readGroupMapping,
 } from "../../handlers/preTokenGeneration";
 import { preTokenGenerationFromEnvironment } from "../../handlers/entries/preTokenGeneration";
 

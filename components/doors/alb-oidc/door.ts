@@ -1,7 +1,6 @@
 import { ConfigError } from "../../configReader";
 import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
-import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
-import { isAlbLogoutPath } from "../../../handlers/doors/albLogout";
+import { ALB_LOGOUT_ROUTE, isAlbLogoutPath } from "../../../handlers/contract/routeTable";
 import { ALB_IDP_RESPONSE_PATH } from "../../../awsRules/alb";
 import {
   conditionPattern,
