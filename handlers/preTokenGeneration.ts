@@ -29,44 +29,16 @@ import {
   systemClock,
 } from "./notes/aws";
 import { isRetryableCognitoAnswer } from "./sessions/revokeToken";
-import { GroupMappingSettings } from "./contract/groupMapping";
+import {
+  GroupConfiguration,
+  GroupMappingSettings,
+  PreTokenGenerationEvent,
+  TRIGGER_SOURCES,
+  TriggerSource,
+} from "./contract/groupMapping";
 
-/**
- * The trigger sources Cognito invokes a pre token generation trigger with: the hosted UI's sign-in (every federated
- * sign-in), the user pools API's sign-in, a new password answered, a device's sign-in, and a refresh.
- * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html#user-pool-lambda-pre-token-generation-trigger-source
- */
-export const TRIGGER_SOURCES = [
-  "TokenGeneration_HostedAuth",
-  "TokenGeneration_Authentication",
-  "TokenGeneration_NewPasswordChallenge",
-  "TokenGeneration_AuthenticateDevice",
-  "TokenGeneration_RefreshTokens",
-] as const;
-export type TriggerSource = (typeof TRIGGER_SOURCES)[number];
-
-/** A user's groups and their IAM roles, as the event's request has them and its answer replaces them. */
-export interface GroupConfiguration {
-  groupsToOverride: string[];
-  iamRolesToOverride: string[];
-  preferredRole?: string | null;
-}
-
-/** The V1_0 event (the request part this trigger reads, and the answer it writes). */
-export interface PreTokenGenerationEvent {
-  version: string;
-  triggerSource: string;
-  region: string;
-  userPoolId: string;
-  userName: string;
-  callerContext: { awsSdkVersion: string; clientId: string };
-  request: {
-    userAttributes: Record<string, string>;
-    groupConfiguration: GroupConfiguration;
-    clientMetadata?: Record<string, string>;
-  };
-  response: { claimsOverrideDetails?: { groupOverrideDetails?: GroupConfiguration } | null };
-}
+export { TRIGGER_SOURCES };
+export type { GroupConfiguration, PreTokenGenerationEvent, TriggerSource };
 
 /** The pool attribute Cognito writes the IdP's groups into (components/userDirectory.ts cognitoAttributeMapping). */
 export const IDP_GROUPS_CLAIM = `custom:${IDP_GROUPS_ATTRIBUTE}`;

@@ -1,7 +1,45 @@
 /**
  * The pre token generation trigger's settings, as the stack writes them (components/userDirectory.ts) and the trigger
- * reads them (handlers/preTokenGeneration.ts): import-free, so the Pulumi program can use it.
+ * reads them (handlers/preTokenGeneration.ts), and the V1_0 event Cognito sends it (local mode sends the same):
+ * import-free, so the Pulumi program and local mode can use it.
  */
+/**
+ * The trigger sources Cognito invokes a pre token generation trigger with: the hosted UI's sign-in (every federated
+ * sign-in), the user pools API's sign-in, a new password answered, a device's sign-in, and a refresh.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html#user-pool-lambda-pre-token-generation-trigger-source
+ */
+export const TRIGGER_SOURCES = [
+  "TokenGeneration_HostedAuth",
+  "TokenGeneration_Authentication",
+  "TokenGeneration_NewPasswordChallenge",
+  "TokenGeneration_AuthenticateDevice",
+  "TokenGeneration_RefreshTokens",
+] as const;
+export type TriggerSource = (typeof TRIGGER_SOURCES)[number];
+
+/** A user's groups and their IAM roles, as the event's request has them and its answer replaces them. */
+export interface GroupConfiguration {
+  groupsToOverride: string[];
+  iamRolesToOverride: string[];
+  preferredRole?: string | null;
+}
+
+/** The V1_0 event (the request part this trigger reads, and the answer it writes). */
+export interface PreTokenGenerationEvent {
+  version: string;
+  triggerSource: string;
+  region: string;
+  userPoolId: string;
+  userName: string;
+  callerContext: { awsSdkVersion: string; clientId: string };
+  request: {
+    userAttributes: Record<string, string>;
+    groupConfiguration: GroupConfiguration;
+    clientMetadata?: Record<string, string>;
+  };
+  response: { claimsOverrideDetails?: { groupOverrideDetails?: GroupConfiguration } | null };
+}
+
 /** What the stack tells the trigger (its environment, GROUP_MAPPING_ENV). */
 export interface GroupMappingSettings {
   /** Provider name -> the IdP's group -> the pool group it grants. */

@@ -9,7 +9,7 @@ import type { SeedUser } from "../clients/seedUsers";
 import { Upstream, recordedIdentityProviders, startUpstream } from "./upstream";
 import { html, loginAs } from "./loginPage";
 import type { LocalLambda } from "./lambda";
-import type { TriggerSource } from "../../handlers/preTokenGeneration";
+import type { TriggerSource } from "../../handlers/contract/groupMapping";
 import { RecordedTrigger, TokenGroups, recordedTrigger, tokenGroups } from "./userPool/preTokenGeneration";
 
 /**

@@ -9,7 +9,11 @@
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html
  */
 import { GroupDefinition, RoleClaims, groupRoleClaims } from "../../../awsRules/userPool";
-import type { GroupConfiguration, PreTokenGenerationEvent, TriggerSource } from "../../../handlers/preTokenGeneration";
+import type {
+  GroupConfiguration,
+  PreTokenGenerationEvent,
+  TriggerSource,
+} from "../../../handlers/contract/groupMapping";
 import { NotEmulatedYet } from "../../recorded";
 import type { LocalLambda } from "../lambda";
 

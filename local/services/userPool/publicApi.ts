@@ -17,7 +17,7 @@ import { jsonError, jsonReply } from "../protocol";
 import { claimSignature, signatureMatches, srpChallenge, srpPoolName } from "./srp";
 import { totpMatches, newTotpSecret } from "./totp";
 import { PreTokenGenerationFailed } from "./preTokenGeneration";
-import type { TriggerSource } from "../../../handlers/preTokenGeneration";
+import type { TriggerSource } from "../../../handlers/contract/groupMapping";
 import { MAPPABLE_ATTRIBUTES } from "../../../awsRules/federation";
 
 /**
