@@ -74,6 +74,11 @@ export interface LocalInfo {
     identityProviders?: { name: string; type: string; issuer: string; users: { email: string; password: string }[] }[];
   };
   users: SeedUser[];
+  /**
+   * Sign-out that stops access (`revocation`), as the program hands it to the function: set when it is on, with how
+   * long a container trusts a session's "not revoked" (`revocationCacheSeconds`).
+   */
+  revocation?: { cacheSeconds: number };
   /** The stack's admin group and CORS origins, as the program hands them to the function. */
   adminGroup: string;
   corsOrigins: string[];
@@ -309,6 +314,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
+        // The user pools API (RevokeToken, when a sign-out hands a refresh token: `revocation`), at the local endpoint.
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.origin,
         // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
         // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>), under the alb-oidc door's name
         // (DOOR_ALB_OIDC_ beside another primary door).
