@@ -13,6 +13,7 @@ import {
   isSocial,
   providerNameProblem,
 } from "../awsRules/federation";
+import { DEFAULT_REVOCATION_CACHE_SECONDS } from "../handlers/contract/stack";
 import {
   COGNITO_PLANS,
   CognitoPlan,
@@ -114,6 +115,11 @@ export interface StackConfig {
   tokens: TokenLifetimes;
   /** Keep the user pool when no door uses it (a door that verifies an outside issuer directly). */
   keepUserPool: boolean;
+  /**
+   * Sign-out that every token door honours (`revocation`): the revoked sessions table, `POST /me/sign-out`, and how
+   * long a container trusts a "not revoked" answer (`revocationCacheSeconds`). Unset: revocation is off.
+   */
+  revocation?: { cacheSeconds: number };
 }
 
 /** One outside identity provider of the user pool, validated. */
@@ -598,6 +604,21 @@ function tokenLifetimes(config: ConfigReader): TokenLifetimes {
   };
 }
 
+/** The longest `revocationCacheSeconds`: a signed-out session may pass a container for at most this long. */
+export const MAX_REVOCATION_CACHE_SECONDS = 60;
+
+/** `revocation` and `revocationCacheSeconds` (a whole number of seconds, 0-60). */
+function revocation(config: ConfigReader): StackConfig["revocation"] {
+  const cacheSeconds = config.int(
+    "revocationCacheSeconds",
+    DEFAULT_REVOCATION_CACHE_SECONDS,
+    0,
+    MAX_REVOCATION_CACHE_SECONDS,
+  );
+  // Checked whether or not revocation is on, so turning it on later never meets a bad value for the first time.
+  return config.bool("revocation", false) ? { cacheSeconds } : undefined;
+}
+
 /**
  * Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key.
  * `region` (aws:region) checks that regional ARNs are in the stack's region; unknown: unchecked.
@@ -611,6 +632,7 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
       `is ${logRetentionDays}: it must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
     );
   }
+  const revoking = revocation(config);
   const cfg: StackConfig = {
     authMode,
     doors,
@@ -651,6 +673,7 @@ export function readStackKeys(config: ConfigReader, region?: string): StackConfi
     federation: federation(config),
     tokens: tokenLifetimes(config),
     keepUserPool: config.bool("keepUserPool", true),
+    ...(revoking ? { revocation: revoking } : {}),
   };
   for (const [key, now] of Object.entries(RETIRED_KEYS)) {
     if (config.str(key) !== undefined) throw new ConfigError(key, `was renamed notes-auth:${now}`);

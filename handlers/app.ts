@@ -5,6 +5,7 @@ import { consoleLog } from "./log";
 import { DoorState, DoorStates, corsGrantOf, logoutAnswer, preflightAnswer, principalOf } from "./doors";
 import type { CorsGrant } from "./http/cors";
 import { RouteDeps, match } from "./routes";
+import { refuseSignedOut } from "./sessions/signOut";
 
 export interface HandlerDeps extends RouteDeps {
   env: HandlerEnv;
@@ -18,7 +19,8 @@ export interface HandlerDeps extends RouteDeps {
  * The handler, with its dependencies injected: normalize the event, answer a CORS preflight at a
  * door whose gateway does not (the ALB: CORS headers only, no principal, no route), answer the alb-oidc
  * door's logout (its session cookies expired, a redirect to the IdP's logout), derive the principal from
- * verified context (401, before any storage call), find the route (404/405), require a JSON
+ * verified context (401, before any storage call), find the route (404/405), refuse a signed-out sign-in session
+ * (401, `revocation: true`: handlers/sessions/signOut.ts), require a JSON
  * body on writes (415), run it,
  * and answer in the event's own shape. Errors map to their status; anything else is a bare 500. Every 5xx is logged.
  */
@@ -37,6 +39,8 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       if (logout) return respond(event, logout, cors);
       const principal = await principalOf(req, d.env, d.doorState, d.doorStates);
       const route = match(req.method, req.path);
+      // A signed-out session runs no route (revocation: true), but may sign out again (to retry RevokeToken).
+      if (route.name !== "signOut") await refuseSignedOut(principal, d.revocation, d.now().getTime());
       requireJsonBody(req);
       return respond(event, await route.fn(req, principal, d, route.params), cors);
     } catch (err) {

@@ -5,7 +5,22 @@ import { HANDLER_DOORS } from "./doors";
 import type { HandlerDoor, ServedDoor } from "./doors/door";
 
 export type { ServedDoor };
-import { StackEnv, backendSettings, doorsSettings, stackSettings } from "./contract/stack";
+import {
+  StackEnv,
+  backendSettings,
+  doorsSettings,
+  revocationSettings,
+  signOutSettings,
+  stackSettings,
+} from "./contract/stack";
+
+/** Revocation as the handler holds it (`revocation: true`): the table, the cache, and a sign-out's refusal times. */
+export interface RevocationEnv {
+  table: string;
+  cacheSeconds: number;
+  tokenSeconds: number;
+  refreshSeconds: number;
+}
 
 /** Everything the handler reads from its environment, validated. */
 export interface HandlerEnv extends SettingsOf<typeof backendSettings>, StackEnv {
@@ -14,6 +29,8 @@ export interface HandlerEnv extends SettingsOf<typeof backendSettings>, StackEnv
   door: DoorSettings<AuthMode>;
   /** Every door served, the primary among them, each with its settings (handlers/contract/doors/index.ts). */
   doors: ServedDoor[];
+  /** Set when `revocation` is on (REVOKED_SESSIONS_TABLE is set). */
+  revocation?: RevocationEnv;
 }
 
 const isMode = (m: string): m is AuthMode => (AUTH_MODES as readonly string[]).includes(m);
@@ -50,5 +67,16 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HandlerEnv {
   });
   const shared = doors.find((d, i) => d.source && doors.findIndex((o) => o.source === d.source) !== i);
   if (shared) throw new EnvironmentError(`two doors name the event source ${shared.source}`);
-  return { ...common, door: doors.find((d) => d.mode === primary)!.settings, doors };
+  return { ...common, door: doors.find((d) => d.mode === primary)!.settings, doors, ...revocationOf(env) };
+}
+
+/** Revocation's settings, when its table is named; then the sign-out's refusal times must be set too. */
+function revocationOf(env: NodeJS.ProcessEnv): { revocation?: RevocationEnv } {
+  const { table, cacheSeconds } = revocationSettings.decode(env);
+  if (table === undefined) return {};
+  const times = signOutSettings.decode(env);
+  for (const [name, field] of Object.entries(signOutSettings.fields))
+    if (times[name as keyof typeof times] <= 0)
+      throw new EnvironmentError(`${field.env} must be set (a positive number of seconds) with REVOKED_SESSIONS_TABLE`);
+  return { revocation: { table, cacheSeconds, ...times } };
 }

@@ -14,6 +14,78 @@ export interface Principal {
   tier?: string;
   /** The client certificate the gateway verified (mutual TLS on the custom domain), if any. */
   clientCert?: ClientCert;
+  /**
+   * The sign-in session of a user of the stack's own pool, from the claims the door verified only (never from a
+   * header, the body or the query): what `POST /me/sign-out` revokes and what `revocation` refuses once revoked.
+   */
+  session?: Session;
+}
+
+/**
+ * A sign-in session of the stack's user pool: Cognito gives the ID and access tokens of one authentication (and the
+ * tokens a refresh of it mints) the same `origin_jti`, and revoking its refresh token revokes them all at Cognito's
+ * own endpoints (https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html).
+ */
+export interface Session {
+  /** The tokens' `origin_jti`. */
+  id: string;
+  /** The presented token's `exp`, epoch seconds. */
+  exp: number;
+  /** The app client the token was issued to (ID token `aud`, access token `client_id`): RevokeToken's ClientId. */
+  clientId?: string;
+  /**
+   * When our Lambda authorizer last looked the session up (epoch ms, its context's `revocationCheckedAt`): the
+   * handler reads again only once that is older than `revocationCacheSeconds` (a cached authorizer answer is).
+   */
+  checkedAt?: number;
+}
+
+/**
+ * A session from verified claims: only a user token of the stack's own pool (`iss` its issuer) names one, by an
+ * `origin_jti` of Cognito's form (a UUID) and an `exp`. Another issuer's `origin_jti` means nothing here (it could name
+ * a session of our pool's), and a machine's token has none.
+ */
+export function sessionOf(
+  claims: { iss?: unknown; originJti?: unknown; exp?: number; clientId?: unknown },
+  cognitoIssuer: string | undefined,
+): Session | undefined {
+  if (cognitoIssuer === undefined || claims.iss !== cognitoIssuer) return undefined;
+  if (!isCognitoSub(claims.originJti) || claims.exp === undefined) return undefined;
+  return {
+    id: claims.originJti,
+    exp: claims.exp,
+    ...(typeof claims.clientId === "string" && claims.clientId !== "" ? { clientId: claims.clientId } : {}),
+  };
+}
+
+/** Epoch seconds as a verified token or a gateway's claim string carries them: a whole number, or its digits. */
+export function epochSeconds(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+  return typeof v === "string" && /^[1-9][0-9]{0,11}$/.test(v) ? Number(v) : undefined;
+}
+
+const JAVA_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * `exp` as the REST user pools authorizer passes it: a date as Java prints one ("Tue Nov 25 05:00:00 UTC 2025",
+ * awsRules/gatewayClaims.ts), or epoch seconds. Anything else (another zone, a malformed date): undefined.
+ */
+export function restClaimEpoch(v: unknown): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const digits = epochSeconds(v);
+  if (digits !== undefined) return digits;
+  const m =
+    /^(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) ([A-Z][a-z]{2}) ([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) UTC ([0-9]{4})$/.exec(
+      v,
+    );
+  const month = m ? JAVA_MONTHS.indexOf(m[1]) : -1;
+  if (!m || month < 0) return undefined;
+  const [day, h, min, sec, year] = [m[2], m[3], m[4], m[5], m[6]].map(Number);
+  const ms = Date.UTC(year, month, day, h, min, sec);
+  const back = new Date(ms);
+  // A date that does not exist (Feb 30, 25:00) is no date.
+  if (back.getUTCDate() !== day || back.getUTCHours() !== h || back.getUTCMinutes() !== min) return undefined;
+  return ms / 1000;
 }
 
 /**
@@ -108,6 +180,10 @@ export interface BearerIdentity {
    * answer ends with the token.
    */
   exp?: number;
+  /** The verified token's `origin_jti` (Cognito's sign-in session), where it has one. */
+  originJti?: string;
+  /** The app client the token was issued to: an access token's `client_id`, an ID token's `aud`. */
+  appClient?: string;
 }
 
 /**
@@ -144,6 +220,9 @@ export function bearerPrincipal(
   const isAdmin = fromOurPool
     ? who.groups.includes(rule.adminGroup)
     : hasAdminScope || (rule.externalGroups === true && who.groups.includes(rule.adminGroup));
+  const session = fromOurPool
+    ? sessionOf({ iss: who.iss, originJti: who.originJti, exp: who.exp, clientId: who.appClient }, rule.cognitoIssuer)
+    : undefined;
   return {
     id: fromOurPool ? who.sub : `oidc:${who.sub}`,
     kind: "user",
@@ -151,5 +230,6 @@ export function bearerPrincipal(
     groups: who.groups,
     scopes: who.scopes,
     isAdmin,
+    ...(session ? { session } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { AttachmentRequest, CreateNote, LIMITS, NOTE_ID, UpdateNote, parseBody }
 import { Note, NoteKey, NotesStore } from "./notes/store";
 import { Log, consoleLog } from "./log";
 import { ObjectRemover, Presigner, RemovalReport, attachmentKey } from "./notes/attachments";
+import { RevocationDeps, signOut } from "./sessions/signOut";
 
 export interface RouteDeps {
   store: NotesStore;
@@ -18,6 +19,8 @@ export interface RouteDeps {
   maxAttachmentBytes: number;
   now: () => Date;
   newId: () => string;
+  /** The revoked sessions and Cognito's RevokeToken (`revocation: true`); absent: revocation is off. */
+  revocation?: RevocationDeps;
 }
 
 type RouteFn = (
@@ -36,6 +39,7 @@ const HANDLERS: Record<RouteName, RouteFn> = {
   deleteNote,
   presignAttachment,
   me,
+  signOut,
   adminStats,
 };
 
@@ -51,21 +55,21 @@ function pathPattern(path: string): RegExp {
 }
 
 /** The routes by path pattern and method, built from the one table the doors also use. */
-const ROUTES: { pattern: RegExp; methods: Record<string, RouteFn> }[] = [...new Set(API_ROUTES.map((r) => r.path))].map(
-  (path) => ({
-    pattern: pathPattern(path),
-    methods: Object.fromEntries(API_ROUTES.filter((r) => r.path === path).map((r) => [r.method, HANDLERS[r.name]])),
-  }),
-);
+const ROUTES: { pattern: RegExp; methods: Record<string, RouteName> }[] = [
+  ...new Set(API_ROUTES.map((r) => r.path)),
+].map((path) => ({
+  pattern: pathPattern(path),
+  methods: Object.fromEntries(API_ROUTES.filter((r) => r.path === path).map((r) => [r.method, r.name])),
+}));
 
 /** Finds the route for a method and path: unknown path 404, known path with another method 405. */
-export function match(method: string, path: string): { fn: RouteFn; params: Record<string, string> } {
+export function match(method: string, path: string): { name: RouteName; fn: RouteFn; params: Record<string, string> } {
   for (const r of ROUTES) {
     const m = r.pattern.exec(path);
     if (!m) continue;
-    const fn = r.methods[method];
-    if (!fn) throw new MethodNotAllowed(Object.keys(r.methods));
-    return { fn, params: { ...(m.groups ?? {}) } };
+    const name = Object.hasOwn(r.methods, method) ? r.methods[method] : undefined;
+    if (!name) throw new MethodNotAllowed(Object.keys(r.methods));
+    return { name, fn: HANDLERS[name], params: { ...(m.groups ?? {}) } };
   }
   throw new NotFound("no such route");
 }

@@ -18,7 +18,15 @@ export type HttpVerb = "GET" | "POST" | "PUT" | "DELETE";
 
 /** The handler function that serves a route (handlers/routes.ts maps each name to one). */
 export type RouteName =
-  "listNotes" | "createNote" | "getNote" | "updateNote" | "deleteNote" | "presignAttachment" | "me" | "adminStats";
+  | "listNotes"
+  | "createNote"
+  | "getNote"
+  | "updateNote"
+  | "deleteNote"
+  | "presignAttachment"
+  | "me"
+  | "signOut"
+  | "adminStats";
 
 export interface ApiRoute {
   /** Path with `{param}` placeholders, e.g. `/notes/{id}`. */
@@ -39,6 +47,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { path: "/notes/{id}", method: "DELETE", name: "deleteNote", scope: "write" },
   { path: "/notes/{id}/attachment", method: "POST", name: "presignAttachment", scope: "write" },
   { path: "/me", method: "GET", name: "me", scope: "read" },
+  // Ends the caller's sign-in session at every door (`revocation: true`; 404 without): handlers/sessions/signOut.ts.
+  { path: "/me/sign-out", method: "POST", name: "signOut", scope: "read" },
   { path: "/admin/stats", method: "GET", name: "adminStats", scope: "admin", admin: true },
 ];
 

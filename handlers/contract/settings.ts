@@ -24,7 +24,8 @@ type Field =
   | { env: string; kind: "optional" }
   | { env: string; kind: "list"; nonEmpty: boolean }
   | { env: string; kind: "flag" }
-  | { env: string; kind: "number"; fallback: number };
+  | { env: string; kind: "number"; fallback: number }
+  | { env: string; kind: "whole"; fallback: number };
 
 /** A required string. */
 export const text = (env: string) => ({ env, kind: "text" as const });
@@ -40,6 +41,8 @@ export const list = <N extends boolean = false>(env: string, opts: { nonEmpty?: 
 export const flag = (env: string) => ({ env, kind: "flag" as const });
 /** A positive whole number, with a default. */
 export const positive = (env: string, fallback: number) => ({ env, kind: "number" as const, fallback });
+/** A whole number, zero allowed, with a default. */
+export const whole = (env: string, fallback: number) => ({ env, kind: "whole" as const, fallback });
 
 type ValueOf<F> = F extends { kind: "text" }
   ? string
@@ -49,7 +52,7 @@ type ValueOf<F> = F extends { kind: "text" }
       ? string[]
       : F extends { kind: "flag" }
         ? boolean
-        : F extends { kind: "number" }
+        : F extends { kind: "number" | "whole" }
           ? number
           : never;
 
@@ -97,6 +100,7 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
             out[field.env] = value ? "true" : "false";
             break;
           case "number":
+          case "whole":
             out[field.env] = String(value);
             break;
           default: {
@@ -132,6 +136,13 @@ export function settings<F extends Record<string, Field>>(fields: F): SettingsCo
           case "number": {
             const n = raw === undefined || raw === "" ? field.fallback : Number(raw);
             if (!Number.isInteger(n) || n <= 0) throw new EnvironmentError(`${field.env} must be a positive integer`);
+            out[name] = n;
+            break;
+          }
+          case "whole": {
+            const n = raw === undefined || raw === "" ? field.fallback : Number(raw);
+            if (!/^[0-9]*$/.test(raw ?? "") || !Number.isSafeInteger(n) || n < 0)
+              throw new EnvironmentError(`${field.env} must be a whole number (0 or more)`);
             out[name] = n;
             break;
           }

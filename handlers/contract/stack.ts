@@ -4,7 +4,7 @@
  * handler decodes them (handlers/env.ts).
  */
 import type { AuthMode } from "./authModes";
-import { SettingsOf, flag, list, optional, positive, settings, text } from "./settings";
+import { SettingsOf, flag, list, optional, positive, settings, text, whole } from "./settings";
 
 /** The largest attachment a presigned upload may carry, in bytes (10 MiB). */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -38,3 +38,26 @@ export const doorsSettings = settings({ doors: list("DOORS") });
 
 /** The stack's settings as the handler holds them once decoded (authMode checked to be a door). */
 export type StackEnv = Omit<SettingsOf<typeof stackSettings>, "authMode"> & { authMode: AuthMode };
+
+/** How long a container trusts a "not revoked" answer when `revocationCacheSeconds` is unset. */
+export const DEFAULT_REVOCATION_CACHE_SECONDS = 5;
+
+/**
+ * Revocation (`revocation: true`), as both the notes function and the Lambda authorizer read it: the revoked sessions
+ * table (unset: revocation is off) and how long a "not revoked" answer is trusted in a container
+ * (`revocationCacheSeconds`). The backend component writes it (components/backend/notesBackend.ts).
+ */
+export const revocationSettings = settings({
+  table: optional("REVOKED_SESSIONS_TABLE"),
+  cacheSeconds: whole("REVOCATION_CACHE_SECONDS", DEFAULT_REVOCATION_CACHE_SECONDS),
+});
+
+/**
+ * What only the notes function needs to record a sign-out: how long a signed-out session's tokens can still turn up,
+ * in seconds. `tokenSeconds`: the longest ID or access token lifetime (no later token of the session once its refresh
+ * token is revoked); `refreshSeconds`: the refresh token's (a refresh mints tokens of the same session until then).
+ */
+export const signOutSettings = settings({
+  tokenSeconds: whole("SESSION_TOKEN_SECONDS", 0),
+  refreshSeconds: whole("SESSION_REFRESH_SECONDS", 0),
+});

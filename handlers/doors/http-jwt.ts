@@ -1,6 +1,13 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
-import { DEFAULT_GROUPS_CLAIM, Principal, bearerPrincipal, groupsFromHttpApiClaim, parseScopes } from "../principal";
+import {
+  DEFAULT_GROUPS_CLAIM,
+  Principal,
+  bearerPrincipal,
+  epochSeconds,
+  groupsFromHttpApiClaim,
+  parseScopes,
+} from "../principal";
 import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
 import { HttpJwtSettings, httpJwtSettings } from "../contract/doors/http-jwt";
@@ -42,6 +49,10 @@ export function fromJwt(
       username: typeof claims.username === "string" ? claims.username : undefined,
       groups: groupsFromHttpApiClaim(claims[s.groupsClaim ?? DEFAULT_GROUPS_CLAIM]),
       scopes: jwt?.scopes && jwt.scopes.length > 0 ? jwt.scopes : parseScopes(claims.scope),
+      // The sign-in session (the JWT authorizer's claims; `exp` as epoch seconds, awsRules/gatewayClaims.ts).
+      exp: epochSeconds(claims.exp),
+      originJti: typeof claims.origin_jti === "string" ? claims.origin_jti : undefined,
+      appClient: typeof claims.client_id === "string" ? claims.client_id : undefined,
     },
     "http-jwt",
     {

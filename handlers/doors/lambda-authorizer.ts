@@ -17,6 +17,14 @@ const epochSeconds = (v: unknown) =>
       ? Number(v)
       : undefined;
 
+/** Epoch milliseconds from the context, a number or its digits. */
+const epochMillis = (v: unknown) =>
+  typeof v === "number" && Number.isSafeInteger(v) && v > 0
+    ? v
+    : typeof v === "string" && /^[1-9][0-9]{0,15}$/.test(v)
+      ? Number(v)
+      : undefined;
+
 /**
  * `lambda-authorizer`: REST v1 with OUR authorizer's answer in `requestContext.authorizer`: its
  * `principalId` and the context it set after verifying the token (API Gateway passes both to a
@@ -30,7 +38,9 @@ const epochSeconds = (v: unknown) =>
  * and a cached answer is used again without the authorizer running, however old the token has
  * become. So the authorizer puts the token's `exp` in the context, and a request whose `exp` has
  * passed (or that has none) is refused here: an expired token stops working at once. A token
- * revoked before its `exp` (sign-out) still works until `exp`, as at every JWT door.
+ * revoked before its `exp` (sign-out) still works until `exp`, as at every JWT door, unless `revocation` is on: then
+ * the session the authorizer passes (`session`, `sessionClient`, `revocationCheckedAt`) is refused once signed out
+ * (handlers/sessions/revocations.ts).
  */
 export function fromAuthorizerContext(
   event: APIGatewayProxyEvent,
@@ -57,6 +67,10 @@ export function fromAuthorizerContext(
       username: str(ctx.username),
       groups,
       scopes: parseScopes(ctx.scopes),
+      exp,
+      // The sign-in session our authorizer read from the token it verified (handlers/authorizer/index.ts).
+      originJti: str(ctx.session),
+      appClient: str(ctx.sessionClient),
     },
     "lambda-authorizer",
     {
@@ -69,7 +83,11 @@ export function fromAuthorizerContext(
   if (!principal || principal.id !== ctx.principalId) throw new Unauthorized();
   // The tier whose usage plan meters the caller (handlers/authorizer/index.ts sets `plan`).
   const tier = str(ctx.plan);
-  return tier ? { ...principal, tier } : principal;
+  // When the authorizer looked the session up (epoch ms): a cached answer carries an old time.
+  const checkedAt = epochMillis(ctx.revocationCheckedAt);
+  const session =
+    principal.session && checkedAt !== undefined ? { ...principal.session, checkedAt } : principal.session;
+  return { ...principal, ...(tier ? { tier } : {}), ...(session ? { session } : {}) };
 }
 
 export const lambdaAuthorizerDoor: HandlerDoor<LambdaAuthorizerSettings> = {

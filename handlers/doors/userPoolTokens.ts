@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
-import { Principal, groupsFromRestClaim, isCognitoSub } from "../principal";
+import { Principal, groupsFromRestClaim, isCognitoSub, restClaimEpoch, sessionOf } from "../principal";
 import type { StackEnv } from "../contract/stack";
 import { Log, consoleLog } from "../log";
 import { TokenVerifier, createTokenVerifier } from "../authorizer/verify";
@@ -75,6 +75,11 @@ export async function fromUserPoolClaims(
     ? await resolveAmbiguousGroups(req.headers.authorization, claims, claim as string, state ?? { log: consoleLog })
     : read.groups;
   const groups = exact ?? read.groups;
+  // The sign-in session, from the authorizer's claims only (their `exp` a date string: restClaimEpoch).
+  const session = sessionOf(
+    { iss: claims.iss, originJti: claims.origin_jti, exp: restClaimEpoch(claims.exp), clientId: claims.aud },
+    stack.cognitoIssuer,
+  );
   return {
     id: claims.sub,
     kind: "user",
@@ -82,6 +87,7 @@ export async function fromUserPoolClaims(
     groups,
     scopes: [],
     isAdmin: exact !== undefined && groups.includes(stack.adminGroup),
+    ...(session ? { session } : {}),
   };
 }
 

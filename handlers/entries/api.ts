@@ -10,6 +10,8 @@ import { environmentCredentials, serviceEndpoint } from "../notes/aws";
 import { s3Presigner, s3Remover } from "../notes/attachments";
 import { doorStates } from "../doors";
 import { newId } from "../routes";
+import { SessionRevocations } from "../sessions/revocations";
+import { cognitoRevoker } from "../sessions/revokeToken";
 
 /**
  * What a caller in this process may put in place of what the environment would build: the
@@ -29,18 +31,30 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv, overrides: Handl
     const env = readEnv(vars);
     const credentials = () => environmentCredentials(vars);
     const s3 = { bucket: env.bucket, region: env.region, credentials, endpoint: serviceEndpoint("S3", vars) };
+    const dynamo = new DynamoClient({ region: env.region, credentials, endpoint: serviceEndpoint("DYNAMODB", vars) });
+    const r = env.revocation;
     deps = {
       env,
-      store: new DynamoNotesStore(
-        env.table,
-        new DynamoClient({ region: env.region, credentials, endpoint: serviceEndpoint("DYNAMODB", vars) }),
-      ),
+      store: new DynamoNotesStore(env.table, dynamo),
       presign: s3Presigner(s3),
       removeObjects: s3Remover(s3),
       maxAttachmentBytes: env.maxAttachmentBytes,
       now: () => new Date(),
       newId,
       doorStates: doorStates(env),
+      ...(r
+        ? {
+            revocation: {
+              store: new SessionRevocations(r.table, dynamo, r.cacheSeconds),
+              revokeToken: cognitoRevoker({
+                region: env.region,
+                endpoint: serviceEndpoint("COGNITO_IDENTITY_PROVIDER", vars),
+              }),
+              tokenSeconds: r.tokenSeconds,
+              refreshSeconds: r.refreshSeconds,
+            },
+          }
+        : {}),
       ...overrides,
     };
     return deps;

@@ -27,7 +27,10 @@ export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): Cr
  * the order the SDKs use ("Service-specific endpoints",
  * https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
  */
-export function serviceEndpoint(service: "DYNAMODB" | "S3", env: NodeJS.ProcessEnv): string | undefined {
+export function serviceEndpoint(
+  service: "DYNAMODB" | "S3" | "COGNITO_IDENTITY_PROVIDER",
+  env: NodeJS.ProcessEnv,
+): string | undefined {
   return env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined;
 }
 
@@ -84,7 +87,7 @@ export class ServiceUnreachable extends Error {
 }
 
 export interface AwsRequest {
-  service: "dynamodb" | "s3";
+  service: "dynamodb" | "s3" | "cognito-idp";
   region: string;
   /** Full URL of the request (path already URI-encoded as the service wants it). */
   url: string;
@@ -101,21 +104,31 @@ export interface AwsResponse {
 /** Which failures are worth another attempt; anything else is returned or thrown at once. */
 export type RetryRule = (res: AwsResponse) => boolean;
 
-/** Sends one request over node's http(s), signed with aws4; throws on a network failure or timeout. */
-function sendOnce(req: AwsRequest, creds: Credentials, timeoutMs: number): Promise<AwsResponse> {
+/**
+ * Sends one request over node's http(s), signed with aws4 (unsigned without credentials: an operation of a public
+ * API, such as Cognito's RevokeToken); throws on a network failure or timeout.
+ */
+function sendOnce(req: AwsRequest, creds: Credentials | undefined, timeoutMs: number): Promise<AwsResponse> {
   const url = new URL(req.url);
-  const signed = aws4.sign(
-    {
-      host: url.host,
-      path: url.pathname + url.search,
-      method: req.method,
-      service: req.service,
-      region: req.region,
-      headers: { ...req.headers },
-      body: req.body,
-    },
-    creds,
-  );
+  const unsigned = {
+    host: url.host,
+    path: url.pathname + url.search,
+    method: req.method,
+    service: req.service,
+    region: req.region,
+    headers: { ...req.headers },
+    body: req.body,
+  };
+  // aws4 adds Host and Content-Length when it signs; an unsigned request states its length itself (no chunking).
+  const signed = creds
+    ? aws4.sign(unsigned, creds)
+    : {
+        ...unsigned,
+        headers: {
+          ...unsigned.headers,
+          ...(req.body !== undefined ? { "content-length": String(Buffer.byteLength(req.body)) } : {}),
+        },
+      };
   const transport = url.protocol === "http:" ? http : https;
   return new Promise((resolve, reject) => {
     const out = transport.request(
@@ -170,7 +183,7 @@ class AttemptTimeout extends Error {
  */
 export async function sendWithRetries(
   req: AwsRequest,
-  creds: Credentials,
+  creds: Credentials | undefined,
   policy: RetryPolicy,
   retryable: RetryRule,
   clock: Clock,

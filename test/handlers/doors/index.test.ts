@@ -34,10 +34,15 @@ describe("handler: principal extraction (verified context only)", () => {
     describe(`on ${source.label}`, () => {
       it("cognito: maps the ID-token event to its sub when the audience is ours", async () => {
         // given the event, with our stack's SPA client as its audience
-        const p = await who(load(source, restIdToken.file), "cognito", {
+        const event = load(source, restIdToken.file);
+        const { session, ...p } = await who(event, "cognito", {
           ALLOWED_CLIENT_IDS: restIdToken.clientId,
           COGNITO_ISSUER: restIdToken.issuer,
         });
+        // then its sign-in session is the verified claims' origin_jti, with the app client of its aud
+        const claims = event.requestContext.authorizer.claims;
+        assert.equal(session?.id, claims.origin_jti);
+        if (session) assert.equal(session.clientId, restIdToken.clientId);
         assert.deepEqual(p, {
           id: restIdToken.sub,
           kind: "user",
