@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { stackSettings } from "../handlers/contract/stack";
+import { revocationSettings, stackSettings } from "../handlers/contract/stack";
 import { doorCodec } from "../handlers/contract/doors";
 import type { AuthMode } from "../handlers/contract/authModes";
 import type { StackRun } from "../offline/runStack";
@@ -473,6 +473,7 @@ function localOutputs(
   const recorded = program.run.revealedOutputs ?? program.run.outputs;
   const api = lambda.functions.find((f) => f.environment.AUTH_MODE) ?? lambda.functions[0];
   const env = stackSettings.decode(api?.environment ?? {});
+  const revocation = revocationSettings.decode(api?.environment ?? {});
   const pool = idp?.pools[0];
   const credentialsOf = (c: ReturnType<LocalIam["issue"]>): LocalCredentials => ({
     arn: c.principal.arn,
@@ -526,6 +527,7 @@ function localOutputs(
         sub,
         groups,
       })),
+      ...(revocation.table ? { revocation: { cacheSeconds: revocation.cacheSeconds } } : {}),
       adminGroup: env.adminGroup,
       corsOrigins: env.corsOrigins,
       endpoints,

@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AUTH_MODES, AuthMode } from "../../components/config";
+import { DEFAULT_REVOCATION_CACHE_SECONDS } from "../../handlers/contract/stack";
 import { DEFAULT_SCENARIOS, Scenario, parseScenarioFlags } from "./scenarios";
 import { capabilityMatrix } from "./matrix";
 import { runDoors } from "./runs";
@@ -27,7 +28,7 @@ import {
 } from "./revocation";
 
 /** The per-container cache of revocation answers, when `revocationCacheSeconds` is unset. */
-const REVOCATION_CACHE_SECONDS = 5;
+export const REVOCATION_CACHE_SECONDS = DEFAULT_REVOCATION_CACHE_SECONDS;
 
 export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
 export const REPORT_FILE = path.join(DOCS_DIR, "comparison.md");
