@@ -3,8 +3,9 @@ import * as aws from "@pulumi/aws";
 import { doorsSettings, stackSettings } from "../handlers/contract/stack";
 import type { AuthMode } from "../handlers/contract/authModes";
 import { StackConfig, derivedDomainPrefix } from "./config";
+import { TOKEN_LIMITS } from "../awsRules/federation";
 import { ResolvedConfig, keepsUserPool } from "./resolvedConfig";
-import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "./backend/notesBackend";
+import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend, RevocationArgs } from "./backend/notesBackend";
 import { UserDirectory } from "./userDirectory";
 import { ApiGatewayLogging } from "./apiGatewayLogging";
 import { CustomDomain, DomainTarget } from "./customDomain";
@@ -87,6 +88,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     corsOrigins: stack.corsOrigins,
     handlerEnvironment,
     liveAfter: doorsDeployed,
+    ...(stack.revocation ? { revocation: revocationArgs(stack) } : {}),
   });
 
   // An account setting, not a door's: kept across door switches (components/apiGatewayLogging.ts).
@@ -217,3 +219,18 @@ function domainPrefix(cfg: StackConfig): pulumi.Input<string> {
   if (cfg.cognitoDomainPrefix) return cfg.cognitoDomainPrefix;
   return aws.getCallerIdentityOutput().accountId.apply((account) => derivedDomainPrefix(pulumi.getStack(), account));
 }
+
+/**
+ * Revocation's times from the config: the cache, and how long a signed-out session's tokens can still turn up (the
+ * clients' token lifetimes, TOKEN_LIMITS' units: minutes for ID and access tokens, days for refresh tokens).
+ */
+export function revocationArgs(stack: StackConfig): RevocationArgs {
+  const seconds = (key: keyof typeof TOKEN_LIMITS) => stack.tokens[key] * UNIT_SECONDS[TOKEN_LIMITS[key].unit];
+  return {
+    cacheSeconds: stack.revocation?.cacheSeconds ?? 0,
+    tokenSeconds: Math.max(seconds("idTokenValidity"), seconds("accessTokenValidity")),
+    refreshSeconds: seconds("refreshTokenValidity"),
+  };
+}
+
+const UNIT_SECONDS = { minutes: 60, days: 86_400 } as const;

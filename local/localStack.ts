@@ -314,7 +314,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
         // The SDKs' documented service-specific endpoint variables: https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
-        // The user pools API (RevokeToken, when a sign-out hands a refresh token: `revocation`), at the local endpoint.
+        // Where sign-out's RevokeToken goes (handlers/sessions/revokeToken.ts): the local user pools' public API.
         AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: aws.origin,
         // Where the handler's ALB verifier fetches the load balancer's public keys (handlers/doors/albVerifier.ts;
         // AWS's is https://public-keys.auth.elb.<region>.amazonaws.com/<kid>), under the alb-oidc door's name

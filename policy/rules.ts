@@ -57,6 +57,18 @@ const tableProtected: ResourceValidationPolicy = {
   }),
 };
 
+const tableTtl: ResourceValidationPolicy = {
+  name: "dynamodb-ttl-enabled",
+  description:
+    "A table that declares a time to live has it on, on a named attribute: the revoked sign-in sessions table " +
+    "(revocation) holds one record per sign-out, which only DynamoDB's TTL deletes " +
+    "(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html).",
+  validateResource: validateResourceOfType(aws.dynamodb.Table, (t, _args, report) => {
+    if (t.ttl !== undefined && (t.ttl.enabled !== true || !t.ttl.attributeName))
+      report("a time to live that is off or names no attribute: its records never expire");
+  }),
+};
+
 const bucketEncrypted: ResourceValidationPolicy = {
   name: "s3-encryption",
   description: "The bucket's default encryption names an algorithm (SSE-S3 or SSE-KMS), and every bucket has one.",
@@ -604,6 +616,7 @@ const alarmsNotify: ResourceValidationPolicy = {
 export const POLICIES: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   dynamodb,
   tableProtected,
+  tableTtl,
   publicAccess,
   tlsOnly,
   ownership,

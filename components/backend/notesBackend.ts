@@ -4,9 +4,14 @@ import { environmentProblem } from "../../awsRules/lambda";
 import { policyJson } from "../iamPolicy";
 import { HANDLER_ENTRY } from "./bundle";
 import { bundledFunction } from "./bundledFunction";
-import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../handlers/contract/permissions";
-import { MAX_ATTACHMENT_BYTES, backendSettings } from "../../handlers/contract/stack";
-import { TABLE_KEYS } from "../../handlers/contract/table";
+import { DYNAMODB_ACTIONS, REVOCATION_ACTIONS, S3_ACTIONS } from "../../handlers/contract/permissions";
+import {
+  MAX_ATTACHMENT_BYTES,
+  backendSettings,
+  revocationSettings,
+  signOutSettings,
+} from "../../handlers/contract/stack";
+import { REVOKED_SESSION_KEYS, TABLE_KEYS } from "../../handlers/contract/table";
 
 /** The notes function's timeout; every storage deadline stays well under it. */
 export const NOTES_FUNCTION_TIMEOUT_SECONDS = 10;
@@ -37,6 +42,21 @@ export interface NotesBackendArgs {
    * moves): every door fully deployed. Any output: only the resources it comes from matter.
    */
   liveAfter?: pulumi.Input<unknown>;
+  /**
+   * Sign-out that every token door honours (`revocation: true`): a revoked sign-in sessions table the function may
+   * read and write (GetItem, PutItem) and `POST /me/sign-out`. Unset: no table, and the route answers 404.
+   */
+  revocation?: RevocationArgs;
+}
+
+/** What revocation needs to know (components/stack.ts derives it from the config). */
+export interface RevocationArgs {
+  /** How long a container trusts a "not revoked" answer (`revocationCacheSeconds`). */
+  cacheSeconds: number;
+  /** The longest ID or access token lifetime, in seconds: a session is refused this long once its refresh token is revoked. */
+  tokenSeconds: number;
+  /** The refresh token lifetime, in seconds: a session is refused this long otherwise. */
+  refreshSeconds: number;
 }
 
 /**
@@ -48,11 +68,16 @@ export interface NotesBackendArgs {
 export const LIVE_ALIAS = "live";
 
 /**
- * The notes backend: one DynamoDB table, one S3 attachments bucket and one Lambda function.
+ * The notes backend: one DynamoDB table, one S3 attachments bucket and one Lambda function (and, with `revocation`,
+ * the revoked sign-in sessions table).
  * It is the same in every auth mode (same names, same URNs), so switching doors never touches data.
  */
 export class NotesBackend extends pulumi.ComponentResource {
   public readonly table: aws.dynamodb.Table;
+  /** The revoked sign-in sessions (`revocation: true`), which the Lambda authorizer also reads. */
+  public readonly revokedSessions?: aws.dynamodb.Table;
+  /** `revocationCacheSeconds`, with revocation on: the authorizer's cache is the function's. */
+  public readonly revocationCacheSeconds?: number;
   public readonly bucket: aws.s3.Bucket;
   public readonly function: aws.lambda.Function;
   public readonly role: aws.iam.Role;
@@ -84,6 +109,28 @@ export class NotesBackend extends pulumi.ComponentResource {
       },
       dataOpts,
     );
+
+    // The revoked sign-in sessions: one item per signed-out session, keyed by its id (the tokens' origin_jti),
+    // deleted by DynamoDB's TTL once none of its tokens can turn up
+    // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html). The notes table's guard rails
+    // (encryption, point-in-time recovery, deletion protection with protectData). Its own name, from nothing a door
+    // decides: switching revocation on or off touches no other resource.
+    if (args.revocation) {
+      this.revokedSessions = new aws.dynamodb.Table(
+        `${name}-revoked-sessions`,
+        {
+          billingMode: "PAY_PER_REQUEST",
+          hashKey: REVOKED_SESSION_KEYS.partition,
+          attributes: [{ name: REVOKED_SESSION_KEYS.partition, type: "S" }],
+          ttl: { attributeName: REVOKED_SESSION_KEYS.ttl, enabled: true },
+          pointInTimeRecovery: { enabled: true },
+          serverSideEncryption: { enabled: true },
+          deletionProtectionEnabled: protect,
+        },
+        dataOpts,
+      );
+      this.revocationCacheSeconds = args.revocation.cacheSeconds;
+    }
 
     // A versioned bucket that ever held an object cannot be deleted until every version and delete
     // marker is gone (S3 answers BucketNotEmpty): unprotected stacks let the provider empty it on
@@ -197,13 +244,35 @@ export class NotesBackend extends pulumi.ComponentResource {
             Action: [...S3_ACTIONS],
             Resource: pulumi.interpolate`${this.bucket.arn}/private/*`,
           },
+          ...(this.revokedSessions
+            ? [
+                {
+                  Sid: "RevokedSessions",
+                  Effect: "Allow" as const,
+                  Action: [...REVOCATION_ACTIONS],
+                  Resource: this.revokedSessions.arn,
+                },
+              ]
+            : []),
         ],
         environment: pulumi
-          .all([pulumi.output(args.handlerEnvironment), this.table.name, this.bucket.bucket])
-          .apply(([door, table, bucket]): Record<string, string> => {
+          .all([
+            pulumi.output(args.handlerEnvironment),
+            this.table.name,
+            this.bucket.bucket,
+            this.revokedSessions?.name,
+          ])
+          .apply(([door, table, bucket, revoked]): Record<string, string> => {
+            const r = args.revocation;
             const variables = {
               ...door,
               ...backendSettings.encode({ table, bucket, maxAttachmentBytes: MAX_ATTACHMENT_BYTES }),
+              ...(r && revoked
+                ? {
+                    ...revocationSettings.encode({ table: revoked, cacheSeconds: r.cacheSeconds }),
+                    ...signOutSettings.encode({ tokenSeconds: r.tokenSeconds, refreshSeconds: r.refreshSeconds }),
+                  }
+                : {}),
             };
             // Refused here, at preview, rather than by Lambda in the middle of `pulumi up`.
             const problem = environmentProblem(variables);

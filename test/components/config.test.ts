@@ -698,6 +698,26 @@ describe("stack config", () => {
       });
     });
 
+    describe("revocation", () => {
+      it("given no key, then revocation is off; given revocation true, then on with a 5 s cache unless set (0-60)", () => {
+        assert.equal(fedParse({}).stack.revocation, undefined);
+        assert.deepEqual(fedParse({ revocation: true }).stack.revocation, { cacheSeconds: 5 });
+        assert.deepEqual(fedParse({ revocation: true, revocationCacheSeconds: 0 }).stack.revocation, {
+          cacheSeconds: 0,
+        });
+        assert.deepEqual(fedParse({ revocation: true, revocationCacheSeconds: 60 }).stack.revocation, {
+          cacheSeconds: 60,
+        });
+      });
+      it("refuses a cache time outside 0-60 or not whole, naming the key (with revocation on or off)", () => {
+        fedFails({ revocation: true, revocationCacheSeconds: 61 }, "revocationCacheSeconds", "0 to 60");
+        fedFails({ revocation: true, revocationCacheSeconds: -1 }, "revocationCacheSeconds", "0 to 60");
+        fedFails({ revocation: true, revocationCacheSeconds: 2.5 }, "revocationCacheSeconds", "whole number");
+        fedFails({ revocationCacheSeconds: 61 }, "revocationCacheSeconds", "0 to 60");
+        fedFails({ revocation: "yes" }, "revocation", "true or false");
+      });
+    });
+
     describe("the user pool is kept", () => {
       it("given a door verifying an outside issuer, then the pool is kept unless keepUserPool is false", () => {
         assert.equal(keepsUserPool(fedParse(external)), true);

@@ -5,6 +5,9 @@ import { DOORS, doorConfig } from "../../components/doors/registry";
 import { DOMAIN_VARIANTS } from "../../components/doors/restReport";
 import { LAMBDA_ENVIRONMENT_BYTES, environmentBytes } from "../../awsRules/lambda";
 import { RecordedResource, StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
+import { diffRuns } from "../../tools/planDiff";
+import { revocationArgs } from "../../components/stack";
+import type { StackConfig } from "../../components/config";
 
 const BUILT_MODES: readonly AuthMode[] = AUTH_MODES;
 
@@ -374,12 +377,14 @@ describe("several doors at once", function () {
   });
 
   describe("the notes function's environment and Lambda's 4 KB cap", () => {
-    it("given all six doors at once, then it fits, with room to spare", async () => {
+    it("given all six doors at once (and revocation's settings), then it fits, with room to spare", async () => {
       const run = await runDoors([...AUTH_MODES], {
         domainName: undefined,
         albWithoutDomainName: true,
         m2mClient: true,
+        revocation: true,
       });
+      assert.ok(NOTES_FUNCTION(run).inputs.environment.variables.REVOKED_SESSIONS_TABLE, "revocation is on");
       const bytes = environmentBytes(NOTES_FUNCTION(run).inputs.environment.variables);
       assert.ok(bytes < LAMBDA_ENVIRONMENT_BYTES / 2, `${bytes} bytes`);
     });
@@ -391,4 +396,70 @@ describe("several doors at once", function () {
       );
     });
   });
+});
+
+describe("switching revocation on and off", function () {
+  it("given token lifetimes, then a sign-out's refusal times are the longest ID/access one and the refresh one, in seconds", () => {
+    const tokens = {
+      idTokenValidity: 60,
+      accessTokenValidity: 90,
+      refreshTokenValidity: 30,
+      refreshTokenRotation: false,
+    };
+    assert.deepEqual(revocationArgs({ tokens, revocation: { cacheSeconds: 3 } } as StackConfig), {
+      cacheSeconds: 3,
+      tokenSeconds: 90 * 60,
+      refreshSeconds: 30 * 86_400,
+    });
+  });
+
+  // The door whose components revocation reaches beyond the backend (its authorizer function); every door shares the
+  // backend's part, so one door is enough (each stack run costs seconds).
+  for (const mode of ["lambda-authorizer"] as const) {
+    describe(`given the ${mode} door`, () => {
+      let off: StackRun;
+      let on: StackRun;
+      before(async () => {
+        [off, on] = await Promise.all([runMode(mode), runMode(mode, { revocation: true })]);
+      });
+      /** What may change: the new table, the functions' environments and policies, the alias that follows them. */
+      const allowed = (c: { change: string; urn: string }) =>
+        /::notes-revoked-sessions$/.test(c.urn) ||
+        (c.change === "update" &&
+          /::(notes-api|notes-api-access|notes-api-live|door-authorizer|door-authorizer-access)$/.test(c.urn));
+
+      it(
+        "when it is switched on, then only the revoked sessions table is created and the functions updated: the " +
+          "notes table, the bucket, the user pool and every identity keep their URNs and inputs",
+        () => {
+          const changes = diffRuns(off.resources, on.resources);
+          assert.deepEqual(
+            changes.filter((c) => !allowed(c)).map((c) => `${c.change} ${c.urn}`),
+            [],
+          );
+          assert.deepEqual(
+            changes.filter((c) => c.change === "create").map((c) => c.urn.split("::").pop()),
+            ["notes-revoked-sessions"],
+          );
+          for (const type of ["aws:cognito/userPool:UserPool", "aws:s3/bucket:Bucket"]) {
+            const [a, b] = [off, on].map((r) => ofType(r, type).map((x) => ({ urn: x.urn, inputs: x.inputs })));
+            assert.deepEqual(b, a, type);
+          }
+          assert.ok(!changes.some((c) => /::notes-table$/.test(c.urn)), "the notes table is untouched");
+        },
+      );
+
+      it("when it is switched off again, then only the revoked sessions table goes", () => {
+        const changes = diffRuns(on.resources, off.resources);
+        assert.deepEqual(
+          changes.filter((c) => !allowed(c)).map((c) => `${c.change} ${c.urn}`),
+          [],
+        );
+        assert.deepEqual(
+          changes.filter((c) => c.change === "delete").map((c) => c.urn.split("::").pop()),
+          ["notes-revoked-sessions"],
+        );
+      });
+    });
+  }
 });

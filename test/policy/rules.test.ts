@@ -368,3 +368,57 @@ describe("policy pack", function () {
     });
   }
 });
+
+describe("policy pack, with revocation", function () {
+  this.timeout(180_000);
+  let run: StackRun;
+  before(async () => {
+    // given a protected lambda-authorizer stack with revocation (the revoked sessions table, both functions reaching it)
+    run = await runStack({
+      stack: OFFLINE_STACK,
+      config: doorConfig("lambda-authorizer", { revocation: true, protectData: true }),
+    });
+    assert.equal(run.error, undefined, run.error);
+  });
+  const revokedTable = (r: any) => r.resources.find((x: any) => x.name === "notes-revoked-sessions");
+
+  it("passes the stack, the revoked sessions table among the tables each table rule checks", async () => {
+    assert.ok(revokedTable(run), "the table is recorded");
+    assert.deepEqual(await runPolicies(run), []);
+  });
+
+  const broken: [string, string, (t: any) => void][] = [
+    [
+      "a revoked sessions table without point-in-time recovery",
+      "dynamodb-pitr-encryption-on-demand",
+      (t) => {
+        t.inputs.pointInTimeRecovery = { enabled: false };
+      },
+    ],
+    [
+      "a protected revoked sessions table without deletion protection",
+      "dynamodb-deletion-protected",
+      (t) => {
+        t.inputs.deletionProtectionEnabled = false;
+      },
+    ],
+    [
+      "a revoked sessions table whose TTL is off",
+      "dynamodb-ttl-enabled",
+      (t) => {
+        t.inputs.ttl = { attributeName: "ttl", enabled: false };
+      },
+    ],
+  ];
+  for (const [what, policy, breakIt] of broken) {
+    it(`catches ${what} (${policy})`, async () => {
+      const copy = JSON.parse(JSON.stringify(run));
+      breakIt(revokedTable(copy));
+      const found = await runPolicies(copy);
+      assert.ok(
+        found.some((v) => v.policy === policy && /revoked-sessions/.test(JSON.stringify(v))),
+        JSON.stringify(found),
+      );
+    });
+  }
+});

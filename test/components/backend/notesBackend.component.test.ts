@@ -1,8 +1,11 @@
 import * as assert from "assert";
 import { NOTES_FUNCTION_TIMEOUT_SECONDS, NotesBackend } from "../../../components/backend/notesBackend";
-import { DYNAMODB_ACTIONS, S3_ACTIONS } from "../../../handlers/contract/permissions";
+import { DYNAMODB_ACTIONS, REVOCATION_ACTIONS, S3_ACTIONS } from "../../../handlers/contract/permissions";
+import { revocationSettings, signOutSettings } from "../../../handlers/contract/stack";
+import { REVOKED_SESSION_KEYS } from "../../../handlers/contract/table";
+import { readEnv } from "../../../handlers/env";
 import { RecordedResource } from "../../../offline/mocks";
-import { buildAlone, only } from "../alone";
+import { all, buildAlone, only } from "../alone";
 
 describe("NotesBackend, built alone", function () {
   let resources: RecordedResource[];
@@ -69,5 +72,69 @@ describe("NotesBackend, built alone", function () {
     assert.equal(env.AUTH_MODE, "iam");
     assert.equal(env.NOTES_TABLE, only(resources, "aws:dynamodb/table:Table").state.name);
     assert.equal(env.ATTACHMENTS_BUCKET, only(resources, "aws:s3/bucket:Bucket").state.bucket);
+    // and without revocation, no revoked sessions table and no revocation setting
+    assert.equal(all(resources, "aws:dynamodb/table:Table").length, 1);
+    assert.equal(revocationSettings.decode(env).table, undefined);
+    assert.equal(env.SESSION_TOKEN_SECONDS, undefined);
   });
 });
+
+describe("NotesBackend with revocation, built alone", function () {
+  let resources: RecordedResource[];
+  const REVOCATION = { cacheSeconds: 7, tokenSeconds: 3600, refreshSeconds: 30 * 86400 };
+  before(async () => {
+    // given a protected backend with revocation on
+    resources = await buildAlone(
+      () =>
+        new NotesBackend("notes", {
+          protectData: true,
+          logRetentionDays: 14,
+          memoryMb: 256,
+          reservedConcurrency: -1,
+          handlerEnvironment: { AUTH_MODE: "cognito" },
+          revocation: REVOCATION,
+        }),
+    );
+  });
+  const revoked = () => only(resources, "aws:dynamodb/table:Table", "notes-revoked-sessions");
+
+  it(
+    "when built, then a second table, named from the component, keyed by the session id, with TTL, encryption, " +
+      "point-in-time recovery and (protected) deletion protection as the notes table has",
+    () => {
+      const t = revoked();
+      assert.equal(t.parent, only(resources, "notes-auth:backend:NotesBackend").urn);
+      assert.equal(t.inputs.hashKey, REVOKED_SESSION_KEYS.partition);
+      assert.equal(t.inputs.rangeKey, undefined);
+      assert.deepEqual(t.inputs.attributes, [{ name: REVOKED_SESSION_KEYS.partition, type: "S" }]);
+      assert.deepEqual(t.inputs.ttl, { attributeName: REVOKED_SESSION_KEYS.ttl, enabled: true });
+      const notes = only(resources, "aws:dynamodb/table:Table", "notes-table");
+      for (const key of ["billingMode", "pointInTimeRecovery", "serverSideEncryption", "deletionProtectionEnabled"])
+        assert.deepEqual(t.inputs[key], notes.inputs[key], key);
+      assert.equal(t.inputs.deletionProtectionEnabled, true);
+      assert.deepEqual([t.options.protect, t.options.retainOnDelete], [true, true]);
+    },
+  );
+
+  it("when built, then the function may GetItem and PutItem on that table's exact ARN, nothing else there", () => {
+    const statements = JSON.parse(only(resources, "aws:iam/rolePolicy:RolePolicy").inputs.policy).Statement;
+    const st = statements.find((x: any) => x.Sid === "RevokedSessions");
+    assert.deepEqual([st.Effect, st.Action, st.Resource], ["Allow", [...REVOCATION_ACTIONS], revoked().state.arn]);
+    assert.deepEqual(REVOCATION_ACTIONS, ["dynamodb:GetItem", "dynamodb:PutItem"]);
+    const onIt = statements.filter((x: any) => [x.Resource].flat().some((r: string) => r.includes("revoked")));
+    assert.deepEqual(onIt, [st]);
+  });
+
+  it("when built, then the function is told the table, the cache and a sign-out's refusal times, as the handler reads them", () => {
+    const vars = only(resources, "aws:lambda/function:Function").inputs.environment.variables;
+    assert.deepEqual(revocationSettings.decode(vars), { table: revoked().state.name, cacheSeconds: 7 });
+    assert.deepEqual(signOutSettings.decode(vars), { tokenSeconds: 3600, refreshSeconds: 30 * 86400 });
+    assert.deepEqual(readEnv({ ...vars, ...HANDLER_BASICS }).revocation, {
+      table: revoked().state.name,
+      ...REVOCATION,
+    });
+  });
+});
+
+/** What the handler also needs to read an environment (the door's settings, written by the stack). */
+const HANDLER_BASICS = { ADMIN_GROUP: "admins", ALLOWED_CLIENT_IDS: "spaclient" };
