@@ -15,6 +15,7 @@ import type { StackRun } from "../../offline/runStack";
 import { startLocalStack } from "../../local/localStack";
 import { ContractContext, localContractOptions } from "../../local/contract/context";
 import { runChecks } from "../../local/contract/runner";
+import { appliesTo } from "../../local/contract/check";
 import { REVOCATION_CHECK_IDS, RevocationMeasurement } from "../../local/contract/checks/revocation";
 import { DoorRuns, runChecked } from "./runs";
 
@@ -95,6 +96,8 @@ export async function measureRevocation(
         await runChecks(
           ctx,
           (check, outcome, detail) => {
+            // A check about other doors is no finding about this one.
+            if (!appliesTo(check, ctx.facts)) return;
             checks.push({ id: check.id, outcome, ...(detail ? { detail } : {}) });
             opts.log(`${label}: ${outcome} ${check.id}${detail ? ` (${detail})` : ""}`);
           },
@@ -143,8 +146,9 @@ export function describeRun(run: RevocationRun | undefined): string {
     switch (m.outcome) {
       case "refused":
         return (
-          `refused ${millis(m.refusedAfterMs)} after the sign-out answered (${m.acceptedCalls} calls accepted ` +
-          `before; bound ${seconds(m.boundMs)}); its refresh token ${m.refreshRefused ? "refused" : "not handed"}; ` +
+          `refused ${millis(m.refusedAfterMs)} after the sign-out answered ` +
+          `(${m.acceptedCalls ? `${m.acceptedCalls} calls accepted before` : "at the first call"}; bound ` +
+          `${seconds(m.boundMs)}); its refresh token ${m.refreshRefused ? "refused" : "not handed"}; ` +
           `${m.otherSessionAccepted ? "another sign-in of the user still served" : "another sign-in refused too"}`
         );
       case "refused-despite-cached-allow":
@@ -154,8 +158,8 @@ export function describeRun(run: RevocationRun | undefined): string {
         );
       case "accepted":
         return (
-          `sign-out route 404; after the client's own RevokeToken, still accepted ${seconds(m.watchedMs)} later ` +
-          `(watched ${seconds(m.watchedMs)}, ${m.acceptedCalls} calls); its exp is ${m.expInSeconds} s away`
+          `sign-out route 404; after the client's own RevokeToken, still accepted all the ${seconds(m.watchedMs)} ` +
+          `watched (${m.acceptedCalls} calls); the token's exp was ${m.expInSeconds} s away`
         );
       default: {
         const unknown: never = m;
