@@ -53,7 +53,7 @@ export interface NotesBackendArgs {
 export interface RevocationArgs {
   /** How long a container trusts a "not revoked" answer (`revocationCacheSeconds`). */
   cacheSeconds: number;
-  /** The longest ID or access token lifetime, in seconds: a session is refused this long once its refresh token is revoked. */
+  /** The longest ID or access token lifetime, in seconds: refused this long once the refresh token is revoked. */
   tokenSeconds: number;
   /** The refresh token lifetime, in seconds: a session is refused this long otherwise. */
   refreshSeconds: number;

@@ -7,6 +7,7 @@ import { faultLine, isVerificationFault } from "./faults";
 import { refuseRepeatedCredentials, repeatedCredentialEntry } from "../http/request";
 import { AmbiguousCredentials } from "../http/errors";
 import { consoleLog } from "../log";
+import { RevocationUnavailable, SessionRevocations } from "../sessions/revocations";
 
 /** What a REST Lambda authorizer answers. https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html */
 export interface AuthorizerResult {
@@ -56,9 +57,10 @@ export function bearerToken(
  * The authorizer: verify the bearer token (no token, or any failure: 401 "Unauthorized"), then
  * answer with a policy over every route (admin routes denied unless admin), the caller's plan key
  * and a context for the notes handler (the token's `exp` included). A valid caller without rights on the route gets the
- * explicit Deny, which API Gateway answers with 403. It never logs a token.
+ * explicit Deny, which API Gateway answers with 403. With `revocations` (`revocation: true`), a signed-out sign-in
+ * session is refused too (401), with one keyed read at most (handlers/sessions/revocations.ts). It never logs a token.
  */
-export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
+export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier, revocations?: SessionRevocations) {
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<AuthorizerResult> => {
     try {
       // A repeated credential header is refused here too, with the handler's log line: behind this
@@ -89,6 +91,21 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
     });
     const policyDocument = principal ? callerPolicy(event.methodArn, principal.isAdmin) : undefined;
     if (!principal || !policyDocument) throw new Error(UNAUTHORIZED);
+    // With revocation: a signed-out session is refused as a bad token is; a record that cannot be read admits nobody
+    // (an AUTHORIZER_FAULT line, and a thrown error, which API Gateway answers with a 500).
+    let checkedAt: number | undefined;
+    if (revocations && principal.session) {
+      let status;
+      try {
+        status = await revocations.status(principal.session.id);
+      } catch (err) {
+        if (!(err instanceof RevocationUnavailable)) throw err;
+        console.error(faultLine(err.cause ?? err));
+        throw new Error("the sign-out records are not answering");
+      }
+      if (status.revoked) throw new Error(UNAUTHORIZED);
+      checkedAt = status.readAt;
+    }
     const plan = choosePlan(s.plans, identity.groups, identity.scopes);
     return {
       principalId: principal.id,
@@ -105,6 +122,12 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier) {
         // The token's expiry (epoch seconds): an answer the gateway cached for this token is refused by the handler
         // after it.
         exp,
+        // The sign-in session (a user of the stack's pool), and when its sign-out record was read: the handler reads
+        // it again once that is older than revocationCacheSeconds (a cached answer carries its old time).
+        ...(principal.session
+          ? { session: principal.session.id, sessionClient: principal.session.clientId ?? "" }
+          : {}),
+        ...(checkedAt !== undefined ? { revocationCheckedAt: checkedAt } : {}),
       },
       usageIdentifierKey: plan.key,
     };

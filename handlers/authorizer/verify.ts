@@ -81,6 +81,9 @@ export function createTokenVerifier(
       // OAuth's `scope` (RFC 9068, Cognito, Keycloak); Okta and Entra ID name it `scp`.
       scopes: parseScopes(p.scope ?? p.scp),
       exp: typeof p.exp === "number" && Number.isFinite(p.exp) ? p.exp : undefined,
+      // The sign-in session (Cognito's origin_jti) and the app client it was issued to (access: client_id, ID: aud).
+      originJti: typeof p.origin_jti === "string" ? p.origin_jti : undefined,
+      appClient: typeof p.client_id === "string" ? p.client_id : typeof p.aud === "string" ? p.aud : undefined,
     };
   };
 }

@@ -1,4 +1,5 @@
 import { EnvironmentError, SettingsOf, list, optional, settings, text } from "./settings";
+import { revocationSettings } from "./stack";
 
 /** One usage plan the authorizer may put a caller on: matched by a group or a scope, with its API key. */
 export interface AuthorizerPlan {
@@ -40,6 +41,8 @@ export const authorizerSettings = settings({
 export type AuthorizerSettings = Omit<SettingsOf<typeof authorizerSettings>, "plans" | "tokenUse"> & {
   tokenUse: "id" | "access" | "any";
   plans: AuthorizerPlan[];
+  /** `revocation: true` (REVOKED_SESSIONS_TABLE set, handlers/contract/stack.ts): refuse signed-out sessions too. */
+  revocation?: { table: string; cacheSeconds: number };
 };
 
 /** The authorizer's settings from its environment, validated; a bad one is named. */
@@ -60,7 +63,13 @@ export function readAuthorizerSettings(env: Record<string, string | undefined>):
     throw new EnvironmentError("AUTHORIZER_PLANS must list plans with a name and a key");
   if (plans.filter((p) => !p.group && !p.scope).length !== 1)
     throw new EnvironmentError("AUTHORIZER_PLANS must have exactly one default plan (no group and no scope)");
-  return { ...raw, tokenUse: raw.tokenUse as AuthorizerSettings["tokenUse"], plans };
+  const { table, cacheSeconds } = revocationSettings.decode(env);
+  return {
+    ...raw,
+    tokenUse: raw.tokenUse as AuthorizerSettings["tokenUse"],
+    plans,
+    ...(table !== undefined ? { revocation: { table, cacheSeconds } } : {}),
+  };
 }
 
 /** Encodes the plans for the function's environment (the program's side of AUTHORIZER_PLANS). */

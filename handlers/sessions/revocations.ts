@@ -13,7 +13,9 @@ import type { DynamoClient } from "../notes/dynamo";
 import { ServiceUnavailable } from "../http/errors";
 import { REVOKED_SESSION_KEYS } from "../contract/table";
 
-/** The sign-out records cannot be read or written now: nothing is admitted on a guess (a 503, logged with its cause). */
+/**
+ * The sign-out records cannot be read or written now: nothing is admitted on a guess (a 503, logged with its cause).
+ */
 export class RevocationUnavailable extends ServiceUnavailable {
   constructor(cause: unknown) {
     super("the sign-out records are not answering; try again", 1, { cause });

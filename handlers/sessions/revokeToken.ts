@@ -30,7 +30,7 @@ export const REFRESH_TOKEN_PATTERN = /^[A-Za-z0-9\-_=.]+$/;
 export const isRetryableCognitoAnswer = (res: AwsResponse): boolean =>
   res.status >= 500 || errorType(res) === "TooManyRequestsException";
 
-/** The same bounds as storage's (handlers/notes/dynamo.ts): 3 s in all, 1 s an attempt, well under the function's 10 s. */
+/** Storage's bounds (handlers/notes/dynamo.ts): 3 s in all, 1 s an attempt, well under the function's 10 s. */
 export const COGNITO_POLICY: RetryPolicy = {
   deadlineMs: 3000,
   attemptTimeoutMs: 1000,

@@ -55,7 +55,10 @@ export function noSessionAdvice(who: Principal): string {
   const base = "this credential has no sign-in session to revoke";
   if (who.door === "alb-oidc") return `${base}: sign out of the load balancer's session at ${ALB_LOGOUT_ROUTE.path}`;
   if (who.door === "iam")
-    return `${base}: SigV4 credentials end when they expire (at most an hour); sign out of the user pool to get no new ones`;
+    return (
+      `${base}: SigV4 credentials end when they expire (at most an hour); ` +
+      "sign out of the user pool to get no new ones"
+    );
   if (who.door === "api-key" && who.kind === "machine")
     return `${base}: an API key ends when it is disabled or removed (apiKeyClients)`;
   if (who.kind === "machine")
@@ -65,12 +68,13 @@ export function noSessionAdvice(who: Principal): string {
 }
 
 /**
- * Records the caller's session as signed out, then revokes the refresh token the body hands (if any) at Cognito
- * with the verified token's app client. Tokens of one session share its `origin_jti`, and a refresh mints new ones of
- * the same session with a later `exp`; so the session is refused for the refresh token's lifetime, unless RevokeToken
+ * Records the caller's session as signed out, then revokes the refresh token the body hands (if any) at Cognito with
+ * the verified token's app client. Tokens of one session share its `origin_jti`, and a refresh mints new ones of the
+ * same session with a later `exp`; so the session is refused for the refresh token's lifetime, unless RevokeToken
  * succeeded (no later token can be minted), then for the longest ID or access token lifetime. Never shorter than the
- * presented token's `exp`. The record is written (for the refresh token's lifetime) before RevokeToken is called, so a Cognito refusal (400, Cognito's
- * message) or fault (503) leaves the session signed out; signing out again (allowed for a signed-out session) retries.
+ * presented token's `exp`. The record is written (for the refresh token's lifetime) before RevokeToken is called, so
+ * a Cognito refusal (400, Cognito's message) or fault (503) leaves the session signed out; signing out again (allowed
+ * for a signed-out session) retries.
  */
 export async function signOut(
   req: ApiRequest,
@@ -103,7 +107,7 @@ export async function signOut(
     await r.revokeToken(input.refreshToken, session.clientId!);
   } catch (err) {
     if (err instanceof AwsServiceError && err.status >= 400 && err.status < 500)
-      throw new HttpError(400, `refreshToken: ${signedOut} was not revoked: ${err.type}: ${err.message}`);
+      throw new HttpError(400, `refreshToken: ${signedOut} was not revoked: ${err.message}`);
     throw new ServiceUnavailable(`${signedOut} could not be revoked (Cognito is not answering); sign out again`, 1, {
       cause: err,
     });

@@ -699,7 +699,7 @@ describe("stack config", () => {
     });
 
     describe("revocation", () => {
-      it("given no key, then revocation is off; given revocation true, then on with a 5 s cache unless set (0-60)", () => {
+      it("given no key, then revocation is off; given it true, then on with a 5 s cache unless set (0-60)", () => {
         assert.equal(fedParse({}).stack.revocation, undefined);
         assert.deepEqual(fedParse({ revocation: true }).stack.revocation, { cacheSeconds: 5 });
         assert.deepEqual(fedParse({ revocation: true, revocationCacheSeconds: 0 }).stack.revocation, {

@@ -4,7 +4,17 @@ import { readStackFile, runStack } from "../../offline/runStack";
 import { DOORS, doorConfig } from "../../components/doors/registry";
 import { DOMAIN_VARIANTS } from "../../components/doors/restReport";
 import { LAMBDA_ENVIRONMENT_BYTES, environmentBytes } from "../../awsRules/lambda";
-import { RecordedResource, StackRun, ofType, one, resourcesUnder, runMode } from "../support/stack";
+import {
+  RecordedResource,
+  StackRun,
+  allPolicies,
+  asList,
+  ofType,
+  one,
+  resourcesUnder,
+  runMode,
+} from "../support/stack";
+import { DEFAULT_REVOCATION_CACHE_SECONDS } from "../../handlers/contract/stack";
 import { diffRuns } from "../../tools/planDiff";
 import { revocationArgs } from "../../components/stack";
 import type { StackConfig } from "../../components/config";
@@ -399,19 +409,22 @@ describe("several doors at once", function () {
 });
 
 describe("switching revocation on and off", function () {
-  it("given token lifetimes, then a sign-out's refusal times are the longest ID/access one and the refresh one, in seconds", () => {
-    const tokens = {
-      idTokenValidity: 60,
-      accessTokenValidity: 90,
-      refreshTokenValidity: 30,
-      refreshTokenRotation: false,
-    };
-    assert.deepEqual(revocationArgs({ tokens, revocation: { cacheSeconds: 3 } } as StackConfig), {
-      cacheSeconds: 3,
-      tokenSeconds: 90 * 60,
-      refreshSeconds: 30 * 86_400,
-    });
-  });
+  it(
+    "given token lifetimes, then a sign-out's refusal times are the " + "longest ID/access and the refresh one, in s",
+    () => {
+      const tokens = {
+        idTokenValidity: 60,
+        accessTokenValidity: 90,
+        refreshTokenValidity: 30,
+        refreshTokenRotation: false,
+      };
+      assert.deepEqual(revocationArgs({ tokens, revocation: { cacheSeconds: 3 } } as StackConfig), {
+        cacheSeconds: 3,
+        tokenSeconds: 90 * 60,
+        refreshSeconds: 30 * 86_400,
+      });
+    },
+  );
 
   // The door whose components revocation reaches beyond the backend (its authorizer function); every door shares the
   // backend's part, so one door is enough (each stack run costs seconds).
@@ -446,6 +459,38 @@ describe("switching revocation on and off", function () {
             assert.deepEqual(b, a, type);
           }
           assert.ok(!changes.some((c) => /::notes-table$/.test(c.urn)), "the notes table is untouched");
+        },
+      );
+
+      it(
+        "when it is on, then of every policy the stack writes, only the notes function's (GetItem, PutItem) and the " +
+          "authorizer's (GetItem) name the revoked sessions table, by its exact ARN; both are told its name and cache",
+        () => {
+          const table = one(on, "aws:dynamodb/table:Table", "notes-revoked-sessions");
+          const reaching = allPolicies(on).flatMap(({ holder, doc }) =>
+            doc.Statement.filter((st) => asList(st.Resource).some((r) => String(r).includes(table.state.arn))).map(
+              (st) => [holder, st.Effect, asList(st.Action), asList(st.Resource)],
+            ),
+          );
+          assert.deepEqual(reaching.sort(), [
+            ["aws:iam/rolePolicy:RolePolicy door-authorizer-access", "Allow", ["dynamodb:GetItem"], [table.state.arn]],
+            [
+              "aws:iam/rolePolicy:RolePolicy notes-api-access",
+              "Allow",
+              ["dynamodb:GetItem", "dynamodb:PutItem"],
+              [table.state.arn],
+            ],
+          ]);
+          for (const fn of ["notes-api", "door-authorizer"]) {
+            const vars = one(on, "aws:lambda/function:Function", fn).inputs.environment.variables;
+            assert.deepEqual(
+              [vars.REVOKED_SESSIONS_TABLE, vars.REVOCATION_CACHE_SECONDS],
+              [table.state.name, String(DEFAULT_REVOCATION_CACHE_SECONDS)],
+              fn,
+            );
+            const offVars = one(off, "aws:lambda/function:Function", fn).inputs.environment.variables;
+            assert.equal(offVars.REVOKED_SESSIONS_TABLE, undefined, `${fn} without revocation`);
+          }
         },
       );
 

@@ -6,7 +6,10 @@ import {
   groupsFromHttpApiClaim,
   groupsFromTokenClaim,
   isCognitoSub,
+  restClaimEpoch,
+  sessionOf,
 } from "../../handlers/principal";
+import { readEnv } from "../../handlers/env";
 
 const POOL = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Notes1234";
 const SUB = "11111111-1111-4111-8111-111111111111";
@@ -132,4 +135,76 @@ describe("an external issuer's groups claim (groupsClaim)", () => {
       );
     },
   );
+});
+
+describe("sign-in sessions from verified claims (revocation)", () => {
+  const JTI = "0f6c1d1e-2222-4b3b-9c4c-5d6e7f8091a2";
+  it("given a user token of our pool with origin_jti and exp, then its session, with the app client", () => {
+    const p = bearerPrincipal(user({ originJti: JTI, exp: 1764046800, appClient: "spa" }), "http-jwt", RULE);
+    assert.deepEqual(p?.session, { id: JTI, exp: 1764046800, clientId: "spa" });
+  });
+  it("given another issuer's user, a machine, or an origin_jti that is no UUID, then no session", () => {
+    const other = bearerPrincipal(
+      user({ iss: "https://login.example.com/", originJti: JTI, exp: 1764046800 }),
+      "http-jwt",
+      RULE,
+    );
+    assert.equal(other?.session, undefined);
+    const machine = bearerPrincipal(
+      { sub: "m2m", clientId: "m2m", iss: POOL, groups: [], scopes: [], originJti: JTI, exp: 1764046800 },
+      "http-jwt",
+      RULE,
+    );
+    assert.deepEqual([machine?.kind, machine?.session], ["machine", undefined]);
+    assert.equal(sessionOf({ iss: POOL, originJti: "not-a-uuid", exp: 1 }, POOL), undefined);
+    assert.equal(sessionOf({ iss: POOL, originJti: JTI }, POOL), undefined, "no exp, no session");
+    assert.equal(sessionOf({ iss: POOL, originJti: JTI, exp: 1 }, undefined), undefined, "no pool, no session");
+  });
+  it("reads the REST authorizer's exp as Java prints a date, or digits; anything else is no time", () => {
+    assert.equal(restClaimEpoch("Tue Nov 25 05:00:00 UTC 2025"), 1764046800);
+    assert.equal(restClaimEpoch("Tue Jun 18 15:00:04 UTC 2024"), 1718722804);
+    assert.equal(restClaimEpoch("1764046800"), 1764046800);
+    for (const bad of [
+      "Tue Feb 30 05:00:00 UTC 2025",
+      "Tue Nov 25 05:00:00 PST 2025",
+      "Tue Nov 25 25:00:00 UTC 2025",
+      "",
+      "0x10",
+      1764046800,
+    ])
+      assert.equal(restClaimEpoch(bad), undefined, String(bad));
+  });
+});
+
+describe("revocation in the handler's environment (handlers/env.ts)", () => {
+  const base = {
+    NOTES_TABLE: "notes",
+    ATTACHMENTS_BUCKET: "b",
+    AUTH_MODE: "http-jwt",
+    ADMIN_GROUP: "admins",
+    ALLOWED_CLIENT_IDS: "spa",
+    ADMIN_SCOPE: "notes/admin",
+  };
+  it("given no REVOKED_SESSIONS_TABLE, then revocation is off", () =>
+    assert.equal(readEnv(base).revocation, undefined));
+  it("given the table and the refusal times, then on, the cache 5 s by default and 0 allowed", () => {
+    const times = { SESSION_TOKEN_SECONDS: "3600", SESSION_REFRESH_SECONDS: "86400" };
+    assert.deepEqual(readEnv({ ...base, ...times, REVOKED_SESSIONS_TABLE: "r" }).revocation, {
+      table: "r",
+      cacheSeconds: 5,
+      tokenSeconds: 3600,
+      refreshSeconds: 86400,
+    });
+    const zero = readEnv({ ...base, ...times, REVOKED_SESSIONS_TABLE: "r", REVOCATION_CACHE_SECONDS: "0" });
+    assert.equal(zero.revocation?.cacheSeconds, 0);
+  });
+  it("given the table without the refusal times, or a cache that is no whole number, then an error naming it", () => {
+    assert.throws(() => readEnv({ ...base, REVOKED_SESSIONS_TABLE: "r" }), /SESSION_TOKEN_SECONDS must be set/);
+    for (const bad of ["-1", "1.5", "five"])
+      assert.throws(
+        () => readEnv({ ...base, REVOKED_SESSIONS_TABLE: "r", REVOCATION_CACHE_SECONDS: bad }),
+        /REVOCATION_CACHE_SECONDS must be a whole number/,
+        bad,
+      );
+  });
 });

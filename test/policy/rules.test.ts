@@ -373,7 +373,7 @@ describe("policy pack, with revocation", function () {
   this.timeout(180_000);
   let run: StackRun;
   before(async () => {
-    // given a protected lambda-authorizer stack with revocation (the revoked sessions table, both functions reaching it)
+    // given a protected lambda-authorizer stack with revocation (the revoked sessions table; both functions reach it)
     run = await runStack({
       stack: OFFLINE_STACK,
       config: doorConfig("lambda-authorizer", { revocation: true, protectData: true }),

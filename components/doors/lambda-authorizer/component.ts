@@ -2,6 +2,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { authorizerSettings, encodePlans } from "../../../handlers/contract/authorizer";
+import { AUTHORIZER_REVOCATION_ACTIONS } from "../../../handlers/contract/permissions";
+import { revocationSettings } from "../../../handlers/contract/stack";
 import { bundledFunction } from "../../backend/bundledFunction";
 import { NotesRestApi, RestApiOptions, restCitations, restDoorTargets } from "../../rest/restApi";
 import { RequestLambdaAuthorizer } from "../../restAuthorizers/requestLambda";
@@ -49,7 +51,8 @@ export type LambdaAuthorizerCitation =
 
 /**
  * `lambda-authorizer`: API Gateway REST with a REQUEST Lambda authorizer on every non-OPTIONS
- * method. The authorizer (handlers/entries/authorizer.ts, its own function and role: logs only) verifies a
+ * method. The authorizer (handlers/entries/authorizer.ts, its own function and role: logs, and with revocation
+ * GetItem on the revoked sessions table) verifies a
  * bearer JWT of the stack's pool or any OIDC issuer, answers with a policy over every route the
  * caller may call (admin routes denied unless admin), and returns the caller's tier key as
  * `usageIdentifierKey`: each tier is a usage plan with its own API key, which no client ever sees
@@ -97,6 +100,8 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
     const audiences = args.externalIssuer
       ? pulumi.output(args.externalIssuer.audiences)
       : pulumi.all([users!.clientId]);
+    // The stack's revoked sign-in sessions (`revocation: true`): the authorizer refuses a signed-out session too.
+    const revoked = deps.backend.revokedSessions;
     const authorizer = bundledFunction(
       `${name}-authorizer`,
       {
@@ -106,11 +111,27 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
         reservedConcurrency: -1,
         tracing: args.tracing,
         logRetentionDays: args.logRetentionDays,
-        statements: [],
+        // With revocation, the backend's revoked sessions table: read only, by its exact ARN.
+        statements: revoked
+          ? [
+              {
+                Sid: "RevokedSessions",
+                Effect: "Allow",
+                Action: [...AUTHORIZER_REVOCATION_ACTIONS],
+                Resource: revoked.arn,
+              },
+            ]
+          : [],
         environment: pulumi
-          .all([issuer, audiences, users?.issuer, pulumi.all(args.plans.map((p) => this.plans[p.name].key.value))])
-          .apply(([iss, aud, pool, keys]) =>
-            authorizerSettings.encode({
+          .all([
+            issuer,
+            audiences,
+            users?.issuer,
+            pulumi.all(args.plans.map((p) => this.plans[p.name].key.value)),
+            revoked?.name,
+          ])
+          .apply(([iss, aud, pool, keys, revokedTable]) => ({
+            ...authorizerSettings.encode({
               issuer: iss,
               audiences: aud,
               tokenUse: args.externalIssuer ? "any" : args.tokenUse,
@@ -123,7 +144,13 @@ export class LambdaAuthorizerFrontDoor extends DoorComponent<"lambda-authorizer"
                 args.plans.map((p, i) => ({ name: p.name, group: p.group, scope: p.scope, key: keys[i] })),
               ),
             }),
-          ),
+            ...(revokedTable
+              ? revocationSettings.encode({
+                  table: revokedTable,
+                  cacheSeconds: deps.backend.revocationCacheSeconds ?? 0,
+                })
+              : {}),
+          })),
       },
       this,
     );

@@ -125,7 +125,7 @@ describe("NotesBackend with revocation, built alone", function () {
     assert.deepEqual(onIt, [st]);
   });
 
-  it("when built, then the function is told the table, the cache and a sign-out's refusal times, as the handler reads them", () => {
+  it("when built, then the function is told the table, the cache and a sign-out's refusal times, as read", () => {
     const vars = only(resources, "aws:lambda/function:Function").inputs.environment.variables;
     assert.deepEqual(revocationSettings.decode(vars), { table: revoked().state.name, cacheSeconds: 7 });
     assert.deepEqual(signOutSettings.decode(vars), { tokenSeconds: 3600, refreshSeconds: 30 * 86400 });

@@ -34,12 +34,15 @@ describe("revoked sign-in sessions over DynamoDB (handlers/sessions/revocations.
     new SessionRevocations(REVOKED_TABLE, dynamoAt(proxy.endpoint, POLICY), cacheSeconds, clock.now);
   const reads = () => proxy.calls.filter((c) => c === "GetItem").length;
 
-  it("given a session nobody signed out, when it is looked up, then it is not revoked, by one consistent GetItem", async () => {
-    const id = sessionId();
-    const before = reads();
-    assert.equal(await container().isRevoked(id), false);
-    assert.equal(reads() - before, 1);
-  });
+  it(
+    "given a session nobody signed out, when it is looked up, then " + "it is not revoked, by one consistent GetItem",
+    async () => {
+      const id = sessionId();
+      const before = reads();
+      assert.equal(await container().isRevoked(id), false);
+      assert.equal(reads() - before, 1);
+    },
+  );
 
   it(
     "given a sign-out recorded by one container, when another container looks the session up, then it is revoked, " +
@@ -122,13 +125,17 @@ describe("revoked sign-in sessions over DynamoDB (handlers/sessions/revocations.
   );
 
   describe("fail closed", () => {
-    it("given storage that refuses connections, when a session is looked up, then a prompt 503, never 'not revoked'", async () => {
-      const c = new SessionRevocations(REVOKED_TABLE, dynamoAt(await refusingEndpoint(), POLICY), 5, fakeClock().now);
-      const { ms } = await timed(() =>
-        assert.rejects(c.isRevoked(sessionId()), (e: any) => e instanceof RevocationUnavailable && e.status === 503),
-      );
-      assert.ok(ms < POLICY.deadlineMs + 150, `${ms} ms`);
-    });
+    it(
+      "given storage that refuses connections, when a session is " +
+        "looked up, then a prompt 503, never 'not revoked'",
+      async () => {
+        const c = new SessionRevocations(REVOKED_TABLE, dynamoAt(await refusingEndpoint(), POLICY), 5, fakeClock().now);
+        const { ms } = await timed(() =>
+          assert.rejects(c.isRevoked(sessionId()), (e: any) => e instanceof RevocationUnavailable && e.status === 503),
+        );
+        assert.ok(ms < POLICY.deadlineMs + 150, `${ms} ms`);
+      },
+    );
 
     it("given storage that never answers, when a sign-out is recorded, then a 503 within the deadline", async () => {
       const hanging = await hangingStandIn();
@@ -143,17 +150,20 @@ describe("revoked sign-in sessions over DynamoDB (handlers/sessions/revocations.
       }
     });
 
-    it("given a table that answers AccessDenied, when a session is looked up, then a 503 with the cause kept", async () => {
-      const denying = await proxyStandIn(undefined, () => dynamoError("AccessDeniedException", "not allowed"));
-      try {
-        const c = new SessionRevocations(REVOKED_TABLE, dynamoAt(denying.endpoint, POLICY), 5, fakeClock().now);
-        await assert.rejects(
-          c.isRevoked(sessionId()),
-          (e: any) => e instanceof RevocationUnavailable && /AccessDenied/.test(String((e.cause as Error)?.message)),
-        );
-      } finally {
-        await denying.close();
-      }
-    });
+    it(
+      "given a table that answers AccessDenied, when a session is " + "looked up, then a 503 with the cause kept",
+      async () => {
+        const denying = await proxyStandIn(undefined, () => dynamoError("AccessDeniedException", "not allowed"));
+        try {
+          const c = new SessionRevocations(REVOKED_TABLE, dynamoAt(denying.endpoint, POLICY), 5, fakeClock().now);
+          await assert.rejects(
+            c.isRevoked(sessionId()),
+            (e: any) => e instanceof RevocationUnavailable && /AccessDenied/.test(String((e.cause as Error)?.message)),
+          );
+        } finally {
+          await denying.close();
+        }
+      },
+    );
   });
 });

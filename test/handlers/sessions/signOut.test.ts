@@ -143,44 +143,55 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
       },
     );
 
-    it("given Cognito refuses the refresh token, then 400 with Cognito's message, and the session is still signed out", async () => {
-      const { call } = handler("cognito", {
-        revokeToken: async () => {
-          throw new AwsServiceError(400, "UnsupportedTokenTypeException", "the token is not a refresh token");
-        },
-      });
-      const mine = sessionId();
-      const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "not.a.refresh" }));
-      assert.equal(res.status, 400);
-      assert.match(res.body.message, /UnsupportedTokenTypeException: the token is not a refresh token/);
-      assert.match(res.body.message, /signed out until/);
-      assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 401);
-    });
+    it(
+      "given Cognito refuses the refresh token, then 400 with " +
+        "Cognito's message, and the session is still signed out",
+      async () => {
+        const { call } = handler("cognito", {
+          revokeToken: async () => {
+            throw new AwsServiceError(400, "UnsupportedTokenTypeException", "the token is not a refresh token");
+          },
+        });
+        const mine = sessionId();
+        const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "not.a.refresh" }));
+        assert.equal(res.status, 400);
+        assert.match(res.body.message, /UnsupportedTokenTypeException: the token is not a refresh token/);
+        assert.match(res.body.message, /signed out until/);
+        assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 401);
+      },
+    );
 
-    it("given Cognito does not answer, then a 503 JSON, and the session is signed out for the refresh token's lifetime", async () => {
-      const { call, logged } = handler("cognito", {
-        revokeToken: async () => {
-          throw new ServiceUnreachable("cognito-idp unavailable: no answer within 150 ms", 4);
-        },
-      });
-      const mine = sessionId();
-      const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "r.t" }));
-      assert.equal(res.status, 503);
-      assert.match(res.body.message, /sign out again/);
-      assert.ok(logged.some((l) => l.status === 503));
-      // signing out again is allowed for a signed-out session (a retry of RevokeToken), the rest is refused
-      assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 401);
-      assert.equal((await call(rest("POST", "/me/sign-out", sessionClaims(mine)))).status, 200);
-    });
+    it(
+      "given Cognito does not answer, then a 503 JSON, and the session " +
+        "is signed out for the refresh token's lifetime",
+      async () => {
+        const { call, logged } = handler("cognito", {
+          revokeToken: async () => {
+            throw new ServiceUnreachable("cognito-idp unavailable: no answer within 150 ms", 4);
+          },
+        });
+        const mine = sessionId();
+        const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "r.t" }));
+        assert.equal(res.status, 503);
+        assert.match(res.body.message, /sign out again/);
+        assert.ok(logged.some((l) => l.status === 503));
+        // signing out again is allowed for a signed-out session (a retry of RevokeToken), the rest is refused
+        assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 401);
+        assert.equal((await call(rest("POST", "/me/sign-out", sessionClaims(mine)))).status, 200);
+      },
+    );
 
-    it("given a refreshToken that is no token, when signing out, then 400 naming the field, before any write", async () => {
-      const { call } = handler("cognito");
-      const mine = sessionId();
-      const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "a b" }));
-      assert.equal(res.status, 400);
-      assert.match(res.body.message, /^refreshToken:/);
-      assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 200);
-    });
+    it(
+      "given a refreshToken that is no token, when signing out, " + "then 400 naming the field, before any write",
+      async () => {
+        const { call } = handler("cognito");
+        const mine = sessionId();
+        const res = await call(rest("POST", "/me/sign-out", sessionClaims(mine), { refreshToken: "a b" }));
+        assert.equal(res.status, 400);
+        assert.match(res.body.message, /^refreshToken:/);
+        assert.equal((await call(rest("GET", "/me", sessionClaims(mine)))).status, 200);
+      },
+    );
   });
 
   describe("the session comes from verified claims only", () => {
@@ -241,18 +252,21 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
   });
 
   describe("every door", () => {
-    it("http-jwt: the access token's origin_jti and client_id make the session; signed out, it is refused", async () => {
-      const seen: string[] = [];
-      const { call } = handler("http-jwt", { revokeToken: async (_t, clientId) => void seen.push(clientId) });
-      const mine = sessionId();
-      const claims = accessClaims(USER_A, ["notes/read"], { origin_jti: mine, exp: String(nowSeconds() + 600) });
-      const res = await call(
-        httpEvent({ method: "POST", path: "/me/sign-out", body: { refreshToken: "r.t" } }, claims),
-      );
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual(seen, [SPA_CLIENT]);
-      assert.equal((await call(httpEvent({ method: "GET", path: "/me" }, claims))).status, 401);
-    });
+    it(
+      "http-jwt: the access token's origin_jti and client_id " + "make the session; signed out, it is refused",
+      async () => {
+        const seen: string[] = [];
+        const { call } = handler("http-jwt", { revokeToken: async (_t, clientId) => void seen.push(clientId) });
+        const mine = sessionId();
+        const claims = accessClaims(USER_A, ["notes/read"], { origin_jti: mine, exp: String(nowSeconds() + 600) });
+        const res = await call(
+          httpEvent({ method: "POST", path: "/me/sign-out", body: { refreshToken: "r.t" } }, claims),
+        );
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.deepEqual(seen, [SPA_CLIENT]);
+        assert.equal((await call(httpEvent({ method: "GET", path: "/me" }, claims))).status, 401);
+      },
+    );
 
     it("api-key with user tokens: the ID token's claims make the session, as at cognito", async () => {
       const { call } = handler("api-key", {
@@ -298,12 +312,15 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
         /client-credentials token ends/,
       ],
     ] as const) {
-      it(`given ${label}, when it signs out, then 400: this credential has no sign-in session (its own way said)`, async () => {
-        const res = await handler(mode).call(event());
-        assert.equal(res.status, 400, JSON.stringify(res.body));
-        assert.match(res.body.message, /this credential has no sign-in session to revoke/);
-        assert.match(res.body.message, advice);
-      });
+      it(
+        `given ${label}, when it signs out, then 400: this credential ` + `has no sign-in session (its own way said)`,
+        async () => {
+          const res = await handler(mode).call(event());
+          assert.equal(res.status, 400, JSON.stringify(res.body));
+          assert.match(res.body.message, /this credential has no sign-in session to revoke/);
+          assert.match(res.body.message, advice);
+        },
+      );
     }
   });
 
@@ -328,12 +345,15 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
       return e;
     };
 
-    it("given the authorizer checked the session just now, when the handler runs, then it reads nothing itself", async () => {
-      // a table nobody can reach: any read would be a 503
-      const { call } = handler("lambda-authorizer", { endpoint: await refusingEndpoint() });
-      const res = await call(event("GET", "/me", context(sessionId(), Date.now() - 1000)));
-      assert.equal(res.status, 200, JSON.stringify(res.body));
-    });
+    it(
+      "given the authorizer checked the session just now, when the " + "handler runs, then it reads nothing itself",
+      async () => {
+        // a table nobody can reach: any read would be a 503
+        const { call } = handler("lambda-authorizer", { endpoint: await refusingEndpoint() });
+        const res = await call(event("GET", "/me", context(sessionId(), Date.now() - 1000)));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      },
+    );
 
     it(
       "given a cached authorizer answer (its check older than revocationCacheSeconds) or none, when the handler " +
@@ -348,27 +368,35 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
       },
     );
 
-    it("given a session signed out through this door, then its later requests are refused, sign-out's client is sessionClient", async () => {
-      const seen: string[] = [];
-      const { call } = handler("lambda-authorizer", { revokeToken: async (_t, c) => void seen.push(c) });
-      const mine = sessionId();
-      const signedOut = await call(event("POST", "/me/sign-out", context(mine), { refreshToken: "r.t" }));
-      assert.equal(signedOut.status, 200, JSON.stringify(signedOut.body));
-      // the authorizer's older (cached) answer: the handler reads, and refuses
-      assert.equal((await call(event("GET", "/me", context(mine, Date.now() - 10_000)))).status, 401);
-      assert.deepEqual(seen, [SPA_CLIENT]);
-    });
+    it(
+      "given a session signed out through this door, then its later " +
+        "requests are refused, sign-out's client is sessionClient",
+      async () => {
+        const seen: string[] = [];
+        const { call } = handler("lambda-authorizer", { revokeToken: async (_t, c) => void seen.push(c) });
+        const mine = sessionId();
+        const signedOut = await call(event("POST", "/me/sign-out", context(mine), { refreshToken: "r.t" }));
+        assert.equal(signedOut.status, 200, JSON.stringify(signedOut.body));
+        // the authorizer's older (cached) answer: the handler reads, and refuses
+        assert.equal((await call(event("GET", "/me", context(mine, Date.now() - 10_000)))).status, 401);
+        assert.deepEqual(seen, [SPA_CLIENT]);
+      },
+    );
   });
 
   describe("fail closed", () => {
-    it("given the revoked sessions table is unreachable, when a session calls any route, then a prompt JSON 503, logged", async () => {
-      const { call, logged } = handler("cognito", { endpoint: await refusingEndpoint() });
-      const started = Date.now();
-      const res = await call(rest("GET", "/notes", sessionClaims(sessionId())));
-      assert.equal(res.status, 503);
-      assert.match(res.body.message, /sign-out records/);
-      assert.ok(Date.now() - started < POLICY.deadlineMs + 200);
-      assert.ok(logged.some((l) => l.level === "error" && /RevocationUnavailable/.test(String(l.error))));
-    });
+    it(
+      "given the revoked sessions table is unreachable, when a session " +
+        "calls any route, then a prompt JSON 503, logged",
+      async () => {
+        const { call, logged } = handler("cognito", { endpoint: await refusingEndpoint() });
+        const started = Date.now();
+        const res = await call(rest("GET", "/notes", sessionClaims(sessionId())));
+        assert.equal(res.status, 503);
+        assert.match(res.body.message, /sign-out records/);
+        assert.ok(Date.now() - started < POLICY.deadlineMs + 200);
+        assert.ok(logged.some((l) => l.level === "error" && /RevocationUnavailable/.test(String(l.error))));
+      },
+    );
   });
 });
