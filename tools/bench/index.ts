@@ -58,7 +58,8 @@ export const BENCH_COMMAND: CommandSpec = {
 };
 
 /**
- * `[--quick] [--out file] [--revocation-only]`; without --out a quick run writes QUICK_RESULTS, a full run FULL_RESULTS.
+ * `[--quick] [--out file] [--revocation-only]`; without --out a quick run writes QUICK_RESULTS, a full run (or
+ * --revocation-only) FULL_RESULTS.
  */
 export function parseBenchArgs(argv: string[]): { quick: boolean; out: string; revocationOnly: boolean } {
   const { values } = parseCommandLine(BENCH_COMMAND, argv);

@@ -10,8 +10,9 @@ import { Summary, roundSummary, summarize } from "./stats";
  * What `revocation` adds to a request (issue 24: "one keyed read per request at most, a short per-container cache"):
  * `GET /me` through the cognito door's handler (REST v1 events, the user pools authorizer's claims), with revocation
  * off, with the session's answer cached in the container, and on a cache miss (a session the container has not seen:
- * one strongly consistent GetItem on the revoked sessions table). Off and cached alternate; the misses run after them. The table is dynalite on loopback: a miss here costs a local HTTP round trip and dynalite's own work
- * (LevelDB in memory), not DynamoDB's network path from a Lambda container (single-digit ms in one region:
+ * one strongly consistent GetItem on the revoked sessions table). Off and cached alternate; the misses run after them.
+ * The table is dynalite on loopback: a miss here costs a local HTTP round trip and dynalite's own work (in memory),
+ * not DynamoDB's network path from a Lambda container (single-digit ms in one region:
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Introduction.html), so the miss figure is a floor.
  */
 export interface RevocationFigures {

@@ -42,7 +42,7 @@ export interface CompareOptions {
   migrations: Migration[];
   /** Write docs/ (the default for a full, default run). */
   write: boolean;
-  /** Measure the revocation windows in local mode first, and write tools/compare/revocation.json. */
+  /** Measure the revocation windows in local mode first, and write tools/compare/revocation-windows.json. */
   measureRevocation: boolean;
 }
 
@@ -79,7 +79,7 @@ export const COMPARE_COMMAND: CommandSpec = {
       type: "boolean",
       description:
         "first start every token door locally with and without revocation, run the contract's revocation checks, " +
-        "and write what they measured to tools/compare/revocation.json (about a minute)",
+        "and write what they measured to tools/compare/revocation-windows.json (about a minute)",
     },
     "no-write": { type: "boolean", description: "print the full report without touching docs/" },
   },
@@ -169,7 +169,7 @@ export async function buildComparison(
 
 /**
  * Measures the revocation windows of every token door in local mode (tools/compare/revocation.ts) and writes
- * tools/compare/revocation.json; the number of checks that failed (their rows say so).
+ * tools/compare/revocation-windows.json; the number of checks that failed (their rows say so).
  */
 async function measureAndRecord(): Promise<number> {
   const doors = tokenDoors(await runDoors(AUTH_MODES));

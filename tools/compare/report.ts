@@ -39,7 +39,7 @@ export interface ReportInput {
   chartFiles?: { total: string; door: string };
   /** The two-door migrations to price (none: no migration section). */
   migrations: Migration[];
-  /** The measured revocation windows (tools/compare/revocation.json), and the per-container cache's default. */
+  /** The measured revocation windows (tools/compare/revocation-windows.json), and the per-container cache's default. */
   revocation: { record?: RevocationRecord; cacheSeconds: number };
 }
 

@@ -2,7 +2,7 @@
  * The revocation window per door (issue 24): how long a signed-out session still gets in, with and without
  * `revocation`. The token doors' windows are measured in local mode by the contract suite's revocation checks
  * (local/contract/checks/revocation.ts), which `npm run compare -- --measure-revocation` runs against each token door
- * started twice (with and without `revocation`) and writes to tools/compare/revocation.json; `npm run compare`
+ * started twice (with and without `revocation`) and writes to tools/compare/revocation-windows.json; `npm run compare`
  * renders the table from that file, beside the rows of AWS's documented behaviour for what local mode cannot show.
  */
 import * as fs from "fs";
@@ -19,7 +19,7 @@ import { appliesTo } from "../../local/contract/check";
 import { REVOCATION_CHECK_IDS, RevocationMeasurement } from "../../local/contract/checks/revocation";
 import { DoorRuns, runChecked } from "./runs";
 
-export const REVOCATION_FILE = path.join(__dirname, "revocation.json");
+export const REVOCATION_FILE = path.join(__dirname, "revocation-windows.json");
 
 /** One door started in local mode, with or without revocation, and what its revocation checks found. */
 export interface RevocationRun {
@@ -33,7 +33,7 @@ export interface RevocationRun {
   measurements: { check: string; value: RevocationMeasurement }[];
 }
 
-/** tools/compare/revocation.json: when and how the windows were measured, and each run. */
+/** tools/compare/revocation-windows.json: when and how the windows were measured, and each run. */
 export interface RevocationRecord {
   date: string;
   node: string;
@@ -153,8 +153,9 @@ export function describeRun(run: RevocationRun | undefined): string {
         );
       case "refused-despite-cached-allow":
         return (
-          `refused ${millis(m.refusedAfterMs)} after the sign-out answered, ${seconds(m.sinceAllowCachedMs)} into ` +
-          `the authorizer's cached Allow (${m.authorizerCacheSeconds} s): the handler refuses what the cache allows`
+          `and while API Gateway still answered from the authorizer's cached Allow (${millis(m.sinceAllowCachedMs)} ` +
+          `old, cached ${m.authorizerCacheSeconds} s), refused ${millis(m.refusedAfterMs)} after the sign-out ` +
+          `answered: the function refuses what the cache allows`
         );
       case "accepted":
         return (
@@ -288,9 +289,10 @@ export function revocationSection(
       "out, then call `/me` every 100 ms until refused; without revocation, watch for " +
       `${watched}), ` +
       `${record ? `on ${record.date.slice(0, 10)} (Node ${record.node}, ${record.machine.cpus} cores)` : "not yet"}: ` +
-      "`npm run compare -- --measure-revocation` measures them again and writes `tools/compare/revocation.json`, " +
-      "which this table is rendered from. Local mode runs one container of the function, so the sign-out and the " +
-      "calls after it meet the same cache; the last rows say what local mode cannot show.",
+      "`npm run compare -- --measure-revocation` measures them again and writes " +
+      "`tools/compare/revocation-windows.json`, which this table is rendered from. Local mode runs one container of " +
+      "the function, so the sign-out and the calls after it meet the same cache; the last rows say what local mode " +
+      "cannot show.",
     "",
     row(["door", "without `revocation`", "with `revocation`", "source"]),
     row(["---", "---", "---", "---"]),
