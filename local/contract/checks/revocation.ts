@@ -4,7 +4,7 @@ import { doorToken, signIn } from "../../clients/doorClient";
 import { TokenSet, decodeJwt } from "../../clients/oauth";
 import { Check, notAbout } from "../check";
 import { ContractContext, Reply, expectStatus } from "../context";
-import type { DoorFacts } from "../facts";
+import { presents } from "../facts";
 
 /**
  * Sign-out that stops access (`revocation`, issue 24): `POST /me/sign-out` ends the caller's sign-in session (its
@@ -77,9 +77,11 @@ export function revocationOf(ctx: ContractContext): RevocationFacts | undefined 
   return ctx.outputs.local?.revocation;
 }
 
-/** The revocation checks are about doors whose clients present a token. */
-const tokenDoor = (facts: DoorFacts) =>
-  facts.credential.kind === "user-token" ? undefined : notAbout(facts, "doors whose clients present a token");
+/** Why a revocation check cannot run: the door takes no token (listed at every door, as the token checks are). */
+const tokenDoor = (ctx: ContractContext) =>
+  ctx.takesTokens
+    ? undefined
+    : `the ${ctx.mode} door takes no token (clients present ${presents(ctx.facts.credential)})`;
 
 /** Why a check cannot tell whether the door honours sign-out: a deployed stack's outputs do not say yet. */
 const unknown = (ctx: ContractContext) =>
@@ -165,8 +167,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
       "given revocation on and a fresh sign-in, when the user signs out handing the refresh token, then the door " +
       "refuses the session's token within revocationCacheSeconds + 2 s, the refresh token no longer refreshes, " +
       "and a token of another sign-in of the same user still works",
-    whyNotAbout: tokenDoor,
-    skip: revocationOn,
+    skip: (ctx) => tokenDoor(ctx) ?? revocationOn(ctx),
     async run(ctx) {
       const { cacheSeconds } = revocationOf(ctx)!;
       const other = ctx.withToken(doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!)), ctx.parties.a);
@@ -242,8 +243,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
     title:
       "given revocation off, when a user signs out, then POST /me/sign-out is 404 naming the revocation key, and " +
       "after the client's own RevokeToken of its refresh token the door still accepts the token (until its exp)",
-    whyNotAbout: tokenDoor,
-    skip: revocationOff,
+    skip: (ctx) => tokenDoor(ctx) ?? revocationOff(ctx),
     async run(ctx) {
       const s = await freshSession(ctx);
       expectStatus(await ctx.call("/me", { auth: s.auth }), 200, "/me before the sign-out");
