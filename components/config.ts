@@ -133,6 +133,11 @@ export interface IdentityProviderConfig {
   attributeMapping: Record<string, string>;
   /** OIDC and SAML: the claim or attribute carrying the IdP's groups, mapped to custom:idp_groups. */
   groupsClaim?: string;
+  /**
+   * With groupsClaim: the IdP's group -> the pool group it grants (the admin group or a tier's), applied by the
+   * pool's pre token generation trigger (handlers/preTokenGeneration.ts). An IdP group not named grants nothing.
+   */
+  groupMapping?: Record<string, string>;
 }
 
 export interface FederationConfig {
@@ -443,7 +448,7 @@ function readDoors(config: ConfigReader): { doors: AuthMode[]; primary: AuthMode
   return { doors, primary: (primaryKey as AuthMode | undefined) ?? doors[0] };
 }
 
-const PROVIDER_FIELDS = ["name", "type", "settings", "attributeMapping", "groupsClaim"] as const;
+const PROVIDER_FIELDS = ["name", "type", "settings", "attributeMapping", "groupsClaim", "groupMapping"] as const;
 const SETTING_FIELDS = ["clientId", "teamId", "keyId", "issuer", "metadataUrl", "scopes"] as const;
 
 /** A field that must be a non-empty string (or absent, unless `required`). */
@@ -515,6 +520,48 @@ function attributeMapping(value: unknown, key: string): Record<string, string> {
   return mapping;
 }
 
+/**
+ * `groupMapping`: the IdP's group -> a pool group, both names. An IdP group's name holds no comma (Cognito writes the
+ * IdP's list into one attribute as `[a, b]`, so a comma would split it), and each target is a Cognito group name
+ * (CreateGroup's GroupName); that the stack has the group is checked once the tiers are known
+ * (checkGroupMappingTargets).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-specifying-attribute-mapping.html
+ */
+function groupMapping(value: unknown, key: string): Record<string, string> {
+  if (!isObject(value) || Object.keys(value).length === 0)
+    throw new ConfigError(key, 'must map the IdP\'s groups to pool groups, e.g. {"corp-admins": "admins"}');
+  const mapping: Record<string, string> = {};
+  for (const [idpGroup, poolGroup] of Object.entries(value)) {
+    if (idpGroup.trim() === "" || idpGroup.includes(",") || idpGroup !== idpGroup.trim())
+      throw new ConfigError(
+        `${key}.${idpGroup}`,
+        "is not an IdP group name this mapping can match: no commas, no spaces around it (Cognito writes the " +
+          "IdP's groups into one attribute as [a, b])",
+      );
+    const target = text(poolGroup, `${key}.${idpGroup}`, true)!;
+    const problem = cognitoGroupNameProblem(target);
+    if (problem) throw new ConfigError(`${key}.${idpGroup}`, `is "${target}": ${problem}`);
+    mapping[idpGroup] = target;
+  }
+  return mapping;
+}
+
+/**
+ * Every provider's `groupMapping` names a pool group the stack has (`poolGroups`: the admin group, the tiers' groups),
+ * or the field is refused, naming it and the groups there are: a mapping onto a group the pool lacks would grant
+ * nothing, silently.
+ */
+export function checkGroupMappingTargets(federation: FederationConfig, poolGroups: readonly string[]): void {
+  for (const [i, p] of federation.providers.entries())
+    for (const [idpGroup, target] of Object.entries(p.groupMapping ?? {}))
+      if (!poolGroups.includes(target))
+        throw new ConfigError(
+          `identityProviders[${i}].groupMapping.${idpGroup}`,
+          `is "${target}", which is no group of the stack's pool: map to one of ${poolGroups.join(", ")} (the ` +
+            "admin group, the tiers' groups of authorizerPlans)",
+        );
+}
+
 function identityProvider(value: Record<string, unknown>, key: string): IdentityProviderConfig {
   onlyFields(value, key, PROVIDER_FIELDS);
   const type = text(value.type, `${key}.type`, true)!;
@@ -536,12 +583,20 @@ function identityProvider(value: Record<string, unknown>, key: string): Identity
       `${key}.groupsClaim`,
       `is set on a ${t} provider: only ${GROUP_TYPES.join(" and ")} providers send groups`,
     );
+  if (value.groupMapping !== undefined && groupsClaim === undefined)
+    throw new ConfigError(
+      `${key}.groupMapping`,
+      "is set without groupsClaim: name the claim (OIDC) or attribute (SAML) that carries the IdP's groups",
+    );
+  const mapping =
+    value.groupMapping === undefined ? undefined : groupMapping(value.groupMapping, `${key}.groupMapping`);
   return {
     name,
     type: t,
     settings: providerSettings(value.settings, `${key}.settings`, t),
     attributeMapping: attributeMapping(value.attributeMapping, `${key}.attributeMapping`),
     ...(groupsClaim !== undefined ? { groupsClaim } : {}),
+    ...(mapping !== undefined ? { groupMapping: mapping } : {}),
   };
 }
 

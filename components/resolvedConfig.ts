@@ -4,7 +4,7 @@ import type { MachineIdentitiesArgs } from "./identities";
 import { readMachineRoles } from "./doors/iam/door";
 import { readMachineClient } from "./doors/http-jwt/door";
 import { readPlans } from "./doors/lambda-authorizer/door";
-import { PREFIX_RULE, StackConfig, derivedDomainPrefix, readStackKeys } from "./config";
+import { PREFIX_RULE, StackConfig, checkGroupMappingTargets, derivedDomainPrefix, readStackKeys } from "./config";
 import { DoorArgs, doorModule } from "./doors/registry";
 import type { AuthMode } from "../handlers/contract/authModes";
 import { cognitoRefusesPrefix } from "../awsRules/userPool";
@@ -57,6 +57,7 @@ export function parseStackConfig(
       "federate into the stack's user pool, which notes-auth:keepUserPool false removes (no door uses it): keep " +
         "the pool, or verify the outside issuer directly at the door (jwtIssuer, oidc*, authorizerIssuer)",
     );
+  checkGroupMappingTargets(stack.federation, [stack.adminGroup, ...identities.tierGroups.map((g) => g.group)]);
   checkDoorsTogether(stack);
   // After the door's own checks, which name the door's needs more precisely.
   if (stack.domainName && !stack.domainCertificateArn) {

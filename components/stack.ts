@@ -70,6 +70,7 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
         threatProtection: stack.cognitoThreatProtection,
         federation: stack.federation,
         tokens: stack.tokens,
+        logRetentionDays: stack.logRetentionDays,
       })
     : undefined;
 

@@ -1,3 +1,4 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { citedUrns } from "./cited";
@@ -11,6 +12,8 @@ import {
 } from "../awsRules/federation";
 import { DEFAULT_TOKEN_LIFETIMES, FederationConfig, IdentityProviderConfig, TokenLifetimes } from "./config";
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
+import { GroupMappingSettings, encodeGroupMapping } from "../handlers/preTokenGeneration";
+import { bundledFunction } from "./backend/bundledFunction";
 
 export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
 export type { NotesScope };
@@ -46,7 +49,22 @@ export interface UserDirectoryArgs {
   federation?: FederationConfig;
   /** Token lifetimes and refresh-token rotation of the clients that sign people in. @default DEFAULT_TOKEN_LIFETIMES */
   tokens?: TokenLifetimes;
+  /** Retention of the pre token generation trigger's logs (made when a provider has a groupMapping). @default 30 */
+  logRetentionDays?: number;
 }
+
+/** The pre token generation trigger's entry point (handlers/entries/preTokenGeneration.ts). */
+export const PRE_TOKEN_GENERATION_ENTRY = path.join(__dirname, "..", "handlers", "entries", "preTokenGeneration.ts");
+
+/**
+ * The scope of a user's own user pools API calls (UpdateUserAttributes among them): an access token with it lets
+ * its holder write every attribute the app client may write, and a client that signs federated people in must be
+ * able to write the attributes mapped from the IdP, `custom:idp_groups` included. So with a group mapping no client
+ * that signs people in may allow this scope, or a federated user could write their own IdP groups.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html (WriteAttributes)
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html
+ */
+export const USER_ADMIN_SCOPE = "aws.cognito.signin.user.admin";
 
 /** The app-client settings every client that signs people in shares (addSignInClient). */
 type SignInSettings = Pick<
@@ -97,7 +115,17 @@ export class UserDirectory extends pulumi.ComponentResource {
   public readonly cited: { pool: aws.cognito.UserPool; spaClient: aws.cognito.UserPoolClient };
   /** One per outside identity provider, by provider name (the stack's `identityProviders`). */
   public readonly identityProviders: Record<string, aws.cognito.IdentityProvider> = {};
+  /**
+   * The pre token generation trigger (V1_0) that maps the IdP's groups to pool groups, when a provider has a
+   * `groupMapping`; with the permission that lets this pool, and only it, invoke it.
+   */
+  public readonly preTokenGeneration?: { fn: aws.lambda.Function; permission: aws.lambda.Permission };
   private readonly signIn: SignInSettings;
+  /** Provider name -> IdP group -> pool group (empty: no trigger). */
+  private readonly groupMappings: Record<string, Record<string, string>>;
+  /** The groups doors and the stack's identities add (addGroup): a mapping may grant them. */
+  private readonly addedGroups: string[] = [];
+  private readonly resolveTriggerSettings?: (settings: pulumi.Output<Record<string, string>>) => void;
   private readonly resolveAdminRole: (role: pulumi.Output<string | undefined>) => void;
   private adminRole?: pulumi.Input<string>;
   private sealed = false;
@@ -114,6 +142,36 @@ export class UserDirectory extends pulumi.ComponentResource {
     this.adminGroupName = args.adminGroup;
     const providers = args.federation?.providers ?? [];
     const tokens = args.tokens ?? DEFAULT_TOKEN_LIFETIMES;
+    this.groupMappings = Object.fromEntries(
+      providers.filter((p) => p.groupMapping !== undefined).map((p) => [p.name, p.groupMapping!]),
+    );
+
+    // The IdP's groups reach cognito:groups only through a pre token generation trigger: Cognito maps IdP claims to
+    // attributes, never to groups. The V1_0 event is on every feature plan (Lite too), and its groupOverrideDetails
+    // replaces cognito:groups in the access token as well as the ID token, so every door sees the groups.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+    // Its settings name the pool's groups, known once doors and identities added theirs: resolved by seal().
+    let trigger: ReturnType<typeof bundledFunction> | undefined;
+    if (Object.keys(this.groupMappings).length > 0) {
+      const [settings, resolveSettings] = pulumi.deferredOutput<Record<string, string>>();
+      this.resolveTriggerSettings = resolveSettings;
+      // Logs only: the trigger reads nothing but its event.
+      trigger = bundledFunction(
+        `${name}-pre-token`,
+        {
+          entry: PRE_TOKEN_GENERATION_ENTRY,
+          memoryMb: 128,
+          // Cognito waits 5 seconds for a trigger.
+          timeoutSeconds: 5,
+          reservedConcurrency: -1,
+          tracing: false,
+          logRetentionDays: args.logRetentionDays ?? 30,
+          statements: [],
+          environment: settings,
+        },
+        this,
+      );
+    }
 
     this.userPool = new aws.cognito.UserPool(
       `${name}-pool`,
@@ -167,9 +225,30 @@ export class UserDirectory extends pulumi.ComponentResource {
               ],
             }
           : {}),
+        // LambdaConfig's PreTokenGeneration with the V1_0 event (PreTokenGenerationConfig). An in-place update of
+        // the pool (UpdateUserPool; lambda_config is not ForceNew in the Terraform provider, cognitoidp/user_pool.go).
+        // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html
+        ...(trigger
+          ? { lambdaConfig: { preTokenGenerationConfig: { lambdaArn: trigger.fn.arn, lambdaVersion: "V1_0" } } }
+          : {}),
       },
       poolOpts,
     );
+    if (trigger) {
+      // Cognito invokes the trigger as cognito-idp.amazonaws.com; only this pool may.
+      // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html
+      const permission = new aws.lambda.Permission(
+        `${name}-pre-token-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: trigger.fn.name,
+          principal: "cognito-idp.amazonaws.com",
+          sourceArn: this.userPool.arn,
+        },
+        { parent: this },
+      );
+      this.preTokenGeneration = { fn: trigger.fn, permission };
+    }
 
     // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html:
     // one IdP per provider, its providerDetails as the API names them, the secret kept a Pulumi secret.
@@ -314,6 +393,19 @@ export class UserDirectory extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): aws.cognito.UserPoolClient {
     const idps = Object.values(this.identityProviders);
+    if (Object.keys(this.groupMappings).length > 0) {
+      const refuse = (scopes: string[] | undefined) => {
+        if (scopes?.includes(USER_ADMIN_SCOPE))
+          throw new Error(
+            `UserDirectory: ${name} may not allow ${USER_ADMIN_SCOPE} while identityProviders map groups: a ` +
+              `federated user could write their own custom:${IDP_GROUPS_ATTRIBUTE}`,
+          );
+        return scopes;
+      };
+      if (Array.isArray(args.allowedOauthScopes)) refuse(args.allowedOauthScopes as string[]);
+      else if (args.allowedOauthScopes !== undefined)
+        args = { ...args, allowedOauthScopes: pulumi.output(args.allowedOauthScopes).apply((s) => refuse(s)) };
+    }
     const dependsOn =
       opts.dependsOn === undefined
         ? idps
@@ -329,6 +421,8 @@ export class UserDirectory extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): aws.cognito.UserGroup {
     if (groupName === this.adminGroupName) throw new Error(`UserDirectory: ${groupName} is the admin group`);
+    if (this.sealed) throw new Error("UserDirectory: addGroup after seal()");
+    this.addedGroups.push(groupName);
     return new aws.cognito.UserGroup(name, { userPoolId: this.userPool.id, name: groupName, description }, opts);
   }
 
@@ -348,5 +442,12 @@ export class UserDirectory extends pulumi.ComponentResource {
     if (this.sealed) return;
     this.sealed = true;
     this.resolveAdminRole(pulumi.output(this.adminRole));
+    // Names only, never the admin group's role: that role trusts the identity pool, which trusts this pool, which
+    // names the trigger, so waiting for it would be a dependency cycle (pool -> trigger -> role -> identity pool).
+    const settings: GroupMappingSettings = {
+      providers: this.groupMappings,
+      groups: [this.adminGroupName, ...this.addedGroups],
+    };
+    this.resolveTriggerSettings?.(pulumi.output(encodeGroupMapping(settings)));
   }
 }

@@ -293,6 +293,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<RunningL
             dataDir: opts.dataDir,
             port: opts.idpPort ?? 0,
             localizeUrl: (u) => replaceAll(u, urls),
+            // The pools' recorded triggers run in the Lambda service, which starts once the pools do.
+            lambda: () => lambda,
           })
         : Promise.resolve(undefined),
     ]);

@@ -1,5 +1,6 @@
 import type { AuthMode } from "../../handlers/contract/authModes";
 import type { DomainCitation } from "../customDomain";
+import { COGNITO_PROVIDER } from "../../awsRules/federation";
 
 /**
  * What reports say of a door: the report half of a door folder (`<mode>/report.ts`), for
@@ -32,6 +33,7 @@ export const CAPABILITIES = [
   "Users and machines",
   "Per-route authorization",
   "Identity provider",
+  "Federated users",
   "Throttling and quotas per client",
   "Revocation and token lifetime",
   "Browser or API",
@@ -42,6 +44,34 @@ export const CAPABILITIES = [
   "Run beside another door",
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
+
+/**
+ * The reports' variant with two providers federated into the pool (`identityProviders`): Google and a corporate
+ * OIDC IdP, for the "Federated users" row (any values; mocks never call AWS).
+ */
+export const FEDERATED_VARIANT = {
+  federated: {
+    identityProviders: [
+      {
+        name: "Google",
+        type: "Google",
+        settings: { clientId: "123.apps.googleusercontent.com" },
+        attributeMapping: { email: "email" },
+      },
+      {
+        name: "Corp",
+        type: "OIDC",
+        settings: { clientId: "notes", issuer: "https://login.corp.example" },
+        attributeMapping: { email: "email" },
+      },
+    ],
+    identityProviderSecrets: JSON.stringify({ Google: "placeholder", Corp: "placeholder" }),
+  },
+};
+
+/** The providers an app client lists besides the pool's own users (`COGNITO`), as a cell names them. */
+export const federatedProviders = (client: CitedInputs) =>
+  ((client.supportedIdentityProviders ?? []) as string[]).filter((p) => p !== COGNITO_PROVIDER).join(", ") || "none";
 
 /** Recorded inputs of a cited resource (what a cell's text may quote). */
 export type CitedInputs = Record<string, any>;

@@ -1,6 +1,7 @@
 import { ALB_LOGOUT_ROUTE } from "../contract/routeTable";
 import { ALB_SESSION_COOKIE, AlbOidcSettings } from "../contract/doors/alb-oidc";
 import type { ApiRequest, ApiResponse } from "../http/request";
+import { Forbidden } from "../http/errors";
 
 /**
  * The load balancer shards a session cookie over 4 KB and refuses one over 16 KB: at most four shards, `-0`…`-3`.
@@ -22,6 +23,8 @@ export const isAlbLogout = (req: ApiRequest) =>
  * https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
  */
 export function albLogout(req: ApiRequest, s: AlbOidcSettings): ApiResponse {
+  const why = crossSiteLogout(req);
+  if (why) throw new Forbidden(`another site's ${why} may not sign you out: open /logout, or link to it`);
   const sent = (req.headers.cookie ?? "")
     .split(";")
     .map((c) => c.split("=")[0].trim())
@@ -38,4 +41,32 @@ export function albLogout(req: ApiRequest, s: AlbOidcSettings): ApiResponse {
         `${ALB_SESSION_COOKIE}-${i}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure; HttpOnly`,
     ),
   };
+}
+
+/**
+ * Why this logout is another site's page signing the user out unseen, or undefined. A page on any site can make the
+ * browser GET /logout (an image, a script, a frame, a no-cors fetch), and the answer's Set-Cookie expires the
+ * session: a nuisance sign-out the user never sees. Browsers say where a request comes from and what it is for in
+ * Fetch Metadata headers, which no page can set (`Sec-` names are forbidden request headers):
+ * - `Sec-Fetch-Site` `same-origin`, `same-site` (the door's own pages, or a sibling such as app.example.com beside
+ *   notes.example.com, and the local browser app on another loopback port) or `none` (typed, bookmarked): a logout.
+ * - `cross-site`: a logout only as a top-level navigation (`Sec-Fetch-Mode: navigate` and `Sec-Fetch-Dest:
+ *   document`), which the user sees end at the IdP's sign-out, as following any site's "sign out" link would; every
+ *   other cross-site request is refused (403).
+ * - no `Sec-Fetch-Site` (a browser without Fetch Metadata, or not a browser): a logout, as before.
+ * That is the "resource isolation policy" of https://web.dev/articles/fetch-metadata, with nested navigations (frames)
+ * refused too, since a framed logout is unseen. The route stays a GET (the logout endpoints of the user pool and of
+ * OIDC IdPs are GET redirects, links and the browser app navigate to it): requiring POST with an Origin check, as the
+ * door's writes do (handlers/doors/index.ts), would not stop a cross-site form's top-level POST from a listed origin
+ * either, and would need the app and every link to change.
+ * https://www.w3.org/TR/fetch-metadata/
+ * https://cheatsheetseries.owasp.org/cheatsheets/Cross-Site_Request_Forgery_Prevention_Cheat_Sheet.html
+ */
+export function crossSiteLogout(req: ApiRequest): string | undefined {
+  const site = req.headers["sec-fetch-site"];
+  if (site !== "cross-site") return undefined;
+  const mode = req.headers["sec-fetch-mode"];
+  const dest = req.headers["sec-fetch-dest"];
+  if (mode === "navigate" && (dest === undefined || dest === "document")) return undefined;
+  return mode === "navigate" ? `${dest} navigation` : `${dest && dest !== "empty" ? dest : (mode ?? "")} request`;
 }

@@ -95,6 +95,10 @@ export function appConfig(outputs: LocalOutputs, origin: string): AppConfig {
     ...(credential.kind === "alb-session"
       ? { albSignOut: `${outputs.url.replace(/\/$/, "")}${ALB_LOGOUT_ROUTE.path}` }
       : {}),
+    identityProviders: (idp?.identityProviders ?? []).map(({ name, users }) => ({
+      name,
+      users: users.map(({ email, password }) => ({ email, password })),
+    })),
     users: outputs.local.users.map(({ username, password }) => ({ username, password })),
     apiKeyClients: Object.keys((outputs.client.clients ?? {}) as Record<string, unknown>),
     tiers: (outputs.client.tiers ?? {}) as AppConfig["tiers"],

@@ -37,6 +37,11 @@ export interface AppConfig {
    * the browser to the user pool's logout: the page cannot end that HttpOnly cookie itself.
    */
   albSignOut?: string;
+  /**
+   * The identity providers federated into the pool that the outputs list (local mode: each one's stand-in, with its
+   * test users as a hint): a "Sign in with <name>" button each, `identity_provider=<name>` on the authorize endpoint.
+   */
+  identityProviders: { name: string; users: { email: string; password: string }[] }[];
   /** The local test users (local mode prints them too), as a hint on the sign-in page. */
   users: { username: string; password: string }[];
   /** `api-key`: the names of the stack's API key clients (their values stay out of the page). */

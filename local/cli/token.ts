@@ -1,15 +1,17 @@
 /**
- * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]` or `-- --client machine` (`--door`: which
- * of the running doors, default the primary):
+ * `npm run token -- --user alice [--door <authMode>] [--scope notes/read]`, `-- --idp <provider> [--user <email>]`
+ * or `-- --client machine` (`--door`: which of the running doors, default the primary):
  * prints what the running local door takes from that user, got through the real flows against the
- * local services: the token (authorization code with PKCE through the sign-in form; client
+ * local services (doorClient's userPresentation): the token (authorization code with PKCE through the sign-in form,
+ * or with `--idp` through that provider's stand-in, as "Sign in with <provider>" does; client
  * credentials for the machine client); at `iam`, the identity pool's credentials as `export`
  * lines for `eval`; at `alb-oidc`, the load balancer's session cookie after signing in through
- * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works.
- */
+ * it. Only that goes to stdout, so `TOKEN=$(npm run -s token -- …)` works. */
 import { LocalCommand, parseLocalArgs, runCli, runningOutputs } from "./command";
 import { ContractContext } from "../contract/context";
-import { albSession, atDoor, credentialOf, doorToken, doorsOf, machineSignIn, signIn } from "../clients/doorClient";
+import { atDoor, credentialOf, doorsOf, machineSignIn, userPresentation } from "../clients/doorClient";
+import { EMULATED_PROVIDER_TYPES } from "../services/upstream";
+import type { LocalOutputs } from "../localStack";
 
 /** `npm run token`'s flags (its `--help` is made from them). */
 export const TOKEN_COMMAND: LocalCommand = {
@@ -42,18 +44,19 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     throw new Error(
       `--client ${args.client}: use machine (client credentials), or leave it out for the app's own client`,
     );
-  const name = (args.user ?? "").toLowerCase();
-  if (args.idp !== undefined) return federatedToken(outputs, args.idp, name, args.scopes);
-  const user = outputs.local.users.find((u) => u.username === name || u.email.toLowerCase() === name);
-  if (!user)
-    throw new Error(
-      `--user ${args.user ?? "(missing)"}: the local users are ` +
-        `${outputs.local.users.map((u) => u.username).join(", ")}`,
-    );
-  const credential = credentialOf(outputs);
-  switch (credential.kind) {
+  if (credentialOf(outputs).kind === "api-key")
+    throw new Error(`the ${mode} door takes API keys, not users: they are in ${args.dataDir}/outputs.json ("secrets")`);
+  const user = args.idp === undefined ? localUser(outputs, args.user) : providerUser(outputs, args.idp, args.user);
+  const ctx = new ContractContext(outputs);
+  const held = await userPresentation(outputs, user, {
+    identityProvider: args.idp,
+    scopes: args.scopes,
+    region: ctx.region,
+    awsEndpoint: ctx.options.awsEndpoint,
+  });
+  switch (held.kind) {
     case "identity-pool-sigv4": {
-      const c = await new ContractContext(outputs).identityPoolCredentials(user);
+      const c = held.credentials;
       process.stdout.write(
         `export AWS_ACCESS_KEY_ID=${c.accessKeyId} AWS_SECRET_ACCESS_KEY=${c.secretAccessKey} ` +
           `AWS_SESSION_TOKEN=${c.sessionToken}\n`,
@@ -61,19 +64,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       return 0;
     }
     case "alb-session":
-      process.stdout.write(`${await albSession(outputs, user)}\n`);
+      process.stdout.write(`${held.cookie}\n`);
       return 0;
-    case "api-key":
-      throw new Error(
-        `the ${mode} door takes API keys, not tokens: they are in ${args.dataDir}/outputs.json ("secrets")`,
-      );
-    case "user-token": {
-      const tokens = await signIn(outputs, user, args.scopes.length ? { scopes: args.scopes } : {});
-      process.stdout.write(`${doorToken(outputs, tokens)}\n`);
+    case "user-token":
+      process.stdout.write(`${held.token}\n`);
       return 0;
-    }
     default: {
-      const unknown: never = credential;
+      const unknown: never = held;
       throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
     }
   }
@@ -81,31 +78,35 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
 if (require.main === module) runCli(main);
 
+/** `--user <name or email>`: one of the local pool's own users. */
+function localUser(outputs: LocalOutputs, name: string | undefined) {
+  const wanted = (name ?? "").toLowerCase();
+  const user = outputs.local.users.find((u) => u.username === wanted || u.email.toLowerCase() === wanted);
+  if (!user)
+    throw new Error(
+      `--user ${name ?? "(missing)"}: the local users are ${outputs.local.users.map((u) => u.username).join(", ")}`,
+    );
+  return user;
+}
+
 /**
- * `--idp <provider>`: the door's token for a test user of that provider's stand-in, signed in through it by the
- * pool's hosted UI (`identity_provider` on the authorize endpoint), as "Sign in with <provider>" does.
+ * `--idp <provider> [--user <email>]`: a test user of that provider's stand-in (left out: its first), who signs in
+ * through it from the pool's hosted UI (`identity_provider`), as "Sign in with <provider>" does. The stand-ins are
+ * the running stack's: a SAML provider never runs (local mode refuses it at start, local/services/upstream.ts).
  */
-async function federatedToken(
-  outputs: ReturnType<typeof atDoor>,
-  idp: string,
-  name: string,
-  scopes: string[],
-): Promise<number> {
+function providerUser(outputs: LocalOutputs, idp: string, name: string | undefined) {
   const providers = outputs.local?.idp?.identityProviders ?? [];
   const provider = providers.find((p) => p.name === idp);
   if (!provider)
     throw new Error(
       `--idp ${idp}: ` +
         (providers.length
-          ? `the running stack's identity providers are ${providers.map((p) => p.name).join(", ")}`
-          : "the running stack has no identity providers (identityProviders)"),
+          ? `use one of the running stack's identity providers: ${providers.map((p) => p.name).join(", ")}`
+          : "the running stack federates no identity provider (identityProviders)") +
+        ` (local mode plays ${EMULATED_PROVIDER_TYPES.join(", ")} providers; a SAML one stops npm start)`,
     );
-  const user = provider.users.find((u) => u.email === name);
+  const user = name === undefined ? provider.users[0] : provider.users.find((u) => u.email === name.toLowerCase());
   if (!user)
-    throw new Error(`--user ${name || "(missing)"}: ${idp}'s test users are ${provider.users.map((u) => u.email)}`);
-  if (credentialOf(outputs).kind !== "user-token")
-    throw new Error(`--idp: the ${outputs.authMode} door takes no user token; sign in at a token door`);
-  const tokens = await signIn(outputs, user, { identityProvider: idp, ...(scopes.length ? { scopes } : {}) });
-  process.stdout.write(`${doorToken(outputs, tokens)}\n`);
-  return 0;
+    throw new Error(`--user ${name}: ${idp}'s test users are ${provider.users.map((u) => u.email).join(", ")}`);
+  return user;
 }

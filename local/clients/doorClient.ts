@@ -246,13 +246,21 @@ export function signIn(
 
 /**
  * A browser session at a load balancer that authenticates: the first request is sent to the
- * login, the user signs in there, and the load balancer's cookies come back. Returns the Cookie
- * header the browser then sends.
+ * login, the user signs in there (with `identityProvider`: by the login page's "Sign in with" link, at that
+ * provider), and the load balancer's cookies come back. Returns the Cookie header the browser then sends.
  */
-export async function albSession(outputs: StackOutputs, user: Pick<SeedUser, "email" | "password">): Promise<string> {
+export async function albSession(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: { identityProvider?: string } = {},
+): Promise<string> {
   const browser = new Browser();
   const start = `${outputs.url.replace(/\/$/, "")}/me`;
-  const { res } = await browse(browser, start, { username: user.email, password: user.password });
+  const { res } = await browse(browser, start, {
+    username: user.email,
+    password: user.password,
+    identityProvider: opts.identityProvider,
+  });
   const cookie = browser.cookieHeader(start);
   if (!cookie) throw new Error(`no session after signing in at the load balancer (last answer ${res.status})`);
   return cookie;
@@ -283,4 +291,114 @@ export function doorToken(outputs: Pick<StackOutputs, "authMode" | "client">, to
 /** The Authorization header value for a token at this door. */
 export function authorization(outputs: Pick<StackOutputs, "authMode" | "client">, token: string): string {
   return userTokenKind(outputs)?.scheme === "bearer" ? `Bearer ${token}` : token;
+}
+
+/**
+ * A user's credentials from the identity pool for their user pool ID token, as the AWS SDK gets them (GetId, then
+ * GetCredentialsForIdentity, the enhanced flow; docs/calling-the-doors.md, iam). `awsEndpoint`: local mode's.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html
+ */
+export async function identityPoolCredentials(
+  outputs: StackOutputs,
+  idToken: string,
+  opts: { region: string; awsEndpoint?: string },
+): Promise<AwsCredentials> {
+  const { fromCognitoIdentityPool } = await import("@aws-sdk/credential-providers");
+  const provider = fromCognitoIdentityPool({
+    clientConfig: { region: opts.region, ...(opts.awsEndpoint ? { endpoint: opts.awsEndpoint } : {}) },
+    identityPoolId: String(outputs.client.identityPoolId),
+    logins: { [`cognito-idp.${opts.region}.amazonaws.com/${outputs.client.userPoolId}`]: idToken },
+  });
+  return provider();
+}
+
+/** How a user signs in for `userPresentation` and `userCredential`. */
+export interface UserSignIn extends SignInOptions {
+  /** Through that identity provider federated into the pool (`identity_provider`), not the pool's own form. */
+  identityProvider?: string;
+  /** The API scopes to ask for (default the door's), at a door that takes tokens. */
+  scopes?: string[];
+  /** The identity pool's region and endpoint (iam). */
+  region: string;
+  awsEndpoint?: string;
+  /** The API key the user's calls go through, at a door that asks for one beside the token. */
+  apiKey?: string;
+}
+
+/**
+ * What a user holds after signing in as the door's published credential says, by its kind: the door's token,
+ * identity-pool credentials for their ID token, or the load balancer's session cookie.
+ */
+export type UserPresentation =
+  | { kind: "user-token"; token: string }
+  | { kind: "identity-pool-sigv4"; credentials: AwsCredentials }
+  | { kind: "alb-session"; cookie: string };
+
+/**
+ * Signs a user in as the door's published credential says (optionally through an identity provider) and returns
+ * what they then hold. A door of API keys alone serves no user.
+ */
+export async function userPresentation(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: UserSignIn,
+): Promise<UserPresentation> {
+  const door = credentialOf(outputs);
+  const tokens = () =>
+    signIn(outputs, user, {
+      identityProvider: opts.identityProvider,
+      ...(opts.scopes?.length ? { scopes: opts.scopes } : {}),
+      cognitoDomain: opts.cognitoDomain,
+      callbackUrl: opts.callbackUrl,
+    });
+  switch (door.kind) {
+    case "user-token":
+      return { kind: door.kind, token: doorToken(outputs, await tokens()) };
+    case "identity-pool-sigv4": {
+      const { id_token } = await tokens();
+      if (!id_token) throw new Error("the sign-in gave no ID token for the identity pool");
+      return { kind: door.kind, credentials: await identityPoolCredentials(outputs, id_token, opts) };
+    }
+    case "alb-session":
+      return {
+        kind: door.kind,
+        cookie: await albSession(outputs, user, { identityProvider: opts.identityProvider }),
+      };
+    case "api-key":
+      throw new Error(`the ${outputs.authMode} door takes applications' API keys, not users`);
+    default: {
+      const unknown: never = door;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * What a user presents at a door that serves users (`userPresentation`), sent as the door takes it: the token (with
+ * the app's API key where the door wants one too), SigV4 with the identity-pool credentials, or the session cookie.
+ */
+export async function userCredential(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: UserSignIn,
+): Promise<Credential> {
+  const door = credentialOf(outputs);
+  const wantsKey = door.kind === "user-token" && door.apiKey;
+  if (wantsKey && !opts.apiKey) throw new Error(`the ${outputs.authMode} door wants an API key beside the token`);
+  const held = await userPresentation(outputs, user, opts);
+  switch (held.kind) {
+    case "user-token":
+      return combine(
+        withHeader("authorization", authorization(outputs, held.token)),
+        ...(wantsKey ? [withHeader("x-api-key", opts.apiKey!)] : []),
+      );
+    case "identity-pool-sigv4":
+      return sigv4(held.credentials, opts.region);
+    case "alb-session":
+      return withHeader("cookie", held.cookie);
+    default: {
+      const unknown: never = held;
+      throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
+    }
+  }
 }

@@ -81,20 +81,43 @@ export function signInForm(
 }
 
 /**
+ * The link of a sign-in page that signs in with an identity provider (a hosted UI's "Sign in with <provider>"
+ * button): the first link whose URL carries `identity_provider=<name>`, as the hosted UI's buttons do
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html).
+ */
+export function identityProviderLink(html: string, pageUrl: string, name: string): string | undefined {
+  for (const [, href] of html.matchAll(/<a\b[^>]*\bhref="([^"]*)"/gi)) {
+    const url = new URL(href.replace(/&amp;/g, "&"), pageUrl);
+    if (url.searchParams.get("identity_provider") === name) return url.href;
+  }
+  return undefined;
+}
+
+/** Who signs in as `browse` goes: a name and password, posted at the provider's form (`identityProvider`'s, if set). */
+export interface BrowsingUser {
+  username: string;
+  password: string;
+  /** Sign in with that identity provider: on a sign-in page that links to it, follow the link, not the form. */
+  identityProvider?: string;
+}
+
+/**
  * Goes to `url` as a browser: follows redirects, and on a page with a sign-in form posts the
- * user's name and password. Stops at the first answer that is not a redirect, or at a redirect
+ * user's name and password (or, with `identityProvider`, first follows the page's link to that provider and posts
+ * at its form). Stops at the first answer that is not a redirect, or at a redirect
  * `stop` accepts (not followed). Returns that answer and the URL it came from.
  */
 export async function browse(
   browser: Browser,
   url: string,
-  who: { username: string; password: string },
+  who: BrowsingUser,
   stop: (location: string) => boolean = () => false,
 ): Promise<{ res: Response; url: string; location?: string }> {
   let current = url;
   let res = await browser.go(current);
   let posted = false;
-  for (let hops = 0; hops < 12; hops++) {
+  let federated = false;
+  for (let hops = 0; hops < 16; hops++) {
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       const next = new URL(location, current).href;
@@ -104,7 +127,14 @@ export async function browse(
       continue;
     }
     if (res.status === 200 && (res.headers.get("content-type") ?? "").includes("text/html") && !posted) {
-      const form = signInForm(await res.text(), current);
+      const page = await res.text();
+      const link = who.identityProvider && !federated && identityProviderLink(page, current, who.identityProvider);
+      if (link) {
+        federated = true;
+        res = await browser.go((current = link));
+        continue;
+      }
+      const form = signInForm(page, current);
       if (!form) return { res, url: current };
       posted = true;
       res = await browser.go(form.action, {

@@ -13,6 +13,7 @@ import {
   authorization,
   combine,
   doorToken,
+  identityPoolCredentials as poolCredentials,
   refusal,
   send,
   signIn,
@@ -224,17 +225,11 @@ export class ContractContext {
 
   /** A user's credentials from the identity pool, with their ID token (docs/calling-the-doors.md, iam). */
   async identityPoolCredentials(user: SeedUser): Promise<AwsCredentials> {
-    const { fromCognitoIdentityPool } = await import("@aws-sdk/credential-providers");
     const tokens = await this.signIn(user);
-    const provider = fromCognitoIdentityPool({
-      clientConfig: {
-        region: this.region,
-        ...(this.options.awsEndpoint ? { endpoint: this.options.awsEndpoint } : {}),
-      },
-      identityPoolId: String(this.outputs.client.identityPoolId),
-      logins: { [`cognito-idp.${this.region}.amazonaws.com/${this.outputs.client.userPoolId}`]: tokens.id_token! },
+    return poolCredentials(this.outputs, tokens.id_token!, {
+      region: this.region,
+      awsEndpoint: this.options.awsEndpoint,
     });
-    return provider();
   }
 
   /** A request with the caller's credentials; redirects are not followed (a load balancer's login is an answer). */

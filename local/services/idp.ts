@@ -8,6 +8,9 @@ import type { RecordedProgram } from "../recorded";
 import type { SeedUser } from "../clients/seedUsers";
 import { Upstream, recordedIdentityProviders, startUpstream } from "./upstream";
 import { html, loginAs } from "./loginPage";
+import type { LocalLambda } from "./lambda";
+import type { TriggerSource } from "../../handlers/preTokenGeneration";
+import { RecordedTrigger, TokenGroups, recordedTrigger, tokenGroups } from "./userPool/preTokenGeneration";
 
 /**
  * The user pool's stand-in: one oidc-provider (panva's certified OpenID Connect server) per
@@ -77,6 +80,15 @@ export interface LocalClient {
 
 export interface LocalUserPool {
   poolId: string;
+  /** The recorded pool's ARN (the source Cognito invokes its triggers from) and region. */
+  arn: string;
+  region: string;
+  /** The pool's custom attributes (`custom:<name>`, from the recorded `schemas`). */
+  customAttributes: string[];
+  /** The recorded pre token generation trigger (lambdaConfig), if any: it decides the tokens' groups. */
+  trigger?: RecordedTrigger;
+  /** The groups (and the ID token's role claims) of a user's tokens for a client: the trigger's answer, if any. */
+  tokenGroups(clientId: string, user: LocalUser, source: TriggerSource): Promise<TokenGroups>;
   /** https://cognito-idp.<region>.amazonaws.com/<poolId>: what the program wrote. */
   awsIssuer: string;
   /** http://127.0.0.1:<port>/<poolId>: `iss` of the local tokens. */
@@ -195,6 +207,8 @@ export interface LocalIdp {
     client: LocalClient,
     user: LocalUser,
     refreshing?: RefreshGrant,
+    /** The trigger source: TokenGeneration_Authentication by default (TokenGeneration_RefreshTokens refreshing). */
+    source?: TriggerSource,
   ): Promise<IssuedTokens>;
   /** The claims of a token this pool signed (undefined when it is not one, or expired). */
   verifyToken(pool: LocalUserPool, token: string): Promise<Record<string, any> | undefined>;
@@ -221,6 +235,8 @@ export interface IdpOptions {
    * ones, for app clients' callback URLs: the ALB's login returns to the name the client used.
    */
   localizeUrl?: (url: string) => string;
+  /** The local Lambda service, which runs a pool's recorded trigger (started after the pool: asked when needed). */
+  lambda?: () => Pick<LocalLambda, "invokeAs"> | undefined;
 }
 
 /** A user pool's `passwordPolicy` as the program records it. */
@@ -367,6 +383,9 @@ export function newSigningKey(): crypto.JsonWebKey & { kid: string } {
   };
 }
 
+/** The upstream stand-ins' signing key: one per process (RSA key generation is the slowest part of a start). */
+let upstreamKey: ReturnType<typeof newSigningKey> | undefined;
+
 /** The region of a documented ARN (`arn:aws:cognito-idp:<region>:<account>:userpool/<id>`). */
 const regionOf = (arn: string) => arn.split(":")[3];
 
@@ -430,8 +449,14 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     const domain = opts.program
       .ofType("aws:cognito/userPoolDomain:UserPoolDomain")
       .find((d) => d.inputs.userPoolId === poolId);
+    const poolArn = String(opts.program.stateOf(poolResource).arn);
     const pool: LocalUserPool = {
       poolId,
+      arn: poolArn,
+      region,
+      customAttributes: (poolResource.inputs.schemas ?? []).map((a: { name: string }) => `custom:${a.name}`),
+      trigger: recordedTrigger(poolResource.name, poolResource.inputs.lambdaConfig),
+      tokenGroups: (clientId, user, source) => tokenGroups(pool, opts.lambda?.(), clientId, user, source),
       awsIssuer: `https://cognito-idp.${region}.amazonaws.com/${poolId}`,
       issuer,
       awsDomainUrl: domain ? `https://${domain.inputs.domain}.auth.${region}.amazoncognito.com` : undefined,
@@ -510,7 +535,9 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   for (const p of identityProviders) {
     const pool = pools.find((x) => x.poolId === p.poolId);
     if (pool)
-      pool.upstreams.push(await quietly(() => startUpstream(Provider, newSigningKey(), p, [pool.idpResponseUrl])));
+      pool.upstreams.push(
+        await quietly(() => startUpstream(Provider, (upstreamKey ??= newSigningKey()), p, [pool.idpResponseUrl])),
+      );
   }
 
   server.on("request", (req, res) => {
@@ -541,7 +568,7 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
     poolByIssuer: (issuer) => pools.find((p) => p.issuer === issuer || p.awsIssuer === issuer),
     localize: (value) => replacements.reduce((v, [aws, local]) => v.split(aws).join(local), value),
     dataDir: opts.dataDir,
-    issueTokens: (pool, client, user, refreshing) => issueTokens(jwk, pool, client, user, refreshing),
+    issueTokens: (pool, client, user, refreshing, source) => issueTokens(jwk, pool, client, user, refreshing, source),
     verifyToken: (pool, token) => verifyToken(jwk, pool, token),
     close: async () => {
       await Promise.all(pools.flatMap((p) => p.upstreams.map((u) => u.close())));
@@ -553,26 +580,31 @@ export async function startIdp(opts: IdpOptions): Promise<LocalIdp> {
   };
 }
 
-/** The claims every token of a user carries: the username and the groups. */
-const userClaims = (u: SeedUser) => ({
+/** The claims every token of a user carries: the username and the groups (the trigger's, when it answered). */
+const userClaims = (u: SeedUser, groups: string[] = u.groups) => ({
   "cognito:username": u.username,
-  ...(u.groups.length ? { "cognito:groups": u.groups } : {}),
+  ...(groups.length ? { "cognito:groups": groups } : {}),
 });
 
 /**
  * A user's ID token claims (the hosted UI's and the user pools API's), before `aud`, `iss`, `iat` and `exp`:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
  */
-export function idTokenClaims(pool: LocalUserPool, u: LocalUser, originJti?: string): Record<string, unknown> {
+export function idTokenClaims(
+  pool: Pick<LocalUserPool, "groupRoles">,
+  u: LocalUser,
+  originJti?: string,
+  groups?: TokenGroups,
+): Record<string, unknown> {
   return {
     ...u.attributes,
     ...(u.identities ? { identities: u.identities } : {}),
     sub: u.sub,
-    ...userClaims(u),
+    ...userClaims(u, groups?.groups),
     ...(originJti ? { origin_jti: originJti } : {}),
     token_use: "id",
     jti: crypto.randomUUID(),
-    ...groupRoleClaims(pool.groupRoles, u.groups),
+    ...(groups?.roleClaims ?? groupRoleClaims(pool.groupRoles, u.groups)),
     email: u.email,
     // A federated user's email is verified only when the provider's mapping says so (its email_verified claim).
     email_verified: u.status === "EXTERNAL_PROVIDER" ? u.attributes?.email_verified === "true" : true,
@@ -584,12 +616,16 @@ export function idTokenClaims(pool: LocalUserPool, u: LocalUser, originJti?: str
  * `exp`:
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
  */
-export function accessTokenClaims(u: SeedUser | undefined, originJti?: string): Record<string, unknown> {
+export function accessTokenClaims(
+  u: SeedUser | undefined,
+  originJti?: string,
+  groups: string[] | undefined = u?.groups,
+): Record<string, unknown> {
   return {
     token_use: "access",
     version: 2,
     ...(originJti ? { origin_jti: originJti } : {}),
-    ...(u ? { username: u.username, ...(u.groups.length ? { "cognito:groups": u.groups } : {}) } : {}),
+    ...(u ? { username: u.username, ...(groups?.length ? { "cognito:groups": groups } : {}) } : {}),
   };
 }
 
@@ -644,19 +680,22 @@ async function issueTokens(
   client: LocalClient,
   user: LocalUser,
   refreshing: RefreshGrant | undefined,
+  source: TriggerSource = refreshing ? "TokenGeneration_RefreshTokens" : "TokenGeneration_Authentication",
 ): Promise<IssuedTokens> {
   const iat = Math.floor(Date.now() / 1000);
+  // The trigger answers once for both tokens, before any is made (a failure issues nothing).
+  const groups = await pool.tokenGroups(client.clientId, user, source);
   const issued = refreshing ? undefined : await pool.refreshTokens.issue(user, client);
   const originJti = refreshing?.originJti ?? issued!.originJti;
   const IdToken = await signToken(jwk, {
-    ...idTokenClaims(pool, user, originJti),
+    ...idTokenClaims(pool, user, originJti, groups),
     aud: client.clientId,
     exp: iat + client.ttl.idToken,
     iat,
     iss: pool.issuer,
   });
   const AccessToken = await signToken(jwk, {
-    ...accessTokenClaims(user, originJti),
+    ...accessTokenClaims(user, originJti, groups.groups),
     jti: crypto.randomUUID(),
     sub: user.sub,
     iat,
@@ -715,7 +754,7 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
     rotateRefreshToken: false,
     // Its refresh tokens last their validity (30 days by default), not the sign-in page's one-hour session.
     expiresWithSession: async () => false,
-    findAccount: async (_ctx: unknown, sub: string, token?: { kind?: string; iat?: number; grantId?: string }) => {
+    findAccount: async (ctx: any, sub: string, token?: { kind?: string; iat?: number; grantId?: string }) => {
       const u = bySub.get(sub);
       // A refresh token issued before the user's GlobalSignOut no longer works (invalid_grant).
       if (u?.signedOutAt && token?.kind === "RefreshToken" && (token.iat ?? 0) <= u.signedOutAt) return undefined;
@@ -724,7 +763,17 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
           accountId: sub,
           claims: async (use: string) =>
             use === "id_token"
-              ? idTokenClaims(pool, u, originJtiOfGrant(token?.grantId))
+              ? idTokenClaims(
+                  pool,
+                  u,
+                  originJtiOfGrant(token?.grantId),
+                  // The hosted UI's sign-in (its code redeemed) or a refresh at /oauth2/token.
+                  await pool.tokenGroups(
+                    String(ctx?.oidc?.client?.clientId ?? ""),
+                    u,
+                    token?.kind === "RefreshToken" ? "TokenGeneration_RefreshTokens" : "TokenGeneration_HostedAuth",
+                  ),
+                )
               : { sub, email: u.email, email_verified: true, ...userClaims(u) },
         }
       );
@@ -782,8 +831,17 @@ function newProvider(Provider: any, errors: any, pool: LocalUserPool, jwk: objec
         },
       },
     },
-    extraTokenClaims: async (_ctx: unknown, token: any) =>
-      accessTokenClaims(token.accountId ? bySub.get(token.accountId) : undefined, originJtiOfGrant(token.grantId)),
+    extraTokenClaims: async (ctx: any, token: any) => {
+      const user = token.accountId ? bySub.get(token.accountId) : undefined;
+      // A user's access token carries the trigger's groups, as the ID token of the same response does (Cognito asks the
+      // trigger once per response; the local pool asks it per token, with the same event). Client credentials: no user.
+      const source: TriggerSource =
+        ctx?.oidc?.params?.grant_type === "refresh_token"
+          ? "TokenGeneration_RefreshTokens"
+          : "TokenGeneration_HostedAuth";
+      const groups = user ? (await pool.tokenGroups(String(token.clientId), user, source)).groups : undefined;
+      return accessTokenClaims(user, originJtiOfGrant(token.grantId), groups);
+    },
     formats: {
       customizers: {
         jwt: async (ctx: any, token: any, jwt: any) => {

@@ -2,6 +2,7 @@ import * as path from "path";
 import { HANDLER_ENTRY, bundleHandler } from "../../components/backend/bundle";
 import { handlerFromEnvironment } from "../../handlers/entries/api";
 import { authorizerFromEnvironment } from "../../handlers/entries/authorizer";
+import { preTokenGenerationFromEnvironment } from "../../handlers/entries/preTokenGeneration";
 import type { RecordedProgram } from "../recorded";
 
 /**
@@ -10,8 +11,8 @@ import type { RecordedProgram } from "../recorded";
  * `environment.variables`, then what Lambda itself adds (region, credentials) and the endpoints
  * of the local services. Which code a function runs is read from its recorded deployment
  * package: the bundle must be exactly the esbuild bundle of one of the program's entry points
- * (the notes API or the authorizer). Invocations by a service are checked against the
- * function's resource-based policy, i.e. the recorded `aws:lambda/permission:Permission` resources.
+ * (the notes API, the authorizer or the user pool's pre token generation trigger). Invocations by a service are
+ * checked against the function's resource-based policy, i.e. the recorded `aws:lambda/permission:Permission` resources.
  */
 
 /** The program's function entry points, each with how to build its handler from an environment. */
@@ -23,6 +24,10 @@ export const KNOWN_CODE: {
   {
     entry: path.join(__dirname, "..", "..", "handlers", "entries", "authorizer.ts"),
     handlerFor: (env) => authorizerFromEnvironment(env),
+  },
+  {
+    entry: path.join(__dirname, "..", "..", "handlers", "entries", "preTokenGeneration.ts"),
+    handlerFor: (env) => preTokenGenerationFromEnvironment(env),
   },
 ];
 

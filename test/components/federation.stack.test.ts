@@ -1,10 +1,15 @@
 import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
+import { IDENTITIES_TYPE } from "../../components/identities";
+import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
+import { diffRuns } from "../../tools/planDiff";
+import { CORP_IDP } from "../support/localStack";
 import { StackRun, ofType, resourcesUnder, runMode } from "../support/stack";
 
 const IDP = "aws:cognito/identityProvider:IdentityProvider";
+const POOL = "aws:cognito/userPool:UserPool";
 
-/** A Google and a corporate OIDC provider, with their secrets. */
+/** A Google provider and the corporate OIDC one local mode plays (CORP_IDP), with their secrets. */
 const FEDERATED = {
   identityProviders: [
     {
@@ -13,15 +18,15 @@ const FEDERATED = {
       settings: { clientId: "123.apps.googleusercontent.com" },
       attributeMapping: { email: "email" },
     },
-    {
-      name: "Corp",
-      type: "OIDC",
-      settings: { clientId: "notes", issuer: "https://login.example.com" },
-      attributeMapping: { email: "email" },
-      groupsClaim: "groups",
-    },
+    ...CORP_IDP.identityProviders,
   ],
-  identityProviderSecrets: JSON.stringify({ Google: "g-secret", Corp: "c-secret" }),
+  identityProviderSecrets: JSON.stringify({ Google: "g-secret", ...JSON.parse(CORP_IDP.identityProviderSecrets) }),
+  // Every identity the stack keeps beside its users (components/identities.ts): API keys, a machine role, the
+  // machine client.
+  apiKeyClients: ["reporting", "ops"],
+  machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"],
+  machineRoleExternalId: "notes-reporting-2026",
+  m2mClient: true,
 };
 
 /**
@@ -36,12 +41,33 @@ const directoryOf = (run: StackRun) =>
     ]),
   );
 
+/**
+ * What a federated person's notes hang on, by URN: the pool and its providers (the person's `sub`, made once at
+ * their first sign-in), the table and the bucket (their notes and attachments, under that `sub`), and the
+ * identities the stack keeps (API keys, machine roles, the machine client).
+ */
+const notesHangOn = (run: StackRun) => [
+  ...resourcesUnder(run, "notes-auth:users:UserDirectory"),
+  ...resourcesUnder(run, IDENTITIES_TYPE),
+  ...resourcesUnder(run, "notes-auth:backend:NotesBackend").filter((r) =>
+    ["aws:dynamodb/table:Table", "aws:s3/bucket:Bucket"].includes(r.type),
+  ),
+];
+
 describe("a federated user across door switches", function () {
+  this.timeout(60000);
   const runs = new Map<AuthMode, StackRun>();
+  /** The doors that serve people, by label: every door, and api-key with its users' variant (apiKeyWithCognito). */
+  const userDoors = new Map<string, StackRun>();
   before(async () => {
     // given a stack federating Google and a corporate OIDC IdP, run at each door in turn
-    const done = await Promise.all(AUTH_MODES.map((mode) => runMode(mode, FEDERATED)));
+    const [withUsers, ...done] = await Promise.all([
+      runMode("api-key", { ...FEDERATED, ...DOOR_REPORTS["api-key"].variants.users }),
+      ...AUTH_MODES.map((mode) => runMode(mode, FEDERATED)),
+    ]);
     AUTH_MODES.forEach((mode, i) => runs.set(mode, done[i]));
+    for (const [mode, run] of runs) if (run.outputs.client.credential.kind !== "api-key") userDoors.set(mode, run);
+    userDoors.set("api-key with apiKeyWithCognito", withUsers);
   });
 
   it("given each door, then the pool has both providers and the SPA client lists them", () => {
@@ -70,9 +96,47 @@ describe("a federated user across door switches", function () {
     },
   );
 
+  it(
+    "given every ordered pair of user doors, when pulumi up goes from one to the other, then the pool, its " +
+      "providers, the table, the bucket and every kept identity keep their URNs and none is created, deleted or " +
+      "replaced (only the admin group's role may change in place)",
+    () => {
+      assert.deepEqual(
+        [...userDoors.keys()].sort(),
+        [...AUTH_MODES.filter((m) => m !== "api-key"), "api-key with apiKeyWithCognito"].sort(),
+        "the doors that serve people",
+      );
+      for (const [from, before] of userDoors) {
+        const kept = notesHangOn(before);
+        assert.deepEqual(
+          [POOL, IDP, IDP, "aws:dynamodb/table:Table", "aws:s3/bucket:Bucket", "aws:apigateway/apiKey:ApiKey"].filter(
+            (t) => !kept.some((r) => r.type === t),
+          ),
+          [],
+          `${from}: the pool, both providers, the table, the bucket and the API keys are there`,
+        );
+        const urns = new Set(kept.map((r) => r.urn));
+        for (const [to, after] of userDoors) {
+          if (to === from) continue;
+          const changes = diffRuns(before.resources, after.resources)
+            .filter((c) => urns.has(c.urn) || (c.from !== undefined && urns.has(c.from)))
+            .map((c) => `${c.change} ${c.urn.split("::").pop()} (${(c.inputs ?? []).join(", ")})`);
+          const inPlace = (c: string) => c === "update users-admins (roleArn)";
+          assert.deepEqual(
+            changes.filter((c) => !inPlace(c)),
+            [],
+            `${from} -> ${to}`,
+          );
+        }
+      }
+    },
+  );
+
   it("when switching to a door verifying an outside issuer directly, then pool and providers stay", async () => {
     const external = await runMode("http-jwt", {
       ...FEDERATED,
+      // The machine client is the pool's (Cognito's client credentials): a door verifying an outside issuer has none.
+      m2mClient: false,
       jwtIssuer: "https://login.example.com",
       jwtAudiences: ["notes"],
     });

@@ -4,6 +4,7 @@ import { DOORS, doorConfig } from "../../components/doors/registry";
 import { doorReport } from "../../components/doors/reportRegistry";
 import { OFFLINE_STACK, StackRun, runStack } from "../../offline/runStack";
 import { POLICY_NAMES, runPolicies } from "../../offline/policyPack";
+import { SECRET_KEYS } from "../../components/pulumiConfig";
 
 /** Edits the trust statements of the recorded roles whose principal has this key (Federated, AWS). */
 function editTrust(run: any, principal: string, edit: (statement: any) => void): void {
@@ -31,11 +32,11 @@ describe("policy pack", function () {
     await Promise.all(
       configs.map(async ([label, extra]) => {
         const mode = label.split(":")[0] as (typeof AUTH_MODES)[number];
-        const secretKeys = "oidcClientSecret" in extra ? ["oidcClientSecret"] : undefined;
+        const secretKeys = SECRET_KEYS.filter((k) => k in extra);
         const run = await runStack({
           stack: OFFLINE_STACK,
           config: doorConfig(mode, extra),
-          ...(secretKeys ? { secretKeys } : {}),
+          ...(secretKeys.length > 0 ? { secretKeys } : {}),
         });
         assert.equal(run.error, undefined, `${label}: ${run.error}`);
         runs.set(label, run);
@@ -373,11 +374,9 @@ describe("policy pack, with revocation", function () {
   this.timeout(180_000);
   let run: StackRun;
   before(async () => {
-    // given a protected lambda-authorizer stack with revocation (the revoked sessions table; both functions reach it)
-    run = await runStack({
-      stack: OFFLINE_STACK,
-      config: doorConfig("lambda-authorizer", { revocation: true, protectData: true }),
-    });
+    // given a lambda-authorizer stack with revocation (the revoked sessions table; both functions reach it): the run
+    // test/components/stack.test.ts also makes (one run for both)
+    run = await runStack({ stack: OFFLINE_STACK, config: doorConfig("lambda-authorizer", { revocation: true }) });
     assert.equal(run.error, undefined, run.error);
   });
   const revokedTable = (r: any) => r.resources.find((x: any) => x.name === "notes-revoked-sessions");
@@ -399,6 +398,7 @@ describe("policy pack, with revocation", function () {
       "a protected revoked sessions table without deletion protection",
       "dynamodb-deletion-protected",
       (t) => {
+        t.options.protect = true;
         t.inputs.deletionProtectionEnabled = false;
       },
     ],

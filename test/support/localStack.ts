@@ -13,18 +13,35 @@ import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
 import { runMode } from "./stack";
 
 /**
+ * A corporate OIDC IdP federated into the pool (identityProviders), with its secret: local mode plays it with an
+ * upstream stand-in (local/services/upstream.ts). Spread into a test door's `extra`.
+ */
+export const CORP_IDP = {
+  identityProviders: [
+    {
+      name: "Corp",
+      type: "OIDC",
+      settings: { clientId: "notes", issuer: "https://login.corp.example" },
+      attributeMapping: { email: "email" },
+      groupsClaim: "groups",
+    },
+  ],
+  identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
+};
+
+/**
  * The local doors the specs start, each with a config the offline runs share (one recorded run
  * per config). Usage plans are small, so a test can spend a quota and pass a burst quickly: each
  * key's (tier's) quota holds the suite's own calls and the burst check's, and little more.
  */
 export const LOCAL_DOORS = {
-  cognito: { mode: "cognito", extra: { revocation: true } },
-  "http-jwt": { mode: "http-jwt", extra: { revocation: true } },
+  cognito: { mode: "cognito", extra: { ...CORP_IDP, revocation: true } },
+  "http-jwt": { mode: "http-jwt", extra: { ...CORP_IDP, revocation: true } },
   "http-jwt with m2mClient and mutual TLS": {
     mode: "http-jwt",
     extra: { m2mClient: true, ...DOOR_REPORTS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true },
   },
-  "iam with a machine role": { mode: "iam", extra: DOOR_REPORTS.iam.variants.machines },
+  "iam with a machine role": { mode: "iam", extra: { ...DOOR_REPORTS.iam.variants.machines, ...CORP_IDP } },
   "api-key": {
     mode: "api-key",
     extra: {
@@ -39,9 +56,9 @@ export const LOCAL_DOORS = {
   },
   "api-key with apiKeyWithCognito": {
     mode: "api-key",
-    extra: { ...DOOR_REPORTS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500 },
+    extra: { ...DOOR_REPORTS["api-key"].variants.users, apiKeyRateLimit: 500, apiKeyBurstLimit: 500, ...CORP_IDP },
   },
-  "alb-oidc": { mode: "alb-oidc", extra: {} },
+  "alb-oidc": { mode: "alb-oidc", extra: { ...CORP_IDP } },
   "lambda-authorizer": {
     mode: "lambda-authorizer",
     extra: {
@@ -52,6 +69,7 @@ export const LOCAL_DOORS = {
       ],
       throttleRateLimit: 1000,
       throttleBurstLimit: 2000,
+      ...CORP_IDP,
     },
   },
 } as const satisfies Record<string, { mode: AuthMode; extra: Record<string, unknown> }>;
@@ -131,20 +149,3 @@ export function lastCode(door: TestDoor, email: string, purpose: string): string
   assert.ok(line, `no ${purpose} code for ${email} in ${CODES_FILE}`);
   return line.split(" ").pop()!;
 }
-
-/**
- * A corporate OIDC IdP federated into the pool (identityProviders), with its secret: local mode plays it with an
- * upstream stand-in (local/services/upstream.ts). Spread into a test door's `extra`.
- */
-export const CORP_IDP = {
-  identityProviders: [
-    {
-      name: "Corp",
-      type: "OIDC",
-      settings: { clientId: "notes", issuer: "https://login.corp.example" },
-      attributeMapping: { email: "email" },
-      groupsClaim: "groups",
-    },
-  ],
-  identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
-};

@@ -9,6 +9,7 @@ import { CostPoint } from "./chart";
 import { CAPABILITIES, Matrix } from "./matrix";
 import { DoorRuns, besideResources, countByType, total, urnsUnder } from "./runs";
 import { Migration, migrationAssumptions, migrationCost } from "./migration";
+import { federationCostSection } from "./federation";
 import { CHANGES, Change, ResourceChange, diffRuns } from "../planDiff";
 import { StackRun, resourcesUnder } from "../../offline/runStack";
 import { RevocationRecord, documentedWindows, revocationSection, tokenDoors } from "./revocation";
@@ -246,6 +247,7 @@ export function renderReport(input: ReportInput): string {
   }
   out.push(...cloudWatchLines(modes, meters, scenarios), "");
   out.push(...cognitoPlans(input), "");
+  out.push(...federationCostSection(), "");
   if (input.chartFiles) {
     out.push(
       `The whole monthly bill against requests per month (one MAU per ${CHART_REQUESTS_PER_MAU} requests), one ` +

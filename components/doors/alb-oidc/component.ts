@@ -6,6 +6,7 @@ import { albRedirectUris } from "../../../awsRules/alb";
 import { liveArn } from "../../backend/notesBackend";
 import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
 import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
+import { RuleCondition, pathConditions, ruleProblem } from "../../../awsRules/albConditions";
 
 export const ALB_OIDC_DOOR_TYPE = "notes-auth:door:AlbOidcFrontDoor";
 
@@ -25,6 +26,15 @@ export interface OidcProviderConfig {
   groupsClaim?: string;
   /** The IdP's RP-initiated logout endpoint (`end_session_endpoint`); unset: the logout ends at the door's root. */
   endSessionEndpoint?: string;
+}
+
+/**
+ * API calls besides `Accept: application/json` that get 401 instead of the login without a session: a header
+ * (`albApiHeader`, its value a pattern) and path patterns (`albApiPaths`), each checked by awsRules/albConditions.ts.
+ */
+export interface AlbApiCalls {
+  header?: { name: string; value: string };
+  paths: string[];
 }
 
 export interface AlbOidcFrontDoorArgs {
@@ -53,9 +63,12 @@ export interface AlbOidcFrontDoorArgs {
    * any, an OPTIONS rule lets their preflights through without the login. @default []
    */
   corsOrigins?: string[];
+  /** More API calls that get 401 without a session (`albApiHeader`, `albApiPaths`). @default none */
+  apiCalls?: AlbApiCalls;
 }
 
-export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflightRule" | "apiRule";
+export type AlbOidcCitation =
+  "httpsListener" | "loginClient" | "waf" | "preflightRule" | "apiRule" | "apiHeaderRule" | "apiPathRule";
 
 /**
  * The `Accept` values of an API call (`fetch` with `Accept: application/json`, a JSON client): the http-header
@@ -64,6 +77,28 @@ export type AlbOidcCitation = "httpsListener" | "loginClient" | "waf" | "preflig
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
  */
 export const ALB_API_ACCEPT = ["application/json*"];
+
+/**
+ * The listener's rule priorities (lowest first, before the default rule): the OPTIONS rule, the `Accept` API rule,
+ * the `albApiHeader` rule, then one per path-pattern condition of `albApiPaths` from `paths` on. Priorities are
+ * 1 to 50000 and unique per listener (awsRules/albConditions.ts).
+ */
+export const ALB_RULE_PRIORITY = { preflight: 1, accept: 2, header: 3, paths: 4 } as const;
+
+/**
+ * Where an outside IdP's end-session endpoint sends the browser back after logout, as OpenID Connect RP-Initiated
+ * Logout 1.0 names the parameters (section 2): `client_id` (the load balancer's client at the IdP: the ALB never
+ * hands the application the ID token, so there is no `id_token_hint` to send) and `post_logout_redirect_uri`, which
+ * the IdP honours only when it was registered for that client (section 3: register the door's root). Parameters
+ * the endpoint URL already has are kept.
+ * https://openid.net/specs/openid-connect-rpinitiated-1_0.html
+ */
+export function endSessionUrl(endpoint: string, clientId: string, postLogoutRedirectUri: string): string {
+  const url = new URL(endpoint);
+  url.searchParams.set("client_id", clientId);
+  url.searchParams.set("post_logout_redirect_uri", postLogoutRedirectUri);
+  return url.href;
+}
 
 /** TLS 1.3 with 1.2 fallback, AWS's recommended policy (SH ELB.17). */
 export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -93,6 +128,9 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
   public readonly preflightRule?: aws.lb.ListenerRule;
   /** The rule that answers API calls without a session 401 (`Accept: application/json`), not with the login. */
   public readonly apiRule: aws.lb.ListenerRule;
+  /** The same for `albApiHeader`'s header, and for `albApiPaths`' patterns (one rule per path condition). */
+  public readonly apiHeaderRule?: aws.lb.ListenerRule;
+  public readonly apiPathRules: aws.lb.ListenerRule[] = [];
 
   constructor(name: string, args: AlbOidcFrontDoorArgs, deps: DoorDeps, opts?: pulumi.ComponentResourceOptions) {
     super(ALB_OIDC_DOOR_TYPE, name, {}, opts);
@@ -219,7 +257,9 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       const o = args.idp;
       issuer = o.issuer;
       clientId = o.clientId;
-      logoutUrl = o.endSessionEndpoint ?? root;
+      logoutUrl = o.endSessionEndpoint
+        ? pulumi.all([root, o.clientId]).apply(([r, id]) => endSessionUrl(o.endSessionEndpoint!, id, r))
+        : root;
       authenticate = {
         type: "authenticate-oidc",
         order: 1,
@@ -295,7 +335,7 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
         `${name}-preflight`,
         {
           listenerArn: this.httpsListener.arn,
-          priority: 1,
+          priority: ALB_RULE_PRIORITY.preflight,
           conditions: [{ httpRequestMethod: { values: ["OPTIONS"] } }],
           actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
         },
@@ -313,15 +353,32 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       deny.authenticateOidc = { ...authenticate.authenticateOidc!, onUnauthenticatedRequest: "deny" };
     if (deny.authenticateCognito)
       deny.authenticateCognito = { ...authenticate.authenticateCognito!, onUnauthenticatedRequest: "deny" };
-    this.apiRule = new aws.lb.ListenerRule(
-      `${name}-api`,
-      {
-        listenerArn: this.httpsListener.arn,
-        priority: 2,
-        conditions: [{ httpHeader: { httpHeaderName: "Accept", values: ALB_API_ACCEPT } }],
-        actions: [deny, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
-      },
-      child,
+    // The same for the API calls the user names (`albApiHeader`, `albApiPaths`): each rule's conditions within the
+    // load balancer's limits (checked before any resource by the door's config; here again as it builds them).
+    const denyRule = (ruleName: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[]) => {
+      const problem = ruleProblem(conditions as unknown as RuleCondition[], priority);
+      if (problem) throw new Error(`listener rule ${ruleName}: ${problem}`);
+      return new aws.lb.ListenerRule(
+        ruleName,
+        {
+          listenerArn: this.httpsListener.arn,
+          priority,
+          conditions,
+          actions: [deny, { type: "forward", order: 2, targetGroupArn: this.targetGroup.arn }],
+        },
+        child,
+      );
+    };
+    this.apiRule = denyRule(`${name}-api`, ALB_RULE_PRIORITY.accept, [
+      { httpHeader: { httpHeaderName: "Accept", values: ALB_API_ACCEPT } },
+    ]);
+    const calls = args.apiCalls;
+    if (calls?.header)
+      this.apiHeaderRule = denyRule(`${name}-api-header`, ALB_RULE_PRIORITY.header, [
+        { httpHeader: { httpHeaderName: calls.header.name, values: [calls.header.value] } },
+      ]);
+    this.apiPathRules = pathConditions(calls?.paths ?? []).map((values, i) =>
+      denyRule(`${name}-api-path-${i}`, ALB_RULE_PRIORITY.paths + i, [{ pathPattern: { values } }]),
     );
     if (args.redirectHttp) {
       new aws.lb.Listener(
@@ -356,6 +413,8 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       issuer,
       redirectUris: this.redirectUris,
       signOut: pulumi.interpolate`${url}${ALB_LOGOUT_ROUTE.path}`,
+      // Register it at the IdP as a post-logout redirect URI of the ALB's client (RP-Initiated Logout, section 3).
+      ...(args.idp?.endSessionEndpoint ? { postLogoutRedirectUri: root } : {}),
       note: args.domainName
         ? `point ${args.domainName} (covered by domainCertificateArn) at dnsName with a CNAME or alias record`
         : "clients use the load balancer's own DNS name, which an ACM certificate cannot cover: browsers will warn",
@@ -366,23 +425,25 @@ export class AlbOidcFrontDoor extends DoorComponent<"alb-oidc", AlbOidcCitation>
       waf: this.waf,
       preflightRule: this.preflightRule,
       apiRule: this.apiRule,
+      apiHeaderRule: this.apiHeaderRule,
+      apiPathRule: this.apiPathRules[0],
     };
+    const rules = [
+      ...(this.preflightRule ? [this.preflightRule] : []),
+      this.apiRule,
+      ...(this.apiHeaderRule ? [this.apiHeaderRule] : []),
+      ...this.apiPathRules,
+    ];
     this.publish({
       credential: { kind: "alb-session" },
       url,
       domainTarget: { kind: "load-balancer", dnsName: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId },
       metrics: { kind: "load-balancer", arnSuffix: this.loadBalancer.arnSuffix },
       eventSource: this.targetGroup.arn,
-      ready: [this.loadBalancer, this.httpsListener, this.apiRule, ...(this.preflightRule ? [this.preflightRule] : [])],
+      ready: [this.loadBalancer, this.httpsListener, ...rules],
       // The alias moves once the listener forwards to the target group (the attachment is not waited for: it
       // names the alias's ARN, composed from the function's, and waits for the permission on the alias only).
-      deployed: [
-        this.loadBalancer,
-        this.httpsListener,
-        this.apiRule,
-        ...(this.preflightRule ? [this.preflightRule] : []),
-        this.targetGroup,
-      ],
+      deployed: [this.loadBalancer, this.httpsListener, ...rules, this.targetGroup],
       settings,
       clientConfig,
       cited,

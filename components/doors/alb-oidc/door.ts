@@ -1,8 +1,16 @@
 import { ConfigError } from "../../configReader";
 import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
+import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
+import {
+  conditionPattern,
+  headerNameProblem,
+  headerValueProblem,
+  pathPatternProblem,
+} from "../../../awsRules/albConditions";
 import { DoorModule } from "../door";
 import {
   ALB_OIDC_DOOR_TYPE,
+  AlbApiCalls,
   AlbOidcCitation,
   AlbOidcFrontDoor,
   AlbOidcFrontDoorArgs,
@@ -62,6 +70,7 @@ export const albOidcDoor: DoorModule<"alb-oidc", AlbOidcFrontDoorArgs, AlbOidcCi
       wafAclArn: stack.wafAclArn,
       idp: readOidc(config),
       corsOrigins: stack.corsOrigins,
+      apiCalls: readApiCalls(config),
     };
     if (!certificateArn) {
       throw new ConfigError(
@@ -95,10 +104,17 @@ function readOidc(config: Parameters<typeof albOidcDoor.argsFrom>[0]): OidcProvi
         "names an external IdP's groups claim: set the notes-auth:oidc* keys too (the stack's pool always uses " +
           "cognito:groups)",
       );
+    if (config.str("oidcEndSessionEndpoint") !== undefined)
+      throw new ConfigError(
+        "oidcEndSessionEndpoint",
+        "is an external IdP's logout endpoint: set the notes-auth:oidc* keys too (with the stack's pool the logout " +
+          "route uses the pool's own /logout)",
+      );
     return undefined;
   }
   return {
     groupsClaim,
+    endSessionEndpoint: config.url("oidcEndSessionEndpoint"),
     issuer: config.url("oidcIssuer")!,
     authorizationEndpoint: config.url("oidcAuthorizationEndpoint")!,
     tokenEndpoint: config.url("oidcTokenEndpoint")!,
@@ -106,4 +122,47 @@ function readOidc(config: Parameters<typeof albOidcDoor.argsFrom>[0]): OidcProvi
     clientId: config.str("oidcClientId")!,
     clientSecret: config.secret("oidcClientSecret")!,
   };
+}
+
+/**
+ * The paths a browser must reach with the login, never a 401: the door's root (where the IdP's logout sends it
+ * back), the load balancer's own login return (`/oauth2/idpresponse`) and the logout route.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
+ */
+export const ALB_BROWSER_PATHS = ["/", "/oauth2/idpresponse", ALB_LOGOUT_ROUTE.path] as const;
+
+/** At most this many `albApiPaths` (at most one rule each; a load balancer has 100 rules by default). */
+export const MAX_API_PATHS = 10;
+
+/**
+ * `albApiHeader` (`Name: value-pattern`) and `albApiPaths` (path patterns): API calls besides `Accept:
+ * application/json` that get 401 instead of the login without a session. Checked here, before any resource, by the
+ * load balancer's own rules (awsRules/albConditions.ts), and a path pattern may not catch a browser's own paths.
+ */
+function readApiCalls(config: Parameters<typeof albOidcDoor.argsFrom>[0]): AlbApiCalls {
+  const raw = config.str("albApiHeader");
+  let header: AlbApiCalls["header"];
+  if (raw !== undefined) {
+    const colon = raw.indexOf(":");
+    const [name, value] = colon < 0 ? [raw, ""] : [raw.slice(0, colon).trim(), raw.slice(colon + 1).trim()];
+    if (colon < 0 || value === "")
+      throw new ConfigError("albApiHeader", `is "${raw}": it must be "Name: value-pattern" (e.g. X-Requested-With: *)`);
+    const problem = headerNameProblem(name) ?? headerValueProblem(value);
+    if (problem) throw new ConfigError("albApiHeader", `is "${raw}": ${problem}`);
+    header = { name, value };
+  }
+  const paths = config.list("albApiPaths");
+  if (paths.length > MAX_API_PATHS)
+    throw new ConfigError("albApiPaths", `has ${paths.length} patterns: at most ${MAX_API_PATHS}`);
+  for (const p of paths) {
+    const problem = p.startsWith("/") ? pathPatternProblem(p) : "a request's path always begins with /";
+    if (problem) throw new ConfigError("albApiPaths", `has "${p}": ${problem}`);
+    const caught = ALB_BROWSER_PATHS.find((b) => conditionPattern(p, true).test(b));
+    if (caught)
+      throw new ConfigError(
+        "albApiPaths",
+        `has "${p}", which matches ${caught}: a browser must reach that path with the login, not a 401`,
+      );
+  }
+  return { header, paths };
 }

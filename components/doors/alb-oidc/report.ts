@@ -1,5 +1,5 @@
 import type { AlbOidcCitation } from "./component";
-import { DoorReport } from "../report";
+import { DoorReport, FEDERATED_VARIANT, federatedProviders } from "../report";
 import { ALARMS_VARIANT, WAF_VARIANT } from "../restReport";
 
 /** The report's facts of `alb-oidc`: an Application Load Balancer that runs the OIDC login itself (browsers only). */
@@ -40,6 +40,7 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
     T-->>L: notes
     L-->>B: 200 JSON`,
   variants: {
+    ...FEDERATED_VARIANT,
     ...WAF_VARIANT,
     ...ALARMS_VARIANT,
     domain: { hostedZoneId: "Z0123456789EXAMPLE" },
@@ -51,11 +52,22 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
       oidcClientId: "alb-client",
       oidcClientSecret: "placeholder",
     },
+    apiCalls: {
+      albApiHeader: "X-Requested-With: XMLHttpRequest",
+      albApiPaths: ["/api/*", "/v1/*", "/export/*", "/batch/*"],
+    },
   },
   capabilities: {
     "Users and machines": { cite: "httpsListener", text: "users in a browser only" },
     "Per-route authorization": { evidence: "handler", text: "handler only (groups claim, if the IdP sends it)" },
     "Identity provider": { cite: "httpsListener", variant: "external", text: "any OIDC IdP (`oidc*`) or Cognito" },
+    "Federated users": {
+      cite: "loginClient",
+      variant: "federated",
+      text: (c) =>
+        `yes: the ALB's login client lists ${federatedProviders(c)}, on the pool's hosted UI; the pool's sub (with ` +
+        "`oidc*`: that IdP's own users instead)",
+    },
     "Throttling and quotas per client": { evidence: "not built", text: "none (WAF rate rules could add it)" },
     "Revocation and token lifetime": {
       cite: "httpsListener",
@@ -64,8 +76,11 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
         `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and signs out at the IdP`,
     },
     "Browser or API": {
-      cite: "apiRule",
-      text: "browsers (redirects, cookies); API calls (`Accept: application/json`) without a session get 401",
+      cite: "apiHeaderRule",
+      variant: "apiCalls",
+      text:
+        "browsers (redirects, cookies); API calls (`Accept: application/json`, or a header and paths you name: " +
+        "`albApiHeader`, `albApiPaths`) without a session get 401",
     },
     CORS: {
       cite: "preflightRule",

@@ -41,6 +41,11 @@ export const apiKeyReport: DoorReport<"api-key", ApiKeyCitation> = {
     },
     "Per-route authorization": { evidence: "handler", text: "handler: admin keys (`apiKeyAdminClients`)" },
     "Identity provider": { evidence: "not built", text: "none: keys are not identities" },
+    "Federated users": {
+      cite: "authorizer",
+      variant: "users",
+      text: "keys: no (they name apps); with `apiKeyWithCognito`, the pool's users, federated ones too",
+    },
     "Throttling and quotas per client": { cite: "usagePlan", text: "per key: throttle and quota (usage plan)" },
     "Revocation and token lifetime": { cite: "firstKey", text: "disable or delete the key: refused from then on" },
     "Browser or API": { evidence: "AWS behaviour", text: "server-to-server (a key in a browser is public)" },

@@ -1,5 +1,5 @@
 import type { CognitoCitation } from "./component";
-import { DoorReport, minutes } from "../report";
+import { DoorReport, FEDERATED_VARIANT, federatedProviders, minutes } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
 /** The report's facts of `cognito`: API Gateway REST + the Cognito user pools authorizer (ID tokens). */
@@ -33,7 +33,12 @@ export const cognitoReport: DoorReport<"cognito", CognitoCitation> = {
     L->>T: query userId = sub
     T-->>L: notes
     L-->>C: 200 JSON`,
-  variants: { ...WAF_VARIANT, ...DOMAIN_VARIANTS, ...ALARMS_VARIANT },
+  variants: {
+    ...FEDERATED_VARIANT,
+    ...WAF_VARIANT,
+    ...DOMAIN_VARIANTS,
+    ...ALARMS_VARIANT,
+  },
   capabilities: {
     ...restCapabilities(),
     "Users and machines": { cite: "authorizer", text: "users only (ID tokens come from sign-in)" },
@@ -42,6 +47,11 @@ export const cognitoReport: DoorReport<"cognito", CognitoCitation> = {
       text: "gateway: any valid token; handler: admin group for /admin",
     },
     "Identity provider": { cite: "users:pool", text: "Cognito user pool only" },
+    "Federated users": {
+      cite: "users:spaClient",
+      variant: "federated",
+      text: (c) => `yes: ${federatedProviders(c)} into the pool (\`identityProviders\`); the pool's ID token and sub`,
+    },
     "Revocation and token lifetime": {
       cite: "users:spaClient",
       text: (c) =>

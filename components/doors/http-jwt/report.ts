@@ -1,5 +1,5 @@
 import type { HttpJwtCitation } from "./component";
-import { DoorReport, minutes } from "../report";
+import { DoorReport, FEDERATED_VARIANT, federatedProviders, minutes } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, gatewayDomainCapabilities } from "../restReport";
 
 /**
@@ -40,6 +40,7 @@ export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
     T-->>L: notes
     L-->>C: 200 JSON`,
   variants: {
+    ...FEDERATED_VARIANT,
     ...DOMAIN_VARIANTS,
     ...ALARMS_VARIANT,
     machines: { m2mClient: true },
@@ -56,6 +57,13 @@ export const httpJwtReport: DoorReport<"http-jwt", HttpJwtCitation> = {
       text: "scopes per route at the gateway; admin group in the handler",
     },
     "Identity provider": { cite: "authorizer", variant: "external", text: "any OIDC issuer (`jwtIssuer`) or Cognito" },
+    "Federated users": {
+      cite: "users:spaClient",
+      variant: "federated",
+      text: (c) =>
+        `yes: ${federatedProviders(c)} into the pool; the pool's access token and sub (with \`jwtIssuer\`: that ` +
+        "issuer's own users instead)",
+    },
     "Throttling and quotas per client": { cite: "stage", text: "route throttling for all callers; no quotas" },
     "Revocation and token lifetime": {
       cite: "users:spaClient",

@@ -1,5 +1,5 @@
 import type { IamCitation } from "./component";
-import { DoorReport } from "../report";
+import { DoorReport, FEDERATED_VARIANT, federatedProviders } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
 /**
@@ -43,6 +43,7 @@ export const iamReport: DoorReport<"iam", IamCitation> = {
     T-->>L: notes
     L-->>C: 200 JSON`,
   variants: {
+    ...FEDERATED_VARIANT,
     ...WAF_VARIANT,
     ...DOMAIN_VARIANTS,
     ...ALARMS_VARIANT,
@@ -60,6 +61,13 @@ export const iamReport: DoorReport<"iam", IamCitation> = {
     },
     "Per-route authorization": { cite: "adminAccess", text: "IAM policy per route; admin role adds /admin/*" },
     "Identity provider": { cite: "identityPool", text: "Cognito user pool via identity pool (other IdPs: not built)" },
+    "Federated users": {
+      cite: "users:spaClient",
+      variant: "federated",
+      text: (c) =>
+        `yes: ${federatedProviders(c)} into the pool; their pool ID token gets identity-pool credentials, one ` +
+        "identity per pool sub",
+    },
     "Revocation and token lifetime": {
       evidence: "AWS behaviour",
       text: "credentials live up to 1 h after the identity pool issues them; disabling the user stops new ones",

@@ -1,5 +1,5 @@
 import type { LambdaAuthorizerCitation } from "./component";
-import { DoorReport } from "../report";
+import { DoorReport, FEDERATED_VARIANT, federatedProviders } from "../report";
 import { ALARMS_VARIANT, DOMAIN_VARIANTS, WAF_VARIANT, restCapabilities } from "../restReport";
 
 /**
@@ -46,6 +46,7 @@ export const lambdaAuthorizerReport: DoorReport<"lambda-authorizer", LambdaAutho
     T-->>L: notes
     L-->>C: 200 JSON`,
   variants: {
+    ...FEDERATED_VARIANT,
     ...WAF_VARIANT,
     ...DOMAIN_VARIANTS,
     ...ALARMS_VARIANT,
@@ -65,6 +66,13 @@ export const lambdaAuthorizerReport: DoorReport<"lambda-authorizer", LambdaAutho
       cite: "authorizer",
       variant: "external",
       text: "any OIDC issuer (`authorizerIssuer`) or Cognito",
+    },
+    "Federated users": {
+      cite: "users:spaClient",
+      variant: "federated",
+      text: (c) =>
+        `yes: ${federatedProviders(c)} into the pool; the pool's token, its sub and groups (with ` +
+        "`authorizerIssuer`: that issuer's own users instead)",
     },
     "Throttling and quotas per client": {
       cite: "firstPlan",

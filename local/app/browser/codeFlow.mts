@@ -27,8 +27,11 @@ const base64url = (bytes: Uint8Array) =>
     .replace(/=+$/, "");
 const randomString = (size: number) => base64url(crypto.getRandomValues(new Uint8Array(size)));
 
-/** Sends the browser to the authorize endpoint (the user pool's sign-in page). */
-export async function beginSignIn(s: SignIn): Promise<void> {
+/**
+ * Sends the browser to the authorize endpoint: the user pool's sign-in page, or with `identityProvider` straight to
+ * that provider's (`identity_provider`, as a hosted UI's "Sign in with" button does).
+ */
+export async function beginSignIn(s: SignIn, identityProvider?: string): Promise<void> {
   const verifier = randomString(32);
   const state = randomString(16);
   const challenge = base64url(
@@ -43,6 +46,7 @@ export async function beginSignIn(s: SignIn): Promise<void> {
     state,
     code_challenge: challenge,
     code_challenge_method: "S256",
+    ...(identityProvider ? { identity_provider: identityProvider } : {}),
   });
   location.assign(`${s.authorizeEndpoint}?${query}`);
 }

@@ -119,6 +119,7 @@ function renderSignIn() {
         el("h2", {}, "Sign in"),
         el("p", {}, `The user pool's sign-in page (authorization code with PKCE); ${how}.`),
         button,
+        ...providerButtons(),
         ...(config.amplify ? amplifyForm() : []),
         el("p", {}, `Local users: ${users}`),
       );
@@ -152,10 +153,50 @@ function renderSignIn() {
           { className: "row" },
           el("a", { id: "alb-sign-in", className: "button", href: `${config.api}/me` }, "Sign in at the load balancer"),
         ),
+        ...(config.identityProviders.length
+          ? [
+              el(
+                "p",
+                { id: "alb-identity-providers" },
+                "The load balancer starts its own sign-in, so this page cannot pick a provider for it: on the user " +
+                  `pool's page, choose ${config.identityProviders.map((p) => `\u201cSign in with ${p.name}\u201d`).join(" or ")}.`,
+              ),
+            ]
+          : []),
         el("p", {}, `Local users: ${users}`),
+        ...providerUsers(),
       );
       return;
   }
+}
+
+/**
+ * A "Sign in with <provider>" button for each identity provider federated into the pool: the same code flow, with
+ * `identity_provider`, so the pool sends the browser straight to that provider and back, and the tokens are the
+ * pool's (the person is a user of the pool, with its own `sub`).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation.html
+ */
+function providerButtons(): HTMLElement[] {
+  if (!config.identityProviders.length || !config.signIn) return [];
+  const buttons = config.identityProviders.map((p) => {
+    const b = el("button", { type: "button", className: "sign-in-idp" }, `Sign in with ${p.name}`);
+    b.addEventListener("click", () => void beginSignIn(config.signIn!, p.name).catch((e) => status(String(e), true)));
+    return b;
+  });
+  return [el("p", { className: "row", id: "identity-providers" }, ...buttons), ...providerUsers()];
+}
+
+/** The test users of each provider's local stand-in, as a hint. */
+function providerUsers(): HTMLElement[] {
+  return config.identityProviders
+    .filter((p) => p.users.length)
+    .map((p) =>
+      el(
+        "p",
+        {},
+        `${p.name}'s users (its local stand-in): ${p.users.map((u) => `${u.email} / ${u.password}`).join("; ")}`,
+      ),
+    );
 }
 
 /** The OIDC scopes; the rest of a sign-in's scopes are the door's API scopes (resource-server scopes). */

@@ -9,7 +9,8 @@ import { session } from "./steps/session";
 
 /**
  * Application Load Balancers, from the recorded `LoadBalancer`, `Listener` (its default actions:
- * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method and http-header conditions),
+ * `authenticate-cognito`, then `forward`), `ListenerRule` (http-request-method, http-header and path-pattern
+ * conditions),
  * `TargetGroup` and `TargetGroupAttachment`: the HTTPS
  * listener, served on the local port over plain HTTP (no certificate locally).
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
@@ -47,11 +48,15 @@ export function albGateways(deps: GatewayDeps): LocalGateway[] {
   });
 }
 
-/** A rule as the start banner lists it: its methods and headers, and whether its actions log in (or deny). */
+/** A rule as the start banner lists it: its methods, headers and paths, and whether its actions log in (or deny). */
 const ruleText = (r: AlbRule) => {
   const login = r.actions.find((a) => a.type === "authenticate-cognito")?.authenticateCognito;
   return (
-    [...r.methods.map((m) => m.join("|")), ...r.headers.map((h) => `${h.name}: ${h.values.join("|")}`)].join(" and ") +
+    [
+      ...r.methods.map((m) => m.join("|")),
+      ...r.headers.map((h) => `${h.name}: ${h.values.join("|")}`),
+      ...r.paths.map((p) => `path ${p.join("|")}`),
+    ].join(" and ") +
     `, ${!login ? "without the login" : unauthenticated(login) === "deny" ? "401 without a session" : "with the login"}`
   );
 };

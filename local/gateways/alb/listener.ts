@@ -6,6 +6,7 @@ import type { GatewayDeps } from "../gateway";
 import type { GatewayReply } from "../http";
 import { AlbSigningKey, newAlbKey } from "./albToken";
 import { SessionCodec, cookiesOf, joinShards, shardCookies } from "./session";
+import { ruleProblem } from "../../../awsRules/albConditions";
 
 /**
  * One HTTPS listener of a load balancer as the request steps (steps/) read it, from the recorded
@@ -55,14 +56,15 @@ export interface AlbAction {
 
 /**
  * A recorded listener rule, as the rules step evaluates it: its priority, its conditions
- * (`http-request-method`: the methods each matches; `http-header`: a header name and its value patterns), and its
- * actions by `order`.
+ * (`http-request-method`: the methods each matches; `http-header`: a header name and its value patterns;
+ * `path-pattern`: path patterns), and its actions by `order`.
  */
 export interface AlbRule {
   name: string;
   priority: number;
   methods: string[][];
   headers: { name: string; values: string[] }[];
+  paths: string[][];
   actions: AlbAction[];
 }
 
@@ -159,13 +161,15 @@ function inOrder(recorded: AlbAction[] | undefined): AlbAction[] {
 
 /**
  * The recorded rules of one listener, lowest priority first. Each condition here is an
- * `http-request-method` one (its values: exact, case-sensitive method names) or an `http-header` one (a header name,
- * value patterns); other condition types, a rule forwarding to another target group than the default rule's, and a
- * rule that logs in at another user pool, client or domain than the default rule (local mode runs one login per
- * listener) stop local mode.
+ * `http-request-method` one (its values: exact, case-sensitive method names), an `http-header` one (a header name,
+ * value patterns) or a `path-pattern` one (path patterns); a rule the load balancer would refuse (its conditions'
+ * limits and priorities, awsRules/albConditions.ts) is refused here too. Other condition types, two rules of one
+ * priority, a rule forwarding to another target group than the default rule's, and a rule that logs in at another
+ * user pool, client or domain than the default rule (local mode runs one login per listener) stop local mode.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpRequestMethodConditionConfig.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpHeaderConditionConfig.html
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html
  */
 function listenerRules(
   deps: GatewayDeps,
@@ -173,14 +177,16 @@ function listenerRules(
   targetGroupArn: string,
   auth: Record<string, any> | undefined,
 ): AlbRule[] {
-  const CONDITIONS = ["httpRequestMethod", "httpHeader"];
-  return deps.program
+  const CONDITIONS = ["httpRequestMethod", "httpHeader", "pathPattern"];
+  const rules = deps.program
     .ofType(T.rule)
     .filter((r) => r.inputs.listenerArn === listenerArn)
     .map((r): AlbRule => {
       const conditions: Record<string, any>[] = r.inputs.conditions ?? [];
       const other = conditions.flatMap((c) => Object.keys(c).filter((k) => !CONDITIONS.includes(k) && c[k]));
       if (other.length) throw new NotEmulatedYet(`load balancer rule conditions ${other.join(", ")} (rule ${r.name})`);
+      const refused = ruleProblem(conditions, Number(r.inputs.priority));
+      if (refused) throw new Error(`load balancer rule ${r.name}: the load balancer would refuse it (${refused})`);
       const actions = inOrder(r.inputs.actions);
       const elsewhere = actions.find((a) => a.type === "forward" && a.targetGroupArn !== targetGroupArn);
       if (elsewhere || !actions.some((a) => a.type === "forward"))
@@ -198,10 +204,15 @@ function listenerRules(
         headers: conditions
           .filter((c) => c.httpHeader)
           .map((c) => ({ name: String(c.httpHeader.httpHeaderName), values: (c.httpHeader.values ?? []).map(String) })),
+        paths: conditions.filter((c) => c.pathPattern).map((c) => (c.pathPattern.values ?? []).map(String)),
         actions,
       };
     })
     .sort((a, b) => a.priority - b.priority);
+  const same = rules.find((r, i) => i > 0 && rules[i - 1].priority === r.priority);
+  if (same)
+    throw new Error(`load balancer rule ${same.name}: another rule of this listener has priority ${same.priority}`);
+  return rules;
 }
 
 /** An authenticate-cognito action's session cookie name (`sessionCookieName`, or the ALB's default). */

@@ -16,6 +16,9 @@ import {
 import { jsonError, jsonReply } from "../protocol";
 import { claimSignature, signatureMatches, srpChallenge, srpPoolName } from "./srp";
 import { totpMatches, newTotpSecret } from "./totp";
+import { PreTokenGenerationFailed } from "./preTokenGeneration";
+import type { TriggerSource } from "../../../handlers/preTokenGeneration";
+import { MAPPABLE_ATTRIBUTES } from "../../../awsRules/federation";
 
 /**
  * The user pools API that a pool's own users call, unsigned (no SigV4: the app client id names the pool), as
@@ -30,6 +33,7 @@ import { totpMatches, newTotpSecret } from "./totp";
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ConfirmForgotPassword.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetUser.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GlobalSignOut.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_VerifySoftwareToken.html
@@ -47,6 +51,7 @@ export const PUBLIC_OPERATIONS = [
   "ConfirmForgotPassword",
   "GetUser",
   "GlobalSignOut",
+  "UpdateUserAttributes",
   "RevokeToken",
   "GetTokensFromRefreshToken",
   "AssociateSoftwareToken",
@@ -231,7 +236,13 @@ const unknownUser = (client: LocalClient) =>
   client.hidesUnknownUsers ? incorrect() : jsonError("UserNotFoundException", "User does not exist.");
 
 /** The step after a correct password: confirmation, a new password, MFA, or the tokens. */
-function afterPassword(ctx: Ctx, pool: LocalUserPool, client: LocalClient, user: LocalUser): Reply {
+function afterPassword(
+  ctx: Ctx,
+  pool: LocalUserPool,
+  client: LocalClient,
+  user: LocalUser,
+  source?: TriggerSource,
+): Reply {
   if (user.status === "UNCONFIRMED") return jsonError("UserNotConfirmedException", "User is not confirmed.");
   const base = { poolId: pool.poolId, clientId: client.clientId, sub: user.sub, name: user.username };
   if (user.status === "FORCE_CHANGE_PASSWORD")
@@ -258,11 +269,29 @@ function afterPassword(ctx: Ctx, pool: LocalUserPool, client: LocalClient, user:
       Session: ctx.startChallenge(base),
       ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]', USER_ID_FOR_SRP: user.username },
     });
-  return tokens(ctx, pool, client, user);
+  return tokens(ctx, pool, client, user, undefined, source);
 }
 
-async function tokens(ctx: Ctx, pool: LocalUserPool, client: LocalClient, user: LocalUser, refreshing?: RefreshGrant) {
-  const result: IssuedTokens = await ctx.idp.issueTokens(pool, client, user, refreshing);
+/**
+ * The tokens of a sign-in or a refresh. The pool's pre token generation trigger runs first (at `source`; by default
+ * TokenGeneration_Authentication, or RefreshTokens when refreshing); when it fails, so does the sign-in, as Cognito
+ * answers: UserLambdaValidationException.
+ */
+async function tokens(
+  ctx: Ctx,
+  pool: LocalUserPool,
+  client: LocalClient,
+  user: LocalUser,
+  refreshing?: RefreshGrant,
+  source?: TriggerSource,
+) {
+  let result: IssuedTokens;
+  try {
+    result = await ctx.idp.issueTokens(pool, client, user, refreshing, source);
+  } catch (err) {
+    if (err instanceof PreTokenGenerationFailed) return jsonError("UserLambdaValidationException", err.message);
+    throw err;
+  }
   return jsonReply({ AuthenticationResult: result, ChallengeParameters: {} });
 }
 
@@ -352,7 +381,7 @@ async function respond(ctx: Ctx, body: Body, pool: LocalUserPool, client: LocalC
       ctx.challenges.delete(String(key));
       user.password = password;
       user.status = "CONFIRMED";
-      return afterPassword(ctx, pool, client, user);
+      return afterPassword(ctx, pool, client, user, "TokenGeneration_NewPasswordChallenge");
     }
     case "SOFTWARE_TOKEN_MFA": {
       if (!user?.totp?.verified) return invalidSession();
@@ -392,6 +421,9 @@ function softwareTokenBySession(ctx: Ctx, operation: string, body: Body): Gatewa
 /** The attributes a client may read (all when it names none), as GetUser answers them. */
 function attributesOf(user: LocalUser, client: LocalClient | undefined) {
   const all = [
+    ...Object.entries(user.attributes ?? {})
+      .filter(([name]) => !["sub", "email", "email_verified"].includes(name))
+      .map(([Name, Value]) => ({ Name, Value })),
     { Name: "sub", Value: user.sub },
     { Name: "email", Value: user.email },
     { Name: "email_verified", Value: "true" },
@@ -449,6 +481,8 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
         return jsonError("EnableSoftwareTokenMFAException", "Code mismatch");
       user.totp.verified = true;
       return jsonReply({ Status: "SUCCESS" });
+    case "UpdateUserAttributes":
+      return updateUserAttributes(pool, client, user, body);
     case "SetUserMFAPreference": {
       const wanted = body.SoftwareTokenMfaSettings;
       if (wanted?.Enabled && !user.totp?.verified)
@@ -459,6 +493,41 @@ async function withAccessToken(ctx: Ctx, operation: string, body: Body): Promise
     default:
       return jsonError("InvalidParameterException", `${operation} takes a ClientId`);
   }
+}
+
+/**
+ * The standard attributes a user may change themselves (their `sub`, `username`, `identities`, the verified flags
+ * and `cognito:` attributes are Cognito's). https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+ */
+const SELF_WRITABLE = MAPPABLE_ATTRIBUTES.filter(
+  (a) => !["username", "email_verified", "phone_number_verified"].includes(a),
+);
+
+/**
+ * UpdateUserAttributes: a user writes their own attributes with an access token of scope
+ * aws.cognito.signin.user.admin, each one the app client may write (WriteAttributes). Without WriteAttributes the
+ * client's page names the standard attributes; the local pool lets the pool's custom attributes be written too, the
+ * worst case a trigger reading them must withstand (a user writing `custom:idp_groups`). A changed email would need
+ * verification, which is not emulated.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html (WriteAttributes)
+ */
+function updateUserAttributes(pool: LocalUserPool, client: LocalClient | undefined, user: LocalUser, body: Body) {
+  const attributes: { Name?: unknown; Value?: unknown }[] = Array.isArray(body.UserAttributes)
+    ? body.UserAttributes
+    : [];
+  const known = [...SELF_WRITABLE, ...pool.customAttributes] as string[];
+  for (const { Name } of attributes) {
+    const name = String(Name);
+    if (!known.includes(name)) return jsonError("InvalidParameterException", "Attribute does not exist in the schema.");
+    if (client?.writeAttributes && !client.writeAttributes.includes(name))
+      return jsonError("NotAuthorizedException", "A client attempted to write unauthorized attribute");
+    if (name === "email") return jsonError("InvalidParameterException", "local mode does not change a user's email");
+  }
+  user.attributes = {
+    ...user.attributes,
+    ...Object.fromEntries(attributes.map((a) => [String(a.Name), String(a.Value ?? "")])),
+  };
+  return jsonReply({ CodeDeliveryDetailsList: [] });
 }
 
 function revokeToken(body: Body, pool: LocalUserPool, client: LocalClient): Reply {

@@ -3,6 +3,22 @@ import { OFFLINE_STACK, runStack } from "../../../offline/runStack";
 import { doorConfig } from "../../../components/doors/registry";
 import { albRedirectUris } from "../../../awsRules/alb";
 import { StackRun, ofType, one, runMode, unsecret } from "../../support/stack";
+import { ConfigError } from "../../../components/config";
+import { parseStackConfig } from "../../../components/resolvedConfig";
+import { ALB_RULE_LIMITS } from "../../../awsRules/albConditions";
+import { endSessionUrl } from "../../../components/doors/alb-oidc/component";
+import { albOidcReport } from "../../../components/doors/alb-oidc/report";
+
+/** The report's API calls (a header and four paths), which the local listener spec serves too. */
+const API_CALLS = albOidcReport.variants.apiCalls;
+const EXTERNAL_IDP = {
+  oidcIssuer: "https://idp.example.com",
+  oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
+  oidcTokenEndpoint: "https://idp.example.com/token",
+  oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
+  oidcClientId: "alb-client",
+  oidcClientSecret: "s3cr3t-value",
+};
 
 const LB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/door-alb/0123456789abcdef";
 const TG_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/door-tg/0123456789abcdef";
@@ -204,12 +220,7 @@ describe("AlbOidcFrontDoor", function () {
           domainName: "notes.example.com",
           vpcId: "vpc-existing",
           subnetIds: ["subnet-1", "subnet-2"],
-          oidcIssuer: "https://idp.example.com",
-          oidcAuthorizationEndpoint: "https://idp.example.com/authorize",
-          oidcTokenEndpoint: "https://idp.example.com/token",
-          oidcUserInfoEndpoint: "https://idp.example.com/userinfo",
-          oidcClientId: "alb-client",
-          oidcClientSecret: "s3cr3t-value",
+          ...EXTERNAL_IDP,
           groupsClaim: "groups",
         },
       });
@@ -249,6 +260,161 @@ describe("AlbOidcFrontDoor", function () {
     });
     it("never puts the client secret in a plain output", () => {
       assert.ok(!JSON.stringify(ext.outputs).includes("s3cr3t-value"));
+    });
+  });
+
+  describe("with API calls named by a header and by paths (albApiHeader, albApiPaths)", () => {
+    let calls: StackRun;
+    before(async () => (calls = await runMode("alb-oidc", API_CALLS)));
+    const rules = () =>
+      ofType(calls, "aws:lb/listenerRule:ListenerRule")
+        .map((r): Record<string, any> => ({ name: r.name, ...r.inputs }))
+        .sort((a, b) => a.priority - b.priority);
+
+    it(
+      "then a header rule and path rules follow the Accept rule, each answering 401 without a session (deny) with " +
+        "the default rule's login otherwise, and forwarding with one",
+      () => {
+        const listener = one(calls, "aws:lb/listener:Listener", "door-https");
+        const { onUnauthenticatedRequest: _d, ...login } = listener.inputs.defaultActions[0].authenticateCognito;
+        assert.deepEqual(
+          rules().map((r) => [r.name, r.priority, r.conditions]),
+          [
+            ["door-preflight", 1, [{ httpRequestMethod: { values: ["OPTIONS"] } }]],
+            ["door-api", 2, [{ httpHeader: { httpHeaderName: "Accept", values: ["application/json*"] } }]],
+            [
+              "door-api-header",
+              3,
+              [{ httpHeader: { httpHeaderName: "X-Requested-With", values: ["XMLHttpRequest"] } }],
+            ],
+            ["door-api-path-0", 4, [{ pathPattern: { values: ["/api/*", "/v1/*", "/export/*"] } }]],
+            ["door-api-path-1", 5, [{ pathPattern: { values: ["/batch/*"] } }]],
+          ],
+        );
+        for (const rule of rules().filter((r) => r.name !== "door-preflight")) {
+          assert.equal(rule.listenerArn, listener.state.arn);
+          const [deny, forward] = rule.actions;
+          const { onUnauthenticatedRequest, ...same } = deny.authenticateCognito;
+          assert.deepEqual([deny.type, deny.order, onUnauthenticatedRequest], ["authenticate-cognito", 1, "deny"]);
+          assert.deepEqual(same, login, rule.name);
+          assert.deepEqual([forward.type, forward.order, forward.targetGroupArn], ["forward", 2, TG_ARN]);
+        }
+      },
+    );
+
+    it("then no rule passes the load balancer's limits: values per condition, wildcards, priorities", () => {
+      for (const r of rules()) {
+        const values = r.conditions.flatMap((c: any) => Object.values(c).flatMap((v: any) => v.values));
+        assert.ok(values.length <= ALB_RULE_LIMITS.valuesPerCondition, r.name);
+        assert.ok(values.join("").replace(/[^*?]/g, "").length <= ALB_RULE_LIMITS.wildcardsPerRule, r.name);
+      }
+      const priorities = rules().map((r) => r.priority);
+      assert.equal(new Set(priorities).size, priorities.length, "unique on the listener");
+    });
+
+    const parse = (extra: Record<string, unknown>) =>
+      parseStackConfig((key) => {
+        const v = doorConfig("alb-oidc", extra)[key];
+        return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+      });
+    const refuses = (key: string, value: unknown, ...mentions: string[]) =>
+      assert.throws(
+        () => parse({ [key]: value }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError, String(err));
+          assert.equal(err.key, key);
+          for (const m of mentions) assert.ok(err.message.includes(m), `"${m}" in: ${err.message}`);
+          return true;
+        },
+        JSON.stringify(value),
+      );
+
+    it("refuses an albApiHeader the load balancer would refuse, naming the key and the rule", () => {
+      refuses("albApiHeader", "X-Requested-With", "Name: value-pattern");
+      refuses("albApiHeader", "X-Requested-With:", "Name: value-pattern");
+      refuses("albApiHeader", "Host: api.example.com", "host-header condition");
+      refuses("albApiHeader", "X Requested: yes", "token characters");
+      refuses("albApiHeader", `${"X".repeat(41)}: yes`, "1 to 40 characters");
+      refuses("albApiHeader", `X-Api: ${"v".repeat(129)}`, "1 to 128 characters");
+      refuses("albApiHeader", "X-Api: é", "visible ASCII");
+      refuses("albApiHeader", "X-Api: ******", "at most 5 wildcards");
+      assert.deepEqual(parse({ albApiHeader: "x-api:  a*b " }).door, {
+        ...parse({}).door,
+        apiCalls: { header: { name: "x-api", value: "a*b" }, paths: [] },
+      });
+    });
+
+    it(
+      "refuses albApiPaths the load balancer would refuse, and any catching a browser's own paths (the root, the " +
+        "login's return, the logout)",
+      () => {
+        refuses("albApiPaths", ["api/*"], "begins with /");
+        refuses("albApiPaths", ["/api/<x>"], "A-Z, a-z, 0-9");
+        refuses("albApiPaths", [`/${"a".repeat(128)}`], "1 to 128 characters");
+        refuses("albApiPaths", ["/a/*/*/*/*/*/*"], "at most 5 wildcards");
+        refuses("albApiPaths", ["/*"], "which matches /:", "with the login");
+        refuses("albApiPaths", ["/oauth2/*"], "matches /oauth2/idpresponse");
+        refuses("albApiPaths", ["/log?ut"], "matches /logout");
+        refuses(
+          "albApiPaths",
+          Array.from({ length: 11 }, (_, i) => `/p${i}/*`),
+          "at most 10",
+        );
+      },
+    );
+
+    it("refuses them before any resource, naming the key", async () => {
+      const bad = await runStack({ stack: OFFLINE_STACK, config: doorConfig("alb-oidc", { albApiPaths: ["/*"] }) });
+      assert.match(bad.error ?? "", /notes-auth:albApiPaths has "\/\*"/);
+      assert.deepEqual(
+        bad.resources.filter((r) => r.custom),
+        [],
+      );
+    });
+  });
+
+  describe("with an external IdP's end-session endpoint (oidcEndSessionEndpoint)", () => {
+    it(
+      "then the logout route sends the browser there with the ALB's client_id and the door's root as " +
+        "post_logout_redirect_uri, which the outputs say to register",
+      async () => {
+        const run = await runMode("alb-oidc", {
+          ...EXTERNAL_IDP,
+          oidcEndSessionEndpoint: "https://idp.example.com/oidc/logout?tenant=notes",
+        });
+        const logout = new URL(one(run, "aws:lambda/function:Function").inputs.environment.variables.ALB_LOGOUT_URL);
+        assert.equal(`${logout.origin}${logout.pathname}`, "https://idp.example.com/oidc/logout");
+        assert.deepEqual(Object.fromEntries(logout.searchParams), {
+          tenant: "notes",
+          client_id: "alb-client",
+          post_logout_redirect_uri: "https://notes.example.com/",
+        });
+        assert.equal(run.outputs.client.postLogoutRedirectUri, "https://notes.example.com/");
+      },
+    );
+
+    it("then a client_id or post_logout_redirect_uri already in the endpoint's URL is replaced, never doubled", () => {
+      const url = new URL(endSessionUrl("https://idp.example.com/logout?client_id=x", "alb-client", "https://n/"));
+      assert.deepEqual(url.searchParams.getAll("client_id"), ["alb-client"]);
+    });
+
+    it("refuses an endpoint that is not https, or one without the oidc* keys, naming the key", () => {
+      const parse = (extra: Record<string, unknown>) =>
+        parseStackConfig(
+          (key) => {
+            const v = doorConfig("alb-oidc", extra)[key];
+            return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+          },
+          () => "secret",
+        );
+      assert.throws(
+        () => parse({ ...EXTERNAL_IDP, oidcEndSessionEndpoint: "http://idp.example.com/logout" }),
+        /notes-auth:oidcEndSessionEndpoint is "http:\/\/idp.example.com\/logout": it must be an https:\/\/ URL/,
+      );
+      assert.throws(
+        () => parse({ oidcEndSessionEndpoint: "https://idp.example.com/logout" }),
+        /notes-auth:oidcEndSessionEndpoint is an external IdP's logout endpoint: set the notes-auth:oidc\* keys too/,
+      );
     });
   });
 

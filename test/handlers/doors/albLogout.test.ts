@@ -4,6 +4,7 @@ import { logoutAnswer } from "../../../handlers/doors";
 import { ALB_COOKIE_SHARDS } from "../../../handlers/doors/albLogout";
 import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
 import { albEvent, envFor, httpEvent } from "../../support/handler";
+import { createHandler } from "../../../handlers/app";
 
 const POOL_LOGOUT =
   "https://notes.auth.us-east-1.amazoncognito.com/logout?client_id=albclient&logout_uri=https%3A%2F%2Fnotes.example.com%2F";
@@ -50,6 +51,74 @@ describe("handler: the alb-oidc door's logout route", () => {
     assert.equal(result.statusCode, 302);
     assert.equal(result.multiValueHeaders["Set-Cookie"].length, ALB_COOKIE_SHARDS);
     assert.deepEqual(result.multiValueHeaders.Location, [POOL_LOGOUT]);
+  });
+
+  it(
+    "given an outside IdP's end-session URL (oidcEndSessionEndpoint), then the logout sends the browser there as " +
+      "the door was given it, client_id and post_logout_redirect_uri included",
+    () => {
+      const endSession =
+        "https://idp.example.com/oidc/logout?client_id=alb-client&post_logout_redirect_uri=https%3A%2F%2Fnotes.example.com%2F";
+      const res = logout(
+        albEvent({ method: "GET", path: "/logout" }),
+        envFor("alb-oidc", { ALB_LOGOUT_URL: endSession }),
+      )!;
+      assert.deepEqual([res.status, res.headers!.Location], [302, endSession]);
+      assert.equal(res.cookies!.length, ALB_COOKIE_SHARDS);
+    },
+  );
+
+  describe("another site's page (Fetch Metadata)", () => {
+    const from = (headers: Record<string, string>) => () =>
+      logout(albEvent({ method: "GET", path: "/logout", headers }));
+    const refused = (headers: Record<string, string>, what: RegExp) =>
+      assert.throws(from(headers), (err: any) => err.status === 403 && what.test(err.message), JSON.stringify(headers));
+
+    it("given a cross-site image, script, fetch or frame, then the logout is refused (403), no cookie expired", () => {
+      refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" }, /image/);
+      refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "script" }, /script/);
+      refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" }, /cors/);
+      refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe" }, /iframe/);
+      refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "embed" }, /embed/);
+    });
+
+    it(
+      "given a top-level navigation from another site (a link), the door's own or a same-site page (the browser " +
+        "app), a typed URL, or no Fetch Metadata, then it is the logout",
+      () => {
+        for (const headers of <Record<string, string>[]>[
+          { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
+          { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
+          { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
+          { "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" },
+          { "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" },
+          { "sec-fetch-site": "none", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
+          {},
+        ])
+          assert.equal(from(headers)()!.status, 302, JSON.stringify(headers));
+      },
+    );
+
+    it("given the handler, then a refused logout is a 403 answer without Set-Cookie", async () => {
+      const event = albEvent({
+        method: "GET",
+        path: "/logout",
+        headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" },
+      });
+      const untouched = () => Promise.reject(new Error("a logout touches no storage"));
+      const result: any = await createHandler({
+        env,
+        store: { get: untouched } as any,
+        presign: untouched,
+        removeObjects: untouched,
+        maxAttachmentBytes: 1,
+        now: () => new Date(),
+        newId: () => "x",
+        log: () => undefined,
+      })(event);
+      assert.equal(result.statusCode, 403);
+      assert.equal(JSON.stringify(result).includes(`${ALB_SESSION_COOKIE}-0=`), false);
+    });
   });
 
   it("given another method, path or door, then it is no logout (the API's router answers)", () => {

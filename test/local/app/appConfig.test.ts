@@ -67,4 +67,34 @@ describe("the browser app's config (local/app/appConfig.ts)", () => {
       endpoint: "http://127.0.0.1:3002",
     });
   });
+
+  it("given outputs listing an identity provider's stand-in, then the app gets its name and test users only", () => {
+    const outputs = {
+      authMode: "cognito",
+      url: "http://127.0.0.1:3000/v1",
+      client: {
+        credential: { kind: "user-token", token: "id", scheme: "raw", apiKey: false },
+        userPoolClientId: "spa",
+      },
+      local: {
+        endpoints: { s3: "http://127.0.0.1:4000", aws: "http://127.0.0.1:3002", dynamodb: "http://127.0.0.1:4001" },
+        idp: {
+          authorizeEndpoint: "http://127.0.0.1:3001/us-east-1_pool/oauth2/authorize",
+          tokenEndpoint: "http://127.0.0.1:3001/us-east-1_pool/oauth2/token",
+          identityProviders: [
+            {
+              name: "Corp",
+              type: "OIDC",
+              issuer: "http://127.0.0.1:3005",
+              users: [{ email: "dana@corp.example", password: "pw", sub: "upstream-sub" }],
+            },
+          ],
+        },
+        users: [],
+      },
+    } as unknown as LocalOutputs;
+    assert.deepEqual(appConfig(outputs, app).identityProviders, [
+      { name: "Corp", users: [{ email: "dana@corp.example", password: "pw" }] },
+    ]);
+  });
 });

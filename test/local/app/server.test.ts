@@ -7,6 +7,8 @@ import { DEFAULT_APP_PORT, appOrigin, appOverrides } from "../../../local/app/ap
 import { RunningBrowserApp, startBrowserApp } from "../../../local/app/server";
 import type { LocalOutputs } from "../../../local/localStack";
 import { LOCAL_DOORS, TestDoor, removeDir, startTestDoor } from "../../support/localStack";
+import { ContractContext } from "../../../local/contract/context";
+import { userCredential } from "../../../local/clients/doorClient";
 
 /** Debian's chromium (`bash .ci/run` installs it); playwright never downloads a browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -129,7 +131,8 @@ describe("the browser app, in headless Chromium, at every door", function () {
   }
 
   const tokenDoors: [string, AuthMode, Record<string, unknown>][] = [
-    ["cognito", "cognito", {}],
+    // with the Corp IdP federated into the pool, played by its upstream stand-in
+    ["cognito", "cognito", LOCAL_DOORS.cognito.extra],
     ["http-jwt", "http-jwt", {}],
     ["lambda-authorizer", "lambda-authorizer", LOCAL_DOORS["lambda-authorizer"].extra],
     ["iam (identity-pool credentials, SigV4)", "iam", {}],
@@ -236,6 +239,34 @@ describe("the browser app, in headless Chromium, at every door", function () {
           assert.equal(new URL(at.page.url()).pathname, "/", "the code left the address bar");
           await at.page.locator("#sign-in-hosted").waitFor();
         });
+
+      if (mode === "cognito")
+        it(
+          "given a note Dana wrote at the door, when she signs in with the page's Sign in with Corp (at the upstream " +
+            "stand-in), then the page shows her as the pool's user and lists her note",
+          async () => {
+            const outputs = at.door.outputs;
+            const corp = outputs.local.idp!.identityProviders![0];
+            const dana = corp.users[0];
+            const ctx = new ContractContext(outputs);
+            const auth = await userCredential(outputs, dana, { identityProvider: corp.name, region: ctx.region });
+            const me = await ctx.call("/me", { auth });
+            const body = { title: "Dana's, written at the door", content: "before the browser" };
+            assert.equal((await ctx.call("/notes", { method: "POST", auth, body })).status, 201);
+            await at.page.goto(APP);
+            await at.page.click(`#identity-providers button:has-text("Sign in with ${corp.name}")`);
+            await at.page.fill("input[name=email]", dana.email);
+            await at.page.fill("input[type=password]", dana.password);
+            await at.page.click("form button");
+            await at.page.locator("#me", { hasText: `"id": "${me.json.id}"` }).waitFor();
+            await at.page.locator("#note-list li", { hasText: body.title }).waitFor();
+            assert.match((await at.page.textContent("#claims")) ?? "", new RegExp(`"cognito:username": "Corp_`));
+            assert.ok(
+              at.requests.some((r) => r.startsWith(`GET ${corp.issuer}/auth?`)),
+              "the browser went to the stand-in",
+            );
+          },
+        );
     });
   }
 
@@ -261,11 +292,13 @@ describe("the browser app, in headless Chromium, at every door", function () {
   });
 
   describe("given the alb-oidc door", () => {
-    const at = withDoor("alb-oidc");
+    const at = withDoor("alb-oidc", LOCAL_DOORS["alb-oidc"].extra);
 
     it("given no session, when the page calls GET /me, then the load balancer refuses it: the sign-in", async () => {
       await at.page.goto(APP);
       await at.page.locator("#alb-sign-in").waitFor();
+      // The load balancer starts its own login: the page names the providers to pick on the pool's page.
+      await at.page.locator("#alb-identity-providers", { hasText: "\u201cSign in with Corp\u201d" }).waitFor();
       assert.equal(await at.page.locator("#session").isVisible(), false);
     });
 

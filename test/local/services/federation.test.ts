@@ -5,6 +5,12 @@ import { NotEmulatedYet, recordedProgram } from "../../../local/recorded";
 import { loadUsers } from "../../../local/clients/seedUsers";
 import { Browser, browse, signInWithCode } from "../../../local/clients/oauth";
 import { runMode } from "../../support/stack";
+import { AUTH_MODES } from "../../../components/config";
+import { DOORS } from "../../../components/doors/registry";
+import { DOOR_REPORTS } from "../../../components/doors/reportRegistry";
+import { atDoor, userCredential } from "../../../local/clients/doorClient";
+import { ContractContext } from "../../../local/contract/context";
+import { CORP_IDP, TestDoor, useTestDoor } from "../../support/localStack";
 
 /** A corporate OIDC IdP federated into the pool, its groups claim mapped (components/userDirectory.ts). */
 const CORP = {
@@ -152,4 +158,71 @@ describe("the local user pool federating into an upstream IdP stand-in", functio
       (e: Error) => e instanceof NotEmulatedYet && /SAML identity provider Staff/.test(e.message),
     );
   });
+});
+
+describe("a federated user's notes at every user door of one local stack", function () {
+  this.timeout(60000);
+  let stack: TestDoor;
+  const dana = UPSTREAM_USERS[0];
+  // Every door, the api-key one with its users (apiKeyWithCognito), the load balancer beside the others.
+  useTestDoor((started) => (stack = started), "cognito", {
+    extra: {
+      doors: AUTH_MODES,
+      authMode: undefined,
+      ...DOOR_REPORTS["api-key"].variants.users,
+      apiKeyClients: DOORS["api-key"].minimalConfig.apiKeyClients,
+      albWithoutDomainName: true,
+      domainCertificateArn: DOORS["alb-oidc"].minimalConfig.domainCertificateArn,
+      ...CORP_IDP,
+    },
+  });
+
+  it(
+    "given Dana signed in through the Corp stand-in at each door with its credential (token, SigV4, session), " +
+      "when she writes a note at each, then every door serves her as one sub and lists every note she wrote",
+    async () => {
+      const doors = AUTH_MODES.map((door) => ({ door, ctx: new ContractContext(atDoor(stack.outputs, door)) }));
+      const signedIn = await Promise.all(
+        doors.map(({ ctx }) =>
+          userCredential(ctx.outputs, dana, {
+            identityProvider: "Corp",
+            region: ctx.region,
+            awsEndpoint: ctx.options.awsEndpoint,
+            apiKey: ctx.parties.a.key?.value,
+          }),
+        ),
+      );
+      const written: string[] = [];
+      const subs = new Set<string>();
+      for (const [i, { door, ctx }] of doors.entries()) {
+        const me = await ctx.call("/me", { auth: signedIn[i] });
+        assert.equal(me.status, 200, `${door}: ${me.text}`);
+        assert.deepEqual([me.json.door, me.json.kind], [door, "user"]);
+        subs.add(me.json.id);
+        const note = await ctx.call("/notes", {
+          method: "POST",
+          auth: signedIn[i],
+          body: { title: `written at ${door}`, content: "Dana, federated" },
+        });
+        assert.equal(note.status, 201, `${door}: ${note.text}`);
+        written.push(note.json.noteId);
+      }
+      assert.equal(subs.size, 1, `one sub at every door: ${[...subs].join(", ")}`);
+      assert.deepEqual(
+        stack.idp!.pools[0].users.filter((u) => u.status === "EXTERNAL_PROVIDER").map((u) => [u.username, u.sub]),
+        [[`Corp_${dana.sub}`, [...subs][0]]],
+        "the pool's one user for Dana, whose sub every door serves",
+      );
+      for (const [i, { door, ctx }] of doors.entries()) {
+        const list = await ctx.call("/notes", { auth: signedIn[i] });
+        assert.equal(list.status, 200, `${door}: ${list.text}`);
+        const ids = (list.json.items as { noteId: string }[]).map((n) => n.noteId);
+        assert.deepEqual(
+          written.filter((id) => !ids.includes(id)),
+          [],
+          `${door} lists every note Dana wrote`,
+        );
+      }
+    },
+  );
 });

@@ -101,9 +101,17 @@ describe("local gateways: a load balancer listener's steps", () => {
               priority: 5,
               methods: [["OPTIONS"], ["GET"]],
               headers: [],
+              paths: [],
               actions: [AUTHENTICATE, FORWARD],
             },
-            { name: "door-preflight", priority: 1, methods: [["PUT", "OPTIONS"]], headers: [], actions: [FORWARD] },
+            {
+              name: "door-preflight",
+              priority: 1,
+              methods: [["PUT", "OPTIONS"]],
+              headers: [],
+              paths: [],
+              actions: [FORWARD],
+            },
           ].sort((a, b) => a.priority - b.priority),
         });
         const actions = (method: string) => ruled(request("/notes", {}, undefined, method), listener).actions;
@@ -116,7 +124,16 @@ describe("local gateways: a load balancer listener's steps", () => {
 
     it("given a rule with two conditions, then it applies only when both hold (a method is never two)", () => {
       const listener = listenerWith({
-        rules: [{ name: "door-both", priority: 1, methods: [["OPTIONS"], ["GET"]], headers: [], actions: [FORWARD] }],
+        rules: [
+          {
+            name: "door-both",
+            priority: 1,
+            methods: [["OPTIONS"], ["GET"]],
+            headers: [],
+            paths: [],
+            actions: [FORWARD],
+          },
+        ],
       });
       assert.deepEqual(ruled(request("/notes", {}, undefined, "OPTIONS"), listener).actions, [AUTHENTICATE, FORWARD]);
     });
@@ -132,6 +149,7 @@ describe("local gateways: a load balancer listener's steps", () => {
               priority: 2,
               methods: [],
               headers: [{ name: "Accept", values: ["application/json*", "text/?sv"] }],
+              paths: [],
               actions: [DENY, FORWARD],
             },
           ],
@@ -147,9 +165,59 @@ describe("local gateways: a load balancer listener's steps", () => {
       },
     );
 
+    it(
+      "given a path-pattern rule, then a request whose path matches a value gets its actions: case-sensitive, * any " +
+        "characters, ? exactly one, the path as sent and never the query string",
+      () => {
+        const listener = listenerWith({
+          rules: [
+            {
+              name: "door-api-path-0",
+              priority: 4,
+              methods: [],
+              headers: [],
+              paths: [["/api/*", "/v?/me"]],
+              actions: [DENY, FORWARD],
+            },
+          ],
+        });
+        const actions = (path: string, rawQuery?: string, rawPath?: string) =>
+          ruled({ ...request(path, {}, rawQuery), ...(rawPath ? { rawPath } : {}) }, listener).actions;
+        assert.deepEqual(actions("/api/notes"), [DENY, FORWARD]);
+        assert.deepEqual(actions("/api/"), [DENY, FORWARD], "* matches nothing too");
+        assert.deepEqual(actions("/v1/me"), [DENY, FORWARD]);
+        assert.deepEqual(actions("/v10/me"), [AUTHENTICATE, FORWARD], "? is one character");
+        assert.deepEqual(actions("/API/notes"), [AUTHENTICATE, FORWARD], "case-sensitive");
+        assert.deepEqual(actions("/notes", "next=/api/x"), [AUTHENTICATE, FORWARD], "the query string is not the path");
+        assert.deepEqual(actions("/api/x", undefined, "/%61pi/x"), [AUTHENTICATE, FORWARD], "the path as sent");
+      },
+    );
+
+    it("given a rule with a path and a header condition, then it applies only when both hold", () => {
+      const listener = listenerWith({
+        rules: [
+          {
+            name: "door-both",
+            priority: 3,
+            methods: [],
+            headers: [{ name: "X-Requested-With", values: ["XMLHttpRequest"] }],
+            paths: [["/api/*"]],
+            actions: [DENY, FORWARD],
+          },
+        ],
+      });
+      const actions = (path: string, headers: IncomingRequest["headers"] = {}) =>
+        ruled(request(path, headers), listener).actions;
+      assert.deepEqual(actions("/api/x", { "x-requested-with": "xmlhttprequest" }), [DENY, FORWARD]);
+      assert.deepEqual(actions("/api/x"), [AUTHENTICATE, FORWARD]);
+      assert.deepEqual(actions("/notes", { "x-requested-with": "XMLHttpRequest" }), [AUTHENTICATE, FORWARD]);
+    });
+
     it("given an OPTIONS under a forward-only rule, then the session step lets it through without a login", () => {
       const listener = listenerWith({
-        rules: [{ name: "door-preflight", priority: 1, methods: [["OPTIONS"]], headers: [], actions: [FORWARD] }],
+        rules: [
+          { name: "door-preflight", priority: 1, methods: [["OPTIONS"]], headers: [], paths: [], actions: [FORWARD] },
+        ],
       });
       const ctx = ruled(request("/notes", {}, undefined, "OPTIONS"), listener);
       assert.equal(session.run(ctx, undefined), undefined, "no redirect to the login");
