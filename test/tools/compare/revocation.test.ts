@@ -20,7 +20,7 @@ describe("the comparison's revocation window", function () {
     runs = await runDoors(AUTH_MODES);
   });
 
-  it("given the recorded runs, then the token doors are those whose clients present a token: api-key with users", () => {
+  it("given the recorded runs, then the token doors are those whose clients present one (api-key: with users)", () => {
     assert.deepEqual(
       tokenDoors(runs).map((d) => [d.door, d.variant]),
       [
@@ -45,8 +45,8 @@ describe("the comparison's revocation window", function () {
   });
 
   it(
-    "given tools/compare/revocation-windows.json, then every token door has a measured run with and without revocation, " +
-      "every check of it passed, and each measured what its outcome says",
+    "given tools/compare/revocation-windows.json, then every token door has a measured run with and without " +
+      "revocation, every check of it passed, and each measured what its outcome says",
     () => {
       const record = readRevocationRecord();
       assert.ok(record, "no tools/compare/revocation-windows.json: run npm run compare -- --measure-revocation");
