@@ -113,8 +113,12 @@ function tokenEndpoint(ctx: ContractContext): string {
   return String(endpoint);
 }
 
-/** Whether a refresh token still refreshes at the pool's token endpoint (grant_type refresh_token). */
-async function refreshes(ctx: ContractContext, refreshToken: string): Promise<boolean> {
+/**
+ * Whether a refresh token still refreshes at the pool's token endpoint (grant_type refresh_token): true, or the
+ * endpoint's OAuth error (`invalid_grant` for a revoked one).
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+ */
+async function refreshes(ctx: ContractContext, refreshToken: string): Promise<true | string> {
   const res = await fetch(tokenEndpoint(ctx), {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -124,9 +128,19 @@ async function refreshes(ctx: ContractContext, refreshToken: string): Promise<bo
       refresh_token: refreshToken,
     }),
   });
-  await res.text();
-  return res.ok;
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  return res.ok || `${res.status} ${body.error ?? ""}`.trim();
 }
+
+/** Fails unless a refresh token refreshes now (so that its refusal later is the revocation's). */
+async function expectRefreshes(ctx: ContractContext, refreshToken: string): Promise<void> {
+  const r = await refreshes(ctx, refreshToken);
+  assert.equal(r, true, `the session's refresh token refreshes before the sign-out: ${r}`);
+}
+
+/** Whether a refresh token is refused as revoked (400 invalid_grant). */
+const refusedAsRevoked = async (ctx: ContractContext, refreshToken: string) =>
+  (await refreshes(ctx, refreshToken)) === "400 invalid_grant";
 
 /** POST /me/sign-out with the session's token, handing its refresh token. */
 function signOut(ctx: ContractContext, s: Awaited<ReturnType<typeof freshSession>>): Promise<Reply> {
@@ -173,6 +187,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
       const other = ctx.withToken(doorToken(ctx.outputs, await ctx.signIn(ctx.parties.a.user!)), ctx.parties.a);
       const s = await freshSession(ctx);
       expectStatus(await ctx.call("/me", { auth: s.auth }), 200, "/me before the sign-out");
+      if (s.refreshToken) await expectRefreshes(ctx, s.refreshToken);
       const out = await signOut(ctx, s);
       expectStatus(out, 200, "POST /me/sign-out");
       assert.equal(out.json?.signedOut, true, `the sign-out's answer: ${out.text}`);
@@ -180,7 +195,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
       assert.equal(out.json?.refreshTokenRevoked, !!s.refreshToken, "the refresh token handed is revoked");
       const boundMs = (cacheSeconds * 1000 || 0) + SLACK_MS;
       const refused = await untilRefused(ctx, s.auth, boundMs);
-      const refreshRefused = s.refreshToken ? !(await refreshes(ctx, s.refreshToken)) : false;
+      const refreshRefused = s.refreshToken ? await refusedAsRevoked(ctx, s.refreshToken) : false;
       if (s.refreshToken) assert.ok(refreshRefused, "the signed-out session's refresh token still refreshes");
       expectStatus(await ctx.call("/me", { auth: other }), 200, "another sign-in of the same user, after the sign-out");
       ctx.measure("revocation-sign-out", {
@@ -253,6 +268,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
       // What a client can do by itself: revoke its refresh token at the pool (RevokeToken).
       // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RevokeToken.html
       if (s.refreshToken) {
+        await expectRefreshes(ctx, s.refreshToken);
         const idp = await import("@aws-sdk/client-cognito-identity-provider");
         const client = new idp.CognitoIdentityProviderClient({
           region: ctx.region,
@@ -268,7 +284,7 @@ export const REVOCATION_CHECKS: readonly Check[] = [
         } finally {
           client.destroy();
         }
-        assert.ok(!(await refreshes(ctx, s.refreshToken)), "the revoked refresh token no longer refreshes");
+        assert.ok(await refusedAsRevoked(ctx, s.refreshToken), "the revoked refresh token no longer refreshes");
       }
       const watchMs = (ctx.options.revocationWatchSeconds ?? DEFAULT_WATCH_SECONDS) * 1000;
       const start = performance.now();
