@@ -79,7 +79,7 @@ export const COMPARE_COMMAND: CommandSpec = {
       type: "boolean",
       description:
         "first start every token door locally with and without revocation, run the contract's revocation checks, " +
-        "and write what they measured to tools/compare/revocation-windows.json (about a minute)",
+        "and write what they measured to tools/compare/revocation-windows.json (about two minutes)",
     },
     "no-write": { type: "boolean", description: "print the full report without touching docs/" },
   },
