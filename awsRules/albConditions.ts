@@ -14,9 +14,15 @@
  * - A path pattern: at most 128 characters, case-sensitive, the same wildcards, compared with the URL's path only
  *   (never its query string); its characters A-Z, a-z, 0-9, `_ - . $ / ~ " ' @ : + &`, `*` and `?`
  *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RuleCondition.html).
+ * - `host-header`, `http-header` and `path-pattern` conditions may match regular expressions instead (Pulumi's
+ *   `regexValues`, CloudFormation's `RegexValues`): a condition of regexes only has no `values`, and its regexes are
+ *   its match evaluations (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html:
+ *   "The regular expressions used in rule conditions …").
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_RulePriorityPair.html
  * - A rule's priority: 1 to 50000, unique on its listener, lowest evaluated first, the default rule last
- *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html).
+ *   (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html). Pulumi's
+ *   `ListenerRule.priority` is optional: unset, the provider gives the rule the next one after the listener's
+ *   highest (https://www.pulumi.com/registry/packages/aws/api-docs/lb/listenerrule/).
  */
 export const ALB_RULE_LIMITS = {
   valuesPerCondition: 3,
@@ -71,21 +77,35 @@ export function pathPatternProblem(pattern: string): string | undefined {
 }
 
 /** A recorded rule condition (`aws.lb.ListenerRule` `conditions[]`): one type each, with its values. */
-export type RuleCondition = Record<string, { values?: unknown[]; httpHeaderName?: unknown } | undefined>;
+export type RuleCondition = Record<
+  string,
+  { values?: unknown[]; regexValues?: unknown[]; httpHeaderName?: unknown } | undefined
+>;
 
-/** Why the load balancer would refuse a rule with these conditions and this priority, or undefined. */
-export function ruleProblem(conditions: readonly RuleCondition[], priority: number): string | undefined {
-  if (!Number.isInteger(priority) || priority < ALB_RULE_LIMITS.minPriority || priority > ALB_RULE_LIMITS.maxPriority)
+/** The regular expressions of a rule's conditions (`regexValues`), which the load balancer matches as regexes. */
+export const regexValuesOf = (conditions: readonly RuleCondition[]): string[] =>
+  conditions.flatMap((c) => Object.values(c).flatMap((v) => (v?.regexValues ?? []).map(String)));
+
+/**
+ * Why the load balancer would refuse a rule with these conditions and this priority (undefined: Pulumi's next free
+ * one), or undefined. A condition's match evaluations are its values and its regexes; wildcards are the values'.
+ */
+export function ruleProblem(conditions: readonly RuleCondition[], priority: number | undefined): string | undefined {
+  if (
+    priority !== undefined &&
+    (!Number.isInteger(priority) || priority < ALB_RULE_LIMITS.minPriority || priority > ALB_RULE_LIMITS.maxPriority)
+  )
     return `a rule's priority is a whole number from ${ALB_RULE_LIMITS.minPriority} to ${ALB_RULE_LIMITS.maxPriority}`;
   const typed = conditions.flatMap((c) => Object.entries(c).filter(([, v]) => v !== undefined));
   const twice = AT_MOST_ONE.find((t) => typed.filter(([k]) => k === t).length > 1);
   if (twice) return `a rule has at most one ${twice} condition`;
-  const values = typed.map(([, v]) => (v?.values ?? []).map(String));
-  if (values.some((v) => v.length === 0 || v.length > ALB_RULE_LIMITS.valuesPerCondition))
+  const evaluations = typed.map(([, v]) => [...(v?.values ?? []), ...(v?.regexValues ?? [])].map(String));
+  if (evaluations.some((v) => v.length === 0 || v.length > ALB_RULE_LIMITS.valuesPerCondition))
     return `a condition has 1 to ${ALB_RULE_LIMITS.valuesPerCondition} values`;
-  if (values.flat().length > ALB_RULE_LIMITS.evaluationsPerRule)
+  if (evaluations.flat().length > ALB_RULE_LIMITS.evaluationsPerRule)
     return `a rule has at most ${ALB_RULE_LIMITS.evaluationsPerRule} match evaluations`;
-  if (values.flat().reduce((n, v) => n + wildcardsOf(v), 0) > ALB_RULE_LIMITS.wildcardsPerRule)
+  const values = typed.flatMap(([, v]) => (v?.values ?? []).map(String));
+  if (values.reduce((n, v) => n + wildcardsOf(v), 0) > ALB_RULE_LIMITS.wildcardsPerRule)
     return `a rule has at most ${ALB_RULE_LIMITS.wildcardsPerRule} wildcards`;
   return undefined;
 }

@@ -14,6 +14,7 @@ import { DEFAULT_TOKEN_LIFETIMES, FederationConfig, IdentityProviderConfig, Toke
 import { NOTES_RESOURCE_SERVER, NOTES_SCOPES, NotesScope, scopeName } from "../handlers/contract/routeTable";
 import { GroupMappingSettings, encodeGroupMapping } from "../handlers/preTokenGeneration";
 import { bundledFunction } from "./backend/bundledFunction";
+import { policyJson } from "./iamPolicy";
 
 export { NOTES_RESOURCE_SERVER, NOTES_SCOPES, scopeName };
 export type { NotesScope };
@@ -119,7 +120,13 @@ export class UserDirectory extends pulumi.ComponentResource {
    * The pre token generation trigger (V1_0) that maps the IdP's groups to pool groups, when a provider has a
    * `groupMapping`; with the permission that lets this pool, and only it, invoke it.
    */
-  public readonly preTokenGeneration?: { fn: aws.lambda.Function; permission: aws.lambda.Permission };
+  public readonly preTokenGeneration?: {
+    fn: aws.lambda.Function;
+    role: aws.iam.Role;
+    permission: aws.lambda.Permission;
+  };
+  /** Lets the trigger read this pool's groups (GetGroup), when a group a mapping may grant has a role (seal()). */
+  public triggerReadsGroups?: aws.iam.RolePolicy;
   private readonly signIn: SignInSettings;
   /** Provider name -> IdP group -> pool group (empty: no trigger). */
   private readonly groupMappings: Record<string, Record<string, string>>;
@@ -129,9 +136,11 @@ export class UserDirectory extends pulumi.ComponentResource {
   private readonly resolveAdminRole: (role: pulumi.Output<string | undefined>) => void;
   private adminRole?: pulumi.Input<string>;
   private sealed = false;
+  private readonly name: string;
 
   constructor(name: string, args: UserDirectoryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("notes-auth:users:UserDirectory", name, {}, opts);
+    this.name = name;
     const protect = args.protectData ?? false;
     const mfa = args.mfa ?? "OPTIONAL";
     // The pool and what the directory adds to it (scopes, domain, SPA client, admin group) are
@@ -155,7 +164,8 @@ export class UserDirectory extends pulumi.ComponentResource {
     if (Object.keys(this.groupMappings).length > 0) {
       const [settings, resolveSettings] = pulumi.deferredOutput<Record<string, string>>();
       this.resolveTriggerSettings = resolveSettings;
-      // Logs only: the trigger reads nothing but its event.
+      // Logs only here; reading the pool's groups (GetGroup) is a separate policy on this role, made by seal() when a
+      // mapped group has a role: it names the pool, which names this function, so it cannot be one of its statements.
       trigger = bundledFunction(
         `${name}-pre-token`,
         {
@@ -247,7 +257,7 @@ export class UserDirectory extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.preTokenGeneration = { fn: trigger.fn, permission };
+      this.preTokenGeneration = { fn: trigger.fn, role: trigger.role, permission };
     }
 
     // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateIdentityProvider.html:
@@ -444,10 +454,29 @@ export class UserDirectory extends pulumi.ComponentResource {
     this.resolveAdminRole(pulumi.output(this.adminRole));
     // Names only, never the admin group's role: that role trusts the identity pool, which trusts this pool, which
     // names the trigger, so waiting for it would be a dependency cycle (pool -> trigger -> role -> identity pool).
+    // The trigger reads the role at run time (GetGroup) instead.
+    const groupsWithRoles = this.adminRole === undefined ? [] : [this.adminGroupName];
     const settings: GroupMappingSettings = {
       providers: this.groupMappings,
       groups: [this.adminGroupName, ...this.addedGroups],
+      groupsWithRoles,
     };
     this.resolveTriggerSettings?.(pulumi.output(encodeGroupMapping(settings)));
+    if (this.preTokenGeneration && groupsWithRoles.length > 0) {
+      // GetGroup on this pool only: the policy waits for the pool (which waits for the function) and the function
+      // does not wait for the policy, so there is no cycle. No resource-level narrowing below the pool exists.
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitouserpools.html
+      const role = this.preTokenGeneration.role;
+      this.triggerReadsGroups = new aws.iam.RolePolicy(
+        `${this.name}-pre-token-read-groups`,
+        {
+          role: role.id,
+          policy: policyJson([
+            { Sid: "GroupRoles", Effect: "Allow", Action: ["cognito-idp:GetGroup"], Resource: this.userPool.arn },
+          ]),
+        },
+        { parent: this },
+      );
+    }
   }
 }

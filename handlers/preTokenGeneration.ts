@@ -4,6 +4,8 @@
  * explicit mapping per provider (`identityProviders[].groupMapping`). An IdP group the mapping does not name grants
  * nothing, and only a federated user's attribute counts: a pool user who writes `custom:idp_groups` themselves
  * (UpdateUserAttributes) gains nothing here (docs/federation.md#groups-from-the-idp says why that is sound).
+ * A granted group with an IAM role (the iam door's admin group) has its role read at run time (GetGroup, signed with
+ * the function's credentials) and put in `iamRolesToOverride` and `preferredRole`, as Cognito would for a member.
  *
  * The event and its answer, as Cognito documents them: `request.userAttributes`, `request.groupConfiguration`
  * (`groupsToOverride`, `iamRolesToOverride`, `preferredRole`), and `response.claimsOverrideDetails.
@@ -14,6 +16,19 @@
  * "Your groupOverrideDetails object will replace the cognito:groups claim in access tokens as well as ID tokens")
  */
 import { IDP_GROUPS_ATTRIBUTE } from "../awsRules/federation";
+import { GroupDefinition, groupRoleClaims } from "../awsRules/userPool";
+import {
+  AwsServiceError,
+  Clock,
+  Credentials,
+  RetryPolicy,
+  awsDomain,
+  errorMessage,
+  errorType,
+  sendWithRetries,
+  systemClock,
+} from "./notes/aws";
+import { isRetryableCognitoAnswer } from "./sessions/revokeToken";
 
 /**
  * The trigger sources Cognito invokes a pre token generation trigger with: the hosted UI's sign-in (every federated
@@ -56,12 +71,14 @@ export interface PreTokenGenerationEvent {
 export interface GroupMappingSettings {
   /** Provider name -> the IdP's group -> the pool group it grants. */
   providers: Record<string, Record<string, string>>;
-  /**
-   * The pool groups a mapping may grant (the admin group, the tiers'). Their IAM roles are not here: the admin group's
-   * role (the iam door's) trusts the identity pool, which trusts the user pool, which names this trigger, so the
-   * trigger cannot wait for it (a dependency cycle); a granted group adds no role (docs/federation.md).
-   */
+  /** The pool groups a mapping may grant (the admin group, the tiers'). */
   groups: string[];
+  /**
+   * Those of `groups` that carry an IAM role (the admin group at the iam door), by name only: the role (the iam
+   * door's) trusts the identity pool, which trusts the user pool, which names this trigger, so the trigger's settings
+   * cannot wait for its ARN (a dependency cycle). The trigger reads a granted group's role at run time (GetGroup).
+   */
+  groupsWithRoles: string[];
 }
 
 /** The environment variable that carries the settings, as JSON. */
@@ -96,6 +113,7 @@ export function readGroupMapping(env: NodeJS.ProcessEnv): GroupMappingSettings {
     throw new GroupMappingSettingsError(`${GROUP_MAPPING_ENV} is not JSON`);
   }
   const s = parsed as Partial<GroupMappingSettings>;
+  const withRoles = s?.groupsWithRoles ?? [];
   const isMap = (v: unknown) =>
     v !== null && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
   if (
@@ -104,12 +122,14 @@ export function readGroupMapping(env: NodeJS.ProcessEnv): GroupMappingSettings {
     s.providers === null ||
     !Object.values(s.providers).every(isMap) ||
     !Array.isArray(s.groups) ||
-    !s.groups.every((g) => typeof g === "string")
+    !s.groups.every((g) => typeof g === "string") ||
+    !Array.isArray(withRoles) ||
+    !withRoles.every((g) => s.groups!.includes(g))
   )
     throw new GroupMappingSettingsError(
-      `${GROUP_MAPPING_ENV} is not {providers: {name: {idpGroup: poolGroup}}, groups}`,
+      `${GROUP_MAPPING_ENV} is not {providers: {name: {idpGroup: poolGroup}}, groups, groupsWithRoles (of groups)}`,
     );
-  return { providers: s.providers, groups: s.groups };
+  return { providers: s.providers, groups: s.groups, groupsWithRoles: withRoles };
 }
 
 /**
@@ -188,13 +208,133 @@ export function groupOverride(settings: GroupMappingSettings, event: PreTokenGen
   };
 }
 
-/** The trigger: the event back with its answer (Cognito reads `response.claimsOverrideDetails`). */
-export function preTokenGeneration(
+/** A pool group's IAM role and precedence, as GetGroup answers (either may be absent). */
+export type GetGroup = (userPoolId: string, groupName: string) => Promise<Omit<GroupDefinition, "name">>;
+
+/**
+ * The configuration with the granted groups' IAM roles: when a granted group carries a role (`groupsWithRoles`), the
+ * trigger reads it and its precedence (GetGroup) and answers what Cognito itself would put in the tokens of a member
+ * of those groups: `iamRolesToOverride` the user's own roles and the granted groups', `preferredRole` the role of the
+ * group with the lowest precedence, none when groups tied at the lowest precedence have different roles
+ * (groupRoleClaims). The event carries the user's own roles but not their groups' precedences, so those groups are
+ * read too when the user has own roles. Only a federated user with a mapping is granted groups (grantedGroups), so
+ * only their sign-ins read roles; a failed read fails the sign-in (closed), never a token without the role decided.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html (precedence, roles)
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+ * (groupOverrideDetails: groupsToOverride, iamRolesToOverride, preferredRole)
+ */
+export async function groupOverrideWithRoles(
   settings: GroupMappingSettings,
   event: PreTokenGenerationEvent,
-): PreTokenGenerationEvent {
+  getGroup: GetGroup,
+): Promise<GroupConfiguration> {
+  const base = groupOverride(settings, event);
+  const own = event.request.groupConfiguration?.groupsToOverride ?? [];
+  const added = base.groupsToOverride.filter((g) => !own.includes(g));
+  const withRoles = added.filter((g) => settings.groupsWithRoles.includes(g));
+  if (withRoles.length === 0) return base;
+  const toRead = [...withRoles, ...(base.iamRolesToOverride.length > 0 ? own : [])];
+  const definitions = await Promise.all(
+    toRead.map(async (name) => {
+      try {
+        return { name, ...(await getGroup(event.userPoolId, name)) };
+      } catch (err) {
+        throw new GroupRoleUnreadable(name, err);
+      }
+    }),
+  );
+  const claims = groupRoleClaims(definitions, base.groupsToOverride);
+  const preferred = claims["cognito:preferred_role"];
+  return {
+    groupsToOverride: base.groupsToOverride,
+    iamRolesToOverride: [...new Set([...base.iamRolesToOverride, ...(claims["cognito:roles"] ?? [])])],
+    ...(preferred ? { preferredRole: preferred } : {}),
+  };
+}
+
+/** A granted group's role could not be read: the trigger fails, and Cognito refuses the sign-in. */
+export class GroupRoleUnreadable extends Error {
+  constructor(
+    readonly group: string,
+    readonly cause: unknown,
+  ) {
+    super(
+      `pre token generation trigger: cannot read the role of group ${group}: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
+    );
+    this.name = "GroupRoleUnreadable";
+  }
+}
+
+/**
+ * GetGroup's bounds: 2.5 s for every read of one event (they share a deadline), 800 ms an attempt, well inside the
+ * trigger's 5 s (Cognito's wait), leaving its cold start and the answer time.
+ */
+export const GET_GROUP_POLICY: RetryPolicy = {
+  deadlineMs: 2500,
+  attemptTimeoutMs: 800,
+  maxAttempts: 3,
+  baseDelayMs: 50,
+  maxDelayMs: 300,
+};
+
+/**
+ * Cognito's GetGroup, signed with the function's role (SigV4, `cognito-idp`), at `endpoint`
+ * (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER) or Cognito's regional endpoint; every call of one client shares one
+ * deadline, made at its first call. Needs `cognito-idp:GetGroup` on the pool's ARN.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html (RoleArn, Precedence)
+ */
+export function cognitoGetGroup(opts: {
+  region: string;
+  endpoint?: string;
+  credentials: () => Credentials;
+  policy?: Partial<RetryPolicy>;
+  clock?: Clock;
+}): GetGroup {
+  const url = opts.endpoint ?? `https://cognito-idp.${opts.region}.${awsDomain(opts.region)}/`;
+  const policy = { ...GET_GROUP_POLICY, ...opts.policy };
+  const clock = opts.clock ?? systemClock;
+  let deadline: number | undefined;
+  return async (userPoolId, groupName) => {
+    deadline ??= clock.now() + policy.deadlineMs;
+    const res = await sendWithRetries(
+      {
+        service: "cognito-idp",
+        region: opts.region,
+        url,
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSCognitoIdentityProviderService.GetGroup",
+        },
+        body: JSON.stringify({ UserPoolId: userPoolId, GroupName: groupName }),
+      },
+      opts.credentials(),
+      policy,
+      isRetryableCognitoAnswer,
+      clock,
+      deadline,
+    );
+    if (res.status !== 200) throw new AwsServiceError(res.status, errorType(res), errorMessage(res));
+    const group = (JSON.parse(res.body) as { Group?: { RoleArn?: unknown; Precedence?: unknown } }).Group ?? {};
+    return {
+      ...(typeof group.RoleArn === "string" && group.RoleArn ? { roleArn: group.RoleArn } : {}),
+      ...(typeof group.Precedence === "number" ? { precedence: group.Precedence } : {}),
+    };
+  };
+}
+
+/** The trigger: the event back with its answer (Cognito reads `response.claimsOverrideDetails`). */
+export async function preTokenGeneration(
+  settings: GroupMappingSettings,
+  event: PreTokenGenerationEvent,
+  getGroup: GetGroup,
+): Promise<PreTokenGenerationEvent> {
   return {
     ...event,
-    response: { claimsOverrideDetails: { groupOverrideDetails: groupOverride(settings, event) } },
+    response: {
+      claimsOverrideDetails: { groupOverrideDetails: await groupOverrideWithRoles(settings, event, getGroup) },
+    },
   };
 }

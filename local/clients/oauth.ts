@@ -106,6 +106,9 @@ export interface BrowsingUser {
  * user's name and password (or, with `identityProvider`, first follows the page's link to that provider and posts
  * at its form). Stops at the first answer that is not a redirect, or at a redirect
  * `stop` accepts (not followed). Returns that answer and the URL it came from.
+ * With `identityProvider`, a sign-in form met before the way leads to that provider (a URL with its
+ * `identity_provider`: the start, a redirect or the page's link) is the pool's own: the provider user's password is
+ * never posted there, and the sign-in fails instead (OAuthError), saying the page has no link to the provider.
  */
 export async function browse(
   browser: Browser,
@@ -116,12 +119,15 @@ export async function browse(
   let current = url;
   let res = await browser.go(current);
   let posted = false;
-  let federated = false;
+  const toProvider = (u: string) =>
+    who.identityProvider !== undefined && new URL(u).searchParams.get("identity_provider") === who.identityProvider;
+  let federated = toProvider(url);
   for (let hops = 0; hops < 16; hops++) {
     const location = res.headers.get("location");
     if (res.status >= 300 && res.status < 400 && location) {
       const next = new URL(location, current).href;
       if (stop(next)) return { res, url: current, location: next };
+      federated ||= toProvider(next);
       current = next;
       res = await browser.go(current);
       continue;
@@ -136,6 +142,12 @@ export async function browse(
       }
       const form = signInForm(page, current);
       if (!form) return { res, url: current };
+      if (who.identityProvider && !federated)
+        throw new OAuthError(
+          `the sign-in page at ${current} has no link to the identity provider ${who.identityProvider} ` +
+            `("Sign in with ${who.identityProvider}"): its form is the pool's own, so ${who.username}'s password ` +
+            "is not posted there",
+        );
       posted = true;
       res = await browser.go(form.action, {
         method: "POST",

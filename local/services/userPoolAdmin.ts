@@ -10,7 +10,8 @@ import { PUBLIC_OPERATIONS, userPoolPublicApi } from "./userPool/publicApi";
 /**
  * The user pool's administrative API, the part an operator's tools use to manage test users
  * (`npm run smoke -- --create-users`): AdminCreateUser, AdminSetUserPassword, AdminAddUserToGroup,
- * AdminGetUser and AdminDeleteUser, over AWS JSON 1.1 (target prefix
+ * AdminGetUser and AdminDeleteUser, and GetGroup, which the pre token generation trigger calls with its role's
+ * credentials to read a granted group's role (handlers/preTokenGeneration.ts), over AWS JSON 1.1 (target prefix
  * `AWSCognitoIdentityProviderService`), signed with SigV4 (service `cognito-idp`) and allowed by
  * the caller's IAM policies (`cognito-idp:<Operation>` on the pool's ARN). The same endpoint answers the public
  * operations a pool's users call unsigned (InitiateAuth, SignUp, …: userPool/publicApi.ts), before any signature check.
@@ -18,6 +19,7 @@ import { PUBLIC_OPERATIONS, userPoolPublicApi } from "./userPool/publicApi";
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserPassword.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminAddUserToGroup.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminDeleteUser.html
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html
  */
 
 const OPERATIONS = [
@@ -26,6 +28,7 @@ const OPERATIONS = [
   "AdminAddUserToGroup",
   "AdminGetUser",
   "AdminDeleteUser",
+  "GetGroup",
 ];
 
 /** A user as AdminGetUser and AdminCreateUser show it. */
@@ -95,6 +98,20 @@ function run(
   policy: Record<string, any>,
   log: (line: string) => void,
 ): GatewayReply {
+  if (operation === "GetGroup") {
+    // GroupType: the group's name, pool, IAM role and precedence (either may be unset).
+    // https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html
+    const group = pool.groupRoles.find((g) => g.name === String(body.GroupName ?? ""));
+    if (!group) return jsonError("ResourceNotFoundException", "Group not found.");
+    return jsonReply({
+      Group: {
+        GroupName: group.name,
+        UserPoolId: pool.poolId,
+        ...(group.roleArn ? { RoleArn: group.roleArn } : {}),
+        ...(group.precedence !== undefined && group.precedence !== null ? { Precedence: group.precedence } : {}),
+      },
+    });
+  }
   const name = String(body.Username ?? "");
   if (operation === "AdminCreateUser") {
     if (findUser(pool, name)) return jsonError("UsernameExistsException", "User account already exists");

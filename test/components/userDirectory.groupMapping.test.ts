@@ -61,9 +61,22 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
   });
 
-  it("when built, then the trigger's role may write its own logs and nothing else", () => {
-    const [policy] = all(resources, "aws:iam/rolePolicy:RolePolicy");
-    const statements = JSON.parse(policy.inputs.policy).Statement;
+  it("when built, then the trigger's role may write its logs, and read the pool's groups (a policy apart)", () => {
+    const policies = all(resources, "aws:iam/rolePolicy:RolePolicy");
+    const role = only(resources, "aws:iam/role:Role");
+    assert.deepEqual(
+      policies.map((p) => [p.name, p.inputs.role]),
+      [
+        ["users-pre-token-access", role.state.id],
+        ["users-pre-token-read-groups", role.state.id],
+      ],
+    );
+    // GetGroup on the exact pool ARN, nothing else: the policy waits for the pool, the function not for the policy.
+    assert.deepEqual(
+      JSON.parse(policies[1].inputs.policy).Statement.map((s: any) => [s.Effect, s.Action, s.Resource]),
+      [["Allow", ["cognito-idp:GetGroup"], only(resources, POOL).state.arn]],
+    );
+    const statements = JSON.parse(policies[0].inputs.policy).Statement;
     assert.deepEqual(
       statements.map((s: any) => [s.Action, s.Resource]),
       [
@@ -75,12 +88,14 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
   });
 
-  it("when sealed, then the trigger knows the mapping, the admin group and the tier group (no role)", () => {
+  it("when sealed, then the trigger knows the mapping, the groups, which has a role (by name, no ARN)", () => {
     const env = only(resources, FN).inputs.environment.variables;
     assert.deepEqual(readGroupMapping({ [GROUP_MAPPING_ENV]: env[GROUP_MAPPING_ENV] }), {
       providers: { Corp: { "corp-admins": "admins", "corp-pro": "pro" } },
       groups: ["admins", "pro"],
+      groupsWithRoles: ["admins"],
     });
+    assert.ok(!env[GROUP_MAPPING_ENV].includes(ADMIN_ROLE));
   });
 
   it(`given a sign-in client allowing ${USER_ADMIN_SCOPE}, then it is refused`, async () => {
@@ -115,6 +130,24 @@ describe("UserDirectory with a group mapping: the pre token generation trigger",
     );
     assert.deepEqual(all(plain, FN), []);
     assert.equal(only(plain, POOL).inputs.lambdaConfig, undefined);
+  });
+
+  it("given a mapping but no group with a role, then the trigger reads nothing and may not", async () => {
+    const unroled = await buildAlone(() =>
+      new UserDirectory("users", {
+        adminGroup: "admins",
+        domainPrefix: "notes-alone",
+        selfSignUp: true,
+        plan: "LITE",
+        federation: { providers: [corp({ "corp-admins": "admins" })], secrets: '{"Corp":"c"}' },
+      }).seal(),
+    );
+    assert.deepEqual(
+      all(unroled, "aws:iam/rolePolicy:RolePolicy").map((p) => p.name),
+      ["users-pre-token-access"],
+    );
+    const env = only(unroled, FN).inputs.environment.variables;
+    assert.deepEqual(readGroupMapping(env).groupsWithRoles, []);
   });
 });
 
@@ -161,8 +194,21 @@ describe("turning a group mapping on in a running stack", function () {
     assert.deepEqual(await runPolicies(after), []));
 
   it("given the iam door, whose admin role trusts the identity pool, then the program completes", async () => {
+    // pool -> trigger, and read-groups policy -> (pool, trigger's role): the policy closes no cycle.
     const iam = await runMode("iam", federated({ "corp-admins": "admins" }));
     const env = ofType(iam, FN).find((f) => f.name === "users-pre-token")!.inputs.environment.variables;
-    assert.deepEqual(readGroupMapping(env).groups, ["admins", "pro"]);
+    assert.deepEqual(readGroupMapping(env), {
+      providers: { Corp: { "corp-admins": "admins" } },
+      groups: ["admins", "pro"],
+      groupsWithRoles: ["admins"],
+    });
+    const read = ofType(iam, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "users-pre-token-read-groups")!;
+    assert.deepEqual(
+      JSON.parse(read.inputs.policy).Statement.map((s: any) => [s.Action, s.Resource]),
+      [[["cognito-idp:GetGroup"], ofType(iam, POOL)[0].state.arn]],
+    );
+    const admins = ofType(iam, "aws:cognito/userGroup:UserGroup").find((g) => g.inputs.name === "admins")!;
+    assert.match(String(admins.inputs.roleArn), /^arn:aws:iam::/);
+    assert.deepEqual(await runPolicies(iam), []);
   });
 });

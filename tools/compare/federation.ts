@@ -27,6 +27,12 @@ export function federatedMauCost(
   return billing === "social" ? cognitoMauCost(mau, plan, p) : tiered(mau, p.cognitoFederation.samlOidc.mauBands);
 }
 
+/** The MAU a price's bands give free: the last free band's upper bound before the first paid one. */
+export function freeMauOf(bands: readonly { upTo: number | null; price: number }[]): number {
+  const paid = bands.findIndex((b) => b.price > 0);
+  return paid > 0 ? (bands[paid - 1].upTo ?? 0) : 0;
+}
+
 /** The MAU the table prices. */
 export const FEDERATION_MAU_POINTS = [10_000, 100_000];
 
@@ -50,7 +56,7 @@ export function federationCostSection(
     "What Cognito bills a month for people who sign in through providers federated into the pool " +
       "(`identityProviders`, [docs/federation.md](federation.md#what-federated-users-cost)), all of one kind and " +
       "nobody else: social providers' users are the pool's MAUs at the plan's rate and free MAU; SAML and OIDC " +
-      `users are billed apart, ${p.cognitoFederation.samlOidc.freeMau} MAU free, then ` +
+      `users are billed apart, ${freeMauOf(p.cognitoFederation.samlOidc.mauBands)} MAU free, then ` +
       `$${p.cognitoFederation.samlOidc.mauBands.find((b) => b.price > 0)!.price} per MAU on every plan ` +
       "(the rate is not re-read from the pricing page: see the price sources). A door that verifies an outside " +
       "issuer directly (`jwtIssuer`, `oidc*`, `authorizerIssuer`) costs nothing at Cognito for those people.",

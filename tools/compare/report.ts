@@ -598,7 +598,8 @@ export function priceSources(): string[] {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === "object") {
       const o = v as Record<string, unknown>;
-      if (typeof o.source === "string") found.add(`${o.source} (read ${o.read ?? "?"})`);
+      if (typeof o.source === "string")
+        found.add(`${o.source} (read ${o.read ?? "?"}${o.verified === false ? "; rate unverified" : ""})`);
       Object.values(o).forEach(walk);
     }
   };

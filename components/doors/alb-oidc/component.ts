@@ -86,11 +86,13 @@ export const ALB_API_ACCEPT = ["application/json*"];
 export const ALB_RULE_PRIORITY = { preflight: 1, accept: 2, header: 3, paths: 4 } as const;
 
 /**
- * Where an outside IdP's end-session endpoint sends the browser back after logout, as OpenID Connect RP-Initiated
- * Logout 1.0 names the parameters (section 2): `client_id` (the load balancer's client at the IdP: the ALB never
- * hands the application the ID token, so there is no `id_token_hint` to send) and `post_logout_redirect_uri`, which
- * the IdP honours only when it was registered for that client (section 3: register the door's root). Parameters
- * the endpoint URL already has are kept.
+ * The logout request to an outside IdP's end-session endpoint, with the parameters OpenID Connect RP-Initiated
+ * Logout 1.0 names (section 2): `client_id` (the load balancer's client at the IdP) and `post_logout_redirect_uri`
+ * (the door's root, registered for that client: section 3). The ALB never hands the application the ID token, so
+ * there is no `id_token_hint`, and without it the IdP MUST NOT redirect to `post_logout_redirect_uri` unless it can
+ * confirm the request otherwise (section 2), and may ask the user to confirm the logout (section 4): the IdP may
+ * show a confirmation, or stay on its own page, instead of sending the browser back. The load balancer's cookie is
+ * expired either way (handlers/doors/albLogout.ts). Parameters the endpoint URL already has are kept.
  * https://openid.net/specs/openid-connect-rpinitiated-1_0.html
  */
 export function endSessionUrl(endpoint: string, clientId: string, postLogoutRedirectUri: string): string {

@@ -1,6 +1,8 @@
 import { ConfigError } from "../../configReader";
 import { groupsClaimProblem } from "../../../handlers/contract/groupsClaim";
 import { ALB_LOGOUT_ROUTE } from "../../../handlers/contract/routeTable";
+import { isAlbLogoutPath } from "../../../handlers/doors/albLogout";
+import { ALB_IDP_RESPONSE_PATH } from "../../../awsRules/alb";
 import {
   conditionPattern,
   headerNameProblem,
@@ -126,10 +128,44 @@ function readOidc(config: Parameters<typeof albOidcDoor.argsFrom>[0]): OidcProvi
 
 /**
  * The paths a browser must reach with the login, never a 401: the door's root (where the IdP's logout sends it
- * back), the load balancer's own login return (`/oauth2/idpresponse`) and the logout route.
+ * back), the load balancer's own login return (`/oauth2/idpresponse`) and every path the function serves as the
+ * logout route (isAlbLogoutPath: `/logout`, `/logout/`, `/logout//`, …). A pattern (at most 128 characters) that
+ * matches `/logout` with more trailing slashes than it has characters matches one with fewer, its `*` matching
+ * fewer, so those up to 128 slashes are all the logout paths a pattern need be tried against.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html
  */
-export const ALB_BROWSER_PATHS = ["/", "/oauth2/idpresponse", ALB_LOGOUT_ROUTE.path] as const;
+export const ALB_BROWSER_PATHS: readonly string[] = [
+  "/",
+  ALB_IDP_RESPONSE_PATH,
+  ...Array.from({ length: 129 }, (_, n) => ALB_LOGOUT_ROUTE.path + "/".repeat(n)).filter(isAlbLogoutPath),
+];
+
+/**
+ * The request headers of a browser's top-level navigation, as current Chrome and Firefox send them (Fetch Metadata
+ * included, from any site). An `albApiHeader` pattern matching one of them would answer every navigation 401, the
+ * login included: nobody could sign in.
+ * https://developer.mozilla.org/en-US/docs/Glossary/Fetch_metadata_request_header
+ * https://developer.mozilla.org/en-US/docs/Web/HTTP/Content_negotiation/List_of_default_Accept_values
+ */
+export const BROWSER_NAVIGATION_HEADERS: Readonly<Record<string, readonly string[]>> = {
+  accept: [
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8," +
+      "application/signed-exchange;v=b3;q=0.7",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8",
+    "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+  ],
+  "accept-encoding": ["gzip, deflate, br, zstd"],
+  "accept-language": ["en-US,en;q=0.9"],
+  "sec-fetch-dest": ["document"],
+  "sec-fetch-mode": ["navigate"],
+  "sec-fetch-site": ["none", "same-origin", "same-site", "cross-site"],
+  "sec-fetch-user": ["?1"],
+  "upgrade-insecure-requests": ["1"],
+  "user-agent": [
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  ],
+};
 
 /** At most this many `albApiPaths` (at most one rule each; a load balancer has 100 rules by default). */
 export const MAX_API_PATHS = 10;
@@ -149,6 +185,15 @@ function readApiCalls(config: Parameters<typeof albOidcDoor.argsFrom>[0]): AlbAp
       throw new ConfigError("albApiHeader", `is "${raw}": it must be "Name: value-pattern" (e.g. X-Requested-With: *)`);
     const problem = headerNameProblem(name) ?? headerValueProblem(value);
     if (problem) throw new ConfigError("albApiHeader", `is "${raw}": ${problem}`);
+    const navigation = BROWSER_NAVIGATION_HEADERS[name.toLowerCase()]?.find((v) =>
+      conditionPattern(value, false).test(v),
+    );
+    if (navigation !== undefined)
+      throw new ConfigError(
+        "albApiHeader",
+        `is "${raw}", which matches a browser's navigation (${name}: ${navigation}): every page load, the login's ` +
+          "included, would get the 401, and nobody could sign in",
+      );
     header = { name, value };
   }
   const paths = config.list("albApiPaths");

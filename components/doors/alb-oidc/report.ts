@@ -69,18 +69,23 @@ export const albOidcReport: DoorReport<"alb-oidc", AlbOidcCitation> = {
         "`oidc*`: that IdP's own users instead)",
     },
     "Throttling and quotas per client": { evidence: "not built", text: "none (WAF rate rules could add it)" },
+    // The pool's /logout ends its own session (its cookie); a user from an OIDC or social IdP still has that IdP's
+    // session, and only a SAML IdP with single logout is signed out through the pool.
+    // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+    // https://repost.aws/knowledge-center/cognito-logout-endpoint-globalsignoutapi
     "Revocation and token lifetime": {
       cite: "httpsListener",
       text: (l) =>
         `session cookie valid for ${l.defaultActions?.[0]?.authenticateCognito?.sessionTimeout ?? "?"} s ` +
-        `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and signs out at the IdP`,
+        `(\`albSessionTimeout\`); no check with the IdP before; \`GET /logout\` expires it and ends the pool's ` +
+        "session (a federated OIDC or social IdP's own session stays, so its sign-in may walk straight back in; " +
+        "with `oidcEndSessionEndpoint`, the IdP is asked to end its own)",
     },
     "Browser or API": {
-      cite: "apiHeaderRule",
-      variant: "apiCalls",
+      cite: "apiRule",
       text:
-        "browsers (redirects, cookies); API calls (`Accept: application/json`, or a header and paths you name: " +
-        "`albApiHeader`, `albApiPaths`) without a session get 401",
+        "browsers (redirects, cookies); API calls (`Accept: application/json`) without a session get 401, and so " +
+        "do a header and paths you name (`albApiHeader`, `albApiPaths`: rules of their own when set)",
     },
     CORS: {
       cite: "preflightRule",

@@ -6,7 +6,7 @@ import type { GatewayDeps } from "../gateway";
 import type { GatewayReply } from "../http";
 import { AlbSigningKey, newAlbKey } from "./albToken";
 import { SessionCodec, cookiesOf, joinShards, shardCookies } from "./session";
-import { ruleProblem } from "../../../awsRules/albConditions";
+import { regexValuesOf, ruleProblem } from "../../../awsRules/albConditions";
 
 /**
  * One HTTPS listener of a load balancer as the request steps (steps/) read it, from the recorded
@@ -163,8 +163,9 @@ function inOrder(recorded: AlbAction[] | undefined): AlbAction[] {
  * The recorded rules of one listener, lowest priority first. Each condition here is an
  * `http-request-method` one (its values: exact, case-sensitive method names), an `http-header` one (a header name,
  * value patterns) or a `path-pattern` one (path patterns); a rule the load balancer would refuse (its conditions'
- * limits and priorities, awsRules/albConditions.ts) is refused here too. Other condition types, two rules of one
- * priority, a rule forwarding to another target group than the default rule's, and a rule that logs in at another
+ * limits and priorities, awsRules/albConditions.ts) is refused here too. Other condition types, conditions matching
+ * regular expressions (`regexValues`, which AWS allows), a rule without a priority (Pulumi gives it the next free one;
+ * https://www.pulumi.com/registry/packages/aws/api-docs/lb/listenerrule/), two rules of one priority, a rule forwarding to another target group than the default rule's, and a rule that logs in at another
  * user pool, client or domain than the default rule (local mode runs one login per listener) stop local mode.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_HttpRequestMethodConditionConfig.html
@@ -185,6 +186,12 @@ function listenerRules(
       const conditions: Record<string, any>[] = r.inputs.conditions ?? [];
       const other = conditions.flatMap((c) => Object.keys(c).filter((k) => !CONDITIONS.includes(k) && c[k]));
       if (other.length) throw new NotEmulatedYet(`load balancer rule conditions ${other.join(", ")} (rule ${r.name})`);
+      if (regexValuesOf(conditions).length)
+        throw new NotEmulatedYet(
+          `load balancer rule conditions matching regular expressions (regexValues, rule ${r.name})`,
+        );
+      if (r.inputs.priority === undefined)
+        throw new NotEmulatedYet(`a load balancer rule without a priority (the next free one, rule ${r.name})`);
       const refused = ruleProblem(conditions, Number(r.inputs.priority));
       if (refused) throw new Error(`load balancer rule ${r.name}: the load balancer would refuse it (${refused})`);
       const actions = inOrder(r.inputs.actions);

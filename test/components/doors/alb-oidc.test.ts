@@ -5,7 +5,7 @@ import { albRedirectUris } from "../../../awsRules/alb";
 import { StackRun, ofType, one, runMode, unsecret } from "../../support/stack";
 import { ConfigError } from "../../../components/config";
 import { parseStackConfig } from "../../../components/resolvedConfig";
-import { ALB_RULE_LIMITS } from "../../../awsRules/albConditions";
+import { ruleProblem } from "../../../awsRules/albConditions";
 import { endSessionUrl } from "../../../components/doors/alb-oidc/component";
 import { albOidcReport } from "../../../components/doors/alb-oidc/report";
 
@@ -302,12 +302,8 @@ describe("AlbOidcFrontDoor", function () {
       },
     );
 
-    it("then no rule passes the load balancer's limits: values per condition, wildcards, priorities", () => {
-      for (const r of rules()) {
-        const values = r.conditions.flatMap((c: any) => Object.values(c).flatMap((v: any) => v.values));
-        assert.ok(values.length <= ALB_RULE_LIMITS.valuesPerCondition, r.name);
-        assert.ok(values.join("").replace(/[^*?]/g, "").length <= ALB_RULE_LIMITS.wildcardsPerRule, r.name);
-      }
+    it("then every rule is within the load balancer's limits: values per condition, wildcards, priorities", () => {
+      for (const r of rules()) assert.equal(ruleProblem(r.conditions, r.priority), undefined, r.name);
       const priorities = rules().map((r) => r.priority);
       assert.equal(new Set(priorities).size, priorities.length, "unique on the listener");
     });
@@ -338,6 +334,26 @@ describe("AlbOidcFrontDoor", function () {
       refuses("albApiHeader", `X-Api: ${"v".repeat(129)}`, "1 to 128 characters");
       refuses("albApiHeader", "X-Api: é", "visible ASCII");
       refuses("albApiHeader", "X-Api: ******", "at most 5 wildcards");
+    });
+
+    it("refuses an albApiHeader that a browser's navigation sends, naming the key: nobody could sign in", () => {
+      refuses("albApiHeader", "Accept: text/html*", "albApiHeader", "a browser's navigation", "nobody could sign in");
+      refuses("albApiHeader", "accept: *xhtml*", "a browser's navigation (accept: text/html,application/xhtml+xml");
+      refuses("albApiHeader", "Sec-Fetch-Mode: navigate", "a browser's navigation");
+      refuses("albApiHeader", "Sec-Fetch-Dest: DOCUMENT", "a browser's navigation");
+      refuses("albApiHeader", "Sec-Fetch-Site: same-origin", "a browser's navigation");
+      refuses("albApiHeader", "User-Agent: *", "a browser's navigation");
+      refuses("albApiHeader", "User-Agent: Mozilla/*", "a browser's navigation");
+      for (const albApiHeader of [
+        "Sec-Fetch-Mode: cors",
+        "Sec-Fetch-Dest: empty",
+        "User-Agent: curl/*",
+        "Accept: */json",
+      ])
+        assert.deepEqual((parse({ albApiHeader }).door as any).apiCalls.header?.name, albApiHeader.split(":")[0]);
+    });
+
+    it("accepts a header pattern the load balancer takes, as name and value", () => {
       assert.deepEqual(parse({ albApiHeader: "x-api:  a*b " }).door, {
         ...parse({}).door,
         apiCalls: { header: { name: "x-api", value: "a*b" }, paths: [] },
@@ -346,7 +362,7 @@ describe("AlbOidcFrontDoor", function () {
 
     it(
       "refuses albApiPaths the load balancer would refuse, and any catching a browser's own paths (the root, the " +
-        "login's return, the logout)",
+        "login's return, every path the function takes for the logout: /logout/ too)",
       () => {
         refuses("albApiPaths", ["api/*"], "begins with /");
         refuses("albApiPaths", ["/api/<x>"], "A-Z, a-z, 0-9");
@@ -355,6 +371,12 @@ describe("AlbOidcFrontDoor", function () {
         refuses("albApiPaths", ["/*"], "which matches /:", "with the login");
         refuses("albApiPaths", ["/oauth2/*"], "matches /oauth2/idpresponse");
         refuses("albApiPaths", ["/log?ut"], "matches /logout");
+        refuses("albApiPaths", ["/logout/*"], "matches /logout/:", "with the login");
+        refuses("albApiPaths", ["/logout??"], "matches /logout//");
+        assert.deepEqual((parse({ albApiPaths: ["/logout/x*", "/logout?*x"] }).door as any).apiCalls.paths, [
+          "/logout/x*",
+          "/logout?*x",
+        ]);
         refuses(
           "albApiPaths",
           Array.from({ length: 11 }, (_, i) => `/p${i}/*`),

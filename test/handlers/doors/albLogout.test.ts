@@ -5,6 +5,7 @@ import { ALB_COOKIE_SHARDS } from "../../../handlers/doors/albLogout";
 import { ALB_SESSION_COOKIE } from "../../../handlers/contract/doors/alb-oidc";
 import { albEvent, envFor, httpEvent } from "../../support/handler";
 import { createHandler } from "../../../handlers/app";
+import { endSessionUrl } from "../../../components/doors/alb-oidc/component";
 
 const POOL_LOGOUT =
   "https://notes.auth.us-east-1.amazoncognito.com/logout?client_id=albclient&logout_uri=https%3A%2F%2Fnotes.example.com%2F";
@@ -54,16 +55,24 @@ describe("handler: the alb-oidc door's logout route", () => {
   });
 
   it(
-    "given an outside IdP's end-session URL (oidcEndSessionEndpoint), then the logout sends the browser there as " +
-      "the door was given it, client_id and post_logout_redirect_uri included",
+    "given an outside IdP's end-session URL as the component builds it (oidcEndSessionEndpoint), then the logout " +
+      "sends the browser there with the load balancer's client_id and the door's root as post_logout_redirect_uri",
     () => {
-      const endSession =
-        "https://idp.example.com/oidc/logout?client_id=alb-client&post_logout_redirect_uri=https%3A%2F%2Fnotes.example.com%2F";
+      const endSession = endSessionUrl(
+        "https://idp.example.com/oidc/logout",
+        "alb-client",
+        "https://notes.example.com/",
+      );
       const res = logout(
         albEvent({ method: "GET", path: "/logout" }),
         envFor("alb-oidc", { ALB_LOGOUT_URL: endSession }),
       )!;
-      assert.deepEqual([res.status, res.headers!.Location], [302, endSession]);
+      const to = new URL(res.headers!.Location);
+      assert.deepEqual(
+        [res.status, `${to.origin}${to.pathname}`, to.searchParams.get("client_id")],
+        [302, "https://idp.example.com/oidc/logout", "alb-client"],
+      );
+      assert.equal(to.searchParams.get("post_logout_redirect_uri"), "https://notes.example.com/");
       assert.equal(res.cookies!.length, ALB_COOKIE_SHARDS);
     },
   );
@@ -82,15 +91,29 @@ describe("handler: the alb-oidc door's logout route", () => {
       refused({ "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "embed" }, /embed/);
     });
 
+    it("given a same-site (sibling subdomain) image, fetch or frame, then the logout is refused (403) too", () => {
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" }, /image/);
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "empty" }, /no-cors/);
+      refused({ "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "iframe" }, /iframe/);
+    });
+
+    it("given a prefetch (Sec-Purpose, or Chrome's older Purpose), from any page, then the logout is refused", () => {
+      refused({ "sec-purpose": "prefetch", "sec-fetch-site": "same-origin", "sec-fetch-dest": "empty" }, /prefetch/);
+      refused({ "sec-purpose": "prefetch;prerender", "sec-fetch-site": "none", "sec-fetch-mode": "navigate" }, /pref/);
+      refused({ purpose: "prefetch", "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" }, /prefetch/);
+      refused({ purpose: "Prefetch" }, /prefetch/);
+    });
+
     it(
-      "given a top-level navigation from another site (a link), the door's own or a same-site page (the browser " +
-        "app), a typed URL, or no Fetch Metadata, then it is the logout",
+      "given a top-level navigation from another site (a link) or a same-site page (the browser app's " +
+        "location.assign), any request of the door's own pages, a typed URL, or no Fetch Metadata, then it is " +
+        "the logout",
       () => {
         for (const headers of <Record<string, string>[]>[
           { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
           { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" },
           { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
-          { "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" },
+          { "sec-fetch-site": "same-site", "sec-fetch-mode": "navigate" },
           { "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" },
           { "sec-fetch-site": "none", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" },
           {},

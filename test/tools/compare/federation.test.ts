@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { PROVIDER_TYPES } from "../../../awsRules/federation";
 import { COGNITO_PLANS } from "../../../awsRules/userPool";
 import { PRICES, cognitoMauCost } from "../../../tools/compare/cost";
-import { BILLING_OF, federatedMauCost, federationCostSection } from "../../../tools/compare/federation";
+import { BILLING_OF, federatedMauCost, federationCostSection, freeMauOf } from "../../../tools/compare/federation";
+import { priceSources } from "../../../tools/compare/report";
 
 const p = PRICES["us-east-1"];
 const close = (actual: number, expected: number, what: string) =>
@@ -22,7 +23,28 @@ describe("compare: federated users' cost by provider type", () => {
     assert.match(f.source, /^https:\/\/aws\.amazon\.com\/cognito\/pricing/);
     assert.match(f.read, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(f.verified, false);
-    assert.equal(f.samlOidc.freeMau, f.samlOidc.mauBands[0].upTo);
+  });
+
+  it("given the price sources the comparison lists, then the federation rate's page is marked rate unverified", () => {
+    const entry = `${p.cognitoFederation.source} (read ${p.cognitoFederation.read}; rate unverified)`;
+    assert.ok(priceSources().includes(entry), priceSources().join("\n"));
+  });
+
+  it("given a price's bands, then the free MAU is the last free band's bound before the first paid one", () => {
+    assert.equal(freeMauOf(p.cognitoFederation.samlOidc.mauBands), 50);
+    assert.equal(freeMauOf([{ upTo: null, price: 0.02 }]), 0);
+    assert.equal(
+      freeMauOf([
+        { upTo: 10, price: 0 },
+        { upTo: 60, price: 0 },
+        { upTo: null, price: 1 },
+      ]),
+      60,
+    );
+  });
+
+  it("given the section's text, then its free MAU and rate are the bands'", () => {
+    assert.match(federationCostSection().join("\n"), /billed apart, 50 MAU free, then \$0\.015 per MAU/);
   });
 
   it("given social users, then each plan prices them as its own MAU (free MAU included)", () => {

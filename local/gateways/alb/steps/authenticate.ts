@@ -1,3 +1,4 @@
+import { ALB_IDP_RESPONSE_PATH } from "../../../../awsRules/alb";
 import { IncomingRequest, headerValue } from "../../events";
 import { verifySignedToken } from "../../jwt";
 import { AlbStep, authenticates } from "../context";
@@ -20,7 +21,7 @@ export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const authenticate: AlbStep = {
   name: "authenticate",
   async run(ctx) {
-    if (!authenticates(ctx) || ctx.req.path !== "/oauth2/idpresponse") return undefined;
+    if (!authenticates(ctx) || ctx.req.path !== ALB_IDP_RESPONSE_PATH) return undefined;
     const { deps, listener: l, req } = ctx;
     const q = new URLSearchParams(req.rawQuery ?? "");
     const login = l.pending.get(q.get("state") ?? "");
@@ -33,7 +34,7 @@ export const authenticate: AlbStep = {
       !q.get("code")
     ) {
       deps.log(
-        `/oauth2/idpresponse: 401 ` +
+        `${ALB_IDP_RESPONSE_PATH}: 401 ` +
           `(${!login ? "unknown state" : (q.get("error") ?? "the login took too long or another browser started it")})`,
       );
       return errorPage(401, "Authorization Required");
@@ -55,7 +56,7 @@ export const authenticate: AlbStep = {
     });
     const tokens = (await res.json().catch(() => ({}))) as { id_token?: string; access_token?: string };
     if (!res.ok || !tokens.id_token || !tokens.access_token) {
-      deps.log(`/oauth2/idpresponse: 401, the token endpoint answered ${res.status}`);
+      deps.log(`${ALB_IDP_RESPONSE_PATH}: 401, the token endpoint answered ${res.status}`);
       return errorPage(401, "Authorization Required");
     }
     const id = await verifySignedToken(
@@ -65,14 +66,16 @@ export const authenticate: AlbStep = {
       deps.now,
     );
     if (!id.ok || id.payload.aud !== l.clientId || id.payload.nonce !== login.nonce) {
-      deps.log(`/oauth2/idpresponse: 401, the ID token is not for this login (${id.ok ? "aud or nonce" : id.reason})`);
+      deps.log(
+        `${ALB_IDP_RESPONSE_PATH}: 401, the ID token is not for this login (${id.ok ? "aud or nonce" : id.reason})`,
+      );
       return errorPage(401, "Authorization Required");
     }
     const info = await fetch(`${p.issuer}/oauth2/userInfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     if (!info.ok) {
-      deps.log(`/oauth2/idpresponse: 401, the user-info endpoint answered ${info.status}`);
+      deps.log(`${ALB_IDP_RESPONSE_PATH}: 401, the user-info endpoint answered ${info.status}`);
       return errorPage(401, "Authorization Required");
     }
     const session: AlbSession = {
@@ -86,7 +89,7 @@ export const authenticate: AlbStep = {
         location: login.returnTo,
         "set-cookie": [
           ...shardCookies(l.cookieName, l.codec.seal(session)),
-          `${l.cookieName}-login=; Path=/oauth2/idpresponse; Max-Age=0`,
+          `${l.cookieName}-login=; Path=${ALB_IDP_RESPONSE_PATH}; Max-Age=0`,
         ],
       },
       body: Buffer.alloc(0),
@@ -98,7 +101,7 @@ export const authenticate: AlbStep = {
 /** The load balancer's own origin, as the client addressed it. */
 const originOf = (req: IncomingRequest) => `http://${headerValue(req.headers, "host") ?? "localhost"}`;
 
-export const redirectUri = (req: IncomingRequest) => `${originOf(req)}/oauth2/idpresponse`;
+export const redirectUri = (req: IncomingRequest) => `${originOf(req)}${ALB_IDP_RESPONSE_PATH}`;
 
 /**
  * Where the browser goes back after the login: the URL it first asked for, absolute on the load balancer's

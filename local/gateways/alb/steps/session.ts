@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { ALB_IDP_RESPONSE_PATH } from "../../../../awsRules/alb";
 import { AlbStep, AlbRequest, authenticates } from "../context";
 import { joinShards, cookiesOf } from "../session";
 import type { GatewayReply } from "../../http";
@@ -64,7 +65,7 @@ function toLogin(ctx: AlbRequest, why: string): GatewayReply {
     status: 302,
     headers: {
       location: `${deps.localize(l.awsDomain)}/oauth2/authorize?${query}`,
-      "set-cookie": [`${l.cookieName}-login=${binding}; Path=/oauth2/idpresponse; Secure; HttpOnly`],
+      "set-cookie": [`${l.cookieName}-login=${binding}; Path=${ALB_IDP_RESPONSE_PATH}; Secure; HttpOnly`],
     },
     body: Buffer.alloc(0),
   };

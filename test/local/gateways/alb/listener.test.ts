@@ -146,11 +146,12 @@ describe("local gateways: a load balancer listener's recorded rules", function (
   });
 
   /** Local mode's start on the alb-oidc door's recorded program, its first rule's conditions replaced. */
-  async function startWithConditions(conditions: unknown[], priority?: number): Promise<void> {
+  async function startWithConditions(conditions: unknown[], priority?: number | "unset"): Promise<void> {
     const run = copyRun(await runMode("alb-oidc"));
     const rule = run.resources.find((r) => r.type === RULE)!;
     rule.inputs.conditions = conditions;
-    if (priority !== undefined) rule.inputs.priority = priority;
+    if (priority === "unset") delete rule.inputs.priority;
+    else if (priority !== undefined) rule.inputs.priority = priority;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-rule-"));
     try {
       await startLocalStack({ run, stack: "test", dataDir, port: 0, log: () => undefined });
@@ -166,6 +167,27 @@ describe("local gateways: a load balancer listener's recorded rules", function (
       await assert.rejects(
         startWithConditions([{ queryString: { values: [{ key: "admin", value: "1" }] } }]),
         (err: unknown) => err instanceof NotEmulatedYet && /queryString \(rule door-preflight\)/.test(err.message),
+      );
+    },
+  );
+
+  it(
+    "given a rule AWS takes that local mode does not emulate (a regex condition, no priority: the next free one), " +
+      "when local mode starts, then it refuses as not emulated yet, naming the rule, not as a rule AWS would refuse",
+    async () => {
+      const notEmulated = (why: RegExp) => (err: unknown) =>
+        err instanceof NotEmulatedYet && /rule door-preflight/.test(err.message) && why.test(err.message);
+      await assert.rejects(
+        startWithConditions([{ pathPattern: { regexValues: ["^/api/v[0-9]+/"] } }]),
+        notEmulated(/regular expressions/),
+      );
+      await assert.rejects(
+        startWithConditions([{ httpHeader: { httpHeaderName: "X-Api", regexValues: ["^yes$"] } }]),
+        notEmulated(/regular expressions/),
+      );
+      await assert.rejects(
+        startWithConditions([{ pathPattern: { values: ["/a"] } }], "unset"),
+        notEmulated(/priority/),
       );
     },
   );

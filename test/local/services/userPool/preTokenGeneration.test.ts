@@ -32,7 +32,7 @@ const MAPPED = {
   identityProviderSecrets: JSON.stringify({ Corp: "Corp-secret" }),
 };
 
-/** The Lambda service around the recorded functions (the trigger needs no AWS endpoint). */
+/** The Lambda service around the recorded functions (at the cognito door no group has a role: no AWS call). */
 const lambdaOf = (program: RecordedProgram) =>
   startLambda(program, {
     endpoints: {},
@@ -232,12 +232,15 @@ describe("the local user pool running its recorded pre token generation trigger 
   });
 });
 
+const DOORS = ["cognito", "http-jwt", "lambda-authorizer"];
+/** Those doors and iam, Corp mapped. */
+const DOORS_MAPPED = { doors: [...DOORS, "iam"], authMode: undefined, ...MAPPED };
+
 describe("a federated admin at the doors (local stack, the trigger recorded)", function () {
   this.timeout(60000);
-  const DOORS = ["cognito", "http-jwt", "lambda-authorizer"];
   let stack: TestDoor;
   before(async () => {
-    stack = await startTestDoor("cognito", { extra: { doors: [...DOORS, "iam"], authMode: undefined, ...MAPPED } });
+    stack = await startTestDoor("cognito", { extra: DOORS_MAPPED });
   });
   after(async () => {
     await stack?.close();
@@ -258,20 +261,85 @@ describe("a federated admin at the doors (local stack, the trigger recorded)", f
     }
   });
 
-  it("given the iam door, when Dana trades her ID token at the identity pool, then she is no admin", async () => {
-    // The trigger cannot name the admin group's role (a dependency cycle: docs/federation.md), so her token carries
-    // the group without the role, and the identity pool gives her the authenticated role.
+  it("given the iam door, when Dana trades her ID token at the identity pool, then she is admin", async () => {
+    // The trigger reads the admin group's role at run time (GetGroup, signed with its role's credentials, allowed by
+    // the recorded read-groups policy) and names it in cognito:roles and cognito:preferred_role.
     const outputs = atDoor(stack.outputs, "iam");
     const tokens = await signIn(outputs, UPSTREAM_USERS[0], { identityProvider: "Corp" });
     const id = decodeJwt(tokens.id_token!);
+    const admins = stack.idp!.pools[0].groupRoles.find((g) => g.name === "admins")!;
+    assert.ok(admins.roleArn, "the iam door maps the admin group to a role");
     assert.ok(id["cognito:groups"].includes("admins"));
-    assert.equal(id["cognito:preferred_role"], undefined);
+    assert.deepEqual([id["cognito:roles"], id["cognito:preferred_role"]], [[admins.roleArn], admins.roleArn]);
     const ctx = new ContractContext(outputs);
     // The contract's own sign-in is the pool's form: Dana's tokens come from the stand-in instead.
     ctx.signIn = async () => tokens;
     const credentials = await ctx.identityPoolCredentials({ ...UPSTREAM_USERS[0], username: "dana", groups: [] });
     const me = await ctx.call("/me", { auth: sigv4(credentials, ctx.region) });
     assert.equal(me.status, 200, me.text);
-    assert.deepEqual([me.json.id, me.json.isAdmin], [id.sub, false]);
+    assert.deepEqual([me.json.id, me.json.isAdmin], [id.sub, true]);
+    const stats = await ctx.call("/admin/stats", { auth: sigv4(credentials, ctx.region) });
+    assert.equal(stats.status, 200, stats.text);
+  });
+
+  it("given the iam door, when a pool user who wrote [engineering] trades a token, then no admin", async () => {
+    const outputs = atDoor(stack.outputs, "iam");
+    const pool = stack.idp!.pools[0];
+    const alice = pool.users.find((u) => u.username === "alice")!;
+    const client = pool.clients.find((c) => c.identityProviders.includes("Corp") && c.flows.includes("code"))!;
+    const first = await stack.idp!.issueTokens(pool, client, alice);
+    const wrote = await userPoolPublicApi({ idp: () => stack.idp, log: () => undefined })("UpdateUserAttributes", {
+      AccessToken: first.AccessToken,
+      UserAttributes: [{ Name: "custom:idp_groups", Value: "[engineering, notes-readers]" }],
+    });
+    assert.equal(wrote.status, 200, String(wrote.body));
+    const ctx = new ContractContext(outputs);
+    const tokens = await ctx.signIn(alice);
+    const id = decodeJwt(tokens.id_token!);
+    assert.equal(id["custom:idp_groups"], "[engineering, notes-readers]", "the write landed");
+    assert.deepEqual([id["cognito:groups"], id["cognito:roles"]], [undefined, undefined]);
+    ctx.signIn = async () => tokens;
+    const credentials = await ctx.identityPoolCredentials(alice);
+    const me = await ctx.call("/me", { auth: sigv4(credentials, ctx.region) });
+    assert.deepEqual([me.status, me.json.isAdmin], [200, false]);
+    assert.equal((await ctx.call("/admin/stats", { auth: sigv4(credentials, ctx.region) })).status, 403);
+  });
+});
+
+describe("the trigger at the iam door without its read-groups policy (local stack)", function () {
+  this.timeout(60000);
+  let stack: TestDoor;
+  before(async () => {
+    // given the doors' recorded program (the run above, memoized) with the trigger's GetGroup policy removed
+    stack = await startTestDoor("cognito", {
+      extra: DOORS_MAPPED,
+      alter: (run) => void (run.resources = run.resources.filter((r) => !r.name.endsWith("pre-token-read-groups"))),
+    });
+  });
+  after(async () => {
+    await stack?.close();
+    if (stack) removeDir(stack.dataDir);
+  });
+
+  it("when Dana signs in through Corp, then GetGroup is denied and her sign-in fails (closed)", async () => {
+    const outputs = atDoor(stack.outputs, "iam");
+    // The function's log (Lambda's would go to its log group): caught here, to read it.
+    const logged: string[] = [];
+    const write = console.error;
+    console.error = (line: string) => void logged.push(line);
+    try {
+      await assert.rejects(
+        signIn(outputs, UPSTREAM_USERS[0], { identityProvider: "Corp" }),
+        /token endpoint answered 500: server_error/,
+      );
+    } finally {
+      console.error = write;
+    }
+    const line = JSON.parse(logged.find((l) => l.includes("cannot read the role"))!);
+    assert.equal(line.group, "admins");
+    assert.match(
+      line.message,
+      /AccessDeniedException: .*users-pre-token-role.* cognito-idp:GetGroup on resource: arn:/,
+    );
   });
 });
