@@ -95,6 +95,18 @@ export interface ContractOptions extends SignInOptions {
    * Mutual TLS: what every call trusts and presents; with the certificate and key of a CA the truststore does not hold.
    */
   tls?: ClientTls & { other?: { cert: string; key: string } };
+  /**
+   * How long the revocation checks watch a signed-out token that the door still accepts (no `revocation`), in seconds.
+   * @default 1
+   */
+  revocationWatchSeconds?: number;
+}
+
+/** A figure a check measured at a door (the revocation window), for a tool that writes it down (tools/compare). */
+export interface Measurement {
+  check: string;
+  door: string;
+  value: Record<string, unknown>;
 }
 
 export interface ContractMachine {
@@ -258,6 +270,14 @@ export class ContractContext {
         this.written.push({ id: json.noteId, auth: o.auth, tls: o.tls });
       return { status: res.status, headers: res.headers, text, json };
     }
+  }
+
+  /** What the checks measured, in the order they ran. */
+  readonly measurements: Measurement[] = [];
+
+  /** Records a figure a check measured. */
+  measure(check: string, value: Record<string, unknown>): void {
+    this.measurements.push({ check, door: this.mode, value });
   }
 
   /** Notes the checks wrote, with how to reach them again. */

@@ -35,8 +35,8 @@ export const CORP_IDP = {
  * key's (tier's) quota holds the suite's own calls and the burst check's, and little more.
  */
 export const LOCAL_DOORS = {
-  cognito: { mode: "cognito", extra: { ...CORP_IDP } },
-  "http-jwt": { mode: "http-jwt", extra: { ...CORP_IDP } },
+  cognito: { mode: "cognito", extra: { ...CORP_IDP, revocation: true } },
+  "http-jwt": { mode: "http-jwt", extra: { ...CORP_IDP, revocation: true } },
   "http-jwt with m2mClient and mutual TLS": {
     mode: "http-jwt",
     extra: { m2mClient: true, ...DOOR_REPORTS["http-jwt"].variants.mtls, mtlsRequiredForMachines: true },
@@ -62,6 +62,7 @@ export const LOCAL_DOORS = {
   "lambda-authorizer": {
     mode: "lambda-authorizer",
     extra: {
+      revocation: true,
       authorizerPlans: [
         "name=free,rate=40,burst=40,quota=120,period=DAY",
         "name=pro,group=pro,rate=200,burst=200,quota=2000,period=MONTH",

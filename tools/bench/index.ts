@@ -13,6 +13,7 @@ import { BASELINES, Baseline, coldStart } from "./coldStart";
 import { devLoop } from "./devLoop";
 import { CommandSpec, HelpRequested, UsageError, exitWith, parseCommandLine } from "../../offline/cliArgs";
 import { ROUTES, SHAPES, albVerifyFigures, benchTable, deployedEnv, requestFigures, restEvent } from "./requests";
+import { RevocationFigures, revocationFigures } from "./revocation";
 
 /** Targets of issue 14 (cold start) and of the first benchmark. */
 export const TARGETS = {
@@ -47,20 +48,54 @@ export const BENCH_COMMAND: CommandSpec = {
         `where to write the figures (default: ${path.relative(process.cwd(), FULL_RESULTS)}, or ` +
         `${path.relative(process.cwd(), QUICK_RESULTS)} with --quick)`,
     },
+    "revocation-only": {
+      type: "boolean",
+      description:
+        "measure only what revocation adds per request, and put it into the figures file beside the other figures " +
+        "(their run's date stays theirs; these figures carry their own)",
+    },
   },
 };
 
-/** `[--quick] [--out file]`; without --out a quick run writes QUICK_RESULTS, a full run FULL_RESULTS. */
-export function parseBenchArgs(argv: string[]): { quick: boolean; out: string } {
+/**
+ * `[--quick] [--out file] [--revocation-only]`; without --out a quick run writes QUICK_RESULTS, a full run (or
+ * --revocation-only) FULL_RESULTS.
+ */
+export function parseBenchArgs(argv: string[]): { quick: boolean; out: string; revocationOnly: boolean } {
   const { values } = parseCommandLine(BENCH_COMMAND, argv);
   const quick = values.quick === true;
   const out = values.out === undefined ? undefined : path.resolve(values.out as string);
-  return { quick, out: out ?? (quick ? QUICK_RESULTS : FULL_RESULTS) };
+  return {
+    quick,
+    out: out ?? (quick ? QUICK_RESULTS : FULL_RESULTS),
+    revocationOnly: values["revocation-only"] === true,
+  };
+}
+
+/** The machine a run measures on. */
+const machine = () => ({
+  cpus: os.cpus().length,
+  model: os.cpus()[0]?.model,
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  platform: `${os.platform()} ${os.arch()}`,
+});
+
+/** What revocation adds per request, measured alone and put into an existing figures file with its own stamp. */
+export async function revocationOnly(out: string, n: number): Promise<void> {
+  if (!fs.existsSync(out)) throw new UsageError(`--revocation-only adds to an existing figures file: ${out} has none`);
+  const results = JSON.parse(fs.readFileSync(out, "utf8"));
+  results.revocationMs = {
+    ...(await revocationFigures(n)),
+    measured: { date: new Date().toISOString(), node: process.version, machine: machine(), requests: n },
+  };
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  process.stdout.write(`${revocationLine(results.revocationMs)}\nwrote ${path.relative(process.cwd(), out)}\n`);
 }
 
 async function main(): Promise<void> {
-  const { quick, out } = parseBenchArgs(process.argv.slice(2));
+  const { quick, out, revocationOnly: only } = parseBenchArgs(process.argv.slice(2));
   const n = quick ? 30 : 1000;
+  if (only) return revocationOnly(out, n);
   const bundles = bundleFigures();
   // Inside the project, so the external AWS SDK of the conventional variant resolves from node_modules as on Lambda.
   const scratch = path.join(__dirname, "tmp");
@@ -81,14 +116,10 @@ async function main(): Promise<void> {
   }
   const requests = await requestFigures(n);
   const alb = await albVerifyFigures(quick ? 30 : 1000);
+  const revocation = await revocationFigures(n);
   const dev = devLoop({ quick, runs: quick ? 1 : 3 });
   const results = {
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.platform()} ${os.arch()}`,
-    },
+    machine: machine(),
     node: process.version,
     date: new Date().toISOString(),
     quick,
@@ -98,6 +129,7 @@ async function main(): Promise<void> {
     coldStart: cold,
     perRequestMs: requests,
     albVerifyMs: alb,
+    revocationMs: revocation,
     devLoopSeconds: dev,
   };
   fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -107,6 +139,15 @@ async function main(): Promise<void> {
       ? ` (a quick run: ${path.relative(process.cwd(), FULL_RESULTS)} keeps the full run's figures)`
       : "";
   process.stdout.write(renderTable(results) + `\nwrote ${path.relative(process.cwd(), out)}${kept}\n`);
+}
+
+/** What revocation adds to GET /me, in one line. */
+function revocationLine(v: RevocationFigures): string {
+  return (
+    `revocation, GET /me at the cognito door, median (p99): off ${v.off.median} (${v.off.p99}) ms, session ` +
+    `cached ${v.cacheHit.median} (${v.cacheHit.p99}) ms [+${v.added.cacheHit}], cache miss (one GetItem, ` +
+    `dynalite) ${v.cacheMiss.median} (${v.cacheMiss.p99}) ms [+${v.added.cacheMiss}]`
+  );
 }
 
 export function renderTable(r: any): string {
@@ -179,6 +220,7 @@ export function renderTable(r: any): string {
       `${ok(r.albVerifyMs.cachedKey.median < TARGETS.albVerifyCachedMedianMs)}], cache miss ` +
       `${r.albVerifyMs.cacheMiss.median} ms (median)`,
   );
+  if (r.revocationMs) lines.push(revocationLine(r.revocationMs));
   for (const [mode, s] of Object.entries(r.devLoopSeconds.planPerMode) as [string, any][])
     lines.push(
       `npm run plan (${mode}): ${s.median.toFixed(2)} s  [target < ${TARGETS.planSeconds} s: ` +

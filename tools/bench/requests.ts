@@ -21,10 +21,10 @@ export type RequestFigures = Record<"dynalite" | "stubbedStorage", Record<Shape,
   conventional: { "rest-v1": Record<RouteName, Summary> };
 };
 
-const REGION = "us-east-1";
+export const REGION = "us-east-1";
 const POOL = "us-east-1_Bench0001";
-const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
-const SPA_CLIENT = "benchspaclient00000000000";
+export const ISSUER = `https://cognito-idp.${REGION}.amazonaws.com/${POOL}`;
+export const SPA_CLIENT = "benchspaclient00000000000";
 const ALB_ARN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/bench/0123456789abcdef";
 const ALB_CLIENT = "benchalbclient0000000000";
 const TABLE = "notes";
@@ -95,7 +95,7 @@ function doorEnv<M extends AuthMode>(mode: M, settings: DoorSettings<M>): Record
   };
 }
 
-const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
+export const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench" };
 
 /** What Lambda adds to a function's environment, with its storage at `endpoint` (dynalite on loopback). */
 function storageEnv(endpoint: string): Record<string, string> {
@@ -118,14 +118,14 @@ export function deployedEnv(endpoint: string): Record<string, string> {
 const cognitoClaims = (u: string) => ({ sub: u, aud: SPA_CLIENT, token_use: "id", iss: ISSUER, "cognito:username": u });
 const restBase = { apiId: "bench", accountId: "123456789012" };
 
-/** A REST v1 event through the cognito door, for a user. */
-export function restEvent(c: Call, user: string): Record<string, unknown> {
+/** A REST v1 event through the cognito door, for a user (with more claims, as the gateway renders them). */
+export function restEvent(c: Call, user: string, claims: Record<string, string> = {}): Record<string, unknown> {
   return restV1Event(incoming(c), {
     ...restBase,
     stage: "v1",
     resourcePath: c.path,
     pathParameters: null,
-    authorizer: { claims: cognitoClaims(user) },
+    authorizer: { claims: { ...cognitoClaims(user), ...claims } },
   });
 }
 
@@ -144,15 +144,21 @@ export async function benchTable(): Promise<{ endpoint: string; close: () => Pro
 }
 
 /** Where a door's handler keeps its notes: the table at a dynalite endpoint, or a store in this process. */
-type Storage = { endpoint: string } | { store: NotesStore };
+export type Storage = { endpoint: string } | { store: NotesStore };
 
 /**
  * The handler of a door, configured through its environment as the stack configures it (its
  * storage too, at a dynalite endpoint), with attachments stubbed out and, when given, the store
  * and the door state in place of what the environment would build.
  */
-function handlerOf<M extends AuthMode>(mode: M, settings: DoorSettings<M>, storage: Storage, state?: unknown) {
-  const vars = { ...doorEnv(mode, settings), ...("endpoint" in storage ? storageEnv(storage.endpoint) : {}) };
+export function handlerOf<M extends AuthMode>(
+  mode: M,
+  settings: DoorSettings<M>,
+  storage: Storage,
+  state?: unknown,
+  env: Record<string, string> = {},
+) {
+  const vars = { ...doorEnv(mode, settings), ...("endpoint" in storage ? storageEnv(storage.endpoint) : {}), ...env };
   return handlerFromEnvironment(vars, {
     ...("store" in storage ? { store: storage.store } : {}),
     doorState: state,
@@ -173,7 +179,7 @@ export function incoming(c: Call): IncomingRequest {
   };
 }
 
-const parse = async (res: Promise<any>) => {
+export const parse = async (res: Promise<any>) => {
   const r = await res;
   return { status: r.statusCode as number, body: r.body ? JSON.parse(r.body) : undefined };
 };
@@ -264,7 +270,7 @@ function doorFor(shape: Shape, storage: Storage): Door {
   }
 }
 
-async function timed(fn: () => Promise<{ status: number }>, expect: number): Promise<number> {
+export async function timed(fn: () => Promise<{ status: number }>, expect: number): Promise<number> {
   const start = process.hrtime.bigint();
   const res = await fn();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;

@@ -11,6 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AUTH_MODES, AuthMode } from "../../components/config";
+import { DEFAULT_REVOCATION_CACHE_SECONDS } from "../../handlers/contract/stack";
 import { DEFAULT_SCENARIOS, Scenario, parseScenarioFlags } from "./scenarios";
 import { capabilityMatrix } from "./matrix";
 import { runDoors } from "./runs";
@@ -18,6 +19,16 @@ import { chartPoints, doorMeters, renderReport } from "./report";
 import { renderChartSvg } from "./chart";
 import { CommandSpec, exitWith, parseCommandLine } from "../../offline/cliArgs";
 import { DEFAULT_MIGRATION_DAYS, MAX_MIGRATION_DAYS, Migration, sensibleMigrations } from "./migration";
+import {
+  REVOCATION_FILE,
+  measureRevocation,
+  readRevocationRecord,
+  tokenDoors,
+  writeRevocationRecord,
+} from "./revocation";
+
+/** The per-container cache of revocation answers, when `revocationCacheSeconds` is unset. */
+export const REVOCATION_CACHE_SECONDS = DEFAULT_REVOCATION_CACHE_SECONDS;
 
 export const DOCS_DIR = path.join(__dirname, "..", "..", "docs");
 export const REPORT_FILE = path.join(DOCS_DIR, "comparison.md");
@@ -31,6 +42,8 @@ export interface CompareOptions {
   migrations: Migration[];
   /** Write docs/ (the default for a full, default run). */
   write: boolean;
+  /** Measure the revocation windows in local mode first, and write tools/compare/revocation-windows.json. */
+  measureRevocation: boolean;
 }
 
 /** `npm run compare`'s flags (its `--help` is made from them). */
@@ -62,6 +75,12 @@ export const COMPARE_COMMAND: CommandSpec = {
       description: `days both doors run during a migration, 1 to ${MAX_MIGRATION_DAYS} (printed only, unless --write)`,
     },
     write: { type: "boolean", description: "write docs/ (the default for a full run with the default scenarios)" },
+    "measure-revocation": {
+      type: "boolean",
+      description:
+        "first start every token door locally with and without revocation, run the contract's revocation checks, " +
+        "and write what they measured to tools/compare/revocation-windows.json (about two minutes)",
+    },
     "no-write": { type: "boolean", description: "print the full report without touching docs/" },
   },
 };
@@ -97,7 +116,10 @@ export function parseCompareArgs(argv: string[]): CompareOptions {
   const scenarioArgs = ((values.scenario as string[] | undefined) ?? []).flatMap((v) => ["--scenario", v]);
   const scenarios = scenarioArgs.length > 0 ? parseScenarioFlags(scenarioArgs) : DEFAULT_SCENARIOS;
   const full = modes.length === AUTH_MODES.length;
+  const measure = values["measure-revocation"] === true;
+  if (measure && !full) throw new Error("--measure-revocation measures every token door: give no --mode or --migrate");
   return {
+    measureRevocation: measure,
     modes,
     scenarios,
     migrations: migrations ?? sensibleMigrations(modes, days),
@@ -130,6 +152,7 @@ export async function buildComparison(
     scenarios: opts.scenarios,
     chartFiles,
     migrations: opts.migrations,
+    revocation: { record: readRevocationRecord(), cacheSeconds: REVOCATION_CACHE_SECONDS },
   });
   if (!opts.write) return { markdown };
   const like = opts.scenarios[0];
@@ -144,8 +167,26 @@ export async function buildComparison(
   };
 }
 
+/**
+ * Measures the revocation windows of every token door in local mode (tools/compare/revocation.ts) and writes
+ * tools/compare/revocation-windows.json; the number of checks that failed (their rows say so).
+ */
+async function measureAndRecord(): Promise<number> {
+  const doors = tokenDoors(await runDoors(AUTH_MODES));
+  process.stderr.write(`measuring the revocation window at ${doors.map((d) => d.door).join(", ")}\n`);
+  const record = await measureRevocation(doors, {
+    // Without revocation, watch the signed-out token as long as a door with revocation may take to refuse it.
+    watchSeconds: REVOCATION_CACHE_SECONDS + 2,
+    log: (line) => void process.stderr.write(`  ${line}\n`),
+  });
+  writeRevocationRecord(record);
+  process.stderr.write(`wrote ${path.relative(process.cwd(), REVOCATION_FILE)}\n`);
+  return record.runs.flatMap((r) => r.checks).filter((c) => c.outcome === "failed").length;
+}
+
 async function main(): Promise<void> {
   const opts = parseCompareArgs(process.argv.slice(2));
+  const failed = opts.measureRevocation ? await measureAndRecord() : 0;
   const { markdown, svg, doorSvg } = await buildComparison(opts);
   process.stdout.write(markdown);
   if (opts.write) {
@@ -156,6 +197,10 @@ async function main(): Promise<void> {
     process.stderr.write(
       `\nwrote ${[REPORT_FILE, CHART_FILE, DOOR_CHART_FILE].map((f) => path.relative(process.cwd(), f)).join(", ")}\n`,
     );
+  }
+  if (failed) {
+    process.stderr.write(`${failed} revocation checks failed (their rows in the report say so)\n`);
+    process.exitCode = 1;
   }
 }
 

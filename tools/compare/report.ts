@@ -12,6 +12,7 @@ import { Migration, migrationAssumptions, migrationCost } from "./migration";
 import { federationCostSection } from "./federation";
 import { CHANGES, Change, ResourceChange, diffRuns } from "../planDiff";
 import { StackRun, resourcesUnder } from "../../offline/runStack";
+import { RevocationRecord, documentedWindows, revocationSection, tokenDoors } from "./revocation";
 
 function groupBy<T, K extends string>(items: readonly T[], key: (t: T) => K): Record<K, T[]> {
   const out = {} as Record<K, T[]>;
@@ -39,6 +40,8 @@ export interface ReportInput {
   chartFiles?: { total: string; door: string };
   /** The two-door migrations to price (none: no migration section). */
   migrations: Migration[];
+  /** The measured revocation windows (tools/compare/revocation-windows.json), and the per-container cache's default. */
+  revocation: { record?: RevocationRecord; cacheSeconds: number };
 }
 
 /** Requests per MAU along the chart's x axis (so 10M requests come with 100k MAU). */
@@ -188,6 +191,15 @@ export function renderReport(input: ReportInput): string {
         `**${c}**`,
         ...modes.map((m) => `${matrix[c][m].text} <sub>(${matrix[c][m].evidence})</sub>`),
       ]),
+    ),
+    "",
+  );
+
+  out.push(
+    ...revocationSection(
+      input.revocation.record,
+      tokenDoors(runs, modes),
+      documentedWindows(runs, input.revocation.cacheSeconds, modes),
     ),
     "",
   );

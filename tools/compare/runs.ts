@@ -28,7 +28,8 @@ export async function runDoors(modes: readonly AuthMode[]): Promise<DoorRuns> {
   return { base, variant };
 }
 
-async function runChecked(mode: AuthMode, extra: Record<string, unknown>): Promise<StackRun> {
+/** The door's run for a config over its minimal one; fails when the program stops. */
+export async function runChecked(mode: AuthMode, extra: Record<string, unknown>): Promise<StackRun> {
   const secretKeys = SECRET_KEYS.filter((k) => extra[k] !== undefined);
   const run = await runStack({
     stack: OFFLINE_STACK,

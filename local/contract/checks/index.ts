@@ -6,6 +6,7 @@ import { FEDERATION_CHECKS } from "./federation";
 import { IAM_CHECKS } from "./iam";
 import { LAMBDA_AUTHORIZER_CHECKS } from "./lambdaAuthorizer";
 import { MTLS_CHECKS } from "./mtls";
+import { REVOCATION_CHECKS } from "./revocation";
 import { TOKEN_CHECKS } from "./tokens";
 import { USAGE_PLAN_CHECKS } from "./usagePlans";
 
@@ -18,6 +19,7 @@ export const CHECKS: readonly Check[] = [
   ...EVERY_DOOR_CHECKS,
   ...TOKEN_CHECKS,
   ...FEDERATION_CHECKS,
+  ...REVOCATION_CHECKS,
   ...MTLS_CHECKS,
   ...IAM_CHECKS,
   ...API_KEY_CHECKS,

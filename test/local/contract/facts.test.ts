@@ -6,9 +6,13 @@ import { API_KEY_CHECKS } from "../../../local/contract/checks/apiKeys";
 import { IAM_CHECKS } from "../../../local/contract/checks/iam";
 import { LAMBDA_AUTHORIZER_CHECKS } from "../../../local/contract/checks/lambdaAuthorizer";
 import { USAGE_PLAN_CHECKS } from "../../../local/contract/checks/usagePlans";
+import { REVOCATION_CHECKS } from "../../../local/contract/checks/revocation";
 import { DoorFacts, doorFacts } from "../../../local/contract/facts";
 import { LOCAL_DOORS } from "../../support/localStack";
 import { runMode } from "../../support/stack";
+
+/** The revocation check about a Lambda authorizer's cached answer (the others are listed at every door). */
+const CACHED_ALLOW_CHECKS = REVOCATION_CHECKS.filter((c) => c.whyNotAbout);
 
 /**
  * The contract's checks select themselves from what a door's outputs publish, never from its name:
@@ -43,7 +47,7 @@ const EXPECTED: Record<keyof typeof LOCAL_DOORS, { facts: Omit<DoorFacts, "name"
   },
   "lambda-authorizer": {
     facts: { authorizer: "lambda", gateway: "rest-api", apiKey: false, tiers: true },
-    own: [...LAMBDA_AUTHORIZER_CHECKS, ...USAGE_PLAN_CHECKS].map((c) => c.id),
+    own: [...CACHED_ALLOW_CHECKS, ...LAMBDA_AUTHORIZER_CHECKS, ...USAGE_PLAN_CHECKS].map((c) => c.id),
   },
 };
 

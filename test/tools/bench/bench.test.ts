@@ -5,7 +5,7 @@ import * as path from "path";
 import { execFile } from "child_process";
 import { promisify } from "util";
 import { quantile, summarize } from "../../../tools/bench/stats";
-import { FULL_RESULTS, QUICK_RESULTS, parseBenchArgs } from "../../../tools/bench/index";
+import { FULL_RESULTS, QUICK_RESULTS, parseBenchArgs, revocationOnly } from "../../../tools/bench/index";
 import { HelpRequested } from "../../../offline/cliArgs";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
@@ -37,6 +37,30 @@ describe("benchmark harness", function () {
         /  --out <file> .*bench\/results\.json.*bench\/tmp\/quick-results\.json/.test(err.text),
     );
   });
+
+  it(
+    "given --revocation-only and a figures file, then it adds what revocation costs per request, with its own " +
+      "date, and keeps every other figure as it was",
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bench-"));
+      const out = path.join(dir, "results.json");
+      const before = JSON.parse(fs.readFileSync(FULL_RESULTS, "utf8"));
+      fs.writeFileSync(out, JSON.stringify({ ...before, revocationMs: undefined }));
+      const opts = parseBenchArgs(["--quick", "--revocation-only", "--out", out]);
+      assert.ok(opts.revocationOnly);
+      const write = process.stdout.write;
+      process.stdout.write = () => true;
+      await revocationOnly(opts.out, 30).finally(() => (process.stdout.write = write));
+      const { revocationMs, ...rest } = JSON.parse(fs.readFileSync(out, "utf8"));
+      const { revocationMs: _committed, ...others } = before;
+      assert.deepEqual(rest, others, "the other figures are untouched");
+      for (const k of ["off", "cacheHit", "cacheMiss"])
+        assert.ok(revocationMs[k].n === 30 && revocationMs[k].p50 > 0, k);
+      assert.ok(!Number.isNaN(Date.parse(revocationMs.measured.date)) && revocationMs.measured.requests === 30);
+      assert.equal(parseBenchArgs(["--revocation-only"]).out, FULL_RESULTS, "by default into the committed figures");
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  );
 
   it("computes medians and nearest-rank percentiles", () => {
     assert.deepEqual(summarize([5, 1, 3, 2, 4]), { n: 5, median: 3, min: 1, max: 5, p50: 3, p99: 5 });
@@ -93,6 +117,10 @@ describe("benchmark harness", function () {
     for (const route of ["create", "get", "list100", "update", "delete"])
       assert.ok(r.perRequestMs.conventional["rest-v1"][route].p50 > 0, route);
     assert.ok(r.albVerifyMs.cachedKey.median > 0 && r.albVerifyMs.cacheMiss.median > 0);
+    // what revocation adds to GET /me: off, the session cached, a cache miss (one GetItem)
+    for (const k of ["off", "cacheHit", "cacheMiss"])
+      assert.ok(r.revocationMs[k].n === 30 && r.revocationMs[k].p50 > 0, k);
+    assert.ok(Number.isFinite(r.revocationMs.added.cacheHit) && Number.isFinite(r.revocationMs.added.cacheMiss));
     assert.ok(r.devLoopSeconds.planPerMode.cognito.median > 0);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
