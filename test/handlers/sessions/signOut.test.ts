@@ -191,6 +191,20 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
     );
 
     it(
+      "given claims whose exp the handler cannot read (a date in another format), when the session signs out, then " +
+        "it is signed out and refused all the same: the check needs origin_jti alone",
+      async () => {
+        const { call } = handler("cognito");
+        const mine = sessionId();
+        const claims = { ...sessionClaims(mine), exp: "2026-12-03T15:00:00Z" };
+        const res = await call(rest("POST", "/me/sign-out", claims));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        near(res.body.refusedUntil, REFRESH_SECONDS);
+        assert.deepEqual((await call(rest("GET", "/me", claims))).body.message, SIGNED_OUT_MESSAGE);
+      },
+    );
+
+    it(
       "given Cognito refuses the refresh token, then 400 with " +
         "Cognito's message, and the session is still signed out",
       async () => {
