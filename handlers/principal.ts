@@ -42,6 +42,12 @@ export interface Session {
    * handler reads again only once that is older than `revocationCacheSeconds` (a cached authorizer answer is).
    */
   checkedAt?: number;
+  /**
+   * Our Lambda authorizer looked the session up for this very request (its context's `revocationCheckedFor` is this
+   * request's id; an answer API Gateway cached and replays names an earlier request): the handler need not read again,
+   * even with `revocationCacheSeconds` 0.
+   */
+  checkedThisRequest?: true;
 }
 
 /**

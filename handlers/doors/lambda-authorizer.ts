@@ -76,8 +76,17 @@ export function fromAuthorizerContext(
   const tier = str(ctx.plan);
   // When the authorizer looked the session up (epoch ms): a cached answer carries an old time.
   const checkedAt = epochMillis(ctx.revocationCheckedAt);
+  // Whether that look-up was for this request: API Gateway gives the authorizer and the integration one request id.
+  const requestId = event.requestContext?.requestId;
+  const checkedThisRequest =
+    checkedAt !== undefined &&
+    typeof requestId === "string" &&
+    requestId !== "" &&
+    ctx.revocationCheckedFor === requestId;
   const session =
-    principal.session && checkedAt !== undefined ? { ...principal.session, checkedAt } : principal.session;
+    principal.session && checkedAt !== undefined
+      ? { ...principal.session, checkedAt, ...(checkedThisRequest ? { checkedThisRequest: true as const } : {}) }
+      : principal.session;
   return { ...principal, ...(tier ? { tier } : {}), ...(session ? { session } : {}) };
 }
 

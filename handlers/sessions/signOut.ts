@@ -28,14 +28,18 @@ export const SIGNED_OUT_MESSAGE = "this sign-in session was signed out";
 /**
  * Refuses (401) a principal whose sign-in session was signed out; a principal without a session (machines, API keys,
  * SigV4 callers, another issuer's users, the ALB's) is never looked up. At most one keyed read: none when this
- * container knows the session is signed out, nor when our Lambda authorizer read it less than
- * `revocationCacheSeconds` ago (`checkedAt`; a cached authorizer answer carries its old time and is read again).
+ * container knows the session is signed out, nor when our Lambda authorizer read it for this request
+ * (`checkedThisRequest`, whatever `revocationCacheSeconds`) or less than `revocationCacheSeconds` ago (`checkedAt`; a
+ * cached authorizer answer carries its old time and is read again).
  * A read that fails is a 503 (RevocationUnavailable), never an admission.
  */
 export async function refuseSignedOut(who: Principal, deps: RevocationDeps | undefined, nowMs: number): Promise<void> {
   const session = who.session;
   if (!deps || !session) return;
   if (deps.store.knownRevoked(session.id)) throw new Unauthorized(SIGNED_OUT_MESSAGE);
+  // The authorizer read the record for this very request: reading it again tells nothing newer (and with
+  // revocationCacheSeconds 0 would be a second read per request).
+  if (session.checkedThisRequest) return;
   const age = session.checkedAt === undefined ? undefined : nowMs - session.checkedAt;
   if (age !== undefined && age >= 0 && age < deps.store.cacheSeconds * 1000) return;
   if (await deps.store.isRevoked(session.id)) throw new Unauthorized(SIGNED_OUT_MESSAGE);
