@@ -76,7 +76,9 @@ export function fromAuthorizerContext(
   const tier = str(ctx.plan);
   // When the authorizer looked the session up (epoch ms): a cached answer carries an old time.
   const checkedAt = epochMillis(ctx.revocationCheckedAt);
-  // Whether that look-up was for this request: API Gateway gives the authorizer and the integration one request id.
+  // Whether that look-up was for this request: the authorizer's input carries the request's `requestContext.requestId`
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html), as the
+  // integration's does. Should the two ever differ, the handler only reads again (never an admission).
   const requestId = event.requestContext?.requestId;
   const checkedThisRequest =
     checkedAt !== undefined &&
