@@ -68,7 +68,8 @@ const tableTtl: ResourceValidationPolicy = {
     if (t.hashKey === REVOKED_SESSION_KEYS.partition) {
       if (t.ttl?.enabled !== true || t.ttl.attributeName !== REVOKED_SESSION_KEYS.ttl)
         report(
-          `the revoked sessions table without a time to live on "${REVOKED_SESSION_KEYS.ttl}": its records never expire`,
+          `the revoked sessions table without a time to live on "${REVOKED_SESSION_KEYS.ttl}": ` +
+            "its records never expire",
         );
     } else if (t.ttl !== undefined && (t.ttl.enabled !== true || !t.ttl.attributeName))
       report("a time to live that is off or names no attribute: its records never expire");

@@ -133,7 +133,7 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
 
     it(
       "given the session's refresh token, when RevokeToken succeeds, then it is called with the token's app client " +
-        "(aud) and the session is still refused for the refresh token's lifetime (nothing proves the token was its own)",
+        "(aud) and the session is still refused for the refresh token's lifetime (nothing proves the token its own)",
       async () => {
         const { call, revoked } = handler("cognito");
         const mine = sessionId();
