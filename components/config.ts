@@ -671,8 +671,25 @@ function revocation(config: ConfigReader): StackConfig["revocation"] {
     MAX_REVOCATION_CACHE_SECONDS,
   );
   // Checked whether or not revocation is on, so turning it on later never meets a bad value for the first time.
-  return config.bool("revocation", false) ? { cacheSeconds } : undefined;
+  if (!config.bool("revocation", false)) return undefined;
+  if (config.bool("refreshTokenRotation", DEFAULT_TOKEN_LIFETIMES.refreshTokenRotation))
+    throw new ConfigError("revocation", REVOCATION_WITH_ROTATION);
+  return { cacheSeconds };
 }
+
+/**
+ * Why `revocation` refuses `refreshTokenRotation` (until checked against real Cognito): a sign-out is known by the
+ * tokens' `origin_jti`, which AWS documents as kept for tokens a REFRESH_TOKEN flow mints
+ * (https://repost.aws/knowledge-center/cognito-revoke-refresh-tokens), but not for rotation, which only
+ * GetTokensFromRefreshToken does
+ * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html):
+ * a rotated refresh token minting tokens of a new origin_jti would pass every door after sign-out.
+ */
+const REVOCATION_WITH_ROTATION =
+  "cannot be true with notes-auth:refreshTokenRotation true: sign-out refuses a session by its tokens' origin_jti, " +
+  "which AWS documents as kept across a refresh (REFRESH_TOKEN flow) but not across a rotation " +
+  "(GetTokensFromRefreshToken), so a rotated refresh token could mint tokens a signed-out session passes with; " +
+  "turn one of the two off";
 
 /**
  * Reads and validates the keys every door shares. Throws a ConfigError naming the first bad key.

@@ -39,7 +39,8 @@ export function createHandler(deps: HandlerDeps | (() => HandlerDeps)) {
       if (logout) return respond(event, logout, cors);
       const principal = await principalOf(req, d.env, d.doorState, d.doorStates);
       const route = match(req.method, req.path);
-      // A signed-out session runs no route (revocation: true), but may sign out again (to retry RevokeToken).
+      // A signed-out session runs no route (revocation: true), but may sign out again: to retry RevokeToken only (its
+      // record is never written again, handlers/sessions/signOut.ts).
       if (route.name !== "signOut") await refuseSignedOut(principal, d.revocation, d.now().getTime());
       requireJsonBody(req);
       return respond(event, await route.fn(req, principal, d, route.params), cors);

@@ -29,8 +29,12 @@ export interface Principal {
 export interface Session {
   /** The tokens' `origin_jti`. */
   id: string;
-  /** The presented token's `exp`, epoch seconds. */
-  exp: number;
+  /**
+   * The presented token's `exp`, epoch seconds, where the door could read it (the REST user pools authorizer passes a
+   * date string whose format AWS does not document: restClaimEpoch). Never needed to refuse: the session is known by
+   * its `origin_jti` alone, and a sign-out record outlives every token of it (the refresh token's lifetime).
+   */
+  exp?: number;
   /** The app client the token was issued to (ID token `aud`, access token `client_id`): RevokeToken's ClientId. */
   clientId?: string;
   /**
@@ -38,22 +42,29 @@ export interface Session {
    * handler reads again only once that is older than `revocationCacheSeconds` (a cached authorizer answer is).
    */
   checkedAt?: number;
+  /**
+   * Our Lambda authorizer looked the session up for this very request (its context's `revocationCheckedFor` is this
+   * request's id; an answer API Gateway cached and replays names an earlier request): the handler need not read again,
+   * even with `revocationCacheSeconds` 0.
+   */
+  checkedThisRequest?: true;
 }
 
 /**
  * A session from verified claims: only a user token of the stack's own pool (`iss` its issuer) names one, by an
- * `origin_jti` of Cognito's form (a UUID) and an `exp`. Another issuer's `origin_jti` means nothing here (it could name
- * a session of our pool's), and a machine's token has none.
+ * `origin_jti` of Cognito's form (a UUID); its `exp` is kept where it was read, and a token whose `exp` could not be
+ * read still names its session (a sign-out must never be skipped for a date format). Another issuer's `origin_jti`
+ * means nothing here (it could name a session of our pool's), and a machine's token has none.
  */
 export function sessionOf(
   claims: { iss?: unknown; originJti?: unknown; exp?: number; clientId?: unknown },
   cognitoIssuer: string | undefined,
 ): Session | undefined {
   if (cognitoIssuer === undefined || claims.iss !== cognitoIssuer) return undefined;
-  if (!isCognitoSub(claims.originJti) || claims.exp === undefined) return undefined;
+  if (!isCognitoSub(claims.originJti)) return undefined;
   return {
     id: claims.originJti,
-    exp: claims.exp,
+    ...(claims.exp !== undefined ? { exp: claims.exp } : {}),
     ...(typeof claims.clientId === "string" && claims.clientId !== "" ? { clientId: claims.clientId } : {}),
   };
 }

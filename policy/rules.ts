@@ -11,6 +11,7 @@ import { IAM_QUOTAS, policyChars, trustedAwsPrincipals } from "../awsRules/iamQu
 import { RoleAttachment, resolveRole } from "../awsRules/identityPool";
 import { sigv4BrowserRequestHeaders } from "../awsRules/sigv4";
 import { cognitoRefusesPrefix } from "../awsRules/userPool";
+import { REVOKED_SESSION_KEYS } from "../handlers/contract/table";
 
 /**
  * Each policy is one rule: an item of the team's security checklist that resource inputs show
@@ -60,11 +61,17 @@ const tableProtected: ResourceValidationPolicy = {
 const tableTtl: ResourceValidationPolicy = {
   name: "dynamodb-ttl-enabled",
   description:
-    "A table that declares a time to live has it on, on a named attribute: the revoked sign-in sessions table " +
-    "(revocation) holds one record per sign-out, which only DynamoDB's TTL deletes " +
-    "(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html).",
+    "A table that declares a time to live has it on, on a named attribute, and the revoked sign-in sessions table " +
+    "(revocation; hash key sessionId) has it on, on its `ttl` attribute: it holds one record per sign-out, which " +
+    "only DynamoDB's TTL deletes (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/TTL.html).",
   validateResource: validateResourceOfType(aws.dynamodb.Table, (t, _args, report) => {
-    if (t.ttl !== undefined && (t.ttl.enabled !== true || !t.ttl.attributeName))
+    if (t.hashKey === REVOKED_SESSION_KEYS.partition) {
+      if (t.ttl?.enabled !== true || t.ttl.attributeName !== REVOKED_SESSION_KEYS.ttl)
+        report(
+          `the revoked sessions table without a time to live on "${REVOKED_SESSION_KEYS.ttl}": ` +
+            "its records never expire",
+        );
+    } else if (t.ttl !== undefined && (t.ttl.enabled !== true || !t.ttl.attributeName))
       report("a time to live that is off or names no attribute: its records never expire");
   }),
 };

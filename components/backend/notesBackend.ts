@@ -53,9 +53,12 @@ export interface NotesBackendArgs {
 export interface RevocationArgs {
   /** How long a container trusts a "not revoked" answer (`revocationCacheSeconds`). */
   cacheSeconds: number;
-  /** The longest ID or access token lifetime, in seconds: refused this long once the refresh token is revoked. */
+  /**
+   * The longest ID or access token lifetime, in seconds. Sign-out no longer uses it (a record is never shortened to
+   * it: handlers/sessions/signOut.ts); still written until components/stack.ts stops passing it.
+   */
   tokenSeconds: number;
-  /** The refresh token lifetime, in seconds: a session is refused this long otherwise. */
+  /** The refresh token lifetime, in seconds: a signed-out session is refused this long. */
   refreshSeconds: number;
 }
 

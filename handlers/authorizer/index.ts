@@ -94,6 +94,10 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier, r
     // With revocation: a signed-out session is refused as a bad token is; a record that cannot be read admits nobody
     // (an AUTHORIZER_FAULT line, and a thrown error, which API Gateway answers with a 500).
     let checkedAt: number | undefined;
+    // The request this read is for (API Gateway's request id, which it gives the integration too): an answer it caches
+    // and replays for a later request carries an older id, so the handler can tell this request's read from a replay.
+    const requestId: unknown = event.requestContext?.requestId;
+    const checkedFor = typeof requestId === "string" && requestId !== "" ? requestId : undefined;
     if (revocations && principal.session) {
       let status;
       try {
@@ -128,6 +132,7 @@ export function createAuthorizer(s: AuthorizerSettings, verify: TokenVerifier, r
           ? { session: principal.session.id, sessionClient: principal.session.clientId ?? "" }
           : {}),
         ...(checkedAt !== undefined ? { revocationCheckedAt: checkedAt } : {}),
+        ...(checkedAt !== undefined && checkedFor !== undefined ? { revocationCheckedFor: checkedFor } : {}),
       },
       usageIdentifierKey: plan.key,
     };

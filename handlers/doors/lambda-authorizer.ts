@@ -1,21 +1,11 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { Unauthorized } from "../http/errors";
-import { Principal, bearerPrincipal, groupsFromTokenClaim, parseScopes } from "../principal";
+import { Principal, bearerPrincipal, epochSeconds, groupsFromTokenClaim, parseScopes } from "../principal";
 import type { StackEnv } from "../contract/stack";
 import type { HandlerDoor } from "./door";
 import { LambdaAuthorizerSettings, lambdaAuthorizerSettings } from "../contract/doors/lambda-authorizer";
 
 const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
-
-/**
- * Epoch seconds from the context: our authorizer sets a number; a proxy integration may see it as a string of digits.
- */
-const epochSeconds = (v: unknown) =>
-  typeof v === "number" && Number.isInteger(v)
-    ? v
-    : typeof v === "string" && /^[0-9]{1,12}$/.test(v)
-      ? Number(v)
-      : undefined;
 
 /** Epoch milliseconds from the context, a number or its digits. */
 const epochMillis = (v: unknown) =>
@@ -51,6 +41,7 @@ export function fromAuthorizerContext(
   const ctx = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
   const sub = str(ctx?.sub);
   if (!ctx || !sub) throw new Unauthorized();
+  // Our authorizer sets a number; a proxy integration may see it as a string of digits.
   const exp = epochSeconds(ctx.exp);
   if (exp === undefined || exp <= nowSeconds) throw new Unauthorized("the token has expired");
   let groups: string[] = [];
@@ -85,8 +76,19 @@ export function fromAuthorizerContext(
   const tier = str(ctx.plan);
   // When the authorizer looked the session up (epoch ms): a cached answer carries an old time.
   const checkedAt = epochMillis(ctx.revocationCheckedAt);
+  // Whether that look-up was for this request: the authorizer's input carries the request's `requestContext.requestId`
+  // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html), as the
+  // integration's does. Should the two ever differ, the handler only reads again (never an admission).
+  const requestId = event.requestContext?.requestId;
+  const checkedThisRequest =
+    checkedAt !== undefined &&
+    typeof requestId === "string" &&
+    requestId !== "" &&
+    ctx.revocationCheckedFor === requestId;
   const session =
-    principal.session && checkedAt !== undefined ? { ...principal.session, checkedAt } : principal.session;
+    principal.session && checkedAt !== undefined
+      ? { ...principal.session, checkedAt, ...(checkedThisRequest ? { checkedThisRequest: true as const } : {}) }
+      : principal.session;
   return { ...principal, ...(tier ? { tier } : {}), ...(session ? { session } : {}) };
 }
 

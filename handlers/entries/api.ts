@@ -50,7 +50,6 @@ export function handlerFromEnvironment(vars: NodeJS.ProcessEnv, overrides: Handl
                 region: env.region,
                 endpoint: serviceEndpoint("COGNITO_IDENTITY_PROVIDER", vars),
               }),
-              tokenSeconds: r.tokenSeconds,
               refreshSeconds: r.refreshSeconds,
             },
           }

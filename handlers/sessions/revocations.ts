@@ -90,12 +90,26 @@ export class SessionRevocations {
   }
 
   /**
-   * Records a sign-out: the session's tokens are refused until `untilSeconds` (epoch seconds). `extend` (the default)
-   * never shortens a record (an earlier sign-out's longer refusal stands); `set` writes this time whatever was there
-   * (once the session's refresh token is revoked, no later token of it can turn up). Resolves with the time the
-   * session is refused until.
+   * Until when (epoch seconds) the session is signed out, read from the table now (a "not revoked" in this container's
+   * cache is not trusted: sign-out decides by it whether to write), or undefined when it is not signed out.
    */
-  async revoke(sessionId: string, untilSeconds: number, mode: "extend" | "set" = "extend"): Promise<number> {
+  async revokedUntil(sessionId: string): Promise<number | undefined> {
+    const now = this.nowMs();
+    const known = this.cache.get(sessionId);
+    if (known && known.revoked && known.untilMs > now) return Math.floor(known.untilMs / 1000);
+    const until = await this.read(sessionId);
+    if (until === undefined || until * 1000 <= now) return undefined;
+    this.remember(sessionId, { revoked: true, readAt: now, untilMs: until * 1000 });
+    return until;
+  }
+
+  /**
+   * Records a sign-out: the session's tokens are refused until `untilSeconds` (epoch seconds). A record is never
+   * shortened (an earlier sign-out's longer refusal stands: the write is conditional on it), and nothing ever shortens
+   * one: a caller cannot prove that a refresh token it revoked is its own session's, so no revocation makes a shorter
+   * record safe (handlers/sessions/signOut.ts). Resolves with the time the session is refused until.
+   */
+  async revoke(sessionId: string, untilSeconds: number): Promise<number> {
     let until = untilSeconds;
     try {
       await this.client.call("PutItem", {
@@ -104,13 +118,9 @@ export class SessionRevocations {
           [REVOKED_SESSION_KEYS.partition]: { S: sessionId },
           [REVOKED_SESSION_KEYS.ttl]: { N: String(untilSeconds) },
         },
-        ...(mode === "extend"
-          ? {
-              ConditionExpression: "attribute_not_exists(#ttl) OR #ttl < :ttl",
-              ExpressionAttributeNames: TTL_NAME,
-              ExpressionAttributeValues: { ":ttl": { N: String(untilSeconds) } },
-            }
-          : {}),
+        ConditionExpression: "attribute_not_exists(#ttl) OR #ttl < :ttl",
+        ExpressionAttributeNames: TTL_NAME,
+        ExpressionAttributeValues: { ":ttl": { N: String(untilSeconds) } },
       });
     } catch (err) {
       if (!(err instanceof AwsServiceError && err.type === "ConditionalCheckFailedException"))

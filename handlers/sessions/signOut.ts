@@ -18,8 +18,6 @@ import { REFRESH_TOKEN_PATTERN, RevokeToken } from "./revokeToken";
 export interface RevocationDeps {
   store: SessionRevocations;
   revokeToken: RevokeToken;
-  /** The longest ID or access token lifetime, in seconds. */
-  tokenSeconds: number;
   /** The refresh token lifetime, in seconds. */
   refreshSeconds: number;
 }
@@ -30,14 +28,18 @@ export const SIGNED_OUT_MESSAGE = "this sign-in session was signed out";
 /**
  * Refuses (401) a principal whose sign-in session was signed out; a principal without a session (machines, API keys,
  * SigV4 callers, another issuer's users, the ALB's) is never looked up. At most one keyed read: none when this
- * container knows the session is signed out, nor when our Lambda authorizer read it less than
- * `revocationCacheSeconds` ago (`checkedAt`; a cached authorizer answer carries its old time and is read again).
+ * container knows the session is signed out, nor when our Lambda authorizer read it for this request
+ * (`checkedThisRequest`, whatever `revocationCacheSeconds`) or less than `revocationCacheSeconds` ago (`checkedAt`; a
+ * cached authorizer answer carries its old time and is read again).
  * A read that fails is a 503 (RevocationUnavailable), never an admission.
  */
 export async function refuseSignedOut(who: Principal, deps: RevocationDeps | undefined, nowMs: number): Promise<void> {
   const session = who.session;
   if (!deps || !session) return;
   if (deps.store.knownRevoked(session.id)) throw new Unauthorized(SIGNED_OUT_MESSAGE);
+  // The authorizer read the record for this very request: reading it again tells nothing newer (and with
+  // revocationCacheSeconds 0 would be a second read per request).
+  if (session.checkedThisRequest) return;
   const age = session.checkedAt === undefined ? undefined : nowMs - session.checkedAt;
   if (age !== undefined && age >= 0 && age < deps.store.cacheSeconds * 1000) return;
   if (await deps.store.isRevoked(session.id)) throw new Unauthorized(SIGNED_OUT_MESSAGE);
@@ -70,11 +72,13 @@ export function noSessionAdvice(who: Principal): string {
 /**
  * Records the caller's session as signed out, then revokes the refresh token the body hands (if any) at Cognito with
  * the verified token's app client. Tokens of one session share its `origin_jti`, and a refresh mints new ones of the
- * same session with a later `exp`; so the session is refused for the refresh token's lifetime, unless RevokeToken
- * succeeded (no later token can be minted), then for the longest ID or access token lifetime. Never shorter than the
- * presented token's `exp`. The record is written (for the refresh token's lifetime) before RevokeToken is called, so
- * a Cognito refusal (400, Cognito's message) or fault (503) leaves the session signed out; signing out again (allowed
- * for a signed-out session) retries.
+ * same session with a later `exp`; so the session is refused for the refresh token's lifetime (never shorter than the
+ * presented token's `exp`, where the door read one), whether or not RevokeToken succeeds: nothing ties the body's
+ * refresh token to the caller's session (RevokeToken takes any refresh token of the app client, and revoking one does
+ * not touch the client's other sessions), so a success proves nothing about this session, and the record is never
+ * shortened for it. The record is written before RevokeToken is called, so a Cognito refusal (400, Cognito's message)
+ * or fault (503) leaves the session signed out. A session already signed out (app.ts lets it reach this route) writes
+ * nothing: it may only retry RevokeToken, and is answered with its record's time.
  */
 export async function signOut(
   req: ApiRequest,
@@ -90,18 +94,19 @@ export async function signOut(
   if (input.refreshToken !== undefined && !session.clientId)
     throw new BadRequest("refreshToken: the token names no app client to revoke it with");
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
-  const refusal = (seconds: number) => Math.max(nowSeconds + seconds, session.exp);
-  const until = await r.store.revoke(session.id, refusal(r.refreshSeconds));
-  const answer = (refreshTokenRevoked: boolean, refusedUntil: number): ApiResponse => ({
+  const until =
+    (await r.store.revokedUntil(session.id)) ??
+    (await r.store.revoke(session.id, Math.max(nowSeconds + r.refreshSeconds, session.exp ?? 0)));
+  const answer = (refreshTokenRevoked: boolean): ApiResponse => ({
     status: 200,
     body: {
       signedOut: true,
       session: session.id,
-      refusedUntil: new Date(refusedUntil * 1000).toISOString(),
+      refusedUntil: new Date(until * 1000).toISOString(),
       refreshTokenRevoked,
     },
   });
-  if (input.refreshToken === undefined) return answer(false, until);
+  if (input.refreshToken === undefined) return answer(false);
   const signedOut = `the session is signed out until ${new Date(until * 1000).toISOString()}, but its refresh token`;
   try {
     await r.revokeToken(input.refreshToken, session.clientId!);
@@ -112,8 +117,5 @@ export async function signOut(
       cause: err,
     });
   }
-  // No token of the session can be minted any more: it is refused while the ones it has may live. Should that write
-  // fail, the longer record stands (refused for longer, never admitted).
-  const shorter = await r.store.revoke(session.id, refusal(r.tokenSeconds), "set").catch(() => until);
-  return answer(true, shorter);
+  return answer(true);
 }

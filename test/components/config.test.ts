@@ -716,6 +716,23 @@ describe("stack config", () => {
         fedFails({ revocationCacheSeconds: 61 }, "revocationCacheSeconds", "0 to 60");
         fedFails({ revocation: "yes" }, "revocation", "true or false");
       });
+      it(
+        "given revocation with refreshTokenRotation, then refused before any resource, naming both keys and why " +
+          "(origin_jti is not documented to survive a rotation); either alone is fine",
+        () => {
+          fedFails(
+            { revocation: true, refreshTokenRotation: true },
+            "revocation",
+            "refreshTokenRotation",
+            "origin_jti",
+            "GetTokensFromRefreshToken",
+          );
+          assert.deepEqual(fedParse({ revocation: true, refreshTokenRotation: false }).stack.revocation, {
+            cacheSeconds: 5,
+          });
+          assert.equal(fedParse({ refreshTokenRotation: true }).stack.revocation, undefined);
+        },
+      );
     });
 
     describe("the user pool is kept", () => {

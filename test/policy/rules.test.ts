@@ -409,6 +409,20 @@ describe("policy pack, with revocation", function () {
         t.inputs.ttl = { attributeName: "ttl", enabled: false };
       },
     ],
+    [
+      "a revoked sessions table that declares no TTL",
+      "dynamodb-ttl-enabled",
+      (t) => {
+        delete t.inputs.ttl;
+      },
+    ],
+    [
+      "a revoked sessions table whose TTL is on another attribute than the one sign-out writes",
+      "dynamodb-ttl-enabled",
+      (t) => {
+        t.inputs.ttl = { attributeName: "expiresAt", enabled: true };
+      },
+    ],
   ];
   for (const [what, policy, breakIt] of broken) {
     it(`catches ${what} (${policy})`, async () => {

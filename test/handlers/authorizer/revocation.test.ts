@@ -46,8 +46,13 @@ describe("the Lambda authorizer with revocation (handlers/authorizer/index.ts)",
     await Promise.all([jwks.close(), db.close()]);
   });
 
-  const event = (token: string) =>
-    ({ type: "REQUEST", methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` } }) as any;
+  const event = (token: string, requestId?: string) =>
+    ({
+      type: "REQUEST",
+      methodArn: METHOD_ARN,
+      headers: { Authorization: `Bearer ${token}` },
+      ...(requestId ? { requestContext: { requestId } } : {}),
+    }) as any;
   const access = (extra: Record<string, unknown> = {}) =>
     signJwt(key, {
       sub: ALICE,
@@ -138,7 +143,6 @@ describe("the Lambda authorizer with revocation (handlers/authorizer/index.ts)",
       const deps = {
         store: store(await refusingEndpoint()),
         revokeToken: async () => undefined,
-        tokenSeconds: 3600,
         refreshSeconds: 86400,
       };
       await refuseSignedOut(who, deps, Date.now());
@@ -146,6 +150,37 @@ describe("the Lambda authorizer with revocation (handlers/authorizer/index.ts)",
         refuseSignedOut(who, deps, (answer.context.revocationCheckedAt as number) + 5000),
         (e: any) => /not answering/.test(e.message),
       );
+    },
+  );
+
+  it(
+    "given revocationCacheSeconds 0, when the authorizer's answer reaches the notes handler in the same request " +
+      "(same request id), then the handler reads nothing; when API Gateway replays it for a later request (even " +
+      "within the second), then the handler reads",
+    async () => {
+      const zero = { ...settings, revocation: { ...settings.revocation!, cacheSeconds: 0 } };
+      const authorize = createAuthorizer(zero, createTokenVerifier(zero), store());
+      const session = sessionId();
+      const answer = await authorize(event(access({ origin_jti: session }), "req-1"));
+      assert.equal(answer.context.revocationCheckedFor, "req-1");
+      // the handler's store, caching nothing, at a table nobody can reach: any read would throw
+      const deps = {
+        store: new SessionRevocations(REVOKED_TABLE, dynamoAt(await refusingEndpoint(), POLICY), 0),
+        revokeToken: async () => undefined,
+        refreshSeconds: 86400,
+      };
+      const env = envFor("lambda-authorizer", { COGNITO_ISSUER: jwks.issuer, REVOCATION_CACHE_SECONDS: "0" });
+      const integration = (requestId: string) => {
+        const e = restEvent({ method: "GET", path: "/me" });
+        e.requestContext.requestId = requestId;
+        e.requestContext.authorizer = { principalId: answer.principalId, ...answer.context };
+        return principalOf(normalize(e), env);
+      };
+      const same = await integration("req-1");
+      assert.equal(same.session?.checkedThisRequest, true);
+      await refuseSignedOut(same, deps, Date.now());
+      const replay = await integration("req-2");
+      await assert.rejects(refuseSignedOut(replay, deps, Date.now()), (e: any) => /not answering/.test(e.message));
     },
   );
 });

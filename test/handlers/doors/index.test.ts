@@ -571,6 +571,11 @@ describe("handler: principal at the lambda-authorizer door (our authorizer's ans
       assert.equal((await at(context({ exp: String(Math.floor(Date.now() / 1000) + 60) }))).id, USER);
     },
   );
+  it("given an exp that is no epoch second as principal.ts reads them (leading zeros, unsafe), then 401", async () => {
+    const future = Math.floor(Date.now() / 1000) + 60;
+    for (const exp of [`0${future}`, 1e300])
+      await assert.rejects(at(context({ exp })), (err: any) => err.status === 401, String(exp));
+  });
   it("refuses a context whose principalId is not what its claims make, or no authorizer at all", async () => {
     await assert.rejects(
       at(context({ principalId: "22222222-2222-4222-8222-222222222222" })),

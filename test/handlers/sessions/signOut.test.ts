@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { createHandler, HandlerDeps } from "../../../handlers/app";
 import { SessionRevocations } from "../../../handlers/sessions/revocations";
 import { SIGNED_OUT_MESSAGE } from "../../../handlers/sessions/signOut";
@@ -49,7 +50,13 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
   /** A handler for a door, with revocation on (or `off`), a recording RevokeToken and a real clock. */
   function handler(
     mode: Mode,
-    opts: { off?: boolean; revokeToken?: RevokeToken; endpoint?: string; env?: Record<string, string> } = {},
+    opts: {
+      off?: boolean;
+      revokeToken?: RevokeToken;
+      endpoint?: string;
+      env?: Record<string, string>;
+      now?: () => Date;
+    } = {},
   ) {
     const env = envFor(mode, { ...(opts.off ? {} : REVOCATION_ENV), ...opts.env });
     const revoked: { token: string; clientId: string }[] = [];
@@ -61,7 +68,7 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
       presign: async () => "https://example.com/upload",
       removeObjects: async (keys) => ({ deleted: keys, failed: [] }),
       maxAttachmentBytes: env.maxAttachmentBytes,
-      now: () => new Date(),
+      now: opts.now ?? (() => new Date()),
       newId: () => crypto.randomUUID(),
       log: (e) => logged.push(e),
       ...(r
@@ -73,7 +80,6 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
                 (async (token, clientId) => {
                   revoked.push({ token, clientId });
                 }),
-              tokenSeconds: r.tokenSeconds,
               refreshSeconds: r.refreshSeconds,
             },
           }
@@ -127,7 +133,7 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
 
     it(
       "given the session's refresh token, when RevokeToken succeeds, then it is called with the token's app client " +
-        "(aud) and the session is refused for the longest ID/access token lifetime",
+        "(aud) and the session is still refused for the refresh token's lifetime (nothing proves the token its own)",
       async () => {
         const { call, revoked } = handler("cognito");
         const mine = sessionId();
@@ -136,10 +142,65 @@ describe("POST /me/sign-out and the signed-out check (handlers/sessions/signOut.
         );
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.equal(res.body.refreshTokenRevoked, true);
-        near(res.body.refusedUntil, TOKEN_SECONDS);
+        near(res.body.refusedUntil, REFRESH_SECONDS);
         assert.deepEqual(revoked, [{ token: "eyJj.refresh-token", clientId: SPA_CLIENT }]);
         // A second handler container (no cache) refuses it too: the record is in the table.
         assert.equal((await handler("cognito").call(rest("GET", "/notes", sessionClaims(mine)))).status, 401);
+      },
+    );
+
+    it(
+      "given a session signed out without its refresh token, when its tokens sign out again handing another refresh " +
+        "token of the app client (RevokeToken succeeds), then the record is not shortened: still the refresh " +
+        "token's lifetime, in the table too",
+      async () => {
+        const { call, revoked } = handler("cognito");
+        const victim = sessionId();
+        const first = await call(rest("POST", "/me/sign-out", sessionClaims(victim)));
+        near(first.body.refusedUntil, REFRESH_SECONDS);
+        const again = await call(
+          rest("POST", "/me/sign-out", sessionClaims(victim), { refreshToken: "another.sessions-refresh-token" }),
+        );
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        assert.equal(again.body.refreshTokenRevoked, true);
+        assert.equal(again.body.refusedUntil, first.body.refusedUntil);
+        assert.deepEqual(revoked, [{ token: "another.sessions-refresh-token", clientId: SPA_CLIENT }]);
+        const item = await db.client.send(
+          new GetItemCommand({ TableName: REVOKED_TABLE, Key: { sessionId: { S: victim } }, ConsistentRead: true }),
+        );
+        assert.equal(Number(item.Item?.ttl?.N), Date.parse(first.body.refusedUntil) / 1000);
+      },
+    );
+
+    it(
+      "given a session already signed out, when it signs out again later, then nothing is written (its record keeps " +
+        "its time) and it is answered with that time",
+      async () => {
+        const mine = sessionId();
+        const first = await handler("cognito").call(rest("POST", "/me/sign-out", sessionClaims(mine)));
+        // A later clock: a second write (even one that only extends) would move the record.
+        const later = handler("cognito", { now: () => new Date(Date.now() + 100_000) });
+        const again = await later.call(rest("POST", "/me/sign-out", sessionClaims(mine)));
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        assert.equal(again.body.refusedUntil, first.body.refusedUntil);
+        const item = await db.client.send(
+          new GetItemCommand({ TableName: REVOKED_TABLE, Key: { sessionId: { S: mine } }, ConsistentRead: true }),
+        );
+        assert.equal(Number(item.Item?.ttl?.N), Date.parse(first.body.refusedUntil) / 1000);
+      },
+    );
+
+    it(
+      "given claims whose exp the handler cannot read (a date in another format), when the session signs out, then " +
+        "it is signed out and refused all the same: the check needs origin_jti alone",
+      async () => {
+        const { call } = handler("cognito");
+        const mine = sessionId();
+        const claims = { ...sessionClaims(mine), exp: "2026-12-03T15:00:00Z" };
+        const res = await call(rest("POST", "/me/sign-out", claims));
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        near(res.body.refusedUntil, REFRESH_SECONDS);
+        assert.deepEqual((await call(rest("GET", "/me", claims))).body.message, SIGNED_OUT_MESSAGE);
       },
     );
 
