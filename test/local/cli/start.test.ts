@@ -405,22 +405,27 @@ describe("npm start, as a process", function () {
     },
   );
 
-  for (const signal of ["SIGTERM", "SIGKILL"] as const)
-    it(
-      `given npm start run through npm, when npm is killed (${signal}), then the server stops too: its ports ` +
-        "and its data folder are free",
-      async () => {
-        const start = await startProcess("npm");
-        try {
-          assert.equal((await fetch(`http://127.0.0.1:${start.port}/v1/notes`)).status, 401, "it serves");
-          start.child.kill(signal);
-          await start.assertStopped();
-          assert.match(start.out(), /Stopping \(the process that started it \(pid \d+\) ended\)/);
-        } finally {
-          start.cleanUp();
-        }
-      },
-    );
+  describe("given npm start run through npm", () => {
+    const SIGNALS = ["SIGTERM", "SIGKILL"] as const;
+    // One start per signal, side by side (each start mostly waits on its own process).
+    let started: Record<(typeof SIGNALS)[number], Promise<Awaited<ReturnType<typeof startProcess>>>>;
+    before(() => {
+      started = { SIGTERM: startProcess("npm"), SIGKILL: startProcess("npm") };
+      // A start that fails is reported by its own spec; none is left unhandled meanwhile.
+      for (const p of Object.values(started)) p.catch(() => undefined);
+    });
+    after(async () => {
+      for (const p of Object.values(started)) (await p.catch(() => undefined))?.cleanUp();
+    });
+    for (const signal of SIGNALS)
+      it(`when npm is killed (${signal}), then the server stops too: its ports and its data folder are free`, async () => {
+        const start = await started[signal];
+        assert.equal((await fetch(`http://127.0.0.1:${start.port}/v1/notes`)).status, 401, "it serves");
+        start.child.kill(signal);
+        await start.assertStopped();
+        assert.match(start.out(), /Stopping \(the process that started it \(pid \d+\) ended\)/);
+      });
+  });
 });
 
 const ROOT = path.join(__dirname, "..", "..", "..");
