@@ -138,6 +138,11 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
   setHandlerEnvironment(handlerEnvironmentOf(cfg, built, cfg.doors.some(poolDoor) ? users : undefined));
   setDoorsDeployed(pulumi.all(built.flatMap((d) => d.door.deployed.map((r) => r.urn))));
 
+  // What a client of any door learns besides its door's own settings: whether sign-out ends a session
+  // (`revocation`), and how long another container may still trust its cached answer.
+  const signOut = stack.revocation ? { revocation: { cacheSeconds: revocationArgs(stack).cacheSeconds } } : {};
+  const published = (door: BuiltDoor["door"]): pulumi.Output<Record<string, unknown>> =>
+    door.clientConfig.apply((c): Record<string, unknown> => ({ ...c, ...signOut }));
   const urlOf = (d: BuiltDoor): pulumi.Output<string> =>
     domain ? (d.mode === primary ? domain.url : domain.pathUrls[d.mode]) : d.door.url;
   return {
@@ -147,8 +152,8 @@ export function buildNotesAuth(cfg: ResolvedConfig): NotesAuthOutputs {
     urls: pulumi.all(Object.fromEntries(built.map((d) => [d.mode, urlOf(d)]))),
     dnsTarget: domain?.dnsTarget,
     region: aws.getRegionOutput().region,
-    client: primaryDoor.clientConfig,
-    clients: pulumi.all(Object.fromEntries(built.map((d) => [d.mode, d.door.clientConfig]))),
+    client: published(primaryDoor),
+    clients: pulumi.all(Object.fromEntries(built.map((d) => [d.mode, published(d.door)]))),
     tableName: backend.tableName,
     attachmentsBucket: backend.bucketName,
     functionName: backend.functionName,
@@ -229,7 +234,6 @@ export function revocationArgs(stack: StackConfig): RevocationArgs {
   const seconds = (key: keyof typeof TOKEN_LIMITS) => stack.tokens[key] * UNIT_SECONDS[TOKEN_LIMITS[key].unit];
   return {
     cacheSeconds: stack.revocation?.cacheSeconds ?? 0,
-    tokenSeconds: Math.max(seconds("idTokenValidity"), seconds("accessTokenValidity")),
     refreshSeconds: seconds("refreshTokenValidity"),
   };
 }

@@ -18,7 +18,6 @@ import {
 export interface RevocationEnv {
   table: string;
   cacheSeconds: number;
-  tokenSeconds: number;
   refreshSeconds: number;
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { revocationSettings, stackSettings } from "../handlers/contract/stack";
+import { stackSettings } from "../handlers/contract/stack";
 import { doorCodec } from "../handlers/contract/doors";
 import type { AuthMode } from "../handlers/contract/authModes";
 import type { StackRun } from "../offline/runStack";
@@ -74,11 +74,6 @@ export interface LocalInfo {
     identityProviders?: { name: string; type: string; issuer: string; users: { email: string; password: string }[] }[];
   };
   users: SeedUser[];
-  /**
-   * Sign-out that stops access (`revocation`), as the program hands it to the function: set when it is on, with how
-   * long a container trusts a session's "not revoked" (`revocationCacheSeconds`).
-   */
-  revocation?: { cacheSeconds: number };
   /** The stack's admin group and CORS origins, as the program hands them to the function. */
   adminGroup: string;
   corsOrigins: string[];
@@ -475,7 +470,6 @@ function localOutputs(
   const recorded = program.run.revealedOutputs ?? program.run.outputs;
   const api = lambda.functions.find((f) => f.environment.AUTH_MODE) ?? lambda.functions[0];
   const env = stackSettings.decode(api?.environment ?? {});
-  const revocation = revocationSettings.decode(api?.environment ?? {});
   const pool = idp?.pools[0];
   const credentialsOf = (c: ReturnType<LocalIam["issue"]>): LocalCredentials => ({
     arn: c.principal.arn,
@@ -529,7 +523,6 @@ function localOutputs(
         sub,
         groups,
       })),
-      ...(revocation.table ? { revocation: { cacheSeconds: revocation.cacheSeconds } } : {}),
       adminGroup: env.adminGroup,
       corsOrigins: env.corsOrigins,
       endpoints,

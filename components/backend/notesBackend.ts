@@ -53,11 +53,6 @@ export interface NotesBackendArgs {
 export interface RevocationArgs {
   /** How long a container trusts a "not revoked" answer (`revocationCacheSeconds`). */
   cacheSeconds: number;
-  /**
-   * The longest ID or access token lifetime, in seconds. Sign-out no longer uses it (a record is never shortened to
-   * it: handlers/sessions/signOut.ts); still written until components/stack.ts stops passing it.
-   */
-  tokenSeconds: number;
   /** The refresh token lifetime, in seconds: a signed-out session is refused this long. */
   refreshSeconds: number;
 }
@@ -273,7 +268,7 @@ export class NotesBackend extends pulumi.ComponentResource {
               ...(r && revoked
                 ? {
                     ...revocationSettings.encode({ table: revoked, cacheSeconds: r.cacheSeconds }),
-                    ...signOutSettings.encode({ tokenSeconds: r.tokenSeconds, refreshSeconds: r.refreshSeconds }),
+                    ...signOutSettings.encode({ refreshSeconds: r.refreshSeconds }),
                   }
                 : {}),
             };

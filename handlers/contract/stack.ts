@@ -54,11 +54,9 @@ export const revocationSettings = settings({
 
 /**
  * What only the notes function needs to record a sign-out: how long a signed-out session's tokens can still turn up,
- * in seconds. `refreshSeconds`: the refresh token's (a refresh mints tokens of the same session until then), for which
- * every sign-out record lives. `tokenSeconds`: the longest ID or access token lifetime, which sign-out no longer uses
- * (a record is never shortened to it: handlers/sessions/signOut.ts).
+ * in seconds: the refresh token's lifetime (a refresh mints tokens of the same session until then), for which every
+ * sign-out record lives (it is never shortened: handlers/sessions/signOut.ts).
  */
 export const signOutSettings = settings({
-  tokenSeconds: whole("SESSION_TOKEN_SECONDS", 0),
   refreshSeconds: whole("SESSION_REFRESH_SECONDS", 0),
 });

@@ -190,18 +190,17 @@ describe("revocation in the handler's environment (handlers/env.ts)", () => {
   it("given no REVOKED_SESSIONS_TABLE, then revocation is off", () =>
     assert.equal(readEnv(base).revocation, undefined));
   it("given the table and the refusal times, then on, the cache 5 s by default and 0 allowed", () => {
-    const times = { SESSION_TOKEN_SECONDS: "3600", SESSION_REFRESH_SECONDS: "86400" };
+    const times = { SESSION_REFRESH_SECONDS: "86400" };
     assert.deepEqual(readEnv({ ...base, ...times, REVOKED_SESSIONS_TABLE: "r" }).revocation, {
       table: "r",
       cacheSeconds: 5,
-      tokenSeconds: 3600,
       refreshSeconds: 86400,
     });
     const zero = readEnv({ ...base, ...times, REVOKED_SESSIONS_TABLE: "r", REVOCATION_CACHE_SECONDS: "0" });
     assert.equal(zero.revocation?.cacheSeconds, 0);
   });
   it("given the table without the refusal times, or a cache that is no whole number, then an error naming it", () => {
-    assert.throws(() => readEnv({ ...base, REVOKED_SESSIONS_TABLE: "r" }), /SESSION_TOKEN_SECONDS must be set/);
+    assert.throws(() => readEnv({ ...base, REVOKED_SESSIONS_TABLE: "r" }), /SESSION_REFRESH_SECONDS must be set/);
     for (const bad of ["-1", "1.5", "five"])
       assert.throws(
         () => readEnv({ ...base, REVOKED_SESSIONS_TABLE: "r", REVOCATION_CACHE_SECONDS: bad }),

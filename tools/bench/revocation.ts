@@ -60,7 +60,7 @@ export async function revocationFigures(n: number): Promise<RevocationFigures> {
     const storage = { endpoint: db.endpoint };
     const on = {
       ...revocationSettings.encode({ table: REVOKED_TABLE, cacheSeconds: CACHE_SECONDS }),
-      ...signOutSettings.encode({ tokenSeconds: 3600, refreshSeconds: 30 * 86400 }),
+      ...signOutSettings.encode({ refreshSeconds: 30 * 86400 }),
     };
     const off = handlerOf("cognito", settings, storage);
     const revoking = handlerOf("cognito", settings, storage, undefined, on);

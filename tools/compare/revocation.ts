@@ -227,9 +227,14 @@ export function documentedWindows(
       without:
         "the AWS credentials the identity pool issued stay valid until they expire, up to 1 h; a sign-out or " +
         "disabled user stops new ones only",
-      with: "the same: SigV4 credentials carry no sign-in session the handler could look up",
+      with:
+        "the same for credentials already issued (SigV4 carries no sign-in session the handler could look up); " +
+        "and the identity pool still trades the signed-out session's ID token for new ones until its `exp` (or, if " +
+        "the refresh token was not handed at sign-out, tokens it refreshes until `refreshTokenValidity`): its " +
+        "server-side check refuses only a global sign-out or a deleted user",
       source:
         "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetCredentialsForIdentity.html, " +
+        "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_CognitoIdentityProvider.html, " +
         "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html " +
         "(STS credentials valid for a maximum of one hour)",
     },

@@ -70,11 +70,11 @@ export const DEFAULT_WATCH_SECONDS = 1;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Whether the door honours sign-out, and its cache, as the outputs say: local mode's `local.revocation` (what the
- * program hands the function); undefined: off.
+ * Whether the door honours sign-out, and its cache, as the outputs say (the door's `client.revocation`, deployed
+ * or local); undefined: off.
  */
 export function revocationOf(ctx: ContractContext): RevocationFacts | undefined {
-  return ctx.outputs.local?.revocation;
+  return ctx.outputs.client?.revocation;
 }
 
 /** Why a revocation check cannot run: the door takes no token (listed at every door, as the token checks are). */
@@ -83,13 +83,10 @@ const tokenDoor = (ctx: ContractContext) =>
     ? undefined
     : `the ${ctx.mode} door takes no token (clients present ${presents(ctx.facts.credential)})`;
 
-/** Why a check cannot tell whether the door honours sign-out: a deployed stack's outputs do not say yet. */
-const unknown = (ctx: ContractContext) =>
-  ctx.outputs.local ? undefined : "the outputs do not say whether revocation is on (local mode's do: local.revocation)";
 const revocationOn = (ctx: ContractContext) =>
-  unknown(ctx) ?? (revocationOf(ctx) ? undefined : "revocation is off at this door (see revocation-off)");
+  revocationOf(ctx) ? undefined : "revocation is off at this door (see revocation-off)";
 const revocationOff = (ctx: ContractContext) =>
-  unknown(ctx) ?? (revocationOf(ctx) ? "revocation is on at this door (see revocation-sign-out)" : undefined);
+  revocationOf(ctx) ? "revocation is on at this door (see revocation-sign-out)" : undefined;
 
 /** A sign-in of its own (not ctx.signIn's, which other checks share): its tokens and how the door takes them. */
 async function freshSession(ctx: ContractContext) {

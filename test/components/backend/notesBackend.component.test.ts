@@ -75,13 +75,13 @@ describe("NotesBackend, built alone", function () {
     // and without revocation, no revoked sessions table and no revocation setting
     assert.equal(all(resources, "aws:dynamodb/table:Table").length, 1);
     assert.equal(revocationSettings.decode(env).table, undefined);
-    assert.equal(env.SESSION_TOKEN_SECONDS, undefined);
+    assert.equal(env.SESSION_REFRESH_SECONDS, undefined);
   });
 });
 
 describe("NotesBackend with revocation, built alone", function () {
   let resources: RecordedResource[];
-  const REVOCATION = { cacheSeconds: 7, tokenSeconds: 3600, refreshSeconds: 30 * 86400 };
+  const REVOCATION = { cacheSeconds: 7, refreshSeconds: 30 * 86400 };
   before(async () => {
     // given a protected backend with revocation on
     resources = await buildAlone(
@@ -128,7 +128,7 @@ describe("NotesBackend with revocation, built alone", function () {
   it("when built, then the function is told the table, the cache and a sign-out's refusal times, as read", () => {
     const vars = only(resources, "aws:lambda/function:Function").inputs.environment.variables;
     assert.deepEqual(revocationSettings.decode(vars), { table: revoked().state.name, cacheSeconds: 7 });
-    assert.deepEqual(signOutSettings.decode(vars), { tokenSeconds: 3600, refreshSeconds: 30 * 86400 });
+    assert.deepEqual(signOutSettings.decode(vars), { refreshSeconds: 30 * 86400 });
     assert.deepEqual(readEnv({ ...vars, ...HANDLER_BASICS }).revocation, {
       table: revoked().state.name,
       ...REVOCATION,

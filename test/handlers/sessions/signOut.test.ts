@@ -28,14 +28,12 @@ import { REVOKED_TABLE, createRevokedTable, sessionId } from "./support";
 type Db = Awaited<ReturnType<typeof startDynalite>>;
 type Mode = Parameters<typeof envFor>[0];
 
-const TOKEN_SECONDS = 3600;
 const REFRESH_SECONDS = 30 * 86400;
 const POLICY = { deadlineMs: 400, attemptTimeoutMs: 150, maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 20 };
 /** What the backend writes with `revocation: true` (components/backend/notesBackend.ts). */
 const REVOCATION_ENV = {
   REVOKED_SESSIONS_TABLE: REVOKED_TABLE,
   REVOCATION_CACHE_SECONDS: "5",
-  SESSION_TOKEN_SECONDS: String(TOKEN_SECONDS),
   SESSION_REFRESH_SECONDS: String(REFRESH_SECONDS),
 };
 
