@@ -17,18 +17,8 @@
  */
 import { IDP_GROUPS_ATTRIBUTE } from "../awsRules/federation";
 import { GroupDefinition, groupRoleClaims } from "../awsRules/userPool";
-import {
-  AwsServiceError,
-  Clock,
-  Credentials,
-  RetryPolicy,
-  awsDomain,
-  errorMessage,
-  errorType,
-  sendWithRetries,
-  systemClock,
-} from "./notes/aws";
-import { isRetryableCognitoAnswer } from "./sessions/revokeToken";
+import { Credentials, RetryPolicy, systemClock } from "./notes/aws";
+import { UserPoolsEndpoint, userPoolsCall } from "./sessions/revokeToken";
 import {
   GroupConfiguration,
   GroupMappingSettings,
@@ -199,39 +189,23 @@ export const GET_GROUP_POLICY: RetryPolicy = {
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetGroup.html
  * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GroupType.html (RoleArn, Precedence)
  */
-export function cognitoGetGroup(opts: {
-  region: string;
-  endpoint?: string;
-  credentials: () => Credentials;
-  policy?: Partial<RetryPolicy>;
-  clock?: Clock;
-}): GetGroup {
-  const url = opts.endpoint ?? `https://cognito-idp.${opts.region}.${awsDomain(opts.region)}/`;
+export function cognitoGetGroup(
+  opts: UserPoolsEndpoint & { credentials: () => Credentials; policy?: Partial<RetryPolicy> },
+): GetGroup {
   const policy = { ...GET_GROUP_POLICY, ...opts.policy };
   const clock = opts.clock ?? systemClock;
   let deadline: number | undefined;
   return async (userPoolId, groupName) => {
     deadline ??= clock.now() + policy.deadlineMs;
-    const res = await sendWithRetries(
-      {
-        service: "cognito-idp",
-        region: opts.region,
-        url,
-        method: "POST",
-        headers: {
-          "content-type": "application/x-amz-json-1.1",
-          "x-amz-target": "AWSCognitoIdentityProviderService.GetGroup",
-        },
-        body: JSON.stringify({ UserPoolId: userPoolId, GroupName: groupName }),
-      },
-      opts.credentials(),
+    const answer = (await userPoolsCall(
+      opts,
       policy,
-      isRetryableCognitoAnswer,
-      clock,
+      "GetGroup",
+      { UserPoolId: userPoolId, GroupName: groupName },
+      opts.credentials(),
       deadline,
-    );
-    if (res.status !== 200) throw new AwsServiceError(res.status, errorType(res), errorMessage(res));
-    const group = (JSON.parse(res.body) as { Group?: { RoleArn?: unknown; Precedence?: unknown } }).Group ?? {};
+    )) as { Group?: { RoleArn?: unknown; Precedence?: unknown } };
+    const group = answer.Group ?? {};
     return {
       ...(typeof group.RoleArn === "string" && group.RoleArn ? { roleArn: group.RoleArn } : {}),
       ...(typeof group.Precedence === "number" ? { precedence: group.Precedence } : {}),

@@ -9,6 +9,7 @@ import {
   AwsResponse,
   AwsServiceError,
   Clock,
+  Credentials,
   RetryPolicy,
   awsDomain,
   errorMessage,
@@ -39,36 +40,58 @@ export const COGNITO_POLICY: RetryPolicy = {
   maxDelayMs: 500,
 };
 
+/** Where and how a Cognito user pools API call is sent (one client's settings). */
+export interface UserPoolsEndpoint {
+  region: string;
+  /** AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER (serviceEndpoint); default Cognito's regional endpoint. */
+  endpoint?: string;
+  clock?: Clock;
+}
+
+/**
+ * One user pools API operation (AWS JSON 1.1, `X-Amz-Target: AWSCognitoIdentityProviderService.<operation>`), signed
+ * when credentials are given (public operations such as RevokeToken are not), retried by isRetryableCognitoAnswer
+ * within `policy` (or an earlier `deadline`); the answer's JSON, or AwsServiceError with Cognito's refusal.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonParameters.html
+ */
+export async function userPoolsCall(
+  at: UserPoolsEndpoint,
+  policy: RetryPolicy,
+  operation: string,
+  body: Record<string, unknown>,
+  creds?: Credentials,
+  deadline?: number,
+): Promise<unknown> {
+  const clock = at.clock ?? systemClock;
+  const res = await sendWithRetries(
+    {
+      service: "cognito-idp",
+      region: at.region,
+      url: at.endpoint ?? `https://cognito-idp.${at.region}.${awsDomain(at.region)}/`,
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+      },
+      body: JSON.stringify(body),
+    },
+    creds,
+    policy,
+    isRetryableCognitoAnswer,
+    clock,
+    deadline,
+  );
+  if (res.status !== 200) throw new AwsServiceError(res.status, errorType(res), errorMessage(res));
+  return res.body ? JSON.parse(res.body) : {};
+}
+
 /**
  * RevokeToken at `endpoint` (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER, serviceEndpoint) or Cognito's regional
  * endpoint, within COGNITO_POLICY.
  */
-export function cognitoRevoker(opts: {
-  region: string;
-  endpoint?: string;
-  policy?: Partial<RetryPolicy>;
-  clock?: Clock;
-}): RevokeToken {
-  const url = opts.endpoint ?? `https://cognito-idp.${opts.region}.${awsDomain(opts.region)}/`;
+export function cognitoRevoker(opts: UserPoolsEndpoint & { policy?: Partial<RetryPolicy> }): RevokeToken {
   const policy = { ...COGNITO_POLICY, ...opts.policy };
   return async (token, clientId) => {
-    const res = await sendWithRetries(
-      {
-        service: "cognito-idp",
-        region: opts.region,
-        url,
-        method: "POST",
-        headers: {
-          "content-type": "application/x-amz-json-1.1",
-          "x-amz-target": "AWSCognitoIdentityProviderService.RevokeToken",
-        },
-        body: JSON.stringify({ Token: token, ClientId: clientId }),
-      },
-      undefined,
-      policy,
-      isRetryableCognitoAnswer,
-      opts.clock ?? systemClock,
-    );
-    if (res.status !== 200) throw new AwsServiceError(res.status, errorType(res), errorMessage(res));
+    await userPoolsCall(opts, policy, "RevokeToken", { Token: token, ClientId: clientId });
   };
 }
