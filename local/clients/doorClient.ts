@@ -374,24 +374,22 @@ export async function userPresentation(
 }
 
 /**
- * What a user presents at a door that serves users (`userPresentation`), sent as the door takes it: the token (with
- * the app's API key where the door wants one too), SigV4 with the identity-pool credentials, or the session cookie.
+ * What a user holds (`userPresentation`), sent as the door takes it: the token (with the app's API key where the door
+ * wants one too), SigV4 with the identity-pool credentials, or the session cookie.
  */
-export async function userCredential(
+export function presentedAs(
   outputs: StackOutputs,
-  user: Pick<SeedUser, "email" | "password">,
-  opts: UserSignIn,
-): Promise<Credential> {
-  const door = credentialOf(outputs);
-  const wantsKey = door.kind === "user-token" && door.apiKey;
-  if (wantsKey && !opts.apiKey) throw new Error(`the ${outputs.authMode} door wants an API key beside the token`);
-  const held = await userPresentation(outputs, user, opts);
+  held: UserPresentation,
+  opts: { apiKey?: string; region: string },
+): Credential {
   switch (held.kind) {
-    case "user-token":
+    case "user-token": {
+      const wantsKey = keyBesideToken(outputs, opts.apiKey);
       return combine(
         withHeader("authorization", authorization(outputs, held.token)),
         ...(wantsKey ? [withHeader("x-api-key", opts.apiKey!)] : []),
       );
+    }
     case "identity-pool-sigv4":
       return sigv4(held.credentials, opts.region);
     case "alb-session":
@@ -401,4 +399,22 @@ export async function userCredential(
       throw new Error(`unknown credential ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** Whether the door wants the app's API key beside a user's token; without the key given, an error saying so. */
+function keyBesideToken(outputs: StackOutputs, apiKey: string | undefined): boolean {
+  const door = credentialOf(outputs);
+  const wanted = door.kind === "user-token" && !!door.apiKey;
+  if (wanted && !apiKey) throw new Error(`the ${outputs.authMode} door wants an API key beside the token`);
+  return wanted;
+}
+
+/** A user's sign-in (`userPresentation`), sent as the door takes it (`presentedAs`). */
+export async function userCredential(
+  outputs: StackOutputs,
+  user: Pick<SeedUser, "email" | "password">,
+  opts: UserSignIn,
+): Promise<Credential> {
+  keyBesideToken(outputs, opts.apiKey); // refused before anyone signs in
+  return presentedAs(outputs, await userPresentation(outputs, user, opts), opts);
 }

@@ -10,14 +10,13 @@ import {
   SignInOptions,
   StackOutputs,
   albSession,
-  authorization,
-  combine,
+  UserPresentation,
   doorToken,
   identityPoolCredentials as poolCredentials,
+  presentedAs,
   refusal,
   send,
   signIn,
-  sigv4,
   credentialOf as doorCredential,
   userTokenKind,
   withHeader,
@@ -187,10 +186,7 @@ export class ContractContext {
 
   /** A token sent the way this door takes it, with the party's API key when the door needs one too. */
   withToken(token: string, party: Party = this.parties.a): Credential {
-    return combine(
-      withHeader("authorization", authorization(this.outputs, token)),
-      ...(party.key ? [withHeader("x-api-key", party.key.value)] : []),
-    );
+    return presentedAs(this.outputs, { kind: "user-token", token }, { apiKey: party.key?.value, region: this.region });
   }
 
   /** What a party sends at this door, memoized. */
@@ -206,14 +202,19 @@ export class ContractContext {
 
   private async credentialOf(party: Party): Promise<Credential> {
     if (!party.user) return withHeader("x-api-key", party.key!.value);
+    return presentedAs(this.outputs, await this.presentation(party), { apiKey: party.key?.value, region: this.region });
+  }
+
+  /** What a party's user holds at this door, from the suite's memoized sign-in. */
+  private async presentation(party: Party): Promise<UserPresentation> {
     const door = doorCredential(this.outputs);
     switch (door.kind) {
       case "user-token":
-        return this.withToken(doorToken(this.outputs, await this.signIn(party.user)), party);
+        return { kind: door.kind, token: doorToken(this.outputs, await this.signIn(party.user!)) };
       case "alb-session":
-        return withHeader("cookie", await albSession(this.outputs, party.user));
+        return { kind: door.kind, cookie: await albSession(this.outputs, party.user!) };
       case "identity-pool-sigv4":
-        return sigv4(await this.identityPoolCredentials(party.user), this.region);
+        return { kind: door.kind, credentials: await this.identityPoolCredentials(party.user!) };
       case "api-key":
         throw new Error(`the ${this.mode} door takes applications' API keys, not users: ${party.label} has none`);
       default: {
