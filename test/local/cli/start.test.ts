@@ -418,13 +418,16 @@ describe("npm start, as a process", function () {
       for (const p of Object.values(started)) (await p.catch(() => undefined))?.cleanUp();
     });
     for (const signal of SIGNALS)
-      it(`when npm is killed (${signal}), then the server stops too: its ports and its data folder are free`, async () => {
-        const start = await started[signal];
-        assert.equal((await fetch(`http://127.0.0.1:${start.port}/v1/notes`)).status, 401, "it serves");
-        start.child.kill(signal);
-        await start.assertStopped();
-        assert.match(start.out(), /Stopping \(the process that started it \(pid \d+\) ended\)/);
-      });
+      it(
+        `when npm is killed (${signal}), then the server stops too: its ports and its data folder are ` + "free",
+        async () => {
+          const start = await started[signal];
+          assert.equal((await fetch(`http://127.0.0.1:${start.port}/v1/notes`)).status, 401, "it serves");
+          start.child.kill(signal);
+          await start.assertStopped();
+          assert.match(start.out(), /Stopping \(the process that started it \(pid \d+\) ended\)/);
+        },
+      );
   });
 });
 
