@@ -47,7 +47,9 @@ export type Capability = (typeof CAPABILITIES)[number];
 
 /**
  * The reports' variant with two providers federated into the pool (`identityProviders`): Google and a corporate
- * OIDC IdP, for the "Federated users" row (any values; mocks never call AWS).
+ * OIDC IdP, for the "Federated users" row (any values; mocks never call AWS), beside every identity the stack keeps
+ * for machines (API keys, a machine role, the machine client: components/identities.ts), so the door-switch spec of
+ * federated users (test/components/federation.stack.test.ts) runs the very same stacks.
  */
 export const FEDERATED_VARIANT = {
   federated: {
@@ -66,6 +68,10 @@ export const FEDERATED_VARIANT = {
       },
     ],
     identityProviderSecrets: JSON.stringify({ Google: "placeholder", Corp: "placeholder" }),
+    apiKeyClients: ["reporting", "ops"],
+    machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"],
+    machineRoleExternalId: "notes-reporting-2026",
+    m2mClient: true,
   },
 };
 

@@ -2,32 +2,18 @@ import * as assert from "assert";
 import { AUTH_MODES, AuthMode } from "../../components/config";
 import { IDENTITIES_TYPE } from "../../components/identities";
 import { DOOR_REPORTS } from "../../components/doors/reportRegistry";
+import { FEDERATED_VARIANT } from "../../components/doors/report";
 import { diffRuns } from "../../tools/planDiff";
-import { CORP_IDP } from "../support/localStack";
 import { StackRun, ofType, resourcesUnder, runMode } from "../support/stack";
 
 const IDP = "aws:cognito/identityProvider:IdentityProvider";
 const POOL = "aws:cognito/userPool:UserPool";
 
-/** A Google provider and the corporate OIDC one local mode plays (CORP_IDP), with their secrets. */
-const FEDERATED = {
-  identityProviders: [
-    {
-      name: "Google",
-      type: "Google",
-      settings: { clientId: "123.apps.googleusercontent.com" },
-      attributeMapping: { email: "email" },
-    },
-    ...CORP_IDP.identityProviders,
-  ],
-  identityProviderSecrets: JSON.stringify({ Google: "g-secret", ...JSON.parse(CORP_IDP.identityProviderSecrets) }),
-  // Every identity the stack keeps beside its users (components/identities.ts): API keys, a machine role, the
-  // machine client.
-  apiKeyClients: ["reporting", "ops"],
-  machineRolePrincipals: ["arn:aws:iam::210987654321:role/reporting"],
-  machineRoleExternalId: "notes-reporting-2026",
-  m2mClient: true,
-};
+/**
+ * A Google provider and a corporate OIDC IdP, beside every identity the stack keeps for machines: the reports'
+ * federated variant, so these are the stacks the comparison's "Federated users" row is read from.
+ */
+const FEDERATED = FEDERATED_VARIANT.federated;
 
 /**
  * The user directory's resources by URN, with the inputs of the pool, its providers and its SPA client (the admin
