@@ -49,11 +49,14 @@ export function runStack(request: RunRequest): Promise<StackRun> {
  * later is answered from here; one never asked for only cost a worker's time, and never keeps
  * the process alive.
  */
-export function prefetchStacks(requests: RunRequest[]): void {
+export function prefetchStacks(requests: RunRequest[]): Promise<void> {
+  const runs: Promise<unknown>[] = [];
   for (const request of requests) {
     const key = JSON.stringify(request);
-    if (!cache.has(key)) start(key, request, false).catch(() => undefined);
+    if (!cache.has(key)) runs.push(start(key, request, false).catch(() => undefined));
   }
+  // Settled once every prefetched run is (the workers then only run what is asked for).
+  return Promise.all(runs).then(() => undefined);
 }
 
 /** The requests runStack was asked for so far, in the order first asked. */

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as os from "os";
 import { readStackFile, runStack } from "../../offline/runStack";
 import { FakeEngine, Finished, engineConfig, runProgram, startEngine } from "./engine";
+import { early } from "../support/early";
 
 /**
  * The program as the Pulumi CLI runs it, not in-process under mocks: `node
@@ -23,21 +24,27 @@ describe("the program under the Pulumi CLI's language host", function () {
     .map((k) => (k.includes(":") ? k : `notes-auth:${k}`));
   let engine: FakeEngine;
   let run: Finished;
-
-  before(async () => {
+  // Started early when the whole suite runs (test/support/early.ts): the type-check takes a core of its own.
+  const programRun = early("the program under the language host", async () => {
     // given the dev stack's config (the cognito door), with the project's defaults merged in as the engine does
-    engine = await startEngine("notes-auth", stack);
+    const e = await startEngine("notes-auth", stack);
     // when cmd/run is started as `pulumi up` starts it (--parallel: the CLI's default, 4 per CPU,
     // pkg/cmd/pulumi/operations/up.go `defaultParallel`)
-    run = await runProgram(engine, {
+    const r = await runProgram(e, {
       organization: "organization",
       project: "notes-auth",
       stack,
       config: engineConfig(stackConfig),
       secretKeys,
       parallel: os.cpus().length * 4,
+    }).catch(async (err) => {
+      await e.close();
+      throw err;
     });
+    return { engine: e, run: r };
   });
+
+  before(async () => ({ engine, run } = await programRun()));
   after(async () => engine?.close());
 
   it("exits 0 having logged no error to the engine", () => {

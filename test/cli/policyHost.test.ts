@@ -17,6 +17,7 @@ import {
   startPolicyPack,
   struct,
 } from "./engine";
+import { early } from "../support/early";
 
 const PACK = path.join(ROOT, "policy");
 const description = new Map(POLICIES.map((p) => [p.name, p.description ?? ""]));
@@ -100,13 +101,14 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
   let pack: RunningPack;
   let clean: StackRun;
 
-  before(async () => {
+  // Started early when the whole suite runs (test/support/early.ts): the pack's type-check takes a core of its own.
+  const packStart = early("the policy pack under the policy host", async () => {
     // given the cognito door's recording, and the pack started by the policy host
-    engine = await startEngine("notes-auth", OFFLINE_STACK);
+    const e = await startEngine("notes-auth", OFFLINE_STACK);
     const [run, started] = await Promise.all([
       runStack({ stack: OFFLINE_STACK, config }),
       startPolicyPack(
-        engine,
+        e,
         PACK,
         {
           organization: "organization",
@@ -117,7 +119,16 @@ describe("the policy pack under the Pulumi CLI's policy host", function () {
         },
         100_000,
       ),
-    ]);
+    ]).catch(async (err) => {
+      await e.close();
+      throw err;
+    });
+    return { engine: e, run, started };
+  });
+
+  before(async () => {
+    const { engine: e, run, started } = await packStart();
+    engine = e;
     assert.equal(run.error, undefined, run.error);
     clean = run;
     pack = started;

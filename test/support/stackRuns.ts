@@ -9,6 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { RunRequest, askedRuns, prefetchStacks } from "../../offline/runStack";
+import { startEarly } from "./early";
 
 const LIST = path.join(__dirname, "stackRuns.json");
 const TEST_ROOT = path.join(__dirname, "..");
@@ -33,7 +34,8 @@ before(function () {
   wholeSuite = specFiles(TEST_ROOT).every((f) => loaded.has(f));
   if (!wholeSuite) return;
   last = fs.existsSync(LIST) ? (JSON.parse(fs.readFileSync(LIST, "utf8")) as RunRequest[]) : [];
-  prefetchStacks(last);
+  // Once the workers are through the list, the specs' early work takes the core they leave (test/support/early.ts).
+  void prefetchStacks(last).then(startEarly);
 });
 
 after(function () {

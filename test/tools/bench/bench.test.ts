@@ -7,8 +7,19 @@ import { promisify } from "util";
 import { quantile, summarize } from "../../../tools/bench/stats";
 import { FULL_RESULTS, QUICK_RESULTS, parseBenchArgs, revocationOnly } from "../../../tools/bench/index";
 import { HelpRequested } from "../../../offline/cliArgs";
+import { early } from "../../support/early";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
+
+/** `npm run bench -- --quick` into a scratch file, as a child process (its own core, mostly). */
+const quickRun = early("npm run bench -- --quick", async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bench-")), "results.json");
+  await promisify(execFile)("npm", ["run", "-s", "bench", "--", "--quick", "--out", out], {
+    cwd: ROOT,
+    env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" },
+  });
+  return out;
+});
 
 describe("benchmark harness", function () {
   this.timeout(120_000);
@@ -71,12 +82,8 @@ describe("benchmark harness", function () {
   });
 
   it("`npm run bench -- --quick` still runs and records every figure", async () => {
-    // given a scratch output file; when the quick benchmark runs
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "notes-auth-bench-")), "results.json");
-    await promisify(execFile)("npm", ["run", "-s", "bench", "--", "--quick", "--out", out], {
-      cwd: ROOT,
-      env: { ...process.env, NOTES_AUTH_BENCH_CHILD: "1" },
-    });
+    // given a scratch output file; when the quick benchmark runs (started early: test/support/early.ts)
+    const out = await quickRun();
     // then results.json holds the machine, node, date and each figure
     const r = JSON.parse(fs.readFileSync(out, "utf8"));
     assert.ok(r.machine.cpus > 0 && r.node.startsWith("v") && !Number.isNaN(Date.parse(r.date)));
