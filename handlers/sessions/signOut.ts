@@ -58,8 +58,8 @@ export function noSessionAdvice(who: Principal): string {
   if (who.door === "alb-oidc") return `${base}: sign out of the load balancer's session at ${ALB_LOGOUT_ROUTE.path}`;
   if (who.door === "iam")
     return (
-      `${base}: SigV4 credentials end when they expire (at most an hour); ` +
-      "sign out of the user pool to get no new ones"
+      `${base}: SigV4 credentials end when they expire (at most an hour); the identity pool stops issuing ` +
+      "new ones only after a global sign-out (GlobalSignOut) or once the ID token expires"
     );
   if (who.door === "api-key" && who.kind === "machine")
     return `${base}: an API key ends when it is disabled or removed (apiKeyClients)`;
